@@ -1,0 +1,208 @@
+# pingerplot (pp): one GNU Makefile for every command, the library and the tests.
+# See README.md; house rules in STYLE (flags, targets, layout).
+
+VERSION := 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+BUILD ?= build
+# Where the commands are linked (the README runs bin/pp-stats straight after make).
+BIN ?= bin
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BATS ?= bats
+
+# Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
+TOOLS :=
+
+# The library, listed by hand (one line per module).
+LIB_SRCS := lib/cli.c
+LIB_SRCS += lib/error.c
+LIB_SRCS += lib/input.c
+LIB_SRCS += lib/jsonw.c
+LIB_SRCS += lib/record.c
+LIB_SRCS += lib/stream.c
+LIB_SRCS += lib/util.c
+LIB_SRCS += lib/compat/getopt_long.c
+
+# Unit tests: one file per lib module; the registry is generated from them.
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+# Helper programs used by tests and benchmarks (not installed).
+TEST_PROGS :=
+
+PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"'
+PP_CFLAGS := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith -Wcast-qual \
+	-Wwrite-strings -Wformat=2 -Wundef -Wvla -fno-common
+
+# getopt_long: glibc and the BSDs have it; the bundled copy is used otherwise.
+HAVE_GETOPT_LONG := $(shell printf '\#include <getopt.h>\nint main(int c,char**v){return getopt_long(c,v,"",0,0);}\n' | \
+	$(CC) -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_GETOPT_LONG),1)
+PP_CPPFLAGS += -DHAVE_GETOPT_LONG=1
+endif
+
+ifneq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
+PP_DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson zlib 2>/dev/null)
+PP_DEPS_LIBS := $(shell $(PKG_CONFIG) --libs jansson zlib 2>/dev/null)
+JANSSON_OK := $(shell $(PKG_CONFIG) --atleast-version=2.10 jansson && echo 1)
+else
+PP_DEPS_LIBS := -ljansson -lz
+JANSSON_OK := 1
+endif
+ifeq ($(PP_DEPS_LIBS),)
+PP_DEPS_LIBS := -ljansson -lz
+endif
+# Extra libraries a module needs are appended here by that module's line.
+PP_EXTRA_LIBS := -lm
+
+ALL_CFLAGS = $(PP_CPPFLAGS) $(CPPFLAGS) $(PP_CFLAGS) $(PP_DEPS_CFLAGS) $(CFLAGS)
+ALL_LDLIBS = $(PP_DEPS_LIBS) $(PP_EXTRA_LIBS) $(LDLIBS)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS := $(TOOLS:%=$(BUILD)/cmd/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/tests/unit/main.o $(BUILD)/tests/unit/registry.o
+TEST_OBJS := $(TEST_PROGS:%=$(BUILD)/%.o)
+BINS := $(TOOLS:%=$(BIN)/%)
+LIBPP := $(BUILD)/lib/libpp.a
+UNIT := $(BUILD)/tests/unit/run
+
+.PHONY: all deps check test check-unit check-bats asan ubsan lint hdrcheck bench \
+	install uninstall check-install clean sample demo fuzz
+
+all: jansson-check $(BINS) $(TEST_PROGS:%=$(BUILD)/%)
+
+jansson-check:
+	@if [ "$(JANSSON_OK)" != 1 ]; then \
+		echo "pp: jansson >= 2.10 is required (apt-get install libjansson-dev, or make deps)" >&2; exit 1; fi
+
+.PHONY: jansson-check
+
+# Rebuild everything when the flags change.
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(ALL_LDLIBS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(ALL_LDLIBS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBPP): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BINS): $(BIN)/%: $(BUILD)/cmd/%.o $(LIBPP)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBPP) $(ALL_LDLIBS)
+
+$(TEST_PROGS:%=$(BUILD)/%): $(BUILD)/%: $(BUILD)/%.o $(LIBPP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBPP) $(ALL_LDLIBS)
+
+# The unit-test registry: every `void test_NAME(void)` in tests/unit/test_*.c.
+$(BUILD)/tests/unit/registry.c: $(UNIT_SRCS) tests/unit/gen-registry.sh
+	@mkdir -p $(@D)
+	sh tests/unit/gen-registry.sh $(UNIT_SRCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/unit/registry.o: $(BUILD)/tests/unit/registry.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(UNIT): $(UNIT_OBJS) $(LIBPP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBPP) $(ALL_LDLIBS)
+
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# ---------------------------------------------------------------- set-up
+# Everything a fresh Debian machine lacks (run as root, or with sudo).
+DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
+	bats-support jq mandoc python3 python3-jsonschema libxml2-utils
+deps:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
+
+# The README's first job: replay the bundled sample archive into a report.
+demo: all
+	bin/pp-stats -f table share/samples/sample.ndjson.gz
+	bin/pp-mos -f table share/samples/sample.ndjson.gz
+
+# ---------------------------------------------------------------- tests
+test: check
+check: all $(UNIT)
+	@PP_BIN=$(abspath $(BIN)) BUILD=$(BUILD) BATS=$(BATS) sh tests/run-all.sh $(UNIT)
+
+check-unit: $(UNIT)
+	$(UNIT)
+
+check-bats: all
+	PP_BIN=$(abspath $(BIN)) BUILD=$(BUILD) $(BATS) tests/*.bats
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" BIN=build/asan/bin check
+ubsan:
+	$(MAKE) BUILD=build/ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=undefined" BIN=build/ubsan/bin check
+
+lint:
+	$(MAKE) BUILD=build/lint BIN=build/lint/bin CFLAGS="-O2 -g -Werror" all
+	@! grep -nE '\<(gets|strcpy|strcat|sprintf|vsprintf|strtok|atoi|atol|atof|strncpy|alloca)[[:space:]]*\(' \
+		lib/*.c lib/*.h lib/compat/*.c cmd/*.c || { echo "lint: banned function" >&2; exit 1; }
+	@! grep -nE '\<(setuid|setresuid|cap_set_proc|SOCK_RAW)\>' cmd/*.c \
+		$$(ls lib/*.c | grep -v '^lib/net_') || { echo "lint: privileged call outside lib/net_*.c" >&2; exit 1; }
+	@if command -v mandoc >/dev/null; then mandoc -Tlint -Wwarning man/* ; fi
+	$(MAKE) hdrcheck
+
+hdrcheck:
+	@for h in lib/*.h lib/compat/*.h; do \
+		printf '#include "%s"\n#include "%s"\nint pp_hdrcheck_;\n' $$h $$h | \
+		$(CC) $(ALL_CFLAGS) -Werror -x c -fsyntax-only - || { echo "hdrcheck: $$h" >&2; exit 1; }; \
+	done; echo "hdrcheck: ok"
+
+bench: all
+	sh tests/bench/run.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/pp $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/pp-records.5 $(DESTDIR)$(MANDIR)/man5
+	cd share && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/pp/{} \; && \
+		find . -type f -exec install -m 644 {} $(DESTDIR)$(DATADIR)/pp/{} \;
+	for t in $(TOOLS); do \
+		install -m 644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+		install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
+		install -m 644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done
+
+uninstall:
+	for t in $(TOOLS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t \
+		$(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man5/pp-records.5
+	rm -rf $(DESTDIR)$(DATADIR)/pp
+
+check-install:
+	rm -rf $(BUILD)/pkg
+	$(MAKE) install DESTDIR=$(CURDIR)/$(BUILD)/pkg
+	$(MAKE) uninstall DESTDIR=$(CURDIR)/$(BUILD)/pkg
+	@left=$$(find $(BUILD)/pkg -type f | head -5); \
+	if [ -n "$$left" ]; then echo "check-install: left behind: $$left" >&2; exit 1; fi; \
+	echo "check-install: ok"
+
+clean:
+	rm -rf $(BUILD) $(BIN)

@@ -1,0 +1,175 @@
+/* cli.c: program name, diagnostics, checked allocation, stdout. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cli.h"
+#include "lib/exit.h"
+#include "lib/pp.h"
+
+static const char *progname = "pp";
+
+void
+pp_cli_init(const char *argv0)
+{
+	if (argv0 != NULL && *argv0 != '\0') {
+		const char *slash = strrchr(argv0, '/');
+		progname = slash != NULL ? slash + 1 : argv0;
+	}
+	/* Descriptors 0-2 must be open, or a later open() would take one. */
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+			int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+			if (nfd == -1)
+				exit(PP_EXIT_FAIL);
+			if (nfd != fd) {
+				(void)dup2(nfd, fd);
+				(void)close(nfd);
+			}
+		}
+	}
+	(void)signal(SIGPIPE, SIG_DFL);
+}
+
+const char *
+pp_progname(void)
+{
+	return progname;
+}
+
+void
+pp_warn_input(const struct pp_error *e)
+{
+	if (e->line > 0)
+		fprintf(stderr, "%s: %s:%lu: %s\n", progname,
+		    e->source != NULL ? e->source : "<stdin>", e->line,
+		    e->msg);
+	else if (e->source != NULL)
+		fprintf(stderr, "%s: %s: %s\n", progname, e->source, e->msg);
+	else
+		fprintf(stderr, "%s: %s\n", progname, e->msg);
+}
+
+void
+pp_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+pp_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void
+pp_bad_optval(const char *opt, const char *what, const char *errstr,
+    const char *value)
+{
+	(void)errstr;
+	pp_errx(PP_EXIT_USAGE, "%s: %s: %s", opt, what, value);
+}
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", progname);
+	exit(PP_EXIT_FAIL);
+}
+
+void *
+pp_xmalloc(size_t n)
+{
+	void *p = malloc(n != 0 ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+pp_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+pp_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n != 0 ? n : 1);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *
+pp_xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		oom();
+	return d;
+}
+
+int
+pp_close_stdout(int status)
+{
+	int ferr = ferror(stdout);
+	int fl = fflush(stdout);
+	int saved = errno;
+
+	if (fl == 0 && !ferr && fclose(stdout) == 0)
+		return status;
+	if (fl != 0 && saved == EPIPE)
+		return status;
+	if (fl == 0)
+		saved = errno;
+	if (saved == EPIPE)
+		return status;
+	fprintf(stderr, "%s: write error: %s\n", progname,
+	    saved != 0 ? strerror(saved) : "unknown error");
+	return PP_EXIT_FAIL;
+}
+
+void
+pp_print_version(void)
+{
+	printf("%s %s\n", progname, PP_VERSION);
+}
+
+int
+pp_isatty(int fd)
+{
+	return isatty(fd);
+}
+
+void
+pp_flush_stdout(void *unused)
+{
+	(void)unused;
+	(void)fflush(stdout);
+}

@@ -1,0 +1,56 @@
+/* cli.h: what every command's main() shares: program name, diagnostics,
+ * checked allocation, standard descriptors and closing stdout.  Only cmd/
+ * code calls these (they print and may exit). */
+#ifndef PP_CLI_H
+#define PP_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lib/error.h"
+
+/* Record the program name (basename of argv0) for messages, make sure
+ * descriptors 0-2 are open (reopening /dev/null), and leave SIGPIPE at
+ * its default so a closed reader ends the command quietly. */
+void pp_cli_init(const char *argv0);
+
+/* The program name set by pp_cli_init ("pp" before). Static storage. */
+const char *pp_progname(void);
+
+/* Print "prog: source:line: message" on stderr for a bad input line. */
+void pp_warn_input(const struct pp_error *e);
+
+/* Print "prog: message" on stderr. */
+void pp_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "prog: message" on stderr and exit with status. */
+void pp_errx(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* Print "prog: opt: what must be lo to hi: value" and exit 2, for option
+ * values rejected by pp_strtonum and friends. */
+void pp_bad_optval(const char *opt, const char *what, const char *errstr,
+    const char *value) __attribute__((noreturn));
+
+/* Allocation that prints "prog: out of memory" and exits 1 on failure. */
+void *pp_xmalloc(size_t n);
+void *pp_xcalloc(size_t n, size_t size);
+void *pp_xrealloc(void *p, size_t n);
+char *pp_xstrdup(const char *s);
+
+/* Flush and close stdout; on failure print "prog: write error: reason"
+ * and return 1, else return status unchanged.  EPIPE counts as success
+ * (the reader went away: end quietly). */
+int pp_close_stdout(int status);
+
+/* Print "prog VERSION" on stdout (for -V/--version). */
+void pp_print_version(void);
+
+/* Returns 1 when fd refers to a terminal. */
+int pp_isatty(int fd);
+
+/* fflush(stdout): the would_block hook of readers, so a live pipeline sees
+ * each record at once while a replay runs at full buffered speed. */
+void pp_flush_stdout(void *unused);
+
+#endif /* PP_CLI_H */

@@ -1,0 +1,311 @@
+/* record.c: one NDJSON line -> a record.  Decoding goes through jansson
+ * (JSON_REJECT_DUPLICATES); probe records are then checked field by field
+ * and copied into struct pp_probe. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/jsonw.h"
+#include "lib/record.h"
+
+/* An RTT above this is not a measurement (ms: one hour). */
+#define RTT_MAX 3600000.0
+
+static const char *const status_names[] = {
+	[PP_ST_REPLY] = "reply",
+	[PP_ST_TTL_EXPIRED] = "ttl-expired",
+	[PP_ST_UNREACHABLE] = "unreachable",
+	[PP_ST_TIMEOUT] = "timeout",
+	[PP_ST_ERROR] = "error",
+};
+
+static const char *const rtype_names[] = {
+	[PP_REC_OTHER] = "other",
+	[PP_REC_META] = "meta",
+	[PP_REC_PROBE] = "probe",
+	[PP_REC_STATS] = "stats",
+	[PP_REC_OUTAGE] = "outage",
+	[PP_REC_MOS] = "mos",
+	[PP_REC_ALERT] = "alert",
+	[PP_REC_ROUTE] = "route",
+};
+
+const char *
+pp_status_name(enum pp_status st)
+{
+	if ((unsigned)st >= sizeof(status_names) / sizeof(status_names[0]))
+		return "unknown";
+	return status_names[st];
+}
+
+int
+pp_status_parse(const char *s, enum pp_status *st)
+{
+	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]);
+	    i++) {
+		if (strcmp(s, status_names[i]) == 0) {
+			*st = (enum pp_status)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+pp_rtype_name(enum pp_rtype t)
+{
+	if ((unsigned)t >= sizeof(rtype_names) / sizeof(rtype_names[0]))
+		return "other";
+	return rtype_names[t];
+}
+
+void
+pp_record_init(struct pp_record *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void
+pp_record_release(struct pp_record *r)
+{
+	json_decref(r->json);
+	r->json = NULL;
+	free(r->strs);
+	r->strs = NULL;
+	r->strs_cap = 0;
+}
+
+/* Field helpers: 1 found, 0 absent, -1 wrong type (err set). */
+static int
+get_str(json_t *o, const char *key, const char **out, struct pp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		pp_error_set(err, "field \"%s\" must be a string", key);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 1;
+}
+
+static int
+get_int(json_t *o, const char *key, long long lo, long long hi,
+    long long *out, struct pp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v)) {
+		pp_error_set(err, "field \"%s\" must be an integer", key);
+		return -1;
+	}
+	long long x = json_integer_value(v);
+	if (x < lo || x > hi) {
+		pp_error_set(err, "field \"%s\" out of range (%lld to %lld): "
+		    "%lld", key, lo, hi, x);
+		return -1;
+	}
+	*out = x;
+	return 1;
+}
+
+static int
+get_num(json_t *o, const char *key, double lo, double hi, double *out,
+    struct pp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_number(v)) {
+		pp_error_set(err, "field \"%s\" must be a number", key);
+		return -1;
+	}
+	double x = json_number_value(v);
+	if (!isfinite(x) || x < lo || x > hi) {
+		pp_error_set(err, "field \"%s\" out of range (%g to %g): %g",
+		    key, lo, hi, x);
+		return -1;
+	}
+	*out = x;
+	return 1;
+}
+
+static int
+decode_probe(json_t *o, struct pp_probe *p, struct pp_error *err)
+{
+	const char *status = NULL;
+	long long v;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->seq = p->round = p->flow = -1;
+	p->ttl = p->reply_ttl = p->code = p->port = p->size = -1;
+	p->rtt = NAN;
+
+	if ((rc = get_num(o, "ts", 0, 1e11, &p->ts, err)) <= 0) {
+		if (rc == 0)
+			pp_error_set(err, "probe record without \"ts\"");
+		return -1;
+	}
+	if ((rc = get_str(o, "target", &p->target, err)) <= 0) {
+		if (rc == 0)
+			pp_error_set(err, "probe record without \"target\"");
+		return -1;
+	}
+	if ((rc = get_str(o, "status", &status, err)) <= 0) {
+		if (rc == 0)
+			pp_error_set(err, "probe record without \"status\"");
+		return -1;
+	}
+	if (pp_status_parse(status, &p->status) == -1) {
+		pp_error_set(err, "unknown probe status \"%.40s\"", status);
+		return -1;
+	}
+	if (get_str(o, "dst", &p->dst, err) < 0 ||
+	    get_str(o, "proto", &p->proto, err) < 0 ||
+	    get_str(o, "from", &p->from, err) < 0 ||
+	    get_str(o, "err", &p->err, err) < 0)
+		return -1;
+	if ((rc = get_int(o, "seq", 0, INT64_MAX, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->seq = v;
+	if ((rc = get_int(o, "round", 0, INT64_MAX, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->round = v;
+	if ((rc = get_int(o, "flow", 0, INT64_MAX, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->flow = v;
+	if ((rc = get_int(o, "ttl", 1, 255, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->ttl = (int)v;
+	if ((rc = get_int(o, "reply_ttl", 0, 255, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->reply_ttl = (int)v;
+	if ((rc = get_int(o, "code", 0, 255, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->code = (int)v;
+	if ((rc = get_int(o, "port", 0, 65535, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->port = (int)v;
+	if ((rc = get_int(o, "size", 0, 65535, &v, err)) < 0)
+		return -1;
+	if (rc > 0)
+		p->size = (int)v;
+	if ((rc = get_num(o, "rtt", 0, RTT_MAX, &p->rtt, err)) < 0)
+		return -1;
+	if (rc == 0 && (p->status == PP_ST_REPLY ||
+	    p->status == PP_ST_TTL_EXPIRED)) {
+		pp_error_set(err, "%s probe record without \"rtt\"", status);
+		return -1;
+	}
+	if (p->status == PP_ST_TIMEOUT || p->status == PP_ST_ERROR)
+		p->rtt = NAN;	/* no reply, whatever else it says */
+	return 0;
+}
+
+int
+pp_record_parse(struct pp_record *r, const char *line, size_t len,
+    struct pp_error *err)
+{
+	json_error_t jerr;
+
+	json_decref(r->json);
+	r->json = NULL;
+	r->type = PP_REC_OTHER;
+	r->type_name = NULL;
+	r->line = line;
+	r->len = len;
+	r->json = json_loadb(line, len, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_ANY, &jerr);
+	if (r->json == NULL) {
+		pp_error_set(err, "invalid JSON: %s", jerr.text);
+		err->column = jerr.column > 0 ? jerr.column : 0;
+		return -1;
+	}
+	if (!json_is_object(r->json)) {
+		pp_error_set(err, "not a JSON object");
+		return -1;
+	}
+	json_t *t = json_object_get(r->json, "type");
+	if (t == NULL) {
+		pp_error_set(err, "record without \"type\"");
+		return -1;
+	}
+	if (!json_is_string(t)) {
+		pp_error_set(err, "field \"type\" must be a string");
+		return -1;
+	}
+	r->type_name = json_string_value(t);
+	for (size_t i = 1; i < sizeof(rtype_names) / sizeof(rtype_names[0]);
+	    i++) {
+		if (strcmp(r->type_name, rtype_names[i]) == 0) {
+			r->type = (enum pp_rtype)i;
+			break;
+		}
+	}
+	if (r->type == PP_REC_PROBE)
+		return decode_probe(r->json, &r->probe, err);
+	return 0;
+}
+
+json_t *
+pp_record_json(struct pp_record *r, struct pp_error *err)
+{
+	json_error_t jerr;
+
+	if (r->json != NULL)
+		return r->json;
+	r->json = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->json == NULL)
+		pp_error_set(err, "invalid JSON: %s", jerr.text);
+	return r->json;
+}
+
+void
+pp_probe_write(struct pp_jw *w, const struct pp_probe *p)
+{
+	pp_jw_record(w, "probe");
+	pp_jw_knum(w, "ts", p->ts, PP_DEC_TS);
+	pp_jw_kstr(w, "target", p->target);
+	if (p->dst != NULL)
+		pp_jw_kstr(w, "dst", p->dst);
+	if (p->proto != NULL)
+		pp_jw_kstr(w, "proto", p->proto);
+	if (p->ttl >= 0)
+		pp_jw_kint(w, "ttl", p->ttl);
+	if (p->round >= 0)
+		pp_jw_kint(w, "round", p->round);
+	if (p->seq >= 0)
+		pp_jw_kint(w, "seq", p->seq);
+	pp_jw_kstr(w, "status", pp_status_name(p->status));
+	if (p->from != NULL)
+		pp_jw_kstr(w, "from", p->from);
+	if (!isnan(p->rtt))
+		pp_jw_knum(w, "rtt", p->rtt, PP_DEC_MS);
+	if (p->reply_ttl >= 0)
+		pp_jw_kint(w, "reply_ttl", p->reply_ttl);
+	if (p->port >= 0)
+		pp_jw_kint(w, "port", p->port);
+	if (p->size >= 0)
+		pp_jw_kint(w, "size", p->size);
+	if (p->flow >= 0)
+		pp_jw_kint(w, "flow", p->flow);
+	if (p->code >= 0)
+		pp_jw_kint(w, "code", p->code);
+	if (p->err != NULL)
+		pp_jw_kstr(w, "err", p->err);
+	pp_jw_end(w);
+}

@@ -1,0 +1,107 @@
+/* record.h: decoding one NDJSON line into a record (DESIGN.md schema 1).
+ * Probe records, the bulk of every stream, are decoded into a struct;
+ * every other type is available as a jansson object. */
+#ifndef PP_RECORD_H
+#define PP_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "lib/error.h"
+
+/* The schema version this code reads and writes. */
+#define PP_SCHEMA 1
+
+/* Record types.  PP_REC_OTHER is any other "type" (passed through). */
+enum pp_rtype {
+	PP_REC_OTHER,
+	PP_REC_META,
+	PP_REC_PROBE,
+	PP_REC_STATS,
+	PP_REC_OUTAGE,
+	PP_REC_MOS,
+	PP_REC_ALERT,
+	PP_REC_ROUTE
+};
+
+/* A probe's outcome. */
+enum pp_status {
+	PP_ST_REPLY,		/* the destination answered */
+	PP_ST_TTL_EXPIRED,	/* a router on the way answered */
+	PP_ST_UNREACHABLE,	/* destination unreachable from elsewhere */
+	PP_ST_TIMEOUT,		/* nothing within the timeout */
+	PP_ST_ERROR		/* could not be sent */
+};
+
+/* A decoded probe record.  Strings are borrowed from the record and valid
+ * until the next pp_record_parse() or pp_record_release() on it. */
+struct pp_probe {
+	double ts;		/* send time, epoch seconds */
+	const char *target;	/* target as given, never NULL */
+	const char *dst;	/* destination address, NULL when absent */
+	const char *proto;	/* "icmp", "udp", "tcp"; NULL when absent */
+	const char *from;	/* responder address, NULL when absent */
+	const char *err;	/* send error text, NULL when absent */
+	long long seq;		/* probe sequence, -1 when absent */
+	long long round;	/* trace round, -1 when absent */
+	long long flow;		/* flow identifier, -1 when absent */
+	int ttl;		/* TTL / hop limit sent, -1 when absent */
+	int reply_ttl;		/* TTL of the reply, -1 when absent */
+	int code;		/* ICMP code, -1 when absent */
+	int port;		/* destination port, -1 when absent */
+	int size;		/* probe size, bytes, -1 when absent */
+	enum pp_status status;	/* outcome */
+	double rtt;		/* round-trip time, ms; NAN when absent */
+};
+
+/* One decoded line. Caller-provided storage: pp_record_init() once, then
+ * pp_record_parse() per line, pp_record_release() at the end. */
+struct pp_record {
+	enum pp_rtype type;	/* what the line is */
+	const char *type_name;	/* its "type" string (borrowed, as above) */
+	const char *line;	/* the raw line (borrowed from the caller) */
+	size_t len;		/* its length */
+	struct pp_probe probe;	/* when type == PP_REC_PROBE */
+	json_t *json;		/* the whole object when parsed (owned);
+				 * see pp_record_json() */
+	char *strs;		/* storage for decoded strings */
+	size_t strs_cap;	/* its size */
+};
+
+/* Set up r (allocates nothing). */
+void pp_record_init(struct pp_record *r);
+
+/* Decode line[0..len-1] (the caller keeps it alive while r is used).
+ * Returns 0, or -1 with err->msg saying why the line is not a record: not
+ * JSON, not an object, no "type", or a probe lacking a field or with a
+ * field of the wrong type or out of range (non-finite, negative RTT, RTT
+ * over an hour, TTL outside 1..255).  Other record types are checked only
+ * for a string "type". */
+int pp_record_parse(struct pp_record *r, const char *line, size_t len,
+    struct pp_error *err);
+
+/* The whole object, parsed on demand with jansson.  Borrowed: valid until
+ * the next parse or release on r.  NULL with err set on failure. */
+json_t *pp_record_json(struct pp_record *r, struct pp_error *err);
+
+/* Free what r holds (not r). */
+void pp_record_release(struct pp_record *r);
+
+/* The schema name of a status ("reply", "ttl-expired", ...). */
+const char *pp_status_name(enum pp_status st);
+
+/* Parse a status name.  Returns 0, or -1 when s is not one. */
+int pp_status_parse(const char *s, enum pp_status *st);
+
+/* The schema name of a record type ("probe", ...; "other" for OTHER). */
+const char *pp_rtype_name(enum pp_rtype t);
+
+/* Write a probe record with the field order of DESIGN.md (type, ts,
+ * target, dst, proto, ttl, round, seq, status, from, rtt, reply_ttl, then
+ * the optional ones) into w, ended and ready for pp_jw_write(). */
+struct pp_jw;
+void pp_probe_write(struct pp_jw *w, const struct pp_probe *p);
+
+#endif /* PP_RECORD_H */

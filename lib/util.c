@@ -1,0 +1,208 @@
+/* util.c: ranged number parsing, durations, sizes, clocks. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/util.h"
+
+long long
+pp_strtonum(const char *s, long long min, long long max, const char **errstr)
+{
+	char *end = NULL;
+	long long v;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s) ||
+	    min > max) {
+		*errstr = "invalid";
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0') {
+		*errstr = "invalid";
+		return 0;
+	}
+	if ((v == LLONG_MIN && errno == ERANGE) || v < min) {
+		*errstr = "too small";
+		return 0;
+	}
+	if ((v == LLONG_MAX && errno == ERANGE) || v > max) {
+		*errstr = "too large";
+		return 0;
+	}
+	return v;
+}
+
+/* Parse a plain decimal number (digits, one dot, optional exponent) at
+ * s; store the end in *endp.  Rejects hex, inf and nan. */
+static int
+parse_decimal(const char *s, double *out, const char **endp)
+{
+	const char *p = s;
+	char *end = NULL;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p) &&
+	    !(*p == '.' && isdigit((unsigned char)p[1])))
+		return -1;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(*out))
+		return -1;
+	*endp = end;
+	return 0;
+}
+
+int
+pp_strtod_range(const char *s, double min, double max, double *out,
+    const char **errstr)
+{
+	const char *end = NULL;
+	double v;
+
+	*errstr = NULL;
+	if (s == NULL || parse_decimal(s, &v, &end) == -1 || *end != '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+pp_parse_duration(const char *s, double *secs, const char **errstr)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = {
+		{ "", 1.0 }, { "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 },
+		{ "s", 1.0 }, { "m", 60.0 }, { "min", 60.0 }, { "h", 3600.0 },
+		{ "d", 86400.0 },
+	};
+	const char *end = NULL;
+	double v;
+
+	*errstr = NULL;
+	if (s == NULL || parse_decimal(s, &v, &end) == -1) {
+		*errstr = "invalid";
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (v < 0) {
+			*errstr = "negative";
+			return -1;
+		}
+		*secs = v * units[i].scale;
+		return 0;
+	}
+	*errstr = "invalid";
+	return -1;
+}
+
+int
+pp_parse_size(const char *s, unsigned long long *bytes, const char **errstr)
+{
+	const char *end = NULL;
+	double v;
+	double scale = 1;
+
+	*errstr = "invalid";
+	if (s == NULL || parse_decimal(s, &v, &end) == -1 || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		scale = 1024.0;
+		break;
+	case 'm': case 'M':
+		scale = 1024.0 * 1024;
+		break;
+	case 'g': case 'G':
+		scale = 1024.0 * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0' &&
+	    !((end[1] == 'B' || end[1] == 'b' || end[1] == 'i') &&
+	    (end[2] == '\0' || (end[1] == 'i' && end[2] == 'B' &&
+	    end[3] == '\0'))))
+		return -1;
+	v *= scale;
+	if (v >= 18446744073709551615.0)
+		return -1;
+	*bytes = (unsigned long long)v;
+	*errstr = NULL;
+	return 0;
+}
+
+char *
+pp_format_duration(double secs, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		double scale;
+	} units[] = {
+		{ "d", 86400.0 }, { "h", 3600.0 }, { "m", 60.0 }, { "s", 1.0 },
+		{ "ms", 1e-3 }, { "us", 1e-6 },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double n = secs / units[i].scale;
+		if (n >= 1 && fabs(n - round(n)) < 1e-9) {
+			(void)snprintf(buf, size, "%.0f%s", round(n),
+			    units[i].unit);
+			return buf;
+		}
+	}
+	(void)snprintf(buf, size, "%gs", secs);
+	return buf;
+}
+
+double
+pp_now(void)
+{
+	const char *env = getenv("PP_NOW");
+	struct timespec ts;
+
+	if (env != NULL && *env != '\0') {
+		char *end = NULL;
+		double v = strtod(env, &end);
+		if (end != env && *end == '\0' && isfinite(v))
+			return v;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		return -1;
+	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+}
+
+long long
+pp_mono_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return -1;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}

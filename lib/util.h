@@ -1,0 +1,43 @@
+/* util.h: ranged number parsing, durations and small string helpers. */
+#ifndef PP_UTIL_H
+#define PP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parse a decimal integer in [min, max] (OpenBSD strtonum semantics).
+ * Returns the value; on error returns 0 and sets *errstr to "invalid",
+ * "too small" or "too large" (static strings), else *errstr = NULL. */
+long long pp_strtonum(const char *s, long long min, long long max,
+    const char **errstr);
+
+/* Parse a decimal floating-point number in [min, max] (no hex, no inf or
+ * nan).  Returns 0 and sets *out, or -1 with *errstr set as for
+ * pp_strtonum. */
+int pp_strtod_range(const char *s, double min, double max, double *out,
+    const char **errstr);
+
+/* Parse a duration with an explicit unit: "250us", "20ms", "1.5s", "10m",
+ * "1h", "2d"; a bare number means seconds.  Stores seconds in *secs.
+ * Returns 0, or -1 with *errstr = "invalid" (bad number or unknown unit)
+ * or "negative". */
+int pp_parse_duration(const char *s, double *secs, const char **errstr);
+
+/* Parse a size with an optional unit: "512", "64k", "10M", "1G" (powers of
+ * 1024).  Returns 0 and stores bytes, or -1 with *errstr = "invalid". */
+int pp_parse_size(const char *s, unsigned long long *bytes,
+    const char **errstr);
+
+/* Format a number of seconds as the shortest exact duration text ("1s",
+ * "10m", "250ms", "1.5s") into buf; returns buf. */
+char *pp_format_duration(double secs, char *buf, size_t size);
+
+/* Wall-clock time now in epoch seconds (microsecond precision), or the
+ * value of the PP_NOW environment variable when it is set (so fixtures
+ * are deterministic).  Returns -1 when the clock fails. */
+double pp_now(void);
+
+/* Monotonic clock in nanoseconds. */
+long long pp_mono_ns(void);
+
+#endif /* PP_UTIL_H */

@@ -1,0 +1,113 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/jsonw.h"
+#include "lib/record.h"
+#include "tests/unit/check.h"
+
+void test_jsonw(void);
+
+static char *
+line_of(struct pp_jw *w)
+{
+	static char out[4096];
+	size_t n = w->len < sizeof(out) - 1 ? w->len : sizeof(out) - 1;
+
+	memcpy(out, w->buf, n);
+	out[n] = '\0';
+	return out;
+}
+
+void
+test_jsonw(void)
+{
+	struct pp_jw w;
+
+	pp_jw_init(&w);
+	static const struct {
+		double v;
+		int dec;
+		const char *want;
+	} nums[] = {
+		{ 2.0, 3, "2.0" }, { 7.912, 3, "7.912" }, { 0.0004, 3, "0.0" },
+		{ 0.0005, 3, "0.001" }, { -0.0001, 3, "0.0" },
+		{ 1764000000.120415, 6, "1764000000.120415" },
+		{ 1764000000.0, 6, "1764000000.0" }, { 12.3456789, 3, "12.346" },
+		{ NAN, 3, "null" }, { INFINITY, 3, "null" }, { -5.25, 3, "-5.25" },
+	};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		pp_jw_reset(&w);
+		pp_jw_num(&w, nums[i].v, nums[i].dec);
+		CHECK_STR(line_of(&w), nums[i].want, nums[i].want);
+	}
+
+	static const struct {
+		const char *in;
+		const char *want;
+	} strs[] = {
+		{ "plain", "\"plain\"" },
+		{ "q\"b\\", "\"q\\\"b\\\\\"" },
+		{ "a\nb\tc\r", "\"a\\nb\\tc\\r\"" },
+		{ "\x01\x1f", "\"\\u0001\\u001f\"" },
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		{ "bad\xff", "\"bad\xef\xbf\xbd\"" },
+		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "<svg onload='x'>", "\"<svg onload='x'>\"" },
+	};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		pp_jw_reset(&w);
+		pp_jw_str(&w, strs[i].in);
+		CHECK_STR(line_of(&w), strs[i].want, strs[i].want);
+	}
+
+	pp_jw_record(&w, "stats");
+	pp_jw_kstr(&w, "target", "h");
+	pp_jw_key(&w, "addrs");
+	pp_jw_arr_begin(&w);
+	pp_jw_obj_begin(&w);
+	pp_jw_kstr(&w, "addr", "192.0.2.1");
+	pp_jw_kint(&w, "recv", 90);
+	pp_jw_obj_end(&w);
+	pp_jw_obj_begin(&w);
+	pp_jw_kint(&w, "recv", 8);
+	pp_jw_obj_end(&w);
+	pp_jw_arr_end(&w);
+	pp_jw_kbool(&w, "ok", true);
+	pp_jw_key(&w, "n");
+	pp_jw_null(&w);
+	pp_jw_end(&w);
+	CHECK_STR(line_of(&w), "{\"type\":\"stats\",\"target\":\"h\",\"addrs\":"
+	    "[{\"addr\":\"192.0.2.1\",\"recv\":90},{\"recv\":8}],\"ok\":true,"
+	    "\"n\":null}", "nested record");
+
+	/* A probe written and read back is the same probe. */
+	struct pp_probe p = {
+		.ts = 1764000000.120415, .target = "example.net",
+		.dst = "198.51.100.7", .proto = "icmp", .ttl = 3, .round = 0,
+		.seq = 2, .status = PP_ST_TTL_EXPIRED, .from = "192.0.2.1",
+		.rtt = 7.912, .reply_ttl = 253, .port = -1, .size = -1,
+		.flow = -1, .code = -1,
+	};
+	pp_probe_write(&w, &p);
+	CHECK_STR(line_of(&w), "{\"type\":\"probe\",\"ts\":1764000000.120415,"
+	    "\"target\":\"example.net\",\"dst\":\"198.51.100.7\",\"proto\":"
+	    "\"icmp\",\"ttl\":3,\"round\":0,\"seq\":2,\"status\":"
+	    "\"ttl-expired\",\"from\":\"192.0.2.1\",\"rtt\":7.912,"
+	    "\"reply_ttl\":253}", "probe order of DESIGN.md");
+	struct pp_record r;
+	struct pp_error e;
+	pp_record_init(&r);
+	char *copy = strdup(line_of(&w));
+	CHECK(pp_record_parse(&r, copy, strlen(copy), &e) == 0, "reparse");
+	CHECK(r.type == PP_REC_PROBE, "type");
+	CHECK(r.probe.ttl == 3 && r.probe.seq == 2 && r.probe.round == 0,
+	    "ints");
+	CHECK_NEAR(r.probe.ts, p.ts, 1e-6, "ts");
+	CHECK_NEAR(r.probe.rtt, 7.912, 1e-9, "rtt");
+	CHECK_STR(r.probe.from, "192.0.2.1", "from");
+	pp_record_release(&r);
+	free(copy);
+	pp_jw_release(&w);
+}

@@ -1,0 +1,74 @@
+#include <math.h>
+#include <stdlib.h>
+
+#include "lib/record.h"
+#include "tests/unit/check.h"
+
+void test_record(void);
+
+void
+test_record(void)
+{
+	static const struct {
+		const char *line;
+		int rc;
+		int type;
+		const char *err;	/* part of the message */
+	} cases[] = {
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\"}", 0, PP_REC_PROBE, NULL },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":3}", 0, PP_REC_PROBE, NULL },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\"}", -1, 0, "without \"rtt\"" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":-1}", -1, 0, "out of range" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":1e300}", -1, 0, "out of range" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":\"3\"}", -1, 0, "must be a number" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":7,\"status\":"
+		  "\"reply\",\"rtt\":3}", -1, 0, "must be a string" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"bogus\"}", -1, 0, "unknown probe status" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"ttl\":0}", -1, 0, "out of range" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"ttl\":2.5}", -1, 0, "must be an integer" },
+		{ "{\"type\":\"probe\",\"target\":\"h\",\"status\":\"timeout\"}",
+		  -1, 0, "without \"ts\"" },
+		{ "{\"type\":\"weird\",\"x\":1}", 0, PP_REC_OTHER, NULL },
+		{ "{\"type\":\"meta\",\"tool\":\"pp-trace\"}", 0, PP_REC_META,
+		  NULL },
+		{ "{\"x\":1}", -1, 0, "without \"type\"" },
+		{ "{\"type\":1}", -1, 0, "must be a string" },
+		{ "[1,2]", -1, 0, "not a JSON object" },
+		{ "42", -1, 0, "not a JSON object" },
+		{ "{\"type\":\"probe\"", -1, 0, "invalid JSON" },
+		{ "{\"type\":\"a\",\"type\":\"b\"}", -1, 0, "invalid JSON" },
+		{ "NaN", -1, 0, "invalid JSON" },
+	};
+	struct pp_record r;
+
+	pp_record_init(&r);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pp_error e;
+		pp_error_clear(&e);
+		int rc = pp_record_parse(&r, cases[i].line,
+		    strlen(cases[i].line), &e);
+		CHECK(rc == cases[i].rc, "parse %s: rc %d (%s)", cases[i].line,
+		    rc, e.msg);
+		if (rc == 0)
+			CHECK((int)r.type == cases[i].type, "type of %s",
+			    cases[i].line);
+		else
+			CHECK(strstr(e.msg, cases[i].err) != NULL,
+			    "message for %s: %s", cases[i].line, e.msg);
+	}
+	pp_record_release(&r);
+
+	enum pp_status st;
+	CHECK(pp_status_parse("ttl-expired", &st) == 0 &&
+	    st == PP_ST_TTL_EXPIRED, "status parse");
+	CHECK_STR(pp_status_name(PP_ST_UNREACHABLE), "unreachable", "name");
+}

@@ -1,0 +1,75 @@
+#include <stdlib.h>
+
+#include "lib/util.h"
+#include "tests/unit/check.h"
+
+void test_util(void);
+
+void
+test_util(void)
+{
+	static const struct {
+		const char *in;
+		long long min, max, want;
+		const char *err;
+	} nums[] = {
+		{ "10", 1, 100, 10, NULL },
+		{ "0", 1, 100, 0, "too small" },
+		{ "101", 1, 100, 0, "too large" },
+		{ "1x", 1, 100, 0, "invalid" },
+		{ "", 1, 100, 0, "invalid" },
+		{ " 5", 1, 100, 0, "invalid" },
+		{ "99999999999999999999", 1, 100, 0, "too large" },
+		{ "-3", -5, 5, -3, NULL },
+	};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		const char *err = NULL;
+		long long v = pp_strtonum(nums[i].in, nums[i].min, nums[i].max,
+		    &err);
+		CHECK(v == nums[i].want, "strtonum(%s) = %lld", nums[i].in, v);
+		CHECK((err == NULL && nums[i].err == NULL) || (err != NULL &&
+		    nums[i].err != NULL && strcmp(err, nums[i].err) == 0),
+		    "strtonum(%s) error %s", nums[i].in, err ? err : "none");
+	}
+
+	static const struct {
+		const char *in;
+		double want;
+		int rc;
+	} durs[] = {
+		{ "1", 1, 0 }, { "1s", 1, 0 }, { "10s", 10, 0 }, { "1m", 60, 0 },
+		{ "1h", 3600, 0 }, { "20ms", 0.02, 0 }, { "250us", 0.00025, 0 },
+		{ "1.5s", 1.5, 0 }, { "2d", 172800, 0 }, { "5x", 0, -1 },
+		{ "", 0, -1 }, { "-1s", 0, -1 }, { "0x10", 0, -1 },
+		{ "inf", 0, -1 }, { "nan", 0, -1 }, { "1e3ms", 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		const char *err = NULL;
+		double v = 0;
+		int rc = pp_parse_duration(durs[i].in, &v, &err);
+		CHECK(rc == durs[i].rc, "duration(%s) rc %d", durs[i].in, rc);
+		if (rc == 0)
+			CHECK_NEAR(v, durs[i].want, 1e-12, durs[i].in);
+	}
+
+	unsigned long long b = 0;
+	const char *err = NULL;
+	CHECK(pp_parse_size("64k", &b, &err) == 0 && b == 65536, "64k");
+	CHECK(pp_parse_size("10M", &b, &err) == 0 && b == 10485760, "10M");
+	CHECK(pp_parse_size("1GiB", &b, &err) == 0 && b == 1073741824ULL,
+	    "1GiB");
+	CHECK(pp_parse_size("12q", &b, &err) == -1, "12q");
+
+	char buf[32];
+	CHECK_STR(pp_format_duration(60, buf, sizeof(buf)), "1m", "fmt 60");
+	CHECK_STR(pp_format_duration(1, buf, sizeof(buf)), "1s", "fmt 1");
+	CHECK_STR(pp_format_duration(0.25, buf, sizeof(buf)), "250ms",
+	    "fmt .25");
+	CHECK_STR(pp_format_duration(3600, buf, sizeof(buf)), "1h", "fmt h");
+
+	setenv("PP_NOW", "1764000000.5", 1);
+	CHECK_NEAR(pp_now(), 1764000000.5, 1e-6, "PP_NOW");
+	unsetenv("PP_NOW");
+	CHECK(pp_now() > 1.7e9, "real clock");
+	CHECK(pp_mono_ns() > 0, "monotonic clock");
+}
