@@ -116,14 +116,13 @@ prepare(int argc, char *const argv[], const char *os,
 	free(tmp);
 }
 
+/* "prog: before'what'after" on stderr when opterr is set. */
 static void
-complain(const char *prog, const char *fmt, const char *what)
+complain(const char *prog, const char *before, const char *what,
+    const char *after)
 {
-	if (pp_compat_opterr) {
-		fprintf(stderr, "%s: ", prog);
-		fprintf(stderr, fmt, what);
-		fputc('\n', stderr);
-	}
+	if (pp_compat_opterr)
+		fprintf(stderr, "%s: %s'%s'%s\n", prog, before, what, after);
 }
 
 static int
@@ -137,27 +136,27 @@ long_option(int argc, char *const argv[], const char *os,
 	pp_compat_optind++;
 	pp_compat_optopt = 0;
 	if (k == -1) {
-		complain(argv[0], "unrecognized option '--%s'", arg);
+		complain(argv[0], "unrecognized option ", arg, "");
 		return '?';
 	}
 	if (k == -2) {
-		complain(argv[0], "option '--%s' is ambiguous", arg);
+		complain(argv[0], "option ", arg, " is ambiguous");
 		return '?';
 	}
 	const struct pp_compat_option *o = &lo[k];
 	if (eq != NULL) {
 		if (o->has_arg == PP_NO_ARG) {
 			pp_compat_optopt = o->val;
-			complain(argv[0], "option '--%s' doesn't allow an "
-			    "argument", o->name);
+			complain(argv[0], "option ", o->name,
+			    " doesn't allow an argument");
 			return '?';
 		}
 		pp_compat_optarg = (char *)(size_t)(eq + 1);
 	} else if (o->has_arg == PP_REQ_ARG) {
 		if (pp_compat_optind >= argc) {
 			pp_compat_optopt = o->val;
-			complain(argv[0], "option '--%s' requires an "
-			    "argument", o->name);
+			complain(argv[0], "option ", o->name,
+			    " requires an argument");
 			return os[0] == ':' ? ':' : '?';
 		}
 		pp_compat_optarg = argv[pp_compat_optind++];
@@ -201,7 +200,7 @@ pp_compat_getopt_long(int argc, char *const argv[], const char *optstring,
 	const char *spec = c == ':' ? NULL : strchr(os, c);
 	char s[2] = { (char)c, '\0' };
 	if (spec == NULL) {
-		complain(argv[0], "invalid option -- '%s'", s);
+		complain(argv[0], "invalid option -- ", s, "");
 		pp_compat_optopt = c;
 		if (*nextchar == '\0')
 			pp_compat_optind++;
@@ -219,7 +218,7 @@ pp_compat_getopt_long(int argc, char *const argv[], const char *optstring,
 		pp_compat_optind++;
 	} else if (pp_compat_optind + 1 >= argc ||
 	    pp_compat_optind + 1 >= opts_end) {
-		complain(argv[0], "option requires an argument -- '%s'", s);
+		complain(argv[0], "option requires an argument -- ", s, "");
 		pp_compat_optopt = c;
 		pp_compat_optind++;
 		nextchar = NULL;
