@@ -30,6 +30,8 @@ LIB_SRCS += lib/jsonw.c
 LIB_SRCS += lib/record.c
 LIB_SRCS += lib/reorder.c
 LIB_SRCS += lib/stream.c
+LIB_SRCS += lib/svg.c
+LIB_SRCS += lib/axis.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/compat/getopt_long.c
 

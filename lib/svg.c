@@ -1,0 +1,396 @@
+/* svg.c: the SVG writer (see svg.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/svg.h"
+
+void
+pp_svg_init(struct pp_svg *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void
+pp_svg_release(struct pp_svg *s)
+{
+	free(s->buf);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+put(struct pp_svg *s, const char *p, size_t n)
+{
+	if (s->oom)
+		return;
+	if (s->cap - s->len < n) {
+		size_t ncap = s->cap != 0 ? s->cap : 4096;
+		while (ncap - s->len < n)
+			ncap *= 2;
+		char *nbuf = realloc(s->buf, ncap);
+		if (nbuf == NULL) {
+			s->oom = true;
+			return;
+		}
+		s->buf = nbuf;
+		s->cap = ncap;
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+}
+
+static void
+puts_(struct pp_svg *s, const char *p)
+{
+	put(s, p, strlen(p));
+}
+
+/* A coordinate with two decimals, trailing zeros trimmed ("12.5", "3"). */
+static void
+num(struct pp_svg *s, double v)
+{
+	char tmp[48];
+
+	if (!isfinite(v))
+		v = 0;
+	int n = snprintf(tmp, sizeof(tmp), "%.2f", v);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		n = snprintf(tmp, sizeof(tmp), "%g", v);
+	else {
+		while (n > 0 && tmp[n - 1] == '0')
+			n--;
+		if (n > 0 && tmp[n - 1] == '.')
+			n--;
+		tmp[n] = '\0';
+		if (strcmp(tmp, "-0") == 0) {
+			tmp[0] = '0';
+			tmp[1] = '\0';
+			n = 1;
+		}
+	}
+	put(s, tmp, (size_t)n);
+}
+
+/* Length of a valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned cp;
+
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c < 0xf0) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c < 0xf5) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return len;
+}
+
+void
+pp_svg_escape(struct pp_svg *s, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text);
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i];
+		if (c >= 0x80) {
+			size_t len = utf8_len(p + i, n - i);
+			if (len == 0) {
+				put(s, "\xef\xbf\xbd", 3);
+				i++;
+			} else {
+				put(s, text + i, len);
+				i += len;
+			}
+			continue;
+		}
+		switch (c) {
+		case '&': puts_(s, "&amp;"); break;
+		case '<': puts_(s, "&lt;"); break;
+		case '>': puts_(s, "&gt;"); break;
+		case '"': puts_(s, "&quot;"); break;
+		case '\'': puts_(s, "&apos;"); break;
+		case '\t': case '\n': case '\r': puts_(s, " "); break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				puts_(s, "\xef\xbf\xbd");	/* not XML */
+			else
+				put(s, text + i, 1);
+			break;
+		}
+		i++;
+	}
+}
+
+static void
+attr(struct pp_svg *s, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	put(s, " ", 1);
+	puts_(s, name);
+	puts_(s, "=\"");
+	pp_svg_escape(s, value);
+	put(s, "\"", 1);
+}
+
+static void
+nattr(struct pp_svg *s, const char *name, double v)
+{
+	put(s, " ", 1);
+	puts_(s, name);
+	puts_(s, "=\"");
+	num(s, v);
+	put(s, "\"", 1);
+}
+
+void
+pp_svg_begin(struct pp_svg *s, double width, double height,
+    const char *title, const char *css)
+{
+	puts_(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
+	nattr(s, "width", width);
+	nattr(s, "height", height);
+	puts_(s, " viewBox=\"0 0 ");
+	num(s, width);
+	put(s, " ", 1);
+	num(s, height);
+	puts_(s, "\">\n<title>");
+	pp_svg_escape(s, title != NULL ? title : "");
+	puts_(s, "</title>\n");
+	if (css != NULL) {
+		puts_(s, "<style>\n");
+		puts_(s, css);
+		puts_(s, "\n</style>\n");
+	}
+}
+
+void
+pp_svg_end(struct pp_svg *s)
+{
+	if (s->path_open)
+		pp_svg_path_end(s);
+	while (s->depth > 0)
+		pp_svg_group_end(s);
+	puts_(s, "</svg>\n");
+}
+
+void
+pp_svg_group(struct pp_svg *s, const char *cls)
+{
+	puts_(s, "<g");
+	attr(s, "class", cls);
+	puts_(s, ">\n");
+	s->depth++;
+}
+
+void
+pp_svg_group_end(struct pp_svg *s)
+{
+	if (s->depth == 0)
+		return;
+	puts_(s, "</g>\n");
+	s->depth--;
+}
+
+void
+pp_svg_tooltip(struct pp_svg *s, const char *text)
+{
+	puts_(s, "<title>");
+	pp_svg_escape(s, text);
+	puts_(s, "</title>\n");
+}
+
+void
+pp_svg_rect(struct pp_svg *s, double x, double y, double w, double h,
+    const char *cls, const char *fill)
+{
+	puts_(s, "<rect");
+	nattr(s, "x", x);
+	nattr(s, "y", y);
+	nattr(s, "width", w > 0 ? w : 0);
+	nattr(s, "height", h > 0 ? h : 0);
+	attr(s, "class", cls);
+	attr(s, "fill", fill);
+	puts_(s, "/>\n");
+}
+
+void
+pp_svg_line(struct pp_svg *s, double x1, double y1, double x2, double y2,
+    const char *cls)
+{
+	puts_(s, "<line");
+	nattr(s, "x1", x1);
+	nattr(s, "y1", y1);
+	nattr(s, "x2", x2);
+	nattr(s, "y2", y2);
+	attr(s, "class", cls);
+	puts_(s, "/>\n");
+}
+
+void
+pp_svg_circle(struct pp_svg *s, double cx, double cy, double r,
+    const char *cls, const char *fill)
+{
+	puts_(s, "<circle");
+	nattr(s, "cx", cx);
+	nattr(s, "cy", cy);
+	nattr(s, "r", r);
+	attr(s, "class", cls);
+	attr(s, "fill", fill);
+	puts_(s, "/>\n");
+}
+
+void
+pp_svg_text(struct pp_svg *s, double x, double y, const char *anchor,
+    const char *cls, const char *text)
+{
+	puts_(s, "<text");
+	nattr(s, "x", x);
+	nattr(s, "y", y);
+	if (anchor != NULL && strcmp(anchor, "start") != 0)
+		attr(s, "text-anchor", anchor);
+	attr(s, "class", cls);
+	puts_(s, ">");
+	pp_svg_escape(s, text);
+	puts_(s, "</text>\n");
+}
+
+void
+pp_svg_path_begin(struct pp_svg *s, const char *cls, const char *fill,
+    const char *stroke)
+{
+	puts_(s, "<path");
+	attr(s, "class", cls);
+	attr(s, "fill", fill);
+	attr(s, "stroke", stroke);
+	puts_(s, " d=\"");
+	s->path_open = true;
+	s->pen_down = false;
+}
+
+void
+pp_svg_path_point(struct pp_svg *s, double x, double y)
+{
+	put(s, s->pen_down ? "L" : "M", 1);
+	num(s, x);
+	put(s, " ", 1);
+	num(s, y);
+	s->pen_down = true;
+}
+
+void
+pp_svg_path_close(struct pp_svg *s)
+{
+	put(s, "Z", 1);
+	s->pen_down = false;
+}
+
+void
+pp_svg_path_gap(struct pp_svg *s)
+{
+	s->pen_down = false;
+}
+
+void
+pp_svg_path_end(struct pp_svg *s)
+{
+	puts_(s, "\"/>\n");
+	s->path_open = false;
+	s->pen_down = false;
+}
+
+void
+pp_svg_raw(struct pp_svg *s, const char *markup)
+{
+	puts_(s, markup);
+}
+
+int
+pp_svg_write(const struct pp_svg *s, FILE *f)
+{
+	if (s->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (s->len > 0 && fwrite(s->buf, 1, s->len, f) != s->len)
+		return -1;
+	return 0;
+}
+
+int
+pp_svg_write_atomic(const struct pp_svg *s, const char *path)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+
+	if (s->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return -1;
+	size_t off = 0;
+	while (off < s->len) {
+		ssize_t w = write(fd, s->buf + off, s->len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) == -1) {
+		int saved = errno;
+		(void)unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+fail:
+	{
+		int saved = errno;
+		if (fd != -1)
+			(void)close(fd);
+		(void)unlink(tmp);
+		errno = saved;
+	}
+	return -1;
+}
