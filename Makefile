@@ -33,6 +33,7 @@ LIB_SRCS += lib/stream.c
 LIB_SRCS += lib/svg.c
 LIB_SRCS += lib/axis.c
 LIB_SRCS += lib/tgrid.c
+LIB_SRCS += lib/colq.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/compat/getopt_long.c
 
