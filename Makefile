@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BATS ?= bats
 
 # Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
-TOOLS :=
+TOOLS := pp-plot
 
 # The library, listed by hand (one line per module).
 LIB_SRCS := lib/cli.c
@@ -34,6 +34,9 @@ LIB_SRCS += lib/svg.c
 LIB_SRCS += lib/axis.c
 LIB_SRCS += lib/tgrid.c
 LIB_SRCS += lib/colq.c
+LIB_SRCS += lib/plot.c
+LIB_SRCS += lib/plot_svg.c
+LIB_SRCS += lib/plot_html.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/compat/getopt_long.c
 
@@ -43,7 +46,8 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 # Helper programs used by tests and benchmarks (not installed).
 TEST_PROGS :=
 
-PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"'
+PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"' \
+	-DPP_DATADIR='"$(DATADIR)/pp"'
 PP_CFLAGS := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith -Wcast-qual \
 	-Wwrite-strings -Wformat=2 -Wundef -Wvla -fno-common
@@ -129,7 +133,7 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 # ---------------------------------------------------------------- set-up
 # Everything a fresh Debian machine lacks (run as root, or with sudo).
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
-	bats-support jq mandoc python3 python3-jsonschema libxml2-utils
+	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \

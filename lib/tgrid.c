@@ -141,6 +141,13 @@ coarsen(struct pp_tgrid *g)
 	g->width = nw;
 }
 
+void
+pp_tgrid_coarsen(struct pp_tgrid *g)
+{
+	if (!g->fixed && g->any)
+		coarsen(g);
+}
+
 /* Shift every series right by d columns (room on the left). */
 static void
 shift_right(struct pp_tgrid *g, size_t d)

@@ -71,6 +71,10 @@ void *pp_tseries_at(const struct pp_tgrid *g, const struct pp_tseries *s,
     size_t i);
 double pp_tgrid_col_start(const struct pp_tgrid *g, size_t i);
 
+/* Coarsen to the next width now (merging columns), unless the width is
+ * fixed: for display, when columns are finer than the probe interval. */
+void pp_tgrid_coarsen(struct pp_tgrid *g);
+
 /* The next width on the ladder after w (seconds). */
 double pp_tgrid_next_width(double w);
 

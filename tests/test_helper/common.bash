@@ -169,14 +169,18 @@ assert_ndjson() {
 		>/dev/null 2>&1 || _pp_fail "stdout is not NDJSON objects" "--- got" "$output"
 }
 
-# usage_matches_man TOOL: `TOOL -h` first lines equal the man SYNOPSIS.
+# usage_matches_man TOOL: `TOOL -h`'s usage (up to the first blank line)
+# says the same as the man page SYNOPSIS, compared as one line with runs
+# of white space folded (the two wrap lines in different places).
 usage_matches_man() {
 	local tool=$1
 	local man="$PP_TOP/man/$tool.1"
 	local want got
 	want=$(MANWIDTH=200 mandoc -T utf8 -O width=200 "$man" 2>/dev/null | col -b | \
-		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | sed 's/^ *//; /^$/d' | tr -s ' ')
-	got=$("$tool" -h | sed -n '1,/^$/p' | sed 's/^usage: //; s/^ *//; /^$/d' | tr -s ' ')
+		awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	got=$("$tool" -h | awk 'NF==0{exit} {print}' | sed 's/^usage: //' | \
+		tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	[ -n "$want" ] || _pp_fail "no SYNOPSIS in $man (is mandoc installed?)"
 	[ "$want" = "$got" ] || _pp_fail "usage differs from the man SYNOPSIS" \
 		"--- man" "$want" "--- usage" "$got"
 }

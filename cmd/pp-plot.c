@@ -1,0 +1,448 @@
+/* pp-plot: draws a record stream as SVG charts or one HTML report.
+ *
+ * Reads: probe records (and outage, alert, route, mos records for the
+ * report), from files or stdin, gzip or plain.  Writes: one SVG chart
+ * (latency, heatmap, timeline, map or summary) to -o FILE or stdout, and/or
+ * a self-contained HTML report (--html FILE); with --refresh, rewrites them
+ * in place (atomically) while a live stream is read.
+ * Exit status: 0 success; 1 an input could not be read, a chart could not
+ * be drawn or written; 2 usage error. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/exit.h"
+#include "lib/plot.h"
+#include "lib/stream.h"
+#include "lib/util.h"
+
+#ifndef PP_DATADIR
+#define PP_DATADIR "/usr/local/share/pp"
+#endif
+
+enum chart {
+	CHART_LATENCY,
+	CHART_HEATMAP,
+	CHART_TIMELINE,
+	CHART_MAP,
+	CHART_SUMMARY
+};
+
+static const char *const chart_names[] = {
+	"latency", "heatmap", "timeline", "map", "summary",
+};
+
+enum {
+	OPT_COLUMNS = 256,
+	OPT_HOP,
+	OPT_HTML,
+	OPT_LOCAL,
+	OPT_REFRESH,
+	OPT_STEP,
+	OPT_STRICT,
+	OPT_THEME,
+	OPT_YMAX
+};
+
+struct plot_opts {
+	enum chart chart;	/* which chart */
+	bool chart_set;		/* -c given */
+	const char *out;	/* -o file, NULL = stdout */
+	const char *html;	/* --html file */
+	const char *target;	/* -t target, NULL = first */
+	int hop;		/* --hop, 0 = destination */
+	size_t columns;		/* --columns, 0 = from the width */
+	double step;		/* --step seconds, 0 = adaptive */
+	double refresh;		/* --refresh seconds, 0 = off */
+	bool strict;		/* --strict */
+	struct pp_plot_opts draw;	/* size, theme, time zone, ymax */
+};
+
+/* State for live refreshes. */
+struct plot_run {
+	const struct plot_opts *o;
+	struct pp_plotdata *d;
+	long long last_ns;	/* monotonic time of the last render */
+	bool dirty;		/* records folded since the last render */
+	bool failed;		/* a render or write failed */
+	bool warned;		/* the failure was reported */
+	const int *fd;		/* the input descriptor being read */
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-plot [-hV] [-c chart] [-H height] [-o file] [-t target]"
+	    " [-W width]\n"
+	    "               [--columns n] [--hop ttl] [--html file] [--local]\n"
+	    "               [--refresh seconds] [--step duration] [--strict]\n"
+	    "               [--theme light|dark] [--ymax ms] [file ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "charts: latency (default), heatmap, timeline, map, "
+		    "summary\n"
+		    "  -c, --chart NAME     chart to draw\n"
+		    "  -H, --height PX      picture height (default 420)\n"
+		    "  -o, --output FILE    write the chart to FILE (default "
+		    "stdout)\n"
+		    "  -t, --target NAME    target to draw (default the first)\n"
+		    "  -W, --width PX       picture width (default 1000)\n"
+		    "      --columns N      time columns (default width / 2)\n"
+		    "      --hop TTL        hop to draw (default the "
+		    "destination)\n"
+		    "      --html FILE      write the HTML report to FILE\n"
+		    "      --local          label times in local time, not UTC\n"
+		    "      --refresh SECS   rewrite the outputs while reading\n"
+		    "      --step DURATION  fixed column width; show the "
+		    "latest\n"
+		    "      --strict         stop at the first bad line (exit 1)\n"
+		    "      --theme NAME     light (default) or dark\n"
+		    "      --ymax MS        top of the latency axis\n"
+		    "  -h, --help           this help;  -V, --version  version\n");
+	exit(status);
+}
+
+/* The directory holding map/land-110m.rings.txt. */
+static const char *
+find_datadir(void)
+{
+	static char buf[PATH_MAX + 16];
+	static const char *const rel[] = { "/../share/pp", "/../share" };
+	const char *env = getenv("PP_DATADIR");
+	char exe[PATH_MAX];
+	char probe[PATH_MAX + 64];
+
+	if (env != NULL && *env != '\0')
+		return env;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			int len = snprintf(probe, sizeof(probe),
+			    "%s%s/map/land-110m.rings.txt", exe, rel[i]);
+			if (len < 0 || (size_t)len >= sizeof(probe))
+				continue;
+			if (access(probe, R_OK) == 0) {
+				(void)snprintf(buf, sizeof(buf), "%s%s", exe,
+				    rel[i]);
+				return buf;
+			}
+		}
+	}
+	return PP_DATADIR;
+}
+
+/* A chart saying there is nothing to draw (empty input). */
+static void
+empty_chart(struct pp_svg *s, const struct pp_plot_opts *d)
+{
+	pp_svg_begin(s, d->width, d->height, "pp-plot", NULL);
+	pp_svg_rect(s, 0, 0, d->width, d->height, NULL,
+	    d->dark ? "#15181c" : "#ffffff");
+	pp_svg_raw(s, d->dark ? "<g fill=\"#dddddd\" font-family=\"sans-serif\""
+	    ">\n" : "<g fill=\"#222222\" font-family=\"sans-serif\">\n");
+	pp_svg_text(s, d->width / 2.0, d->height / 2.0, "middle", NULL,
+	    "no probe records to plot");
+	pp_svg_raw(s, "</g>\n");
+	pp_svg_end(s);
+}
+
+static int
+draw_chart(struct pp_svg *s, const struct plot_opts *o,
+    const struct pp_plotdata *d, struct pp_error *err)
+{
+	if (d->nseries == 0 && o->target == NULL) {
+		empty_chart(s, &o->draw);
+		return 0;
+	}
+	switch (o->chart) {
+	case CHART_LATENCY:
+		return pp_plot_latency(s, d, o->target, o->hop, &o->draw, err);
+	case CHART_HEATMAP:
+		return pp_plot_heatmap(s, d, o->target, o->hop, &o->draw, err);
+	case CHART_TIMELINE:
+		return pp_plot_timeline(s, d, o->target, &o->draw, err);
+	case CHART_MAP:
+		return pp_plot_map(s, d, o->target, &o->draw, err);
+	case CHART_SUMMARY:
+		return pp_plot_summary(s, d, &o->draw, err);
+	}
+	return -1;
+}
+
+/* Draw every output.  Returns 0, or -1 after reporting (once, when
+ * quiet_repeat). */
+static int
+render(struct plot_run *run, bool final)
+{
+	const struct plot_opts *o = run->o;
+	struct pp_error err;
+	int rc = 0;
+
+	pp_error_clear(&err);
+	run->dirty = false;
+	run->last_ns = pp_mono_ns();
+	if (o->out != NULL || o->html == NULL) {
+		struct pp_svg s;
+		pp_svg_init(&s);
+		if (draw_chart(&s, o, run->d, &err) == -1) {
+			rc = -1;
+		} else if (o->out != NULL) {
+			if (pp_svg_write_atomic(&s, o->out) == -1) {
+				pp_error_set(&err, "cannot write '%s': %s",
+				    o->out, strerror(errno));
+				rc = -1;
+			}
+		} else if (final && pp_svg_write(&s, stdout) == -1) {
+			pp_error_set(&err, "write error: %s", strerror(errno));
+			rc = -1;
+		}
+		pp_svg_release(&s);
+	}
+	if (rc == 0 && o->html != NULL) {
+		struct pp_svg h;
+		pp_svg_init(&h);
+		if (pp_plot_html(&h, run->d, &o->draw, final ? 0 : o->refresh,
+		    &err) == -1) {
+			rc = -1;
+		} else if (pp_svg_write_atomic(&h, o->html) == -1) {
+			pp_error_set(&err, "cannot write '%s': %s", o->html,
+			    strerror(errno));
+			rc = -1;
+		}
+		pp_svg_release(&h);
+	}
+	if (rc == -1 && (final || !run->warned)) {
+		pp_warnx("%s", err.msg);
+		run->warned = true;
+	}
+	if (rc == -1)
+		run->failed = true;
+	else if (!final)
+		run->failed = false;
+	return rc;
+}
+
+/* Called before the input would block, and every few thousand records:
+ * when new records wait to be drawn, wait for more input only until the
+ * refresh is due, then redraw, so an idle live stream is still shown. */
+static void
+maybe_refresh(void *arg)
+{
+	struct plot_run *run = arg;
+
+	(void)fflush(stdout);
+	if (run->o->refresh <= 0 || !run->dirty)
+		return;
+	long long due = run->last_ns + (long long)(run->o->refresh * 1e9);
+	long long now = pp_mono_ns();
+	if (now < due && run->fd != NULL && *run->fd >= 0) {
+		struct pollfd pfd = { .fd = *run->fd, .events = POLLIN };
+		int ms = (int)((due - now + 999999) / 1000000);
+		int rc = poll(&pfd, 1, ms);
+		if (rc != 0)
+			return;	/* input (or an error) first: read it */
+	} else if (now < due) {
+		return;
+	}
+	(void)render(run, false);
+}
+
+static double
+duration_arg(const char *opt, const char *s, double min)
+{
+	double v = 0;
+	const char *errstr = NULL;
+
+	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
+		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct plot_opts *o)
+{
+	static const struct pp_option longopts[] = {
+		{ "chart", PP_REQ_ARG, NULL, 'c' },
+		{ "columns", PP_REQ_ARG, NULL, OPT_COLUMNS },
+		{ "height", PP_REQ_ARG, NULL, 'H' },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "hop", PP_REQ_ARG, NULL, OPT_HOP },
+		{ "html", PP_REQ_ARG, NULL, OPT_HTML },
+		{ "local", PP_NO_ARG, NULL, OPT_LOCAL },
+		{ "output", PP_REQ_ARG, NULL, 'o' },
+		{ "refresh", PP_REQ_ARG, NULL, OPT_REFRESH },
+		{ "step", PP_REQ_ARG, NULL, OPT_STEP },
+		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "target", PP_REQ_ARG, NULL, 't' },
+		{ "theme", PP_REQ_ARG, NULL, OPT_THEME },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ "width", PP_REQ_ARG, NULL, 'W' },
+		{ "ymax", PP_REQ_ARG, NULL, OPT_YMAX },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *errstr = NULL;
+	int ch;
+
+	while ((ch = pp_getopt_long(argc, argv, "c:H:ho:t:VW:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c': {
+			size_t i;
+			for (i = 0; i < sizeof(chart_names) /
+			    sizeof(chart_names[0]); i++)
+				if (strcmp(pp_optarg, chart_names[i]) == 0)
+					break;
+			if (i == sizeof(chart_names) / sizeof(chart_names[0]))
+				pp_errx(PP_EXIT_USAGE, "-c: unknown chart '%s' "
+				    "(latency, heatmap, timeline, map, "
+				    "summary)", pp_optarg);
+			o->chart = (enum chart)i;
+			o->chart_set = true;
+			break;
+		}
+		case 'H':
+			o->draw.height = (int)pp_strtonum(pp_optarg, 120, 20000,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-H: height must be 120 "
+				    "to 20000: %s", pp_optarg);
+			break;
+		case 'h':
+			usage(0);
+		case 'o':
+			o->out = pp_optarg;
+			break;
+		case 't':
+			o->target = pp_optarg;
+			break;
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case 'W':
+			o->draw.width = (int)pp_strtonum(pp_optarg, 320, 20000,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-W: width must be 320 "
+				    "to 20000: %s", pp_optarg);
+			break;
+		case OPT_COLUMNS:
+			o->columns = (size_t)pp_strtonum(pp_optarg, 2, 20000,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--columns: columns must "
+				    "be 2 to 20000: %s", pp_optarg);
+			break;
+		case OPT_HOP:
+			o->hop = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--hop: ttl must be 1 to "
+				    "255: %s", pp_optarg);
+			break;
+		case OPT_HTML:
+			o->html = pp_optarg;
+			break;
+		case OPT_LOCAL:
+			o->draw.local = true;
+			break;
+		case OPT_REFRESH:
+			o->refresh = duration_arg("--refresh", pp_optarg, 0.1);
+			break;
+		case OPT_STEP:
+			o->step = duration_arg("--step", pp_optarg, 0.001);
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_THEME:
+			if (strcmp(pp_optarg, "dark") == 0)
+				o->draw.dark = true;
+			else if (strcmp(pp_optarg, "light") == 0)
+				o->draw.dark = false;
+			else
+				pp_errx(PP_EXIT_USAGE, "--theme: light or dark: "
+				    "%s", pp_optarg);
+			break;
+		case OPT_YMAX:
+			if (pp_strtod_range(pp_optarg, 0.001, 3600000,
+			    &o->draw.ymax, &errstr) == -1)
+				pp_errx(PP_EXIT_USAGE, "--ymax: milliseconds "
+				    "must be 0.001 to 3600000: %s", pp_optarg);
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	if (o->refresh > 0 && o->out == NULL && o->html == NULL)
+		pp_errx(PP_EXIT_USAGE, "--refresh needs -o or --html (a file to "
+		    "rewrite)");
+	if (o->chart_set && o->html != NULL && o->out == NULL)
+		pp_errx(PP_EXIT_USAGE, "-c with --html: give -o for the chart");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct plot_opts o = {
+		.chart = CHART_LATENCY,
+		.draw = { .width = 1000, .height = 420 },
+	};
+	struct pp_stream st;
+	struct pp_record *rec;
+	int status = PP_EXIT_OK;
+
+	pp_cli_init(argv[0]);
+	parse_args(argc, argv, &o);
+	argc -= pp_optind;
+	argv += pp_optind;
+	o.draw.datadir = find_datadir();
+	if (o.columns == 0) {
+		int plotw = o.draw.width - 88;
+		o.columns = (size_t)(plotw / 2 > 2 ? plotw / 2 : 2);
+	}
+
+	struct pp_plotdata *d = pp_xcalloc(1, sizeof(*d));
+	if (pp_plotdata_init(d, o.columns, o.step) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	struct plot_run run = { .o = &o, .d = d, .last_ns = pp_mono_ns() };
+	if (pp_stream_open(&st, argv, argc, o.strict) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	st.rd.opts.would_block = maybe_refresh;
+	st.rd.opts.arg = &run;
+	run.fd = &st.rd.fd;
+	unsigned long n = 0;
+	while ((rec = pp_stream_next(&st)) != NULL) {
+		if (pp_plotdata_add(d, rec) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		run.dirty = true;
+		if (o.refresh > 0 && (++n & 4095) == 0)
+			maybe_refresh(&run);
+	}
+	if (pp_stream_close(&st) != 0)
+		status = PP_EXIT_FAIL;
+	if (d->ignored > 0)
+		pp_warnx("more than %d target and hop pairs: %lu probe records "
+		    "not drawn", PP_PLOT_MAX_SERIES, d->ignored);
+	if (d->grid.dropped > 0)
+		pp_warnx("%lu probe records older than the --step window not "
+		    "drawn", d->grid.dropped);
+	pp_plotdata_settle(d);
+	if (render(&run, true) == -1)
+		status = PP_EXIT_FAIL;
+	pp_plotdata_release(d);
+	free(d);
+	return pp_close_stdout(status);
+}

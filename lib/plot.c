@@ -1,0 +1,611 @@
+/* plot.c: folding records into the picture's data (see plot.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/plot.h"
+
+static void
+colq_init_cb(void *c)
+{
+	pp_colq_init(c);
+}
+
+static void
+colq_merge_cb(void *dst, const void *src)
+{
+	pp_colq_merge(dst, src);
+}
+
+static void
+colq_release_cb(void *c)
+{
+	pp_colq_release(c);
+}
+
+static const struct pp_tgrid_ops colq_ops = {
+	.size = sizeof(struct pp_colq),
+	.init = colq_init_cb,
+	.merge = colq_merge_cb,
+	.release = colq_release_cb,
+};
+
+int
+pp_plotdata_init(struct pp_plotdata *d, size_t columns, double step)
+{
+	memset(d, 0, sizeof(*d));
+	if (pp_tgrid_init(&d->grid, columns, step) == -1)
+		return -1;
+	d->hsize = 64;
+	d->hash = calloc(d->hsize, sizeof(*d->hash));
+	if (d->hash == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+addr_release(struct pp_plot_addr *a)
+{
+	free(a->addr);
+	free(a->place);
+	free(a->asn);
+	free(a->special);
+	free(a->host);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+event_release(struct pp_plot_event *e)
+{
+	free(e->target);
+	free(e->text);
+	e->target = NULL;
+	e->text = NULL;
+}
+
+void
+pp_plotdata_release(struct pp_plotdata *d)
+{
+	for (size_t i = 0; i < d->nseries; i++) {
+		struct pp_plot_series *s = d->series[i];
+		pp_tseries_release(&d->grid, &s->cols);
+		pp_colq_release(&s->total);
+		for (int k = 0; k < s->naddrs; k++)
+			addr_release(&s->addrs[k]);
+		free(s->target);
+		free(s);
+	}
+	free(d->series);
+	free(d->hash);
+	for (int k = 0; k < PP_EV_NKINDS; k++)
+		for (size_t i = 0; i < PP_PLOT_MAX_EVENTS; i++)
+			event_release(&d->ev[k][i]);
+	free(d->settings);
+	pp_tgrid_release(&d->grid);
+	memset(d, 0, sizeof(*d));
+}
+
+static uint64_t
+key_hash(const char *target, int ttl)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)target; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ (uint64_t)(unsigned)ttl) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static int
+rehash(struct pp_plotdata *d)
+{
+	size_t nsize = d->hsize * 2;
+	size_t *nh = calloc(nsize, sizeof(*nh));
+
+	if (nh == NULL)
+		return -1;
+	for (size_t i = 0; i < d->nseries; i++) {
+		struct pp_plot_series *s = d->series[i];
+		size_t slot = key_hash(s->target, s->ttl) & (nsize - 1);
+		while (nh[slot] != 0)
+			slot = (slot + 1) & (nsize - 1);
+		nh[slot] = i + 1;
+	}
+	free(d->hash);
+	d->hash = nh;
+	d->hsize = nsize;
+	return 0;
+}
+
+struct pp_plot_series *
+pp_plotdata_find(const struct pp_plotdata *d, const char *target, int ttl)
+{
+	size_t slot = key_hash(target, ttl) & (d->hsize - 1);
+
+	while (d->hash[slot] != 0) {
+		struct pp_plot_series *s = d->series[d->hash[slot] - 1];
+		if (s->ttl == ttl && strcmp(s->target, target) == 0)
+			return s;
+		slot = (slot + 1) & (d->hsize - 1);
+	}
+	return NULL;
+}
+
+/* The series for (target, ttl), made when new; NULL when over the cap or
+ * out of memory (errno ENOMEM then). */
+static struct pp_plot_series *
+series_get(struct pp_plotdata *d, const char *target, int ttl)
+{
+	if (d->last != 0) {
+		struct pp_plot_series *s = d->series[d->last - 1];
+		if (s->ttl == ttl && strcmp(s->target, target) == 0)
+			return s;
+	}
+	struct pp_plot_series *s = pp_plotdata_find(d, target, ttl);
+	if (s != NULL) {
+		for (size_t i = 0; i < d->nseries; i++)
+			if (d->series[i] == s)
+				d->last = i + 1;
+		return s;
+	}
+	if (d->nseries >= PP_PLOT_MAX_SERIES) {
+		d->ignored++;
+		errno = 0;
+		return NULL;
+	}
+	if ((d->nseries + 1) * 2 > d->hsize && rehash(d) == -1)
+		return NULL;
+	if (d->nseries == d->aseries) {
+		size_t na = d->aseries != 0 ? d->aseries * 2 : 16;
+		struct pp_plot_series **ns = realloc(d->series,
+		    na * sizeof(*ns));
+		if (ns == NULL)
+			return NULL;
+		d->series = ns;
+		d->aseries = na;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->target = strdup(target);
+	if (s->target == NULL || pp_tseries_add(&d->grid, &s->cols,
+	    &colq_ops) == -1) {
+		free(s->target);
+		free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->ttl = ttl;
+	pp_colq_init(&s->total);
+	d->series[d->nseries++] = s;
+	size_t slot = key_hash(target, ttl) & (d->hsize - 1);
+	while (d->hash[slot] != 0)
+		slot = (slot + 1) & (d->hsize - 1);
+	d->hash[slot] = d->nseries;
+	d->last = d->nseries;
+	return s;
+}
+
+/* The string member key of o, or NULL. */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Whether needle occurs in line[0..len-1] (memmem is not POSIX). */
+static bool
+contains(const char *line, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++) {
+		const char *p = memchr(line + i, needle[0], len - i - n + 1);
+		if (p == NULL)
+			return false;
+		i = (size_t)(p - line);
+		if (memcmp(p, needle, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Location and names of a responder from the enrichment pp-geo added:
+ * "<field>_geo" (or "geo") and "<field>_host" (or "host"). */
+static void
+addr_enrich(struct pp_plot_addr *a, json_t *rec)
+{
+	json_t *g = json_object_get(rec, "from_geo");
+	const char *host = jstr(rec, "from_host");
+
+	if (g == NULL)
+		g = json_object_get(rec, "geo");
+	if (host == NULL)
+		host = jstr(rec, "host");
+	if (host != NULL && a->host == NULL)
+		a->host = strdup(host);
+	if (!json_is_object(g))
+		return;
+	const char *special = jstr(g, "special");
+	if (special == NULL)
+		special = jstr(g, "scope");
+	if (special != NULL && a->special == NULL)
+		a->special = strdup(special);
+	double lat = jnum(g, "lat");
+	double lon = jnum(g, "lon");
+	if (!a->located && isfinite(lat) && isfinite(lon) && lat >= -90 &&
+	    lat <= 90 && lon >= -180 && lon <= 180) {
+		a->located = true;
+		a->lat = lat;
+		a->lon = lon;
+	}
+	if (a->place == NULL) {
+		const char *city = jstr(g, "city");
+		const char *cc = jstr(g, "cc");
+		char buf[160];
+		if (city != NULL && cc != NULL)
+			(void)snprintf(buf, sizeof(buf), "%s, %s", city, cc);
+		else if (city != NULL || cc != NULL)
+			(void)snprintf(buf, sizeof(buf), "%s",
+			    city != NULL ? city : cc);
+		else
+			buf[0] = '\0';
+		if (buf[0] != '\0')
+			a->place = strdup(buf);
+	}
+	if (a->asn == NULL) {
+		json_t *asn = json_object_get(g, "asn");
+		const char *org = jstr(g, "as_org");
+		char buf[160];
+		if (json_is_integer(asn)) {
+			(void)snprintf(buf, sizeof(buf), "AS%lld%s%s",
+			    (long long)json_integer_value(asn),
+			    org != NULL ? " " : "", org != NULL ? org : "");
+			a->asn = strdup(buf);
+		}
+	}
+}
+
+static void
+note_addr(struct pp_plot_series *s, struct pp_record *r, const char *from)
+{
+	int k;
+
+	for (k = 0; k < s->naddrs; k++)
+		if (strcmp(s->addrs[k].addr, from) == 0)
+			break;
+	if (k == s->naddrs) {
+		if (s->naddrs == PP_PLOT_MAX_ADDRS) {
+			s->other++;
+			return;
+		}
+		s->addrs[k].addr = strdup(from);
+		if (s->addrs[k].addr == NULL) {
+			s->other++;
+			return;
+		}
+		s->naddrs++;
+	}
+	struct pp_plot_addr *a = &s->addrs[k];
+	a->n++;
+	/* Only lines that carry enrichment we still lack are parsed in
+	 * full (jansson), so plain streams stay on the fast path. */
+	bool want_geo = !a->located && (contains(r->line, r->len, "_geo\"") ||
+	    contains(r->line, r->len, "\"geo\""));
+	bool want_host = a->host == NULL && contains(r->line, r->len,
+	    "host\"");
+	if (want_geo || want_host) {
+		json_t *o = pp_record_json(r, NULL);
+		if (o != NULL)
+			addr_enrich(a, o);
+	}
+}
+
+static void
+add_probe(struct pp_plotdata *d, struct pp_record *r)
+{
+	const struct pp_probe *p = &r->probe;
+	int ttl = p->ttl > 0 ? p->ttl : 0;
+	struct pp_plot_series *s = series_get(d, p->target, ttl);
+
+	if (s == NULL)
+		return;
+	d->probes++;
+	struct pp_colq *c = pp_tgrid_col(&d->grid, &s->cols, p->ts);
+	bool answered = (p->status == PP_ST_REPLY ||
+	    p->status == PP_ST_TTL_EXPIRED ||
+	    p->status == PP_ST_UNREACHABLE) && isfinite(p->rtt);
+	if (answered) {
+		if (c != NULL)
+			pp_colq_add(c, p->rtt);
+		pp_colq_add(&s->total, p->rtt);
+		if (p->status == PP_ST_REPLY)
+			s->replies++;
+		if (p->from != NULL)
+			note_addr(s, r, p->from);
+	} else {
+		if (c != NULL)
+			pp_colq_lost(c);
+		pp_colq_lost(&s->total);
+	}
+}
+
+/* A new event slot of kind k (the oldest is dropped when full). */
+static struct pp_plot_event *
+event_new(struct pp_plotdata *d, enum pp_plot_ev k)
+{
+	size_t i;
+
+	if (d->nev[k] == PP_PLOT_MAX_EVENTS) {
+		i = d->evhead[k];
+		d->evhead[k] = (d->evhead[k] + 1) % PP_PLOT_MAX_EVENTS;
+		d->evdropped[k]++;
+	} else {
+		i = (d->evhead[k] + d->nev[k]) % PP_PLOT_MAX_EVENTS;
+		d->nev[k]++;
+	}
+	struct pp_plot_event *e = &d->ev[k][i];
+	event_release(e);
+	e->ts = e->end = e->value = e->value2 = NAN;
+	e->ttl = 0;
+	e->raise = false;
+	return e;
+}
+
+const struct pp_plot_event *
+pp_plotdata_event(const struct pp_plotdata *d, enum pp_plot_ev kind,
+    size_t i)
+{
+	return &d->ev[kind][(d->evhead[kind] + i) % PP_PLOT_MAX_EVENTS];
+}
+
+static int
+add_event(struct pp_plotdata *d, struct pp_record *r)
+{
+	json_t *o = pp_record_json(r, NULL);
+	enum pp_plot_ev k;
+	char text[512];
+
+	if (o == NULL)
+		return 0;
+	const char *target = jstr(o, "target");
+	if (target == NULL)
+		return 0;
+	switch (r->type) {
+	case PP_REC_OUTAGE:
+		k = PP_EV_OUTAGE;
+		break;
+	case PP_REC_ALERT:
+		k = PP_EV_ALERT;
+		break;
+	case PP_REC_ROUTE:
+		k = PP_EV_ROUTE;
+		break;
+	case PP_REC_MOS:
+		k = PP_EV_MOS;
+		break;
+	default:
+		return 0;
+	}
+	struct pp_plot_event *e = event_new(d, k);
+	json_t *ttl = json_object_get(o, "ttl");
+	e->ttl = json_is_integer(ttl) ? (int)json_integer_value(ttl) : 0;
+	text[0] = '\0';
+	switch (k) {
+	case PP_EV_OUTAGE:
+		e->ts = jnum(o, "start");
+		e->end = jnum(o, "end");
+		e->value = jnum(o, "loss");
+		/* duration is in ms (DESIGN.md); start and end in s. */
+		double dur = jnum(o, "duration") / 1000.0;
+		if (!isfinite(dur) && isfinite(e->ts) && isfinite(e->end))
+			dur = e->end - e->ts;
+		(void)snprintf(text, sizeof(text), "%.1f s, loss %.1f%%",
+		    dur, e->value);
+		break;
+	case PP_EV_ALERT: {
+		const char *kind = jstr(o, "kind");
+		const char *state = jstr(o, "state");
+		const char *msg = jstr(o, "message");
+		e->ts = jnum(o, "ts");
+		e->value = jnum(o, "value");
+		e->value2 = jnum(o, "threshold");
+		e->raise = state != NULL && strcmp(state, "raise") == 0;
+		(void)snprintf(text, sizeof(text), "%s %s%s%s",
+		    kind != NULL ? kind : "?", state != NULL ? state : "?",
+		    msg != NULL ? ": " : "", msg != NULL ? msg : "");
+		break;
+	}
+	case PP_EV_ROUTE: {
+		json_t *hops = json_object_get(o, "hops");
+		size_t len = 0;
+		e->ts = jnum(o, "ts");
+		if (json_is_array(hops)) {
+			size_t i;
+			json_t *h;
+			json_array_foreach(hops, i, h) {
+				const char *a = json_is_string(h) ?
+				    json_string_value(h) : "*";
+				int n = snprintf(text + len, sizeof(text) - len,
+				    "%s%s", i ? " " : "", a);
+				if (n < 0 || (size_t)n >= sizeof(text) - len)
+					break;
+				len += (size_t)n;
+			}
+		}
+		break;
+	}
+	case PP_EV_MOS: {
+		const char *codec = jstr(o, "codec");
+		const char *model = jstr(o, "model");
+		e->ts = jnum(o, "end");
+		if (!isfinite(e->ts))
+			e->ts = jnum(o, "ts");
+		e->value = jnum(o, "mos");
+		e->value2 = jnum(o, "r");
+		(void)snprintf(text, sizeof(text), "%s%s%s",
+		    codec != NULL ? codec : "", codec && model ? ", " : "",
+		    model != NULL ? model : "");
+		break;
+	}
+	default:
+		break;
+	}
+	e->target = strdup(target);
+	e->text = strdup(text);
+	if (e->target == NULL || e->text == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
+{
+	switch (r->type) {
+	case PP_REC_PROBE:
+		errno = 0;
+		add_probe(d, r);
+		return errno == ENOMEM ? -1 : 0;
+	case PP_REC_META:
+		if (d->settings == NULL) {
+			json_t *o = pp_record_json(r, NULL);
+			json_t *set = o != NULL ? json_object_get(o,
+			    "settings") : NULL;
+			if (json_is_object(set)) {
+				d->settings = json_dumps(set, JSON_COMPACT |
+				    JSON_SORT_KEYS);
+				double iv = jnum(set, "interval");
+				if (isfinite(iv) && iv > 0)
+					d->interval = iv;
+			}
+		}
+		return 0;
+	case PP_REC_OUTAGE:
+	case PP_REC_ALERT:
+	case PP_REC_ROUTE:
+	case PP_REC_MOS:
+		return add_event(d, r);
+	default:
+		return 0;
+	}
+}
+
+void
+pp_plotdata_settle(struct pp_plotdata *d)
+{
+	double interval = d->interval;
+
+	if (!(interval > 0)) {
+		uint32_t most = 0;
+		for (size_t i = 0; i < d->nseries; i++)
+			if (d->series[i]->total.sent > most)
+				most = d->series[i]->total.sent;
+		if (most >= 2)
+			interval = (d->grid.hi - d->grid.lo) / (most - 1);
+	}
+	/* The spacing estimate is rough: 20% short of it is wide enough. */
+	while (interval > 0 && d->grid.width < interval * 0.8 &&
+	    !d->grid.fixed && d->grid.n > 1)
+		pp_tgrid_coarsen(&d->grid);
+}
+
+size_t
+pp_plotdata_targets(const struct pp_plotdata *d, const char **out,
+    size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nseries; i++) {
+		const char *t = d->series[i]->target;
+		size_t k;
+		for (k = 0; k < n && k < max; k++)
+			if (strcmp(out[k], t) == 0)
+				break;
+		if (k < n)
+			continue;
+		if (n < max)
+			out[n] = t;
+		n++;
+		if (n >= max)
+			break;
+	}
+	return n;
+}
+
+struct pp_plot_series *
+pp_plotdata_dest(const struct pp_plotdata *d, const char *target)
+{
+	struct pp_plot_series *best = NULL;
+	struct pp_plot_series *highest = NULL;
+
+	for (size_t i = 0; i < d->nseries; i++) {
+		struct pp_plot_series *s = d->series[i];
+		if (strcmp(s->target, target) != 0)
+			continue;
+		if (s->ttl == 0)
+			return s;
+		if (highest == NULL || s->ttl > highest->ttl)
+			highest = s;
+		if (s->replies > 0 && (best == NULL ||
+		    s->replies > best->replies ||
+		    (s->replies == best->replies && s->ttl < best->ttl)))
+			best = s;
+	}
+	return best != NULL ? best : highest;
+}
+
+static int
+cmp_ttl(const void *a, const void *b)
+{
+	const struct pp_plot_series *x = *(struct pp_plot_series *const *)a;
+	const struct pp_plot_series *y = *(struct pp_plot_series *const *)b;
+
+	return (x->ttl > y->ttl) - (x->ttl < y->ttl);
+}
+
+size_t
+pp_plotdata_hops(const struct pp_plotdata *d, const char *target,
+    struct pp_plot_series **out, size_t max)
+{
+	size_t n = 0;
+	struct pp_plot_series *dest = pp_plotdata_dest(d, target);
+
+	for (size_t i = 0; i < d->nseries && n < max; i++) {
+		struct pp_plot_series *s = d->series[i];
+		if (strcmp(s->target, target) != 0)
+			continue;
+		/* Probes sent beyond the destination answer from it too:
+		 * the path ends at the destination's hop. */
+		if (dest != NULL && dest->replies > 0 && s->ttl > dest->ttl)
+			continue;
+		out[n++] = s;
+	}
+	qsort(out, n, sizeof(*out), cmp_ttl);
+	return n;
+}
+
+const struct pp_plot_addr *
+pp_plot_series_addr(const struct pp_plot_series *s)
+{
+	const struct pp_plot_addr *best = NULL;
+
+	for (int k = 0; k < s->naddrs; k++)
+		if (best == NULL || s->addrs[k].n > best->n)
+			best = &s->addrs[k];
+	return best;
+}
