@@ -13,18 +13,31 @@
 #define LOG_GAMMA 0.020000666706669435
 
 void
-pp_colq_init(struct pp_colq *q)
+pp_colq_init_cap(struct pp_colq *q, unsigned cap)
 {
 	memset(q, 0, sizeof(*q));
 	q->min = INFINITY;
 	q->max = -INFINITY;
+	if (cap < 8)
+		cap = 8;
+	if (cap > PP_COLQ_BINS_EXACT)
+		cap = PP_COLQ_BINS_EXACT;
+	q->cap = (uint16_t)cap;
+}
+
+void
+pp_colq_init(struct pp_colq *q)
+{
+	pp_colq_init_cap(q, PP_COLQ_BINS);
 }
 
 void
 pp_colq_release(struct pp_colq *q)
 {
+	unsigned cap = q->cap;
+
 	free(q->bins);
-	pp_colq_init(q);
+	pp_colq_init_cap(q, cap);
 }
 
 static int
@@ -62,7 +75,7 @@ bump(struct pp_colq *q, int idx, uint32_t n)
 		q->bins[lo].n += n;
 		return;
 	}
-	if (q->nbins == PP_COLQ_BINS) {
+	if (q->nbins >= q->cap) {
 		/* Collapse: the lowest bin folds into the next. */
 		if (lo == 0) {
 			q->bins[0].n += n;
@@ -76,8 +89,8 @@ bump(struct pp_colq *q, int idx, uint32_t n)
 	}
 	if (q->nbins == q->abins) {
 		size_t na = q->abins != 0 ? (size_t)q->abins * 2 : 8;
-		if (na > PP_COLQ_BINS)
-			na = PP_COLQ_BINS;
+		if (na > q->cap)
+			na = q->cap;
 		struct pp_colq_bin *nb = realloc(q->bins, na * sizeof(*nb));
 		if (nb == NULL) {
 			/* Out of memory: keep the count in the nearest bin. */

@@ -12,8 +12,11 @@
 
 /* Relative accuracy of quantiles while no collapse happened: 1 %. */
 #define PP_COLQ_ALPHA 0.01
-/* Bins per summary, at most (each 8 bytes). */
+/* Bins per summary by default, at most (each 8 bytes). */
 #define PP_COLQ_BINS 128
+/* A cap no valid RTT range can reach: 1 us to 1 hour needs 1,100 bins, so
+ * summaries with this cap never collapse and always keep the 1% bound. */
+#define PP_COLQ_BINS_EXACT 2048
 
 /* One summary.  Values are milliseconds, >= 0.  Caller-provided storage:
  * pp_colq_init() (allocates nothing), pp_colq_release(). */
@@ -26,6 +29,7 @@ struct pp_colq {
 	float max;		/* largest value, ms */
 	uint16_t nbins;		/* bins in use */
 	uint16_t abins;		/* bins allocated */
+	uint16_t cap;		/* most bins before the lowest merge */
 	uint32_t zeros;		/* values below the smallest bin (< 1 us) */
 	struct pp_colq_bin {
 		int16_t idx;	/* log index: value ~ gamma^idx */
@@ -35,6 +39,9 @@ struct pp_colq {
 };
 
 void pp_colq_init(struct pp_colq *q);
+
+/* As pp_colq_init with at most cap bins (8 to PP_COLQ_BINS_EXACT). */
+void pp_colq_init_cap(struct pp_colq *q, unsigned cap);
 void pp_colq_release(struct pp_colq *q);
 
 /* Count a probe; with a finite value >= 0 (ms) it was answered. */

@@ -1,0 +1,666 @@
+/* pp-stats: per target and hop statistics of a probe record stream.
+ *
+ * Reads: probe records (meta records for settings), from files or stdin,
+ * gzip or plain.  Writes: stats and outage records (NDJSON, after a meta
+ * record), or an mtr-style table, or CSV with a self-documenting header.
+ * Exit status: 0 success; 1 an input could not be read, a bad line met
+ * --strict, or output failed; 2 usage error. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/agg.h"
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/exit.h"
+#include "lib/jsonw.h"
+#include "lib/pp.h"
+#include "lib/stream.h"
+#include "lib/util.h"
+
+enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV };
+
+enum {
+	OPT_EVERY = 256,
+	OPT_OUTAGE_LOSS,
+	OPT_OUTAGE_MIN,
+	OPT_STRICT
+};
+
+struct stats_opts {
+	enum format format;	/* -f */
+	bool unbuffered;	/* -u */
+	bool strict;		/* --strict */
+	double every;		/* --every, s (0: none) */
+	double outage_loss;	/* --outage-loss, % */
+	double outage_min;	/* --outage-min, s */
+};
+
+/* What the output side needs. */
+struct out {
+	const struct stats_opts *o;
+	int argc;		/* our own argv, for the meta record */
+	char **argv;
+	int nin;		/* input operands */
+	char **in;
+	struct pp_jw w;		/* record buffer */
+	bool started;		/* meta record / header written */
+	json_t *source;		/* first input meta's settings (owned) */
+	char *source_host;	/* its host (owned) */
+	bool io_error;		/* a write failed */
+	/* Table and CSV: outages are listed at the end. */
+	struct pp_agg_outage *outages;	/* owned copies (target owned) */
+	size_t noutages;
+	size_t aoutages;
+	unsigned long outages_dropped;
+};
+
+#define MAX_TABLE_OUTAGES 1000
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-stats [-huV] [-f format] [--every duration] "
+	    "[--outage-loss pct]\n"
+	    "                [--outage-min duration] [--strict] [file ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "  -f, --format FMT        ndjson, table or csv (default: "
+		    "table on a terminal,\n"
+		    "                          else ndjson)\n"
+		    "  -h, --help              this help\n"
+		    "  -u, --unbuffered        flush after every record\n"
+		    "  -V, --version           print the version\n"
+		    "      --every DURATION    tumbling windows (1s, 10s, 1m, "
+		    "1h, ...)\n"
+		    "      --outage-loss PCT   outage loss threshold (default "
+		    "30)\n"
+		    "      --outage-min DUR    shortest outage (default 3s)\n"
+		    "      --strict            stop at the first bad line\n");
+	exit(status);
+}
+
+static void
+write_line(struct out *ot)
+{
+	if (pp_jw_write(&ot->w, stdout) == -1)
+		ot->io_error = true;
+	if (ot->o->unbuffered)
+		(void)fflush(stdout);
+}
+
+static void
+fmt_iso(double t, char *buf, size_t size)
+{
+	time_t tt = (time_t)floor(t);
+	struct tm tm;
+
+	if (!isfinite(t) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(buf, size, "-");
+}
+
+/* The meta record (NDJSON) or header (CSV), once, before the first
+ * output. */
+static void
+start_output(struct out *ot)
+{
+	char dur[32];
+
+	if (ot->started)
+		return;
+	ot->started = true;
+	if (ot->o->format == FMT_NDJSON) {
+		pp_jw_meta(&ot->w, "pp-stats", ot->argc, ot->argv);
+		pp_jw_key(&ot->w, "settings");
+		pp_jw_obj_begin(&ot->w);
+		if (ot->o->every > 0)
+			pp_jw_kstr(&ot->w, "every", pp_format_duration(
+			    ot->o->every, dur, sizeof(dur)));
+		pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss,
+		    PP_DEC_PCT);
+		pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
+		if (ot->source != NULL) {
+			char *txt = json_dumps(ot->source, JSON_COMPACT |
+			    JSON_PRESERVE_ORDER);
+			if (txt != NULL) {
+				pp_jw_key(&ot->w, "source");
+				pp_jw_raw(&ot->w, txt, strlen(txt));
+				free(txt);
+			}
+		}
+		pp_jw_obj_end(&ot->w);
+		pp_jw_end(&ot->w);
+		write_line(ot);
+	} else if (ot->o->format == FMT_CSV) {
+		printf("# pp-stats %s: per target and hop statistics\n",
+		    PP_VERSION);
+		printf("# inputs:");
+		if (ot->nin == 0)
+			printf(" <stdin>");
+		for (int i = 0; i < ot->nin; i++)
+			printf(" %s", ot->in[i]);
+		printf("\n");
+		if (ot->o->every > 0)
+			printf("# windows: %s\n", pp_format_duration(
+			    ot->o->every, dur, sizeof(dur)));
+		if (ot->source != NULL) {
+			char *txt = json_dumps(ot->source, JSON_COMPACT |
+			    JSON_PRESERVE_ORDER);
+			printf("# probe settings: %s\n", txt != NULL ? txt :
+			    "?");
+			free(txt);
+		}
+		if (ot->source_host != NULL)
+			printf("# vantage point: %s\n", ot->source_host);
+		printf("# RTTs in ms, loss in %%; see pp-stats(1)\n");
+		printf("start,end,target,ttl,addr,sent,recv,loss,fwd_loss,"
+		    "last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,"
+		    "jint,addrs\n");
+	}
+}
+
+/* ------------------------------------------------------------ csv */
+
+/* A CSV cell: quoted when needed; a leading = + - @ (or tab, CR) that a
+ * spreadsheet would run as a formula gets a leading apostrophe. */
+static void
+csv_cell(const char *s, bool last)
+{
+	bool defuse = s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+	    s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+	bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		putchar('"');
+	if (defuse)
+		putchar('\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			putchar('"');
+		putchar(*p);
+	}
+	if (quote)
+		putchar('"');
+	putchar(last ? '\n' : ',');
+}
+
+static void
+csv_num(double v, int dec)
+{
+	if (isfinite(v))
+		printf("%.*f,", dec, v);
+	else
+		putchar(',');
+}
+
+/* ------------------------------------------------------------ sinks */
+
+static void
+stats_ndjson(struct out *ot, const struct pp_agg *a,
+    const struct pp_agg_key *k, double start, double end)
+{
+	const struct pp_stats *s = &k->st;
+	struct pp_jw *w = &ot->w;
+	int order[PP_STATS_ADDRS];
+	int n = pp_stats_addr_order(s, order);
+	bool has_min = s->recv > 0;
+
+	pp_jw_record(w, "stats");
+	pp_jw_kstr(w, "target", pp_agg_name(a, a->targets[k->target].name));
+	if (k->ttl > 0)
+		pp_jw_kint(w, "ttl", k->ttl);
+	pp_jw_key(w, "addr");
+	if (n > 0 && s->addrs[order[0]].id != UINT32_MAX)
+		pp_jw_str(w, pp_agg_name(a, s->addrs[order[0]].id));
+	else
+		pp_jw_null(w);
+	pp_jw_knum(w, "start", start, PP_DEC_TS);
+	pp_jw_knum(w, "end", end, PP_DEC_TS);
+	pp_jw_kint(w, "sent", (long long)s->sent);
+	pp_jw_kint(w, "recv", (long long)s->recv);
+	pp_jw_knum(w, "loss", pp_stats_loss(s), PP_DEC_PCT);
+	if (k->ttl > 0)
+		pp_jw_knum(w, "fwd_loss", pp_stats_fwd_loss(s), PP_DEC_PCT);
+	pp_jw_knum(w, "last", s->last, PP_DEC_MS);
+	pp_jw_knum(w, "min", has_min ? s->min : NAN, PP_DEC_MS);
+	pp_jw_knum(w, "avg", has_min ? s->mean : NAN, PP_DEC_MS);
+	pp_jw_knum(w, "max", has_min ? s->max : NAN, PP_DEC_MS);
+	pp_jw_knum(w, "stdev", pp_stats_stdev(s), PP_DEC_MS);
+	pp_jw_knum(w, "p50", pp_stats_pct(s, 0.50), PP_DEC_MS);
+	pp_jw_knum(w, "p90", pp_stats_pct(s, 0.90), PP_DEC_MS);
+	pp_jw_knum(w, "p95", pp_stats_pct(s, 0.95), PP_DEC_MS);
+	pp_jw_knum(w, "p99", pp_stats_pct(s, 0.99), PP_DEC_MS);
+	pp_jw_knum(w, "jitter", pp_stats_jitter(s), PP_DEC_MS);
+	pp_jw_knum(w, "jmax", s->jn > 0 ? s->jmax : NAN, PP_DEC_MS);
+	pp_jw_knum(w, "jint", s->jn > 0 ? s->jint : NAN, PP_DEC_MS);
+	pp_jw_key(w, "addrs");
+	pp_jw_arr_begin(w);
+	for (int i = 0; i < n; i++) {
+		const struct pp_stats_addr *ad = &s->addrs[order[i]];
+		if (ad->id == UINT32_MAX)
+			continue;
+		pp_jw_obj_begin(w);
+		pp_jw_kstr(w, "addr", pp_agg_name(a, ad->id));
+		pp_jw_kint(w, "recv", (long long)ad->recv);
+		pp_jw_knum(w, "avg", ad->mean, PP_DEC_MS);
+		pp_jw_knum(w, "min", ad->min, PP_DEC_MS);
+		pp_jw_knum(w, "max", ad->max, PP_DEC_MS);
+		pp_jw_obj_end(w);
+	}
+	pp_jw_arr_end(w);
+	if (s->other_recv > 0)
+		pp_jw_kint(w, "addrs_other_recv", (long long)s->other_recv);
+	pp_jw_end(w);
+	write_line(ot);
+}
+
+static void
+stats_csv(struct out *ot, const struct pp_agg *a, const struct pp_agg_key *k,
+    double start, double end)
+{
+	const struct pp_stats *s = &k->st;
+	int order[PP_STATS_ADDRS];
+	int n = pp_stats_addr_order(s, order);
+	char buf[64];
+	char list[2048];
+	size_t used = 0;
+	bool has = s->recv > 0;
+
+	(void)ot;
+	printf("%.6f,%.6f,", start, end);
+	csv_cell(pp_agg_name(a, a->targets[k->target].name), false);
+	if (k->ttl > 0)
+		printf("%d,", k->ttl);
+	else
+		putchar(',');
+	csv_cell(n > 0 && s->addrs[order[0]].id != UINT32_MAX ?
+	    pp_agg_name(a, s->addrs[order[0]].id) : "", false);
+	printf("%llu,%llu,", (unsigned long long)s->sent,
+	    (unsigned long long)s->recv);
+	csv_num(pp_stats_loss(s), 3);
+	csv_num(k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN, 3);
+	csv_num(s->last, 3);
+	csv_num(has ? s->min : NAN, 3);
+	csv_num(has ? s->mean : NAN, 3);
+	csv_num(has ? s->max : NAN, 3);
+	csv_num(pp_stats_stdev(s), 3);
+	csv_num(pp_stats_pct(s, 0.50), 3);
+	csv_num(pp_stats_pct(s, 0.90), 3);
+	csv_num(pp_stats_pct(s, 0.95), 3);
+	csv_num(pp_stats_pct(s, 0.99), 3);
+	csv_num(pp_stats_jitter(s), 3);
+	csv_num(s->jn > 0 ? s->jmax : NAN, 3);
+	csv_num(s->jn > 0 ? s->jint : NAN, 3);
+	list[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const struct pp_stats_addr *ad = &s->addrs[order[i]];
+		if (ad->id == UINT32_MAX)
+			continue;
+		int m = snprintf(list + used, sizeof(list) - used, "%s%s %llu",
+		    used > 0 ? " " : "", pp_agg_name(a, ad->id),
+		    (unsigned long long)ad->recv);
+		if (m < 0 || (size_t)m >= sizeof(list) - used)
+			break;
+		used += (size_t)m;
+	}
+	(void)buf;
+	csv_cell(list, true);
+}
+
+/* The host column: the responder, or ??? when none answered. */
+static const char *
+host_of(const struct pp_agg *a, const struct pp_stats *s, const int *order,
+    int n)
+{
+	if (n > 0 && s->addrs[order[0]].id != UINT32_MAX)
+		return pp_agg_name(a, s->addrs[order[0]].id);
+	return "???";
+}
+
+static void
+table_num(double v)
+{
+	if (isfinite(v))
+		printf(" %7.3f", v);
+	else
+		printf(" %7s", "-");
+}
+
+static void
+stats_table(struct out *ot, const struct pp_agg *a,
+    const struct pp_agg_key *k, double start, double end)
+{
+	static uint32_t last_target = UINT32_MAX;
+	static double last_start = NAN;
+	const struct pp_stats *s = &k->st;
+	int order[PP_STATS_ADDRS];
+	int n = pp_stats_addr_order(s, order);
+	char t0[32];
+	char t1[32];
+
+	if (start != last_start) {
+		fmt_iso(start, t0, sizeof(t0));
+		fmt_iso(end, t1, sizeof(t1));
+		printf("%sStart: %s  End: %s\n", isnan(last_start) ? "" : "\n",
+		    t0, t1);
+		printf("HOST: %-32.32s %6s %6s %5s %7s %7s %7s %7s %7s %7s "
+		    "%7s\n", ot->source_host != NULL ? ot->source_host : "-",
+		    "Loss%", "Fwd%", "Snt", "Last", "Avg", "Best", "Wrst",
+		    "StDev", "Jttr", "p95");
+		last_start = start;
+		last_target = UINT32_MAX;
+	}
+	if (k->target != last_target) {
+		printf("%s\n", pp_agg_name(a, a->targets[k->target].name));
+		last_target = k->target;
+	}
+	char hop[16];
+	if (k->ttl > 0)
+		(void)snprintf(hop, sizeof(hop), "%3d", k->ttl);
+	else
+		(void)snprintf(hop, sizeof(hop), "  -");
+	printf("%s.|-- %-30.30s %5.1f%%", hop, host_of(a, s, order, n),
+	    pp_stats_loss(s));
+	if (k->ttl > 0)
+		printf(" %5.1f%%", pp_stats_fwd_loss(s));
+	else
+		printf(" %6s", "-");
+	printf(" %5llu", (unsigned long long)s->sent);
+	table_num(s->last);
+	table_num(s->recv > 0 ? s->mean : NAN);
+	table_num(s->recv > 0 ? s->min : NAN);
+	table_num(s->recv > 0 ? s->max : NAN);
+	table_num(pp_stats_stdev(s));
+	table_num(pp_stats_jitter(s));
+	table_num(pp_stats_pct(s, 0.95));
+	printf("\n");
+	/* Every other responder at this hop, with its own figures. */
+	for (int i = 1; i < n; i++) {
+		const struct pp_stats_addr *ad = &s->addrs[order[i]];
+		if (ad->id == UINT32_MAX)
+			continue;
+		printf("       %-30.30s %llu replies, avg %.3f, best %.3f, "
+		    "wrst %.3f ms\n", pp_agg_name(a, ad->id),
+		    (unsigned long long)ad->recv, ad->mean, ad->min, ad->max);
+	}
+	if (s->other_recv > 0)
+		printf("       %-30s %llu replies\n", "(other responders)",
+		    (unsigned long long)s->other_recv);
+}
+
+static void
+on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
+    double start, double end)
+{
+	struct out *ot = arg;
+
+	start_output(ot);
+	switch (ot->o->format) {
+	case FMT_NDJSON:
+		stats_ndjson(ot, a, k, start, end);
+		break;
+	case FMT_CSV:
+		stats_csv(ot, a, k, start, end);
+		break;
+	case FMT_TABLE:
+		stats_table(ot, a, k, start, end);
+		break;
+	}
+}
+
+static void
+on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
+{
+	struct out *ot = arg;
+
+	(void)a;
+	if (ot->o->format == FMT_NDJSON) {
+		struct pp_jw *w = &ot->w;
+		start_output(ot);
+		pp_jw_record(w, "outage");
+		pp_jw_kstr(w, "target", o->target);
+		if (o->ttl > 0)
+			pp_jw_kint(w, "ttl", o->ttl);
+		pp_jw_knum(w, "start", o->start, PP_DEC_TS);
+		pp_jw_knum(w, "end", o->end, PP_DEC_TS);
+		pp_jw_knum(w, "duration", (o->end - o->start) * 1000.0,
+		    PP_DEC_MS);
+		pp_jw_kint(w, "sent", (long long)o->sent);
+		pp_jw_kint(w, "recv", (long long)o->recv);
+		pp_jw_knum(w, "loss", o->sent > 0 ? 100.0 *
+		    (double)(o->sent - o->recv) / (double)o->sent : NAN,
+		    PP_DEC_PCT);
+		if (o->ongoing)
+			pp_jw_kbool(w, "ongoing", true);
+		pp_jw_end(w);
+		write_line(ot);
+		return;
+	}
+	if (ot->noutages == MAX_TABLE_OUTAGES) {
+		ot->outages_dropped++;
+		return;
+	}
+	if (ot->noutages == ot->aoutages) {
+		ot->aoutages = ot->aoutages != 0 ? ot->aoutages * 2 : 16;
+		ot->outages = pp_xrealloc(ot->outages, ot->aoutages *
+		    sizeof(*ot->outages));
+	}
+	ot->outages[ot->noutages] = *o;
+	ot->outages[ot->noutages].target = pp_xstrdup(o->target);
+	ot->noutages++;
+}
+
+static void
+list_outages(struct out *ot)
+{
+	char t0[32];
+	char t1[32];
+
+	if (ot->noutages == 0)
+		return;
+	if (ot->o->format == FMT_TABLE)
+		printf("\nOutages (loss >= %.1f%% for >= %.3f s at the "
+		    "destination):\n", ot->o->outage_loss, ot->o->outage_min);
+	for (size_t i = 0; i < ot->noutages; i++) {
+		const struct pp_agg_outage *o = &ot->outages[i];
+		double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv)
+		    / (double)o->sent : 0;
+		fmt_iso(o->start, t0, sizeof(t0));
+		fmt_iso(o->end, t1, sizeof(t1));
+		if (ot->o->format == FMT_TABLE)
+			printf("  %s hop %d: %s to %s%s (%.3f s), %llu sent, "
+			    "%llu received, %.1f%% loss\n", o->target, o->ttl,
+			    t0, t1, o->ongoing ? " and on" : "",
+			    o->end - o->start, (unsigned long long)o->sent,
+			    (unsigned long long)o->recv, loss);
+		else
+			printf("# outage: target=%s ttl=%d start=%.6f "
+			    "end=%.6f duration_ms=%.3f sent=%llu recv=%llu "
+			    "loss=%.3f%s\n", o->target, o->ttl, o->start,
+			    o->end, (o->end - o->start) * 1000.0,
+			    (unsigned long long)o->sent,
+			    (unsigned long long)o->recv, loss,
+			    o->ongoing ? " ongoing" : "");
+	}
+	if (ot->outages_dropped > 0)
+		printf("%s%lu more outages not listed\n",
+		    ot->o->format == FMT_CSV ? "# " : "  ",
+		    ot->outages_dropped);
+}
+
+/* ------------------------------------------------------------ main */
+
+static double
+duration_arg(const char *opt, const char *s, double min)
+{
+	double v = 0;
+	const char *errstr = NULL;
+
+	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
+		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct stats_opts *o)
+{
+	static const struct pp_option longopts[] = {
+		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
+		{ "format", PP_REQ_ARG, NULL, 'f' },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
+		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
+		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *errstr = NULL;
+	bool format_set = false;
+	int ch;
+
+	while ((ch = pp_getopt_long(argc, argv, "f:huV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(pp_optarg, "ndjson") == 0)
+				o->format = FMT_NDJSON;
+			else if (strcmp(pp_optarg, "table") == 0)
+				o->format = FMT_TABLE;
+			else if (strcmp(pp_optarg, "csv") == 0)
+				o->format = FMT_CSV;
+			else
+				pp_errx(PP_EXIT_USAGE, "-f: format must be "
+				    "ndjson, table or csv: %s", pp_optarg);
+			format_set = true;
+			break;
+		case 'h':
+			usage(0);
+		case 'u':
+			o->unbuffered = true;
+			break;
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case OPT_EVERY:
+			o->every = duration_arg("--every", pp_optarg, 0.001);
+			break;
+		case OPT_OUTAGE_LOSS:
+			if (pp_strtod_range(pp_optarg, 0.001, 100,
+			    &o->outage_loss, &errstr) == -1)
+				pp_errx(PP_EXIT_USAGE, "--outage-loss: percent "
+				    "must be 0.001 to 100: %s", pp_optarg);
+			break;
+		case OPT_OUTAGE_MIN:
+			o->outage_min = duration_arg("--outage-min", pp_optarg,
+			    0);
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	if (!format_set)
+		o->format = pp_isatty(1) ? FMT_TABLE : FMT_NDJSON;
+}
+
+/* The input's first meta record: its settings, host and timeout. */
+static void
+note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
+{
+	if (ot->source != NULL)
+		return;
+	json_t *o = pp_record_json(rec, NULL);
+	json_t *set = o != NULL ? json_object_get(o, "settings") : NULL;
+	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
+	if (!json_is_object(set))
+		return;
+	ot->source = json_incref(set);
+	if (json_is_string(host))
+		ot->source_host = pp_xstrdup(json_string_value(host));
+	json_t *timeout = json_object_get(set, "timeout");
+	if (json_is_number(timeout) && json_number_value(timeout) > 0 &&
+	    json_number_value(timeout) < 3600)
+		pp_agg_set_horizon(a, json_number_value(timeout) + 1.0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct stats_opts o = {
+		.outage_loss = 30,
+		.outage_min = 3,
+	};
+	struct out ot;
+	struct pp_agg a;
+	struct pp_stream st;
+	struct pp_record *rec;
+	int status = PP_EXIT_OK;
+
+	pp_cli_init(argv[0]);
+	parse_args(argc, argv, &o);
+	memset(&ot, 0, sizeof(ot));
+	ot.o = &o;
+	ot.argc = argc;
+	ot.argv = argv;
+	ot.nin = argc - pp_optind;
+	ot.in = argv + pp_optind;
+	pp_jw_init(&ot.w);
+	if (o.format != FMT_NDJSON && !o.unbuffered)
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	struct pp_agg_opts ao = {
+		.every = o.every,
+		.horizon = 11.0,	/* default 10 s timeout + 1 s */
+		.outage_loss = o.outage_loss,
+		.outage_min = o.outage_min,
+	};
+	struct pp_agg_sink sink = {
+		.stats = on_stats,
+		.outage = on_outage,
+		.arg = &ot,
+	};
+	if (pp_agg_init(&a, &ao, &sink) == -1 ||
+	    pp_stream_open(&st, ot.in, ot.nin, o.strict) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
+		if (rec->type == PP_REC_META)
+			note_meta(&ot, &a, rec);
+		else if (rec->type == PP_REC_PROBE &&
+		    pp_agg_probe(&a, &rec->probe) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+	}
+	if (pp_stream_close(&st) != 0)
+		status = PP_EXIT_FAIL;
+	pp_agg_finish(&a);
+	if (a.oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	list_outages(&ot);
+	if (a.dropped_keys > 0)
+		pp_warnx("more than %d target and hop pairs: %llu probes not "
+		    "counted", PP_AGG_MAX_KEYS,
+		    (unsigned long long)a.dropped_keys);
+	if (a.late > 0)
+		pp_warnx("%llu probes arrived more than %.1f s after newer "
+		    "ones and were counted out of order",
+		    (unsigned long long)a.late, a.o.horizon);
+	pp_agg_release(&a);
+	for (size_t i = 0; i < ot.noutages; i++)
+		free((char *)(size_t)ot.outages[i].target);
+	free(ot.outages);
+	json_decref(ot.source);
+	free(ot.source_host);
+	pp_jw_release(&ot.w);
+	if (ot.io_error)
+		status = PP_EXIT_FAIL;
+	return pp_close_stdout(status);
+}

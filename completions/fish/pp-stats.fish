@@ -1,0 +1,9 @@
+# fish completion for pp-stats(1)
+complete -c pp-stats -s f -l format -x -a 'ndjson table csv' -d 'output format'
+complete -c pp-stats -s h -l help -d 'print the usage'
+complete -c pp-stats -s u -l unbuffered -d 'flush after every record'
+complete -c pp-stats -s V -l version -d 'print the version'
+complete -c pp-stats -l every -x -d 'tumbling windows'
+complete -c pp-stats -l outage-loss -x -d 'outage loss threshold, percent'
+complete -c pp-stats -l outage-min -x -d 'shortest outage'
+complete -c pp-stats -l strict -d 'stop at the first bad line'

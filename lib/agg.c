@@ -1,0 +1,592 @@
+/* agg.c: pp-stats' aggregation (see agg.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/agg.h"
+
+/* A probe outcome waiting in the reorder buffer. */
+struct item {
+	long long round;	/* -1 when none */
+	double rtt;		/* ms, NAN when lost */
+	uint32_t key;		/* key index */
+	uint32_t addr;		/* interned responder, UINT32_MAX none */
+	int ttl;		/* 0 when none */
+	int status;		/* enum pp_status */
+};
+
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static uint32_t
+hash_key(uint32_t target, int ttl)
+{
+	uint32_t h = (target * 2654435761u) ^ ((uint32_t)ttl * 40503u);
+
+	return h ^ (h >> 16);
+}
+
+int
+pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
+    const struct pp_agg_sink *sink)
+{
+	memset(a, 0, sizeof(*a));
+	a->o = *o;
+	a->sink = *sink;
+	a->nhsize = 1024;
+	a->khsize = 1024;
+	a->nhash = calloc(a->nhsize, sizeof(*a->nhash));
+	a->khash = calloc(a->khsize, sizeof(*a->khash));
+	if (a->nhash == NULL || a->khash == NULL ||
+	    pp_reorder_init(&a->ro, sizeof(struct item), PP_AGG_REORDER,
+	    o->horizon) == -1) {
+		pp_agg_release(a);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+pp_agg_release(struct pp_agg *a)
+{
+	for (uint32_t i = 0; i < a->nnames; i++)
+		free(a->names[i]);
+	free(a->names);
+	free(a->nhash);
+	free(a->tmap);
+	for (uint32_t i = 0; i < a->nkeys; i++)
+		pp_stats_release(&a->keys[i].st);
+	free(a->keys);
+	free(a->khash);
+	for (uint32_t i = 0; i < a->ntargets; i++) {
+		free(a->targets[i].win_ts);
+		free(a->targets[i].win_lost);
+	}
+	free(a->targets);
+	pp_reorder_release(&a->ro);
+	memset(a, 0, sizeof(*a));
+}
+
+void
+pp_agg_set_horizon(struct pp_agg *a, double horizon)
+{
+	a->o.horizon = horizon;
+	a->ro.horizon = horizon;
+}
+
+const char *
+pp_agg_name(const struct pp_agg *a, uint32_t id)
+{
+	return id < a->nnames ? a->names[id] : "?";
+}
+
+/* Intern s; UINT32_MAX when the table is full or memory short. */
+static uint32_t
+intern(struct pp_agg *a, const char *s)
+{
+	uint32_t slot = hash_str(s) & (a->nhsize - 1);
+
+	while (a->nhash[slot] != 0) {
+		uint32_t id = a->nhash[slot] - 1;
+		if (strcmp(a->names[id], s) == 0)
+			return id;
+		slot = (slot + 1) & (a->nhsize - 1);
+	}
+	if (a->nnames >= PP_AGG_MAX_NAMES)
+		return UINT32_MAX;
+	if ((a->nnames + 1) * 2 > a->nhsize) {
+		uint32_t nsize = a->nhsize * 2;
+		uint32_t *nh = calloc(nsize, sizeof(*nh));
+		if (nh == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		for (uint32_t i = 0; i < a->nnames; i++) {
+			uint32_t k = hash_str(a->names[i]) & (nsize - 1);
+			while (nh[k] != 0)
+				k = (k + 1) & (nsize - 1);
+			nh[k] = i + 1;
+		}
+		free(a->nhash);
+		a->nhash = nh;
+		a->nhsize = nsize;
+		slot = hash_str(s) & (nsize - 1);
+		while (a->nhash[slot] != 0)
+			slot = (slot + 1) & (nsize - 1);
+	}
+	if (a->nnames == a->anames) {
+		uint32_t na = a->anames != 0 ? a->anames * 2 : 64;
+		char **nn = realloc(a->names, na * sizeof(*nn));
+		if (nn == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		a->names = nn;
+		a->anames = na;
+	}
+	char *copy = strdup(s);
+	if (copy == NULL) {
+		a->oom = true;
+		return UINT32_MAX;
+	}
+	a->names[a->nnames] = copy;
+	a->nhash[slot] = a->nnames + 1;
+	return a->nnames++;
+}
+
+/* The target for an interned name, made when new. */
+static uint32_t
+target_of(struct pp_agg *a, uint32_t name)
+{
+	if (name < a->ntmap && a->tmap[name] != 0)
+		return a->tmap[name] - 1;
+	if (name >= a->ntmap) {
+		uint32_t nn = a->ntmap != 0 ? a->ntmap : 64;
+		while (nn <= name)
+			nn *= 2;
+		uint32_t *nm = realloc(a->tmap, nn * sizeof(*nm));
+		if (nm == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		memset(nm + a->ntmap, 0, (nn - a->ntmap) * sizeof(*nm));
+		a->tmap = nm;
+		a->ntmap = nn;
+	}
+	if (a->ntargets == a->atargets) {
+		uint32_t na = a->atargets != 0 ? a->atargets * 2 : 8;
+		struct pp_agg_target *nt = realloc(a->targets,
+		    na * sizeof(*nt));
+		if (nt == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		a->targets = nt;
+		a->atargets = na;
+	}
+	struct pp_agg_target *t = &a->targets[a->ntargets];
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->out_end = NAN;
+	for (int i = 0; i < PP_AGG_ROUNDS; i++)
+		t->rounds[i].round = -1;
+	a->tmap[name] = a->ntargets + 1;
+	return a->ntargets++;
+}
+
+/* The key for (target index, ttl), made when new. */
+static uint32_t
+key_of(struct pp_agg *a, uint32_t target, int ttl)
+{
+	uint32_t slot = hash_key(target, ttl) & (a->khsize - 1);
+
+	while (a->khash[slot] != 0) {
+		struct pp_agg_key *k = &a->keys[a->khash[slot] - 1];
+		if (k->target == target && k->ttl == ttl)
+			return a->khash[slot] - 1;
+		slot = (slot + 1) & (a->khsize - 1);
+	}
+	if (a->nkeys >= PP_AGG_MAX_KEYS)
+		return UINT32_MAX;
+	if ((a->nkeys + 1) * 2 > a->khsize) {
+		uint32_t nsize = a->khsize * 2;
+		uint32_t *nh = calloc(nsize, sizeof(*nh));
+		if (nh == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		for (uint32_t i = 0; i < a->nkeys; i++) {
+			uint32_t k = hash_key(a->keys[i].target,
+			    a->keys[i].ttl) & (nsize - 1);
+			while (nh[k] != 0)
+				k = (k + 1) & (nsize - 1);
+			nh[k] = i + 1;
+		}
+		free(a->khash);
+		a->khash = nh;
+		a->khsize = nsize;
+		slot = hash_key(target, ttl) & (nsize - 1);
+		while (a->khash[slot] != 0)
+			slot = (slot + 1) & (nsize - 1);
+	}
+	if (a->nkeys == a->akeys) {
+		uint32_t na = a->akeys != 0 ? a->akeys * 2 : 64;
+		struct pp_agg_key *nk = realloc(a->keys, na * sizeof(*nk));
+		if (nk == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		a->keys = nk;
+		a->akeys = na;
+	}
+	struct pp_agg_key *k = &a->keys[a->nkeys];
+	memset(k, 0, sizeof(*k));
+	k->target = target;
+	k->ttl = ttl;
+	pp_stats_init(&k->st);
+	a->khash[slot] = a->nkeys + 1;
+	return a->nkeys++;
+}
+
+/* ------------------------------------------------ forwarding loss */
+
+static void
+settle_round(struct pp_agg *a, uint32_t ti, struct pp_agg_round *r)
+{
+	if (r->round < 0)
+		return;
+	for (int h = 1; h < 256; h++) {
+		if ((r->lost[h / 8] & (1u << (h % 8))) == 0)
+			continue;
+		if (r->max_answered > h)
+			continue;	/* went through: the hop declined */
+		uint32_t k = key_of(a, ti, h);
+		if (k != UINT32_MAX)
+			a->keys[k].st.fwd_lost++;
+	}
+	r->round = -1;
+}
+
+static void
+settle_all_rounds(struct pp_agg *a)
+{
+	for (uint32_t t = 0; t < a->ntargets; t++)
+		for (int i = 0; i < PP_AGG_ROUNDS; i++)
+			settle_round(a, t, &a->targets[t].rounds[i]);
+}
+
+static void
+note_round(struct pp_agg *a, uint32_t ti, long long round, int ttl,
+    bool answered)
+{
+	struct pp_agg_target *t = &a->targets[ti];
+	struct pp_agg_round *slot = NULL;
+	struct pp_agg_round *oldest = NULL;
+
+	for (int i = 0; i < PP_AGG_ROUNDS; i++) {
+		struct pp_agg_round *r = &t->rounds[i];
+		if (r->round >= 0 && r->round <= round - 2)
+			settle_round(a, ti, r);
+		if (r->round == round)
+			slot = r;
+	}
+	if (slot == NULL) {
+		for (int i = 0; i < PP_AGG_ROUNDS; i++) {
+			struct pp_agg_round *r = &t->rounds[i];
+			if (r->round < 0) {
+				slot = r;
+				break;
+			}
+			if (oldest == NULL || r->round < oldest->round)
+				oldest = r;
+		}
+		if (slot == NULL) {
+			settle_round(a, ti, oldest);
+			slot = oldest;
+		}
+		slot->round = round;
+		slot->max_answered = 0;
+		memset(slot->lost, 0, sizeof(slot->lost));
+	}
+	if (answered) {
+		if (ttl > slot->max_answered)
+			slot->max_answered = ttl;
+	} else {
+		slot->lost[ttl / 8] |= (uint8_t)(1u << (ttl % 8));
+	}
+}
+
+/* ------------------------------------------------------- outages */
+
+static void
+outage_close(struct pp_agg *a, struct pp_agg_target *t, bool ongoing)
+{
+	struct pp_agg_outage o = {
+		.target = a->names[t->name],
+		.ttl = t->plain ? 0 : t->dest_ttl,
+		.start = t->out_start,
+		.end = ongoing ? t->out_last_ts : t->out_end,
+		.sent = t->out_sent_l,
+		.recv = t->out_recv_l,
+		.ongoing = ongoing,
+	};
+
+	t->out_active = false;
+	if (o.end - o.start >= a->o.outage_min && a->sink.outage != NULL)
+		a->sink.outage(a->sink.arg, a, &o);
+}
+
+/* Drop window entries sent outage_min or more before now. */
+static void
+window_trim(struct pp_agg *a, struct pp_agg_target *t, double now)
+{
+	while (t->win_n > 0 && t->win_ts[t->win_head] <= now -
+	    a->o.outage_min) {
+		if (t->win_lost[t->win_head])
+			t->win_nlost--;
+		t->win_head = (t->win_head + 1) % t->win_cap;
+		t->win_n--;
+	}
+}
+
+/* Append an entry; when full, the oldest goes. */
+static int
+window_push(struct pp_agg *a, struct pp_agg_target *t, double ts, bool lost)
+{
+	if (t->win_n == t->win_cap && t->win_cap < PP_AGG_WINDOW) {
+		uint32_t ncap = t->win_cap != 0 ? t->win_cap * 2 : 16;
+		double *nts = malloc(ncap * sizeof(*nts));
+		uint8_t *nl = malloc(ncap);
+		if (nts == NULL || nl == NULL) {
+			free(nts);
+			free(nl);
+			a->oom = true;
+			return -1;
+		}
+		for (uint32_t i = 0; i < t->win_n; i++) {
+			uint32_t k = (t->win_head + i) % t->win_cap;
+			nts[i] = t->win_ts[k];
+			nl[i] = t->win_lost[k];
+		}
+		free(t->win_ts);
+		free(t->win_lost);
+		t->win_ts = nts;
+		t->win_lost = nl;
+		t->win_head = 0;
+		t->win_cap = ncap;
+	}
+	if (t->win_n == t->win_cap) {
+		if (t->win_lost[t->win_head])
+			t->win_nlost--;
+		t->win_head = (t->win_head + 1) % t->win_cap;
+		t->win_n--;
+	}
+	uint32_t k = (t->win_head + t->win_n) % t->win_cap;
+	t->win_ts[k] = ts;
+	t->win_lost[k] = lost;
+	t->win_n++;
+	if (lost)
+		t->win_nlost++;
+	return 0;
+}
+
+static void
+outage_probe(struct pp_agg *a, struct pp_agg_target *t, double ts, bool lost)
+{
+	window_trim(a, t, ts);
+	if (window_push(a, t, ts, lost) == -1)
+		return;
+	bool lossy = 100.0 * (double)t->win_nlost / (double)t->win_n >=
+	    a->o.outage_loss;
+	if (t->out_active) {
+		if (!lossy) {
+			/* Only an answer makes a window stop being lossy. */
+			if (isnan(t->out_end))
+				t->out_end = ts;
+			outage_close(a, t, false);
+			return;
+		}
+		t->out_sent++;
+		t->out_last_ts = ts;
+		if (lost) {
+			t->out_sent_l = t->out_sent;
+			t->out_recv_l = t->out_recv;
+			t->out_end = NAN;
+		} else {
+			t->out_recv++;
+			if (isnan(t->out_end))
+				t->out_end = ts;
+		}
+		return;
+	}
+	if (!lossy)
+		return;
+	/* Open it at the first lost probe of the window, counting the
+	 * window's probes from there. */
+	t->out_active = true;
+	t->out_sent = t->out_recv = 0;
+	t->out_end = NAN;
+	bool started = false;
+	for (uint32_t i = 0; i < t->win_n; i++) {
+		uint32_t k = (t->win_head + i) % t->win_cap;
+		if (!started && !t->win_lost[k])
+			continue;
+		if (!started) {
+			started = true;
+			t->out_start = t->win_ts[k];
+		}
+		t->out_sent++;
+		if (t->win_lost[k]) {
+			t->out_sent_l = t->out_sent;
+			t->out_recv_l = t->out_recv;
+			t->out_end = NAN;
+		} else {
+			t->out_recv++;
+			if (isnan(t->out_end))
+				t->out_end = t->win_ts[k];
+		}
+	}
+	t->out_last_ts = ts;
+}
+
+/* ------------------------------------------------------- windows */
+
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x;
+	uint64_t b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Whether a hop only repeats its target's destination. */
+static bool
+beyond_destination(const struct pp_agg *a, const struct pp_agg_key *k)
+{
+	const struct pp_agg_target *t = &a->targets[k->target];
+
+	return k->ttl > 0 && t->dest_ttl > 0 && k->ttl > t->dest_ttl &&
+	    k->expired == 0;
+}
+
+static void
+close_window(struct pp_agg *a)
+{
+	if (!a->win_open)
+		return;
+	settle_all_rounds(a);
+	double start = a->o.every > 0 ? (double)a->win * a->o.every :
+	    a->first_ts;
+	double end = a->o.every > 0 ? start + a->o.every : a->last_ts;
+	/* Report keys by target (first seen first), then hop. */
+	uint64_t *order = malloc(((size_t)a->nkeys + 1) * sizeof(*order));
+	uint32_t n = 0;
+	if (order == NULL) {
+		a->oom = true;
+		return;
+	}
+	for (uint32_t i = 0; i < a->nkeys; i++)
+		if (a->keys[i].active)
+			order[n++] = ((uint64_t)a->keys[i].target << 40) |
+			    ((uint64_t)(unsigned)a->keys[i].ttl << 24) | i;
+	qsort(order, n, sizeof(*order), cmp_u64);
+	for (uint32_t i = 0; i < n; i++) {
+		struct pp_agg_key *k = &a->keys[order[i] & 0xffffff];
+		if (!beyond_destination(a, k) && a->sink.stats != NULL)
+			a->sink.stats(a->sink.arg, a, k, start, end);
+		pp_stats_release(&k->st);
+		k->active = false;
+	}
+	free(order);
+	a->win_open = false;
+}
+
+/* ------------------------------------------------- probe handling */
+
+static void
+process(void *arg, double ts, const void *itemp)
+{
+	struct pp_agg *a = arg;
+	const struct item *it = itemp;
+
+	if (a->o.every > 0) {
+		long long w = (long long)floor(ts / a->o.every);
+		if (a->win_open && w != a->win)
+			close_window(a);
+		a->win = w;
+	}
+	if (!a->win_open) {
+		a->win_open = true;
+		a->first_ts = ts;
+	}
+	a->last_ts = ts;
+	struct pp_agg_key *k = &a->keys[it->key];
+	struct pp_agg_target *t = &a->targets[k->target];
+	bool answered = !isnan(it->rtt);
+	k->active = true;
+	pp_stats_add(&k->st, ts, it->rtt, it->addr);
+	if (it->status == PP_ST_TTL_EXPIRED)
+		k->expired++;
+	if (it->ttl > 0 && it->round >= 0)
+		note_round(a, k->target, it->round, it->ttl, answered);
+	/* The destination: plain probes, or the lowest hop that replied. */
+	if (it->ttl > 0 && it->status == PP_ST_REPLY &&
+	    (t->dest_ttl == 0 || it->ttl < t->dest_ttl)) {
+		if (t->dest_ttl != 0 && t->out_active)
+			outage_close(a, t, false);
+		t->dest_ttl = it->ttl;
+	}
+	if (it->ttl == 0) {
+		t->plain = true;
+		outage_probe(a, t, ts, !answered);
+	} else if (it->ttl == t->dest_ttl) {
+		outage_probe(a, t, ts, !answered);
+	}
+}
+
+int
+pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
+{
+	struct item it;
+	uint32_t name = intern(a, p->target);
+
+	if (name == UINT32_MAX) {
+		a->dropped_names++;
+		return a->oom ? -1 : 0;
+	}
+	uint32_t ti = target_of(a, name);
+	if (ti == UINT32_MAX)
+		return -1;
+	int ttl = p->ttl > 0 ? p->ttl : 0;
+	uint32_t key;
+	if (a->last_key != 0 && a->keys[a->last_key - 1].target == ti &&
+	    a->keys[a->last_key - 1].ttl == ttl) {
+		key = a->last_key - 1;
+	} else {
+		key = key_of(a, ti, ttl);
+		if (key == UINT32_MAX) {
+			a->dropped_keys++;
+			return a->oom ? -1 : 0;
+		}
+		a->last_key = key + 1;
+	}
+	memset(&it, 0, sizeof(it));
+	it.key = key;
+	it.ttl = ttl;
+	it.round = p->round;
+	it.status = (int)p->status;
+	it.addr = UINT32_MAX;
+	bool answered = (p->status == PP_ST_REPLY ||
+	    p->status == PP_ST_TTL_EXPIRED ||
+	    p->status == PP_ST_UNREACHABLE) && isfinite(p->rtt);
+	it.rtt = answered ? p->rtt : NAN;
+	if (answered && p->from != NULL) {
+		it.addr = intern(a, p->from);
+		if (it.addr == UINT32_MAX)
+			a->dropped_names++;
+	}
+	unsigned long long late = a->ro.late;
+	int rc = pp_reorder_push(&a->ro, p->ts, &it, process, a);
+	a->late += a->ro.late - late;
+	return rc == -1 || a->oom ? -1 : 0;
+}
+
+void
+pp_agg_finish(struct pp_agg *a)
+{
+	pp_reorder_flush(&a->ro, process, a);
+	close_window(a);
+	for (uint32_t t = 0; t < a->ntargets; t++)
+		if (a->targets[t].out_active)
+			outage_close(a, &a->targets[t], true);
+}

@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# pp-stats: per target and hop statistics.
+
+setup() {
+	load 'test_helper/common'
+	pp_setup
+	F="$PP_TOP/tests/fixtures/pp-stats"
+}
+
+# pp_body RC ARGS...: pp_run of pp-stats ARGS, without its meta record
+pp_body() {
+	local rc=$1
+	shift
+	pp_run "$rc" bash -c 'set -o pipefail; pp-stats "$@" | tail -n +2' _ "$@"
+}
+
+@test "pp-stats -h prints the usage, equal to the man page SYNOPSIS" {
+	pp_run 0 pp-stats -h
+	assert_line --index 0 --partial "usage: pp-stats [-huV]"
+	usage_matches_man pp-stats
+}
+
+@test "pp-stats: bad option or value exits 2 with the usage or a message" {
+	pp_run 2 pp-stats --bogus
+	[ -z "$output" ]
+	assert_stderr --partial "usage: pp-stats"
+	pp_run 2 pp-stats -f xml
+	assert_stderr --partial "-f: format must be ndjson, table or csv: xml"
+	pp_run 2 pp-stats --every 5x
+	assert_stderr --partial "--every: invalid duration: 5x"
+	pp_run 2 pp-stats --outage-loss 0
+}
+
+@test "pp-stats: golden output, exact (J-01 vector, an out-of-order timeout)" {
+	pp_run 0 pp-stats "$F/hand.ndjson"
+	assert_ndjson
+	[ "$(printf '%s\n' "$output" | tail -n +2)" = "$(cat "$F/hand.expected.ndjson")" ]
+	# jitter 5.5 and jmax 10 (|2|,|1|,|9|,|10| over answers in send
+	# order, the timeout skipped), RFC 3550 J 1.310, sample sd 4.219.
+	assert_output --partial '"jitter":5.5,"jmax":10.0,"jint":1.31,'
+	assert_output --partial '"stdev":4.219,'
+	# The meta record says what ran and carries the input's settings.
+	printf '%s\n' "$output" | head -1 | jq -e '.type == "meta" and .tool == "pp-stats" and .ts == 1764000000 and .host == "testhost" and .settings.source.timeout == 2' >/dev/null
+}
+
+@test "pp-stats: forwarding loss tells rate limiting from loss; hops beyond the destination hidden" {
+	pp_body 0 "$F/fwd.ndjson"
+	[ "$output" = "$(cat "$F/fwd.expected.ndjson")" ]
+	printf '%s\n' "$output" | jq -e -s '
+		(.[0] | .ttl == 1 and .loss == 25 and .fwd_loss == 0 and
+		 .addr == "198.18.1.2" and (.addrs | length) == 2 and
+		 .addrs[1].addr == "198.18.1.9" and .addrs[1].recv == 1) and
+		(.[1] | .ttl == 2 and .loss == 50 and .fwd_loss == 25) and
+		(.[2] | .ttl == 3 and .loss == 25 and .fwd_loss == 25) and
+		length == 3' >/dev/null
+}
+
+@test "pp-stats -f table: an mtr-style report with every responder" {
+	pp_run 0 pp-stats -f table "$F/fwd.ndjson"
+	[ "$output" = "$(cat "$F/fwd.expected.table")" ]
+	assert_line --partial "HOST: vp1"
+	assert_line --regexp '^  2\.\|-- 198\.18\.2\.2 +50\.0% +25\.0% +4 '
+	assert_line --regexp '^ +198\.18\.1\.9 +1 replies'
+}
+
+@test "pp-stats --every: windows aligned to the epoch by event time" {
+	pp_body 0 --every 10s "$F/windows.ndjson"
+	printf '%s\n' "$output" | jq -e -s '
+		length == 3 and
+		(map(.start) == [1764000000, 1764000010, 1764000020]) and
+		(map(.end) == [1764000010, 1764000020, 1764000030]) and
+		(map(.sent) == [5, 10, 10]) and (map(.min) == [10, 15, 25])' >/dev/null
+	# A per-second series is possible from the same input.
+	[ "$(pp-stats --every 1s "$F/windows.ndjson" | grep -c '"stats"')" -eq 25 ]
+	# Live and replay agree: the same records fed slowly through a pipe.
+	( while read -r l; do printf '%s\n' "$l"; sleep 0.01; done <"$F/windows.ndjson" ) |
+		pp-stats --every 10s | tail -n +2 >"$BATS_TEST_TMPDIR/live"
+	[ "$(cat "$BATS_TEST_TMPDIR/live")" = "$output" ]
+}
+
+@test "pp-stats: outages at the destination" {
+	pp_run 0 pp-stats "$F/outage.ndjson"
+	printf '%s\n' "$output" | grep '"outage"' | jq -e -s '
+		length == 2 and
+		.[0].start == 1764000005 and .[0].end == 1764000010 and
+		.[0].duration == 5000 and .[0].sent == 5 and .[0].recv == 0 and
+		.[0].loss == 100 and (.[0] | has("ongoing") | not) and
+		.[1].start == 1764000020 and .[1].ongoing == true' >/dev/null
+	# Runs of total loss, however short: the single loss shows too.
+	[ "$(pp-stats --outage-loss 100 --outage-min 0 "$F/outage.ndjson" | grep -c '"outage"')" -eq 3 ]
+	pp_run 0 pp-stats -f table "$F/outage.ndjson"
+	assert_output --partial "Outages (loss >= 30.0% for >= 3.000 s at the destination):"
+	assert_output --partial "o hop 0: 2025-11-24T16:00:05Z to 2025-11-24T16:00:10Z (5.000 s), 5 sent, 0 received, 100.0% loss"
+	assert_output --partial "and on"
+}
+
+@test "pp-stats -f csv: self-documenting header, formulas defused, RFC 4180 quoting" {
+	pp_run 0 pp-stats -f csv "$F/inject.ndjson"
+	assert_line --index 0 "# pp-stats 0.1.0: per target and hop statistics"
+	assert_line --partial "# inputs: $F/inject.ndjson"
+	assert_line "start,end,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs"
+	assert_output --partial ',"'"'"'=HYPERLINK(""http://x"",""y"")",,"'"'"'@198.18.0.1",1,1,0.000,'
+	assert_output --partial ',"plain, ""quoted""",,198.18.0.2,'
+	refute_output --regexp '(^|,)=HYPERLINK'
+	pp_run 0 pp-stats -f csv "$F/hand.ndjson"
+	assert_line '# probe settings: {"proto":"icmp","interval":1.0,"timeout":2.0}'
+	assert_line '# vantage point: vp1'
+}
+
+@test "pp-stats: bad lines are reported with file:line and skipped; --strict stops" {
+	{
+		head -3 "$F/hand.ndjson"
+		echo '{"type":"probe","ts":1764000001.5,"target":"h"'
+		echo '[1,2,3]'
+		echo '42'
+		echo '{"type":"probe","ts":1764000001.6,"target":"h","status":"reply","rtt":-3}'
+		echo '{"type":"probe","ts":1764000001.7,"target":"h","status":"reply","rtt":1e300}'
+		echo '{"type":"probe","ts":1764000001.8,"target":"h","status":"reply","rtt":"5"}'
+		echo '{"type":"probe","ts":1764000001.9,"target":7,"status":"reply","rtt":5}'
+		echo '{"type":"probe","ts":1764000001.9,"target":"h","status":"reply","rtt":NaN}'
+		echo '{"type":"weird","anything":[1,2]}'
+		printf '\001\002binary\377garbage\n'
+		tail -n +4 "$F/hand.ndjson"
+	} >"$BATS_TEST_TMPDIR/bad.ndjson"
+	pp_body 0 "$BATS_TEST_TMPDIR/bad.ndjson"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	pp_run 0 pp-stats "$BATS_TEST_TMPDIR/bad.ndjson"
+	assert_stderr --partial "bad.ndjson:4: invalid JSON"
+	assert_stderr --partial "bad.ndjson:5: not a JSON object"
+	assert_stderr --partial "bad.ndjson:7: field \"rtt\" out of range"
+	assert_stderr --partial "bad.ndjson:9: field \"rtt\" must be a number"
+	assert_stderr --partial "bad.ndjson:10: field \"target\" must be a string"
+	assert_stderr --partial "bad.ndjson:13: invalid JSON"
+	[ "$(printf '%s\n' "$stderr" | grep -c 'bad.ndjson:12')" -eq 0 ]
+	pp_run 1 pp-stats --strict "$BATS_TEST_TMPDIR/bad.ndjson"
+	assert_stderr --partial "bad.ndjson:4:"
+	[ "$(printf '%s\n' "$stderr" | grep -c 'bad.ndjson:')" -eq 1 ]
+	# After ten in full, a count.
+	for i in $(seq 25); do echo 'nope'; done >"$BATS_TEST_TMPDIR/many.ndjson"
+	pp_run 0 pp-stats "$BATS_TEST_TMPDIR/many.ndjson"
+	[ "$(printf '%s\n' "$stderr" | grep -c 'many.ndjson:')" -eq 10 ]
+	assert_stderr --partial "15 more bad lines skipped (25 in all)"
+}
+
+@test "pp-stats: gzip equals plain; multi-member, truncated and corrupt archives" {
+	gzip -c "$F/fwd.ndjson" >"$BATS_TEST_TMPDIR/f.gz"
+	pp_body 0 "$BATS_TEST_TMPDIR/f.gz"
+	[ "$output" = "$(cat "$F/fwd.expected.ndjson")" ]
+	head -9 "$F/fwd.ndjson" | gzip -c >"$BATS_TEST_TMPDIR/m.gz"
+	tail -n +10 "$F/fwd.ndjson" | gzip -c >>"$BATS_TEST_TMPDIR/m.gz"
+	pp_body 0 "$BATS_TEST_TMPDIR/m.gz"
+	[ "$output" = "$(cat "$F/fwd.expected.ndjson")" ]
+	# Cut in the middle: the complete lines before the cut, and a warning.
+	for i in $(seq 100); do cat "$F/windows.ndjson"; done | gzip -c >"$BATS_TEST_TMPDIR/big.gz"
+	size=$(stat -c %s "$BATS_TEST_TMPDIR/big.gz")
+	head -c $((size / 2)) "$BATS_TEST_TMPDIR/big.gz" >"$BATS_TEST_TMPDIR/cut.gz"
+	pp_run 0 pp-stats "$BATS_TEST_TMPDIR/cut.gz"
+	assert_stderr --partial "cut.gz: truncated gzip data"
+	assert_ndjson
+	n=$(zcat "$BATS_TEST_TMPDIR/cut.gz" 2>/dev/null | tr -cd '\n' | wc -c)
+	[ "$n" -gt 100 ]
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.type=="stats") | .sent) | add')" -eq "$n" ]
+	# Corrupt data: an error for that file, the others still read.
+	cp "$BATS_TEST_TMPDIR/f.gz" "$BATS_TEST_TMPDIR/bad.gz"
+	printf '\377\377\377\377\377\377\377\377' | dd of="$BATS_TEST_TMPDIR/bad.gz" bs=1 seek=30 conv=notrunc 2>/dev/null
+	pp_run 1 pp-stats "$BATS_TEST_TMPDIR/bad.gz" "$F/hand.ndjson"
+	assert_stderr --partial "bad.gz: corrupt gzip data"
+	assert_output --partial '"target":"h"'
+}
+
+@test "pp-stats: a missing file is reported, the others read, exit 1" {
+	pp_body 1 "$BATS_TEST_TMPDIR/nope" "$F/hand.ndjson"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	assert_stderr --partial "pp-stats: cannot open '$BATS_TEST_TMPDIR/nope': No such file or directory"
+}
+
+@test "pp-stats: empty input gives empty output; stdin and '-'" {
+	pp_run 0 pp-stats </dev/null
+	[ -z "$output" ]
+	: >"$BATS_TEST_TMPDIR/empty"
+	pp_run 0 pp-stats "$BATS_TEST_TMPDIR/empty"
+	[ -z "$output" ]
+	pp_sh 0 "pp-stats - <'$F/hand.ndjson' | tail -n +2"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+}
+
+@test "pp-stats: CRLF line ends, a stream cut mid-line, a 10 MB line" {
+	sed 's/$/\r/' "$F/hand.ndjson" >"$BATS_TEST_TMPDIR/crlf"
+	pp_body 0 "$BATS_TEST_TMPDIR/crlf"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	{ cat "$F/hand.ndjson"; printf '{"type":"probe","ts":1764000009,"tar'; } >"$BATS_TEST_TMPDIR/cut"
+	pp_body 0 "$BATS_TEST_TMPDIR/cut"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	assert_stderr --partial "cut:8: invalid JSON"
+	{ head -3 "$F/hand.ndjson"; head -c 10485760 /dev/zero | tr '\0' 'x'; echo; tail -n +4 "$F/hand.ndjson"; } >"$BATS_TEST_TMPDIR/huge"
+	pp_body 0 "$BATS_TEST_TMPDIR/huge"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	assert_stderr --partial "huge:4: line longer than 1048576 bytes; skipped"
+}
+
+@test "pp-stats: a closed pipe ends it quietly" {
+	for i in $(seq 200); do sed "s/\"target\":\"h\"/\"target\":\"h$i\"/" "$F/hand.ndjson"; done >"$BATS_TEST_TMPDIR/many"
+	pp_sh 0 "pp-stats '$BATS_TEST_TMPDIR/many' | head -1 >/dev/null; echo \${PIPESTATUS:-}"
+	[ -z "$stderr" ]
+	run bash -c "set -o pipefail; pp-stats '$BATS_TEST_TMPDIR/many' | head -c 10 >/dev/null"
+	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
+}
+
+@test "pp-stats: unknown record types are ignored; stdout is only NDJSON" {
+	{ echo '{"type":"future","x":1}'; cat "$F/hand.ndjson"; } >"$BATS_TEST_TMPDIR/u"
+	pp_body 0 "$BATS_TEST_TMPDIR/u"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	assert_ndjson
+}

@@ -1,0 +1,88 @@
+#include <math.h>
+
+#include "lib/stats.h"
+#include "tests/unit/check.h"
+
+void test_stats(void);
+
+void
+test_stats(void)
+{
+	struct pp_stats s;
+
+	/* NUMERIC.md J-01: RTTs 20, 22, 21, 30, 20 ms. */
+	pp_stats_init(&s);
+	static const double rtt[] = { 20, 22, 21, 30, 20 };
+	for (int i = 0; i < 5; i++)
+		pp_stats_add(&s, 100 + i, rtt[i], 1);
+	CHECK(s.sent == 5 && s.recv == 5, "counts");
+	CHECK_NEAR(pp_stats_jitter(&s), 5.5, 1e-12, "J-01 ipdv mean abs");
+	CHECK_NEAR(s.jmax, 10, 1e-12, "J-01 ipdv max abs");
+	CHECK_NEAR(s.jint, 1.310272, 5e-7, "J-01 RFC 3550 J");
+	CHECK_NEAR(pp_stats_stdev(&s), 4.2190, 5e-5, "J-01 sample sd");
+	CHECK_NEAR(s.mean, 22.6, 1e-12, "mean");
+	CHECK_NEAR(s.last, 20, 0, "last");
+	CHECK_NEAR(s.min, 20, 0, "min");
+	CHECK_NEAR(s.max, 30, 0, "max");
+	CHECK_NEAR(pp_stats_loss(&s), 0, 0, "no loss");
+	pp_stats_release(&s);
+
+	/* Losses are skipped by the jitter, not reset: 10, lost, 14, lost,
+	 * lost, 11 gives differences 4 and 3. */
+	pp_stats_init(&s);
+	pp_stats_add(&s, 1, 10, 1);
+	pp_stats_add(&s, 2, NAN, 0);
+	pp_stats_add(&s, 3, 14, 2);
+	pp_stats_add(&s, 4, NAN, 0);
+	pp_stats_add(&s, 5, NAN, 0);
+	pp_stats_add(&s, 6, 11, 1);
+	CHECK(s.sent == 6 && s.recv == 3, "counts with loss");
+	CHECK_NEAR(pp_stats_loss(&s), 50, 1e-12, "loss 50%%");
+	CHECK_NEAR(pp_stats_jitter(&s), 3.5, 1e-12, "jitter skips losses");
+	CHECK_NEAR(s.jint, 4.0 / 16 + (3 - 4.0 / 16) / 16, 1e-12, "jint");
+	CHECK_NEAR(s.first_ts, 1, 0, "first ts");
+	CHECK_NEAR(s.last_ts, 6, 0, "last ts");
+	int order[PP_STATS_ADDRS];
+	CHECK(pp_stats_addr_order(&s, order) == 2, "two responders");
+	CHECK(s.addrs[order[0]].id == 1 && s.addrs[order[0]].recv == 2,
+	    "most frequent first");
+	CHECK_NEAR(s.addrs[order[0]].mean, 10.5, 1e-12, "responder mean");
+	CHECK_NEAR(s.addrs[order[1]].min, 14, 0, "other responder");
+	pp_stats_release(&s);
+
+	/* One answer: no jitter, no stdev; nothing: NaN everywhere. */
+	pp_stats_init(&s);
+	CHECK(isnan(pp_stats_loss(&s)) && isnan(pp_stats_pct(&s, 0.5)),
+	    "empty");
+	pp_stats_add(&s, 1, 7.5, 3);
+	CHECK(isnan(pp_stats_jitter(&s)) && isnan(pp_stats_stdev(&s)),
+	    "single answer");
+	CHECK_NEAR(pp_stats_pct(&s, 0.5), 7.5, 0, "single p50");
+	pp_stats_release(&s);
+
+	/* The mean does not freeze: mtr's integer running mean stays near
+	 * 23.4 ms after 7,200 samples stepping from 20 to 30 ms; the exact
+	 * mean is 25.0 (reference/peers.md, section 0). */
+	pp_stats_init(&s);
+	long double sum = 0;
+	for (int i = 0; i < 7200; i++) {
+		double v = i < 5400 ? 20.0 + (i % 7) * 0.001 :
+		    40.0 + (i % 7) * 0.001;
+		sum += v;
+		pp_stats_add(&s, i, v, 1);
+	}
+	CHECK_NEAR(s.mean, (double)(sum / 7200), 1e-9, "Welford mean");
+	CHECK(fabs(s.mean - 25.003) < 0.001, "about 25.003: %g", s.mean);
+	/* Nearest-rank p50 of 5,400 x ~20 and 1,800 x ~40: ~20 (1%). */
+	CHECK(fabs(pp_stats_pct(&s, 0.5) - 20.003) <= 20.003 * 0.01, "p50 %g",
+	    pp_stats_pct(&s, 0.5));
+	CHECK(fabs(pp_stats_pct(&s, 0.99) - 40.006) <= 40.006 * 0.01,
+	    "p99 %g", pp_stats_pct(&s, 0.99));
+	/* 16 responders are tracked, more are counted together. */
+	for (uint32_t id = 2; id < 40; id++)
+		pp_stats_add(&s, 8000, 1.0, id);
+	CHECK(s.naddrs == PP_STATS_ADDRS && s.other_recv == 40 - 2 - 15,
+	    "responders bounded: %d, other %llu", s.naddrs,
+	    (unsigned long long)s.other_recv);
+	pp_stats_release(&s);
+}
