@@ -55,11 +55,25 @@ note_addr(struct pp_stats *s, uint32_t id, double rtt)
 void
 pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 {
-	if (s->sent == 0)
+	bool lost = !isfinite(rtt) || rtt < 0;
+
+	if (s->sent == 0) {
 		s->first_ts = ts;
+	} else if (s->last_lost) {
+		s->lost_pairs++;
+		if (!lost)
+			s->lost_to_found++;
+	} else {
+		s->found_pairs++;
+		if (lost)
+			s->found_to_lost++;
+	}
+	if (lost && (s->sent == 0 || !s->last_lost))
+		s->runs++;
+	s->last_lost = lost;
 	s->last_ts = ts;
 	s->sent++;
-	if (!isfinite(rtt) || rtt < 0) {
+	if (lost) {
 		pp_colq_lost(&s->q);
 		return;
 	}

@@ -61,6 +61,13 @@ struct pp_stats {
 	struct pp_stats_addr addrs[PP_STATS_ADDRS];	/* responders */
 	int naddrs;		/* in use */
 	uint64_t other_recv;	/* answers from responders not tracked */
+	/* Loss pattern in send order (RFC 3357; G.107's BurstR). */
+	uint64_t runs;		/* loss runs (maximal runs of lost probes) */
+	uint64_t found_pairs;	/* consecutive pairs starting answered */
+	uint64_t found_to_lost;	/* of which the second was lost */
+	uint64_t lost_pairs;	/* consecutive pairs starting lost */
+	uint64_t lost_to_found;	/* of which the second was answered */
+	bool last_lost;		/* the previous probe was lost */
 };
 
 /* Set up s (allocates nothing). */

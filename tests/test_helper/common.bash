@@ -18,10 +18,16 @@ fixture() {
 
 # pp_run RC CMD...: run under a 30 s timeout with stderr kept apart, and
 # fail (showing command, stdout, stderr) unless the exit status is RC.
+# CMD may be a shell function of the test file (run without timeout(1),
+# which cannot run functions).
 pp_run() {
 	local want=$1
 	shift
-	run --separate-stderr timeout "${PP_TIMEOUT:-30}" "$@"
+	if declare -F "$1" >/dev/null; then
+		run --separate-stderr "$@"
+	else
+		run --separate-stderr timeout "${PP_TIMEOUT:-30}" "$@"
+	fi
 	if [ "$status" -ne "$want" ]; then
 		{
 			echo "command: $*"

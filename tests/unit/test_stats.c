@@ -50,6 +50,21 @@ test_stats(void)
 	CHECK_NEAR(s.addrs[order[1]].min, 14, 0, "other responder");
 	pp_stats_release(&s);
 
+	/* L-02's sequence 1101111100011111 (1 = answered): two loss runs,
+	 * 11 pairs from an answer (2 to a loss), 4 from a loss (2 back). */
+	pp_stats_init(&s);
+	const char *seq = "1101111100011111";
+	for (int i = 0; seq[i] != '\0'; i++)
+		pp_stats_add(&s, i, seq[i] == '1' ? 5.0 : NAN, 1);
+	CHECK(s.runs == 2 && s.found_pairs == 11 && s.found_to_lost == 2 &&
+	    s.lost_pairs == 4 && s.lost_to_found == 2, "L-02 counters: runs "
+	    "%llu fp %llu fl %llu lp %llu lf %llu",
+	    (unsigned long long)s.runs, (unsigned long long)s.found_pairs,
+	    (unsigned long long)s.found_to_lost,
+	    (unsigned long long)s.lost_pairs,
+	    (unsigned long long)s.lost_to_found);
+	pp_stats_release(&s);
+
 	/* One answer: no jitter, no stdev; nothing: NaN everywhere. */
 	pp_stats_init(&s);
 	CHECK(isnan(pp_stats_loss(&s)) && isnan(pp_stats_pct(&s, 0.5)),

@@ -1,0 +1,551 @@
+/* pp-mos: voice quality (R-factor and MOS) of the paths in a record
+ * stream, by the ITU-T G.107 E-model or the simplified ping-tool model.
+ *
+ * Reads: probe records (at each target's destination) or stats records
+ * (from pp-stats), files or stdin, gzip or plain.  Writes: mos records
+ * after a meta record, or a table.
+ * Exit status: 0 success; 1 an input could not be read, a bad line met
+ * --strict, or output failed; 2 usage error (an unknown codec too). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/agg.h"
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/emodel.h"
+#include "lib/exit.h"
+#include "lib/jsonw.h"
+#include "lib/stream.h"
+#include "lib/util.h"
+
+enum { OPT_EVERY = 256, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET, OPT_RANDOM,
+	OPT_STRICT };
+
+struct mos_opts {
+	const struct pp_codec *codec;	/* -c */
+	bool simplified;	/* -m simplified */
+	bool table;		/* -f table */
+	bool unbuffered;	/* -u */
+	bool strict;		/* --strict */
+	bool random_loss;	/* --random-loss: BurstR 1 */
+	bool jdef_stdev;	/* --jitter-def stdev */
+	double every;		/* --every, s */
+	double jb;		/* --jitter-buffer, ms; NAN = 2 x jitter */
+	double packet;		/* --packet, ms */
+};
+
+/* One path's measurements, from probes or a stats record. */
+struct measure {
+	const char *target;
+	double start, end;	/* s */
+	double rtt;		/* mean RTT, ms */
+	double jitter;		/* by the chosen definition, ms */
+	double loss;		/* % */
+	uint64_t sent;		/* probes (0 when unknown) */
+	uint64_t recv;
+	double burst;		/* BurstR estimate, NAN when unknown */
+	const char *burst_est;	/* how it was estimated */
+};
+
+struct out {
+	const struct mos_opts *o;
+	int argc;
+	char **argv;
+	struct pp_jw w;
+	bool started;
+	bool io_error;
+	bool warned_bpl;
+	json_t *pending;	/* stats input: deepest hop so far (owned) */
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-mos [-huV] [-c codec] [-f format] [-m model] "
+	    "[--every duration]\n"
+	    "              [--jitter-buffer ms] [--jitter-def ipdv|stdev] "
+	    "[--list-codecs]\n"
+	    "              [--packet ms] [--random-loss] [--strict] "
+	    "[file ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "  -c, --codec NAME        codec (default g711-plc; "
+		    "--list-codecs)\n"
+		    "  -f, --format FMT        ndjson or table (default: "
+		    "table on a terminal)\n"
+		    "  -m, --model MODEL       emodel (G.107, default) or "
+		    "simplified\n"
+		    "  -u, --unbuffered        flush after every record\n"
+		    "      --every DURATION    one score per window\n"
+		    "      --jitter-buffer MS  jitter buffer delay (default 2 x "
+		    "jitter)\n"
+		    "      --jitter-def DEF    ipdv (mean |dRTT|, default) or "
+		    "stdev\n"
+		    "      --list-codecs       print the codec table\n"
+		    "      --packet MS         packetisation delay (default "
+		    "20)\n"
+		    "      --random-loss       BurstR 1 (loss taken as "
+		    "random)\n"
+		    "      --strict            stop at the first bad line\n");
+	exit(status);
+}
+
+static void
+list_codecs(void)
+{
+	printf("%-20s %5s %6s %5s %s\n", "codec", "Ie", "Bpl", "ms",
+	    "description (ITU-T G.113)");
+	for (int i = 0; pp_codec_at(i) != NULL; i++) {
+		const struct pp_codec *c = pp_codec_at(i);
+		char bpl[16];
+		if (isnan(c->bpl))
+			(void)snprintf(bpl, sizeof(bpl), "-");
+		else
+			(void)snprintf(bpl, sizeof(bpl), "%.1f", c->bpl);
+		printf("%-20s %5.0f %6s %5.1f %s%s\n", c->name, c->ie, bpl,
+		    c->lookahead, c->desc, c->wideband ? ", wideband" : "");
+	}
+}
+
+static void
+write_line(struct out *ot)
+{
+	if (pp_jw_write(&ot->w, stdout) == -1)
+		ot->io_error = true;
+	if (ot->o->unbuffered)
+		(void)fflush(stdout);
+}
+
+static void
+start_output(struct out *ot)
+{
+	char dur[32];
+
+	if (ot->started)
+		return;
+	ot->started = true;
+	if (ot->o->table) {
+		printf("%-24s %-12s %9s %8s %7s %6s %8s %7s %5s  %s\n",
+		    "Target", "Codec", "RTT ms", "Jttr ms", "Loss%", "BurstR",
+		    "Delay ms", "R", "MOS", "rating");
+		return;
+	}
+	pp_jw_meta(&ot->w, "pp-mos", ot->argc, ot->argv);
+	pp_jw_key(&ot->w, "settings");
+	pp_jw_obj_begin(&ot->w);
+	pp_jw_kstr(&ot->w, "model", ot->o->simplified ? "simplified" :
+	    "emodel");
+	pp_jw_kstr(&ot->w, "codec", ot->o->codec->name);
+	if (ot->o->every > 0)
+		pp_jw_kstr(&ot->w, "every", pp_format_duration(ot->o->every,
+		    dur, sizeof(dur)));
+	pp_jw_knum(&ot->w, "packet", ot->o->packet, PP_DEC_MS);
+	if (!isnan(ot->o->jb))
+		pp_jw_knum(&ot->w, "jitter_buffer", ot->o->jb, PP_DEC_MS);
+	pp_jw_kstr(&ot->w, "jitter_def", ot->o->jdef_stdev ? "stdev" :
+	    "ipdv");
+	pp_jw_kbool(&ot->w, "random_loss", ot->o->random_loss);
+	pp_jw_end(&ot->w);
+	write_line(ot);
+}
+
+/* G.109 user satisfaction bands. */
+static const char *
+rating(double r)
+{
+	if (!isfinite(r))
+		return "-";
+	if (r >= 90)
+		return "very satisfied";
+	if (r >= 80)
+		return "satisfied";
+	if (r >= 70)
+		return "some dissatisfied";
+	if (r >= 60)
+		return "many dissatisfied";
+	if (r >= 50)
+		return "nearly all dissatisfied";
+	return "not recommended";
+}
+
+/* Score one path and write the result. */
+static void
+score(struct out *ot, const struct measure *m)
+{
+	const struct mos_opts *o = ot->o;
+	const struct pp_codec *c = o->codec;
+	double burst = o->random_loss || isnan(m->burst) ? 1 : m->burst;
+	const char *burst_est = o->random_loss ? "random" :
+	    isnan(m->burst) ? "none" : m->burst_est;
+	double jb = isnan(o->jb) ? 2 * m->jitter : o->jb;
+	double delay = NAN;
+	double ie_eff = NAN;
+	double r = NAN;
+	const char *note = NULL;
+
+	if (!isfinite(m->rtt)) {
+		note = "no replies: nothing to score";
+	} else if (o->simplified) {
+		delay = m->rtt + 2 * m->jitter + 10;
+		r = pp_simple_r(m->rtt, m->jitter, m->loss);
+	} else {
+		/* One-way mouth-to-ear delay: half the RTT, the jitter
+		 * buffer, packetisation and lookahead; echo-free VoIP
+		 * convention T = Ta, Tr = 2 Ta (NUMERIC.md 1.7). */
+		delay = m->rtt / 2 + (isfinite(jb) ? jb : 0) + o->packet +
+		    c->lookahead;
+		if (m->loss > 0 && isnan(c->bpl)) {
+			note = "G.113 publishes no Bpl for this codec: loss "
+			    "cannot be scored";
+			if (!ot->warned_bpl)
+				pp_warnx("codec %s has no published Bpl: paths "
+				    "with loss are not scored", c->name);
+			ot->warned_bpl = true;
+		} else if (c->wideband) {
+			ie_eff = pp_emodel_ie_eff(c->ie, m->loss, c->bpl,
+			    burst);
+			r = 129 - ie_eff;
+			note = "wideband (G.107.1, R up to 129); delay "
+			    "impairments not applied";
+		} else {
+			struct pp_emodel_params p;
+			struct pp_emodel_terms t;
+			pp_emodel_defaults(&p);
+			p.Ta = p.T = delay;
+			p.Tr = 2 * delay;
+			p.Ie = c->ie;
+			p.Bpl = isnan(c->bpl) ? 4.3 : c->bpl;
+			p.Ppl = m->loss;
+			p.BurstR = burst;
+			pp_emodel_compute(&p, &t);
+			ie_eff = t.Ie_eff;
+			r = t.R;
+		}
+	}
+	double mos = NAN;
+	if (isfinite(r))
+		mos = c->wideband && !o->simplified ?
+		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);
+	start_output(ot);
+	if (o->table) {
+		char rb[16];
+		char mb[16];
+		if (isfinite(r)) {
+			(void)snprintf(rb, sizeof(rb), "%.2f", r);
+			(void)snprintf(mb, sizeof(mb), "%.2f", mos);
+		} else {
+			(void)snprintf(rb, sizeof(rb), "-");
+			(void)snprintf(mb, sizeof(mb), "-");
+		}
+		printf("%-24.24s %-12.12s %9.3f %8.3f %7.2f %6.2f %8.1f %7s "
+		    "%5s  %s\n", m->target, o->simplified ? "simplified" :
+		    c->name, m->rtt, m->jitter, m->loss, burst, delay, rb, mb,
+		    note != NULL && !isfinite(r) ? note : rating(r));
+		return;
+	}
+	struct pp_jw *w = &ot->w;
+	pp_jw_record(w, "mos");
+	pp_jw_kstr(w, "target", m->target);
+	pp_jw_knum(w, "start", m->start, PP_DEC_TS);
+	pp_jw_knum(w, "end", m->end, PP_DEC_TS);
+	pp_jw_kstr(w, "codec", c->name);
+	pp_jw_kstr(w, "model", o->simplified ? "simplified" : c->wideband ?
+	    "emodel-wb" : "emodel");
+	pp_jw_knum(w, "rtt", m->rtt, PP_DEC_MS);
+	pp_jw_knum(w, "jitter", m->jitter, PP_DEC_MS);
+	pp_jw_kstr(w, "jitter_def", o->jdef_stdev ? "stdev" : "ipdv");
+	if (!o->simplified)
+		pp_jw_knum(w, "jitter_buffer", jb, PP_DEC_MS);
+	pp_jw_knum(w, "delay", delay, PP_DEC_MS);
+	pp_jw_knum(w, "loss", m->loss, PP_DEC_PCT);
+	pp_jw_knum(w, "burst_r", burst, PP_DEC_MS);
+	pp_jw_kstr(w, "burst_est", burst_est);
+	if (m->sent > 0) {
+		pp_jw_kint(w, "sent", (long long)m->sent);
+		pp_jw_kint(w, "recv", (long long)m->recv);
+	}
+	if (!o->simplified)
+		pp_jw_knum(w, "ie_eff", ie_eff, PP_DEC_MS);
+	pp_jw_knum(w, "r", r, PP_DEC_MS);
+	pp_jw_knum(w, "mos", mos, PP_DEC_MS);
+	if (note != NULL)
+		pp_jw_kstr(w, "note", note);
+	pp_jw_end(w);
+	write_line(ot);
+}
+
+/* A destination's window from lib/agg. */
+static void
+on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
+    double start, double end)
+{
+	struct out *ot = arg;
+	const struct pp_agg_target *t = &a->targets[k->target];
+	const struct pp_stats *s = &k->st;
+	struct measure m;
+
+	if (k->ttl != 0 && k->ttl != t->dest_ttl)
+		return;		/* only the destination carries the call */
+	memset(&m, 0, sizeof(m));
+	m.target = pp_agg_name(a, t->name);
+	m.start = start;
+	m.end = end;
+	m.rtt = s->recv > 0 ? s->mean : NAN;
+	if (ot->o->jdef_stdev)
+		m.jitter = s->recv > 0 ? sqrt(s->m2 / (double)s->recv) : NAN;
+	else
+		m.jitter = s->jn > 0 ? s->jsum / (double)s->jn : 0;
+	if (!isfinite(m.jitter))
+		m.jitter = 0;
+	m.loss = pp_stats_loss(s);
+	m.sent = s->sent;
+	m.recv = s->recv;
+	m.burst = pp_burst_runs(s->sent, s->sent - s->recv, s->runs);
+	m.burst_est = "runs";
+	score(ot, &m);
+}
+
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Stats input: score the deepest hop of each target and window. */
+static void
+flush_pending(struct out *ot)
+{
+	json_t *o = ot->pending;
+	struct measure m;
+
+	if (o == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.target = json_string_value(json_object_get(o, "target"));
+	m.start = jnum(o, "start");
+	m.end = jnum(o, "end");
+	m.rtt = jnum(o, "avg");
+	m.jitter = jnum(o, ot->o->jdef_stdev ? "stdev" : "jitter");
+	if (!isfinite(m.jitter))
+		m.jitter = 0;
+	m.loss = jnum(o, "loss");
+	if (!isfinite(m.loss))
+		m.loss = 0;
+	m.burst = NAN;
+	json_t *sent = json_object_get(o, "sent");
+	json_t *recv = json_object_get(o, "recv");
+	if (json_is_integer(sent) && json_is_integer(recv)) {
+		m.sent = (uint64_t)json_integer_value(sent);
+		m.recv = (uint64_t)json_integer_value(recv);
+	}
+	score(ot, &m);
+	json_decref(ot->pending);
+	ot->pending = NULL;
+}
+
+static void
+add_stats_record(struct out *ot, struct pp_record *rec)
+{
+	json_t *o = pp_record_json(rec, NULL);
+
+	if (o == NULL || !json_is_string(json_object_get(o, "target")))
+		return;
+	if (ot->pending != NULL) {
+		json_t *p = ot->pending;
+		bool same = strcmp(json_string_value(json_object_get(p,
+		    "target")), json_string_value(json_object_get(o,
+		    "target"))) == 0 && jnum(p, "start") == jnum(o, "start");
+		if (same && jnum(o, "ttl") < jnum(p, "ttl"))
+			return;
+		if (!same)
+			flush_pending(ot);
+		else {
+			json_decref(ot->pending);
+			ot->pending = NULL;
+		}
+	}
+	ot->pending = json_incref(o);
+}
+
+static double
+ms_arg(const char *opt, const char *s)
+{
+	double v = 0;
+	const char *errstr = NULL;
+
+	if (pp_strtod_range(s, 0, 10000, &v, &errstr) == -1)
+		pp_errx(PP_EXIT_USAGE, "%s: milliseconds must be 0 to 10000: %s",
+		    opt, s);
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct mos_opts *o)
+{
+	static const struct pp_option longopts[] = {
+		{ "codec", PP_REQ_ARG, NULL, 'c' },
+		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
+		{ "format", PP_REQ_ARG, NULL, 'f' },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "jitter-buffer", PP_REQ_ARG, NULL, OPT_JB },
+		{ "jitter-def", PP_REQ_ARG, NULL, OPT_JDEF },
+		{ "list-codecs", PP_NO_ARG, NULL, OPT_LIST },
+		{ "model", PP_REQ_ARG, NULL, 'm' },
+		{ "packet", PP_REQ_ARG, NULL, OPT_PACKET },
+		{ "random-loss", PP_NO_ARG, NULL, OPT_RANDOM },
+		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool format_set = false;
+	const char *errstr = NULL;
+	int ch;
+
+	while ((ch = pp_getopt_long(argc, argv, "c:f:hm:uV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->codec = pp_codec_find(pp_optarg);
+			if (o->codec == NULL)
+				pp_errx(PP_EXIT_USAGE, "-c: unknown codec '%s' "
+				    "(pp-mos --list-codecs)", pp_optarg);
+			break;
+		case 'f':
+			if (strcmp(pp_optarg, "table") == 0)
+				o->table = true;
+			else if (strcmp(pp_optarg, "ndjson") == 0)
+				o->table = false;
+			else
+				pp_errx(PP_EXIT_USAGE, "-f: format must be "
+				    "ndjson or table: %s", pp_optarg);
+			format_set = true;
+			break;
+		case 'h':
+			usage(0);
+		case 'm':
+			if (strcmp(pp_optarg, "simplified") == 0)
+				o->simplified = true;
+			else if (strcmp(pp_optarg, "emodel") == 0)
+				o->simplified = false;
+			else
+				pp_errx(PP_EXIT_USAGE, "-m: model must be emodel "
+				    "or simplified: %s", pp_optarg);
+			break;
+		case 'u':
+			o->unbuffered = true;
+			break;
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case OPT_EVERY:
+			if (pp_parse_duration(pp_optarg, &o->every, &errstr) ==
+			    -1 || o->every < 0.001)
+				pp_errx(PP_EXIT_USAGE, "--every: invalid "
+				    "duration: %s", pp_optarg);
+			break;
+		case OPT_JB:
+			o->jb = ms_arg("--jitter-buffer", pp_optarg);
+			break;
+		case OPT_JDEF:
+			if (strcmp(pp_optarg, "stdev") == 0)
+				o->jdef_stdev = true;
+			else if (strcmp(pp_optarg, "ipdv") == 0)
+				o->jdef_stdev = false;
+			else
+				pp_errx(PP_EXIT_USAGE, "--jitter-def: ipdv or "
+				    "stdev: %s", pp_optarg);
+			break;
+		case OPT_LIST:
+			list_codecs();
+			exit(pp_close_stdout(0));
+		case OPT_PACKET:
+			o->packet = ms_arg("--packet", pp_optarg);
+			break;
+		case OPT_RANDOM:
+			o->random_loss = true;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	if (!format_set)
+		o->table = pp_isatty(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mos_opts o = {
+		.jb = NAN,
+		.packet = 20,
+	};
+	struct out ot;
+	struct pp_agg a;
+	struct pp_stream st;
+	struct pp_record *rec;
+	int status = PP_EXIT_OK;
+
+	pp_cli_init(argv[0]);
+	o.codec = pp_codec_find("g711-plc");
+	parse_args(argc, argv, &o);
+	memset(&ot, 0, sizeof(ot));
+	ot.o = &o;
+	ot.argc = argc;
+	ot.argv = argv;
+	pp_jw_init(&ot.w);
+
+	struct pp_agg_opts ao = {
+		.every = o.every,
+		.horizon = 11.0,
+		.outage_loss = 100,
+		.outage_min = INFINITY,
+	};
+	struct pp_agg_sink sink = { .stats = on_stats, .arg = &ot };
+	if (pp_agg_init(&a, &ao, &sink) == -1 ||
+	    pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
+	    o.strict) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	bool horizon_set = false;
+	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
+		if (rec->type == PP_REC_PROBE) {
+			if (pp_agg_probe(&a, &rec->probe) == -1)
+				pp_errx(PP_EXIT_FAIL, "out of memory");
+		} else if (rec->type == PP_REC_STATS) {
+			add_stats_record(&ot, rec);
+		} else if (rec->type == PP_REC_META && !horizon_set) {
+			json_t *m = pp_record_json(rec, NULL);
+			json_t *set = m != NULL ? json_object_get(m,
+			    "settings") : NULL;
+			double to = jnum(set, "timeout");
+			if (isfinite(to) && to > 0 && to < 3600) {
+				pp_agg_set_horizon(&a, to + 1);
+				horizon_set = true;
+			}
+		}
+	}
+	if (pp_stream_close(&st) != 0)
+		status = PP_EXIT_FAIL;
+	flush_pending(&ot);
+	pp_agg_finish(&a);
+	if (a.oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_agg_release(&a);
+	json_decref(ot.pending);
+	pp_jw_release(&ot.w);
+	if (ot.io_error)
+		status = PP_EXIT_FAIL;
+	return pp_close_stdout(status);
+}
