@@ -37,6 +37,7 @@ LIB_SRCS += lib/colq.c
 LIB_SRCS += lib/stats.c
 LIB_SRCS += lib/agg.c
 LIB_SRCS += lib/emodel.c
+LIB_SRCS += lib/jscan.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
@@ -47,7 +48,7 @@ LIB_SRCS += lib/compat/getopt_long.c
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 # Helper programs used by tests and benchmarks (not installed).
-TEST_PROGS :=
+TEST_PROGS := tests/bench/gen
 
 PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"' \
 	-DPP_DATADIR='"$(DATADIR)/pp"'

@@ -245,6 +245,10 @@ settle_round(struct pp_agg *a, uint32_t ti, struct pp_agg_round *r)
 	if (r->round < 0)
 		return;
 	for (int h = 1; h < 256; h++) {
+		if (r->lost[h / 8] == 0) {
+			h |= 7;		/* no loss in this byte: skip it */
+			continue;
+		}
 		if ((r->lost[h / 8] & (1u << (h % 8))) == 0)
 			continue;
 		if (r->max_answered > h)
@@ -538,12 +542,20 @@ int
 pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 {
 	struct item it;
-	uint32_t name = intern(a, p->target);
+	uint32_t name;
+
+	/* Consecutive records are usually of the same target. */
+	if (a->last_target_name != 0 &&
+	    strcmp(a->names[a->last_target_name - 1], p->target) == 0)
+		name = a->last_target_name - 1;
+	else
+		name = intern(a, p->target);
 
 	if (name == UINT32_MAX) {
 		a->dropped_names++;
 		return a->oom ? -1 : 0;
 	}
+	a->last_target_name = name + 1;
 	uint32_t ti = target_of(a, name);
 	if (ti == UINT32_MAX)
 		return -1;

@@ -137,6 +137,7 @@ struct pp_agg {
 	uint32_t *khash;	/* (target, ttl) -> key index + 1 */
 	uint32_t khsize;	/* slots */
 	uint32_t last_key;	/* key used last, + 1 */
+	uint32_t last_target_name;	/* target name used last, + 1 */
 	struct pp_reorder ro;	/* send-order buffer */
 	bool win_open;		/* a window has probes */
 	long long win;		/* its index (floor(ts / every)) */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/jscan.h"
 #include "lib/jsonw.h"
 #include "lib/record.h"
 
@@ -71,17 +72,78 @@ pp_record_release(struct pp_record *r)
 {
 	json_decref(r->json);
 	r->json = NULL;
+	if (r->scan != NULL) {
+		pp_jscan_release(r->scan);
+		free(r->scan);
+		r->scan = NULL;
+	}
 	free(r->strs);
 	r->strs = NULL;
 	r->strs_cap = 0;
 }
 
+/* The fields of a probe record, indexed once per line. */
+enum field {
+	F_TS, F_TARGET, F_STATUS, F_DST, F_PROTO, F_FROM, F_ERR, F_SEQ,
+	F_ROUND, F_FLOW, F_TTL, F_REPLY_TTL, F_CODE, F_PORT, F_SIZE, F_RTT,
+	F_N
+};
+
+static const char *const field_names[F_N] = {
+	"ts", "target", "status", "dst", "proto", "from", "err", "seq",
+	"round", "flow", "ttl", "reply_ttl", "code", "port", "size", "rtt",
+};
+
+static const size_t field_len[F_N] = {
+	2, 6, 6, 3, 5, 4, 3, 3, 5, 4, 3, 9, 4, 4, 4, 3,
+};
+
+/* Where a record's fields come from: the fast scanner's members (indexed
+ * by field), or a jansson object (lines with nested values). */
+struct src {
+	const struct pp_jmember *m[F_N];	/* scanner members, or NULL */
+	bool scanned;			/* m[] is in use */
+	json_t *o;			/* else */
+};
+
+/* Index the scanner's members by field name, in one pass. */
+static void
+index_fields(struct src *src, const struct pp_jscan *s)
+{
+	memset(src, 0, sizeof(*src));
+	src->scanned = true;
+	for (int i = 0; i < s->n; i++) {
+		const struct pp_jmember *m = &s->m[i];
+		for (int f = 0; f < F_N; f++) {
+			const char *name = field_names[f];
+			if (m->klen == field_len[f] && m->key[0] == name[0] &&
+			    memcmp(m->key, name, m->klen) == 0) {
+				src->m[f] = m;
+				break;
+			}
+		}
+	}
+}
+
 /* Field helpers: 1 found, 0 absent, -1 wrong type (err set). */
 static int
-get_str(json_t *o, const char *key, const char **out, struct pp_error *err)
+get_str(const struct src *src, enum field f, const char **out,
+    struct pp_error *err)
 {
-	json_t *v = json_object_get(o, key);
+	const char *key = field_names[f];
 
+	if (src->scanned) {
+		const struct pp_jmember *m = src->m[f];
+		if (m == NULL || m->kind == PP_J_NULL)
+			return 0;
+		if (m->kind != PP_J_STRING) {
+			pp_error_set(err, "field \"%s\" must be a string", key);
+			return -1;
+		}
+		*out = m->str;
+		return 1;
+	}
+	json_t *v = json_object_get(src->o, key);
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_string(v)) {
@@ -93,18 +155,33 @@ get_str(json_t *o, const char *key, const char **out, struct pp_error *err)
 }
 
 static int
-get_int(json_t *o, const char *key, long long lo, long long hi,
+get_int(const struct src *src, enum field f, long long lo, long long hi,
     long long *out, struct pp_error *err)
 {
-	json_t *v = json_object_get(o, key);
+	const char *key = field_names[f];
+	long long x;
 
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v)) {
-		pp_error_set(err, "field \"%s\" must be an integer", key);
-		return -1;
+	if (src->scanned) {
+		const struct pp_jmember *m = src->m[f];
+		if (m == NULL || m->kind == PP_J_NULL)
+			return 0;
+		if (m->kind != PP_J_INT) {
+			pp_error_set(err, "field \"%s\" must be an integer",
+			    key);
+			return -1;
+		}
+		x = m->i;
+	} else {
+		json_t *v = json_object_get(src->o, key);
+		if (v == NULL || json_is_null(v))
+			return 0;
+		if (!json_is_integer(v)) {
+			pp_error_set(err, "field \"%s\" must be an integer",
+			    key);
+			return -1;
+		}
+		x = json_integer_value(v);
 	}
-	long long x = json_integer_value(v);
 	if (x < lo || x > hi) {
 		pp_error_set(err, "field \"%s\" out of range (%lld to %lld): "
 		    "%lld", key, lo, hi, x);
@@ -115,18 +192,31 @@ get_int(json_t *o, const char *key, long long lo, long long hi,
 }
 
 static int
-get_num(json_t *o, const char *key, double lo, double hi, double *out,
-    struct pp_error *err)
+get_num(const struct src *src, enum field f, double lo, double hi,
+    double *out, struct pp_error *err)
 {
-	json_t *v = json_object_get(o, key);
+	const char *key = field_names[f];
+	double x;
 
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (!json_is_number(v)) {
-		pp_error_set(err, "field \"%s\" must be a number", key);
-		return -1;
+	if (src->scanned) {
+		const struct pp_jmember *m = src->m[f];
+		if (m == NULL || m->kind == PP_J_NULL)
+			return 0;
+		if (m->kind != PP_J_INT && m->kind != PP_J_REAL) {
+			pp_error_set(err, "field \"%s\" must be a number", key);
+			return -1;
+		}
+		x = m->d;
+	} else {
+		json_t *v = json_object_get(src->o, key);
+		if (v == NULL || json_is_null(v))
+			return 0;
+		if (!json_is_number(v)) {
+			pp_error_set(err, "field \"%s\" must be a number", key);
+			return -1;
+		}
+		x = json_number_value(v);
 	}
-	double x = json_number_value(v);
 	if (!isfinite(x) || x < lo || x > hi) {
 		pp_error_set(err, "field \"%s\" out of range (%g to %g): %g",
 		    key, lo, hi, x);
@@ -137,7 +227,7 @@ get_num(json_t *o, const char *key, double lo, double hi, double *out,
 }
 
 static int
-decode_probe(json_t *o, struct pp_probe *p, struct pp_error *err)
+decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 {
 	const char *status = NULL;
 	long long v;
@@ -148,17 +238,17 @@ decode_probe(json_t *o, struct pp_probe *p, struct pp_error *err)
 	p->ttl = p->reply_ttl = p->code = p->port = p->size = -1;
 	p->rtt = NAN;
 
-	if ((rc = get_num(o, "ts", 0, 1e11, &p->ts, err)) <= 0) {
+	if ((rc = get_num(o, F_TS, 0, 1e11, &p->ts, err)) <= 0) {
 		if (rc == 0)
 			pp_error_set(err, "probe record without \"ts\"");
 		return -1;
 	}
-	if ((rc = get_str(o, "target", &p->target, err)) <= 0) {
+	if ((rc = get_str(o, F_TARGET, &p->target, err)) <= 0) {
 		if (rc == 0)
 			pp_error_set(err, "probe record without \"target\"");
 		return -1;
 	}
-	if ((rc = get_str(o, "status", &status, err)) <= 0) {
+	if ((rc = get_str(o, F_STATUS, &status, err)) <= 0) {
 		if (rc == 0)
 			pp_error_set(err, "probe record without \"status\"");
 		return -1;
@@ -167,44 +257,44 @@ decode_probe(json_t *o, struct pp_probe *p, struct pp_error *err)
 		pp_error_set(err, "unknown probe status \"%.40s\"", status);
 		return -1;
 	}
-	if (get_str(o, "dst", &p->dst, err) < 0 ||
-	    get_str(o, "proto", &p->proto, err) < 0 ||
-	    get_str(o, "from", &p->from, err) < 0 ||
-	    get_str(o, "err", &p->err, err) < 0)
+	if (get_str(o, F_DST, &p->dst, err) < 0 ||
+	    get_str(o, F_PROTO, &p->proto, err) < 0 ||
+	    get_str(o, F_FROM, &p->from, err) < 0 ||
+	    get_str(o, F_ERR, &p->err, err) < 0)
 		return -1;
-	if ((rc = get_int(o, "seq", 0, INT64_MAX, &v, err)) < 0)
+	if ((rc = get_int(o, F_SEQ, 0, INT64_MAX, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->seq = v;
-	if ((rc = get_int(o, "round", 0, INT64_MAX, &v, err)) < 0)
+	if ((rc = get_int(o, F_ROUND, 0, INT64_MAX, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->round = v;
-	if ((rc = get_int(o, "flow", 0, INT64_MAX, &v, err)) < 0)
+	if ((rc = get_int(o, F_FLOW, 0, INT64_MAX, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->flow = v;
-	if ((rc = get_int(o, "ttl", 1, 255, &v, err)) < 0)
+	if ((rc = get_int(o, F_TTL, 1, 255, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->ttl = (int)v;
-	if ((rc = get_int(o, "reply_ttl", 0, 255, &v, err)) < 0)
+	if ((rc = get_int(o, F_REPLY_TTL, 0, 255, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->reply_ttl = (int)v;
-	if ((rc = get_int(o, "code", 0, 255, &v, err)) < 0)
+	if ((rc = get_int(o, F_CODE, 0, 255, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->code = (int)v;
-	if ((rc = get_int(o, "port", 0, 65535, &v, err)) < 0)
+	if ((rc = get_int(o, F_PORT, 0, 65535, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->port = (int)v;
-	if ((rc = get_int(o, "size", 0, 65535, &v, err)) < 0)
+	if ((rc = get_int(o, F_SIZE, 0, 65535, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
 		p->size = (int)v;
-	if ((rc = get_num(o, "rtt", 0, RTT_MAX, &p->rtt, err)) < 0)
+	if ((rc = get_num(o, F_RTT, 0, RTT_MAX, &p->rtt, err)) < 0)
 		return -1;
 	if (rc == 0 && (p->status == PP_ST_REPLY ||
 	    p->status == PP_ST_TTL_EXPIRED)) {
@@ -214,6 +304,21 @@ decode_probe(json_t *o, struct pp_probe *p, struct pp_error *err)
 	if (p->status == PP_ST_TIMEOUT || p->status == PP_ST_ERROR)
 		p->rtt = NAN;	/* no reply, whatever else it says */
 	return 0;
+}
+
+/* Set the record type from its "type" string. */
+static void
+set_type(struct pp_record *r, const char *name)
+{
+	r->type = PP_REC_OTHER;
+	r->type_name = name;
+	for (size_t i = 1; i < sizeof(rtype_names) / sizeof(rtype_names[0]);
+	    i++) {
+		if (strcmp(name, rtype_names[i]) == 0) {
+			r->type = (enum pp_rtype)i;
+			break;
+		}
+	}
 }
 
 int
@@ -228,6 +333,35 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 	r->type_name = NULL;
 	r->line = line;
 	r->len = len;
+	/* The fast path: flat objects, the shape of nearly every record. */
+	if (r->scan == NULL) {
+		r->scan = malloc(sizeof(*r->scan));
+		if (r->scan != NULL)
+			pp_jscan_init(r->scan);
+	}
+	enum pp_jscan_rc rc = r->scan != NULL ? pp_jscan(r->scan, line, len,
+	    err) : PP_JSCAN_NESTED;
+	if (rc == PP_JSCAN_BAD)
+		return -1;
+	if (rc == PP_JSCAN_OK) {
+		const struct pp_jmember *t = pp_jscan_get(r->scan, "type");
+		if (t == NULL) {
+			pp_error_set(err, "record without \"type\"");
+			return -1;
+		}
+		if (t->kind != PP_J_STRING) {
+			pp_error_set(err, "field \"type\" must be a string");
+			return -1;
+		}
+		set_type(r, t->str);
+		if (r->type == PP_REC_PROBE) {
+			struct src src;
+			index_fields(&src, r->scan);
+			return decode_probe(&src, &r->probe, err);
+		}
+		return 0;
+	}
+	/* Nested values (or not an object): jansson decides. */
 	r->json = json_loadb(line, len, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_ANY, &jerr);
 	if (r->json == NULL) {
@@ -248,16 +382,13 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 		pp_error_set(err, "field \"type\" must be a string");
 		return -1;
 	}
-	r->type_name = json_string_value(t);
-	for (size_t i = 1; i < sizeof(rtype_names) / sizeof(rtype_names[0]);
-	    i++) {
-		if (strcmp(r->type_name, rtype_names[i]) == 0) {
-			r->type = (enum pp_rtype)i;
-			break;
-		}
+	set_type(r, json_string_value(t));
+	if (r->type == PP_REC_PROBE) {
+		struct src src;
+		memset(&src, 0, sizeof(src));
+		src.o = r->json;
+		return decode_probe(&src, &r->probe, err);
 	}
-	if (r->type == PP_REC_PROBE)
-		return decode_probe(r->json, &r->probe, err);
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 
 #include "lib/error.h"
 
+struct pp_jscan;
+
 /* The schema version this code reads and writes. */
 #define PP_SCHEMA 1
 
@@ -68,12 +70,15 @@ struct pp_record {
 				 * see pp_record_json() */
 	char *strs;		/* storage for decoded strings */
 	size_t strs_cap;	/* its size */
+	struct pp_jscan *scan;	/* the fast scanner (owned; lib/jscan.h) */
 };
 
 /* Set up r (allocates nothing). */
 void pp_record_init(struct pp_record *r);
 
-/* Decode line[0..len-1] (the caller keeps it alive while r is used).
+/* Decode line[0..len-1] (the caller keeps it alive while r is used):
+ * flat objects through lib/jscan.h (fast), others through jansson; both
+ * accept exactly the same lines. 
  * Returns 0, or -1 with err->msg saying why the line is not a record: not
  * JSON, not an object, no "type", or a probe lacking a field or with a
  * field of the wrong type or out of range (non-finite, negative RTT, RTT

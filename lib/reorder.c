@@ -1,16 +1,18 @@
-/* reorder.c: a min-heap on (send time, arrival order). */
+/* reorder.c: a min-heap on (send time, arrival order) of small handles;
+ * the items themselves stay put in a slab (a free list recycles slots), so
+ * sifting moves 24 bytes, never the items. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/reorder.h"
 
-struct entry_head {
-	double ts;
-	unsigned long long order;
+struct handle {
+	double ts;		/* send time */
+	unsigned long long order;	/* arrival counter */
+	size_t slot;		/* item index in the slab */
 };
-
-#define HEAD (sizeof(struct entry_head))
 
 int
 pp_reorder_init(struct pp_reorder *ro, size_t item_size, size_t cap,
@@ -22,71 +24,72 @@ pp_reorder_init(struct pp_reorder *ro, size_t item_size, size_t cap,
 		return -1;
 	}
 	ro->item_size = item_size;
-	ro->esize = (HEAD + item_size + 7) & ~(size_t)7;
+	ro->esize = (item_size + 7) & ~(size_t)7;
 	ro->cap = cap;
 	ro->horizon = horizon > 0 ? horizon : 0;
 	return 0;
 }
 
-static struct entry_head *
-at(const struct pp_reorder *ro, size_t i)
+/* The layout of ro->heap: alloc handles, then alloc slot numbers of the
+ * free list, then alloc items. */
+static struct handle *
+handles(const struct pp_reorder *ro)
 {
-	return (struct entry_head *)(void *)(ro->heap + i * ro->esize);
+	return (struct handle *)(void *)ro->heap;
+}
+
+static size_t *
+free_slots(const struct pp_reorder *ro)
+{
+	return (size_t *)(void *)(ro->heap + ro->alloc * sizeof(struct handle));
+}
+
+static unsigned char *
+item_at(const struct pp_reorder *ro, size_t slot)
+{
+	return ro->heap + ro->alloc * (sizeof(struct handle) + sizeof(size_t)) +
+	    slot * ro->esize;
 }
 
 static bool
-before(const struct entry_head *a, const struct entry_head *b)
+before(const struct handle *a, const struct handle *b)
 {
 	return a->ts < b->ts || (a->ts == b->ts && a->order < b->order);
 }
 
 static void
-swap(struct pp_reorder *ro, size_t i, size_t j)
+sift_up(struct handle *h, size_t i)
 {
-	unsigned char tmp[512];
-	unsigned char *a = ro->heap + i * ro->esize;
-	unsigned char *b = ro->heap + j * ro->esize;
-	size_t left = ro->esize;
+	struct handle x = h[i];
 
-	while (left > 0) {
-		size_t k = left < sizeof(tmp) ? left : sizeof(tmp);
-		memcpy(tmp, a, k);
-		memcpy(a, b, k);
-		memcpy(b, tmp, k);
-		a += k;
-		b += k;
-		left -= k;
-	}
-}
-
-static void
-sift_up(struct pp_reorder *ro, size_t i)
-{
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!before(at(ro, i), at(ro, parent)))
+		if (!before(&x, &h[parent]))
 			break;
-		swap(ro, i, parent);
+		h[i] = h[parent];
 		i = parent;
 	}
+	h[i] = x;
 }
 
 static void
-sift_down(struct pp_reorder *ro, size_t i)
+sift_down(struct handle *h, size_t n, size_t i)
 {
+	struct handle x = h[i];
+
 	for (;;) {
 		size_t l = 2 * i + 1;
-		size_t r = l + 1;
-		size_t m = i;
-		if (l < ro->n && before(at(ro, l), at(ro, m)))
-			m = l;
-		if (r < ro->n && before(at(ro, r), at(ro, m)))
-			m = r;
-		if (m == i)
+		if (l >= n)
 			break;
-		swap(ro, i, m);
+		size_t m = l;
+		if (l + 1 < n && before(&h[l + 1], &h[l]))
+			m = l + 1;
+		if (!before(&h[m], &x))
+			break;
+		h[i] = h[m];
 		i = m;
 	}
+	h[i] = x;
 }
 
 /* Release the oldest item. */
@@ -94,16 +97,51 @@ static void
 pop(struct pp_reorder *ro,
     void (*emit)(void *arg, double ts, const void *item), void *arg)
 {
-	struct entry_head *top = at(ro, 0);
+	struct handle *h = handles(ro);
+	struct handle top = h[0];
 
-	ro->last_out = top->ts;
+	ro->last_out = top.ts;
 	ro->any_out = true;
-	emit(arg, top->ts, (unsigned char *)top + HEAD);
 	ro->n--;
 	if (ro->n > 0) {
-		swap(ro, 0, ro->n);
-		sift_down(ro, 0);
+		h[0] = h[ro->n];
+		sift_down(h, ro->n, 0);
 	}
+	/* The slot goes back on the free list before the call, which may
+	 * not push (emit callbacks only consume). */
+	free_slots(ro)[ro->alloc - 1 - ro->n] = top.slot;
+	emit(arg, top.ts, item_at(ro, top.slot));
+}
+
+/* Grow the storage to nalloc entries, keeping handles, free list and
+ * items.  Returns 0 or -1. */
+static int
+grow(struct pp_reorder *ro, size_t nalloc)
+{
+	size_t per = sizeof(struct handle) + sizeof(size_t) + ro->esize;
+	unsigned char *nh = malloc(nalloc * per);
+
+	if (nh == NULL)
+		return -1;
+	struct pp_reorder tmp = *ro;
+	tmp.heap = nh;
+	tmp.alloc = nalloc;
+	if (ro->alloc > 0) {
+		memcpy(handles(&tmp), handles(ro), ro->n *
+		    sizeof(struct handle));
+		memcpy(item_at(&tmp, 0), item_at(ro, 0), ro->alloc *
+		    ro->esize);
+	}
+	/* Free list: the slots not in use, the new ones first. */
+	size_t *fs = free_slots(&tmp);
+	size_t k = 0;
+	for (size_t s = nalloc; s-- > ro->alloc;)
+		fs[nalloc - 1 - ro->n - k++] = s;
+	/* Old free slots (all in use when we grow: n == alloc). */
+	free(ro->heap);
+	ro->heap = nh;
+	ro->alloc = nalloc;
+	return 0;
 }
 
 int
@@ -116,7 +154,7 @@ pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
 		return 0;
 	}
 	if (ro->n == ro->cap) {
-		if (ts <= at(ro, 0)->ts) {
+		if (ts <= handles(ro)[0].ts) {
 			/* Older than all it holds: it goes first. */
 			ro->last_out = ts;
 			ro->any_out = true;
@@ -129,23 +167,24 @@ pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
 		size_t nalloc = ro->alloc != 0 ? ro->alloc * 2 : 16;
 		if (nalloc > ro->cap)
 			nalloc = ro->cap;
-		unsigned char *nheap = realloc(ro->heap, nalloc * ro->esize);
-		if (nheap == NULL) {
+		if (grow(ro, nalloc) == -1) {
 			emit(arg, ts, item);
 			errno = ENOMEM;
 			return -1;
 		}
-		ro->heap = nheap;
-		ro->alloc = nalloc;
 	}
-	struct entry_head *e = at(ro, ro->n);
-	e->ts = ts;
-	e->order = ro->order++;
-	memcpy((unsigned char *)e + HEAD, item, ro->item_size);
+	/* Take a free slot: the free list holds alloc - n slots, the one
+	 * to use at index alloc - 1 - n. */
+	size_t slot = free_slots(ro)[ro->alloc - 1 - ro->n];
+	memcpy(item_at(ro, slot), item, ro->item_size);
+	struct handle *h = handles(ro);
+	h[ro->n].ts = ts;
+	h[ro->n].order = ro->order++;
+	h[ro->n].slot = slot;
 	ro->n++;
-	sift_up(ro, ro->n - 1);
+	sift_up(h, ro->n - 1);
 	if (ro->n == 1 || ts > ro->newest)
-		ro->newest = ts > ro->newest || ro->n == 1 ? ts : ro->newest;
+		ro->newest = ts;
 	pp_reorder_advance(ro, ro->newest, emit, arg);
 	return 0;
 }
@@ -156,7 +195,7 @@ pp_reorder_advance(struct pp_reorder *ro, double now,
 {
 	if (now > ro->newest)
 		ro->newest = now;
-	while (ro->n > 0 && at(ro, 0)->ts < now - ro->horizon)
+	while (ro->n > 0 && handles(ro)[0].ts < now - ro->horizon)
 		pop(ro, emit, arg);
 }
 

@@ -14,10 +14,10 @@
 struct pp_reorder;
 
 /* A bounded reorder buffer of fixed-size items.  Caller-provided storage.
- * Memory: at most cap * (item_size + 16) bytes, allocated as needed. */
+ * Memory: at most cap * (item_size + 32) bytes, allocated as needed. */
 struct pp_reorder {
-	unsigned char *heap;	/* entries: ts, order, item bytes */
-	size_t esize;		/* bytes per entry */
+	unsigned char *heap;	/* handles, free slots, then items */
+	size_t esize;		/* bytes per item slot (aligned) */
 	size_t item_size;	/* bytes per item */
 	size_t n;		/* entries held */
 	size_t alloc;		/* entries allocated */

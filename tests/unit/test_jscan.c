@@ -1,0 +1,206 @@
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "lib/jscan.h"
+#include "tests/unit/check.h"
+
+void test_jscan(void);
+
+/* Compare the scanner with jansson on one input.  Returns 1 when they
+ * agree (or the scanner defers to jansson), 0 otherwise. */
+static int
+agree(struct pp_jscan *s, const char *buf, size_t len, char *why,
+    size_t whysize)
+{
+	struct pp_error e;
+	json_error_t je;
+	enum pp_jscan_rc rc = pp_jscan(s, buf, len, &e);
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	int ok = 1;
+
+	why[0] = '\0';
+	if (rc == PP_JSCAN_NESTED) {
+		json_decref(j);
+		return 1;
+	}
+	if (rc == PP_JSCAN_BAD) {
+		if (j != NULL)
+			snprintf(why, whysize, "scanner rejects (%s), jansson "
+			    "accepts", e.msg);
+		ok = j == NULL;
+		json_decref(j);
+		return ok;
+	}
+	if (j == NULL || !json_is_object(j)) {
+		snprintf(why, whysize, "scanner accepts, jansson: %s",
+		    j == NULL ? je.text : "not an object");
+		json_decref(j);
+		return 0;
+	}
+	if ((size_t)s->n != json_object_size(j)) {
+		snprintf(why, whysize, "member count %d vs %zu", s->n,
+		    json_object_size(j));
+		ok = 0;
+	}
+	for (int i = 0; ok && i < s->n; i++) {
+		const struct pp_jmember *m = &s->m[i];
+		json_t *v = json_object_get(j, m->key);
+		int same = v != NULL;
+		if (same) {
+			switch (m->kind) {
+			case PP_J_STRING:
+				same = json_is_string(v) &&
+				    json_string_length(v) == m->slen &&
+				    memcmp(json_string_value(v), m->str,
+				    m->slen) == 0;
+				break;
+			case PP_J_INT:
+				same = json_is_integer(v) &&
+				    json_integer_value(v) == m->i;
+				break;
+			case PP_J_REAL:
+				same = json_is_real(v) &&
+				    (json_real_value(v) == m->d ||
+				    (isnan(m->d) && isnan(json_real_value(v))));
+				break;
+			case PP_J_TRUE:
+				same = json_is_true(v);
+				break;
+			case PP_J_FALSE:
+				same = json_is_false(v);
+				break;
+			case PP_J_NULL:
+				same = json_is_null(v);
+				break;
+			}
+		}
+		if (!same) {
+			snprintf(why, whysize, "member \"%s\" differs", m->key);
+			ok = 0;
+		}
+	}
+	json_decref(j);
+	return ok;
+}
+
+void
+test_jscan(void)
+{
+	static const char *const cases[] = {
+		"{}", " { } ", "{\"a\":1}", "{\"a\":-0}", "{\"a\":-0.0}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}",
+		"{\"a\":1e5}", "{\"a\":1E+5}", "{\"a\":1e-5}", "{\"a\":1e}",
+		"{\"a\":-}", "{\"a\":1e400}", "{\"a\":1e-400}",
+		"{\"a\":9223372036854775807}", "{\"a\":9223372036854775808}",
+		"{\"a\":-9223372036854775808}", "{\"a\":-9223372036854775809}",
+		"{\"a\":123456789012345678901234567890}",
+		"{\"a\":1764000000.120415}", "{\"a\":0.1}", "{\"a\":7.912}",
+		"{\"a\":123456789.123456789}", "{\"a\":2.2250738585072011e-308}",
+		"{\"a\":1.7976931348623157e308}", "{\"a\":4.9e-324}",
+		"{\"a\":true}", "{\"a\":truex}", "{\"a\":tru}", "{\"a\":nul}",
+		"{\"a\":null,\"b\":false}", "{\"a\":True}", "{\"a\":1,}",
+		"{,}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{\"a\":1}x",
+		"{\"a\":1} ", "{\"a\":1}\n", "{\"a\":\"x\",\"a\":\"y\"}",
+		"{\"a\":\"\\u0041\\u00e9\\u20ac\"}", "{\"a\":\"\\ud83d\\ude00\"}",
+		"{\"a\":\"\\ud83d\"}", "{\"a\":\"\\ude00\"}",
+		"{\"a\":\"\\ud83dx\"}", "{\"a\":\"\\u0000\"}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}", "{\"a\":\"tab\there\"}",
+		"{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xc3\"}", "{\"a\":\"\xff\"}",
+		"{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xc0\xaf\"}",
+		"{\"a\":\"\xf4\x90\x80\x80\"}", "{\"\xc3\xa9\":1}",
+		"{\"a\":1}\xc3\xa9", "{\"a\":1,\"\\u0061\":2}",
+		"{\"a\":\"\\/\\\\\\\"\\b\\f\\n\\r\\t\"}", "{\"a\":1",
+		"{\"a\":\"unterminated}", "{\"a\"", "{", "", "  ",
+		"{\"a\":{\"b\":1}}", "[1]", "1", "\"s\"", "{\"a\":[1,2]}",
+		"{\"type\":\"probe\",\"ts\":1764000000.120415,\"target\":"
+		"\"example.net\",\"dst\":\"198.51.100.7\",\"proto\":\"icmp\","
+		"\"ttl\":3,\"round\":0,\"seq\":2,\"status\":\"ttl-expired\","
+		"\"from\":\"192.0.2.1\",\"rtt\":7.912,\"reply_ttl\":253}",
+		"{\"a\":1}\x00", "{\"a\":\"\x01\"}", "{\x00}",
+	};
+	struct pp_jscan s;
+	char why[256];
+
+	pp_jscan_init(&s);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i]);
+		if (i + 1 == sizeof(cases) / sizeof(cases[0]) - 2)
+			len += 1;	/* "{"a":1}\0": the NUL is data */
+		CHECK(agree(&s, cases[i], len, why, sizeof(why)),
+		    "case %zu %s: %s", i, cases[i], why);
+	}
+	/* Duplicate keys are found after decoding (\u0061 is "a"). */
+	static const char dup[] = "{\"a\":1,\"\\u0061\":2}";
+	CHECK(pp_jscan(&s, dup, strlen(dup), NULL) == PP_JSCAN_BAD,
+	    "decoded duplicate");
+	/* Values come back decoded. */
+	static const char dec[] = "{\"ts\":1764000000.120415,\"n\":-42,"
+	    "\"s\":\"a\\nb\"}";
+	CHECK(pp_jscan(&s, dec, strlen(dec), NULL) == PP_JSCAN_OK, "decode");
+	CHECK(pp_jscan_get(&s, "n") != NULL && pp_jscan_get(&s, "n")->i == -42,
+	    "int");
+	CHECK(pp_jscan_get(&s, "ts") != NULL &&
+	    pp_jscan_get(&s, "ts")->d == 1764000000.120415, "real exact");
+	CHECK(pp_jscan_get(&s, "s") != NULL &&
+	    strcmp(pp_jscan_get(&s, "s")->str, "a\nb") == 0, "string");
+	CHECK(pp_jscan_get(&s, "zz") == NULL, "absent");
+
+	/* Random mutations of real records, against jansson. */
+	static const char *const seeds[] = {
+		"{\"type\":\"probe\",\"ts\":1764000000.120415,\"target\":"
+		"\"example.net\",\"ttl\":3,\"seq\":2,\"status\":\"reply\","
+		"\"rtt\":7.912,\"ok\":true,\"x\":null}",
+		"{\"type\":\"stats\",\"target\":\"h\\u00e9\",\"loss\":2.5e0,"
+		"\"sent\":100,\"neg\":-0.001}",
+	};
+	static const char alphabet[] = "{}[]\",:\\/-+.eE0123456789tfnulrsa "
+	    "\t\r\n\x01\x7f\x80\xbf\xc3\xa9\xed\xf4\xff";
+	unsigned seed = 12345;
+	int disagreements = 0;
+	char buf[512];
+	for (int iter = 0; iter < 20000; iter++) {
+		const char *src = seeds[iter % 2];
+		size_t len = strlen(src);
+		memcpy(buf, src, len);
+		int edits = 1 + iter % 4;
+		for (int k = 0; k < edits; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			char c = alphabet[(seed >> 8) % (sizeof(alphabet) - 1)];
+			seed = seed * 1103515245u + 12345u;
+			switch ((seed >> 8) % 3) {
+			case 0:
+				buf[pos] = c;
+				break;
+			case 1:
+				if (len + 1 < sizeof(buf)) {
+					memmove(buf + pos + 1, buf + pos,
+					    len - pos);
+					buf[pos] = c;
+					len++;
+				}
+				break;
+			default:
+				if (len > 1) {
+					memmove(buf + pos, buf + pos + 1,
+					    len - pos - 1);
+					len--;
+				}
+				break;
+			}
+		}
+		if (!agree(&s, buf, len, why, sizeof(why))) {
+			if (disagreements++ < 5)
+				CHECK(0, "mutation %d (%.*s): %s", iter,
+				    (int)len, buf, why);
+		}
+	}
+	CHECK(disagreements == 0, "%d mutations disagree with jansson",
+	    disagreements);
+	pp_jscan_release(&s);
+}
