@@ -182,7 +182,8 @@ hdrcheck:
 	done; echo "hdrcheck: ok"
 
 bench: all
-	sh tests/bench/run.sh
+	sh tests/bench/run.sh $(BIN) $(BUILD)
+	sh tests/bench/plot.sh $(BIN)
 
 # ---------------------------------------------------------------- install
 install: all

@@ -1,0 +1,69 @@
+#!/bin/sh
+# make bench: throughput and memory of the filters, measured against jq in
+# the same run (machines are noisy: the ratio is the figure to read).
+# Usage: tests/bench/run.sh BIN-DIR BUILD-DIR
+#   BENCH_N   records for the timed runs (default 1000000)
+#   BENCH_BIG records for the memory run (default 10000000)
+set -eu
+bin=${1:-bin}
+build=${2:-build}
+gen="$build/tests/bench/gen"
+n=${BENCH_N:-1000000}
+big=${BENCH_BIG:-10000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s.%N; }
+rate() { echo "$1 / ($3 - $2)" | bc; }
+secs() { echo "$2 - $1" | bc; }
+
+"$gen" -n "$n" >"$tmp/t.ndjson"
+gzip -c "$tmp/t.ndjson" >"$tmp/t.ndjson.gz"
+echo "input: $n probe records of a 12-hop trace ($(stat -c %s "$tmp/t.ndjson") bytes, $(stat -c %s "$tmp/t.ndjson.gz") gzip)"
+
+# The best of three runs of a command, in seconds.
+best() {
+	b=
+	for i in 1 2 3; do
+		t0=$(now)
+		"$@" >/dev/null
+		t1=$(now)
+		s=$(secs "$t0" "$t1")
+		if [ -z "$b" ] || [ "$(echo "$s < $b" | bc)" = 1 ]; then b=$s; fi
+	done
+	echo "$b"
+}
+
+s_plain=$(best "$bin/pp-stats" -f ndjson "$tmp/t.ndjson")
+s_gz=$(best "$bin/pp-stats" -f ndjson "$tmp/t.ndjson.gz")
+s_table=$(best "$bin/pp-stats" -f table "$tmp/t.ndjson")
+s_mos=$(best "$bin/pp-mos" "$tmp/t.ndjson")
+s_plot=$(best "$bin/pp-plot" -o "$tmp/p.svg" "$tmp/t.ndjson")
+
+# The same per-hop reduction in jq (count, answered, sum, min, max).
+t0=$(now)
+jq -n -c 'reduce (inputs | select(.type == "probe")) as $r ({};
+	($r.target + " " + ($r.ttl | tostring)) as $k |
+	.[$k].sent += 1 |
+	if $r.rtt then
+		.[$k].recv += 1 | .[$k].sum += $r.rtt |
+		.[$k].min = ([.[$k].min // $r.rtt, $r.rtt] | min) |
+		.[$k].max = ([.[$k].max // $r.rtt, $r.rtt] | max)
+	else . end)' "$tmp/t.ndjson" >"$tmp/jq.out"
+t1=$(now)
+s_jq=$(secs "$t0" "$t1")
+
+# Memory on an unbounded stream: BENCH_BIG records through a pipe.
+"$gen" -n "$big" | /usr/bin/time -f '%M' -o "$tmp/rss" "$bin/pp-stats" -f ndjson >/dev/null
+rss=$(cat "$tmp/rss")
+
+printf '%-44s %10s %14s %12s\n' "run" "seconds" "records/s" "vs jq"
+line() { printf '%-44s %10.3f %14d %11.1fx\n' "$1" "$2" "$(rate "$n" 0 "$2")" "$(echo "$s_jq / $2" | bc -l)"; }
+line "pp-stats -f ndjson (plain)" "$s_plain"
+line "pp-stats -f ndjson (gzip)" "$s_gz"
+line "pp-stats -f table" "$s_table"
+line "pp-mos" "$s_mos"
+line "pp-plot latency chart" "$s_plot"
+printf '%-44s %10.3f %14d %11s\n' "jq per-hop reduction" "$s_jq" "$(rate "$n" 0 "$s_jq")" "1.0x"
+echo "pp-stats peak RSS at $big records (pipe): $rss KB (target < 32768 KB)"
+echo "targets: >= 1,000,000 records/s plain, >= 700,000 gzip, >= 15x jq"
