@@ -89,7 +89,7 @@ LIBPP := $(BUILD)/lib/libpp.a
 UNIT := $(BUILD)/tests/unit/run
 
 .PHONY: all deps check test check-unit check-bats asan ubsan lint hdrcheck bench \
-	install uninstall check-install clean sample demo fuzz
+	install uninstall check-install clean sample demo fuzz pictures
 
 all: jansson-check $(BINS) $(TEST_PROGS:%=$(BUILD)/%)
 
@@ -143,10 +143,31 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
 
+# The bundled sample archive (synthetic until a lab recording replaces it).
+sample: all
+	cd $(BUILD)/tests/bench && PP_NOW=1764000000 PP_HOST=synthetic ./gen -n 15000 --events | \
+		gzip -9n >$(CURDIR)/share/samples/sample.ndjson.gz
+
 # The README's first job: replay the bundled sample archive into a report.
 demo: all
-	bin/pp-stats -f table share/samples/sample.ndjson.gz
-	bin/pp-mos -f table share/samples/sample.ndjson.gz
+	$(BIN)/pp-stats -f table share/samples/sample.ndjson.gz
+	$(BIN)/pp-mos -f table share/samples/sample.ndjson.gz
+	@mkdir -p $(BUILD)/demo
+	$(BIN)/pp-plot -o $(BUILD)/demo/latency.svg share/samples/sample.ndjson.gz
+	$(BIN)/pp-plot -c timeline -o $(BUILD)/demo/timeline.svg share/samples/sample.ndjson.gz
+	$(BIN)/pp-stats share/samples/sample.ndjson.gz >$(BUILD)/demo/stats.ndjson
+	$(BIN)/pp-plot --html $(BUILD)/demo/report.html share/samples/sample.ndjson.gz \
+		$(BUILD)/demo/stats.ndjson
+	@echo "pp: charts and an HTML report of the sample are in $(BUILD)/demo/"
+
+# The README's pictures: every chart, from the bundled sample (the map from
+# a test fixture that carries pp-geo locations).
+pictures: all
+	@mkdir -p share/doc
+	for c in latency heatmap timeline summary; do \
+		$(BIN)/pp-plot -c $$c -o share/doc/$$c.svg share/samples/sample.ndjson.gz || exit 1; \
+	done
+	PP_DATADIR=share $(BIN)/pp-plot -c map -o share/doc/map.svg tests/fixtures/pp-plot/trace.ndjson
 
 # ---------------------------------------------------------------- tests
 test: check

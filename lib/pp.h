@@ -7,9 +7,22 @@
  *   error    struct pp_error, filled instead of printing
  *   exit     exit statuses
  *   input    line reader: files/stdin, gzip by magic, line cap, CRLF
+ *   jscan    fast validating scanner of flat JSON objects (= jansson)
  *   record   line -> record (probe decoded; other types as jansson)
  *   jsonw    record writer: compact, ordered keys, fixed precision
+ *   reorder  bounded buffer putting outcomes back in send order
  *   util     ranged numbers, durations, sizes, clocks
+ * Statistics:
+ *   colq     mergeable log-bucket quantile summary (DDSketch mapping)
+ *   stats    one stream's figures: loss, RTT, jitter, responders, runs
+ *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
+ *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
+ * Pictures:
+ *   svg      escaped, deterministic SVG writer
+ *   axis     nice ticks for value and time axes
+ *   tgrid    bounded time columns that coarsen or slide
+ *   plot     pp-plot's data model (plot.c), charts (plot_svg.c), report
+ *            (plot_html.c)
  *   compat/getopt  bundled getopt_long (used where the libc has none)
  */
 #ifndef PP_PP_H
