@@ -141,6 +141,8 @@ main(int argc, char **argv)
 				pp_probe_write(&w, &pend[i].p);
 				pp_jw_write(&w, stdout);
 				written++;
+				free((char *)(size_t)pend[i].p.target);
+				free((char *)(size_t)pend[i].p.dst);
 				pend[i] = pend[--npend];
 			} else {
 				i++;
@@ -210,11 +212,16 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	for (size_t i = 0; i < npend && written < n; i++) {
-		pp_probe_write(&w, &pend[i].p);
-		pp_jw_write(&w, stdout);
-		written++;
+	for (size_t i = 0; i < npend; i++) {
+		if (written < n) {
+			pp_probe_write(&w, &pend[i].p);
+			pp_jw_write(&w, stdout);
+			written++;
+		}
+		free((char *)(size_t)pend[i].p.target);
+		free((char *)(size_t)pend[i].p.dst);
 	}
+	free(pend);
 	pp_jw_release(&w);
 	return pp_close_stdout(0);
 }
