@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BATS ?= bats
 
 # Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
-TOOLS := pp-plot pp-stats pp-mos
+TOOLS := pp-plot pp-stats pp-mos pp-alert
 
 # The library, listed by hand (one line per module).
 LIB_SRCS := lib/cli.c
@@ -36,8 +36,11 @@ LIB_SRCS += lib/tgrid.c
 LIB_SRCS += lib/colq.c
 LIB_SRCS += lib/stats.c
 LIB_SRCS += lib/agg.c
+LIB_SRCS += lib/intern.c
 LIB_SRCS += lib/emodel.c
 LIB_SRCS += lib/jscan.c
+LIB_SRCS += lib/alert.c
+LIB_SRCS += lib/spawn.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c

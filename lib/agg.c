@@ -17,16 +17,6 @@ struct item {
 };
 
 static uint32_t
-hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h ^ (h >> 15);
-}
-
-static uint32_t
 hash_key(uint32_t target, int ttl)
 {
 	uint32_t h = (target * 2654435761u) ^ ((uint32_t)ttl * 40503u);
@@ -41,11 +31,10 @@ pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
 	memset(a, 0, sizeof(*a));
 	a->o = *o;
 	a->sink = *sink;
-	a->nhsize = 1024;
 	a->khsize = 1024;
-	a->nhash = calloc(a->nhsize, sizeof(*a->nhash));
 	a->khash = calloc(a->khsize, sizeof(*a->khash));
-	if (a->nhash == NULL || a->khash == NULL ||
+	if (pp_intern_init(&a->names, PP_AGG_MAX_NAMES) == -1 ||
+	    a->khash == NULL ||
 	    pp_reorder_init(&a->ro, sizeof(struct item), PP_AGG_REORDER,
 	    o->horizon) == -1) {
 		pp_agg_release(a);
@@ -58,10 +47,7 @@ pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
 void
 pp_agg_release(struct pp_agg *a)
 {
-	for (uint32_t i = 0; i < a->nnames; i++)
-		free(a->names[i]);
-	free(a->names);
-	free(a->nhash);
+	pp_intern_release(&a->names);
 	free(a->tmap);
 	for (uint32_t i = 0; i < a->nkeys; i++)
 		pp_stats_release(&a->keys[i].st);
@@ -86,61 +72,18 @@ pp_agg_set_horizon(struct pp_agg *a, double horizon)
 const char *
 pp_agg_name(const struct pp_agg *a, uint32_t id)
 {
-	return id < a->nnames ? a->names[id] : "?";
+	return pp_intern_name(&a->names, id);
 }
 
 /* Intern s; UINT32_MAX when the table is full or memory short. */
 static uint32_t
 intern(struct pp_agg *a, const char *s)
 {
-	uint32_t slot = hash_str(s) & (a->nhsize - 1);
+	uint32_t id = pp_intern(&a->names, s);
 
-	while (a->nhash[slot] != 0) {
-		uint32_t id = a->nhash[slot] - 1;
-		if (strcmp(a->names[id], s) == 0)
-			return id;
-		slot = (slot + 1) & (a->nhsize - 1);
-	}
-	if (a->nnames >= PP_AGG_MAX_NAMES)
-		return UINT32_MAX;
-	if ((a->nnames + 1) * 2 > a->nhsize) {
-		uint32_t nsize = a->nhsize * 2;
-		uint32_t *nh = calloc(nsize, sizeof(*nh));
-		if (nh == NULL) {
-			a->oom = true;
-			return UINT32_MAX;
-		}
-		for (uint32_t i = 0; i < a->nnames; i++) {
-			uint32_t k = hash_str(a->names[i]) & (nsize - 1);
-			while (nh[k] != 0)
-				k = (k + 1) & (nsize - 1);
-			nh[k] = i + 1;
-		}
-		free(a->nhash);
-		a->nhash = nh;
-		a->nhsize = nsize;
-		slot = hash_str(s) & (nsize - 1);
-		while (a->nhash[slot] != 0)
-			slot = (slot + 1) & (nsize - 1);
-	}
-	if (a->nnames == a->anames) {
-		uint32_t na = a->anames != 0 ? a->anames * 2 : 64;
-		char **nn = realloc(a->names, na * sizeof(*nn));
-		if (nn == NULL) {
-			a->oom = true;
-			return UINT32_MAX;
-		}
-		a->names = nn;
-		a->anames = na;
-	}
-	char *copy = strdup(s);
-	if (copy == NULL) {
+	if (a->names.oom)
 		a->oom = true;
-		return UINT32_MAX;
-	}
-	a->names[a->nnames] = copy;
-	a->nhash[slot] = a->nnames + 1;
-	return a->nnames++;
+	return id;
 }
 
 /* The target for an interned name, made when new. */
@@ -315,7 +258,7 @@ static void
 outage_close(struct pp_agg *a, struct pp_agg_target *t, bool ongoing)
 {
 	struct pp_agg_outage o = {
-		.target = a->names[t->name],
+		.target = pp_intern_name(&a->names, t->name),
 		.ttl = t->plain ? 0 : t->dest_ttl,
 		.start = t->out_start,
 		.end = ongoing ? t->out_last_ts : t->out_end,
@@ -546,7 +489,7 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 
 	/* Consecutive records are usually of the same target. */
 	if (a->last_target_name != 0 &&
-	    strcmp(a->names[a->last_target_name - 1], p->target) == 0)
+	    strcmp(a->names.names[a->last_target_name - 1], p->target) == 0)
 		name = a->last_target_name - 1;
 	else
 		name = intern(a, p->target);

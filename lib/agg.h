@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/intern.h"
 #include "lib/record.h"
 #include "lib/reorder.h"
 #include "lib/stats.h"
@@ -121,11 +122,7 @@ struct pp_agg_sink {
 struct pp_agg {
 	struct pp_agg_opts o;	/* settings */
 	struct pp_agg_sink sink;	/* where results go */
-	char **names;		/* interned strings (owned) */
-	uint32_t nnames;	/* in use */
-	uint32_t anames;	/* allocated */
-	uint32_t *nhash;	/* name hash: index + 1, 0 empty */
-	uint32_t nhsize;	/* slots */
+	struct pp_intern names;	/* targets and responders */
 	struct pp_agg_target *targets;	/* owned */
 	uint32_t ntargets;	/* in use */
 	uint32_t atargets;	/* allocated */

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# pp-alert: thresholds with hysteresis, unreachable, routes, programs.
+
+setup() {
+	load 'test_helper/common'
+	pp_setup
+	F="$PP_TOP/tests/fixtures/pp-alert"
+}
+
+alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
+
+@test "pp-alert -h prints the usage, equal to the man page SYNOPSIS" {
+	pp_run 0 pp-alert -h
+	assert_line --index 0 --partial "usage: pp-alert [-hV]"
+	usage_matches_man pp-alert
+}
+
+@test "pp-alert: bad options exit 2" {
+	pp_run 2 pp-alert --bogus
+	assert_stderr --partial "usage: pp-alert"
+	pp_run 2 pp-alert --loss 101
+	pp_run 2 pp-alert --exec-arg x
+	assert_stderr --partial "--exec-arg needs --exec"
+	pp_run 2 pp-alert --window 0
+}
+
+@test "pp-alert: loss raises and clears with hysteresis; one spike does not trip latency" {
+	pp_run 0 alerts --loss 20 --latency 100 --no-route "$F/plain.ndjson"
+	assert_ndjson
+	# Probes 40-49 lost: 4 of the last 20 at probe 43 (20 %), clear once
+	# under 16 % (3 of 20: probes 47-66) at probe 66.  Latency: the
+	# nearest-rank median (rank 10 of 20) reaches 200 ms at probe 70
+	# (11 of 20), back at 10 ms at probe 89 (10 of 20).
+	printf '%s\n' "$output" | jq -e -s '
+		length == 4 and
+		(.[0] | .kind == "loss" and .state == "raise" and .ts == 1764000043 and .value == 20 and .threshold == 20) and
+		(.[1] | .kind == "loss" and .state == "clear" and .ts == 1764000066 and .value == 15) and
+		(.[2] | .kind == "latency" and .state == "raise" and .ts == 1764000070 and .value == 200) and
+		(.[3] | .kind == "latency" and .state == "clear" and .ts == 1764000089 and .value == 10)' >/dev/null
+	# p99 sees the spike (rank 20 of 20); the median does not.
+	pp_run 0 alerts --latency 100 --percentile 99 --window 20 --no-route "$F/plain.ndjson"
+	printf '%s\n' "$output" | head -1 | jq -e '.ts == 1764000019 and .kind == "latency"' >/dev/null
+}
+
+@test "pp-alert: a target that never answers raises unreachable once, no loss" {
+	pp_run 0 alerts --loss 5 --window 10 "$F/blocked.ndjson"
+	printf '%s\n' "$output" | jq -e -s 'length == 1 and .[0].kind == "unreachable" and .[0].state == "raise" and .[0].ts == 1764000009' >/dev/null
+}
+
+@test "pp-alert --fail: exit 1 when an alert was raised (a CI check)" {
+	pp_run 1 pp-alert --loss 20 --fail "$F/plain.ndjson"
+	pp_run 0 pp-alert --loss 80 --fail "$F/plain.ndjson"
+	pp_run 1 pp-alert --loss 5 --fail "$F/blocked.ndjson"
+}
+
+@test "pp-alert: route changes hold k rounds; load balancing does not flap" {
+	# The sample: hop 5 answers from a second router in 35 % of rounds
+	# (per-packet balancing); hop 6 moves for good at round 752.
+	pp_run 0 alerts --route-rounds 3 "$PP_TOP/share/samples/sample.ndjson.gz"
+	printf '%s\n' "$output" | jq -e -s '
+		(map(select(.type == "route")) | length == 2 and
+		 (.[0] | has("previous") | not) and
+		 (.[1] | .round == 752 and .hops[5] == "198.18.6.7" and .previous[5] == "198.18.6.2")) and
+		(map(select(.kind == "route")) | length == 1 and .[0].ttl == 6)' >/dev/null
+	# k = 1 reports the first round that differs: the real change at
+	# round 750, and the first sighting of the balanced router only.
+	pp_run 0 alerts --route-rounds 1 "$PP_TOP/share/samples/sample.ndjson.gz"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "route" and .previous) | .round) | length == 2 and .[1] == 750' >/dev/null
+}
+
+@test "pp-alert --pass: the input unchanged, alerts interleaved; replay gives the same alerts" {
+	pp_run 0 pp-alert --pass --loss 20 --no-route "$F/plain.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -v '"type":"alert"')" = "$(cat "$F/plain.ndjson")" ]
+	# The raise comes once probe 43's outcome is in send order, before
+	# the end: it is in the middle of the stream.
+	n=$(printf '%s\n' "$output" | grep -n '"state":"raise"' | cut -d: -f1)
+	[ "$n" -gt 40 ] && [ "$n" -lt 60 ]
+	# Live, through a pipe, slowly: the same alerts, same timestamps.
+	a=$(pp-alert --loss 20 --no-route "$F/plain.ndjson" | tail -n +2)
+	b=$( (while read -r l; do printf '%s\n' "$l"; sleep 0.005; done <"$F/plain.ndjson") | pp-alert --loss 20 --no-route | tail -n +2)
+	[ "$a" = "$b" ]
+	# Unknown types pass through byte for byte.
+	printf '{"type":"x-future","n":[1,{"a":2}]}\n' | pp-alert --pass --loss 5 >"$BATS_TEST_TMPDIR/o"
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = '{"type":"x-future","n":[1,{"a":2}]}' ]
+}
+
+@test "pp-alert --mos: from pp-mos records" {
+	{
+		echo '{"type":"mos","target":"v","start":1,"end":2,"codec":"g711","model":"emodel","r":90,"mos":4.3}'
+		echo '{"type":"mos","target":"v","start":2,"end":3,"codec":"g711","model":"emodel","r":60,"mos":3.1}'
+		echo '{"type":"mos","target":"v","start":3,"end":4,"codec":"g711","model":"emodel","r":70,"mos":3.6}'
+		echo '{"type":"mos","target":"v","start":4,"end":5,"codec":"g711","model":"emodel","r":85,"mos":4.2}'
+	} >"$BATS_TEST_TMPDIR/m"
+	pp_run 0 alerts --mos 3.5 "$BATS_TEST_TMPDIR/m"
+	# raise at 3.1; 3.6 is not yet back above 3.5 + 20 % of 1.0 = 3.7.
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and .[0].state == "raise" and .[0].ts == 3 and .[1].state == "clear" and .[1].ts == 5' >/dev/null
+}
+
+@test "pp-alert --exec: a webhook with curl to a real HTTP server on loopback" {
+	command -v curl >/dev/null || skip "curl not installed"
+	python3 "$PP_TOP/tests/http_sink.py" "$BATS_TEST_TMPDIR/port" "$BATS_TEST_TMPDIR/posts" &
+	srv=$!
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
+	port=$(cat "$BATS_TEST_TMPDIR/port")
+	pp_run 0 pp-alert --loss 20 --latency 100 --no-route \
+		--exec curl --exec-arg -sS --exec-arg --fail --exec-arg -H \
+		--exec-arg 'Content-Type: application/json' \
+		--exec-arg --data-binary --exec-arg @- \
+		--exec-arg "http://127.0.0.1:$port/hook" "$F/plain.ndjson"
+	kill "$srv"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/posts")" -eq 4 ]
+	# The posts are the alert records themselves (programs run side by
+	# side, so in any order).
+	[ "$(sort "$BATS_TEST_TMPDIR/posts")" = "$(printf '%s\n' "$output" | grep '"type":"alert"' | sort)" ]
+}
+
+@test "pp-alert --exec: environment, a failing and a hanging program" {
+	cat >"$BATS_TEST_TMPDIR/hook" <<-'X'
+	#!/bin/sh
+	{ cat; echo "kind=$PP_KIND state=$PP_STATE target=$PP_TARGET value=$PP_VALUE"; } >>"$HOOK_LOG"
+	[ "$PP_STATE" = clear ] && exit 3
+	exit 0
+	X
+	chmod +x "$BATS_TEST_TMPDIR/hook"
+	HOOK_LOG="$BATS_TEST_TMPDIR/log" pp_run 0 pp-alert --loss 20 --no-route --exec "$BATS_TEST_TMPDIR/hook" "$F/plain.ndjson"
+	grep -q 'kind=loss state=raise target=p value=20.000' "$BATS_TEST_TMPDIR/log"
+	grep -q '^{"type":"alert","ts":1764000043.0,' "$BATS_TEST_TMPDIR/log"
+	assert_stderr --partial "hook (pid"
+	assert_stderr --partial "exited with status 3"
+	# A program that hangs is killed at the timeout; the stream is not held.
+	printf '#!/bin/sh\nexec sleep 60\n' >"$BATS_TEST_TMPDIR/hang"
+	chmod +x "$BATS_TEST_TMPDIR/hang"
+	start=$(date +%s)
+	pp_run 0 pp-alert --loss 20 --no-route --exec "$BATS_TEST_TMPDIR/hang" --exec-timeout 1s "$F/plain.ndjson"
+	[ $(( $(date +%s) - start )) -lt 10 ]
+	assert_stderr --partial "ran past its timeout of 1 s and was killed"
+	[ "$(printf '%s\n' "$output" | grep -c '"type":"alert"')" -eq 2 ]
+	# A program that does not exist.
+	pp_run 0 pp-alert --loss 20 --no-route --exec /nonexistent/hook "$F/plain.ndjson"
+	assert_stderr --partial "cannot run /nonexistent/hook"
+}
+
+@test "pp-alert: bad lines, gzip, missing file, empty input" {
+	{ head -30 "$F/plain.ndjson"; echo 'garbage'; tail -n +31 "$F/plain.ndjson"; } >"$BATS_TEST_TMPDIR/b"
+	pp_run 0 alerts --loss 20 --no-route "$BATS_TEST_TMPDIR/b"
+	assert_stderr --partial "b:31: invalid JSON"
+	[ "${#lines[@]}" -eq 2 ]
+	pp_run 1 pp-alert --strict --loss 20 "$BATS_TEST_TMPDIR/b"
+	gzip -c "$F/plain.ndjson" >"$BATS_TEST_TMPDIR/p.gz"
+	[ "$(alerts --loss 20 "$BATS_TEST_TMPDIR/p.gz")" = "$(alerts --loss 20 "$F/plain.ndjson")" ]
+	pp_run 1 pp-alert --loss 20 "$BATS_TEST_TMPDIR/nope" "$F/plain.ndjson"
+	assert_stderr --partial "cannot open"
+	pp_run 0 pp-alert --loss 20 </dev/null
+	[ -z "$output" ]
+}

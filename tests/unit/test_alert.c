@@ -1,0 +1,111 @@
+#include <math.h>
+
+#include "lib/alert.h"
+#include "tests/unit/check.h"
+
+void test_alert(void);
+
+void
+test_alert(void)
+{
+	struct pp_window w;
+
+	/* Window of 5: median and loss over the last 5 only. */
+	CHECK(pp_window_init(&w, 5) == 0, "init");
+	static const double in[] = { 10, 11, NAN, 12, 100, 13, 14 };
+	for (int i = 0; i < 7; i++)
+		pp_window_add(&w, in[i]);
+	CHECK(pp_window_full(&w), "full");
+	/* Holds NAN, 12, 100, 13, 14: loss 20 %, median of 4 = 13. */
+	CHECK_NEAR(pp_window_loss(&w), 20, 1e-12, "window loss");
+	CHECK_NEAR(pp_window_pct(&w, 0.5), 13, 0, "one spike: median 13");
+	CHECK_NEAR(pp_window_pct(&w, 0.95), 100, 0, "p95 sees the spike");
+	pp_window_release(&w);
+	CHECK(pp_window_init(&w, 0) == -1, "empty window refused");
+
+	/* Hysteresis: raise at 10, clear below 5; flapping alerts once. */
+	struct pp_level l = { .threshold = 10, .clear = 5,
+	    .higher_is_worse = true };
+	static const double v[] = { 3, 10, 9, 11, 6, 12, 4.9, 4, 10 };
+	static const int want[] = { 0, 1, 0, 0, 0, 0, 2, 0, 1 };
+	for (int i = 0; i < 9; i++)
+		CHECK((int)pp_level_update(&l, v[i]) == want[i], "level %d", i);
+	/* MOS: lower is worse. */
+	struct pp_level m = { .threshold = 3.5, .clear = 3.7,
+	    .higher_is_worse = false };
+	CHECK(pp_level_update(&m, 4.0) == PP_LEVEL_SAME, "mos fine");
+	CHECK(pp_level_update(&m, 3.5) == PP_LEVEL_RAISE, "mos raise");
+	CHECK(pp_level_update(&m, 3.6) == PP_LEVEL_SAME, "mos hysteresis");
+	CHECK(pp_level_update(&m, 3.8) == PP_LEVEL_CLEAR, "mos clear");
+
+	/* Routes: ids + 1, 0 silent. */
+	struct pp_route r;
+	uint32_t prev[PP_ROUTE_HOPS];
+	int plen = 0;
+	pp_route_init(&r, 3, 20);
+	uint32_t a[] = { 1, 2, 3, 4 };
+	uint32_t a_silent[] = { 1, 0, 3, 4 };
+	uint32_t b[] = { 1, 5, 3, 4 };
+	uint32_t longer[] = { 1, 2, 3, 6, 4 };
+	CHECK(pp_route_round(&r, a, 4, prev, &plen) == PP_ROUTE_FIRST,
+	    "first");
+	CHECK(pp_route_round(&r, a_silent, 4, prev, &plen) == PP_ROUTE_SAME,
+	    "a silent hop is no change");
+	/* A hop silent from the start takes its first responder quietly. */
+	struct pp_route q;
+	uint32_t qs[] = { 1, 0, 3 };
+	uint32_t qf[] = { 1, 8, 3 };
+	pp_route_init(&q, 3, 20);
+	CHECK(pp_route_round(&q, qs, 3, prev, &plen) == PP_ROUTE_FIRST, "q");
+	for (int i = 0; i < 5; i++)
+		CHECK(pp_route_round(&q, qf, 3, prev, &plen) == PP_ROUTE_SAME,
+		    "filling a silent hop is no change");
+	/* Per-packet load balancing alternates: never reported. */
+	for (int i = 0; i < 10; i++)
+		CHECK(pp_route_round(&r, i % 2 ? a : b, 4, prev, &plen) ==
+		    PP_ROUTE_SAME, "alternating %d", i);
+	/* Both are now alternatives of the route: b alone is no change. */
+	for (int i = 0; i < 5; i++)
+		CHECK(pp_route_round(&r, b, 4, prev, &plen) == PP_ROUTE_SAME,
+		    "b is an alternative %d", i);
+	/* A new responder that holds 3 rounds is reported on the third. */
+	uint32_t c[] = { 1, 7, 3, 4 };
+	CHECK(pp_route_round(&r, c, 4, prev, &plen) == PP_ROUTE_SAME, "c 1");
+	CHECK(pp_route_round(&r, c, 4, prev, &plen) == PP_ROUTE_SAME, "c 2");
+	CHECK(pp_route_round(&r, a_silent, 4, prev, &plen) == PP_ROUTE_SAME,
+	    "a silent hop matches either");
+	CHECK(pp_route_round(&r, c, 4, prev, &plen) == PP_ROUTE_CHANGED,
+	    "c held 3 rounds");
+	CHECK(plen == 4 && r.cur[1] == 7, "the new responder");
+	/* The old responders stay known: going back soon is balancing. */
+	for (int i = 0; i < 5; i++)
+		CHECK(pp_route_round(&r, a, 4, prev, &plen) == PP_ROUTE_SAME,
+		    "back %d", i);
+	/* Unseen for w rounds, a responder is forgotten: its return after
+	 * that is a change. */
+	for (int i = 0; i < 25; i++)
+		(void)pp_route_round(&r, c, 4, prev, &plen);
+	int back = 0;
+	for (int i = 0; i < 3; i++)
+		back += pp_route_round(&r, b, 4, prev, &plen) ==
+		    PP_ROUTE_CHANGED;
+	CHECK(back == 1, "return after w rounds is a change");
+	/* Random per-packet balancing (35 %% of rounds) settles, reporting
+	 * at most once. */
+	unsigned seed = 99;
+	int changes = 0;
+	for (int i = 0; i < 2000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		uint32_t x[] = { 1, (seed >> 8) % 100 < 35 ? 9u : 2u, 3, 4 };
+		changes += pp_route_round(&r, x, 4, prev, &plen) ==
+		    PP_ROUTE_CHANGED;
+	}
+	CHECK(changes <= 1, "load balancing: %d changes", changes);
+	/* A longer path is a change too. */
+	for (int i = 0; i < 2; i++)
+		CHECK(pp_route_round(&r, longer, 5, prev, &plen) ==
+		    PP_ROUTE_SAME, "longer %d", i);
+	CHECK(pp_route_round(&r, longer, 5, prev, &plen) == PP_ROUTE_CHANGED,
+	    "path length change");
+	CHECK(r.len == 5 && plen == 4, "lengths");
+}
