@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BATS ?= bats
 
 # Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
-TOOLS := pp-plot pp-stats pp-mos pp-alert
+TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo
 
 # The library, listed by hand (one line per module).
 LIB_SRCS := lib/cli.c
@@ -41,6 +41,8 @@ LIB_SRCS += lib/emodel.c
 LIB_SRCS += lib/jscan.c
 LIB_SRCS += lib/alert.c
 LIB_SRCS += lib/spawn.c
+LIB_SRCS += lib/geo.c
+LIB_SRCS += lib/rdns.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
@@ -78,7 +80,7 @@ ifeq ($(PP_DEPS_LIBS),)
 PP_DEPS_LIBS := -ljansson -lz
 endif
 # Extra libraries a module needs are appended here by that module's line.
-PP_EXTRA_LIBS := -lm
+PP_EXTRA_LIBS := -lm -lmaxminddb -lcares
 
 ALL_CFLAGS = $(PP_CPPFLAGS) $(CPPFLAGS) $(PP_CFLAGS) $(PP_DEPS_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PP_DEPS_LIBS) $(PP_EXTRA_LIBS) $(LDLIBS)
@@ -140,7 +142,8 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 # ---------------------------------------------------------------- set-up
 # Everything a fresh Debian machine lacks (run as root, or with sudo).
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
-	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium
+	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
+	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
@@ -208,6 +211,7 @@ hdrcheck:
 bench: all
 	sh tests/bench/run.sh $(BIN) $(BUILD)
 	sh tests/bench/plot.sh $(BIN)
+	sh tests/bench/geo.sh $(BIN)
 
 # ---------------------------------------------------------------- install
 install: all

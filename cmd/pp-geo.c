@@ -1,0 +1,429 @@
+/* pp-geo: adds where each address of a record is (country, city,
+ * coordinates, ASN, organisation) and, with --rdns, its reverse DNS name.
+ *
+ * Reads: records of any type, files or stdin, gzip or plain.  Writes: the
+ * same records in the same order, each address field F (from, dst, addr)
+ * followed by "F_geo" (and "F_host"), the rest of the line untouched.
+ * Exit status: 0 success; 1 an input or database could not be read, a bad
+ * line met --strict, or output failed; 2 usage error. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/exit.h"
+#include "lib/geo.h"
+#include "lib/jsonw.h"
+#include "lib/rdns.h"
+#include "lib/stream.h"
+#include "lib/util.h"
+
+#define FIFO 4096		/* records waiting for reverse DNS */
+#define NFIELDS 3
+
+enum { OPT_ASN_DB = 256, OPT_DB, OPT_DNS_MAX, OPT_DNS_SERVER,
+	OPT_DNS_TIMEOUT, OPT_RANGE_FORMAT, OPT_RANGES, OPT_RDNS, OPT_STRICT };
+
+static const char *const field_names[NFIELDS] = { "from", "dst", "addr" };
+
+/* A record on its way out. */
+struct pending {
+	char *line;		/* the record, without its final '}' (owned) */
+	size_t len;
+	char *geo[NFIELDS];	/* rendered objects, NULL: none (owned) */
+	char *addr[NFIELDS];	/* addresses to name (owned), NULL: none */
+	bool passthrough;	/* written as it came */
+};
+
+struct geo_run {
+	struct pp_geo g;
+	struct pp_rdns *rdns;	/* NULL without --rdns */
+	struct pending q[FIFO];
+	int head;
+	int len;
+	struct pp_jw w;
+	bool io_error;
+	const int *fd;		/* the input descriptor being read */
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-geo [-hV] [--asn-db file] [--db file] [--dns-max n]\n"
+	    "              [--dns-server address] [--dns-timeout duration]\n"
+	    "              [--range-format columns] [--ranges file] [--rdns] "
+	    "[--strict]\n"
+	    "              [file ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "  --db FILE             a MaxMind DB (City, Country; DB-IP, "
+		    "IPinfo)\n"
+		    "  --asn-db FILE         a MaxMind DB of ASNs\n"
+		    "  --ranges FILE         an IP range file (Tor geoip, "
+		    "CSV/TSV; gzip)\n"
+		    "  --range-format COLS   its columns (default "
+		    "start,end,cc)\n"
+		    "  --rdns                add reverse DNS names\n"
+		    "  --dns-server ADDR     resolver ip or ip:port\n"
+		    "  --dns-timeout DUR     per lookup (default 2s)\n"
+		    "  --dns-max N           lookups in flight (default 64)\n"
+		    "  --strict              stop at the first bad line\n"
+		    "  -h, --help            this help; -V, --version\n");
+	exit(status);
+}
+
+/* Whether every name of the head record is known. */
+static bool
+ready(struct geo_run *r, struct pending *p)
+{
+	if (r->rdns == NULL || p->passthrough)
+		return true;
+	for (int i = 0; i < NFIELDS; i++) {
+		const char *name;
+		if (p->addr[i] != NULL && pp_rdns_lookup(r->rdns, p->addr[i],
+		    &name) != PP_RDNS_DONE)
+			return false;
+	}
+	return true;
+}
+
+static void
+put(struct geo_run *r, const char *s, size_t n)
+{
+	if (n > 0 && fwrite(s, 1, n, stdout) != n)
+		r->io_error = true;
+}
+
+static void
+write_out(struct geo_run *r, struct pending *p)
+{
+	put(r, p->line, p->len);
+	if (p->passthrough) {
+		put(r, "\n", 1);
+		return;
+	}
+	for (int i = 0; i < NFIELDS; i++) {
+		if (p->geo[i] == NULL)
+			continue;
+		char key[16];
+		int n = snprintf(key, sizeof(key), ",\"%s_geo\":",
+		    field_names[i]);
+		put(r, key, (size_t)n);
+		put(r, p->geo[i], strlen(p->geo[i]));
+		const char *name = NULL;
+		if (r->rdns != NULL && p->addr[i] != NULL &&
+		    pp_rdns_lookup(r->rdns, p->addr[i], &name) ==
+		    PP_RDNS_DONE && name != NULL) {
+			pp_jw_reset(&r->w);
+			pp_jw_str(&r->w, name);
+			n = snprintf(key, sizeof(key), ",\"%s_host\":",
+			    field_names[i]);
+			put(r, key, (size_t)n);
+			put(r, r->w.buf, r->w.len);
+		}
+	}
+	put(r, "}\n", 2);
+}
+
+static void
+pending_free(struct pending *p)
+{
+	free(p->line);
+	for (int i = 0; i < NFIELDS; i++) {
+		free(p->geo[i]);
+		free(p->addr[i]);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* Write every record at the head whose names are known. */
+static void
+drain(struct geo_run *r)
+{
+	while (r->len > 0 && ready(r, &r->q[r->head])) {
+		write_out(r, &r->q[r->head]);
+		pending_free(&r->q[r->head]);
+		r->head = (r->head + 1) % FIFO;
+		r->len--;
+	}
+}
+
+/* Wait for answers until the head can go (or, when fd is given, until
+ * input is readable). */
+static void
+wait_dns(struct geo_run *r, int fd)
+{
+	while (r->len > 0) {
+		drain(r);
+		(void)fflush(stdout);
+		if (r->len == 0)
+			break;
+		bool input = false;
+		pp_rdns_wait(r->rdns, 1000, fd, &input);
+		drain(r);
+		if (input)
+			break;
+	}
+}
+
+/* The input would block: write what can go, keep answering DNS. */
+static void
+would_block(void *arg)
+{
+	struct geo_run *r = arg;
+
+	if (r->rdns != NULL && r->len > 0)
+		wait_dns(r, r->fd != NULL ? *r->fd : -1);
+	(void)fflush(stdout);
+}
+
+/* An address field's text, or NULL. */
+static const char *
+field(struct pp_record *rec, int i)
+{
+	if (rec->type == PP_REC_PROBE) {
+		if (i == 0)
+			return rec->probe.from;
+		if (i == 1)
+			return rec->probe.dst;
+	}
+	char key[16];
+	(void)snprintf(key, sizeof(key), "\"%s\"", field_names[i]);
+	if (rec->type == PP_REC_PROBE || strstr(rec->line, key) == NULL)
+		return NULL;
+	json_t *o = pp_record_json(rec, NULL);
+	json_t *v = o != NULL ? json_object_get(o, field_names[i]) : NULL;
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Without --rdns nothing waits: enrich and write at once, no copies. */
+static void
+add_direct(struct geo_run *r, struct pp_record *rec)
+{
+	const char *geo[NFIELDS] = { NULL, NULL, NULL };
+	char copy[NFIELDS][1024];
+	size_t n = rec->len;
+	bool any = false;
+
+	while (n > 0 && (rec->line[n - 1] == ' ' || rec->line[n - 1] == '\t'))
+		n--;
+	bool enriched = memchr(rec->line, '_', rec->len) != NULL &&
+	    strstr(rec->line, "_geo\"") != NULL;
+	if (n > 0 && rec->line[n - 1] == '}') {
+		for (int i = 0; i < NFIELDS; i++) {
+			const char *a = field(rec, i);
+			if (a == NULL)
+				continue;
+			if (enriched) {
+				char already[24];
+				(void)snprintf(already, sizeof(already),
+				    "\"%s_geo\"", field_names[i]);
+				if (strstr(rec->line, already) != NULL)
+					continue;
+			}
+			/* Borrowed until the next lookup, which may sweep
+			 * the cache: keep a copy. */
+			const char *g = pp_geo_lookup(&r->g, a);
+			if (g == NULL)
+				continue;
+			size_t gl = strlen(g);
+			if (gl >= sizeof(copy[i]))
+				continue;	/* cannot happen: bounded */
+			memcpy(copy[i], g, gl + 1);
+			geo[i] = copy[i];
+			any = true;
+		}
+	}
+	if (!any) {
+		put(r, rec->line, rec->len);
+		put(r, "\n", 1);
+		return;
+	}
+	put(r, rec->line, n - 1);
+	for (int i = 0; i < NFIELDS; i++) {
+		if (geo[i] == NULL)
+			continue;
+		char key[16];
+		int k = snprintf(key, sizeof(key), ",\"%s_geo\":",
+		    field_names[i]);
+		put(r, key, (size_t)k);
+		put(r, geo[i], strlen(geo[i]));
+	}
+	put(r, "}\n", 2);
+}
+
+static void
+add(struct geo_run *r, struct pp_record *rec)
+{
+	if (r->rdns == NULL) {
+		add_direct(r, rec);
+		return;
+	}
+	if (r->len == FIFO)
+		wait_dns(r, -1);
+	struct pending *p = &r->q[(r->head + r->len) % FIFO];
+	memset(p, 0, sizeof(*p));
+	/* The line without its final '}' (and trailing blanks). */
+	size_t n = rec->len;
+	while (n > 0 && (rec->line[n - 1] == ' ' || rec->line[n - 1] == '\t'))
+		n--;
+	bool any = false;
+	if (n > 0 && rec->line[n - 1] == '}') {
+		for (int i = 0; i < NFIELDS; i++) {
+			const char *a = field(rec, i);
+			char already[24];
+			(void)snprintf(already, sizeof(already), "\"%s_geo\"",
+			    field_names[i]);
+			if (a == NULL || strstr(rec->line, already) != NULL)
+				continue;
+			const char *geo = pp_geo_lookup(&r->g, a);
+			if (geo == NULL)
+				continue;	/* not an address */
+			p->geo[i] = pp_xstrdup(geo);
+			if (r->rdns != NULL && strstr(geo, "\"special\"") ==
+			    NULL) {
+				const char *name;
+				p->addr[i] = pp_xstrdup(a);
+				(void)pp_rdns_lookup(r->rdns, a, &name);
+			}
+			any = true;
+		}
+	}
+	p->passthrough = !any;
+	p->len = any ? n - 1 : rec->len;
+	p->line = pp_xmalloc(p->len + 1);
+	memcpy(p->line, rec->line, p->len);
+	r->len++;
+	drain(r);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct pp_option longopts[] = {
+		{ "asn-db", PP_REQ_ARG, NULL, OPT_ASN_DB },
+		{ "db", PP_REQ_ARG, NULL, OPT_DB },
+		{ "dns-max", PP_REQ_ARG, NULL, OPT_DNS_MAX },
+		{ "dns-server", PP_REQ_ARG, NULL, OPT_DNS_SERVER },
+		{ "dns-timeout", PP_REQ_ARG, NULL, OPT_DNS_TIMEOUT },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "range-format", PP_REQ_ARG, NULL, OPT_RANGE_FORMAT },
+		{ "ranges", PP_REQ_ARG, NULL, OPT_RANGES },
+		{ "rdns", PP_NO_ARG, NULL, OPT_RDNS },
+		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct geo_run r;
+	struct pp_stream st;
+	struct pp_record *rec;
+	struct pp_error err;
+	const char *dbs[8];
+	int ndbs = 0;
+	const char *ranges[8];
+	int nranges = 0;
+	const char *range_format = NULL;
+	const char *server = NULL;
+	double timeout = 2;
+	long long dns_max = 64;
+	bool rdns = false;
+	bool strict = false;
+	const char *errstr = NULL;
+	int status = PP_EXIT_OK;
+	int ch;
+
+	pp_cli_init(argv[0]);
+	while ((ch = pp_getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(0);
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case OPT_ASN_DB:
+		case OPT_DB:
+			if (ndbs == PP_GEO_MAX_DBS)
+				pp_errx(PP_EXIT_USAGE, "at most %d databases",
+				    PP_GEO_MAX_DBS);
+			dbs[ndbs++] = pp_optarg;
+			break;
+		case OPT_DNS_MAX:
+			dns_max = pp_strtonum(pp_optarg, 1, 4096, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--dns-max: lookups must "
+				    "be 1 to 4096: %s", pp_optarg);
+			break;
+		case OPT_DNS_SERVER:
+			server = pp_optarg;
+			break;
+		case OPT_DNS_TIMEOUT:
+			if (pp_parse_duration(pp_optarg, &timeout, &errstr) ==
+			    -1 || timeout < 0.001 || timeout > 60)
+				pp_errx(PP_EXIT_USAGE, "--dns-timeout: a duration "
+				    "of 1ms to 60s: %s", pp_optarg);
+			break;
+		case OPT_RANGE_FORMAT:
+			range_format = pp_optarg;
+			break;
+		case OPT_RANGES:
+			if (nranges == 8)
+				pp_errx(PP_EXIT_USAGE, "at most 8 range files");
+			ranges[nranges++] = pp_optarg;
+			break;
+		case OPT_RDNS:
+			rdns = true;
+			break;
+		case OPT_STRICT:
+			strict = true;
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	if (server != NULL && !rdns)
+		pp_errx(PP_EXIT_USAGE, "--dns-server needs --rdns");
+	if (pp_geo_init(&r.g) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_error_clear(&err);
+	for (int i = 0; i < ndbs; i++)
+		if (pp_geo_open_mmdb(&r.g, dbs[i], &err) == -1)
+			pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	for (int i = 0; i < nranges; i++) {
+		if (pp_geo_load_ranges(&r.g, ranges[i], range_format, &err) ==
+		    -1) {
+			pp_warn_input(&err);
+			exit(PP_EXIT_FAIL);
+		}
+	}
+	if (rdns) {
+		r.rdns = pp_rdns_new(server, timeout, (int)dns_max, &err);
+		if (r.rdns == NULL)
+			pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	}
+	pp_jw_init(&r.w);
+	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind, strict) ==
+	    -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	st.rd.opts.would_block = would_block;
+	st.rd.opts.arg = &r;
+	r.fd = &st.rd.fd;
+	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error)
+		add(&r, rec);
+	if (pp_stream_close(&st) != 0)
+		status = PP_EXIT_FAIL;
+	r.fd = NULL;
+	if (r.rdns != NULL)
+		wait_dns(&r, -1);
+	drain(&r);
+	pp_rdns_free(r.rdns);
+	pp_geo_release(&r.g);
+	pp_jw_release(&r.w);
+	if (r.io_error)
+		status = PP_EXIT_FAIL;
+	return pp_close_stdout(status);
+}

@@ -1,0 +1,12 @@
+# fish completion for pp-geo(1)
+complete -c pp-geo -s h -l help -d 'print the usage'
+complete -c pp-geo -s V -l version -d 'print the version'
+complete -c pp-geo -l asn-db -r -F -d 'MaxMind DB of ASNs'
+complete -c pp-geo -l db -r -F -d 'MaxMind DB'
+complete -c pp-geo -l dns-max -x -d 'lookups in flight'
+complete -c pp-geo -l dns-server -x -d 'resolver ip or ip:port'
+complete -c pp-geo -l dns-timeout -x -d 'per lookup'
+complete -c pp-geo -l range-format -x -d 'columns of the range files'
+complete -c pp-geo -l ranges -r -F -d 'IP range file'
+complete -c pp-geo -l rdns -d 'add reverse DNS names'
+complete -c pp-geo -l strict -d 'stop at the first bad line'
