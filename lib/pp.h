@@ -17,6 +17,12 @@
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
+ * Alerts and enrichment:
+ *   alert    windows, hysteresis levels, route tracking
+ *   spawn    a program per event: no shell, timeout, bounded concurrency
+ *   intern   string table (targets, responders)
+ *   geo      address classes, MaxMind DB and range lookups, cache
+ *   rdns     asynchronous cached reverse DNS (c-ares)
  * Pictures:
  *   svg      escaped, deterministic SVG writer
  *   axis     nice ticks for value and time axes
