@@ -302,7 +302,13 @@ note_addr(struct pp_plot_series *s, struct pp_record *r, const char *from)
 	struct pp_plot_addr *a = &s->addrs[k];
 	a->n++;
 	/* Only lines that carry enrichment we still lack are parsed in
-	 * full (jansson), so plain streams stay on the fast path. */
+	 * full (jansson).  A responder whose records never carry any is
+	 * looked at again only now and then (its first 16 replies, then
+	 * one in 256), so plain streams stay on the fast path. */
+	if (a->located && a->host != NULL)
+		return;
+	if (a->n > 16 && a->n % 256 != 0 && !a->enriched)
+		return;
 	bool want_geo = !a->located && (contains(r->line, r->len, "_geo\"") ||
 	    contains(r->line, r->len, "\"geo\""));
 	bool want_host = a->host == NULL && contains(r->line, r->len,
@@ -311,6 +317,7 @@ note_addr(struct pp_plot_series *s, struct pp_record *r, const char *from)
 		json_t *o = pp_record_json(r, NULL);
 		if (o != NULL)
 			addr_enrich(a, o);
+		a->enriched = true;
 	}
 }
 

@@ -24,6 +24,7 @@
 struct pp_plot_addr {
 	char *addr;		/* address text (owned) */
 	unsigned long n;	/* replies from it */
+	bool enriched;		/* its records carry pp-geo fields */
 	bool located;		/* lat/lon known */
 	double lat;		/* degrees north */
 	double lon;		/* degrees east */

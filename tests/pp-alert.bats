@@ -153,3 +153,9 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	pp_run 0 pp-alert --loss 20 </dev/null
 	[ -z "$output" ]
 }
+
+@test "pp-alert: a full disk is reported, exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	pp_run 1 bash -c "pp-alert --pass --loss 20 '$F/plain.ndjson' >/dev/full"
+	assert_stderr --partial "write error: No space left on device"
+}

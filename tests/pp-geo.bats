@@ -162,3 +162,9 @@ teardown() {
 	gzip -c "$BATS_TEST_TMPDIR/in.ndjson" >"$BATS_TEST_TMPDIR/in.gz"
 	[ "$(pp-geo --db "$CITY" "$BATS_TEST_TMPDIR/in.gz")" = "$(pp-geo --db "$CITY" "$BATS_TEST_TMPDIR/in.ndjson")" ]
 }
+
+@test "pp-geo: a full disk is reported, exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	pp_run 1 bash -c "pp-geo --db '$CITY' '$BATS_TEST_TMPDIR/in.ndjson' >/dev/full"
+	assert_stderr --partial "write error: No space left on device"
+}

@@ -105,3 +105,9 @@ mos() { pp-mos "$@" | grep '"type":"mos"'; }
 	pp_run 0 pp-mos </dev/null
 	[ -z "$output" ]
 }
+
+@test "pp-mos: a full disk is reported, exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	pp_run 1 bash -c "pp-mos '$F/e30.ndjson' >/dev/full"
+	assert_stderr --partial "write error: No space left on device"
+}

@@ -237,3 +237,9 @@ PY
 	grep -q '200000 sent, 1.0% lost' "$BATS_TEST_TMPDIR/long.svg"
 	xml_ok "$BATS_TEST_TMPDIR/long.svg"
 }
+
+@test "pp-plot: a full disk is reported, exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	pp_run 1 bash -c "pp-plot '$SMALL' >/dev/full"
+	assert_stderr --partial "No space left on device"
+}

@@ -212,3 +212,11 @@ pp_body() {
 	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
 	assert_ndjson
 }
+
+@test "pp-stats: a full disk is reported, exit 1" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	pp_run 1 bash -c "pp-stats -f table '$F/fwd.ndjson' >/dev/full"
+	assert_stderr --partial "pp-stats: write error: No space left on device"
+	pp_run 1 bash -c "pp-stats '$F/fwd.ndjson' >/dev/full"
+	assert_stderr --partial "write error"
+}
