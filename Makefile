@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BATS ?= bats
 
 # Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
-TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo
+TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo pp-probe
 
 # The library, listed by hand (one line per module).
 LIB_SRCS := lib/cli.c
@@ -43,6 +43,9 @@ LIB_SRCS += lib/alert.c
 LIB_SRCS += lib/spawn.c
 LIB_SRCS += lib/geo.c
 LIB_SRCS += lib/rdns.c
+LIB_SRCS += lib/pkt.c
+LIB_SRCS += lib/net_linux.c
+LIB_SRCS += lib/engine.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
@@ -54,6 +57,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 # Helper programs used by tests and benchmarks (not installed).
 TEST_PROGS := tests/bench/gen
+TEST_PROGS += tests/lab/pp-impair
 
 PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"' \
 	-DPP_DATADIR='"$(DATADIR)/pp"'
@@ -143,7 +147,8 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 # Everything a fresh Debian machine lacks (run as root, or with sudo).
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
-	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl
+	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
+	iproute2 nftables iputils-ping traceroute fping mtr-tiny
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
@@ -223,6 +228,7 @@ install: all
 	install -m 644 man/pp-records.5 $(DESTDIR)$(MANDIR)/man5
 	cd share && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/pp/{} \; && \
 		find . -type f -exec install -m 644 {} $(DESTDIR)$(DATADIR)/pp/{} \;
+	install -m 755 share/mtr-packet $(DESTDIR)$(DATADIR)/pp/mtr-packet
 	for t in $(TOOLS); do \
 		install -m 644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
 		install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \

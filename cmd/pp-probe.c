@@ -1,0 +1,915 @@
+/* pp-probe: scheduled probes to one or many targets (ICMP echo, TCP
+ * connect, UDP), as a stream of probe records; or, with --mtr-packet, the
+ * probe helper protocol of mtr (so mtr runs on this engine).
+ *
+ * Reads: targets from the command line or -f FILE (--mtr-packet: requests
+ * on stdin).  Writes: a meta record, then a probe record per probe when its
+ * outcome is known (to stdout, and -o FILE); a summary on stderr.
+ * Exit status: 0 success; 1 no probe could be sent, no target ever
+ * answered, or output failed; 2 usage error or a target that does not
+ * resolve. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/engine.h"
+#include "lib/exit.h"
+#include "lib/input.h"
+#include "lib/jsonw.h"
+#include "lib/net_linux.h"
+#include "lib/stats.h"
+#include "lib/util.h"
+
+#define MAX_TARGETS 100000
+
+enum {
+	OPT_ICMP = 256, OPT_MTR, OPT_PATTERN, OPT_RESOLVE, OPT_TCP, OPT_UDP
+};
+
+struct target {
+	char *name;		/* as given (owned) */
+	struct sockaddr_storage addr;	/* resolved */
+	socklen_t alen;
+	long long sent;		/* probes sent */
+	struct pp_stats st;	/* for the summary */
+};
+
+struct probe_run {
+	struct target *t;
+	int nt;
+	int family;		/* 0, 4 or 6 */
+	long long count;	/* -c, 0 = until stopped */
+	double interval;	/* -i, s */
+	double deadline;	/* -w, s, 0 = none */
+	double resolve_every;	/* s, 0 = never */
+	struct pp_engine_opts eo;
+	struct pp_jw w;
+	gzFile gz;		/* -o FILE.gz */
+	FILE *file;		/* -o FILE */
+	double last_flush;	/* mono s of the last -o flush */
+	bool live;		/* stderr is a terminal */
+	int live_lines;		/* lines of the live summary drawn */
+	bool io_error;
+	unsigned long long seq;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (stopping)
+		_exit(130);	/* a second signal: at once */
+	stopping = 1;
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-probe [-46hV] [-c count] [-f file] [-I interface] "
+	    "[-i interval]\n"
+	    "                [-m mark] [-o file] [-p port] [-Q tos] "
+	    "[-S source] [-s size]\n"
+	    "                [-t ttl] [-W timeout] [-w deadline] [--icmp] "
+	    "[--mtr-packet]\n"
+	    "                [--pattern byte] [--resolve-every duration] "
+	    "[--tcp] [--udp]\n"
+	    "                [target ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "  -4, -6              IPv4 or IPv6 only\n"
+		    "  -c COUNT            probes per target (default: until "
+		    "stopped)\n"
+		    "  -f FILE             targets, one a line (# comments)\n"
+		    "  -I IFACE            send through this interface\n"
+		    "  -i INTERVAL         between probes to a target (default "
+		    "1s, down to 1ms)\n"
+		    "  -m MARK             firewall mark (SO_MARK)\n"
+		    "  -o FILE             also write the records to FILE "
+		    "(.gz: gzip)\n"
+		    "  -p PORT             destination port (--tcp, --udp)\n"
+		    "  -Q TOS              TOS / traffic class\n"
+		    "  -S ADDRESS          source address\n"
+		    "  -s SIZE             probe size in bytes\n"
+		    "  -t TTL              TTL / hop limit\n"
+		    "  -W TIMEOUT          wait for an answer (default 2s)\n"
+		    "  -w DEADLINE         stop after this long\n"
+		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
+		    "  --mtr-packet        speak mtr-packet's protocol on "
+		    "stdin/stdout\n"
+		    "  --pattern BYTE      payload fill byte\n"
+		    "  --resolve-every DUR resolve the names again this often\n"
+		    "  -h, --help; -V, --version\n");
+	exit(status);
+}
+
+static double
+mono_s(void)
+{
+	return (double)pp_mono_ns() / 1e9;
+}
+
+static int
+resolve(const char *name, int family, struct sockaddr_storage *ss,
+    socklen_t *len, const char **why)
+{
+	struct addrinfo hints, *res = NULL;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 :
+	    AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	int rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc != 0) {
+		*why = gai_strerror(rc);
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Write a record line to stdout and -o. */
+static void
+emit_line(struct probe_run *r)
+{
+	if (pp_jw_write(&r->w, stdout) == -1)
+		r->io_error = true;
+	if (r->gz != NULL) {
+		r->w.buf[r->w.len] = '\n';
+		if (gzwrite(r->gz, r->w.buf, (unsigned)r->w.len + 1) == 0)
+			r->io_error = true;
+	} else if (r->file != NULL) {
+		if (fwrite(r->w.buf, 1, r->w.len + 1, r->file) != r->w.len + 1)
+			r->io_error = true;
+	}
+}
+
+/* -o: make what was written readable after a crash, once a second. */
+static void
+flush_file(struct probe_run *r, bool force)
+{
+	double now = mono_s();
+
+	if (!force && now - r->last_flush < 1.0)
+		return;
+	r->last_flush = now;
+	if (r->gz != NULL && gzflush(r->gz, Z_SYNC_FLUSH) != Z_OK)
+		r->io_error = true;
+	if (r->file != NULL && fflush(r->file) != 0)
+		r->io_error = true;
+}
+
+static void
+done(void *arg, const struct pp_engine_result *res)
+{
+	struct probe_run *r = arg;
+	struct target *t = res->user;
+
+	pp_probe_write(&r->w, &res->p);
+	if (!isnan(res->late) || res->nmpls > 0) {
+		/* The optional fields: rewrite the end of the record. */
+		r->w.len--;		/* drop the closing brace */
+		r->w.depth = 1;
+		if (!isnan(res->late))
+			pp_jw_knum(&r->w, "late", res->late, PP_DEC_MS);
+		if (res->nmpls > 0) {
+			pp_jw_key(&r->w, "mpls");
+			pp_jw_arr_begin(&r->w);
+			for (int i = 0; i < res->nmpls; i++) {
+				pp_jw_obj_begin(&r->w);
+				pp_jw_kint(&r->w, "label", res->mpls[i].label);
+				pp_jw_kint(&r->w, "tc", res->mpls[i].tc);
+				pp_jw_kint(&r->w, "s", res->mpls[i].s);
+				pp_jw_kint(&r->w, "ttl", res->mpls[i].ttl);
+				pp_jw_obj_end(&r->w);
+			}
+			pp_jw_arr_end(&r->w);
+		}
+		pp_jw_end(&r->w);
+	}
+	emit_line(r);
+	bool answered = res->p.status == PP_ST_REPLY ||
+	    res->p.status == PP_ST_TTL_EXPIRED;
+	pp_stats_add(&t->st, res->p.ts, answered ? res->p.rtt : NAN, 0);
+}
+
+static void
+live_summary(struct probe_run *r)
+{
+	if (!r->live)
+		return;
+	if (r->live_lines > 0)
+		fprintf(stderr, "\033[%dA", r->live_lines);
+	int shown = r->nt < 10 ? r->nt : 10;
+	for (int i = 0; i < shown; i++) {
+		const struct pp_stats *s = &r->t[i].st;
+		fprintf(stderr, "\033[2K%-30.30s sent %lld  loss %5.1f%%  "
+		    "last %.3f ms  avg %.3f ms\n", r->t[i].name, r->t[i].sent,
+		    s->sent ? pp_stats_loss(s) : 0.0, s->recv ? s->last : 0.0,
+		    s->recv ? s->mean : 0.0);
+	}
+	r->live_lines = shown;
+}
+
+static void
+final_summary(struct probe_run *r)
+{
+	for (int i = 0; i < r->nt; i++) {
+		const struct pp_stats *s = &r->t[i].st;
+		fprintf(stderr, "--- %s pp-probe statistics ---\n"
+		    "%llu probes sent, %llu answered, %.1f%% loss",
+		    r->t[i].name, (unsigned long long)s->sent,
+		    (unsigned long long)s->recv, s->sent ?
+		    pp_stats_loss(s) : 0.0);
+		if (s->recv > 0)
+			fprintf(stderr, ", rtt min/avg/max/stdev = "
+			    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean, s->max,
+			    s->recv > 1 ? pp_stats_stdev(s) : 0.0);
+		fputc('\n', stderr);
+	}
+}
+
+/* ---------------------------------------------------- mtr-packet */
+
+struct mtr_probe {
+	long long token;
+};
+
+static void
+mtr_done(void *arg, const struct pp_engine_result *res)
+{
+	struct mtr_probe *mp = res->user;
+	const char *fam = strchr(res->dst, ':') != NULL ? "ip-6" : "ip-4";
+
+	(void)arg;
+	switch (res->p.status) {
+	case PP_ST_REPLY:
+	case PP_ST_TTL_EXPIRED:
+	case PP_ST_UNREACHABLE:
+		printf("%lld %s %s %s round-trip-time %.0f", mp->token,
+		    res->p.status == PP_ST_TTL_EXPIRED ? "ttl-expired" :
+		    "reply", fam, res->from, res->p.rtt * 1000.0);
+		if (res->nmpls > 0) {
+			printf(" mpls ");
+			for (int i = 0; i < res->nmpls; i++)
+				printf("%s%u,%u,%u,%u", i ? "," : "",
+				    res->mpls[i].label, res->mpls[i].tc,
+				    res->mpls[i].s, res->mpls[i].ttl);
+		}
+		putchar('\n');
+		break;
+	case PP_ST_TIMEOUT:
+		printf("%lld no-reply\n", mp->token);
+		break;
+	case PP_ST_ERROR:
+		if (strstr(res->err, "unreachable") != NULL)
+			printf("%lld no-route\n", mp->token);
+		else if (strstr(res->err, "down") != NULL)
+			printf("%lld network-down\n", mp->token);
+		else if (strstr(res->err, "ermission") != NULL ||
+		    strstr(res->err, "not permitted") != NULL)
+			printf("%lld permission-denied\n", mp->token);
+		else
+			printf("%lld invalid-argument\n", mp->token);
+		break;
+	}
+	free(mp);
+}
+
+/* A decimal request argument, or -1. */
+static int
+intarg(const char *v, int lo, int hi)
+{
+	const char *errstr = NULL;
+	long long x = pp_strtonum(v, lo, hi, &errstr);
+
+	return errstr == NULL ? (int)x : -1;
+}
+
+/* One engine per (protocol, port, timeout, size, tos, pattern). */
+struct mtr_engine {
+	struct pp_engine_opts o;
+	struct pp_engine *e;
+};
+
+static int
+mtr_packet(struct pp_net *net)
+{
+	struct mtr_engine eng[16];
+	int neng = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	bool eof = false;
+	struct pp_error err;
+
+	/*
+	 * Requests are read with read(2) into our own buffer, not stdio, so
+	 * that poll sees every line mtr has sent; answers are written as they
+	 * come, one line each.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	size_t have = 0, start = 0;
+	for (;;) {
+		/* A whole request line buffered: take it. */
+		char *nl = have > start ? memchr(line + start, '\n',
+		    have - start) : NULL;
+		if (nl == NULL && eof && have > start) {
+			if (have == cap)
+				line = pp_xrealloc(line, cap + 1);
+			line[have] = '\n';
+			nl = line + have++;
+		}
+		if (nl == NULL) {
+			if (start > 0) {
+				memmove(line, line + start, have - start);
+				have -= start;
+				start = 0;
+			}
+			bool busy = false;
+			for (int i = 0; i < neng; i++)
+				busy = busy || pp_engine_inflight(eng[i].e) > 0;
+			if (eof && !busy)
+				break;
+			struct pollfd pfd[17];
+			int np = 0;
+			if (!eof)
+				pfd[np++] = (struct pollfd){ .fd = 0,
+				    .events = POLLIN };
+			for (int i = 0; i < neng; i++)
+				pfd[np++] = (struct pollfd){
+				    .fd = pp_engine_fd(eng[i].e),
+				    .events = POLLIN };
+			(void)fflush(stdout);
+			/* Timeouts are due within 10 ms of their time. */
+			(void)poll(pfd, (nfds_t)np, busy ? 10 : -1);
+			for (int i = 0; i < neng; i++)
+				(void)pp_engine_run(eng[i].e, pp_mono_ns());
+			if (!eof && (pfd[0].revents & (POLLIN | POLLHUP |
+			    POLLERR)) != 0) {
+				if (cap - have < 4096) {
+					if (cap >= PP_LINE_MAX)
+						pp_errx(PP_EXIT_FAIL, "a request "
+						    "line longer than %d bytes",
+						    PP_LINE_MAX);
+					cap = cap ? cap * 2 : 8192;
+					line = pp_xrealloc(line, cap);
+				}
+				ssize_t n = read(0, line + have, cap - have);
+				if (n > 0)
+					have += (size_t)n;
+				else if (n == 0 || (errno != EINTR &&
+				    errno != EAGAIN))
+					eof = true;
+			}
+			continue;
+		}
+		*nl = '\0';
+		char *req = line + start;
+		start = (size_t)(nl - line) + 1;
+		req[strcspn(req, "\r")] = '\0';
+		char *save = NULL;
+		char *tok = strtok_r(req, " ", &save);
+		char *cmd = strtok_r(NULL, " ", &save);
+		if (tok == NULL || cmd == NULL)
+			continue;
+		long long token = strtoll(tok, NULL, 10);
+		struct pp_engine_opts o = {
+			.proto = PP_ICMP, .port = 80, .size = 0, .fill = 0,
+			.tos = -1, .timeout = 10, .max_inflight = 4096,
+		};
+		const char *ip4 = NULL, *ip6 = NULL, *feature = NULL;
+		int ttl = -1;
+		bool bad = false;
+		for (char *k = strtok_r(NULL, " ", &save); k != NULL;
+		    k = strtok_r(NULL, " ", &save)) {
+			char *v = strtok_r(NULL, " ", &save);
+			if (v == NULL) {
+				bad = true;
+				break;
+			}
+			if (strcmp(k, "ip-4") == 0)
+				ip4 = v;
+			else if (strcmp(k, "ip-6") == 0)
+				ip6 = v;
+			else if (strcmp(k, "protocol") == 0) {
+				if (strcmp(v, "icmp") == 0)
+					o.proto = PP_ICMP;
+				else if (strcmp(v, "udp") == 0)
+					o.proto = PP_UDP;
+				else if (strcmp(v, "tcp") == 0)
+					o.proto = PP_TCP;
+				else
+					bad = true;
+			} else if (strcmp(k, "port") == 0) {
+				o.port = intarg(v, 1, 65535);
+				bad = bad || o.port < 0;
+			} else if (strcmp(k, "timeout") == 0) {
+				const char *es = NULL;
+				bad = bad || pp_strtod_range(v, 0.001, 3600,
+				    &o.timeout, &es) == -1;
+			} else if (strcmp(k, "ttl") == 0) {
+				ttl = intarg(v, 1, 255);
+				bad = bad || ttl < 0;
+			} else if (strcmp(k, "size") == 0) {
+				/* mtr's size counts the IP header. */
+				int sz = intarg(v, 1, 65000);
+				bad = bad || sz < 0;
+				o.size = sz - 20 > 24 ? sz - 20 : 0;
+			} else if (strcmp(k, "bit-pattern") == 0) {
+				int b = intarg(v, 0, 255);
+				bad = bad || b < 0;
+				o.fill = (unsigned char)(b < 0 ? 0 : b);
+			} else if (strcmp(k, "tos") == 0) {
+				o.tos = intarg(v, 0, 255);
+				bad = bad || o.tos < 0;
+			} else if (strcmp(k, "mark") == 0) {
+				o.mark = (unsigned)intarg(v, 0, 2147483647);
+			} else if (strcmp(k, "feature") == 0)
+				feature = v;
+		}
+		if (strcmp(cmd, "check-support") == 0) {
+			const char *ok = "no";
+			if (feature == NULL)
+				bad = true;
+			else if (strcmp(feature, "version") == 0)
+				ok = PP_VERSION;
+			else if (strcmp(feature, "send-probe") == 0 ||
+			    strcmp(feature, "icmp") == 0 ||
+			    strcmp(feature, "udp") == 0 ||
+			    strcmp(feature, "tcp") == 0)
+				ok = "ok";
+			else if (strcmp(feature, "ip-4") == 0)
+				ok = net->icmp4 >= 0 ? "ok" : "no";
+			else if (strcmp(feature, "ip-6") == 0)
+				ok = net->icmp6 >= 0 ? "ok" : "no";
+			if (bad)
+				printf("%lld invalid-argument\n", token);
+			else
+				printf("%lld feature-support support %s\n",
+				    token, ok);
+			continue;
+		}
+		if (strcmp(cmd, "send-probe") != 0 || bad ||
+		    (ip4 == NULL) == (ip6 == NULL)) {
+			printf("%lld invalid-argument\n", token);
+			continue;
+		}
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		memset(&ss, 0, sizeof(ss));
+		if (ip4 != NULL) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+			s4->sin_family = AF_INET;
+			sl = sizeof(*s4);
+			if (inet_pton(AF_INET, ip4, &s4->sin_addr) != 1)
+				bad = true;
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+			s6->sin6_family = AF_INET6;
+			sl = sizeof(*s6);
+			if (inet_pton(AF_INET6, ip6, &s6->sin6_addr) != 1)
+				bad = true;
+		}
+		if (bad) {
+			printf("%lld invalid-argument\n", token);
+			continue;
+		}
+		struct pp_engine *e = NULL;
+		for (int i = 0; i < neng; i++)
+			if (memcmp(&eng[i].o, &o, sizeof(o)) == 0)
+				e = eng[i].e;
+		if (e == NULL) {
+			if (neng == 16) {
+				printf("%lld probes-exhausted\n", token);
+				continue;
+			}
+			eng[neng].o = o;
+			eng[neng].e = pp_engine_new(&o, net, mtr_done, NULL,
+			    &err);
+			if (eng[neng].e == NULL) {
+				printf("%lld invalid-argument\n", token);
+				continue;
+			}
+			e = eng[neng++].e;
+		}
+		struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
+		mp->token = token;
+		static unsigned long long mseq;
+		if (pp_engine_send(e, (struct sockaddr *)&ss, sl, ttl, -1, -1,
+		    mseq++, "mtr", mp) == -1) {
+			printf("%lld probes-exhausted\n", token);
+			free(mp);
+		}
+	}
+	for (int i = 0; i < neng; i++)
+		pp_engine_free(eng[i].e);
+	free(line);
+	return pp_close_stdout(PP_EXIT_OK);
+}
+
+/* -------------------------------------------------------- main */
+
+static void
+read_targets(const char *path, struct probe_run *r)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		pp_errx(PP_EXIT_USAGE, "-f: cannot open '%s': %s", path,
+		    strerror(errno));
+	while (getline(&line, &cap, f) != -1) {
+		char *p = line + strspn(line, " \t");
+		p[strcspn(p, "#\r\n")] = '\0';
+		char *end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*p == '\0')
+			continue;
+		if (r->nt == MAX_TARGETS)
+			pp_errx(PP_EXIT_USAGE, "more than %d targets",
+			    MAX_TARGETS);
+		r->t[r->nt++].name = pp_xstrdup(p);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct pp_option longopts[] = {
+		{ "icmp", PP_NO_ARG, NULL, OPT_ICMP },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "mtr-packet", PP_NO_ARG, NULL, OPT_MTR },
+		{ "pattern", PP_REQ_ARG, NULL, OPT_PATTERN },
+		{ "resolve-every", PP_REQ_ARG, NULL, OPT_RESOLVE },
+		{ "tcp", PP_NO_ARG, NULL, OPT_TCP },
+		{ "udp", PP_NO_ARG, NULL, OPT_UDP },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct probe_run r;
+	struct pp_net net;
+	const char *errstr = NULL;
+	const char *outfile = NULL;
+	const char *file = NULL;
+	const char *source = NULL;
+	bool mtr = false;
+	bool port_set = false;
+	struct sockaddr_storage src;
+	socklen_t srclen = 0;
+	int ch;
+
+	pp_cli_init(argv[0]);
+	/* Sockets first, then no privilege at all, then the options. */
+	bool want_mark = false;
+	for (int i = 1; i < argc; i++)
+		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
+	pp_net_open_privileged(&net, 0);
+	if (pp_net_drop_privileges(want_mark) == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
+		    strerror(errno));
+
+	r.interval = 1;
+	r.eo.proto = PP_ICMP;
+	r.eo.tos = -1;
+	r.eo.timeout = 2;
+	r.eo.max_inflight = 60000;
+	r.t = pp_xcalloc(MAX_TARGETS, sizeof(*r.t));
+	int ttl = -1;
+	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:t:Vw:W:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case '4':
+			r.family = 4;
+			break;
+		case '6':
+			r.family = 6;
+			break;
+		case 'c':
+			r.count = pp_strtonum(pp_optarg, 1, 1000000000000LL,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-c: count must be 1 to "
+				    "1000000000000: %s", pp_optarg);
+			break;
+		case 'f':
+			file = pp_optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'I':
+			r.eo.iface = pp_optarg;
+			break;
+		case 'i':
+			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
+			    -1 || r.interval < 0.001 || r.interval > 86400)
+				pp_errx(PP_EXIT_USAGE, "-i: interval must be 1ms "
+				    "to 1d: %s", pp_optarg);
+			break;
+		case 'm':
+			r.eo.mark = (unsigned)pp_strtonum(pp_optarg, 0,
+			    4294967295LL, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-m: mark must be 0 to "
+				    "4294967295: %s", pp_optarg);
+			break;
+		case 'o':
+			outfile = pp_optarg;
+			break;
+		case 'p':
+			r.eo.port = (int)pp_strtonum(pp_optarg, 1, 65535,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-p: port must be 1 to "
+				    "65535: %s", pp_optarg);
+			port_set = true;
+			break;
+		case 'Q':
+			r.eo.tos = (int)pp_strtonum(pp_optarg, 0, 255, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-Q: tos must be 0 to "
+				    "255: %s", pp_optarg);
+			break;
+		case 'S':
+			source = pp_optarg;
+			break;
+		case 's':
+			r.eo.size = (int)pp_strtonum(pp_optarg, 24, 65000,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-s: size must be 24 to "
+				    "65000: %s", pp_optarg);
+			break;
+		case 't':
+			ttl = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-t: ttl must be 1 to "
+				    "255: %s", pp_optarg);
+			break;
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case 'W':
+			if (pp_parse_duration(pp_optarg, &r.eo.timeout,
+			    &errstr) == -1 || r.eo.timeout < 0.001 ||
+			    r.eo.timeout > 3600)
+				pp_errx(PP_EXIT_USAGE, "-W: timeout must be 1ms "
+				    "to 1h: %s", pp_optarg);
+			break;
+		case 'w':
+			if (pp_parse_duration(pp_optarg, &r.deadline, &errstr)
+			    == -1 || r.deadline <= 0)
+				pp_errx(PP_EXIT_USAGE, "-w: invalid deadline: "
+				    "%s", pp_optarg);
+			break;
+		case OPT_ICMP:
+			r.eo.proto = PP_ICMP;
+			break;
+		case OPT_MTR:
+			mtr = true;
+			break;
+		case OPT_PATTERN:
+			r.eo.fill = (unsigned char)pp_strtonum(pp_optarg, 0,
+			    255, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--pattern: byte must be "
+				    "0 to 255: %s", pp_optarg);
+			break;
+		case OPT_RESOLVE:
+			if (pp_parse_duration(pp_optarg, &r.resolve_every,
+			    &errstr) == -1 || r.resolve_every < 1)
+				pp_errx(PP_EXIT_USAGE, "--resolve-every: at least "
+				    "1s: %s", pp_optarg);
+			break;
+		case OPT_TCP:
+			r.eo.proto = PP_TCP;
+			break;
+		case OPT_UDP:
+			r.eo.proto = PP_UDP;
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	argc -= pp_optind;
+	argv += pp_optind;
+	if (mtr)
+		return mtr_packet(&net);
+	if (r.eo.proto != PP_ICMP && !port_set)
+		r.eo.port = r.eo.proto == PP_TCP ? 80 : 33434;
+	if (file != NULL)
+		read_targets(file, &r);
+	for (int i = 0; i < argc; i++) {
+		if (r.nt == MAX_TARGETS)
+			pp_errx(PP_EXIT_USAGE, "more than %d targets",
+			    MAX_TARGETS);
+		r.t[r.nt++].name = pp_xstrdup(argv[i]);
+	}
+	if (r.nt == 0)
+		usage(PP_EXIT_USAGE);
+	if (source != NULL) {
+		const char *why = NULL;
+		if (resolve(source, r.family, &src, &srclen, &why) == -1)
+			pp_errx(PP_EXIT_USAGE, "-S: %s: %s", source, why);
+		r.eo.source = (struct sockaddr *)&src;
+		r.eo.source_len = srclen;
+	}
+	if (r.eo.mark != 0) {
+		if (net.icmp4 >= 0)
+			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
+			    &r.eo.mark, sizeof(r.eo.mark));
+		if (net.icmp6 >= 0)
+			(void)setsockopt(net.icmp6, SOL_SOCKET, SO_MARK,
+			    &r.eo.mark, sizeof(r.eo.mark));
+	}
+	/* Names are resolved once, here (and again with --resolve-every). */
+	int status = PP_EXIT_OK;
+	int ok = 0;
+	for (int i = 0; i < r.nt; i++) {
+		const char *why = NULL;
+		pp_stats_init(&r.t[i].st);
+		if (resolve(r.t[i].name, r.family, &r.t[i].addr, &r.t[i].alen,
+		    &why) == -1) {
+			pp_warnx("cannot resolve '%s': %s", r.t[i].name, why);
+			status = PP_EXIT_USAGE;
+			r.t[i].alen = 0;
+			continue;
+		}
+		ok++;
+	}
+	if (ok == 0)
+		exit(PP_EXIT_USAGE);
+	if (r.eo.proto == PP_ICMP) {
+		bool need4 = false, need6 = false;
+		for (int i = 0; i < r.nt; i++) {
+			need4 = need4 || (r.t[i].alen > 0 &&
+			    r.t[i].addr.ss_family == AF_INET);
+			need6 = need6 || (r.t[i].alen > 0 &&
+			    r.t[i].addr.ss_family == AF_INET6);
+		}
+		if ((need4 && net.icmp4 < 0) || (need6 && net.icmp6 < 0))
+			pp_errx(PP_EXIT_FAIL, "cannot open an ICMP socket: %s; "
+			    "run as root, give the binary the capability "
+			    "('setcap cap_net_raw+ep pp-probe'), allow ICMP "
+			    "datagram sockets ('sysctl -w net.ipv4."
+			    "ping_group_range=\"0 2147483647\"'), or probe "
+			    "with --udp or --tcp", strerror(need4 &&
+			    net.icmp4 < 0 ? net.err4 : net.err6));
+	}
+	struct pp_error err;
+	struct pp_engine *e = pp_engine_new(&r.eo, &net, done, &r, &err);
+	if (e == NULL)
+		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	if (outfile != NULL) {
+		size_t n = strlen(outfile);
+		if (n > 3 && strcmp(outfile + n - 3, ".gz") == 0)
+			r.gz = gzopen(outfile, "wb");
+		else
+			r.file = fopen(outfile, "w");
+		if (r.gz == NULL && r.file == NULL)
+			pp_errx(PP_EXIT_FAIL, "cannot open '%s': %s", outfile,
+			    strerror(errno));
+	}
+	r.live = pp_isatty(2);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	pp_jw_init(&r.w);
+	pp_jw_meta(&r.w, "pp-probe", argc + pp_optind, argv - pp_optind);
+	pp_jw_key(&r.w, "settings");
+	pp_jw_obj_begin(&r.w);
+	pp_jw_kstr(&r.w, "proto", r.eo.proto == PP_ICMP ? "icmp" :
+	    r.eo.proto == PP_TCP ? "tcp" : "udp");
+	pp_jw_knum(&r.w, "interval", r.interval, PP_DEC_TS);
+	pp_jw_knum(&r.w, "timeout", r.eo.timeout, PP_DEC_TS);
+	if (r.eo.size > 0)
+		pp_jw_kint(&r.w, "size", r.eo.size);
+	if (r.eo.proto != PP_ICMP)
+		pp_jw_kint(&r.w, "port", r.eo.port);
+	if (ttl > 0)
+		pp_jw_kint(&r.w, "ttl", ttl);
+	if (r.eo.tos >= 0)
+		pp_jw_kint(&r.w, "tos", r.eo.tos);
+	if (r.eo.proto == PP_ICMP)
+		pp_jw_kstr(&r.w, "socket", (net.icmp4 >= 0 ? net.raw4 :
+		    net.raw6) ? "raw" : "datagram");
+	pp_jw_end(&r.w);
+	emit_line(&r);
+
+	/* The schedule: probe k of target i leaves at start + k * interval +
+	 * i * interval / targets, whatever happened before. */
+	long long start = pp_mono_ns();
+	long long end = r.deadline > 0 ? start + (long long)(r.deadline * 1e9) :
+	    0;
+	long long iv = (long long)(r.interval * 1e9);
+	long long next_resolve = r.resolve_every > 0 ? start +
+	    (long long)(r.resolve_every * 1e9) : 0;
+	long long next_live = start;
+	for (;;) {
+		long long now = pp_mono_ns();
+		bool more = !stopping && (end == 0 || now < end);
+		long long due = -1;
+		if (more) {
+			bool any = false;
+			for (int i = 0; i < r.nt; i++) {
+				struct target *t = &r.t[i];
+				if (t->alen == 0 || (r.count > 0 &&
+				    t->sent >= r.count))
+					continue;
+				any = true;
+				long long at = start + t->sent * iv +
+				    (long long)i * iv / r.nt;
+				if (at <= now) {
+					if (pp_engine_send(e, (struct sockaddr *)
+					    &t->addr, t->alen, ttl, -1, -1,
+					    r.seq, t->name, t) == 0) {
+						r.seq++;
+						t->sent++;
+						i--;	/* maybe more due now */
+						continue;
+					}
+					at = now + 1000000;	/* full */
+				}
+				if (due < 0 || at < due)
+					due = at;
+			}
+			more = any;
+		}
+		if (!more && pp_engine_inflight(e) == 0)
+			break;
+		if (next_resolve > 0 && now >= next_resolve) {
+			for (int i = 0; i < r.nt; i++) {
+				const char *why;
+				struct sockaddr_storage ss;
+				socklen_t sl;
+				if (resolve(r.t[i].name, r.family, &ss, &sl,
+				    &why) == 0) {
+					r.t[i].addr = ss;
+					r.t[i].alen = sl;
+				}
+			}
+			next_resolve = now + (long long)(r.resolve_every * 1e9);
+		}
+		if (now >= next_live) {
+			live_summary(&r);
+			next_live = now + 1000000000LL;
+		}
+		flush_file(&r, false);
+		(void)fflush(stdout);
+		long long until = due >= 0 ? due : now + 100000000LL;
+		if (end > 0 && more && until > end)
+			until = end;
+		if (until > next_live)
+			until = next_live;
+		if (pp_engine_run(e, until) == -1)
+			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
+			    strerror(errno));
+		if (r.io_error)
+			break;
+	}
+	live_summary(&r);
+	final_summary(&r);
+	flush_file(&r, true);
+	bool answered = false;
+	for (int i = 0; i < r.nt; i++)
+		answered = answered || r.t[i].st.recv > 0;
+	if (r.gz != NULL && gzclose(r.gz) != Z_OK)
+		r.io_error = true;
+	if (r.file != NULL && fclose(r.file) != 0)
+		r.io_error = true;
+	pp_engine_free(e);
+	for (int i = 0; i < r.nt; i++) {
+		pp_stats_release(&r.t[i].st);
+		free(r.t[i].name);
+	}
+	free(r.t);
+	pp_jw_release(&r.w);
+	if (r.io_error)
+		pp_warnx("write error: %s", strerror(errno));
+	if (status == PP_EXIT_OK && (r.io_error || !answered))
+		status = PP_EXIT_FAIL;
+	return pp_close_stdout(status);
+}

@@ -1,0 +1,92 @@
+/* engine.h: the probing engine.  One thread, one epoll set, non-blocking
+ * sockets; thousands of probes in flight.  ICMP echo through the shared
+ * ICMP sockets of lib/net_linux.h (raw or datagram), UDP and TCP through
+ * one unprivileged socket per probe; IPv4 and IPv6.  Every reply is
+ * matched to its probe by what the engine controls (ICMP identifier and
+ * sequence, a run tag and the 64-bit sequence in the payload, the probe's
+ * own socket), never by arrival order; a reply after the timeout is
+ * counted as late and credited to nobody.  Receive times come from the
+ * kernel (SO_TIMESTAMPNS), send times are taken at the send call; a TCP
+ * probe's RTT is the kernel's handshake RTT (TCP_INFO), and a handshake
+ * that needed a retransmitted SYN is a timeout, its late answer noted. */
+#ifndef PP_ENGINE_H
+#define PP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "lib/error.h"
+#include "lib/net_linux.h"
+#include "lib/pkt.h"
+#include "lib/record.h"
+
+/* Probe protocols. */
+enum pp_proto { PP_ICMP, PP_UDP, PP_TCP };
+
+/* Settings shared by every probe. */
+struct pp_engine_opts {
+	enum pp_proto proto;
+	int port;		/* UDP/TCP destination port */
+	int size;		/* probe size, bytes (ICMP message or UDP
+				 * payload); 0 default */
+	unsigned char fill;	/* payload pattern byte */
+	int tos;		/* TOS / traffic class, -1 default */
+	unsigned mark;		/* SO_MARK, 0 none */
+	const char *iface;	/* SO_BINDTODEVICE, NULL none */
+	const struct sockaddr *source;	/* source address, NULL any */
+	socklen_t source_len;
+	double timeout;		/* seconds */
+	int max_inflight;	/* probes in flight, at most */
+};
+
+/* The outcome of one probe. */
+struct pp_engine_result {
+	struct pp_probe p;	/* as a probe record; strings point into
+				 * the fields below or the caller's target */
+	char dst[64];		/* destination address text */
+	char from[64];		/* responder address text */
+	char err[96];		/* send error text */
+	double late;		/* RTT of an answer after the timeout (or a
+				 * TCP answer after a retransmitted SYN), ms,
+				 * NAN when none */
+	int nmpls;		/* MPLS labels of the answer */
+	struct pp_mpls mpls[PP_PKT_MPLS_MAX];
+	void *user;		/* what pp_engine_send was given */
+};
+
+struct pp_engine;
+
+/* Called once per probe, in the order outcomes become known. */
+typedef void pp_engine_done_fn(void *arg, const struct pp_engine_result *r);
+
+/* Make an engine over the ICMP sockets n (borrowed; unused for UDP/TCP).
+ * Returns it, or NULL with err set. */
+struct pp_engine *pp_engine_new(const struct pp_engine_opts *o,
+    struct pp_net *n, pp_engine_done_fn *done, void *arg,
+    struct pp_error *err);
+void pp_engine_free(struct pp_engine *e);
+
+/* Send one probe to dst now: ttl (-1 for the system default), round (-1
+ * none), flow (-1 none), seq (the caller's 64-bit sequence), target (the
+ * name, borrowed until its result is delivered), user (passed back).
+ * When it cannot be sent the result (status error) is delivered at once.
+ * Returns 0, or -1 when too many probes are in flight (nothing sent). */
+int pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
+    socklen_t dlen, int ttl, long long round, long long flow,
+    unsigned long long seq, const char *target, void *user);
+
+/* Wait for answers until the monotonic time until_ns (or less when a
+ * probe times out first), delivering results.  Returns 0, or -1 on a
+ * broken environment (epoll failed). */
+int pp_engine_run(struct pp_engine *e, long long until_ns);
+
+/* Probes in flight. */
+int pp_engine_inflight(const struct pp_engine *e);
+/* The engine's epoll descriptor: readable when pp_engine_run has work. */
+int pp_engine_fd(const struct pp_engine *e);
+
+/* Late answers seen (after their probe's timeout). */
+unsigned long pp_engine_late(const struct pp_engine *e);
+
+#endif /* PP_ENGINE_H */

@@ -1,0 +1,32 @@
+/* net_linux.h: the privileged part of the probers, and nothing else: open
+ * the ICMP sockets (raw when allowed, else the unprivileged ICMP datagram
+ * sockets where net.ipv4.ping_group_range permits), then drop every
+ * privilege for good and check that it is gone. */
+#ifndef PP_NET_LINUX_H
+#define PP_NET_LINUX_H
+
+#include <stdbool.h>
+
+/* The ICMP sockets of a run. */
+struct pp_net {
+	int icmp4;		/* IPv4 ICMP socket, -1 none */
+	int icmp6;		/* IPv6 ICMP socket, -1 none */
+	bool raw4;		/* icmp4 is raw (else datagram) */
+	bool raw6;		/* icmp6 is raw (else datagram) */
+	int err4;		/* errno when neither kind opened, IPv4 */
+	int err6;		/* likewise IPv6 */
+};
+
+/* Open the ICMP sockets (raw first, datagram second), and with them the
+ * mark when mark != 0 (it needs CAP_NET_ADMIN, so it is set now).  Never
+ * fails: what could not be opened is -1 with its errno. */
+void pp_net_open_privileged(struct pp_net *n, unsigned mark);
+
+/* Drop every privilege: a set-user-ID run goes back to the real user; a
+ * run as root clears all capabilities (bounding set included); then
+ * PR_SET_NO_NEW_PRIVS.  keep_net_admin keeps CAP_NET_ADMIN (for --mark on
+ * sockets opened later).  Returns 0, or -1 when the drop could not be
+ * verified (the caller must stop). */
+int pp_net_drop_privileges(bool keep_net_admin);
+
+#endif /* PP_NET_LINUX_H */

@@ -1,0 +1,192 @@
+/* pkt.c: ICMP build and parse (see pkt.h). */
+#include <string.h>
+
+#include "lib/pkt.h"
+
+uint16_t
+pp_pkt_cksum(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint32_t sum = 0;
+
+	while (len > 1) {
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1)
+		sum += (uint32_t)(p[0] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void
+put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t
+get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+size_t
+pp_pkt_echo(unsigned char *buf, size_t cap, bool v6, uint16_t id,
+    uint16_t seq, const struct pp_pkt_payload *pl, size_t size,
+    unsigned char fill)
+{
+	if (size < 8 + PP_PKT_PAYLOAD)
+		size = 8 + PP_PKT_PAYLOAD;
+	if (cap < size)
+		return 0;
+	memset(buf, fill, size);
+	buf[0] = v6 ? 128 : 8;
+	buf[1] = 0;
+	put16(buf + 2, 0);
+	put16(buf + 4, id);
+	put16(buf + 6, seq);
+	put32(buf + 8, PP_PKT_MAGIC);
+	put32(buf + 12, pl->tag);
+	put32(buf + 16, (uint32_t)(pl->seq >> 32));
+	put32(buf + 20, (uint32_t)pl->seq);
+	if (!v6)
+		put16(buf + 2, pp_pkt_cksum(buf, size));
+	return size;
+}
+
+static void
+payload(const unsigned char *p, size_t len, struct pp_pkt_info *info)
+{
+	if (len >= PP_PKT_PAYLOAD && get32(p) == PP_PKT_MAGIC) {
+		info->has_payload = true;
+		info->payload.tag = get32(p + 4);
+		info->payload.seq = (uint64_t)get32(p + 8) << 32 |
+		    get32(p + 12);
+	}
+}
+
+/* RFC 4884 / 4950: an extension after the quoted datagram. */
+static void
+extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
+    struct pp_pkt_info *info)
+{
+	/* RFC 4884: the length field (32-bit words of the original
+	 * datagram) at byte 5 (v4) of the ICMP header; the extension must
+	 * start at 128 bytes or later. */
+	size_t words = icmp[5];
+	size_t ext = quoted_start + (words > 0 ? words * 4 : 128);
+	if (words == 0 && len < quoted_start + 128 + 8)
+		return;
+	if (ext + 4 > len)
+		return;
+	const unsigned char *e = icmp + ext;
+	if ((e[0] >> 4) != 2)
+		return;		/* extension version 2 */
+	size_t off = ext + 4;
+	while (off + 4 <= len) {
+		size_t olen = get16(icmp + off);
+		int cls = icmp[off + 2];
+		int ctype = icmp[off + 3];
+		if (olen < 4 || off + olen > len)
+			return;
+		if (cls == 1 && ctype == 1) {	/* MPLS label stack */
+			for (size_t k = off + 4; k + 4 <= off + olen &&
+			    info->nmpls < PP_PKT_MPLS_MAX; k += 4) {
+				uint32_t v = get32(icmp + k);
+				struct pp_mpls *m = &info->mpls[info->nmpls++];
+				m->label = v >> 12;
+				m->tc = (uint8_t)((v >> 9) & 7);
+				m->s = (uint8_t)((v >> 8) & 1);
+				m->ttl = (uint8_t)(v & 0xff);
+			}
+		}
+		off += olen;
+	}
+}
+
+int
+pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
+    struct pp_pkt_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->reply_ttl = -1;
+	if (with_ip && !v6) {
+		if (len < 20 || (buf[0] >> 4) != 4)
+			return -1;
+		size_t ihl = (size_t)(buf[0] & 15) * 4;
+		if (ihl < 20 || len < ihl)
+			return -1;
+		info->reply_ttl = buf[8];
+		buf += ihl;
+		len -= ihl;
+	}
+	if (len < 8)
+		return -1;
+	int type = buf[0];
+	info->code = buf[1];
+	bool reply = v6 ? type == 129 : type == 0;
+	bool exceeded = v6 ? type == 3 : type == 11;
+	bool unreach = v6 ? type == 1 : type == 3;
+	if (reply) {
+		info->kind = PP_PKT_ECHO_REPLY;
+		info->quoted_proto = v6 ? 58 : 1;
+		info->echo_id = get16(buf + 4);
+		info->echo_seq = get16(buf + 6);
+		payload(buf + 8, len - 8, info);
+		return 0;
+	}
+	if (!exceeded && !unreach)
+		return 0;	/* PP_PKT_OTHER */
+	/* The quoted datagram: its IP header, then at least 8 bytes. */
+	const unsigned char *q = buf + 8;
+	size_t qlen = len - 8;
+	size_t qhl;
+	int proto;
+	if (!v6) {
+		if (qlen < 20 || (q[0] >> 4) != 4)
+			return -1;
+		qhl = (size_t)(q[0] & 15) * 4;
+		if (qhl < 20 || qlen < qhl + 8)
+			return -1;
+		proto = q[9];
+		memcpy(info->quoted_dst, q + 16, 4);
+	} else {
+		if (qlen < 40 + 8 || (q[0] >> 4) != 6)
+			return -1;
+		qhl = 40;
+		proto = q[6];
+		memcpy(info->quoted_dst, q + 24, 16);
+	}
+	info->kind = exceeded ? PP_PKT_TIME_EXCEEDED : PP_PKT_UNREACH;
+	info->quoted_proto = proto;
+	const unsigned char *t = q + qhl;
+	size_t tlen = qlen - qhl;
+	if (proto == 1 || proto == 58) {
+		info->echo_id = get16(t + 4);
+		info->echo_seq = get16(t + 6);
+		payload(t + 8, tlen - 8, info);
+	} else if (proto == 17 || proto == 6) {
+		info->sport = get16(t);
+		info->dport = get16(t + 2);
+	}
+	if (!v6)
+		extensions(buf, len, 8, info);
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* pkt.h: bytes out and bytes in for the probers.  Builds ICMP echo
+ * requests (IPv4, IPv6) carrying a 64-bit sequence and a run tag in their
+ * payload, and parses what comes back: echo replies, and ICMP errors (time
+ * exceeded, destination unreachable) with the probe they quote, and the
+ * MPLS label stack of an RFC 4884/4950 extension.  Every length is checked
+ * before a header is read. */
+#ifndef PP_PKT_H
+#define PP_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PP_PKT_MAGIC 0x70703031u	/* "pp01": our payloads start so */
+#define PP_PKT_PAYLOAD 16		/* magic, tag, seq: bytes */
+#define PP_PKT_MPLS_MAX 8		/* labels kept from an extension */
+
+/* What a probe's payload says. */
+struct pp_pkt_payload {
+	uint32_t tag;		/* this run's random tag */
+	uint64_t seq;		/* the probe's 64-bit sequence */
+};
+
+/* One MPLS label stack entry (RFC 4950). */
+struct pp_mpls {
+	uint32_t label;		/* 20 bits */
+	uint8_t tc;		/* 3 bits */
+	uint8_t s;		/* bottom of stack */
+	uint8_t ttl;
+};
+
+/* What a received ICMP message is. */
+enum pp_pkt_kind {
+	PP_PKT_OTHER,		/* not ours or not understood */
+	PP_PKT_ECHO_REPLY,	/* an answer to our echo request */
+	PP_PKT_TIME_EXCEEDED,	/* quoting our probe */
+	PP_PKT_UNREACH		/* destination unreachable, quoting it */
+};
+
+/* A parsed ICMP message. */
+struct pp_pkt_info {
+	enum pp_pkt_kind kind;
+	int code;		/* ICMP code */
+	int reply_ttl;		/* TTL / hop limit of the reply, -1 unknown */
+	/* The probe it answers: */
+	int quoted_proto;	/* 1 ICMP, 58 ICMPv6, 17 UDP, 6 TCP, 0 none */
+	uint16_t echo_id;	/* quoted or replied ICMP identifier */
+	uint16_t echo_seq;	/* and sequence */
+	bool has_payload;	/* the payload (ours) was seen */
+	struct pp_pkt_payload payload;
+	uint16_t sport, dport;	/* quoted UDP/TCP ports */
+	uint8_t quoted_dst[16];	/* the quoted destination address */
+	int nmpls;		/* labels in mpls[] */
+	struct pp_mpls mpls[PP_PKT_MPLS_MAX];
+};
+
+/* Build an ICMP echo request (type 8, or 128 for IPv6) of size bytes (at
+ * least 8 + PP_PKT_PAYLOAD) into buf; the IPv4 checksum is filled, IPv6's
+ * is left to the kernel.  Returns the length, or 0 when buf is short. */
+size_t pp_pkt_echo(unsigned char *buf, size_t cap, bool v6, uint16_t id,
+    uint16_t seq, const struct pp_pkt_payload *pl, size_t size,
+    unsigned char fill);
+
+/* Parse an ICMP message.  with_ip: buf starts with an IPv4 header (IPv4
+ * raw sockets); else it starts at the ICMP header.  Returns 0, or -1 when
+ * the message is too short or malformed (info->kind PP_PKT_OTHER). */
+int pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
+    struct pp_pkt_info *info);
+
+/* The RFC 1071 checksum of buf. */
+uint16_t pp_pkt_cksum(const void *buf, size_t len);
+
+#endif /* PP_PKT_H */

@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# pp-probe: the command contract on loopback; accuracy, loss, outages,
+# protocols, IPv6, concurrency, privileges and mtr in the lab.
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+}
+
+teardown() { lab_down; }
+
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+@test "pp-probe -h prints the usage, equal to the man page SYNOPSIS" {
+	pp_run 0 pp-probe -h
+	assert_line --index 0 --partial "usage: pp-probe [-46hV]"
+	usage_matches_man pp-probe
+}
+
+@test "pp-probe: bad options exit 2; a name that does not resolve" {
+	pp_run 2 pp-probe --bogus 127.0.0.1
+	assert_stderr --partial "usage: pp-probe"
+	pp_run 2 pp-probe -c 0 127.0.0.1
+	assert_stderr --partial "-c: count must be 1 to"
+	pp_run 2 pp-probe -i 0.0001 127.0.0.1
+	pp_run 2 pp-probe
+	pp_run 2 pp-probe --udp -c 1 -W 200ms no.such.host.invalid 127.0.0.1
+	assert_stderr --partial "cannot resolve 'no.such.host.invalid'"
+	[ "$(printf '%s\n' "$output" | grep -c '"target":"127.0.0.1"')" -eq 1 ]
+}
+
+@test "pp-probe: ICMP, TCP and UDP on loopback; records valid and complete" {
+	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
+	pp_run 0 pp-probe -c 3 -i 50ms 127.0.0.1 ::1
+	assert_ndjson
+	printf '%s\n' "$output" | jq -e -s '
+		.[0].type == "meta" and .[0].settings.proto == "icmp" and
+		(.[1:] | length == 6 and all(.status == "reply" and .rtt >= 0 and .rtt < 50)) and
+		(.[1:] | map(.seq) | sort == [0,1,2,3,4,5])' >/dev/null
+	assert_stderr --partial "--- 127.0.0.1 pp-probe statistics ---"
+	assert_stderr --partial "3 probes sent, 3 answered, 0.0% loss"
+	# A closed TCP port answers with RST: a reply.  UDP: port unreachable.
+	pp_run 0 pp-probe --tcp -p 9 -c 2 -i 50ms 127.0.0.1
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply" and .proto == "tcp" and .port == 9)' >/dev/null
+	pp_run 0 pp-probe --udp -p 33434 -c 2 -i 50ms 127.0.0.1
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply" and .proto == "udp")' >/dev/null
+	# -o FILE.gz: the same records, readable by zcat and pp-stats.
+	pp_run 0 pp-probe --udp -c 5 -i 10ms -o "$BATS_TEST_TMPDIR/p.ndjson.gz" 127.0.0.1
+	[ "$(zcat "$BATS_TEST_TMPDIR/p.ndjson.gz")" = "$output" ]
+	pp-stats "$BATS_TEST_TMPDIR/p.ndjson.gz" | grep -q '"sent":5'
+}
+
+@test "pp-probe: the schedule does not drift; SIGINT ends cleanly" {
+	pp_run 0 pp-probe --udp -c 100 -i 10ms 127.0.0.1
+	printf '%s\n' "$output" | tail -n +2 | jq -s -e '
+		(map(.ts) | sort) as $t |
+		[range(1; length) | $t[.] - $t[. - 1]] |
+		(add / length) as $m | ($m > 0.0098 and $m < 0.0102) and
+		(map(select(. > 0.015)) | length) < 3' >/dev/null
+	pp-probe --udp -i 20ms 127.0.0.1 >"$BATS_TEST_TMPDIR/o" 2>"$BATS_TEST_TMPDIR/e" &
+	pid=$!
+	sleep 0.5
+	kill -INT "$pid"
+	wait "$pid"
+	grep -q 'probes sent' "$BATS_TEST_TMPDIR/e"
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -e -s 'length >= 15 and all(.status == "reply")' >/dev/null
+	# A closed reader ends it quietly.
+	run bash -c 'set -o pipefail; pp-probe --udp -i 1ms 127.0.0.1 2>/dev/null | head -3 >/dev/null'
+	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
+}
+
+@test "pp-probe (lab): the median RTT within 0.3 ms of the emulated delay, v4 and v6" {
+	lab_up --routers 2 --impair 2:delay=10ms
+	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null
+	lab_exec c ping -6 -c 2 -W 3 "$LAB_DST6" >/dev/null || true
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		m=$(lab_exec c pp-probe -c 300 -i 5ms "$dst" 2>/dev/null | tail -n +2 | jq -r '.rtt' | median)
+		awk -v m="$m" 'BEGIN { exit !(m >= 20 && m <= 20.3) }'
+	done
+	# Side by side with ping on the same path: never further from the
+	# emulated 20 ms than ping is (ping's user-space send stamp adds
+	# 0.1 to 0.3 ms here).
+	p=$(lab_exec c ping -n -c 300 -i 0.005 "$LAB_DST4" 2>/dev/null | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | median)
+	q=$(lab_exec c pp-probe -c 300 -i 5ms "$LAB_DST4" 2>/dev/null | tail -n +2 | jq -r '.rtt' | median)
+	awk -v p="$p" -v q="$q" 'BEGIN { exit !(q >= 20 && q <= p + 0.02) }'
+}
+
+@test "pp-probe (lab): loss over 2,000 probes within statistical bounds" {
+	lab_up --routers 1 --impair 2:fwd.loss=5%
+	lab_exec c pp-probe -c 1 -W 1 "$LAB_DST4" >/dev/null 2>&1 || true
+	n=$(lab_exec c pp-probe -c 2000 -i 2ms -W 500ms "$LAB_DST4" 2>/dev/null | grep -c '"status":"timeout"' || true)
+	# 100 expected, sigma 9.7: within 4 sigma.
+	[ "$n" -ge 61 ] && [ "$n" -le 139 ]
+}
+
+@test "pp-probe (lab): a 2 s outage is errors or timeouts, evenly spaced, no gap" {
+	lab_up --routers 1 --impair 2:delay=1ms
+	lab_exec c pp-probe -c 1 "$LAB_DST4" >/dev/null 2>&1
+	# The far link down: silence, so timeouts.
+	( sleep 1; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 2 down; sleep 2; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 2 up ) &
+	lab_exec c pp-probe -c 250 -i 20ms -W 500ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/a" 2>/dev/null || true
+	wait
+	tail -n +2 "$BATS_TEST_TMPDIR/a" | jq -s -e '
+		length == 250 and
+		(map(select(.status == "timeout")) | length) as $t | ($t >= 90 and $t <= 110) and
+		(sort_by(.seq) | map(.ts)) as $ts | [range(1; length) | $ts[.] - $ts[. - 1]] |
+		(max < 0.025 and min > 0.015)' >/dev/null
+	# Our own link down: the sends fail, and each is an error record
+	# with its send time.
+	( sleep 1; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 down; sleep 2; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 up ) &
+	lab_exec c pp-probe -c 250 -i 20ms -W 500ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/b" 2>/dev/null || true
+	wait
+	tail -n +2 "$BATS_TEST_TMPDIR/b" | jq -s -e '
+		length == 250 and
+		(map(select(.status == "error" and (.err | test("unreachable")))) | length) >= 80 and
+		(sort_by(.seq) | map(.ts)) as $ts | [range(1; length) | $ts[.] - $ts[. - 1]] | max < 0.025' >/dev/null
+}
+
+@test "pp-probe (lab): TCP open, closed and dropped ports; UDP; IPv6 for each" {
+	lab_up --routers 1
+	lab_exec c ping -6 -c 2 -W 3 "$LAB_DST6" >/dev/null || true
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		s7=$(lab_exec c pp-probe --tcp -p 7 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		s9=$(lab_exec c pp-probe --tcp -p 9 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		s10=$(lab_exec c pp-probe --tcp -p 10 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		su=$(lab_exec c pp-probe --udp -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r '.status + " " + .from')
+		[ "$s7 $s9 $s10" = "reply reply timeout" ]
+		[ "$su" = "reply $dst" ]
+	done
+	# A TTL of 1 expires at the first router.
+	r=$(lab_exec c pp-probe -t 1 -c 1 "$LAB_DST4" 2>/dev/null | tail -1 | jq -r '.status + " " + .from')
+	[ "$r" = "ttl-expired ${LAB_HOP4[0]}" ]
+}
+
+@test "pp-probe (lab): two processes probing one target each see only their own replies" {
+	lab_up --routers 1
+	lab_exec c pp-probe -c 300 -i 2ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/1" 2>/dev/null &
+	lab_exec c pp-probe -c 300 -i 2ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/2" 2>/dev/null &
+	wait
+	for f in 1 2; do
+		tail -n +2 "$BATS_TEST_TMPDIR/$f" | jq -s -e 'length == 300 and all(.status == "reply") and (map(.seq) | unique | length) == 300' >/dev/null
+	done
+}
+
+@test "pp-probe (lab): unprivileged ICMP where the sysctl allows it, a clear message where not" {
+	lab_up --routers 1
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	as_nobody() { lab_exec c setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	run --separate-stderr as_nobody "$PP_BIN/pp-probe" -c 1 "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cannot open an ICMP socket"*"setcap cap_net_raw+ep"*"ping_group_range"*"--udp or --tcp"* ]]
+	lab_exec c sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	run --separate-stderr as_nobody "$PP_BIN/pp-probe" -c 2 -i 50ms "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | head -1 | jq -e '.settings.socket == "datagram"' >/dev/null
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply")' >/dev/null
+	# UDP needs no privilege at all.
+	lab_exec c sysctl -qw net.ipv4.ping_group_range="1 0"
+	run --separate-stderr as_nobody "$PP_BIN/pp-probe" --udp -c 1 "$LAB_DST4"
+	[ "$status" -eq 0 ]
+}
+
+@test "pp-probe --mtr-packet: Debian's mtr runs on our engine" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	lab_up --routers 2 --impair 3:delay=5ms
+	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null
+	run lab_exec c env MTR_PACKET="$PP_TOP/share/mtr-packet" PATH="$PATH" mtr --report -n -c 5 -i 0.2 "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	assert_line --regexp "^ *1\\.\\|-- ${LAB_HOP4[0]//./\\.} +0\\.0%"
+	assert_line --regexp "^ *2\\.\\|-- ${LAB_HOP4[1]//./\\.} +0\\.0%"
+	# The destination, 10 ms away on the impaired link, every probe back.
+	line=$(printf '%s\n' "$output" | grep -E "^ *3\\.\\|-- ${LAB_DST4//./\\.} ")
+	avg=$(printf '%s\n' "$line" | awk '{print $6}')
+	loss=$(printf '%s\n' "$line" | awk '{print $3}')
+	[ "$loss" = "0.0%" ]
+	awk -v a="$avg" 'BEGIN { exit !(a >= 10 && a < 11) }'
+	# The protocol itself.
+	run bash -c "printf '1 check-support feature send-probe\n2 check-support feature version\n3 send-probe ip-4 ${LAB_DST4} ttl 1 timeout 1\n4 bogus\n' | ip netns exec $LAB-c pp-probe --mtr-packet"
+	assert_line "1 feature-support support ok"
+	assert_line "2 feature-support support 0.1.0"
+	assert_line --regexp "^3 ttl-expired ip-4 ${LAB_HOP4[0]//./\\.} round-trip-time [0-9]+$"
+	assert_line "4 invalid-argument"
+}
