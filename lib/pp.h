@@ -23,6 +23,12 @@
  *   intern   string table (targets, responders)
  *   geo      address classes, MaxMind DB and range lookups, cache
  *   rdns     asynchronous cached reverse DNS (c-ares)
+ * Probing (Linux):
+ *   pkt      probe packets built and parsed: ICMP/ICMPv6, UDP, TCP, the
+ *            quoted packet of an ICMP error, MPLS extensions
+ *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
+ *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
+ *            timeouts in send order
  * Pictures:
  *   svg      escaped, deterministic SVG writer
  *   axis     nice ticks for value and time axes
