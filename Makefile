@@ -217,6 +217,7 @@ bench: all
 	sh tests/bench/run.sh $(BIN) $(BUILD)
 	sh tests/bench/plot.sh $(BIN)
 	sh tests/bench/geo.sh $(BIN)
+	bash tests/bench/probe.sh $(BIN) $(BUILD)
 
 # ---------------------------------------------------------------- install
 install: all
