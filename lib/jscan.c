@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lib/jscan.h"
+#include "lib/util.h"
 
 void
 pp_jscan_init(struct pp_jscan *s)
@@ -37,44 +38,6 @@ bad(struct pp_error *err, const char *buf, const char *p, const char *why)
 	if (err != NULL)
 		err->column = (int)(p - buf) + 1;
 	return PP_JSCAN_BAD;
-}
-
-/* Length of the valid UTF-8 sequence at p (end excluded), 0 if invalid
- * (jansson's utf8_check_first and utf8_check_full). */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-	unsigned u = p[0];
-	size_t n;
-	uint32_t v;
-
-	if (u < 0x80)
-		return 1;
-	if (u < 0xc2)
-		return 0;
-	if (u <= 0xdf) {
-		n = 2;
-		v = u & 0x1f;
-	} else if (u <= 0xef) {
-		n = 3;
-		v = u & 0x0f;
-	} else if (u <= 0xf4) {
-		n = 4;
-		v = u & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
-	    (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
-		return 0;
-	return n;
 }
 
 static int
@@ -167,8 +130,8 @@ scan_string(struct pp_jscan *s, const char *buf, const char **pp,
 		if (c < 0x20)
 			return bad(err, buf, p, "control character in string");
 		if (c >= 0x80) {
-			size_t n = utf8_seq((const unsigned char *)p,
-			    (const unsigned char *)end);
+			size_t n = pp_utf8_len((const unsigned char *)p,
+			    (size_t)(end - p));
 			if (n == 0)
 				return bad(err, buf, p, "invalid UTF-8");
 			memcpy(o, p, n);
@@ -380,7 +343,7 @@ utf8_ok(const char *p, const char *end)
 			u++;
 			continue;
 		}
-		size_t n = utf8_seq(u, e);
+		size_t n = pp_utf8_len(u, (size_t)(e - u));
 		if (n == 0)
 			return false;
 		u += n;

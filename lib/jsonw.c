@@ -123,41 +123,6 @@ pp_jw_arr_end(struct pp_jw *w)
 		w->depth--;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned cp;
-
-	if (c < 0xc2)
-		return 0;
-	if (c < 0xe0) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c < 0xf0) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c < 0xf5) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 void
 pp_jw_escape(struct pp_jw *w, const char *s, size_t n)
 {
@@ -177,7 +142,7 @@ pp_jw_escape(struct pp_jw *w, const char *s, size_t n)
 		}
 		unsigned c = p[i];
 		if (c >= 0x80) {
-			size_t len = utf8_len(p + i, n - i);
+			size_t len = pp_utf8_len(p + i, n - i);
 			if (len == 0) {
 				put(w, "\xef\xbf\xbd", 3);
 				i++;

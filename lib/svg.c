@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/svg.h"
+#include "lib/util.h"
 
 void
 pp_svg_init(struct pp_svg *s)
@@ -75,38 +76,14 @@ num(struct pp_svg *s, double v)
 	put(s, tmp, (size_t)n);
 }
 
-/* Length of a valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
+/* A UTF-8 sequence XML accepts: well-formed, and not the noncharacters
+ * U+FFFE or U+FFFF (EF BF BE, EF BF BF).  Its length, or 0. */
 static size_t
-utf8_len(const unsigned char *p, size_t n)
+xml_utf8_len(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0];
-	size_t len;
-	unsigned cp;
+	size_t len = pp_utf8_len(p, n);
 
-	if (c < 0xc2)
-		return 0;
-	if (c < 0xe0) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c < 0xf0) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c < 0xf5) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp == 0xfffe || cp == 0xffff)
+	if (len == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)
 		return 0;
 	return len;
 }
@@ -121,7 +98,7 @@ pp_svg_escape(struct pp_svg *s, const char *text)
 	while (i < n) {
 		unsigned c = p[i];
 		if (c >= 0x80) {
-			size_t len = utf8_len(p + i, n - i);
+			size_t len = xml_utf8_len(p + i, n - i);
 			if (len == 0) {
 				put(s, "\xef\xbf\xbd", 3);
 				i++;

@@ -40,4 +40,9 @@ double pp_now(void);
 /* Monotonic clock in nanoseconds. */
 long long pp_mono_ns(void);
 
+/* Length of the well-formed UTF-8 sequence at p (n bytes available): 1 for
+ * ASCII, 2 to 4, or 0 when it is invalid (overlong, surrogate, above
+ * U+10FFFF, truncated) -- exactly what JSON (RFC 8259, jansson) accepts. */
+size_t pp_utf8_len(const unsigned char *p, size_t n);
+
 #endif /* PP_UTIL_H */
