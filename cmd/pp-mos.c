@@ -408,7 +408,6 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool format_set = false;
-	const char *errstr = NULL;
 	int ch;
 
 	while ((ch = pp_getopt_long(argc, argv, "c:f:hm:uV", longopts,
@@ -448,10 +447,8 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 			pp_print_version();
 			exit(pp_close_stdout(0));
 		case OPT_EVERY:
-			if (pp_parse_duration(pp_optarg, &o->every, &errstr) ==
-			    -1 || o->every < 0.001)
-				pp_errx(PP_EXIT_USAGE, "--every: invalid "
-				    "duration: %s", pp_optarg);
+			o->every = pp_duration_optarg("--every", pp_optarg,
+			    0.001);
 			break;
 		case OPT_JB:
 			o->jb = ms_arg("--jitter-buffer", pp_optarg);

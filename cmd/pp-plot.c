@@ -261,17 +261,6 @@ maybe_refresh(void *arg)
 	(void)render(run, false);
 }
 
-static double
-duration_arg(const char *opt, const char *s, double min)
-{
-	double v = 0;
-	const char *errstr = NULL;
-
-	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
-		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
-	return v;
-}
-
 static void
 parse_args(int argc, char **argv, struct plot_opts *o)
 {
@@ -359,10 +348,10 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 			o->draw.local = true;
 			break;
 		case OPT_REFRESH:
-			o->refresh = duration_arg("--refresh", pp_optarg, 0.1);
+			o->refresh = pp_duration_optarg("--refresh", pp_optarg, 0.1);
 			break;
 		case OPT_STEP:
-			o->step = duration_arg("--step", pp_optarg, 0.001);
+			o->step = pp_duration_optarg("--step", pp_optarg, 0.001);
 			break;
 		case OPT_STRICT:
 			o->strict = true;

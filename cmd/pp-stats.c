@@ -497,17 +497,6 @@ list_outages(struct out *ot)
 
 /* ------------------------------------------------------------ main */
 
-static double
-duration_arg(const char *opt, const char *s, double min)
-{
-	double v = 0;
-	const char *errstr = NULL;
-
-	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
-		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
-	return v;
-}
-
 static void
 parse_args(int argc, char **argv, struct stats_opts *o)
 {
@@ -550,7 +539,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 			pp_print_version();
 			exit(pp_close_stdout(0));
 		case OPT_EVERY:
-			o->every = duration_arg("--every", pp_optarg, 0.001);
+			o->every = pp_duration_optarg("--every", pp_optarg, 0.001);
 			break;
 		case OPT_OUTAGE_LOSS:
 			if (pp_strtod_range(pp_optarg, 0.001, 100,
@@ -559,7 +548,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 				    "must be 0.001 to 100: %s", pp_optarg);
 			break;
 		case OPT_OUTAGE_MIN:
-			o->outage_min = duration_arg("--outage-min", pp_optarg,
+			o->outage_min = pp_duration_optarg("--outage-min", pp_optarg,
 			    0);
 			break;
 		case OPT_STRICT:

@@ -10,6 +10,7 @@
 
 #include "lib/cli.h"
 #include "lib/exit.h"
+#include "lib/util.h"
 #include "lib/pp.h"
 
 static const char *progname = "pp";
@@ -172,4 +173,15 @@ pp_flush_stdout(void *unused)
 {
 	(void)unused;
 	(void)fflush(stdout);
+}
+
+double
+pp_duration_optarg(const char *opt, const char *s, double min)
+{
+	double v = 0;
+	const char *errstr = NULL;
+
+	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
+		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
+	return v;
 }

@@ -32,6 +32,10 @@ void pp_errx(int status, const char *fmt, ...)
 void pp_bad_optval(const char *opt, const char *what, const char *errstr,
     const char *value) __attribute__((noreturn));
 
+/* A duration option value (see pp_parse_duration) of at least min
+ * seconds; otherwise "prog: opt: invalid duration: value" and exit 2. */
+double pp_duration_optarg(const char *opt, const char *s, double min);
+
 /* Allocation that prints "prog: out of memory" and exits 1 on failure. */
 void *pp_xmalloc(size_t n);
 void *pp_xcalloc(size_t n, size_t size);
