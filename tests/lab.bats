@@ -37,11 +37,13 @@ ping_rtts() {
 	LAB=
 }
 
-@test "lab: delay on a link shows in the RTT at the median, within 0.3 ms" {
+@test "lab: delay on a link shows in ping's median RTT, within 0.5 ms" {
 	lab_up --routers 2 --impair 2:delay=20ms
 	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null
+	# ping's user-space send stamp adds 0.1 to 0.4 ms of its own here;
+	# pp-probe.bats holds pp-probe to 0.3 ms on the same kind of path.
 	m=$(ping_rtts c -c 200 -i 0.01 "$LAB_DST4" | median)
-	awk -v m="$m" 'BEGIN { exit !(m >= 40 && m <= 40.3) }'
+	awk -v m="$m" 'BEGIN { exit !(m >= 40 && m <= 40.5) }'
 	# The hop before the delayed link does not see it.
 	m1=$(ping_rtts c -c 50 -i 0.01 198.18.1.2 | median)
 	awk -v m="$m1" 'BEGIN { exit !(m < 1) }'
