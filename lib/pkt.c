@@ -71,6 +71,32 @@ pp_pkt_echo(unsigned char *buf, size_t cap, bool v6, uint16_t id,
 	return size;
 }
 
+/* The ones'-complement sum of buf, not inverted. */
+static uint16_t
+sum16(const unsigned char *p, size_t len)
+{
+	return (uint16_t)~pp_pkt_cksum(p, len);
+}
+
+int
+pp_pkt_echo_hold(unsigned char *buf, size_t len, bool v6, uint16_t hold)
+{
+	if (len < PP_PKT_HOLD + 2)
+		return -1;
+	/* Wanted: sum(message with checksum 0) = hold (so that the IPv4
+	 * checksum is ~hold).  With the hold word w zero the sum is s;
+	 * adding w gives s + w (end-around carry), so w = hold - s. */
+	put16(buf + 2, 0);
+	put16(buf + PP_PKT_HOLD, 0);
+	uint32_t w = (uint32_t)hold + (uint16_t)~sum16(buf, len);
+	while (w >> 16)
+		w = (w & 0xffff) + (w >> 16);
+	put16(buf + PP_PKT_HOLD, (uint16_t)w);
+	if (!v6)
+		put16(buf + 2, pp_pkt_cksum(buf, len));
+	return 0;
+}
+
 static void
 payload(const unsigned char *p, size_t len, struct pp_pkt_info *info)
 {
@@ -85,13 +111,14 @@ payload(const unsigned char *p, size_t len, struct pp_pkt_info *info)
 /* RFC 4884 / 4950: an extension after the quoted datagram. */
 static void
 extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
-    struct pp_pkt_info *info)
+    bool v6, struct pp_pkt_info *info)
 {
-	/* RFC 4884: the length field (32-bit words of the original
-	 * datagram) at byte 5 (v4) of the ICMP header; the extension must
-	 * start at 128 bytes or later. */
-	size_t words = icmp[5];
-	size_t ext = quoted_start + (words > 0 ? words * 4 : 128);
+	/* RFC 4884: the length of the original datagram, at byte 5 of an
+	 * ICMPv4 header in 32-bit words, at byte 4 of an ICMPv6 header in
+	 * 64-bit words; without it (older routers) the extension starts at
+	 * 128 bytes. */
+	size_t words = v6 ? icmp[4] : icmp[5];
+	size_t ext = quoted_start + (words > 0 ? words * (v6 ? 8 : 4) : 128);
 	if (words == 0 && len < quoted_start + 128 + 8)
 		return;
 	if (ext + 4 > len)
@@ -185,8 +212,11 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 	} else if (proto == 17 || proto == 6) {
 		info->sport = get16(t);
 		info->dport = get16(t + 2);
+		if (proto == 17)
+			info->udp_sum = get16(t + 6);
+		else
+			info->tcp_seq = get32(t + 4);
 	}
-	if (!v6)
-		extensions(buf, len, 8, info);
+	extensions(buf, len, 8, v6, info);
 	return 0;
 }

@@ -49,6 +49,8 @@ struct pp_pkt_info {
 	bool has_payload;	/* the payload (ours) was seen */
 	struct pp_pkt_payload payload;
 	uint16_t sport, dport;	/* quoted UDP/TCP ports */
+	uint16_t udp_sum;	/* quoted UDP checksum */
+	uint32_t tcp_seq;	/* quoted TCP sequence number */
 	uint8_t quoted_dst[16];	/* the quoted destination address */
 	int nmpls;		/* labels in mpls[] */
 	struct pp_mpls mpls[PP_PKT_MPLS_MAX];
@@ -61,9 +63,25 @@ size_t pp_pkt_echo(unsigned char *buf, size_t cap, bool v6, uint16_t id,
     uint16_t seq, const struct pp_pkt_payload *pl, size_t size,
     unsigned char fill);
 
+/* Paris traceroute for ICMP echo: set the two payload bytes at
+ * PP_PKT_HOLD of the echo request buf (len bytes, built by pp_pkt_echo)
+ * so that the ones'-complement sum of the message is the same for every
+ * probe that passes the same hold value, whatever its identifier and
+ * sequences: load balancers that hash the ICMP checksum then keep every
+ * probe of a flow on one path.  IPv4: the checksum field becomes ~hold
+ * (ones' complement: holds 0 and 0xffff are one value).  IPv6: the
+ * kernel adds the pseudo-header, constant for one source and
+ * destination.  Returns 0, or -1 when len is too short (untouched). */
+#define PP_PKT_HOLD (8 + PP_PKT_PAYLOAD)	/* offset of the hold word */
+int pp_pkt_echo_hold(unsigned char *buf, size_t len, bool v6,
+    uint16_t hold);
+
 /* Parse an ICMP message.  with_ip: buf starts with an IPv4 header (IPv4
  * raw sockets); else it starts at the ICMP header.  Returns 0, or -1 when
- * the message is too short or malformed (info->kind PP_PKT_OTHER). */
+ * the message is too short or malformed (info->kind PP_PKT_OTHER).
+ * MPLS labels are read from RFC 4884 extensions of ICMPv4 and ICMPv6
+ * time-exceeded and unreachable messages (and from the 128-byte default
+ * layout of routers that do not set the length field). */
 int pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
     struct pp_pkt_info *info);
 

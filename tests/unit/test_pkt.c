@@ -112,6 +112,80 @@ test_pkt(void)
 	    in.sport == 0x829a && in.dport == 0x829b &&
 	    in.quoted_dst[0] == 0xfd, "v6 udp quote");
 	CHECK(pp_pkt_parse(pkt, 8 + 47, true, false, &in) == -1, "v6 short");
+	pkt[8 + 46] = 0xbe;		/* the quoted UDP checksum */
+	pkt[8 + 47] = 0xef;
+	CHECK(pp_pkt_parse(pkt, 8 + 48, true, false, &in) == 0 &&
+	    in.udp_sum == 0xbeef, "v6 quoted udp checksum");
+
+	/* ICMPv6 with an RFC 4884 extension: length at byte 4 in 64-bit
+	 * words (16 = 128 bytes), then an MPLS object of one entry. */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 3;
+	pkt[4] = 16;
+	pkt[8] = 0x60;
+	pkt[8 + 6] = 6;
+	pkt[8 + 44] = 0x01;		/* quoted TCP sequence 0x01020304 */
+	pkt[8 + 45] = 0x02;
+	pkt[8 + 46] = 0x03;
+	pkt[8 + 47] = 0x04;
+	ext = 8 + 128;
+	pkt[ext] = 0x20;
+	pkt[ext + 4 + 1] = 8;
+	pkt[ext + 4 + 2] = 1;
+	pkt[ext + 4 + 3] = 1;
+	for (int k = 0; k < 4; k++)
+		pkt[ext + 8 + k] = (unsigned char)(e2 >> (24 - 8 * k));
+	CHECK(pp_pkt_parse(pkt, ext + 12, true, false, &in) == 0 &&
+	    in.quoted_proto == 6 && in.tcp_seq == 0x01020304 &&
+	    in.nmpls == 1 && in.mpls[0].label == 16 && in.mpls[0].s == 1,
+	    "v6 mpls: %d", in.nmpls);
+	for (size_t cut = 0; cut < ext + 12; cut++)
+		CHECK(pp_pkt_parse(pkt, cut, true, false, &in) == -1 ||
+		    in.nmpls <= 1, "v6 cut at %zu", cut);
+
+	/* Paris ICMP: the hold word keeps the checksum of every probe of a
+	 * flow the same, whatever the identifier and the sequences. */
+	static const struct {
+		uint16_t id, seq;
+		unsigned long long seq64;
+		size_t size;
+	} hv[] = {
+		{ 0x1234, 0, 0, 64 },
+		{ 0x1234, 1, 1, 64 },
+		{ 0x1234, 0xffff, 0xffffffffffffULL, 64 },
+		{ 0xfffe, 77, 0x8000000000000000ULL, 64 },
+		{ 0, 5, 5, 26 },
+		{ 0x4321, 9, 123456789, 1000 },
+	};
+	static const uint16_t holds[] = { 0, 0x0101, 0xfefe, 0xffff };
+	unsigned char big[1024];
+	for (size_t h = 0; h < sizeof(holds) / sizeof(holds[0]); h++) {
+		for (size_t k = 0; k < sizeof(hv) / sizeof(hv[0]); k++) {
+			struct pp_pkt_payload hp = { .tag = 0xabcd0123,
+			    .seq = hv[k].seq64 };
+			size_t m = pp_pkt_echo(big, sizeof(big), false,
+			    hv[k].id, hv[k].seq, &hp, hv[k].size, 0x5a);
+			CHECK(pp_pkt_echo_hold(big, m, false, holds[h]) == 0,
+			    "hold %zu/%zu", h, k);
+			/* Ones' complement: 0x0000 and 0xffff are one
+			 * value, so holds 0 and 0xffff are the same class. */
+			unsigned c = (unsigned)(big[2] << 8 | big[3]);
+			unsigned want = (uint16_t)~holds[h];
+			CHECK(pp_pkt_cksum(big, m) == 0 && (c == want ||
+			    (c % 0xffff == 0 && want % 0xffff == 0)),
+			    "held checksum %04x for hold %04x (%zu)", c,
+			    holds[h], k);
+			CHECK(pp_pkt_parse(big, m, false, false, &in) == 0,
+			    "held request parses");
+			big[0] = 0;	/* as the reply: payload intact */
+			CHECK(pp_pkt_parse(big, m, false, false, &in) == 0 &&
+			    in.has_payload && in.payload.seq == hv[k].seq64,
+			    "held payload %zu", k);
+		}
+	}
+	CHECK(pp_pkt_echo_hold(big, PP_PKT_HOLD + 1, false, 1) == -1,
+	    "hold needs room");
+
 	/* An echo request is not ours to answer. */
 	CHECK(pp_pkt_parse(req, n, false, false, &in) == 0 &&
 	    in.kind == PP_PKT_OTHER, "request ignored");
