@@ -20,7 +20,7 @@ PKG_CONFIG ?= pkg-config
 BATS ?= bats
 
 # Commands that exist so far; each has cmd/<name>.c, man/<name>.1, completions.
-TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo pp-probe
+TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo pp-probe pp-trace
 
 # The library, listed by hand (one line per module).
 LIB_SRCS := lib/cli.c
@@ -46,6 +46,7 @@ LIB_SRCS += lib/rdns.c
 LIB_SRCS += lib/pkt.c
 LIB_SRCS += lib/net_linux.c
 LIB_SRCS += lib/engine.c
+LIB_SRCS += lib/probecli.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c

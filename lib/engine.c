@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "lib/engine.h"
+#include "lib/jsonw.h"
 
 #define TAG_FD 0x100000000ULL	/* epoll data: a per-probe socket */
+#define TAG_FLOW 0x200000000ULL	/* epoll data: a flow socket */
 
 /* A probe in flight. */
 struct slot {
@@ -35,6 +37,15 @@ struct slot {
 	unsigned long long seq;
 	uint16_t seq16;
 	struct pp_engine_result r;
+};
+
+/* Paris UDP: the socket of one (destination, flow), kept for the run, so
+ * that every probe of the flow has one source port. */
+struct fsock {
+	int fd;			/* -1: free entry of the table */
+	int family;
+	unsigned char addr[16];	/* destination address */
+	long long flow;
 };
 
 /* A deadline, in send order (every probe has the same timeout). */
@@ -58,6 +69,9 @@ struct pp_engine {
 	int by_seq16[65536];	/* ICMP: slot + 1 by 16-bit sequence */
 	struct deadline *dl;	/* ring */
 	int dl_head, dl_len;
+	struct fsock *fs;	/* flow sockets: open-addressed table */
+	int nfs;		/* its size (a power of two, or 0) */
+	int fs_used;		/* entries in use */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
@@ -184,6 +198,10 @@ pp_engine_free(struct pp_engine *e)
 	for (int i = 0; e->slots != NULL && i < e->nslots; i++)
 		if (e->slots[i].used && e->slots[i].fd >= 0)
 			close(e->slots[i].fd);
+	for (int i = 0; i < e->nfs; i++)
+		if (e->fs[i].fd >= 0)
+			close(e->fs[i].fd);
+	free(e->fs);
 	if (e->ep >= 0)
 		close(e->ep);
 	free(e->slots);
@@ -208,6 +226,33 @@ unsigned long
 pp_engine_late(const struct pp_engine *e)
 {
 	return e->late;
+}
+
+void
+pp_engine_write(struct pp_jw *w, const struct pp_engine_result *r)
+{
+	pp_probe_write(w, &r->p);
+	if (isnan(r->late) && r->nmpls == 0)
+		return;
+	/* The optional fields: reopen the object. */
+	w->len--;
+	w->depth = 1;
+	if (!isnan(r->late))
+		pp_jw_knum(w, "late", r->late, PP_DEC_MS);
+	if (r->nmpls > 0) {
+		pp_jw_key(w, "mpls");
+		pp_jw_arr_begin(w);
+		for (int i = 0; i < r->nmpls; i++) {
+			pp_jw_obj_begin(w);
+			pp_jw_kint(w, "label", r->mpls[i].label);
+			pp_jw_kint(w, "tc", r->mpls[i].tc);
+			pp_jw_kint(w, "s", r->mpls[i].s);
+			pp_jw_kint(w, "ttl", r->mpls[i].ttl);
+			pp_jw_obj_end(w);
+		}
+		pp_jw_arr_end(w);
+	}
+	pp_jw_end(w);
 }
 
 static void
@@ -446,6 +491,9 @@ icmp_readable(struct pp_engine *e, int fam)
 		struct pp_pkt_info in;
 		if (pp_pkt_parse(e->buf, (size_t)n, v6, raw && !v6, &in) == -1)
 			continue;
+		/* Errors quoting UDP or TCP come through those sockets. */
+		if (in.quoted_proto != (v6 ? 58 : 1))
+			continue;
 		if (in.reply_ttl < 0)
 			in.reply_ttl = ttl;
 		/* Ours?  Raw sockets see every ICMP message of the host. */
@@ -555,6 +603,234 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 }
 
 static void
+addr_bytes(const struct sockaddr *sa, unsigned char out[16])
+{
+	memset(out, 0, 16);
+	if (sa->sa_family == AF_INET)
+		memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+	else
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr, 16);
+}
+
+static unsigned
+fs_hash(int family, const unsigned char addr[16], long long flow)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)family;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ (uint32_t)flow) * 16777619u;
+	return h;
+}
+
+/* The table entry of (family, addr, flow): its own, or the free one it
+ * would take. */
+static struct fsock *
+fs_find(struct pp_engine *e, int family, const unsigned char addr[16],
+    long long flow)
+{
+	unsigned m = (unsigned)e->nfs - 1;
+
+	for (unsigned k = fs_hash(family, addr, flow) & m;; k = (k + 1) & m) {
+		struct fsock *f = &e->fs[k];
+		if (f->fd < 0 || (f->family == family && f->flow == flow &&
+		    memcmp(f->addr, addr, 16) == 0))
+			return f;
+	}
+}
+
+/* Room for one more flow socket: keep the table at most half full. */
+static int
+fs_grow(struct pp_engine *e)
+{
+	if (e->nfs > 0 && (e->fs_used + 1) * 2 <= e->nfs)
+		return 0;
+	int n = e->nfs > 0 ? e->nfs * 2 : 64;
+	struct fsock *old = e->fs;
+	int nold = e->nfs;
+	struct fsock *t = malloc((size_t)n * sizeof(*t));
+	if (t == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		t[i].fd = -1;
+	e->fs = t;
+	e->nfs = n;
+	for (int i = 0; i < nold; i++) {
+		if (old[i].fd < 0)
+			continue;
+		struct fsock *f = fs_find(e, old[i].family, old[i].addr,
+		    old[i].flow);
+		*f = old[i];
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLERR,
+		    .data.u64 = TAG_FLOW | (uint64_t)(f - e->fs) };
+		(void)epoll_ctl(e->ep, EPOLL_CTL_MOD, f->fd, &ev);
+	}
+	free(old);
+	return 0;
+}
+
+/* The UDP socket of (dst, flow), opened on first use: bound to a port of
+ * its own, unconnected (so a port unreachable never turns into a send
+ * error), errors to its queue.  Returns the fd, or -1 with errno. */
+static int
+flow_socket(struct pp_engine *e, const struct sockaddr *dst, long long flow)
+{
+	unsigned char a[16];
+
+	addr_bytes(dst, a);
+	if (e->nfs > 0) {
+		struct fsock *f = fs_find(e, dst->sa_family, a, flow);
+		if (f->fd >= 0)
+			return f->fd;
+	}
+	if (fs_grow(e) == -1)
+		return -1;
+	int fd = socket(dst->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	sock_opts(e, fd, dst->sa_family);
+	if (e->o.source != NULL && e->o.source->sa_family == dst->sa_family)
+		(void)bind(fd, e->o.source, e->o.source_len);
+	struct fsock *f = fs_find(e, dst->sa_family, a, flow);
+	f->fd = fd;
+	f->family = dst->sa_family;
+	memcpy(f->addr, a, 16);
+	f->flow = flow;
+	e->fs_used++;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLERR,
+	    .data.u64 = TAG_FLOW | (uint64_t)(f - e->fs) };
+	(void)epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev);
+	return fd;
+}
+
+/* The in-flight probe whose payload this is, or -1. */
+static int
+by_payload(struct pp_engine *e, const struct pp_pkt_payload *pl)
+{
+	if (pl->tag != e->tag)
+		return -1;
+	int i = e->by_seq16[(uint16_t)pl->seq] - 1;
+	if (i < 0 || !e->slots[i].used || e->slots[i].seq != pl->seq)
+		return -1;
+	return i;
+}
+
+/* A flow socket has errors (ICMP, quoting one of its probes) or data. */
+static void
+flow_event(struct pp_engine *e, int k)
+{
+	if (k < 0 || k >= e->nfs || e->fs[k].fd < 0)
+		return;
+	int fd = e->fs[k].fd;
+	for (int n = 0; n < 256; n++) {
+		struct errmsg em;
+		struct pp_pkt_payload pl;
+		read_error(e, fd, &em);
+		if (!em.ok)
+			break;
+		if (em.origin == SO_EE_ORIGIN_LOCAL)
+			continue;
+		int i = pp_pkt_payload(e->buf, em.len, &pl) ?
+		    by_payload(e, &pl) : -1;
+		if (i >= 0)
+			icmp_error(e, i, &em);
+	}
+	for (int n = 0; n < 256; n++) {
+		char cbuf[256];
+		struct sockaddr_storage from;
+		struct iovec iov = { e->buf, sizeof(e->buf) };
+		struct msghdr m = { .msg_name = &from,
+		    .msg_namelen = sizeof(from), .msg_iov = &iov,
+		    .msg_iovlen = 1, .msg_control = cbuf,
+		    .msg_controllen = sizeof(cbuf) };
+		ssize_t got = recvmsg(fd, &m, MSG_DONTWAIT);
+		if (got < 0)
+			break;
+		/* A UDP answer counts when it echoes our payload. */
+		struct pp_pkt_payload pl;
+		int i = pp_pkt_payload(e->buf, (size_t)got, &pl) ?
+		    by_payload(e, &pl) : -1;
+		if (i < 0 || !same_addr((struct sockaddr *)&from,
+		    &e->slots[i].dst))
+			continue;
+		struct timespec rx = { 0, 0 };
+		int ttl = -1;
+		control(&m, &rx, &ttl);
+		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,
+		    -1, NULL);
+	}
+}
+
+/* Claim the 16-bit sequence of slot i for matching (ICMP and Paris
+ * UDP): 65536 probes in flight, the oldest with it times out now. */
+static void
+claim_seq16(struct pp_engine *e, int i)
+{
+	struct slot *s = &e->slots[i];
+
+	if (e->by_seq16[s->seq16] != 0) {
+		int old = e->by_seq16[s->seq16] - 1;
+		e->by_seq16[s->seq16] = 0;
+		if (e->slots[old].used)
+			finish(e, old);
+	}
+	e->by_seq16[s->seq16] = i + 1;
+}
+
+/* Paris UDP: one datagram through the flow's socket, the TTL set for
+ * this packet alone. */
+static int
+send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
+    socklen_t dlen, int ttl, long long flow, const struct pp_pkt_payload *pl)
+{
+	struct slot *s = &e->slots[i];
+	bool v6 = dst->sa_family == AF_INET6;
+	int fd = flow_socket(e, dst, flow);
+
+	if (fd < 0)
+		return errno;
+	claim_seq16(e, i);
+	size_t n = e->o.size > PP_PKT_PAYLOAD ? (size_t)e->o.size :
+	    PP_PKT_PAYLOAD;
+	if (pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
+	    e->o.fill) == 0)
+		return EMSGSIZE;
+	s->r.p.size = (int)n;
+	struct sockaddr_storage to;
+	memcpy(&to, dst, dlen);
+	if (v6)
+		((struct sockaddr_in6 *)&to)->sin6_port =
+		    htons((uint16_t)e->o.port);
+	else
+		((struct sockaddr_in *)&to)->sin_port =
+		    htons((uint16_t)e->o.port);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cb;
+	struct iovec iov = { e->buf + 8, n };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = dlen,
+	    .msg_iov = &iov, .msg_iovlen = 1 };
+	int t = ttl > 0 ? ttl : 64;
+	memset(&cb, 0, sizeof(cb));
+	m.msg_control = cb.buf;
+	m.msg_controllen = sizeof(cb.buf);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	c->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &t, sizeof(t));
+	s->sent_rt = realtime();
+	s->sent_mono = mono();
+	if (sendmsg(fd, &m, 0) < 0)
+		return errno;
+	return 0;
+}
+
+static void
 send_failed(struct pp_engine *e, int i, int err)
 {
 	struct slot *s = &e->slots[i];
@@ -610,18 +886,14 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 		if (fd < 0) {
 			err = EAFNOSUPPORT;
 		} else {
-			if (e->by_seq16[s->seq16] != 0) {
-				/* 65536 probes in flight: the oldest with
-				 * this sequence times out now. */
-				int old = e->by_seq16[s->seq16] - 1;
-				e->by_seq16[s->seq16] = 0;
-				if (e->slots[old].used)
-					finish(e, old);
-			}
-			e->by_seq16[s->seq16] = i + 1;
+			claim_seq16(e, i);
 			size_t n = pp_pkt_echo(e->buf, sizeof(e->buf), v6,
 			    e->echo_id, s->seq16, &pl, e->o.size > 0 ?
 			    (size_t)e->o.size : 64, e->o.fill);
+			if (e->o.paris && flow >= 0)
+				(void)pp_pkt_echo_hold(e->buf, n, v6,
+				    (uint16_t)(0x0101u * (unsigned)(flow %
+				    253 + 1)));
 			p->size = (int)n;
 			int t = ttl > 0 ? ttl : 64;
 			if (v6)
@@ -635,6 +907,11 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 			if (sendto(fd, e->buf, n, 0, dst, dlen) < 0)
 				err = errno;
 		}
+	} else if (e->o.proto == PP_UDP && e->o.paris) {
+		p->proto = "udp";
+		p->port = e->o.port;
+		err = send_flow_udp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow,
+		    &pl);
 	} else {
 		bool tcp = e->o.proto == PP_TCP;
 		p->proto = tcp ? "tcp" : "udp";
@@ -750,7 +1027,9 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 		}
 		for (int k = 0; k < n; k++) {
 			uint64_t u = ev[k].data.u64;
-			if (u & TAG_FD)
+			if (u & TAG_FLOW)
+				flow_event(e, (int)(u & 0xffffffffu));
+			else if (u & TAG_FD)
 				sock_event(e, (int)(u & 0xffffffffu),
 				    ev[k].events);
 			else

@@ -38,6 +38,13 @@ struct pp_engine_opts {
 	socklen_t source_len;
 	double timeout;		/* seconds */
 	int max_inflight;	/* probes in flight, at most */
+	bool paris;		/* flow-stable probes (Paris traceroute):
+				 * every probe of one flow keeps what load
+				 * balancers hash: ICMP keeps its checksum,
+				 * UDP goes through one socket per
+				 * (destination, flow), so one source and
+				 * destination port, its TTL set per
+				 * packet; TCP is not flow-stable */
 };
 
 /* The outcome of one probe. */
@@ -68,7 +75,8 @@ struct pp_engine *pp_engine_new(const struct pp_engine_opts *o,
 void pp_engine_free(struct pp_engine *e);
 
 /* Send one probe to dst now: ttl (-1 for the system default), round (-1
- * none), flow (-1 none), seq (the caller's 64-bit sequence), target (the
+ * none), flow (-1 none; with paris, 0 to 253 pick the flow), seq (the
+ * caller's 64-bit sequence), target (the
  * name, borrowed until its result is delivered), user (passed back).
  * When it cannot be sent the result (status error) is delivered at once.
  * Returns 0, or -1 when too many probes are in flight (nothing sent). */
@@ -85,6 +93,10 @@ int pp_engine_run(struct pp_engine *e, long long until_ns);
 int pp_engine_inflight(const struct pp_engine *e);
 /* The engine's epoll descriptor: readable when pp_engine_run has work. */
 int pp_engine_fd(const struct pp_engine *e);
+
+/* Write r as a probe record into w (pp_probe_write, then "late" and
+ * "mpls" when present); the line is left in w for pp_jw_write. */
+void pp_engine_write(struct pp_jw *w, const struct pp_engine_result *r);
 
 /* Late answers seen (after their probe's timeout). */
 unsigned long pp_engine_late(const struct pp_engine *e);

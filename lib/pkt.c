@@ -97,15 +97,20 @@ pp_pkt_echo_hold(unsigned char *buf, size_t len, bool v6, uint16_t hold)
 	return 0;
 }
 
+bool
+pp_pkt_payload(const unsigned char *p, size_t len, struct pp_pkt_payload *pl)
+{
+	if (len < PP_PKT_PAYLOAD || get32(p) != PP_PKT_MAGIC)
+		return false;
+	pl->tag = get32(p + 4);
+	pl->seq = (uint64_t)get32(p + 8) << 32 | get32(p + 12);
+	return true;
+}
+
 static void
 payload(const unsigned char *p, size_t len, struct pp_pkt_info *info)
 {
-	if (len >= PP_PKT_PAYLOAD && get32(p) == PP_PKT_MAGIC) {
-		info->has_payload = true;
-		info->payload.tag = get32(p + 4);
-		info->payload.seq = (uint64_t)get32(p + 8) << 32 |
-		    get32(p + 12);
-	}
+	info->has_payload = pp_pkt_payload(p, len, &info->payload);
 }
 
 /* RFC 4884 / 4950: an extension after the quoted datagram. */

@@ -76,6 +76,12 @@ size_t pp_pkt_echo(unsigned char *buf, size_t cap, bool v6, uint16_t id,
 int pp_pkt_echo_hold(unsigned char *buf, size_t len, bool v6,
     uint16_t hold);
 
+/* Read our payload (magic, tag, sequence) at the start of buf, as the
+ * error queue of a UDP socket returns the datagram an ICMP error quotes.
+ * Returns true and fills pl when it is there. */
+bool pp_pkt_payload(const unsigned char *buf, size_t len,
+    struct pp_pkt_payload *pl);
+
 /* Parse an ICMP message.  with_ip: buf starts with an IPv4 header (IPv4
  * raw sockets); else it starts at the ICMP header.  Returns 0, or -1 when
  * the message is too short or malformed (info->kind PP_PKT_OTHER).

@@ -1,0 +1,793 @@
+/* pp-trace: continuous parallel traceroute.  Discovers every router
+ * between here and each target by TTL and probes the whole path again
+ * round after round, all the TTLs of a round in flight at once, with
+ * flow-stable (Paris) probes so that a round follows one path through
+ * load balancers; --flows N traces N flows a round to reveal the others.
+ *
+ * Reads: targets from the operands or -f FILE.
+ * Writes: on stdout (and -o FILE[.gz]) a meta record, then for each
+ * target and round, once the round is complete, its probe records in
+ * (flow, ttl) order, with ttl, round, flow, from, rtt, reply_ttl.
+ * Exit: 0 done; 1 no destination ever answered, or a write error; 2 a
+ * usage error, or a target that does not resolve (the others are still
+ * traced).
+ */
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "lib/cli.h"
+#include "lib/compat/getopt.h"
+#include "lib/engine.h"
+#include "lib/exit.h"
+#include "lib/jsonw.h"
+#include "lib/net_linux.h"
+#include "lib/probecli.h"
+#include "lib/util.h"
+
+#define MAX_TARGETS 100000
+#define MAX_FLOWS 64
+#define SLOTS 8			/* rounds of one target in flight */
+
+enum {
+	OPT_FIRST = 256, OPT_FLOWS, OPT_MAX_TTL, OPT_MAX_UNKNOWN, OPT_RATE,
+	OPT_SEND_DELAY
+};
+
+/* One flow of one round. */
+struct flowst {
+	int next;		/* next TTL to send */
+	int limit;		/* send TTLs up to this one */
+	int stop;		/* the destination (or an unreachable) answered
+				 * at this TTL; 0 not yet */
+	int top;		/* highest TTL sent */
+	int known;		/* the destination's TTL when the round
+				 * began, 0 unknown */
+	int pending;		/* sent, outcome not known yet */
+};
+
+/* A round of one target. */
+struct round {
+	long long n;		/* round number, -1 when the slot is free */
+	bool complete;		/* every outcome known, nothing to send */
+	struct flowst *fl;	/* [flows] */
+	struct pp_engine_result *res;	/* [flows][max_ttl + 1] */
+	bool *sent;		/* likewise: the probe was sent */
+};
+
+struct target {
+	const char *name;	/* borrowed from the options */
+	struct sockaddr_storage addr;
+	socklen_t alen;		/* 0: did not resolve */
+	char dst[64];		/* address text */
+	long long started;	/* rounds started */
+	long long emitted;	/* rounds written */
+	long long next_ns;	/* earliest next send (--send-delay) */
+	int *dest_ttl;		/* [flows]: TTL the destination answered at
+				 * in the last round it did, 0 unknown */
+	int *seen;		/* [flows]: highest TTL that answered */
+	struct round r[SLOTS];
+	long long reached;	/* rounds in which the destination answered */
+	double last_rtt;	/* ms, of the destination */
+	int hops;		/* its TTL, last seen */
+};
+
+struct trace_run {
+	struct pp_probecli pc;
+	struct target *t;
+	int nt;
+	long long rounds;	/* -c, 0 until stopped */
+	double interval;	/* -i, s */
+	int first_ttl, max_ttl, max_unknown, flows;
+	double send_delay;	/* s */
+	double rate;		/* probes per second over all, 0 no cap */
+	long long rate_next;	/* monotonic ns of the next allowed send */
+	struct pp_engine *e;
+	struct pp_jw w;
+	gzFile gz;		/* -o FILE.gz */
+	FILE *file;		/* -o FILE */
+	double last_flush;	/* monotonic s */
+	bool io_error;
+	bool live;		/* stderr is a terminal */
+	int live_lines;
+	unsigned long long seq;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (stopping)
+		_exit(130);	/* a second signal: at once */
+	stopping = 1;
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: pp-trace [-46hV] [-c rounds] [-f file] [-I interface] "
+	    "[-i interval]\n"
+	    "                [-m mark] [-o file] [-p port] [-Q tos] "
+	    "[-S source] [-s size]\n"
+	    "                [-W timeout] [--first-ttl ttl] [--flows count] "
+	    "[--icmp]\n"
+	    "                [--max-ttl ttl] [--max-unknown count] "
+	    "[--pattern byte]\n"
+	    "                [--rate pps] [--send-delay duration] [--tcp] "
+	    "[--udp]\n"
+	    "                [target ...]\n");
+	if (status == 0)
+		fprintf(f, "\n"
+		    "  -4, -6              IPv4 or IPv6 only\n"
+		    "  -c ROUNDS           rounds per target (default: until "
+		    "stopped)\n"
+		    "  -f FILE             targets, one a line (# comments)\n"
+		    "  -I IFACE            send through this interface\n"
+		    "  -i INTERVAL         between rounds (default 1s)\n"
+		    "  -m MARK             firewall mark (SO_MARK)\n"
+		    "  -o FILE             also write the records to FILE "
+		    "(.gz: gzip)\n"
+		    "  -p PORT             destination port (--tcp 80, --udp "
+		    "33434)\n"
+		    "  -Q TOS              TOS / traffic class\n"
+		    "  -S ADDRESS          source address\n"
+		    "  -s SIZE             probe size in bytes\n"
+		    "  -W TIMEOUT          wait for an answer (default 2s)\n"
+		    "  --first-ttl TTL     start at this hop (default 1)\n"
+		    "  --flows COUNT       flows traced a round (default 1, "
+		    "at most 64)\n"
+		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
+		    "  --max-ttl TTL       give up beyond this hop (default "
+		    "30)\n"
+		    "  --max-unknown COUNT silent hops in a row before giving "
+		    "up (default 10)\n"
+		    "  --pattern BYTE      payload fill byte\n"
+		    "  --rate PPS          probes a second over all targets, "
+		    "at most\n"
+		    "  --send-delay DUR    between the probes of a round "
+		    "(default 1ms)\n"
+		    "  -h, --help; -V, --version\n");
+	exit(status);
+}
+
+/* ------------------------------------------------------------ output */
+
+static void
+emit_line(struct trace_run *r)
+{
+	if (pp_jw_write(&r->w, stdout) == -1)
+		r->io_error = true;
+	if (r->gz != NULL) {
+		r->w.buf[r->w.len] = '\n';
+		if (gzwrite(r->gz, r->w.buf, (unsigned)r->w.len + 1) == 0)
+			r->io_error = true;
+	} else if (r->file != NULL) {
+		if (fwrite(r->w.buf, 1, r->w.len + 1, r->file) != r->w.len + 1)
+			r->io_error = true;
+	}
+}
+
+/* -o: readable after a crash up to the last second. */
+static void
+flush_file(struct trace_run *r, bool force)
+{
+	double now = (double)pp_mono_ns() / 1e9;
+
+	if (!force && now - r->last_flush < 1.0)
+		return;
+	r->last_flush = now;
+	if (r->gz != NULL && gzflush(r->gz, Z_SYNC_FLUSH) != Z_OK)
+		r->io_error = true;
+	if (r->file != NULL && fflush(r->file) != 0)
+		r->io_error = true;
+}
+
+static void
+write_meta(struct trace_run *r, int argc, char **argv)
+{
+	const struct pp_engine_opts *eo = &r->pc.eo;
+
+	pp_jw_meta(&r->w, "pp-trace", argc, argv);
+	pp_jw_key(&r->w, "settings");
+	pp_jw_obj_begin(&r->w);
+	pp_jw_kstr(&r->w, "proto", eo->proto == PP_ICMP ? "icmp" :
+	    eo->proto == PP_TCP ? "tcp" : "udp");
+	pp_jw_knum(&r->w, "interval", r->interval, PP_DEC_TS);
+	pp_jw_knum(&r->w, "timeout", eo->timeout, PP_DEC_TS);
+	if (eo->size > 0)
+		pp_jw_kint(&r->w, "size", eo->size);
+	if (eo->proto != PP_ICMP)
+		pp_jw_kint(&r->w, "port", eo->port);
+	if (eo->tos >= 0)
+		pp_jw_kint(&r->w, "tos", eo->tos);
+	pp_jw_kint(&r->w, "first_ttl", r->first_ttl);
+	pp_jw_kint(&r->w, "max_ttl", r->max_ttl);
+	pp_jw_kint(&r->w, "max_unknown", r->max_unknown);
+	pp_jw_kint(&r->w, "flows", r->flows);
+	pp_jw_knum(&r->w, "send_delay", r->send_delay, PP_DEC_TS);
+	if (r->rate > 0)
+		pp_jw_knum(&r->w, "rate", r->rate, 3);
+	pp_jw_kbool(&r->w, "paris", eo->proto != PP_TCP);
+	if (r->rounds > 0)
+		pp_jw_kint(&r->w, "rounds", r->rounds);
+	pp_jw_end(&r->w);
+	emit_line(r);
+}
+
+/* ------------------------------------------------------------ rounds */
+
+static struct pp_engine_result *
+res_at(const struct trace_run *r, struct round *rd, int f, int ttl)
+{
+	return &rd->res[(size_t)f * (size_t)(r->max_ttl + 1) + (size_t)ttl];
+}
+
+static bool *
+sent_at(const struct trace_run *r, struct round *rd, int f, int ttl)
+{
+	return &rd->sent[(size_t)f * (size_t)(r->max_ttl + 1) + (size_t)ttl];
+}
+
+/* The TTL a flow may send next, or 0 when it has nothing more to send. */
+static int
+sendable(const struct trace_run *r, const struct flowst *fs)
+{
+	int cap = fs->limit < r->max_ttl ? fs->limit : r->max_ttl;
+
+	if (fs->stop > 0 || fs->next > cap)
+		return 0;
+	return fs->next;
+}
+
+static void
+start_round(struct trace_run *r, struct target *t, struct round *rd)
+{
+	size_t cells = (size_t)r->flows * (size_t)(r->max_ttl + 1);
+
+	rd->n = t->started++;
+	rd->complete = false;
+	if (rd->fl == NULL) {
+		rd->fl = pp_xcalloc((size_t)r->flows, sizeof(*rd->fl));
+		rd->res = pp_xcalloc(cells, sizeof(*rd->res));
+		rd->sent = pp_xcalloc(cells, sizeof(*rd->sent));
+	} else {
+		memset(rd->sent, 0, cells * sizeof(*rd->sent));
+	}
+	for (int f = 0; f < r->flows; f++) {
+		struct flowst *fs = &rd->fl[f];
+		fs->next = r->first_ttl;
+		fs->stop = 0;
+		fs->top = 0;
+		fs->pending = 0;
+		fs->known = t->dest_ttl[f];
+		/* Where the destination answered last time; else as far as
+		 * the hops seen so far and max-unknown silent ones reach.  A
+		 * longer path extends the limit as its hops answer. */
+		if (t->dest_ttl[f] > 0) {
+			fs->limit = t->dest_ttl[f];
+		} else {
+			int base = t->seen[f] > r->first_ttl - 1 ? t->seen[f] :
+			    r->first_ttl - 1;
+			fs->limit = base + r->max_unknown;
+		}
+		if (fs->limit < r->first_ttl)
+			fs->limit = r->first_ttl;
+	}
+}
+
+static void
+write_round(struct trace_run *r, struct target *t, struct round *rd)
+{
+	bool reached = false;
+
+	for (int f = 0; f < r->flows; f++) {
+		struct flowst *fs = &rd->fl[f];
+		int last = fs->stop > 0 ? fs->stop : fs->top;
+		for (int ttl = r->first_ttl; ttl <= last; ttl++) {
+			if (!*sent_at(r, rd, f, ttl))
+				continue;
+			struct pp_engine_result *res = res_at(r, rd, f, ttl);
+			res->p.target = t->name;
+			res->p.dst = t->dst;
+			res->p.from = res->from[0] != '\0' ? res->from : NULL;
+			res->p.err = res->err[0] != '\0' ? res->err : NULL;
+			pp_engine_write(&r->w, res);
+			emit_line(r);
+			if (res->p.status == PP_ST_REPLY) {
+				reached = true;
+				t->last_rtt = res->p.rtt;
+				t->hops = ttl;
+			}
+		}
+		/* What the next round starts from. */
+		if (fs->stop > 0)
+			t->dest_ttl[f] = fs->stop;
+	}
+	if (reached)
+		t->reached++;
+	t->emitted++;
+	rd->n = -1;
+}
+
+/* Write the complete rounds of t that are next in order. */
+static void
+drain(struct trace_run *r, struct target *t)
+{
+	for (;;) {
+		struct round *next = NULL;
+		for (int k = 0; k < SLOTS; k++)
+			if (t->r[k].n == t->emitted && t->r[k].complete)
+				next = &t->r[k];
+		if (next == NULL)
+			return;
+		write_round(r, t, next);
+	}
+}
+
+static void
+check_complete(struct trace_run *r, struct target *t, struct round *rd)
+{
+	for (int f = 0; f < r->flows; f++)
+		if (rd->fl[f].pending > 0 || sendable(r, &rd->fl[f]) > 0)
+			return;
+	rd->complete = true;
+	drain(r, t);
+}
+
+/* The probe's place: target, slot, flow and TTL packed in the pointer. */
+static void *
+pack(int ti, int slot, int f, int ttl)
+{
+	return (void *)(uintptr_t)(((uint64_t)ti << 24) | ((uint64_t)slot <<
+	    16) | ((uint64_t)f << 8) | (uint64_t)ttl);
+}
+
+static void
+done(void *arg, const struct pp_engine_result *res)
+{
+	struct trace_run *r = arg;
+	uint64_t u = (uint64_t)(uintptr_t)res->user;
+	struct target *t = &r->t[u >> 24];
+	struct round *rd = &t->r[(u >> 16) & 0xff];
+	int f = (int)((u >> 8) & 0xff);
+	int ttl = (int)(u & 0xff);
+	struct flowst *fs = &rd->fl[f];
+
+	*res_at(r, rd, f, ttl) = *res;
+	fs->pending--;
+	switch (res->p.status) {
+	case PP_ST_TTL_EXPIRED:
+		if (fs->stop == 0 || ttl < fs->stop) {
+			if (ttl > t->seen[f])
+				t->seen[f] = ttl;
+			/* Unknown length, or a path grown beyond it: go
+			 * on max-unknown hops past every hop that answers. */
+			if (fs->stop == 0 && (fs->known == 0 ||
+			    ttl >= fs->known) && ttl + r->max_unknown >
+			    fs->limit)
+				fs->limit = ttl + r->max_unknown;
+		}
+		break;
+	case PP_ST_REPLY:
+	case PP_ST_UNREACHABLE:
+		if (fs->stop == 0 || ttl < fs->stop)
+			fs->stop = ttl;
+		break;
+	default:
+		break;
+	}
+	check_complete(r, t, rd);
+}
+
+/* Send what is due; returns the monotonic time of the next send, or -1
+ * when nothing is left to send. */
+static long long
+send_due(struct trace_run *r, long long start, long long now)
+{
+	long long iv = (long long)(r->interval * 1e9);
+	long long gap = (long long)(r->send_delay * 1e9);
+	long long period = r->rate > 0 ? (long long)(1e9 / r->rate) : 0;
+	long long due = -1;
+
+	for (int i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+		if (t->alen == 0)
+			continue;
+		/* A new round, on schedule, when a slot is free. */
+		bool more = !stopping && (r->rounds == 0 ||
+		    t->started < r->rounds);
+		if (more) {
+			long long at = start + t->started * iv +
+			    (long long)i * iv / r->nt;
+			if (at <= now) {
+				for (int k = 0; k < SLOTS; k++) {
+					if (t->r[k].n < 0) {
+						start_round(r, t, &t->r[k]);
+						break;
+					}
+				}
+				at = start + t->started * iv +
+				    (long long)i * iv / r->nt;
+				if (at <= now)
+					at = now + 1000000;	/* slots full */
+			}
+			if (r->rounds == 0 || t->started < r->rounds)
+				if (due < 0 || at < due)
+					due = at;
+		}
+		/* Probes of open rounds, the lowest TTL first. */
+		for (;;) {
+			struct round *best = NULL;
+			int bf = 0, bttl = 0;
+			for (int k = 0; k < SLOTS; k++) {
+				struct round *rd = &t->r[k];
+				if (rd->n < 0 || rd->complete)
+					continue;
+				for (int f = 0; f < r->flows; f++) {
+					int ttl = sendable(r, &rd->fl[f]);
+					if (ttl > 0 && (best == NULL ||
+					    rd->n < best->n || (rd->n ==
+					    best->n && ttl < bttl))) {
+						best = rd;
+						bf = f;
+						bttl = ttl;
+					}
+				}
+			}
+			if (best == NULL)
+				break;
+			long long at = t->next_ns;
+			if (period > 0 && r->rate_next > at)
+				at = r->rate_next;
+			if (at > now) {
+				if (due < 0 || at < due)
+					due = at;
+				break;
+			}
+			struct flowst *fs = &best->fl[bf];
+			fs->next++;
+			fs->pending++;
+			if (bttl > fs->top)
+				fs->top = bttl;
+			*sent_at(r, best, bf, bttl) = true;
+			if (pp_engine_send(r->e, (struct sockaddr *)&t->addr,
+			    t->alen, bttl, best->n, bf, r->seq,
+			    t->name, pack(i, (int)(best - t->r), bf, bttl))
+			    == -1) {
+				/* Too many in flight: try again soon. */
+				fs->next--;
+				fs->pending--;
+				*sent_at(r, best, bf, bttl) = false;
+				if (due < 0 || now + 1000000 < due)
+					due = now + 1000000;
+				break;
+			}
+			r->seq++;
+			t->next_ns = now + gap;
+			if (period > 0)
+				r->rate_next = (r->rate_next > now - period ?
+				    r->rate_next : now) + period;
+			/* An error is delivered at once: the round may be
+			 * complete already. */
+			if (best->n >= 0 && !best->complete)
+				check_complete(r, t, best);
+		}
+	}
+	return due;
+}
+
+static bool
+busy(const struct trace_run *r)
+{
+	for (int i = 0; i < r->nt; i++)
+		for (int k = 0; k < SLOTS; k++)
+			if (r->t[i].r[k].n >= 0)
+				return true;
+	return false;
+}
+
+static bool
+more_rounds(const struct trace_run *r)
+{
+	if (stopping)
+		return false;
+	for (int i = 0; i < r->nt; i++)
+		if (r->t[i].alen > 0 && (r->rounds == 0 ||
+		    r->t[i].started < r->rounds))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ summary */
+
+static void
+live_summary(struct trace_run *r)
+{
+	if (!r->live)
+		return;
+	if (r->live_lines > 0)
+		fprintf(stderr, "\033[%dA", r->live_lines);
+	int shown = r->nt < 10 ? r->nt : 10;
+	for (int i = 0; i < shown; i++) {
+		const struct target *t = &r->t[i];
+		fprintf(stderr, "\033[2K%-30.30s rounds %lld  reached %lld  "
+		    "hops %d  last %.3f ms\n", t->name, t->emitted, t->reached,
+		    t->hops, t->reached > 0 ? t->last_rtt : 0.0);
+	}
+	r->live_lines = shown;
+}
+
+static void
+final_summary(const struct trace_run *r)
+{
+	for (int i = 0; i < r->nt; i++) {
+		const struct target *t = &r->t[i];
+		if (t->alen == 0)
+			continue;
+		fprintf(stderr, "--- %s pp-trace statistics ---\n"
+		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
+		    t->name, t->emitted, t->reached, t->emitted > 0 ? 100.0 *
+		    (double)(t->emitted - t->reached) / (double)t->emitted :
+		    0.0);
+		if (t->reached > 0)
+			fprintf(stderr, ", %d hops, last rtt %.3f ms", t->hops,
+			    t->last_rtt);
+		fputc('\n', stderr);
+	}
+}
+
+/* ------------------------------------------------------------ main */
+
+static int
+intopt(const char *opt, const char *what, const char *arg, long long lo,
+    long long hi)
+{
+	const char *errstr = NULL;
+	long long v = pp_strtonum(arg, lo, hi, &errstr);
+
+	if (errstr != NULL)
+		pp_errx(PP_EXIT_USAGE, "%s: %s must be %lld to %lld: %s", opt,
+		    what, lo, hi, arg);
+	return (int)v;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct pp_option longopts[] = {
+		{ "first-ttl", PP_REQ_ARG, NULL, OPT_FIRST },
+		{ "flows", PP_REQ_ARG, NULL, OPT_FLOWS },
+		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
+		{ "max-ttl", PP_REQ_ARG, NULL, OPT_MAX_TTL },
+		{ "max-unknown", PP_REQ_ARG, NULL, OPT_MAX_UNKNOWN },
+		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
+		{ "rate", PP_REQ_ARG, NULL, OPT_RATE },
+		{ "send-delay", PP_REQ_ARG, NULL, OPT_SEND_DELAY },
+		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
+		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
+		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct trace_run r;
+	struct pp_net net;
+	const char *errstr = NULL;
+	const char *outfile = NULL;
+	const char *file = NULL;
+	int ch;
+
+	pp_cli_init(argv[0]);
+	/* Sockets first, then no privilege at all, then the options. */
+	bool want_mark = false;
+	for (int i = 1; i < argc; i++)
+		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
+	pp_net_open_privileged(&net, 0);
+	if (pp_net_drop_privileges(want_mark) == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
+		    strerror(errno));
+
+	pp_probecli_init(&r.pc);
+	r.pc.eo.paris = true;
+	r.interval = 1;
+	r.first_ttl = 1;
+	r.max_ttl = 30;
+	r.max_unknown = 10;
+	r.flows = 1;
+	r.send_delay = 0.001;
+	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:VW:",
+	    longopts, NULL)) != -1) {
+		if (pp_probecli_option(&r.pc, ch, pp_optarg))
+			continue;
+		switch (ch) {
+		case 'c':
+			r.rounds = pp_strtonum(pp_optarg, 1, 1000000000000LL,
+			    &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-c: rounds must be 1 to "
+				    "1000000000000: %s", pp_optarg);
+			break;
+		case 'f':
+			file = pp_optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'i':
+			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
+			    -1 || r.interval < 0.01 || r.interval > 86400)
+				pp_errx(PP_EXIT_USAGE, "-i: interval must be "
+				    "10ms to 1d: %s", pp_optarg);
+			break;
+		case 'o':
+			outfile = pp_optarg;
+			break;
+		case 'V':
+			pp_print_version();
+			exit(pp_close_stdout(0));
+		case OPT_FIRST:
+			r.first_ttl = intopt("--first-ttl", "ttl", pp_optarg, 1,
+			    255);
+			break;
+		case OPT_FLOWS:
+			r.flows = intopt("--flows", "count", pp_optarg, 1,
+			    MAX_FLOWS);
+			break;
+		case OPT_MAX_TTL:
+			r.max_ttl = intopt("--max-ttl", "ttl", pp_optarg, 1,
+			    255);
+			break;
+		case OPT_MAX_UNKNOWN:
+			r.max_unknown = intopt("--max-unknown", "count",
+			    pp_optarg, 1, 255);
+			break;
+		case OPT_RATE:
+			r.rate = intopt("--rate", "pps", pp_optarg, 1,
+			    1000000);
+			break;
+		case OPT_SEND_DELAY:
+			if (pp_parse_duration(pp_optarg, &r.send_delay,
+			    &errstr) == -1 || r.send_delay > 10)
+				pp_errx(PP_EXIT_USAGE, "--send-delay: must be 0 "
+				    "to 10s: %s", pp_optarg);
+			break;
+		default:
+			usage(PP_EXIT_USAGE);
+		}
+	}
+	argc -= pp_optind;
+	argv += pp_optind;
+	if (r.first_ttl > r.max_ttl)
+		pp_errx(PP_EXIT_USAGE, "--first-ttl %d is beyond --max-ttl %d",
+		    r.first_ttl, r.max_ttl);
+	pp_probecli_targets(&r.pc, file, argc, argv, MAX_TARGETS);
+	if (r.pc.nnames == 0)
+		usage(PP_EXIT_USAGE);
+	pp_probecli_finish(&r.pc);
+	if (r.pc.eo.mark != 0) {
+		if (net.icmp4 >= 0)
+			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
+			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
+		if (net.icmp6 >= 0)
+			(void)setsockopt(net.icmp6, SOL_SOCKET, SO_MARK,
+			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
+	}
+
+	/* Names are resolved once, here. */
+	int status = PP_EXIT_OK;
+	int ok = 0;
+	bool need4 = false, need6 = false;
+	r.nt = r.pc.nnames;
+	r.t = pp_xcalloc((size_t)r.nt, sizeof(*r.t));
+	for (int i = 0; i < r.nt; i++) {
+		struct target *t = &r.t[i];
+		const char *why = NULL;
+		t->name = r.pc.names[i];
+		t->dest_ttl = pp_xcalloc((size_t)r.flows, sizeof(int));
+		t->seen = pp_xcalloc((size_t)r.flows, sizeof(int));
+		for (int k = 0; k < SLOTS; k++)
+			t->r[k].n = -1;
+		if (pp_probecli_resolve(t->name, r.pc.family, &t->addr,
+		    &t->alen, &why) == -1) {
+			pp_warnx("cannot resolve '%s': %s", t->name, why);
+			status = PP_EXIT_USAGE;
+			t->alen = 0;
+			continue;
+		}
+		pp_probecli_addr_text((struct sockaddr *)&t->addr, t->dst,
+		    sizeof(t->dst));
+		need4 = need4 || t->addr.ss_family == AF_INET;
+		need6 = need6 || t->addr.ss_family == AF_INET6;
+		ok++;
+	}
+	if (ok == 0)
+		exit(PP_EXIT_USAGE);
+	if (r.pc.eo.proto == PP_ICMP)
+		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
+	struct pp_error err;
+	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
+	if (r.e == NULL)
+		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	if (outfile != NULL) {
+		size_t n = strlen(outfile);
+		if (n > 3 && strcmp(outfile + n - 3, ".gz") == 0)
+			r.gz = gzopen(outfile, "wb");
+		else
+			r.file = fopen(outfile, "w");
+		if (r.gz == NULL && r.file == NULL)
+			pp_errx(PP_EXIT_FAIL, "cannot open '%s': %s", outfile,
+			    strerror(errno));
+	}
+	r.live = pp_isatty(2);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	pp_jw_init(&r.w);
+	write_meta(&r, argc + pp_optind, argv - pp_optind);
+
+	/* Round n of target i starts at start + n * interval + i * interval
+	 * / targets, whatever happened before; rounds overlap when answers
+	 * take longer than the interval. */
+	long long start = pp_mono_ns();
+	long long next_live = start;
+	for (;;) {
+		long long now = pp_mono_ns();
+		long long due = send_due(&r, start, now);
+		if (!more_rounds(&r) && !busy(&r))
+			break;
+		if (now >= next_live) {
+			live_summary(&r);
+			next_live = now + 1000000000LL;
+		}
+		flush_file(&r, false);
+		(void)fflush(stdout);
+		long long until = due >= 0 ? due : now + 100000000LL;
+		if (until > next_live)
+			until = next_live;
+		if (pp_engine_run(r.e, until) == -1)
+			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
+			    strerror(errno));
+		if (r.io_error)
+			break;
+	}
+	live_summary(&r);
+	final_summary(&r);
+	flush_file(&r, true);
+	bool answered = false;
+	for (int i = 0; i < r.nt; i++)
+		answered = answered || r.t[i].reached > 0;
+	if (r.gz != NULL && gzclose(r.gz) != Z_OK)
+		r.io_error = true;
+	if (r.file != NULL && fclose(r.file) != 0)
+		r.io_error = true;
+	pp_engine_free(r.e);
+	for (int i = 0; i < r.nt; i++) {
+		for (int k = 0; k < SLOTS; k++) {
+			free(r.t[i].r[k].fl);
+			free(r.t[i].r[k].res);
+			free(r.t[i].r[k].sent);
+		}
+		free(r.t[i].dest_ttl);
+		free(r.t[i].seen);
+	}
+	free(r.t);
+	pp_probecli_release(&r.pc);
+	pp_jw_release(&r.w);
+	if (r.io_error)
+		pp_warnx("write error: %s", strerror(errno));
+	if (status == PP_EXIT_OK && (r.io_error || !answered))
+		status = PP_EXIT_FAIL;
+	return pp_close_stdout(status);
+}

@@ -1,0 +1,207 @@
+/* probecli.c: the probers' shared command line (see probecli.h). */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cli.h"
+#include "lib/exit.h"
+#include "lib/probecli.h"
+#include "lib/util.h"
+
+void
+pp_probecli_init(struct pp_probecli *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->eo.proto = PP_ICMP;
+	c->eo.tos = -1;
+	c->eo.timeout = 2;
+	c->eo.max_inflight = 60000;
+}
+
+static int
+ranged(const char *opt, const char *what, const char *arg, long long lo,
+    long long hi)
+{
+	const char *errstr = NULL;
+	long long v = pp_strtonum(arg, lo, hi, &errstr);
+
+	if (errstr != NULL)
+		pp_errx(PP_EXIT_USAGE, "%s: %s must be %lld to %lld: %s", opt,
+		    what, lo, hi, arg);
+	return (int)v;
+}
+
+bool
+pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
+{
+	const char *errstr = NULL;
+
+	switch (ch) {
+	case '4':
+		c->family = 4;
+		break;
+	case '6':
+		c->family = 6;
+		break;
+	case 'I':
+		c->eo.iface = arg;
+		break;
+	case 'm':
+		c->eo.mark = (unsigned)pp_strtonum(arg, 0, 4294967295LL,
+		    &errstr);
+		if (errstr != NULL)
+			pp_errx(PP_EXIT_USAGE, "-m: mark must be 0 to "
+			    "4294967295: %s", arg);
+		break;
+	case 'p':
+		c->eo.port = ranged("-p", "port", arg, 1, 65535);
+		c->port_set = true;
+		break;
+	case 'Q':
+		c->eo.tos = ranged("-Q", "tos", arg, 0, 255);
+		break;
+	case 'S':
+		c->source = arg;
+		break;
+	case 's':
+		c->eo.size = ranged("-s", "size", arg, 24, 65000);
+		break;
+	case 'W':
+		if (pp_parse_duration(arg, &c->eo.timeout, &errstr) == -1 ||
+		    c->eo.timeout < 0.001 || c->eo.timeout > 3600)
+			pp_errx(PP_EXIT_USAGE, "-W: timeout must be 1ms to 1h: "
+			    "%s", arg);
+		break;
+	case PP_OPT_ICMP:
+		c->eo.proto = PP_ICMP;
+		break;
+	case PP_OPT_PATTERN:
+		c->eo.fill = (unsigned char)ranged("--pattern", "byte", arg, 0,
+		    255);
+		break;
+	case PP_OPT_TCP:
+		c->eo.proto = PP_TCP;
+		break;
+	case PP_OPT_UDP:
+		c->eo.proto = PP_UDP;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static void
+add_name(struct pp_probecli *c, const char *name, int max)
+{
+	if (c->nnames == max)
+		pp_errx(PP_EXIT_USAGE, "more than %d targets", max);
+	if (c->nnames % 64 == 0)
+		c->names = pp_xrealloc(c->names, (size_t)(c->nnames + 64) *
+		    sizeof(*c->names));
+	c->names[c->nnames++] = pp_xstrdup(name);
+}
+
+void
+pp_probecli_targets(struct pp_probecli *c, const char *file, int argc,
+    char **argv, int max)
+{
+	if (file != NULL) {
+		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+		char *line = NULL;
+		size_t cap = 0;
+		if (f == NULL)
+			pp_errx(PP_EXIT_USAGE, "-f: cannot open '%s': %s", file,
+			    strerror(errno));
+		while (getline(&line, &cap, f) != -1) {
+			char *p = line + strspn(line, " \t");
+			p[strcspn(p, "#\r\n")] = '\0';
+			char *end = p + strlen(p);
+			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+				*--end = '\0';
+			if (*p != '\0')
+				add_name(c, p, max);
+		}
+		bool bad = ferror(f) != 0;
+		free(line);
+		if (f != stdin)
+			fclose(f);
+		if (bad)
+			pp_errx(PP_EXIT_USAGE, "-f: cannot read '%s'", file);
+	}
+	for (int i = 0; i < argc; i++)
+		add_name(c, argv[i], max);
+}
+
+int
+pp_probecli_resolve(const char *name, int family, struct sockaddr_storage *ss,
+    socklen_t *len, const char **why)
+{
+	struct addrinfo hints, *res = NULL;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 :
+	    AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	int rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc != 0) {
+		*why = gai_strerror(rc);
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+void
+pp_probecli_finish(struct pp_probecli *c)
+{
+	if (c->eo.proto != PP_ICMP && !c->port_set)
+		c->eo.port = c->eo.proto == PP_TCP ? 80 : 33434;
+	if (c->source != NULL) {
+		const char *why = NULL;
+		socklen_t len = 0;
+		if (pp_probecli_resolve(c->source, c->family, &c->src, &len,
+		    &why) == -1)
+			pp_errx(PP_EXIT_USAGE, "-S: %s: %s", c->source, why);
+		c->eo.source = (struct sockaddr *)&c->src;
+		c->eo.source_len = len;
+	}
+}
+
+void
+pp_probecli_need_icmp(const struct pp_net *n, bool need4, bool need6,
+    const char *tool)
+{
+	if ((need4 && n->icmp4 < 0) || (need6 && n->icmp6 < 0))
+		pp_errx(PP_EXIT_FAIL, "cannot open an ICMP socket: %s; run as "
+		    "root, give the binary the capability ('setcap "
+		    "cap_net_raw+ep %s'), allow ICMP datagram sockets "
+		    "('sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"'), "
+		    "or probe with --udp or --tcp", strerror(need4 &&
+		    n->icmp4 < 0 ? n->err4 : n->err6), tool);
+}
+
+void
+pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size)
+{
+	socklen_t len = sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (getnameinfo(sa, len, buf, (socklen_t)size, NULL, 0,
+	    NI_NUMERICHOST) != 0 && size > 0)
+		buf[0] = '\0';
+}
+
+void
+pp_probecli_release(struct pp_probecli *c)
+{
+	for (int i = 0; i < c->nnames; i++)
+		free(c->names[i]);
+	free(c->names);
+	c->names = NULL;
+	c->nnames = 0;
+}

@@ -1,0 +1,67 @@
+/* probecli.h: what the probers (pp-probe, pp-trace) share on their
+ * command lines: the options that mean the same in both, the target list
+ * (operands and -f FILE), and name resolution.  Command-support code: it
+ * prints diagnostics and exits with status 2 on a bad value, like cli.h. */
+#ifndef PP_PROBECLI_H
+#define PP_PROBECLI_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "lib/engine.h"
+
+/* getopt_long codes of the shared long options. */
+enum {
+	PP_OPT_ICMP = 0x300, PP_OPT_PATTERN, PP_OPT_TCP, PP_OPT_UDP
+};
+
+/* The short options handled here, for the command's option string. */
+#define PP_PROBECLI_SHORT "46I:m:p:Q:S:s:W:"
+
+/* What the shared options set.  Caller-provided storage. */
+struct pp_probecli {
+	struct pp_engine_opts eo;	/* engine settings; eo.source points
+					 * at src once resolved */
+	int family;		/* -4 / -6: 4 or 6, 0 either */
+	bool port_set;		/* -p given */
+	const char *source;	/* -S as given (borrowed argv), or NULL */
+	struct sockaddr_storage src;	/* -S resolved */
+	char **names;		/* targets (owned, each and the array) */
+	int nnames;
+};
+
+/* Defaults: ICMP, timeout 2 s, TOS unset, no targets. */
+void pp_probecli_init(struct pp_probecli *c);
+
+/* Handle one shared option (short letters of PP_PROBECLI_SHORT, or a
+ * PP_OPT_ code).  Returns true when ch was one of them. */
+bool pp_probecli_option(struct pp_probecli *c, int ch, const char *arg);
+
+/* Add target names: -f FILE ("-" stdin; one a line, '#' comments, blank
+ * lines skipped) when file is not NULL, then the operands argv[0..argc-1].
+ * More than max targets, or an unreadable file, is a usage error. */
+void pp_probecli_targets(struct pp_probecli *c, const char *file, int argc,
+    char **argv, int max);
+
+/* After the options: the default port of --tcp (80) or --udp (33434)
+ * when -p was not given, and -S resolved into eo.source. */
+void pp_probecli_finish(struct pp_probecli *c);
+
+/* Resolve name (family 0 any, 4, 6) to its first address, once.
+ * Returns 0, or -1 with *why a static message. */
+int pp_probecli_resolve(const char *name, int family,
+    struct sockaddr_storage *ss, socklen_t *len, const char **why);
+
+/* The one-line error when ICMP sockets are needed for the resolved
+ * families and missing: exits 1 with what to do (setcap, the sysctl, or
+ * --udp/--tcp).  tool: the command's name for the setcap line. */
+void pp_probecli_need_icmp(const struct pp_net *n, bool need4, bool need6,
+    const char *tool);
+
+/* The numeric text of an address into buf (empty on failure). */
+void pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size);
+
+/* Free the names. */
+void pp_probecli_release(struct pp_probecli *c);
+
+#endif /* PP_PROBECLI_H */
