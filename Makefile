@@ -47,6 +47,7 @@ LIB_SRCS += lib/pkt.c
 LIB_SRCS += lib/net_linux.c
 LIB_SRCS += lib/engine.c
 LIB_SRCS += lib/probecli.c
+LIB_SRCS += lib/archive.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c

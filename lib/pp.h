@@ -29,6 +29,8 @@
  *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
  *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
  *            timeouts in send order
+ *   archive  the probers' -o FILE[.gz]: flushed whole records, readable
+ *            after kill -9, rotation (--rotate, --keep), full disk
  * Pictures:
  *   svg      escaped, deterministic SVG writer
  *   axis     nice ticks for value and time axes
