@@ -150,7 +150,8 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
-	iproute2 nftables iputils-ping traceroute fping mtr-tiny
+	iproute2 nftables iputils-ping traceroute fping mtr-tiny \
+	clang valgrind
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
@@ -199,6 +200,23 @@ asan:
 ubsan:
 	$(MAKE) BUILD=build/ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=undefined" BIN=build/ubsan/bin check
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang in their own
+# build directory, each run for FUZZ_SECONDS over its seed corpus; fails
+# on a crash, a sanitizer report or a failed invariant.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) BIN=$(FUZZ_BUILD)/bin CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(SAN_FLAGS)" fuzz-run
+fuzz-run: $(FUZZ_BINS)
+	sh tests/fuzz/run.sh $(BUILD)/tests/fuzz $(FUZZ_SECONDS) $(FUZZ_SRCS:tests/fuzz/%.c=%)
+$(FUZZ_BINS): $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBPP)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIBPP) $(ALL_LDLIBS)
+.PHONY: fuzz-run
 
 lint:
 	$(MAKE) BUILD=build/lint BIN=build/lint/bin CFLAGS="-O2 -g -Werror" all

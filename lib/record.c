@@ -361,7 +361,15 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 		}
 		return 0;
 	}
-	/* Nested values (or not an object): jansson decides. */
+	/* Nested values (or not an object): jansson decides, but not on a
+	 * NUL byte, which no JSON text holds (RFC 8259) and jansson skips
+	 * after a scalar ({"a":[1<NUL>]}); the fast path rejects it too. */
+	const char *nul = memchr(line, '\0', len);
+	if (nul != NULL) {
+		pp_error_set(err, "invalid JSON: NUL byte");
+		err->column = (int)(nul - line) + 1;
+		return -1;
+	}
 	r->json = json_loadb(line, len, JSON_REJECT_DUPLICATES |
 	    JSON_DECODE_ANY, &jerr);
 	if (r->json == NULL) {

@@ -65,6 +65,23 @@ test_record(void)
 			CHECK(strstr(e.msg, cases[i].err) != NULL,
 			    "message for %s: %s", cases[i].line, e.msg);
 	}
+
+	/* A NUL byte is never JSON, though jansson skips one after a scalar
+	 * (found by tests/fuzz/fuzz_jscan): flat and nested lines alike. */
+	static const char nul_flat[] = "{\"type\":\"x\",\"a\":1\0}";
+	static const char nul_nested[] = "{\"type\":\"x\",\"a\":[1\0]}";
+	static const char nul_probe[] = "{\"type\":\"probe\",\"ts\":1.5,"
+	    "\"target\":\"h\",\"status\":\"reply\",\"rtt\":3\0,\"x\":[]}";
+	const char *nuls[] = { nul_flat, nul_nested, nul_probe };
+	size_t nul_len[] = { sizeof(nul_flat) - 1, sizeof(nul_nested) - 1,
+	    sizeof(nul_probe) - 1 };
+	for (size_t i = 0; i < 3; i++) {
+		struct pp_error e;
+		pp_error_clear(&e);
+		CHECK(pp_record_parse(&r, nuls[i], nul_len[i], &e) == -1 &&
+		    strstr(e.msg, "invalid JSON") != NULL, "NUL byte %zu: %s",
+		    i, e.msg);
+	}
 	pp_record_release(&r);
 
 	enum pp_status st;
