@@ -51,6 +51,7 @@ LIB_SRCS += lib/archive.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
+LIB_SRCS += lib/export.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/compat/getopt_long.c
 

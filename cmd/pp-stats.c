@@ -2,7 +2,10 @@
  *
  * Reads: probe records (meta records for settings), from files or stdin,
  * gzip or plain.  Writes: stats and outage records (NDJSON, after a meta
- * record), or an mtr-style table, or CSV with a self-documenting header.
+ * record), or an mtr-style table, or CSV with a self-documenting header,
+ * or the Prometheus text format, or InfluxDB line protocol (these two
+ * also carry the mos records of the input); to stdout or, with -o, to a
+ * file replaced atomically.
  * Exit status: 0 success; 1 an input could not be read, a bad line met
  * --strict, or output failed; 2 usage error. */
 #include <errno.h>
@@ -11,17 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/agg.h"
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
+#include "lib/export.h"
 #include "lib/jsonw.h"
 #include "lib/pp.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
-enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV };
+enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 
 enum {
 	OPT_EVERY = 256,
@@ -32,6 +37,7 @@ enum {
 
 struct stats_opts {
 	enum format format;	/* -f */
+	const char *output;	/* -o, NULL: stdout */
 	bool unbuffered;	/* -u */
 	bool strict;		/* --strict */
 	double every;		/* --every, s (0: none) */
@@ -47,6 +53,7 @@ struct out {
 	int nin;		/* input operands */
 	char **in;
 	struct pp_jw w;		/* record buffer */
+	struct pp_export x;	/* -f prom, influx */
 	bool started;		/* meta record / header written */
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
@@ -66,15 +73,20 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-stats [-huV] [-f format] [--every duration] "
-	    "[--outage-loss pct]\n"
-	    "                [--outage-min duration] [--strict] [file ...]\n");
+	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration]\n"
+	    "                [--outage-loss pct] [--outage-min duration] "
+	    "[--strict]\n"
+	    "                [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
-		    "  -f, --format FMT        ndjson, table or csv (default: "
-		    "table on a terminal,\n"
-		    "                          else ndjson)\n"
+		    "  -f, --format FMT        ndjson, table, csv, prom "
+		    "(Prometheus) or influx\n"
+		    "                          (InfluxDB line protocol); "
+		    "default: table on a\n"
+		    "                          terminal, else ndjson\n"
 		    "  -h, --help              this help\n"
+		    "  -o, --output FILE       write to FILE, replaced "
+		    "atomically at the end\n"
 		    "  -u, --unbuffered        flush after every record\n"
 		    "  -V, --version           print the version\n"
 		    "      --every DURATION    tumbling windows (1s, 10s, 1m, "
@@ -395,6 +407,66 @@ stats_table(struct out *ot, const struct pp_agg *a,
 		    (unsigned long long)s->other_recv);
 }
 
+/* The figures of a stats record, for lib/export. */
+static void
+export_fill(const struct pp_agg *a, const struct pp_agg_key *k, double start,
+    double end, struct pp_export_stats *es)
+{
+	const struct pp_stats *s = &k->st;
+	int order[PP_STATS_ADDRS];
+	int n = pp_stats_addr_order(s, order);
+	bool has = s->recv > 0;
+
+	memset(es, 0, sizeof(*es));
+	es->target = pp_agg_name(a, a->targets[k->target].name);
+	es->ttl = k->ttl;
+	es->addr = n > 0 && s->addrs[order[0]].id != UINT32_MAX ?
+	    pp_agg_name(a, s->addrs[order[0]].id) : NULL;
+	es->start = start;
+	es->end = end;
+	es->sent = s->sent;
+	es->recv = s->recv;
+	es->loss = pp_stats_loss(s);
+	es->fwd_loss = k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN;
+	es->last = s->last;
+	es->min = has ? s->min : NAN;
+	es->avg = has ? s->mean : NAN;
+	es->max = has ? s->max : NAN;
+	es->stdev = pp_stats_stdev(s);
+	es->p50 = pp_stats_pct(s, 0.50);
+	es->p90 = pp_stats_pct(s, 0.90);
+	es->p95 = pp_stats_pct(s, 0.95);
+	es->p99 = pp_stats_pct(s, 0.99);
+	es->jitter = pp_stats_jitter(s);
+	es->jmax = s->jn > 0 ? s->jmax : NAN;
+	es->jint = s->jn > 0 ? s->jint : NAN;
+}
+
+static void
+export_flush(struct out *ot)
+{
+	if (pp_export_flush(&ot->x, stdout) == -1)
+		ot->io_error = true;
+	if (ot->o->unbuffered)
+		(void)fflush(stdout);
+}
+
+static void
+stats_export(struct out *ot, const struct pp_agg *a,
+    const struct pp_agg_key *k, double start, double end)
+{
+	struct pp_export_stats es;
+
+	export_fill(a, k, start, end, &es);
+	if (ot->o->format == FMT_INFLUX) {
+		pp_export_influx_stats(&ot->x, &es);
+		export_flush(ot);
+	} else if (pp_export_prom_stats(&ot->x, (size_t)(k - a->keys),
+	    &es) == -1) {
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	}
+}
+
 static void
 on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
     double start, double end)
@@ -403,6 +475,10 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 
 	start_output(ot);
 	switch (ot->o->format) {
+	case FMT_PROM:
+	case FMT_INFLUX:
+		stats_export(ot, a, k, start, end);
+		break;
 	case FMT_NDJSON:
 		stats_ndjson(ot, a, k, start, end);
 		break;
@@ -421,6 +497,22 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 	struct out *ot = arg;
 
 	(void)a;
+	if (ot->o->format == FMT_PROM)
+		return;
+	if (ot->o->format == FMT_INFLUX) {
+		struct pp_export_outage eo = {
+			.target = o->target,
+			.ttl = o->ttl,
+			.start = o->start,
+			.end = o->end,
+			.sent = o->sent,
+			.recv = o->recv,
+			.ongoing = o->ongoing,
+		};
+		pp_export_influx_outage(&ot->x, &eo);
+		export_flush(ot);
+		return;
+	}
 	if (ot->o->format == FMT_NDJSON) {
 		struct pp_jw *w = &ot->w;
 		start_output(ot);
@@ -495,6 +587,76 @@ list_outages(struct out *ot)
 		    ot->outages_dropped);
 }
 
+static double
+jnum(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* A mos record of the input (pp-mos): exported by -f prom and influx. */
+static void
+note_mos(struct out *ot, struct pp_record *rec)
+{
+	json_t *o = pp_record_json(rec, NULL);
+
+	if (o == NULL || jstr(o, "target") == NULL)
+		return;
+	json_t *sent = json_object_get(o, "sent");
+	json_t *recv = json_object_get(o, "recv");
+	struct pp_export_mos m = {
+		.target = jstr(o, "target"),
+		.codec = jstr(o, "codec"),
+		.model = jstr(o, "model"),
+		.start = jnum(o, "start"),
+		.end = jnum(o, "end"),
+		.rtt = jnum(o, "rtt"),
+		.jitter = jnum(o, "jitter"),
+		.jitter_buffer = jnum(o, "jitter_buffer"),
+		.delay = jnum(o, "delay"),
+		.loss = jnum(o, "loss"),
+		.burst_r = jnum(o, "burst_r"),
+		.ie_eff = jnum(o, "ie_eff"),
+		.r = jnum(o, "r"),
+		.mos = jnum(o, "mos"),
+		.sent = json_is_integer(sent) ? json_integer_value(sent) : -1,
+		.recv = json_is_integer(recv) ? json_integer_value(recv) : -1,
+		.note = jstr(o, "note"),
+	};
+	if (ot->o->format == FMT_INFLUX) {
+		pp_export_influx_mos(&ot->x, &m);
+		export_flush(ot);
+	} else if (pp_export_prom_mos(&ot->x, &m) == -1) {
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	}
+}
+
+/* -o: the output goes to a temporary file beside the named one (on fd 1),
+ * renamed over it when everything was written. */
+static int
+open_output(const char *path, char *tmp, size_t size)
+{
+	int fd = pp_export_file_open(path, tmp, size);
+
+	if (fd == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
+		    "'%s': %s", path, strerror(errno));
+	if (dup2(fd, 1) == -1) {
+		int saved = errno;
+		pp_export_file_abort(fd, tmp);
+		pp_errx(PP_EXIT_FAIL, "cannot write to '%s': %s", tmp,
+		    strerror(saved));
+	}
+	return fd;
+}
+
 /* ------------------------------------------------------------ main */
 
 static void
@@ -504,6 +666,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
 		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
@@ -515,7 +678,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 	bool format_set = false;
 	int ch;
 
-	while ((ch = pp_getopt_long(argc, argv, "f:huV", longopts, NULL)) !=
+	while ((ch = pp_getopt_long(argc, argv, "f:ho:uV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'f':
@@ -525,13 +688,23 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 				o->format = FMT_TABLE;
 			else if (strcmp(pp_optarg, "csv") == 0)
 				o->format = FMT_CSV;
+			else if (strcmp(pp_optarg, "prom") == 0)
+				o->format = FMT_PROM;
+			else if (strcmp(pp_optarg, "influx") == 0)
+				o->format = FMT_INFLUX;
 			else
 				pp_errx(PP_EXIT_USAGE, "-f: format must be "
-				    "ndjson, table or csv: %s", pp_optarg);
+				    "ndjson, table, csv, prom or influx: %s",
+				    pp_optarg);
 			format_set = true;
 			break;
 		case 'h':
 			usage(0);
+		case 'o':
+			if (pp_optarg[0] == '\0')
+				pp_errx(PP_EXIT_USAGE, "-o: empty file name");
+			o->output = pp_optarg;
+			break;
 		case 'u':
 			o->unbuffered = true;
 			break;
@@ -559,7 +732,8 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		}
 	}
 	if (!format_set)
-		o->format = pp_isatty(1) ? FMT_TABLE : FMT_NDJSON;
+		o->format = pp_isatty(1) && o->output == NULL ? FMT_TABLE :
+		    FMT_NDJSON;
 }
 
 /* The input's first meta record: its settings, host and timeout. */
@@ -594,9 +768,13 @@ main(int argc, char **argv)
 	struct pp_stream st;
 	struct pp_record *rec;
 	int status = PP_EXIT_OK;
+	char tmp[4096];
+	int outfd = -1;
 
 	pp_cli_init(argv[0]);
 	parse_args(argc, argv, &o);
+	if (o.output != NULL)
+		outfd = open_output(o.output, tmp, sizeof(tmp));
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
 	ot.argc = argc;
@@ -604,6 +782,7 @@ main(int argc, char **argv)
 	ot.nin = argc - pp_optind;
 	ot.in = argv + pp_optind;
 	pp_jw_init(&ot.w);
+	pp_export_init(&ot.x);
 	if (o.format != FMT_NDJSON && !o.unbuffered)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
@@ -624,6 +803,9 @@ main(int argc, char **argv)
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
 		if (rec->type == PP_REC_META)
 			note_meta(&ot, &a, rec);
+		else if (rec->type == PP_REC_MOS && (o.format == FMT_PROM ||
+		    o.format == FMT_INFLUX))
+			note_mos(&ot, rec);
 		else if (rec->type == PP_REC_PROBE &&
 		    pp_agg_probe(&a, &rec->probe) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
@@ -634,6 +816,8 @@ main(int argc, char **argv)
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	list_outages(&ot);
+	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
+		ot.io_error = true;
 	if (a.dropped_keys > 0)
 		pp_warnx("more than %d target and hop pairs: %llu probes not "
 		    "counted", PP_AGG_MAX_KEYS,
@@ -649,7 +833,20 @@ main(int argc, char **argv)
 	json_decref(ot.source);
 	free(ot.source_host);
 	pp_jw_release(&ot.w);
+	pp_export_release(&ot.x);
 	if (ot.io_error)
 		status = PP_EXIT_FAIL;
-	return pp_close_stdout(status);
+	status = pp_close_stdout(status);
+	if (outfd != -1) {
+		/* Replace the file only with a complete output. */
+		if (status != PP_EXIT_OK) {
+			pp_export_file_abort(outfd, tmp);
+			pp_warnx("'%s' not replaced", o.output);
+		} else if (pp_export_file_commit(outfd, tmp, o.output) == -1) {
+			pp_warnx("cannot replace '%s': %s", o.output,
+			    strerror(errno));
+			status = PP_EXIT_FAIL;
+		}
+	}
+	return status;
 }

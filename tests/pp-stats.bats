@@ -25,7 +25,7 @@ pp_body() {
 	[ -z "$output" ]
 	assert_stderr --partial "usage: pp-stats"
 	pp_run 2 pp-stats -f xml
-	assert_stderr --partial "-f: format must be ndjson, table or csv: xml"
+	assert_stderr --partial "-f: format must be ndjson, table, csv, prom or influx: xml"
 	pp_run 2 pp-stats --every 5x
 	assert_stderr --partial "--every: invalid duration: 5x"
 	pp_run 2 pp-stats --outage-loss 0

@@ -1,0 +1,898 @@
+/* export.c: Prometheus text exposition and InfluxDB line protocol for
+ * pp-stats (see export.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/export.h"
+#include "lib/util.h"
+
+/* A Prometheus series of pp-stats: the latest window and the totals. */
+struct pp_export_row {
+	struct pp_export_stats s;	/* latest window; strings owned */
+	uint64_t sent;		/* probes sent, every window */
+	uint64_t recv;		/* answered, every window */
+	double rtt_sum;		/* sum of the answers' RTTs, ms */
+};
+
+/* A Prometheus MOS series: the latest record's figures. */
+struct pp_export_mrow {
+	char *target;		/* owned */
+	char *codec;		/* owned */
+	char *model;		/* owned */
+	uint32_t hash;		/* of the three */
+	double r;		/* R factor, NAN undefined */
+	double mos;		/* MOS, NAN undefined */
+};
+
+void
+pp_export_init(struct pp_export *x)
+{
+	memset(x, 0, sizeof(*x));
+}
+
+static void
+row_free(struct pp_export_row *r)
+{
+	if (r == NULL)
+		return;
+	free((char *)(size_t)r->s.target);
+	free((char *)(size_t)r->s.addr);
+	free(r);
+}
+
+void
+pp_export_release(struct pp_export *x)
+{
+	for (size_t i = 0; i < x->nrows; i++)
+		row_free(x->rows[i]);
+	for (size_t i = 0; i < x->nmrows; i++) {
+		free(x->mrows[i]->target);
+		free(x->mrows[i]->codec);
+		free(x->mrows[i]->model);
+		free(x->mrows[i]);
+	}
+	free(x->rows);
+	free(x->order);
+	free(x->mrows);
+	free(x->mhash);
+	free(x->buf);
+	memset(x, 0, sizeof(*x));
+}
+
+void
+pp_export_reset(struct pp_export *x)
+{
+	x->len = 0;
+	x->oom = false;
+}
+
+int
+pp_export_flush(struct pp_export *x, FILE *f)
+{
+	int ret = 0;
+
+	if (x->oom) {
+		errno = ENOMEM;
+		ret = -1;
+	} else if (x->len > 0 && fwrite(x->buf, 1, x->len, f) != x->len) {
+		ret = -1;
+	}
+	pp_export_reset(x);
+	return ret;
+}
+
+/* ------------------------------------------------------------ text */
+
+void
+pp_export_put(struct pp_export *x, const char *s, size_t n)
+{
+	if (x->oom)
+		return;
+	if (x->len + n > x->cap) {
+		size_t cap = x->cap != 0 ? x->cap : 256;
+		while (cap < x->len + n)
+			cap *= 2;
+		char *nb = realloc(x->buf, cap);
+		if (nb == NULL) {
+			x->oom = true;
+			return;
+		}
+		x->buf = nb;
+		x->cap = cap;
+	}
+	memcpy(x->buf + x->len, s, n);
+	x->len += n;
+}
+
+static void
+puts_(struct pp_export *x, const char *s)
+{
+	pp_export_put(x, s, strlen(s));
+}
+
+static void
+putc_(struct pp_export *x, char c)
+{
+	pp_export_put(x, &c, 1);
+}
+
+static void
+put_u64(struct pp_export *x, uint64_t v)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+
+	if (n > 0 && (size_t)n < sizeof(tmp))
+		pp_export_put(x, tmp, (size_t)n);
+}
+
+void
+pp_export_num(struct pp_export *x, double v, int decimals)
+{
+	char tmp[64];
+
+	if (isnan(v)) {
+		puts_(x, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		puts_(x, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (decimals < 1)
+		decimals = 1;
+	if (decimals > 9)
+		decimals = 9;
+	int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+		if (n < 0 || (size_t)n >= sizeof(tmp))
+			return;
+	} else {
+		while (n > 2 && tmp[n - 1] == '0' && tmp[n - 2] != '.')
+			n--;
+		tmp[n] = '\0';
+		if (strcmp(tmp, "-0.0") == 0) {
+			memmove(tmp, tmp + 1, 4);
+			n = 3;
+		}
+	}
+	pp_export_put(x, tmp, (size_t)n);
+}
+
+/* Each character of s through esc (which returns the replacement text, or
+ * NULL to copy the byte); invalid UTF-8 as U+FFFD. */
+static void
+put_escaped(struct pp_export *x, const char *s,
+    const char *(*esc)(unsigned char c))
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	size_t i = 0;
+
+	while (i < n) {
+		if (p[i] >= 0x80) {
+			size_t l = pp_utf8_len(p + i, n - i);
+			if (l == 0) {
+				puts_(x, "\xef\xbf\xbd");
+				i++;
+			} else {
+				pp_export_put(x, (const char *)p + i, l);
+				i += l;
+			}
+			continue;
+		}
+		const char *r = esc(p[i]);
+		if (r != NULL)
+			puts_(x, r);
+		else
+			putc_(x, (char)p[i]);
+		i++;
+	}
+}
+
+static const char *
+esc_prom(unsigned char c)
+{
+	switch (c) {
+	case '\\':
+		return "\\\\";
+	case '"':
+		return "\\\"";
+	case '\n':
+		return "\\n";
+	default:
+		return NULL;
+	}
+}
+
+static const char *
+esc_tag(unsigned char c)
+{
+	switch (c) {
+	case ',':
+		return "\\,";
+	case '=':
+		return "\\=";
+	case ' ':
+		return "\\ ";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	default:
+		return NULL;
+	}
+}
+
+static const char *
+esc_str(unsigned char c)
+{
+	switch (c) {
+	case '\\':
+		return "\\\\";
+	case '"':
+		return "\\\"";
+	default:
+		return NULL;
+	}
+}
+
+void
+pp_export_prom_label(struct pp_export *x, const char *s)
+{
+	put_escaped(x, s, esc_prom);
+}
+
+void
+pp_export_influx_tag(struct pp_export *x, const char *s)
+{
+	put_escaped(x, s, esc_tag);
+}
+
+void
+pp_export_influx_str(struct pp_export *x, const char *s)
+{
+	putc_(x, '"');
+	put_escaped(x, s, esc_str);
+	putc_(x, '"');
+}
+
+/* ------------------------------------------------------------ influx */
+
+/* An epoch time in seconds (microsecond precision) as nanoseconds. */
+static void
+put_ns(struct pp_export *x, double t)
+{
+	char tmp[32];
+	long long us = llround(t * 1e6);
+	int n = snprintf(tmp, sizeof(tmp), "%lld000", us);
+
+	if (n > 0 && (size_t)n < sizeof(tmp))
+		pp_export_put(x, tmp, (size_t)n);
+}
+
+/* A tag, left out when its value is empty or absent. */
+static void
+tag(struct pp_export *x, const char *key, const char *v)
+{
+	if (v == NULL || v[0] == '\0')
+		return;
+	putc_(x, ',');
+	puts_(x, key);
+	putc_(x, '=');
+	pp_export_influx_tag(x, v);
+}
+
+static void
+tag_ttl(struct pp_export *x, int ttl)
+{
+	char tmp[16];
+
+	if (ttl <= 0)
+		return;
+	(void)snprintf(tmp, sizeof(tmp), "%d", ttl);
+	tag(x, "ttl", tmp);
+}
+
+/* Field writer state: the separator before the next field. */
+struct fields {
+	struct pp_export *x;
+	bool any;		/* a field was written */
+};
+
+static void
+field_key(struct fields *f, const char *key)
+{
+	putc_(f->x, f->any ? ',' : ' ');
+	puts_(f->x, key);
+	putc_(f->x, '=');
+	f->any = true;
+}
+
+/* A float field, left out when undefined. */
+static void
+ffloat(struct fields *f, const char *key, double v, int decimals)
+{
+	if (!isfinite(v))
+		return;
+	field_key(f, key);
+	pp_export_num(f->x, v, decimals);
+}
+
+static void
+fint(struct fields *f, const char *key, long long v)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%lldi", v);
+
+	field_key(f, key);
+	if (n > 0 && (size_t)n < sizeof(tmp))
+		pp_export_put(f->x, tmp, (size_t)n);
+}
+
+void
+pp_export_influx_stats(struct pp_export *x, const struct pp_export_stats *s)
+{
+	struct fields f = { x, false };
+
+	puts_(x, "pp_stats");
+	tag(x, "target", s->target);
+	tag_ttl(x, s->ttl);
+	tag(x, "addr", s->addr);
+	fint(&f, "sent", (long long)s->sent);
+	fint(&f, "recv", (long long)s->recv);
+	ffloat(&f, "loss", s->loss, 3);
+	ffloat(&f, "fwd_loss", s->ttl > 0 ? s->fwd_loss : NAN, 3);
+	ffloat(&f, "last", s->last, 3);
+	ffloat(&f, "min", s->min, 3);
+	ffloat(&f, "avg", s->avg, 3);
+	ffloat(&f, "max", s->max, 3);
+	ffloat(&f, "stdev", s->stdev, 3);
+	ffloat(&f, "p50", s->p50, 3);
+	ffloat(&f, "p90", s->p90, 3);
+	ffloat(&f, "p95", s->p95, 3);
+	ffloat(&f, "p99", s->p99, 3);
+	ffloat(&f, "jitter", s->jitter, 3);
+	ffloat(&f, "jmax", s->jmax, 3);
+	ffloat(&f, "jint", s->jint, 3);
+	ffloat(&f, "end_ts", s->end, 6);
+	putc_(x, ' ');
+	put_ns(x, s->start);
+	putc_(x, '\n');
+}
+
+void
+pp_export_influx_outage(struct pp_export *x, const struct pp_export_outage *o)
+{
+	struct fields f = { x, false };
+
+	puts_(x, "pp_outage");
+	tag(x, "target", o->target);
+	tag_ttl(x, o->ttl);
+	ffloat(&f, "duration_ms", (o->end - o->start) * 1000.0, 3);
+	fint(&f, "sent", (long long)o->sent);
+	fint(&f, "recv", (long long)o->recv);
+	ffloat(&f, "loss", o->sent > 0 ? 100.0 * (double)(o->sent - o->recv) /
+	    (double)o->sent : NAN, 3);
+	field_key(&f, "ongoing");
+	puts_(x, o->ongoing ? "true" : "false");
+	ffloat(&f, "end_ts", o->end, 6);
+	putc_(x, ' ');
+	put_ns(x, o->start);
+	putc_(x, '\n');
+}
+
+void
+pp_export_influx_mos(struct pp_export *x, const struct pp_export_mos *m)
+{
+	struct fields f = { x, false };
+	size_t mark = x->len;
+
+	puts_(x, "pp_mos");
+	tag(x, "target", m->target);
+	tag(x, "codec", m->codec);
+	tag(x, "model", m->model);
+	ffloat(&f, "rtt", m->rtt, 3);
+	ffloat(&f, "jitter", m->jitter, 3);
+	ffloat(&f, "jitter_buffer", m->jitter_buffer, 3);
+	ffloat(&f, "delay", m->delay, 3);
+	ffloat(&f, "loss", m->loss, 3);
+	ffloat(&f, "burst_r", m->burst_r, 3);
+	if (m->sent >= 0)
+		fint(&f, "sent", m->sent);
+	if (m->recv >= 0)
+		fint(&f, "recv", m->recv);
+	ffloat(&f, "ie_eff", m->ie_eff, 3);
+	ffloat(&f, "r", m->r, 3);
+	ffloat(&f, "mos", m->mos, 3);
+	if (m->note != NULL) {
+		field_key(&f, "note");
+		pp_export_influx_str(x, m->note);
+	}
+	ffloat(&f, "end_ts", m->end, 6);
+	if (!f.any) {
+		x->len = mark;		/* a point needs a field */
+		return;
+	}
+	if (isfinite(m->start)) {
+		putc_(x, ' ');
+		put_ns(x, m->start);
+	}
+	putc_(x, '\n');
+}
+
+/* ------------------------------------------------------------ prometheus */
+
+static char *
+dup_or_null(const char *s, bool *oom)
+{
+	if (s == NULL)
+		return NULL;
+	char *d = strdup(s);
+	if (d == NULL)
+		*oom = true;
+	return d;
+}
+
+int
+pp_export_prom_stats(struct pp_export *x, size_t id,
+    const struct pp_export_stats *s)
+{
+	if (id >= PP_EXPORT_MAX_IDS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (id >= x->nrows) {
+		size_t n = x->nrows != 0 ? x->nrows : 64;
+		while (n <= id)
+			n *= 2;
+		struct pp_export_row **nr = realloc(x->rows, n * sizeof(*nr));
+		if (nr == NULL)
+			return -1;
+		memset(nr + x->nrows, 0, (n - x->nrows) * sizeof(*nr));
+		size_t *no = realloc(x->order, n * sizeof(*no));
+		if (no == NULL) {
+			x->rows = nr;
+			x->nrows = n;
+			return -1;
+		}
+		x->rows = nr;
+		x->order = no;
+		x->nrows = n;
+	}
+	struct pp_export_row *r = x->rows[id];
+	if (r == NULL) {
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return -1;
+		x->rows[id] = r;
+		x->order[x->norder++] = id;
+	}
+	bool oom = false;
+	char *target = dup_or_null(s->target != NULL ? s->target : "", &oom);
+	char *addr = dup_or_null(s->addr, &oom);
+	if (oom) {
+		free(target);
+		free(addr);
+		errno = ENOMEM;
+		return -1;
+	}
+	free((char *)(size_t)r->s.target);
+	free((char *)(size_t)r->s.addr);
+	r->s = *s;
+	r->s.target = target;
+	r->s.addr = addr;
+	r->sent += s->sent;
+	r->recv += s->recv;
+	if (s->recv > 0 && isfinite(s->avg))
+		r->rtt_sum += s->avg * (double)s->recv;
+	return 0;
+}
+
+static uint32_t
+mhash_of(const struct pp_export_mos *m)
+{
+	const char *parts[3] = { m->target, m->codec, m->model };
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = parts[i] != NULL ? parts[i] : ""; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 16777619u;
+		}
+		h ^= 0xff;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return strcmp(a, b != NULL ? b : "") == 0;
+}
+
+static int
+mhash_grow(struct pp_export *x)
+{
+	size_t n = x->mhsize != 0 ? x->mhsize * 2 : 64;
+	uint32_t *nh = calloc(n, sizeof(*nh));
+
+	if (nh == NULL)
+		return -1;
+	for (size_t i = 0; i < x->nmrows; i++) {
+		size_t j = x->mrows[i]->hash & (n - 1);
+		while (nh[j] != 0)
+			j = (j + 1) & (n - 1);
+		nh[j] = (uint32_t)i + 1;
+	}
+	free(x->mhash);
+	x->mhash = nh;
+	x->mhsize = n;
+	return 0;
+}
+
+int
+pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m)
+{
+	uint32_t h = mhash_of(m);
+
+	if ((x->nmrows + 1) * 2 > x->mhsize && mhash_grow(x) == -1)
+		return -1;
+	size_t j = h & (x->mhsize - 1);
+	while (x->mhash[j] != 0) {
+		struct pp_export_mrow *r = x->mrows[x->mhash[j] - 1];
+		if (r->hash == h && same(r->target, m->target) &&
+		    same(r->codec, m->codec) && same(r->model, m->model)) {
+			r->r = m->r;
+			r->mos = m->mos;
+			return 0;
+		}
+		j = (j + 1) & (x->mhsize - 1);
+	}
+	if (x->nmrows == x->amrows) {
+		size_t n = x->amrows != 0 ? x->amrows * 2 : 16;
+		struct pp_export_mrow **nr = realloc(x->mrows, n *
+		    sizeof(*nr));
+		if (nr == NULL)
+			return -1;
+		x->mrows = nr;
+		x->amrows = n;
+	}
+	struct pp_export_mrow *r = calloc(1, sizeof(*r));
+	bool oom = r == NULL;
+	if (r != NULL) {
+		r->target = dup_or_null(m->target != NULL ? m->target : "",
+		    &oom);
+		r->codec = dup_or_null(m->codec != NULL ? m->codec : "", &oom);
+		r->model = dup_or_null(m->model != NULL ? m->model : "", &oom);
+	}
+	if (oom) {
+		if (r != NULL) {
+			free(r->target);
+			free(r->codec);
+			free(r->model);
+			free(r);
+		}
+		errno = ENOMEM;
+		return -1;
+	}
+	r->hash = h;
+	r->r = m->r;
+	r->mos = m->mos;
+	x->mrows[x->nmrows] = r;
+	x->mhash[j] = (uint32_t)x->nmrows + 1;
+	x->nmrows++;
+	return 0;
+}
+
+/* What one metric family shows of a row. */
+enum fig {
+	FIG_SENT, FIG_RECV, FIG_LOSS, FIG_FWD, FIG_RTT, FIG_LAST, FIG_MIN,
+	FIG_AVG, FIG_MAX, FIG_STDEV, FIG_JITTER, FIG_JMAX, FIG_JINT,
+	FIG_START, FIG_END
+};
+
+static const struct family {
+	const char *name;
+	const char *type;
+	const char *help;
+	enum fig fig;
+} families[] = {
+	{ "pp_probes_sent_total", "counter",
+	    "Probes sent (every window of the input).", FIG_SENT },
+	{ "pp_probes_received_total", "counter",
+	    "Probes answered (every window of the input).", FIG_RECV },
+	{ "pp_loss_ratio", "gauge",
+	    "Share of the probes lost, 0 to 1 (latest window).", FIG_LOSS },
+	{ "pp_forwarding_loss_ratio", "gauge",
+	    "Share of the probes lost in forwarding at this hop, 0 to 1 "
+	    "(latest window).", FIG_FWD },
+	{ "pp_rtt_seconds", "summary",
+	    "Round-trip time of answered probes: quantiles of the latest "
+	    "window, sum and count of every window.", FIG_RTT },
+	{ "pp_rtt_last_seconds", "gauge",
+	    "Round-trip time of the last answered probe (latest window).",
+	    FIG_LAST },
+	{ "pp_rtt_min_seconds", "gauge",
+	    "Shortest round-trip time (latest window).", FIG_MIN },
+	{ "pp_rtt_avg_seconds", "gauge",
+	    "Mean round-trip time (latest window).", FIG_AVG },
+	{ "pp_rtt_max_seconds", "gauge",
+	    "Longest round-trip time (latest window).", FIG_MAX },
+	{ "pp_rtt_stdev_seconds", "gauge",
+	    "Sample standard deviation of the round-trip time (latest "
+	    "window).", FIG_STDEV },
+	{ "pp_jitter_seconds", "gauge",
+	    "Mean absolute difference of consecutive round-trip times, RFC "
+	    "3393 IPDV (latest window).", FIG_JITTER },
+	{ "pp_jitter_max_seconds", "gauge",
+	    "Largest difference of consecutive round-trip times (latest "
+	    "window).", FIG_JMAX },
+	{ "pp_interarrival_jitter_seconds", "gauge",
+	    "RFC 3550 smoothed interarrival jitter (latest window).",
+	    FIG_JINT },
+	{ "pp_window_start_timestamp_seconds", "gauge",
+	    "Start of the latest window (first probe sent without "
+	    "windows), Unix time.", FIG_START },
+	{ "pp_window_end_timestamp_seconds", "gauge",
+	    "End of the latest window (last probe sent without windows), "
+	    "Unix time.", FIG_END },
+};
+
+static void
+family_head(struct pp_export *x, const char *name, const char *type,
+    const char *help)
+{
+	puts_(x, "# HELP ");
+	puts_(x, name);
+	putc_(x, ' ');
+	puts_(x, help);
+	puts_(x, "\n# TYPE ");
+	puts_(x, name);
+	putc_(x, ' ');
+	puts_(x, type);
+	putc_(x, '\n');
+}
+
+/* name{target="…",ttl="…",addr="…"[,quantile="q"]} */
+static void
+series(struct pp_export *x, const char *name, const char *suffix,
+    const struct pp_export_row *r, const char *quantile)
+{
+	puts_(x, name);
+	puts_(x, suffix);
+	puts_(x, "{target=\"");
+	pp_export_prom_label(x, r->s.target);
+	putc_(x, '"');
+	if (r->s.ttl > 0) {
+		char tmp[16];
+		(void)snprintf(tmp, sizeof(tmp), "%d", r->s.ttl);
+		puts_(x, ",ttl=\"");
+		puts_(x, tmp);
+		putc_(x, '"');
+	}
+	if (r->s.addr != NULL && r->s.addr[0] != '\0') {
+		puts_(x, ",addr=\"");
+		pp_export_prom_label(x, r->s.addr);
+		putc_(x, '"');
+	}
+	if (quantile != NULL) {
+		puts_(x, ",quantile=\"");
+		puts_(x, quantile);
+		putc_(x, '"');
+	}
+	puts_(x, "} ");
+}
+
+/* ms -> s, at the microsecond precision of the records. */
+static void
+put_sec(struct pp_export *x, double ms)
+{
+	pp_export_num(x, ms / 1000.0, 6);
+	putc_(x, '\n');
+}
+
+static void
+row_figure(struct pp_export *x, const struct family *fam,
+    const struct pp_export_row *r)
+{
+	const struct pp_export_stats *s = &r->s;
+
+	switch (fam->fig) {
+	case FIG_SENT:
+		series(x, fam->name, "", r, NULL);
+		put_u64(x, r->sent);
+		putc_(x, '\n');
+		break;
+	case FIG_RECV:
+		series(x, fam->name, "", r, NULL);
+		put_u64(x, r->recv);
+		putc_(x, '\n');
+		break;
+	case FIG_LOSS:
+		series(x, fam->name, "", r, NULL);
+		pp_export_num(x, s->loss / 100.0, 5);
+		putc_(x, '\n');
+		break;
+	case FIG_FWD:
+		if (s->ttl <= 0)
+			break;
+		series(x, fam->name, "", r, NULL);
+		pp_export_num(x, s->fwd_loss / 100.0, 5);
+		putc_(x, '\n');
+		break;
+	case FIG_RTT:
+		series(x, fam->name, "", r, "0.5");
+		put_sec(x, s->p50);
+		series(x, fam->name, "", r, "0.9");
+		put_sec(x, s->p90);
+		series(x, fam->name, "", r, "0.95");
+		put_sec(x, s->p95);
+		series(x, fam->name, "", r, "0.99");
+		put_sec(x, s->p99);
+		series(x, fam->name, "_sum", r, NULL);
+		put_sec(x, r->rtt_sum);
+		series(x, fam->name, "_count", r, NULL);
+		put_u64(x, r->recv);
+		putc_(x, '\n');
+		break;
+	case FIG_LAST:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->last);
+		break;
+	case FIG_MIN:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->min);
+		break;
+	case FIG_AVG:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->avg);
+		break;
+	case FIG_MAX:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->max);
+		break;
+	case FIG_STDEV:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->stdev);
+		break;
+	case FIG_JITTER:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->jitter);
+		break;
+	case FIG_JMAX:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->jmax);
+		break;
+	case FIG_JINT:
+		series(x, fam->name, "", r, NULL);
+		put_sec(x, s->jint);
+		break;
+	case FIG_START:
+		series(x, fam->name, "", r, NULL);
+		pp_export_num(x, s->start, 6);
+		putc_(x, '\n');
+		break;
+	case FIG_END:
+		series(x, fam->name, "", r, NULL);
+		pp_export_num(x, s->end, 6);
+		putc_(x, '\n');
+		break;
+	}
+}
+
+static void
+mos_series(struct pp_export *x, const char *name,
+    const struct pp_export_mrow *r, double v)
+{
+	puts_(x, name);
+	puts_(x, "{target=\"");
+	pp_export_prom_label(x, r->target);
+	puts_(x, "\",codec=\"");
+	pp_export_prom_label(x, r->codec);
+	puts_(x, "\",model=\"");
+	pp_export_prom_label(x, r->model);
+	puts_(x, "\"} ");
+	pp_export_num(x, v, 3);
+	putc_(x, '\n');
+}
+
+int
+pp_export_prom_write(struct pp_export *x, FILE *f)
+{
+	bool any_hop = false;
+
+	for (size_t i = 0; i < x->norder; i++)
+		if (x->rows[x->order[i]]->s.ttl > 0)
+			any_hop = true;
+	for (size_t k = 0; k < sizeof(families) / sizeof(families[0]); k++) {
+		const struct family *fam = &families[k];
+		if (x->norder == 0 || (fam->fig == FIG_FWD && !any_hop))
+			continue;
+		family_head(x, fam->name, fam->type, fam->help);
+		for (size_t i = 0; i < x->norder; i++) {
+			row_figure(x, fam, x->rows[x->order[i]]);
+			if (x->len >= 1 << 16 && pp_export_flush(x, f) == -1)
+				return -1;
+		}
+	}
+	if (x->nmrows > 0) {
+		family_head(x, "pp_mos", "gauge", "Mean opinion score, 1 to "
+		    "4.5, of the latest mos record (pp-mos).");
+		for (size_t i = 0; i < x->nmrows; i++)
+			mos_series(x, "pp_mos", x->mrows[i], x->mrows[i]->mos);
+		family_head(x, "pp_r_factor", "gauge", "E-model R factor of "
+		    "the latest mos record (pp-mos).");
+		for (size_t i = 0; i < x->nmrows; i++)
+			mos_series(x, "pp_r_factor", x->mrows[i],
+			    x->mrows[i]->r);
+	}
+	return pp_export_flush(x, f);
+}
+
+/* ------------------------------------------------------------ files */
+
+int
+pp_export_file_open(const char *path, char *tmp, size_t size)
+{
+	/* DIR/.BASE.tmp.PID.N: a dot file beside path, so that readers of a
+	 * directory (node_exporter's textfile collector reads *.prom) never
+	 * see it; O_EXCL, and the mode is 0666 less the umask. */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	int dir = (int)(base - path);
+
+	if (base[0] == '\0') {
+		errno = EISDIR;
+		return -1;
+	}
+	for (int i = 0; i < 100; i++) {
+		int n = snprintf(tmp, size, "%.*s%s%s.tmp.%ld.%d", dir, path,
+		    base[0] == '.' ? "" : ".", base, (long)getpid(), i);
+		if (n < 0 || (size_t)n >= size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0666);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+int
+pp_export_file_commit(int fd, const char *tmp, const char *path)
+{
+	if (fsync(fd) == -1) {
+		pp_export_file_abort(fd, tmp);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		pp_export_file_abort(-1, tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		pp_export_file_abort(-1, tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pp_export_file_abort(int fd, const char *tmp)
+{
+	int saved = errno;
+
+	if (fd != -1)
+		(void)close(fd);
+	(void)unlink(tmp);
+	errno = saved;
+}

@@ -1,0 +1,175 @@
+/* export.h: pp-stats' figures for monitoring engines: the Prometheus text
+ * exposition format (version 0.0.4, what node_exporter's textfile
+ * collector and promtool read) and the InfluxDB line protocol.
+ *
+ * Prometheus: the figures are collected (pp_export_prom_stats,
+ * pp_export_prom_mos) and written at the end (pp_export_prom_write), one
+ * metric family after another, each with its HELP and TYPE lines, in base
+ * units (seconds, ratios 0 to 1) and without timestamps.  Per series the
+ * gauges and quantiles are those of the latest window given; the counters
+ * and the summary's _sum and _count add up every window given.  Label
+ * values are escaped (backslash, double quote, newline) and invalid UTF-8
+ * becomes U+FFFD, so any target string gives a valid exposition.
+ *
+ * InfluxDB: one line per call, appended to the buffer: measurement, tags
+ * (commas, spaces and equals signs escaped with a backslash, newlines and
+ * carriage returns written as \n and \r, empty tags left out), fields in
+ * the units of pp-records(5) (ms, percent; integers with an "i"; string
+ * fields quoted with backslash and double quote escaped; undefined figures
+ * left out) and the timestamp in nanoseconds: the start of the window
+ * (of the outage, of the mos record), so that --every windows fall into
+ * InfluxDB's GROUP BY time() buckets and a replay rewrites the same
+ * points. */
+#ifndef PP_EXPORT_H
+#define PP_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* One target and hop over one window: a stats record's figures. */
+struct pp_export_stats {
+	const char *target;	/* borrowed */
+	int ttl;		/* hop, 0 for plain probes */
+	const char *addr;	/* responder that answered most, NULL none */
+	double start;		/* window start, epoch s */
+	double end;		/* window end, epoch s */
+	uint64_t sent;		/* probes sent */
+	uint64_t recv;		/* probes answered */
+	double loss;		/* %, NAN when undefined */
+	double fwd_loss;	/* forwarding loss, %, NAN without ttl */
+	double last;		/* ms; this and the rest NAN when undefined */
+	double min;		/* ms */
+	double avg;		/* ms */
+	double max;		/* ms */
+	double stdev;		/* ms */
+	double p50;		/* ms */
+	double p90;		/* ms */
+	double p95;		/* ms */
+	double p99;		/* ms */
+	double jitter;		/* mean |dRTT|, ms */
+	double jmax;		/* largest |dRTT|, ms */
+	double jint;		/* RFC 3550 interarrival jitter, ms */
+};
+
+/* An outage record's figures. */
+struct pp_export_outage {
+	const char *target;	/* borrowed */
+	int ttl;		/* destination hop, 0 for plain probes */
+	double start;		/* epoch s */
+	double end;		/* epoch s */
+	uint64_t sent;		/* probes in it */
+	uint64_t recv;		/* of which answered */
+	bool ongoing;		/* still open at the end of input */
+};
+
+/* A mos record's figures (pp-mos). */
+struct pp_export_mos {
+	const char *target;	/* borrowed */
+	const char *codec;	/* borrowed */
+	const char *model;	/* borrowed: emodel, emodel-wb, simplified */
+	double start;		/* epoch s, NAN when absent */
+	double end;		/* epoch s, NAN when absent */
+	double rtt;		/* mean RTT, ms; this and the rest NAN absent */
+	double jitter;		/* ms */
+	double jitter_buffer;	/* ms */
+	double delay;		/* one-way delay, ms */
+	double loss;		/* % */
+	double burst_r;		/* BurstR, 1 to 8 */
+	double ie_eff;		/* effective equipment impairment */
+	double r;		/* R factor */
+	double mos;		/* MOS, 1 to 4.5 */
+	long long sent;		/* probes, -1 when absent */
+	long long recv;		/* answered, -1 when absent */
+	const char *note;	/* borrowed, NULL when absent */
+};
+
+struct pp_export_row;		/* a Prometheus series (export.c) */
+struct pp_export_mrow;		/* a Prometheus MOS series (export.c) */
+
+/* The exporter: an output line buffer and the Prometheus series.
+ * Caller-provided storage. */
+struct pp_export {
+	char *buf;		/* output text, not NUL-terminated (owned) */
+	size_t len;		/* bytes used */
+	size_t cap;		/* bytes allocated */
+	bool oom;		/* an allocation failed */
+	struct pp_export_row **rows;	/* by caller id, NULL unused (owned) */
+	size_t nrows;		/* slots in rows */
+	size_t *order;		/* ids in order of first use (owned) */
+	size_t norder;		/* ids in order */
+	struct pp_export_mrow **mrows;	/* MOS series, first use (owned) */
+	size_t nmrows;		/* in use */
+	size_t amrows;		/* allocated */
+	uint32_t *mhash;	/* (target, codec, model) -> mrows index + 1 */
+	size_t mhsize;		/* slots in mhash, a power of two or 0 */
+};
+
+/* Largest caller id pp_export_prom_stats accepts, + 1. */
+#define PP_EXPORT_MAX_IDS (1u << 20)
+
+/* Set up x (allocates nothing). */
+void pp_export_init(struct pp_export *x);
+
+/* Free everything x holds (not x). */
+void pp_export_release(struct pp_export *x);
+
+/* Forget the buffered text (the series stay). */
+void pp_export_reset(struct pp_export *x);
+
+/* Write the buffered text to f and forget it.  Returns 0, or -1 (errno;
+ * ENOMEM when an append had failed, the text then being incomplete). */
+int pp_export_flush(struct pp_export *x, FILE *f);
+
+/* Appenders (to the buffer; on allocation failure x->oom is set and the
+ * text is incomplete).  pp_export_num: v with `decimals` places (1 to 9),
+ * trailing zeros trimmed to one ("2.0", "0.007912"), -0 as 0; a
+ * non-finite v as the Prometheus words NaN, +Inf, -Inf.
+ * pp_export_prom_label: a label value's text, escaped (\\, \", \n),
+ * invalid UTF-8 as U+FFFD.  pp_export_influx_tag: a tag (or field) key or
+ * value, escaped as above.  pp_export_influx_str: a string field value
+ * with its double quotes, backslash and double quote escaped, invalid
+ * UTF-8 as U+FFFD. */
+void pp_export_put(struct pp_export *x, const char *s, size_t n);
+void pp_export_num(struct pp_export *x, double v, int decimals);
+void pp_export_prom_label(struct pp_export *x, const char *s);
+void pp_export_influx_tag(struct pp_export *x, const char *s);
+void pp_export_influx_str(struct pp_export *x, const char *s);
+
+/* Line protocol: one line for a stats window (measurement pp_stats), an
+ * outage (pp_outage) or a mos record (pp_mos), appended to the buffer.
+ * The fields are named as in pp-records(5). */
+void pp_export_influx_stats(struct pp_export *x,
+    const struct pp_export_stats *s);
+void pp_export_influx_outage(struct pp_export *x,
+    const struct pp_export_outage *o);
+void pp_export_influx_mos(struct pp_export *x, const struct pp_export_mos *m);
+
+/* Prometheus: note the window s of the series the caller numbers id (0 to
+ * PP_EXPORT_MAX_IDS - 1; one id per target and hop).  Strings are copied.
+ * Returns 0, or -1 (ENOMEM; EINVAL for an id out of range). */
+int pp_export_prom_stats(struct pp_export *x, size_t id,
+    const struct pp_export_stats *s);
+
+/* Prometheus: note a mos record; the latest of each (target, codec,
+ * model) is exported.  Strings are copied.  Returns 0, or -1 (ENOMEM). */
+int pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m);
+
+/* Prometheus: write every family of what was noted to f (nothing when
+ * nothing was).  Returns 0, or -1 (errno). */
+int pp_export_prom_write(struct pp_export *x, FILE *f);
+
+/* Output to a file replaced atomically: pp_export_file_open creates a
+ * temporary file beside path (DIR/.BASE.tmp.PID.N, a dot file that
+ * directory readers such as the textfile collector skip; mode 0666 less
+ * the umask) and writes its name to tmp (size bytes); returns its
+ * descriptor, or -1 (errno).
+ * pp_export_file_commit flushes fd to disk, closes it and renames tmp over
+ * path; pp_export_file_abort closes fd (when not -1) and removes tmp.
+ * commit returns 0, or -1 (errno; tmp is then removed, path untouched). */
+int pp_export_file_open(const char *path, char *tmp, size_t size);
+int pp_export_file_commit(int fd, const char *tmp, const char *path);
+void pp_export_file_abort(int fd, const char *tmp);
+
+#endif /* PP_EXPORT_H */
