@@ -28,7 +28,9 @@
  *            quoted packet of an ICMP error, MPLS extensions
  *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
  *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
- *            timeouts in send order
+ *            timeouts in send order, Paris flows
+ *   probecli the probers' shared options, target lists, name resolution
+ *            (command support: prints)
  *   archive  the probers' -o FILE[.gz]: flushed whole records, readable
  *            after kill -9, rotation (--rotate, --keep), full disk
  * Pictures:

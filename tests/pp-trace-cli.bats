@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# pp-trace: the command contract on loopback (usage, options, records,
+# schemas, -o, signals, privileges).  The paths of real routers are in
+# tests/pp-trace.bats (the lab).
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+	PY=python3
+	[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+}
+
+teardown() { lab_down; }
+
+@test "pp-trace -h prints the usage, equal to the man page SYNOPSIS" {
+	pp_run 0 pp-trace -h
+	assert_line --index 0 --partial "usage: pp-trace [-46hV]"
+	usage_matches_man pp-trace
+	pp_run 0 pp-trace -V
+	assert_output --partial "0.1.0"
+}
+
+@test "pp-trace: bad options exit 2 with the range; a name that does not resolve" {
+	pp_run 2 pp-trace --bogus 127.0.0.1
+	assert_stderr --partial "usage: pp-trace"
+	pp_run 2 pp-trace
+	assert_stderr --partial "usage: pp-trace"
+	pp_run 2 pp-trace -c 0 127.0.0.1
+	assert_stderr --partial "-c: rounds must be 1 to"
+	pp_run 2 pp-trace --flows 65 127.0.0.1
+	assert_stderr --partial "--flows: count must be 1 to 64"
+	pp_run 2 pp-trace --max-ttl 0 127.0.0.1
+	pp_run 2 pp-trace --first-ttl 5 --max-ttl 3 127.0.0.1
+	assert_stderr --partial "beyond --max-ttl"
+	pp_run 2 pp-trace -i 1ms 127.0.0.1
+	assert_stderr --partial "-i: interval must be"
+	pp_run 2 pp-trace --send-delay 11s 127.0.0.1
+	pp_run 2 pp-trace --rate 0 127.0.0.1
+	pp_run 2 pp-trace -f "$BATS_TEST_TMPDIR/none" 127.0.0.1
+	assert_stderr --partial "-f: cannot open"
+	# The other targets are still traced; the status says 2.
+	pp_run 2 pp-trace --udp -c 1 -W 300ms no.such.host.invalid 127.0.0.1
+	assert_stderr --partial "cannot resolve 'no.such.host.invalid'"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].target == "127.0.0.1" and .[0].status == "reply"' >/dev/null
+	pp_run 2 pp-trace --udp -c 1 no.such.host.invalid
+}
+
+@test "pp-trace: ICMP, UDP and TCP on loopback, IPv4 and IPv6; records valid" {
+	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
+	$PY -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"
+	: >"$BATS_TEST_TMPDIR/all.ndjson"
+	for p in --icmp --udp "--tcp -p 9"; do
+		pp_run 0 pp-trace $p -c 3 -i 50ms -W 500ms 127.0.0.1 ::1
+		assert_ndjson
+		printf '%s\n' "$output" >>"$BATS_TEST_TMPDIR/all.ndjson"
+		# One hop: every round of each target is one reply at TTL 1,
+		# rounds 0, 1, 2 in order; the meta record says how.
+		printf '%s\n' "$output" | jq -e -s --arg p "${p%% *}" '
+			.[0].type == "meta" and .[0].tool == "pp-trace" and
+			.[0].settings.proto == ($p | ltrimstr("--")) and
+			.[0].settings.max_ttl == 30 and .[0].settings.flows == 1 and
+			(.[1:] | length == 6 and all(.type == "probe" and .ttl == 1 and
+			    .status == "reply" and .flow == 0 and .rtt >= 0 and .rtt < 50)) and
+			([.[1:][] | select(.target == "127.0.0.1") | .round] == [0,1,2]) and
+			([.[1:][] | select(.target == "::1") | .from] | unique == ["::1"]) and
+			(.[1:] | map(.seq) | sort | unique | length == 6)' >/dev/null
+		assert_stderr --partial "--- 127.0.0.1 pp-trace statistics ---"
+		assert_stderr --partial "3 rounds, destination answered in 3 (0.0% loss), 1 hops"
+	done
+	pp_run 0 $PY "$PP_TOP/tests/schema_check.py" "$PP_TOP/share/schema" "$BATS_TEST_TMPDIR/all.ndjson"
+	assert_output --partial " 0 invalid"
+	# Flows: one record per flow and TTL, flows in order.
+	pp_run 0 pp-trace --udp --flows 4 -c 2 -i 50ms 127.0.0.1
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s '
+		length == 8 and (map(.flow) == [0,1,2,3,0,1,2,3]) and
+		(map(.round) == [0,0,0,0,1,1,1,1])' >/dev/null
+	# pp-stats reads it as mtr --report would show it.
+	pp-trace --udp -c 3 -i 50ms 127.0.0.1 2>/dev/null | pp-stats -f table >"$BATS_TEST_TMPDIR/t"
+	grep -Eq '^ +1\.\|-- 127\.0\.0\.1 +0\.0% +0\.0% +3 ' "$BATS_TEST_TMPDIR/t"
+}
+
+@test "pp-trace -o FILE.gz holds what stdout shows; a closed reader ends it quietly" {
+	pp_run 0 pp-trace --udp -c 4 -i 20ms -o "$BATS_TEST_TMPDIR/t.ndjson.gz" 127.0.0.1
+	[ "$(zcat "$BATS_TEST_TMPDIR/t.ndjson.gz")" = "$output" ]
+	pp-stats "$BATS_TEST_TMPDIR/t.ndjson.gz" | grep -q '"sent":4'
+	pp_run 0 pp-trace --udp -c 2 -i 20ms -o "$BATS_TEST_TMPDIR/t.ndjson" 127.0.0.1
+	[ "$(cat "$BATS_TEST_TMPDIR/t.ndjson")" = "$output" ]
+	pp_run 1 pp-trace --udp -c 2 -i 20ms -o /dev/full 127.0.0.1
+	assert_stderr --partial "write error"
+	run bash -c 'set -o pipefail; pp-trace --udp -i 10ms 127.0.0.1 2>/dev/null | head -2 >/dev/null'
+	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
+}
+
+@test "pp-trace: SIGINT finishes the round in flight and exits 0; rounds keep their schedule" {
+	pp-trace --udp -i 100ms 127.0.0.1 >"$BATS_TEST_TMPDIR/o" 2>"$BATS_TEST_TMPDIR/e" &
+	pid=$!
+	sleep 0.55
+	kill -INT "$pid"
+	wait "$pid"
+	grep -q 'pp-trace statistics' "$BATS_TEST_TMPDIR/e"
+	# Rounds 0..n, none missing, one record each; 100 ms apart.
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -e -s '
+		length >= 5 and (map(.round) == [range(0; length)]) and
+		(map(.ts) as $t | [range(1; length) | $t[.] - $t[. - 1]] |
+		 all(. > 0.09 and . < 0.11))' >/dev/null
+}
+
+@test "pp-trace: UDP and TCP need no privilege; ICMP says what to do without it" {
+	lab_up --routers 1
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	as_nobody() { lab_exec c setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	run --separate-stderr as_nobody "$PP_BIN/pp-trace" -c 1 "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cannot open an ICMP socket"*"setcap cap_net_raw+ep pp-trace"*"ping_group_range"*"--udp or --tcp"* ]]
+	for p in --udp --tcp; do
+		run --separate-stderr as_nobody "$PP_BIN/pp-trace" $p -c 2 -i 100ms -W 1s "$LAB_DST4"
+		[ "$status" -eq 0 ]
+		printf '%s\n' "$output" | tail -n +2 | jq -e -s --arg h "${LAB_HOP4[0]}" --arg d "$LAB_DST4" '
+			length == 4 and (map(.from) == [$h, $d, $h, $d]) and
+			(map(.status) == ["ttl-expired", "reply", "ttl-expired", "reply"])' >/dev/null
+	done
+	# ICMP datagram sockets where the sysctl allows them.
+	lab_exec c sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	run --separate-stderr as_nobody "$PP_BIN/pp-trace" -c 2 -i 100ms -W 1s "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s --arg d "$LAB_DST4" 'length == 4 and .[1].from == $d and .[1].status == "reply"' >/dev/null
+}
