@@ -13,6 +13,7 @@
  * traced).
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -71,6 +72,9 @@ struct target {
 	long long started;	/* rounds started */
 	long long emitted;	/* rounds written */
 	long long next_ns;	/* earliest next send (--send-delay) */
+	long long wake_ns;	/* nothing to do before this; 0 look now */
+	long long offset;	/* its rounds start this long after the
+				 * interval's, ns */
 	int *dest_ttl;		/* [flows]: TTL the destination answered at
 				 * in the last round it did, 0 unknown */
 	int *seen;		/* [flows]: highest TTL that answered */
@@ -90,6 +94,7 @@ struct trace_run {
 	double send_delay;	/* s */
 	double rate;		/* probes per second over all, 0 no cap */
 	long long rate_next;	/* monotonic ns of the next allowed send */
+	long long open;		/* rounds started and not yet written */
 	struct pp_engine *e;
 	struct pp_jw w;
 	gzFile gz;		/* -o FILE.gz */
@@ -259,6 +264,7 @@ start_round(struct trace_run *r, struct target *t, struct round *rd)
 
 	rd->n = t->started++;
 	rd->complete = false;
+	r->open++;
 	if (rd->fl == NULL) {
 		rd->fl = pp_xcalloc((size_t)r->flows, sizeof(*rd->fl));
 		rd->res = pp_xcalloc(cells, sizeof(*rd->res));
@@ -320,6 +326,8 @@ write_round(struct trace_run *r, struct target *t, struct round *rd)
 		t->reached++;
 	t->emitted++;
 	rd->n = -1;
+	r->open--;
+	t->wake_ns = 0;		/* a slot is free */
 }
 
 /* Write the complete rounds of t that are next in order. */
@@ -368,6 +376,7 @@ done(void *arg, const struct pp_engine_result *res)
 
 	*res_at(r, rd, f, ttl) = *res;
 	fs->pending--;
+	t->wake_ns = 0;		/* the limit may have grown */
 	switch (res->p.status) {
 	case PP_ST_TTL_EXPIRED:
 		if (fs->stop == 0 || ttl < fs->stop) {
@@ -406,12 +415,17 @@ send_due(struct trace_run *r, long long start, long long now)
 		struct target *t = &r->t[i];
 		if (t->alen == 0)
 			continue;
+		if (t->wake_ns > now) {
+			if (due < 0 || t->wake_ns < due)
+				due = t->wake_ns;
+			continue;
+		}
+		long long tdue = -1;	/* this target's next event */
 		/* A new round, on schedule, when a slot is free. */
 		bool more = !stopping && (r->rounds == 0 ||
 		    t->started < r->rounds);
 		if (more) {
-			long long at = start + t->started * iv +
-			    (long long)i * iv / r->nt;
+			long long at = start + t->started * iv + t->offset;
 			if (at <= now) {
 				for (int k = 0; k < SLOTS; k++) {
 					if (t->r[k].n < 0) {
@@ -419,14 +433,12 @@ send_due(struct trace_run *r, long long start, long long now)
 						break;
 					}
 				}
-				at = start + t->started * iv +
-				    (long long)i * iv / r->nt;
+				at = start + t->started * iv + t->offset;
 				if (at <= now)
 					at = now + 1000000;	/* slots full */
 			}
 			if (r->rounds == 0 || t->started < r->rounds)
-				if (due < 0 || at < due)
-					due = at;
+				tdue = at;
 		}
 		/* Probes of open rounds, the lowest TTL first. */
 		for (;;) {
@@ -453,8 +465,8 @@ send_due(struct trace_run *r, long long start, long long now)
 			if (period > 0 && r->rate_next > at)
 				at = r->rate_next;
 			if (at > now) {
-				if (due < 0 || at < due)
-					due = at;
+				if (tdue < 0 || at < tdue)
+					tdue = at;
 				break;
 			}
 			struct flowst *fs = &best->fl[bf];
@@ -471,8 +483,8 @@ send_due(struct trace_run *r, long long start, long long now)
 				fs->next--;
 				fs->pending--;
 				*sent_at(r, best, bf, bttl) = false;
-				if (due < 0 || now + 1000000 < due)
-					due = now + 1000000;
+				if (tdue < 0 || now + 1000000 < tdue)
+					tdue = now + 1000000;
 				break;
 			}
 			r->seq++;
@@ -485,30 +497,27 @@ send_due(struct trace_run *r, long long start, long long now)
 			if (best->n >= 0 && !best->complete)
 				check_complete(r, t, best);
 		}
+		/* Until then only an outcome (done) brings it back. */
+		t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
+		if (tdue >= 0 && (due < 0 || tdue < due))
+			due = tdue;
 	}
 	return due;
 }
 
+/* Rounds still to start: with -c, when some target has not started all
+ * of its rounds. */
 static bool
-busy(const struct trace_run *r)
-{
-	for (int i = 0; i < r->nt; i++)
-		for (int k = 0; k < SLOTS; k++)
-			if (r->t[i].r[k].n >= 0)
-				return true;
-	return false;
-}
-
-static bool
-more_rounds(const struct trace_run *r)
+more_rounds(const struct trace_run *r, long long ok)
 {
 	if (stopping)
 		return false;
+	if (r->rounds == 0)
+		return true;
+	long long started = 0;
 	for (int i = 0; i < r->nt; i++)
-		if (r->t[i].alen > 0 && (r->rounds == 0 ||
-		    r->t[i].started < r->rounds))
-			return true;
-	return false;
+		started += r->t[i].started;
+	return started < ok * r->rounds;
 }
 
 /* ------------------------------------------------------------ summary */
@@ -739,13 +748,18 @@ main(int argc, char **argv)
 
 	/* Round n of target i starts at start + n * interval + i * interval
 	 * / targets, whatever happened before; rounds overlap when answers
-	 * take longer than the interval. */
+	 * take longer than the interval.  With --rate the rate spreads the
+	 * load instead, so every round starts at once and goes as fast as it
+	 * allows. */
+	for (int i = 0; i < r.nt; i++)
+		r.t[i].offset = r.rate > 0 ? 0 : (long long)(r.interval * 1e9) *
+		    i / r.nt;
 	long long start = pp_mono_ns();
 	long long next_live = start;
 	for (;;) {
 		long long now = pp_mono_ns();
 		long long due = send_due(&r, start, now);
-		if (!more_rounds(&r) && !busy(&r))
+		if (!more_rounds(&r, ok) && r.open == 0)
 			break;
 		if (now >= next_live) {
 			live_summary(&r);

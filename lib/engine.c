@@ -153,10 +153,10 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		pp_engine_free(e);
 		return NULL;
 	}
-	for (int i = 0; i < e->nslots; i++) {
+	/* Slots are set up when taken (fd too): memory is touched only as
+	 * far as probes are really in flight. */
+	for (int i = 0; i < e->nslots; i++)
 		e->free_slots[e->nfree++] = e->nslots - 1 - i;
-		e->slots[i].fd = -1;
-	}
 	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)mono());
 	e->tag = (uint32_t)(mono() ^ ((unsigned long long)getpid() << 16));
 	/* The shared ICMP sockets: listen for echo replies and errors. */
