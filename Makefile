@@ -58,6 +58,10 @@ LIB_SRCS += lib/compat/getopt_long.c
 # Unit tests: one file per lib module; the registry is generated from them.
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
+# Fuzz harnesses: libFuzzer builds (make fuzz), and replay builds
+# (tests/fuzz/replay.c) that make check runs over the seed corpus.
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
 # Helper programs used by tests and benchmarks (not installed).
 TEST_PROGS := tests/bench/gen
 TEST_PROGS += tests/lab/pp-impair
@@ -99,6 +103,7 @@ TEST_OBJS := $(TEST_PROGS:%=$(BUILD)/%.o)
 BINS := $(TOOLS:%=$(BIN)/%)
 LIBPP := $(BUILD)/lib/libpp.a
 UNIT := $(BUILD)/tests/unit/run
+FUZZ_REPLAY := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
 
 .PHONY: all deps check test check-unit check-bats asan ubsan lint hdrcheck bench \
 	install uninstall check-install clean sample demo fuzz pictures
@@ -145,6 +150,7 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBPP) $(ALL_LDLIBS)
 
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(FUZZ_SRCS:%.c=$(BUILD)/%.d) $(BUILD)/tests/fuzz/replay.d
 
 # ---------------------------------------------------------------- set-up
 # Everything a fresh Debian machine lacks (run as root, or with sudo).
@@ -186,7 +192,7 @@ pictures: all
 
 # ---------------------------------------------------------------- tests
 test: check
-check: all $(UNIT)
+check: all $(UNIT) $(FUZZ_REPLAY)
 	@PP_BIN=$(abspath $(BIN)) BUILD=$(BUILD) BATS=$(BATS) sh tests/run-all.sh $(UNIT)
 
 check-unit: $(UNIT)
@@ -208,7 +214,6 @@ ubsan:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_BUILD ?= build/fuzz
-FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 fuzz:
 	$(MAKE) BUILD=$(FUZZ_BUILD) BIN=$(FUZZ_BUILD)/bin CC=$(FUZZ_CC) \
@@ -218,6 +223,10 @@ fuzz-run: $(FUZZ_BINS)
 $(FUZZ_BINS): $(BUILD)/tests/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIBPP)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIBPP) $(ALL_LDLIBS)
 .PHONY: fuzz-run
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o \
+		$(BUILD)/tests/fuzz/replay.o $(LIBPP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/tests/fuzz/fuzz_$*.o \
+		$(BUILD)/tests/fuzz/replay.o $(LIBPP) $(ALL_LDLIBS)
 
 lint:
 	$(MAKE) BUILD=build/lint BIN=build/lint/bin CFLAGS="-O2 -g -Werror" all
@@ -239,6 +248,7 @@ bench: all
 	sh tests/bench/plot.sh $(BIN)
 	sh tests/bench/geo.sh $(BIN)
 	bash tests/bench/probe.sh $(BIN) $(BUILD)
+	bash tests/bench/longrun.sh $(BIN) $(BUILD)
 
 # ---------------------------------------------------------------- install
 install: all
