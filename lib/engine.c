@@ -36,16 +36,21 @@ struct slot {
 	long long sent_mono;	/* monotonic at send, ns */
 	unsigned long long seq;
 	uint16_t seq16;
+	uint16_t sport;		/* Paris TCP: the SYN's source port */
+	bool rawtcp;		/* Paris TCP: sent on the raw socket */
 	struct pp_engine_result r;
 };
 
 /* Paris UDP: the socket of one (destination, flow), kept for the run, so
  * that every probe of the flow has one source port. */
 struct fsock {
-	int fd;			/* -1: free entry of the table */
+	int fd;			/* -1: free entry of the table; Paris TCP:
+				 * a bound TCP socket holding the port */
 	int family;
 	unsigned char addr[16];	/* destination address */
 	long long flow;
+	uint16_t port;		/* Paris TCP: the flow's source port */
+	unsigned char src[16];	/* Paris TCP: the source address */
 };
 
 /* A deadline, in send order (every probe has the same timeout). */
@@ -72,6 +77,7 @@ struct pp_engine {
 	struct fsock *fs;	/* flow sockets: open-addressed table */
 	int nfs;		/* its size (a power of two, or 0) */
 	int fs_used;		/* entries in use */
+	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
@@ -180,6 +186,24 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		struct epoll_event ev = { .events = EPOLLIN,
 		    .data.u64 = (uint64_t)i };
 		(void)epoll_ctl(e->ep, EPOLL_CTL_ADD, fds[i], &ev);
+	}
+	/* Paris TCP: SYNs of our own through raw TCP sockets, answers (SYN-ACK,
+	 * RST) read from them; without them, the kernel's connect. */
+	if (o->proto == PP_TCP && o->paris && n != NULL) {
+		int tfd[2] = { n->tcp4, n->tcp6 };
+		for (int i = 0; i < 2; i++) {
+			if (tfd[i] < 0)
+				continue;
+			sock_opts(e, tfd[i], i == 0 ? AF_INET : AF_INET6);
+			struct epoll_event ev = { .events = EPOLLIN,
+			    .data.u64 = (uint64_t)(2 + i) };
+			if (epoll_ctl(e->ep, EPOLL_CTL_ADD, tfd[i], &ev) == 0) {
+				if (i == 0)
+					e->rawtcp4 = true;
+				else
+					e->rawtcp6 = true;
+			}
+		}
 	}
 	/* Room for one socket per probe in flight. */
 	struct rlimit rl;
@@ -447,6 +471,9 @@ icmp_error(struct pp_engine *e, int i, const struct errmsg *em)
 	}
 }
 
+static int by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport,
+    uint16_t dport);
+
 /* The shared ICMP socket of family fam has something. */
 static void
 icmp_readable(struct pp_engine *e, int fam)
@@ -491,7 +518,24 @@ icmp_readable(struct pp_engine *e, int fam)
 		struct pp_pkt_info in;
 		if (pp_pkt_parse(e->buf, (size_t)n, v6, raw && !v6, &in) == -1)
 			continue;
-		/* Errors quoting UDP or TCP come through those sockets. */
+		/* Errors quoting UDP, or TCP of the kernel, come through
+		 * those sockets; errors quoting our own SYNs, here. */
+		if (in.quoted_proto == 6 && (v6 ? e->rawtcp6 : e->rawtcp4) &&
+		    in.kind != PP_PKT_ECHO_REPLY) {
+			int j = by_tcp_seq(e, in.tcp_seq, in.sport, in.dport);
+			if (j < 0)
+				continue;
+			if (in.reply_ttl < 0)
+				in.reply_ttl = ttl;
+			if (in.kind == PP_PKT_TIME_EXCEEDED)
+				answer(e, j, PP_ST_TTL_EXPIRED, (struct sockaddr
+				    *)&from, &rx, in.reply_ttl, -1, &in);
+			else
+				answer(e, j, PP_ST_UNREACHABLE, (struct
+				    sockaddr *)&from, &rx, in.reply_ttl,
+				    in.code, &in);
+			continue;
+		}
 		if (in.quoted_proto != (v6 ? 58 : 1))
 			continue;
 		if (in.reply_ttl < 0)
@@ -663,6 +707,8 @@ fs_grow(struct pp_engine *e)
 		struct fsock *f = fs_find(e, old[i].family, old[i].addr,
 		    old[i].flow);
 		*f = old[i];
+		if (e->o.proto != PP_UDP)
+			continue;	/* TCP port holders are not polled */
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLERR,
 		    .data.u64 = TAG_FLOW | (uint64_t)(f - e->fs) };
 		(void)epoll_ctl(e->ep, EPOLL_CTL_MOD, f->fd, &ev);
@@ -830,6 +876,177 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	return 0;
 }
 
+/* Paris TCP: the flow of (dst, flow): a TCP socket bound to a port of
+ * the kernel's choosing holds that port for the run (so no connection of
+ * this host takes it, and the kernel answers the SYN-ACKs with RST), and
+ * the source address the route gives.  Returns it, or NULL with errno. */
+static struct fsock *
+tcp_flow(struct pp_engine *e, const struct sockaddr *dst, socklen_t dlen,
+    long long flow)
+{
+	unsigned char a[16];
+	int fam = dst->sa_family;
+
+	addr_bytes(dst, a);
+	if (e->nfs > 0) {
+		struct fsock *f = fs_find(e, fam, a, flow);
+		if (f->fd >= 0)
+			return f;
+	}
+	if (fs_grow(e) == -1)
+		return NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	unsigned char src[16];
+	/* The source: -S, else what a connected datagram socket gets. */
+	int u = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (u < 0)
+		return NULL;
+	sock_opts(e, u, fam);
+	if (e->o.source != NULL && e->o.source->sa_family == fam)
+		(void)bind(u, e->o.source, e->o.source_len);
+	struct sockaddr_storage to;
+	memcpy(&to, dst, dlen);
+	if (fam == AF_INET6)
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(9);
+	else
+		((struct sockaddr_in *)&to)->sin_port = htons(9);
+	if (connect(u, (struct sockaddr *)&to, dlen) < 0 ||
+	    getsockname(u, (struct sockaddr *)&ss, &sl) < 0) {
+		int keep = errno;
+		close(u);
+		errno = keep;
+		return NULL;
+	}
+	close(u);
+	addr_bytes((struct sockaddr *)&ss, src);
+	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (fam == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	sl = fam == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		int keep = errno;
+		close(fd);
+		errno = keep;
+		return NULL;
+	}
+	struct fsock *f = fs_find(e, fam, a, flow);
+	f->fd = fd;
+	f->family = fam;
+	memcpy(f->addr, a, 16);
+	f->flow = flow;
+	f->port = ntohs(fam == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->
+	    sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+	memcpy(f->src, src, 16);
+	e->fs_used++;
+	return f;
+}
+
+/* Paris TCP: the sequence number of slot i's SYN: the run tag's high
+ * half, and the 16-bit sequence. */
+static uint32_t
+syn_seq(const struct pp_engine *e, const struct slot *s)
+{
+	return (e->tag & 0xffff0000u) | s->seq16;
+}
+
+static int
+send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
+    socklen_t dlen, int ttl, long long flow)
+{
+	struct slot *s = &e->slots[i];
+	bool v6 = dst->sa_family == AF_INET6;
+	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
+	struct fsock *f = tcp_flow(e, dst, dlen, flow);
+
+	if (f == NULL)
+		return errno;
+	claim_seq16(e, i);
+	s->rawtcp = true;
+	s->sport = f->port;
+	unsigned char d[16];
+	addr_bytes(dst, d);
+	size_t n = pp_pkt_tcp_syn(e->buf, sizeof(e->buf), v6, f->src, d,
+	    f->port, (uint16_t)e->o.port, syn_seq(e, s));
+	int t = ttl > 0 ? ttl : 64;
+	if (v6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &t,
+		    sizeof(t));
+	else
+		(void)setsockopt(fd, IPPROTO_IP, IP_TTL, &t, sizeof(t));
+	struct sockaddr_storage to;
+	memcpy(&to, dst, dlen);	/* port 0: raw sockets take none */
+	if (v6)
+		((struct sockaddr_in6 *)&to)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&to)->sin_port = 0;
+	s->r.p.size = (int)n;
+	s->sent_rt = realtime();
+	s->sent_mono = mono();
+	if (sendto(fd, e->buf, n, 0, (struct sockaddr *)&to, dlen) < 0)
+		return errno;
+	return 0;
+}
+
+/* The Paris TCP probe that a SYN-ACK or RST acknowledges, or an ICMP
+ * error quotes (by its sequence number and ports), or -1. */
+static int
+by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport, uint16_t dport)
+{
+	if ((seq & 0xffff0000u) != (e->tag & 0xffff0000u))
+		return -1;
+	int i = e->by_seq16[seq & 0xffff] - 1;
+	if (i < 0 || !e->slots[i].used || !e->slots[i].rawtcp ||
+	    e->slots[i].sport != sport || dport != (uint16_t)e->o.port)
+		return -1;
+	return i;
+}
+
+/* A raw TCP socket has segments: answers of destinations. */
+static void
+tcp_readable(struct pp_engine *e, int fam)
+{
+	bool v6 = fam == 1;
+	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
+
+	for (int k = 0; k < 256; k++) {
+		char cbuf[512];
+		struct sockaddr_storage from;
+		struct iovec iov = { e->buf, sizeof(e->buf) };
+		struct msghdr m = { .msg_name = &from,
+		    .msg_namelen = sizeof(from), .msg_iov = &iov,
+		    .msg_iovlen = 1, .msg_control = cbuf,
+		    .msg_controllen = sizeof(cbuf) };
+		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		struct pp_pkt_tcp tp;
+		if (pp_pkt_tcp_parse(e->buf, (size_t)n, !v6, &tp) == -1)
+			continue;
+		bool synack = (tp.flags & (PP_TCP_SYN | PP_TCP_ACK)) ==
+		    (PP_TCP_SYN | PP_TCP_ACK);
+		if (!synack && !(tp.flags & PP_TCP_RST))
+			continue;
+		int i = by_tcp_seq(e, tp.ack - 1, tp.dport, tp.sport);
+		if (i < 0 || !same_addr((struct sockaddr *)&from,
+		    &e->slots[i].dst))
+			continue;
+		struct timespec rx = { 0, 0 };
+		int ttl = tp.ttl;
+		control(&m, &rx, &ttl);
+		if (tp.ttl >= 0)
+			ttl = tp.ttl;
+		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,
+		    -1, NULL);
+	}
+}
+
 static void
 send_failed(struct pp_engine *e, int i, int err)
 {
@@ -859,6 +1076,8 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 	s->dlen = dlen;
 	s->seq = seq;
 	s->seq16 = (uint16_t)seq;
+	s->rawtcp = false;
+	s->sport = 0;
 	memset(&s->r, 0, sizeof(s->r));
 	s->r.user = user;
 	s->r.late = NAN;
@@ -907,6 +1126,11 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 			if (sendto(fd, e->buf, n, 0, dst, dlen) < 0)
 				err = errno;
 		}
+	} else if (e->o.proto == PP_TCP && e->o.paris && (v6 ? e->rawtcp6 :
+	    e->rawtcp4)) {
+		p->proto = "tcp";
+		p->port = e->o.port;
+		err = send_raw_tcp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow);
 	} else if (e->o.proto == PP_UDP && e->o.paris) {
 		p->proto = "udp";
 		p->port = e->o.port;
@@ -1032,6 +1256,8 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			else if (u & TAG_FD)
 				sock_event(e, (int)(u & 0xffffffffu),
 				    ev[k].events);
+			else if (u >= 2)
+				tcp_readable(e, (int)u - 2);
 			else
 				icmp_readable(e, (int)u);
 		}

@@ -165,14 +165,13 @@ pp_export_num(struct pp_export *x, double v, int decimals)
 	pp_export_put(x, tmp, (size_t)n);
 }
 
-/* Each character of s through esc (which returns the replacement text, or
- * NULL to copy the byte); invalid UTF-8 as U+FFFD. */
+/* Each character of s (n bytes) through esc (which returns the
+ * replacement text, or NULL to copy the byte); invalid UTF-8 as U+FFFD. */
 static void
-put_escaped(struct pp_export *x, const char *s,
+put_escaped(struct pp_export *x, const char *s, size_t n,
     const char *(*esc)(unsigned char c))
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
 	size_t i = 0;
 
 	while (i < n) {
@@ -246,20 +245,37 @@ esc_str(unsigned char c)
 void
 pp_export_prom_label(struct pp_export *x, const char *s)
 {
-	put_escaped(x, s, esc_prom);
+	put_escaped(x, s, strlen(s), esc_prom);
 }
 
 void
 pp_export_influx_tag(struct pp_export *x, const char *s)
 {
-	put_escaped(x, s, esc_tag);
+	/* InfluxDB 1.x rejects a tag ending in a backslash and reads one
+	 * before an escaped character as an escape: such a backslash is
+	 * written as U+29F5 (reverse solidus operator). */
+	const char *p = s;
+
+	while (*p != '\0') {
+		const char *q = strchr(p, '\\');
+		if (q == NULL) {
+			put_escaped(x, p, strlen(p), esc_tag);
+			return;
+		}
+		put_escaped(x, p, (size_t)(q - p), esc_tag);
+		if (q[1] == '\0' || q[1] == ',' || q[1] == '=' || q[1] == ' ')
+			puts_(x, "\xe2\xa7\xb5");
+		else
+			putc_(x, '\\');
+		p = q + 1;
+	}
 }
 
 void
 pp_export_influx_str(struct pp_export *x, const char *s)
 {
 	putc_(x, '"');
-	put_escaped(x, s, esc_str);
+	put_escaped(x, s, strlen(s), esc_str);
 	putc_(x, '"');
 }
 

@@ -12,8 +12,10 @@
  * becomes U+FFFD, so any target string gives a valid exposition.
  *
  * InfluxDB: one line per call, appended to the buffer: measurement, tags
- * (commas, spaces and equals signs escaped with a backslash, newlines and
- * carriage returns written as \n and \r, empty tags left out), fields in
+ * (commas, spaces and equals signs escaped with a backslash; a backslash
+ * that would end a tag or stand before one of them, which InfluxDB 1.x
+ * cannot read, written as U+29F5; newlines and carriage returns written as
+ * \n and \r; empty tags left out), fields in
  * the units of pp-records(5) (ms, percent; integers with an "i"; string
  * fields quoted with backslash and double quote escaped; undefined figures
  * left out) and the timestamp in nanoseconds: the start of the window

@@ -1,0 +1,434 @@
+#!/usr/bin/env bats
+# pp-stats -f prom and -f influx against the real engines: promtool,
+# node_exporter's textfile collector, an InfluxDB server on loopback; -o;
+# the share/examples recipes.
+
+setup() {
+	load 'test_helper/common'
+	pp_setup
+	SAMPLE="$PP_TOP/share/samples/sample.ndjson.gz"
+	EX="$PP_TOP/share/examples"
+	T="$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	# Stop the servers this test started, by their pid.
+	for f in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null || true
+		for _ in $(seq 50); do
+			kill -0 "$(cat "$f")" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$(cat "$f")" 2>/dev/null || true
+	done
+}
+
+need() {
+	command -v "$1" >/dev/null || skip "$1 is not installed (make deps: $2)"
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# prom_json < exposition: the samples as a JSON array of {name, labels,
+# value} (label values unescaped, NaN as null), by a parser of the text
+# format written from its specification.
+prom_json() {
+	python3 -c '
+import json, re, sys
+NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+LABEL = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)=\"")
+UNESC = {"\\": "\\", "\"": "\"", "n": "\n"}
+out = []
+for line in sys.stdin.read().split("\n"):
+    if not line or line.startswith("#"):
+        continue
+    m = NAME.match(line)
+    i = m.end()
+    labels = {}
+    if line[i] == "{":
+        i += 1
+        while line[i] != "}":
+            m = LABEL.match(line, i)
+            key, i, v = m.group(1), m.end(), []
+            while line[i] != "\"":
+                if line[i] == "\\":
+                    v.append(UNESC[line[i + 1]])
+                    i += 2
+                else:
+                    v.append(line[i])
+                    i += 1
+            labels[key] = "".join(v)
+            i += 1
+            if line[i] == ",":
+                i += 1
+        i += 1
+    fields = line[i:].split()
+    assert len(fields) == 1, "timestamp or junk: " + line
+    val = float(fields[0])
+    out.append({"name": m and NAME.match(line).group(0), "labels": labels,
+                "value": None if val != val else val})
+json.dump(out, sys.stdout)
+'
+}
+
+# probes TARGET...: three answered probes and a lost one per target, as
+# NDJSON (targets given as JSON strings, so any string can be written).
+probes() {
+	local t
+	for t in "$@"; do
+		printf '{"type":"probe","ts":1764000000.0,"target":%s,"dst":"198.18.9.2","proto":"icmp","seq":0,"status":"reply","from":"198.18.9.2","rtt":10.0}\n' "$t"
+		printf '{"type":"probe","ts":1764000001.0,"target":%s,"dst":"198.18.9.2","proto":"icmp","seq":1,"status":"reply","from":"198.18.9.2","rtt":12.5}\n' "$t"
+		printf '{"type":"probe","ts":1764000002.0,"target":%s,"dst":"198.18.9.2","proto":"icmp","seq":2,"status":"timeout"}\n' "$t"
+		printf '{"type":"probe","ts":1764000003.0,"target":%s,"dst":"198.18.9.2","proto":"icmp","seq":3,"status":"reply","from":"198.18.9.2","rtt":11.0}\n' "$t"
+	done
+}
+
+# Targets no exposition may break: quotes, backslashes (one at the end),
+# newline, carriage return, tab, commas, spaces, equals signs, braces,
+# UTF-8 and a character beyond the BMP.
+WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
+	'"cr\rtab\t"' '"a, b=c d"' '"{x=\"}\"}"' '"caf\u00e9 \u2603 \ud83d\ude00"'
+	'"# HELP not a comment"' '"\\\\,\\ \\="')
+
+@test "pp-stats -f prom: promtool accepts the sample; every figure equals the NDJSON stats" {
+	need promtool prometheus
+	pp_run 0 pp-stats -f prom "$SAMPLE"
+	printf '%s\n' "$output" >"$T/pp.prom"
+	pp_run 0 promtool check metrics <"$T/pp.prom"
+	[ -z "$output$stderr" ]
+	# HELP and TYPE before each family, names pp_*, no timestamps.
+	[ "$(grep -c '^# TYPE ' "$T/pp.prom")" -eq 15 ]
+	[ "$(grep -c '^# HELP ' "$T/pp.prom")" -eq 15 ]
+	! grep -v '^#' "$T/pp.prom" | grep -v '^pp_'
+	grep -qx '# TYPE pp_rtt_seconds summary' "$T/pp.prom"
+	grep -qx '# TYPE pp_probes_sent_total counter' "$T/pp.prom"
+	prom_json <"$T/pp.prom" >"$T/prom.json"
+	pp-stats "$SAMPLE" | jq -c 'select(.type == "stats")' >"$T/stats.ndjson"
+	[ "$(wc -l <"$T/stats.ndjson")" -eq 12 ]
+	# Each figure, record by record (RTTs from s to ms; ratios to %).
+	jq -n -e --slurpfile p "$T/prom.json" --slurpfile s "$T/stats.ndjson" '
+		def near($a; $b; $tol): ($a == null and $b == null) or
+			($a != null and $b != null and (($a - $b) | fabs) <= $tol);
+		def v($st; $n; $q): [$p[0][] | select(.name == $n and
+			.labels.target == $st.target and
+			.labels.ttl == ($st.ttl | tostring) and
+			.labels.addr == $st.addr and
+			.labels.quantile == $q) | .value];
+		def one($st; $n; $q): v($st; $n; $q) as $x |
+			if ($x | length) == 1 then $x[0] else error("\($n) \($q) of \($st.ttl): \($x)") end;
+		def ms($st; $n): one($st; $n; null) as $x | if $x == null then null else $x * 1000 end;
+		[$s[] as $st |
+			one($st; "pp_probes_sent_total"; null) == $st.sent and
+			one($st; "pp_probes_received_total"; null) == $st.recv and
+			one($st; "pp_rtt_seconds_count"; null) == $st.recv and
+			near(one($st; "pp_loss_ratio"; null) * 100; $st.loss; 0.0005) and
+			near(one($st; "pp_forwarding_loss_ratio"; null) * 100; $st.fwd_loss; 0.0005) and
+			near(one($st; "pp_rtt_seconds"; "0.5") * 1000; $st.p50; 0.0005) and
+			near(one($st; "pp_rtt_seconds"; "0.9") * 1000; $st.p90; 0.0005) and
+			near(one($st; "pp_rtt_seconds"; "0.95") * 1000; $st.p95; 0.0005) and
+			near(one($st; "pp_rtt_seconds"; "0.99") * 1000; $st.p99; 0.0005) and
+			near(one($st; "pp_rtt_seconds_sum"; null) * 1000; $st.avg * $st.recv; 0.0005 * $st.recv + 0.001) and
+			near(ms($st; "pp_rtt_last_seconds"); $st.last; 0.0005) and
+			near(ms($st; "pp_rtt_min_seconds"); $st.min; 0.0005) and
+			near(ms($st; "pp_rtt_avg_seconds"); $st.avg; 0.0005) and
+			near(ms($st; "pp_rtt_max_seconds"); $st.max; 0.0005) and
+			near(ms($st; "pp_rtt_stdev_seconds"); $st.stdev; 0.0005) and
+			near(ms($st; "pp_jitter_seconds"); $st.jitter; 0.0005) and
+			near(ms($st; "pp_jitter_max_seconds"); $st.jmax; 0.0005) and
+			near(ms($st; "pp_interarrival_jitter_seconds"); $st.jint; 0.0005) and
+			one($st; "pp_window_start_timestamp_seconds"; null) == $st.start and
+			one($st; "pp_window_end_timestamp_seconds"; null) == $st.end
+		] | length == 12 and all' >/dev/null
+	# 12 series in each of 14 families, 6 samples in the summary.
+	[ "$(jq length "$T/prom.json")" -eq $((12 * 14 + 12 * 6)) ]
+}
+
+@test "pp-stats -f prom --every: gauges of each series' latest window, counters and _sum/_count over all" {
+	need promtool prometheus
+	pp_run 0 pp-stats -f prom --every 5m "$SAMPLE"
+	printf '%s\n' "$output" >"$T/pp.prom"
+	promtool check metrics <"$T/pp.prom"
+	prom_json <"$T/pp.prom" >"$T/prom.json"
+	pp-stats --every 5m "$SAMPLE" | jq -c 'select(.type == "stats")' >"$T/stats.ndjson"
+	jq -n -e --slurpfile p "$T/prom.json" --slurpfile s "$T/stats.ndjson" '
+		def get($n; $ttl; $q): [$p[0][] | select(.name == $n and
+			.labels.ttl == ($ttl | tostring) and .labels.quantile == $q) | .value] |
+			if length == 1 then .[0] else error("\($n) \($ttl): \(.)") end;
+		[$s[] | select(.ttl == 5)] as $w |
+		($w | length) == 5 and ($w[-1]) as $last |
+		get("pp_probes_sent_total"; 5; null) == ($w | map(.sent) | add) and
+		get("pp_probes_received_total"; 5; null) == ($w | map(.recv) | add) and
+		get("pp_rtt_seconds_count"; 5; null) == ($w | map(.recv) | add) and
+		((get("pp_rtt_seconds_sum"; 5; null) * 1000 - ($w | map(.avg * .recv) | add)) | fabs) < 1 and
+		((get("pp_rtt_avg_seconds"; 5; null) * 1000 - $last.avg) | fabs) < 0.0005 and
+		((get("pp_rtt_seconds"; 5; "0.99") * 1000 - $last.p99) | fabs) < 0.0005 and
+		get("pp_window_start_timestamp_seconds"; 5; null) == $last.start and
+		((get("pp_loss_ratio"; 5; null) * 100 - $last.loss) | fabs) < 0.0005' >/dev/null
+}
+
+@test "pp-stats -f prom: any target string gives a valid exposition and reads back unchanged" {
+	need promtool prometheus
+	probes "${WEIRD[@]}" >"$T/weird.ndjson"
+	pp_run 0 pp-stats -f prom "$T/weird.ndjson"
+	printf '%s\n' "$output" >"$T/weird.prom"
+	pp_run 0 promtool check metrics <"$T/weird.prom"
+	[ -z "$output$stderr" ]
+	grep -qF 'pp_probes_sent_total{target="say \"hi\"",addr="198.18.9.2"} 4' "$T/weird.prom"
+	grep -qF 'pp_probes_sent_total{target="back\\slash\\",addr="198.18.9.2"} 4' "$T/weird.prom"
+	grep -qF 'pp_probes_sent_total{target="new\nline",addr="198.18.9.2"} 4' "$T/weird.prom"
+	# The targets the parser reads back are the ones of the records.
+	printf '%s\n' "${WEIRD[@]}" | jq -s -c 'sort' >"$T/want"
+	prom_json <"$T/weird.prom" | jq -c '[.[] | select(.name == "pp_probes_sent_total") | .labels.target] | sort' >"$T/got"
+	cmp "$T/want" "$T/got"
+	# Figures of the fixture: 4 sent, 3 answered, avg 11.167 ms.
+	grep -qF 'pp_loss_ratio{target="plain.example",addr="198.18.9.2"} 0.25' "$T/weird.prom"
+	grep -qF 'pp_rtt_avg_seconds{target="plain.example",addr="198.18.9.2"} 0.011167' "$T/weird.prom"
+	grep -qF 'pp_rtt_seconds_sum{target="plain.example",addr="198.18.9.2"} 0.0335' "$T/weird.prom"
+}
+
+@test "pp-stats -f prom: MOS and R from pp-mos's records, equal to pp-mos's figures" {
+	need promtool prometheus
+	pp-mos "$SAMPLE" >"$T/mos.ndjson"
+	pp-mos -m simplified --every 10m "$SAMPLE" >"$T/mos-windows.ndjson"
+	pp_run 0 pp-stats -f prom "$SAMPLE" "$T/mos.ndjson" "$T/mos-windows.ndjson"
+	printf '%s\n' "$output" >"$T/pp.prom"
+	pp_run 0 promtool check metrics <"$T/pp.prom"
+	grep -qx '# TYPE pp_mos gauge' "$T/pp.prom"
+	grep -qx '# TYPE pp_r_factor gauge' "$T/pp.prom"
+	grep -q '^pp_probes_sent_total{' "$T/pp.prom"
+	prom_json <"$T/pp.prom" >"$T/prom.json"
+	# One series per target, codec and model: the emodel run's figures,
+	# and the simplified model's latest window.
+	jq -n -e --slurpfile p "$T/prom.json" --slurpfile m "$T/mos.ndjson" --slurpfile w "$T/mos-windows.ndjson" '
+		def get($n; $model): [$p[0][] | select(.name == $n and .labels.model == $model and
+			.labels.target == "target0.example" and .labels.codec == "g711-plc") | .value] |
+			if length == 1 then .[0] else error("\($n) \($model): \(.)") end;
+		($m | map(select(.type == "mos"))[0]) as $e |
+		($w | map(select(.type == "mos"))[-1]) as $s |
+		get("pp_mos"; "emodel") == $e.mos and get("pp_r_factor"; "emodel") == $e.r and
+		get("pp_mos"; "simplified") == $s.mos and get("pp_r_factor"; "simplified") == $s.r and
+		([$p[0][] | select(.name == "pp_mos")] | length) == 2' >/dev/null
+	# A stream of mos records alone (pp-mos keeps the stats records):
+	# only the MOS gauges.
+	pp_sh 0 "pp-stats '$SAMPLE' | pp-mos | pp-stats -f prom"
+	printf '%s\n' "$output" >"$T/mos.prom"
+	promtool check metrics <"$T/mos.prom"
+	[ "$(grep -c '^# TYPE' "$T/mos.prom")" -eq 2 ]
+	grep -q '^pp_mos{target="target0.example",codec="g711-plc",model="emodel"} 4\.' "$T/mos.prom"
+	# The other formats ignore mos records, as before.
+	pp_run 0 pp-stats "$T/mos.ndjson"
+	[ -z "$output" ]
+}
+
+@test "pp-stats -f prom and -f influx: an empty input gives empty output" {
+	pp_run 0 pp-stats -f prom /dev/null
+	[ -z "$output" ]
+	pp_run 0 pp-stats -f influx /dev/null
+	[ -z "$output" ]
+	echo '{"type":"meta","tool":"pp-probe"}' >"$T/meta"
+	pp_run 0 pp-stats -f prom "$T/meta"
+	[ -z "$output" ]
+}
+
+@test "pp-stats -o: the file is replaced atomically, kept as it was on failure" {
+	d="$T/textfile"
+	mkdir "$d"
+	echo 'old 1' >"$d/pp.prom"
+	pp_run 0 sh -c "umask 027 && pp-stats -f prom -o '$d/pp.prom' '$SAMPLE'"
+	[ -z "$output" ]
+	grep -q '^pp_probes_sent_total{target="target0.example",ttl="1",addr="198.18.1.2"} 1250$' "$d/pp.prom"
+	[ "$(stat -c %a "$d/pp.prom")" = 640 ]
+	[ "$(ls -A "$d")" = pp.prom ]
+	cp "$d/pp.prom" "$T/good"
+	# A missing input: exit 1, the old file stays, no temporary file.
+	pp_run 1 pp-stats -f prom -o "$d/pp.prom" "$SAMPLE" "$T/missing.ndjson.gz"
+	assert_stderr --partial "missing.ndjson.gz"
+	assert_stderr --partial "'$d/pp.prom' not replaced"
+	cmp "$T/good" "$d/pp.prom"
+	[ "$(ls -A "$d")" = pp.prom ]
+	# --strict and a bad line: the same.
+	{ zcat "$SAMPLE" | head -100; echo '{bad'; } >"$T/bad.ndjson"
+	pp_run 1 pp-stats -f prom --strict -o "$d/pp.prom" "$T/bad.ndjson"
+	cmp "$T/good" "$d/pp.prom"
+	[ "$(ls -A "$d")" = pp.prom ]
+	# Any format; a directory that does not exist.
+	pp_run 0 pp-stats -f csv -o "$d/x.csv" "$SAMPLE"
+	[ "$(pp-stats -f csv "$SAMPLE")" = "$(cat "$d/x.csv")" ]
+	pp_run 1 pp-stats -f prom -o "$T/none/pp.prom" "$SAMPLE"
+	assert_stderr --partial "cannot create a temporary file for '$T/none/pp.prom': No such file or directory"
+	pp_run 2 pp-stats -o ''
+	# A reader polling during many rewrites never sees a partial file.
+	for i in $(seq 20); do pp-stats -f prom -o "$d/pp.prom" "$SAMPLE"; done &
+	w=$!
+	while kill -0 "$w" 2>/dev/null; do
+		cmp -s "$T/good" "$d/pp.prom" || { echo "partial file seen" >&2; false; }
+	done
+	wait "$w"
+	[ "$(ls -A "$d" | tr "\n" " ")" = "pp.prom x.csv " ]
+}
+
+@test "textfile collector recipe: node_exporter serves pp-stats' metrics on loopback" {
+	need prometheus-node-exporter prometheus-node-exporter
+	need curl curl
+	d="$T/textfile"
+	mkdir "$d"
+	# The recipe of pp-stats(1) and share/examples, with a temp directory.
+	pp-stats -f prom --every 1m -o "$d/pp.prom" "$SAMPLE"
+	probes "${WEIRD[@]}" | pp-stats -f prom -o "$d/weird.prom"
+	port=$(free_port)
+	prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+		--collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$d" >"$T/ne.log" 2>&1 &
+	echo $! >"$T/node-exporter.pid"
+	for _ in $(seq 100); do
+		curl -fsS -o "$T/metrics" "http://127.0.0.1:$port/metrics" 2>/dev/null && break
+		sleep 0.1
+	done
+	[ -s "$T/metrics" ] || { cat "$T/ne.log" >&2; false; }
+	grep -q '^node_textfile_scrape_error 0$' "$T/metrics" || { grep textfile "$T/metrics" "$T/ne.log" >&2; false; }
+	grep -q '^pp_probes_sent_total{addr="198.18.100.1",target="target0.example",ttl="12"} 1250$' "$T/metrics"
+	grep -q '^pp_rtt_seconds{addr="198.18.1.2",target="target0.example",ttl="1",quantile="0.99"} ' "$T/metrics"
+	grep -q '^# TYPE pp_rtt_seconds summary$' "$T/metrics"
+	# node_exporter parsed the label values and wrote them again: the
+	# targets read back are still those of the records.
+	printf '%s\n' "${WEIRD[@]}" | jq -s -c 'sort' >"$T/want"
+	prom_json <"$T/metrics" | jq -c '[.[] | select(.name == "pp_probes_sent_total" and .labels.addr == "198.18.9.2" and .labels.ttl == null) | .labels.target] | sort' >"$T/got"
+	cmp "$T/want" "$T/got"
+	# A rewrite is seen at the next scrape.
+	pp-stats -f prom -o "$d/pp.prom" "$PP_TOP/tests/fixtures/pp-stats/hand.ndjson"
+	curl -fsS -o "$T/metrics2" "http://127.0.0.1:$port/metrics"
+	grep -q '^pp_probes_sent_total{addr="198.18.9.2",target="h"} 6$' "$T/metrics2"
+	! grep -q 'target0.example' "$T/metrics2"
+}
+
+@test "pp-stats -f influx: line protocol, tags escaped, integers, nanosecond start times" {
+	pp_run 0 pp-stats -f influx --every 5m "$SAMPLE"
+	printf '%s\n' "$output" >"$T/s.lp"
+	[ "$(grep -c '^pp_stats,' "$T/s.lp")" -eq 60 ]
+	[ "$(grep -c '^pp_outage,' "$T/s.lp")" -eq "$(pp-stats --every 5m "$SAMPLE" | grep -c '"type":"outage"')" ]
+	grep -qx 'pp_stats,target=target0.example,ttl=1,addr=198.18.1.2 sent=300i,recv=300i,loss=0.0,fwd_loss=0.0,last=0.44,min=0.4,avg=0.499,max=11.917,stdev=0.694,p50=0.436,p90=0.512,p95=0.543,p99=0.719,jitter=0.143,jmax=11.457,jint=0.039,end_ts=1764000300.0 1764000000000000000' "$T/s.lp"
+	grep -qx 'pp_outage,target=target0.example,ttl=12 duration_ms=8000.0,sent=8i,recv=0i,loss=100.0,ongoing=false,end_ts=1764001008.0055 1764001000005500000' "$T/s.lp"
+	probes '"a, b=c d"' '"end\\"' '"new\nline"' >"$T/w.ndjson"
+	pp_run 0 pp-stats -f influx "$T/w.ndjson"
+	assert_line 'pp_stats,target=a\,\ b\=c\ d,addr=198.18.9.2 sent=4i,recv=3i,loss=25.0,last=11.0,min=10.0,avg=11.167,max=12.5,stdev=1.258,p50=10.914,p90=12.5,p95=12.5,p99=12.5,jitter=2.0,jmax=2.5,jint=0.24,end_ts=1764000003.0 1764000000000000000'
+	assert_line --partial 'pp_stats,target=end⧵,addr='
+	assert_line --partial 'pp_stats,target=new\nline,addr='
+	# -u: each line flushed as it is made (the window closes while the
+	# input is still open).
+	(zcat "$SAMPLE" | head -2000; sleep 3) | timeout 2 pp-stats -u -f influx --every 10s >"$T/live" || true
+	[ -s "$T/live" ]
+}
+
+# InfluxDB 1.x on loopback: a temp config, data in $BATS_TEST_TMPDIR, no
+# reporting; sets INFLUX (the base URL).
+start_influxd() {
+	need influxd influxdb
+	need curl curl
+	local port rpc
+	port=$(free_port)
+	rpc=$(free_port)
+	cat >"$T/influxdb.conf" <<-EOF
+	reporting-disabled = true
+	bind-address = "127.0.0.1:$rpc"
+	[meta]
+	  dir = "$T/influx/meta"
+	[data]
+	  dir = "$T/influx/data"
+	  wal-dir = "$T/influx/wal"
+	  query-log-enabled = false
+	[http]
+	  bind-address = "127.0.0.1:$port"
+	  log-enabled = false
+	[monitor]
+	  store-enabled = false
+	[continuous_queries]
+	  enabled = false
+	[subscriber]
+	  enabled = false
+	EOF
+	influxd run -config "$T/influxdb.conf" >"$T/influxd.log" 2>&1 &
+	echo $! >"$T/influxd.pid"
+	INFLUX="http://127.0.0.1:$port"
+	for _ in $(seq 100); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX/ping")" = 204 ] && break
+		sleep 0.1
+	done
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX/ping")" = 204 ] || { cat "$T/influxd.log" >&2; false; }
+	curl -fsS -XPOST "$INFLUX/query" --data-urlencode 'q=CREATE DATABASE pp' >/dev/null
+}
+
+# influx_query 'InfluxQL': the rows as JSON objects, one a line, times in
+# microseconds.
+influx_query() {
+	curl -fsS -G "$INFLUX/query" --data-urlencode db=pp --data-urlencode epoch=u \
+		--data-urlencode "q=$1" |
+		jq -c '.results[0].series[]? | .columns as $c | .values[] |
+			[$c, .] | transpose | map({(.[0]): .[1]}) | add'
+}
+
+influx_write() {
+	curl -fsS -w '%{http_code}\n' -XPOST "$INFLUX/write?db=pp&precision=ns" --data-binary "@$1"
+}
+
+@test "InfluxDB: a replayed archive written and queried back equals pp-stats' NDJSON" {
+	start_influxd
+	pp-mos --every 10m "$SAMPLE" >"$T/mos.ndjson"
+	pp-stats -f influx --every 5m "$SAMPLE" "$T/mos.ndjson" >"$T/s.lp"
+	[ "$(influx_write "$T/s.lp")" = 204 ]
+	influx_query 'SELECT * FROM "pp_stats"' >"$T/rows"
+	pp-stats --every 5m "$SAMPLE" >"$T/s.ndjson"
+	jq -c 'select(.type == "stats")' "$T/s.ndjson" >"$T/stats"
+	[ "$(wc -l <"$T/rows")" -eq 60 ]
+	jq -n -e --slurpfile r "$T/rows" --slurpfile s "$T/stats" '
+		($r | map({key: "\(.time) \(.target) \(.ttl)", value: .}) | from_entries) as $by |
+		[$s[] as $st | $by["\(($st.start * 1e6) | round) \($st.target) \($st.ttl)"] as $row |
+			if $row == null then error("no row for \($st)") else . end |
+			([["sent", "recv", "loss", "fwd_loss", "last", "min", "avg", "max",
+			   "stdev", "p50", "p90", "p95", "p99", "jitter", "jmax", "jint",
+			   "addr"][] | $row[.] == $st[.]] | all) and $row.end_ts == $st.end
+			or error("differs: \($row) \($st)")
+		] | length == 60 and all' >/dev/null
+	# Sums over the archive agree too (InfluxQL does the adding).
+	influx_query 'SELECT sum("sent") AS sent, sum("recv") AS recv FROM "pp_stats" WHERE "ttl" = '"'12'" >"$T/sum"
+	[ "$(jq -c '[.sent, .recv]' "$T/sum")" = "$(jq -s -c '[map(select(.ttl == 12)) | (map(.sent) | add), (map(.recv) | add)]' "$T/stats")" ]
+	# Outages and mos records.
+	influx_query 'SELECT * FROM "pp_outage"' >"$T/outages"
+	jq -c 'select(.type == "outage")' "$T/s.ndjson" >"$T/want-outages"
+	[ "$(wc -l <"$T/outages")" -eq "$(wc -l <"$T/want-outages")" ]
+	jq -n -e --slurpfile r "$T/outages" --slurpfile o "$T/want-outages" '
+		[range($o | length) as $i | $r[$i] as $a | $o[$i] as $b |
+			$a.time == (($b.start * 1e6) | round) and $a.sent == $b.sent and
+			$a.recv == $b.recv and $a.loss == $b.loss and
+			$a.duration_ms == $b.duration and $a.end_ts == $b.end] | all' >/dev/null
+	influx_query 'SELECT * FROM "pp_mos"' >"$T/mos"
+	jq -c 'select(.type == "mos")' "$T/mos.ndjson" >"$T/want-mos"
+	[ "$(wc -l <"$T/mos")" -eq "$(wc -l <"$T/want-mos")" ]
+	jq -n -e --slurpfile r "$T/mos" --slurpfile m "$T/want-mos" '
+		[range($m | length) as $i | $r[$i] as $a | $m[$i] as $b |
+			$a.time == (($b.start * 1e6) | round) and $a.mos == $b.mos and
+			$a.r == $b.r and $a.rtt == $b.rtt and $a.loss == $b.loss and
+			$a.codec == $b.codec and $a.model == $b.model and
+			$a.sent == $b.sent] | all' >/dev/null
+	# Writing the replay again rewrites the same points.
+	[ "$(influx_write "$T/s.lp")" = 204 ]
+	[ "$(influx_query 'SELECT count("sent") FROM "pp_stats"' | jq .count)" -eq 60 ]
+}
+
+@test "InfluxDB: tags with commas, spaces, equals, quotes, backslashes, newlines; a quoted note" {
+	start_influxd
+	probes "${WEIRD[@]}" >"$T/w.ndjson"
+	printf '%s\n' '{"type":"mos","target":"t","codec":"g711","model":"emodel","start":1764000000.0,"r":80.0,"mos":4.0,"note":"say \"no\", a\\b\nnext line"}' >>"$T/w.ndjson"
+	pp-stats -f influx "$T/w.ndjson" >"$T/w.lp"
+	[ "$(influx_write "$T/w.lp")" = 204 ]
+	influx_query 'SELECT "sent", "target" FROM "pp_stats"' | jq -s -c 'map(.target) | sort' >"$T/got"
+	[ "$(jq -s 'map(select(.sent == 4)) | length' < <(influx_query 'SELECT * FROM "pp_stats"'))" -eq ${#WEIRD[@]} ]
+	# What InfluxDB stored: every target, but newline and carriage return
+	# as \n and \r, and a backslash before , = space or at the end as ⧵.
+	printf '%s\n' "${WEIRD[@]}" | jq -s -c 'map(gsub("\n"; "\\n") | gsub("\r"; "\\r") |
+		gsub("\\\\(?<c>[, =]|$)"; "⧵\(.c)")) | sort' >"$T/want"
+	cmp "$T/want" "$T/got" || { cat "$T/want" "$T/got" >&2; false; }
+	[ "$(influx_query 'SELECT "note" FROM "pp_mos"' | jq -r .note)" = "$(printf 'say "no", a\\b\nnext line')" ]
+}
