@@ -104,6 +104,7 @@ struct trace_run {
 	bool live;		/* stderr is a terminal */
 	int live_lines;
 	unsigned long long seq;
+	bool paris;		/* every flow keeps to one path */
 };
 
 static volatile sig_atomic_t stopping;
@@ -225,7 +226,7 @@ write_meta(struct trace_run *r, int argc, char **argv)
 	pp_jw_knum(&r->w, "send_delay", r->send_delay, PP_DEC_TS);
 	if (r->rate > 0)
 		pp_jw_knum(&r->w, "rate", r->rate, 3);
-	pp_jw_kbool(&r->w, "paris", eo->proto != PP_TCP);
+	pp_jw_kbool(&r->w, "paris", r->paris);
 	if (r->rounds > 0)
 		pp_jw_kint(&r->w, "rounds", r->rounds);
 	pp_jw_end(&r->w);
@@ -604,6 +605,7 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
 	pp_net_open_privileged(&net, 0);
+	pp_net_open_raw_tcp(&net);
 	if (pp_net_drop_privileges(want_mark) == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
 		    strerror(errno));
@@ -684,6 +686,15 @@ main(int argc, char **argv)
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);
+	/* Raw TCP sockets see every TCP segment of the host: only --tcp
+	 * keeps them. */
+	if (r.pc.eo.proto != PP_TCP) {
+		if (net.tcp4 >= 0)
+			close(net.tcp4);
+		if (net.tcp6 >= 0)
+			close(net.tcp6);
+		net.tcp4 = net.tcp6 = -1;
+	}
 	if (r.pc.eo.mark != 0) {
 		if (net.icmp4 >= 0)
 			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
@@ -724,6 +735,8 @@ main(int argc, char **argv)
 		exit(PP_EXIT_USAGE);
 	if (r.pc.eo.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
+	r.paris = r.pc.eo.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&
+	    (!need6 || net.tcp6 >= 0));
 	struct pp_error err;
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (r.e == NULL)

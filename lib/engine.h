@@ -44,7 +44,11 @@ struct pp_engine_opts {
 				 * UDP goes through one socket per
 				 * (destination, flow), so one source and
 				 * destination port, its TTL set per
-				 * packet; TCP is not flow-stable */
+				 * packet; TCP SYNs are built by us with
+				 * one source port a flow (the sequence
+				 * number tells probes apart) where net has
+				 * raw TCP sockets, else are the kernel's
+				 * connects (not flow-stable) */
 };
 
 /* The outcome of one probe. */

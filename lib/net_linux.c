@@ -42,6 +42,16 @@ pp_net_open_privileged(struct pp_net *n, unsigned mark)
 	n->icmp6 = open_icmp(AF_INET6, &n->raw6, &n->err6, mark);
 	if (n->icmp6 == -1 && n->err6 == 0)
 		n->err6 = errno;
+	n->tcp4 = n->tcp6 = -1;
+}
+
+void
+pp_net_open_raw_tcp(struct pp_net *n)
+{
+	n->tcp4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_TCP);
+	n->tcp6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_TCP);
 }
 
 int

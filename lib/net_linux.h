@@ -15,12 +15,19 @@ struct pp_net {
 	bool raw6;		/* icmp6 is raw (else datagram) */
 	int err4;		/* errno when neither kind opened, IPv4 */
 	int err6;		/* likewise IPv6 */
+	int tcp4;		/* raw TCP socket (Paris TCP), -1 none */
+	int tcp6;		/* likewise IPv6 */
 };
 
 /* Open the ICMP sockets (raw first, datagram second), and with them the
  * mark when mark != 0 (it needs CAP_NET_ADMIN, so it is set now).  Never
  * fails: what could not be opened is -1 with its errno. */
 void pp_net_open_privileged(struct pp_net *n, unsigned mark);
+
+/* Open raw TCP sockets too (root or CAP_NET_RAW), for flow-stable TCP
+ * probes built by the engine: n->tcp4 and n->tcp6, -1 where not allowed.
+ * Call after pp_net_open_privileged, before the drop. */
+void pp_net_open_raw_tcp(struct pp_net *n);
 
 /* Drop every privilege: a set-user-ID run goes back to the real user; a
  * run as root clears all capabilities (bounding set included); then

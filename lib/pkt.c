@@ -113,6 +113,69 @@ payload(const unsigned char *p, size_t len, struct pp_pkt_info *info)
 	info->has_payload = pp_pkt_payload(p, len, &info->payload);
 }
 
+size_t
+pp_pkt_tcp_syn(unsigned char *buf, size_t cap, bool v6, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	unsigned char ph[40 + PP_PKT_SYN_LEN];
+	size_t alen = v6 ? 16 : 4;
+	size_t phl = v6 ? 40 : 12;
+
+	if (cap < PP_PKT_SYN_LEN)
+		return 0;
+	memset(buf, 0, PP_PKT_SYN_LEN);
+	put16(buf, sport);
+	put16(buf + 2, dport);
+	put32(buf + 4, seq);
+	buf[12] = (PP_PKT_SYN_LEN / 4) << 4;
+	buf[13] = PP_TCP_SYN;
+	put16(buf + 14, 64240);		/* window */
+	buf[20] = 2;			/* MSS */
+	buf[21] = 4;
+	put16(buf + 22, v6 ? 1440 : 1460);
+	/* The pseudo-header: addresses, protocol and length. */
+	memset(ph, 0, sizeof(ph));
+	memcpy(ph, src, alen);
+	memcpy(ph + alen, dst, alen);
+	if (v6) {
+		put32(ph + 32, PP_PKT_SYN_LEN);
+		ph[39] = 6;
+	} else {
+		ph[9] = 6;
+		put16(ph + 10, PP_PKT_SYN_LEN);
+	}
+	memcpy(ph + phl, buf, PP_PKT_SYN_LEN);
+	put16(buf + 16, pp_pkt_cksum(ph, phl + PP_PKT_SYN_LEN));
+	return PP_PKT_SYN_LEN;
+}
+
+int
+pp_pkt_tcp_parse(const unsigned char *buf, size_t len, bool with_ip,
+    struct pp_pkt_tcp *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->ttl = -1;
+	if (with_ip) {
+		if (len < 20 || (buf[0] >> 4) != 4 || buf[9] != 6)
+			return -1;
+		size_t ihl = (size_t)(buf[0] & 15) * 4;
+		if (ihl < 20 || len < ihl)
+			return -1;
+		t->ttl = buf[8];
+		memcpy(t->src, buf + 12, 4);
+		buf += ihl;
+		len -= ihl;
+	}
+	if (len < 20 || (size_t)(buf[12] >> 4) * 4 < 20)
+		return -1;
+	t->sport = get16(buf);
+	t->dport = get16(buf + 2);
+	t->seq = get32(buf + 4);
+	t->ack = get32(buf + 8);
+	t->flags = buf[13];
+	return 0;
+}
+
 /* RFC 4884 / 4950: an extension after the quoted datagram. */
 static void
 extensions(const unsigned char *icmp, size_t len, size_t quoted_start,

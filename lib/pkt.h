@@ -82,6 +82,33 @@ int pp_pkt_echo_hold(unsigned char *buf, size_t len, bool v6,
 bool pp_pkt_payload(const unsigned char *buf, size_t len,
     struct pp_pkt_payload *pl);
 
+/* A TCP segment as a raw socket hands it over. */
+struct pp_pkt_tcp {
+	uint16_t sport, dport;	/* its ports */
+	uint32_t seq, ack;	/* sequence and acknowledgment numbers */
+	uint8_t flags;		/* PP_TCP_SYN | PP_TCP_ACK | PP_TCP_RST ... */
+	int ttl;		/* TTL of its IPv4 header, -1 unknown */
+	uint8_t src[16];	/* its IPv4 source (with_ip), else zero */
+};
+#define PP_TCP_FIN 0x01
+#define PP_TCP_SYN 0x02
+#define PP_TCP_RST 0x04
+#define PP_TCP_ACK 0x10
+#define PP_PKT_SYN_LEN 24	/* a SYN with the MSS option */
+
+/* Build a TCP SYN (MSS option, no payload) from src:sport to dst:dport
+ * with sequence seq, its checksum over the IPv4 or IPv6 pseudo-header of
+ * the 4- or 16-byte addresses.  Returns PP_PKT_SYN_LEN, or 0 when buf is
+ * short. */
+size_t pp_pkt_tcp_syn(unsigned char *buf, size_t cap, bool v6,
+    const uint8_t *src, const uint8_t *dst, uint16_t sport, uint16_t dport,
+    uint32_t seq);
+
+/* Parse a TCP segment; with_ip: it starts with its IPv4 header (IPv4 raw
+ * sockets).  Returns 0, or -1 when short, malformed or not TCP. */
+int pp_pkt_tcp_parse(const unsigned char *buf, size_t len, bool with_ip,
+    struct pp_pkt_tcp *t);
+
 /* Parse an ICMP message.  with_ip: buf starts with an IPv4 header (IPv4
  * raw sockets); else it starts at the ICMP header.  Returns 0, or -1 when
  * the message is too short or malformed (info->kind PP_PKT_OTHER).

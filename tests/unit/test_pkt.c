@@ -186,6 +186,63 @@ test_pkt(void)
 	CHECK(pp_pkt_echo_hold(big, PP_PKT_HOLD + 1, false, 1) == -1,
 	    "hold needs room");
 
+	/* TCP SYN: the checksum verifies over the pseudo-header, v4 and v6;
+	 * the parser reads it back, with and without an IPv4 header. */
+	unsigned char syn[64];
+	struct pp_pkt_tcp tp;
+	CHECK(pp_pkt_tcp_syn(syn, sizeof(syn), false, me, dst, 40000, 80,
+	    0xabcd0007u) == PP_PKT_SYN_LEN, "syn built");
+	unsigned char ps[12 + PP_PKT_SYN_LEN];
+	memcpy(ps, me, 4);
+	memcpy(ps + 4, dst, 4);
+	ps[8] = 0;
+	ps[9] = 6;
+	ps[10] = 0;
+	ps[11] = PP_PKT_SYN_LEN;
+	memcpy(ps + 12, syn, PP_PKT_SYN_LEN);
+	CHECK(pp_pkt_cksum(ps, sizeof(ps)) == 0, "syn checksum v4");
+	CHECK(pp_pkt_tcp_parse(syn, PP_PKT_SYN_LEN, false, &tp) == 0 &&
+	    tp.sport == 40000 && tp.dport == 80 && tp.seq == 0xabcd0007u &&
+	    tp.flags == PP_TCP_SYN, "syn parsed");
+	static const uint8_t a6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	    0, 0, 0, 0, 1 };
+	static const uint8_t b6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+	    0, 0, 0, 0, 2 };
+	CHECK(pp_pkt_tcp_syn(syn, sizeof(syn), true, a6, b6, 1, 2, 3) ==
+	    PP_PKT_SYN_LEN, "syn v6");
+	unsigned char p6[40 + PP_PKT_SYN_LEN];
+	memset(p6, 0, 40);
+	memcpy(p6, a6, 16);
+	memcpy(p6 + 16, b6, 16);
+	p6[35] = PP_PKT_SYN_LEN;
+	p6[39] = 6;
+	memcpy(p6 + 40, syn, PP_PKT_SYN_LEN);
+	CHECK(pp_pkt_cksum(p6, sizeof(p6)) == 0, "syn checksum v6");
+	CHECK(pp_pkt_tcp_syn(syn, 10, false, me, dst, 1, 2, 3) == 0,
+	    "syn short buf");
+	/* A SYN-ACK behind its IPv4 header. */
+	ip4(pkt, 6, 60, dst, me, 20 + 20);
+	memset(pkt + 20, 0, 20);
+	pkt[20] = 0;
+	pkt[21] = 80;
+	pkt[22] = 0x9c;
+	pkt[23] = 0x40;
+	pkt[28] = 0xab;
+	pkt[29] = 0xcd;
+	pkt[30] = 0x00;
+	pkt[31] = 0x08;
+	pkt[32] = 5 << 4;
+	pkt[33] = PP_TCP_SYN | PP_TCP_ACK;
+	CHECK(pp_pkt_tcp_parse(pkt, 40, true, &tp) == 0 && tp.ttl == 60 &&
+	    tp.sport == 80 && tp.dport == 40000 && tp.ack == 0xabcd0008u &&
+	    tp.flags == (PP_TCP_SYN | PP_TCP_ACK) &&
+	    memcmp(tp.src, dst, 4) == 0, "syn-ack parsed");
+	for (size_t cut = 0; cut < 40; cut++)
+		CHECK(pp_pkt_tcp_parse(pkt, cut, true, &tp) == -1,
+		    "tcp cut at %zu", cut);
+	pkt[9] = 17;
+	CHECK(pp_pkt_tcp_parse(pkt, 40, true, &tp) == -1, "not tcp");
+
 	/* An echo request is not ours to answer. */
 	CHECK(pp_pkt_parse(req, n, false, false, &in) == 0 &&
 	    in.kind == PP_PKT_OTHER, "request ignored");
