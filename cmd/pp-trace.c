@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
@@ -97,10 +96,6 @@ struct trace_run {
 	long long open;		/* rounds started and not yet written */
 	struct pp_engine *e;
 	struct pp_jw w;
-	gzFile gz;		/* -o FILE.gz */
-	FILE *file;		/* -o FILE */
-	double last_flush;	/* monotonic s */
-	bool io_error;
 	bool live;		/* stderr is a terminal */
 	int live_lines;
 	unsigned long long seq;
@@ -130,11 +125,11 @@ usage(int status)
 	    "[-S source] [-s size]\n"
 	    "                [-W timeout] [--first-ttl ttl] [--flows count] "
 	    "[--icmp]\n"
-	    "                [--max-ttl ttl] [--max-unknown count] "
-	    "[--pattern byte]\n"
-	    "                [--rate pps] [--send-delay duration] [--tcp] "
-	    "[--udp]\n"
-	    "                [target ...]\n");
+	    "                [--keep count] [--max-ttl ttl] "
+	    "[--max-unknown count]\n"
+	    "                [--pattern byte] [--rate pps] [--rotate size]\n"
+	    "                [--send-delay duration] [--tcp] [--udp] "
+	    "[target ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -4, -6              IPv4 or IPv6 only\n"
@@ -156,6 +151,7 @@ usage(int status)
 		    "  --flows COUNT       flows traced a round (default 1, "
 		    "at most 64)\n"
 		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
+		    "  --keep COUNT        rotated -o files kept (default 5)\n"
 		    "  --max-ttl TTL       give up beyond this hop (default "
 		    "30)\n"
 		    "  --max-unknown COUNT silent hops in a row before giving "
@@ -163,6 +159,8 @@ usage(int status)
 		    "  --pattern BYTE      payload fill byte\n"
 		    "  --rate PPS          probes a second over all targets, "
 		    "at most\n"
+		    "  --rotate SIZE       start a new -o file at this size "
+		    "(FILE.1, ...)\n"
 		    "  --send-delay DUR    between the probes of a round "
 		    "(default 1ms)\n"
 		    "  -h, --help; -V, --version\n");
@@ -170,36 +168,6 @@ usage(int status)
 }
 
 /* ------------------------------------------------------------ output */
-
-static void
-emit_line(struct trace_run *r)
-{
-	if (pp_jw_write(&r->w, stdout) == -1)
-		r->io_error = true;
-	if (r->gz != NULL) {
-		r->w.buf[r->w.len] = '\n';
-		if (gzwrite(r->gz, r->w.buf, (unsigned)r->w.len + 1) == 0)
-			r->io_error = true;
-	} else if (r->file != NULL) {
-		if (fwrite(r->w.buf, 1, r->w.len + 1, r->file) != r->w.len + 1)
-			r->io_error = true;
-	}
-}
-
-/* -o: readable after a crash up to the last second. */
-static void
-flush_file(struct trace_run *r, bool force)
-{
-	double now = (double)pp_mono_ns() / 1e9;
-
-	if (!force && now - r->last_flush < 1.0)
-		return;
-	r->last_flush = now;
-	if (r->gz != NULL && gzflush(r->gz, Z_SYNC_FLUSH) != Z_OK)
-		r->io_error = true;
-	if (r->file != NULL && fflush(r->file) != 0)
-		r->io_error = true;
-}
 
 static void
 write_meta(struct trace_run *r, int argc, char **argv)
@@ -230,7 +198,7 @@ write_meta(struct trace_run *r, int argc, char **argv)
 	if (r->rounds > 0)
 		pp_jw_kint(&r->w, "rounds", r->rounds);
 	pp_jw_end(&r->w);
-	emit_line(r);
+	pp_probecli_emit(&r->pc, &r->w, true);
 }
 
 /* ------------------------------------------------------------ rounds */
@@ -312,7 +280,7 @@ write_round(struct trace_run *r, struct target *t, struct round *rd)
 			res->p.from = res->from[0] != '\0' ? res->from : NULL;
 			res->p.err = res->err[0] != '\0' ? res->err : NULL;
 			pp_engine_write(&r->w, res);
-			emit_line(r);
+			pp_probecli_emit(&r->pc, &r->w, false);
 			if (res->p.status == PP_ST_REPLY) {
 				reached = true;
 				t->last_rtt = res->p.rtt;
@@ -582,10 +550,12 @@ main(int argc, char **argv)
 		{ "flows", PP_REQ_ARG, NULL, OPT_FLOWS },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
+		{ "keep", PP_REQ_ARG, NULL, PP_OPT_KEEP },
 		{ "max-ttl", PP_REQ_ARG, NULL, OPT_MAX_TTL },
 		{ "max-unknown", PP_REQ_ARG, NULL, OPT_MAX_UNKNOWN },
 		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
 		{ "rate", PP_REQ_ARG, NULL, OPT_RATE },
+		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
 		{ "send-delay", PP_REQ_ARG, NULL, OPT_SEND_DELAY },
 		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
 		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
@@ -595,7 +565,6 @@ main(int argc, char **argv)
 	static struct trace_run r;
 	struct pp_net net;
 	const char *errstr = NULL;
-	const char *outfile = NULL;
 	const char *file = NULL;
 	int ch;
 
@@ -640,9 +609,6 @@ main(int argc, char **argv)
 			    -1 || r.interval < 0.01 || r.interval > 86400)
 				pp_errx(PP_EXIT_USAGE, "-i: interval must be "
 				    "10ms to 1d: %s", pp_optarg);
-			break;
-		case 'o':
-			outfile = pp_optarg;
 			break;
 		case 'V':
 			pp_print_version();
@@ -741,16 +707,7 @@ main(int argc, char **argv)
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (r.e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
-	if (outfile != NULL) {
-		size_t n = strlen(outfile);
-		if (n > 3 && strcmp(outfile + n - 3, ".gz") == 0)
-			r.gz = gzopen(outfile, "wb");
-		else
-			r.file = fopen(outfile, "w");
-		if (r.gz == NULL && r.file == NULL)
-			pp_errx(PP_EXIT_FAIL, "cannot open '%s': %s", outfile,
-			    strerror(errno));
-	}
+	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -778,7 +735,7 @@ main(int argc, char **argv)
 			live_summary(&r);
 			next_live = now + 1000000000LL;
 		}
-		flush_file(&r, false);
+		pp_probecli_tick(&r.pc, false);
 		(void)fflush(stdout);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (until > next_live)
@@ -786,19 +743,15 @@ main(int argc, char **argv)
 		if (pp_engine_run(r.e, until) == -1)
 			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
 			    strerror(errno));
-		if (r.io_error)
+		if (r.pc.io_error)
 			break;
 	}
 	live_summary(&r);
 	final_summary(&r);
-	flush_file(&r, true);
 	bool answered = false;
 	for (int i = 0; i < r.nt; i++)
 		answered = answered || r.t[i].reached > 0;
-	if (r.gz != NULL && gzclose(r.gz) != Z_OK)
-		r.io_error = true;
-	if (r.file != NULL && fclose(r.file) != 0)
-		r.io_error = true;
+	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(r.e);
 	for (int i = 0; i < r.nt; i++) {
 		for (int k = 0; k < SLOTS; k++) {
@@ -812,9 +765,7 @@ main(int argc, char **argv)
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (r.io_error)
-		pp_warnx("write error: %s", strerror(errno));
-	if (status == PP_EXIT_OK && (r.io_error || !answered))
+	if (status == PP_EXIT_OK && (!written || !answered))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }

@@ -7,6 +7,7 @@
 
 #include "lib/cli.h"
 #include "lib/exit.h"
+#include "lib/jsonw.h"
 #include "lib/probecli.h"
 #include "lib/util.h"
 
@@ -18,6 +19,7 @@ pp_probecli_init(struct pp_probecli *c)
 	c->eo.tos = -1;
 	c->eo.timeout = 2;
 	c->eo.max_inflight = 60000;
+	c->ao.keep = 5;
 }
 
 static int
@@ -55,6 +57,9 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 			pp_errx(PP_EXIT_USAGE, "-m: mark must be 0 to "
 			    "4294967295: %s", arg);
 		break;
+	case 'o':
+		c->outfile = arg;
+		break;
 	case 'p':
 		c->eo.port = ranged("-p", "port", arg, 1, 65535);
 		c->port_set = true;
@@ -76,6 +81,16 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		break;
 	case PP_OPT_ICMP:
 		c->eo.proto = PP_ICMP;
+		break;
+	case PP_OPT_KEEP:
+		c->ao.keep = ranged("--keep", "count", arg, 0, 1000);
+		c->keep_set = true;
+		break;
+	case PP_OPT_ROTATE:
+		if (pp_parse_size(arg, &c->ao.rotate, &errstr) == -1 ||
+		    c->ao.rotate < 4096 || c->ao.rotate > (1ULL << 40))
+			pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k to 1T: "
+			    "%s", arg);
 		break;
 	case PP_OPT_PATTERN:
 		c->eo.fill = (unsigned char)ranged("--pattern", "byte", arg, 0,
@@ -159,6 +174,10 @@ pp_probecli_resolve(const char *name, int family, struct sockaddr_storage *ss,
 void
 pp_probecli_finish(struct pp_probecli *c)
 {
+	if ((c->ao.rotate > 0 || c->keep_set) && c->outfile == NULL)
+		pp_errx(PP_EXIT_USAGE, "--rotate and --keep need -o");
+	if (c->keep_set && c->ao.rotate == 0)
+		pp_errx(PP_EXIT_USAGE, "--keep needs --rotate");
 	if (c->eo.proto != PP_ICMP && !c->port_set)
 		c->eo.port = c->eo.proto == PP_TCP ? 80 : 33434;
 	if (c->source != NULL) {
@@ -194,6 +213,73 @@ pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size)
 	if (getnameinfo(sa, len, buf, (socklen_t)size, NULL, 0,
 	    NI_NUMERICHOST) != 0 && size > 0)
 		buf[0] = '\0';
+}
+
+static double
+mono_s(void)
+{
+	return (double)pp_mono_ns() / 1e9;
+}
+
+void
+pp_probecli_open_output(struct pp_probecli *c)
+{
+	if (c->outfile == NULL)
+		return;
+	if (pp_archive_open(&c->ar, c->outfile, &c->ao) == -1)
+		pp_errx(PP_EXIT_FAIL, "%s", c->ar.err.msg);
+	c->ar_open = true;
+}
+
+static void
+archive_failed(struct pp_probecli *c)
+{
+	if (!c->ar_failed)
+		pp_warnx("%s; probing goes on, the archive is incomplete",
+		    c->ar.err.msg);
+	c->ar_failed = true;
+}
+
+void
+pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head)
+{
+	if (pp_jw_write(w, stdout) == -1 && !c->io_error) {
+		c->io_error = true;
+		c->io_errno = errno;
+	}
+	if (!c->ar_open || w->oom)
+		return;
+	int rc = head ? pp_archive_head(&c->ar, w->buf, w->len, mono_s()) :
+	    pp_archive_write(&c->ar, w->buf, w->len, mono_s());
+	if (rc == -1)
+		archive_failed(c);
+}
+
+void
+pp_probecli_tick(struct pp_probecli *c, bool force)
+{
+	if (!c->ar_open)
+		return;
+	if ((force ? pp_archive_flush(&c->ar, mono_s()) :
+	    pp_archive_tick(&c->ar, mono_s())) == -1)
+		archive_failed(c);
+}
+
+bool
+pp_probecli_close_output(struct pp_probecli *c)
+{
+	if (c->ar_open) {
+		if (pp_archive_close(&c->ar) == -1 && !c->ar_failed)
+			pp_warnx("%s", c->ar.err.msg);
+		c->ar_failed = c->ar_failed || c->ar.err.msg[0] != '\0';
+		if (c->ar.lost > 0)
+			pp_warnx("the archive '%s' lacks %llu records",
+			    c->outfile, c->ar.lost);
+		c->ar_open = false;
+	}
+	if (c->io_error)
+		pp_warnx("write error: %s", strerror(c->io_errno));
+	return !c->io_error && !c->ar_failed;
 }
 
 void

@@ -8,15 +8,17 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "lib/archive.h"
 #include "lib/engine.h"
 
 /* getopt_long codes of the shared long options. */
 enum {
-	PP_OPT_ICMP = 0x300, PP_OPT_PATTERN, PP_OPT_TCP, PP_OPT_UDP
+	PP_OPT_ICMP = 0x300, PP_OPT_KEEP, PP_OPT_PATTERN, PP_OPT_ROTATE,
+	PP_OPT_TCP, PP_OPT_UDP
 };
 
 /* The short options handled here, for the command's option string. */
-#define PP_PROBECLI_SHORT "46I:m:p:Q:S:s:W:"
+#define PP_PROBECLI_SHORT "46I:m:o:p:Q:S:s:W:"
 
 /* What the shared options set.  Caller-provided storage. */
 struct pp_probecli {
@@ -28,6 +30,15 @@ struct pp_probecli {
 	struct sockaddr_storage src;	/* -S resolved */
 	char **names;		/* targets (owned, each and the array) */
 	int nnames;
+	/* Output: stdout, and -o FILE[.gz] (lib/archive.h). */
+	const char *outfile;	/* -o (borrowed argv), or NULL */
+	struct pp_archive_opts ao;	/* --rotate, --keep */
+	bool keep_set;		/* --keep given */
+	struct pp_archive ar;	/* the -o archive, while ar_open */
+	bool ar_open;
+	bool ar_failed;		/* an -o write failed (reported once) */
+	bool io_error;		/* stdout could not be written */
+	int io_errno;		/* why */
 };
 
 /* Defaults: ICMP, timeout 2 s, TOS unset, no targets. */
@@ -60,6 +71,23 @@ void pp_probecli_need_icmp(const struct pp_net *n, bool need4, bool need6,
 
 /* The numeric text of an address into buf (empty on failure). */
 void pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size);
+
+/* Open -o (exits 1 when it cannot be opened).  Nothing without -o. */
+void pp_probecli_open_output(struct pp_probecli *c);
+
+/* Write the record in w to stdout and to -o; head: the meta record, which
+ * begins every -o file, rotated ones too.  A failure of -o is reported
+ * once ("probing goes on, the archive is incomplete"); of stdout, noted in
+ * io_error. */
+void pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head);
+
+/* From the event loop, at least once a second: -o flushed when a second
+ * has passed (force: now), so a crash loses at most that second. */
+void pp_probecli_tick(struct pp_probecli *c, bool force);
+
+/* Flush and close -o, reporting what it lacks.  Returns true when
+ * everything was written (stdout and -o). */
+bool pp_probecli_close_output(struct pp_probecli *c);
 
 /* Free the names. */
 void pp_probecli_release(struct pp_probecli *c);

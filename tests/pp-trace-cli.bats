@@ -126,3 +126,29 @@ teardown() { lab_down; }
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s --arg d "$LAB_DST4" 'length == 4 and .[1].from == $d and .[1].status == "reply"' >/dev/null
 }
+
+@test "pp-trace -o: kill -9 loses at most the last second; --rotate keeps every file readable" {
+	pp_run 2 pp-trace --rotate 1M 127.0.0.1
+	assert_stderr --partial "--rotate and --keep need -o"
+	pp_run 2 pp-trace --keep 2 -o "$BATS_TEST_TMPDIR/x" 127.0.0.1
+	assert_stderr --partial "--keep needs --rotate"
+	f="$BATS_TEST_TMPDIR/k.ndjson.gz"
+	pp-trace --udp -i 10ms -o "$f" 127.0.0.1 >"$BATS_TEST_TMPDIR/out" 2>/dev/null &
+	pid=$!
+	sleep 2.5
+	kill -9 "$pid"
+	wait "$pid" || true
+	sent=$(($(wc -l <"$BATS_TEST_TMPDIR/out") - 1))
+	got=$( (zcat "$f" 2>/dev/null || true) | jq -c 'select(.type == "probe")' | wc -l)
+	# 100 rounds a second: what the file lacks is at most about a second.
+	[ "$got" -ge $((sent - 130)) ] && [ "$got" -le "$sent" ] && [ "$got" -ge 100 ]
+	pp_run 0 pp-stats "$f"
+	printf '%s\n' "$output" | jq -e --argjson n "$got" 'select(.type == "stats") | .sent == $n' >/dev/null
+	# Rotation: small files, each a whole gzip file that begins with meta.
+	pp_run 0 pp-trace --udp -c 300 -i 10ms --rotate 4k --keep 2 -o "$BATS_TEST_TMPDIR/r.ndjson.gz" 127.0.0.1
+	[ -f "$BATS_TEST_TMPDIR/r.ndjson.gz" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.1.gz" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.2.gz" ]
+	[ ! -e "$BATS_TEST_TMPDIR/r.ndjson.3.gz" ]
+	for g in "$BATS_TEST_TMPDIR"/r.ndjson*.gz; do
+		zcat "$g" | head -1 | jq -e '.type == "meta" and .tool == "pp-trace"' >/dev/null
+	done
+}
