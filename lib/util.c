@@ -112,6 +112,8 @@ pp_parse_duration(const char *s, double *secs, const char **errstr)
 			*errstr = "negative";
 			return -1;
 		}
+		if (!isfinite(v * units[i].scale))
+			break;	/* "1e308d": beyond any double */
 		*secs = v * units[i].scale;
 		return 0;
 	}
@@ -170,7 +172,9 @@ pp_format_duration(double secs, char *buf, size_t size)
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		double n = secs / units[i].scale;
-		if (n >= 1 && fabs(n - round(n)) < 1e-9) {
+		/* Whole units only while they print exactly and in full
+		 * (a 1e70-day count would be cut short of its unit). */
+		if (n >= 1 && n < 1e15 && fabs(n - round(n)) < 1e-9) {
 			(void)snprintf(buf, size, "%.0f%s", round(n),
 			    units[i].unit);
 			return buf;

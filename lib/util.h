@@ -19,8 +19,8 @@ int pp_strtod_range(const char *s, double min, double max, double *out,
 
 /* Parse a duration with an explicit unit: "250us", "20ms", "1.5s", "10m",
  * "1h", "2d"; a bare number means seconds.  Stores seconds in *secs.
- * Returns 0, or -1 with *errstr = "invalid" (bad number or unknown unit)
- * or "negative". */
+ * Returns 0, or -1 with *errstr = "invalid" (bad number, unknown unit, or
+ * more seconds than a double holds) or "negative". */
 int pp_parse_duration(const char *s, double *secs, const char **errstr);
 
 /* Parse a size with an optional unit: "512", "64k", "10M", "1G" (powers of

@@ -36,3 +36,7 @@ replay() {
 @test "fuzz corpus: IP range files and address lookups" {
 	replay geo
 }
+
+@test "fuzz corpus: durations, sizes, ranged numbers, UTF-8" {
+	replay util
+}

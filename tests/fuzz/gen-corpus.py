@@ -208,3 +208,11 @@ put("geo", "csv-skip", b"\x02" + b"x,1.0.0.0,1.0.0.255,AU\n"
 put("geo", "cc-first", b"\x04" + b"SE\t16777216\t16777471\n\0" b"1.0.0.1")
 put("geo", "one-range", b"\x01" + b"9.9.9.0,9.9.9.255,CH\n\0" b"9.9.9.9\n")
 put("geo", "bad-line", b"\x01" + b"1.2.3.4,zz,CC\n\0" b"1.2.3.4")
+
+# -------------------------------------------------------------- util
+for i, t in enumerate([b"250us", b"20ms", b"1.5s", b"10m", b"1h", b"2d",
+                       b"0", b"1e3", b"-5s", b"0x10", b"64k", b"10MiB",
+                       b"1G", b"512", b"3600", b".5", b"1e308d", b"5e70ms",
+                       "é€😀".encode() + b"\xed\xa0\x80\xf4\x90\x80\x80"
+                       b"\xc0\xaf\xe0\x80\xaf"]):
+    put("util", "text-%02d" % i, t)

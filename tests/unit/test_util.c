@@ -42,6 +42,8 @@ test_util(void)
 		{ "1.5s", 1.5, 0 }, { "2d", 172800, 0 }, { "5x", 0, -1 },
 		{ "", 0, -1 }, { "-1s", 0, -1 }, { "0x10", 0, -1 },
 		{ "inf", 0, -1 }, { "nan", 0, -1 }, { "1e3ms", 1, 0 },
+		/* Finite numbers whose seconds are not (tests/fuzz). */
+		{ "1e308d", 0, -1 }, { "1e305h", 0, -1 }, { "1e308", 1e308, 0 },
 	};
 	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
 		const char *err = NULL;
@@ -66,6 +68,14 @@ test_util(void)
 	CHECK_STR(pp_format_duration(0.25, buf, sizeof(buf)), "250ms",
 	    "fmt .25");
 	CHECK_STR(pp_format_duration(3600, buf, sizeof(buf)), "1h", "fmt h");
+	/* A huge count of days is not cut short of its unit (tests/fuzz). */
+	CHECK_STR(pp_format_duration(8.64e74, buf, sizeof(buf)), "8.64e+74s",
+	    "fmt 1e70d");
+	double back = 0;
+	const char *berr = NULL;
+	CHECK(pp_parse_duration(pp_format_duration(5e67, buf, sizeof(buf)),
+	    &back, &berr) == 0 && fabs(back - 5e67) <= 5e62, "5e67 s: %s",
+	    buf);
 
 	setenv("PP_NOW", "1764000000.5", 1);
 	CHECK_NEAR(pp_now(), 1764000000.5, 1e-6, "PP_NOW");
