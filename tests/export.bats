@@ -432,3 +432,111 @@ influx_write() {
 	cmp "$T/want" "$T/got" || { cat "$T/want" "$T/got" >&2; false; }
 	[ "$(influx_query 'SELECT "note" FROM "pp_mos"' | jq -r .note)" = "$(printf 'say "no", a\\b\nnext line')" ]
 }
+
+# ex_paths FILE: FILE with the installed paths replaced by this test's
+# (binaries, the archive, the textfile directory, the targets).
+ex_paths() {
+	sed -e "s|/usr/local/bin/|$PP_BIN/|g" \
+		-e "s|/var/lib/prometheus/node-exporter|$T/textfile|g" \
+		-e "s|/var/lib/pp/trace.ndjson.gz|$ARCHIVE|g" \
+		-e "s|/var/lib/pp/trace.prev.ndjson.gz|$T/trace.prev.ndjson.gz|g" \
+		-e "s|/etc/pp/targets|$EX/targets|g" \
+		-e "s|127.0.0.1:8086|${INFLUX#http://}|g" "$1"
+}
+
+@test "share/examples: the systemd units verify, and their commands work on loopback" {
+	need systemd-analyze systemd
+	need promtool prometheus
+	mkdir "$T/units" "$T/textfile"
+	ARCHIVE="$T/trace.ndjson.gz"
+	for u in pp-trace.service pp-stats-prom.service pp-stats-prom.timer; do
+		ex_paths "$EX/$u" >"$T/units/$u"
+	done
+	pp_run 0 systemd-analyze verify --man=no "$T/units/pp-trace.service" \
+		"$T/units/pp-stats-prom.service" "$T/units/pp-stats-prom.timer"
+	# The check can fail: a unit naming a missing program is refused.
+	sed 's|^ExecStart=[^ ]*|ExecStart=/nonexistent/pp-stats|' "$T/units/pp-stats-prom.service" >"$T/bad.service"
+	pp_run 1 systemd-analyze verify --man=no "$T/bad.service"
+	pp_run 0 systemd-analyze calendar "$(sed -n 's/^OnCalendar=//p' "$EX/pp-stats-prom.timer")"
+	# The targets file names loopback only.
+	[ "$(grep -v '^#' "$EX/targets")" = 127.0.0.1 ]
+	# pp-trace.service's command, bounded to three rounds (root, for
+	# the raw sockets the unit grants with CAP_NET_RAW).
+	if [ "$(id -u)" = 0 ]; then
+		cmd=$(sed -n 's/^ExecStart=//p' "$T/units/pp-trace.service")
+		pp_run 0 sh -c "$cmd -c 3 -i 100ms >/dev/null"
+		[ "$(zcat "$ARCHIVE" | jq -s 'map(select(.type == "probe" and .target == "127.0.0.1")) | length')" -ge 3 ]
+	else
+		cp "$SAMPLE" "$ARCHIVE"
+	fi
+	# pp-stats-prom.service's command, as written.
+	cmd=$(sed -n 's/^ExecStart=//p' "$T/units/pp-stats-prom.service")
+	pp_run 0 sh -c "$cmd"
+	pp_run 0 promtool check metrics <"$T/textfile/pp.prom"
+	grep -q '^pp_probes_sent_total{target="' "$T/textfile/pp.prom"
+	[ "$(ls -A "$T/textfile")" = pp.prom ]
+}
+
+@test "share/examples: the cron lines run as written against loopback servers" {
+	need promtool prometheus
+	start_influxd
+	mkdir "$T/textfile"
+	ARCHIVE="$SAMPLE"
+	ex_paths "$EX/pp-stats.cron" | grep -v '^#' | grep . >"$T/cron"
+	[ "$(wc -l <"$T/cron")" -eq 2 ]
+	while read -r m h dom mon dow user cmd; do
+		# Five time fields, the user, a command without cron's %.
+		for f in "$m" "$h" "$dom" "$mon" "$dow"; do
+			[[ $f =~ ^(\*|[0-9]+)(/[0-9]+)?$ ]]
+		done
+		[ "$user" = pp ]
+		[[ $cmd != *%* ]]
+		pp_run 0 sh -c "$cmd"
+	done <"$T/cron"
+	pp_run 0 promtool check metrics <"$T/textfile/pp.prom"
+	[ "$(pp-stats -f prom --every 1m "$SAMPLE")" = "$(cat "$T/textfile/pp.prom")" ]
+	want=$(pp-stats --every 1m "$SAMPLE" | grep -c '"type":"stats"')
+	[ "$(influx_query 'SELECT count("sent") FROM "pp_stats"' | jq .count)" -eq "$want" ]
+	# Again: the same points, rewritten.
+	sh -c "$(tail -1 "$T/cron" | cut -d' ' -f7-)"
+	[ "$(influx_query 'SELECT count("sent") FROM "pp_stats"' | jq .count)" -eq "$want" ]
+}
+
+@test "share/examples: the CI check passes on loopback and fails on a lossy archive" {
+	ci="$EX/ci-network-check.sh"
+	[ -x "$ci" ]
+	pp_run 0 sh -n "$ci"
+	# A clean fixture: exit 0 and the report.
+	pp_run 0 "$ci" "$PP_TOP/tests/fixtures/pp-stats/hand.ndjson"
+	assert_output --partial "network check passed"
+	assert_output --partial "HOST: vp1"
+	# The sample has loss bursts: exit 1, the alerts printed.
+	pp_run 1 "$ci" "$SAMPLE"
+	assert_output --partial '"kind":"loss","state":"raise"'
+	assert_stderr --partial "network check failed (pp-alert exit 1)"
+	pp_run 2 "$ci" a b
+	# Probing loopback for real, the archive kept.
+	if [ "$(id -u)" = 0 ]; then
+		PP_COUNT=10 PP_INTERVAL=20ms PP_ARCHIVE="$T/ci.ndjson.gz" pp_run 0 "$ci"
+		assert_output --partial "network check passed"
+		[ "$(zcat "$T/ci.ndjson.gz" | grep -c '"type":"probe"')" -eq 10 ]
+		# An impossible bound makes it fail.
+		PP_COUNT=10 PP_INTERVAL=20ms PP_MAX_RTT=0.000001 pp_run 1 "$ci"
+	fi
+	# The workflow runs that script, with placeholder targets only.
+	grep -q 'sh /usr/local/share/pp/examples/ci-network-check.sh' "$EX/github-actions.yml"
+	! grep -E '([0-9]{1,3}\.){3}[0-9]{1,3}' "$EX/github-actions.yml"
+	if python3 -c 'import yaml' 2>/dev/null; then
+		python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); assert d["jobs"]["network"]["steps"]' "$EX/github-actions.yml"
+	fi
+}
+
+@test "pp-stats completions offer prom, influx and -o" {
+	run bash -c "source '$PP_TOP/completions/bash/pp-stats'; COMP_WORDS=(pp-stats -f ''); COMP_CWORD=2; _pp_stats; echo \"\${COMPREPLY[*]}\""
+	[ "$output" = "ndjson table csv prom influx" ]
+	run bash -c "source '$PP_TOP/completions/bash/pp-stats'; COMP_WORDS=(pp-stats --o); COMP_CWORD=1; _pp_stats; echo \"\${COMPREPLY[*]}\""
+	[[ $output == *--output* ]]
+	grep -q "prom influx" "$PP_TOP/completions/zsh/_pp-stats" "$PP_TOP/completions/fish/pp-stats.fish"
+	grep -q -- "--output" "$PP_TOP/completions/zsh/_pp-stats"
+	grep -q -- "-l output" "$PP_TOP/completions/fish/pp-stats.fish"
+}

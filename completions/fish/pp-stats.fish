@@ -1,6 +1,7 @@
 # fish completion for pp-stats(1)
-complete -c pp-stats -s f -l format -x -a 'ndjson table csv' -d 'output format'
+complete -c pp-stats -s f -l format -x -a 'ndjson table csv prom influx' -d 'output format'
 complete -c pp-stats -s h -l help -d 'print the usage'
+complete -c pp-stats -s o -l output -r -F -d 'write to a file, replaced atomically'
 complete -c pp-stats -s u -l unbuffered -d 'flush after every record'
 complete -c pp-stats -s V -l version -d 'print the version'
 complete -c pp-stats -l every -x -d 'tumbling windows'
