@@ -16,6 +16,8 @@
  *   colq     mergeable log-bucket quantile summary (DDSketch mapping)
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
+ *   export   Prometheus text format and InfluxDB line protocol (escaping,
+ *            numbers), files replaced atomically (pp-stats -o)
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
