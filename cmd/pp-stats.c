@@ -638,12 +638,28 @@ note_mos(struct out *ot, struct pp_record *rec)
 	}
 }
 
+/* -o: the temporary file, removed at exit unless renamed (a fatal error
+ * through pp_errx leaves no stray file). */
+static char out_tmp[4096];
+
+static void
+remove_out_tmp(void)
+{
+	if (out_tmp[0] != '\0')
+		(void)unlink(out_tmp);
+}
+
 /* -o: the output goes to a temporary file beside the named one (on fd 1),
  * renamed over it when everything was written. */
 static int
 open_output(const char *path, char *tmp, size_t size)
 {
 	int fd = pp_export_file_open(path, tmp, size);
+
+	if (fd != -1 && atexit(remove_out_tmp) != 0) {
+		pp_export_file_abort(fd, tmp);
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	}
 
 	if (fd == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
@@ -768,13 +784,12 @@ main(int argc, char **argv)
 	struct pp_stream st;
 	struct pp_record *rec;
 	int status = PP_EXIT_OK;
-	char tmp[4096];
 	int outfd = -1;
 
 	pp_cli_init(argv[0]);
 	parse_args(argc, argv, &o);
 	if (o.output != NULL)
-		outfd = open_output(o.output, tmp, sizeof(tmp));
+		outfd = open_output(o.output, out_tmp, sizeof(out_tmp));
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
 	ot.argc = argc;
@@ -840,13 +855,15 @@ main(int argc, char **argv)
 	if (outfd != -1) {
 		/* Replace the file only with a complete output. */
 		if (status != PP_EXIT_OK) {
-			pp_export_file_abort(outfd, tmp);
+			pp_export_file_abort(outfd, out_tmp);
 			pp_warnx("'%s' not replaced", o.output);
-		} else if (pp_export_file_commit(outfd, tmp, o.output) == -1) {
+		} else if (pp_export_file_commit(outfd, out_tmp, o.output) ==
+		    -1) {
 			pp_warnx("cannot replace '%s': %s", o.output,
 			    strerror(errno));
 			status = PP_EXIT_FAIL;
 		}
+		out_tmp[0] = '\0';
 	}
 	return status;
 }

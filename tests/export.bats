@@ -12,6 +12,9 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${SMALL:-}" ]; then
+		umount "$SMALL" 2>/dev/null || true
+	fi
 	# Stop the servers this test started, by their pid.
 	for f in "$BATS_TEST_TMPDIR"/*.pid; do
 		[ -f "$f" ] || continue
@@ -260,6 +263,17 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	pp_run 1 pp-stats -f prom -o "$T/none/pp.prom" "$SAMPLE"
 	assert_stderr --partial "cannot create a temporary file for '$T/none/pp.prom': No such file or directory"
 	pp_run 2 pp-stats -o ''
+	# A full file system (a small tmpfs, as root): exit 1, old file kept.
+	if [ "$(id -u)" = 0 ] && mkdir "$T/small" &&
+	    mount -t tmpfs -o size=8k tmpfs "$T/small" 2>/dev/null; then
+		SMALL="$T/small"
+		echo 'old 2' >"$SMALL/pp.prom"
+		pp_run 1 pp-stats -f prom -o "$SMALL/pp.prom" "$SAMPLE"
+		assert_stderr --partial "write error: No space left on device"
+		assert_stderr --partial "'$SMALL/pp.prom' not replaced"
+		[ "$(cat "$SMALL/pp.prom")" = 'old 2' ]
+		[ "$(ls -A "$SMALL")" = pp.prom ]
+	fi
 	# A reader polling during many rewrites never sees a partial file.
 	for i in $(seq 20); do pp-stats -f prom -o "$d/pp.prom" "$SAMPLE"; done &
 	w=$!
