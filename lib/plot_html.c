@@ -48,11 +48,16 @@ cellf(struct pp_svg *h, const char *cls, double v, int dec)
 static void
 fmt_time(double t, bool local, char *buf, size_t size)
 {
-	time_t tt = (time_t)floor(t);
 	struct tm tm;
 
-	if (!isfinite(t) || (local ? localtime_r(&tt, &tm) :
-	    gmtime_r(&tt, &tm)) == NULL ||
+	/* An event may lack a time (NaN) or carry any number: convert only
+	 * what time_t holds. */
+	if (!isfinite(t) || fabs(t) > 1e15) {
+		(void)snprintf(buf, size, "-");
+		return;
+	}
+	time_t tt = (time_t)floor(t);
+	if ((local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm)) == NULL ||
 	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		(void)snprintf(buf, size, "-");
 }

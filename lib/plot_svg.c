@@ -75,9 +75,14 @@ pp_plot_loss_colour(double loss)
 static void
 fmt_time(double t, bool local, char *buf, size_t size)
 {
-	time_t tt = (time_t)floor(t);
 	struct tm tm;
 
+	/* Convert only what time_t holds (event times are any number). */
+	if (!isfinite(t) || fabs(t) > 1e15) {
+		(void)snprintf(buf, size, "-");
+		return;
+	}
+	time_t tt = (time_t)floor(t);
 	if ((local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm)) == NULL ||
 	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		(void)snprintf(buf, size, "%.0f", t);

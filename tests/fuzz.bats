@@ -40,3 +40,7 @@ replay() {
 @test "fuzz corpus: durations, sizes, ranged numbers, UTF-8" {
 	replay util
 }
+
+@test "fuzz corpus: charts and the report from hostile record text" {
+	replay plot
+}

@@ -216,3 +216,29 @@ for i, t in enumerate([b"250us", b"20ms", b"1.5s", b"10m", b"1h", b"2d",
                        "é€😀".encode() + b"\xed\xa0\x80\xf4\x90\x80\x80"
                        b"\xc0\xaf\xe0\x80\xaf"]):
     put("util", "text-%02d" % i, t)
+
+# -------------------------------------------------------------- plot
+tr = lines(FIX + "/pp-plot/trace.ndjson", 600)
+kinds = {}
+for ln in tr:
+    if ln:
+        kinds.setdefault(json.loads(ln)["type"], []).append(ln)
+put("plot", "trace-head", b"\n".join(tr[:40]) + b"\n")
+put("plot", "trace-events", b"\n".join(tr[:13] + [l for k, v in kinds.items()
+    if k != "probe" for l in v]) + b"\n")
+with open(FIX + "/pp-plot/small.ndjson", "rb") as f:
+    put("plot", "small", f.read())
+put("plot", "hostile-names", b"\n".join([
+    b'{"type":"probe","ts":1764000000.0,"target":"<t&\\"x\\u0001>","ttl":1,'
+    b'"seq":0,"status":"ttl-expired","from":"198.18.1.2","rtt":1.5,'
+    b'"from_host":"]]><script>&amp;\\u2028\\ud83d\\ude00","cc":"\\u0007"}',
+    b'{"type":"probe","ts":1764000001.0,"target":"<t&\\"x\\u0001>","ttl":2,'
+    b'"seq":1,"status":"reply","from":"198.18.2.2","rtt":2.5,'
+    b'"geo":{"lat":91,"lon":-181,"city":"\'\\"><"}}',
+    b'{"type":"outage","target":"<t&\\"x\\u0001>","start":1764000000.5,'
+    b'"end":1764000003,"sent":3,"lost":3}',
+]) + b"\n")
+# Found by fuzz_plot: an outage without a start (NaN time) in the report.
+put("plot", "regress-outage-no-start", b"\n".join(tr[:3]) +
+    b'\n{"type":"outage","target":"dst.example","end":1764000003,'
+    b'"sent":3,"lost":3}\n')
