@@ -4,20 +4,55 @@
 # impairment tool on any link (the kernel here has no netem).  Root only.
 #
 #   lab.sh up LAB [--routers N] [--impair LINK:SPEC]... [--ratelimit]
+#                 [--ecmp [K] | --spare [K]] [--pool]
+#                 [--block-dst | --reject-dst TYPE]
 #   lab.sh impair LAB LINK SPEC     change an impaired link's settings
 #   lab.sh link LAB LINK down|up    take a link down or up
-#   lab.sh exec LAB NODE CMD...     run CMD in node c, r1..rN or d
+#   lab.sh reroute LAB main|spare|ecmp   switch router K's traffic (see --spare)
+#   lab.sh pool LAB COUNT [4|6]     print COUNT addresses of the pool
+#   lab.sh exec LAB NODE CMD...     run CMD in node c, r1..rN, rKb or d
 #   lab.sh down LAB                 remove everything (idempotent)
 #
 # Namespaces LAB-c, LAB-r1..LAB-rN, LAB-d.  Link i (1..N+1) joins node i-1
 # and node i (node 0 = c, node N+1 = d): upstream side 198.18.i.1/24 and
 # fd00:0:0:i::1/64, downstream side 198.18.i.2 and fd00:0:0:i::2.  So hop
 # k answers from 198.18.k.2 and the destination is 198.18.(N+1).2.  Routes
-# stay inside the lab.  ICMP error rate limits are off (accurate hops)
-# unless --ratelimit keeps the kernel's defaults.  The destination has TCP
-# port 7 open (accepts and closes), 9 closed (RST), 10 silently dropped,
-# and no UDP listener.  SPEC: see tests/lab/pp-impair.c (delay=20ms,
-# jitter=2ms, loss=1%, burst=4, reorder=5%, fwd./rev. prefixes).
+# stay inside the lab (no default route anywhere).  ICMP error rate limits
+# are off (accurate hops) unless --ratelimit keeps the kernel's defaults.
+# The destination has TCP port 7 open (accepts and closes), 9 closed (RST),
+# 10 silently dropped, and no UDP listener.  SPEC: see tests/lab/pp-impair.c
+# (delay=20ms, jitter=2ms, loss=1%, burst=4, reorder=5%, fwd./rev. prefixes).
+#
+# --ecmp K / --spare K (2 <= K <= N, default 2): a twin of router K,
+# namespace LAB-rKb, in parallel with rK between r(K-1) (the splitter) and
+# node K+1 (the merge).  Its upstream link is 198.18.(100+K).0/24 and
+# fd00:0:0:(100+K)::/64 (splitter .1 / ::1, twin .2 / ::2, so the twin
+# answers as hop K from 198.18.(100+K).2); its downstream link is
+# 198.18.(200+K).0/24 and fd00:0:0:(200+K)::/64 (twin .1, merge .2).
+# Every node answers from the address of the interface the probe came in
+# on (IPv6 does; IPv4 with icmp_errors_use_inbound_ifaddr=1), so a probe
+# that went through the twin sees hop K at 198.18.(100+K).2 and hop K+1 at
+# 198.18.(200+K).2 (fd00:0:0:(100+K)::2, fd00:0:0:(200+K)::2); the hops
+# after the merge answer as usual.  --ecmp: the splitter routes everything
+# beyond rK over both (`nexthop via rK nexthop via rKb`, v4 and v6) with
+# fib_multipath_hash_policy=1, an L4 hash: one UDP/TCP flow (addresses and
+# ports) keeps one path, different source ports spread over both; replies
+# come back through rK.  --spare: the twin carries nothing until `lab.sh
+# reroute LAB spare`, which moves both directions onto it (`ip route
+# replace` in the splitter and the merge); `reroute LAB main` moves them
+# back, `reroute LAB ecmp` splits again.
+#
+# --pool: the destination also owns 198.19.0.0/22 and fd00:0:1::/118
+# (local routes on its lo, so every address answers ICMP, UDP and TCP as
+# the destination does), routed through the chain; `lab.sh pool LAB 1000`
+# lists 1,000 of them (198.19.0.1 onwards, skipping .0 and .255).
+#
+# --block-dst: the destination drops every packet it is sent (nftables;
+# neighbour discovery still works): a silent end of the path.
+# --reject-dst TYPE: it answers every probe with an ICMP destination
+# unreachable of TYPE (nft `reject with icmpx type TYPE`: admin-prohibited,
+# host-unreachable, no-route or port-unreachable; v4 codes 13, 1, 0, 3,
+# v6 codes 1, 3, 0, 4).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,43 +99,163 @@ cmd_down() {
 	rm -rf "$s"
 }
 
+# a4/a6 SUBNET HOST, p4/p6 SUBNET: the lab's addresses and prefixes.
+a4() { echo "198.18.$1.$2"; }
+a6() { echo "fd00:0:0:$1::$2"; }
+p4() { echo "198.18.$1.0/24"; }
+p6() { echo "fd00:0:0:$1::/64"; }
+pool4=198.19.0.0/22
+pool6=fd00:0:1::/118
+
+# load_state LAB: n, twin (0 for none), mode, pool of a lab that is up.
+load_state() {
+	local s
+	s=$(state "$1")
+	[ -f "$s/routers" ] || die "lab $1 is not up"
+	n=$(cat "$s/routers")
+	twin=0 mode=main pool=0
+	[ -f "$s/twin" ] && read -r twin mode <"$s/twin"
+	[ -f "$s/pool" ] && pool=1
+	return 0
+}
+
+# node_routes I VERB: `ip -batch` lines for node I's routes (globals n,
+# twin, mode, pool): towards d by the downstream neighbour, towards c by
+# the upstream one; the splitter and the merge of a twin as its mode says.
+node_routes() {
+	local i=$1 verb=$2 j f k=$twin
+	for f in 4 6; do
+		local d u
+		d="via $(a$f $((i + 1)) 2)"
+		u="via $(a$f "$i" 1)"
+		if [ "$k" -gt 0 ] && [ "$i" -eq $((k - 1)) ]; then
+			case $mode in
+			spare) d="via $(a$f $((100 + k)) 2)" ;;
+			ecmp) d="nexthop via $(a$f "$k" 2) nexthop via $(a$f $((100 + k)) 2)" ;;
+			esac
+		fi
+		if [ "$k" -gt 0 ] && [ "$i" -eq $((k + 1)) ] && [ "$mode" = spare ]; then
+			u="via $(a$f $((200 + k)) 1)"
+		fi
+		for j in $(seq 1 $((n + 1))); do
+			if [ "$j" -gt $((i + 1)) ]; then echo "route $verb $(p$f "$j") $d"
+			elif [ "$j" -lt "$i" ]; then echo "route $verb $(p$f "$j") $u"; fi
+		done
+		if [ "$k" -gt 0 ]; then
+			# The twin's upstream link sits at position K, reached
+			# through the splitter; its downstream one at K+1, reached
+			# through the merge.
+			if [ "$i" -lt $((k - 1)) ]; then echo "route $verb $(p$f $((100 + k))) $d"
+			elif [ "$i" -gt $((k - 1)) ]; then echo "route $verb $(p$f $((100 + k))) $u"; fi
+			if [ "$i" -lt $((k + 1)) ]; then echo "route $verb $(p$f $((200 + k))) $d"
+			elif [ "$i" -gt $((k + 1)) ]; then echo "route $verb $(p$f $((200 + k))) $u"; fi
+		fi
+		if [ "$pool" = 1 ] && [ "$i" -le "$n" ]; then
+			eval "echo \"route $verb \$pool$f $d\""
+		fi
+	done
+}
+
+# twin_routes: the twin's own routes (c's side up, d's side down).
+twin_routes() {
+	local k=$twin j f
+	for f in 4 6; do
+		for j in $(seq 1 "$k"); do
+			echo "route add $(p$f "$j") via $(a$f $((100 + k)) 1)"
+		done
+		for j in $(seq $((k + 1)) $((n + 1))); do
+			echo "route add $(p$f "$j") via $(a$f $((200 + k)) 2)"
+		done
+		if [ "$pool" = 1 ]; then
+			eval "echo \"route add \$pool$f via $(a$f $((200 + k)) 2)\""
+		fi
+	done
+}
+
+# warm_nd NS ADDR: ping ADDR from NS until its neighbour entry resolves.
+warm_nd() {
+	local t
+	for t in $(seq 40); do
+		ip netns exec "$1" ping -6 -n -c 1 -W 0.1 "$2" >/dev/null 2>&1 || true
+		ip -n "$1" -6 neigh show "$2" | grep -q lladdr && return 0
+		sleep 0.02
+	done
+	return 0
+}
+
 cmd_up() {
 	local lab=$1; shift
-	local n=3 ratelimit=0
+	local ratelimit=0 dstfw=""
 	local -A spec=()
+	n=3 twin=0 mode=main pool=0
 	while [ $# -gt 0 ]; do
+		opt=$1
 		case $1 in
 		--routers) n=$2; shift 2 ;;
 		--impair) spec[${2%%:*}]=${2#*:}; shift 2 ;;
 		--ratelimit) ratelimit=1; shift ;;
+		--ecmp|--spare)
+			if [ "$1" = --ecmp ]; then mode=ecmp; else mode=main; fi
+			twin=2; shift
+			case ${1:-} in [0-9]*) twin=$1; shift ;; esac ;;
+		--pool) pool=1; shift ;;
+		--block-dst) dstfw=drop; shift ;;
+		--reject-dst)
+			case ${2:-} in
+			admin-prohibited|host-unreachable|no-route|port-unreachable) ;;
+			*) die "up: --reject-dst admin-prohibited|host-unreachable|no-route|port-unreachable" ;;
+			esac
+			dstfw="reject with icmpx type $2"; shift 2 ;;
 		*) die "up: unknown option $1" ;;
 		esac
 	done
 	[ ${#lab} -le 8 ] || die "lab name too long (8 at most): $lab"
+	case $n in ''|*[!0-9]*) die "up: --routers takes a number" ;; esac
+	[ "$n" -ge 1 ] && [ "$n" -le 60 ] || die "up: --routers 1 to 60"
+	if [ "$twin" -gt 0 ]; then
+		[ "$twin" -ge 2 ] && [ "$twin" -le "$n" ] || die "up: --ecmp/--spare K needs 2 <= K <= routers ($n)"
+	fi
+	if [ -n "$dstfw" ]; then
+		command -v nft >/dev/null || die "up: --block-dst and --reject-dst need nft (apt-get install nftables)"
+	fi
 	cmd_down "$lab"
 	local s
 	s=$(state "$lab")
 	mkdir -p "$s"
 	echo "$n" >"$s/routers"
+	[ "$twin" -gt 0 ] && echo "$twin $mode" >"$s/twin"
+	[ "$pool" = 1 ] && : >"$s/pool"
 	trap 'cmd_down "$lab"' ERR
-	for i in $(seq 0 $((n + 1))); do
-		local ns
-		ns=$(node_ns "$lab" "$i" "$n")
+	# Nodes: 0..N+1, and the twin as index T.
+	local -a nss=()
+	local -A batch=()
+	local i ns
+	for i in $(seq 0 $((n + 1))); do nss+=("$(node_ns "$lab" "$i" "$n")"); done
+	[ "$twin" -gt 0 ] && nss+=("$lab-r${twin}b")
+	for ns in "${nss[@]}"; do
+		local -a ctl=(net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+			"net.ipv4.ping_group_range=1 0" net.ipv4.icmp_errors_use_inbound_ifaddr=1)
 		ip netns add "$ns"
-		ns_exec "$ns" ip link set lo up
-		ns_exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0
 		if [ "$ratelimit" = 0 ]; then
-			ns_exec "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 \
-				net.ipv6.icmp.ratelimit=0 \
-				net.ipv4.icmp_msgs_per_sec=100000
+			ctl+=(net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+				net.ipv4.icmp_msgs_per_sec=100000)
 		fi
-		ns_exec "$ns" sysctl -qw net.ipv4.ping_group_range="1 0"
-		if [ "$i" -ge 1 ] && [ "$i" -le "$n" ]; then
-			ns_exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
-				net.ipv6.conf.all.forwarding=1
+		case $ns in
+		"$lab-c"|"$lab-d") ;;
+		*) ctl+=(net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1) ;;
+		esac
+		if [ "$twin" -gt 0 ] && [ "$ns" = "$(node_ns "$lab" $((twin - 1)) "$n")" ]; then
+			ctl+=(net.ipv4.fib_multipath_hash_policy=1 net.ipv6.fib_multipath_hash_policy=1)
 		fi
+		ns_exec "$ns" sysctl -qw "${ctl[@]}" >/dev/null
+		batch[$ns]="link set lo up"$'\n'
 	done
+	# link_addrs UPNS UPDEV DNNS DNDEV SUBNET: addresses, link up.
+	link_addrs() {
+		local up=$1 ua=$2 dn=$3 da=$4 sn=$5
+		batch[$up]+="addr add $(a4 "$sn" 1)/24 dev $ua"$'\n'"addr add $(a6 "$sn" 1)/64 dev $ua nodad"$'\n'"link set $ua up"$'\n'"ntable change name ndisc_cache dev $ua retrans 100"$'\n'
+		batch[$dn]+="addr add $(a4 "$sn" 2)/24 dev $da"$'\n'"addr add $(a6 "$sn" 2)/64 dev $da nodad"$'\n'"link set $da up"$'\n'"ntable change name ndisc_cache dev $da retrans 100"$'\n'
+	}
 	# Links.
 	for i in $(seq 1 $((n + 1))); do
 		local up dn ua da
@@ -119,30 +274,45 @@ cmd_up() {
 			ua="v${i}a"; da="v${i}b"
 			ip link add "$ua" netns "$up" type veth peer name "$da" netns "$dn"
 		fi
-		ns_exec "$up" ip addr add "198.18.$i.1/24" dev "$ua"
-		ns_exec "$dn" ip addr add "198.18.$i.2/24" dev "$da"
-		ns_exec "$up" ip addr add "fd00:0:0:$i::1/64" dev "$ua" nodad
-		ns_exec "$dn" ip addr add "fd00:0:0:$i::2/64" dev "$da" nodad
-		ns_exec "$up" ip link set "$ua" up
-		ns_exec "$dn" ip link set "$da" up
+		link_addrs "$up" "$ua" "$dn" "$da" "$i"
 		echo "$ua $da" >"$s/link$i.devs"
 	done
-	# Routes: towards d by the downstream neighbour, towards c by the
-	# upstream one; nothing else.
+	if [ "$twin" -gt 0 ]; then
+		local tw=$lab-r${twin}b sp mg
+		sp=$(node_ns "$lab" $((twin - 1)) "$n")
+		mg=$(node_ns "$lab" $((twin + 1)) "$n")
+		ip link add "x${twin}a" netns "$sp" type veth peer name "x${twin}b" netns "$tw"
+		ip link add "y${twin}a" netns "$tw" type veth peer name "y${twin}b" netns "$mg"
+		link_addrs "$sp" "x${twin}a" "$tw" "x${twin}b" $((100 + twin))
+		link_addrs "$tw" "y${twin}a" "$mg" "y${twin}b" $((200 + twin))
+		batch[$tw]+=$(twin_routes)$'\n'
+	fi
 	for i in $(seq 0 $((n + 1))); do
-		local ns
 		ns=$(node_ns "$lab" "$i" "$n")
-		for j in $(seq 1 $((n + 1))); do
-			[ "$j" -eq "$i" ] || [ "$j" -eq $((i + 1)) ] && continue
-			if [ "$j" -gt "$i" ]; then
-				ns_exec "$ns" ip route add "198.18.$j.0/24" via "198.18.$((i + 1)).2"
-				ns_exec "$ns" ip -6 route add "fd00:0:0:$j::/64" via "fd00:0:0:$((i + 1))::2"
-			else
-				ns_exec "$ns" ip route add "198.18.$j.0/24" via "198.18.$i.1"
-				ns_exec "$ns" ip -6 route add "fd00:0:0:$j::/64" via "fd00:0:0:$i::1"
-			fi
-		done
+		batch[$ns]+=$(node_routes "$i" add)$'\n'
 	done
+	if [ "$pool" = 1 ]; then
+		batch[$lab-d]+="route add local $pool4 dev lo"$'\n'"route add local $pool6 dev lo"$'\n'
+	fi
+	for ns in "${nss[@]}"; do
+		printf '%s' "${batch[$ns]}" | grep -v '^$' | ip -n "$ns" -batch - ||
+			die "configuring $ns failed"
+	done
+	# IPv6 neighbour discovery on a new link fails for the first half
+	# second or so; wait until every link's downstream neighbour resolves
+	# (from the node upstream of it), so that the lab works at once.
+	local -a warm=()
+	for i in $(seq 1 $((n + 1))); do
+		warm_nd "$(node_ns "$lab" $((i - 1)) "$n")" "$(a6 "$i" 2)" &
+		warm+=($!)
+	done
+	if [ "$twin" -gt 0 ]; then
+		warm_nd "$(node_ns "$lab" $((twin - 1)) "$n")" "$(a6 $((100 + twin)) 2)" &
+		warm+=($!)
+		warm_nd "$lab-r${twin}b" "$(a6 $((200 + twin)) 2)" &
+		warm+=($!)
+	fi
+	wait "${warm[@]}" || true
 	# Destination services.
 	local d
 	d=$(node_ns "$lab" $((n + 1)) "$n")
@@ -160,11 +330,15 @@ threading.Thread(target=serve, args=(socket.AF_INET6, "::"), daemon=True).start(
 serve(socket.AF_INET, "0.0.0.0")' >/dev/null 2>&1 &
 	echo $! >"$s/listener.pid"
 	if command -v nft >/dev/null; then
+		local last=""
+		[ -n "$dstfw" ] && last="iifname != \"lo\" $dstfw"
 		ns_exec "$d" nft -f - <<-NFT
 		table inet lab {
 			chain input {
 				type filter hook input priority 0; policy accept;
+				icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept
 				tcp dport 10 drop
+				$last
 			}
 		}
 		NFT
@@ -177,6 +351,36 @@ serve(socket.AF_INET, "0.0.0.0")' >/dev/null 2>&1 &
 		sleep 0.02
 	done
 	trap - ERR
+}
+
+# reroute LAB main|spare|ecmp: which way the twin's splitter sends traffic
+# (and, for spare, which way the merge sends it back).
+cmd_reroute() {
+	local lab=$1 to=$2 s
+	s=$(state "$lab")
+	load_state "$lab"
+	[ "$twin" -gt 0 ] || die "reroute: lab $lab has no twin router (up --spare or --ecmp)"
+	case $to in main|spare|ecmp) ;; *) die "reroute: main, spare or ecmp" ;; esac
+	mode=$to
+	echo "$twin $mode" >"$s/twin"
+	node_routes $((twin - 1)) replace | ip -n "$(node_ns "$lab" $((twin - 1)) "$n")" -batch -
+	node_routes $((twin + 1)) replace | ip -n "$(node_ns "$lab" $((twin + 1)) "$n")" -batch -
+}
+
+# pool LAB COUNT [4|6]: COUNT addresses of the destination's pool.
+cmd_pool() {
+	local lab=$1 count=$2 fam=${3:-4}
+	load_state "$lab"
+	[ "$pool" = 1 ] || die "pool: lab $lab has no pool (up --pool)"
+	case $count in ''|*[!0-9]*) die "pool: COUNT is a number" ;; esac
+	[ "$count" -le 1020 ] || die "pool: 1020 addresses at most"
+	awk -v c="$count" -v f="$fam" 'BEGIN {
+		for (x = 1; n < c; x++) {
+			if (f == 6) { printf "fd00:0:1::%x\n", x; n++; continue }
+			if (x % 256 == 0 || x % 256 == 255) continue
+			printf "198.19.%d.%d\n", int(x / 256), x % 256; n++
+		}
+	}'
 }
 
 cmd_impair() {
@@ -212,13 +416,15 @@ cmd_exec() {
 	ns_exec "$lab-$node" "$@"
 }
 
-[ $# -ge 2 ] || die "usage: lab.sh up|down|impair|link|exec LAB ..."
+[ $# -ge 2 ] || die "usage: lab.sh up|down|impair|link|reroute|pool|exec LAB ..."
 cmd=$1; shift
 case $cmd in
 up) cmd_up "$@" ;;
 down) cmd_down "$1" ;;
 impair) cmd_impair "$@" ;;
 link) cmd_link "$@" ;;
+reroute) cmd_reroute "$@" ;;
+pool) cmd_pool "$@" ;;
 exec) cmd_exec "$@" ;;
 *) die "unknown command $cmd" ;;
 esac
