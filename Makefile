@@ -158,7 +158,7 @@ DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-asser
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
 	iproute2 nftables iputils-ping traceroute fping mtr-tiny \
-	clang valgrind \
+	clang libclang-rt-dev valgrind \
 	prometheus prometheus-node-exporter influxdb systemd
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
