@@ -20,8 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
+#include "lib/archive.h"
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "lib/engine.h"
@@ -35,7 +34,8 @@
 #define MAX_TARGETS 100000
 
 enum {
-	OPT_ICMP = 256, OPT_MTR, OPT_PATTERN, OPT_RESOLVE, OPT_TCP, OPT_UDP
+	OPT_ICMP = 256, OPT_KEEP, OPT_MTR, OPT_PATTERN, OPT_RESOLVE,
+	OPT_ROTATE, OPT_TCP, OPT_UDP
 };
 
 struct target {
@@ -56,9 +56,9 @@ struct probe_run {
 	double resolve_every;	/* s, 0 = never */
 	struct pp_engine_opts eo;
 	struct pp_jw w;
-	gzFile gz;		/* -o FILE.gz */
-	FILE *file;		/* -o FILE */
-	double last_flush;	/* mono s of the last -o flush */
+	struct pp_archive ar;	/* -o FILE[.gz] */
+	bool ar_open;		/* -o given and opened */
+	bool ar_failed;		/* an -o write failed (reported once) */
 	bool live;		/* stderr is a terminal */
 	int live_lines;		/* lines of the live summary drawn */
 	bool io_error;
@@ -87,10 +87,10 @@ usage(int status)
 	    "                [-m mark] [-o file] [-p port] [-Q tos] "
 	    "[-S source] [-s size]\n"
 	    "                [-t ttl] [-W timeout] [-w deadline] [--icmp] "
-	    "[--mtr-packet]\n"
-	    "                [--pattern byte] [--resolve-every duration] "
-	    "[--tcp] [--udp]\n"
-	    "                [target ...]\n");
+	    "[--keep count]\n"
+	    "                [--mtr-packet] [--pattern byte] "
+	    "[--resolve-every duration]\n"
+	    "                [--rotate size] [--tcp] [--udp] [target ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -4, -6              IPv4 or IPv6 only\n"
@@ -111,10 +111,13 @@ usage(int status)
 		    "  -W TIMEOUT          wait for an answer (default 2s)\n"
 		    "  -w DEADLINE         stop after this long\n"
 		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
+		    "  --keep COUNT        rotated -o files kept (default 5)\n"
 		    "  --mtr-packet        speak mtr-packet's protocol on "
 		    "stdin/stdout\n"
 		    "  --pattern BYTE      payload fill byte\n"
 		    "  --resolve-every DUR resolve the names again this often\n"
+		    "  --rotate SIZE       start a new -o file at this size "
+		    "(FILE.1, ...)\n"
 		    "  -h, --help; -V, --version\n");
 	exit(status);
 }
@@ -146,35 +149,48 @@ resolve(const char *name, int family, struct sockaddr_storage *ss,
 	return 0;
 }
 
-/* Write a record line to stdout and -o. */
+/* An -o write failed: say so once; probing and stdout go on, and the
+ * exit status will be 1. */
 static void
-emit_line(struct probe_run *r)
+archive_failed(struct probe_run *r)
+{
+	if (!r->ar_failed)
+		pp_warnx("%s; probing goes on, the archive is incomplete",
+		    r->ar.err.msg);
+	r->ar_failed = true;
+}
+
+/* Write a record line to stdout and -o (head: the meta record, which
+ * begins every -o file, rotated ones too). */
+static void
+emit_record(struct probe_run *r, bool head)
 {
 	if (pp_jw_write(&r->w, stdout) == -1)
 		r->io_error = true;
-	if (r->gz != NULL) {
-		r->w.buf[r->w.len] = '\n';
-		if (gzwrite(r->gz, r->w.buf, (unsigned)r->w.len + 1) == 0)
-			r->io_error = true;
-	} else if (r->file != NULL) {
-		if (fwrite(r->w.buf, 1, r->w.len + 1, r->file) != r->w.len + 1)
-			r->io_error = true;
-	}
+	if (!r->ar_open || r->w.oom)
+		return;
+	int rc = head ? pp_archive_head(&r->ar, r->w.buf, r->w.len, mono_s()) :
+	    pp_archive_write(&r->ar, r->w.buf, r->w.len, mono_s());
+	if (rc == -1)
+		archive_failed(r);
 }
 
-/* -o: make what was written readable after a crash, once a second. */
+static void
+emit_line(struct probe_run *r)
+{
+	emit_record(r, false);
+}
+
+/* -o: make what was written readable after a crash, at least once a
+ * second (force: now). */
 static void
 flush_file(struct probe_run *r, bool force)
 {
-	double now = mono_s();
-
-	if (!force && now - r->last_flush < 1.0)
+	if (!r->ar_open)
 		return;
-	r->last_flush = now;
-	if (r->gz != NULL && gzflush(r->gz, Z_SYNC_FLUSH) != Z_OK)
-		r->io_error = true;
-	if (r->file != NULL && fflush(r->file) != 0)
-		r->io_error = true;
+	if ((force ? pp_archive_flush(&r->ar, mono_s()) :
+	    pp_archive_tick(&r->ar, mono_s())) == -1)
+		archive_failed(r);
 }
 
 static void
@@ -561,9 +577,11 @@ main(int argc, char **argv)
 	static const struct pp_option longopts[] = {
 		{ "icmp", PP_NO_ARG, NULL, OPT_ICMP },
 		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "keep", PP_REQ_ARG, NULL, OPT_KEEP },
 		{ "mtr-packet", PP_NO_ARG, NULL, OPT_MTR },
 		{ "pattern", PP_REQ_ARG, NULL, OPT_PATTERN },
 		{ "resolve-every", PP_REQ_ARG, NULL, OPT_RESOLVE },
+		{ "rotate", PP_REQ_ARG, NULL, OPT_ROTATE },
 		{ "tcp", PP_NO_ARG, NULL, OPT_TCP },
 		{ "udp", PP_NO_ARG, NULL, OPT_UDP },
 		{ "version", PP_NO_ARG, NULL, 'V' },
@@ -573,6 +591,8 @@ main(int argc, char **argv)
 	struct pp_net net;
 	const char *errstr = NULL;
 	const char *outfile = NULL;
+	struct pp_archive_opts ao = { .keep = 5 };
+	bool keep_set = false;
 	const char *file = NULL;
 	const char *source = NULL;
 	bool mtr = false;
@@ -687,6 +707,13 @@ main(int argc, char **argv)
 		case OPT_ICMP:
 			r.eo.proto = PP_ICMP;
 			break;
+		case OPT_KEEP:
+			ao.keep = (int)pp_strtonum(pp_optarg, 0, 1000, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--keep: count must be 0 "
+				    "to 1000: %s", pp_optarg);
+			keep_set = true;
+			break;
 		case OPT_MTR:
 			mtr = true;
 			break;
@@ -703,6 +730,12 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_USAGE, "--resolve-every: at least "
 				    "1s: %s", pp_optarg);
 			break;
+		case OPT_ROTATE:
+			if (pp_parse_size(pp_optarg, &ao.rotate, &errstr) ==
+			    -1 || ao.rotate < 4096 || ao.rotate > (1ULL << 40))
+				pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k "
+				    "to 1024G: %s", pp_optarg);
+			break;
 		case OPT_TCP:
 			r.eo.proto = PP_TCP;
 			break;
@@ -715,6 +748,10 @@ main(int argc, char **argv)
 	}
 	argc -= pp_optind;
 	argv += pp_optind;
+	if ((ao.rotate > 0 || keep_set) && outfile == NULL)
+		pp_errx(PP_EXIT_USAGE, "--rotate and --keep need -o");
+	if (keep_set && ao.rotate == 0)
+		pp_errx(PP_EXIT_USAGE, "--keep needs --rotate");
 	if (mtr)
 		return mtr_packet(&net);
 	if (r.eo.proto != PP_ICMP && !port_set)
@@ -783,14 +820,10 @@ main(int argc, char **argv)
 	if (e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
 	if (outfile != NULL) {
-		size_t n = strlen(outfile);
-		if (n > 3 && strcmp(outfile + n - 3, ".gz") == 0)
-			r.gz = gzopen(outfile, "wb");
-		else
-			r.file = fopen(outfile, "w");
-		if (r.gz == NULL && r.file == NULL)
-			pp_errx(PP_EXIT_FAIL, "cannot open '%s': %s", outfile,
-			    strerror(errno));
+		if (pp_archive_open(&r.ar, outfile, &ao) == -1)
+			pp_errx(errno == EINVAL ? PP_EXIT_USAGE : PP_EXIT_FAIL,
+			    "%s", r.ar.err.msg);
+		r.ar_open = true;
 	}
 	r.live = pp_isatty(2);
 	signal(SIGINT, on_signal);
@@ -817,7 +850,7 @@ main(int argc, char **argv)
 		pp_jw_kstr(&r.w, "socket", (net.icmp4 >= 0 ? net.raw4 :
 		    net.raw6) ? "raw" : "datagram");
 	pp_jw_end(&r.w);
-	emit_line(&r);
+	emit_record(&r, true);
 
 	/* The schedule: probe k of target i leaves at start + k * interval +
 	 * i * interval / targets, whatever happened before. */
@@ -896,10 +929,14 @@ main(int argc, char **argv)
 	bool answered = false;
 	for (int i = 0; i < r.nt; i++)
 		answered = answered || r.t[i].st.recv > 0;
-	if (r.gz != NULL && gzclose(r.gz) != Z_OK)
-		r.io_error = true;
-	if (r.file != NULL && fclose(r.file) != 0)
-		r.io_error = true;
+	if (r.ar_open) {
+		if (pp_archive_close(&r.ar) == -1 && !r.ar_failed)
+			pp_warnx("%s", r.ar.err.msg);
+		r.ar_failed = r.ar_failed || r.ar.err.msg[0] != '\0';
+		if (r.ar.lost > 0)
+			pp_warnx("the archive '%s' lacks %llu records", outfile,
+			    r.ar.lost);
+	}
 	pp_engine_free(e);
 	for (int i = 0; i < r.nt; i++) {
 		pp_stats_release(&r.t[i].st);
@@ -909,7 +946,7 @@ main(int argc, char **argv)
 	pp_jw_release(&r.w);
 	if (r.io_error)
 		pp_warnx("write error: %s", strerror(errno));
-	if (status == PP_EXIT_OK && (r.io_error || !answered))
+	if (status == PP_EXIT_OK && (r.io_error || r.ar_failed || !answered))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }

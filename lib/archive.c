@@ -140,9 +140,12 @@ restart(struct pp_archive *a)
 		}
 		a->fresh = true;
 	}
+	a->head_pending = false;
 	if (a->good == 0 && a->head != NULL &&
-	    take(a, a->head, a->head_len) == 0)
+	    take(a, a->head, a->head_len) == 0) {
 		a->in_file = 1;
+		a->head_pending = true;
+	}
 }
 
 static void
@@ -150,6 +153,29 @@ fail(struct pp_archive *a, const char *what, int e)
 {
 	pp_error_set(&a->err, "%s '%s': %s", what, a->path, strerror(e));
 	errno = e;
+}
+
+/* A plain file's failed write left off bytes on disk: keep the whole
+ * records among them (cut the rest). */
+static void
+keep_whole(struct pp_archive *a, size_t off)
+{
+	size_t keep = off;
+
+	while (keep > 0 && a->out[keep - 1] != '\n')
+		keep--;
+	if (keep == 0)
+		return;
+	unsigned long long recs = 0;
+	for (size_t i = 0; i < keep; i++)
+		recs += a->out[i] == '\n';
+	if (a->head_pending)
+		recs--;		/* the head is first */
+	a->head_pending = false;
+	a->pending -= recs < a->pending ? recs : a->pending;
+	a->good += keep;
+	a->text_done += keep;
+	a->comp_done += keep;
 }
 
 /* Open path again after a failed open (no truncation: append). */
@@ -209,6 +235,8 @@ commit(struct pp_archive *a, bool finish, double now)
 			continue;
 		if (n <= 0) {
 			int e = n == 0 ? EIO : errno;
+			if (!a->gzip && a->regular)
+				keep_whole(a, off);
 			if (a->regular && ftruncate(a->fd, (off_t)a->good) != 0)
 				a->dirty = true;
 			fail(a, "write error on", e);
@@ -217,11 +245,14 @@ commit(struct pp_archive *a, bool finish, double now)
 		off += (size_t)n;
 	}
 	a->good += a->out_len;
+	a->text_done += a->fed;
+	a->comp_done += a->out_len;
 	if (a->dirty && ftruncate(a->fd, (off_t)a->good) == 0)
 		a->dirty = false;
 	a->out_len = 0;
 	a->fed = 0;
 	a->pending = 0;
+	a->head_pending = false;
 	if (a->gzip) {
 		a->disk_open = !finish;
 		a->disk_crc = a->crc;
@@ -300,6 +331,23 @@ shift(struct pp_archive *a)
 oom:
 	fail(a, "cannot rotate", ENOMEM);
 	return -1;
+}
+
+/* The size of the file once what is pending is written, bytes: exact for
+ * plain files; for gzip what deflate has put out, or what it still holds
+ * compressed at the ratio seen so far, whichever is more. */
+static unsigned long long
+size_estimate(const struct pp_archive *a)
+{
+	unsigned long long est = a->out_len;
+
+	if (a->gzip && a->text_done >= 16384) {
+		double e = (double)a->fed * ((double)a->comp_done /
+		    (double)a->text_done);
+		if (e > (double)est)
+			est = (unsigned long long)e;
+	}
+	return a->good + est;
 }
 
 /* Finish the file, shift the names, start FILE again with the head. */
@@ -418,6 +466,7 @@ pp_archive_head(struct pp_archive *a, const char *line, size_t len,
 		return -1;
 	}
 	a->in_file++;
+	a->head_pending = !a->gzip && a->out_len == a->head_len + 1;
 	if (now - a->last_flush >= a->o.flush_every)
 		return commit(a, false, now);
 	return 0;
@@ -432,7 +481,7 @@ pp_archive_write(struct pp_archive *a, const char *line, size_t len,
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	if (a->o.rotate > 0 && a->in_file > (a->head != NULL ? 1U : 0U) &&
-	    a->good + a->out_len >= a->o.rotate && rotate(a, now) == -1)
+	    size_estimate(a) >= a->o.rotate && rotate(a, now) == -1)
 		rc = -1;
 	if (take(a, line, len) == -1) {
 		fail(a, "write error on", errno);

@@ -17,7 +17,8 @@
  * what, errno is set): the command reports the first failure (once), goes
  * on, and exits 1 at the end.  Records taken while the disk is full are
  * lost and counted in ar.lost; writing resumes by itself at the next flush
- * that succeeds (tried at most once a second, and never in a busy loop).
+ * that succeeds (tried at most once a second, and never in a busy loop);
+ * a plain file keeps the whole records of a write that filled the disk.
  *
  * What is on disk: records are buffered and written at flush points only,
  * whole records each time, at least once a second (tick or write when a
@@ -34,9 +35,11 @@
  * like logrotate: FILE.(keep-1) -> FILE.keep, ..., FILE -> FILE.1, and
  * FILE starts again with the head record; a gzip FILE named BASE.gz is
  * shifted as BASE.1.gz, BASE.2.gz, ...  At most keep rotated files remain
- * (keep 0: the full file is deleted).  A file grows past rotate by at most
- * one record, plus, for gzip, the compressed block zlib still holds (a few
- * KiB). */
+ * (keep 0: the full file is deleted).  A plain file grows past rotate by
+ * at most one record; for gzip, what zlib still holds is estimated at the
+ * compression ratio seen so far, so a file ends within a few per cent of
+ * rotate (until 16 KiB were written, before a ratio is known, it can go
+ * past it by one deflate block). */
 #ifndef PP_ARCHIVE_H
 #define PP_ARCHIVE_H
 
@@ -76,11 +79,14 @@ struct pp_archive {
 	bool dirty;		/* bytes past good may be on disk (cut failed) */
 	char *head;		/* the head record (owned), NULL before head */
 	size_t head_len;	/* bytes at head */
+	bool head_pending;	/* out begins with the head (plain files) */
 	unsigned char *out;	/* bytes to write at the next flush (owned) */
 	size_t out_len;		/* bytes used at out */
 	size_t out_cap;		/* bytes allocated at out */
 	size_t fed;		/* record bytes taken since the last flush */
 	unsigned long long pending;	/* records taken since the last flush */
+	unsigned long long text_done;	/* record bytes written, whole run */
+	unsigned long long comp_done;	/* bytes they took on disk */
 	unsigned long long in_file;	/* records in the current file */
 	unsigned char *scratch;	/* a record and its newline (owned) */
 	size_t scratch_cap;	/* bytes allocated at scratch */
