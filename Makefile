@@ -165,10 +165,10 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
 
-# The bundled sample archive (synthetic until a lab recording replaces it).
+# The bundled sample archive: three minutes of pp-trace recorded in the
+# network lab (root; see share/samples/README).
 sample: all
-	cd $(BUILD)/tests/bench && PP_NOW=1764000000 PP_HOST=synthetic ./gen -n 15000 --events | \
-		gzip -9n >$(CURDIR)/share/samples/sample.ndjson.gz
+	bash tests/lab/record-sample.sh $(CURDIR)/share/samples/sample.ndjson.gz $(CURDIR)/$(BIN)
 
 # The README's first job: replay the bundled sample archive into a report.
 demo: all

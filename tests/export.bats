@@ -6,7 +6,9 @@
 setup() {
 	load 'test_helper/common'
 	pp_setup
-	SAMPLE="$PP_TOP/share/samples/sample.ndjson.gz"
+	# The synthetic 12-hop trace, whose figures these tests know (the
+	# bundled sample is a lab recording).
+	SAMPLE="$PP_TOP/tests/fixtures/pp-alert/synthetic.ndjson.gz"
 	EX="$PP_TOP/share/examples"
 	T="$BATS_TEST_TMPDIR"
 }

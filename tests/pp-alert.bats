@@ -54,9 +54,9 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 }
 
 @test "pp-alert: route changes hold k rounds; load balancing does not flap" {
-	# The sample: hop 5 answers from a second router in 35 % of rounds
+	# The synthetic trace: hop 5 answers from a second router in 35 % of rounds
 	# (per-packet balancing); hop 6 moves for good at round 752.
-	pp_run 0 alerts --route-rounds 3 "$PP_TOP/share/samples/sample.ndjson.gz"
+	pp_run 0 alerts --route-rounds 3 "$F/synthetic.ndjson.gz"
 	printf '%s\n' "$output" | jq -e -s '
 		(map(select(.type == "route")) | length == 2 and
 		 (.[0] | has("previous") | not) and
@@ -64,7 +64,7 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 		(map(select(.kind == "route")) | length == 1 and .[0].ttl == 6)' >/dev/null
 	# k = 1 reports the first round that differs: the real change at
 	# round 750, and the first sighting of the balanced router only.
-	pp_run 0 alerts --route-rounds 1 "$PP_TOP/share/samples/sample.ndjson.gz"
+	pp_run 0 alerts --route-rounds 1 "$F/synthetic.ndjson.gz"
 	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "route" and .previous) | .round) | length == 2 and .[1] == 750' >/dev/null
 }
 
