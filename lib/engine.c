@@ -443,7 +443,8 @@ read_error(struct pp_engine *e, int fd, struct errmsg *em)
 
 /* Map an ICMP error to a status for slot i. */
 static void
-icmp_error(struct pp_engine *e, int i, const struct errmsg *em)
+icmp_error(struct pp_engine *e, int i, const struct errmsg *em,
+    const struct pp_pkt_info *info)
 {
 	struct slot *s = &e->slots[i];
 	bool v6 = s->family == AF_INET6;
@@ -456,7 +457,7 @@ icmp_error(struct pp_engine *e, int i, const struct errmsg *em)
 
 	if (exceeded) {
 		answer(e, i, PP_ST_TTL_EXPIRED, from, &em->rx, em->ttl, -1,
-		    NULL);
+		    info);
 	} else if (unreach) {
 		/* Port unreachable from the destination: it answered. */
 		bool port = v6 ? em->code == ICMP6_DST_UNREACH_NOPORT :
@@ -464,15 +465,16 @@ icmp_error(struct pp_engine *e, int i, const struct errmsg *em)
 		if (from_dst && (port || s->r.p.proto == NULL ||
 		    strcmp(s->r.p.proto, "icmp") != 0) && port)
 			answer(e, i, PP_ST_REPLY, from, &em->rx, em->ttl, -1,
-			    NULL);
+			    info);
 		else
 			answer(e, i, PP_ST_UNREACHABLE, from, &em->rx, em->ttl,
-			    em->code, NULL);
+			    em->code, info);
 	}
 }
 
 static int by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport,
     uint16_t dport);
+static int by_payload(struct pp_engine *e, const struct pp_pkt_payload *pl);
 
 /* The shared ICMP socket of family fam has something. */
 static void
@@ -506,7 +508,7 @@ icmp_readable(struct pp_engine *e, int fam)
 					    in.payload.seq] - 1;
 					if (i >= 0 && e->slots[i].used &&
 					    e->slots[i].seq == in.payload.seq)
-						icmp_error(e, i, &em);
+						icmp_error(e, i, &em, NULL);
 				}
 				continue;
 			}
@@ -534,6 +536,25 @@ icmp_readable(struct pp_engine *e, int fam)
 				answer(e, j, PP_ST_UNREACHABLE, (struct
 				    sockaddr *)&from, &rx, in.reply_ttl,
 				    in.code, &in);
+			continue;
+		}
+		/* Paris UDP: the error quotes our payload (and may carry
+		 * MPLS labels, which the socket's error queue does not). */
+		if (in.quoted_proto == 17 && e->o.proto == PP_UDP &&
+		    e->o.paris && in.has_payload && in.kind !=
+		    PP_PKT_ECHO_REPLY) {
+			int j = by_payload(e, &in.payload);
+			if (j < 0)
+				continue;
+			if (in.reply_ttl < 0)
+				in.reply_ttl = ttl;
+			struct errmsg em = { .ok = true, .ttl = in.reply_ttl,
+			    .rx = rx, .code = in.code, .type = in.kind ==
+			    PP_PKT_TIME_EXCEEDED ? (v6 ? ICMP6_TIME_EXCEEDED :
+			    ICMP_TIME_EXCEEDED) : (v6 ? ICMP6_DST_UNREACH :
+			    ICMP_DEST_UNREACH) };
+			memcpy(&em.offender, &from, sizeof(from));
+			icmp_error(e, j, &em, &in);
 			continue;
 		}
 		if (in.quoted_proto != (v6 ? 58 : 1))
@@ -580,7 +601,7 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 		return;
 	read_error(e, s->fd, &em);
 	if (em.ok && em.origin != SO_EE_ORIGIN_LOCAL) {
-		icmp_error(e, i, &em);
+		icmp_error(e, i, &em, NULL);
 		return;
 	}
 	if (s->r.p.proto != NULL && strcmp(s->r.p.proto, "tcp") == 0) {
@@ -782,7 +803,7 @@ flow_event(struct pp_engine *e, int k)
 		int i = pp_pkt_payload(e->buf, em.len, &pl) ?
 		    by_payload(e, &pl) : -1;
 		if (i >= 0)
-			icmp_error(e, i, &em);
+			icmp_error(e, i, &em, NULL);
 	}
 	for (int n = 0; n < 256; n++) {
 		char cbuf[256];

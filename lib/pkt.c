@@ -280,10 +280,12 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 	} else if (proto == 17 || proto == 6) {
 		info->sport = get16(t);
 		info->dport = get16(t + 2);
-		if (proto == 17)
+		if (proto == 17) {
 			info->udp_sum = get16(t + 6);
-		else
+			payload(t + 8, tlen - 8, info);
+		} else {
 			info->tcp_seq = get32(t + 4);
+		}
 	}
 	extensions(buf, len, 8, v6, info);
 	return 0;

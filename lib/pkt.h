@@ -46,7 +46,8 @@ struct pp_pkt_info {
 	int quoted_proto;	/* 1 ICMP, 58 ICMPv6, 17 UDP, 6 TCP, 0 none */
 	uint16_t echo_id;	/* quoted or replied ICMP identifier */
 	uint16_t echo_seq;	/* and sequence */
-	bool has_payload;	/* the payload (ours) was seen */
+	bool has_payload;	/* the payload (ours) was seen: of the echo,
+				 * or of a quoted echo or UDP datagram */
 	struct pp_pkt_payload payload;
 	uint16_t sport, dport;	/* quoted UDP/TCP ports */
 	uint16_t udp_sum;	/* quoted UDP checksum */
