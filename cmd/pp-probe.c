@@ -155,8 +155,8 @@ static void
 archive_failed(struct probe_run *r)
 {
 	if (!r->ar_failed)
-		pp_warnx("%s; probing goes on, the archive is incomplete",
-		    r->ar.err.msg);
+		pp_warnx("%s; probing goes on%s", r->ar.err.msg,
+		    r->ar.incomplete ? ", the archive is incomplete" : "");
 	r->ar_failed = true;
 }
 

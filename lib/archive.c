@@ -261,6 +261,7 @@ commit(struct pp_archive *a, bool finish, double now)
 	}
 	return 0;
 lost:
+	a->incomplete = true;
 	a->lost += a->pending;
 	a->pending = 0;
 	if (!finish)
@@ -368,6 +369,7 @@ rotate(struct pp_archive *a, double now)
 	else
 		a->rotations++;
 	a->good = 0;
+	a->rot_base = 0;
 	if (moved) {
 		a->disk_open = false;
 		a->fd = open(a->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -378,6 +380,10 @@ rotate(struct pp_archive *a, double now)
 		}
 	} else if (reopen(a) == -1) {
 		rc = -1;
+	} else {
+		/* FILE stays and grows: try again after another rotate
+		 * bytes, not at every record. */
+		a->rot_base = a->good;
 	}
 	a->in_file = 0;
 	restart(a);
@@ -481,11 +487,13 @@ pp_archive_write(struct pp_archive *a, const char *line, size_t len,
 	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	if (a->o.rotate > 0 && a->in_file > (a->head != NULL ? 1U : 0U) &&
-	    size_estimate(a) >= a->o.rotate && rotate(a, now) == -1)
+	    size_estimate(a) >= a->rot_base + a->o.rotate &&
+	    rotate(a, now) == -1)
 		rc = -1;
 	if (take(a, line, len) == -1) {
 		fail(a, "write error on", errno);
 		a->lost++;
+		a->incomplete = true;
 		return -1;
 	}
 	a->pending++;

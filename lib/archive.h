@@ -15,10 +15,12 @@
  * mono is CLOCK_MONOTONIC in seconds.  Every call but open returns 0, or
  * -1 when a write, rename or open failed during that call (ar.err says
  * what, errno is set): the command reports the first failure (once), goes
- * on, and exits 1 at the end.  Records taken while the disk is full are
- * lost and counted in ar.lost; writing resumes by itself at the next flush
- * that succeeds (tried at most once a second, and never in a busy loop);
- * a plain file keeps the whole records of a write that filled the disk.
+ * on, and exits 1 at the end.  ar.incomplete says whether records were
+ * lost (a write failed) or not (only a rename failed).  Records taken
+ * while the disk is full are lost and counted in ar.lost; writing resumes
+ * by itself at the next flush that succeeds (tried at most once a second,
+ * never in a busy loop); a plain file keeps the whole records of a write
+ * that filled the disk.
  *
  * What is on disk: records are buffered and written at flush points only,
  * whole records each time, at least once a second (tick or write when a
@@ -35,11 +37,13 @@
  * like logrotate: FILE.(keep-1) -> FILE.keep, ..., FILE -> FILE.1, and
  * FILE starts again with the head record; a gzip FILE named BASE.gz is
  * shifted as BASE.1.gz, BASE.2.gz, ...  At most keep rotated files remain
- * (keep 0: the full file is deleted).  A plain file grows past rotate by
- * at most one record; for gzip, what zlib still holds is estimated at the
- * compression ratio seen so far, so a file ends within a few per cent of
- * rotate (until 16 KiB were written, before a ratio is known, it can go
- * past it by one deflate block). */
+ * (keep 0: the full file is deleted).  When FILE cannot be renamed it
+ * stays (appended to, with a new gzip member) and rotation is tried again
+ * once it has grown by another rotate bytes.  A plain file grows past
+ * rotate by at most one record; for gzip, what zlib still holds is
+ * estimated at the compression ratio seen so far, so a file ends within a
+ * few per cent of rotate (until 16 KiB were written, before a ratio is
+ * known, it can go past it by one deflate block). */
 #ifndef PP_ARCHIVE_H
 #define PP_ARCHIVE_H
 
@@ -55,16 +59,17 @@
 
 /* How an archive is written. */
 struct pp_archive_opts {
-	unsigned long long rotate;	/* rotate at this size, bytes; 0 never */
+	unsigned long long rotate;	/* rotate at this size, bytes (0: no) */
 	int keep;		/* rotated files kept (0 to 1000) */
 	double flush_every;	/* seconds between flushes; 0 means 1 */
 };
 
 /* An open archive.  Caller-provided storage; every member is private
- * except err, lost, rotations, which callers read. */
+ * except err, lost, incomplete, rotations, which callers read. */
 struct pp_archive {
-	struct pp_error err;	/* the last failure, "write error on 'f': ..." */
+	struct pp_error err;	/* the last failure ("write error on ...") */
 	unsigned long long lost;	/* records taken that are not on disk */
+	bool incomplete;	/* a write failed: records are missing */
 	unsigned long long rotations;	/* files rotated */
 
 	char *path;		/* FILE (owned) */
@@ -76,7 +81,8 @@ struct pp_archive {
 	bool regular;		/* a regular file: cut, rotate, pwrite */
 	int fd;			/* the file, -1 while it could not be opened */
 	unsigned long long good;	/* bytes on disk that are whole */
-	bool dirty;		/* bytes past good may be on disk (cut failed) */
+	unsigned long long rot_base;	/* size when a rotation failed */
+	bool dirty;		/* bytes past good may be on disk */
 	char *head;		/* the head record (owned), NULL before head */
 	size_t head_len;	/* bytes at head */
 	bool head_pending;	/* out begins with the head (plain files) */

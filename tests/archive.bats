@@ -126,6 +126,14 @@ tiny_tmpfs() {
 	[ ! -s "$T/plain.err" ] || ! grep -q 'pp-probe:' "$T/plain.err"
 }
 
+@test "archive: a file that cannot be rotated stays and keeps every record; exit 1" {
+	mkdir -p "$T/d.ndjson.1/sub"
+	pp_run 1 pp-probe --udp -i 2ms -w 2s --rotate 8k --keep 1 -o "$T/d.ndjson" 127.0.0.1
+	[ "$(printf '%s\n' "$stderr" | grep -c "cannot rename '$T/d.ndjson' to '$T/d.ndjson.1': .*; probing goes on$")" -eq 1 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'pp-probe: ')" -eq 1 ]
+	printf '%s\n' "$output" | cmp - "$T/d.ndjson"
+}
+
 @test "archive: bad --rotate and --keep values are usage errors" {
 	pp_run 2 pp-probe --udp --rotate 1k -o "$T/a" 127.0.0.1
 	assert_stderr --partial "--rotate: size must be 4k to 1024G: 1k"

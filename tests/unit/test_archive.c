@@ -233,6 +233,51 @@ rotation(bool gz, int keep)
 	CHECK(sum < total, "older records deleted: %ld of %d", sum, total);
 }
 
+/* FILE cannot be renamed (FILE.1 is a directory that is not empty): it
+ * stays and grows, whole, nothing lost, and rotation is not tried at
+ * every record. */
+static void
+rename_fails(bool gz)
+{
+	const char *path = at(gz ? "d.ndjson.gz" : "d.ndjson");
+	const char *sub = at(gz ? "d.ndjson.1.gz" : "d.ndjson.1");
+	char inner[300];
+	struct pp_archive_opts o = { .rotate = 4096, .keep = 1 };
+	struct pp_archive a;
+	char rec[256];
+
+	CHECK_ERRNO(mkdir(sub, 0755) == 0, "mkdir");
+	snprintf(inner, sizeof(inner), "%s/x", sub);
+	FILE *f = fopen(inner, "w");
+	CHECK_ERRNO(f != NULL, "create");
+	if (f != NULL)
+		fclose(f);
+	CHECK(pp_archive_open(&a, path, &o) == 0, "open: %s", a.err.msg);
+	CHECK(pp_archive_head(&a, head, strlen(head), 0) == 0, "head");
+	int fails = 0;
+	int total = gz ? 2000 : 400;
+	for (int i = 0; i < total; i++) {
+		size_t n = record(rec, sizeof(rec), i);
+		fails += pp_archive_write(&a, rec, n, 0.01 * i) == -1;
+	}
+	CHECK(strstr(a.err.msg, "cannot rename") != NULL, "msg: %s",
+	    a.err.msg);
+	CHECK(pp_archive_close(&a) == 0, "close: %s", a.err.msg);
+	unsigned long long sz = file_size(path);
+	CHECK(fails >= 2 && (unsigned long long)fails <= sz / 4096 + 1,
+	    "%d failed rotations for %llu bytes", fails, sz);
+	char *text;
+	size_t len;
+	int heads;
+	int rc = slurp(path, &text, &len);
+	CHECK(rc == Z_OK && check_records(text, &heads) == total &&
+	    heads == 1 && a.lost == 0, "all %d records kept: rc %d", total,
+	    rc);
+	free(text);
+	(void)unlink(inner);
+	(void)rmdir(sub);
+}
+
 /* A full disk (/dev/full): each flush fails, once a second at most, the
  * records are counted lost, nothing crashes. */
 static void
@@ -340,6 +385,8 @@ test_archive(void)
 	rotation(true, 2);
 	rotation(false, 0);
 	rotation(true, 1);
+	rename_fails(false);
+	rename_fails(true);
 	full_device();
 	recovery(false);
 	recovery(true);
