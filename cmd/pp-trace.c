@@ -529,19 +529,6 @@ final_summary(const struct trace_run *r)
 
 /* ------------------------------------------------------------ main */
 
-static int
-intopt(const char *opt, const char *what, const char *arg, long long lo,
-    long long hi)
-{
-	const char *errstr = NULL;
-	long long v = pp_strtonum(arg, lo, hi, &errstr);
-
-	if (errstr != NULL)
-		pp_errx(PP_EXIT_USAGE, "%s: %s must be %lld to %lld: %s", opt,
-		    what, lo, hi, arg);
-	return (int)v;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -614,23 +601,23 @@ main(int argc, char **argv)
 			pp_print_version();
 			exit(pp_close_stdout(0));
 		case OPT_FIRST:
-			r.first_ttl = intopt("--first-ttl", "ttl", pp_optarg, 1,
+			r.first_ttl = pp_probecli_int("--first-ttl", "ttl", pp_optarg, 1,
 			    255);
 			break;
 		case OPT_FLOWS:
-			r.flows = intopt("--flows", "count", pp_optarg, 1,
+			r.flows = pp_probecli_int("--flows", "count", pp_optarg, 1,
 			    MAX_FLOWS);
 			break;
 		case OPT_MAX_TTL:
-			r.max_ttl = intopt("--max-ttl", "ttl", pp_optarg, 1,
+			r.max_ttl = pp_probecli_int("--max-ttl", "ttl", pp_optarg, 1,
 			    255);
 			break;
 		case OPT_MAX_UNKNOWN:
-			r.max_unknown = intopt("--max-unknown", "count",
+			r.max_unknown = pp_probecli_int("--max-unknown", "count",
 			    pp_optarg, 1, 255);
 			break;
 		case OPT_RATE:
-			r.rate = intopt("--rate", "pps", pp_optarg, 1,
+			r.rate = pp_probecli_int("--rate", "pps", pp_optarg, 1,
 			    1000000);
 			break;
 		case OPT_SEND_DELAY:

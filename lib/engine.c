@@ -391,6 +391,28 @@ control(struct msghdr *m, struct timespec *rx, int *ttl)
 	}
 }
 
+/* One datagram of fd into e->buf, with its sender, the kernel's receive
+ * stamp (zero when missing) and its TTL (-1 unknown).  Returns its
+ * length, or -1 with errno (EAGAIN: nothing more). */
+static ssize_t
+recv_one(struct pp_engine *e, int fd, struct sockaddr_storage *from,
+    struct timespec *rx, int *ttl)
+{
+	char cbuf[512];
+	struct iovec iov = { e->buf, sizeof(e->buf) };
+	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof(*from),
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	    .msg_controllen = sizeof(cbuf) };
+
+	rx->tv_sec = 0;
+	rx->tv_nsec = 0;
+	*ttl = -1;
+	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (n >= 0)
+		control(&m, rx, ttl);
+	return n;
+}
+
 /* An error-queue message (IP_RECVERR): the ICMP error, its sender, and
  * what we sent (for ICMP datagram sockets, our echo request). */
 struct errmsg {
@@ -485,14 +507,10 @@ icmp_readable(struct pp_engine *e, int fam)
 	bool raw = v6 ? e->net->raw6 : e->net->raw4;
 
 	for (int k = 0; k < 256; k++) {
-		char cbuf[512];
 		struct sockaddr_storage from;
-		struct iovec iov = { e->buf, sizeof(e->buf) };
-		struct msghdr m = { .msg_name = &from,
-		    .msg_namelen = sizeof(from), .msg_iov = &iov,
-		    .msg_iovlen = 1, .msg_control = cbuf,
-		    .msg_controllen = sizeof(cbuf) };
-		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+		struct timespec rx;
+		int ttl;
+		ssize_t n = recv_one(e, fd, &from, &rx, &ttl);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				/* Datagram sockets: errors in the queue. */
@@ -514,9 +532,6 @@ icmp_readable(struct pp_engine *e, int fam)
 			}
 			return;
 		}
-		struct timespec rx = { 0, 0 };
-		int ttl = -1;
-		control(&m, &rx, &ttl);
 		struct pp_pkt_info in;
 		if (pp_pkt_parse(e->buf, (size_t)n, v6, raw && !v6, &in) == -1)
 			continue;
@@ -650,17 +665,10 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 	}
 	/* UDP: an answer from the destination is a reply. */
 	if (events & EPOLLIN) {
-		char cbuf[256];
 		struct sockaddr_storage from;
-		struct iovec iov = { e->buf, sizeof(e->buf) };
-		struct msghdr m = { .msg_name = &from,
-		    .msg_namelen = sizeof(from), .msg_iov = &iov,
-		    .msg_iovlen = 1, .msg_control = cbuf,
-		    .msg_controllen = sizeof(cbuf) };
-		if (recvmsg(s->fd, &m, MSG_DONTWAIT) >= 0) {
-			struct timespec rx = { 0, 0 };
-			int ttl = -1;
-			control(&m, &rx, &ttl);
+		struct timespec rx;
+		int ttl;
+		if (recv_one(e, s->fd, &from, &rx, &ttl) >= 0) {
 			answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from,
 			    &rx, ttl, -1, NULL);
 		}
@@ -806,14 +814,10 @@ flow_event(struct pp_engine *e, int k)
 			icmp_error(e, i, &em, NULL);
 	}
 	for (int n = 0; n < 256; n++) {
-		char cbuf[256];
 		struct sockaddr_storage from;
-		struct iovec iov = { e->buf, sizeof(e->buf) };
-		struct msghdr m = { .msg_name = &from,
-		    .msg_namelen = sizeof(from), .msg_iov = &iov,
-		    .msg_iovlen = 1, .msg_control = cbuf,
-		    .msg_controllen = sizeof(cbuf) };
-		ssize_t got = recvmsg(fd, &m, MSG_DONTWAIT);
+		struct timespec rx;
+		int ttl;
+		ssize_t got = recv_one(e, fd, &from, &rx, &ttl);
 		if (got < 0)
 			break;
 		/* A UDP answer counts when it echoes our payload. */
@@ -823,9 +827,6 @@ flow_event(struct pp_engine *e, int k)
 		if (i < 0 || !same_addr((struct sockaddr *)&from,
 		    &e->slots[i].dst))
 			continue;
-		struct timespec rx = { 0, 0 };
-		int ttl = -1;
-		control(&m, &rx, &ttl);
 		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,
 		    -1, NULL);
 	}
@@ -1037,14 +1038,10 @@ tcp_readable(struct pp_engine *e, int fam)
 	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
 
 	for (int k = 0; k < 256; k++) {
-		char cbuf[512];
 		struct sockaddr_storage from;
-		struct iovec iov = { e->buf, sizeof(e->buf) };
-		struct msghdr m = { .msg_name = &from,
-		    .msg_namelen = sizeof(from), .msg_iov = &iov,
-		    .msg_iovlen = 1, .msg_control = cbuf,
-		    .msg_controllen = sizeof(cbuf) };
-		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+		struct timespec rx;
+		int ttl;
+		ssize_t n = recv_one(e, fd, &from, &rx, &ttl);
 		if (n < 0)
 			return;
 		struct pp_pkt_tcp tp;
@@ -1058,9 +1055,6 @@ tcp_readable(struct pp_engine *e, int fam)
 		if (i < 0 || !same_addr((struct sockaddr *)&from,
 		    &e->slots[i].dst))
 			continue;
-		struct timespec rx = { 0, 0 };
-		int ttl = tp.ttl;
-		control(&m, &rx, &ttl);
 		if (tp.ttl >= 0)
 			ttl = tp.ttl;
 		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,

@@ -22,9 +22,9 @@ pp_probecli_init(struct pp_probecli *c)
 	c->ao.keep = 5;
 }
 
-static int
-ranged(const char *opt, const char *what, const char *arg, long long lo,
-    long long hi)
+int
+pp_probecli_int(const char *opt, const char *what, const char *arg,
+    long long lo, long long hi)
 {
 	const char *errstr = NULL;
 	long long v = pp_strtonum(arg, lo, hi, &errstr);
@@ -61,17 +61,17 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		c->outfile = arg;
 		break;
 	case 'p':
-		c->eo.port = ranged("-p", "port", arg, 1, 65535);
+		c->eo.port = pp_probecli_int("-p", "port", arg, 1, 65535);
 		c->port_set = true;
 		break;
 	case 'Q':
-		c->eo.tos = ranged("-Q", "tos", arg, 0, 255);
+		c->eo.tos = pp_probecli_int("-Q", "tos", arg, 0, 255);
 		break;
 	case 'S':
 		c->source = arg;
 		break;
 	case 's':
-		c->eo.size = ranged("-s", "size", arg, 24, 65000);
+		c->eo.size = pp_probecli_int("-s", "size", arg, 24, 65000);
 		break;
 	case 'W':
 		if (pp_parse_duration(arg, &c->eo.timeout, &errstr) == -1 ||
@@ -83,7 +83,7 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		c->eo.proto = PP_ICMP;
 		break;
 	case PP_OPT_KEEP:
-		c->ao.keep = ranged("--keep", "count", arg, 0, 1000);
+		c->ao.keep = pp_probecli_int("--keep", "count", arg, 0, 1000);
 		c->keep_set = true;
 		break;
 	case PP_OPT_ROTATE:
@@ -93,7 +93,7 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 			    "%s", arg);
 		break;
 	case PP_OPT_PATTERN:
-		c->eo.fill = (unsigned char)ranged("--pattern", "byte", arg, 0,
+		c->eo.fill = (unsigned char)pp_probecli_int("--pattern", "byte", arg, 0,
 		    255);
 		break;
 	case PP_OPT_TCP:

@@ -41,6 +41,11 @@ struct pp_probecli {
 	int io_errno;		/* why */
 };
 
+/* A whole-number option value from lo to hi; anything else exits 2 with
+ * "OPT: WHAT must be LO to HI: ARG". */
+int pp_probecli_int(const char *opt, const char *what, const char *arg,
+    long long lo, long long hi);
+
 /* Defaults: ICMP, timeout 2 s, TOS unset, no targets. */
 void pp_probecli_init(struct pp_probecli *c);
 
