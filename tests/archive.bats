@@ -46,7 +46,7 @@ tiny_tmpfs() {
 	pp_run 0 pp-stats "$T/x.ndjson.gz"
 	assert_stderr --partial "truncated gzip data"
 	sent=$(printf '%s\n' "$output" | jq -s '[.[] | select(.type == "stats") | .sent] | add')
-	echo "elapsed $elapsed s, stdout $n_out probes, archive $sent" >&3
+	echo "# elapsed $elapsed s, stdout $n_out probes, archive $sent" >&3
 	[ "$sent" -le "$n_out" ]
 	[ "$sent" -ge $((n_out - 115)) ]
 	awk -v n="$sent" -v e="$elapsed" 'BEGIN { exit !(n >= (e - 1.4) * 100 && n <= e * 100 + 5) }'
