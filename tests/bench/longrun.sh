@@ -111,7 +111,7 @@ for tp in "${running[@]}"; do
 			grow = rwmax - rw
 			ok = grow <= slack && fwmax <= fw && fl <= fw
 			printf "%d samples; RSS kB first %d, after warm-up %d, last %d, max %d (growth after warm-up %d kB, %.1f bytes a probe, bound %d kB); fds first %d, after warm-up %d, last %d, max %d; %s\n",
-			    n, r1, rw, rl, rmax, grow, recs > 0 ? grow * 1024 / recs : 0, slack, f1, fw, fl, fmax, ok ? "ok" : "FAIL"
+			    n, r1, rw, rl, rmax, grow, (recs > 0 ? grow * 1024 / recs : 0), slack, f1, fw, fl, fmax, ok ? "ok" : "FAIL"
 		}' "$tmp/$t.samples")
 	echo "  $t: exit $rc, $recs probe records:$stats"
 	echo "  $t: $line"
