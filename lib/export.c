@@ -468,18 +468,16 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 		size_t n = x->nrows != 0 ? x->nrows : 64;
 		while (n <= id)
 			n *= 2;
+		/* order first: it always has room for nrows ids. */
+		size_t *no = realloc(x->order, n * sizeof(*no));
+		if (no == NULL)
+			return -1;
+		x->order = no;
 		struct pp_export_row **nr = realloc(x->rows, n * sizeof(*nr));
 		if (nr == NULL)
 			return -1;
 		memset(nr + x->nrows, 0, (n - x->nrows) * sizeof(*nr));
-		size_t *no = realloc(x->order, n * sizeof(*no));
-		if (no == NULL) {
-			x->rows = nr;
-			x->nrows = n;
-			return -1;
-		}
 		x->rows = nr;
-		x->order = no;
 		x->nrows = n;
 	}
 	struct pp_export_row *r = x->rows[id];

@@ -99,7 +99,8 @@ struct pp_export {
 	bool oom;		/* an allocation failed */
 	struct pp_export_row **rows;	/* by caller id, NULL unused (owned) */
 	size_t nrows;		/* slots in rows */
-	size_t *order;		/* ids in order of first use (owned) */
+	size_t *order;		/* ids in order of first use, room for nrows
+				 * (owned) */
 	size_t norder;		/* ids in order */
 	struct pp_export_mrow **mrows;	/* MOS series, first use (owned) */
 	size_t nmrows;		/* in use */
