@@ -89,8 +89,8 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 	case PP_OPT_ROTATE:
 		if (pp_parse_size(arg, &c->ao.rotate, &errstr) == -1 ||
 		    c->ao.rotate < 4096 || c->ao.rotate > (1ULL << 40))
-			pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k to 1T: "
-			    "%s", arg);
+			pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k to "
+			    "1024G: %s", arg);
 		break;
 	case PP_OPT_PATTERN:
 		c->eo.fill = (unsigned char)pp_probecli_int("--pattern", "byte", arg, 0,
@@ -227,7 +227,8 @@ pp_probecli_open_output(struct pp_probecli *c)
 	if (c->outfile == NULL)
 		return;
 	if (pp_archive_open(&c->ar, c->outfile, &c->ao) == -1)
-		pp_errx(PP_EXIT_FAIL, "%s", c->ar.err.msg);
+		pp_errx(errno == EINVAL ? PP_EXIT_USAGE : PP_EXIT_FAIL, "%s",
+		    c->ar.err.msg);
 	c->ar_open = true;
 }
 
@@ -235,8 +236,8 @@ static void
 archive_failed(struct pp_probecli *c)
 {
 	if (!c->ar_failed)
-		pp_warnx("%s; probing goes on, the archive is incomplete",
-		    c->ar.err.msg);
+		pp_warnx("%s; probing goes on%s", c->ar.err.msg,
+		    c->ar.incomplete ? ", the archive is incomplete" : "");
 	c->ar_failed = true;
 }
 
