@@ -234,7 +234,8 @@ cmd_up() {
 	[ "$twin" -gt 0 ] && nss+=("$lab-r${twin}b")
 	for ns in "${nss[@]}"; do
 		local -a ctl=(net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-			"net.ipv4.ping_group_range=1 0" net.ipv4.icmp_errors_use_inbound_ifaddr=1)
+			"net.ipv4.ping_group_range=1 0" net.ipv4.icmp_errors_use_inbound_ifaddr=1
+			net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1)
 		ip netns add "$ns"
 		if [ "$ratelimit" = 0 ]; then
 			ctl+=(net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
@@ -406,8 +407,23 @@ cmd_link() {
 		kill -HUP "$(cat "$s/link$link.pid")"
 	else
 		read -r ua da <"$s/link$link.devs"
-		ns_exec "$(node_ns "$lab" $((link - 1)) "$n")" ip link set "$ua" "$how"
-		ns_exec "$(node_ns "$lab" "$link" "$n")" ip link set "$da" "$how"
+		ip -n "$(node_ns "$lab" $((link - 1)) "$n")" link set "$ua" "$how"
+		ip -n "$(node_ns "$lab" "$link" "$n")" link set "$da" "$how"
+		if [ "$how" = up ]; then
+			# The kernel drops the routes through a link that goes
+			# down; put back both ends' routes once the link's own
+			# prefixes are back (IPv6 takes a moment).
+			load_state "$lab"
+			local i t
+			for i in $((link - 1)) "$link"; do
+				for t in $(seq 50); do
+					node_routes "$i" replace | ip -n "$(node_ns "$lab" "$i" "$n")" -batch - 2>/dev/null && break
+					sleep 0.02
+				done
+				[ "$t" -lt 50 ] || die "link $link up: the routes of node $i"
+			done
+			warm_nd "$(node_ns "$lab" $((link - 1)) "$n")" "$(a6 "$link" 2)"
+		fi
 	fi
 }
 

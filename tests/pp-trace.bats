@@ -1,0 +1,345 @@
+#!/usr/bin/env bats
+# pp-trace in the lab (root; skipped elsewhere): hops in order for every
+# protocol and family, per-hop delay and loss, ICMP rate limits, route
+# changes, links down, ECMP and flows, silent and rejecting destinations,
+# --max-ttl, several targets and --rate, SIGINT.  The command contract on
+# loopback is tests/pp-trace-cli.bats.
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+}
+
+teardown() {
+	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
+	lab_down
+}
+
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# trace OUT ARGS...: pp-trace ARGS in the client, records to OUT, stderr to
+# OUT.err; its exit status in $rc.
+trace() {
+	local out=$1
+	shift
+	rc=0
+	lab_exec c timeout 60 "$PP_BIN/pp-trace" "$@" >"$out" 2>"$out.err" || rc=$?
+}
+
+# probes FILE: the probe records, one a line.
+probes() { jq -c 'select(.type == "probe")' "$1"; }
+
+# path_ok FILE ROUNDS HOP...: exactly ROUNDS rounds (0..ROUNDS-1) per
+# target, each the TTLs 1..k answered by the HOPs in order, every one a
+# ttl-expired but the last, a reply.
+path_ok() {
+	local f=$1 n=$2
+	shift 2
+	probes "$f" | jq -s -e --argjson n "$n" '
+		$ARGS.positional as $h |
+		group_by(.target)[] | group_by(.round) |
+		(map(.[0].round) == [range($n)]) and all(.[];
+			map(.ttl) == [range(1; ($h | length) + 1)] and
+			map(.from) == $h and
+			map(.status) == ([range(1; $h | length)] | map("ttl-expired")) + ["reply"])
+		' --args "$@" >/dev/null || {
+		echo "path not as expected (${*}):" >&2
+		probes "$f" | jq -r '[.target, .round, .ttl, .status, .from // "-"] | @tsv' >&2
+		return 1
+	}
+}
+
+@test "pp-trace (lab): hops in order, the destination a reply; ICMP, UDP and TCP, IPv4 and IPv6" {
+	lab_up --routers 3
+	hop6=("${LAB_HOP6[@]}")
+	for proto in --icmp --udp --tcp "--tcp -p 7"; do
+		trace "$BATS_TEST_TMPDIR/4" $proto -c 2 -i 100ms -W 500ms "$LAB_DST4"
+		[ "$rc" -eq 0 ]
+		path_ok "$BATS_TEST_TMPDIR/4" 2 "${LAB_HOP4[@]}"
+		trace "$BATS_TEST_TMPDIR/6" $proto -c 2 -i 100ms -W 500ms "$LAB_DST6"
+		[ "$rc" -eq 0 ]
+		path_ok "$BATS_TEST_TMPDIR/6" 2 "${hop6[@]}"
+		p=${proto#--}
+		p=${p%% *}
+		head -1 "$BATS_TEST_TMPDIR/4" | jq -e --arg p "$p" '.type == "meta" and .tool == "pp-trace" and
+			.settings.proto == $p and .settings.first_ttl == 1 and .settings.max_ttl == 30 and
+			.settings.max_unknown == 10 and .settings.flows == 1' >/dev/null
+		probes "$BATS_TEST_TMPDIR/6" | jq -s -e --arg p "$p" 'all(.proto == $p and .dst == "'"$LAB_DST6"'" and .flow == 0 and .rtt >= 0)' >/dev/null
+	done
+	# Both families and two targets at once, and from --first-ttl on.
+	trace "$BATS_TEST_TMPDIR/b" --udp -c 3 -i 100ms -W 500ms "$LAB_DST4" "$LAB_DST6"
+	[ "$rc" -eq 0 ]
+	[ "$(probes "$BATS_TEST_TMPDIR/b" | jq -s 'map(.target) | unique | length')" -eq 2 ]
+	trace "$BATS_TEST_TMPDIR/f" -c 1 -W 500ms --first-ttl 3 "$LAB_DST4"
+	[ "$(probes "$BATS_TEST_TMPDIR/f" | jq -r '[.ttl, .status, .from] | @tsv' | paste -sd' ')" = \
+		"$(printf '3\tttl-expired\t%s 4\treply\t%s' "${LAB_HOP4[2]}" "$LAB_DST4")" ]
+}
+
+@test "pp-trace (lab): per-hop RTT follows the emulated delay, medians within 0.3 ms" {
+	# 5 ms each way on link 3 (r2 to r3): hops 1 and 2 are in front of it,
+	# hop 3 and the destination behind it (10 ms round trip).
+	lab_up --routers 3 --impair 3:delay=5ms
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		trace "$BATS_TEST_TMPDIR/t" -c 40 -i 50ms -W 500ms "$dst"
+		[ "$rc" -eq 0 ]
+		for ttl in 1 2 3 4; do
+			m=$(probes "$BATS_TEST_TMPDIR/t" | jq -r "select(.ttl == $ttl and .rtt) | .rtt" | median)
+			n=$(probes "$BATS_TEST_TMPDIR/t" | jq -r "select(.ttl == $ttl and .rtt) | .rtt" | wc -l)
+			[ "$n" -eq 40 ]
+			if [ "$ttl" -le 2 ]; then
+				awk -v m="$m" 'BEGIN { exit !(m < 0.3) }' || { echo "hop $ttl median $m" >&2; false; }
+			else
+				awk -v m="$m" 'BEGIN { exit !(m >= 10 && m <= 10.3) }' || { echo "hop $ttl median $m" >&2; false; }
+			fi
+		done
+	done
+}
+
+@test "pp-trace (lab): loss on the last link shows at the destination only, within statistical bounds" {
+	lab_up --routers 3 --impair 4:fwd.loss=20%
+	trace "$BATS_TEST_TMPDIR/t" -c 250 -i 20ms -W 300ms "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	# Every round is there; the TTL-4 probes of 50 of them lost (sigma
+	# 6.3, within 4 sigma); hops 1 to 3 lose nothing.
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e 'map(.round) | unique == [range(250)]' >/dev/null
+	lost=$(probes "$BATS_TEST_TMPDIR/t" | jq -s '[.[] | select(.ttl == 4 and .status == "timeout")] | length')
+	[ "$lost" -ge 25 ] && [ "$lost" -le 75 ] || { echo "lost $lost of 250" >&2; false; }
+	[ "$(probes "$BATS_TEST_TMPDIR/t" | jq -s '[.[] | select(.ttl <= 3 and .status != "ttl-expired")] | length')" -eq 0 ]
+	# A lost probe is a timeout without a responder.
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e 'map(select(.status == "timeout")) | all(has("from") | not)' >/dev/null
+	# pp-stats: the destination's loss, and it is forwarding loss.
+	pp-stats "$BATS_TEST_TMPDIR/t" >"$BATS_TEST_TMPDIR/s"
+	jq -s -e 'map(select(.type == "stats" and .ttl == 4))[0] |
+		.loss >= 10 and .loss <= 30 and .sent == 250' "$BATS_TEST_TMPDIR/s" >/dev/null
+	jq -s -e 'map(select(.type == "stats" and .ttl != null and .ttl <= 3)) | length == 3 and all(.loss == 0)' \
+		"$BATS_TEST_TMPDIR/s" >/dev/null
+}
+
+@test "pp-trace (lab): ICMP rate limits lose intermediate hops, not the destination; fwd_loss tells them apart" {
+	# The kernel's defaults: about one time-exceeded a second per source
+	# after a burst of a few; echo replies are not limited.
+	lab_up --routers 3 --ratelimit
+	trace "$BATS_TEST_TMPDIR/t" -c 60 -i 50ms -W 300ms "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	pp-stats "$BATS_TEST_TMPDIR/t" >"$BATS_TEST_TMPDIR/s"
+	jq -s -e 'map(select(.type == "stats" and .ttl != null)) | sort_by(.ttl) |
+		length == 4 and
+		(.[0:3] | all(.loss >= 50 and .fwd_loss == 0)) and
+		(.[3] | .loss == 0 and .fwd_loss == 0 and .addr == "'"$LAB_DST4"'")' "$BATS_TEST_TMPDIR/s" >/dev/null || {
+		cat "$BATS_TEST_TMPDIR/s" >&2
+		false
+	}
+	pp-stats -f table "$BATS_TEST_TMPDIR/t" | grep -E "^ *4\\.\\|-- ${LAB_DST4//./\\.} +0\\.0% +0\\.0% +60 "
+}
+
+@test "pp-trace (lab): a route change shows from the next probe on, in every round" {
+	lab_up --routers 3 --spare 2
+	ip netns exec "$LAB-c" "$PP_BIN/pp-trace" --udp -c 30 -i 100ms -W 300ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/t" 2>/dev/null &
+	BG=$!
+	sleep 1.2
+	t0=$(date +%s.%N)
+	"$PP_TOP/tests/lab/lab.sh" reroute "$LAB" spare
+	t1=$(date +%s.%N)
+	wait "$BG"
+	BG=
+	# Hop 2 is r2 (198.18.2.2) before the change and the spare r2b
+	# (198.18.102.2) after; hop 3 answers from the link the probe came in
+	# by.  A probe sent during the change may go either way.
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e --argjson t0 "$t0" --argjson t1 "$t1" '
+		(map(.round) | unique == [range(30)]) and
+		(map(select(.ttl == 2)) | all(
+			if .ts < $t0 then .from == "198.18.2.2"
+			elif .ts > $t1 then .from == "198.18.102.2"
+			else true end)) and
+		(map(select(.ttl == 3)) | all(
+			if .ts < $t0 then .from == "198.18.3.2"
+			elif .ts > $t1 then .from == "198.18.202.2"
+			else true end)) and
+		(map(select(.ttl == 4)) | all(.status == "reply")) and
+		(map(select(.ttl == 2 and .ts > $t1)) | length >= 10)' >/dev/null || {
+		echo "change between $t0 and $t1" >&2
+		probes "$BATS_TEST_TMPDIR/t" | jq -r '[.round, .ttl, .ts, .from // "-"] | @tsv' >&2
+		false
+	}
+	# And back, in IPv6.
+	"$PP_TOP/tests/lab/lab.sh" reroute "$LAB" main
+	trace "$BATS_TEST_TMPDIR/6" --udp -c 1 -W 500ms "$LAB_DST6"
+	path_ok "$BATS_TEST_TMPDIR/6" 1 "${LAB_HOP6[@]}"
+	"$PP_TOP/tests/lab/lab.sh" reroute "$LAB" spare
+	trace "$BATS_TEST_TMPDIR/6" --udp -c 1 -W 500ms "$LAB_DST6"
+	path_ok "$BATS_TEST_TMPDIR/6" 1 fd00:0:0:1::2 fd00:0:0:102::2 fd00:0:0:202::2 "$LAB_DST6"
+}
+
+@test "pp-trace (lab): a link down is timeouts or errors in every round, never missing rounds" {
+	lab_up --routers 2 --impair 3:delay=1ms
+	# The far link (r2 to d) down for 1.5 s: silence beyond hop 2.
+	( sleep 1; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 3 down; sleep 1.5; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 3 up ) &
+	trace "$BATS_TEST_TMPDIR/a" -c 40 -i 100ms -W 300ms --max-unknown 3 "$LAB_DST4"
+	wait
+	probes "$BATS_TEST_TMPDIR/a" | jq -s -e '
+		(map(.round) | unique == [range(40)]) and
+		(group_by(.round) | all(map(.ttl) | .[0:2] == [1, 2])) and
+		([.[] | select(.ttl <= 2 and .status != "ttl-expired")] | length == 0) and
+		(map(select(.ttl == 3 and .status == "timeout")) | length >= 10) and
+		(map(select(.ttl == 3 and .status == "reply")) | length >= 20) and
+		(map(select(.ttl > 5)) | length == 0)' >/dev/null || {
+		probes "$BATS_TEST_TMPDIR/a" | jq -r '[.round, .ttl, .status, .from // "-"] | @tsv' >&2
+		false
+	}
+	# Our own link down: the sends fail, each an error record in its round.
+	( sleep 1; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 down; sleep 1.5; "$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 up ) &
+	trace "$BATS_TEST_TMPDIR/b" -c 50 -i 100ms -W 300ms --max-unknown 3 "$LAB_DST4"
+	wait
+	probes "$BATS_TEST_TMPDIR/b" | jq -s -e '
+		(map(.round) | unique == [range(50)]) and
+		(map(select(.status == "error" and (.err | length > 0))) | length >= 10) and
+		(group_by(.round) | map(select(any(.status == "reply"))) | length >= 15) and
+		(group_by(.round) | .[-1] | map(.status) == ["ttl-expired", "ttl-expired", "reply"])' >/dev/null || {
+		probes "$BATS_TEST_TMPDIR/b" | jq -r '[.round, .ttl, .status, .from // .err // "-"] | @tsv' >&2
+		false
+	}
+}
+
+@test "pp-trace (lab): ECMP: one flow keeps one path every round; 16 flows find both routers" {
+	command -v nft >/dev/null || true
+	lab_up --routers 3 --ecmp 2
+	for proto in --udp --tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			trace "$BATS_TEST_TMPDIR/t" $proto -c 10 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			# Hops 2 and 3 the same in every round, and a path that
+			# exists: r2 then r3's link from r2, or r2b then its link.
+			probes "$BATS_TEST_TMPDIR/t" | jq -s -e '
+				(map(.round) | unique | length == 10) and
+				(map(select(.ttl == 2) | .from) | unique) as $h2 |
+				(map(select(.ttl == 3) | .from) | unique) as $h3 |
+				($h2 | length == 1) and ($h3 | length == 1) and
+				([$h2[0], $h3[0]] | IN(["198.18.2.2", "198.18.3.2"], ["198.18.102.2", "198.18.202.2"],
+					["fd00:0:0:2::2", "fd00:0:0:3::2"], ["fd00:0:0:102::2", "fd00:0:0:202::2"]))' >/dev/null || {
+				probes "$BATS_TEST_TMPDIR/t" | jq -r '[.round, .ttl, .status, .from // "-"] | @tsv' >&2
+				false
+			}
+		done
+		# Distinct flows (source ports) spread over both routers (with
+		# random ports, 16 flows all on one of two paths is 1 in 32,768;
+		# 8 flows, 1 in 128), each flow on one path in every round.
+		trace "$BATS_TEST_TMPDIR/f" $proto --flows 16 -c 3 -i 200ms -W 500ms "$LAB_DST4"
+		[ "$rc" -eq 0 ]
+		probes "$BATS_TEST_TMPDIR/f" | jq -s -e '
+			(map(.flow) | unique == [range(16)]) and
+			(map(select(.ttl == 2) | .from) | unique == ["198.18.102.2", "198.18.2.2"]) and
+			(group_by(.flow) | all(map(select(.ttl == 2) | .from) | unique | length == 1)) and
+			(group_by(.round) | all(map(select(.status == "reply")) | length == 16))' >/dev/null || {
+			probes "$BATS_TEST_TMPDIR/f" | jq -r '[.round, .flow, .ttl, .status, .from // "-"] | @tsv' >&2
+			false
+		}
+		pp-stats -f table "$BATS_TEST_TMPDIR/f" | grep -q '198\.18\.102\.2'
+	done
+}
+
+@test "pp-trace (lab): a destination that drops everything: traced max-unknown hops on, silent hops have no responder" {
+	lab_up --routers 2 --block-dst
+	# Hops 1 and 2 answer, then 3 silent TTLs (--max-unknown 3): 3 to 5.
+	trace "$BATS_TEST_TMPDIR/t" -c 3 -i 100ms -W 400ms --max-unknown 3 "$LAB_DST4"
+	[ "$rc" -eq 1 ]
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e '
+		(map(.round) | unique == [0, 1, 2]) and
+		(group_by(.round) | all(map(.ttl) == [1, 2, 3, 4, 5] and
+			.[0].from == "198.18.1.2" and .[1].from == "198.18.2.2" and
+			(.[2:] | all(.status == "timeout" and (has("from") | not) and (has("rtt") | not))))) and
+		(group_by(.round) | map(.[0].ts) | [.[1] - .[0], .[2] - .[1]] | all(. > 0.09 and . < 0.11))' >/dev/null || {
+		probes "$BATS_TEST_TMPDIR/t" | jq -r '[.round, .ttl, .ts, .status, .from // "-"] | @tsv' >&2
+		false
+	}
+	# --max-ttl below that: it stops there.
+	trace "$BATS_TEST_TMPDIR/m" -c 1 -W 300ms --max-unknown 3 --max-ttl 4 "$LAB_DST4"
+	[ "$rc" -eq 1 ]
+	[ "$(probes "$BATS_TEST_TMPDIR/m" | jq -r .ttl | paste -sd' ')" = "1 2 3 4" ]
+	# The default --max-unknown, 10, in IPv6 and UDP: TTLs 1 to 12.
+	trace "$BATS_TEST_TMPDIR/6" --udp -c 1 -W 300ms "$LAB_DST6"
+	[ "$rc" -eq 1 ]
+	[ "$(probes "$BATS_TEST_TMPDIR/6" | jq -r .ttl | paste -sd' ')" = "$(seq -s' ' 1 12)" ]
+	[ "$(probes "$BATS_TEST_TMPDIR/6" | jq -s '[.[] | select(has("from"))] | length')" -eq 2 ]
+}
+
+@test "pp-trace (lab): an ICMP unreachable (admin-prohibited, host-unreachable) ends the round at that hop" {
+	lab_up --routers 2 --reject-dst admin-prohibited
+	for proto in --icmp --udp --tcp; do
+		trace "$BATS_TEST_TMPDIR/t" $proto -c 2 -i 100ms -W 500ms "$LAB_DST4"
+		probes "$BATS_TEST_TMPDIR/t" | jq -s -e '
+			group_by(.round) | length == 2 and all(
+				map(.ttl) == [1, 2, 3] and
+				.[2].status == "unreachable" and .[2].code == 13 and .[2].from == "'"$LAB_DST4"'")' >/dev/null || {
+			cat "$BATS_TEST_TMPDIR/t" >&2
+			false
+		}
+		trace "$BATS_TEST_TMPDIR/6" $proto -c 1 -W 500ms "$LAB_DST6"
+		probes "$BATS_TEST_TMPDIR/6" | jq -s -e '
+			map(.ttl) == [1, 2, 3] and .[2].status == "unreachable" and .[2].code == 1' >/dev/null || {
+			cat "$BATS_TEST_TMPDIR/6" >&2
+			false
+		}
+	done
+	lab_down
+	lab_up --routers 2 --reject-dst host-unreachable
+	trace "$BATS_TEST_TMPDIR/h" --udp -c 1 -W 500ms "$LAB_DST4"
+	probes "$BATS_TEST_TMPDIR/h" | jq -s -e 'map(.ttl) == [1, 2, 3] and .[2].status == "unreachable" and .[2].code == 1' >/dev/null
+	trace "$BATS_TEST_TMPDIR/h6" --udp -c 1 -W 500ms "$LAB_DST6"
+	probes "$BATS_TEST_TMPDIR/h6" | jq -s -e 'map(.ttl) == [1, 2, 3] and .[2].status == "unreachable" and .[2].code == 3' >/dev/null
+}
+
+@test "pp-trace (lab): a path longer than --max-ttl ends there, no reply" {
+	lab_up --routers 5
+	trace "$BATS_TEST_TMPDIR/t" -c 2 -i 100ms -W 300ms --max-ttl 3 "$LAB_DST4"
+	[ "$rc" -eq 1 ]
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e 'group_by(.round) | length == 2 and
+		all(map(.ttl) == [1, 2, 3] and map(.from) == ["198.18.1.2", "198.18.2.2", "198.18.3.2"] and
+			all(.status == "ttl-expired"))' >/dev/null
+	# One hop more than the path: the whole path, nothing beyond.
+	trace "$BATS_TEST_TMPDIR/u" --udp -c 1 -W 300ms --max-ttl 6 "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	path_ok "$BATS_TEST_TMPDIR/u" 1 "${LAB_HOP4[@]}"
+}
+
+@test "pp-trace (lab): many targets at once; a name that does not resolve; --rate caps the send rate" {
+	lab_up --routers 2 --pool
+	"$PP_TOP/tests/lab/lab.sh" pool "$LAB" 50 >"$BATS_TEST_TMPDIR/targets"
+	trace "$BATS_TEST_TMPDIR/t" -c 2 -i 200ms -W 500ms -f "$BATS_TEST_TMPDIR/targets" no.such.host.invalid "$LAB_DST4"
+	[ "$rc" -eq 2 ]
+	grep -q "cannot resolve 'no.such.host.invalid'" "$BATS_TEST_TMPDIR/t.err"
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e '
+		group_by(.target) | length == 51 and all(
+			group_by(.round) | length == 2 and all(
+				map(.ttl) == [1, 2, 3] and .[0].from == "198.18.1.2" and .[1].from == "198.18.2.2" and
+				.[2].status == "reply" and .[2].from == .[2].dst))' >/dev/null
+	! probes "$BATS_TEST_TMPDIR/t" | grep -q invalid
+	# 50 targets once each, 3 probes a path (round 0 also sends beyond the
+	# destination, up to --max-unknown more), at 200 probes a second: the
+	# sends take at least (probes - 1) / 200 s.
+	trace "$BATS_TEST_TMPDIR/r" --udp -c 1 -W 500ms --max-unknown 2 --rate 200 -f "$BATS_TEST_TMPDIR/targets"
+	[ "$rc" -eq 0 ]
+	probes "$BATS_TEST_TMPDIR/r" | jq -s -e 'group_by(.target) | length == 50 and all(.[-1].status == "reply")' >/dev/null
+	sent=$(probes "$BATS_TEST_TMPDIR/r" | wc -l)
+	span=$(probes "$BATS_TEST_TMPDIR/r" | jq -s 'map(.ts) | max - min')
+	awk -v s="$span" -v n="$sent" 'BEGIN { exit !(s >= (n - 1) / 200 * 0.95) }' || {
+		echo "$sent probes written in $span s" >&2
+		false
+	}
+}
+
+@test "pp-trace (lab): SIGINT finishes the round in flight; every round complete" {
+	lab_up --routers 3 --impair 4:delay=50ms
+	ip netns exec "$LAB-c" "$PP_BIN/pp-trace" -i 300ms -W 1s "$LAB_DST4" >"$BATS_TEST_TMPDIR/t" 2>"$BATS_TEST_TMPDIR/e" &
+	BG=$!
+	# Signal while a round is in flight (its destination 100 ms away).
+	sleep 1.05
+	kill -INT "$BG"
+	rc=0
+	wait "$BG" || rc=$?
+	BG=
+	[ "$rc" -eq 0 ]
+	grep -q 'pp-trace statistics' "$BATS_TEST_TMPDIR/e"
+	path_ok "$BATS_TEST_TMPDIR/t" "$(probes "$BATS_TEST_TMPDIR/t" | jq -s 'map(.round) | max + 1')" "${LAB_HOP4[@]}"
+	[ "$(probes "$BATS_TEST_TMPDIR/t" | jq -s 'map(.round) | max + 1')" -ge 4 ]
+}
