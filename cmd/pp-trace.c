@@ -556,6 +556,10 @@ main(int argc, char **argv)
 	int ch;
 
 	pp_cli_init(argv[0]);
+	/* A signal from the start on is a clean stop (a shell starts
+	 * background jobs with SIGINT ignored until this). */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
 	for (int i = 1; i < argc; i++)
@@ -696,8 +700,6 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	pp_jw_init(&r.w);
