@@ -28,6 +28,7 @@
 #include "lib/input.h"
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
+#include "lib/pace.h"
 #include "lib/stats.h"
 #include "lib/util.h"
 
@@ -852,8 +853,19 @@ main(int argc, char **argv)
 	pp_jw_end(&r.w);
 	emit_record(&r, true);
 
+	/* Real-time scheduling where it is allowed (RLIMIT_RTPRIO, e.g.
+	 * 'ulimit -r 1'), so that busy neighbours never delay a send; else
+	 * the normal scheduler, silently. */
+	(void)pp_pace_realtime();
 	/* The schedule: probe k of target i leaves at start + k * interval +
-	 * i * interval / targets, whatever happened before. */
+	 * i * interval / targets, whatever happened before.  A cursor walks
+	 * the slots (round k, target i) in time order, so a turn costs the
+	 * same for 1 target or 100,000; a target not resolved (or done) lets
+	 * its slots pass.  Each turn: send what is due, then the work that
+	 * may take a while (names, live summary, flushes) -- right after a
+	 * send, or when nothing is due for a millisecond, never just before
+	 * a send -- then wait until the next slot: pp_engine_run reads
+	 * answers, expires timeouts and returns on time for it. */
 	long long start = pp_mono_ns();
 	long long end = r.deadline > 0 ? start + (long long)(r.deadline * 1e9) :
 	    0;
@@ -861,39 +873,49 @@ main(int argc, char **argv)
 	long long next_resolve = r.resolve_every > 0 ? start +
 	    (long long)(r.resolve_every * 1e9) : 0;
 	long long next_live = start;
+	long long last_flush = start;
+	long long k = 0;	/* the cursor: round k ... */
+	int cur = 0;		/* ... target i */
+	int active = 0;		/* targets with probes to send */
+	for (int i = 0; i < r.nt; i++)
+		active += r.t[i].alen > 0;
 	for (;;) {
 		long long now = pp_mono_ns();
-		bool more = !stopping && (end == 0 || now < end);
+		bool more = !stopping && (end == 0 || now < end) && active > 0;
+		bool sent = false;
 		long long due = -1;
-		if (more) {
-			bool any = false;
-			for (int i = 0; i < r.nt; i++) {
-				struct target *t = &r.t[i];
-				if (t->alen == 0 || (r.count > 0 &&
-				    t->sent >= r.count))
-					continue;
-				any = true;
-				long long at = start + t->sent * iv +
-				    (long long)i * iv / r.nt;
-				if (at <= now) {
-					if (pp_engine_send(e, (struct sockaddr *)
-					    &t->addr, t->alen, ttl, -1, -1,
-					    r.seq, t->name, t) == 0) {
-						r.seq++;
-						t->sent++;
-						i--;	/* maybe more due now */
-						continue;
-					}
-					at = now + 1000000;	/* full */
-				}
-				if (due < 0 || at < due)
+		while (more) {
+			struct target *t = &r.t[cur];
+			long long at = start + k * iv + (long long)cur * iv /
+			    r.nt;
+			if (t->alen > 0 && (r.count == 0 ||
+			    t->sent < r.count)) {
+				if (at > now) {
 					due = at;
+					break;
+				}
+				if (pp_engine_send(e, (struct sockaddr *)
+				    &t->addr, t->alen, ttl, -1, -1, r.seq,
+				    t->name, t) == -1) {
+					due = now + 1000000;	/* full */
+					break;
+				}
+				sent = true;
+				r.seq++;
+				if (++t->sent == r.count)
+					active--;
+				more = active > 0;
 			}
-			more = any;
+			if (++cur == r.nt) {
+				cur = 0;
+				k++;
+			}
 		}
 		if (!more && pp_engine_inflight(e) == 0)
 			break;
-		if (next_resolve > 0 && now >= next_resolve) {
+		bool room = sent || due < 0 || due - now >= 1000000;
+		if (room && next_resolve > 0 && now >= next_resolve) {
+			active = 0;
 			for (int i = 0; i < r.nt; i++) {
 				const char *why;
 				struct sockaddr_storage ss;
@@ -903,20 +925,31 @@ main(int argc, char **argv)
 					r.t[i].addr = ss;
 					r.t[i].alen = sl;
 				}
+				active += r.t[i].alen > 0 && (r.count == 0 ||
+				    r.t[i].sent < r.count);
 			}
+			now = pp_mono_ns();
 			next_resolve = now + (long long)(r.resolve_every * 1e9);
 		}
-		if (now >= next_live) {
+		if (room && now >= next_live) {
 			live_summary(&r);
 			next_live = now + 1000000000LL;
 		}
-		flush_file(&r, false);
-		(void)fflush(stdout);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (end > 0 && more && until > end)
 			until = end;
 		if (until > next_live)
 			until = next_live;
+		/* stdout before a wait of a millisecond or more, and at least
+		 * every 10 ms (at 1 kHz: a write per ten records, not one). */
+		if (room) {
+			flush_file(&r, false);
+			if (until - now >= 1000000 || now - last_flush >=
+			    10000000) {
+				(void)fflush(stdout);
+				last_flush = now;
+			}
+		}
 		if (pp_engine_run(e, until) == -1)
 			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
 			    strerror(errno));

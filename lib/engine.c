@@ -20,6 +20,7 @@
 
 #include "lib/engine.h"
 #include "lib/jsonw.h"
+#include "lib/pace.h"
 
 #define TAG_FD 0x100000000ULL	/* epoll data: a per-probe socket */
 #define TAG_FLOW 0x200000000ULL	/* epoll data: a flow socket */
@@ -81,6 +82,7 @@ struct pp_engine {
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
+	struct pp_pace pace;	/* pp_engine_run ends at its time */
 	unsigned char buf[65536];
 };
 
@@ -165,6 +167,10 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		e->free_slots[e->nfree++] = e->nslots - 1 - i;
 	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)mono());
 	e->tag = (uint32_t)(mono() ^ ((unsigned long long)getpid() << 16));
+	/* Waits end on time: no timer slack, and a spin of at most 2 % of
+	 * the time (1 ms a time) before the end the caller gives. */
+	(void)pp_pace_tight_timers();
+	pp_pace_init(&e->pace, 0.02, 1000000);
 	/* The shared ICMP sockets: listen for echo replies and errors. */
 	int fds[2] = { n != NULL ? n->icmp4 : -1, n != NULL ? n->icmp6 : -1 };
 	for (int i = 0; i < 2; i++) {
@@ -1244,9 +1250,13 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 		long long wake = until_ns;
 		if (e->dl_len > 0 && e->dl[e->dl_head].at < wake)
 			wake = e->dl[e->dl_head].at;
+		/* The caller's time is kept exactly: block until a learnt
+		 * margin before it, then spin (lib/pace.h). */
+		bool exact = wake == until_ns;
+		long long stop = exact ? pp_pace_wake(&e->pace, wake) : wake;
 		/* Past the end: one look at what is ready, then return. */
 		bool last = now >= until_ns;
-		long long wait_ns = last ? 0 : wake - now;
+		long long wait_ns = last ? 0 : stop - now;
 		if (wait_ns < 0)
 			wait_ns = 0;
 		struct timespec ts = { (time_t)(wait_ns / 1000000000LL),
@@ -1264,6 +1274,9 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			if (n < 0)
 				return -1;
 		}
+		long long woke = n == 0 && exact && !last ? mono() : 0;
+		if (woke > 0 && wait_ns > 0)
+			pp_pace_note(&e->pace, stop, woke);
 		for (int k = 0; k < n; k++) {
 			uint64_t u = ev[k].data.u64;
 			if (u & TAG_FLOW)
@@ -1276,7 +1289,13 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			else
 				icmp_readable(e, (int)u);
 		}
-		if (last || (n == 0 && wake == until_ns))
+		if (last)
 			return 0;
+		if (woke >= stop) {
+			/* Answers that come meanwhile keep their kernel
+			 * stamps; they are read on the next call. */
+			(void)pp_pace_spin(&e->pace, until_ns);
+			return 0;
+		}
 	}
 }

@@ -90,7 +90,12 @@ int pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 
 /* Wait for answers until the monotonic time until_ns (or less when a
  * probe times out first), delivering results.  Returns 0, or -1 on a
- * broken environment (epoll failed). */
+ * broken environment (epoll failed).  A return at until_ns is on time,
+ * within microseconds, so a probe sent then leaves on schedule: the wait
+ * blocks until a margin before it learnt from the wake-ups' lateness,
+ * then spins (lib/pace.h: at most 2 % of the time, 1 ms a time); answers
+ * that arrive during the spin are read, with their kernel receive stamps,
+ * on the next call.  The engine sets its thread's timer slack to 1 ns. */
 int pp_engine_run(struct pp_engine *e, long long until_ns);
 
 /* Probes in flight. */

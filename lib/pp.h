@@ -31,6 +31,7 @@
  *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
  *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
  *            timeouts in send order, Paris flows
+ *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin
  *   probecli the probers' shared options, target lists, name resolution
  *            (command support: prints)
  *   archive  the probers' -o FILE[.gz]: flushed whole records, readable
