@@ -144,11 +144,16 @@ teardown() { lab_down; }
 	[ "$got" -ge $((sent - 130)) ] && [ "$got" -le "$sent" ] && [ "$got" -ge 100 ]
 	pp_run 0 pp-stats "$f"
 	printf '%s\n' "$output" | jq -e --argjson n "$got" 'select(.type == "stats") | .sent == $n' >/dev/null
-	# Rotation: small files, each a whole gzip file that begins with meta.
-	pp_run 0 pp-trace --udp -c 300 -i 10ms --rotate 4k --keep 2 -o "$BATS_TEST_TMPDIR/r.ndjson.gz" 127.0.0.1
-	[ -f "$BATS_TEST_TMPDIR/r.ndjson.gz" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.1.gz" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.2.gz" ]
-	[ ! -e "$BATS_TEST_TMPDIR/r.ndjson.3.gz" ]
-	for g in "$BATS_TEST_TMPDIR"/r.ndjson*.gz; do
-		zcat "$g" | head -1 | jq -e '.type == "meta" and .tool == "pp-trace"' >/dev/null
+	# Rotation: 100 records of about 250 bytes in 4k files, two kept, each
+	# beginning with meta and read alone by pp-stats.
+	pp_run 0 pp-trace --udp -c 100 -i 10ms --rotate 4k --keep 2 -o "$BATS_TEST_TMPDIR/r.ndjson" 127.0.0.1
+	[ -f "$BATS_TEST_TMPDIR/r.ndjson" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.1" ] && [ -f "$BATS_TEST_TMPDIR/r.ndjson.2" ]
+	[ ! -e "$BATS_TEST_TMPDIR/r.ndjson.3" ]
+	for g in "$BATS_TEST_TMPDIR"/r.ndjson*; do
+		head -1 "$g" | jq -e '.type == "meta" and .tool == "pp-trace"' >/dev/null
+		[ "$(stat -c %s "$g")" -le 4700 ]
+		pp-stats "$g" | jq -e 'select(.type == "stats") | .sent > 0' >/dev/null
 	done
+	# The newest holds the last rounds.
+	tail -1 "$BATS_TEST_TMPDIR/r.ndjson" | jq -e '.round == 99' >/dev/null
 }
