@@ -1,18 +1,24 @@
 #!/usr/bin/env bats
-# The probers under valgrind (memcheck): short runs to loopback must end
-# with status 0, no memory error and no definite leak.  pp-probe: ICMP
-# (IPv4 and IPv6, root only), UDP to a closed port, TCP to a listener and
-# to a closed port; pp-trace the same.  Skipped where valgrind is missing
-# and in sanitizer builds (valgrind cannot run ASan binaries).
+# The probers under a memory checker: short runs to loopback must end with
+# status 0, no memory error and no definite leak.  pp-probe: ICMP (IPv4 and
+# IPv6, root only), UDP to a closed port, TCP to a listener and to a closed
+# port, and --mtr-packet fed malformed requests; pp-trace the same.  The
+# checker is valgrind (memcheck) in an ordinary build; in a sanitizer build
+# (make asan), which valgrind cannot run, the same runs are checked by
+# AddressSanitizer and UndefinedBehaviorSanitizer themselves.
 
 setup() {
 	load 'test_helper/common'
 	pp_setup
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
-	if grep -qa __asan_init "$PP_BIN/pp-probe"; then
-		skip "sanitizer build: valgrind cannot run it"
-	fi
 	listener=
+	if grep -qa __asan_init "$PP_BIN/pp-probe"; then
+		MC=()
+	elif command -v valgrind >/dev/null; then
+		MC=(valgrind -q --error-exitcode=99 --leak-check=full
+			--errors-for-leak-kinds=definite --show-leak-kinds=definite)
+	else
+		skip "valgrind is not installed"
+	fi
 }
 
 teardown() {
@@ -22,14 +28,13 @@ teardown() {
 	fi
 }
 
-# vg CMD...: run CMD under memcheck; fail unless it exits 0 and valgrind
-# reported nothing (exit 99 is valgrind's own: an error or a leak).
+# vg CMD...: run CMD under the checker; fail unless it exits 0 and the
+# checker reported nothing (99 is valgrind's own status for an error or a
+# leak; sanitizers abort).
 vg() {
-	PP_TIMEOUT=120 pp_run 0 valgrind -q --error-exitcode=99 \
-		--leak-check=full --errors-for-leak-kinds=definite \
-		--show-leak-kinds=definite "$@"
-	if [[ "$stderr" =~ ==[0-9]+== ]]; then
-		_pp_fail "valgrind reported:" "$stderr"
+	PP_TIMEOUT=120 pp_run 0 "${MC[@]}" "$@"
+	if [[ "$stderr" =~ ==[0-9]+==|runtime\ error|Sanitizer ]]; then
+		_pp_fail "the memory checker reported:" "$stderr"
 	fi
 }
 
@@ -68,13 +73,13 @@ count_status() {
 		_pp_fail "wanted $1 probes with status $2" "--- got" "$output"
 }
 
-@test "valgrind: pp-probe ICMP to 127.0.0.1 and ::1" {
+@test "memcheck: pp-probe ICMP to 127.0.0.1 and ::1" {
 	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
 	vg "$PP_BIN/pp-probe" -c 3 -i 50ms -W 500ms 127.0.0.1 ::1
 	count_status 6 reply
 }
 
-@test "valgrind: pp-probe UDP to a closed port, TCP to a listener and a closed port" {
+@test "memcheck: pp-probe UDP to a closed port, TCP to a listener and a closed port" {
 	vg "$PP_BIN/pp-probe" --udp -p 9 -c 3 -i 50ms -W 500ms 127.0.0.1
 	count_status 3 reply
 	listen_tcp
@@ -88,14 +93,14 @@ count_status() {
 	[ "$(zcat "$BATS_TEST_TMPDIR/p.ndjson.gz" | grep -c '"type":"probe"')" -eq 3 ]
 }
 
-@test "valgrind: pp-trace ICMP to 127.0.0.1" {
+@test "memcheck: pp-trace ICMP to 127.0.0.1" {
 	[ -x "$PP_BIN/pp-trace" ] || skip "pp-trace is not built"
 	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
 	vg "$PP_BIN/pp-trace" -c 3 -i 100ms -W 500ms 127.0.0.1
 	count_status 3 reply
 }
 
-@test "valgrind: pp-trace UDP and TCP to 127.0.0.1" {
+@test "memcheck: pp-trace UDP and TCP to 127.0.0.1" {
 	[ -x "$PP_BIN/pp-trace" ] || skip "pp-trace is not built"
 	[ "$(id -u)" = 0 ] || skip "pp-trace needs root here"
 	vg "$PP_BIN/pp-trace" --udp -c 3 -i 100ms -W 500ms 127.0.0.1
@@ -105,4 +110,62 @@ count_status() {
 	count_status 3 reply
 	vg "$PP_BIN/pp-trace" --tcp -p 9 -c 3 -i 100ms -W 500ms 127.0.0.1
 	count_status 3 reply
+}
+
+@test "memcheck: pp-probe --mtr-packet survives malformed requests, answers each" {
+	[ "$(id -u)" = 0 ] || skip "--mtr-packet needs root here"
+	# Requests from a fixed-seed generator: every address is loopback or
+	# not an address at all, so nothing leaves the machine.
+	python3 - "$BATS_TEST_TMPDIR/want" >"$BATS_TEST_TMPDIR/req" <<'PY'
+import random
+import sys
+r = random.Random(4884)
+addrs = ["127.0.0.1", "::1", "127.0.0.1x", "999.1.1.1", "::g", "-", "0x7f.1"]
+keys = ["ttl", "protocol", "port", "timeout", "size", "bit-pattern", "tos",
+        "mark", "feature", "bogus", "ttl", "ttl"]
+vals = ["1", "2", "64", "255", "0", "256", "-1", "65535", "65536", "icmp",
+        "udp", "tcp", "sctp", "0.5", "1e9", "nan", "inf", "0x10", "",
+        "9" * 40, "version", "send-probe", "ip-4", "ip-6", "a" * 300]
+cmds = ["send-probe", "send-probe", "send-probe", "check-support", "bogus"]
+out = []
+for i in range(160):
+    tok = str(1000 + i) if r.random() < 0.9 else r.choice(
+        ["x", "-5", "99999999999999999999999", "+7", "0x10"])
+    words = [tok, r.choice(cmds)]
+    if r.random() < 0.85 and words[1] == "send-probe":
+        fam = r.choice(["ip-4", "ip-6"])
+        words += [fam, r.choice(addrs) if r.random() < 0.3 else
+                  ("127.0.0.1" if fam == "ip-4" else "::1")]
+    for _ in range(r.randrange(0, 6)):
+        words += [r.choice(keys), r.choice(vals)]
+    if r.random() < 0.1 and len(words) > 2:
+        words.pop()                 # a key without a value
+    if words[1] == "send-probe":
+        words += ["timeout", "0.3"]
+    line = " ".join(words)
+    if r.random() < 0.05:
+        line += "\r"
+    out.append(line)
+out += ["", "   ", "7", "\t\t", "8 \x00 send-probe", "9 check-support",
+        "10 check-support feature", "11 check-support feature ip-4",
+        "12 send-probe ip-4 127.0.0.1 ip-6 ::1", "13 send-probe",
+        "14 " + "z" * 70000]
+print("\n".join(out))
+# A request is a token and a command (words split on spaces, the line cut
+# at a CR or a NUL); each gets one answer.
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % sum(1 for l in out if len([w for w in
+            l.split("\r")[0].split("\0")[0].split(" ") if w]) >= 2))
+PY
+	want=$(cat "$BATS_TEST_TMPDIR/want")
+	vg "$PP_BIN/pp-probe" --mtr-packet <"$BATS_TEST_TMPDIR/req"
+	got=$(printf '%s\n' "$output" | grep -c .)
+	[ "$got" -eq "$want" ] || _pp_fail "$got answers to $want requests" \
+		"--- output" "$output"
+	# Every well-formed probe to loopback came back (ICMP, UDP and TCP
+	# to loopback all answer), under its own token.
+	printf '%s\n' "$output" | grep -qE '^[0-9]+ reply ip-4 127\.0\.0\.1 '
+	printf '%s\n' "$output" | grep -qE '^[0-9]+ reply ip-6 ::1 '
+	printf '%s\n' "$output" | grep -q '^11 feature-support support ok$'
+	printf '%s\n' "$output" | grep -q '^12 invalid-argument$'
 }
