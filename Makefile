@@ -168,7 +168,7 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
-	iproute2 nftables iputils-ping traceroute fping mtr-tiny \
+	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time \
 	clang libclang-rt-dev valgrind \
 	prometheus prometheus-node-exporter influxdb systemd
 deps:
@@ -260,6 +260,7 @@ bench: all
 	sh tests/bench/plot.sh $(BIN)
 	sh tests/bench/geo.sh $(BIN)
 	bash tests/bench/probe.sh $(BIN) $(BUILD)
+	bash tests/bench/trace.sh $(BIN) $(BUILD)
 	bash tests/bench/longrun.sh $(BIN) $(BUILD)
 
 # ---------------------------------------------------------------- install

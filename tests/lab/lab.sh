@@ -258,6 +258,8 @@ cmd_up() {
 		batch[$dn]+="addr add $(a4 "$sn" 2)/24 dev $da"$'\n'"addr add $(a6 "$sn" 2)/64 dev $da nodad"$'\n'"link set $da up"$'\n'"ntable change name ndisc_cache dev $da retrans 100"$'\n'
 	}
 	# Links.
+	local rt=""
+	chrt -f 10 true 2>/dev/null && rt="chrt -f 10"
 	for i in $(seq 1 $((n + 1))); do
 		local up dn ua da
 		up=$(node_ns "$lab" $((i - 1)) "$n")
@@ -266,7 +268,9 @@ cmd_up() {
 			[ -x "$impair" ] || die "pp-impair not built (make, or PP_IMPAIR=...)"
 			ua="t${i}a"; da="t${i}b"
 			echo "${spec[$i]}" | tr ' ' ',' >"$s/link$i.conf"
-			"$impair" -a "$up:$ua" -b "$dn:$da" -c "$s/link$i.conf" -s "$i" \
+			# Real-time priority where allowed: on a busy machine a
+			# descheduled pp-impair would hold packets back in bursts.
+			$rt "$impair" -a "$up:$ua" -b "$dn:$da" -c "$s/link$i.conf" -s "$i" \
 				>"$s/link$i.out" 2>"$s/link$i.err" &
 			echo $! >"$s/link$i.pid"
 			for t in $(seq 100); do grep -q ready "$s/link$i.out" 2>/dev/null && break; sleep 0.02; done
