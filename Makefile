@@ -171,10 +171,21 @@ DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-asser
 	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time \
 	clang libclang-rt-dev valgrind \
 	prometheus prometheus-node-exporter influxdb systemd
+# The tests run their own servers (InfluxDB, node_exporter, dnsmasq) on
+# loopback; installing the packages must not start the system's: a
+# policy-rc.d refusing service starts is in place during the install (only
+# when the machine has none of its own).
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
-	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS)
+	rc=/usr/sbin/policy-rc.d; mine=; \
+	if [ ! -e $$rc ]; then \
+		printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$rc >/dev/null && \
+		$$SUDO chmod 755 $$rc && mine=1; \
+	fi; \
+	$$SUDO apt-get update -qq && \
+	$$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS); st=$$?; \
+	if [ -n "$$mine" ]; then $$SUDO rm -f $$rc; fi; exit $$st
 
 # The bundled sample archive: three minutes of pp-trace recorded in the
 # network lab (root; see share/samples/README).
