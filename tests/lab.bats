@@ -86,3 +86,98 @@ ping_rtts() {
 	m=$(ping_rtts c -c 20 -i 0.01 "$LAB_DST4" | median)
 	awk -v m="$m" 'BEGIN { exit !(m >= 30 && m < 30.5) }'
 }
+
+# flow_hop DST SPORT TTL: the responder at TTL to a UDP probe from SPORT
+# (Python, not the project's code: the lab checked by other means).
+flow_hop() {
+	lab_exec c python3 - "$@" <<-'PY'
+	import socket, sys
+	dst, sport, ttl = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+	v6 = ':' in dst
+	fam = socket.AF_INET6 if v6 else socket.AF_INET
+	r = socket.socket(fam, socket.SOCK_RAW, socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+	r.settimeout(1)
+	s = socket.socket(fam, socket.SOCK_DGRAM)
+	s.bind(('', sport))
+	if v6:
+	    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, ttl)
+	else:
+	    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
+	s.sendto(b'x' * 16, (dst, 33434))
+	try:
+	    print(r.recvfrom(2048)[1][0])
+	except OSError:
+	    print('none')
+	PY
+}
+
+@test "lab: --ecmp splits flows by port over two routers, one flow one path; --spare and reroute" {
+	lab_up --routers 3 --ecmp 2
+	[ "$(lab_exec r1 sysctl -n net.ipv4.fib_multipath_hash_policy)" = 1 ]
+	[ "$(lab_exec r1 sysctl -n net.ipv6.fib_multipath_hash_policy)" = 1 ]
+	lab_exec r1 ip route show 198.18.4.0/24 | grep -q 'nexthop via 198.18.102.2'
+	lab_exec r1 ip -6 route show fd00:0:0:4::/64 | grep -q 'nexthop via fd00:0:0:102::2'
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		seen=""
+		for sp in $(seq 40000 40015); do
+			a=$(flow_hop "$dst" "$sp" 2)
+			# The same flow again: the same router.
+			[ "$(flow_hop "$dst" "$sp" 2)" = "$a" ]
+			seen="$seen $a"
+		done
+		# 16 random-looking hashes over two paths: both, 1 - 2^-15.
+		n=$(printf '%s\n' $seen | sort -u | wc -l)
+		[ "$n" -eq 2 ] || { echo "hop 2 over 16 flows:$seen" >&2; false; }
+		printf '%s\n' $seen | grep -qE '^(198\.18\.102\.2|fd00:0:0:102::2)$'
+	done
+	lab_down
+	lab_up --routers 3 --spare 2
+	run lab_exec c traceroute -n -q 1 -w 1 "$LAB_DST4"
+	assert_line --regexp '^ *2 +198\.18\.2\.2 '
+	"$PP_TOP/tests/lab/lab.sh" reroute "$LAB" spare
+	run lab_exec c traceroute -n -q 1 -w 1 "$LAB_DST4"
+	assert_line --regexp '^ *2 +198\.18\.102\.2 '
+	assert_line --regexp '^ *3 +198\.18\.202\.2 '
+	assert_line --regexp '^ *4 +198\.18\.4\.2 '
+	[ "$(flow_hop "$LAB_DST6" 40000 2)" = fd00:0:0:102::2 ]
+	"$PP_TOP/tests/lab/lab.sh" reroute "$LAB" main
+	[ "$(flow_hop "$LAB_DST4" 40000 2)" = 198.18.2.2 ]
+	[ "$(flow_hop "$LAB_DST6" 40000 3)" = fd00:0:0:3::2 ]
+	run "$PP_TOP/tests/lab/lab.sh" reroute "$LAB" sideways
+	[ "$status" -ne 0 ]
+}
+
+@test "lab: --pool, --block-dst, --reject-dst; a veth link down and up keeps its routes" {
+	lab_up --routers 2 --pool
+	"$PP_TOP/tests/lab/lab.sh" pool "$LAB" 1000 >"$BATS_TEST_TMPDIR/p"
+	[ "$(sort -u "$BATS_TEST_TMPDIR/p" | wc -l)" -eq 1000 ]
+	! grep -qE '\.(0|255)$' "$BATS_TEST_TMPDIR/p"
+	lab_exec c ping -c 1 -W 1 "$(head -1 "$BATS_TEST_TMPDIR/p")" >/dev/null
+	lab_exec c ping -c 1 -W 1 "$(tail -1 "$BATS_TEST_TMPDIR/p")" >/dev/null
+	lab_exec c ping -6 -c 1 -W 1 "$("$PP_TOP/tests/lab/lab.sh" pool "$LAB" 1000 6 | tail -1)" >/dev/null
+	# The link to r1 down and up: both families route again at once.
+	"$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 down
+	! lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null 2>&1
+	"$PP_TOP/tests/lab/lab.sh" link "$LAB" 1 up
+	lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null
+	lab_exec c ping -6 -c 1 -W 1 "$LAB_DST6" >/dev/null
+	lab_exec c ping -c 1 -W 1 198.19.0.7 >/dev/null
+	lab_down
+	command -v nft >/dev/null || skip "nft not installed"
+	lab_up --routers 2 --block-dst
+	run lab_exec c traceroute -n -q 1 -w 1 -m 4 "$LAB_DST4"
+	assert_line --regexp '^ *2 +198\.18\.2\.2 '
+	assert_line --regexp '^ *3 +\*$'
+	! lab_exec c ping -6 -c 1 -W 1 "$LAB_DST6" >/dev/null 2>&1
+	lab_exec c ping -6 -c 1 -W 1 "${LAB_HOP6[1]}" >/dev/null
+	lab_down
+	lab_up --routers 2 --reject-dst admin-prohibited
+	run lab_exec c ping -c 1 -W 1 "$LAB_DST4"
+	assert_output --partial "From $LAB_DST4 icmp_seq=1 Packet filtered"
+	run lab_exec c ping -6 -c 1 -W 1 "$LAB_DST6"
+	assert_output --partial "Administratively prohibited"
+	run lab_exec c traceroute -n -q 1 -w 1 -m 5 "$LAB_DST4"
+	assert_line --regexp "^ *3 +${LAB_DST4//./\\.} .* !X$"
+	run "$PP_TOP/tests/lab/lab.sh" up "${LAB}x" --reject-dst teapot
+	[ "$status" -ne 0 ]
+}

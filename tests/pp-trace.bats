@@ -329,17 +329,27 @@ path_ok() {
 }
 
 @test "pp-trace (lab): SIGINT finishes the round in flight; every round complete" {
-	lab_up --routers 3 --impair 4:delay=50ms
+	# A round takes 300 ms (150 ms each way on the last link) and one
+	# starts every 300 ms: a round is always in flight.
+	lab_up --routers 3 --impair 4:delay=150ms
 	ip netns exec "$LAB-c" "$PP_BIN/pp-trace" -i 300ms -W 1s "$LAB_DST4" >"$BATS_TEST_TMPDIR/t" 2>"$BATS_TEST_TMPDIR/e" &
 	BG=$!
-	# Signal while a round is in flight (its destination 100 ms away).
-	sleep 1.05
+	sleep 1.2
+	ts=$(date +%s.%N)
 	kill -INT "$BG"
 	rc=0
 	wait "$BG" || rc=$?
 	BG=
 	[ "$rc" -eq 0 ]
 	grep -q 'pp-trace statistics' "$BATS_TEST_TMPDIR/e"
-	path_ok "$BATS_TEST_TMPDIR/t" "$(probes "$BATS_TEST_TMPDIR/t" | jq -s 'map(.round) | max + 1')" "${LAB_HOP4[@]}"
-	[ "$(probes "$BATS_TEST_TMPDIR/t" | jq -s 'map(.round) | max + 1')" -ge 4 ]
+	n=$(probes "$BATS_TEST_TMPDIR/t" | jq -s 'map(.round) | max + 1')
+	path_ok "$BATS_TEST_TMPDIR/t" "$n" "${LAB_HOP4[@]}"
+	# Every round started before the signal is there, the one in flight
+	# too (one may have started between date and kill), and no other.
+	started=$(probes "$BATS_TEST_TMPDIR/t" | jq -s --argjson ts "$ts" '
+		(map(select(.round == 0))[0].ts) as $t0 | [range(100) | select($t0 + . * 0.3 < $ts)] | length')
+	[ "$n" -ge 4 ] && { [ "$n" -eq "$started" ] || [ "$n" -eq $((started + 1)) ]; } || {
+		echo "$n rounds written, $started started before the signal" >&2
+		false
+	}
 }
