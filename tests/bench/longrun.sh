@@ -102,6 +102,7 @@ for tp in "${running[@]}"; do
 		awk '{ sub(/"status":/, "", $2); gsub(/"/, "", $2); printf " %s %d", $2, $1 }')
 	line=$(awk -v warm="$warm" -v slack="$slack" -v recs="$recs" '
 		NR == 1 { r1 = $2; f1 = $3 }
+		{ t[NR] = $1; r[NR] = $2 }
 		{ rl = $2; fl = $3; if ($2 > rmax) rmax = $2; if ($3 > fmax) fmax = $3; n++ }
 		$1 >= warm && !w { rw = $2; fw = $3; w = 1 }
 		w && $2 > rwmax { rwmax = $2 }
@@ -109,9 +110,14 @@ for tp in "${running[@]}"; do
 		END {
 			if (!w) { rw = rl; fw = fl; rwmax = rl; fwmax = fl }
 			grow = rwmax - rw
+			# Growth over the last quarter of the run: a leak keeps
+			# growing to the end, the deadline ring stops.
+			for (i = 1; i <= n && t[i] < 0.75 * t[n]; i++)
+				;
+			late = i <= n ? rl - r[i] : 0
 			ok = grow <= slack && fwmax <= fw && fl <= fw
-			printf "%d samples; RSS kB first %d, after warm-up %d, last %d, max %d (growth after warm-up %d kB, %.1f bytes a probe, bound %d kB); fds first %d, after warm-up %d, last %d, max %d; %s\n",
-			    n, r1, rw, rl, rmax, grow, (recs > 0 ? grow * 1024 / recs : 0), slack, f1, fw, fl, fmax, ok ? "ok" : "FAIL"
+			printf "%d samples; RSS kB first %d, after warm-up %d, last %d, max %d (growth after warm-up %d kB, %.1f bytes a probe, bound %d kB; in the last quarter %d kB); fds first %d, after warm-up %d, last %d, max %d; %s\n",
+			    n, r1, rw, rl, rmax, grow, (recs > 0 ? grow * 1024 / recs : 0), slack, late, f1, fw, fl, fmax, ok ? "ok" : "FAIL"
 		}' "$tmp/$t.samples")
 	echo "  $t: exit $rc, $recs probe records:$stats"
 	echo "  $t: $line"
