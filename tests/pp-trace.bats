@@ -224,17 +224,23 @@ path_ok() {
 		# Distinct flows (source ports) spread over both routers (with
 		# random ports, 16 flows all on one of two paths is 1 in 32,768;
 		# 8 flows, 1 in 128), each flow on one path in every round.
-		trace "$BATS_TEST_TMPDIR/f" $proto --flows 16 -c 3 -i 200ms -W 500ms "$LAB_DST4"
-		[ "$rc" -eq 0 ]
-		probes "$BATS_TEST_TMPDIR/f" | jq -s -e '
-			(map(.flow) | unique == [range(16)]) and
-			(map(select(.ttl == 2) | .from) | unique == ["198.18.102.2", "198.18.2.2"]) and
-			(group_by(.flow) | all(map(select(.ttl == 2) | .from) | unique | length == 1)) and
-			(group_by(.round) | all(map(select(.status == "reply")) | length == 16))' >/dev/null || {
-			probes "$BATS_TEST_TMPDIR/f" | jq -r '[.round, .flow, .ttl, .status, .from // "-"] | @tsv' >&2
-			false
-		}
-		pp-stats -f table "$BATS_TEST_TMPDIR/f" | grep -q '198\.18\.102\.2'
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			case $dst in
+			*:*) both='["fd00:0:0:102::2", "fd00:0:0:2::2"]' ;;
+			*) both='["198.18.102.2", "198.18.2.2"]' ;;
+			esac
+			trace "$BATS_TEST_TMPDIR/f" $proto --flows 16 -c 3 -i 200ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			probes "$BATS_TEST_TMPDIR/f" | jq -s -e --argjson both "$both" '
+				(map(.flow) | unique == [range(16)]) and
+				(map(select(.ttl == 2) | .from) | unique == $both) and
+				(group_by(.flow) | all(map(select(.ttl == 2) | .from) | unique | length == 1)) and
+				(group_by(.round) | all(map(select(.status == "reply")) | length == 16))' >/dev/null || {
+				probes "$BATS_TEST_TMPDIR/f" | jq -r '[.round, .flow, .ttl, .status, .from // "-"] | @tsv' >&2
+				false
+			}
+		done
+		pp-stats -f table "$BATS_TEST_TMPDIR/f" | grep -q 'fd00:0:0:102::2'
 	done
 }
 
@@ -352,4 +358,30 @@ path_ok() {
 		echo "$n rounds written, $started started before the signal" >&2
 		false
 	}
+}
+
+@test "pp-trace (lab): a round is written as soon as it is complete (live pipelines)" {
+	lab_up --routers 3 --impair 4:delay=5ms
+	# The time each round's last record reaches a reader, less the time of
+	# its last outcome (send time + RTT), in ms: a pipeline such as
+	# pp-trace | pp-alert sees a round when it is complete, not at the
+	# next round or the next once-a-second summary.
+	ip netns exec "$LAB-c" "$PP_BIN/pp-trace" -c 3 -i 1500ms -W 1s "$LAB_DST4" 2>/dev/null |
+		python3 -c '
+import json, sys, time
+last = {}
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["type"] != "probe":
+        continue
+    end = r["ts"] + r.get("rtt", 0) / 1000
+    k = r["round"]
+    last[k] = (max(end, last.get(k, (0, 0))[0]), time.time())
+for k in sorted(last):
+    print(k, round((last[k][1] - last[k][0]) * 1000))
+' >"$BATS_TEST_TMPDIR/lag"
+	cat "$BATS_TEST_TMPDIR/lag"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/lag")" -eq 3 ]
+	awk '$2 > 100 { bad = 1; print "round " $1 " reached the reader " $2 " ms after its last outcome" > "/dev/stderr" }
+		END { exit bad }' "$BATS_TEST_TMPDIR/lag"
 }

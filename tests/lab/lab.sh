@@ -36,8 +36,9 @@
 # after the merge answer as usual.  --ecmp: the splitter routes everything
 # beyond rK over both (`nexthop via rK nexthop via rKb`, v4 and v6) with
 # fib_multipath_hash_policy=1, an L4 hash: one UDP/TCP flow (addresses and
-# ports) keeps one path, different source ports spread over both; replies
-# come back through rK.  --spare: the twin carries nothing until `lab.sh
+# ports) keeps one path, different source ports spread over both (ICMP
+# has no ports: every ICMP probe takes one path); replies come back
+# through rK.  --spare: the twin carries nothing until `lab.sh
 # reroute LAB spare`, which moves both directions onto it (`ip route
 # replace` in the splitter and the merge); `reroute LAB main` moves them
 # back, `reroute LAB ecmp` splits again.
