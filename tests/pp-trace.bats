@@ -385,3 +385,19 @@ for k in sorted(last):
 	awk '$2 > 100 { bad = 1; print "round " $1 " reached the reader " $2 " ms after its last outcome" > "/dev/stderr" }
 		END { exit bad }' "$BATS_TEST_TMPDIR/lag"
 }
+
+@test "pp-trace (lab): a 30-hop path, complete in the first round, in less than 100 ms" {
+	lab_up --routers 29
+	path=()
+	for k in $(seq 1 30); do path+=("198.18.$k.2"); done
+	# 30 probes 1 ms apart (--send-delay 0: at once), every hop a fraction
+	# of a millisecond away: the path is known after some 35 ms.
+	for sd in 1ms 0; do
+		t0=$(date +%s%N)
+		trace "$BATS_TEST_TMPDIR/t" -c 1 --send-delay "$sd" "198.18.30.2"
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		[ "$rc" -eq 0 ]
+		path_ok "$BATS_TEST_TMPDIR/t" 1 "${path[@]}"
+		[ "$ms" -lt 100 ] || { echo "--send-delay $sd: $ms ms to the complete path" >&2; false; }
+	done
+}
