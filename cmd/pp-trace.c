@@ -94,6 +94,7 @@ struct trace_run {
 	double rate;		/* probes per second over all, 0 no cap */
 	long long rate_next;	/* monotonic ns of the next allowed send */
 	long long open;		/* rounds started and not yet written */
+	int turn;		/* --rate: the target whose turn is next */
 	struct pp_engine *e;
 	struct pp_jw w;
 	bool live;		/* stderr is a terminal */
@@ -346,6 +347,7 @@ done(void *arg, const struct pp_engine_result *res)
 	*res_at(r, rd, f, ttl) = *res;
 	fs->pending--;
 	t->wake_ns = 0;		/* the limit may have grown */
+	pp_engine_yield(r->e);	/* write or send at once */
 	switch (res->p.status) {
 	case PP_ST_TTL_EXPIRED:
 		if (fs->stop == 0 || ttl < fs->stop) {
@@ -370,106 +372,192 @@ done(void *arg, const struct pp_engine_result *res)
 	check_complete(r, t, rd);
 }
 
+/* Start t's next round when its time has come and a slot is free.
+ * Returns when the next round starts (monotonic ns), or -1: no more. */
+static long long
+start_due(struct trace_run *r, struct target *t, long long start,
+    long long now)
+{
+	long long iv = (long long)(r->interval * 1e9);
+
+	if (stopping || (r->rounds > 0 && t->started >= r->rounds))
+		return -1;
+	long long at = start + t->started * iv + t->offset;
+	if (at > now)
+		return at;
+	for (int k = 0; k < SLOTS; k++) {
+		if (t->r[k].n < 0) {
+			start_round(r, t, &t->r[k]);
+			break;
+		}
+	}
+	if (r->rounds > 0 && t->started >= r->rounds)
+		return -1;
+	at = start + t->started * iv + t->offset;
+	return at > now ? at : now + 1000000;	/* slots full: soon */
+}
+
+/* The probe t would send next: of its oldest open round, the lowest TTL
+ * of any flow.  Returns false when it has none. */
+static bool
+next_probe(const struct trace_run *r, struct target *t, struct round **best,
+    int *bf, int *bttl)
+{
+	*best = NULL;
+	for (int k = 0; k < SLOTS; k++) {
+		struct round *rd = &t->r[k];
+		if (rd->n < 0 || rd->complete)
+			continue;
+		for (int f = 0; f < r->flows; f++) {
+			int ttl = sendable(r, &rd->fl[f]);
+			if (ttl > 0 && (*best == NULL || rd->n < (*best)->n ||
+			    (rd->n == (*best)->n && ttl < *bttl))) {
+				*best = rd;
+				*bf = f;
+				*bttl = ttl;
+			}
+		}
+	}
+	return *best != NULL;
+}
+
+/* Send that probe of target i.  Returns false when the engine is full
+ * (nothing sent: try again in a millisecond). */
+static bool
+send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
+    long long now)
+{
+	struct target *t = &r->t[i];
+	struct flowst *fs = &rd->fl[f];
+
+	fs->next++;
+	fs->pending++;
+	if (ttl > fs->top)
+		fs->top = ttl;
+	*sent_at(r, rd, f, ttl) = true;
+	if (pp_engine_send(r->e, (struct sockaddr *)&t->addr, t->alen, ttl,
+	    rd->n, f, r->seq, t->name, pack(i, (int)(rd - t->r), f, ttl)) ==
+	    -1) {
+		fs->next--;
+		fs->pending--;
+		*sent_at(r, rd, f, ttl) = false;
+		return false;
+	}
+	r->seq++;
+	t->next_ns = now + (long long)(r->send_delay * 1e9);
+	if (r->rate > 0) {
+		long long period = (long long)(1e9 / r->rate);
+		r->rate_next = (r->rate_next > now - period ? r->rate_next :
+		    now) + period;
+	}
+	/* An error is delivered at once: the round may be complete. */
+	if (rd->n >= 0 && !rd->complete)
+		check_complete(r, t, rd);
+	return true;
+}
+
+static long long
+earliest(long long a, long long b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 /* Send what is due; returns the monotonic time of the next send, or -1
- * when nothing is left to send. */
+ * when nothing is left to send.  Each target keeps its own pace
+ * (--send-delay); under --rate the probes of all targets share the rate,
+ * the lowest TTL first over all of them (taking turns among equals), so
+ * every target's hop k leaves before any target's hop k + 1 and the
+ * answers of the near hops come back before the far ones are probed: no
+ * target floods TTLs past its destination while others wait. */
 static long long
 send_due(struct trace_run *r, long long start, long long now)
 {
-	long long iv = (long long)(r->interval * 1e9);
-	long long gap = (long long)(r->send_delay * 1e9);
-	long long period = r->rate > 0 ? (long long)(1e9 / r->rate) : 0;
 	long long due = -1;
 
+	if (r->rate <= 0) {
+		for (int i = 0; i < r->nt; i++) {
+			struct target *t = &r->t[i];
+			if (t->alen == 0)
+				continue;
+			if (t->wake_ns > now) {
+				due = earliest(due, t->wake_ns);
+				continue;
+			}
+			long long tdue = start_due(r, t, start, now);
+			struct round *rd;
+			int f, ttl;
+			while (next_probe(r, t, &rd, &f, &ttl)) {
+				if (t->next_ns > now) {
+					tdue = earliest(tdue, t->next_ns);
+					break;
+				}
+				if (!send_one(r, i, rd, f, ttl, now)) {
+					tdue = earliest(tdue, now + 1000000);
+					break;
+				}
+			}
+			/* Until then only an outcome (done) wakes it. */
+			t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
+			due = earliest(due, tdue);
+		}
+		return due;
+	}
+	/* Under --rate: new rounds first, then the shared sends. */
 	for (int i = 0; i < r->nt; i++) {
 		struct target *t = &r->t[i];
 		if (t->alen == 0)
 			continue;
 		if (t->wake_ns > now) {
-			if (due < 0 || t->wake_ns < due)
-				due = t->wake_ns;
+			due = earliest(due, t->wake_ns);
 			continue;
 		}
-		long long tdue = -1;	/* this target's next event */
-		/* A new round, on schedule, when a slot is free. */
-		bool more = !stopping && (r->rounds == 0 ||
-		    t->started < r->rounds);
-		if (more) {
-			long long at = start + t->started * iv + t->offset;
-			if (at <= now) {
-				for (int k = 0; k < SLOTS; k++) {
-					if (t->r[k].n < 0) {
-						start_round(r, t, &t->r[k]);
-						break;
-					}
-				}
-				at = start + t->started * iv + t->offset;
-				if (at <= now)
-					at = now + 1000000;	/* slots full */
+		t->wake_ns = 0;
+		due = earliest(due, start_due(r, t, start, now));
+	}
+	while (r->rate_next <= now) {
+		int pick = -1, pf = 0, pttl = 0;
+		struct round *prd = NULL;
+		for (int n = 0; n < r->nt; n++) {
+			int i = (r->turn + n) % r->nt;
+			struct target *t = &r->t[i];
+			struct round *rd;
+			int f, ttl;
+			if (t->alen == 0 || t->wake_ns > now)
+				continue;
+			if (!next_probe(r, t, &rd, &f, &ttl)) {
+				t->wake_ns = LLONG_MAX;	/* until an outcome */
+				continue;
 			}
-			if (r->rounds == 0 || t->started < r->rounds)
-				tdue = at;
+			if (t->next_ns > now) {
+				due = earliest(due, t->next_ns);
+				continue;
+			}
+			if (pick < 0 || ttl < pttl) {
+				pick = i;
+				prd = rd;
+				pf = f;
+				pttl = ttl;
+			}
 		}
-		/* Probes of open rounds, the lowest TTL first. */
-		for (;;) {
-			struct round *best = NULL;
-			int bf = 0, bttl = 0;
-			for (int k = 0; k < SLOTS; k++) {
-				struct round *rd = &t->r[k];
-				if (rd->n < 0 || rd->complete)
-					continue;
-				for (int f = 0; f < r->flows; f++) {
-					int ttl = sendable(r, &rd->fl[f]);
-					if (ttl > 0 && (best == NULL ||
-					    rd->n < best->n || (rd->n ==
-					    best->n && ttl < bttl))) {
-						best = rd;
-						bf = f;
-						bttl = ttl;
-					}
-				}
-			}
-			if (best == NULL)
-				break;
-			long long at = t->next_ns;
-			if (period > 0 && r->rate_next > at)
-				at = r->rate_next;
-			if (at > now) {
-				if (tdue < 0 || at < tdue)
-					tdue = at;
-				break;
-			}
-			struct flowst *fs = &best->fl[bf];
-			fs->next++;
-			fs->pending++;
-			if (bttl > fs->top)
-				fs->top = bttl;
-			*sent_at(r, best, bf, bttl) = true;
-			if (pp_engine_send(r->e, (struct sockaddr *)&t->addr,
-			    t->alen, bttl, best->n, bf, r->seq,
-			    t->name, pack(i, (int)(best - t->r), bf, bttl))
-			    == -1) {
-				/* Too many in flight: try again soon. */
-				fs->next--;
-				fs->pending--;
-				*sent_at(r, best, bf, bttl) = false;
-				if (tdue < 0 || now + 1000000 < tdue)
-					tdue = now + 1000000;
-				break;
-			}
-			r->seq++;
-			t->next_ns = now + gap;
-			if (period > 0)
-				r->rate_next = (r->rate_next > now - period ?
-				    r->rate_next : now) + period;
-			/* An error is delivered at once: the round may be
-			 * complete already. */
-			if (best->n >= 0 && !best->complete)
-				check_complete(r, t, best);
+		if (pick < 0)
+			break;
+		if (!send_one(r, pick, prd, pf, pttl, now)) {
+			due = earliest(due, now + 1000000);
+			break;
 		}
-		/* Until then only an outcome (done) brings it back. */
-		t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
-		if (tdue >= 0 && (due < 0 || tdue < due))
-			due = tdue;
+		r->turn = (pick + 1) % r->nt;
+	}
+	if (r->rate_next > now)
+		due = earliest(due, r->rate_next);
+	/* Targets at rest wake at their next round. */
+	for (int i = 0; i < r->nt; i++) {
+		struct target *t = &r->t[i];
+		if (t->alen > 0 && t->wake_ns == LLONG_MAX) {
+			long long at = start_due(r, t, start, now);
+			if (at >= 0)
+				t->wake_ns = at;
+			due = earliest(due, at);
+		}
 	}
 	return due;
 }

@@ -79,6 +79,7 @@ struct pp_engine {
 	int nfs;		/* its size (a power of two, or 0) */
 	int fs_used;		/* entries in use */
 	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
+	bool yield;		/* pp_engine_run returns after this batch */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
@@ -238,6 +239,12 @@ pp_engine_free(struct pp_engine *e)
 	free(e->free_slots);
 	free(e->dl);
 	free(e);
+}
+
+void
+pp_engine_yield(struct pp_engine *e)
+{
+	e->yield = true;
 }
 
 int
@@ -1247,6 +1254,10 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			e->dl_head = (e->dl_head + 1) % e->nslots;
 			e->dl_len--;
 		}
+		if (e->yield) {
+			e->yield = false;
+			return 0;
+		}
 		long long wake = until_ns;
 		if (e->dl_len > 0 && e->dl[e->dl_head].at < wake)
 			wake = e->dl[e->dl_head].at;
@@ -1289,8 +1300,10 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			else
 				icmp_readable(e, (int)u);
 		}
-		if (last)
+		if (last || e->yield) {
+			e->yield = false;
 			return 0;
+		}
 		if (woke >= stop) {
 			/* Answers that come meanwhile keep their kernel
 			 * stamps; they are read on the next call. */

@@ -98,6 +98,12 @@ int pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
  * on the next call.  The engine sets its thread's timer slack to 1 ns. */
 int pp_engine_run(struct pp_engine *e, long long until_ns);
 
+/* From a done callback: make the pp_engine_run in progress return once
+ * the events at hand are handled (not at until_ns), so that the caller can
+ * act on the outcome at once: write what it completed, send what it
+ * allows. */
+void pp_engine_yield(struct pp_engine *e);
+
 /* Probes in flight. */
 int pp_engine_inflight(const struct pp_engine *e);
 /* The engine's epoll descriptor: readable when pp_engine_run has work. */

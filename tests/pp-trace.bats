@@ -366,7 +366,8 @@ path_ok() {
 	# its last outcome (send time + RTT), in ms: a pipeline such as
 	# pp-trace | pp-alert sees a round when it is complete, not at the
 	# next round or the next once-a-second summary.
-	ip netns exec "$LAB-c" "$PP_BIN/pp-trace" -c 3 -i 1500ms -W 1s "$LAB_DST4" 2>/dev/null |
+	# pp-trace starts once the reader is up (python takes a while).
+	{ sleep 0.5; exec ip netns exec "$LAB-c" "$PP_BIN/pp-trace" -c 3 -i 1500ms -W 1s "$LAB_DST4" 2>/dev/null; } |
 		python3 -c '
 import json, sys, time
 last = {}
