@@ -74,6 +74,11 @@ struct target {
 	long long wake_ns;	/* nothing to do before this; 0 look now */
 	long long offset;	/* its rounds start this long after the
 				 * interval's, ns */
+	/* Its next probe (next_probe), kept until a send, an outcome or a
+	 * new round changes it: */
+	bool cand_ok;		/* the three below are up to date */
+	struct round *cand;	/* NULL: nothing to send */
+	int cand_f, cand_ttl;
 	int *dest_ttl;		/* [flows]: TTL the destination answered at
 				 * in the last round it did, 0 unknown */
 	int *seen;		/* [flows]: highest TTL that answered */
@@ -234,6 +239,7 @@ start_round(struct trace_run *r, struct target *t, struct round *rd)
 
 	rd->n = t->started++;
 	rd->complete = false;
+	t->cand_ok = false;
 	r->open++;
 	if (rd->fl == NULL) {
 		rd->fl = pp_xcalloc((size_t)r->flows, sizeof(*rd->fl));
@@ -347,6 +353,7 @@ done(void *arg, const struct pp_engine_result *res)
 	*res_at(r, rd, f, ttl) = *res;
 	fs->pending--;
 	t->wake_ns = 0;		/* the limit may have grown */
+	t->cand_ok = false;
 	pp_engine_yield(r->e);	/* write or send at once */
 	switch (res->p.status) {
 	case PP_ST_TTL_EXPIRED:
@@ -403,6 +410,12 @@ static bool
 next_probe(const struct trace_run *r, struct target *t, struct round **best,
     int *bf, int *bttl)
 {
+	if (t->cand_ok) {
+		*best = t->cand;
+		*bf = t->cand_f;
+		*bttl = t->cand_ttl;
+		return *best != NULL;
+	}
 	*best = NULL;
 	for (int k = 0; k < SLOTS; k++) {
 		struct round *rd = &t->r[k];
@@ -418,6 +431,10 @@ next_probe(const struct trace_run *r, struct target *t, struct round **best,
 			}
 		}
 	}
+	t->cand_ok = true;
+	t->cand = *best;
+	t->cand_f = *bf;
+	t->cand_ttl = *bttl;
 	return *best != NULL;
 }
 
@@ -430,6 +447,7 @@ send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
 	struct target *t = &r->t[i];
 	struct flowst *fs = &rd->fl[f];
 
+	t->cand_ok = false;
 	fs->next++;
 	fs->pending++;
 	if (ttl > fs->top)
@@ -525,7 +543,11 @@ send_due(struct trace_run *r, long long start, long long now)
 			if (t->alen == 0 || t->wake_ns > now)
 				continue;
 			if (!next_probe(r, t, &rd, &f, &ttl)) {
-				t->wake_ns = LLONG_MAX;	/* until an outcome */
+				/* At rest until an outcome or its next round
+				 * (due rounds were started above). */
+				long long at = start_due(r, t, start, now);
+				t->wake_ns = at >= 0 ? at : LLONG_MAX;
+				due = earliest(due, at);
 				continue;
 			}
 			if (t->next_ns > now) {
@@ -549,16 +571,6 @@ send_due(struct trace_run *r, long long start, long long now)
 	}
 	if (r->rate_next > now)
 		due = earliest(due, r->rate_next);
-	/* Targets at rest wake at their next round. */
-	for (int i = 0; i < r->nt; i++) {
-		struct target *t = &r->t[i];
-		if (t->alen > 0 && t->wake_ns == LLONG_MAX) {
-			long long at = start_due(r, t, start, now);
-			if (at >= 0)
-				t->wake_ns = at;
-			due = earliest(due, at);
-		}
-	}
 	return due;
 }
 
@@ -660,6 +672,7 @@ main(int argc, char **argv)
 
 	pp_probecli_init(&r.pc);
 	r.pc.eo.paris = true;
+	r.pc.eo.lax = true;	/* rounds, not microsecond schedules */
 	r.interval = 1;
 	r.first_ttl = 1;
 	r.max_ttl = 30;

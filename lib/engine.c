@@ -171,7 +171,7 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	/* Waits end on time: no timer slack, and a spin of at most 2 % of
 	 * the time (1 ms a time) before the end the caller gives. */
 	(void)pp_pace_tight_timers();
-	pp_pace_init(&e->pace, 0.02, 1000000);
+	pp_pace_init(&e->pace, e->o.lax ? 0 : 0.02, 1000000);
 	/* The shared ICMP sockets: listen for echo replies and errors. */
 	int fds[2] = { n != NULL ? n->icmp4 : -1, n != NULL ? n->icmp6 : -1 };
 	for (int i = 0; i < 2; i++) {

@@ -38,6 +38,8 @@ struct pp_engine_opts {
 	socklen_t source_len;
 	double timeout;		/* seconds */
 	int max_inflight;	/* probes in flight, at most */
+	bool lax;		/* sends need millisecond timing only: the
+				 * waits never spin (lib/pace) */
 	bool paris;		/* flow-stable probes (Paris traceroute):
 				 * every probe of one flow keeps what load
 				 * balancers hash: ICMP keeps its checksum,
