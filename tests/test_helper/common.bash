@@ -191,6 +191,13 @@ usage_matches_man() {
 		"--- man" "$want" "--- usage" "$got"
 }
 
+# sanitized TOOL: TOOL is a sanitizer build (make asan); timing bounds
+# that measure our own precision then allow for the instrumentation, the
+# lab's impairment tool included.
+sanitized() {
+	grep -qa __asan_init "$PP_BIN/$1"
+}
+
 # need_root: skip unless root with network namespaces.
 need_netns() {
 	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
