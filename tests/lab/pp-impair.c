@@ -14,7 +14,16 @@
  * burst=N follows a two-state Gilbert model with mean loss run N and the
  * same long-run loss; without, each packet is lost independently.  A
  * reordered packet takes half the delay, overtaking those queued.
- * SIGTERM or SIGINT end it (the TUN devices go with it). */
+ * SIGTERM or SIGINT end it (the TUN devices go with it).
+ *
+ * Packets leave on time: the wait blocks until a margin before a packet's
+ * time, learnt from the lateness of earlier wake-ups, and spins for the
+ * rest (lib/pace.h, at most a fifth of a core); lab.sh runs it at
+ * real-time priority where it may.  Its own cost, measured here (2 vCPUs,
+ * ping -c 300 -i 0.01 through one router): a link with no delay has a mean
+ * round trip of 0.15 ms against 0.045 ms for a plain veth pair, so about
+ * 50 us each way for the two TUN hops; with delay=5ms the mean is
+ * 10.12 ms; it takes about 3 % of a core at 100 packets a second. */
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
