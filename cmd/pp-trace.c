@@ -492,35 +492,6 @@ send_due(struct trace_run *r, long long start, long long now)
 {
 	long long due = -1;
 
-	if (r->rate <= 0) {
-		for (int i = 0; i < r->nt; i++) {
-			struct target *t = &r->t[i];
-			if (t->alen == 0)
-				continue;
-			if (t->wake_ns > now) {
-				due = earliest(due, t->wake_ns);
-				continue;
-			}
-			long long tdue = start_due(r, t, start, now);
-			struct round *rd;
-			int f, ttl;
-			while (next_probe(r, t, &rd, &f, &ttl)) {
-				if (t->next_ns > now) {
-					tdue = earliest(tdue, t->next_ns);
-					break;
-				}
-				if (!send_one(r, i, rd, f, ttl, now)) {
-					tdue = earliest(tdue, now + 1000000);
-					break;
-				}
-			}
-			/* Until then only an outcome (done) wakes it. */
-			t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
-			due = earliest(due, tdue);
-		}
-		return due;
-	}
-	/* Under --rate: new rounds first, then the shared sends. */
 	for (int i = 0; i < r->nt; i++) {
 		struct target *t = &r->t[i];
 		if (t->alen == 0)
@@ -529,9 +500,31 @@ send_due(struct trace_run *r, long long start, long long now)
 			due = earliest(due, t->wake_ns);
 			continue;
 		}
-		t->wake_ns = 0;
-		due = earliest(due, start_due(r, t, start, now));
+		long long tdue = start_due(r, t, start, now);
+		if (r->rate > 0) {
+			/* Its probes wait for the shared sends below. */
+			t->wake_ns = 0;
+			due = earliest(due, tdue);
+			continue;
+		}
+		struct round *rd;
+		int f, ttl;
+		while (next_probe(r, t, &rd, &f, &ttl)) {
+			if (t->next_ns > now) {
+				tdue = earliest(tdue, t->next_ns);
+				break;
+			}
+			if (!send_one(r, i, rd, f, ttl, now)) {
+				tdue = earliest(tdue, now + 1000000);
+				break;
+			}
+		}
+		/* Until then only an outcome (done) wakes it. */
+		t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
+		due = earliest(due, tdue);
 	}
+	if (r->rate <= 0)
+		return due;
 	while (r->rate_next <= now) {
 		int pick = -1, pf = 0, pttl = 0;
 		struct round *prd = NULL;
