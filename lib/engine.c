@@ -1236,6 +1236,55 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 	return 0;
 }
 
+/* Hand what epoll reported to its handler. */
+static void
+dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
+{
+	for (int k = 0; k < n; k++) {
+		uint64_t u = ev[k].data.u64;
+		if (u & TAG_FLOW)
+			flow_event(e, (int)(u & 0xffffffffu));
+		else if (u & TAG_FD)
+			sock_event(e, (int)(u & 0xffffffffu), ev[k].events);
+		else if (u >= 2)
+			tcp_readable(e, (int)u - 2);
+		else
+			icmp_readable(e, (int)u);
+	}
+}
+
+/* Before timeouts are taken at now: while the oldest probe in flight is
+ * due, read what is ready (each round reads up to 256 messages a socket).
+ * Returns 0, or -1 when epoll failed. */
+static int
+read_before_expiry(struct pp_engine *e, long long now)
+{
+	struct epoll_event ev[256];
+	struct timespec zero = { 0, 0 };
+
+	for (int round = 0; round < 64; round++) {
+		while (e->dl_len > 0) {
+			const struct deadline *d = &e->dl[e->dl_head];
+			const struct slot *s = &e->slots[d->slot];
+			if (s->used && s->gen == d->gen)
+				break;
+			e->dl_head = (e->dl_head + 1) % e->nslots;
+			e->dl_len--;
+		}
+		if (e->dl_len == 0 || e->dl[e->dl_head].at > now)
+			return 0;
+		int n = epoll_pwait2(e->ep, ev, 256, &zero, NULL);
+		if (n < 0 && errno == ENOSYS)
+			n = epoll_wait(e->ep, ev, 256, 0);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n <= 0)
+			return 0;
+		dispatch(e, ev, n);
+	}
+	return 0;
+}
+
 int
 pp_engine_run(struct pp_engine *e, long long until_ns)
 {
@@ -1243,7 +1292,12 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 
 	for (;;) {
 		long long now = mono();
-		/* Timeouts, in send order. */
+		/* Timeouts, in send order; but first the answers that are
+		 * ready, so that one that waited in a socket while the process
+		 * was held up (a slow disk, the scheduler) is never taken for
+		 * a timeout. */
+		if (read_before_expiry(e, now) == -1)
+			return -1;
 		while (e->dl_len > 0) {
 			struct deadline *d = &e->dl[e->dl_head];
 			struct slot *s = &e->slots[d->slot];
@@ -1288,18 +1342,7 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 		long long woke = n == 0 && exact && !last ? mono() : 0;
 		if (woke > 0 && wait_ns > 0)
 			pp_pace_note(&e->pace, stop, woke);
-		for (int k = 0; k < n; k++) {
-			uint64_t u = ev[k].data.u64;
-			if (u & TAG_FLOW)
-				flow_event(e, (int)(u & 0xffffffffu));
-			else if (u & TAG_FD)
-				sock_event(e, (int)(u & 0xffffffffu),
-				    ev[k].events);
-			else if (u >= 2)
-				tcp_readable(e, (int)u - 2);
-			else
-				icmp_readable(e, (int)u);
-		}
+		dispatch(e, ev, n);
 		if (last || e->yield) {
 			e->yield = false;
 			return 0;

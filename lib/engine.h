@@ -97,7 +97,9 @@ int pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
  * blocks until a margin before it learnt from the wake-ups' lateness,
  * then spins (lib/pace.h: at most 2 % of the time, 1 ms a time); answers
  * that arrive during the spin are read, with their kernel receive stamps,
- * on the next call.  The engine sets its thread's timer slack to 1 ns. */
+ * on the next call.  Answers that are ready are read before timeouts
+ * are taken, so one that waited while the caller was held up is still a
+ * reply.  The engine sets its thread's timer slack to 1 ns. */
 int pp_engine_run(struct pp_engine *e, long long until_ns);
 
 /* From a done callback: make the pp_engine_run in progress return once

@@ -70,6 +70,35 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
 }
 
+@test "pp-probe: sends on time (median lag under 50 us); targets take their slots in turn" {
+	# One target every 2 ms: each send's lag behind its slot, less the
+	# smallest.  (Before lib/pace the median was about 100 us here.)
+	pp_run 0 pp-probe --udp -c 400 -i 2ms 127.0.0.1
+	printf '%s\n' "$output" | tail -n +2 | jq -r '[.seq, .ts] | @tsv' |
+		awk 'NR == 1 { t0 = $2 } { print ($2 - t0 - $1 * 0.002) * 1e6 }' |
+		sort -g | awk '{ d[NR] = $1 } END { m = d[int(NR / 2)] - d[1]
+			print "median lag " m " us"; exit !(NR == 400 && m < 50) }'
+	# Three targets every 30 ms: one slot each 10 ms, in turn.
+	pp_run 0 pp-probe --udp -c 10 -i 30ms 127.0.0.1 ::1 127.0.0.2
+	printf '%s\n' "$output" | tail -n +2 | jq -s -e '
+		sort_by(.seq) | length == 30 and
+		(map(.target) == ([range(10)] | map("127.0.0.1", "::1", "127.0.0.2"))) and
+		(. as $r | [range(1; 30) | $r[.].ts - $r[. - 1].ts] | sort |
+		    .[0] > 0 and .[14] > 0.0095 and .[14] < 0.0105)' >/dev/null
+}
+
+@test "pp-probe (lab): answers that waited while stdout was blocked are replies, not timeouts" {
+	lab_up --routers 1 --impair 2:delay=20ms
+	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null
+	# The pipe fills after some 300 records; pp-probe then waits in
+	# write(2) for a second while the answers to the 20 ms of probes in
+	# flight arrive in its socket, well within -W, and are read late.
+	lab_exec c sh -c "pp-probe -c 400 -i 1ms -W 50ms $LAB_DST4 2>/dev/null |
+	    (sleep 1; cat)" >"$BATS_TEST_TMPDIR/o"
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e '
+		length == 400 and all(.status == "reply")' >/dev/null
+}
+
 @test "pp-probe (lab): the median RTT within 0.3 ms of the emulated delay, v4 and v6" {
 	lab_up --routers 2 --impair 2:delay=10ms
 	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null

@@ -15,8 +15,11 @@ dur=${DUR:-60}
 [ "$(id -u)" -eq 0 ] || { echo "probe.sh: needs root (network namespaces)"; exit 0; }
 export PP_IMPAIR="$top/$build/tests/lab/pp-impair"
 lab=${LAB:-pb$(($$ % 100000))}	# at most 8 characters (lab.sh)
-lab_sh="$top/tests/lab/lab.sh"
 tmp=$(mktemp -d)
+# A copy of lab.sh: bash reads a script as it runs, and this runs for
+# minutes in a tree where lab.sh may be edited meanwhile.
+cp "$top/tests/lab/lab.sh" "$tmp/lab.sh"
+lab_sh="$tmp/lab.sh"
 trap '"$lab_sh" down $lab >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 "$lab_sh" up $lab --routers 1 >/dev/null
 x() { "$lab_sh" exec $lab "$@"; }
@@ -34,7 +37,7 @@ lag() {
 	local label=$1 n=$((dur * 1000)) c ok
 	shift
 	cpu "$lab_sh" exec $lab c "$@" "$bin/pp-probe" -c $n -i 1ms -W 500ms $dst \
-		>"$tmp/p1k" 2>/dev/null
+		>"$tmp/p1k" 2>"$tmp/e1k" || { echo "probe.sh: pp-probe failed: $(tail -3 "$tmp/e1k")" >&2; exit 1; }
 	c=$(cpus)
 	tail -n +2 "$tmp/p1k" | jq -r '[.seq, .ts, .status] | @tsv' >"$tmp/t1k"
 	ok=$(awk '$3 == "reply"' "$tmp/t1k" | wc -l)
@@ -61,7 +64,21 @@ for k in $(seq 10 209); do
 	echo "$a"
 done >"$tmp/targets"
 per=$((dur * 50))
-cpu "$lab_sh" exec $lab c "$bin/pp-probe" -f "$tmp/targets" -c $per -i 20ms -W 1s >"$tmp/p200" 2>/dev/null
+# Where a missing reply went: the backlog drops of the host's softirq
+# (all CPUs, /proc/net/softnet_stat), and the drops of the prober's raw
+# ICMP socket (its receive buffer full), sampled while it runs.
+softnet() { local n=0 l; while read -r l; do set -- $l; n=$((n + 16#$2)); done </proc/net/softnet_stat; echo $n; }
+sn=$(softnet)
+( while sleep 0.5; do
+	ip netns exec "$lab-c" awk 'NR > 1 && $NF > 0 { d = $NF } END { if (d) print d }' /proc/net/raw
+done >"$tmp/rawdrops" ) &
+sampler=$!
+cpu "$lab_sh" exec $lab c "$bin/pp-probe" -f "$tmp/targets" -c $per -i 20ms -W 1s >"$tmp/p200" 2>"$tmp/e200" ||
+	{ echo "probe.sh: pp-probe failed: $(tail -3 "$tmp/e200")" >&2; exit 1; }
+kill $sampler 2>/dev/null || true
+wait $sampler 2>/dev/null || true
+sn=$(($(softnet) - sn))
+rd=$(tail -n 1 "$tmp/rawdrops" 2>/dev/null || true)
 c=$(cpus)
 # Every probe accounted for: one record per sequence number 0..N-1, $per a
 # target, each with its status.
@@ -73,9 +90,9 @@ awk -v want=$((200 * per)) -v per=$per -v c="$c" -v dur="$dur" '
 		for (s in st) ss = ss sprintf(" %s %d", s, st[s])
 		printf "  %d records of %d expected:%s; duplicates %d, out of range %d, targets %d with other than %d: %d\n",
 		    n, want, ss, dup, bad, nt, per, short
-		printf "  lost to the tool: %d; CPU %.1f us per probe (%.0f %% of a core)\n",
-		    want - st["reply"], 1e6 * c / (n ? n : 1), 100 * c / dur
-	}' "$tmp/t200"
+		printf "  without a reply: %d (drops meanwhile: the socket %d, the host backlog %d); CPU %.1f us per probe (%.0f %% of a core)\n",
+		    want - st["reply"], rd, sn, 1e6 * c / (n ? n : 1), 100 * c / dur
+	}' rd="${rd:-0}" sn="$sn" "$tmp/t200"
 if command -v fping >/dev/null; then
 	# fping at the same load: 200 targets, 20 ms apart each, 0.1 ms apart
 	# overall, fewer rounds (its per-target summary on stderr).
