@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/archive.h"
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "lib/engine.h"
@@ -29,18 +27,18 @@
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
 #include "lib/pace.h"
+#include "lib/probecli.h"
 #include "lib/stats.h"
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
 
 enum {
-	OPT_ICMP = 256, OPT_KEEP, OPT_MTR, OPT_PATTERN, OPT_RESOLVE,
-	OPT_ROTATE, OPT_TCP, OPT_UDP
+	OPT_MTR = 256, OPT_RESOLVE
 };
 
 struct target {
-	char *name;		/* as given (owned) */
+	const char *name;	/* as given (borrowed from pc.names) */
 	struct sockaddr_storage addr;	/* resolved */
 	socklen_t alen;
 	long long sent;		/* probes sent */
@@ -48,21 +46,16 @@ struct target {
 };
 
 struct probe_run {
+	struct pp_probecli pc;	/* the shared options, targets, output */
 	struct target *t;
 	int nt;
-	int family;		/* 0, 4 or 6 */
 	long long count;	/* -c, 0 = until stopped */
 	double interval;	/* -i, s */
 	double deadline;	/* -w, s, 0 = none */
 	double resolve_every;	/* s, 0 = never */
-	struct pp_engine_opts eo;
 	struct pp_jw w;
-	struct pp_archive ar;	/* -o FILE[.gz] */
-	bool ar_open;		/* -o given and opened */
-	bool ar_failed;		/* an -o write failed (reported once) */
 	bool live;		/* stderr is a terminal */
 	int live_lines;		/* lines of the live summary drawn */
-	bool io_error;
 	unsigned long long seq;
 };
 
@@ -123,106 +116,14 @@ usage(int status)
 	exit(status);
 }
 
-static double
-mono_s(void)
-{
-	return (double)pp_mono_ns() / 1e9;
-}
-
-static int
-resolve(const char *name, int family, struct sockaddr_storage *ss,
-    socklen_t *len, const char **why)
-{
-	struct addrinfo hints, *res = NULL;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 :
-	    AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	int rc = getaddrinfo(name, NULL, &hints, &res);
-	if (rc != 0) {
-		*why = gai_strerror(rc);
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
-/* An -o write failed: say so once; probing and stdout go on, and the
- * exit status will be 1. */
-static void
-archive_failed(struct probe_run *r)
-{
-	if (!r->ar_failed)
-		pp_warnx("%s; probing goes on%s", r->ar.err.msg,
-		    r->ar.incomplete ? ", the archive is incomplete" : "");
-	r->ar_failed = true;
-}
-
-/* Write a record line to stdout and -o (head: the meta record, which
- * begins every -o file, rotated ones too). */
-static void
-emit_record(struct probe_run *r, bool head)
-{
-	if (pp_jw_write(&r->w, stdout) == -1)
-		r->io_error = true;
-	if (!r->ar_open || r->w.oom)
-		return;
-	int rc = head ? pp_archive_head(&r->ar, r->w.buf, r->w.len, mono_s()) :
-	    pp_archive_write(&r->ar, r->w.buf, r->w.len, mono_s());
-	if (rc == -1)
-		archive_failed(r);
-}
-
-static void
-emit_line(struct probe_run *r)
-{
-	emit_record(r, false);
-}
-
-/* -o: make what was written readable after a crash, at least once a
- * second (force: now). */
-static void
-flush_file(struct probe_run *r, bool force)
-{
-	if (!r->ar_open)
-		return;
-	if ((force ? pp_archive_flush(&r->ar, mono_s()) :
-	    pp_archive_tick(&r->ar, mono_s())) == -1)
-		archive_failed(r);
-}
-
 static void
 done(void *arg, const struct pp_engine_result *res)
 {
 	struct probe_run *r = arg;
 	struct target *t = res->user;
 
-	pp_probe_write(&r->w, &res->p);
-	if (!isnan(res->late) || res->nmpls > 0) {
-		/* The optional fields: rewrite the end of the record. */
-		r->w.len--;		/* drop the closing brace */
-		r->w.depth = 1;
-		if (!isnan(res->late))
-			pp_jw_knum(&r->w, "late", res->late, PP_DEC_MS);
-		if (res->nmpls > 0) {
-			pp_jw_key(&r->w, "mpls");
-			pp_jw_arr_begin(&r->w);
-			for (int i = 0; i < res->nmpls; i++) {
-				pp_jw_obj_begin(&r->w);
-				pp_jw_kint(&r->w, "label", res->mpls[i].label);
-				pp_jw_kint(&r->w, "tc", res->mpls[i].tc);
-				pp_jw_kint(&r->w, "s", res->mpls[i].s);
-				pp_jw_kint(&r->w, "ttl", res->mpls[i].ttl);
-				pp_jw_obj_end(&r->w);
-			}
-			pp_jw_arr_end(&r->w);
-		}
-		pp_jw_end(&r->w);
-	}
-	emit_line(r);
+	pp_engine_write(&r->w, res);
+	pp_probecli_emit(&r->pc, &r->w, false);
 	bool answered = res->p.status == PP_ST_REPLY ||
 	    res->p.status == PP_ST_TTL_EXPIRED;
 	pp_stats_add(&t->st, res->p.ts, answered ? res->p.rtt : NAN, 0);
@@ -458,7 +359,9 @@ mtr_packet(struct pp_net *net)
 				o.tos = intarg(v, 0, 255);
 				bad = bad || o.tos < 0;
 			} else if (strcmp(k, "mark") == 0) {
-				o.mark = (unsigned)intarg(v, 0, 2147483647);
+				int m = intarg(v, 0, 2147483647);
+				bad = bad || m < 0;
+				o.mark = m < 0 ? 0 : (unsigned)m;
 			} else if (strcmp(k, "feature") == 0)
 				feature = v;
 		}
@@ -544,65 +447,34 @@ mtr_packet(struct pp_net *net)
 
 /* -------------------------------------------------------- main */
 
-static void
-read_targets(const char *path, struct probe_run *r)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (f == NULL)
-		pp_errx(PP_EXIT_USAGE, "-f: cannot open '%s': %s", path,
-		    strerror(errno));
-	while (getline(&line, &cap, f) != -1) {
-		char *p = line + strspn(line, " \t");
-		p[strcspn(p, "#\r\n")] = '\0';
-		char *end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (*p == '\0')
-			continue;
-		if (r->nt == MAX_TARGETS)
-			pp_errx(PP_EXIT_USAGE, "more than %d targets",
-			    MAX_TARGETS);
-		r->t[r->nt++].name = pp_xstrdup(p);
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
-}
-
 int
 main(int argc, char **argv)
 {
 	static const struct pp_option longopts[] = {
-		{ "icmp", PP_NO_ARG, NULL, OPT_ICMP },
+		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
 		{ "help", PP_NO_ARG, NULL, 'h' },
-		{ "keep", PP_REQ_ARG, NULL, OPT_KEEP },
+		{ "keep", PP_REQ_ARG, NULL, PP_OPT_KEEP },
 		{ "mtr-packet", PP_NO_ARG, NULL, OPT_MTR },
-		{ "pattern", PP_REQ_ARG, NULL, OPT_PATTERN },
+		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
 		{ "resolve-every", PP_REQ_ARG, NULL, OPT_RESOLVE },
-		{ "rotate", PP_REQ_ARG, NULL, OPT_ROTATE },
-		{ "tcp", PP_NO_ARG, NULL, OPT_TCP },
-		{ "udp", PP_NO_ARG, NULL, OPT_UDP },
+		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
+		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
+		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct probe_run r;
 	struct pp_net net;
 	const char *errstr = NULL;
-	const char *outfile = NULL;
-	struct pp_archive_opts ao = { .keep = 5 };
-	bool keep_set = false;
 	const char *file = NULL;
-	const char *source = NULL;
 	bool mtr = false;
-	bool port_set = false;
-	struct sockaddr_storage src;
-	socklen_t srclen = 0;
 	int ch;
 
 	pp_cli_init(argv[0]);
+	/* A signal from the start on is a clean stop (a shell starts
+	 * background jobs with SIGINT ignored until this). */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
 	for (int i = 1; i < argc; i++)
@@ -612,22 +484,14 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
 		    strerror(errno));
 
+	pp_probecli_init(&r.pc);
 	r.interval = 1;
-	r.eo.proto = PP_ICMP;
-	r.eo.tos = -1;
-	r.eo.timeout = 2;
-	r.eo.max_inflight = 60000;
-	r.t = pp_xcalloc(MAX_TARGETS, sizeof(*r.t));
 	int ttl = -1;
 	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:t:Vw:W:",
 	    longopts, NULL)) != -1) {
+		if (pp_probecli_option(&r.pc, ch, pp_optarg))
+			continue;
 		switch (ch) {
-		case '4':
-			r.family = 4;
-			break;
-		case '6':
-			r.family = 6;
-			break;
 		case 'c':
 			r.count = pp_strtonum(pp_optarg, 1, 1000000000000LL,
 			    &errstr);
@@ -640,90 +504,26 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(0);
-		case 'I':
-			r.eo.iface = pp_optarg;
-			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
 			    -1 || r.interval < 0.001 || r.interval > 86400)
 				pp_errx(PP_EXIT_USAGE, "-i: interval must be 1ms "
 				    "to 1d: %s", pp_optarg);
 			break;
-		case 'm':
-			r.eo.mark = (unsigned)pp_strtonum(pp_optarg, 0,
-			    4294967295LL, &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-m: mark must be 0 to "
-				    "4294967295: %s", pp_optarg);
-			break;
-		case 'o':
-			outfile = pp_optarg;
-			break;
-		case 'p':
-			r.eo.port = (int)pp_strtonum(pp_optarg, 1, 65535,
-			    &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-p: port must be 1 to "
-				    "65535: %s", pp_optarg);
-			port_set = true;
-			break;
-		case 'Q':
-			r.eo.tos = (int)pp_strtonum(pp_optarg, 0, 255, &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-Q: tos must be 0 to "
-				    "255: %s", pp_optarg);
-			break;
-		case 'S':
-			source = pp_optarg;
-			break;
-		case 's':
-			r.eo.size = (int)pp_strtonum(pp_optarg, 24, 65000,
-			    &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-s: size must be 24 to "
-				    "65000: %s", pp_optarg);
-			break;
 		case 't':
-			ttl = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-t: ttl must be 1 to "
-				    "255: %s", pp_optarg);
+			ttl = pp_probecli_int("-t", "ttl", pp_optarg, 1, 255);
 			break;
 		case 'V':
 			pp_print_version();
 			exit(pp_close_stdout(0));
-		case 'W':
-			if (pp_parse_duration(pp_optarg, &r.eo.timeout,
-			    &errstr) == -1 || r.eo.timeout < 0.001 ||
-			    r.eo.timeout > 3600)
-				pp_errx(PP_EXIT_USAGE, "-W: timeout must be 1ms "
-				    "to 1h: %s", pp_optarg);
-			break;
 		case 'w':
 			if (pp_parse_duration(pp_optarg, &r.deadline, &errstr)
 			    == -1 || r.deadline <= 0)
 				pp_errx(PP_EXIT_USAGE, "-w: invalid deadline: "
 				    "%s", pp_optarg);
 			break;
-		case OPT_ICMP:
-			r.eo.proto = PP_ICMP;
-			break;
-		case OPT_KEEP:
-			ao.keep = (int)pp_strtonum(pp_optarg, 0, 1000, &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "--keep: count must be 0 "
-				    "to 1000: %s", pp_optarg);
-			keep_set = true;
-			break;
 		case OPT_MTR:
 			mtr = true;
-			break;
-		case OPT_PATTERN:
-			r.eo.fill = (unsigned char)pp_strtonum(pp_optarg, 0,
-			    255, &errstr);
-			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "--pattern: byte must be "
-				    "0 to 255: %s", pp_optarg);
 			break;
 		case OPT_RESOLVE:
 			if (pp_parse_duration(pp_optarg, &r.resolve_every,
@@ -731,56 +531,29 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_USAGE, "--resolve-every: at least "
 				    "1s: %s", pp_optarg);
 			break;
-		case OPT_ROTATE:
-			if (pp_parse_size(pp_optarg, &ao.rotate, &errstr) ==
-			    -1 || ao.rotate < 4096 || ao.rotate > (1ULL << 40))
-				pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k "
-				    "to 1024G: %s", pp_optarg);
-			break;
-		case OPT_TCP:
-			r.eo.proto = PP_TCP;
-			break;
-		case OPT_UDP:
-			r.eo.proto = PP_UDP;
-			break;
 		default:
 			usage(PP_EXIT_USAGE);
 		}
 	}
 	argc -= pp_optind;
 	argv += pp_optind;
-	if ((ao.rotate > 0 || keep_set) && outfile == NULL)
-		pp_errx(PP_EXIT_USAGE, "--rotate and --keep need -o");
-	if (keep_set && ao.rotate == 0)
-		pp_errx(PP_EXIT_USAGE, "--keep needs --rotate");
+	pp_probecli_finish(&r.pc);
 	if (mtr)
 		return mtr_packet(&net);
-	if (r.eo.proto != PP_ICMP && !port_set)
-		r.eo.port = r.eo.proto == PP_TCP ? 80 : 33434;
-	if (file != NULL)
-		read_targets(file, &r);
-	for (int i = 0; i < argc; i++) {
-		if (r.nt == MAX_TARGETS)
-			pp_errx(PP_EXIT_USAGE, "more than %d targets",
-			    MAX_TARGETS);
-		r.t[r.nt++].name = pp_xstrdup(argv[i]);
-	}
-	if (r.nt == 0)
+	pp_probecli_targets(&r.pc, file, argc, argv, MAX_TARGETS);
+	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
-	if (source != NULL) {
-		const char *why = NULL;
-		if (resolve(source, r.family, &src, &srclen, &why) == -1)
-			pp_errx(PP_EXIT_USAGE, "-S: %s: %s", source, why);
-		r.eo.source = (struct sockaddr *)&src;
-		r.eo.source_len = srclen;
-	}
-	if (r.eo.mark != 0) {
+	r.nt = r.pc.nnames;
+	r.t = pp_xcalloc((size_t)r.nt, sizeof(*r.t));
+	for (int i = 0; i < r.nt; i++)
+		r.t[i].name = r.pc.names[i];
+	if (r.pc.eo.mark != 0) {
 		if (net.icmp4 >= 0)
 			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
-			    &r.eo.mark, sizeof(r.eo.mark));
+			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
 		if (net.icmp6 >= 0)
 			(void)setsockopt(net.icmp6, SOL_SOCKET, SO_MARK,
-			    &r.eo.mark, sizeof(r.eo.mark));
+			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
 	}
 	/* Names are resolved once, here (and again with --resolve-every). */
 	int status = PP_EXIT_OK;
@@ -788,8 +561,8 @@ main(int argc, char **argv)
 	for (int i = 0; i < r.nt; i++) {
 		const char *why = NULL;
 		pp_stats_init(&r.t[i].st);
-		if (resolve(r.t[i].name, r.family, &r.t[i].addr, &r.t[i].alen,
-		    &why) == -1) {
+		if (pp_probecli_resolve(r.t[i].name, r.pc.family, &r.t[i].addr,
+		    &r.t[i].alen, &why) == -1) {
 			pp_warnx("cannot resolve '%s': %s", r.t[i].name, why);
 			status = PP_EXIT_USAGE;
 			r.t[i].alen = 0;
@@ -799,7 +572,7 @@ main(int argc, char **argv)
 	}
 	if (ok == 0)
 		exit(PP_EXIT_USAGE);
-	if (r.eo.proto == PP_ICMP) {
+	if (r.pc.eo.proto == PP_ICMP) {
 		bool need4 = false, need6 = false;
 		for (int i = 0; i < r.nt; i++) {
 			need4 = need4 || (r.t[i].alen > 0 &&
@@ -807,51 +580,37 @@ main(int argc, char **argv)
 			need6 = need6 || (r.t[i].alen > 0 &&
 			    r.t[i].addr.ss_family == AF_INET6);
 		}
-		if ((need4 && net.icmp4 < 0) || (need6 && net.icmp6 < 0))
-			pp_errx(PP_EXIT_FAIL, "cannot open an ICMP socket: %s; "
-			    "run as root, give the binary the capability "
-			    "('setcap cap_net_raw+ep pp-probe'), allow ICMP "
-			    "datagram sockets ('sysctl -w net.ipv4."
-			    "ping_group_range=\"0 2147483647\"'), or probe "
-			    "with --udp or --tcp", strerror(need4 &&
-			    net.icmp4 < 0 ? net.err4 : net.err6));
+		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
 	}
 	struct pp_error err;
-	struct pp_engine *e = pp_engine_new(&r.eo, &net, done, &r, &err);
+	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
-	if (outfile != NULL) {
-		if (pp_archive_open(&r.ar, outfile, &ao) == -1)
-			pp_errx(errno == EINVAL ? PP_EXIT_USAGE : PP_EXIT_FAIL,
-			    "%s", r.ar.err.msg);
-		r.ar_open = true;
-	}
+	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	pp_jw_init(&r.w);
 	pp_jw_meta(&r.w, "pp-probe", argc + pp_optind, argv - pp_optind);
 	pp_jw_key(&r.w, "settings");
 	pp_jw_obj_begin(&r.w);
-	pp_jw_kstr(&r.w, "proto", r.eo.proto == PP_ICMP ? "icmp" :
-	    r.eo.proto == PP_TCP ? "tcp" : "udp");
+	pp_jw_kstr(&r.w, "proto", r.pc.eo.proto == PP_ICMP ? "icmp" :
+	    r.pc.eo.proto == PP_TCP ? "tcp" : "udp");
 	pp_jw_knum(&r.w, "interval", r.interval, PP_DEC_TS);
-	pp_jw_knum(&r.w, "timeout", r.eo.timeout, PP_DEC_TS);
-	if (r.eo.size > 0)
-		pp_jw_kint(&r.w, "size", r.eo.size);
-	if (r.eo.proto != PP_ICMP)
-		pp_jw_kint(&r.w, "port", r.eo.port);
+	pp_jw_knum(&r.w, "timeout", r.pc.eo.timeout, PP_DEC_TS);
+	if (r.pc.eo.size > 0)
+		pp_jw_kint(&r.w, "size", r.pc.eo.size);
+	if (r.pc.eo.proto != PP_ICMP)
+		pp_jw_kint(&r.w, "port", r.pc.eo.port);
 	if (ttl > 0)
 		pp_jw_kint(&r.w, "ttl", ttl);
-	if (r.eo.tos >= 0)
-		pp_jw_kint(&r.w, "tos", r.eo.tos);
-	if (r.eo.proto == PP_ICMP)
+	if (r.pc.eo.tos >= 0)
+		pp_jw_kint(&r.w, "tos", r.pc.eo.tos);
+	if (r.pc.eo.proto == PP_ICMP)
 		pp_jw_kstr(&r.w, "socket", (net.icmp4 >= 0 ? net.raw4 :
 		    net.raw6) ? "raw" : "datagram");
 	pp_jw_end(&r.w);
-	emit_record(&r, true);
+	pp_probecli_emit(&r.pc, &r.w, true);
 
 	/* Real-time scheduling where it is allowed (RLIMIT_RTPRIO, e.g.
 	 * 'ulimit -r 1'), so that busy neighbours never delay a send; else
@@ -920,8 +679,8 @@ main(int argc, char **argv)
 				const char *why;
 				struct sockaddr_storage ss;
 				socklen_t sl;
-				if (resolve(r.t[i].name, r.family, &ss, &sl,
-				    &why) == 0) {
+				if (pp_probecli_resolve(r.t[i].name,
+				    r.pc.family, &ss, &sl, &why) == 0) {
 					r.t[i].addr = ss;
 					r.t[i].alen = sl;
 				}
@@ -943,7 +702,7 @@ main(int argc, char **argv)
 		/* stdout before a wait of a millisecond or more, and at least
 		 * every 10 ms (at 1 kHz: a write per ten records, not one). */
 		if (room) {
-			flush_file(&r, false);
+			pp_probecli_tick(&r.pc, false);
 			if (until - now >= 1000000 || now - last_flush >=
 			    10000000) {
 				(void)fflush(stdout);
@@ -953,33 +712,22 @@ main(int argc, char **argv)
 		if (pp_engine_run(e, until) == -1)
 			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
 			    strerror(errno));
-		if (r.io_error)
+		if (r.pc.io_error)
 			break;
 	}
 	live_summary(&r);
 	final_summary(&r);
-	flush_file(&r, true);
 	bool answered = false;
 	for (int i = 0; i < r.nt; i++)
 		answered = answered || r.t[i].st.recv > 0;
-	if (r.ar_open) {
-		if (pp_archive_close(&r.ar) == -1 && !r.ar_failed)
-			pp_warnx("%s", r.ar.err.msg);
-		r.ar_failed = r.ar_failed || r.ar.err.msg[0] != '\0';
-		if (r.ar.lost > 0)
-			pp_warnx("the archive '%s' lacks %llu records", outfile,
-			    r.ar.lost);
-	}
+	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(e);
-	for (int i = 0; i < r.nt; i++) {
+	for (int i = 0; i < r.nt; i++)
 		pp_stats_release(&r.t[i].st);
-		free(r.t[i].name);
-	}
 	free(r.t);
+	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (r.io_error)
-		pp_warnx("write error: %s", strerror(errno));
-	if (status == PP_EXIT_OK && (r.io_error || r.ar_failed || !answered))
+	if (status == PP_EXIT_OK && (!written || !answered))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }
