@@ -74,16 +74,16 @@ PP_CFLAGS := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wwrite-strings -Wformat=2 -Wundef -Wvla -fno-common
 
 # getopt_long: glibc and the BSDs have it; the bundled copy is used otherwise.
-HAVE_GETOPT_LONG := $(shell printf '\#include <getopt.h>\nint main(int c,char**v){return getopt_long(c,v,"",0,0);}\n' | \
+# A literal '#' through a variable: make 4.3 keeps the backslash of '\#'
+# inside a function.
+PP_HASH := \#
+HAVE_GETOPT_LONG := $(shell printf '$(PP_HASH)include <getopt.h>\nint main(int c,char**v){return getopt_long(c,v,"",0,0);}\n' | \
 	$(CC) -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
 ifeq ($(HAVE_GETOPT_LONG),1)
 PP_CPPFLAGS += -DHAVE_GETOPT_LONG=1
 endif
 
-# Timer slack control (Linux prctl), for lib/pace.c's exact wake-ups.  (A
-# literal '#' through a variable: make 4.3 keeps the backslash of '\#'
-# inside a function.)
-PP_HASH := \#
+# Timer slack control (Linux prctl), for lib/pace.c's exact wake-ups.
 HAVE_PR_SET_TIMERSLACK := $(shell printf '$(PP_HASH)include <sys/prctl.h>\nint main(void){return prctl(PR_SET_TIMERSLACK,1UL,0UL,0UL,0UL);}\n' | \
 	$(CC) -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
 ifeq ($(HAVE_PR_SET_TIMERSLACK),1)
