@@ -80,6 +80,8 @@ struct pp_engine {
 	int fs_used;		/* entries in use */
 	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
 	bool yield;		/* pp_engine_run returns after this batch */
+	int ttl_set[4];		/* TTL last set on the shared sockets
+				 * (ICMP v4, v6, raw TCP v4, v6), 0 unknown */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
@@ -911,6 +913,21 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	return 0;
 }
 
+/* Set the TTL of shared socket fd (k: its index in ttl_set) for the next
+ * packet, unless it has it already. */
+static void
+shared_ttl(struct pp_engine *e, int k, int fd, bool v6, int ttl)
+{
+	int t = ttl > 0 ? ttl : 64;
+
+	if (e->ttl_set[k] == t)
+		return;
+	if ((v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &t,
+	    sizeof(t)) : setsockopt(fd, IPPROTO_IP, IP_TTL, &t,
+	    sizeof(t))) == 0)
+		e->ttl_set[k] = t;
+}
+
 /* Paris TCP: the flow of (dst, flow): a TCP socket bound to a port of
  * the kernel's choosing holds that port for the run (so no connection of
  * this host takes it, and the kernel answers the SYN-ACKs with RST), and
@@ -1009,12 +1026,7 @@ send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	addr_bytes(dst, d);
 	size_t n = pp_pkt_tcp_syn(e->buf, sizeof(e->buf), v6, f->src, d,
 	    f->port, (uint16_t)e->o.port, syn_seq(e, s));
-	int t = ttl > 0 ? ttl : 64;
-	if (v6)
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &t,
-		    sizeof(t));
-	else
-		(void)setsockopt(fd, IPPROTO_IP, IP_TTL, &t, sizeof(t));
+	shared_ttl(e, v6 ? 3 : 2, fd, v6, ttl);
 	struct sockaddr_storage to;
 	memcpy(&to, dst, dlen);	/* port 0: raw sockets take none */
 	if (v6)
@@ -1142,13 +1154,7 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 				    (uint16_t)(0x0101u * (unsigned)(flow %
 				    253 + 1)));
 			p->size = (int)n;
-			int t = ttl > 0 ? ttl : 64;
-			if (v6)
-				(void)setsockopt(fd, IPPROTO_IPV6,
-				    IPV6_UNICAST_HOPS, &t, sizeof(t));
-			else
-				(void)setsockopt(fd, IPPROTO_IP, IP_TTL, &t,
-				    sizeof(t));
+			shared_ttl(e, v6 ? 1 : 0, fd, v6, ttl);
 			s->sent_rt = realtime();
 			s->sent_mono = mono();
 			if (sendto(fd, e->buf, n, 0, dst, dlen) < 0)
