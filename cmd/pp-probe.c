@@ -480,6 +480,14 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
 	pp_net_open_privileged(&net, 0);
+	/* Real-time scheduling where it is allowed (root, 'chrt -f 1' or
+	 * 'ulimit -r 1'; not with PP_REALTIME=0), so that busy neighbours
+	 * never delay a send; else the normal scheduler, silently.  The one
+	 * thing besides the sockets done with privilege: the policy stays
+	 * when the privileges go. */
+	const char *rt = getenv("PP_REALTIME");
+	if (rt == NULL || strcmp(rt, "0") != 0)
+		(void)pp_pace_realtime();
 	if (pp_net_drop_privileges(want_mark) == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
 		    strerror(errno));
@@ -612,10 +620,6 @@ main(int argc, char **argv)
 	pp_jw_end(&r.w);
 	pp_probecli_emit(&r.pc, &r.w, true);
 
-	/* Real-time scheduling where it is allowed (RLIMIT_RTPRIO, e.g.
-	 * 'ulimit -r 1'), so that busy neighbours never delay a send; else
-	 * the normal scheduler, silently. */
-	(void)pp_pace_realtime();
 	/* The schedule: probe k of target i leaves at start + k * interval +
 	 * i * interval / targets, whatever happened before.  A cursor walks
 	 * the slots (round k, target i) in time order, so a turn costs the

@@ -170,10 +170,10 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		e->free_slots[e->nfree++] = e->nslots - 1 - i;
 	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)mono());
 	e->tag = (uint32_t)(mono() ^ ((unsigned long long)getpid() << 16));
-	/* Waits end on time: no timer slack, and a spin of at most 2 % of
+	/* Waits end on time: no timer slack, and a spin of at most 5 % of
 	 * the time (1 ms a time) before the end the caller gives. */
 	(void)pp_pace_tight_timers();
-	pp_pace_init(&e->pace, e->o.lax ? 0 : 0.02, 1000000);
+	pp_pace_init(&e->pace, e->o.lax ? 0 : 0.05, 1000000);
 	/* The shared ICMP sockets: listen for echo replies and errors. */
 	int fds[2] = { n != NULL ? n->icmp4 : -1, n != NULL ? n->icmp6 : -1 };
 	for (int i = 0; i < 2; i++) {

@@ -95,7 +95,7 @@ int pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
  * broken environment (epoll failed).  A return at until_ns is on time,
  * within microseconds, so a probe sent then leaves on schedule: the wait
  * blocks until a margin before it learnt from the wake-ups' lateness,
- * then spins (lib/pace.h: at most 2 % of the time, 1 ms a time); answers
+ * then spins (lib/pace.h: at most 5 % of the time, 1 ms a time); answers
  * that arrive during the spin are read, with their kernel receive stamps,
  * on the next call.  Answers that are ready are read before timeouts
  * are taken, so one that waited while the caller was held up is still a
