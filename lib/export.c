@@ -144,25 +144,9 @@ pp_export_num(struct pp_export *x, double v, int decimals)
 		puts_(x, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
-	if (decimals < 1)
-		decimals = 1;
-	if (decimals > 9)
-		decimals = 9;
-	int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		n = snprintf(tmp, sizeof(tmp), "%.17g", v);
-		if (n < 0 || (size_t)n >= sizeof(tmp))
-			return;
-	} else {
-		while (n > 2 && tmp[n - 1] == '0' && tmp[n - 2] != '.')
-			n--;
-		tmp[n] = '\0';
-		if (strcmp(tmp, "-0.0") == 0) {
-			memmove(tmp, tmp + 1, 4);
-			n = 3;
-		}
-	}
-	pp_export_put(x, tmp, (size_t)n);
+	int n = pp_format_num(v, decimals, tmp, sizeof(tmp));
+	if (n > 0)
+		pp_export_put(x, tmp, (size_t)n);
 }
 
 /* Each character of s (n bytes) through esc (which returns the

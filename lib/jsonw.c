@@ -229,27 +229,12 @@ void
 pp_jw_num(struct pp_jw *w, double v, int decimals)
 {
 	char tmp[64];
+	int n = isfinite(v) ? pp_format_num(v, decimals, tmp, sizeof(tmp)) :
+	    -1;
 
-	if (!isfinite(v)) {
+	if (n < 0) {
 		pp_jw_null(w);
 		return;
-	}
-	if (decimals < 1)
-		decimals = 1;
-	if (decimals > 9)
-		decimals = 9;
-	int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		/* Beyond 1e50: the exponent form is still valid JSON. */
-		n = snprintf(tmp, sizeof(tmp), "%.17g", v);
-	} else {
-		while (n > 2 && tmp[n - 1] == '0' && tmp[n - 2] != '.')
-			n--;
-		tmp[n] = '\0';
-		if (strcmp(tmp, "-0.0") == 0) {
-			memmove(tmp, tmp + 1, 4);
-			n = 3;
-		}
 	}
 	before_value(w);
 	put(w, tmp, (size_t)n);

@@ -159,6 +159,29 @@ pp_parse_size(const char *s, unsigned long long *bytes, const char **errstr)
 	return 0;
 }
 
+int
+pp_format_num(double v, int decimals, char *buf, size_t size)
+{
+	if (decimals < 1)
+		decimals = 1;
+	if (decimals > 9)
+		decimals = 9;
+	int n = snprintf(buf, size, "%.*f", decimals, v);
+	if (n < 0 || (size_t)n >= size) {
+		/* Beyond 1e50: the exponent form (still valid JSON). */
+		n = snprintf(buf, size, "%.17g", v);
+		return n < 0 || (size_t)n >= size ? -1 : n;
+	}
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		n--;
+	buf[n] = '\0';
+	if (strcmp(buf, "-0.0") == 0) {
+		memmove(buf, buf + 1, 4);
+		n = 3;
+	}
+	return n;
+}
+
 char *
 pp_format_duration(double secs, char *buf, size_t size)
 {

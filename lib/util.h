@@ -32,6 +32,13 @@ int pp_parse_size(const char *s, unsigned long long *bytes,
  * "10m", "250ms", "1.5s") into buf; returns buf. */
 char *pp_format_duration(double secs, char *buf, size_t size);
 
+/* Format a finite number with decimals (clamped to 1..9) decimals and
+ * its trailing zeros dropped ("7.9", "12.0", never "-0.0"), or in the
+ * %.17g exponent form when too large for that; the text of the records and
+ * of every export.  buf of 64 bytes or more.  Returns the length, or -1
+ * when it did not fit. */
+int pp_format_num(double v, int decimals, char *buf, size_t size);
+
 /* Wall-clock time now in epoch seconds (microsecond precision), or the
  * value of the PP_NOW environment variable when it is set (so fixtures
  * are deterministic).  Returns -1 when the clock fails. */

@@ -63,6 +63,23 @@ test_util(void)
 	CHECK(pp_parse_size("12q", &b, &err) == -1, "12q");
 
 	char buf[32];
+	static const struct {
+		double v;
+		int dec;
+		const char *want;
+	} fmts[] = {
+		{ 7.9, 3, "7.9" }, { 12.0, 3, "12.0" }, { -0.0001, 3, "0.0" },
+		{ 1764000000.120415, 6, "1764000000.120415" },
+		{ 0.5, 0, "0.5" }, { 1.23456789012, 12, "1.23456789" },
+		{ 1e300, 3, "1.0000000000000001e+300" }, { -2.5, 1, "-2.5" },
+	};
+	char nb[64];
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		int n = pp_format_num(fmts[k].v, fmts[k].dec, nb, sizeof(nb));
+		CHECK(n == (int)strlen(fmts[k].want) &&
+		    strcmp(nb, fmts[k].want) == 0, "format_num %zu: %s", k, nb);
+	}
+	CHECK(pp_format_num(1e300, 3, nb, 8) == -1, "format_num short buf");
 	CHECK_STR(pp_format_duration(60, buf, sizeof(buf)), "1m", "fmt 60");
 	CHECK_STR(pp_format_duration(1, buf, sizeof(buf)), "1s", "fmt 1");
 	CHECK_STR(pp_format_duration(0.25, buf, sizeof(buf)), "250ms",
