@@ -80,8 +80,6 @@ struct pp_engine {
 	int fs_used;		/* entries in use */
 	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
 	bool yield;		/* pp_engine_run returns after this batch */
-	int ttl_set[4];		/* TTL last set on the shared sockets
-				 * (ICMP v4, v6, raw TCP v4, v6), 0 unknown */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
@@ -913,19 +911,19 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	return 0;
 }
 
-/* Set the TTL of shared socket fd (k: its index in ttl_set) for the next
- * packet, unless it has it already. */
+/* Set the TTL of shared socket fd (k: its index in net->ttl_set) for the
+ * next packet, unless it has it already. */
 static void
 shared_ttl(struct pp_engine *e, int k, int fd, bool v6, int ttl)
 {
 	int t = ttl > 0 ? ttl : 64;
 
-	if (e->ttl_set[k] == t)
+	if (e->net->ttl_set[k] == t)
 		return;
 	if ((v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &t,
 	    sizeof(t)) : setsockopt(fd, IPPROTO_IP, IP_TTL, &t,
 	    sizeof(t))) == 0)
-		e->ttl_set[k] = t;
+		e->net->ttl_set[k] = t;
 }
 
 /* Paris TCP: the flow of (dst, flow): a TCP socket bound to a port of

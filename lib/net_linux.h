@@ -17,6 +17,9 @@ struct pp_net {
 	int err6;		/* likewise IPv6 */
 	int tcp4;		/* raw TCP socket (Paris TCP), -1 none */
 	int tcp6;		/* likewise IPv6 */
+	int ttl_set[4];		/* TTL last set on icmp4, icmp6, tcp4, tcp6
+				 * (0 unknown), kept here because every
+				 * engine over these sockets shares them */
 };
 
 /* Open the ICMP sockets (raw first, datagram second), and with them the
