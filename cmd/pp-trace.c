@@ -99,6 +99,7 @@ struct trace_run {
 	double rate;		/* probes per second over all, 0 no cap */
 	long long rate_next;	/* monotonic ns of the next allowed send */
 	long long open;		/* rounds started and not yet written */
+	long long started;	/* rounds started, all targets */
 	int turn;		/* --rate: the target whose turn is next */
 	struct pp_engine *e;
 	struct pp_jw w;
@@ -241,6 +242,7 @@ start_round(struct trace_run *r, struct target *t, struct round *rd)
 	rd->complete = false;
 	t->cand_ok = false;
 	r->open++;
+	r->started++;
 	if (rd->fl == NULL) {
 		rd->fl = pp_xcalloc((size_t)r->flows, sizeof(*rd->fl));
 		rd->res = pp_xcalloc(cells, sizeof(*rd->res));
@@ -461,6 +463,7 @@ send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
 		*sent_at(r, rd, f, ttl) = false;
 		return false;
 	}
+	/* (A send error was delivered at once, through done.) */
 	r->seq++;
 	t->next_ns = now + (long long)(r->send_delay * 1e9);
 	if (r->rate > 0) {
@@ -468,9 +471,6 @@ send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
 		r->rate_next = (r->rate_next > now - period ? r->rate_next :
 		    now) + period;
 	}
-	/* An error is delivered at once: the round may be complete. */
-	if (rd->n >= 0 && !rd->complete)
-		check_complete(r, t, rd);
 	return true;
 }
 
@@ -574,12 +574,7 @@ more_rounds(const struct trace_run *r, long long ok)
 {
 	if (stopping)
 		return false;
-	if (r->rounds == 0)
-		return true;
-	long long started = 0;
-	for (int i = 0; i < r->nt; i++)
-		started += r->t[i].started;
-	return started < ok * r->rounds;
+	return r->rounds == 0 || r->started < ok * r->rounds;
 }
 
 /* ------------------------------------------------------------ summary */
