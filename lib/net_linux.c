@@ -106,3 +106,43 @@ pp_net_drop_privileges(bool keep_net_admin)
 	}
 	return 0;
 }
+
+enum pp_net_setting
+pp_net_try(int family, const char *iface, unsigned mark, int tos,
+    const struct sockaddr *source, socklen_t source_len)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	enum pp_net_setting bad = PP_NET_OK;
+
+	if (fd == -1)
+		return PP_NET_SOCKET;
+	if (iface != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+	    (socklen_t)strlen(iface)) == -1)
+		bad = PP_NET_IFACE;
+	else if (mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark,
+	    sizeof(mark)) == -1)
+		bad = PP_NET_MARK;
+	else if (tos >= 0 && (family == AF_INET6 ? setsockopt(fd,
+	    IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) : setsockopt(fd,
+	    IPPROTO_IP, IP_TOS, &tos, sizeof(tos))) == -1)
+		bad = PP_NET_TOS;
+	else if (source != NULL) {
+		struct sockaddr_storage ss;
+		if (source_len > sizeof(ss)) {
+			errno = EINVAL;
+			bad = PP_NET_SOURCE;
+		} else {
+			memcpy(&ss, source, source_len);
+			if (ss.ss_family == AF_INET6)
+				((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+			else
+				((struct sockaddr_in *)&ss)->sin_port = 0;
+			if (bind(fd, (struct sockaddr *)&ss, source_len) == -1)
+				bad = PP_NET_SOURCE;
+		}
+	}
+	int keep = errno;
+	close(fd);
+	errno = keep;
+	return bad;
+}

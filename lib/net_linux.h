@@ -6,6 +6,7 @@
 #define PP_NET_LINUX_H
 
 #include <stdbool.h>
+#include <sys/socket.h>
 
 /* The ICMP sockets of a run. */
 struct pp_net {
@@ -38,5 +39,27 @@ void pp_net_open_raw_tcp(struct pp_net *n);
  * sockets opened later).  Returns 0, or -1 when the drop could not be
  * verified (the caller must stop). */
 int pp_net_drop_privileges(bool keep_net_admin);
+
+/* The setting pp_net_try found refused. */
+enum pp_net_setting {
+	PP_NET_OK,		/* every setting taken */
+	PP_NET_SOCKET,		/* no socket of that family at all */
+	PP_NET_IFACE,		/* SO_BINDTODEVICE */
+	PP_NET_MARK,		/* SO_MARK */
+	PP_NET_TOS,		/* IP_TOS / IPV6_TCLASS */
+	PP_NET_SOURCE		/* bind to the source address */
+};
+
+/* Try the settings the probes' sockets will get on a new unprivileged UDP
+ * socket of family (AF_INET or AF_INET6), in the order the engine sets
+ * them: the interface iface (NULL none), the mark (0 none), the TOS or
+ * traffic class tos (-1 none), then a bind to source (NULL none; its port
+ * is ignored).  So a bad interface (ENODEV), a mark without CAP_NET_ADMIN
+ * (EPERM) or a source address this host does not have (EADDRNOTAVAIL) is
+ * known before the first probe.  Returns PP_NET_OK, or the first setting
+ * the kernel refused with errno its reason.  Opens and closes one socket;
+ * needs no privilege beyond what the setting itself needs. */
+enum pp_net_setting pp_net_try(int family, const char *iface, unsigned mark,
+    int tos, const struct sockaddr *source, socklen_t source_len);
 
 #endif /* PP_NET_LINUX_H */
