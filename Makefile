@@ -23,7 +23,8 @@ BATS ?= bats
 TOOLS := pp-plot pp-stats pp-mos pp-alert pp-geo pp-probe pp-trace
 
 # The library, listed by hand (one line per module).
-LIB_SRCS := lib/cli.c
+LIB_SRCS := lib/atomic.c
+LIB_SRCS += lib/cli.c
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/input.c
 LIB_SRCS += lib/jsonw.c
@@ -88,6 +89,14 @@ HAVE_PR_SET_TIMERSLACK := $(shell printf '$(PP_HASH)include <sys/prctl.h>\nint m
 	$(CC) -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
 ifeq ($(HAVE_PR_SET_TIMERSLACK),1)
 PP_CPPFLAGS += -DHAVE_PR_SET_TIMERSLACK=1
+endif
+
+# getrandom(2) for unpredictable temporary names (lib/atomic.c; else
+# /dev/urandom).
+HAVE_GETRANDOM := $(shell printf '$(PP_HASH)include <sys/random.h>\nint main(void){char b[1];return (int)getrandom(b,1,0);}\n' | \
+	$(CC) -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_GETRANDOM),1)
+PP_CPPFLAGS += -DHAVE_GETRANDOM=1
 endif
 
 ifneq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)

@@ -10,6 +10,7 @@
  * --strict, or output failed; 2 usage error. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/agg.h"
+#include "lib/atomic.h"
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
@@ -638,39 +640,59 @@ note_mos(struct out *ot, struct pp_record *rec)
 	}
 }
 
-/* -o: the temporary file, removed at exit unless renamed (a fatal error
- * through pp_errx leaves no stray file). */
-static char out_tmp[4096];
+/* -o: the replacement in progress; its temporary file is removed at exit
+ * unless renamed (a fatal error through pp_errx leaves no stray file), and
+ * by a signal that ends the run. */
+static struct pp_atomic out_file = { .dirfd = -1, .fd = -1 };
 
 static void
 remove_out_tmp(void)
 {
-	if (out_tmp[0] != '\0')
-		(void)unlink(out_tmp);
+	pp_atomic_discard(&out_file);
+}
+
+/* SIGINT, SIGTERM, SIGHUP while -o is being written: the file is not
+ * replaced; remove the temporary (async-signal-safe) and end as the
+ * signal would have. */
+static void
+on_fatal_signal(int sig)
+{
+	pp_atomic_discard(&out_file);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
 }
 
 /* -o: the output goes to a temporary file beside the named one (on fd 1),
  * renamed over it when everything was written. */
-static int
-open_output(const char *path, char *tmp, size_t size)
+static void
+open_output(const char *path)
 {
-	int fd = pp_export_file_open(path, tmp, size);
-
-	if (fd != -1 && atexit(remove_out_tmp) != 0) {
-		pp_export_file_abort(fd, tmp);
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	}
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	int fd = pp_atomic_open(&out_file, path);
 
 	if (fd == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
 		    "'%s': %s", path, strerror(errno));
+	if (atexit(remove_out_tmp) != 0) {
+		pp_atomic_abort(&out_file);
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	}
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+	}
 	if (dup2(fd, 1) == -1) {
 		int saved = errno;
-		pp_export_file_abort(fd, tmp);
-		pp_errx(PP_EXIT_FAIL, "cannot write to '%s': %s", tmp,
-		    strerror(saved));
+		pp_atomic_abort(&out_file);
+		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
+		    "'%s': %s", path, strerror(saved));
 	}
-	return fd;
 }
 
 /* ------------------------------------------------------------ main */
@@ -784,12 +806,11 @@ main(int argc, char **argv)
 	struct pp_stream st;
 	struct pp_record *rec;
 	int status = PP_EXIT_OK;
-	int outfd = -1;
 
 	pp_cli_init(argv[0]);
 	parse_args(argc, argv, &o);
 	if (o.output != NULL)
-		outfd = open_output(o.output, out_tmp, sizeof(out_tmp));
+		open_output(o.output);
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
 	ot.argc = argc;
@@ -852,18 +873,16 @@ main(int argc, char **argv)
 	if (ot.io_error)
 		status = PP_EXIT_FAIL;
 	status = pp_close_stdout(status);
-	if (outfd != -1) {
+	if (o.output != NULL) {
 		/* Replace the file only with a complete output. */
 		if (status != PP_EXIT_OK) {
-			pp_export_file_abort(outfd, out_tmp);
+			pp_atomic_abort(&out_file);
 			pp_warnx("'%s' not replaced", o.output);
-		} else if (pp_export_file_commit(outfd, out_tmp, o.output) ==
-		    -1) {
+		} else if (pp_atomic_commit(&out_file) == -1) {
 			pp_warnx("cannot replace '%s': %s", o.output,
 			    strerror(errno));
 			status = PP_EXIT_FAIL;
 		}
-		out_tmp[0] = '\0';
 	}
 	return status;
 }

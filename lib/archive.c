@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lib/archive.h"
+#include "lib/atomic.h"
 
 /* The gzip member header: magic, deflate, no flags, no mtime, Unix. */
 static const unsigned char member_header[10] = {
@@ -184,7 +185,10 @@ reopen(struct pp_archive *a)
 {
 	struct stat st;
 
-	a->fd = open(a->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	/* A rotated file is never a symlink: one planted at the name while
+	 * it was free is not followed. */
+	a->fd = open(a->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (a->o.rotate > 0 ? O_NOFOLLOW : 0), 0666);
 	if (a->fd == -1) {
 		fail(a, "cannot open", errno);
 		return -1;
@@ -372,8 +376,9 @@ rotate(struct pp_archive *a, double now)
 	a->rot_base = 0;
 	if (moved) {
 		a->disk_open = false;
-		a->fd = open(a->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
+		/* The name was free a moment ago: whatever appeared there
+		 * since is not ours to follow or fill. */
+		a->fd = pp_output_open(a->path, 1);
 		if (a->fd == -1) {
 			fail(a, "cannot open", errno);
 			rc = -1;
@@ -419,7 +424,7 @@ pp_archive_open(struct pp_archive *a, const char *path,
 		errno = ENOMEM;
 		return -1;
 	}
-	a->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	a->fd = pp_output_open(path, 0);
 	if (a->fd == -1) {
 		fail(a, "cannot open", errno);
 		goto out;

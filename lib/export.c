@@ -1,12 +1,10 @@
 /* export.c: Prometheus text exposition and InfluxDB line protocol for
  * pp-stats (see export.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/export.h"
 #include "lib/util.h"
@@ -833,64 +831,4 @@ pp_export_prom_write(struct pp_export *x, FILE *f)
 			    x->mrows[i]->r);
 	}
 	return pp_export_flush(x, f);
-}
-
-/* ------------------------------------------------------------ files */
-
-int
-pp_export_file_open(const char *path, char *tmp, size_t size)
-{
-	/* DIR/.BASE.tmp.PID.N: a dot file beside path, so that readers of a
-	 * directory (node_exporter's textfile collector reads *.prom) never
-	 * see it; O_EXCL, and the mode is 0666 less the umask. */
-	const char *slash = strrchr(path, '/');
-	const char *base = slash != NULL ? slash + 1 : path;
-	int dir = (int)(base - path);
-
-	if (base[0] == '\0') {
-		errno = EISDIR;
-		return -1;
-	}
-	for (int i = 0; i < 100; i++) {
-		int n = snprintf(tmp, size, "%.*s%s%s.tmp.%ld.%d", dir, path,
-		    base[0] == '.' ? "" : ".", base, (long)getpid(), i);
-		if (n < 0 || (size_t)n >= size) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0666);
-		if (fd != -1 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
-}
-
-int
-pp_export_file_commit(int fd, const char *tmp, const char *path)
-{
-	if (fsync(fd) == -1) {
-		pp_export_file_abort(fd, tmp);
-		return -1;
-	}
-	if (close(fd) == -1) {
-		pp_export_file_abort(-1, tmp);
-		return -1;
-	}
-	if (rename(tmp, path) == -1) {
-		pp_export_file_abort(-1, tmp);
-		return -1;
-	}
-	return 0;
-}
-
-void
-pp_export_file_abort(int fd, const char *tmp)
-{
-	int saved = errno;
-
-	if (fd != -1)
-		(void)close(fd);
-	(void)unlink(tmp);
-	errno = saved;
 }

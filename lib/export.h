@@ -163,16 +163,4 @@ int pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m);
  * nothing was).  Returns 0, or -1 (errno). */
 int pp_export_prom_write(struct pp_export *x, FILE *f);
 
-/* Output to a file replaced atomically: pp_export_file_open creates a
- * temporary file beside path (DIR/.BASE.tmp.PID.N, a dot file that
- * directory readers such as the textfile collector skip; mode 0666 less
- * the umask) and writes its name to tmp (size bytes); returns its
- * descriptor, or -1 (errno).
- * pp_export_file_commit flushes fd to disk, closes it and renames tmp over
- * path; pp_export_file_abort closes fd (when not -1) and removes tmp.
- * commit returns 0, or -1 (errno; tmp is then removed, path untouched). */
-int pp_export_file_open(const char *path, char *tmp, size_t size);
-int pp_export_file_commit(int fd, const char *tmp, const char *path);
-void pp_export_file_abort(int fd, const char *tmp);
-
 #endif /* PP_EXPORT_H */

@@ -3,6 +3,9 @@
  * Support for commands (these print; everything else never does):
  *   cli      program name, diagnostics, checked allocation, closing stdout
  *   stream   the filter input loop: operands -> records, bad-line reports
+ * Files:
+ *   atomic   the one file replacer (unpredictable O_EXCL|O_NOFOLLOW
+ *            temporary, fsync, rename); safe opening of stream outputs
  * Records:
  *   error    struct pp_error, filled instead of printing
  *   exit     exit statuses
@@ -17,7 +20,7 @@
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
  *   export   Prometheus text format and InfluxDB line protocol (escaping,
- *            numbers), files replaced atomically (pp-stats -o)
+ *            numbers)
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking

@@ -1,12 +1,11 @@
 /* svg.c: the SVG writer (see svg.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "lib/atomic.h"
 #include "lib/svg.h"
 #include "lib/util.h"
 
@@ -326,48 +325,9 @@ pp_svg_write(const struct pp_svg *s, FILE *f)
 int
 pp_svg_write_atomic(const struct pp_svg *s, const char *path)
 {
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-
 	if (s->oom) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1)
-		return -1;
-	size_t off = 0;
-	while (off < s->len) {
-		ssize_t w = write(fd, s->buf + off, s->len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path) == -1) {
-		int saved = errno;
-		(void)unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-fail:
-	{
-		int saved = errno;
-		if (fd != -1)
-			(void)close(fd);
-		(void)unlink(tmp);
-		errno = saved;
-	}
-	return -1;
+	return pp_atomic_write(path, s->buf, s->len);
 }

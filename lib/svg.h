@@ -76,8 +76,9 @@ void pp_svg_escape(struct pp_svg *s, const char *text);
  * document could not be built). */
 int pp_svg_write(const struct pp_svg *s, FILE *f);
 
-/* Write the document to path atomically: a temporary file in the same
- * directory, fsync, rename.  Returns 0, or -1 with errno. */
+/* Replace path with the document atomically (pp_atomic_write: a
+ * temporary file nobody else can plant, fsync, rename).  Returns 0, or -1
+ * with errno (ENOMEM when the document could not be built). */
 int pp_svg_write_atomic(const struct pp_svg *s, const char *path);
 
 #endif /* PP_SVG_H */

@@ -241,11 +241,16 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 @test "pp-stats -o: the file is replaced atomically, kept as it was on failure" {
 	d="$T/textfile"
 	mkdir "$d"
+	# A new file: 0666 less the umask.
+	pp_run 0 sh -c "umask 027 && pp-stats -f prom -o '$d/pp.prom' '$SAMPLE'"
+	[ "$(stat -c %a "$d/pp.prom")" = 640 ]
+	# A replaced file keeps its permission bits.
 	echo 'old 1' >"$d/pp.prom"
+	chmod 604 "$d/pp.prom"
 	pp_run 0 sh -c "umask 027 && pp-stats -f prom -o '$d/pp.prom' '$SAMPLE'"
 	[ -z "$output" ]
 	grep -q '^pp_probes_sent_total{target="target0.example",ttl="1",addr="198.18.1.2"} 1250$' "$d/pp.prom"
-	[ "$(stat -c %a "$d/pp.prom")" = 640 ]
+	[ "$(stat -c %a "$d/pp.prom")" = 604 ]
 	[ "$(ls -A "$d")" = pp.prom ]
 	cp "$d/pp.prom" "$T/good"
 	# A missing input: exit 1, the old file stays, no temporary file.

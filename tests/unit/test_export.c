@@ -1,11 +1,8 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lib/export.h"
 #include "tests/unit/check.h"
@@ -298,84 +295,6 @@ prom(void)
 	pp_export_release(&x);
 }
 
-static void
-files(void)
-{
-	char dir[] = "/tmp/pp-export-XXXXXX";
-	char path[256];
-	char tmp[512];
-
-	CHECK_ERRNO(mkdtemp(dir) != NULL, "mkdtemp");
-	(void)snprintf(path, sizeof(path), "%s/pp.prom", dir);
-	FILE *f = fopen(path, "w");
-	CHECK_ERRNO(f != NULL, "old file");
-	if (f != NULL) {
-		fputs("old\n", f);
-		fclose(f);
-	}
-	mode_t mask = umask(022);
-	int fd = pp_export_file_open(path, tmp, sizeof(tmp));
-	(void)umask(mask);
-	CHECK_ERRNO(fd != -1, "file open");
-	CHECK(strncmp(tmp, dir, strlen(dir)) == 0 &&
-	    strncmp(tmp + strlen(dir), "/.pp.prom.tmp.", 14) == 0,
-	    "temporary name beside it, a dot file: %s", tmp);
-	struct stat st;
-	CHECK(stat(tmp, &st) == 0 && (st.st_mode & 0777) == 0644,
-	    "mode 0644 under umask 022: %o", (unsigned)st.st_mode);
-	CHECK(write(fd, "new\n", 4) == 4, "write");
-	/* Until the commit, readers see the old file. */
-	char got[16] = "";
-	f = fopen(path, "r");
-	if (f != NULL) {
-		CHECK(fgets(got, sizeof(got), f) != NULL, "read");
-		fclose(f);
-	}
-	CHECK_STR(got, "old\n", "old content until commit");
-	CHECK_ERRNO(pp_export_file_commit(fd, tmp, path) == 0, "commit");
-	f = fopen(path, "r");
-	got[0] = '\0';
-	if (f != NULL) {
-		CHECK(fgets(got, sizeof(got), f) != NULL, "read");
-		fclose(f);
-	}
-	CHECK_STR(got, "new\n", "new content after commit");
-	CHECK(access(tmp, F_OK) == -1, "temporary file gone");
-
-	/* Abort: the file stays as it was, the temporary file goes. */
-	fd = pp_export_file_open(path, tmp, sizeof(tmp));
-	CHECK_ERRNO(fd != -1, "file open 2");
-	CHECK(write(fd, "partial", 7) == 7, "write 2");
-	pp_export_file_abort(fd, tmp);
-	CHECK(access(tmp, F_OK) == -1, "aborted temporary file gone");
-	f = fopen(path, "r");
-	got[0] = '\0';
-	if (f != NULL) {
-		CHECK(fgets(got, sizeof(got), f) != NULL, "read");
-		fclose(f);
-	}
-	CHECK_STR(got, "new\n", "content kept on abort");
-
-	/* Errors: no directory, a name too long for the buffer, a file
-	 * name that is a directory. */
-	char nodir[300];
-	(void)snprintf(nodir, sizeof(nodir), "%s/none/pp.prom", dir);
-	errno = 0;
-	CHECK(pp_export_file_open(nodir, tmp, sizeof(tmp)) == -1 &&
-	    errno == ENOENT, "missing directory");
-	char small[8];
-	errno = 0;
-	CHECK(pp_export_file_open(path, small, sizeof(small)) == -1 &&
-	    errno == ENAMETOOLONG, "name too long");
-	char slash[300];
-	(void)snprintf(slash, sizeof(slash), "%s/", dir);
-	errno = 0;
-	CHECK(pp_export_file_open(slash, tmp, sizeof(tmp)) == -1 &&
-	    errno == EISDIR, "directory name");
-	(void)unlink(path);
-	CHECK_ERRNO(rmdir(dir) == 0, "only our files were left");
-}
-
 void
 test_export(void)
 {
@@ -387,5 +306,4 @@ test_export(void)
 	influx(&x);
 	pp_export_release(&x);
 	prom();
-	files();
 }

@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# Hostile files, names and races across the commands (issue 15): the one
+# atomic writer against a symlink raced by another user, text from the
+# network in CSV, terminal tables and --exec's environment, signals and a
+# closed reader in the probers, a byte order mark, a corrupt mmdb.
+
+setup() {
+	load 'test_helper/common'
+	pp_setup
+}
+
+teardown() {
+	if [ -n "${PP_OLD_SYMLINKS:-}" ]; then
+		echo "$PP_OLD_SYMLINKS" >/proc/sys/fs/protected_symlinks
+	fi
+	if [ -n "${PP_SHARED:-}" ]; then
+		rm -rf "$PP_SHARED"
+	fi
+	if [ -n "${PP_ATTACKER:-}" ]; then
+		kill "$PP_ATTACKER" 2>/dev/null || true
+		wait "$PP_ATTACKER" 2>/dev/null || true
+	fi
+}
+
+# A directory like /tmp (sticky, everyone may write), a root-owned victim
+# file, and fs.protected_symlinks=0 (restored in teardown), so that only
+# the writer's own care keeps the victim safe.  Needs root and setpriv.
+shared_dir() {
+	[ "$(id -u)" = 0 ] || skip "needs root (the writer runs as root)"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 (the attacker)"
+	id nobody >/dev/null 2>&1 || skip "needs the user nobody"
+	if [ -w /proc/sys/fs/protected_symlinks ]; then
+		PP_OLD_SYMLINKS=$(cat /proc/sys/fs/protected_symlinks)
+		echo 0 >/proc/sys/fs/protected_symlinks
+	fi
+	PP_SHARED=$(mktemp -d /tmp/pp-shared-XXXXXX)
+	chmod 1777 "$PP_SHARED"
+	mkdir -m 755 "$PP_SHARED/root"
+	VICTIM=$PP_SHARED/root/victim
+	printf 'precious\n' >"$VICTIM"
+	chmod 644 "$VICTIM"
+}
+
+# attacker NAME: as nobody, until killed: plant symlinks to the victim at
+# the target, at every name the old writers used for the next 300 process
+# ids, and over every temporary file seen in the directory; counts each
+# attempt in $PP_SHARED/attempts.
+attacker() {
+	local name=$1
+	cat >"$PP_SHARED/attack.py" <<-'EOF'
+	import os, sys
+	d, name, victim = sys.argv[1:4]
+	def plant(path, replace=False):
+	    try:
+	        if replace:
+	            os.unlink(path)
+	        os.symlink(victim, path)
+	    except OSError:
+	        pass
+	n = 0
+	while True:
+	    plant(os.path.join(d, name))
+	    with open("/proc/sys/kernel/ns_last_pid") as f:
+	        last = int(f.read())
+	    for p in range(last, last + 300):
+	        plant(os.path.join(d, "%s.tmp.%d" % (name, p)))
+	        plant(os.path.join(d, ".%s.tmp.%d.0" % (name, p)))
+	    for f in os.listdir(d):
+	        if ".tmp" in f:
+	            plant(os.path.join(d, f), True)
+	    n += 1
+	    with open(os.path.join(d, "attempts"), "w") as f:
+	        f.write("%d\n" % n)
+	EOF
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		/usr/bin/python3 "$PP_SHARED/attack.py" "$PP_SHARED" "$name" "$VICTIM" &
+	PP_ATTACKER=$!
+	# Let it plant its first round.
+	for _ in $(seq 50); do
+		[ -s "$PP_SHARED/attempts" ] && break
+		sleep 0.1
+	done
+}
+
+@test "atomic writer: pp-plot -o as root in a shared directory, a symlink raced at its temporary names by nobody" {
+	shared_dir
+	attacker report.svg
+	local f
+	f=$(fixture pp-plot small.ndjson)
+	for _ in $(seq 40); do
+		pp-plot -o "$PP_SHARED/report.svg" "$f" 2>>"$PP_SHARED/err" || true
+		pp-plot --html "$PP_SHARED/report.html" "$f" 2>>"$PP_SHARED/err" || true
+	done
+	kill "$PP_ATTACKER"
+	wait "$PP_ATTACKER" 2>/dev/null || true
+	PP_ATTACKER=
+	[ "$(cat "$PP_SHARED/attempts")" -gt 0 ] || _pp_fail "the attacker never ran"
+	ls -la "$PP_SHARED" >&2
+	run cat "$VICTIM"
+	assert_output "precious"
+	[ -f "$PP_SHARED/report.svg" ] && [ ! -L "$PP_SHARED/report.svg" ] ||
+		_pp_fail "report.svg is not a regular file"
+	grep -q '</svg>' "$PP_SHARED/report.svg" || _pp_fail "report.svg incomplete"
+	# No temporary of ours is left behind.
+	run find "$PP_SHARED" -maxdepth 1 -user root -name '.*tmp*'
+	assert_output ""
+}
+
+@test "atomic writer: pp-stats -o as root in a shared directory, raced the same way" {
+	shared_dir
+	attacker out.csv
+	local f
+	f=$(fixture pp-stats hand.ndjson)
+	for _ in $(seq 40); do
+		pp-stats -f csv -o "$PP_SHARED/out.csv" "$f" 2>>"$PP_SHARED/err" || true
+	done
+	kill "$PP_ATTACKER"
+	wait "$PP_ATTACKER" 2>/dev/null || true
+	PP_ATTACKER=
+	run cat "$VICTIM"
+	assert_output "precious"
+	[ -f "$PP_SHARED/out.csv" ] && [ ! -L "$PP_SHARED/out.csv" ] ||
+		_pp_fail "out.csv is not a regular file"
+	grep -q '^start,end,target' "$PP_SHARED/out.csv" || _pp_fail "no CSV"
+	run find "$PP_SHARED" -maxdepth 1 -user root -name '.*tmp*'
+	assert_output ""
+}
+
+@test "atomic writer: a signal during pp-stats -o leaves neither a temporary nor a changed file" {
+	local d=$BATS_TEST_TMPDIR
+	printf 'old\n' >"$d/out.csv"
+	mkfifo "$d/in"
+	pp-stats -f csv -o "$d/out.csv" "$d/in" &
+	local pid=$!
+	exec 7>"$d/in"
+	printf '%s\n' "$(head -2 "$(fixture pp-stats hand.ndjson)")" >&7
+	# The temporary exists while the run goes on.
+	for _ in $(seq 50); do
+		[ -n "$(find "$d" -name '.out.csv.tmp-*')" ] && break
+		sleep 0.1
+	done
+	[ -n "$(find "$d" -name '.out.csv.tmp-*')" ] || _pp_fail "no temporary"
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	exec 7>&-
+	[ "$rc" -eq 143 ] || _pp_fail "status $rc, wanted 143 (SIGTERM)"
+	run find "$d" -name '.out.csv.tmp-*'
+	assert_output ""
+	run cat "$d/out.csv"
+	assert_output "old"
+}
+
+@test "probers' -o: a symlink planted by another user in a shared directory is not followed" {
+	shared_dir
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		ln -s "$VICTIM" "$PP_SHARED/x.ndjson"
+	pp_run 1 pp-probe -c 1 -o "$PP_SHARED/x.ndjson" 127.0.0.1
+	assert_stderr --partial "Permission denied"
+	run cat "$VICTIM"
+	assert_output "precious"
+	# A file of nobody's there is not filled either.
+	rm -f "$PP_SHARED/x.ndjson"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		sh -c "echo mine >'$PP_SHARED/y.ndjson'"
+	pp_run 1 pp-probe -c 1 -o "$PP_SHARED/y.ndjson" 127.0.0.1
+	run cat "$PP_SHARED/y.ndjson"
+	assert_output "mine"
+	# Our own file there is fine.
+	pp_run 0 pp-probe -c 1 -i 0.01 -o "$PP_SHARED/z.ndjson" 127.0.0.1
+	grep -q '"type":"probe"' "$PP_SHARED/z.ndjson" || _pp_fail "no records"
+}
