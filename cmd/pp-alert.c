@@ -18,6 +18,7 @@
 #include "lib/exit.h"
 #include "lib/intern.h"
 #include "lib/jsonw.h"
+#include "lib/outcome.h"
 #include "lib/reorder.h"
 #include "lib/spawn.h"
 #include "lib/stream.h"
@@ -87,7 +88,8 @@ struct item {
 	uint32_t target;	/* target index */
 	uint32_t from;		/* interned responder, PP_INTERN_NONE none */
 	int ttl;
-	int status;
+	uint8_t outcome;	/* enum pp_outcome */
+	bool dest;		/* the probe reached the destination */
 };
 
 struct run {
@@ -102,6 +104,7 @@ struct run {
 	uint32_t nkeys;
 	uint32_t ksize;		/* slots (power of two) */
 	struct pp_reorder ro;
+	struct pp_outcome_opts outcome;	/* what counts as answered */
 	struct pp_jw w;
 	struct pp_spawn spawn;
 	bool spawning;
@@ -466,17 +469,18 @@ process(void *arg, double ts, const void *itemp)
 			if (it->from != PP_INTERN_NONE && answered &&
 			    (t->round_dest == 0 || it->ttl <= t->round_dest))
 				t->hops[it->ttl - 1] = it->from + 1;
-			if (it->status == PP_ST_REPLY && (t->round_dest == 0 ||
+			if (it->dest && (t->round_dest == 0 ||
 			    it->ttl < t->round_dest))
 				t->round_dest = it->ttl;
 		}
 	} else {
 		t->probes++;
 	}
-	if (it->status == PP_ST_REPLY) {
+	if (it->dest && it->ttl > 0 && (t->dest_ttl == 0 ||
+	    it->ttl < t->dest_ttl))
+		t->dest_ttl = it->ttl;
+	if (it->outcome == PP_ANSWER_DEST) {
 		t->answered = true;
-		if (it->ttl > 0 && (t->dest_ttl == 0 || it->ttl < t->dest_ttl))
-			t->dest_ttl = it->ttl;
 		if (t->unreachable) {
 			t->unreachable = false;
 			alert(r, t, 0, ts, "unreachable", false, NAN, NAN, "");
@@ -552,12 +556,14 @@ add_probe(struct run *r, const struct pp_probe *p)
 	it.target = target_get(r, p->target);
 	if (it.target == UINT32_MAX)
 		return;
-	it.ttl = p->ttl > 0 ? p->ttl : 0;
+	enum pp_outcome oc = pp_probe_outcome(p, &r->outcome);
+	if (oc == PP_LOCAL)
+		return;		/* not the network's: neither sent nor lost */
+	it.ttl = pp_probe_hop(p);
 	it.round = p->round;
-	it.status = (int)p->status;
-	bool answered = (p->status == PP_ST_REPLY ||
-	    p->status == PP_ST_TTL_EXPIRED ||
-	    p->status == PP_ST_UNREACHABLE) && isfinite(p->rtt);
+	it.outcome = (uint8_t)oc;
+	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
+	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
 	it.rtt = answered ? p->rtt : NAN;
 	it.from = answered && p->from != NULL ? pp_intern(&r->names, p->from) :
 	    PP_INTERN_NONE;
@@ -747,6 +753,10 @@ main(int argc, char **argv)
 			add_mos(&r, rec);
 			break;
 		case PP_REC_META:
+			if (pp_outcome_meta_refused_down(
+			    json_object_get(pp_record_json(rec, NULL),
+			    "settings")))
+				r.outcome.refused_down = true;
 			if (!horizon_set) {
 				json_t *m = pp_record_json(rec, NULL);
 				json_t *s = m ? json_object_get(m, "settings") :

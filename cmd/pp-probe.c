@@ -26,6 +26,7 @@
 #include "lib/input.h"
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
+#include "lib/outcome.h"
 #include "lib/pace.h"
 #include "lib/probecli.h"
 #include "lib/stats.h"
@@ -54,6 +55,7 @@ struct probe_run {
 	double deadline;	/* -w, s, 0 = none */
 	double resolve_every;	/* s, 0 = never */
 	struct pp_jw w;
+	struct pp_outcome_opts outcome;	/* what counts as answered */
 	bool live;		/* stderr is a terminal */
 	int live_lines;		/* lines of the live summary drawn */
 	unsigned long long seq;
@@ -124,9 +126,11 @@ done(void *arg, const struct pp_engine_result *res)
 
 	pp_engine_write(&r->w, res);
 	pp_probecli_emit(&r->pc, &r->w, false);
-	bool answered = res->p.status == PP_ST_REPLY ||
-	    res->p.status == PP_ST_TTL_EXPIRED;
-	pp_stats_add(&t->st, res->p.ts, answered ? res->p.rtt : NAN, 0);
+	enum pp_outcome oc = pp_probe_outcome(&res->p, &r->outcome);
+	if (oc == PP_LOCAL)
+		return;		/* maybe lost inside this host: not counted */
+	pp_stats_add(&t->st, res->p.ts, oc == PP_ANSWER_DEST ||
+	    oc == PP_ANSWER_HOP ? res->p.rtt : NAN, 0);
 }
 
 static void

@@ -30,6 +30,7 @@
 #include "lib/exit.h"
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
+#include "lib/outcome.h"
 #include "lib/probecli.h"
 #include "lib/util.h"
 
@@ -290,7 +291,8 @@ write_round(struct trace_run *r, struct target *t, struct round *rd)
 			res->p.err = res->err[0] != '\0' ? res->err : NULL;
 			pp_engine_write(&r->w, res);
 			pp_probecli_emit(&r->pc, &r->w, false);
-			if (res->p.status == PP_ST_REPLY) {
+			if (pp_probe_outcome(&res->p, NULL) ==
+			    PP_ANSWER_DEST) {
 				reached = true;
 				t->last_rtt = res->p.rtt;
 				t->hops = ttl;

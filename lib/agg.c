@@ -13,7 +13,9 @@ struct item {
 	uint32_t key;		/* key index */
 	uint32_t addr;		/* interned responder, UINT32_MAX none */
 	int ttl;		/* 0 when none */
-	int status;		/* enum pp_status */
+	uint8_t status;		/* enum pp_status */
+	uint8_t outcome;	/* enum pp_outcome */
+	bool dest;		/* the probe reached the destination */
 };
 
 static uint32_t
@@ -67,6 +69,13 @@ pp_agg_set_horizon(struct pp_agg *a, double horizon)
 {
 	a->o.horizon = horizon;
 	a->ro.horizon = horizon;
+}
+
+void
+pp_agg_meta(struct pp_agg *a, const json_t *settings)
+{
+	if (pp_outcome_meta_refused_down(settings))
+		a->o.outcome.refused_down = true;
 }
 
 const char *
@@ -459,7 +468,10 @@ process(void *arg, double ts, const void *itemp)
 	a->last_ts = ts;
 	struct pp_agg_key *k = &a->keys[it->key];
 	struct pp_agg_target *t = &a->targets[k->target];
-	bool answered = !isnan(it->rtt);
+	bool answered = it->outcome == PP_ANSWER_DEST ||
+	    it->outcome == PP_ANSWER_HOP;
+	if (it->outcome == PP_LOCAL)
+		return;
 	k->active = true;
 	pp_stats_add(&k->st, ts, it->rtt, it->addr);
 	if (it->status == PP_ST_TTL_EXPIRED)
@@ -467,7 +479,7 @@ process(void *arg, double ts, const void *itemp)
 	if (it->ttl > 0 && it->round >= 0)
 		note_round(a, k->target, it->round, it->ttl, answered);
 	/* The destination: plain probes, or the lowest hop that replied. */
-	if (it->ttl > 0 && it->status == PP_ST_REPLY &&
+	if (it->ttl > 0 && it->dest &&
 	    (t->dest_ttl == 0 || it->ttl < t->dest_ttl)) {
 		if (t->dest_ttl != 0 && t->out_active)
 			outage_close(a, t, false);
@@ -502,7 +514,7 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	uint32_t ti = target_of(a, name);
 	if (ti == UINT32_MAX)
 		return -1;
-	int ttl = p->ttl > 0 ? p->ttl : 0;
+	int ttl = pp_probe_hop(p);
 	uint32_t key;
 	if (a->last_key != 0 && a->keys[a->last_key - 1].target == ti &&
 	    a->keys[a->last_key - 1].ttl == ttl) {
@@ -519,11 +531,12 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	it.key = key;
 	it.ttl = ttl;
 	it.round = p->round;
-	it.status = (int)p->status;
+	it.status = (uint8_t)p->status;
 	it.addr = UINT32_MAX;
-	bool answered = (p->status == PP_ST_REPLY ||
-	    p->status == PP_ST_TTL_EXPIRED ||
-	    p->status == PP_ST_UNREACHABLE) && isfinite(p->rtt);
+	enum pp_outcome oc = pp_probe_outcome(p, &a->o.outcome);
+	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
+	it.outcome = (uint8_t)oc;
+	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
 	it.rtt = answered ? p->rtt : NAN;
 	if (answered && p->from != NULL) {
 		it.addr = intern(a, p->from);

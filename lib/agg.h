@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "lib/intern.h"
+#include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/reorder.h"
 #include "lib/stats.h"
@@ -103,6 +104,7 @@ struct pp_agg_opts {
 	double horizon;		/* reorder horizon, s (timeout + margin) */
 	double outage_loss;	/* % */
 	double outage_min;	/* s */
+	struct pp_outcome_opts outcome;	/* what counts as answered */
 };
 
 struct pp_agg;
@@ -157,7 +159,14 @@ void pp_agg_release(struct pp_agg *a);
  * first probe. */
 void pp_agg_set_horizon(struct pp_agg *a, double horizon);
 
-/* Fold one probe in.  Returns 0, or -1 (ENOMEM). */
+/* Take what an input meta record says about outcomes (its settings, a
+ * jansson object or NULL): "refused":"down" makes refused connections
+ * lost from then on. */
+void pp_agg_meta(struct pp_agg *a, const json_t *settings);
+
+/* Fold one probe in (its outcome by lib/outcome.h, under a->o.outcome;
+ * a plain probe counts at hop 0 whatever its ttl).  Returns 0, or -1
+ * (ENOMEM). */
 int pp_agg_probe(struct pp_agg *a, const struct pp_probe *p);
 
 /* End of input: release every held probe, close the window and any

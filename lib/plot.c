@@ -325,22 +325,21 @@ static void
 add_probe(struct pp_plotdata *d, struct pp_record *r)
 {
 	const struct pp_probe *p = &r->probe;
-	int ttl = p->ttl > 0 ? p->ttl : 0;
-	struct pp_plot_series *s = series_get(d, p->target, ttl);
+	enum pp_outcome oc = pp_probe_outcome(p, &d->outcome);
 
+	if (oc == PP_LOCAL)
+		return;		/* not the network's: neither sent nor lost */
+	struct pp_plot_series *s = series_get(d, p->target, pp_probe_hop(p));
 	if (s == NULL)
 		return;
 	d->probes++;
 	struct pp_colq *c = pp_tgrid_col(&d->grid, &s->cols, p->ts);
-	bool answered = (p->status == PP_ST_REPLY ||
-	    p->status == PP_ST_TTL_EXPIRED ||
-	    p->status == PP_ST_UNREACHABLE) && isfinite(p->rtt);
-	if (answered) {
+	if (p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST)
+		s->replies++;
+	if (oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP) {
 		if (c != NULL)
 			pp_colq_add(c, p->rtt);
 		pp_colq_add(&s->total, p->rtt);
-		if (p->status == PP_ST_REPLY)
-			s->replies++;
 		if (p->from != NULL)
 			note_addr(s, r, p->from);
 	} else {
@@ -488,20 +487,21 @@ pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
 		errno = 0;
 		add_probe(d, r);
 		return errno == ENOMEM ? -1 : 0;
-	case PP_REC_META:
-		if (d->settings == NULL) {
-			json_t *o = pp_record_json(r, NULL);
-			json_t *set = o != NULL ? json_object_get(o,
-			    "settings") : NULL;
-			if (json_is_object(set)) {
-				d->settings = json_dumps(set, JSON_COMPACT |
-				    JSON_SORT_KEYS);
-				double iv = jnum(set, "interval");
-				if (isfinite(iv) && iv > 0)
-					d->interval = iv;
-			}
+	case PP_REC_META: {
+		json_t *o = pp_record_json(r, NULL);
+		json_t *set = o != NULL ? json_object_get(o, "settings") :
+		    NULL;
+		if (pp_outcome_meta_refused_down(set))
+			d->outcome.refused_down = true;
+		if (d->settings == NULL && json_is_object(set)) {
+			d->settings = json_dumps(set, JSON_COMPACT |
+			    JSON_SORT_KEYS);
+			double iv = jnum(set, "interval");
+			if (isfinite(iv) && iv > 0)
+				d->interval = iv;
 		}
 		return 0;
+	}
 	case PP_REC_OUTAGE:
 	case PP_REC_ALERT:
 	case PP_REC_ROUTE:

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "lib/colq.h"
+#include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/svg.h"
 #include "lib/tgrid.h"
@@ -40,7 +41,7 @@ struct pp_plot_series {
 	int ttl;		/* hop, 0 when the records have none */
 	struct pp_tseries cols;	/* struct pp_colq per column */
 	struct pp_colq total;	/* the whole run */
-	unsigned long replies;	/* status "reply" (the destination) */
+	unsigned long replies;	/* probes that reached the destination */
 	struct pp_plot_addr addrs[PP_PLOT_MAX_ADDRS];	/* responders */
 	int naddrs;		/* in use */
 	unsigned long other;	/* replies from responders not tracked */
@@ -83,6 +84,9 @@ struct pp_plotdata {
 	unsigned long probes;	/* probe records folded */
 	unsigned long ignored;	/* over PP_PLOT_MAX_SERIES */
 	char *settings;		/* first meta's settings as text (owned) */
+	struct pp_outcome_opts outcome;	/* what counts as answered (the
+					 * caller's, and any input meta's
+					 * "refused":"down") */
 	double interval;	/* probe interval from the meta, s, or 0 */
 };
 

@@ -54,6 +54,19 @@ pp_status_parse(const char *s, enum pp_status *st)
 }
 
 const char *
+pp_conn_name(enum pp_conn c)
+{
+	switch (c) {
+	case PP_CONN_OPEN:
+		return "open";
+	case PP_CONN_REFUSED:
+		return "refused";
+	default:
+		return NULL;
+	}
+}
+
+const char *
 pp_rtype_name(enum pp_rtype t)
 {
 	if ((unsigned)t >= sizeof(rtype_names) / sizeof(rtype_names[0]))
@@ -86,16 +99,17 @@ pp_record_release(struct pp_record *r)
 enum field {
 	F_TS, F_TARGET, F_STATUS, F_DST, F_PROTO, F_FROM, F_ERR, F_SEQ,
 	F_ROUND, F_FLOW, F_TTL, F_REPLY_TTL, F_CODE, F_PORT, F_SIZE, F_RTT,
-	F_N
+	F_CONN, F_LOCAL_DROP, F_N
 };
 
 static const char *const field_names[F_N] = {
 	"ts", "target", "status", "dst", "proto", "from", "err", "seq",
 	"round", "flow", "ttl", "reply_ttl", "code", "port", "size", "rtt",
+	"conn", "local_drop",
 };
 
 static const size_t field_len[F_N] = {
-	2, 6, 6, 3, 5, 4, 3, 3, 5, 4, 3, 9, 4, 4, 4, 3,
+	2, 6, 6, 3, 5, 4, 3, 3, 5, 4, 3, 9, 4, 4, 4, 3, 4, 10,
 };
 
 /* Where a record's fields come from: the fast scanner's members (indexed
@@ -227,6 +241,34 @@ get_num(const struct src *src, enum field f, double lo, double hi,
 }
 
 static int
+get_bool(const struct src *src, enum field f, bool *out, struct pp_error *err)
+{
+	const char *key = field_names[f];
+
+	if (src->scanned) {
+		const struct pp_jmember *m = src->m[f];
+		if (m == NULL || m->kind == PP_J_NULL)
+			return 0;
+		if (m->kind != PP_J_TRUE && m->kind != PP_J_FALSE) {
+			pp_error_set(err, "field \"%s\" must be true or false",
+			    key);
+			return -1;
+		}
+		*out = m->kind == PP_J_TRUE;
+		return 1;
+	}
+	json_t *v = json_object_get(src->o, key);
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v)) {
+		pp_error_set(err, "field \"%s\" must be true or false", key);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 1;
+}
+
+static int
 decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 {
 	const char *status = NULL;
@@ -257,11 +299,25 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 		pp_error_set(err, "unknown probe status \"%.40s\"", status);
 		return -1;
 	}
+	const char *conn = NULL;
 	if (get_str(o, F_DST, &p->dst, err) < 0 ||
 	    get_str(o, F_PROTO, &p->proto, err) < 0 ||
 	    get_str(o, F_FROM, &p->from, err) < 0 ||
-	    get_str(o, F_ERR, &p->err, err) < 0)
+	    get_str(o, F_ERR, &p->err, err) < 0 ||
+	    get_str(o, F_CONN, &conn, err) < 0 ||
+	    get_bool(o, F_LOCAL_DROP, &p->local_drop, err) < 0)
 		return -1;
+	if (conn != NULL) {
+		if (strcmp(conn, "open") == 0) {
+			p->conn = PP_CONN_OPEN;
+		} else if (strcmp(conn, "refused") == 0) {
+			p->conn = PP_CONN_REFUSED;
+		} else {
+			pp_error_set(err, "field \"conn\" must be \"open\" or "
+			    "\"refused\": \"%.40s\"", conn);
+			return -1;
+		}
+	}
 	if ((rc = get_int(o, F_SEQ, 0, INT64_MAX, &v, err)) < 0)
 		return -1;
 	if (rc > 0)
@@ -436,6 +492,8 @@ pp_probe_write(struct pp_jw *w, const struct pp_probe *p)
 		pp_jw_knum(w, "rtt", p->rtt, PP_DEC_MS);
 	if (p->reply_ttl >= 0)
 		pp_jw_kint(w, "reply_ttl", p->reply_ttl);
+	if (pp_conn_name(p->conn) != NULL)
+		pp_jw_kstr(w, "conn", pp_conn_name(p->conn));
 	if (p->port >= 0)
 		pp_jw_kint(w, "port", p->port);
 	if (p->size >= 0)
@@ -446,5 +504,7 @@ pp_probe_write(struct pp_jw *w, const struct pp_probe *p)
 		pp_jw_kint(w, "code", p->code);
 	if (p->err != NULL)
 		pp_jw_kstr(w, "err", p->err);
+	if (p->local_drop)
+		pp_jw_kbool(w, "local_drop", true);
 	pp_jw_end(w);
 }

@@ -37,6 +37,15 @@ enum pp_status {
 	PP_ST_ERROR		/* could not be sent */
 };
 
+/* A TCP probe's connection (DESIGN.md, "conn"): recorded with status
+ * "reply".  Archives written before the field existed have none; every
+ * reader takes that as open. */
+enum pp_conn {
+	PP_CONN_NONE,		/* not recorded (not TCP, or an old archive) */
+	PP_CONN_OPEN,		/* "open": SYN-ACK, the connection succeeded */
+	PP_CONN_REFUSED		/* "refused": RST, the port is closed */
+};
+
 /* A decoded probe record.  Strings are borrowed from the record and valid
  * until the next pp_record_parse() or pp_record_release() on it. */
 struct pp_probe {
@@ -55,6 +64,9 @@ struct pp_probe {
 	int port;		/* destination port, -1 when absent */
 	int size;		/* probe size, bytes, -1 when absent */
 	enum pp_status status;	/* outcome */
+	enum pp_conn conn;	/* TCP: open or refused, NONE when absent */
+	bool local_drop;	/* a timeout whose reply may have been lost
+				 * inside this host ("local_drop":true) */
 	double rtt;		/* round-trip time, ms; NAN when absent */
 };
 
@@ -100,12 +112,17 @@ const char *pp_status_name(enum pp_status st);
 /* Parse a status name.  Returns 0, or -1 when s is not one. */
 int pp_status_parse(const char *s, enum pp_status *st);
 
+/* The schema name of a connection state ("open", "refused"; NULL for
+ * PP_CONN_NONE). */
+const char *pp_conn_name(enum pp_conn c);
+
 /* The schema name of a record type ("probe", ...; "other" for OTHER). */
 const char *pp_rtype_name(enum pp_rtype t);
 
 /* Write a probe record with the field order of DESIGN.md (type, ts,
  * target, dst, proto, ttl, round, seq, status, from, rtt, reply_ttl, then
- * the optional ones) into w, ended and ready for pp_jw_write(). */
+ * the optional ones: conn, port, size, flow, code, err, local_drop) into
+ * w, ended and ready for pp_jw_write(). */
 struct pp_jw;
 void pp_probe_write(struct pp_jw *w, const struct pp_probe *p);
 

@@ -55,6 +55,19 @@ pp_body() {
 		length == 3' >/dev/null
 }
 
+@test "pp-stats: an ICMP unreachable from a router is a loss at the destination, never an RTT" {
+	# A dead host behind a router that answers host-unreachable (code 1):
+	# pp-probe's own summary says 100% loss, and so does pp-stats.
+	pp_body 0 "$F/unreach.ndjson"
+	printf '%s\n' "$output" | jq -e -s '
+		.[0] | .type == "stats" and .sent == 10 and .recv == 0 and
+		.loss == 100 and .avg == null and .last == null and .addr == null and
+		.addrs == []' >/dev/null
+	pp_run 0 pp-stats -f prom "$F/unreach.ndjson"
+	assert_output --partial 'pp_loss_ratio{target="198.18.4.2"} 1.0'
+	assert_output --partial 'pp_rtt_avg_seconds{target="198.18.4.2"} NaN'
+}
+
 @test "pp-stats -f table: an mtr-style report with every responder" {
 	pp_run 0 pp-stats -f table "$F/fwd.ndjson"
 	[ "$output" = "$(cat "$F/fwd.expected.table")" ]

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lib/jsonw.h"
 #include "lib/record.h"
 #include "tests/unit/check.h"
 
@@ -47,6 +48,17 @@ test_record(void)
 		{ "{\"type\":\"probe\"", -1, 0, "invalid JSON" },
 		{ "{\"type\":\"a\",\"type\":\"b\"}", -1, 0, "invalid JSON" },
 		{ "NaN", -1, 0, "invalid JSON" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":3,\"conn\":\"refused\"}", 0, PP_REC_PROBE,
+		  NULL },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"reply\",\"rtt\":3,\"conn\":\"half\"}", -1, 0,
+		  "\"conn\" must be" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"local_drop\":1}", -1, 0, "must be true or false" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"local_drop\":true,\"x\":[1]}", 0, PP_REC_PROBE,
+		  NULL },
 	};
 	struct pp_record r;
 
@@ -82,6 +94,37 @@ test_record(void)
 		    strstr(e.msg, "invalid JSON") != NULL, "NUL byte %zu: %s",
 		    i, e.msg);
 	}
+
+	/* conn and local_drop: read from flat and nested lines alike, and
+	 * written back in their place. */
+	static const char *const rt[] = {
+		"{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"dst\":"
+		"\"192.0.2.1\",\"proto\":\"tcp\",\"seq\":0,\"status\":\"reply\","
+		"\"from\":\"192.0.2.1\",\"rtt\":0.5,\"conn\":\"refused\","
+		"\"port\":9}",
+		"{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"proto\":"
+		"\"icmp\",\"seq\":1,\"status\":\"timeout\",\"local_drop\":true}",
+	};
+	for (size_t i = 0; i < sizeof(rt) / sizeof(rt[0]); i++) {
+		struct pp_error e;
+		struct pp_jw w;
+		pp_error_clear(&e);
+		CHECK(pp_record_parse(&r, rt[i], strlen(rt[i]), &e) == 0,
+		    "parse %s: %s", rt[i], e.msg);
+		pp_jw_init(&w);
+		pp_probe_write(&w, &r.probe);
+		CHECK(w.len == strlen(rt[i]) && memcmp(w.buf, rt[i], w.len) ==
+		    0, "round trip: %.*s", (int)w.len, w.buf);
+		pp_jw_release(&w);
+	}
+	static const char nested[] = "{\"type\":\"probe\",\"ts\":1.5,"
+	    "\"target\":\"h\",\"status\":\"reply\",\"rtt\":3,\"conn\":"
+	    "\"open\",\"local_drop\":false,\"mpls\":[]}";
+	struct pp_error ne;
+	pp_error_clear(&ne);
+	CHECK(pp_record_parse(&r, nested, strlen(nested), &ne) == 0 &&
+	    r.probe.conn == PP_CONN_OPEN && !r.probe.local_drop,
+	    "nested conn: %s", ne.msg);
 	pp_record_release(&r);
 
 	enum pp_status st;
