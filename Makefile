@@ -48,6 +48,7 @@ LIB_SRCS += lib/rdns.c
 LIB_SRCS += lib/pkt.c
 LIB_SRCS += lib/net_linux.c
 LIB_SRCS += lib/engine.c
+LIB_SRCS += lib/mtrpkt.c
 LIB_SRCS += lib/pace.c
 LIB_SRCS += lib/probecli.c
 LIB_SRCS += lib/archive.c

@@ -36,6 +36,8 @@
  *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
  *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
  *            timeouts in send order, Paris flows
+ *   mtrpkt   mtr-packet's protocol as mtr-packet 0.95 speaks it: lines,
+ *            requests, the reply-word table (errno, ICMP), reply lines
  *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin
  *   probecli the probers' shared options, target lists, name resolution
  *            (command support: prints)

@@ -44,3 +44,7 @@ replay() {
 @test "fuzz corpus: charts and the report from hostile record text" {
 	replay plot
 }
+
+@test "fuzz corpus: mtr-packet requests, the line cutter and the replies" {
+	replay mtrpkt
+}

@@ -242,3 +242,53 @@ put("plot", "hostile-names", b"\n".join([
 put("plot", "regress-outage-no-start", b"\n".join(tr[:3]) +
     b'\n{"type":"outage","target":"dst.example","end":1764000003,'
     b'"sent":3,"lost":3}\n')
+
+# ------------------------------------------------------------ mtrpkt
+# Control byte: what the helper can do (bits 0-6), probes answered at
+# once (bit 7); then the request stream.  The streams are what mtr,
+# mtrpacket and twisted-mtr send, and the malformed lines
+# tests/mtr-packet.bats compares with /usr/bin/mtr-packet.
+ALL = b"\xff"
+put("mtrpkt", "mtr-start", ALL + b"1 check-support feature send-probe\n"
+    b"1 check-support feature ip-4\n1 check-support feature icmp\n"
+    b"1 check-support feature udp\n1 check-support feature tcp\n"
+    b"1 check-support feature mark\n1 check-support feature version\n")
+put("mtrpkt", "mtr-probes", ALL + b"".join(
+    b"%d send-probe ip-4 198.18.4.2 local-ip-4 198.18.1.1 protocol %s "
+    b"size 64 bit-pattern 0 tos 0 ttl %d timeout 10%s\n"
+    % (33000 + t, p, t, b" port 33434" if p != b"icmp" else b"")
+    for t in range(1, 31) for p in (b"icmp", b"udp", b"tcp")))
+put("mtrpkt", "mtr-probes-v6", ALL + b"".join(
+    b"%d send-probe ip-6 fd00:0:0:4::2 local-ip-6 fd00:0:0:1::1 protocol "
+    b"udp size 100 bit-pattern 255 tos 16 ttl %d timeout 2 local-port "
+    b"40000 port 53 mark 7\n" % (t, t) for t in range(1, 9)))
+put("mtrpkt", "mtrpacket", ALL + b"1 check-support feature send-probe\n"
+    b"2 send-probe ip-4 127.0.0.1\n"
+    b"3 send-probe ip-4 127.0.0.1 timeout 1\n"
+    b"4 send-probe ip-4 127.0.0.1 size 200 bit-pattern 170 tos 32\n"
+    b"5 send-probe ip-6 ::1 local-ip-6 ::1 protocol tcp port 443 "
+    b"local-port 45000 ttl 4 mark 1\n"
+    b"6 check-support feature sctp\n"
+    b"2147483647 send-probe ip-4 127.0.0.1 protocol sctp\n")
+put("mtrpkt", "twisted-mtr", ALL + b"".join(
+    b"%d send-probe local-ip-4 198.18.1.1 ip-4 198.18.4.2 timeout 5 "
+    b"protocol %s%s ttl %d\n" % (c, p, b" port 7" if p == b"tcp" else b"", t)
+    for c, (p, t) in enumerate([(b"tcp", t) for t in range(1, 6)] +
+                               [(b"icmp", t) for t in range(1, 6)])))
+put("mtrpkt", "malformed", b"\x3f" + b"\n4\n5 send-probe ip-4\n"
+    b"99999999999999999999999 send-probe ip-4 127.0.0.1\n"
+    b"-9223372036854775808 bogus\n4294967297 bogus\nabc send-probe\n"
+    b" 13 \t send-probe\vip-4\f127.0.0.1\r\n"
+    b"1 check-support a b c d e f g h i j k l m n o p q r s t u v w x y z "
+    b"a b c d e f g h\n9 check-support\n3 send-probe\n"
+    b"12 send-probe ip-4 127.0.0.1 protocol ICMP\n"
+    b"14 send-probe ip-4 127.0.0.1 local-port 80 protocol udp\n"
+    b"1 send-probe ip-4 127.0.0.1 timeout 1.5\n"
+    b"1 send-probe ip-6 ::1 ttl 256 tos -2 size 9041\n"
+    b"1 send-probe ip-4 127.0.0.1 ttl 0 size 0 port 70000 mark -1\n"
+    b"unfinished")
+put("mtrpkt", "nul-and-overflow", b"\x01" + b"1 check-support feature "
+    b"ip-4\0 x\n2 check-support feature ip-6\n" + b"a" * 5000 + b" b\n"
+    b"3 check-support feature version\n")
+put("mtrpkt", "exhausted", b"\x7f" + b"".join(
+    b"%d send-probe ip-4 127.0.0.1 timeout 1\n" % i for i in range(1030)))
