@@ -32,6 +32,7 @@ LIB_SRCS += lib/record.c
 LIB_SRCS += lib/outcome.c
 LIB_SRCS += lib/reorder.c
 LIB_SRCS += lib/stream.c
+LIB_SRCS += lib/sanitize.c
 LIB_SRCS += lib/svg.c
 LIB_SRCS += lib/axis.c
 LIB_SRCS += lib/tgrid.c

@@ -19,6 +19,7 @@
 #include "lib/emodel.h"
 #include "lib/exit.h"
 #include "lib/jsonw.h"
+#include "lib/sanitize.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
@@ -244,10 +245,16 @@ score(struct out *ot, const struct measure *m)
 			(void)snprintf(rb, sizeof(rb), "-");
 			(void)snprintf(mb, sizeof(mb), "-");
 		}
+		/* Target and note come from the input: shown safely. */
+		char name[128];
+		char why[256];
+		(void)pp_sanitize_term(name, sizeof(name), m->target);
+		(void)pp_sanitize_term(why, sizeof(why), note != NULL &&
+		    !isfinite(r) ? note : rating(r));
 		printf("%-24.24s %-12.12s %9.3f %8.3f %7.2f %6.2f %8.1f %7s "
-		    "%5s  %s\n", m->target, o->simplified ? "simplified" :
+		    "%5s  %s\n", name, o->simplified ? "simplified" :
 		    c->name, m->rtt, m->jitter, m->loss, burst, delay, rb, mb,
-		    note != NULL && !isfinite(r) ? note : rating(r));
+		    why);
 		return;
 	}
 	struct pp_jw *w = &ot->w;

@@ -25,6 +25,7 @@
 #include "lib/export.h"
 #include "lib/jsonw.h"
 #include "lib/pp.h"
+#include "lib/sanitize.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
@@ -120,6 +121,33 @@ fmt_iso(double t, char *buf, size_t size)
 		(void)snprintf(buf, size, "-");
 }
 
+/* A CSV cell of text from the input (lib/sanitize: controls shown, quoted
+ * when needed, a formula defused), then the separator. */
+static void
+csv_cell(const char *s, bool last)
+{
+	(void)pp_sanitize_csv_cell(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+/* A CSV comment line: "# ", the text made safe, the newline. */
+static void
+csv_comment(const char *label, const char *text)
+{
+	printf("# %s", label);
+	(void)pp_sanitize_csv_comment(text, stdout);
+	putchar('\n');
+}
+
+/* Text from the input as a terminal shows it safely (lib/sanitize), cut
+ * to fit buf. */
+static const char *
+shown(const char *s, char *buf, size_t size)
+{
+	(void)pp_sanitize_term(buf, size, s);
+	return buf;
+}
+
 /* The meta record (NDJSON) or header (CSV), once, before the first
  * output. */
 static void
@@ -158,8 +186,10 @@ start_output(struct out *ot)
 		printf("# inputs:");
 		if (ot->nin == 0)
 			printf(" <stdin>");
-		for (int i = 0; i < ot->nin; i++)
-			printf(" %s", ot->in[i]);
+		for (int i = 0; i < ot->nin; i++) {
+			putchar(' ');
+			(void)pp_sanitize_csv_comment(ot->in[i], stdout);
+		}
 		printf("\n");
 		if (ot->o->every > 0)
 			printf("# windows: %s\n", pp_format_duration(
@@ -167,12 +197,12 @@ start_output(struct out *ot)
 		if (ot->source != NULL) {
 			char *txt = json_dumps(ot->source, JSON_COMPACT |
 			    JSON_PRESERVE_ORDER);
-			printf("# probe settings: %s\n", txt != NULL ? txt :
+			csv_comment("probe settings: ", txt != NULL ? txt :
 			    "?");
 			free(txt);
 		}
 		if (ot->source_host != NULL)
-			printf("# vantage point: %s\n", ot->source_host);
+			csv_comment("vantage point: ", ot->source_host);
 		printf("# RTTs in ms, loss in %%; see pp-stats(1)\n");
 		printf("start,end,target,ttl,addr,sent,recv,loss,fwd_loss,"
 		    "last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,"
@@ -181,29 +211,6 @@ start_output(struct out *ot)
 }
 
 /* ------------------------------------------------------------ csv */
-
-/* A CSV cell: quoted when needed; a leading = + - @ (or tab, CR) that a
- * spreadsheet would run as a formula gets a leading apostrophe. */
-static void
-csv_cell(const char *s, bool last)
-{
-	bool defuse = s[0] == '=' || s[0] == '+' || s[0] == '-' ||
-	    s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-	bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		putchar('"');
-	if (defuse)
-		putchar('\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	if (quote)
-		putchar('"');
-	putchar(last ? '\n' : ',');
-}
 
 static void
 csv_num(double v, int dec)
@@ -358,6 +365,7 @@ stats_table(struct out *ot, const struct pp_agg *a,
 	int n = pp_stats_addr_order(s, order);
 	char t0[32];
 	char t1[32];
+	char name[128];
 
 	if (start != last_start) {
 		fmt_iso(start, t0, sizeof(t0));
@@ -365,14 +373,17 @@ stats_table(struct out *ot, const struct pp_agg *a,
 		printf("%sStart: %s  End: %s\n", isnan(last_start) ? "" : "\n",
 		    t0, t1);
 		printf("HOST: %-32.32s %6s %6s %5s %7s %7s %7s %7s %7s %7s "
-		    "%7s\n", ot->source_host != NULL ? ot->source_host : "-",
+		    "%7s\n", ot->source_host != NULL ? shown(ot->source_host,
+		    name, sizeof(name)) : "-",
 		    "Loss%", "Fwd%", "Snt", "Last", "Avg", "Best", "Wrst",
 		    "StDev", "Jttr", "p95");
 		last_start = start;
 		last_target = UINT32_MAX;
 	}
 	if (k->target != last_target) {
-		printf("%s\n", pp_agg_name(a, a->targets[k->target].name));
+		(void)pp_sanitize_term_fputs(pp_agg_name(a,
+		    a->targets[k->target].name), stdout);
+		putchar('\n');
 		last_target = k->target;
 	}
 	char hop[16];
@@ -380,8 +391,8 @@ stats_table(struct out *ot, const struct pp_agg *a,
 		(void)snprintf(hop, sizeof(hop), "%3d", k->ttl);
 	else
 		(void)snprintf(hop, sizeof(hop), "  -");
-	printf("%s.|-- %-30.30s %5.1f%%", hop, host_of(a, s, order, n),
-	    pp_stats_loss(s));
+	printf("%s.|-- %-30.30s %5.1f%%", hop, shown(host_of(a, s, order, n),
+	    name, sizeof(name)), pp_stats_loss(s));
 	if (k->ttl > 0)
 		printf(" %5.1f%%", pp_stats_fwd_loss(s));
 	else
@@ -401,7 +412,8 @@ stats_table(struct out *ot, const struct pp_agg *a,
 		if (ad->id == UINT32_MAX)
 			continue;
 		printf("       %-30.30s %llu replies, avg %.3f, best %.3f, "
-		    "wrst %.3f ms\n", pp_agg_name(a, ad->id),
+		    "wrst %.3f ms\n", shown(pp_agg_name(a, ad->id), name,
+		    sizeof(name)),
 		    (unsigned long long)ad->recv, ad->mean, ad->min, ad->max);
 	}
 	if (s->other_recv > 0)
@@ -568,20 +580,25 @@ list_outages(struct out *ot)
 		    / (double)o->sent : 0;
 		fmt_iso(o->start, t0, sizeof(t0));
 		fmt_iso(o->end, t1, sizeof(t1));
-		if (ot->o->format == FMT_TABLE)
+		char name[128];
+		if (ot->o->format == FMT_TABLE) {
+			(void)pp_sanitize_term(name, sizeof(name), o->target);
 			printf("  %s hop %d: %s to %s%s (%.3f s), %llu sent, "
-			    "%llu received, %.1f%% loss\n", o->target, o->ttl,
+			    "%llu received, %.1f%% loss\n", name, o->ttl,
 			    t0, t1, o->ongoing ? " and on" : "",
 			    o->end - o->start, (unsigned long long)o->sent,
 			    (unsigned long long)o->recv, loss);
-		else
-			printf("# outage: target=%s ttl=%d start=%.6f "
+		} else {
+			printf("# outage: target=");
+			(void)pp_sanitize_csv_comment(o->target, stdout);
+			printf(" ttl=%d start=%.6f "
 			    "end=%.6f duration_ms=%.3f sent=%llu recv=%llu "
-			    "loss=%.3f%s\n", o->target, o->ttl, o->start,
+			    "loss=%.3f%s\n", o->ttl, o->start,
 			    o->end, (o->end - o->start) * 1000.0,
 			    (unsigned long long)o->sent,
 			    (unsigned long long)o->recv, loss,
 			    o->ongoing ? " ongoing" : "");
+		}
 	}
 	if (ot->outages_dropped > 0)
 		printf("%s%lu more outages not listed\n",

@@ -12,6 +12,7 @@
 #include "lib/exit.h"
 #include "lib/util.h"
 #include "lib/pp.h"
+#include "lib/sanitize.h"
 
 static const char *progname = "pp";
 
@@ -43,17 +44,53 @@ pp_progname(void)
 	return progname;
 }
 
+/* Print "prog: " and the message on stderr, shown safely (lib/sanitize):
+ * messages quote names and lines from the input, which may hold terminal
+ * escapes. */
+static void
+say(const char *fmt, va_list ap)
+{
+	char stack[1024];
+	char *heap = NULL;
+	va_list copy;
+
+	va_copy(copy, ap);
+	int n = vsnprintf(stack, sizeof(stack), fmt, copy);
+	va_end(copy);
+	const char *msg = stack;
+	if (n >= (int)sizeof(stack)) {
+		heap = malloc((size_t)n + 1);
+		if (heap != NULL) {
+			(void)vsnprintf(heap, (size_t)n + 1, fmt, ap);
+			msg = heap;
+		}
+	}
+	fprintf(stderr, "%s: ", progname);
+	(void)pp_sanitize_term_fputs(n < 0 ? fmt : msg, stderr);
+	fputc('\n', stderr);
+	free(heap);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+sayf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(fmt, ap);
+	va_end(ap);
+}
+
 void
 pp_warn_input(const struct pp_error *e)
 {
 	if (e->line > 0)
-		fprintf(stderr, "%s: %s:%lu: %s\n", progname,
-		    e->source != NULL ? e->source : "<stdin>", e->line,
-		    e->msg);
+		sayf("%s:%lu: %s", e->source != NULL ? e->source : "<stdin>",
+		    e->line, e->msg);
 	else if (e->source != NULL)
-		fprintf(stderr, "%s: %s: %s\n", progname, e->source, e->msg);
+		sayf("%s: %s", e->source, e->msg);
 	else
-		fprintf(stderr, "%s: %s\n", progname, e->msg);
+		sayf("%s", e->msg);
 }
 
 void
@@ -61,11 +98,9 @@ pp_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -73,11 +108,9 @@ pp_errx(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 

@@ -211,6 +211,10 @@ esc_tag(unsigned char c)
 	}
 }
 
+/* A string field: the line protocol has no newline inside a value
+ * (InfluxDB's line protocol reference), so newline and carriage return
+ * are written as \n and \r, which InfluxDB keeps as those two
+ * characters, as in tags. */
 static const char *
 esc_str(unsigned char c)
 {
@@ -219,6 +223,10 @@ esc_str(unsigned char c)
 		return "\\\\";
 	case '"':
 		return "\\\"";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
 	default:
 		return NULL;
 	}

@@ -17,9 +17,10 @@
  * cannot read, written as U+29F5; newlines and carriage returns written as
  * \n and \r; empty tags left out), fields in
  * the units of pp-records(5) (ms, percent; integers with an "i"; string
- * fields quoted with backslash and double quote escaped; undefined figures
- * left out) and the timestamp in nanoseconds: the start of the window
- * (of the outage, of the mos record), so that --every windows fall into
+ * fields quoted with backslash and double quote escaped, newlines and
+ * carriage returns written as \n and \r; undefined figures left out) and
+ * the timestamp in nanoseconds: the start of the window (of the outage,
+ * of the mos record), so that --every windows fall into
  * InfluxDB's GROUP BY time() buckets and a replay rewrites the same
  * points. */
 #ifndef PP_EXPORT_H

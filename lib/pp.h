@@ -16,6 +16,8 @@
  *            at a hop, lost (and why), or lost inside this host
  *   jsonw    record writer: compact, ordered keys, fixed precision
  *   reorder  bounded buffer putting outcomes back in send order
+ *   sanitize text leaving the record world: terminal tables and
+ *            diagnostics, CSV cells and comment lines, environment values
  *   util     ranged numbers, durations, sizes, clocks
  * Statistics:
  *   colq     mergeable log-bucket quantile summary (DDSketch mapping)

@@ -48,3 +48,11 @@ replay() {
 @test "fuzz corpus: mtr-packet requests, the line cutter and the replies" {
 	replay mtrpkt
 }
+
+@test "fuzz corpus: text for terminals, CSV and --exec's environment" {
+	replay sanitize
+}
+
+@test "fuzz corpus: Prometheus and InfluxDB exports of hostile names" {
+	replay export
+}

@@ -171,3 +171,96 @@ attacker() {
 	pp_run 0 pp-probe -c 1 -i 0.01 -o "$PP_SHARED/z.ndjson" 127.0.0.1
 	grep -q '"type":"probe"' "$PP_SHARED/z.ndjson" || _pp_fail "no records"
 }
+
+# hostile_input FILE: a meta record whose host and settings carry a forged
+# CSV row and terminal escapes, probe records whose targets and responders
+# do (ESC ] 0 window title, ESC [ 2J, CR, LF, a bidi override), plain and
+# traced.
+hostile_input() {
+	{
+		printf '%s\n' '{"type":"meta","tool":"pp-probe","version":"0.1.0","schema":1,"ts":1764000000.0,"host":"vp\n=HYPERLINK(\"http://evil\",\"x\"),-2+3\u001b]0;owned\u0007\u001b[2J","argv":["pp-probe"],"settings":{"proto":"icmp","interval":1.0,"timeout":2.0,"note":"a,=1+1;@x"}}'
+		local i
+		for i in 0 1 2 3 4 5; do
+			printf '{"type":"probe","ts":176400000%d.0,"target":"t\\u001b]0;title\\u0007\\u001b[2J\\r\\n=cmd|x","seq":%d,"status":"reply","from":"198.18.0.1\\u001b[31m","rtt":1.5}\n' "$i" "$i"
+			printf '{"type":"probe","ts":176400000%d.1,"target":"rtl\\u202etxt.exe","ttl":1,"round":%d,"seq":%d,"status":"ttl-expired","from":"@evil\\r\\nHOST: forged","rtt":2.5}\n' "$i" "$i" "$i"
+			printf '{"type":"probe","ts":176400000%d.2,"target":"rtl\\u202etxt.exe","ttl":2,"round":%d,"seq":%d,"status":"timeout"}\n' "$i" "$i" "$i"
+		done
+	} >"$1"
+}
+
+# no_raw_controls: $output holds no byte below 0x20 but newline, no DEL,
+# no C1 control and no bidi override.
+no_raw_controls() {
+	if printf '%s' "$output" | LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]'; then
+		printf '%s' "$output" | od -c | head -40 >&2
+		_pp_fail "a raw control character reached the output"
+	fi
+	if printf '%s' "$output" | grep -q $'\xc2[\x80-\x9f]\|\xe2\x80\xae'; then
+		_pp_fail "a C1 control or bidi override reached the output"
+	fi
+}
+
+@test "CSV: a hostile host, input name, settings and targets never start a row or a cell with a formula" {
+	local d=$BATS_TEST_TMPDIR
+	local name=$'in\n=HYPERLINK("evil"),+1;-1,@x.ndjson'
+	hostile_input "$d/$name"
+	pp_run 0 pp-stats -f csv "$d/$name"
+	no_raw_controls
+	# Every line is a comment, the column names, or a row of figures.
+	while IFS= read -r line; do
+		case $line in
+		'#'*|start,end,*|[0-9]*) ;;
+		*) _pp_fail "a line starts neither with # nor with a row: $line" ;;
+		esac
+	done <<<"$output"
+	printf '%s\n' "$output" >"$d/out.csv"
+	# A spreadsheet's reading: RFC 4180 cells split on commas, and (as
+	# some locales do) on semicolons; none may start a formula.
+	/usr/bin/python3 - "$d/out.csv" <<-'PY'
+	import csv, sys
+	bad = []
+	for delim in ",;":
+	    with open(sys.argv[1], newline="") as f:
+	        for row in csv.reader(f, delimiter=delim):
+	            for cell in row:
+	                c = cell.lstrip(" \"")
+	                if c[:1] in ("=", "+", "-", "@"):
+	                    bad.append((delim, cell))
+	for b in bad:
+	    print("formula cell:", b)
+	sys.exit(1 if bad else 0)
+	PY
+	assert_line --partial "# vantage point: vp\\x0a=HYPERLINK(\"http://evil\",\"x\"),'-2+3\\x1b]0;owned"
+	assert_line --partial ',"t\x1b]0;title\x07\x1b[2J\x0d\x0a=cmd|x",'
+	assert_line --partial ',"'"'"'@evil\x0d\x0aHOST: forged",'
+	assert_line --partial "# inputs: $d/in\\x0a=HYPERLINK(\"evil\"),'+1;'-1,'@x.ndjson"
+}
+
+@test "terminal tables: pp-stats -f table and pp-mos -f table show escapes, CR and LF visibly, never raw" {
+	local d=$BATS_TEST_TMPDIR
+	hostile_input "$d/in.ndjson"
+	pp_run 0 pp-stats -f table "$d/in.ndjson"
+	no_raw_controls
+	assert_output --partial 'HOST: vp\x0a=HYPERLINK("http://e'
+	assert_output --partial 't\x1b]0;title\x07\x1b[2J\x0d\x0a=cmd|x'
+	assert_output --partial '198.18.0.1\x1b[31m'
+	assert_output --partial '@evil\x0d\x0aHOST: forged'
+	assert_output --partial 'rtl\u202etxt.exe'
+	# No forged row: one HOST line only.
+	[ "$(grep -c '^HOST:' <<<"$output")" -eq 1 ] || _pp_fail "a forged HOST row"
+	pp_run 0 pp-mos -f table "$d/in.ndjson"
+	no_raw_controls
+	assert_output --partial 't\x1b]0;title\x07\x1b[2J '
+	[ "$(wc -l <<<"$output")" -eq 2 ] || _pp_fail "a forged row"
+}
+
+@test "diagnostics: a hostile bad line or name shows its escapes visibly on stderr" {
+	local d=$BATS_TEST_TMPDIR
+	printf '{"type":"probe","ts":1,"target":"x","status":"\\u001b[2Jbogus"}\n' >"$d/bad.ndjson"
+	printf '\033]0;owned\007{\n' >>"$d/bad.ndjson"
+	pp_run 1 pp-stats "$d/bad.ndjson" "$d/$(printf 'no\033[2Jfile')"
+	output=$stderr
+	no_raw_controls
+	assert_output --partial 'no\x1b[2Jfile'
+	assert_output --partial 'near '"'"'\x1b'"'"
+}

@@ -292,3 +292,31 @@ put("mtrpkt", "nul-and-overflow", b"\x01" + b"1 check-support feature "
     b"3 check-support feature version\n")
 put("mtrpkt", "exhausted", b"\x7f" + b"".join(
     b"%d send-probe ip-4 127.0.0.1 timeout 1\n" % i for i in range(1030)))
+
+# ---------------------------------------------------------- sanitize
+# A size byte, then text that leaves the record world: terminal escapes,
+# forged rows, formulas, bidi overrides, invalid UTF-8.
+hostile = [
+    b"example.net", b"198.51.100.7", b"2001:db8::1",
+    b"t\x1b]0;title\x07\x1b[2J\r\n=cmd|x",
+    b"=HYPERLINK(\"http://x\",\"y\")", b"+1", b"-1+2", b"@SUM(A1)",
+    b"  =1", b"a,=1;+2, \"-3\"", b"say \"hi\"", b"tab\there",
+    "caf\u00e9 \u65e5\u672c \U0001f600".encode(),
+    "rtl\u202etxt.exe \u2066x\u2069 \u200f\u061c a\u2028b \ufeff".encode(),
+    b"\xc2\x9b2J \xc2\x85", b"\xff\xfe\xc3\xc0\xaf\xed\xa0\x80\xe2\x80",
+    b"back\\slash \\x1b", b"nul\x00inside", b"\x7fdel",
+    b'{"proto":"icmp","note":"a,=1+1;@x"}',
+]
+for i, t in enumerate(hostile):
+    put("sanitize", "text-%02d" % i, bytes([(i * 7) % 128]) + t)
+
+# ------------------------------------------------------------ export
+# target, addr, codec, model, note: NUL-separated.
+for i, t in enumerate([
+        [b"example.net", b"198.18.0.1", b"g711", b"emodel", b""],
+        [b"a b,c=d\\", b"", b"g729a", b"emodel-wb", b"note \"q\""],
+        [b"line\nbreak\r\"quote\"\\", b"2001:db8::1", b"x\\", b"", b"\n"],
+        [b"\xff\xfe\xc3 t\x1b[2J", b"@x", b"=1", b"+2", b"-3"],
+        [b"trail\\", b"sp ace", b"c,o", b"m=o", b"n\\\""],
+]):
+    put("export", "fields-%02d" % i, b"\0".join(t))
