@@ -8,6 +8,7 @@
  * --strict, output failed, or (--fail) an alert was raised; 2 usage. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,7 @@ struct run {
 	struct pp_jw w;
 	struct pp_spawn spawn;
 	bool spawning;
+	const int *in_fd;	/* the input descriptor being read */
 	bool started;
 	bool io_error;
 	unsigned long raised;	/* alerts raised (for --fail) */
@@ -158,6 +160,51 @@ usage(int status)
 	exit(status);
 }
 
+/* --exec's programs, for the handler of a fatal signal. */
+static struct pp_spawn *spawner;
+
+/* SIGINT, SIGTERM, SIGHUP: the programs run in process groups of their
+ * own, out of the terminal's reach; end them too, then end as the signal
+ * would have. */
+static void
+on_fatal_signal(int sig)
+{
+	if (spawner != NULL)
+		pp_spawn_signal(spawner, SIGTERM);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+static void
+catch_fatal_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		struct sigaction old;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Before a read of the input that would block: flush the records, and
+ * with --exec keep the programs going (their input written, timeouts
+ * enforced, waiting events started) until the input has more. */
+static void
+input_idle(void *arg)
+{
+	struct run *r = arg;
+
+	pp_flush_stdout(NULL);
+	if (r->spawning && r->in_fd != NULL && *r->in_fd >= 0)
+		pp_spawn_wait(&r->spawn, *r->in_fd);
+}
+
 static void
 spawn_report(void *arg, const char *msg)
 {
@@ -194,44 +241,46 @@ start_output(struct run *r)
 		r->io_error = true;
 }
 
-/* Write the record in r->w and hand it to --exec with its variables. */
+/* Write the record in r->w and hand it to --exec with its variables
+ * (lib/spawn makes their values safe and cuts them at PP_SPAWN_VALUE_MAX
+ * bytes, saying so; the record on the program's input is whole).  Events
+ * of one target run in order. */
 static void
 emit(struct run *r, const char *kind, const char *state, const char *target,
     int ttl, double ts, double value)
 {
 	char *env[8];
-	char ebuf[7][512];
+	char ebuf[5][64];
 	int ne = 0;
+	int nb = 0;
 
 	if (pp_jw_write(&r->w, stdout) == -1)
 		r->io_error = true;
 	if (!r->spawning)
 		return;
-	(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_KIND=%s", kind);
-	env[ne] = ebuf[ne];
-	ne++;
-	(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_STATE=%s", state);
-	env[ne] = ebuf[ne];
-	ne++;
-	(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_TARGET=%s", target);
-	env[ne] = ebuf[ne];
-	ne++;
-	(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_TS=%.6f", ts);
-	env[ne] = ebuf[ne];
-	ne++;
+	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_KIND=%s", kind);
+	env[ne++] = ebuf[nb++];
+	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_STATE=%s", state);
+	env[ne++] = ebuf[nb++];
+	size_t tl = strlen(target);
+	char *tv = pp_xmalloc(tl + sizeof("PP_TARGET="));
+	memcpy(tv, "PP_TARGET=", sizeof("PP_TARGET=") - 1);
+	memcpy(tv + sizeof("PP_TARGET=") - 1, target, tl + 1);
+	env[ne++] = tv;
+	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_TS=%.6f", ts);
+	env[ne++] = ebuf[nb++];
 	if (ttl > 0) {
-		(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_TTL=%d", ttl);
-		env[ne] = ebuf[ne];
-		ne++;
+		(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_TTL=%d", ttl);
+		env[ne++] = ebuf[nb++];
 	}
 	if (isfinite(value)) {
-		(void)snprintf(ebuf[ne], sizeof(ebuf[ne]), "PP_VALUE=%.3f",
+		(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_VALUE=%.3f",
 		    value);
-		env[ne] = ebuf[ne];
-		ne++;
+		env[ne++] = ebuf[nb++];
 	}
 	env[ne] = NULL;
-	pp_spawn_event(&r->spawn, r->w.buf, r->w.len, env);
+	pp_spawn_event(&r->spawn, target, r->w.buf, r->w.len, env);
+	free(tv);
 }
 
 static void
@@ -733,10 +782,15 @@ main(int argc, char **argv)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		r.spawn.report = spawn_report;
 		r.spawning = true;
+		spawner = &r.spawn;
+		catch_fatal_signals();
 	}
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	st.rd.opts.would_block = input_idle;
+	st.rd.opts.arg = &r;
+	r.in_fd = &st.rd.fd;
 	bool horizon_set = false;
 	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error) {
 		if (o.pass) {
@@ -786,6 +840,7 @@ main(int argc, char **argv)
 	(void)fflush(stdout);
 	if (r.spawning) {
 		pp_spawn_finish(&r.spawn);
+		spawner = NULL;
 		if (r.spawn.dropped > 0)
 			pp_warnx("%lu events not run: more than %d waiting",
 			    r.spawn.dropped, PP_SPAWN_QUEUE);

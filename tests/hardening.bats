@@ -264,3 +264,141 @@ no_raw_controls() {
 	assert_output --partial 'no\x1b[2Jfile'
 	assert_output --partial 'near '"'"'\x1b'"'"
 }
+
+# route_trace: four targets whose first hop changes at round 5 (pp-alert
+# writes per target a route "first", a route "change" and a route alert).
+route_trace() {
+	local t r h ts
+	for t in a b c d; do
+		for r in $(seq 0 11); do
+			h=198.18.0.1
+			[ "$r" -ge 5 ] && h=198.18.0.9
+			ts=$((1764000000 + r))
+			printf '{"type":"probe","ts":%d.1,"target":"%s","dst":"198.18.9.9","ttl":1,"round":%d,"seq":%d,"status":"ttl-expired","from":"%s","rtt":1.0}\n' "$ts" "$t" "$r" $((r * 2)) "$h"
+			printf '{"type":"probe","ts":%d.2,"target":"%s","dst":"198.18.9.9","ttl":2,"round":%d,"seq":%d,"status":"reply","from":"198.18.9.9","rtt":2.0}\n' "$ts" "$t" "$r" $((r * 2 + 1))
+		done
+	done | sort -t: -k3 -n
+}
+
+@test "--exec: a target's events run in order, other targets beside them (--exec-max 4)" {
+	local d=$BATS_TEST_TMPDIR
+	route_trace >"$d/routes.ndjson"
+	cat >"$d/hook" <<-'X'
+	#!/bin/sh
+	case $PP_STATE in first) sleep 0.6 ;; change) sleep 0.3 ;; esac
+	echo "$PP_TARGET $PP_KIND $PP_STATE" >>"$HOOK_LOG"
+	X
+	chmod +x "$d/hook"
+	local start end
+	start=$(date +%s%N)
+	HOOK_LOG=$d/log pp_run 0 pp-alert --exec "$d/hook" --exec-max 4 "$d/routes.ndjson"
+	end=$(date +%s%N)
+	local t
+	for t in a b c d; do
+		run grep "^$t " "$d/log"
+		assert_output "$(printf '%s route first\n%s route change\n%s route raise' "$t" "$t" "$t")"
+	done
+	# One target after another would take 4 x 0.9 s.
+	[ $(( (end - start) / 1000000 )) -lt 3200 ] ||
+		_pp_fail "took $(( (end - start) / 1000000 )) ms: targets did not run side by side"
+}
+
+@test "--exec: a program killed at its timeout takes its process group along" {
+	local d=$BATS_TEST_TMPDIR
+	cat >"$d/hook" <<-'X'
+	#!/bin/sh
+	sleep 60 &
+	echo $! >"$HOOK_DIR/child.$$"
+	exec sleep 60
+	X
+	chmod +x "$d/hook"
+	HOOK_DIR=$d pp_run 0 pp-alert --loss 20 --no-route --exec "$d/hook" \
+		--exec-timeout 1s "$PP_TOP/tests/fixtures/pp-alert/plain.ndjson"
+	assert_stderr --partial "was killed with its process group"
+	local f n=0
+	sleep 0.2
+	for f in "$d"/child.*; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		# Alive, not a zombie waiting for init to reap it.
+		if [ -n "$(ps -o stat= -p "$(cat "$f")" | grep -v '^Z')" ]; then
+			kill "$(cat "$f")"
+			_pp_fail "the program's child $(cat "$f") outlived the timeout"
+		fi
+	done
+	[ "$n" -eq 2 ] || _pp_fail "$n programs ran, wanted 2"
+}
+
+@test "--exec: timeouts and waiting events go on while the input is idle" {
+	local d=$BATS_TEST_TMPDIR
+	local f=$PP_TOP/tests/fixtures/pp-alert/plain.ndjson
+	# Two targets, p and q, each raising a loss alert.
+	{ cat "$f"; sed 's/"target":"p"/"target":"q"/' "$f"; } | sort -t: -k3 -n >"$d/two.ndjson"
+	cat >"$d/hook" <<-'X'
+	#!/bin/sh
+	date +%s%N >>"$HOOK_DIR/started"
+	exec sleep 60
+	X
+	chmod +x "$d/hook"
+	mkfifo "$d/in"
+	HOOK_DIR=$d pp-alert --loss 20 --no-route --exec "$d/hook" --exec-max 1 \
+		--exec-timeout 1s "$d/in" >"$d/out" 2>"$d/err" &
+	local pid=$!
+	exec 7>"$d/in"
+	# Everything up to the last alerts, then the input stays open, idle.
+	head -n 150 "$d/two.ndjson" >&7
+	local t0
+	t0=$(date +%s%N)
+	for _ in $(seq 60); do
+		[ "$(grep -c 'was killed' "$d/err")" -ge 2 ] && break
+		sleep 0.1
+	done
+	local t1
+	t1=$(date +%s%N)
+	exec 7>&-
+	wait "$pid"
+	cat "$d/err" >&2
+	# Both raises were written while the input was still open; the first
+	# program was killed at 1 s and the waiting one started and killed at
+	# 2 s, with no input arriving.
+	[ "$(grep -c '"state":"raise"' "$d/out")" -eq 2 ] || _pp_fail "raises missing"
+	[ "$(wc -l <"$d/started")" -ge 2 ] || _pp_fail "the waiting event never started"
+	[ $(( (t1 - t0) / 1000000 )) -lt 4000 ] ||
+		_pp_fail "the timeouts waited for input: $(( (t1 - t0) / 1000000 )) ms"
+}
+
+@test "--exec: an event of 200 KB reaches the program whole; a long PP_TARGET is cut with a warning" {
+	local d=$BATS_TEST_TMPDIR
+	/usr/bin/python3 -c 'import sys
+for l in open(sys.argv[1]):
+    sys.stdout.write(l.replace("\"target\":\"p\"", "\"target\":\"" + "x" * 200000 + "\""))' \
+		"$PP_TOP/tests/fixtures/pp-alert/plain.ndjson" >"$d/long.ndjson"
+	cat >"$d/hook" <<-'X'
+	#!/bin/sh
+	sleep 0.3
+	cat >"$HOOK_DIR/event.$$"
+	printf '%s' "$PP_TARGET" >"$HOOK_DIR/target.$$"
+	X
+	chmod +x "$d/hook"
+	HOOK_DIR=$d pp_run 0 pp-alert --loss 20 --no-route --exec "$d/hook" "$d/long.ndjson"
+	assert_stderr --partial "PP_TARGET cut to 4096 of its 200000 bytes"
+	local e
+	for e in "$d"/event.*; do
+		[ "$(wc -c <"$e")" -gt 200000 ] || _pp_fail "event cut: $(wc -c <"$e") bytes"
+		printf '%s\n' "$output" >"$d/out"
+		grep -qxFf "$e" "$d/out" ||
+			_pp_fail "the event differs from the records written"
+	done
+	for e in "$d"/target.*; do
+		[ "$(wc -c <"$e")" -eq 4096 ] || _pp_fail "PP_TARGET is $(wc -c <"$e") bytes"
+	done
+	# Control characters in a target reach the environment as \xHH.
+	sed 's/"target":"p"/"target":"p\\u001b[2J\\nx"/' \
+		"$PP_TOP/tests/fixtures/pp-alert/plain.ndjson" >"$d/esc.ndjson"
+	rm -f "$d"/target.*
+	HOOK_DIR=$d pp_run 0 pp-alert --loss 20 --no-route --exec "$d/hook" "$d/esc.ndjson"
+	for e in "$d"/target.*; do
+		run cat "$e"
+		assert_output 'p\x1b[2J\x0ax'
+	done
+}
