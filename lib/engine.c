@@ -670,6 +670,7 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 		}
 		s->r.p.status = soerr == ETIMEDOUT ? PP_ST_TIMEOUT :
 		    PP_ST_UNREACHABLE;
+		s->r.errnum = soerr;
 		if (s->r.p.status == PP_ST_UNREACHABLE)
 			(void)snprintf(s->r.err, sizeof(s->r.err), "%s",
 			    strerror(soerr));
@@ -1091,6 +1092,7 @@ send_failed(struct pp_engine *e, int i, int err)
 	struct slot *s = &e->slots[i];
 
 	s->r.p.status = PP_ST_ERROR;
+	s->r.errnum = err;
 	(void)snprintf(s->r.err, sizeof(s->r.err), "%s", strerror(err));
 	finish(e, i);
 }

@@ -60,6 +60,8 @@ struct pp_engine_result {
 	char dst[64];		/* destination address text */
 	char from[64];		/* responder address text */
 	char err[96];		/* send error text */
+	int errnum;		/* errno of that error (a send, or a TCP
+				 * connect the kernel gave up), 0 none */
 	double late;		/* RTT of an answer after the timeout (or a
 				 * TCP answer after a retransmitted SYN), ms,
 				 * NAN when none */

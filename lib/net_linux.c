@@ -80,7 +80,11 @@ pp_net_drop_privileges(bool keep_net_admin)
 			.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 		struct __user_cap_data_struct d[2];
 		memset(d, 0, sizeof(d));
-		if (keep_net_admin) {
+		/* CAP_NET_ADMIN is kept only where the run has it (a
+		 * file with cap_net_raw alone must drop to nothing). */
+		struct __user_cap_data_struct now[2];
+		if (keep_net_admin && syscall(SYS_capget, &h, now) == 0 &&
+		    (now[0].permitted & (1u << CAP_NET_ADMIN)) != 0) {
 			d[0].effective = d[0].permitted =
 			    1u << CAP_NET_ADMIN;
 		}
@@ -145,4 +149,38 @@ pp_net_try(int family, const char *iface, unsigned mark, int tos,
 	close(fd);
 	errno = keep;
 	return bad;
+}
+
+int
+pp_net_route_source(const struct sockaddr *dst, socklen_t dlen,
+    struct sockaddr_storage *src, socklen_t *slen)
+{
+	struct sockaddr_storage to;
+
+	if (dlen > sizeof(to)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(&to, dst, dlen);
+	/* Some systems refuse port 0 here; nothing is sent to it. */
+	if (to.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(1);
+	else
+		((struct sockaddr_in *)&to)->sin_port = htons(1);
+	int fd = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	*slen = sizeof(*src);
+	int rc = connect(fd, (struct sockaddr *)&to, dlen) == -1 ||
+	    getsockname(fd, (struct sockaddr *)src, slen) == -1 ? -1 : 0;
+	int keep = errno;
+	close(fd);
+	errno = keep;
+	if (rc == 0) {
+		if (src->ss_family == AF_INET6)
+			((struct sockaddr_in6 *)src)->sin6_port = 0;
+		else
+			((struct sockaddr_in *)src)->sin_port = 0;
+	}
+	return rc;
 }

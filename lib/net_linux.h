@@ -62,4 +62,11 @@ enum pp_net_setting {
 enum pp_net_setting pp_net_try(int family, const char *iface, unsigned mark,
     int tos, const struct sockaddr *source, socklen_t source_len);
 
+/* The source address the routing table gives for dst: a UDP socket is
+ * connected to it (no packet leaves) and asked its name; the port is 0.
+ * Returns 0 with src and *slen set, or -1 with errno (ENETUNREACH when
+ * there is no route, ...). */
+int pp_net_route_source(const struct sockaddr *dst, socklen_t dlen,
+    struct sockaddr_storage *src, socklen_t *slen);
+
 #endif /* PP_NET_LINUX_H */

@@ -178,6 +178,28 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	done
 }
 
+@test "pp-probe: a copy with the file capability cap_net_raw, run by nobody, drops it and probes (with -m too)" {
+	[ "$(id -u)" = 0 ] || skip "needs root (setcap, setpriv)"
+	command -v setcap >/dev/null || skip "no setcap"
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	local d
+	d=$(mktemp -d /tmp/ppcap.XXXXXX)
+	chmod 755 "$d"
+	cp "$PP_BIN/pp-probe" "$d/pp-probe"
+	chmod 755 "$d/pp-probe"
+	setcap cap_net_raw=ep "$d/pp-probe" || { rm -rf "$d"; skip "file capabilities not allowed here"; }
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$d/pp-probe" -c 1 127.0.0.1
+	local st1=$status out1=$output
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$d/pp-probe" -m 5 -c 1 127.0.0.1
+	rm -rf "$d"
+	[ "$st1" -eq 0 ]
+	printf '%s\n' "$out1" | head -1 | jq -e '.settings.socket == "raw"' >/dev/null
+	# Before: "cannot drop privileges" (exit 1) for asking to keep
+	# CAP_NET_ADMIN it did not have; now it runs, or names the mark.
+	[[ "$stderr" != *"cannot drop privileges"* ]]
+	[ "$status" -eq 0 ] || [[ "$status" -eq 2 && "$stderr" == *mark* ]]
+}
+
 @test "pp-probe (lab): unprivileged ICMP where the sysctl allows it, a clear message where not" {
 	lab_up --routers 1
 	command -v setpriv >/dev/null || skip "setpriv not installed"
