@@ -30,6 +30,7 @@ LIB_SRCS += lib/input.c
 LIB_SRCS += lib/jsonw.c
 LIB_SRCS += lib/record.c
 LIB_SRCS += lib/outcome.c
+LIB_SRCS += lib/model.c
 LIB_SRCS += lib/reorder.c
 LIB_SRCS += lib/stream.c
 LIB_SRCS += lib/sanitize.c

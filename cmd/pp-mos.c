@@ -24,7 +24,7 @@
 #include "lib/util.h"
 
 enum { OPT_EVERY = 256, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET, OPT_RANDOM,
-	OPT_STRICT };
+	OPT_REFUSED_DOWN, OPT_STRICT };
 
 struct mos_opts {
 	const struct pp_codec *codec;	/* -c */
@@ -34,6 +34,7 @@ struct mos_opts {
 	bool strict;		/* --strict */
 	bool random_loss;	/* --random-loss: BurstR 1 */
 	bool jdef_stdev;	/* --jitter-def stdev */
+	bool refused_down;	/* --refused-down */
 	double every;		/* --every, s */
 	double jb;		/* --jitter-buffer, ms; NAN = 2 x jitter */
 	double packet;		/* --packet, ms */
@@ -73,8 +74,9 @@ usage(int status)
 	    "[--every duration]\n"
 	    "              [--jitter-buffer ms] [--jitter-def ipdv|stdev] "
 	    "[--list-codecs]\n"
-	    "              [--packet ms] [--random-loss] [--strict] "
-	    "[file ...]\n");
+	    "              [--packet ms] [--random-loss] [--refused-down] "
+	    "[--strict]\n"
+	    "              [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -c, --codec NAME        codec (default g711-plc; "
@@ -94,6 +96,8 @@ usage(int status)
 		    "20)\n"
 		    "      --random-loss       BurstR 1 (loss taken as "
 		    "random)\n"
+		    "      --refused-down      a refused TCP connection is lost, "
+		    "not an answer\n"
 		    "      --strict            stop at the first bad line\n");
 	exit(status);
 }
@@ -153,6 +157,8 @@ start_output(struct out *ot)
 	pp_jw_kstr(&ot->w, "jitter_def", ot->o->jdef_stdev ? "stdev" :
 	    "ipdv");
 	pp_jw_kbool(&ot->w, "random_loss", ot->o->random_loss);
+	if (ot->o->refused_down)
+		pp_jw_kstr(&ot->w, "refused", "down");
 	pp_jw_end(&ot->w);
 	write_line(ot);
 }
@@ -176,7 +182,10 @@ rating(double r)
 	return "not recommended";
 }
 
-/* Score one path and write the result. */
+/* Score one path and write the result.  A path that answered nothing
+ * (sent, none received: 100% loss) carries no call: it scores R 0 and
+ * MOS 1, the floor of the scale, with a note; G.107's loss formula is not
+ * meant for total loss, and there is no delay to put in it. */
 static void
 score(struct out *ot, const struct measure *m)
 {
@@ -189,9 +198,17 @@ score(struct out *ot, const struct measure *m)
 	double delay = NAN;
 	double ie_eff = NAN;
 	double r = NAN;
+	double mos = NAN;
 	const char *note = NULL;
+	bool dead = !isfinite(m->rtt) && m->sent > 0 && m->recv == 0;
 
-	if (!isfinite(m->rtt)) {
+	if (dead) {
+		r = 0;
+		mos = 1;
+		jb = NAN;
+		note = "no answers (100% loss): no call can be carried; R 0, "
+		    "MOS 1";
+	} else if (!isfinite(m->rtt)) {
 		note = "no replies: nothing to score";
 	} else if (o->simplified) {
 		delay = m->rtt + 2 * m->jitter + 10;
@@ -230,14 +247,16 @@ score(struct out *ot, const struct measure *m)
 			r = t.R;
 		}
 	}
-	double mos = NAN;
-	if (isfinite(r))
+	if (isfinite(r) && !dead)
 		mos = c->wideband && !o->simplified ?
 		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);
 	start_output(ot);
 	if (o->table) {
 		char rb[16];
 		char mb[16];
+		char rtt[16];
+		char jit[16];
+		char dl[16];
 		if (isfinite(r)) {
 			(void)snprintf(rb, sizeof(rb), "%.2f", r);
 			(void)snprintf(mb, sizeof(mb), "%.2f", mos);
@@ -249,42 +268,45 @@ score(struct out *ot, const struct measure *m)
 		char name[128];
 		char why[256];
 		(void)pp_sanitize_term(name, sizeof(name), m->target);
-		(void)pp_sanitize_term(why, sizeof(why), note != NULL &&
-		    !isfinite(r) ? note : rating(r));
-		printf("%-24.24s %-12.12s %9.3f %8.3f %7.2f %6.2f %8.1f %7s "
+		(void)pp_sanitize_term(why, sizeof(why), dead ?
+		    "no answers: 100% loss" : note != NULL && !isfinite(r) ?
+		    note : rating(r));
+		(void)snprintf(rtt, sizeof(rtt), isfinite(m->rtt) ? "%.3f" :
+		    "-", m->rtt);
+		(void)snprintf(jit, sizeof(jit), isfinite(m->rtt) ? "%.3f" :
+		    "-", m->jitter);
+		(void)snprintf(dl, sizeof(dl), isfinite(delay) ? "%.1f" : "-",
+		    delay);
+		printf("%-24.24s %-12.12s %9s %8s %7.2f %6.2f %8s %7s "
 		    "%5s  %s\n", name, o->simplified ? "simplified" :
-		    c->name, m->rtt, m->jitter, m->loss, burst, delay, rb, mb,
-		    why);
+		    c->name, rtt, jit, m->loss, burst, dl, rb, mb, why);
 		return;
 	}
-	struct pp_jw *w = &ot->w;
-	pp_jw_record(w, "mos");
-	pp_jw_kstr(w, "target", m->target);
-	pp_jw_knum(w, "start", m->start, PP_DEC_TS);
-	pp_jw_knum(w, "end", m->end, PP_DEC_TS);
-	pp_jw_kstr(w, "codec", c->name);
-	pp_jw_kstr(w, "model", o->simplified ? "simplified" : c->wideband ?
-	    "emodel-wb" : "emodel");
-	pp_jw_knum(w, "rtt", m->rtt, PP_DEC_MS);
-	pp_jw_knum(w, "jitter", m->jitter, PP_DEC_MS);
-	pp_jw_kstr(w, "jitter_def", o->jdef_stdev ? "stdev" : "ipdv");
-	if (!o->simplified)
-		pp_jw_knum(w, "jitter_buffer", jb, PP_DEC_MS);
-	pp_jw_knum(w, "delay", delay, PP_DEC_MS);
-	pp_jw_knum(w, "loss", m->loss, PP_DEC_PCT);
-	pp_jw_knum(w, "burst_r", burst, PP_DEC_MS);
-	pp_jw_kstr(w, "burst_est", burst_est);
+	struct pp_mos_rec rec;
+	pp_mos_rec_init(&rec);
+	rec.target = m->target;
+	rec.start = m->start;
+	rec.end = m->end;
+	rec.codec = c->name;
+	rec.model = o->simplified ? "simplified" : c->wideband ?
+	    "emodel-wb" : "emodel";
+	rec.rtt = m->rtt;
+	rec.jitter = dead ? NAN : m->jitter;
+	rec.jitter_def = o->jdef_stdev ? "stdev" : "ipdv";
+	rec.jitter_buffer = jb;
+	rec.delay = delay;
+	rec.loss = m->loss;
+	rec.burst_r = burst;
+	rec.burst_est = burst_est;
 	if (m->sent > 0) {
-		pp_jw_kint(w, "sent", (long long)m->sent);
-		pp_jw_kint(w, "recv", (long long)m->recv);
+		rec.sent = (long long)m->sent;
+		rec.recv = (long long)m->recv;
 	}
-	if (!o->simplified)
-		pp_jw_knum(w, "ie_eff", ie_eff, PP_DEC_MS);
-	pp_jw_knum(w, "r", r, PP_DEC_MS);
-	pp_jw_knum(w, "mos", mos, PP_DEC_MS);
-	if (note != NULL)
-		pp_jw_kstr(w, "note", note);
-	pp_jw_end(w);
+	rec.ie_eff = ie_eff;
+	rec.r = r;
+	rec.mos = mos;
+	rec.note = note;
+	pp_mos_rec_write(&ot->w, &rec);
 	write_line(ot);
 }
 
@@ -296,65 +318,57 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	struct out *ot = arg;
 	const struct pp_agg_target *t = &a->targets[k->target];
 	const struct pp_stats *s = &k->st;
+	struct pp_stats_rec r;
 	struct measure m;
 
 	if (k->ttl != 0 && k->ttl != t->dest_ttl)
 		return;		/* only the destination carries the call */
+	pp_agg_row(a, k, start, end, &r);
 	memset(&m, 0, sizeof(m));
-	m.target = pp_agg_name(a, t->name);
+	m.target = r.target;
 	m.start = start;
 	m.end = end;
-	m.rtt = s->recv > 0 ? s->mean : NAN;
+	m.rtt = r.avg;
+	/* stdev: of the population here (the E-model's jitter), not the
+	 * record's sample stdev. */
 	if (ot->o->jdef_stdev)
 		m.jitter = s->recv > 0 ? sqrt(s->m2 / (double)s->recv) : NAN;
 	else
-		m.jitter = s->jn > 0 ? s->jsum / (double)s->jn : 0;
+		m.jitter = r.jitter;
 	if (!isfinite(m.jitter))
 		m.jitter = 0;
-	m.loss = pp_stats_loss(s);
-	m.sent = s->sent;
-	m.recv = s->recv;
+	m.loss = r.loss;
+	m.sent = r.sent;
+	m.recv = r.recv;
 	m.burst = pp_burst_runs(s->sent, s->sent - s->recv, s->runs);
 	m.burst_est = "runs";
 	score(ot, &m);
-}
-
-static double
-jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* Stats input: score the deepest hop of each target and window. */
 static void
 flush_pending(struct out *ot)
 {
-	json_t *o = ot->pending;
+	struct pp_stats_rec r;
 	struct measure m;
 
-	if (o == NULL)
+	if (ot->pending == NULL)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.target = json_string_value(json_object_get(o, "target"));
-	m.start = jnum(o, "start");
-	m.end = jnum(o, "end");
-	m.rtt = jnum(o, "avg");
-	m.jitter = jnum(o, ot->o->jdef_stdev ? "stdev" : "jitter");
-	if (!isfinite(m.jitter))
-		m.jitter = 0;
-	m.loss = jnum(o, "loss");
-	if (!isfinite(m.loss))
-		m.loss = 0;
-	m.burst = NAN;
-	json_t *sent = json_object_get(o, "sent");
-	json_t *recv = json_object_get(o, "recv");
-	if (json_is_integer(sent) && json_is_integer(recv)) {
-		m.sent = (uint64_t)json_integer_value(sent);
-		m.recv = (uint64_t)json_integer_value(recv);
+	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
+		memset(&m, 0, sizeof(m));
+		m.target = r.target;
+		m.start = r.start;
+		m.end = r.end;
+		m.rtt = r.avg;
+		m.jitter = ot->o->jdef_stdev ? r.stdev : r.jitter;
+		if (!isfinite(m.jitter))
+			m.jitter = 0;
+		m.loss = isfinite(r.loss) ? r.loss : 0;
+		m.burst = NAN;
+		m.sent = r.sent;
+		m.recv = r.recv;
+		score(ot, &m);
 	}
-	score(ot, &m);
 	json_decref(ot->pending);
 	ot->pending = NULL;
 }
@@ -363,23 +377,21 @@ static void
 add_stats_record(struct out *ot, struct pp_record *rec)
 {
 	json_t *o = pp_record_json(rec, NULL);
+	struct pp_stats_rec r;
+	struct pp_stats_rec p;
 
-	if (o == NULL || !json_is_string(json_object_get(o, "target")))
+	if (o == NULL || pp_stats_rec_read(&r, o, NULL) == -1)
 		return;
-	if (ot->pending != NULL) {
-		json_t *p = ot->pending;
-		bool same = strcmp(json_string_value(json_object_get(p,
-		    "target")), json_string_value(json_object_get(o,
-		    "target"))) == 0 && jnum(p, "start") == jnum(o, "start");
-		if (same && jnum(o, "ttl") < jnum(p, "ttl"))
+	if (ot->pending != NULL &&
+	    pp_stats_rec_read(&p, ot->pending, NULL) == 0) {
+		bool same = strcmp(p.target, r.target) == 0 &&
+		    p.start == r.start;
+		if (same && r.ttl < p.ttl)
 			return;
 		if (!same)
 			flush_pending(ot);
-		else {
-			json_decref(ot->pending);
-			ot->pending = NULL;
-		}
 	}
+	json_decref(ot->pending);
 	ot->pending = json_incref(o);
 }
 
@@ -409,6 +421,7 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		{ "model", PP_REQ_ARG, NULL, 'm' },
 		{ "packet", PP_REQ_ARG, NULL, OPT_PACKET },
 		{ "random-loss", PP_NO_ARG, NULL, OPT_RANDOM },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
 		{ "version", PP_NO_ARG, NULL, 'V' },
@@ -478,6 +491,9 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		case OPT_RANDOM:
 			o->random_loss = true;
 			break;
+		case OPT_REFUSED_DOWN:
+			o->refused_down = true;
+			break;
 		case OPT_STRICT:
 			o->strict = true;
 			break;
@@ -516,6 +532,7 @@ main(int argc, char **argv)
 		.horizon = 11.0,
 		.outage_loss = 100,
 		.outage_min = INFINITY,
+		.outcome = { .refused_down = o.refused_down },
 	};
 	struct pp_agg_sink sink = { .stats = on_stats, .arg = &ot };
 	if (pp_agg_init(&a, &ao, &sink) == -1 ||
@@ -529,12 +546,16 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_FAIL, "out of memory");
 		} else if (rec->type == PP_REC_STATS) {
 			add_stats_record(&ot, rec);
-		} else if (rec->type == PP_REC_META && !horizon_set) {
+		} else if (rec->type == PP_REC_META) {
 			json_t *m = pp_record_json(rec, NULL);
 			json_t *set = m != NULL ? json_object_get(m,
 			    "settings") : NULL;
-			double to = jnum(set, "timeout");
-			if (isfinite(to) && to > 0 && to < 3600) {
+			json_t *tv = json_object_get(set, "timeout");
+			double to = json_is_number(tv) ? json_number_value(tv) :
+			    NAN;
+			pp_agg_meta(&a, set);
+			if (!horizon_set && isfinite(to) && to > 0 &&
+			    to < 3600) {
 				pp_agg_set_horizon(&a, to + 1);
 				horizon_set = true;
 			}

@@ -45,6 +45,7 @@ enum {
 	OPT_HTML,
 	OPT_LOCAL,
 	OPT_REFRESH,
+	OPT_REFUSED_DOWN,
 	OPT_STEP,
 	OPT_STRICT,
 	OPT_THEME,
@@ -62,6 +63,7 @@ struct plot_opts {
 	double step;		/* --step seconds, 0 = adaptive */
 	double refresh;		/* --refresh seconds, 0 = off */
 	bool strict;		/* --strict */
+	bool refused_down;	/* --refused-down */
 	struct pp_plot_opts draw;	/* size, theme, time zone, ymax */
 };
 
@@ -85,8 +87,10 @@ usage(int status)
 	    "usage: pp-plot [-hV] [-c chart] [-H height] [-o file] [-t target]"
 	    " [-W width]\n"
 	    "               [--columns n] [--hop ttl] [--html file] [--local]\n"
-	    "               [--refresh seconds] [--step duration] [--strict]\n"
-	    "               [--theme light|dark] [--ymax ms] [file ...]\n");
+	    "               [--refresh seconds] [--refused-down] "
+	    "[--step duration]\n"
+	    "               [--strict] [--theme light|dark] [--ymax ms] "
+	    "[file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "charts: latency (default), heatmap, timeline, map, "
@@ -103,6 +107,8 @@ usage(int status)
 		    "      --html FILE      write the HTML report to FILE\n"
 		    "      --local          label times in local time, not UTC\n"
 		    "      --refresh SECS   rewrite the outputs while reading\n"
+		    "      --refused-down   a refused TCP connection is lost, not "
+		    "an answer\n"
 		    "      --step DURATION  fixed column width; show the "
 		    "latest\n"
 		    "      --strict         stop at the first bad line (exit 1)\n"
@@ -272,6 +278,7 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 		{ "hop", PP_REQ_ARG, NULL, OPT_HOP },
 		{ "html", PP_REQ_ARG, NULL, OPT_HTML },
 		{ "local", PP_NO_ARG, NULL, OPT_LOCAL },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "refresh", PP_REQ_ARG, NULL, OPT_REFRESH },
 		{ "step", PP_REQ_ARG, NULL, OPT_STEP },
@@ -350,6 +357,9 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 		case OPT_REFRESH:
 			o->refresh = pp_duration_optarg("--refresh", pp_optarg, 0.1);
 			break;
+		case OPT_REFUSED_DOWN:
+			o->refused_down = true;
+			break;
 		case OPT_STEP:
 			o->step = pp_duration_optarg("--step", pp_optarg, 0.001);
 			break;
@@ -406,6 +416,7 @@ main(int argc, char **argv)
 	struct pp_plotdata *d = pp_xcalloc(1, sizeof(*d));
 	if (pp_plotdata_init(d, o.columns, o.step) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	d->outcome.refused_down = o.refused_down;
 	struct plot_run run = { .o = &o, .d = d, .last_ns = pp_mono_ns() };
 	if (pp_stream_open(&st, argv, argc, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");

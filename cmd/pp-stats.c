@@ -35,6 +35,7 @@ enum {
 	OPT_EVERY = 256,
 	OPT_OUTAGE_LOSS,
 	OPT_OUTAGE_MIN,
+	OPT_REFUSED_DOWN,
 	OPT_STRICT
 };
 
@@ -46,6 +47,7 @@ struct stats_opts {
 	double every;		/* --every, s (0: none) */
 	double outage_loss;	/* --outage-loss, % */
 	double outage_min;	/* --outage-min, s */
+	bool refused_down;	/* --refused-down */
 };
 
 /* What the output side needs. */
@@ -61,8 +63,12 @@ struct out {
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
 	bool io_error;		/* a write failed */
+	/* Table: where the last row was. */
+	double last_start;	/* its window start, NAN before any */
+	char *last_target;	/* its target (owned) */
+	bool refused_down;	/* refused connections count as down */
 	/* Table and CSV: outages are listed at the end. */
-	struct pp_agg_outage *outages;	/* owned copies (target owned) */
+	struct pp_outage_rec *outages;	/* owned copies (target owned) */
 	size_t noutages;
 	size_t aoutages;
 	unsigned long outages_dropped;
@@ -78,8 +84,8 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration]\n"
 	    "                [--outage-loss pct] [--outage-min duration] "
-	    "[--strict]\n"
-	    "                [file ...]\n");
+	    "[--refused-down]\n"
+	    "                [--strict] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT        ndjson, table, csv, prom "
@@ -97,6 +103,8 @@ usage(int status)
 		    "      --outage-loss PCT   outage loss threshold (default "
 		    "30)\n"
 		    "      --outage-min DUR    shortest outage (default 3s)\n"
+		    "      --refused-down      a refused TCP connection is lost, "
+		    "not an answer\n"
 		    "      --strict            stop at the first bad line\n");
 	exit(status);
 }
@@ -206,7 +214,8 @@ start_output(struct out *ot)
 		printf("# RTTs in ms, loss in %%; see pp-stats(1)\n");
 		printf("start,end,target,ttl,addr,sent,recv,loss,fwd_loss,"
 		    "last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,"
-		    "jint,addrs\n");
+		    "jint,addrs,unreachable,unreachable_from,open,refused,"
+		    "local_drop\n");
 	}
 }
 
@@ -224,125 +233,60 @@ csv_num(double v, int dec)
 /* ------------------------------------------------------------ sinks */
 
 static void
-stats_ndjson(struct out *ot, const struct pp_agg *a,
-    const struct pp_agg_key *k, double start, double end)
+stats_ndjson(struct out *ot, const struct pp_stats_rec *r)
 {
-	const struct pp_stats *s = &k->st;
-	struct pp_jw *w = &ot->w;
-	int order[PP_STATS_ADDRS];
-	int n = pp_stats_addr_order(s, order);
-	bool has_min = s->recv > 0;
-
-	pp_jw_record(w, "stats");
-	pp_jw_kstr(w, "target", pp_agg_name(a, a->targets[k->target].name));
-	if (k->ttl > 0)
-		pp_jw_kint(w, "ttl", k->ttl);
-	pp_jw_key(w, "addr");
-	if (n > 0 && s->addrs[order[0]].id != UINT32_MAX)
-		pp_jw_str(w, pp_agg_name(a, s->addrs[order[0]].id));
-	else
-		pp_jw_null(w);
-	pp_jw_knum(w, "start", start, PP_DEC_TS);
-	pp_jw_knum(w, "end", end, PP_DEC_TS);
-	pp_jw_kint(w, "sent", (long long)s->sent);
-	pp_jw_kint(w, "recv", (long long)s->recv);
-	pp_jw_knum(w, "loss", pp_stats_loss(s), PP_DEC_PCT);
-	if (k->ttl > 0)
-		pp_jw_knum(w, "fwd_loss", pp_stats_fwd_loss(s), PP_DEC_PCT);
-	pp_jw_knum(w, "last", s->last, PP_DEC_MS);
-	pp_jw_knum(w, "min", has_min ? s->min : NAN, PP_DEC_MS);
-	pp_jw_knum(w, "avg", has_min ? s->mean : NAN, PP_DEC_MS);
-	pp_jw_knum(w, "max", has_min ? s->max : NAN, PP_DEC_MS);
-	pp_jw_knum(w, "stdev", pp_stats_stdev(s), PP_DEC_MS);
-	pp_jw_knum(w, "p50", pp_stats_pct(s, 0.50), PP_DEC_MS);
-	pp_jw_knum(w, "p90", pp_stats_pct(s, 0.90), PP_DEC_MS);
-	pp_jw_knum(w, "p95", pp_stats_pct(s, 0.95), PP_DEC_MS);
-	pp_jw_knum(w, "p99", pp_stats_pct(s, 0.99), PP_DEC_MS);
-	pp_jw_knum(w, "jitter", pp_stats_jitter(s), PP_DEC_MS);
-	pp_jw_knum(w, "jmax", s->jn > 0 ? s->jmax : NAN, PP_DEC_MS);
-	pp_jw_knum(w, "jint", s->jn > 0 ? s->jint : NAN, PP_DEC_MS);
-	pp_jw_key(w, "addrs");
-	pp_jw_arr_begin(w);
-	for (int i = 0; i < n; i++) {
-		const struct pp_stats_addr *ad = &s->addrs[order[i]];
-		if (ad->id == UINT32_MAX)
-			continue;
-		pp_jw_obj_begin(w);
-		pp_jw_kstr(w, "addr", pp_agg_name(a, ad->id));
-		pp_jw_kint(w, "recv", (long long)ad->recv);
-		pp_jw_knum(w, "avg", ad->mean, PP_DEC_MS);
-		pp_jw_knum(w, "min", ad->min, PP_DEC_MS);
-		pp_jw_knum(w, "max", ad->max, PP_DEC_MS);
-		pp_jw_obj_end(w);
-	}
-	pp_jw_arr_end(w);
-	if (s->other_recv > 0)
-		pp_jw_kint(w, "addrs_other_recv", (long long)s->other_recv);
-	pp_jw_end(w);
+	pp_stats_rec_write(&ot->w, r);
 	write_line(ot);
 }
 
 static void
-stats_csv(struct out *ot, const struct pp_agg *a, const struct pp_agg_key *k,
-    double start, double end)
+stats_csv(const struct pp_stats_rec *r)
 {
-	const struct pp_stats *s = &k->st;
-	int order[PP_STATS_ADDRS];
-	int n = pp_stats_addr_order(s, order);
-	char buf[64];
 	char list[2048];
 	size_t used = 0;
-	bool has = s->recv > 0;
 
-	(void)ot;
-	printf("%.6f,%.6f,", start, end);
-	csv_cell(pp_agg_name(a, a->targets[k->target].name), false);
-	if (k->ttl > 0)
-		printf("%d,", k->ttl);
+	printf("%.6f,%.6f,", r->start, r->end);
+	csv_cell(r->target, false);
+	if (r->ttl > 0)
+		printf("%d,", r->ttl);
 	else
 		putchar(',');
-	csv_cell(n > 0 && s->addrs[order[0]].id != UINT32_MAX ?
-	    pp_agg_name(a, s->addrs[order[0]].id) : "", false);
-	printf("%llu,%llu,", (unsigned long long)s->sent,
-	    (unsigned long long)s->recv);
-	csv_num(pp_stats_loss(s), 3);
-	csv_num(k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN, 3);
-	csv_num(s->last, 3);
-	csv_num(has ? s->min : NAN, 3);
-	csv_num(has ? s->mean : NAN, 3);
-	csv_num(has ? s->max : NAN, 3);
-	csv_num(pp_stats_stdev(s), 3);
-	csv_num(pp_stats_pct(s, 0.50), 3);
-	csv_num(pp_stats_pct(s, 0.90), 3);
-	csv_num(pp_stats_pct(s, 0.95), 3);
-	csv_num(pp_stats_pct(s, 0.99), 3);
-	csv_num(pp_stats_jitter(s), 3);
-	csv_num(s->jn > 0 ? s->jmax : NAN, 3);
-	csv_num(s->jn > 0 ? s->jint : NAN, 3);
+	csv_cell(r->addr != NULL ? r->addr : "", false);
+	printf("%llu,%llu,", (unsigned long long)r->sent,
+	    (unsigned long long)r->recv);
+	csv_num(r->loss, 3);
+	csv_num(r->fwd_loss, 3);
+	csv_num(r->last, 3);
+	csv_num(r->min, 3);
+	csv_num(r->avg, 3);
+	csv_num(r->max, 3);
+	csv_num(r->stdev, 3);
+	csv_num(r->p50, 3);
+	csv_num(r->p90, 3);
+	csv_num(r->p95, 3);
+	csv_num(r->p99, 3);
+	csv_num(r->jitter, 3);
+	csv_num(r->jmax, 3);
+	csv_num(r->jint, 3);
 	list[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		const struct pp_stats_addr *ad = &s->addrs[order[i]];
-		if (ad->id == UINT32_MAX)
-			continue;
+	for (int i = 0; i < r->naddrs; i++) {
 		int m = snprintf(list + used, sizeof(list) - used, "%s%s %llu",
-		    used > 0 ? " " : "", pp_agg_name(a, ad->id),
-		    (unsigned long long)ad->recv);
+		    used > 0 ? " " : "", r->addrs[i].addr,
+		    (unsigned long long)r->addrs[i].recv);
 		if (m < 0 || (size_t)m >= sizeof(list) - used)
 			break;
 		used += (size_t)m;
 	}
-	(void)buf;
-	csv_cell(list, true);
-}
-
-/* The host column: the responder, or ??? when none answered. */
-static const char *
-host_of(const struct pp_agg *a, const struct pp_stats *s, const int *order,
-    int n)
-{
-	if (n > 0 && s->addrs[order[0]].id != UINT32_MAX)
-		return pp_agg_name(a, s->addrs[order[0]].id);
-	return "???";
+	csv_cell(list, false);
+	printf("%llu,", (unsigned long long)r->unreachable);
+	(void)pp_stats_rec_unreach_text(r, list, sizeof(list));
+	csv_cell(list, false);
+	if (r->tcp)
+		printf("%llu,%llu,", (unsigned long long)r->open,
+		    (unsigned long long)r->refused);
+	else
+		printf(",,");
+	printf("%llu\n", (unsigned long long)r->local_drop);
 }
 
 static void
@@ -355,105 +299,90 @@ table_num(double v)
 }
 
 static void
-stats_table(struct out *ot, const struct pp_agg *a,
-    const struct pp_agg_key *k, double start, double end)
+stats_table(struct out *ot, const struct pp_stats_rec *r)
 {
-	static uint32_t last_target = UINT32_MAX;
-	static double last_start = NAN;
-	const struct pp_stats *s = &k->st;
-	int order[PP_STATS_ADDRS];
-	int n = pp_stats_addr_order(s, order);
 	char t0[32];
 	char t1[32];
 	char name[128];
 
-	if (start != last_start) {
-		fmt_iso(start, t0, sizeof(t0));
-		fmt_iso(end, t1, sizeof(t1));
-		printf("%sStart: %s  End: %s\n", isnan(last_start) ? "" : "\n",
-		    t0, t1);
+	if (r->start != ot->last_start) {
+		fmt_iso(r->start, t0, sizeof(t0));
+		fmt_iso(r->end, t1, sizeof(t1));
+		printf("%sStart: %s  End: %s\n", isnan(ot->last_start) ? "" :
+		    "\n", t0, t1);
 		printf("HOST: %-32.32s %6s %6s %5s %7s %7s %7s %7s %7s %7s "
 		    "%7s\n", ot->source_host != NULL ? shown(ot->source_host,
 		    name, sizeof(name)) : "-",
 		    "Loss%", "Fwd%", "Snt", "Last", "Avg", "Best", "Wrst",
 		    "StDev", "Jttr", "p95");
-		last_start = start;
-		last_target = UINT32_MAX;
+		ot->last_start = r->start;
+		ot->last_target = NULL;
 	}
-	if (k->target != last_target) {
-		(void)pp_sanitize_term_fputs(pp_agg_name(a,
-		    a->targets[k->target].name), stdout);
+	if (ot->last_target == NULL || strcmp(r->target, ot->last_target) !=
+	    0) {
+		(void)pp_sanitize_term_fputs(r->target, stdout);
 		putchar('\n');
-		last_target = k->target;
+		free(ot->last_target);
+		ot->last_target = pp_xstrdup(r->target);
 	}
 	char hop[16];
-	if (k->ttl > 0)
-		(void)snprintf(hop, sizeof(hop), "%3d", k->ttl);
+	if (r->ttl > 0)
+		(void)snprintf(hop, sizeof(hop), "%3d", r->ttl);
 	else
 		(void)snprintf(hop, sizeof(hop), "  -");
-	printf("%s.|-- %-30.30s %5.1f%%", hop, shown(host_of(a, s, order, n),
-	    name, sizeof(name)), pp_stats_loss(s));
-	if (k->ttl > 0)
-		printf(" %5.1f%%", pp_stats_fwd_loss(s));
+	/* The host column: the responder, or ??? when none answered. */
+	printf("%s.|-- %-30.30s %5.1f%%", hop, r->addr != NULL ?
+	    shown(r->addr, name, sizeof(name)) : "???", r->loss);
+	if (r->ttl > 0)
+		printf(" %5.1f%%", r->fwd_loss);
 	else
 		printf(" %6s", "-");
-	printf(" %5llu", (unsigned long long)s->sent);
-	table_num(s->last);
-	table_num(s->recv > 0 ? s->mean : NAN);
-	table_num(s->recv > 0 ? s->min : NAN);
-	table_num(s->recv > 0 ? s->max : NAN);
-	table_num(pp_stats_stdev(s));
-	table_num(pp_stats_jitter(s));
-	table_num(pp_stats_pct(s, 0.95));
+	printf(" %5llu", (unsigned long long)r->sent);
+	table_num(r->last);
+	table_num(r->avg);
+	table_num(r->min);
+	table_num(r->max);
+	table_num(r->stdev);
+	table_num(r->jitter);
+	table_num(r->p95);
 	printf("\n");
 	/* Every other responder at this hop, with its own figures. */
-	for (int i = 1; i < n; i++) {
-		const struct pp_stats_addr *ad = &s->addrs[order[i]];
-		if (ad->id == UINT32_MAX)
-			continue;
+	for (int i = 1; i < r->naddrs; i++) {
+		const struct pp_stats_rec_addr *ad = &r->addrs[i];
 		printf("       %-30.30s %llu replies, avg %.3f, best %.3f, "
-		    "wrst %.3f ms\n", shown(pp_agg_name(a, ad->id), name,
-		    sizeof(name)),
-		    (unsigned long long)ad->recv, ad->mean, ad->min, ad->max);
+		    "wrst %.3f ms\n", shown(ad->addr, name, sizeof(name)),
+		    (unsigned long long)ad->recv, ad->avg, ad->min, ad->max);
 	}
-	if (s->other_recv > 0)
+	if (r->addrs_other_recv > 0)
 		printf("       %-30s %llu replies\n", "(other responders)",
-		    (unsigned long long)s->other_recv);
-}
-
-/* The figures of a stats record, for lib/export. */
-static void
-export_fill(const struct pp_agg *a, const struct pp_agg_key *k, double start,
-    double end, struct pp_export_stats *es)
-{
-	const struct pp_stats *s = &k->st;
-	int order[PP_STATS_ADDRS];
-	int n = pp_stats_addr_order(s, order);
-	bool has = s->recv > 0;
-
-	memset(es, 0, sizeof(*es));
-	es->target = pp_agg_name(a, a->targets[k->target].name);
-	es->ttl = k->ttl;
-	es->addr = n > 0 && s->addrs[order[0]].id != UINT32_MAX ?
-	    pp_agg_name(a, s->addrs[order[0]].id) : NULL;
-	es->start = start;
-	es->end = end;
-	es->sent = s->sent;
-	es->recv = s->recv;
-	es->loss = pp_stats_loss(s);
-	es->fwd_loss = k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN;
-	es->last = s->last;
-	es->min = has ? s->min : NAN;
-	es->avg = has ? s->mean : NAN;
-	es->max = has ? s->max : NAN;
-	es->stdev = pp_stats_stdev(s);
-	es->p50 = pp_stats_pct(s, 0.50);
-	es->p90 = pp_stats_pct(s, 0.90);
-	es->p95 = pp_stats_pct(s, 0.95);
-	es->p99 = pp_stats_pct(s, 0.99);
-	es->jitter = pp_stats_jitter(s);
-	es->jmax = s->jn > 0 ? s->jmax : NAN;
-	es->jint = s->jn > 0 ? s->jint : NAN;
+		    (unsigned long long)r->addrs_other_recv);
+	/* What answered instead of the target: lost, never an RTT. */
+	for (int i = 0; i < r->nunreach; i++) {
+		const struct pp_stats_rec_unreach *u = &r->unreach[i];
+		char code[32];
+		if (u->code >= 0)
+			(void)snprintf(code, sizeof(code), ", code %d",
+			    u->code);
+		else
+			code[0] = '\0';
+		printf("       %-30.30s %llu unreachable (%s%s): lost\n",
+		    u->addr != NULL ? shown(u->addr, name, sizeof(name)) :
+		    "?",
+		    (unsigned long long)u->count,
+		    pp_stats_rec_unreach_name(u), code);
+	}
+	if (r->unreach_other > 0)
+		printf("       %-30s %llu unreachable: lost\n",
+		    "(other sources)", (unsigned long long)r->unreach_other);
+	if (r->tcp)
+		printf("       %-30s %llu open, %llu refused%s\n",
+		    "(connections)", (unsigned long long)r->open,
+		    (unsigned long long)r->refused, ot->refused_down ?
+		    " (refused counted as down)" : "");
+	if (r->local_drop > 0)
+		printf("       %-30s %llu timeouts maybe lost inside this "
+		    "host: not counted\n", "(local drops)",
+		    (unsigned long long)r->local_drop);
 }
 
 static void
@@ -466,41 +395,32 @@ export_flush(struct out *ot)
 }
 
 static void
-stats_export(struct out *ot, const struct pp_agg *a,
-    const struct pp_agg_key *k, double start, double end)
-{
-	struct pp_export_stats es;
-
-	export_fill(a, k, start, end, &es);
-	if (ot->o->format == FMT_INFLUX) {
-		pp_export_influx_stats(&ot->x, &es);
-		export_flush(ot);
-	} else if (pp_export_prom_stats(&ot->x, (size_t)(k - a->keys),
-	    &es) == -1) {
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	}
-}
-
-static void
 on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
     double start, double end)
 {
 	struct out *ot = arg;
+	struct pp_stats_rec r;
 
+	pp_agg_row(a, k, start, end, &r);
 	start_output(ot);
 	switch (ot->o->format) {
 	case FMT_PROM:
+		if (pp_export_prom_stats(&ot->x, (size_t)(k - a->keys),
+		    &r) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		break;
 	case FMT_INFLUX:
-		stats_export(ot, a, k, start, end);
+		pp_export_influx_stats(&ot->x, &r);
+		export_flush(ot);
 		break;
 	case FMT_NDJSON:
-		stats_ndjson(ot, a, k, start, end);
+		stats_ndjson(ot, &r);
 		break;
 	case FMT_CSV:
-		stats_csv(ot, a, k, start, end);
+		stats_csv(&r);
 		break;
 	case FMT_TABLE:
-		stats_table(ot, a, k, start, end);
+		stats_table(ot, &r);
 		break;
 	}
 }
@@ -509,43 +429,27 @@ static void
 on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 {
 	struct out *ot = arg;
+	struct pp_outage_rec r;
 
 	(void)a;
+	pp_outage_rec_init(&r);
+	r.target = o->target;
+	r.ttl = o->ttl;
+	r.start = o->start;
+	r.end = o->end;
+	r.sent = o->sent;
+	r.recv = o->recv;
+	r.ongoing = o->ongoing;
 	if (ot->o->format == FMT_PROM)
 		return;
 	if (ot->o->format == FMT_INFLUX) {
-		struct pp_export_outage eo = {
-			.target = o->target,
-			.ttl = o->ttl,
-			.start = o->start,
-			.end = o->end,
-			.sent = o->sent,
-			.recv = o->recv,
-			.ongoing = o->ongoing,
-		};
-		pp_export_influx_outage(&ot->x, &eo);
+		pp_export_influx_outage(&ot->x, &r);
 		export_flush(ot);
 		return;
 	}
 	if (ot->o->format == FMT_NDJSON) {
-		struct pp_jw *w = &ot->w;
 		start_output(ot);
-		pp_jw_record(w, "outage");
-		pp_jw_kstr(w, "target", o->target);
-		if (o->ttl > 0)
-			pp_jw_kint(w, "ttl", o->ttl);
-		pp_jw_knum(w, "start", o->start, PP_DEC_TS);
-		pp_jw_knum(w, "end", o->end, PP_DEC_TS);
-		pp_jw_knum(w, "duration", (o->end - o->start) * 1000.0,
-		    PP_DEC_MS);
-		pp_jw_kint(w, "sent", (long long)o->sent);
-		pp_jw_kint(w, "recv", (long long)o->recv);
-		pp_jw_knum(w, "loss", o->sent > 0 ? 100.0 *
-		    (double)(o->sent - o->recv) / (double)o->sent : NAN,
-		    PP_DEC_PCT);
-		if (o->ongoing)
-			pp_jw_kbool(w, "ongoing", true);
-		pp_jw_end(w);
+		pp_outage_rec_write(&ot->w, &r);
 		write_line(ot);
 		return;
 	}
@@ -558,7 +462,7 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 		ot->outages = pp_xrealloc(ot->outages, ot->aoutages *
 		    sizeof(*ot->outages));
 	}
-	ot->outages[ot->noutages] = *o;
+	ot->outages[ot->noutages] = r;
 	ot->outages[ot->noutages].target = pp_xstrdup(o->target);
 	ot->noutages++;
 }
@@ -575,7 +479,7 @@ list_outages(struct out *ot)
 		printf("\nOutages (loss >= %.1f%% for >= %.3f s at the "
 		    "destination):\n", ot->o->outage_loss, ot->o->outage_min);
 	for (size_t i = 0; i < ot->noutages; i++) {
-		const struct pp_agg_outage *o = &ot->outages[i];
+		const struct pp_outage_rec *o = &ot->outages[i];
 		double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv)
 		    / (double)o->sent : 0;
 		fmt_iso(o->start, t0, sizeof(t0));
@@ -606,49 +510,15 @@ list_outages(struct out *ot)
 		    ot->outages_dropped);
 }
 
-static double
-jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* A mos record of the input (pp-mos): exported by -f prom and influx. */
 static void
 note_mos(struct out *ot, struct pp_record *rec)
 {
 	json_t *o = pp_record_json(rec, NULL);
+	struct pp_mos_rec m;
 
-	if (o == NULL || jstr(o, "target") == NULL)
+	if (o == NULL || pp_mos_rec_read(&m, o, NULL) == -1)
 		return;
-	json_t *sent = json_object_get(o, "sent");
-	json_t *recv = json_object_get(o, "recv");
-	struct pp_export_mos m = {
-		.target = jstr(o, "target"),
-		.codec = jstr(o, "codec"),
-		.model = jstr(o, "model"),
-		.start = jnum(o, "start"),
-		.end = jnum(o, "end"),
-		.rtt = jnum(o, "rtt"),
-		.jitter = jnum(o, "jitter"),
-		.jitter_buffer = jnum(o, "jitter_buffer"),
-		.delay = jnum(o, "delay"),
-		.loss = jnum(o, "loss"),
-		.burst_r = jnum(o, "burst_r"),
-		.ie_eff = jnum(o, "ie_eff"),
-		.r = jnum(o, "r"),
-		.mos = jnum(o, "mos"),
-		.sent = json_is_integer(sent) ? json_integer_value(sent) : -1,
-		.recv = json_is_integer(recv) ? json_integer_value(recv) : -1,
-		.note = jstr(o, "note"),
-	};
 	if (ot->o->format == FMT_INFLUX) {
 		pp_export_influx_mos(&ot->x, &m);
 		export_flush(ot);
@@ -724,6 +594,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
 		{ "version", PP_NO_ARG, NULL, 'V' },
@@ -779,6 +650,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 			o->outage_min = pp_duration_optarg("--outage-min", pp_optarg,
 			    0);
 			break;
+		case OPT_REFUSED_DOWN:
+			o->refused_down = true;
+			break;
 		case OPT_STRICT:
 			o->strict = true;
 			break;
@@ -791,16 +665,18 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		    FMT_NDJSON;
 }
 
-/* The input's first meta record: its settings, host and timeout. */
+/* A meta record of the input: whether refused counts as down (every
+ * one); settings, host and timeout (the first). */
 static void
 note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 {
-	if (ot->source != NULL)
-		return;
 	json_t *o = pp_record_json(rec, NULL);
 	json_t *set = o != NULL ? json_object_get(o, "settings") : NULL;
 	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
-	if (!json_is_object(set))
+
+	pp_agg_meta(a, set);
+	ot->refused_down = a->o.outcome.refused_down;
+	if (ot->source != NULL || !json_is_object(set))
 		return;
 	ot->source = json_incref(set);
 	if (json_is_string(host))
@@ -830,6 +706,8 @@ main(int argc, char **argv)
 		open_output(o.output);
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
+	ot.last_start = NAN;
+	ot.refused_down = o.refused_down;
 	ot.argc = argc;
 	ot.argv = argv;
 	ot.nin = argc - pp_optind;
@@ -844,6 +722,7 @@ main(int argc, char **argv)
 		.horizon = 11.0,	/* default 10 s timeout + 1 s */
 		.outage_loss = o.outage_loss,
 		.outage_min = o.outage_min,
+		.outcome = { .refused_down = o.refused_down },
 	};
 	struct pp_agg_sink sink = {
 		.stats = on_stats,
@@ -883,6 +762,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < ot.noutages; i++)
 		free((char *)(size_t)ot.outages[i].target);
 	free(ot.outages);
+	free(ot.last_target);
 	json_decref(ot.source);
 	free(ot.source_host);
 	pp_jw_release(&ot.w);

@@ -13,8 +13,12 @@ struct item {
 	uint32_t key;		/* key index */
 	uint32_t addr;		/* interned responder, UINT32_MAX none */
 	int ttl;		/* 0 when none */
+	int16_t code;		/* ICMP code of an unreachable, -1 none */
 	uint8_t status;		/* enum pp_status */
 	uint8_t outcome;	/* enum pp_outcome */
+	uint8_t why;		/* enum pp_loss */
+	uint8_t conn;		/* enum pp_conn (TCP) */
+	bool tcp;		/* a TCP probe */
 	bool dest;		/* the probe reached the destination */
 };
 
@@ -470,10 +474,17 @@ process(void *arg, double ts, const void *itemp)
 	struct pp_agg_target *t = &a->targets[k->target];
 	bool answered = it->outcome == PP_ANSWER_DEST ||
 	    it->outcome == PP_ANSWER_HOP;
-	if (it->outcome == PP_LOCAL)
-		return;
 	k->active = true;
+	if (it->outcome == PP_LOCAL) {
+		k->st.local_drop++;	/* not the network's: not sent */
+		return;
+	}
 	pp_stats_add(&k->st, ts, it->rtt, it->addr);
+	if (!answered)
+		pp_stats_lost_why(&k->st, (enum pp_loss)it->why, it->addr,
+		    it->code);
+	if (it->tcp)
+		pp_stats_conn(&k->st, (enum pp_conn)it->conn);
 	if (it->status == PP_ST_TTL_EXPIRED)
 		k->expired++;
 	if (it->ttl > 0 && it->round >= 0)
@@ -533,12 +544,21 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	it.round = p->round;
 	it.status = (uint8_t)p->status;
 	it.addr = UINT32_MAX;
-	enum pp_outcome oc = pp_probe_outcome(p, &a->o.outcome);
+	enum pp_loss why;
+	enum pp_outcome oc = pp_probe_classify(p, &a->o.outcome, &why);
 	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
 	it.outcome = (uint8_t)oc;
+	it.why = (uint8_t)why;
+	it.code = (int16_t)p->code;
 	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
 	it.rtt = answered ? p->rtt : NAN;
-	if (answered && p->from != NULL) {
+	it.tcp = p->proto != NULL && p->proto[0] == 't' &&
+	    strcmp(p->proto, "tcp") == 0;
+	/* A TCP answer without "conn" (an old archive) was open. */
+	if (it.tcp && p->status == PP_ST_REPLY)
+		it.conn = p->conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
+		    PP_CONN_OPEN;
+	if ((answered || why == PP_LOSS_UNREACHABLE) && p->from != NULL) {
 		it.addr = intern(a, p->from);
 		if (it.addr == UINT32_MAX)
 			a->dropped_names++;
@@ -557,4 +577,65 @@ pp_agg_finish(struct pp_agg *a)
 	for (uint32_t t = 0; t < a->ntargets; t++)
 		if (a->targets[t].out_active)
 			outage_close(a, &a->targets[t], true);
+}
+
+void
+pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
+    double end, struct pp_stats_rec *r)
+{
+	const struct pp_stats *s = &k->st;
+	int order[PP_STATS_ADDRS > PP_STATS_UNREACH ? PP_STATS_ADDRS :
+	    PP_STATS_UNREACH];
+	bool has = s->recv > 0;
+
+	pp_stats_rec_init(r);
+	r->target = pp_agg_name(a, a->targets[k->target].name);
+	r->ttl = k->ttl;
+	r->start = start;
+	r->end = end;
+	r->sent = s->sent;
+	r->recv = s->recv;
+	r->loss = pp_stats_loss(s);
+	r->fwd_loss = k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN;
+	r->last = s->last;
+	r->min = has ? s->min : NAN;
+	r->avg = has ? s->mean : NAN;
+	r->max = has ? s->max : NAN;
+	r->stdev = pp_stats_stdev(s);
+	r->p50 = pp_stats_pct(s, 0.50);
+	r->p90 = pp_stats_pct(s, 0.90);
+	r->p95 = pp_stats_pct(s, 0.95);
+	r->p99 = pp_stats_pct(s, 0.99);
+	r->jitter = pp_stats_jitter(s);
+	r->jmax = s->jn > 0 ? s->jmax : NAN;
+	r->jint = s->jn > 0 ? s->jint : NAN;
+	int n = pp_stats_addr_order(s, order);
+	for (int i = 0; i < n && r->naddrs < PP_REC_ADDRS; i++) {
+		const struct pp_stats_addr *ad = &s->addrs[order[i]];
+		if (ad->id == UINT32_MAX)
+			continue;
+		struct pp_stats_rec_addr *ra = &r->addrs[r->naddrs++];
+		ra->addr = pp_agg_name(a, ad->id);
+		ra->recv = ad->recv;
+		ra->avg = ad->mean;
+		ra->min = ad->min;
+		ra->max = ad->max;
+	}
+	if (r->naddrs > 0 && s->addrs[order[0]].id != UINT32_MAX)
+		r->addr = r->addrs[0].addr;
+	r->addrs_other_recv = s->other_recv;
+	r->unreachable = s->lost_by[PP_LOSS_UNREACHABLE];
+	n = pp_stats_unreach_order(s, order);
+	for (int i = 0; i < n && r->nunreach < PP_REC_UNREACH; i++) {
+		const struct pp_stats_unreach *u = &s->unreach[order[i]];
+		struct pp_stats_rec_unreach *ru = &r->unreach[r->nunreach++];
+		ru->addr = u->id != UINT32_MAX ? pp_agg_name(a, u->id) : NULL;
+		ru->code = u->code;
+		ru->count = u->n;
+	}
+	r->unreach_other = s->unreach_other;
+	r->tcp = s->tcp;
+	r->open = s->open;
+	r->refused = s->refused;
+	r->local_drop = s->local_drop;
 }

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "lib/intern.h"
+#include "lib/model.h"
 #include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/reorder.h"
@@ -172,6 +173,12 @@ int pp_agg_probe(struct pp_agg *a, const struct pp_probe *p);
 /* End of input: release every held probe, close the window and any
  * outage. */
 void pp_agg_finish(struct pp_agg *a);
+
+/* The stats record of key k over the window start..end (what the sink is
+ * given), every figure derived from k's accumulator in one place.
+ * Strings are borrowed from a (valid until the next probe or finish). */
+void pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k,
+    double start, double end, struct pp_stats_rec *r);
 
 /* Name of an interned id (borrowed). */
 const char *pp_agg_name(const struct pp_agg *a, uint32_t id);

@@ -9,12 +9,27 @@
 #include "lib/export.h"
 #include "lib/util.h"
 
+/* An unreachable source of a series, over every window. */
+struct row_unreach {
+	char *addr;		/* owned, NULL unknown */
+	int code;		/* ICMP code, -1 unknown */
+	uint64_t n;		/* probes */
+};
+
 /* A Prometheus series of pp-stats: the latest window and the totals. */
 struct pp_export_row {
-	struct pp_export_stats s;	/* latest window; strings owned */
+	struct pp_stats_rec s;	/* latest window; target and addr owned,
+				 * its lists not kept */
 	uint64_t sent;		/* probes sent, every window */
 	uint64_t recv;		/* answered, every window */
 	double rtt_sum;		/* sum of the answers' RTTs, ms */
+	struct row_unreach ur[PP_REC_UNREACH];	/* unreachable sources */
+	int nur;		/* in use */
+	uint64_t ur_other;	/* from sources past PP_REC_UNREACH */
+	bool tcp;		/* TCP: open and refused apply */
+	uint64_t open;		/* TCP connections open, every window */
+	uint64_t refused;	/* and refused */
+	uint64_t local_drop;	/* local drops, every window */
 };
 
 /* A Prometheus MOS series: the latest record's figures. */
@@ -40,6 +55,8 @@ row_free(struct pp_export_row *r)
 		return;
 	free((char *)(size_t)r->s.target);
 	free((char *)(size_t)r->s.addr);
+	for (int i = 0; i < r->nur; i++)
+		free(r->ur[i].addr);
 	free(r);
 }
 
@@ -343,7 +360,7 @@ fint(struct fields *f, const char *key, long long v)
 }
 
 void
-pp_export_influx_stats(struct pp_export *x, const struct pp_export_stats *s)
+pp_export_influx_stats(struct pp_export *x, const struct pp_stats_rec *s)
 {
 	struct fields f = { x, false };
 
@@ -367,6 +384,19 @@ pp_export_influx_stats(struct pp_export *x, const struct pp_export_stats *s)
 	ffloat(&f, "jitter", s->jitter, 3);
 	ffloat(&f, "jmax", s->jmax, 3);
 	ffloat(&f, "jint", s->jint, 3);
+	if (s->unreachable > 0) {
+		char text[1024];
+		fint(&f, "unreachable", (long long)s->unreachable);
+		(void)pp_stats_rec_unreach_text(s, text, sizeof(text));
+		field_key(&f, "unreachable_from");
+		pp_export_influx_str(x, text);
+	}
+	if (s->tcp) {
+		fint(&f, "open", (long long)s->open);
+		fint(&f, "refused", (long long)s->refused);
+	}
+	if (s->local_drop > 0)
+		fint(&f, "local_drop", (long long)s->local_drop);
 	ffloat(&f, "end_ts", s->end, 6);
 	putc_(x, ' ');
 	put_ns(x, s->start);
@@ -374,7 +404,7 @@ pp_export_influx_stats(struct pp_export *x, const struct pp_export_stats *s)
 }
 
 void
-pp_export_influx_outage(struct pp_export *x, const struct pp_export_outage *o)
+pp_export_influx_outage(struct pp_export *x, const struct pp_outage_rec *o)
 {
 	struct fields f = { x, false };
 
@@ -395,7 +425,7 @@ pp_export_influx_outage(struct pp_export *x, const struct pp_export_outage *o)
 }
 
 void
-pp_export_influx_mos(struct pp_export *x, const struct pp_export_mos *m)
+pp_export_influx_mos(struct pp_export *x, const struct pp_mos_rec *m)
 {
 	struct fields f = { x, false };
 	size_t mark = x->len;
@@ -448,7 +478,7 @@ dup_or_null(const char *s, bool *oom)
 
 int
 pp_export_prom_stats(struct pp_export *x, size_t id,
-    const struct pp_export_stats *s)
+    const struct pp_stats_rec *s)
 {
 	if (id >= PP_EXPORT_MAX_IDS) {
 		errno = EINVAL;
@@ -487,20 +517,54 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 		errno = ENOMEM;
 		return -1;
 	}
+	for (int i = 0; i < s->nunreach; i++) {
+		const struct pp_stats_rec_unreach *u = &s->unreach[i];
+		int k;
+		for (k = 0; k < r->nur; k++)
+			if (r->ur[k].code == u->code &&
+			    ((r->ur[k].addr == NULL && u->addr == NULL) ||
+			    (r->ur[k].addr != NULL && u->addr != NULL &&
+			    strcmp(r->ur[k].addr, u->addr) == 0)))
+				break;
+		if (k == r->nur) {
+			if (k == PP_REC_UNREACH) {
+				r->ur_other += u->count;
+				continue;
+			}
+			r->ur[k].addr = dup_or_null(u->addr, &oom);
+			if (oom) {
+				free(target);
+				free(addr);
+				errno = ENOMEM;
+				return -1;
+			}
+			r->ur[k].code = u->code;
+			r->ur[k].n = 0;
+			r->nur++;
+		}
+		r->ur[k].n += u->count;
+	}
+	r->ur_other += s->unreach_other;
 	free((char *)(size_t)r->s.target);
 	free((char *)(size_t)r->s.addr);
 	r->s = *s;
 	r->s.target = target;
 	r->s.addr = addr;
+	r->s.naddrs = 0;
+	r->s.nunreach = 0;
 	r->sent += s->sent;
 	r->recv += s->recv;
 	if (s->recv > 0 && isfinite(s->avg))
 		r->rtt_sum += s->avg * (double)s->recv;
+	r->tcp = r->tcp || s->tcp;
+	r->open += s->open;
+	r->refused += s->refused;
+	r->local_drop += s->local_drop;
 	return 0;
 }
 
 static uint32_t
-mhash_of(const struct pp_export_mos *m)
+mhash_of(const struct pp_mos_rec *m)
 {
 	const char *parts[3] = { m->target, m->codec, m->model };
 	uint32_t h = 2166136261u;
@@ -543,7 +607,7 @@ mhash_grow(struct pp_export *x)
 }
 
 int
-pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m)
+pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m)
 {
 	uint32_t h = mhash_of(m);
 
@@ -600,7 +664,7 @@ pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m)
 enum fig {
 	FIG_SENT, FIG_RECV, FIG_LOSS, FIG_FWD, FIG_RTT, FIG_LAST, FIG_MIN,
 	FIG_AVG, FIG_MAX, FIG_STDEV, FIG_JITTER, FIG_JMAX, FIG_JINT,
-	FIG_START, FIG_END
+	FIG_START, FIG_END, FIG_UNREACH, FIG_TCP, FIG_LOCAL
 };
 
 static const struct family {
@@ -648,6 +712,16 @@ static const struct family {
 	{ "pp_window_end_timestamp_seconds", "gauge",
 	    "End of the latest window (last probe sent without windows), "
 	    "Unix time.", FIG_END },
+	{ "pp_unreachable_total", "counter",
+	    "Probes lost to an ICMP destination unreachable, by its source "
+	    "and code (every window of the input; never an answer).",
+	    FIG_UNREACH },
+	{ "pp_tcp_connections_total", "counter",
+	    "TCP connections by the destination's answer: open (SYN-ACK) or "
+	    "refused (RST) (every window of the input).", FIG_TCP },
+	{ "pp_probes_local_drop_total", "counter",
+	    "Timeouts whose reply may have been lost inside this host, not "
+	    "counted as sent (every window of the input).", FIG_LOCAL },
 };
 
 static void
@@ -665,10 +739,11 @@ family_head(struct pp_export *x, const char *name, const char *type,
 	putc_(x, '\n');
 }
 
-/* name{target="…",ttl="…",addr="…"[,quantile="q"]} */
+/* name{target="…",ttl="…",addr="…"[,lkey="lval"]} (lkey: quantile,
+ * state; NULL none) */
 static void
 series(struct pp_export *x, const char *name, const char *suffix,
-    const struct pp_export_row *r, const char *quantile)
+    const struct pp_export_row *r, const char *lkey, const char *lval)
 {
 	puts_(x, name);
 	puts_(x, suffix);
@@ -687,12 +762,51 @@ series(struct pp_export *x, const char *name, const char *suffix,
 		pp_export_prom_label(x, r->s.addr);
 		putc_(x, '"');
 	}
-	if (quantile != NULL) {
-		puts_(x, ",quantile=\"");
-		puts_(x, quantile);
+	if (lkey != NULL) {
+		putc_(x, ',');
+		puts_(x, lkey);
+		puts_(x, "=\"");
+		puts_(x, lval);
 		putc_(x, '"');
 	}
 	puts_(x, "} ");
+}
+
+/* name{target="…",ttl="…",from="…",code="…",reason="…"} n: an
+ * unreachable source of a row. */
+static void
+unreach_series(struct pp_export *x, const char *name,
+    const struct pp_export_row *r, const char *from, int code, uint64_t n)
+{
+	struct pp_stats_rec_unreach u = { .addr = from, .code = code };
+	char tmp[16];
+
+	puts_(x, name);
+	puts_(x, "{target=\"");
+	pp_export_prom_label(x, r->s.target);
+	putc_(x, '"');
+	if (r->s.ttl > 0) {
+		(void)snprintf(tmp, sizeof(tmp), "%d", r->s.ttl);
+		puts_(x, ",ttl=\"");
+		puts_(x, tmp);
+		putc_(x, '"');
+	}
+	if (from != NULL) {
+		puts_(x, ",from=\"");
+		pp_export_prom_label(x, from);
+		putc_(x, '"');
+	}
+	if (code >= 0) {
+		(void)snprintf(tmp, sizeof(tmp), "%d", code);
+		puts_(x, ",code=\"");
+		puts_(x, tmp);
+		putc_(x, '"');
+	}
+	puts_(x, ",reason=\"");
+	puts_(x, code >= -1 ? pp_stats_rec_unreach_name(&u) : "other");
+	puts_(x, "\"} ");
+	put_u64(x, n);
+	putc_(x, '\n');
 }
 
 /* ms -> s, at the microsecond precision of the records. */
@@ -707,86 +821,110 @@ static void
 row_figure(struct pp_export *x, const struct family *fam,
     const struct pp_export_row *r)
 {
-	const struct pp_export_stats *s = &r->s;
+	const struct pp_stats_rec *s = &r->s;
 
 	switch (fam->fig) {
 	case FIG_SENT:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_u64(x, r->sent);
 		putc_(x, '\n');
 		break;
 	case FIG_RECV:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_u64(x, r->recv);
 		putc_(x, '\n');
 		break;
 	case FIG_LOSS:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		pp_export_num(x, s->loss / 100.0, 5);
 		putc_(x, '\n');
 		break;
 	case FIG_FWD:
 		if (s->ttl <= 0)
 			break;
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		pp_export_num(x, s->fwd_loss / 100.0, 5);
 		putc_(x, '\n');
 		break;
 	case FIG_RTT:
-		series(x, fam->name, "", r, "0.5");
+		series(x, fam->name, "", r, "quantile", "0.5");
 		put_sec(x, s->p50);
-		series(x, fam->name, "", r, "0.9");
+		series(x, fam->name, "", r, "quantile", "0.9");
 		put_sec(x, s->p90);
-		series(x, fam->name, "", r, "0.95");
+		series(x, fam->name, "", r, "quantile", "0.95");
 		put_sec(x, s->p95);
-		series(x, fam->name, "", r, "0.99");
+		series(x, fam->name, "", r, "quantile", "0.99");
 		put_sec(x, s->p99);
-		series(x, fam->name, "_sum", r, NULL);
+		series(x, fam->name, "_sum", r, NULL, NULL);
 		put_sec(x, r->rtt_sum);
-		series(x, fam->name, "_count", r, NULL);
+		series(x, fam->name, "_count", r, NULL, NULL);
 		put_u64(x, r->recv);
 		putc_(x, '\n');
 		break;
 	case FIG_LAST:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->last);
 		break;
 	case FIG_MIN:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->min);
 		break;
 	case FIG_AVG:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->avg);
 		break;
 	case FIG_MAX:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->max);
 		break;
 	case FIG_STDEV:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->stdev);
 		break;
 	case FIG_JITTER:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->jitter);
 		break;
 	case FIG_JMAX:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->jmax);
 		break;
 	case FIG_JINT:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		put_sec(x, s->jint);
 		break;
 	case FIG_START:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		pp_export_num(x, s->start, 6);
 		putc_(x, '\n');
 		break;
 	case FIG_END:
-		series(x, fam->name, "", r, NULL);
+		series(x, fam->name, "", r, NULL, NULL);
 		pp_export_num(x, s->end, 6);
+		putc_(x, '\n');
+		break;
+	case FIG_UNREACH:
+		for (int i = 0; i < r->nur; i++)
+			unreach_series(x, fam->name, r, r->ur[i].addr,
+			    r->ur[i].code, r->ur[i].n);
+		if (r->ur_other > 0)
+			unreach_series(x, fam->name, r, NULL, -2, r->ur_other);
+		break;
+	case FIG_TCP:
+		if (!r->tcp)
+			break;
+		series(x, fam->name, "", r, "state", "open");
+		put_u64(x, r->open);
+		putc_(x, '\n');
+		series(x, fam->name, "", r, "state", "refused");
+		put_u64(x, r->refused);
+		putc_(x, '\n');
+		break;
+	case FIG_LOCAL:
+		if (r->local_drop == 0)
+			break;
+		series(x, fam->name, "", r, NULL, NULL);
+		put_u64(x, r->local_drop);
 		putc_(x, '\n');
 		break;
 	}
@@ -813,12 +951,23 @@ pp_export_prom_write(struct pp_export *x, FILE *f)
 {
 	bool any_hop = false;
 
-	for (size_t i = 0; i < x->norder; i++)
-		if (x->rows[x->order[i]]->s.ttl > 0)
-			any_hop = true;
+	bool any_unreach = false;
+	bool any_tcp = false;
+	bool any_local = false;
+
+	for (size_t i = 0; i < x->norder; i++) {
+		const struct pp_export_row *r = x->rows[x->order[i]];
+		any_hop = any_hop || r->s.ttl > 0;
+		any_unreach = any_unreach || r->nur > 0 || r->ur_other > 0;
+		any_tcp = any_tcp || r->tcp;
+		any_local = any_local || r->local_drop > 0;
+	}
 	for (size_t k = 0; k < sizeof(families) / sizeof(families[0]); k++) {
 		const struct family *fam = &families[k];
-		if (x->norder == 0 || (fam->fig == FIG_FWD && !any_hop))
+		if (x->norder == 0 || (fam->fig == FIG_FWD && !any_hop) ||
+		    (fam->fig == FIG_UNREACH && !any_unreach) ||
+		    (fam->fig == FIG_TCP && !any_tcp) ||
+		    (fam->fig == FIG_LOCAL && !any_local))
 			continue;
 		family_head(x, fam->name, fam->type, fam->help);
 		for (size_t i = 0; i < x->norder; i++) {

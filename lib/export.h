@@ -31,62 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One target and hop over one window: a stats record's figures. */
-struct pp_export_stats {
-	const char *target;	/* borrowed */
-	int ttl;		/* hop, 0 for plain probes */
-	const char *addr;	/* responder that answered most, NULL none */
-	double start;		/* window start, epoch s */
-	double end;		/* window end, epoch s */
-	uint64_t sent;		/* probes sent */
-	uint64_t recv;		/* probes answered */
-	double loss;		/* %, NAN when undefined */
-	double fwd_loss;	/* forwarding loss, %, NAN without ttl */
-	double last;		/* ms; this and the rest NAN when undefined */
-	double min;		/* ms */
-	double avg;		/* ms */
-	double max;		/* ms */
-	double stdev;		/* ms */
-	double p50;		/* ms */
-	double p90;		/* ms */
-	double p95;		/* ms */
-	double p99;		/* ms */
-	double jitter;		/* mean |dRTT|, ms */
-	double jmax;		/* largest |dRTT|, ms */
-	double jint;		/* RFC 3550 interarrival jitter, ms */
-};
-
-/* An outage record's figures. */
-struct pp_export_outage {
-	const char *target;	/* borrowed */
-	int ttl;		/* destination hop, 0 for plain probes */
-	double start;		/* epoch s */
-	double end;		/* epoch s */
-	uint64_t sent;		/* probes in it */
-	uint64_t recv;		/* of which answered */
-	bool ongoing;		/* still open at the end of input */
-};
-
-/* A mos record's figures (pp-mos). */
-struct pp_export_mos {
-	const char *target;	/* borrowed */
-	const char *codec;	/* borrowed */
-	const char *model;	/* borrowed: emodel, emodel-wb, simplified */
-	double start;		/* epoch s, NAN when absent */
-	double end;		/* epoch s, NAN when absent */
-	double rtt;		/* mean RTT, ms; this and the rest NAN absent */
-	double jitter;		/* ms */
-	double jitter_buffer;	/* ms */
-	double delay;		/* one-way delay, ms */
-	double loss;		/* % */
-	double burst_r;		/* BurstR, 1 to 8 */
-	double ie_eff;		/* effective equipment impairment */
-	double r;		/* R factor */
-	double mos;		/* MOS, 1 to 4.5 */
-	long long sent;		/* probes, -1 when absent */
-	long long recv;		/* answered, -1 when absent */
-	const char *note;	/* borrowed, NULL when absent */
-};
+#include "lib/model.h"
 
 struct pp_export_row;		/* a Prometheus series (export.c) */
 struct pp_export_mrow;		/* a Prometheus MOS series (export.c) */
@@ -145,20 +90,20 @@ void pp_export_influx_str(struct pp_export *x, const char *s);
  * outage (pp_outage) or a mos record (pp_mos), appended to the buffer.
  * The fields are named as in pp-records(5). */
 void pp_export_influx_stats(struct pp_export *x,
-    const struct pp_export_stats *s);
+    const struct pp_stats_rec *s);
 void pp_export_influx_outage(struct pp_export *x,
-    const struct pp_export_outage *o);
-void pp_export_influx_mos(struct pp_export *x, const struct pp_export_mos *m);
+    const struct pp_outage_rec *o);
+void pp_export_influx_mos(struct pp_export *x, const struct pp_mos_rec *m);
 
 /* Prometheus: note the window s of the series the caller numbers id (0 to
  * PP_EXPORT_MAX_IDS - 1; one id per target and hop).  Strings are copied.
  * Returns 0, or -1 (ENOMEM; EINVAL for an id out of range). */
 int pp_export_prom_stats(struct pp_export *x, size_t id,
-    const struct pp_export_stats *s);
+    const struct pp_stats_rec *s);
 
 /* Prometheus: note a mos record; the latest of each (target, codec,
  * model) is exported.  Strings are copied.  Returns 0, or -1 (ENOMEM). */
-int pp_export_prom_mos(struct pp_export *x, const struct pp_export_mos *m);
+int pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m);
 
 /* Prometheus: write every family of what was noted to f (nothing when
  * nothing was).  Returns 0, or -1 (errno). */

@@ -41,9 +41,8 @@ udp_port_answer(const struct pp_probe *p)
 	    pp_unreach_is_port(p->code, pp_probe_v6(p)) && isfinite(p->rtt);
 }
 
-/* The outcome and the reason, in one place. */
-static enum pp_outcome
-classify(const struct pp_probe *p, const struct pp_outcome_opts *o,
+enum pp_outcome
+pp_probe_classify(const struct pp_probe *p, const struct pp_outcome_opts *o,
     enum pp_loss *why)
 {
 	*why = PP_LOSS_NONE;
@@ -82,7 +81,7 @@ pp_probe_outcome(const struct pp_probe *p, const struct pp_outcome_opts *o)
 {
 	enum pp_loss why;
 
-	return classify(p, o, &why);
+	return pp_probe_classify(p, o, &why);
 }
 
 enum pp_loss
@@ -90,7 +89,7 @@ pp_probe_loss(const struct pp_probe *p, const struct pp_outcome_opts *o)
 {
 	enum pp_loss why;
 
-	(void)classify(p, o, &why);
+	(void)pp_probe_classify(p, o, &why);
 	return why;
 }
 

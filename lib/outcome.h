@@ -63,6 +63,11 @@ struct pp_outcome_opts {
 enum pp_outcome pp_probe_outcome(const struct pp_probe *p,
     const struct pp_outcome_opts *o);
 
+/* Both at once: the outcome, and in *why the reason (PP_LOSS_NONE
+ * unless PP_LOST). */
+enum pp_outcome pp_probe_classify(const struct pp_probe *p,
+    const struct pp_outcome_opts *o, enum pp_loss *why);
+
 /* Why p was lost under o: PP_LOSS_NONE unless its outcome is PP_LOST. */
 enum pp_loss pp_probe_loss(const struct pp_probe *p,
     const struct pp_outcome_opts *o);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/model.h"
 #include "lib/plot.h"
 
 static void
@@ -189,23 +190,6 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 	return s;
 }
 
-/* The string member key of o, or NULL. */
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static double
-jnum(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* Whether needle occurs in line[0..len-1] (memmem is not POSIX). */
 static bool
 contains(const char *line, size_t len, const char *needle)
@@ -229,23 +213,23 @@ static void
 addr_enrich(struct pp_plot_addr *a, json_t *rec)
 {
 	json_t *g = json_object_get(rec, "from_geo");
-	const char *host = jstr(rec, "from_host");
+	const char *host = pp_json_str(rec, "from_host");
 
 	if (g == NULL)
 		g = json_object_get(rec, "geo");
 	if (host == NULL)
-		host = jstr(rec, "host");
+		host = pp_json_str(rec, "host");
 	if (host != NULL && a->host == NULL)
 		a->host = strdup(host);
 	if (!json_is_object(g))
 		return;
-	const char *special = jstr(g, "special");
+	const char *special = pp_json_str(g, "special");
 	if (special == NULL)
-		special = jstr(g, "scope");
+		special = pp_json_str(g, "scope");
 	if (special != NULL && a->special == NULL)
 		a->special = strdup(special);
-	double lat = jnum(g, "lat");
-	double lon = jnum(g, "lon");
+	double lat = pp_json_num(g, "lat");
+	double lon = pp_json_num(g, "lon");
 	if (!a->located && isfinite(lat) && isfinite(lon) && lat >= -90 &&
 	    lat <= 90 && lon >= -180 && lon <= 180) {
 		a->located = true;
@@ -253,8 +237,8 @@ addr_enrich(struct pp_plot_addr *a, json_t *rec)
 		a->lon = lon;
 	}
 	if (a->place == NULL) {
-		const char *city = jstr(g, "city");
-		const char *cc = jstr(g, "cc");
+		const char *city = pp_json_str(g, "city");
+		const char *cc = pp_json_str(g, "cc");
 		char buf[160];
 		if (city != NULL && cc != NULL)
 			(void)snprintf(buf, sizeof(buf), "%s, %s", city, cc);
@@ -268,7 +252,7 @@ addr_enrich(struct pp_plot_addr *a, json_t *rec)
 	}
 	if (a->asn == NULL) {
 		json_t *asn = json_object_get(g, "asn");
-		const char *org = jstr(g, "as_org");
+		const char *org = pp_json_str(g, "as_org");
 		char buf[160];
 		if (json_is_integer(asn)) {
 			(void)snprintf(buf, sizeof(buf), "AS%lld%s%s",
@@ -383,88 +367,93 @@ add_event(struct pp_plotdata *d, struct pp_record *r)
 {
 	json_t *o = pp_record_json(r, NULL);
 	enum pp_plot_ev k;
+	const char *target = NULL;
 	char text[512];
+	union {
+		struct pp_outage_rec outage;
+		struct pp_alert_rec alert;
+		struct pp_route_rec route;
+		struct pp_mos_rec mos;
+	} rec;
+	int rc;
 
 	if (o == NULL)
-		return 0;
-	const char *target = jstr(o, "target");
-	if (target == NULL)
 		return 0;
 	switch (r->type) {
 	case PP_REC_OUTAGE:
 		k = PP_EV_OUTAGE;
+		rc = pp_outage_rec_read(&rec.outage, o, NULL);
+		target = rec.outage.target;
 		break;
 	case PP_REC_ALERT:
 		k = PP_EV_ALERT;
+		rc = pp_alert_rec_read(&rec.alert, o, NULL);
+		target = rec.alert.target;
 		break;
 	case PP_REC_ROUTE:
 		k = PP_EV_ROUTE;
+		rc = pp_route_rec_read(&rec.route, o, NULL);
+		target = rec.route.target;
 		break;
 	case PP_REC_MOS:
 		k = PP_EV_MOS;
+		rc = pp_mos_rec_read(&rec.mos, o, NULL);
+		target = rec.mos.target;
 		break;
 	default:
 		return 0;
 	}
+	if (rc == -1)
+		return 0;
 	struct pp_plot_event *e = event_new(d, k);
-	json_t *ttl = json_object_get(o, "ttl");
-	e->ttl = json_is_integer(ttl) ? (int)json_integer_value(ttl) : 0;
 	text[0] = '\0';
 	switch (k) {
 	case PP_EV_OUTAGE:
-		e->ts = jnum(o, "start");
-		e->end = jnum(o, "end");
-		e->value = jnum(o, "loss");
+		e->ttl = rec.outage.ttl;
+		e->ts = rec.outage.start;
+		e->end = rec.outage.end;
+		e->value = rec.outage.loss;
 		/* duration is in ms (DESIGN.md); start and end in s. */
-		double dur = jnum(o, "duration") / 1000.0;
-		if (!isfinite(dur) && isfinite(e->ts) && isfinite(e->end))
-			dur = e->end - e->ts;
 		(void)snprintf(text, sizeof(text), "%.1f s, loss %.1f%%",
-		    dur, e->value);
+		    rec.outage.duration / 1000.0, e->value);
 		break;
 	case PP_EV_ALERT: {
-		const char *kind = jstr(o, "kind");
-		const char *state = jstr(o, "state");
-		const char *msg = jstr(o, "message");
-		e->ts = jnum(o, "ts");
-		e->value = jnum(o, "value");
-		e->value2 = jnum(o, "threshold");
-		e->raise = state != NULL && strcmp(state, "raise") == 0;
+		const struct pp_alert_rec *al = &rec.alert;
+		e->ttl = al->ttl;
+		e->ts = al->ts;
+		e->value = al->value;
+		e->value2 = al->threshold;
+		e->raise = al->state != NULL && strcmp(al->state, "raise") == 0;
 		(void)snprintf(text, sizeof(text), "%s %s%s%s",
-		    kind != NULL ? kind : "?", state != NULL ? state : "?",
-		    msg != NULL ? ": " : "", msg != NULL ? msg : "");
+		    al->kind != NULL ? al->kind : "?",
+		    al->state != NULL ? al->state : "?",
+		    al->message != NULL ? ": " : "",
+		    al->message != NULL ? al->message : "");
 		break;
 	}
 	case PP_EV_ROUTE: {
-		json_t *hops = json_object_get(o, "hops");
 		size_t len = 0;
-		e->ts = jnum(o, "ts");
-		if (json_is_array(hops)) {
-			size_t i;
-			json_t *h;
-			json_array_foreach(hops, i, h) {
-				const char *a = json_is_string(h) ?
-				    json_string_value(h) : "*";
-				int n = snprintf(text + len, sizeof(text) - len,
-				    "%s%s", i ? " " : "", a);
-				if (n < 0 || (size_t)n >= sizeof(text) - len)
-					break;
-				len += (size_t)n;
-			}
+		e->ts = rec.route.ts;
+		for (int i = 0; i < rec.route.nhops; i++) {
+			const char *a = rec.route.hops[i] != NULL ?
+			    rec.route.hops[i] : "*";
+			int n = snprintf(text + len, sizeof(text) - len, "%s%s",
+			    i ? " " : "", a);
+			if (n < 0 || (size_t)n >= sizeof(text) - len)
+				break;
+			len += (size_t)n;
 		}
 		break;
 	}
 	case PP_EV_MOS: {
-		const char *codec = jstr(o, "codec");
-		const char *model = jstr(o, "model");
-		e->ts = jnum(o, "end");
-		if (!isfinite(e->ts))
-			e->ts = jnum(o, "ts");
-		e->value = jnum(o, "mos");
-		e->value2 = jnum(o, "r");
+		const struct pp_mos_rec *m = &rec.mos;
+		e->ts = isfinite(m->end) ? m->end : pp_json_num(o, "ts");
+		e->value = m->mos;
+		e->value2 = m->r;
 		(void)snprintf(text, sizeof(text), "%s%s%s",
-		    codec != NULL ? codec : "", codec && model ? ", " : "",
-		    model != NULL ? model : "");
+		    m->codec != NULL ? m->codec : "",
+		    m->codec && m->model ? ", " : "",
+		    m->model != NULL ? m->model : "");
 		break;
 	}
 	default:
@@ -496,7 +485,7 @@ pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
 		if (d->settings == NULL && json_is_object(set)) {
 			d->settings = json_dumps(set, JSON_COMPACT |
 			    JSON_SORT_KEYS);
-			double iv = jnum(set, "interval");
+			double iv = pp_json_num(set, "interval");
 			if (isfinite(iv) && iv > 0)
 				d->interval = iv;
 		}

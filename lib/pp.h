@@ -12,6 +12,8 @@
  *   input    line reader: files/stdin, gzip by magic, line cap, CRLF
  *   jscan    fast validating scanner of flat JSON objects (= jansson)
  *   record   line -> record (probe decoded; other types as jansson)
+ *   model    the record model: stats, outage, mos, alert and route
+ *            records, one reader and one writer each
  *   outcome  what a probe record means: answered at the destination or
  *            at a hop, lost (and why), or lost inside this host
  *   jsonw    record writer: compact, ordered keys, fixed precision

@@ -99,6 +99,64 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 	note_addr(s, addr_id, rtt);
 }
 
+void
+pp_stats_lost_why(struct pp_stats *s, enum pp_loss why, uint32_t addr_id,
+    int code)
+{
+	int k;
+
+	if ((unsigned)why >= PP_LOSS_N)
+		return;
+	s->lost_by[why]++;
+	if (why != PP_LOSS_UNREACHABLE)
+		return;
+	for (k = 0; k < s->nunreach; k++)
+		if (s->unreach[k].id == addr_id && s->unreach[k].code == code)
+			break;
+	if (k == s->nunreach) {
+		if (k == PP_STATS_UNREACH) {
+			s->unreach_other++;
+			return;
+		}
+		s->nunreach++;
+		s->unreach[k].id = addr_id;
+		s->unreach[k].code = code;
+		s->unreach[k].n = 0;
+	}
+	s->unreach[k].n++;
+}
+
+void
+pp_stats_conn(struct pp_stats *s, enum pp_conn c)
+{
+	s->tcp = true;
+	if (c == PP_CONN_OPEN)
+		s->open++;
+	else if (c == PP_CONN_REFUSED)
+		s->refused++;
+}
+
+int
+pp_stats_unreach_order(const struct pp_stats *s, int *order)
+{
+	int n = s->nunreach;
+
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = 1; i < n; i++) {
+		int k = order[i];
+		int j = i - 1;
+		while (j >= 0 && (s->unreach[order[j]].n < s->unreach[k].n ||
+		    (s->unreach[order[j]].n == s->unreach[k].n &&
+		    s->unreach[order[j]].id > s->unreach[k].id))) {
+			order[j + 1] = order[j];
+			j--;
+		}
+		order[j + 1] = k;
+	}
+	return n;
+}
+
 double
 pp_stats_loss(const struct pp_stats *s)
 {

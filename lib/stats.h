@@ -16,7 +16,13 @@
  *   jint     RFC 3550's smoothed estimator J += (|D| - J) / 16, in ms (mtr
  *            shows 16 J);
  *   p50 .. p99  nearest-rank percentiles of the RTTs from a log-bucketed
- *            summary, within 1% of the exact nearest-rank value. */
+ *            summary, within 1% of the exact nearest-rank value;
+ *   unreachable  lost probes an ICMP destination unreachable answered,
+ *            with each source and code (never an RTT);
+ *   open, refused  TCP connections that succeeded or met a RST;
+ *   local_drop  timeouts maybe lost inside this host: in neither sent nor
+ *            loss.
+ * Answered and lost are lib/outcome.h's. */
 #ifndef PP_STATS_H
 #define PP_STATS_H
 
@@ -25,9 +31,22 @@
 #include <stdint.h>
 
 #include "lib/colq.h"
+#include "lib/outcome.h"
+#include "lib/record.h"
 
 /* Responders tracked per accumulator; the rest are counted together. */
 #define PP_STATS_ADDRS 16
+
+/* Unreachable sources tracked per accumulator; the rest are counted
+ * together. */
+#define PP_STATS_UNREACH 8
+
+/* An ICMP unreachable source and code, and how often. */
+struct pp_stats_unreach {
+	uint32_t id;		/* interned address id, UINT32_MAX unknown */
+	int code;		/* ICMP code, -1 unknown */
+	uint64_t n;		/* probes */
+};
 
 /* One responder's figures. */
 struct pp_stats_addr {
@@ -68,6 +87,15 @@ struct pp_stats {
 	uint64_t lost_pairs;	/* consecutive pairs starting lost */
 	uint64_t lost_to_found;	/* of which the second was answered */
 	bool last_lost;		/* the previous probe was lost */
+	/* Outcomes beside the RTTs (pp_stats_lost_why, pp_stats_conn). */
+	uint64_t lost_by[PP_LOSS_N];	/* lost probes by reason */
+	struct pp_stats_unreach unreach[PP_STATS_UNREACH];	/* sources */
+	int nunreach;		/* in use */
+	uint64_t unreach_other;	/* unreachables from sources not tracked */
+	bool tcp;		/* TCP probes were counted */
+	uint64_t open;		/* TCP connections that succeeded */
+	uint64_t refused;	/* TCP connections refused (RST) */
+	uint64_t local_drop;	/* timeouts maybe lost inside this host */
 };
 
 /* Set up s (allocates nothing). */
@@ -80,6 +108,21 @@ void pp_stats_release(struct pp_stats *s);
  * responder addr_id, or lost when rtt is NAN (addr_id ignored then). */
 void pp_stats_add(struct pp_stats *s, double ts, double rtt,
     uint32_t addr_id);
+
+/* Why the probe just counted lost (pp_stats_add with NAN) was lost:
+ * an unreachable is noted with its source addr_id (UINT32_MAX unknown)
+ * and code (-1 unknown). */
+void pp_stats_lost_why(struct pp_stats *s, enum pp_loss why,
+    uint32_t addr_id, int code);
+
+/* A TCP probe's connection: open, refused, or NONE when there was no
+ * answer (or an old record said nothing: PP_CONN_NONE on a TCP reply is
+ * the caller's to take as open). */
+void pp_stats_conn(struct pp_stats *s, enum pp_conn c);
+
+/* The unreachable sources in order: most probes first, then lower id;
+ * writes up to PP_STATS_UNREACH indices into order, returns how many. */
+int pp_stats_unreach_order(const struct pp_stats *s, int *order);
 
 /* Loss percentage, NAN when nothing was sent. */
 double pp_stats_loss(const struct pp_stats *s);

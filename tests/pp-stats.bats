@@ -66,6 +66,45 @@ pp_body() {
 	pp_run 0 pp-stats -f prom "$F/unreach.ndjson"
 	assert_output --partial 'pp_loss_ratio{target="198.18.4.2"} 1.0'
 	assert_output --partial 'pp_rtt_avg_seconds{target="198.18.4.2"} NaN'
+	# The unreachables apart, with their source and code, in every format.
+	printf '%s\n' "$output" | grep -qx 'pp_unreachable_total{target="198.18.4.2",from="198.18.3.2",code="1",reason="host-unreachable"} 10'
+	pp_body 0 "$F/unreach.ndjson"
+	printf '%s\n' "$output" | head -1 | jq -e '.unreachable == 10 and
+		.unreachable_from == [{"addr":"198.18.3.2","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
+	pp_run 0 pp-stats -f table "$F/unreach.ndjson"
+	assert_line --regexp '^  -\.\|-- \?\?\? +100\.0%      -    10       -       -       -       -'
+	assert_line --regexp '^ +198\.18\.3\.2 +10 unreachable \(host-unreachable, code 1\): lost$'
+	pp_run 0 pp-stats -f csv "$F/unreach.ndjson"
+	assert_line '1764000000.000000,1764000009.000000,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
+	pp_run 0 pp-stats -f influx "$F/unreach.ndjson"
+	assert_line 'pp_stats,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
+}
+
+@test "pp-stats: TCP open and refused; --refused-down and the input's meta; local drops apart" {
+	# 8 records: 3 open, 2 refused, 1 reply of an old archive (no conn:
+	# open), 1 timeout, 1 timeout marked local_drop (in neither sent
+	# nor loss).
+	pp_body 0 "$F/tcp.ndjson"
+	printf '%s\n' "$output" | head -1 | jq -e '.sent == 7 and .recv == 6 and
+		.open == 4 and .refused == 2 and .local_drop == 1' >/dev/null
+	pp_body 0 --refused-down "$F/tcp.ndjson"
+	printf '%s\n' "$output" | head -1 | jq -e '.sent == 7 and .recv == 4 and
+		.loss == 42.857 and .open == 4 and .refused == 2' >/dev/null
+	# A prober's meta saying "refused":"down" is honoured as the option.
+	sed '1s/"port":9}/"port":9,"refused":"down"}/' "$F/tcp.ndjson" >"$BATS_TEST_TMPDIR/down.ndjson"
+	grep -q '"refused":"down"' "$BATS_TEST_TMPDIR/down.ndjson"
+	pp_body 0 "$BATS_TEST_TMPDIR/down.ndjson"
+	printf '%s\n' "$output" | head -1 | jq -e '.recv == 4' >/dev/null
+	pp_run 0 pp-stats -f table --refused-down "$F/tcp.ndjson"
+	assert_output --partial "(connections)                  4 open, 2 refused (refused counted as down)"
+	assert_output --partial "1 timeouts maybe lost inside this host: not counted"
+	pp_run 0 pp-stats -f prom "$F/tcp.ndjson"
+	assert_output --partial 'pp_tcp_connections_total{target="svc",addr="198.18.4.2",state="refused"} 2'
+	assert_output --partial 'pp_probes_local_drop_total{target="svc",addr="198.18.4.2"} 1'
+	pp_run 0 pp-stats -f influx "$F/tcp.ndjson"
+	assert_output --partial ',open=4i,refused=2i,local_drop=1i,'
+	pp_run 0 pp-stats -f csv "$F/tcp.ndjson"
+	assert_output --partial ',0,,4,2,1'
 }
 
 @test "pp-stats -f table: an mtr-style report with every responder" {
@@ -111,7 +150,7 @@ pp_body() {
 	pp_run 0 pp-stats -f csv "$F/inject.ndjson"
 	assert_line --index 0 "# pp-stats 0.1.0: per target and hop statistics"
 	assert_line --partial "# inputs: $F/inject.ndjson"
-	assert_line "start,end,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs"
+	assert_line "start,end,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop"
 	assert_output --partial ',"'"'"'=HYPERLINK(""http://x"",""y"")",,"'"'"'@198.18.0.1",1,1,0.000,'
 	assert_output --partial ',"plain, ""quoted""",,198.18.0.2,'
 	refute_output --regexp '(^|,)=HYPERLINK'

@@ -110,11 +110,11 @@ numbers(struct pp_export *x)
 	}
 }
 
-static struct pp_export_stats
+static struct pp_stats_rec
 stats_of(const char *target, int ttl, const char *addr, double start,
     uint64_t sent, uint64_t recv, double avg)
 {
-	struct pp_export_stats s = {
+	struct pp_stats_rec s = {
 		.target = target, .ttl = ttl, .addr = addr,
 		.start = start, .end = start + 60,
 		.sent = sent, .recv = recv,
@@ -137,7 +137,7 @@ stats_of(const char *target, int ttl, const char *addr, double start,
 static void
 influx(struct pp_export *x)
 {
-	struct pp_export_stats s = stats_of("a b,c=d", 3, "198.18.1.2",
+	struct pp_stats_rec s = stats_of("a b,c=d", 3, "198.18.1.2",
 	    1764000000.25, 10, 9, 7.912);
 
 	pp_export_reset(x);
@@ -155,7 +155,7 @@ influx(struct pp_export *x)
 	CHECK_STR(text_of(x), "pp_stats,target=t sent=4i,recv=0i,loss=100.0,"
 	    "end_ts=1764000060.000001 1764000000000001000\n", "no answers");
 
-	struct pp_export_outage o = {
+	struct pp_outage_rec o = {
 		.target = "t", .ttl = 0, .start = 1764000010.0,
 		.end = 1764000018.5, .sent = 8, .recv = 0, .ongoing = true,
 	};
@@ -165,7 +165,7 @@ influx(struct pp_export *x)
 	    "recv=0i,loss=100.0,ongoing=true,end_ts=1764000018.5 "
 	    "1764000010000000000\n", "outage line");
 
-	struct pp_export_mos m = {
+	struct pp_mos_rec m = {
 		.target = "t", .codec = "g711", .model = "emodel",
 		.start = 1764000000, .end = 1764000100, .rtt = 40.183,
 		.jitter = NAN, .jitter_buffer = NAN, .delay = NAN, .loss = 0.8,
@@ -181,7 +181,7 @@ influx(struct pp_export *x)
 
 	/* A mos record with no figure at all gives no line (a point needs
 	 * a field). */
-	struct pp_export_mos empty = {
+	struct pp_mos_rec empty = {
 		.target = "t", .codec = "g711", .model = "emodel",
 		.start = NAN, .end = NAN, .rtt = NAN, .jitter = NAN,
 		.jitter_buffer = NAN, .delay = NAN, .loss = NAN,
@@ -205,11 +205,11 @@ prom(void)
 
 	/* Two windows of one series: gauges of the latest, counters and
 	 * the summary's sum and count over both. */
-	struct pp_export_stats s1 = stats_of("q\"t\\\n", 2, "198.18.1.2",
+	struct pp_stats_rec s1 = stats_of("q\"t\\\n", 2, "198.18.1.2",
 	    1764000000, 10, 8, 10.0);
-	struct pp_export_stats s2 = stats_of("q\"t\\\n", 2, "198.18.1.3",
+	struct pp_stats_rec s2 = stats_of("q\"t\\\n", 2, "198.18.1.3",
 	    1764000060, 10, 10, 20.0);
-	struct pp_export_stats p = stats_of("plain", 0, NULL, 1764000000, 5,
+	struct pp_stats_rec p = stats_of("plain", 0, NULL, 1764000000, 5,
 	    0, 0);
 	CHECK(pp_export_prom_stats(&x, 7, &s1) == 0, "note s1");
 	CHECK(pp_export_prom_stats(&x, 3, &p) == 0, "note p");
@@ -262,7 +262,7 @@ prom(void)
 	free(t);
 
 	/* MOS: the latest of each (target, codec, model). */
-	struct pp_export_mos m = {
+	struct pp_mos_rec m = {
 		.target = "t", .codec = "g711", .model = "emodel",
 		.r = 80, .mos = 4.0,
 	};

@@ -100,4 +100,48 @@ test_stats(void)
 	    "responders bounded: %d, other %llu", s.naddrs,
 	    (unsigned long long)s.other_recv);
 	pp_stats_release(&s);
+
+	/* Why probes were lost: unreachables by source and code, apart from
+	 * the RTTs; TCP connections; bounded sources. */
+	static const struct {
+		enum pp_loss why;
+		uint32_t addr;
+		int code;
+	} lost[] = {
+		{ PP_LOSS_UNREACHABLE, 7, 1 }, { PP_LOSS_TIMEOUT, 0, -1 },
+		{ PP_LOSS_UNREACHABLE, 7, 1 }, { PP_LOSS_UNREACHABLE, 7, 13 },
+		{ PP_LOSS_UNREACHABLE, 3, 1 }, { PP_LOSS_UNREACHABLE, 3, 1 },
+		{ PP_LOSS_UNREACHABLE, 3, 1 }, { PP_LOSS_ERROR, 0, -1 },
+		{ PP_LOSS_UNREACHABLE, UINT32_MAX, -1 },
+		{ PP_LOSS_REFUSED, 0, -1 },
+	};
+	pp_stats_init(&s);
+	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
+		pp_stats_add(&s, (double)i, NAN, lost[i].addr);
+		pp_stats_lost_why(&s, lost[i].why, lost[i].addr, lost[i].code);
+	}
+	CHECK(s.sent == 10 && s.recv == 0 && isnan(s.last), "all lost");
+	CHECK(s.lost_by[PP_LOSS_UNREACHABLE] == 7 &&
+	    s.lost_by[PP_LOSS_TIMEOUT] == 1 && s.lost_by[PP_LOSS_ERROR] == 1 &&
+	    s.lost_by[PP_LOSS_REFUSED] == 1, "reasons");
+	int uo[PP_STATS_UNREACH];
+	int un = pp_stats_unreach_order(&s, uo);
+	CHECK(un == 4, "sources: %d", un);
+	CHECK(un == 4 && s.unreach[uo[0]].id == 3 && s.unreach[uo[0]].n == 3 &&
+	    s.unreach[uo[1]].id == 7 && s.unreach[uo[1]].code == 1 &&
+	    s.unreach[uo[1]].n == 2 && s.unreach[uo[2]].code == 13 &&
+	    s.unreach[uo[3]].id == UINT32_MAX && s.unreach[uo[3]].code == -1,
+	    "sources in order");
+	for (uint32_t id = 100; id < 110; id++)
+		pp_stats_lost_why(&s, PP_LOSS_UNREACHABLE, id, 0);
+	CHECK(s.nunreach == PP_STATS_UNREACH && s.unreach_other == 6,
+	    "sources bounded: %d, other %llu", s.nunreach,
+	    (unsigned long long)s.unreach_other);
+	pp_stats_conn(&s, PP_CONN_OPEN);
+	pp_stats_conn(&s, PP_CONN_REFUSED);
+	pp_stats_conn(&s, PP_CONN_NONE);
+	CHECK(s.tcp && s.open == 1 && s.refused == 1, "connections");
+	pp_stats_release(&s);
+	CHECK(s.nunreach == 0 && !s.tcp && s.lost_by[PP_LOSS_UNREACHABLE] == 0,
+	    "release resets");
 }

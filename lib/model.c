@@ -1,0 +1,511 @@
+/* model.c: readers and writers of the record types (see model.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/jsonw.h"
+#include "lib/model.h"
+#include "lib/outcome.h"
+
+/* ------------------------------------------------------ field access */
+
+const char *
+pp_json_str(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+double
+pp_json_num(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+
+/* The integer member key of o within lo..hi, or def. */
+static long long
+jint(const json_t *o, const char *key, long long lo, long long hi,
+    long long def)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return def;
+	return json_integer_value(v);
+}
+
+/* A count member (0 when absent). */
+static uint64_t
+jcount(const json_t *o, const char *key)
+{
+	return (uint64_t)jint(o, key, 0, INT64_MAX, 0);
+}
+
+/* The record's target, required of every type here. */
+static int
+need_target(const json_t *o, const char *type, const char **out,
+    struct pp_error *err)
+{
+	if (!json_is_object(o)) {
+		pp_error_set(err, "%s record: not an object", type);
+		return -1;
+	}
+	*out = pp_json_str(o, "target");
+	if (*out == NULL) {
+		pp_error_set(err, "%s record without \"target\"", type);
+		return -1;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- stats */
+
+void
+pp_stats_rec_init(struct pp_stats_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->start = r->end = NAN;
+	r->loss = r->fwd_loss = r->last = r->min = r->avg = r->max = NAN;
+	r->stdev = r->p50 = r->p90 = r->p95 = r->p99 = NAN;
+	r->jitter = r->jmax = r->jint = NAN;
+}
+
+int
+pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
+{
+	pp_stats_rec_init(r);
+	if (need_target(o, "stats", &r->target, err) == -1)
+		return -1;
+	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
+	r->addr = pp_json_str(o, "addr");
+	r->start = pp_json_num(o, "start");
+	r->end = pp_json_num(o, "end");
+	r->sent = jcount(o, "sent");
+	r->recv = jcount(o, "recv");
+	r->loss = pp_json_num(o, "loss");
+	r->fwd_loss = pp_json_num(o, "fwd_loss");
+	r->last = pp_json_num(o, "last");
+	r->min = pp_json_num(o, "min");
+	r->avg = pp_json_num(o, "avg");
+	r->max = pp_json_num(o, "max");
+	r->stdev = pp_json_num(o, "stdev");
+	r->p50 = pp_json_num(o, "p50");
+	r->p90 = pp_json_num(o, "p90");
+	r->p95 = pp_json_num(o, "p95");
+	r->p99 = pp_json_num(o, "p99");
+	r->jitter = pp_json_num(o, "jitter");
+	r->jmax = pp_json_num(o, "jmax");
+	r->jint = pp_json_num(o, "jint");
+	json_t *a = json_object_get(o, "addrs");
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		if (r->naddrs == PP_REC_ADDRS)
+			break;
+		struct pp_stats_rec_addr *ad = &r->addrs[r->naddrs];
+		ad->addr = pp_json_str(e, "addr");
+		if (ad->addr == NULL)
+			continue;
+		ad->recv = jcount(e, "recv");
+		ad->avg = pp_json_num(e, "avg");
+		ad->min = pp_json_num(e, "min");
+		ad->max = pp_json_num(e, "max");
+		r->naddrs++;
+	}
+	r->addrs_other_recv = jcount(o, "addrs_other_recv");
+	r->unreachable = jcount(o, "unreachable");
+	a = json_object_get(o, "unreachable_from");
+	json_array_foreach(a, i, e) {
+		if (r->nunreach == PP_REC_UNREACH)
+			break;
+		struct pp_stats_rec_unreach *u = &r->unreach[r->nunreach++];
+		u->addr = pp_json_str(e, "addr");
+		u->code = (int)jint(e, "code", 0, 255, -1);
+		u->count = jcount(e, "count");
+	}
+	r->unreach_other = jcount(o, "unreachable_other");
+	r->tcp = json_object_get(o, "open") != NULL ||
+	    json_object_get(o, "refused") != NULL;
+	r->open = jcount(o, "open");
+	r->refused = jcount(o, "refused");
+	r->local_drop = jcount(o, "local_drop");
+	return 0;
+}
+
+const char *
+pp_stats_rec_unreach_name(const struct pp_stats_rec_unreach *u)
+{
+	return pp_unreach_name(u->code, u->addr != NULL &&
+	    strchr(u->addr, ':') != NULL);
+}
+
+size_t
+pp_stats_rec_unreach_text(const struct pp_stats_rec *r, char *buf,
+    size_t size)
+{
+	size_t used = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	for (int i = 0; i <= r->nunreach; i++) {
+		char code[16];
+		int n;
+		if (i == r->nunreach) {
+			if (r->unreach_other == 0)
+				break;
+			n = snprintf(buf + used, size - used, "%sother - - %llu",
+			    used > 0 ? ", " : "",
+			    (unsigned long long)r->unreach_other);
+		} else {
+			const struct pp_stats_rec_unreach *u = &r->unreach[i];
+			if (u->code >= 0)
+				(void)snprintf(code, sizeof(code), "%d",
+				    u->code);
+			else
+				(void)snprintf(code, sizeof(code), "-");
+			n = snprintf(buf + used, size - used, "%s%s %s %s %llu",
+			    used > 0 ? ", " : "", u->addr != NULL ? u->addr :
+			    "-", pp_stats_rec_unreach_name(u), code,
+			    (unsigned long long)u->count);
+		}
+		if (n < 0 || (size_t)n >= size - used) {
+			buf[used] = '\0';
+			break;
+		}
+		used += (size_t)n;
+	}
+	return used;
+}
+
+void
+pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
+{
+	pp_jw_record(w, "stats");
+	pp_jw_kstr(w, "target", r->target);
+	if (r->ttl > 0)
+		pp_jw_kint(w, "ttl", r->ttl);
+	pp_jw_key(w, "addr");
+	if (r->addr != NULL)
+		pp_jw_str(w, r->addr);
+	else
+		pp_jw_null(w);
+	pp_jw_knum(w, "start", r->start, PP_DEC_TS);
+	pp_jw_knum(w, "end", r->end, PP_DEC_TS);
+	pp_jw_kint(w, "sent", (long long)r->sent);
+	pp_jw_kint(w, "recv", (long long)r->recv);
+	pp_jw_knum(w, "loss", r->loss, PP_DEC_PCT);
+	if (r->ttl > 0)
+		pp_jw_knum(w, "fwd_loss", r->fwd_loss, PP_DEC_PCT);
+	pp_jw_knum(w, "last", r->last, PP_DEC_MS);
+	pp_jw_knum(w, "min", r->min, PP_DEC_MS);
+	pp_jw_knum(w, "avg", r->avg, PP_DEC_MS);
+	pp_jw_knum(w, "max", r->max, PP_DEC_MS);
+	pp_jw_knum(w, "stdev", r->stdev, PP_DEC_MS);
+	pp_jw_knum(w, "p50", r->p50, PP_DEC_MS);
+	pp_jw_knum(w, "p90", r->p90, PP_DEC_MS);
+	pp_jw_knum(w, "p95", r->p95, PP_DEC_MS);
+	pp_jw_knum(w, "p99", r->p99, PP_DEC_MS);
+	pp_jw_knum(w, "jitter", r->jitter, PP_DEC_MS);
+	pp_jw_knum(w, "jmax", r->jmax, PP_DEC_MS);
+	pp_jw_knum(w, "jint", r->jint, PP_DEC_MS);
+	pp_jw_key(w, "addrs");
+	pp_jw_arr_begin(w);
+	for (int i = 0; i < r->naddrs; i++) {
+		const struct pp_stats_rec_addr *ad = &r->addrs[i];
+		pp_jw_obj_begin(w);
+		pp_jw_kstr(w, "addr", ad->addr);
+		pp_jw_kint(w, "recv", (long long)ad->recv);
+		pp_jw_knum(w, "avg", ad->avg, PP_DEC_MS);
+		pp_jw_knum(w, "min", ad->min, PP_DEC_MS);
+		pp_jw_knum(w, "max", ad->max, PP_DEC_MS);
+		pp_jw_obj_end(w);
+	}
+	pp_jw_arr_end(w);
+	if (r->addrs_other_recv > 0)
+		pp_jw_kint(w, "addrs_other_recv",
+		    (long long)r->addrs_other_recv);
+	if (r->unreachable > 0) {
+		pp_jw_kint(w, "unreachable", (long long)r->unreachable);
+		pp_jw_key(w, "unreachable_from");
+		pp_jw_arr_begin(w);
+		for (int i = 0; i < r->nunreach; i++) {
+			const struct pp_stats_rec_unreach *u = &r->unreach[i];
+			pp_jw_obj_begin(w);
+			pp_jw_key(w, "addr");
+			if (u->addr != NULL)
+				pp_jw_str(w, u->addr);
+			else
+				pp_jw_null(w);
+			pp_jw_key(w, "code");
+			if (u->code >= 0)
+				pp_jw_int(w, u->code);
+			else
+				pp_jw_null(w);
+			pp_jw_kstr(w, "reason", pp_stats_rec_unreach_name(u));
+			pp_jw_kint(w, "count", (long long)u->count);
+			pp_jw_obj_end(w);
+		}
+		pp_jw_arr_end(w);
+		if (r->unreach_other > 0)
+			pp_jw_kint(w, "unreachable_other",
+			    (long long)r->unreach_other);
+	}
+	if (r->tcp) {
+		pp_jw_kint(w, "open", (long long)r->open);
+		pp_jw_kint(w, "refused", (long long)r->refused);
+	}
+	if (r->local_drop > 0)
+		pp_jw_kint(w, "local_drop", (long long)r->local_drop);
+	pp_jw_end(w);
+}
+
+/* ------------------------------------------------------------- outage */
+
+void
+pp_outage_rec_init(struct pp_outage_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->start = r->end = r->duration = r->loss = NAN;
+}
+
+int
+pp_outage_rec_read(struct pp_outage_rec *r, json_t *o, struct pp_error *err)
+{
+	pp_outage_rec_init(r);
+	if (need_target(o, "outage", &r->target, err) == -1)
+		return -1;
+	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
+	r->start = pp_json_num(o, "start");
+	r->end = pp_json_num(o, "end");
+	r->duration = pp_json_num(o, "duration");
+	if (!isfinite(r->duration) && isfinite(r->start) && isfinite(r->end))
+		r->duration = (r->end - r->start) * 1000.0;
+	r->sent = jcount(o, "sent");
+	r->recv = jcount(o, "recv");
+	r->loss = pp_json_num(o, "loss");
+	r->ongoing = json_is_true(json_object_get(o, "ongoing"));
+	return 0;
+}
+
+void
+pp_outage_rec_write(struct pp_jw *w, const struct pp_outage_rec *r)
+{
+	pp_jw_record(w, "outage");
+	pp_jw_kstr(w, "target", r->target);
+	if (r->ttl > 0)
+		pp_jw_kint(w, "ttl", r->ttl);
+	pp_jw_knum(w, "start", r->start, PP_DEC_TS);
+	pp_jw_knum(w, "end", r->end, PP_DEC_TS);
+	pp_jw_knum(w, "duration", (r->end - r->start) * 1000.0, PP_DEC_MS);
+	pp_jw_kint(w, "sent", (long long)r->sent);
+	pp_jw_kint(w, "recv", (long long)r->recv);
+	pp_jw_knum(w, "loss", r->sent > 0 ? 100.0 * (double)(r->sent -
+	    r->recv) / (double)r->sent : NAN, PP_DEC_PCT);
+	if (r->ongoing)
+		pp_jw_kbool(w, "ongoing", true);
+	pp_jw_end(w);
+}
+
+/* ---------------------------------------------------------------- mos */
+
+void
+pp_mos_rec_init(struct pp_mos_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->start = r->end = r->rtt = r->jitter = r->jitter_buffer = NAN;
+	r->delay = r->loss = r->burst_r = r->ie_eff = r->r = r->mos = NAN;
+	r->sent = r->recv = -1;
+}
+
+int
+pp_mos_rec_read(struct pp_mos_rec *r, json_t *o, struct pp_error *err)
+{
+	pp_mos_rec_init(r);
+	if (need_target(o, "mos", &r->target, err) == -1)
+		return -1;
+	r->start = pp_json_num(o, "start");
+	r->end = pp_json_num(o, "end");
+	r->codec = pp_json_str(o, "codec");
+	r->model = pp_json_str(o, "model");
+	r->rtt = pp_json_num(o, "rtt");
+	r->jitter = pp_json_num(o, "jitter");
+	r->jitter_def = pp_json_str(o, "jitter_def");
+	r->jitter_buffer = pp_json_num(o, "jitter_buffer");
+	r->delay = pp_json_num(o, "delay");
+	r->loss = pp_json_num(o, "loss");
+	r->burst_r = pp_json_num(o, "burst_r");
+	r->burst_est = pp_json_str(o, "burst_est");
+	r->sent = jint(o, "sent", 0, INT64_MAX, -1);
+	r->recv = jint(o, "recv", 0, INT64_MAX, -1);
+	r->ie_eff = pp_json_num(o, "ie_eff");
+	r->r = pp_json_num(o, "r");
+	r->mos = pp_json_num(o, "mos");
+	r->note = pp_json_str(o, "note");
+	return 0;
+}
+
+void
+pp_mos_rec_write(struct pp_jw *w, const struct pp_mos_rec *r)
+{
+	pp_jw_record(w, "mos");
+	pp_jw_kstr(w, "target", r->target);
+	pp_jw_knum(w, "start", r->start, PP_DEC_TS);
+	pp_jw_knum(w, "end", r->end, PP_DEC_TS);
+	pp_jw_kstr(w, "codec", r->codec);
+	pp_jw_kstr(w, "model", r->model);
+	pp_jw_knum(w, "rtt", r->rtt, PP_DEC_MS);
+	pp_jw_knum(w, "jitter", r->jitter, PP_DEC_MS);
+	pp_jw_kstr(w, "jitter_def", r->jitter_def);
+	if (r->model == NULL || strcmp(r->model, "simplified") != 0)
+		pp_jw_knum(w, "jitter_buffer", r->jitter_buffer, PP_DEC_MS);
+	pp_jw_knum(w, "delay", r->delay, PP_DEC_MS);
+	pp_jw_knum(w, "loss", r->loss, PP_DEC_PCT);
+	pp_jw_knum(w, "burst_r", r->burst_r, PP_DEC_MS);
+	pp_jw_kstr(w, "burst_est", r->burst_est);
+	if (r->sent >= 0 && r->recv >= 0) {
+		pp_jw_kint(w, "sent", r->sent);
+		pp_jw_kint(w, "recv", r->recv);
+	}
+	if (r->model == NULL || strcmp(r->model, "simplified") != 0)
+		pp_jw_knum(w, "ie_eff", r->ie_eff, PP_DEC_MS);
+	pp_jw_knum(w, "r", r->r, PP_DEC_MS);
+	pp_jw_knum(w, "mos", r->mos, PP_DEC_MS);
+	if (r->note != NULL)
+		pp_jw_kstr(w, "note", r->note);
+	pp_jw_end(w);
+}
+
+/* -------------------------------------------------------------- alert */
+
+void
+pp_alert_rec_init(struct pp_alert_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ts = r->value = r->threshold = NAN;
+	r->window = -1;
+	r->code = -1;
+}
+
+int
+pp_alert_rec_read(struct pp_alert_rec *r, json_t *o, struct pp_error *err)
+{
+	pp_alert_rec_init(r);
+	if (need_target(o, "alert", &r->target, err) == -1)
+		return -1;
+	r->ts = pp_json_num(o, "ts");
+	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
+	r->kind = pp_json_str(o, "kind");
+	r->state = pp_json_str(o, "state");
+	r->value = pp_json_num(o, "value");
+	r->threshold = pp_json_num(o, "threshold");
+	r->window = jint(o, "window", 0, INT64_MAX, -1);
+	r->message = pp_json_str(o, "message");
+	r->from = pp_json_str(o, "from");
+	r->code = (int)jint(o, "code", 0, 255, -1);
+	r->reason = pp_json_str(o, "reason");
+	return 0;
+}
+
+void
+pp_alert_rec_write(struct pp_jw *w, const struct pp_alert_rec *r)
+{
+	pp_jw_record(w, "alert");
+	pp_jw_knum(w, "ts", r->ts, PP_DEC_TS);
+	pp_jw_kstr(w, "target", r->target);
+	if (r->ttl > 0)
+		pp_jw_kint(w, "ttl", r->ttl);
+	pp_jw_kstr(w, "kind", r->kind);
+	pp_jw_kstr(w, "state", r->state);
+	pp_jw_knum(w, "value", r->value, PP_DEC_MS);
+	pp_jw_knum(w, "threshold", r->threshold, PP_DEC_MS);
+	if (r->window >= 0)
+		pp_jw_kint(w, "window", r->window);
+	pp_jw_kstr(w, "message", r->message);
+	if (r->from != NULL)
+		pp_jw_kstr(w, "from", r->from);
+	if (r->code >= 0)
+		pp_jw_kint(w, "code", r->code);
+	if (r->reason != NULL)
+		pp_jw_kstr(w, "reason", r->reason);
+	pp_jw_end(w);
+}
+
+/* -------------------------------------------------------------- route */
+
+void
+pp_route_rec_init(struct pp_route_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ts = NAN;
+	r->round = -1;
+	r->nprev = -1;
+}
+
+/* An array of hops into out (at most PP_REC_HOPS); -1 when absent. */
+static int
+read_hops(const json_t *a, const char **out)
+{
+	size_t i;
+	json_t *h;
+	int n = 0;
+
+	if (!json_is_array(a))
+		return -1;
+	json_array_foreach(a, i, h) {
+		if (n == PP_REC_HOPS)
+			break;
+		out[n++] = json_is_string(h) ? json_string_value(h) : NULL;
+	}
+	return n;
+}
+
+int
+pp_route_rec_read(struct pp_route_rec *r, json_t *o, struct pp_error *err)
+{
+	pp_route_rec_init(r);
+	if (need_target(o, "route", &r->target, err) == -1)
+		return -1;
+	r->ts = pp_json_num(o, "ts");
+	r->round = jint(o, "round", 0, INT64_MAX, -1);
+	r->nhops = read_hops(json_object_get(o, "hops"), r->hops);
+	if (r->nhops < 0) {
+		pp_error_set(err, "route record without \"hops\"");
+		return -1;
+	}
+	r->nprev = read_hops(json_object_get(o, "previous"), r->prev);
+	return 0;
+}
+
+static void
+write_hops(struct pp_jw *w, const char *key, const char *const *hops, int n)
+{
+	pp_jw_key(w, key);
+	pp_jw_arr_begin(w);
+	for (int i = 0; i < n; i++) {
+		if (hops[i] == NULL)
+			pp_jw_null(w);
+		else
+			pp_jw_str(w, hops[i]);
+	}
+	pp_jw_arr_end(w);
+}
+
+void
+pp_route_rec_write(struct pp_jw *w, const struct pp_route_rec *r)
+{
+	pp_jw_record(w, "route");
+	pp_jw_knum(w, "ts", r->ts, PP_DEC_TS);
+	pp_jw_kstr(w, "target", r->target);
+	if (r->round >= 0)
+		pp_jw_kint(w, "round", r->round);
+	write_hops(w, "hops", r->hops, r->nhops);
+	if (r->nprev >= 0)
+		write_hops(w, "previous", r->prev, r->nprev);
+	pp_jw_end(w);
+}
