@@ -124,13 +124,16 @@ done(void *arg, const struct pp_engine_result *res)
 	struct probe_run *r = arg;
 	struct target *t = res->user;
 
-	pp_engine_write(&r->w, res);
+	struct pp_probe p;
+
+	pp_engine_result_probe(res, &p);
+	pp_probe_write(&r->w, &p);
 	pp_probecli_emit(&r->pc, &r->w, false);
-	enum pp_outcome oc = pp_probe_outcome(&res->p, &r->outcome);
+	enum pp_outcome oc = pp_probe_outcome(&p, &r->outcome);
 	if (oc == PP_LOCAL)
 		return;		/* maybe lost inside this host: not counted */
-	pp_stats_add(&t->st, res->p.ts, oc == PP_ANSWER_DEST ||
-	    oc == PP_ANSWER_HOP ? res->p.rtt : NAN, 0);
+	pp_stats_add(&t->st, res->ts, oc == PP_ANSWER_DEST ||
+	    oc == PP_ANSWER_HOP ? res->rtt : NAN, 0);
 }
 
 static void
@@ -182,13 +185,13 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 	const char *fam = strchr(res->dst, ':') != NULL ? "ip-6" : "ip-4";
 
 	(void)arg;
-	switch (res->p.status) {
+	switch (res->status) {
 	case PP_ST_REPLY:
 	case PP_ST_TTL_EXPIRED:
 	case PP_ST_UNREACHABLE:
 		printf("%lld %s %s %s round-trip-time %.0f", mp->token,
-		    res->p.status == PP_ST_TTL_EXPIRED ? "ttl-expired" :
-		    "reply", fam, res->from, res->p.rtt * 1000.0);
+		    res->status == PP_ST_TTL_EXPIRED ? "ttl-expired" :
+		    "reply", fam, res->from, res->rtt * 1000.0);
 		if (res->nmpls > 0) {
 			printf(" mpls ");
 			for (int i = 0; i < res->nmpls; i++)

@@ -284,17 +284,17 @@ write_round(struct trace_run *r, struct target *t, struct round *rd)
 		for (int ttl = r->first_ttl; ttl <= last; ttl++) {
 			if (!*sent_at(r, rd, f, ttl))
 				continue;
-			struct pp_engine_result *res = res_at(r, rd, f, ttl);
-			res->p.target = t->name;
-			res->p.dst = t->dst;
-			res->p.from = res->from[0] != '\0' ? res->from : NULL;
-			res->p.err = res->err[0] != '\0' ? res->err : NULL;
-			pp_engine_write(&r->w, res);
+			const struct pp_engine_result *res = res_at(r, rd, f,
+			    ttl);
+			struct pp_probe p;
+			pp_engine_result_probe(res, &p);
+			p.target = t->name;
+			p.dst = t->dst;
+			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
-			if (pp_probe_outcome(&res->p, NULL) ==
-			    PP_ANSWER_DEST) {
+			if (pp_probe_outcome(&p, NULL) == PP_ANSWER_DEST) {
 				reached = true;
-				t->last_rtt = res->p.rtt;
+				t->last_rtt = res->rtt;
 				t->hops = ttl;
 			}
 		}
@@ -359,7 +359,7 @@ done(void *arg, const struct pp_engine_result *res)
 	t->wake_ns = 0;		/* the limit may have grown */
 	t->cand_ok = false;
 	pp_engine_yield(r->e);	/* write or send at once */
-	switch (res->p.status) {
+	switch (res->status) {
 	case PP_ST_TTL_EXPIRED:
 		if (fs->stop == 0 || ttl < fs->stop) {
 			if (ttl > t->seen[f])

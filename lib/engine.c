@@ -1,8 +1,10 @@
-/* engine.c: the probing engine (see engine.h). */
+/* engine.c: the probing engine: the probe table, sending, and matching
+ * what comes back to the probe that caused it (see engine.h).  Sockets,
+ * their options and the receive paths are lib/net_linux.c's; the wait
+ * loop lib/evloop.c's; the flow sockets lib/flowsock.c's. */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <math.h>
 #include <netinet/icmp6.h>
@@ -19,11 +21,13 @@
 #include <unistd.h>
 
 #include "lib/engine.h"
-#include "lib/jsonw.h"
-#include "lib/pace.h"
+#include "lib/evloop.h"
+#include "lib/flowsock.h"
+#include "lib/util.h"
 
-#define TAG_FD 0x100000000ULL	/* epoll data: a per-probe socket */
-#define TAG_FLOW 0x200000000ULL	/* epoll data: a flow socket */
+/* Event tags: the shared sockets are 0 to 3 (icmp4, icmp6, tcp4, tcp6). */
+#define TAG_FD 0x100000000ULL	/* a per-probe socket: | slot */
+#define TAG_FLOW 0x200000000ULL	/* a flow socket: | its index */
 
 /* A probe in flight. */
 struct slot {
@@ -39,19 +43,8 @@ struct slot {
 	uint16_t seq16;
 	uint16_t sport;		/* Paris TCP: the SYN's source port */
 	bool rawtcp;		/* Paris TCP: sent on the raw socket */
+	bool tcp;		/* a TCP probe */
 	struct pp_engine_result r;
-};
-
-/* Paris UDP: the socket of one (destination, flow), kept for the run, so
- * that every probe of the flow has one source port. */
-struct fsock {
-	int fd;			/* -1: free entry of the table; Paris TCP:
-				 * a bound TCP socket holding the port */
-	int family;
-	unsigned char addr[16];	/* destination address */
-	long long flow;
-	uint16_t port;		/* Paris TCP: the flow's source port */
-	unsigned char src[16];	/* Paris TCP: the source address */
 };
 
 /* A deadline, in send order (every probe has the same timeout). */
@@ -66,7 +59,7 @@ struct pp_engine {
 	struct pp_net *net;
 	pp_engine_done_fn *done;
 	void *arg;
-	int ep;			/* epoll */
+	struct pp_evloop loop;	/* epoll and exact waits */
 	struct slot *slots;
 	int nslots;
 	int *free_slots;
@@ -75,15 +68,12 @@ struct pp_engine {
 	int by_seq16[65536];	/* ICMP: slot + 1 by 16-bit sequence */
 	struct deadline *dl;	/* ring */
 	int dl_head, dl_len;
-	struct fsock *fs;	/* flow sockets: open-addressed table */
-	int nfs;		/* its size (a power of two, or 0) */
-	int fs_used;		/* entries in use */
+	struct pp_flowtab flows;	/* flow sockets (Paris UDP and TCP) */
 	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
 	bool yield;		/* pp_engine_run returns after this batch */
 	uint16_t echo_id;	/* raw sockets: our identifier */
 	uint32_t tag;		/* payload run tag */
 	unsigned long late;
-	struct pp_pace pace;	/* pp_engine_run ends at its time */
 	unsigned char buf[65536];
 };
 
@@ -96,42 +86,17 @@ realtime(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long long
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
+/* What every socket of the engine is set to (errors ignored for now). */
 static void
 sock_opts(struct pp_engine *e, int fd, int family)
 {
-	int on = 1;
-
-	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
-	if (family == AF_INET) {
-		(void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
-		(void)setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
-		if (e->o.tos >= 0)
-			(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &e->o.tos,
-			    sizeof(e->o.tos));
-	} else {
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on,
-		    sizeof(on));
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on,
-		    sizeof(on));
-		if (e->o.tos >= 0)
-			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS,
-			    &e->o.tos, sizeof(e->o.tos));
-	}
+	(void)pp_net_recv_opts(fd, family);
+	if (e->o.tos >= 0)
+		(void)pp_net_set_tos(fd, family, e->o.tos);
 	if (e->o.mark != 0)
-		(void)setsockopt(fd, SOL_SOCKET, SO_MARK, &e->o.mark,
-		    sizeof(e->o.mark));
+		(void)pp_net_set_mark(fd, e->o.mark);
 	if (e->o.iface != NULL)
-		(void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, e->o.iface,
-		    (socklen_t)strlen(e->o.iface));
+		(void)pp_net_bind_iface(fd, e->o.iface);
 }
 
 struct pp_engine *
@@ -151,12 +116,13 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	e->done = done;
 	e->arg = arg;
 	e->nslots = e->o.max_inflight;
+	e->loop.ep = -1;
+	pp_flowtab_init(&e->flows);
 	e->slots = calloc((size_t)e->nslots, sizeof(*e->slots));
 	e->free_slots = calloc((size_t)e->nslots, sizeof(int));
 	e->dl = calloc((size_t)e->nslots, sizeof(*e->dl));
-	e->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (e->slots == NULL || e->free_slots == NULL || e->dl == NULL ||
-	    e->ep == -1) {
+	    pp_evloop_init(&e->loop, e->o.lax) == -1) {
 		pp_error_set(err, "cannot set up the engine: %s",
 		    strerror(errno));
 		pp_engine_free(e);
@@ -166,12 +132,9 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	 * far as probes are really in flight. */
 	for (int i = 0; i < e->nslots; i++)
 		e->free_slots[e->nfree++] = e->nslots - 1 - i;
-	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)mono());
-	e->tag = (uint32_t)(mono() ^ ((unsigned long long)getpid() << 16));
-	/* Waits end on time: no timer slack, and a spin of at most 5 % of
-	 * the time (1 ms a time) before the end the caller gives. */
-	(void)pp_pace_tight_timers();
-	pp_pace_init(&e->pace, e->o.lax ? 0 : 0.05, 1000000);
+	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)pp_mono_ns());
+	e->tag = (uint32_t)(pp_mono_ns() ^
+	    ((unsigned long long)getpid() << 16));
 	/* The shared ICMP sockets: listen for echo replies and errors. */
 	int fds[2] = { n != NULL ? n->icmp4 : -1, n != NULL ? n->icmp6 : -1 };
 	for (int i = 0; i < 2; i++) {
@@ -190,9 +153,7 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		if (e->o.source != NULL && e->o.source->sa_family ==
 		    (i == 0 ? AF_INET : AF_INET6))
 			(void)bind(fds[i], e->o.source, e->o.source_len);
-		struct epoll_event ev = { .events = EPOLLIN,
-		    .data.u64 = (uint64_t)i };
-		(void)epoll_ctl(e->ep, EPOLL_CTL_ADD, fds[i], &ev);
+		(void)pp_evloop_add(&e->loop, fds[i], EPOLLIN, (uint64_t)i);
 	}
 	/* Paris TCP: SYNs of our own through raw TCP sockets, answers (SYN-ACK,
 	 * RST) read from them; without them, the kernel's connect. */
@@ -202,9 +163,8 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 			if (tfd[i] < 0)
 				continue;
 			sock_opts(e, tfd[i], i == 0 ? AF_INET : AF_INET6);
-			struct epoll_event ev = { .events = EPOLLIN,
-			    .data.u64 = (uint64_t)(2 + i) };
-			if (epoll_ctl(e->ep, EPOLL_CTL_ADD, tfd[i], &ev) == 0) {
+			if (pp_evloop_add(&e->loop, tfd[i], EPOLLIN,
+			    (uint64_t)(2 + i)) == 0) {
 				if (i == 0)
 					e->rawtcp4 = true;
 				else
@@ -229,12 +189,8 @@ pp_engine_free(struct pp_engine *e)
 	for (int i = 0; e->slots != NULL && i < e->nslots; i++)
 		if (e->slots[i].used && e->slots[i].fd >= 0)
 			close(e->slots[i].fd);
-	for (int i = 0; i < e->nfs; i++)
-		if (e->fs[i].fd >= 0)
-			close(e->fs[i].fd);
-	free(e->fs);
-	if (e->ep >= 0)
-		close(e->ep);
+	pp_flowtab_release(&e->flows);
+	pp_evloop_release(&e->loop);
 	free(e->slots);
 	free(e->free_slots);
 	free(e->dl);
@@ -250,7 +206,7 @@ pp_engine_yield(struct pp_engine *e)
 int
 pp_engine_fd(const struct pp_engine *e)
 {
-	return e->ep;
+	return pp_evloop_fd(&e->loop);
 }
 
 int
@@ -266,30 +222,29 @@ pp_engine_late(const struct pp_engine *e)
 }
 
 void
-pp_engine_write(struct pp_jw *w, const struct pp_engine_result *r)
+pp_engine_result_probe(const struct pp_engine_result *r, struct pp_probe *p)
 {
-	pp_probe_write(w, &r->p);
-	if (isnan(r->late) && r->nmpls == 0)
-		return;
-	/* The optional fields: reopen the object. */
-	w->len--;
-	w->depth = 1;
-	if (!isnan(r->late))
-		pp_jw_knum(w, "late", r->late, PP_DEC_MS);
-	if (r->nmpls > 0) {
-		pp_jw_key(w, "mpls");
-		pp_jw_arr_begin(w);
-		for (int i = 0; i < r->nmpls; i++) {
-			pp_jw_obj_begin(w);
-			pp_jw_kint(w, "label", r->mpls[i].label);
-			pp_jw_kint(w, "tc", r->mpls[i].tc);
-			pp_jw_kint(w, "s", r->mpls[i].s);
-			pp_jw_kint(w, "ttl", r->mpls[i].ttl);
-			pp_jw_obj_end(w);
-		}
-		pp_jw_arr_end(w);
-	}
-	pp_jw_end(w);
+	memset(p, 0, sizeof(*p));
+	p->ts = r->ts;
+	p->target = r->target;
+	p->dst = r->dst[0] != '\0' ? r->dst : NULL;
+	p->proto = r->proto;
+	p->from = r->from[0] != '\0' ? r->from : NULL;
+	p->err = r->err[0] != '\0' ? r->err : NULL;
+	p->seq = r->seq;
+	p->round = r->round;
+	p->flow = r->flow;
+	p->ttl = r->ttl;
+	p->reply_ttl = r->reply_ttl;
+	p->code = r->code;
+	p->port = r->port;
+	p->size = r->size;
+	p->status = r->status;
+	p->rtt = r->rtt;
+	p->late = r->late;
+	p->conn = r->conn;
+	p->nmpls = r->nmpls;
+	memcpy(p->mpls, r->mpls, sizeof(p->mpls));
 }
 
 static void
@@ -312,7 +267,7 @@ finish(struct pp_engine *e, int i)
 	if (s->fd >= 0) {
 		struct linger lg = { 1, 0 };	/* TCP: RST, no TIME_WAIT */
 		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		(void)epoll_ctl(e->ep, EPOLL_CTL_DEL, s->fd, NULL);
+		(void)pp_evloop_del(&e->loop, s->fd);
 		close(s->fd);
 		s->fd = -1;
 	} else if (e->by_seq16[s->seq16] == i + 1) {
@@ -322,12 +277,6 @@ finish(struct pp_engine *e, int i)
 	s->gen++;
 	e->inflight--;
 	e->free_slots[e->nfree++] = i;
-	s->r.p.target = s->r.p.target;
-	s->r.p.dst = s->r.dst;
-	if (s->r.from[0] != '\0')
-		s->r.p.from = s->r.from;
-	if (s->r.err[0] != '\0')
-		s->r.p.err = s->r.err;
 	e->done(e->arg, &s->r);
 }
 
@@ -343,7 +292,7 @@ rtt_ms(const struct slot *s, const struct timespec *rx)
 		if (ms >= 0 && ms < 3600000)
 			return ms;
 	}
-	ms = (double)(mono() - s->sent_mono) / 1e6;
+	ms = (double)(pp_mono_ns() - s->sent_mono) / 1e6;
 	return ms >= 0 ? ms : 0;
 }
 
@@ -360,11 +309,11 @@ answer(struct pp_engine *e, int i, enum pp_status st, const struct sockaddr
 		e->late++;	/* its timeout passes in a moment */
 		return;
 	}
-	s->r.p.status = st;
-	s->r.p.rtt = ms;
-	s->r.p.reply_ttl = reply_ttl;
+	s->r.status = st;
+	s->r.rtt = ms;
+	s->r.reply_ttl = reply_ttl;
 	if (code >= 0 && st == PP_ST_UNREACHABLE)
-		s->r.p.code = code;
+		s->r.code = code;
 	if (from != NULL)
 		addr_text(from, s->r.from, sizeof(s->r.from));
 	if (info != NULL && info->nmpls > 0) {
@@ -388,411 +337,34 @@ same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
 	    sin6_addr, 16) == 0;
 }
 
-/* cmsg: receive stamp and reply TTL. */
+/* Map an ICMP error (of an error queue, or read from a raw socket) to a
+ * status for slot i. */
 static void
-control(struct msghdr *m, struct timespec *rx, int *ttl)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL;
-	    c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMPNS)
-			memcpy(rx, CMSG_DATA(c), sizeof(*rx));
-		else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
-		    IP_TTL) || (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_HOPLIMIT))
-			memcpy(ttl, CMSG_DATA(c), sizeof(*ttl));
-	}
-}
-
-/* One datagram of fd into e->buf, with its sender, the kernel's receive
- * stamp (zero when missing) and its TTL (-1 unknown).  Returns its
- * length, or -1 with errno (EAGAIN: nothing more). */
-static ssize_t
-recv_one(struct pp_engine *e, int fd, struct sockaddr_storage *from,
-    struct timespec *rx, int *ttl)
-{
-	char cbuf[512];
-	struct iovec iov = { e->buf, sizeof(e->buf) };
-	struct msghdr m = { .msg_name = from, .msg_namelen = sizeof(*from),
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-	    .msg_controllen = sizeof(cbuf) };
-
-	rx->tv_sec = 0;
-	rx->tv_nsec = 0;
-	*ttl = -1;
-	ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
-	if (n >= 0)
-		control(&m, rx, ttl);
-	return n;
-}
-
-/* An error-queue message (IP_RECVERR): the ICMP error, its sender, and
- * what we sent (for ICMP datagram sockets, our echo request). */
-struct errmsg {
-	bool ok;
-	int type, code;
-	int origin;
-	struct sockaddr_storage offender;
-	struct timespec rx;
-	int ttl;
-	size_t len;		/* bytes of our packet in e->buf */
-};
-
-static void
-read_error(struct pp_engine *e, int fd, struct errmsg *em)
-{
-	char cbuf[512];
-	struct iovec iov = { e->buf, sizeof(e->buf) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-
-	memset(em, 0, sizeof(*em));
-	em->ttl = -1;
-	ssize_t n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
-	if (n < 0)
-		return;
-	em->len = (size_t)n;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL;
-	    c = CMSG_NXTHDR(&m, c)) {
-		if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
-		    IP_RECVERR) || (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_RECVERR)) {
-			struct sock_extended_err ee;
-			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-			em->ok = true;
-			em->origin = ee.ee_origin;
-			em->type = ee.ee_type;
-			em->code = ee.ee_code;
-			const unsigned char *off = CMSG_DATA(c) + sizeof(ee);
-			memcpy(&em->offender, off, sizeof(struct sockaddr_in6));
-		} else if (c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_TIMESTAMPNS) {
-			memcpy(&em->rx, CMSG_DATA(c), sizeof(em->rx));
-		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
-		    IP_TTL) || (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_HOPLIMIT)) {
-			memcpy(&em->ttl, CMSG_DATA(c), sizeof(em->ttl));
-		}
-	}
-}
-
-/* Map an ICMP error to a status for slot i. */
-static void
-icmp_error(struct pp_engine *e, int i, const struct errmsg *em,
+icmp_error(struct pp_engine *e, int i, const struct pp_net_msg *m,
     const struct pp_pkt_info *info)
 {
 	struct slot *s = &e->slots[i];
 	bool v6 = s->family == AF_INET6;
-	bool exceeded = v6 ? em->type == ICMP6_TIME_EXCEEDED :
-	    em->type == ICMP_TIME_EXCEEDED;
-	bool unreach = v6 ? em->type == ICMP6_DST_UNREACH :
-	    em->type == ICMP_DEST_UNREACH;
-	const struct sockaddr *from = (const struct sockaddr *)&em->offender;
-	bool from_dst = same_addr(from, &s->dst);
+	bool exceeded = v6 ? m->type == ICMP6_TIME_EXCEEDED :
+	    m->type == ICMP_TIME_EXCEEDED;
+	bool unreach = v6 ? m->type == ICMP6_DST_UNREACH :
+	    m->type == ICMP_DEST_UNREACH;
+	const struct sockaddr *from = (const struct sockaddr *)&m->offender;
 
 	if (exceeded) {
-		answer(e, i, PP_ST_TTL_EXPIRED, from, &em->rx, em->ttl, -1,
+		answer(e, i, PP_ST_TTL_EXPIRED, from, &m->rx, m->ttl, -1,
 		    info);
 	} else if (unreach) {
 		/* Port unreachable from the destination: it answered. */
-		bool port = v6 ? em->code == ICMP6_DST_UNREACH_NOPORT :
-		    em->code == ICMP_PORT_UNREACH;
-		if (from_dst && (port || s->r.p.proto == NULL ||
-		    strcmp(s->r.p.proto, "icmp") != 0) && port)
-			answer(e, i, PP_ST_REPLY, from, &em->rx, em->ttl, -1,
+		bool port = v6 ? m->code == ICMP6_DST_UNREACH_NOPORT :
+		    m->code == ICMP_PORT_UNREACH;
+		if (same_addr(from, &s->dst) && port)
+			answer(e, i, PP_ST_REPLY, from, &m->rx, m->ttl, -1,
 			    info);
 		else
-			answer(e, i, PP_ST_UNREACHABLE, from, &em->rx, em->ttl,
-			    em->code, info);
+			answer(e, i, PP_ST_UNREACHABLE, from, &m->rx, m->ttl,
+			    m->code, info);
 	}
-}
-
-static int by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport,
-    uint16_t dport);
-static int by_payload(struct pp_engine *e, const struct pp_pkt_payload *pl);
-
-/* The shared ICMP socket of family fam has something. */
-static void
-icmp_readable(struct pp_engine *e, int fam)
-{
-	bool v6 = fam == 1;
-	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
-	bool raw = v6 ? e->net->raw6 : e->net->raw4;
-
-	for (int k = 0; k < 256; k++) {
-		struct sockaddr_storage from;
-		struct timespec rx;
-		int ttl;
-		ssize_t n = recv_one(e, fd, &from, &rx, &ttl);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				/* Datagram sockets: errors in the queue. */
-				struct errmsg em;
-				read_error(e, fd, &em);
-				if (!em.ok)
-					return;
-				struct pp_pkt_info in;
-				if (pp_pkt_parse(e->buf, em.len, v6, false,
-				    &in) == 0 && in.has_payload &&
-				    in.payload.tag == e->tag) {
-					int i = e->by_seq16[(uint16_t)
-					    in.payload.seq] - 1;
-					if (i >= 0 && e->slots[i].used &&
-					    e->slots[i].seq == in.payload.seq)
-						icmp_error(e, i, &em, NULL);
-				}
-				continue;
-			}
-			return;
-		}
-		struct pp_pkt_info in;
-		if (pp_pkt_parse(e->buf, (size_t)n, v6, raw && !v6, &in) == -1)
-			continue;
-		/* Errors quoting UDP, or TCP of the kernel, come through
-		 * those sockets; errors quoting our own SYNs, here. */
-		if (in.quoted_proto == 6 && (v6 ? e->rawtcp6 : e->rawtcp4) &&
-		    in.kind != PP_PKT_ECHO_REPLY) {
-			int j = by_tcp_seq(e, in.tcp_seq, in.sport, in.dport);
-			if (j < 0)
-				continue;
-			if (in.reply_ttl < 0)
-				in.reply_ttl = ttl;
-			if (in.kind == PP_PKT_TIME_EXCEEDED)
-				answer(e, j, PP_ST_TTL_EXPIRED, (struct sockaddr
-				    *)&from, &rx, in.reply_ttl, -1, &in);
-			else
-				answer(e, j, PP_ST_UNREACHABLE, (struct
-				    sockaddr *)&from, &rx, in.reply_ttl,
-				    in.code, &in);
-			continue;
-		}
-		/* Paris UDP: the error quotes our payload (and may carry
-		 * MPLS labels, which the socket's error queue does not). */
-		if (in.quoted_proto == 17 && e->o.proto == PP_UDP &&
-		    e->o.paris && in.has_payload && in.kind !=
-		    PP_PKT_ECHO_REPLY) {
-			int j = by_payload(e, &in.payload);
-			if (j < 0)
-				continue;
-			if (in.reply_ttl < 0)
-				in.reply_ttl = ttl;
-			struct errmsg em = { .ok = true, .ttl = in.reply_ttl,
-			    .rx = rx, .code = in.code, .type = in.kind ==
-			    PP_PKT_TIME_EXCEEDED ? (v6 ? ICMP6_TIME_EXCEEDED :
-			    ICMP_TIME_EXCEEDED) : (v6 ? ICMP6_DST_UNREACH :
-			    ICMP_DEST_UNREACH) };
-			memcpy(&em.offender, &from, sizeof(from));
-			icmp_error(e, j, &em, &in);
-			continue;
-		}
-		if (in.quoted_proto != (v6 ? 58 : 1))
-			continue;
-		if (in.reply_ttl < 0)
-			in.reply_ttl = ttl;
-		/* Ours?  Raw sockets see every ICMP message of the host. */
-		if (raw && in.echo_id != e->echo_id)
-			continue;
-		int i = e->by_seq16[in.echo_seq] - 1;
-		if (i < 0 || !e->slots[i].used) {
-			if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
-			    in.payload.tag == e->tag)
-				e->late++;
-			continue;
-		}
-		struct slot *s = &e->slots[i];
-		if (in.has_payload && (in.payload.tag != e->tag ||
-		    in.payload.seq != s->seq))
-			continue;
-		if (in.kind == PP_PKT_ECHO_REPLY) {
-			answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from,
-			    &rx, in.reply_ttl, -1, &in);
-		} else if (in.kind == PP_PKT_TIME_EXCEEDED) {
-			answer(e, i, PP_ST_TTL_EXPIRED,
-			    (struct sockaddr *)&from, &rx, in.reply_ttl, -1,
-			    &in);
-		} else if (in.kind == PP_PKT_UNREACH) {
-			answer(e, i, PP_ST_UNREACHABLE,
-			    (struct sockaddr *)&from, &rx, in.reply_ttl,
-			    in.code, &in);
-		}
-	}
-}
-
-/* A per-probe UDP or TCP socket has something. */
-static void
-sock_event(struct pp_engine *e, int i, uint32_t events)
-{
-	struct slot *s = &e->slots[i];
-	struct errmsg em;
-
-	if (!s->used)
-		return;
-	read_error(e, s->fd, &em);
-	if (em.ok && em.origin != SO_EE_ORIGIN_LOCAL) {
-		icmp_error(e, i, &em, NULL);
-		return;
-	}
-	if (s->r.p.proto != NULL && strcmp(s->r.p.proto, "tcp") == 0) {
-		if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-			return;
-		int soerr = 0;
-		socklen_t sl = sizeof(soerr);
-		(void)getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-		if (soerr == EINPROGRESS || soerr == EALREADY)
-			return;
-		struct tcp_info ti;
-		socklen_t tl = sizeof(ti);
-		memset(&ti, 0, sizeof(ti));
-		bool have_ti = getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti,
-		    &tl) == 0;
-		double ms = rtt_ms(s, NULL);
-		if (soerr == 0 && have_ti && ti.tcpi_rtt > 0)
-			ms = ti.tcpi_rtt / 1000.0;	/* the handshake */
-		if (soerr == 0 || soerr == ECONNREFUSED) {
-			/* SYN-ACK or RST: the destination answered, unless
-			 * the kernel had to resend the SYN (loss, not a
-			 * slow answer). */
-			if (have_ti && (ti.tcpi_total_retrans > 0 ||
-			    ti.tcpi_retransmits > 0)) {
-				s->r.late = rtt_ms(s, NULL);
-				s->r.p.status = PP_ST_TIMEOUT;
-				finish(e, i);
-				return;
-			}
-			char tmp[64];
-			(void)tmp;
-			s->r.p.status = PP_ST_REPLY;
-			s->r.p.rtt = ms;
-			addr_text((struct sockaddr *)&s->dst, s->r.from,
-			    sizeof(s->r.from));
-			finish(e, i);
-			return;
-		}
-		s->r.p.status = soerr == ETIMEDOUT ? PP_ST_TIMEOUT :
-		    PP_ST_UNREACHABLE;
-		s->r.errnum = soerr;
-		if (s->r.p.status == PP_ST_UNREACHABLE)
-			(void)snprintf(s->r.err, sizeof(s->r.err), "%s",
-			    strerror(soerr));
-		finish(e, i);
-		return;
-	}
-	/* UDP: an answer from the destination is a reply. */
-	if (events & EPOLLIN) {
-		struct sockaddr_storage from;
-		struct timespec rx;
-		int ttl;
-		if (recv_one(e, s->fd, &from, &rx, &ttl) >= 0) {
-			answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from,
-			    &rx, ttl, -1, NULL);
-		}
-	}
-}
-
-static void
-addr_bytes(const struct sockaddr *sa, unsigned char out[16])
-{
-	memset(out, 0, 16);
-	if (sa->sa_family == AF_INET)
-		memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr, 4);
-	else
-		memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->
-		    sin6_addr, 16);
-}
-
-static unsigned
-fs_hash(int family, const unsigned char addr[16], long long flow)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)family;
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	h = (h ^ (uint32_t)flow) * 16777619u;
-	return h;
-}
-
-/* The table entry of (family, addr, flow): its own, or the free one it
- * would take. */
-static struct fsock *
-fs_find(struct pp_engine *e, int family, const unsigned char addr[16],
-    long long flow)
-{
-	unsigned m = (unsigned)e->nfs - 1;
-
-	for (unsigned k = fs_hash(family, addr, flow) & m;; k = (k + 1) & m) {
-		struct fsock *f = &e->fs[k];
-		if (f->fd < 0 || (f->family == family && f->flow == flow &&
-		    memcmp(f->addr, addr, 16) == 0))
-			return f;
-	}
-}
-
-/* Room for one more flow socket: keep the table at most half full. */
-static int
-fs_grow(struct pp_engine *e)
-{
-	if (e->nfs > 0 && (e->fs_used + 1) * 2 <= e->nfs)
-		return 0;
-	int n = e->nfs > 0 ? e->nfs * 2 : 64;
-	struct fsock *old = e->fs;
-	int nold = e->nfs;
-	struct fsock *t = malloc((size_t)n * sizeof(*t));
-	if (t == NULL)
-		return -1;
-	for (int i = 0; i < n; i++)
-		t[i].fd = -1;
-	e->fs = t;
-	e->nfs = n;
-	for (int i = 0; i < nold; i++) {
-		if (old[i].fd < 0)
-			continue;
-		struct fsock *f = fs_find(e, old[i].family, old[i].addr,
-		    old[i].flow);
-		*f = old[i];
-		if (e->o.proto != PP_UDP)
-			continue;	/* TCP port holders are not polled */
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLERR,
-		    .data.u64 = TAG_FLOW | (uint64_t)(f - e->fs) };
-		(void)epoll_ctl(e->ep, EPOLL_CTL_MOD, f->fd, &ev);
-	}
-	free(old);
-	return 0;
-}
-
-/* The UDP socket of (dst, flow), opened on first use: bound to a port of
- * its own, unconnected (so a port unreachable never turns into a send
- * error), errors to its queue.  Returns the fd, or -1 with errno. */
-static int
-flow_socket(struct pp_engine *e, const struct sockaddr *dst, long long flow)
-{
-	unsigned char a[16];
-
-	addr_bytes(dst, a);
-	if (e->nfs > 0) {
-		struct fsock *f = fs_find(e, dst->sa_family, a, flow);
-		if (f->fd >= 0)
-			return f->fd;
-	}
-	if (fs_grow(e) == -1)
-		return -1;
-	int fd = socket(dst->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	sock_opts(e, fd, dst->sa_family);
-	if (e->o.source != NULL && e->o.source->sa_family == dst->sa_family)
-		(void)bind(fd, e->o.source, e->o.source_len);
-	struct fsock *f = fs_find(e, dst->sa_family, a, flow);
-	f->fd = fd;
-	f->family = dst->sa_family;
-	memcpy(f->addr, a, 16);
-	f->flow = flow;
-	e->fs_used++;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLERR,
-	    .data.u64 = TAG_FLOW | (uint64_t)(f - e->fs) };
-	(void)epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev);
-	return fd;
 }
 
 /* The in-flight probe whose payload this is, or -1. */
@@ -807,42 +379,256 @@ by_payload(struct pp_engine *e, const struct pp_pkt_payload *pl)
 	return i;
 }
 
+/* The Paris TCP probe that a SYN-ACK or RST acknowledges, or an ICMP
+ * error quotes (by its sequence number and ports), or -1. */
+static int
+by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport, uint16_t dport)
+{
+	if ((seq & 0xffff0000u) != (e->tag & 0xffff0000u))
+		return -1;
+	int i = e->by_seq16[seq & 0xffff] - 1;
+	if (i < 0 || !e->slots[i].used || !e->slots[i].rawtcp ||
+	    e->slots[i].sport != sport || dport != (uint16_t)e->o.port)
+		return -1;
+	return i;
+}
+
+/* An ICMP datagram socket's error queue: errors quoting our echo
+ * requests. */
+static void
+icmp_errqueue(struct pp_engine *e, int fd, bool v6)
+{
+	for (int k = 0; k < 256; k++) {
+		struct pp_net_msg m;
+		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
+			return;
+		if (!m.err)
+			continue;
+		struct pp_pkt_info in;
+		if (pp_pkt_parse(e->buf, m.len, v6, false, &in) == 0 &&
+		    in.has_payload && in.payload.tag == e->tag) {
+			int i = e->by_seq16[(uint16_t)in.payload.seq] - 1;
+			if (i >= 0 && e->slots[i].used &&
+			    e->slots[i].seq == in.payload.seq)
+				icmp_error(e, i, &m, NULL);
+		}
+	}
+}
+
+/* The shared ICMP socket of family fam has something. */
+static void
+icmp_readable(struct pp_engine *e, int fam)
+{
+	bool v6 = fam == 1;
+	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
+	bool raw = v6 ? e->net->raw6 : e->net->raw4;
+
+	for (int k = 0; k < 256; k++) {
+		struct pp_net_msg m;
+		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1) {
+			/* Datagram sockets: errors in the queue. */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				icmp_errqueue(e, fd, v6);
+			return;
+		}
+		const struct sockaddr *from = (struct sockaddr *)&m.from;
+		struct pp_pkt_info in;
+		if (pp_pkt_parse(e->buf, m.len, v6, raw && !v6, &in) == -1)
+			continue;
+		if (in.reply_ttl < 0)
+			in.reply_ttl = m.ttl;
+		/* Errors quoting UDP, or TCP of the kernel, come through
+		 * those sockets; errors quoting our own SYNs, here. */
+		if (in.quoted_proto == 6 && (v6 ? e->rawtcp6 : e->rawtcp4) &&
+		    in.kind != PP_PKT_ECHO_REPLY) {
+			int j = by_tcp_seq(e, in.tcp_seq, in.sport, in.dport);
+			if (j < 0)
+				continue;
+			if (in.kind == PP_PKT_TIME_EXCEEDED)
+				answer(e, j, PP_ST_TTL_EXPIRED, from, &m.rx,
+				    in.reply_ttl, -1, &in);
+			else
+				answer(e, j, PP_ST_UNREACHABLE, from, &m.rx,
+				    in.reply_ttl, in.code, &in);
+			continue;
+		}
+		/* Paris UDP: the error quotes our payload (and may carry
+		 * MPLS labels, which the socket's error queue does not). */
+		if (in.quoted_proto == 17 && e->o.proto == PP_UDP &&
+		    e->o.paris && in.has_payload && in.kind !=
+		    PP_PKT_ECHO_REPLY) {
+			int j = by_payload(e, &in.payload);
+			if (j < 0)
+				continue;
+			struct pp_net_msg em = m;
+			em.err = true;
+			em.ttl = in.reply_ttl;
+			em.code = in.code;
+			em.type = in.kind == PP_PKT_TIME_EXCEEDED ?
+			    (v6 ? ICMP6_TIME_EXCEEDED : ICMP_TIME_EXCEEDED) :
+			    (v6 ? ICMP6_DST_UNREACH : ICMP_DEST_UNREACH);
+			memcpy(&em.offender, &m.from, sizeof(m.from));
+			icmp_error(e, j, &em, &in);
+			continue;
+		}
+		if (in.quoted_proto != (v6 ? 58 : 1))
+			continue;
+		/* Ours?  Raw sockets see every ICMP message of the host. */
+		if (raw && in.echo_id != e->echo_id)
+			continue;
+		int i = e->by_seq16[in.echo_seq] - 1;
+		if (i < 0 || !e->slots[i].used) {
+			if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
+			    in.payload.tag == e->tag)
+				e->late++;
+			continue;
+		}
+		struct slot *s = &e->slots[i];
+		if (in.has_payload && (in.payload.tag != e->tag ||
+		    in.payload.seq != s->seq))
+			continue;
+		if (in.kind == PP_PKT_ECHO_REPLY)
+			answer(e, i, PP_ST_REPLY, from, &m.rx, in.reply_ttl, -1,
+			    &in);
+		else if (in.kind == PP_PKT_TIME_EXCEEDED)
+			answer(e, i, PP_ST_TTL_EXPIRED, from, &m.rx,
+			    in.reply_ttl, -1, &in);
+		else if (in.kind == PP_PKT_UNREACH)
+			answer(e, i, PP_ST_UNREACHABLE, from, &m.rx,
+			    in.reply_ttl, in.code, &in);
+	}
+}
+
+/* A per-probe TCP socket is connected, refused or failed. */
+static void
+tcp_event(struct pp_engine *e, int i, uint32_t events)
+{
+	struct slot *s = &e->slots[i];
+
+	if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+		return;
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	(void)getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+	if (soerr == EINPROGRESS || soerr == EALREADY)
+		return;
+	struct tcp_info ti;
+	socklen_t tl = sizeof(ti);
+	memset(&ti, 0, sizeof(ti));
+	bool have_ti = getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti,
+	    &tl) == 0;
+	double ms = rtt_ms(s, NULL);
+	if (soerr == 0 && have_ti && ti.tcpi_rtt > 0)
+		ms = ti.tcpi_rtt / 1000.0;	/* the handshake */
+	if (soerr == 0 || soerr == ECONNREFUSED) {
+		/* SYN-ACK or RST: the destination answered, unless the
+		 * kernel had to resend the SYN (loss, not a slow answer). */
+		if (have_ti && (ti.tcpi_total_retrans > 0 ||
+		    ti.tcpi_retransmits > 0)) {
+			s->r.late = rtt_ms(s, NULL);
+			s->r.status = PP_ST_TIMEOUT;
+			finish(e, i);
+			return;
+		}
+		s->r.status = PP_ST_REPLY;
+		s->r.rtt = ms;
+		addr_text((struct sockaddr *)&s->dst, s->r.from,
+		    sizeof(s->r.from));
+		finish(e, i);
+		return;
+	}
+	s->r.status = soerr == ETIMEDOUT ? PP_ST_TIMEOUT : PP_ST_UNREACHABLE;
+	s->r.errnum = soerr;
+	if (s->r.status == PP_ST_UNREACHABLE)
+		(void)snprintf(s->r.err, sizeof(s->r.err), "%s",
+		    strerror(soerr));
+	finish(e, i);
+}
+
+/* A per-probe UDP or TCP socket has something. */
+static void
+sock_event(struct pp_engine *e, int i, uint32_t events)
+{
+	struct slot *s = &e->slots[i];
+	struct pp_net_msg m;
+
+	if (!s->used)
+		return;
+	if (pp_net_recv_err(s->fd, e->buf, sizeof(e->buf), &m) == 0 &&
+	    m.err && m.origin != SO_EE_ORIGIN_LOCAL) {
+		icmp_error(e, i, &m, NULL);
+		return;
+	}
+	if (s->tcp) {
+		tcp_event(e, i, events);
+		return;
+	}
+	/* UDP: an answer from the destination is a reply. */
+	if ((events & EPOLLIN) && pp_net_recv(s->fd, e->buf, sizeof(e->buf),
+	    &m) == 0)
+		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
+		    m.ttl, -1, NULL);
+}
+
 /* A flow socket has errors (ICMP, quoting one of its probes) or data. */
 static void
 flow_event(struct pp_engine *e, int k)
 {
-	if (k < 0 || k >= e->nfs || e->fs[k].fd < 0)
+	if (k < 0 || k >= e->flows.n)
 		return;
-	int fd = e->fs[k].fd;
+	int fd = pp_flowtab_at(&e->flows, k)->fd;
 	for (int n = 0; n < 256; n++) {
-		struct errmsg em;
+		struct pp_net_msg m;
 		struct pp_pkt_payload pl;
-		read_error(e, fd, &em);
-		if (!em.ok)
+		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
 			break;
-		if (em.origin == SO_EE_ORIGIN_LOCAL)
+		if (!m.err || m.origin == SO_EE_ORIGIN_LOCAL)
 			continue;
-		int i = pp_pkt_payload(e->buf, em.len, &pl) ?
+		int i = pp_pkt_payload(e->buf, m.len, &pl) ?
 		    by_payload(e, &pl) : -1;
 		if (i >= 0)
-			icmp_error(e, i, &em, NULL);
+			icmp_error(e, i, &m, NULL);
 	}
 	for (int n = 0; n < 256; n++) {
-		struct sockaddr_storage from;
-		struct timespec rx;
-		int ttl;
-		ssize_t got = recv_one(e, fd, &from, &rx, &ttl);
-		if (got < 0)
+		struct pp_net_msg m;
+		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1)
 			break;
 		/* A UDP answer counts when it echoes our payload. */
 		struct pp_pkt_payload pl;
-		int i = pp_pkt_payload(e->buf, (size_t)got, &pl) ?
+		int i = pp_pkt_payload(e->buf, m.len, &pl) ?
 		    by_payload(e, &pl) : -1;
-		if (i < 0 || !same_addr((struct sockaddr *)&from,
+		if (i < 0 || !same_addr((struct sockaddr *)&m.from,
 		    &e->slots[i].dst))
 			continue;
-		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,
-		    -1, NULL);
+		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
+		    m.ttl, -1, NULL);
+	}
+}
+
+/* A raw TCP socket has segments: answers of destinations. */
+static void
+tcp_readable(struct pp_engine *e, int fam)
+{
+	bool v6 = fam == 1;
+	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
+
+	for (int k = 0; k < 256; k++) {
+		struct pp_net_msg m;
+		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1)
+			return;
+		struct pp_pkt_tcp tp;
+		if (pp_pkt_tcp_parse(e->buf, m.len, !v6, &tp) == -1)
+			continue;
+		bool synack = (tp.flags & (PP_TCP_SYN | PP_TCP_ACK)) ==
+		    (PP_TCP_SYN | PP_TCP_ACK);
+		if (!synack && !(tp.flags & PP_TCP_RST))
+			continue;
+		int i = by_tcp_seq(e, tp.ack - 1, tp.dport, tp.sport);
+		if (i < 0 || !same_addr((struct sockaddr *)&m.from,
+		    &e->slots[i].dst))
+			continue;
+		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
+		    tp.ttl >= 0 ? tp.ttl : m.ttl, -1, NULL);
 	}
 }
 
@@ -862,6 +648,36 @@ claim_seq16(struct pp_engine *e, int i)
 	e->by_seq16[s->seq16] = i + 1;
 }
 
+/* The flow socket of (dst, flow) for proto, opened on first use (a UDP
+ * one watched for errors and answers).  Returns it, or NULL with errno. */
+static struct pp_flowsock *
+flow_socket(struct pp_engine *e, int proto, const struct sockaddr *dst,
+    long long flow)
+{
+	struct pp_flowkey k;
+	bool udp = proto == IPPROTO_UDP;
+
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	k.family = dst->sa_family;
+	pp_flowkey_addr(dst, k.dst);
+	if (e->o.source != NULL && e->o.source->sa_family == dst->sa_family)
+		pp_flowkey_addr(e->o.source, k.src);
+	k.mark = e->o.mark;
+	k.flow = flow;
+	struct pp_flowsock_opts fo = { .iface = e->o.iface, .tos = e->o.tos,
+	    .recv = udp, .route_src = !udp };
+	bool opened;
+	int i = pp_flowtab_open(&e->flows, &k, &fo, &opened);
+	if (i < 0)
+		return NULL;
+	struct pp_flowsock *f = pp_flowtab_at(&e->flows, i);
+	if (opened && udp)
+		(void)pp_evloop_add(&e->loop, f->fd, EPOLLIN | EPOLLERR,
+		    TAG_FLOW | (uint64_t)i);
+	return f;
+}
+
 /* Paris UDP: one datagram through the flow's socket, the TTL set for
  * this packet alone. */
 static int
@@ -870,9 +686,9 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 {
 	struct slot *s = &e->slots[i];
 	bool v6 = dst->sa_family == AF_INET6;
-	int fd = flow_socket(e, dst, flow);
+	struct pp_flowsock *f = flow_socket(e, IPPROTO_UDP, dst, flow);
 
-	if (fd < 0)
+	if (f == NULL)
 		return errno;
 	claim_seq16(e, i);
 	size_t n = e->o.size > PP_PKT_PAYLOAD ? (size_t)e->o.size :
@@ -880,7 +696,7 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	if (pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
 	    e->o.fill) == 0)
 		return EMSGSIZE;
-	s->r.p.size = (int)n;
+	s->r.size = (int)n;
 	struct sockaddr_storage to;
 	memcpy(&to, dst, dlen);
 	if (v6)
@@ -906,8 +722,8 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &t, sizeof(t));
 	s->sent_rt = realtime();
-	s->sent_mono = mono();
-	if (sendmsg(fd, &m, 0) < 0)
+	s->sent_mono = pp_mono_ns();
+	if (sendmsg(f->fd, &m, 0) < 0)
 		return errno;
 	return 0;
 }
@@ -921,82 +737,8 @@ shared_ttl(struct pp_engine *e, int k, int fd, bool v6, int ttl)
 
 	if (e->net->ttl_set[k] == t)
 		return;
-	if ((v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &t,
-	    sizeof(t)) : setsockopt(fd, IPPROTO_IP, IP_TTL, &t,
-	    sizeof(t))) == 0)
+	if (pp_net_set_ttl(fd, v6 ? AF_INET6 : AF_INET, t) == 0)
 		e->net->ttl_set[k] = t;
-}
-
-/* Paris TCP: the flow of (dst, flow): a TCP socket bound to a port of
- * the kernel's choosing holds that port for the run (so no connection of
- * this host takes it, and the kernel answers the SYN-ACKs with RST), and
- * the source address the route gives.  Returns it, or NULL with errno. */
-static struct fsock *
-tcp_flow(struct pp_engine *e, const struct sockaddr *dst, socklen_t dlen,
-    long long flow)
-{
-	unsigned char a[16];
-	int fam = dst->sa_family;
-
-	addr_bytes(dst, a);
-	if (e->nfs > 0) {
-		struct fsock *f = fs_find(e, fam, a, flow);
-		if (f->fd >= 0)
-			return f;
-	}
-	if (fs_grow(e) == -1)
-		return NULL;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	unsigned char src[16];
-	/* The source: -S, else what a connected datagram socket gets. */
-	int u = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (u < 0)
-		return NULL;
-	sock_opts(e, u, fam);
-	if (e->o.source != NULL && e->o.source->sa_family == fam)
-		(void)bind(u, e->o.source, e->o.source_len);
-	struct sockaddr_storage to;
-	memcpy(&to, dst, dlen);
-	if (fam == AF_INET6)
-		((struct sockaddr_in6 *)&to)->sin6_port = htons(9);
-	else
-		((struct sockaddr_in *)&to)->sin_port = htons(9);
-	if (connect(u, (struct sockaddr *)&to, dlen) < 0 ||
-	    getsockname(u, (struct sockaddr *)&ss, &sl) < 0) {
-		int keep = errno;
-		close(u);
-		errno = keep;
-		return NULL;
-	}
-	close(u);
-	addr_bytes((struct sockaddr *)&ss, src);
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return NULL;
-	if (fam == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
-	else
-		((struct sockaddr_in *)&ss)->sin_port = 0;
-	sl = fam == AF_INET6 ? sizeof(struct sockaddr_in6) :
-	    sizeof(struct sockaddr_in);
-	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
-		int keep = errno;
-		close(fd);
-		errno = keep;
-		return NULL;
-	}
-	struct fsock *f = fs_find(e, fam, a, flow);
-	f->fd = fd;
-	f->family = fam;
-	memcpy(f->addr, a, 16);
-	f->flow = flow;
-	f->port = ntohs(fam == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->
-	    sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
-	memcpy(f->src, src, 16);
-	e->fs_used++;
-	return f;
 }
 
 /* Paris TCP: the sequence number of slot i's SYN: the run tag's high
@@ -1014,7 +756,7 @@ send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	struct slot *s = &e->slots[i];
 	bool v6 = dst->sa_family == AF_INET6;
 	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
-	struct fsock *f = tcp_flow(e, dst, dlen, flow);
+	struct pp_flowsock *f = flow_socket(e, IPPROTO_TCP, dst, flow);
 
 	if (f == NULL)
 		return errno;
@@ -1022,7 +764,7 @@ send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	s->rawtcp = true;
 	s->sport = f->port;
 	unsigned char d[16];
-	addr_bytes(dst, d);
+	pp_flowkey_addr(dst, d);
 	size_t n = pp_pkt_tcp_syn(e->buf, sizeof(e->buf), v6, f->src, d,
 	    f->port, (uint16_t)e->o.port, syn_seq(e, s));
 	shared_ttl(e, v6 ? 3 : 2, fd, v6, ttl);
@@ -1032,58 +774,12 @@ send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
 		((struct sockaddr_in6 *)&to)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&to)->sin_port = 0;
-	s->r.p.size = (int)n;
+	s->r.size = (int)n;
 	s->sent_rt = realtime();
-	s->sent_mono = mono();
+	s->sent_mono = pp_mono_ns();
 	if (sendto(fd, e->buf, n, 0, (struct sockaddr *)&to, dlen) < 0)
 		return errno;
 	return 0;
-}
-
-/* The Paris TCP probe that a SYN-ACK or RST acknowledges, or an ICMP
- * error quotes (by its sequence number and ports), or -1. */
-static int
-by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport, uint16_t dport)
-{
-	if ((seq & 0xffff0000u) != (e->tag & 0xffff0000u))
-		return -1;
-	int i = e->by_seq16[seq & 0xffff] - 1;
-	if (i < 0 || !e->slots[i].used || !e->slots[i].rawtcp ||
-	    e->slots[i].sport != sport || dport != (uint16_t)e->o.port)
-		return -1;
-	return i;
-}
-
-/* A raw TCP socket has segments: answers of destinations. */
-static void
-tcp_readable(struct pp_engine *e, int fam)
-{
-	bool v6 = fam == 1;
-	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
-
-	for (int k = 0; k < 256; k++) {
-		struct sockaddr_storage from;
-		struct timespec rx;
-		int ttl;
-		ssize_t n = recv_one(e, fd, &from, &rx, &ttl);
-		if (n < 0)
-			return;
-		struct pp_pkt_tcp tp;
-		if (pp_pkt_tcp_parse(e->buf, (size_t)n, !v6, &tp) == -1)
-			continue;
-		bool synack = (tp.flags & (PP_TCP_SYN | PP_TCP_ACK)) ==
-		    (PP_TCP_SYN | PP_TCP_ACK);
-		if (!synack && !(tp.flags & PP_TCP_RST))
-			continue;
-		int i = by_tcp_seq(e, tp.ack - 1, tp.dport, tp.sport);
-		if (i < 0 || !same_addr((struct sockaddr *)&from,
-		    &e->slots[i].dst))
-			continue;
-		if (tp.ttl >= 0)
-			ttl = tp.ttl;
-		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&from, &rx, ttl,
-		    -1, NULL);
-	}
 }
 
 static void
@@ -1091,10 +787,67 @@ send_failed(struct pp_engine *e, int i, int err)
 {
 	struct slot *s = &e->slots[i];
 
-	s->r.p.status = PP_ST_ERROR;
+	s->r.status = PP_ST_ERROR;
 	s->r.errnum = err;
 	(void)snprintf(s->r.err, sizeof(s->r.err), "%s", strerror(err));
 	finish(e, i);
+}
+
+/* A probe through a socket of its own (UDP, or TCP connect). */
+static int
+send_own_socket(struct pp_engine *e, int i, const struct sockaddr *dst,
+    socklen_t dlen, int ttl, const struct pp_pkt_payload *pl)
+{
+	struct slot *s = &e->slots[i];
+	int fam = dst->sa_family;
+	bool v6 = fam == AF_INET6;
+	bool tcp = s->tcp;
+	int fd = socket(fam, (tcp ? SOCK_STREAM : SOCK_DGRAM) |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return errno;
+	s->fd = fd;
+	sock_opts(e, fd, fam);
+	if (ttl > 0)
+		(void)pp_net_set_ttl(fd, fam, ttl);
+	if (tcp) {
+		int syncnt = 1;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt,
+		    sizeof(syncnt));
+	}
+	if (e->o.source != NULL && e->o.source->sa_family == fam)
+		(void)bind(fd, e->o.source, e->o.source_len);
+	struct sockaddr_storage to;
+	memcpy(&to, dst, dlen);
+	if (v6)
+		((struct sockaddr_in6 *)&to)->sin6_port =
+		    htons((uint16_t)e->o.port);
+	else
+		((struct sockaddr_in *)&to)->sin_port =
+		    htons((uint16_t)e->o.port);
+	(void)pp_evloop_add(&e->loop, fd, EPOLLIN | EPOLLERR |
+	    (tcp ? EPOLLOUT : 0), TAG_FD | (uint64_t)i);
+	s->sent_rt = realtime();
+	s->sent_mono = pp_mono_ns();
+	if (tcp) {
+		s->r.size = -1;
+		if (connect(fd, (struct sockaddr *)&to, dlen) < 0 &&
+		    errno != EINPROGRESS)
+			return errno;
+		return 0;
+	}
+	size_t n = e->o.size > PP_PKT_PAYLOAD ? (size_t)e->o.size :
+	    PP_PKT_PAYLOAD;
+	size_t k = pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
+	    e->o.fill);
+	s->r.size = (int)n;
+	if (k == 0)
+		return EMSGSIZE;
+	if (connect(fd, (struct sockaddr *)&to, dlen) < 0 ||
+	    send(fd, e->buf + 8, n, 0) < 0)
+		return errno;
+	return 0;
 }
 
 int
@@ -1117,20 +870,21 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 	s->seq = seq;
 	s->seq16 = (uint16_t)seq;
 	s->rawtcp = false;
+	s->tcp = e->o.proto == PP_TCP;
 	s->sport = 0;
+	s->sent_rt = 0;
 	memset(&s->r, 0, sizeof(s->r));
-	s->r.user = user;
-	s->r.late = NAN;
-	struct pp_probe *p = &s->r.p;
-	p->target = target;
-	p->seq = (long long)seq;
-	p->round = round;
-	p->flow = flow;
-	p->ttl = ttl;
-	p->reply_ttl = p->code = p->port = p->size = -1;
-	p->rtt = NAN;
-	p->status = PP_ST_TIMEOUT;
-	addr_text(dst, s->r.dst, sizeof(s->r.dst));
+	struct pp_engine_result *r = &s->r;
+	r->user = user;
+	r->target = target;
+	r->seq = (long long)seq;
+	r->round = round;
+	r->flow = flow;
+	r->ttl = ttl;
+	r->reply_ttl = r->code = r->port = r->size = -1;
+	r->rtt = NAN;
+	r->status = PP_ST_TIMEOUT;
+	addr_text(dst, r->dst, sizeof(r->dst));
 	e->inflight++;
 	e->dl[(e->dl_head + e->dl_len) % e->nslots] = (struct deadline){
 	    .at = 0, .slot = i, .gen = s->gen };
@@ -1140,7 +894,7 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 	struct pp_pkt_payload pl = { .tag = e->tag, .seq = seq };
 	int err = 0;
 	if (e->o.proto == PP_ICMP) {
-		p->proto = "icmp";
+		r->proto = "icmp";
 		int fd = v6 ? e->net->icmp6 : e->net->icmp4;
 		if (fd < 0) {
 			err = EAFNOSUPPORT;
@@ -1153,96 +907,40 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 				(void)pp_pkt_echo_hold(e->buf, n, v6,
 				    (uint16_t)(0x0101u * (unsigned)(flow %
 				    253 + 1)));
-			p->size = (int)n;
+			r->size = (int)n;
 			shared_ttl(e, v6 ? 1 : 0, fd, v6, ttl);
 			s->sent_rt = realtime();
-			s->sent_mono = mono();
+			s->sent_mono = pp_mono_ns();
 			if (sendto(fd, e->buf, n, 0, dst, dlen) < 0)
 				err = errno;
 		}
 	} else if (e->o.proto == PP_TCP && e->o.paris && (v6 ? e->rawtcp6 :
 	    e->rawtcp4)) {
-		p->proto = "tcp";
-		p->port = e->o.port;
+		r->proto = "tcp";
+		r->port = e->o.port;
 		err = send_raw_tcp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow);
 	} else if (e->o.proto == PP_UDP && e->o.paris) {
-		p->proto = "udp";
-		p->port = e->o.port;
+		r->proto = "udp";
+		r->port = e->o.port;
 		err = send_flow_udp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow,
 		    &pl);
 	} else {
-		bool tcp = e->o.proto == PP_TCP;
-		p->proto = tcp ? "tcp" : "udp";
-		p->port = e->o.port;
-		int fd = socket(fam, (tcp ? SOCK_STREAM : SOCK_DGRAM) |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			err = errno;
-		} else {
-			s->fd = fd;
-			sock_opts(e, fd, fam);
-			if (ttl > 0) {
-				if (v6)
-					(void)setsockopt(fd, IPPROTO_IPV6,
-					    IPV6_UNICAST_HOPS, &ttl,
-					    sizeof(ttl));
-				else
-					(void)setsockopt(fd, IPPROTO_IP, IP_TTL,
-					    &ttl, sizeof(ttl));
-			}
-			if (tcp) {
-				int syncnt = 1;
-				(void)setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT,
-				    &syncnt, sizeof(syncnt));
-			}
-			if (e->o.source != NULL && e->o.source->sa_family ==
-			    fam)
-				(void)bind(fd, e->o.source, e->o.source_len);
-			struct sockaddr_storage to;
-			memcpy(&to, dst, dlen);
-			if (v6)
-				((struct sockaddr_in6 *)&to)->sin6_port =
-				    htons((uint16_t)e->o.port);
-			else
-				((struct sockaddr_in *)&to)->sin_port =
-				    htons((uint16_t)e->o.port);
-			struct epoll_event ev = { .events = EPOLLIN |
-			    EPOLLERR | (tcp ? EPOLLOUT : 0),
-			    .data.u64 = TAG_FD | (uint64_t)i };
-			(void)epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev);
-			s->sent_rt = realtime();
-			s->sent_mono = mono();
-			if (tcp) {
-				if (connect(fd, (struct sockaddr *)&to, dlen) <
-				    0 && errno != EINPROGRESS)
-					err = errno;
-				p->size = -1;
-			} else {
-				size_t n = e->o.size > PP_PKT_PAYLOAD ?
-				    (size_t)e->o.size : PP_PKT_PAYLOAD;
-				size_t k = pp_pkt_echo(e->buf, sizeof(e->buf),
-				    false, 0, 0, &pl, n + 8, e->o.fill);
-				p->size = (int)n;
-				if (k == 0 || connect(fd, (struct sockaddr *)
-				    &to, dlen) < 0 || send(fd, e->buf + 8, n,
-				    0) < 0)
-					err = errno;
-			}
-		}
+		r->proto = s->tcp ? "tcp" : "udp";
+		r->port = e->o.port;
+		err = send_own_socket(e, i, dst, dlen, ttl, &pl);
+	}
+	if (s->sent_rt == 0) {
+		s->sent_rt = realtime();
+		s->sent_mono = pp_mono_ns();
 	}
 	d->at = s->sent_mono + (long long)(e->o.timeout * 1e9);
-	p->ts = s->sent_rt;
-	if (err != 0) {
-		if (s->sent_rt == 0) {
-			s->sent_rt = realtime();
-			p->ts = s->sent_rt;
-		}
+	r->ts = s->sent_rt;
+	if (err != 0)
 		send_failed(e, i, err);
-	}
 	return 0;
 }
 
-/* Hand what epoll reported to its handler. */
+/* Hand what the loop reported to its handler. */
 static void
 dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
 {
@@ -1259,104 +957,89 @@ dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
 	}
 }
 
+/* Drop deadlines of probes already finished from the head of the ring. */
+static void
+skip_stale(struct pp_engine *e)
+{
+	while (e->dl_len > 0) {
+		const struct deadline *d = &e->dl[e->dl_head];
+		const struct slot *s = &e->slots[d->slot];
+		if (s->used && s->gen == d->gen)
+			return;
+		e->dl_head = (e->dl_head + 1) % e->nslots;
+		e->dl_len--;
+	}
+}
+
 /* Before timeouts are taken at now: while the oldest probe in flight is
  * due, read what is ready (each round reads up to 256 messages a socket).
  * Returns 0, or -1 when epoll failed. */
 static int
 read_before_expiry(struct pp_engine *e, long long now)
 {
-	struct epoll_event ev[256];
-	struct timespec zero = { 0, 0 };
+	struct epoll_event ev[PP_EVLOOP_MAX];
 
 	for (int round = 0; round < 64; round++) {
-		while (e->dl_len > 0) {
-			const struct deadline *d = &e->dl[e->dl_head];
-			const struct slot *s = &e->slots[d->slot];
-			if (s->used && s->gen == d->gen)
-				break;
-			e->dl_head = (e->dl_head + 1) % e->nslots;
-			e->dl_len--;
-		}
+		skip_stale(e);
 		if (e->dl_len == 0 || e->dl[e->dl_head].at > now)
 			return 0;
-		int n = epoll_pwait2(e->ep, ev, 256, &zero, NULL);
-		if (n < 0 && errno == ENOSYS)
-			n = epoll_wait(e->ep, ev, 256, 0);
-		if (n < 0 && errno != EINTR)
+		int n = pp_evloop_poll(&e->loop, ev, PP_EVLOOP_MAX);
+		if (n < 0)
 			return -1;
-		if (n <= 0)
+		if (n == 0)
 			return 0;
 		dispatch(e, ev, n);
 	}
 	return 0;
 }
 
+/* Time out every probe due at now, in send order. */
+static void
+expire(struct pp_engine *e, long long now)
+{
+	for (;;) {
+		skip_stale(e);
+		if (e->dl_len == 0 || e->dl[e->dl_head].at > now)
+			return;
+		int i = e->dl[e->dl_head].slot;
+		e->dl_head = (e->dl_head + 1) % e->nslots;
+		e->dl_len--;
+		finish(e, i);	/* status timeout */
+	}
+}
+
 int
 pp_engine_run(struct pp_engine *e, long long until_ns)
 {
-	struct epoll_event ev[256];
+	struct epoll_event ev[PP_EVLOOP_MAX];
 
 	for (;;) {
-		long long now = mono();
+		long long now = pp_mono_ns();
 		/* Timeouts, in send order; but first the answers that are
 		 * ready, so that one that waited in a socket while the process
 		 * was held up (a slow disk, the scheduler) is never taken for
 		 * a timeout. */
 		if (read_before_expiry(e, now) == -1)
 			return -1;
-		while (e->dl_len > 0) {
-			struct deadline *d = &e->dl[e->dl_head];
-			struct slot *s = &e->slots[d->slot];
-			if (s->used && s->gen == d->gen && d->at > now)
-				break;
-			if (s->used && s->gen == d->gen)
-				finish(e, d->slot);	/* status timeout */
-			e->dl_head = (e->dl_head + 1) % e->nslots;
-			e->dl_len--;
-		}
+		expire(e, now);
 		if (e->yield) {
 			e->yield = false;
 			return 0;
 		}
+		skip_stale(e);
 		long long wake = until_ns;
 		if (e->dl_len > 0 && e->dl[e->dl_head].at < wake)
 			wake = e->dl[e->dl_head].at;
-		/* The caller's time is kept exactly: block until a learnt
-		 * margin before it, then spin (lib/pace.h). */
-		bool exact = wake == until_ns;
-		long long stop = exact ? pp_pace_wake(&e->pace, wake) : wake;
 		/* Past the end: one look at what is ready, then return. */
 		bool last = now >= until_ns;
-		long long wait_ns = last ? 0 : stop - now;
-		if (wait_ns < 0)
-			wait_ns = 0;
-		struct timespec ts = { (time_t)(wait_ns / 1000000000LL),
-		    (long)(wait_ns % 1000000000LL) };
-		int n = epoll_pwait2(e->ep, ev, 256, &ts, NULL);
-		if (n < 0) {
-			if (errno == EINTR)
-				return 0;
-			if (errno == ENOSYS) {
-				int ms = (int)((wait_ns + 999999) / 1000000);
-				n = epoll_wait(e->ep, ev, 256, ms);
-				if (n < 0 && errno == EINTR)
-					return 0;
-			}
-			if (n < 0)
-				return -1;
-		}
-		long long woke = n == 0 && exact && !last ? mono() : 0;
-		if (woke > 0 && wait_ns > 0)
-			pp_pace_note(&e->pace, stop, woke);
+		bool due;
+		int n = pp_evloop_wait(&e->loop, ev, PP_EVLOOP_MAX, now,
+		    last ? now : wake, wake == until_ns && !last, &due);
+		if (n < 0)
+			return errno == EINTR ? 0 : -1;
 		dispatch(e, ev, n);
-		if (last || e->yield) {
+		if (last || e->yield || due) {
 			e->yield = false;
-			return 0;
-		}
-		if (woke >= stop) {
-			/* Answers that come meanwhile keep their kernel
-			 * stamps; they are read on the next call. */
-			(void)pp_pace_spin(&e->pace, until_ns);
 			return 0;
 		}
 	}

@@ -53,22 +53,40 @@ struct pp_engine_opts {
 				 * connects (not flow-stable) */
 };
 
-/* The outcome of one probe. */
+/* The outcome of one probe: a plain value (copy it freely).  Strings
+ * are held in it, except target (the caller's). */
 struct pp_engine_result {
-	struct pp_probe p;	/* as a probe record; strings point into
-				 * the fields below or the caller's target */
-	char dst[64];		/* destination address text */
-	char from[64];		/* responder address text */
-	char err[96];		/* send error text */
-	int errnum;		/* errno of that error (a send, or a TCP
-				 * connect the kernel gave up), 0 none */
+	double ts;		/* send time, epoch seconds */
+	const char *target;	/* as given to pp_engine_send (borrowed) */
+	const char *proto;	/* "icmp", "udp" or "tcp" (static) */
+	long long seq;		/* the caller's sequence */
+	long long round;	/* trace round, -1 none */
+	long long flow;		/* flow, -1 none */
+	int ttl;		/* TTL sent, -1 the system's default */
+	int port;		/* UDP/TCP destination port, -1 none */
+	int size;		/* probe size, bytes, -1 unknown */
+	enum pp_status status;	/* outcome */
+	double rtt;		/* ms, NAN when no answer */
+	int reply_ttl;		/* TTL of the answer, -1 unknown */
+	int code;		/* ICMP code of an unreachable, -1 none */
 	double late;		/* RTT of an answer after the timeout (or a
 				 * TCP answer after a retransmitted SYN), ms,
-				 * NAN when none */
+				 * 0 when none */
+	enum pp_conn conn;	/* TCP answers: open (SYN-ACK) or refused */
 	int nmpls;		/* MPLS labels of the answer */
-	struct pp_mpls mpls[PP_PKT_MPLS_MAX];
+	struct pp_mpls mpls[PP_MPLS_MAX];
+	char dst[64];		/* destination address text */
+	char from[64];		/* responder address text, "" none */
+	char err[96];		/* send error text, "" none */
+	int errnum;		/* errno of that error (a send, or a TCP
+				 * connect the kernel gave up), 0 none */
 	void *user;		/* what pp_engine_send was given */
 };
+
+/* The probe record of r: p's strings point into r (and r->target), so p
+ * is valid while r is. */
+void pp_engine_result_probe(const struct pp_engine_result *r,
+    struct pp_probe *p);
 
 struct pp_engine;
 
@@ -114,10 +132,6 @@ void pp_engine_yield(struct pp_engine *e);
 int pp_engine_inflight(const struct pp_engine *e);
 /* The engine's epoll descriptor: readable when pp_engine_run has work. */
 int pp_engine_fd(const struct pp_engine *e);
-
-/* Write r as a probe record into w (pp_probe_write, then "late" and
- * "mpls" when present); the line is left in w for pp_jw_write. */
-void pp_engine_write(struct pp_jw *w, const struct pp_engine_result *r);
 
 /* Late answers seen (after their probe's timeout). */
 unsigned long pp_engine_late(const struct pp_engine *e);

@@ -1,9 +1,13 @@
-/* net_linux.c: privileged sockets and the privilege drop (see header). */
+/* net_linux.c: privileged sockets, the privilege drop, socket options and
+ * the receive paths (see header). */
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <time.h>		/* before linux/errqueue.h */
+#include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -111,6 +115,124 @@ pp_net_drop_privileges(bool keep_net_admin)
 	return 0;
 }
 
+/* ---------------------------------------------------- socket options */
+
+int
+pp_net_recv_opts(int fd, int family)
+{
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1)
+		return -1;
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on,
+		    sizeof(on)) == -1 || setsockopt(fd, IPPROTO_IP,
+		    IP_RECVTTL, &on, sizeof(on)) == -1 ? -1 : 0;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on,
+	    sizeof(on)) == -1 || setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_RECVHOPLIMIT, &on, sizeof(on)) == -1 ? -1 : 0;
+}
+
+int
+pp_net_set_tos(int fd, int family, int tos)
+{
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+}
+
+int
+pp_net_set_ttl(int fd, int family, int ttl)
+{
+	if (family == AF_INET)
+		return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+	    sizeof(ttl));
+}
+
+int
+pp_net_set_mark(int fd, unsigned mark)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
+}
+
+int
+pp_net_bind_iface(int fd, const char *iface)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+	    (socklen_t)strlen(iface));
+}
+
+/* ----------------------------------------------------- receive paths */
+
+/* The control messages both paths read: stamp, TTL, extended error. */
+static void
+control(struct msghdr *mh, struct pp_net_msg *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL;
+	    c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&m->rx, CMSG_DATA(c), sizeof(m->rx));
+		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
+		    IP_TTL) || (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_HOPLIMIT)) {
+			memcpy(&m->ttl, CMSG_DATA(c), sizeof(m->ttl));
+		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
+		    IP_RECVERR) || (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+			m->err = true;
+			m->origin = ee.ee_origin;
+			m->type = ee.ee_type;
+			m->code = ee.ee_code;
+			/* SO_EE_OFFENDER: the address after the struct. */
+			size_t have = c->cmsg_len - CMSG_LEN(sizeof(ee));
+			if (have > sizeof(m->offender))
+				have = sizeof(m->offender);
+			memcpy(&m->offender, CMSG_DATA(c) + sizeof(ee), have);
+		}
+	}
+}
+
+static int
+recv_msg(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m,
+    int flags)
+{
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { buf, cap };
+	struct msghdr mh = { .msg_name = &m->from,
+	    .msg_namelen = sizeof(m->from), .msg_iov = &iov,
+	    .msg_iovlen = 1, .msg_control = cbuf.buf,
+	    .msg_controllen = sizeof(cbuf.buf) };
+
+	memset(m, 0, sizeof(*m));
+	m->ttl = -1;
+	ssize_t n = recvmsg(fd, &mh, flags | MSG_DONTWAIT);
+	if (n < 0)
+		return -1;
+	m->len = (size_t)n;
+	control(&mh, m);
+	return 0;
+}
+
+int
+pp_net_recv(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m)
+{
+	return recv_msg(fd, buf, cap, m, 0);
+}
+
+int
+pp_net_recv_err(int fd, unsigned char *buf, size_t cap,
+    struct pp_net_msg *m)
+{
+	return recv_msg(fd, buf, cap, m, MSG_ERRQUEUE);
+}
+
 enum pp_net_setting
 pp_net_try(int family, const char *iface, unsigned mark, int tos,
     const struct sockaddr *source, socklen_t source_len)
@@ -120,15 +242,11 @@ pp_net_try(int family, const char *iface, unsigned mark, int tos,
 
 	if (fd == -1)
 		return PP_NET_SOCKET;
-	if (iface != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
-	    (socklen_t)strlen(iface)) == -1)
+	if (iface != NULL && pp_net_bind_iface(fd, iface) == -1)
 		bad = PP_NET_IFACE;
-	else if (mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark,
-	    sizeof(mark)) == -1)
+	else if (mark != 0 && pp_net_set_mark(fd, mark) == -1)
 		bad = PP_NET_MARK;
-	else if (tos >= 0 && (family == AF_INET6 ? setsockopt(fd,
-	    IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) : setsockopt(fd,
-	    IPPROTO_IP, IP_TOS, &tos, sizeof(tos))) == -1)
+	else if (tos >= 0 && pp_net_set_tos(fd, family, tos) == -1)
 		bad = PP_NET_TOS;
 	else if (source != NULL) {
 		struct sockaddr_storage ss;

@@ -1,14 +1,23 @@
-/* net_linux.h: the privileged part of the probers, and nothing else: open
- * the ICMP sockets (raw when allowed, else the unprivileged ICMP datagram
- * sockets where net.ipv4.ping_group_range permits), then drop every
- * privilege for good and check that it is gone. */
+/* net_linux.h: the platform layer of the probers (Linux).  Three jobs:
+ * the privileged part (open the raw or datagram ICMP sockets and the raw
+ * TCP sockets, then drop every privilege for good and check that it is
+ * gone); socket options (receive stamps, TTLs and errors, TOS, mark,
+ * interface, source address), each reporting the kernel's refusal; and
+ * the receive paths (one datagram with its sender, kernel stamp and TTL;
+ * one message of a socket's error queue with the ICMP error it carries).
+ * Every datagram the engine reads comes through pp_net_recv, every error
+ * through pp_net_recv_err: the one place to batch them. */
 #ifndef PP_NET_LINUX_H
 #define PP_NET_LINUX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <time.h>
 
-/* The ICMP sockets of a run. */
+#include "lib/error.h"
+
+/* The privileged sockets of a run. */
 struct pp_net {
 	int icmp4;		/* IPv4 ICMP socket, -1 none */
 	int icmp6;		/* IPv6 ICMP socket, -1 none */
@@ -40,6 +49,28 @@ void pp_net_open_raw_tcp(struct pp_net *n);
  * verified (the caller must stop). */
 int pp_net_drop_privileges(bool keep_net_admin);
 
+/* ------------------------------------------------------ socket options */
+
+/* Ask for what the receive paths read on socket fd of family (AF_INET or
+ * AF_INET6): kernel receive stamps (SO_TIMESTAMPNS), the TTL or hop limit
+ * of what arrives, and ICMP errors in the error queue (IP_RECVERR).
+ * Returns 0, or -1 with errno from the first option the kernel refused. */
+int pp_net_recv_opts(int fd, int family);
+
+/* IP_TOS / IPV6_TCLASS of fd.  Returns 0, or -1 with errno. */
+int pp_net_set_tos(int fd, int family, int tos);
+
+/* IP_TTL / IPV6_UNICAST_HOPS of fd.  Returns 0, or -1 with errno. */
+int pp_net_set_ttl(int fd, int family, int ttl);
+
+/* SO_MARK of fd (needs CAP_NET_ADMIN: EPERM without).  Returns 0, or -1
+ * with errno. */
+int pp_net_set_mark(int fd, unsigned mark);
+
+/* SO_BINDTODEVICE of fd to the interface named iface (ENODEV when there
+ * is none).  Returns 0, or -1 with errno. */
+int pp_net_bind_iface(int fd, const char *iface);
+
 /* The setting pp_net_try found refused. */
 enum pp_net_setting {
 	PP_NET_OK,		/* every setting taken */
@@ -61,6 +92,34 @@ enum pp_net_setting {
  * needs no privilege beyond what the setting itself needs. */
 enum pp_net_setting pp_net_try(int family, const char *iface, unsigned mark,
     int tos, const struct sockaddr *source, socklen_t source_len);
+
+/* ------------------------------------------------------- receive paths */
+
+/* What came with a datagram or an error-queue message. */
+struct pp_net_msg {
+	struct sockaddr_storage from;	/* its sender (datagrams) */
+	struct timespec rx;	/* kernel receive stamp, zero when missing */
+	int ttl;		/* its TTL or hop limit, -1 unknown */
+	size_t len;		/* bytes placed in the caller's buffer */
+	/* Error-queue messages (IP_RECVERR) only: */
+	bool err;		/* an extended error was read */
+	int origin;		/* SO_EE_ORIGIN_ICMP, _ICMP6, _LOCAL ... */
+	int type, code;		/* ICMP type and code */
+	struct sockaddr_storage offender;	/* who sent the ICMP error */
+};
+
+/* Read one datagram of fd (never blocks) into buf (cap bytes), with its
+ * sender, stamp and TTL in m.  Returns 0, or -1 with errno (EAGAIN:
+ * nothing more). */
+int pp_net_recv(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m);
+
+/* Read one message of fd's error queue (never blocks): what we sent, as
+ * far as the ICMP error quoted it (the transport payload for UDP, the
+ * ICMP message for ICMP datagram sockets) into buf, and the error in m
+ * (m->err false when the message carried none).  Returns 0, or -1 with
+ * errno (EAGAIN: the queue is empty). */
+int pp_net_recv_err(int fd, unsigned char *buf, size_t cap,
+    struct pp_net_msg *m);
 
 /* The source address the routing table gives for dst: a UDP socket is
  * connected to it (no packet leaves) and asked its name; the port is 0.

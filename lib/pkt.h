@@ -11,22 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/record.h"
+
 #define PP_PKT_MAGIC 0x70703031u	/* "pp01": our payloads start so */
 #define PP_PKT_PAYLOAD 16		/* magic, tag, seq: bytes */
-#define PP_PKT_MPLS_MAX 8		/* labels kept from an extension */
+#define PP_PKT_MPLS_MAX PP_MPLS_MAX	/* labels kept from an extension */
 
 /* What a probe's payload says. */
 struct pp_pkt_payload {
 	uint32_t tag;		/* this run's random tag */
 	uint64_t seq;		/* the probe's 64-bit sequence */
-};
-
-/* One MPLS label stack entry (RFC 4950). */
-struct pp_mpls {
-	uint32_t label;		/* 20 bits */
-	uint8_t tc;		/* 3 bits */
-	uint8_t s;		/* bottom of stack */
-	uint8_t ttl;
 };
 
 /* What a received ICMP message is. */

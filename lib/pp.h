@@ -37,9 +37,13 @@
  * Probing (Linux):
  *   pkt      probe packets built and parsed: ICMP/ICMPv6, UDP, TCP, the
  *            quoted packet of an ICMP error, MPLS extensions
- *   net_linux  sockets opened (raw, or datagram ICMP), privileges dropped
- *   engine   epoll engine: probes in flight, kernel timestamps, errqueue,
- *            timeouts in send order, Paris flows
+ *   net_linux  the platform: sockets opened (raw, or datagram ICMP),
+ *            privileges dropped, socket options, the receive paths
+ *            (kernel stamps, TTLs, the error queue)
+ *   evloop   the engine's wait loop: epoll, waits that end on time
+ *   flowsock one socket per flow (Paris UDP and TCP): the port it holds
+ *   engine   the probe table, sending, matching answers to their probes,
+ *            timeouts
  *   mtrpkt   mtr-packet's protocol as mtr-packet 0.95 speaks it: lines,
  *            requests, the reply-word table (errno, ICMP), reply lines
  *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin

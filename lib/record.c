@@ -504,6 +504,21 @@ pp_probe_write(struct pp_jw *w, const struct pp_probe *p)
 		pp_jw_kint(w, "code", p->code);
 	if (p->err != NULL)
 		pp_jw_kstr(w, "err", p->err);
+	if (p->late > 0)
+		pp_jw_knum(w, "late", p->late, PP_DEC_MS);
+	if (p->nmpls > 0) {
+		pp_jw_key(w, "mpls");
+		pp_jw_arr_begin(w);
+		for (int i = 0; i < p->nmpls && i < PP_MPLS_MAX; i++) {
+			pp_jw_obj_begin(w);
+			pp_jw_kint(w, "label", p->mpls[i].label);
+			pp_jw_kint(w, "tc", p->mpls[i].tc);
+			pp_jw_kint(w, "s", p->mpls[i].s);
+			pp_jw_kint(w, "ttl", p->mpls[i].ttl);
+			pp_jw_obj_end(w);
+		}
+		pp_jw_arr_end(w);
+	}
 	if (p->local_drop)
 		pp_jw_kbool(w, "local_drop", true);
 	pp_jw_end(w);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -36,6 +37,16 @@ enum pp_status {
 	PP_ST_TIMEOUT,		/* nothing within the timeout */
 	PP_ST_ERROR		/* could not be sent */
 };
+
+/* One MPLS label stack entry (RFC 4950) of an ICMP answer. */
+struct pp_mpls {
+	uint32_t label;		/* 20 bits */
+	uint8_t tc;		/* traffic class, 3 bits */
+	uint8_t s;		/* bottom of stack, 1 bit */
+	uint8_t ttl;		/* the label's TTL */
+};
+
+#define PP_MPLS_MAX 8		/* label stack entries a probe record keeps */
 
 /* A TCP probe's connection (DESIGN.md, "conn"): recorded with status
  * "reply".  Archives written before the field existed have none; every
@@ -68,6 +79,11 @@ struct pp_probe {
 	bool local_drop;	/* a timeout whose reply may have been lost
 				 * inside this host ("local_drop":true) */
 	double rtt;		/* round-trip time, ms; NAN when absent */
+	double late;		/* RTT of an answer that came after the
+				 * timeout (or after a retransmitted SYN), ms;
+				 * 0 when absent */
+	int nmpls;		/* entries in mpls[], 0 when absent */
+	struct pp_mpls mpls[PP_MPLS_MAX];	/* the answer's label stack */
 };
 
 /* One decoded line. Caller-provided storage: pp_record_init() once, then
@@ -121,7 +137,8 @@ const char *pp_rtype_name(enum pp_rtype t);
 
 /* Write a probe record with the field order of DESIGN.md (type, ts,
  * target, dst, proto, ttl, round, seq, status, from, rtt, reply_ttl, then
- * the optional ones: conn, port, size, flow, code, err, local_drop) into
+ * the optional ones: conn, port, size, flow, code, err, late, mpls,
+ * local_drop) into
  * w, ended and ready for pp_jw_write(). */
 struct pp_jw;
 void pp_probe_write(struct pp_jw *w, const struct pp_probe *p);

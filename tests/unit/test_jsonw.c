@@ -109,5 +109,37 @@ test_jsonw(void)
 	CHECK_STR(r.probe.from, "192.0.2.1", "from");
 	pp_record_release(&r);
 	free(copy);
+
+	/* The optional fields the engine fills, in their order: conn,
+	 * port, size, flow, code, err, late, mpls. */
+	struct pp_probe q = {
+		.ts = 1.5, .target = "h", .proto = "tcp", .status =
+		PP_ST_REPLY, .rtt = 0.25, .ttl = -1, .round = -1, .seq = -1,
+		.reply_ttl = -1, .port = 443, .conn = PP_CONN_REFUSED,
+		.size = -1, .flow = 2, .code = -1,
+	};
+	pp_probe_write(&w, &q);
+	CHECK_STR(line_of(&w), "{\"type\":\"probe\",\"ts\":1.5,\"target\":"
+	    "\"h\",\"proto\":\"tcp\",\"status\":\"reply\",\"rtt\":0.25,"
+	    "\"conn\":\"refused\",\"port\":443,\"flow\":2}", "conn");
+	q.conn = PP_CONN_OPEN;
+	q.status = PP_ST_TIMEOUT;
+	q.rtt = NAN;
+	q.late = 1200.5;
+	pp_probe_write(&w, &q);
+	CHECK_STR(line_of(&w), "{\"type\":\"probe\",\"ts\":1.5,\"target\":"
+	    "\"h\",\"proto\":\"tcp\",\"status\":\"timeout\",\"conn\":"
+	    "\"open\",\"port\":443,\"flow\":2,\"late\":1200.5}", "late");
+	struct pp_probe m = {
+		.ts = 1.5, .target = "h", .status = PP_ST_TTL_EXPIRED,
+		.rtt = 1, .ttl = 4, .round = -1, .seq = -1, .reply_ttl = -1,
+		.port = -1, .size = -1, .flow = -1, .code = -1, .nmpls = 2,
+		.mpls = { { 24001, 0, 0, 1 }, { 16, 5, 1, 255 } },
+	};
+	pp_probe_write(&w, &m);
+	CHECK_STR(line_of(&w), "{\"type\":\"probe\",\"ts\":1.5,\"target\":"
+	    "\"h\",\"ttl\":4,\"status\":\"ttl-expired\",\"rtt\":1.0,\"mpls\":"
+	    "[{\"label\":24001,\"tc\":0,\"s\":0,\"ttl\":1},{\"label\":16,"
+	    "\"tc\":5,\"s\":1,\"ttl\":255}]}", "mpls");
 	pp_jw_release(&w);
 }
