@@ -181,3 +181,76 @@ flow_hop() {
 	run "$PP_TOP/tests/lab/lab.sh" up "${LAB}x" --reject-dst teapot
 	[ "$status" -ne 0 ]
 }
+
+@test "lab: pp-impair's counters and drop log are the truth: every lost ping is one drop, out or back" {
+	lab_up --routers 1 --impair 2:loss=10%
+	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null || true
+	lab_truth_reset 2
+	got=$(ping_rtts c -c 1000 -i 0.002 -W 1 "$LAB_DST4" | wc -l)
+	lost=$((1000 - got))
+	"$PP_TOP/tests/lab/lab.sh" drops "$LAB" 2 >"$BATS_TEST_TMPDIR/d"
+	# time dir reason src dst proto ttl icmp-type: requests (type 8)
+	# dropped going out, replies (0) coming back.
+	out=$(awk '$2 == "fwd" && $3 == "loss" && $6 == 1 && $8 == 8 && $4 == "198.18.1.1"' "$BATS_TEST_TMPDIR/d" | wc -l)
+	back=$(awk -v d="$LAB_DST4" '$2 == "rev" && $3 == "loss" && $6 == 1 && $8 == 0 && $4 == d' "$BATS_TEST_TMPDIR/d" | wc -l)
+	echo "lost $lost, dropped out $out, back $back" >&2
+	[ "$lost" -eq $((out + back)) ]
+	# 100 of 1000 expected each way, 90 of 900 back (sigma 9.5, 9):
+	# within 4 sigma.
+	[ "$out" -ge 62 ] && [ "$out" -le 138 ] && [ "$back" -ge 54 ] && [ "$back" -le 126 ]
+	# The counters: the same, and the lines of the log.
+	c=$("$PP_TOP/tests/lab/lab.sh" counters "$LAB" 2)
+	echo "$c" >&2
+	fl=$(echo "$c" | sed -n 's/.* fwd passed=[0-9]* lost=\([0-9]*\) .*/\1/p')
+	rl=$(echo "$c" | sed -n 's/.* rev passed=[0-9]* lost=\([0-9]*\) .*/\1/p')
+	[ "$fl" -ge "$out" ] && [ "$rl" -ge "$back" ]
+	# Forward only: nothing dropped on the way back.
+	"$PP_TOP/tests/lab/lab.sh" impair "$LAB" 2 fwd.loss=20%
+	ping_rtts c -c 200 -i 0.002 -W 1 "$LAB_DST4" >/dev/null
+	"$PP_TOP/tests/lab/lab.sh" counters "$LAB" 2 | grep -E " rev passed=[0-9]+ lost=$rl "
+	run "$PP_TOP/tests/lab/lab.sh" counters "$LAB" 1
+	[ "$status" -ne 0 ]
+}
+
+@test "lab: cut LINK 2s at a given time: exactly the packets entering in that window are lost" {
+	lab_up --routers 1 --impair 2:
+	lab_exec c ping -c 1 -W 2 "$LAB_DST4" >/dev/null
+	at=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.6f", t + 1 }')
+	"$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 2s "$at" >"$BATS_TEST_TMPDIR/cut"
+	cat "$BATS_TEST_TMPDIR/cut"
+	# Both directions, from AT to AT + 2 s (microsecond clocks apart).
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/cut")" -eq 2 ]
+	awk -v at="$at" '$1 != "cut" || ($3 - at) > 0.001 || (at - $3) > 0.001 ||
+		($4 - $3 - 2) > 0.0001 || ($4 - $3 - 2) < -0.0001 { bad = 1 } END { exit bad }' "$BATS_TEST_TMPDIR/cut"
+	# ping every 10 ms across it: the replies stop for 2 s, give or
+	# take an interval.
+	gap=$(lab_exec c ping -D -n -c 350 -i 0.01 -W 1 "$LAB_DST4" 2>/dev/null |
+		sed -n 's/^\[\([0-9.]*\)\].*time=.*/\1/p' |
+		awk 'NR > 1 && $1 - prev > max { max = $1 - prev } { prev = $1 } END { print max }')
+	echo "gap $gap" >&2
+	awk -v g="$gap" 'BEGIN { exit !(g >= 1.99 && g <= 2.03) }'
+	# Every drop a "cut" inside the window; the counters agree.
+	"$PP_TOP/tests/lab/lab.sh" drops "$LAB" 2 >"$BATS_TEST_TMPDIR/d"
+	n=$(wc -l <"$BATS_TEST_TMPDIR/d")
+	[ "$n" -ge 100 ]
+	awk -v at="$at" '$3 != "cut" || $1 < at || $1 > at + 2 { bad = 1 } END { exit bad }' "$BATS_TEST_TMPDIR/d"
+	"$PP_TOP/tests/lab/lab.sh" counters "$LAB" 2 | awk -v n="$n" '{
+		for (i = 1; i <= NF; i++) if ($i ~ /^cut=/) c += substr($i, 5)
+		exit c != n }'
+	# Changing the link's settings later does not cut it again.
+	"$PP_TOP/tests/lab/lab.sh" impair "$LAB" 2 delay=1ms
+	lab_exec c ping -c 3 -i 0.2 -W 1 "$LAB_DST4" >/dev/null
+	[ "$("$PP_TOP/tests/lab/lab.sh" drops "$LAB" 2 | wc -l)" -eq "$n" ]
+	# Bad input: not an impaired link, not a duration, not a time.
+	lab_down
+	lab_up --routers 1
+	run "$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 2s
+	[ "$status" -ne 0 ]
+	[[ $output == *"not impaired"* ]]
+	lab_down
+	lab_up --routers 1 --impair 2:
+	run "$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 soon
+	[ "$status" -ne 0 ]
+	run "$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 2s tomorrow
+	[ "$status" -ne 0 ]
+}
