@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# pp-trace on the lab's internet habits (root, nft; skipped elsewhere),
+# beside mtr and scamper in the same run: MPLS label stacks, per-packet
+# balancing (and pp-alert on it), a router that never sends
+# time-exceeded, a web server behind a firewall, a client behind a NAT,
+# 8-byte quotes; and the truth of every lost probe on issue 17's lossy
+# links (pp-impair's drop log).  The habits themselves:
+# tests/lab-habits.bats.
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+	command -v nft >/dev/null || skip "nft not installed (make deps)"
+}
+
+teardown() { lab_down; }
+
+have() { command -v "$1" >/dev/null; }
+
+# covers RECORDS PROTO DST [PORT]: pp-trace found every hop mtr and
+# scamper found (those installed).  To keep the suite short, once per
+# protocol: IPv4 for ICMP and TCP, IPv6 for UDP (a no-op otherwise).
+covers() {
+	local t
+	case $2:$3 in icmp:*:*|tcp:*:*|udp:*.*) return 0 ;; esac
+	for t in mtr scamper; do
+		have "$t" || continue
+		lab_covers "$1" "$t" "${@:2}"
+	done
+}
+
+@test "pp-trace (lab): MPLS label stacks in the records, with and without the RFC 4884 length, as scamper reads them" {
+	lab_up --routers 3 --mpls 2:24001 --mpls 3:100/1048575:nolen
+	for proto in icmp udp tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 2 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			jq -c 'select(.type == "probe")' "$BATS_TEST_TMPDIR/t" | jq -s -e '
+				(map(.round) | unique == [0, 1]) and
+				(map(select(.ttl == 2)) | length == 2 and all(.mpls == [{"label": 24001, "tc": 0, "s": 1, "ttl": 1}])) and
+				(map(select(.ttl == 3)) | length == 2 and all(.mpls == [{"label": 100, "tc": 0, "s": 0, "ttl": 1},
+					{"label": 1048575, "tc": 0, "s": 1, "ttl": 1}])) and
+				(map(select(.ttl != 2 and .ttl != 3)) | all(has("mpls") | not))' >/dev/null || {
+				echo "--$proto $dst:" >&2
+				cat "$BATS_TEST_TMPDIR/t" >&2
+				false
+			}
+		done
+	done
+	# The same labels as scamper's, hop by hop.
+	have scamper || return 0
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		lab_trace "$BATS_TEST_TMPDIR/t" -c 1 -W 500ms "$dst"
+		mine=$(jq -c 'select(.type == "probe" and .mpls) | [.ttl, (.mpls | map([.label, .tc, .s, .ttl]))]' "$BATS_TEST_TMPDIR/t")
+		theirs=$(lab_exec c scamper -O json -c "trace -P icmp-paris -q 1 -w 1" -i "$dst" | jq -c '
+			select(.type == "trace") | .hops[] | select(.icmpext) |
+			[.probe_ttl, ([.icmpext[].mpls_labels[]] | map([.mpls_label, .mpls_exp, .mpls_s, .mpls_ttl]))]')
+		[ "$mine" = "$theirs" ] || { echo "pp-trace: $mine; scamper: $theirs" >&2; false; }
+	done
+}
+
+@test "pp-trace (lab): per-packet balancing shows both responders at the hop, every protocol; as mtr and scamper" {
+	lab_up --routers 3 --perpacket 2
+	for proto in icmp udp tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			case $dst in
+			*:*) h2='["fd00:0:0:102::2", "fd00:0:0:2::2"]' h3='["fd00:0:0:202::2", "fd00:0:0:3::2"]' ;;
+			*) h2='["198.18.102.2", "198.18.2.2"]' h3='["198.18.202.2", "198.18.3.2"]' ;;
+			esac
+			# 20 rounds: each hop on one side only, 2^-19.
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 20 -i 50ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			jq -c 'select(.type == "probe")' "$BATS_TEST_TMPDIR/t" | jq -s -e --argjson h2 "$h2" --argjson h3 "$h3" '
+				(map(.round) | unique == [range(20)]) and
+				(map(select(.ttl == 2) | .from) | unique == $h2) and
+				(map(select(.ttl == 3) | .from) | unique == $h3) and
+				(group_by(.round) | all(.[-1].status == "reply"))' >/dev/null || {
+				echo "--$proto $dst:" >&2
+				jq -r 'select(.type == "probe") | [.round, .ttl, .status, .from // "-"] | @tsv' "$BATS_TEST_TMPDIR/t" >&2
+				false
+			}
+			covers "$BATS_TEST_TMPDIR/t" "$proto" "$dst"
+		done
+	done
+}
+
+@test "pp-trace (lab): a router that never sends time-exceeded is a silent hop, the path beyond found; as many hops as mtr and scamper" {
+	lab_up --routers 3 --silent 2
+	for proto in icmp udp tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 2 -i 100ms -W 300ms "$dst"
+			[ "$rc" -eq 0 ]
+			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" - "${p}3$s" "$dst"
+			jq -s -e 'map(select(.type == "probe" and .ttl == 2)) | length == 2 and
+				all(.status == "timeout" and (has("from") | not))' "$BATS_TEST_TMPDIR/t" >/dev/null
+			covers "$BATS_TEST_TMPDIR/t" "$proto" "$dst"
+		done
+	done
+}
+
+@test "pp-trace (lab): a web server that drops pings and UDP: --tcp -p 443 and 80 reach it, ICMP ends in silence; as mtr and scamper" {
+	lab_up --routers 2 --web-dst
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+		for port in 443 80; do
+			lab_trace "$BATS_TEST_TMPDIR/t" --tcp -p "$port" -c 2 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "$dst"
+			covers "$BATS_TEST_TMPDIR/t" tcp "$dst" "$port"
+		done
+		# ICMP and UDP: the routers, then nothing (--max-unknown 2).
+		for proto in icmp udp; do
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 1 -W 300ms --max-unknown 2 "$dst"
+			[ "$rc" -eq 1 ]
+			[ "$(jq -r 'select(.type == "probe") | "\(.ttl):\(.from // "-")"' "$BATS_TEST_TMPDIR/t" | paste -sd' ')" = \
+				"1:${p}1$s 2:${p}2$s 3:- 4:-" ]
+		done
+	done
+}
+
+@test "pp-trace (lab): a client behind a masquerading NAT finds the path, every protocol and family; as mtr and scamper" {
+	lab_up --routers 3 --nat
+	for proto in icmp udp tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 2 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "${p}3$s" "$dst"
+			covers "$BATS_TEST_TMPDIR/t" "$proto" "$dst"
+		done
+	done
+	# Flows: each its own source port through the NAT, all answered.
+	lab_trace "$BATS_TEST_TMPDIR/f" --udp --flows 8 -c 2 -i 100ms -W 500ms "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	jq -c 'select(.type == "probe")' "$BATS_TEST_TMPDIR/f" | jq -s -e '
+		(map(.flow) | unique == [range(8)]) and (map(select(.status == "reply")) | length == 16)' >/dev/null
+}
+
+@test "pp-trace (lab): a router quoting 8 bytes: ICMP and TCP find every hop, v4 and v6; as mtr and scamper" {
+	lab_up --routers 3 --quote8 2
+	for proto in icmp tcp; do
+		for dst in "$LAB_DST4" "$LAB_DST6"; do
+			case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 2 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "${p}3$s" "$dst"
+			covers "$BATS_TEST_TMPDIR/t" "$proto" "$dst"
+		done
+	done
+	"$PP_TOP/tests/lab/lab.sh" counters "$LAB" 2 | grep -qE ' rev .* quoted=[1-9]'
+}
+
+# truth_matches RECORDS LINK TOL: per TTL behind LINK, pp-trace's timeouts
+# are the probes pp-impair dropped (out or back), none in front; at the
+# destination's TTL within TOL (round 0's probes beyond the destination,
+# --max-unknown of them at most, are answered by it too: lab_truth counts
+# their answers lost there, and pp-trace may not write them).
+truth_matches() {
+	local f=$1 link=$2 tol=$3
+	lab_truth "$link" "$f" >"$BATS_TEST_TMPDIR/truth"
+	jq -r 'select(.type == "probe" and .status == "timeout") | .ttl' "$f" | sort -n | uniq -c >"$BATS_TEST_TMPDIR/lost"
+	echo "ttl sent fwd rev truth%:" >&2
+	cat "$BATS_TEST_TMPDIR/truth" >&2
+	echo "timeouts per TTL:" >&2
+	cat "$BATS_TEST_TMPDIR/lost" >&2
+	awk -v tol="$tol" -v link="$link" 'NR == FNR { lost[$2] = $1; next }
+		{ d = lost[$1] - $3 - $4; off[$1] = d < 0 ? -d : d; if ($1 > dt) dt = $1 }
+		END {
+			for (t in off) if (off[t] > (t + 0 == dt ? tol : 0)) bad = 1
+			for (t in lost) if (t + 0 < link + 0 && lost[t] > 0) bad = 1
+			exit bad
+		}' \
+		"$BATS_TEST_TMPDIR/lost" "$BATS_TEST_TMPDIR/truth"
+}
+
+@test "pp-trace (lab): issue 17's lossy links: every timeout behind the link is a drop in pp-impair's log, per TTL" {
+	# 5 hops; issue 17's "link 2" is the lab's link 3 (r2 to r3).
+	lab_up --routers 4 --impair 3:fwd.loss=5%
+	lab_truth_reset 3
+	lab_trace "$BATS_TEST_TMPDIR/t" -c 150 -i 20ms -W 500ms --max-unknown 1 "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	truth_matches "$BATS_TEST_TMPDIR/t" 3 1
+	# Forward only: no answer lost coming back.
+	awk '$4 != 0 { exit 1 }' "$BATS_TEST_TMPDIR/truth"
+	lab_down
+	lab_up --routers 4 --impair 3:delay=5ms,jitter=2ms,loss=5%
+	lab_truth_reset 3
+	lab_trace "$BATS_TEST_TMPDIR/t" -c 150 -i 20ms -W 500ms --max-unknown 1 "$LAB_DST6"
+	[ "$rc" -eq 0 ]
+	truth_matches "$BATS_TEST_TMPDIR/t" 3 1
+	# The jitter: RTTs behind the link spread over milliseconds around
+	# 10 (each way 5 +- 2 ms, held back where it would reorder).
+	jq -s -e 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) |
+		max - min > 2 and min >= 5.5 and max <= 15' "$BATS_TEST_TMPDIR/t" >/dev/null || {
+		jq -s -c 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) | [min, max]' "$BATS_TEST_TMPDIR/t" >&2
+		false
+	}
+	lab_down
+	# With the routers' default ICMP rate limits: timeouts at the routers
+	# beyond the drops (rate limiting), in front of the link too; the
+	# destination's echo replies are not limited: its drops exactly.
+	lab_up --routers 4 --ratelimit --impair 3:loss=3%
+	[ "$(lab_exec r1 sysctl -n net.ipv4.icmp_ratelimit)" = 1000 ]
+	lab_truth_reset 3
+	lab_trace "$BATS_TEST_TMPDIR/t" -c 60 -i 50ms -W 500ms "$LAB_DST4"
+	[ "$rc" -eq 0 ]
+	lab_truth 3 "$BATS_TEST_TMPDIR/t" >"$BATS_TEST_TMPDIR/truth"
+	cat "$BATS_TEST_TMPDIR/truth"
+	jq -r 'select(.type == "probe" and .status == "timeout") | .ttl' "$BATS_TEST_TMPDIR/t" | sort -n | uniq -c >"$BATS_TEST_TMPDIR/lost"
+	cat "$BATS_TEST_TMPDIR/lost"
+	awk 'NR == FNR { lost[$2] = $1; next }
+		$1 < 5 && lost[$1] < $3 + $4 { bad = 1 }
+		$1 == 5 && lost[$1] != $3 + $4 { bad = 1 }
+		END { exit bad || lost[1] < 20 }' "$BATS_TEST_TMPDIR/lost" "$BATS_TEST_TMPDIR/truth"
+}
