@@ -5,9 +5,9 @@
  * Reads: targets from the command line or -f FILE (--mtr-packet: requests
  * on stdin).  Writes: a meta record, then a probe record per probe when its
  * outcome is known (to stdout, and -o FILE); a summary on stderr.
- * Exit status: 0 success; 1 no probe could be sent, no target ever
- * answered, or output failed; 2 usage error or a target that does not
- * resolve. */
+ * Exit status: 0 success, or the reader of stdout went away; 1 no probe
+ * could be sent, no target ever answered, or output failed; 2 usage error
+ * or a target that does not resolve. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
@@ -29,6 +29,7 @@
 #include "lib/outcome.h"
 #include "lib/pace.h"
 #include "lib/probecli.h"
+#include "lib/sanitize.h"
 #include "lib/stats.h"
 #include "lib/util.h"
 
@@ -146,8 +147,10 @@ live_summary(struct probe_run *r)
 	int shown = r->nt < 10 ? r->nt : 10;
 	for (int i = 0; i < shown; i++) {
 		const struct pp_stats *s = &r->t[i].st;
+		char name[128];
+		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
 		fprintf(stderr, "\033[2K%-30.30s sent %lld  loss %5.1f%%  "
-		    "last %.3f ms  avg %.3f ms\n", r->t[i].name, r->t[i].sent,
+		    "last %.3f ms  avg %.3f ms\n", name, r->t[i].sent,
 		    s->sent ? pp_stats_loss(s) : 0.0, s->recv ? s->last : 0.0,
 		    s->recv ? s->mean : 0.0);
 	}
@@ -159,9 +162,11 @@ final_summary(struct probe_run *r)
 {
 	for (int i = 0; i < r->nt; i++) {
 		const struct pp_stats *s = &r->t[i].st;
+		char name[512];
+		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
 		fprintf(stderr, "--- %s pp-probe statistics ---\n"
 		    "%llu probes sent, %llu answered, %.1f%% loss",
-		    r->t[i].name, (unsigned long long)s->sent,
+		    name, (unsigned long long)s->sent,
 		    (unsigned long long)s->recv, s->sent ?
 		    pp_stats_loss(s) : 0.0);
 		if (s->recv > 0)
@@ -482,6 +487,7 @@ main(int argc, char **argv)
 	 * background jobs with SIGINT ignored until this). */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
 	for (int i = 1; i < argc; i++)
@@ -604,6 +610,10 @@ main(int argc, char **argv)
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* A closed reader is an EPIPE (pp_probecli's reader_gone), not a
+	 * death: the run stops cleanly, -o is closed whole, the summary
+	 * written, the status 0. */
+	signal(SIGPIPE, SIG_IGN);
 
 	pp_jw_init(&r.w);
 	pp_jw_meta(&r.w, "pp-probe", argc + pp_optind, argv - pp_optind);
@@ -716,7 +726,7 @@ main(int argc, char **argv)
 			pp_probecli_tick(&r.pc, false);
 			if (until - now >= 1000000 || now - last_flush >=
 			    10000000) {
-				(void)fflush(stdout);
+				pp_probecli_flush(&r.pc);
 				last_flush = now;
 			}
 		}
@@ -725,6 +735,10 @@ main(int argc, char **argv)
 			    strerror(errno));
 		if (r.pc.io_error)
 			break;
+		/* The reader went away (| head): stop as on SIGINT, the
+		 * archive still gets the probes in flight. */
+		if (r.pc.reader_gone)
+			stopping = 1;
 	}
 	live_summary(&r);
 	final_summary(&r);
@@ -738,7 +752,8 @@ main(int argc, char **argv)
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (status == PP_EXIT_OK && (!written || !answered))
+	if (status == PP_EXIT_OK && (!written || (!answered &&
+	    !r.pc.reader_gone)))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }

@@ -8,7 +8,8 @@
  * Writes: on stdout (and -o FILE[.gz]) a meta record, then for each
  * target and round, once the round is complete, its probe records in
  * (flow, ttl) order, with ttl, round, flow, from, rtt, reply_ttl.
- * Exit: 0 done; 1 no destination ever answered, or a write error; 2 a
+ * Exit: 0 done (or the reader of stdout went away); 1 no destination ever
+ * answered, or a write error; 2 a
  * usage error, or a target that does not resolve (the others are still
  * traced).
  */
@@ -32,6 +33,7 @@
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
 #include "lib/probecli.h"
+#include "lib/sanitize.h"
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
@@ -591,8 +593,10 @@ live_summary(struct trace_run *r)
 	int shown = r->nt < 10 ? r->nt : 10;
 	for (int i = 0; i < shown; i++) {
 		const struct target *t = &r->t[i];
+		char name[128];
+		(void)pp_sanitize_term(name, sizeof(name), t->name);
 		fprintf(stderr, "\033[2K%-30.30s rounds %lld  reached %lld  "
-		    "hops %d  last %.3f ms\n", t->name, t->emitted, t->reached,
+		    "hops %d  last %.3f ms\n", name, t->emitted, t->reached,
 		    t->hops, t->reached > 0 ? t->last_rtt : 0.0);
 	}
 	r->live_lines = shown;
@@ -605,9 +609,11 @@ final_summary(const struct trace_run *r)
 		const struct target *t = &r->t[i];
 		if (t->alen == 0)
 			continue;
+		char name[512];
+		(void)pp_sanitize_term(name, sizeof(name), t->name);
 		fprintf(stderr, "--- %s pp-trace statistics ---\n"
 		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
-		    t->name, t->emitted, t->reached, t->emitted > 0 ? 100.0 *
+		    name, t->emitted, t->reached, t->emitted > 0 ? 100.0 *
 		    (double)(t->emitted - t->reached) / (double)t->emitted :
 		    0.0);
 		if (t->reached > 0)
@@ -650,6 +656,7 @@ main(int argc, char **argv)
 	 * background jobs with SIGINT ignored until this). */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
 	for (int i = 1; i < argc; i++)
@@ -792,6 +799,10 @@ main(int argc, char **argv)
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* A closed reader is an EPIPE (pp_probecli's reader_gone), not a
+	 * death: the run stops cleanly, -o is closed whole, the summary
+	 * written, the status 0. */
+	signal(SIGPIPE, SIG_IGN);
 
 	pp_jw_init(&r.w);
 	write_meta(&r, argc + pp_optind, argv - pp_optind);
@@ -816,7 +827,7 @@ main(int argc, char **argv)
 			next_live = now + 1000000000LL;
 		}
 		pp_probecli_tick(&r.pc, false);
-		(void)fflush(stdout);
+		pp_probecli_flush(&r.pc);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (until > next_live)
 			until = next_live;
@@ -825,6 +836,10 @@ main(int argc, char **argv)
 			    strerror(errno));
 		if (r.pc.io_error)
 			break;
+		/* The reader went away (| head): stop as on SIGINT, the
+		 * archive still gets the probes in flight. */
+		if (r.pc.reader_gone)
+			stopping = 1;
 	}
 	live_summary(&r);
 	final_summary(&r);
@@ -845,7 +860,8 @@ main(int argc, char **argv)
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (status == PP_EXIT_OK && (!written || !answered))
+	if (status == PP_EXIT_OK && (!written || (!answered &&
+	    !r.pc.reader_gone)))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }

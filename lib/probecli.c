@@ -241,13 +241,31 @@ archive_failed(struct pp_probecli *c)
 	c->ar_failed = true;
 }
 
-void
-pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head)
+/* A write to stdout failed: its reader went away (EPIPE), or an error. */
+static void
+stdout_failed(struct pp_probecli *c)
 {
-	if (pp_jw_write(w, stdout) == -1 && !c->io_error) {
+	if (errno == EPIPE) {
+		c->reader_gone = true;
+	} else if (!c->io_error) {
 		c->io_error = true;
 		c->io_errno = errno;
 	}
+}
+
+void
+pp_probecli_flush(struct pp_probecli *c)
+{
+	if (!c->reader_gone && !c->io_error && fflush(stdout) == EOF)
+		stdout_failed(c);
+}
+
+void
+pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head)
+{
+	if (!c->reader_gone && !c->io_error &&
+	    pp_jw_write(w, stdout) == -1)
+		stdout_failed(c);
 	if (!c->ar_open || w->oom)
 		return;
 	int rc = head ? pp_archive_head(&c->ar, w->buf, w->len, mono_s()) :
@@ -280,6 +298,10 @@ pp_probecli_close_output(struct pp_probecli *c)
 	}
 	if (c->io_error)
 		pp_warnx("write error: %s", strerror(c->io_errno));
+	/* A reader that went away is no write error: what stdout still
+	 * holds goes nowhere, quietly (pp_close_stdout takes EPIPE). */
+	if (c->reader_gone && !c->io_error)
+		clearerr(stdout);
 	return !c->io_error && !c->ar_failed;
 }
 

@@ -39,6 +39,8 @@ struct pp_probecli {
 	bool ar_failed;		/* an -o write failed (reported once) */
 	bool io_error;		/* stdout could not be written */
 	int io_errno;		/* why */
+	bool reader_gone;	/* stdout's reader closed it (EPIPE; the
+				 * prober ignores SIGPIPE): stop cleanly */
 };
 
 /* A whole-number option value from lo to hi; anything else exits 2 with
@@ -83,15 +85,21 @@ void pp_probecli_open_output(struct pp_probecli *c);
 /* Write the record in w to stdout and to -o; head: the meta record, which
  * begins every -o file, rotated ones too.  A failure of -o is reported
  * once ("probing goes on, the archive is incomplete"); of stdout, noted in
- * io_error. */
+ * io_error, or in reader_gone when the reader closed it (stdout is not
+ * written after that; -o still is). */
 void pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head);
+
+/* Flush stdout (before the event loop waits), noting a failure as
+ * pp_probecli_emit does. */
+void pp_probecli_flush(struct pp_probecli *c);
 
 /* From the event loop, at least once a second: -o flushed when a second
  * has passed (force: now), so a crash loses at most that second. */
 void pp_probecli_tick(struct pp_probecli *c, bool force);
 
 /* Flush and close -o, reporting what it lacks.  Returns true when
- * everything was written (stdout and -o). */
+ * everything was written (stdout, unless its reader went away, and
+ * -o). */
 bool pp_probecli_close_output(struct pp_probecli *c);
 
 /* Free the names. */

@@ -402,3 +402,74 @@ for l in open(sys.argv[1]):
 		assert_output 'p\x1b[2J\x0ax'
 	done
 }
+
+# nobody_dir: a directory nobody may write to (removed in teardown).
+nobody_dir() {
+	[ "$(id -u)" = 0 ] || skip "needs root to become nobody"
+	command -v setpriv >/dev/null || skip "needs setpriv"
+	PP_SHARED=$(mktemp -d /tmp/pp-nobody-XXXXXX)
+	chmod 777 "$PP_SHARED"
+}
+
+@test "probers | head: the archive is a complete gzip, the summary on stderr, status 0 (as nobody)" {
+	nobody_dir
+	local d=$PP_SHARED prog
+	for prog in pp-probe pp-trace; do
+		run --separate-stderr bash -c "
+			set -o pipefail
+			setpriv --reuid=nobody --regid=nogroup --clear-groups \
+				$PP_BIN/$prog --udp -i 0.01 -c 3000 -o $d/$prog.gz 127.0.0.1 |
+				head -3"
+		[ "$status" -eq 0 ] || _pp_fail "$prog | head: status $status" "$stderr"
+		[ "${#lines[@]}" -eq 3 ] || _pp_fail "head got ${#lines[@]} lines"
+		assert_stderr --partial "$prog statistics ---"
+		[[ "$stderr" != *"write error"* ]] || _pp_fail "$stderr"
+		run zcat "$d/$prog.gz"
+		[ "$status" -eq 0 ] || _pp_fail "zcat $prog.gz: status $status"
+		# The records head saw, and the archive's: every probe sent is
+		# there, the ones in flight when the reader left included.
+		[ "${#lines[@]}" -ge 3 ] && [ "${#lines[@]}" -lt 3000 ] ||
+			_pp_fail "$prog archive has ${#lines[@]} lines"
+		printf '%s\n' "${lines[@]:1}" | jq -e -s 'all(.type == "probe")' >/dev/null
+	done
+}
+
+@test "probers: SIGHUP ends a run cleanly, the archive complete, status 0" {
+	nobody_dir
+	local d=$PP_SHARED prog
+	for prog in pp-probe pp-trace; do
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			"$PP_BIN/$prog" --udp -i 0.05 -o "$d/$prog.gz" 127.0.0.1 \
+			>"$d/$prog.out" 2>"$d/$prog.err" &
+		local pid=$!
+		for _ in $(seq 50); do
+			[ "$(wc -l <"$d/$prog.out")" -ge 3 ] && break
+			sleep 0.1
+		done
+		kill -HUP "$pid"
+		local rc=0
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 0 ] || _pp_fail "$prog: status $rc after SIGHUP" "$(cat "$d/$prog.err")"
+		grep -q "$prog statistics ---" "$d/$prog.err" || _pp_fail "no summary"
+		zcat "$d/$prog.gz" >"$d/$prog.z" || _pp_fail "$prog.gz is not complete"
+		cmp "$d/$prog.z" "$d/$prog.out" || _pp_fail "the archive differs from stdout"
+	done
+}
+
+@test "probers: a closed stdout, and a full one, still close the archive whole" {
+	nobody_dir
+	local d=$PP_SHARED prog
+	for prog in pp-probe pp-trace; do
+		# Closed: reopened on /dev/null, the run goes on.
+		run bash -c "setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			$PP_BIN/$prog --udp -i 0.01 -c 3 -o $d/$prog.gz 127.0.0.1 >&-"
+		[ "$status" -eq 0 ] || _pp_fail "$prog >&-: status $status"
+		[ "$(zcat "$d/$prog.gz" | wc -l)" -eq 4 ] || _pp_fail "closed: archive"
+		# Full: a write error, status 1; the archive is whole.
+		run --separate-stderr bash -c "setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			$PP_BIN/$prog --udp -i 0.01 -c 3 -o $d/$prog.gz 127.0.0.1 >/dev/full"
+		[ "$status" -eq 1 ] || _pp_fail "$prog >/dev/full: status $status"
+		assert_stderr --partial "write error: No space left on device"
+		zcat "$d/$prog.gz" >/dev/null || _pp_fail "full: archive incomplete"
+	done
+}
