@@ -215,3 +215,35 @@ truth_matches() {
 		$1 == 5 && lost[$1] != $3 + $4 { bad = 1 }
 		END { exit bad || lost[1] < 20 }' "$BATS_TEST_TMPDIR/lost" "$BATS_TEST_TMPDIR/truth"
 }
+
+@test "pp-probe and pp-stats (lab): cuts of 1 s and 2.5 s are outages of that length within one interval, each ended; ping's gaps the same" {
+	lab_up --routers 2 --impair 3:
+	lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null
+	t=$(date +%s.%N)
+	at1=$(awk -v t="$t" 'BEGIN { printf "%.6f", t + 1.5 }')
+	at2=$(awk -v t="$t" 'BEGIN { printf "%.6f", t + 4.5 }')
+	# The second cut is set once the first is over (one cut at a time).
+	{
+		"$PP_TOP/tests/lab/lab.sh" cut "$LAB" 3 1s "$at1"
+		sleep 3
+		"$PP_TOP/tests/lab/lab.sh" cut "$LAB" 3 2.5s "$at2"
+	} >"$BATS_TEST_TMPDIR/cuts" &
+	lab_exec c ping -D -n -c 900 -i 0.01 -W 1 "$LAB_DST4" >"$BATS_TEST_TMPDIR/ping" 2>/dev/null &
+	lab_exec c pp-probe -c 85 -i 100ms -W 1s "$LAB_DST4" >"$BATS_TEST_TMPDIR/p" 2>/dev/null
+	wait
+	cat "$BATS_TEST_TMPDIR/cuts"
+	pp-stats --outage-min 500ms "$BATS_TEST_TMPDIR/p" | jq -c 'select(.type == "outage")' >"$BATS_TEST_TMPDIR/o"
+	cat "$BATS_TEST_TMPDIR/o"
+	# Two outages, 1000 and 2500 ms within the 100 ms interval, each
+	# starting within an interval of its cut, neither ongoing.
+	jq -s -e --argjson a "$at1" --argjson b "$at2" 'length == 2 and
+		(.[0].duration - 1000 | fabs) <= 100 and (.[1].duration - 2500 | fabs) <= 100 and
+		(.[0].start - $a | fabs) <= 0.1 and (.[1].start - $b | fabs) <= 0.1 and
+		all(.ongoing != true)' "$BATS_TEST_TMPDIR/o" >/dev/null
+	# ping every 10 ms: the two longest silences, the cuts (+ 10 ms).
+	sed -n 's/^\[\([0-9.]*\)\].*time=.*/\1/p' "$BATS_TEST_TMPDIR/ping" |
+		awk 'NR > 1 { print $1 - prev } { prev = $1 }' | sort -rn | head -2 >"$BATS_TEST_TMPDIR/gaps"
+	cat "$BATS_TEST_TMPDIR/gaps"
+	awk 'NR == 1 && ($1 < 2.49 || $1 > 2.53) { bad = 1 } NR == 2 && ($1 < 0.99 || $1 > 1.03) { bad = 1 }
+		END { exit bad }' "$BATS_TEST_TMPDIR/gaps"
+}
