@@ -4,8 +4,9 @@
  * Reads: records of any type, files or stdin, gzip or plain.  Writes: the
  * same records in the same order, each address field F (from, dst, addr)
  * followed by "F_geo" (and "F_host"), the rest of the line untouched.
- * Exit status: 0 success; 1 an input or database could not be read, a bad
- * line met --strict, or output failed; 2 usage error. */
+ * Exit status: 0 success; 1 an input could not be read, a bad line met
+ * --strict, or output failed; 2 usage error, or a database (--db,
+ * --asn-db, --ranges) that cannot be read or is corrupt. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,14 +391,17 @@ main(int argc, char **argv)
 	if (pp_geo_init(&r.g) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	pp_error_clear(&err);
+	/* A database that cannot be read, or is corrupt, is refused before
+	 * any record is read: like a bad option value, status 2 (empty
+	 * answers for a whole run would be worse). */
 	for (int i = 0; i < ndbs; i++)
 		if (pp_geo_open_mmdb(&r.g, dbs[i], &err) == -1)
-			pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+			pp_errx(PP_EXIT_USAGE, "%s", err.msg);
 	for (int i = 0; i < nranges; i++) {
 		if (pp_geo_load_ranges(&r.g, ranges[i], range_format, &err) ==
 		    -1) {
 			pp_warn_input(&err);
-			exit(PP_EXIT_FAIL);
+			exit(PP_EXIT_USAGE);
 		}
 	}
 	if (rdns) {

@@ -135,6 +135,92 @@ pp_geo_release(struct pp_geo *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* Check a MaxMind DB whole before trusting it: every search-tree record
+ * must be a node, empty, or point into the data section, and every data
+ * record a tree leads to (each distinct one once) must decode.  libmaxminddb
+ * checks only the metadata at open; a broken tree or data section would
+ * otherwise give empty answers, silently.  Returns 0, or -1 with err. */
+static int
+mm_verify(MMDB_s *db, const char *path, struct pp_error *err)
+{
+	uint32_t nodes = db->metadata.node_count;
+	/* Distinct data offsets seen: open addressing, grown by doubling,
+	 * at most two per node. */
+	size_t cap = 1024;
+	size_t used = 0;
+	uint32_t *seen = calloc(cap, sizeof(*seen));
+	int rc = 0;
+
+	if (seen == NULL) {
+		pp_error_set(err, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < nodes && rc == 0; i++) {
+		MMDB_search_node_s node;
+		int r = MMDB_read_node(db, i, &node);
+		if (r != MMDB_SUCCESS) {
+			pp_error_set(err, "MaxMind DB '%s' is corrupt: search "
+			    "tree node %u: %s", path, i, MMDB_strerror(r));
+			rc = -1;
+			break;
+		}
+		uint8_t type[2] = { node.left_record_type,
+		    node.right_record_type };
+		MMDB_entry_s entry[2] = { node.left_record_entry,
+		    node.right_record_entry };
+		for (int k = 0; k < 2 && rc == 0; k++) {
+			if (type[k] == MMDB_RECORD_TYPE_INVALID) {
+				pp_error_set(err, "MaxMind DB '%s' is corrupt: "
+				    "search tree node %u points outside the "
+				    "file", path, i);
+				rc = -1;
+				break;
+			}
+			if (type[k] != MMDB_RECORD_TYPE_DATA)
+				continue;
+			uint32_t off = entry[k].offset;
+			size_t h = (off * 2654435761u) & (cap - 1);
+			while (seen[h] != 0 && seen[h] != off + 1)
+				h = (h + 1) & (cap - 1);
+			if (seen[h] == off + 1)
+				continue;
+			MMDB_entry_data_list_s *list = NULL;
+			r = MMDB_get_entry_data_list(&entry[k], &list);
+			MMDB_free_entry_data_list(list);
+			if (r != MMDB_SUCCESS) {
+				pp_error_set(err, "MaxMind DB '%s' is corrupt: "
+				    "data record at %u: %s", path, off,
+				    MMDB_strerror(r));
+				rc = -1;
+				break;
+			}
+			seen[h] = off + 1;
+			if (++used * 2 < cap)
+				continue;
+			uint32_t *n = calloc(cap * 2, sizeof(*n));
+			if (n == NULL) {
+				pp_error_set(err, "out of memory");
+				rc = -1;
+				break;
+			}
+			for (size_t j = 0; j < cap; j++) {
+				if (seen[j] == 0)
+					continue;
+				size_t g = ((seen[j] - 1) * 2654435761u) &
+				    (cap * 2 - 1);
+				while (n[g] != 0)
+					g = (g + 1) & (cap * 2 - 1);
+				n[g] = seen[j];
+			}
+			free(seen);
+			seen = n;
+			cap *= 2;
+		}
+	}
+	free(seen);
+	return rc;
+}
+
 int
 pp_geo_open_mmdb(struct pp_geo *g, const char *path, struct pp_error *err)
 {
@@ -147,11 +233,19 @@ pp_geo_open_mmdb(struct pp_geo *g, const char *path, struct pp_error *err)
 		pp_error_set(err, "out of memory");
 		return -1;
 	}
+	errno = 0;
 	int rc = MMDB_open(path, MMDB_MODE_MMAP, db);
 	if (rc != MMDB_SUCCESS) {
+		bool sys = (rc == MMDB_IO_ERROR || rc == MMDB_FILE_OPEN_ERROR) &&
+		    errno != 0;
 		pp_error_set(err, "cannot open MaxMind DB '%s': %s%s%s", path,
-		    MMDB_strerror(rc), rc == MMDB_IO_ERROR ? ": " : "",
-		    rc == MMDB_IO_ERROR ? strerror(errno) : "");
+		    MMDB_strerror(rc), sys ? ": " : "", sys ? strerror(errno) :
+		    "");
+		free(db);
+		return -1;
+	}
+	if (mm_verify(db, path, err) == -1) {
+		MMDB_close(db);
 		free(db);
 		return -1;
 	}
@@ -238,6 +332,8 @@ pp_geo_load_ranges(struct pp_geo *g, const char *path, const char *format,
 		enum pp_read rr = pp_reader_next(&rd, err);
 		if (rr == PP_READ_EOF)
 			break;
+		if (rr == PP_READ_NOTE)
+			continue;	/* a byte order mark, skipped */
 		if (rr != PP_READ_OK) {
 			if (err->source == NULL)
 				err->source = path;

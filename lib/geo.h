@@ -66,7 +66,9 @@ int pp_geo_init(struct pp_geo *g);
 /* Free everything. */
 void pp_geo_release(struct pp_geo *g);
 
-/* Open a MaxMind DB file.  Returns 0, or -1 with err set. */
+/* Open a MaxMind DB file and check it whole (every search-tree node,
+ * every distinct data record).  Returns 0, or -1 with err set ("cannot
+ * open ...", or "... is corrupt: ..."). */
 int pp_geo_open_mmdb(struct pp_geo *g, const char *path, struct pp_error *err);
 
 /* Load a range file (gzip or plain).  format: comma list of columns,

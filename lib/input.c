@@ -59,6 +59,7 @@ close_operand(struct pp_reader *r)
 	r->raw_len = r->raw_pos = 0;
 	r->buf_start = r->buf_end = 0;
 	r->skipping = false;
+	r->bom_done = false;
 	r->pending = PEND_NONE;
 }
 
@@ -391,6 +392,18 @@ pp_reader_next(struct pp_reader *r, struct pp_error *err)
 		char *start = r->buf + r->buf_start;
 		size_t avail = r->buf_end - r->buf_start;
 		char *nl = avail > 0 ? memchr(start, '\n', avail) : NULL;
+		/* A byte order mark (editors on Windows write one) would make
+		 * line 1, the meta record, invalid: skipped, and said. */
+		if (!r->bom_done && (avail >= 3 || nl != NULL)) {
+			r->bom_done = true;
+			if (avail >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+				r->buf_start += 3;
+				set_err(err, r->source, r->lineno + 1);
+				pp_error_set(err, "UTF-8 byte order mark at the "
+				    "start skipped");
+				return PP_READ_NOTE;
+			}
+		}
 		if (nl != NULL) {
 			size_t n = (size_t)(nl - start);
 			r->buf_start += n + 1;

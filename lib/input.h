@@ -1,6 +1,7 @@
 /* input.h: the record-stream reader: operands in order, stdin as "-",
  * gzip detected by its magic bytes (multi-member archives too), lines up to
- * a hard cap, CRLF tolerated, blank lines skipped. */
+ * a hard cap, CRLF tolerated, blank lines skipped, a UTF-8 byte order mark
+ * at the start of an operand skipped (and reported). */
 #ifndef PP_INPUT_H
 #define PP_INPUT_H
 
@@ -22,9 +23,12 @@ enum pp_read {
 	PP_READ_BAD,	/* a line was skipped (too long); err says why */
 	PP_READ_WARN,	/* the operand ended early but its complete lines
 			 * were all returned (truncated gzip); err says why */
-	PP_READ_IOERR	/* the operand could not be opened or read (or its
+	PP_READ_IOERR,	/* the operand could not be opened or read (or its
 			 * gzip data is corrupt); err says why; the next call
 			 * goes on with the next operand */
+	PP_READ_NOTE	/* a remark, nothing lost: a UTF-8 byte order mark
+			 * at the start of the operand was skipped; err says
+			 * so (with line 1); reading goes on */
 };
 
 /* Reader options. */
@@ -59,6 +63,8 @@ struct pp_reader {
 	size_t buf_end;		/* end of valid bytes in buf */
 	size_t buf_cap;		/* size of buf */
 	bool skipping;		/* discarding the rest of an over-long line */
+	bool bom_done;		/* the operand's start was looked at for a
+				 * byte order mark */
 	unsigned long skip_line;	/* line number of that line */
 	unsigned long lineno;	/* number of the line last returned */
 	const char *line;	/* the line: borrowed, valid until next call */

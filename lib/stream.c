@@ -55,6 +55,9 @@ pp_stream_next(struct pp_stream *s)
 		case PP_READ_BAD:
 			bad_line(s, &e);
 			break;
+		case PP_READ_NOTE:
+			pp_warn_input(&e);
+			break;
 		case PP_READ_WARN:
 			pp_warn_input(&e);
 			if (s->strict)

@@ -473,3 +473,58 @@ nobody_dir() {
 		zcat "$d/$prog.gz" >/dev/null || _pp_fail "full: archive incomplete"
 	done
 }
+
+@test "a UTF-8 byte order mark at the start of an input is skipped with a warning; the meta record counts" {
+	local d=$BATS_TEST_TMPDIR f
+	f=$(fixture pp-stats hand.ndjson)
+	{ printf '\357\273\277'; cat "$f"; } >"$d/bom.ndjson"
+	pp_run 0 pp-stats "$d/bom.ndjson"
+	assert_stderr "pp-stats: $d/bom.ndjson:1: UTF-8 byte order mark at the start skipped"
+	# The meta record was read: its settings are the source's.
+	printf '%s\n' "${lines[0]}" | jq -e '.settings.source.timeout == 2.0' >/dev/null
+	local plain
+	plain=$(pp-stats "$f" | tail -n +2)
+	[ "$(printf '%s\n' "${lines[@]:1}")" = "$plain" ] || _pp_fail "stats differ"
+	# --strict: a note, not a bad line; gzip the same.
+	pp_run 0 pp-stats --strict "$d/bom.ndjson"
+	gzip -c "$d/bom.ndjson" >"$d/bom.ndjson.gz"
+	pp_run 0 pp-stats "$d/bom.ndjson.gz"
+	assert_stderr --partial "bom.ndjson.gz:1: UTF-8 byte order mark"
+	# pp-alert reads the meta record's timeout through it too.
+	pp_run 0 pp-alert --loss 20 "$d/bom.ndjson"
+	assert_stderr --partial "byte order mark"
+}
+
+@test "pp-geo: a corrupt or unreadable MaxMind DB is an error at the start (exit 2), never empty answers" {
+	local m=$PP_TOP/tests/data/mmdb d=$BATS_TEST_TMPDIR
+	local rec='{"type":"probe","ts":1,"target":"x","status":"reply","from":"2.125.160.216","rtt":1}'
+	printf '%s\n' "$rec" >"$d/in.ndjson"
+	pp_run 2 pp-geo --db "$m/MaxMind-DB-test-broken-search-tree-24.mmdb" "$d/in.ndjson"
+	assert_stderr "pp-geo: MaxMind DB '$m/MaxMind-DB-test-broken-search-tree-24.mmdb' is corrupt: search tree node 0 points outside the file"
+	assert_output ""
+	# Garbage in the data section of a good file.
+	/usr/bin/python3 - "$m/GeoLite2-City-Test.mmdb" "$d/bad.mmdb" <<-'PY'
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	start = 1465 * 28 * 2 // 8 + 16
+	for i in range(start + 40, start + 400, 7):
+	    b[i] = 0xff
+	open(sys.argv[2], "wb").write(b)
+	PY
+	pp_run 2 pp-geo --asn-db "$d/bad.mmdb" "$d/in.ndjson"
+	assert_stderr --partial "is corrupt: data record at"
+	# Unreadable (as nobody) and missing.
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		cp "$m/GeoLite2-City-Test.mmdb" "$d/private.mmdb"
+		chmod 600 "$d/private.mmdb"
+		chmod 755 "$d"
+		run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			"$PP_BIN/pp-geo" --db "$d/private.mmdb" /dev/null
+		[ "$status" -eq 2 ] || _pp_fail "unreadable: status $status"
+		assert_stderr --partial "Permission denied"
+	fi
+	pp_run 2 pp-geo --db "$d/none.mmdb" "$d/in.ndjson"
+	# The good file still answers.
+	pp_run 0 pp-geo --db "$m/GeoLite2-City-Test.mmdb" "$d/in.ndjson"
+	printf '%s\n' "$output" | jq -e '.from_geo.cc == "GB"' >/dev/null
+}

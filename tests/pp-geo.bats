@@ -29,12 +29,12 @@ setup() {
 	assert_stderr --partial "usage: pp-geo"
 	pp_run 2 pp-geo --dns-server 127.0.0.1
 	assert_stderr --partial "--dns-server needs --rdns"
-	pp_run 1 pp-geo --db /nonexistent.mmdb </dev/null
+	pp_run 2 pp-geo --db /nonexistent.mmdb </dev/null
 	assert_stderr --partial "cannot open MaxMind DB '/nonexistent.mmdb'"
-	pp_run 1 pp-geo --db "$D/mmdb/GeoIP2-City-Test-Invalid-Node-Count.mmdb" </dev/null
+	pp_run 2 pp-geo --db "$D/mmdb/GeoIP2-City-Test-Invalid-Node-Count.mmdb" </dev/null
 	assert_stderr --partial "cannot open MaxMind DB"
 	printf '1.2.3.4,x\n' >"$BATS_TEST_TMPDIR/r.csv"
-	pp_run 1 pp-geo --ranges "$BATS_TEST_TMPDIR/r.csv" </dev/null
+	pp_run 2 pp-geo --ranges "$BATS_TEST_TMPDIR/r.csv" </dev/null
 	assert_stderr --partial "r.csv:1: not a range line"
 }
 

@@ -58,7 +58,8 @@ read_all(char *const *paths, int n, size_t max_line, char *lines,
 	struct pp_reader r;
 	struct pp_reader_opts o = { .max_line = max_line };
 	struct pp_error e;
-	static const char *names[] = { "OK", "EOF", "BAD", "WARN", "IOERR" };
+	static const char *names[] = { "OK", "EOF", "BAD", "WARN", "IOERR",
+	    "NOTE" };
 
 	lines[0] = codes[0] = '\0';
 	pp_reader_init(&r, paths, n, &o);
@@ -92,6 +93,19 @@ test_input(void)
 	read_all(p1, 1, 0, lines, sizeof(lines), codes, sizeof(codes));
 	CHECK_STR(lines, "a|b|c", "plain, CRLF, blank, no final newline");
 	CHECK_STR(codes, "", "plain codes");
+
+	/* A byte order mark: skipped and noted, in each operand, plain and
+	 * gzip; one elsewhere, or a partial one, is data. */
+	write_file("bom", "\xef\xbb\xbf{\"a\":1}\nx\xef\xbb\xbf\n", 16);
+	write_file("bom-only", "\xef\xbb\xbf", 3);
+	write_file("bom-part", "\xef\xbb\n", 3);
+	size_t nb = gz_member(gz, sizeof(gz), "\xef\xbb\xbfz\n");
+	write_file("bom.gz", gz, nb);
+	char *pb[] = { path_of("bom"), path_of("bom-only"), path_of("bom-part"),
+	    path_of("bom.gz") };
+	read_all(pb, 4, 0, lines, sizeof(lines), codes, sizeof(codes));
+	CHECK_STR(lines, "{\"a\":1}|x\xef\xbb\xbf|\xef\xbb|z", "BOM lines");
+	CHECK_STR(codes, "NOTE NOTE NOTE", "BOM codes");
 
 	size_t n1 = gz_member(gz, sizeof(gz), "one\ntwo\n");
 	size_t n2 = gz_member(gz + n1, sizeof(gz) - n1, "three\n");
