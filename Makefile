@@ -292,11 +292,13 @@ bench: all
 # ---------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/pp $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/pp-records.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/pp.7 $(DESTDIR)$(MANDIR)/man7
 	cd share && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/pp/{} \; && \
 		find . -type f -exec install -m 644 {} $(DESTDIR)$(DATADIR)/pp/{} \;
 	install -m 755 share/mtr-packet $(DESTDIR)$(DATADIR)/pp/mtr-packet
@@ -312,7 +314,7 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t \
 		$(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
 	done
-	rm -f $(DESTDIR)$(MANDIR)/man5/pp-records.5
+	rm -f $(DESTDIR)$(MANDIR)/man5/pp-records.5 $(DESTDIR)$(MANDIR)/man7/pp.7
 	rm -rf $(DESTDIR)$(DATADIR)/pp
 
 check-install:
