@@ -20,8 +20,9 @@ teardown() {
 
 lab_sh() { "$PP_TOP/tests/lab/lab.sh" "$@"; }
 
-# errors_from ADDR: the captured errors' lines of responder ADDR.
-errors_from() { awk -v a="$1" '$1 == a' "$BATS_TEST_TMPDIR/errs"; }
+# errors_from ADDR: the captured errors of responder ADDR, SRC KIND LENGTH
+# QUOTE PAST CKSUM LABELS (tests/lab/pcap-icmp.py).
+errors_from() { awk -v a="$1" '$1 == a && $2 != "udp" { print $1, $2, $3, $4, $5, $6, $7 }' "$BATS_TEST_TMPDIR/errs"; }
 
 @test "lab: --quote8 K: router K's ICMP errors quote 8 bytes past the IP header (v4, v6), the others whole; traceroute still finds it" {
 	lab_up --routers 3 --quote8 2
@@ -185,6 +186,28 @@ for a in sys.argv[1:]:
 	# fully-random: the source port too (kept by chance: 1 in 64,512).
 	grep -q "IP 198\.18\.2\.1\.[0-9]* > $LAB_DST4\.33434: UDP" "$BATS_TEST_TMPDIR/d"
 	! grep -q "IP 198\.18\.2\.1\.40000 > " "$BATS_TEST_TMPDIR/d"
+	# The quotes of errors from beyond the NAT come back with the
+	# client's address and ports, but the UDP checksum the NAT made (v4,
+	# v6); r1's own quote is the datagram as sent.
+	lab_capture c v1a udp or icmp or icmp6
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		lab_flow_hops "$dst" 40000 2 1 >/dev/null
+		lab_flow_hops "$dst" 40001 1 1 >/dev/null
+	done
+	lab_capture_end >"$BATS_TEST_TMPDIR/q"
+	cat "$BATS_TEST_TMPDIR/q"
+	while read -r me far near; do
+		sent=$(awk -v a="$me" '$1 == a && $2 == "udp" && $8 ~ /^9c40/ { print $8; exit }' "$BATS_TEST_TMPDIR/q")
+		sent1=$(awk -v a="$me" '$1 == a && $2 == "udp" && $8 ~ /^9c41/ { print $8; exit }' "$BATS_TEST_TMPDIR/q")
+		quoted=$(awk -v a="$far" '$1 == a && $2 == "te" { print $8; exit }' "$BATS_TEST_TMPDIR/q")
+		quoted1=$(awk -v a="$near" '$1 == a && $2 == "te" { print $8; exit }' "$BATS_TEST_TMPDIR/q")
+		# Ports and length (6 bytes) as sent, the checksum not.
+		[ -n "$sent" ] && [ "${quoted:0:12}" = "${sent:0:12}" ] && [ "${quoted:12}" != "${sent:12}" ]
+		[ -n "$sent1" ] && [ "$quoted1" = "$sent1" ]
+	done <<-EOF
+	198.18.1.1 198.18.2.2 198.18.1.2
+	fd00:0:0:1::1 fd00:0:0:2::2 fd00:0:0:1::2
+	EOF
 	# Errors from beyond the NAT come back, quotes rewritten: traceroute
 	# matches them to its probes, every protocol.
 	for o in "" -I -T; do

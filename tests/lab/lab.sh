@@ -115,7 +115,11 @@
 # v4 and v6: source ports and ICMP ids are rewritten too, as a carrier
 # NAT does), and the nodes beyond r1 have no route to link 1
 # (198.18.1.0/24, fd00:0:0:1::/64): answers reach the client only through
-# r1's connection tracking, which rewrites the quotes of ICMP errors back.
+# r1's connection tracking, which rewrites the quotes of ICMP errors back:
+# addresses and ports (and ICMP ids) as the client sent them, but the
+# quoted UDP checksum stays the one the NAT made (Linux, v4 and v6): a
+# prober that knows its UDP probes by their checksum (Paris) cannot rely
+# on it behind this NAT.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)

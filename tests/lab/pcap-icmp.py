@@ -2,7 +2,7 @@
 """pcap-icmp.py FILE: the ICMP and ICMPv6 errors of a pcap capture (tcpdump
 -w; Ethernet, raw IP or Linux cooked), one line each, for the lab's tests:
 
-  SRC KIND LENGTH QUOTE PAST CKSUM LABELS
+  SRC KIND LENGTH QUOTE PAST CKSUM LABELS HDR8
 
 KIND te (time exceeded) or un (destination unreachable) or other;
 LENGTH the RFC 4884 length of the original datagram in bytes (0: not
@@ -10,7 +10,10 @@ set); QUOTE the bytes of the original datagram (up to the extension if
 there is one); PAST the bytes quoted past the quoted IP header; CKSUM ok
 or bad (the ICMP checksum, and the extension's when there is one);
 LABELS the RFC 4950 MPLS labels, top first, "label:tc:s:ttl" joined by
-"/", or "-".  The extension is looked for where the length says, or,
+"/", or "-"; HDR8 the first 8 bytes of the quoted transport header in hex
+(ports, length and checksum of UDP; "-" when not quoted).  UDP datagrams
+get a line too, "SRC udp - - - - - HDR8" (their own header), so that a
+quote can be compared with what was sent.  The extension is looked for where the length says, or,
 without one, at 128 bytes when the message is longer (RFC 4884 section 5).
 Written apart from the project's own parser (lib/pkt.c) on purpose.
 """
@@ -57,6 +60,10 @@ def main():
         v = pkt[0] >> 4
         if v == 4:
             ihl = (pkt[0] & 15) * 4
+            if pkt[9] == 17:
+                print(ipaddress.ip_address(pkt[12:16]), "udp - - - - -",
+                      pkt[ihl:ihl + 8].hex())
+                continue
             if pkt[9] != 1:
                 continue
             src = ipaddress.ip_address(pkt[12:16])
@@ -68,6 +75,10 @@ def main():
             ok = csum(icmp) == 0xFFFF
             qhl = (icmp[8] & 15) * 4 if len(icmp) > 8 else 0
         elif v == 6:
+            if len(pkt) >= 48 and pkt[6] == 17:
+                print(ipaddress.ip_address(pkt[8:24]), "udp - - - - -",
+                      pkt[40:48].hex())
+                continue
             if len(pkt) < 48 or pkt[6] != 58:
                 continue
             src = ipaddress.ip_address(pkt[8:24])
@@ -102,8 +113,9 @@ def main():
                         labels.append("%d:%d:%d:%d" % (x >> 12, (x >> 9) & 7,
                                                        (x >> 8) & 1, x & 255))
                 o += olen
+        hdr8 = body[qhl:qhl + 8].hex() if quote >= qhl + 8 else "-"
         print(src, kind, length, quote, quote - qhl, "ok" if ok else "bad",
-              "/".join(labels) or "-")
+              "/".join(labels) or "-", hdr8)
 
 
 main()

@@ -63,7 +63,8 @@ lab_capture() {
 }
 
 # lab_capture_end: stop the capture; the ICMP errors it holds, one a line
-# (tests/lab/pcap-icmp.py: SRC KIND LENGTH QUOTE PAST CKSUM LABELS).
+# (tests/lab/pcap-icmp.py: SRC KIND LENGTH QUOTE PAST CKSUM LABELS HDR8),
+# and its UDP datagrams (SRC udp - - - - - HDR8).
 lab_capture_end() {
 	sleep 0.1
 	kill -INT "$LAB_CAP" 2>/dev/null || true
