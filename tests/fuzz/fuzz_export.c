@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/export.h"
+#include "lib/model.h"
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -169,25 +170,70 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			start = i + 1;
 		}
 	}
-	struct pp_export_stats st = {
-		.target = str[0], .ttl = 3, .addr = str[1][0] != '\0' ?
-		str[1] : NULL, .start = 1764000000.0, .end = 1764000060.0,
-		.sent = 60, .recv = 58, .loss = 3.333, .fwd_loss = 1.0,
-		.last = 7.9, .min = 7.1, .avg = 8.0, .max = 12.4,
-		.stdev = 0.8, .p50 = 7.9, .p90 = 9.0, .p95 = 9.6, .p99 = 12.0,
-		.jitter = 0.4, .jmax = 3.1, .jint = 0.3,
-	};
-	struct pp_export_outage ou = {
-		.target = str[0], .ttl = 3, .start = 1764000010.0,
-		.end = 1764000020.0, .sent = 10, .recv = 0, .ongoing = true,
-	};
-	struct pp_export_mos mo = {
-		.target = str[0], .codec = str[2], .model = str[3],
-		.start = 1764000000.0, .end = 1764000060.0, .rtt = 20,
-		.jitter = 1, .jitter_buffer = NAN, .delay = 30, .loss = 1,
-		.burst_r = 1, .ie_eff = 2, .r = 90, .mos = 4.3, .sent = 60,
-		.recv = 59, .note = str[4][0] != '\0' ? str[4] : NULL,
-	};
+	struct pp_stats_rec st;
+	pp_stats_rec_init(&st);
+	st.target = str[0];
+	st.ttl = 3;
+	st.addr = str[1][0] != '\0' ? str[1] : NULL;
+	st.start = 1764000000.0;
+	st.end = 1764000060.0;
+	st.sent = 60;
+	st.recv = 58;
+	st.loss = 3.333;
+	st.fwd_loss = 1.0;
+	st.last = 7.9;
+	st.min = 7.1;
+	st.avg = 8.0;
+	st.max = 12.4;
+	st.stdev = 0.8;
+	st.p50 = 7.9;
+	st.p90 = 9.0;
+	st.p95 = 9.6;
+	st.p99 = 12.0;
+	st.jitter = 0.4;
+	st.jmax = 3.1;
+	st.jint = 0.3;
+	st.naddrs = 1;
+	st.addrs[0].addr = str[1];
+	st.addrs[0].recv = 58;
+	st.addrs[0].avg = 8.0;
+	st.addrs[0].min = 7.1;
+	st.addrs[0].max = 12.4;
+	st.unreachable = 2;
+	st.nunreach = 1;
+	st.unreach[0].addr = str[1][0] != '\0' ? str[1] : NULL;
+	st.unreach[0].code = 3;
+	st.unreach[0].count = 2;
+	struct pp_outage_rec ou;
+	pp_outage_rec_init(&ou);
+	ou.target = str[0];
+	ou.ttl = 3;
+	ou.start = 1764000010.0;
+	ou.end = 1764000020.0;
+	ou.duration = 10000.0;
+	ou.sent = 10;
+	ou.recv = 0;
+	ou.loss = 100.0;
+	ou.ongoing = true;
+	struct pp_mos_rec mo;
+	pp_mos_rec_init(&mo);
+	mo.target = str[0];
+	mo.codec = str[2];
+	mo.model = str[3];
+	mo.start = 1764000000.0;
+	mo.end = 1764000060.0;
+	mo.rtt = 20;
+	mo.jitter = 1;
+	mo.jitter_buffer = NAN;
+	mo.delay = 30;
+	mo.loss = 1;
+	mo.burst_r = 1;
+	mo.ie_eff = 2;
+	mo.r = 90;
+	mo.mos = 4.3;
+	mo.sent = 60;
+	mo.recv = 59;
+	mo.note = str[4][0] != '\0' ? str[4] : NULL;
 	struct pp_export x;
 
 	pp_export_init(&x);
