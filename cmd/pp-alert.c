@@ -5,7 +5,12 @@
  * Writes: a meta record, then alert and route records; with --pass, every
  * input line unchanged with them interleaved.  Runs --exec per event.
  * Exit status: 0 success; 1 an input could not be read, a bad line met
- * --strict, output failed, or (--fail) an alert was raised; 2 usage. */
+ * --strict, output failed, or (--fail) the check failed: an alert was
+ * raised (a target that never answered raises unreachable; a window the
+ * input ended before filling is judged as it stands), or there was no
+ * probe record to judge; 2 usage.
+ * The judgement itself is lib/judge.h's; this file keeps the options, the
+ * output (records, --pass, --exec) and the exit status. */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -13,28 +18,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/alert.h"
 #include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
-#include "lib/intern.h"
+#include "lib/judge.h"
 #include "lib/jsonw.h"
-#include "lib/outcome.h"
-#include "lib/reorder.h"
 #include "lib/spawn.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
-#define MAX_KEYS 65536
-/* Rounds a responder stays part of a route: long enough for load
- * balancing to come back to it. */
-#define ROUTE_MEMORY(o) ((o)->route_rounds * 10 > 30 ? (o)->route_rounds * 10 : 30)
 #define MAX_EXEC_ARGS 32
+/* Windows judged before they filled named on stderr, at most. */
+#define PARTIAL_SHOWN 5
 
 enum {
 	OPT_CLEAR = 256, OPT_EXEC, OPT_EXEC_ARG, OPT_EXEC_MAX, OPT_EXEC_TIMEOUT,
 	OPT_FAIL, OPT_HOPS, OPT_LATENCY, OPT_LOSS, OPT_MOS, OPT_NO_ROUTE,
-	OPT_PASS, OPT_PCT, OPT_ROUTE_ROUNDS, OPT_STRICT, OPT_WINDOW
+	OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_ROUTE_ROUNDS, OPT_STRICT,
+	OPT_WINDOW
 };
 
 struct alert_opts {
@@ -47,6 +48,7 @@ struct alert_opts {
 	uint32_t route_rounds;	/* --route-rounds */
 	bool routes;		/* route tracking (not --no-route) */
 	bool hops;		/* --hops */
+	bool refused_down;	/* --refused-down */
 	bool pass;		/* --pass */
 	bool fail;		/* --fail */
 	bool strict;		/* --strict */
@@ -56,64 +58,18 @@ struct alert_opts {
 	int exec_max;
 };
 
-/* One path judged: a target, or a target at one hop. */
-struct key {
-	uint32_t target;	/* target index */
-	int ttl;		/* 0 for plain probes */
-	struct pp_window w;	/* the last probes */
-	struct pp_level loss;
-	struct pp_level lat;
-	struct pp_level mos;
-};
-
-/* One target. */
-struct target {
-	uint32_t name;		/* interned */
-	int dest_ttl;		/* lowest hop that answered "reply", 0 none */
-	bool answered;		/* any reply ever */
-	uint64_t probes;	/* probes (plain) or rounds (trace) seen */
-	bool unreachable;	/* unreachable raised */
-	struct pp_route route;	/* route tracker */
-	long long round;	/* round being assembled, -1 none */
-	double round_ts;	/* its first send time */
-	int round_len;		/* highest ttl seen in it */
-	int round_dest;		/* ttl that replied in it, 0 none */
-	uint32_t hops[PP_ROUTE_HOPS];	/* its responders (id + 1) */
-	struct key *mos_key;	/* MOS state (owned) */
-};
-
-/* An outcome waiting for send order. */
-struct item {
-	double rtt;		/* NAN lost */
-	long long round;	/* -1 none */
-	uint32_t target;	/* target index */
-	uint32_t from;		/* interned responder, PP_INTERN_NONE none */
-	int ttl;
-	uint8_t outcome;	/* enum pp_outcome */
-	bool dest;		/* the probe reached the destination */
-};
-
 struct run {
 	struct alert_opts *o;
 	int argc;
 	char **argv;
-	struct pp_intern names;
-	struct target *targets;
-	uint32_t ntargets;
-	uint32_t atargets;
-	struct key **keys;	/* index: linear probing on (target, ttl) */
-	uint32_t nkeys;
-	uint32_t ksize;		/* slots (power of two) */
-	struct pp_reorder ro;
-	struct pp_outcome_opts outcome;	/* what counts as answered */
+	struct pp_judge j;	/* the judgement (lib/judge.h) */
 	struct pp_jw w;
 	struct pp_spawn spawn;
 	bool spawning;
 	const int *in_fd;	/* the input descriptor being read */
 	bool started;
 	bool io_error;
-	unsigned long raised;	/* alerts raised (for --fail) */
-	unsigned long routes;	/* route changes */
+	unsigned long partial_shown;	/* partial windows named */
 };
 
 static void __attribute__((noreturn))
@@ -128,9 +84,9 @@ usage(int status)
 	    " [--hops]\n"
 	    "                [--latency ms] [--loss pct] [--mos x] "
 	    "[--no-route] [--pass]\n"
-	    "                [--percentile p] [--route-rounds k] [--strict] "
-	    "[--window n]\n"
-	    "                [file ...]\n");
+	    "                [--percentile p] [--refused-down] "
+	    "[--route-rounds k] [--strict]\n"
+	    "                [--window n] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  --loss PCT            raise at this loss over the window\n"
@@ -139,6 +95,8 @@ usage(int status)
 		    "records)\n"
 		    "  --window N            probes judged (default 20)\n"
 		    "  --percentile P        latency percentile (default 50)\n"
+		    "  --refused-down        a refused TCP connection is lost, "
+		    "not an answer\n"
 		    "  --clear-below PCT     clear below PCT %% of the "
 		    "threshold (default 80)\n"
 		    "  --hops                judge every hop, not only the "
@@ -152,7 +110,9 @@ usage(int status)
 		    "  --exec-max N          programs at once (default 4)\n"
 		    "  --exec-timeout DUR    kill a program after (default "
 		    "10s)\n"
-		    "  --fail                exit 1 when an alert was raised\n"
+		    "  --fail                exit 1 when an alert was raised, a "
+		    "target never\n"
+		    "                        answered, or nothing was judged\n"
 		    "  --pass                pass the input through, alerts "
 		    "interleaved\n"
 		    "  --strict              stop at the first bad line\n"
@@ -236,6 +196,8 @@ start_output(struct run *r)
 	pp_jw_knum(&r->w, "clear_below", o->clear, PP_DEC_PCT);
 	pp_jw_kint(&r->w, "route_rounds", o->route_rounds);
 	pp_jw_kbool(&r->w, "hops", o->hops);
+	if (o->refused_down)
+		pp_jw_kstr(&r->w, "refused", "down");
 	pp_jw_end(&r->w);
 	if (pp_jw_write(&r->w, stdout) == -1)
 		r->io_error = true;
@@ -283,340 +245,41 @@ emit(struct run *r, const char *kind, const char *state, const char *target,
 	free(tv);
 }
 
+/* lib/judge's sink: an alert record. */
 static void
-alert(struct run *r, const struct target *t, int ttl, double ts,
-    const char *kind, bool raise, double value, double threshold,
-    const char *fmt_unit)
-{
-	const char *name = pp_intern_name(&r->names, t->name);
-	char msg[512];
-
-	start_output(r);
-	if (raise)
-		r->raised++;
-	if (strcmp(kind, "unreachable") == 0)
-		(void)snprintf(msg, sizeof(msg), raise ? "%s never answered "
-		    "in %u probes" : "%s answered", name, r->o->window);
-	else if (strcmp(kind, "mos") == 0)
-		(void)snprintf(msg, sizeof(msg), "%s MOS %.2f %s %.2f", name,
-		    value, raise ? "<=" : "back above", raise ? threshold :
-		    threshold);
-	else
-		(void)snprintf(msg, sizeof(msg), "%s%s%.0d %s %.3f%s %s "
-		    "%.3f%s over the last %u probes", name, ttl > 0 ?
-		    " hop " : "", ttl, kind, value, fmt_unit,
-		    raise ? ">=" : "back below", threshold, fmt_unit,
-		    r->o->window);
-	pp_jw_record(&r->w, "alert");
-	pp_jw_knum(&r->w, "ts", ts, PP_DEC_TS);
-	pp_jw_kstr(&r->w, "target", name);
-	if (ttl > 0)
-		pp_jw_kint(&r->w, "ttl", ttl);
-	pp_jw_kstr(&r->w, "kind", kind);
-	pp_jw_kstr(&r->w, "state", raise ? "raise" : "clear");
-	pp_jw_knum(&r->w, "value", value, PP_DEC_MS);
-	pp_jw_knum(&r->w, "threshold", threshold, PP_DEC_MS);
-	pp_jw_kint(&r->w, "window", strcmp(kind, "mos") == 0 ? 1 :
-	    r->o->window);
-	pp_jw_kstr(&r->w, "message", msg);
-	pp_jw_end(&r->w);
-	emit(r, kind, raise ? "raise" : "clear", name, ttl, ts, value);
-}
-
-static uint32_t
-hash_key(uint32_t target, int ttl)
-{
-	uint32_t h = target * 2654435761u ^ (uint32_t)ttl * 40503u;
-
-	return h ^ (h >> 16);
-}
-
-static void
-level_init(struct pp_level *l, double threshold, double clear_pct,
-    bool higher_is_worse)
-{
-	memset(l, 0, sizeof(*l));
-	l->higher_is_worse = higher_is_worse;
-	l->threshold = threshold;
-	if (higher_is_worse)
-		l->clear = threshold * clear_pct / 100.0;
-	else	/* MOS: back up by the rest of the way to 4.5 */
-		l->clear = threshold + (4.5 - threshold) *
-		    (100.0 - clear_pct) / 100.0;
-}
-
-static struct key *
-key_get(struct run *r, uint32_t target, int ttl)
-{
-	uint32_t slot = hash_key(target, ttl) & (r->ksize - 1);
-
-	while (r->keys[slot] != NULL) {
-		struct key *k = r->keys[slot];
-		if (k->target == target && k->ttl == ttl)
-			return k;
-		slot = (slot + 1) & (r->ksize - 1);
-	}
-	if (r->nkeys >= MAX_KEYS)
-		return NULL;
-	if ((r->nkeys + 1) * 2 > r->ksize) {
-		uint32_t nsize = r->ksize * 2;
-		struct key **nk = pp_xcalloc(nsize, sizeof(*nk));
-		for (uint32_t i = 0; i < r->ksize; i++) {
-			struct key *k = r->keys[i];
-			if (k == NULL)
-				continue;
-			uint32_t s = hash_key(k->target, k->ttl) & (nsize - 1);
-			while (nk[s] != NULL)
-				s = (s + 1) & (nsize - 1);
-			nk[s] = k;
-		}
-		free(r->keys);
-		r->keys = nk;
-		r->ksize = nsize;
-		slot = hash_key(target, ttl) & (nsize - 1);
-		while (r->keys[slot] != NULL)
-			slot = (slot + 1) & (nsize - 1);
-	}
-	struct key *k = pp_xcalloc(1, sizeof(*k));
-	k->target = target;
-	k->ttl = ttl;
-	if (pp_window_init(&k->w, r->o->window) == -1)
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	level_init(&k->loss, r->o->loss, r->o->clear, true);
-	level_init(&k->lat, r->o->latency, r->o->clear, true);
-	r->keys[slot] = k;
-	r->nkeys++;
-	return k;
-}
-
-static uint32_t
-target_get(struct run *r, const char *name)
-{
-	uint32_t id = pp_intern(&r->names, name);
-
-	if (id == PP_INTERN_NONE)
-		return UINT32_MAX;
-	for (uint32_t i = 0; i < r->ntargets; i++)
-		if (r->targets[i].name == id)
-			return i;
-	if (r->ntargets == r->atargets) {
-		r->atargets = r->atargets != 0 ? r->atargets * 2 : 8;
-		r->targets = pp_xrealloc(r->targets, r->atargets *
-		    sizeof(*r->targets));
-	}
-	struct target *t = &r->targets[r->ntargets];
-	memset(t, 0, sizeof(*t));
-	t->name = id;
-	t->round = -1;
-	pp_route_init(&t->route, r->o->route_rounds, ROUTE_MEMORY(r->o));
-	return r->ntargets++;
-}
-
-static void
-write_hops(struct run *r, const char *key, const uint32_t *hops, int len)
-{
-	pp_jw_key(&r->w, key);
-	pp_jw_arr_begin(&r->w);
-	for (int i = 0; i < len; i++) {
-		if (hops[i] == 0)
-			pp_jw_null(&r->w);
-		else
-			pp_jw_str(&r->w, pp_intern_name(&r->names,
-			    hops[i] - 1));
-	}
-	pp_jw_arr_end(&r->w);
-}
-
-/* A trace round is complete: judge the route. */
-static void
-close_round(struct run *r, struct target *t)
-{
-	uint32_t prev[PP_ROUTE_HOPS];
-	int plen = 0;
-
-	if (t->round < 0 || !r->o->routes)
-		return;
-	int len = t->round_dest > 0 ? t->round_dest : t->round_len;
-	enum pp_route_change c = pp_route_round(&t->route, t->hops, len, prev,
-	    &plen);
-	if (c == PP_ROUTE_SAME)
-		return;
-	const char *name = pp_intern_name(&r->names, t->name);
-	start_output(r);
-	pp_jw_record(&r->w, "route");
-	pp_jw_knum(&r->w, "ts", t->round_ts, PP_DEC_TS);
-	pp_jw_kstr(&r->w, "target", name);
-	pp_jw_kint(&r->w, "round", t->round);
-	write_hops(r, "hops", t->route.cur, t->route.len);
-	if (c == PP_ROUTE_CHANGED)
-		write_hops(r, "previous", prev, plen);
-	pp_jw_end(&r->w);
-	emit(r, "route", c == PP_ROUTE_CHANGED ? "change" : "first", name, 0,
-	    t->round_ts, NAN);
-	if (c != PP_ROUTE_CHANGED)
-		return;
-	/* And an alert saying what changed. */
-	int first = -1;
-	for (int i = 0; i < plen || i < t->route.len; i++) {
-		uint32_t a = i < plen ? prev[i] : 0;
-		uint32_t b = i < t->route.len ? t->route.cur[i] : 0;
-		if (a != b) {
-			first = i;
-			break;
-		}
-	}
-	char msg[512];
-	if (plen != t->route.len)
-		(void)snprintf(msg, sizeof(msg), "%s path length %d -> %d "
-		    "hops", name, plen, t->route.len);
-	else
-		(void)snprintf(msg, sizeof(msg), "%s route changed at hop %d: "
-		    "%s -> %s", name, first + 1, first >= 0 && prev[first] ?
-		    pp_intern_name(&r->names, prev[first] - 1) : "*",
-		    first >= 0 && t->route.cur[first] ? pp_intern_name(
-		    &r->names, t->route.cur[first] - 1) : "*");
-	r->raised++;
-	r->routes++;
-	pp_jw_record(&r->w, "alert");
-	pp_jw_knum(&r->w, "ts", t->round_ts, PP_DEC_TS);
-	pp_jw_kstr(&r->w, "target", name);
-	if (first >= 0 && plen == t->route.len)
-		pp_jw_kint(&r->w, "ttl", first + 1);
-	pp_jw_kstr(&r->w, "kind", "route");
-	pp_jw_kstr(&r->w, "state", "raise");
-	pp_jw_knum(&r->w, "value", t->route.len, PP_DEC_MS);
-	pp_jw_knum(&r->w, "threshold", r->o->route_rounds, PP_DEC_MS);
-	pp_jw_kint(&r->w, "window", r->o->route_rounds);
-	pp_jw_kstr(&r->w, "message", msg);
-	pp_jw_end(&r->w);
-	emit(r, "route", "raise", name, first + 1, t->round_ts, NAN);
-}
-
-/* One outcome, in send order. */
-static void
-process(void *arg, double ts, const void *itemp)
+on_alert(void *arg, const struct pp_alert_rec *a)
 {
 	struct run *r = arg;
-	const struct item *it = itemp;
-	struct target *t = &r->targets[it->target];
-	bool answered = !isnan(it->rtt);
 
-	/* Routes: assemble rounds of traces. */
-	if (it->ttl > 0 && it->round >= 0) {
-		if (it->round != t->round) {
-			close_round(r, t);
-			t->round = it->round;
-			t->round_ts = ts;
-			t->round_len = 0;
-			t->round_dest = 0;
-			memset(t->hops, 0, sizeof(t->hops));
-			t->probes++;	/* rounds, for unreachable */
-		}
-		if (it->ttl <= PP_ROUTE_HOPS) {
-			if (it->ttl > t->round_len)
-				t->round_len = it->ttl;
-			if (it->from != PP_INTERN_NONE && answered &&
-			    (t->round_dest == 0 || it->ttl <= t->round_dest))
-				t->hops[it->ttl - 1] = it->from + 1;
-			if (it->dest && (t->round_dest == 0 ||
-			    it->ttl < t->round_dest))
-				t->round_dest = it->ttl;
-		}
-	} else {
-		t->probes++;
-	}
-	if (it->dest && it->ttl > 0 && (t->dest_ttl == 0 ||
-	    it->ttl < t->dest_ttl))
-		t->dest_ttl = it->ttl;
-	if (it->outcome == PP_ANSWER_DEST) {
-		t->answered = true;
-		if (t->unreachable) {
-			t->unreachable = false;
-			alert(r, t, 0, ts, "unreachable", false, NAN, NAN, "");
-		}
-	}
-	if (!t->answered && !t->unreachable && t->probes >= r->o->window) {
-		t->unreachable = true;
-		alert(r, t, 0, ts, "unreachable", true, NAN, NAN, "");
-	}
-	/* Loss and latency: at the destination, or every hop. */
-	bool judged = it->ttl == 0 || (r->o->hops ? true :
-	    it->ttl == t->dest_ttl);
-	if (!judged)
-		return;
-	struct key *k = key_get(r, it->target, r->o->hops ? it->ttl :
-	    (it->ttl == 0 ? 0 : -1));
-	if (k == NULL)
-		return;
-	pp_window_add(&k->w, it->rtt);
-	if (!pp_window_full(&k->w) || !t->answered)
-		return;
-	int ttl = r->o->hops ? it->ttl : 0;
-	if (!isnan(r->o->loss)) {
-		double v = pp_window_loss(&k->w);
-		enum pp_level_change c = pp_level_update(&k->loss, v);
-		if (c != PP_LEVEL_SAME)
-			alert(r, t, ttl, ts, "loss", c == PP_LEVEL_RAISE, v,
-			    c == PP_LEVEL_RAISE ? k->loss.threshold :
-			    k->loss.clear, "%");
-	}
-	if (!isnan(r->o->latency)) {
-		double v = pp_window_pct(&k->w, r->o->pct);
-		enum pp_level_change c = pp_level_update(&k->lat, v);
-		if (c != PP_LEVEL_SAME)
-			alert(r, t, ttl, ts, "latency", c == PP_LEVEL_RAISE, v,
-			    c == PP_LEVEL_RAISE ? k->lat.threshold :
-			    k->lat.clear, " ms");
-	}
+	start_output(r);
+	pp_alert_rec_write(&r->w, a);
+	emit(r, a->kind, a->state, a->target, a->ttl, a->ts, a->value);
 }
 
+/* lib/judge's sink: a route record. */
 static void
-add_mos(struct run *r, struct pp_record *rec)
+on_route(void *arg, const struct pp_route_rec *rr)
 {
-	json_t *o = pp_record_json(rec, NULL);
-	json_t *tg = o != NULL ? json_object_get(o, "target") : NULL;
-	json_t *mv = o != NULL ? json_object_get(o, "mos") : NULL;
-	json_t *ev = o != NULL ? json_object_get(o, "end") : NULL;
+	struct run *r = arg;
 
-	if (isnan(r->o->mos) || !json_is_string(tg) || !json_is_number(mv))
-		return;
-	uint32_t ti = target_get(r, json_string_value(tg));
-	if (ti == UINT32_MAX)
-		return;
-	struct target *t = &r->targets[ti];
-	if (t->mos_key == NULL) {
-		t->mos_key = pp_xcalloc(1, sizeof(*t->mos_key));
-		level_init(&t->mos_key->mos, r->o->mos, r->o->clear, false);
-	}
-	double v = json_number_value(mv);
-	enum pp_level_change c = pp_level_update(&t->mos_key->mos, v);
-	if (c != PP_LEVEL_SAME)
-		alert(r, t, 0, json_is_number(ev) ? json_number_value(ev) : 0,
-		    "mos", c == PP_LEVEL_RAISE, v, c == PP_LEVEL_RAISE ?
-		    t->mos_key->mos.threshold : t->mos_key->mos.clear, "");
+	start_output(r);
+	pp_route_rec_write(&r->w, rr);
+	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->target, 0,
+	    rr->ts, NAN);
 }
 
+/* lib/judge's sink: a window judged before it filled, said on stderr. */
 static void
-add_probe(struct run *r, const struct pp_probe *p)
+on_partial(void *arg, const char *target, int ttl, uint32_t n,
+    uint32_t window)
 {
-	struct item it;
+	struct run *r = arg;
 
-	memset(&it, 0, sizeof(it));
-	it.target = target_get(r, p->target);
-	if (it.target == UINT32_MAX)
+	if (r->partial_shown++ >= PARTIAL_SHOWN)
 		return;
-	enum pp_outcome oc = pp_probe_outcome(p, &r->outcome);
-	if (oc == PP_LOCAL)
-		return;		/* not the network's: neither sent nor lost */
-	it.ttl = pp_probe_hop(p);
-	it.round = p->round;
-	it.outcome = (uint8_t)oc;
-	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
-	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
-	it.rtt = answered ? p->rtt : NAN;
-	it.from = answered && p->from != NULL ? pp_intern(&r->names, p->from) :
-	    PP_INTERN_NONE;
-	(void)pp_reorder_push(&r->ro, p->ts, &it, process, r);
+	pp_warnx("%s%s%.0d: the input ended after %u probes, before a window "
+	    "of %u: judged on those", target, ttl > 0 ? " hop " : "", ttl,
+	    n, window);
 }
 
 static double
@@ -649,6 +312,7 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "no-route", PP_NO_ARG, NULL, OPT_NO_ROUTE },
 		{ "pass", PP_NO_ARG, NULL, OPT_PASS },
 		{ "percentile", PP_REQ_ARG, NULL, OPT_PCT },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "route-rounds", PP_REQ_ARG, NULL, OPT_ROUTE_ROUNDS },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "version", PP_NO_ARG, NULL, 'V' },
@@ -719,6 +383,9 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 			o->pct = num_arg("--percentile", pp_optarg, 1, 100) /
 			    100.0;
 			break;
+		case OPT_REFUSED_DOWN:
+			o->refused_down = true;
+			break;
 		case OPT_ROUTE_ROUNDS:
 			o->route_rounds = (uint32_t)pp_strtonum(pp_optarg, 1,
 			    1000, &errstr);
@@ -771,10 +438,18 @@ main(int argc, char **argv)
 	r.argc = argc;
 	r.argv = argv;
 	pp_jw_init(&r.w);
-	r.ksize = 64;
-	r.keys = pp_xcalloc(r.ksize, sizeof(*r.keys));
-	if (pp_intern_init(&r.names, 1000000) == -1 ||
-	    pp_reorder_init(&r.ro, sizeof(struct item), 65536, 11.0) == -1)
+	struct pp_judge_opts jo = {
+		.loss = o.loss, .latency = o.latency, .mos = o.mos,
+		.clear = o.clear, .pct = o.pct, .window = o.window,
+		.route_rounds = o.route_rounds, .routes = o.routes,
+		.hops = o.hops, .horizon = 11.0,	/* 10 s timeout + 1 s */
+		.outcome = { .refused_down = o.refused_down },
+	};
+	struct pp_judge_sink sink = {
+		.alert = on_alert, .route = on_route, .partial = on_partial,
+		.arg = &r,
+	};
+	if (pp_judge_init(&r.j, &jo, &sink) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	if (o.exec_argc > 0) {
 		if (pp_spawn_init(&r.spawn, o.exec_argv, o.exec_timeout,
@@ -791,8 +466,9 @@ main(int argc, char **argv)
 	st.rd.opts.would_block = input_idle;
 	st.rd.opts.arg = &r;
 	r.in_fd = &st.rd.fd;
-	bool horizon_set = false;
 	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error) {
+		struct pp_mos_rec m;
+		json_t *obj;
 		if (o.pass) {
 			start_output(&r);
 			if (fwrite(rec->line, 1, rec->len, stdout) != rec->len ||
@@ -801,30 +477,18 @@ main(int argc, char **argv)
 		}
 		switch (rec->type) {
 		case PP_REC_PROBE:
-			add_probe(&r, &rec->probe);
+			if (pp_judge_probe(&r.j, &rec->probe) == -1)
+				pp_errx(PP_EXIT_FAIL, "out of memory");
 			break;
 		case PP_REC_MOS:
-			add_mos(&r, rec);
+			obj = pp_record_json(rec, NULL);
+			if (obj != NULL && pp_mos_rec_read(&m, obj, NULL) == 0 &&
+			    pp_judge_mos(&r.j, &m) == -1)
+				pp_errx(PP_EXIT_FAIL, "out of memory");
 			break;
 		case PP_REC_META:
-			if (pp_outcome_meta_refused_down(
-			    json_object_get(pp_record_json(rec, NULL),
-			    "settings")))
-				r.outcome.refused_down = true;
-			if (!horizon_set) {
-				json_t *m = pp_record_json(rec, NULL);
-				json_t *s = m ? json_object_get(m, "settings") :
-				    NULL;
-				json_t *to = s ? json_object_get(s, "timeout") :
-				    NULL;
-				if (json_is_number(to) &&
-				    json_number_value(to) > 0 &&
-				    json_number_value(to) < 3600) {
-					r.ro.horizon = json_number_value(to) +
-					    1;
-					horizon_set = true;
-				}
-			}
+			obj = pp_record_json(rec, NULL);
+			pp_judge_meta(&r.j, json_object_get(obj, "settings"));
 			break;
 		default:
 			break;
@@ -832,11 +496,20 @@ main(int argc, char **argv)
 		if (r.spawning)
 			pp_spawn_poll(&r.spawn);
 	}
+	unsigned long bad = st.bad;
+	unsigned long good = st.records;
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
-	pp_reorder_flush(&r.ro, process, &r);
-	for (uint32_t i = 0; i < r.ntargets; i++)
-		close_round(&r, &r.targets[i]);
+	pp_judge_finish(&r.j);
+	if (r.j.oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	if (r.partial_shown > PARTIAL_SHOWN)
+		pp_warnx("%lu more windows judged before they filled",
+		    r.partial_shown - PARTIAL_SHOWN);
+	if (r.j.dropped_names > 0)
+		pp_warnx("more than %d targets and responders: %llu probes "
+		    "not judged", PP_JUDGE_MAX_NAMES,
+		    (unsigned long long)r.j.dropped_names);
 	(void)fflush(stdout);
 	if (r.spawning) {
 		pp_spawn_finish(&r.spawn);
@@ -846,22 +519,26 @@ main(int argc, char **argv)
 			    r.spawn.dropped, PP_SPAWN_QUEUE);
 		pp_spawn_release(&r.spawn);
 	}
-	for (uint32_t i = 0; i < r.ksize; i++) {
-		if (r.keys[i] != NULL) {
-			pp_window_release(&r.keys[i]->w);
-			free(r.keys[i]);
-		}
-	}
-	for (uint32_t i = 0; i < r.ntargets; i++)
-		free(r.targets[i].mos_key);
-	free(r.keys);
-	free(r.targets);
-	pp_reorder_release(&r.ro);
-	pp_intern_release(&r.names);
-	pp_jw_release(&r.w);
 	if (r.io_error)
 		status = PP_EXIT_FAIL;
-	if (o.fail && r.raised > 0 && status == PP_EXIT_OK)
-		status = PP_EXIT_FAIL;
+	/* --fail: a check that judged nothing has not passed. */
+	if (o.fail && status == PP_EXIT_OK) {
+		if (good == 0 && bad > 0) {
+			pp_warnx("check failed: no valid record in the input "
+			    "(%lu bad lines)", bad);
+			status = PP_EXIT_FAIL;
+		} else if (r.j.probes == 0 && r.j.mos_records == 0) {
+			pp_warnx("check failed: no probe records in the input: "
+			    "nothing was checked");
+			status = PP_EXIT_FAIL;
+		} else if (r.j.raised > 0) {
+			pp_warnx("check failed: %llu alerts raised%s",
+			    (unsigned long long)r.j.raised, r.j.never > 0 ?
+			    " (a target never answered)" : "");
+			status = PP_EXIT_FAIL;
+		}
+	}
+	pp_judge_release(&r.j);
+	pp_jw_release(&r.w);
 	return pp_close_stdout(status);
 }

@@ -6,29 +6,26 @@
 
 #include "lib/agg.h"
 
-/* A probe outcome waiting in the reorder buffer. */
+/* A probe outcome waiting in the reorder buffer (32 bytes). */
 struct item {
 	long long round;	/* -1 when none */
 	double rtt;		/* ms, NAN when lost */
 	uint32_t key;		/* key index */
-	uint32_t addr;		/* interned responder, UINT32_MAX none */
-	int ttl;		/* 0 when none */
+	uint32_t addr;		/* interned responder (of an answer or an
+				 * unreachable), UINT32_MAX none */
 	int16_t code;		/* ICMP code of an unreachable, -1 none */
-	uint8_t status;		/* enum pp_status */
+	uint8_t ttl;		/* hop, 0 for plain probes */
 	uint8_t outcome;	/* enum pp_outcome */
 	uint8_t why;		/* enum pp_loss */
-	uint8_t conn;		/* enum pp_conn (TCP) */
-	bool tcp;		/* a TCP probe */
+	uint8_t conn;		/* TCP: enum pp_conn, or CONN_TCP (no
+				 * answer); 0 not TCP */
+	bool expired;		/* a ttl-expired answer (the hop is a
+				 * router) */
 	bool dest;		/* the probe reached the destination */
 };
 
-static uint32_t
-hash_key(uint32_t target, int ttl)
-{
-	uint32_t h = (target * 2654435761u) ^ ((uint32_t)ttl * 40503u);
-
-	return h ^ (h >> 16);
-}
+/* item.conn of a TCP probe without an answer. */
+#define CONN_TCP 3
 
 int
 pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
@@ -37,10 +34,9 @@ pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
 	memset(a, 0, sizeof(*a));
 	a->o = *o;
 	a->sink = *sink;
-	a->khsize = 1024;
-	a->khash = calloc(a->khsize, sizeof(*a->khash));
+	pp_keytab_init(&a->tmap);
+	pp_keytab_init(&a->kmap);
 	if (pp_intern_init(&a->names, PP_AGG_MAX_NAMES) == -1 ||
-	    a->khash == NULL ||
 	    pp_reorder_init(&a->ro, sizeof(struct item), PP_AGG_REORDER,
 	    o->horizon) == -1) {
 		pp_agg_release(a);
@@ -54,11 +50,11 @@ void
 pp_agg_release(struct pp_agg *a)
 {
 	pp_intern_release(&a->names);
-	free(a->tmap);
+	pp_keytab_release(&a->tmap);
 	for (uint32_t i = 0; i < a->nkeys; i++)
 		pp_stats_release(&a->keys[i].st);
 	free(a->keys);
-	free(a->khash);
+	pp_keytab_release(&a->kmap);
 	for (uint32_t i = 0; i < a->ntargets; i++) {
 		free(a->targets[i].win_ts);
 		free(a->targets[i].win_lost);
@@ -103,21 +99,10 @@ intern(struct pp_agg *a, const char *s)
 static uint32_t
 target_of(struct pp_agg *a, uint32_t name)
 {
-	if (name < a->ntmap && a->tmap[name] != 0)
-		return a->tmap[name] - 1;
-	if (name >= a->ntmap) {
-		uint32_t nn = a->ntmap != 0 ? a->ntmap : 64;
-		while (nn <= name)
-			nn *= 2;
-		uint32_t *nm = realloc(a->tmap, nn * sizeof(*nm));
-		if (nm == NULL) {
-			a->oom = true;
-			return UINT32_MAX;
-		}
-		memset(nm + a->ntmap, 0, (nn - a->ntmap) * sizeof(*nm));
-		a->tmap = nm;
-		a->ntmap = nn;
-	}
+	uint32_t i = pp_keytab_find(&a->tmap, name, 0);
+
+	if (i != PP_KEYTAB_NONE)
+		return i;
 	if (a->ntargets == a->atargets) {
 		uint32_t na = a->atargets != 0 ? a->atargets * 2 : 8;
 		struct pp_agg_target *nt = realloc(a->targets,
@@ -129,51 +114,30 @@ target_of(struct pp_agg *a, uint32_t name)
 		a->targets = nt;
 		a->atargets = na;
 	}
+	if (pp_keytab_add(&a->tmap, name, 0, NULL) != a->ntargets) {
+		a->oom = true;
+		return UINT32_MAX;
+	}
 	struct pp_agg_target *t = &a->targets[a->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->name = name;
 	t->out_end = NAN;
-	for (int i = 0; i < PP_AGG_ROUNDS; i++)
-		t->rounds[i].round = -1;
-	a->tmap[name] = a->ntargets + 1;
+	for (int r = 0; r < PP_AGG_ROUNDS; r++)
+		t->rounds[r].round = -1;
 	return a->ntargets++;
 }
 
-/* The key for (target index, ttl), made when new. */
+/* The key for (target index, ttl), made when new; UINT32_MAX past
+ * PP_AGG_MAX_KEYS (or a->oom). */
 static uint32_t
 key_of(struct pp_agg *a, uint32_t target, int ttl)
 {
-	uint32_t slot = hash_key(target, ttl) & (a->khsize - 1);
+	uint32_t i = pp_keytab_find(&a->kmap, target, ttl);
 
-	while (a->khash[slot] != 0) {
-		struct pp_agg_key *k = &a->keys[a->khash[slot] - 1];
-		if (k->target == target && k->ttl == ttl)
-			return a->khash[slot] - 1;
-		slot = (slot + 1) & (a->khsize - 1);
-	}
+	if (i != PP_KEYTAB_NONE)
+		return i;
 	if (a->nkeys >= PP_AGG_MAX_KEYS)
 		return UINT32_MAX;
-	if ((a->nkeys + 1) * 2 > a->khsize) {
-		uint32_t nsize = a->khsize * 2;
-		uint32_t *nh = calloc(nsize, sizeof(*nh));
-		if (nh == NULL) {
-			a->oom = true;
-			return UINT32_MAX;
-		}
-		for (uint32_t i = 0; i < a->nkeys; i++) {
-			uint32_t k = hash_key(a->keys[i].target,
-			    a->keys[i].ttl) & (nsize - 1);
-			while (nh[k] != 0)
-				k = (k + 1) & (nsize - 1);
-			nh[k] = i + 1;
-		}
-		free(a->khash);
-		a->khash = nh;
-		a->khsize = nsize;
-		slot = hash_key(target, ttl) & (nsize - 1);
-		while (a->khash[slot] != 0)
-			slot = (slot + 1) & (nsize - 1);
-	}
 	if (a->nkeys == a->akeys) {
 		uint32_t na = a->akeys != 0 ? a->akeys * 2 : 64;
 		struct pp_agg_key *nk = realloc(a->keys, na * sizeof(*nk));
@@ -184,12 +148,15 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 		a->keys = nk;
 		a->akeys = na;
 	}
+	if (pp_keytab_add(&a->kmap, target, ttl, NULL) != a->nkeys) {
+		a->oom = true;
+		return UINT32_MAX;
+	}
 	struct pp_agg_key *k = &a->keys[a->nkeys];
 	memset(k, 0, sizeof(*k));
 	k->target = target;
 	k->ttl = ttl;
 	pp_stats_init(&k->st);
-	a->khash[slot] = a->nkeys + 1;
 	return a->nkeys++;
 }
 
@@ -483,9 +450,10 @@ process(void *arg, double ts, const void *itemp)
 	if (!answered)
 		pp_stats_lost_why(&k->st, (enum pp_loss)it->why, it->addr,
 		    it->code);
-	if (it->tcp)
-		pp_stats_conn(&k->st, (enum pp_conn)it->conn);
-	if (it->status == PP_ST_TTL_EXPIRED)
+	if (it->conn != 0)
+		pp_stats_conn(&k->st, it->conn == CONN_TCP ? PP_CONN_NONE :
+		    (enum pp_conn)it->conn);
+	if (it->expired)
 		k->expired++;
 	if (it->ttl > 0 && it->round >= 0)
 		note_round(a, k->target, it->round, it->ttl, answered);
@@ -511,20 +479,22 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	uint32_t name;
 
 	/* Consecutive records are usually of the same target. */
+	uint32_t ti;
 	if (a->last_target_name != 0 &&
-	    strcmp(a->names.names[a->last_target_name - 1], p->target) == 0)
-		name = a->last_target_name - 1;
-	else
+	    strcmp(a->names.names[a->last_target_name - 1], p->target) == 0) {
+		ti = a->last_target;
+	} else {
 		name = intern(a, p->target);
-
-	if (name == UINT32_MAX) {
-		a->dropped_names++;
-		return a->oom ? -1 : 0;
+		if (name == UINT32_MAX) {
+			a->dropped_names++;
+			return a->oom ? -1 : 0;
+		}
+		ti = target_of(a, name);
+		if (ti == UINT32_MAX)
+			return -1;
+		a->last_target_name = name + 1;
+		a->last_target = ti;
 	}
-	a->last_target_name = name + 1;
-	uint32_t ti = target_of(a, name);
-	if (ti == UINT32_MAX)
-		return -1;
 	int ttl = pp_probe_hop(p);
 	uint32_t key;
 	if (a->last_key != 0 && a->keys[a->last_key - 1].target == ti &&
@@ -540,9 +510,9 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	}
 	memset(&it, 0, sizeof(it));
 	it.key = key;
-	it.ttl = ttl;
+	it.ttl = (uint8_t)ttl;
 	it.round = p->round;
-	it.status = (uint8_t)p->status;
+	it.expired = p->status == PP_ST_TTL_EXPIRED;
 	it.addr = UINT32_MAX;
 	enum pp_loss why;
 	enum pp_outcome oc = pp_probe_classify(p, &a->o.outcome, &why);
@@ -552,11 +522,11 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	it.code = (int16_t)p->code;
 	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
 	it.rtt = answered ? p->rtt : NAN;
-	it.tcp = p->proto != NULL && p->proto[0] == 't' &&
-	    strcmp(p->proto, "tcp") == 0;
 	/* A TCP answer without "conn" (an old archive) was open. */
-	if (it.tcp && p->status == PP_ST_REPLY)
-		it.conn = p->conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
+	if (p->proto != NULL && p->proto[0] == 't' &&
+	    strcmp(p->proto, "tcp") == 0)
+		it.conn = p->status != PP_ST_REPLY ? CONN_TCP :
+		    p->conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
 		    PP_CONN_OPEN;
 	if ((answered || why == PP_LOSS_UNREACHABLE) && p->from != NULL) {
 		it.addr = intern(a, p->from);

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "lib/intern.h"
+#include "lib/keytab.h"
 #include "lib/model.h"
 #include "lib/outcome.h"
 #include "lib/record.h"
@@ -129,15 +130,14 @@ struct pp_agg {
 	struct pp_agg_target *targets;	/* owned */
 	uint32_t ntargets;	/* in use */
 	uint32_t atargets;	/* allocated */
-	uint32_t *tmap;		/* name id -> target index + 1 (owned) */
-	uint32_t ntmap;		/* entries in tmap */
-	struct pp_agg_key *keys;	/* owned */
+	struct pp_keytab tmap;	/* (name id, 0) -> target index */
+	struct pp_agg_key *keys;	/* owned, by index in kmap */
 	uint32_t nkeys;		/* in use */
 	uint32_t akeys;		/* allocated */
-	uint32_t *khash;	/* (target, ttl) -> key index + 1 */
-	uint32_t khsize;	/* slots */
+	struct pp_keytab kmap;	/* (target index, ttl) -> key index */
 	uint32_t last_key;	/* key used last, + 1 */
 	uint32_t last_target_name;	/* target name used last, + 1 */
+	uint32_t last_target;	/* and its target index */
 	struct pp_reorder ro;	/* send-order buffer */
 	bool win_open;		/* a window has probes */
 	long long win;		/* its index (floor(ts / every)) */

@@ -46,6 +46,20 @@ pp_intern_name(const struct pp_intern *t, uint32_t id)
 }
 
 uint32_t
+pp_intern_find(const struct pp_intern *t, const char *s)
+{
+	uint32_t slot = hash_str(s) & (t->hsize - 1);
+
+	while (t->hash[slot] != 0) {
+		uint32_t id = t->hash[slot] - 1;
+		if (strcmp(t->names[id], s) == 0)
+			return id;
+		slot = (slot + 1) & (t->hsize - 1);
+	}
+	return PP_INTERN_NONE;
+}
+
+uint32_t
 pp_intern(struct pp_intern *t, const char *s)
 {
 	uint32_t slot = hash_str(s) & (t->hsize - 1);

@@ -29,6 +29,9 @@ void pp_intern_release(struct pp_intern *t);
 /* The id of s, added when new; PP_INTERN_NONE when full (or t->oom). */
 uint32_t pp_intern(struct pp_intern *t, const char *s);
 
+/* The id of s, or PP_INTERN_NONE when it is not in the table. */
+uint32_t pp_intern_find(const struct pp_intern *t, const char *s);
+
 /* The string of an id (borrowed), "?" for an unknown id. */
 const char *pp_intern_name(const struct pp_intern *t, uint32_t id);
 

@@ -40,10 +40,11 @@ pp_plotdata_init(struct pp_plotdata *d, size_t columns, double step)
 	memset(d, 0, sizeof(*d));
 	if (pp_tgrid_init(&d->grid, columns, step) == -1)
 		return -1;
-	d->hsize = 64;
-	d->hash = calloc(d->hsize, sizeof(*d->hash));
-	if (d->hash == NULL)
+	pp_keytab_init(&d->smap);
+	if (pp_intern_init(&d->tnames, PP_PLOT_MAX_SERIES) == -1) {
+		pp_tgrid_release(&d->grid);
 		return -1;
+	}
 	return 0;
 }
 
@@ -80,7 +81,8 @@ pp_plotdata_release(struct pp_plotdata *d)
 		free(s);
 	}
 	free(d->series);
-	free(d->hash);
+	pp_intern_release(&d->tnames);
+	pp_keytab_release(&d->smap);
 	for (int k = 0; k < PP_EV_NKINDS; k++)
 		for (size_t i = 0; i < PP_PLOT_MAX_EVENTS; i++)
 			event_release(&d->ev[k][i]);
@@ -89,50 +91,14 @@ pp_plotdata_release(struct pp_plotdata *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static uint64_t
-key_hash(const char *target, int ttl)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const unsigned char *p = (const unsigned char *)target; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ (uint64_t)(unsigned)ttl) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
-static int
-rehash(struct pp_plotdata *d)
-{
-	size_t nsize = d->hsize * 2;
-	size_t *nh = calloc(nsize, sizeof(*nh));
-
-	if (nh == NULL)
-		return -1;
-	for (size_t i = 0; i < d->nseries; i++) {
-		struct pp_plot_series *s = d->series[i];
-		size_t slot = key_hash(s->target, s->ttl) & (nsize - 1);
-		while (nh[slot] != 0)
-			slot = (slot + 1) & (nsize - 1);
-		nh[slot] = i + 1;
-	}
-	free(d->hash);
-	d->hash = nh;
-	d->hsize = nsize;
-	return 0;
-}
-
 struct pp_plot_series *
 pp_plotdata_find(const struct pp_plotdata *d, const char *target, int ttl)
 {
-	size_t slot = key_hash(target, ttl) & (d->hsize - 1);
+	uint32_t id = pp_intern_find(&d->tnames, target);
+	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, id, ttl) :
+	    PP_KEYTAB_NONE;
 
-	while (d->hash[slot] != 0) {
-		struct pp_plot_series *s = d->series[d->hash[slot] - 1];
-		if (s->ttl == ttl && strcmp(s->target, target) == 0)
-			return s;
-		slot = (slot + 1) & (d->hsize - 1);
-	}
-	return NULL;
+	return i != PP_KEYTAB_NONE ? d->series[i] : NULL;
 }
 
 /* The series for (target, ttl), made when new; NULL when over the cap or
@@ -145,20 +111,25 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 		if (s->ttl == ttl && strcmp(s->target, target) == 0)
 			return s;
 	}
-	struct pp_plot_series *s = pp_plotdata_find(d, target, ttl);
-	if (s != NULL) {
-		for (size_t i = 0; i < d->nseries; i++)
-			if (d->series[i] == s)
-				d->last = i + 1;
-		return s;
+	uint32_t id = pp_intern_find(&d->tnames, target);
+	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, id, ttl) :
+	    PP_KEYTAB_NONE;
+	if (i != PP_KEYTAB_NONE) {
+		d->last = (size_t)i + 1;
+		return d->series[i];
 	}
 	if (d->nseries >= PP_PLOT_MAX_SERIES) {
 		d->ignored++;
 		errno = 0;
 		return NULL;
 	}
-	if ((d->nseries + 1) * 2 > d->hsize && rehash(d) == -1)
-		return NULL;
+	if (id == PP_INTERN_NONE) {
+		id = pp_intern(&d->tnames, target);
+		if (id == PP_INTERN_NONE) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
 	if (d->nseries == d->aseries) {
 		size_t na = d->aseries != 0 ? d->aseries * 2 : 16;
 		struct pp_plot_series **ns = realloc(d->series,
@@ -168,7 +139,7 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 		d->series = ns;
 		d->aseries = na;
 	}
-	s = calloc(1, sizeof(*s));
+	struct pp_plot_series *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	s->target = strdup(target);
@@ -179,13 +150,16 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (pp_keytab_add(&d->smap, id, ttl, NULL) != d->nseries) {
+		pp_tseries_release(&d->grid, &s->cols);
+		free(s->target);
+		free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
 	s->ttl = ttl;
 	pp_colq_init(&s->total);
 	d->series[d->nseries++] = s;
-	size_t slot = key_hash(target, ttl) & (d->hsize - 1);
-	while (d->hash[slot] != 0)
-		slot = (slot + 1) & (d->hsize - 1);
-	d->hash[slot] = d->nseries;
 	d->last = d->nseries;
 	return s;
 }

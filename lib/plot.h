@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "lib/colq.h"
+#include "lib/intern.h"
+#include "lib/keytab.h"
 #include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/svg.h"
@@ -74,8 +76,8 @@ struct pp_plotdata {
 	struct pp_plot_series **series;	/* owned */
 	size_t nseries;		/* in use */
 	size_t aseries;		/* allocated */
-	size_t *hash;		/* open addressing: index + 1, 0 empty */
-	size_t hsize;		/* slots (power of two) */
+	struct pp_intern tnames;	/* target names of the series */
+	struct pp_keytab smap;	/* (target name id, ttl) -> series index */
 	size_t last;		/* index of the series used last, + 1 */
 	struct pp_plot_event ev[PP_EV_NKINDS][PP_PLOT_MAX_EVENTS];
 	size_t nev[PP_EV_NKINDS];	/* events held (ring) */

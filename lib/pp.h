@@ -24,12 +24,15 @@
  * Statistics:
  *   colq     mergeable log-bucket quantile summary (DDSketch mapping)
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
+ *   keytab   the (target, hop) table agg, judge and plot key by
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
  *   export   Prometheus text format and InfluxDB line protocol (escaping,
  *            numbers)
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
+ *   judge    pp-alert's judgement: paths, targets, rounds, routes, the
+ *            end of input, through a sink
  *   spawn    a program per event: no shell, timeout, bounded concurrency
  *   intern   string table (targets, responders)
  *   geo      address classes, MaxMind DB and range lookups, cache

@@ -120,6 +120,49 @@ struct src {
 	json_t *o;			/* else */
 };
 
+/* The field a key names, or -1: a candidate by length and a letter or
+ * two, then one comparison (the fast path's per-member cost). */
+static int
+field_of(const char *k, size_t n)
+{
+	int f = -1;
+
+	switch (n) {
+	case 2:
+		f = F_TS;
+		break;
+	case 3:
+		f = k[0] == 'd' ? F_DST : k[0] == 'e' ? F_ERR : k[0] == 's' ?
+		    F_SEQ : k[0] == 't' ? F_TTL : k[0] == 'r' ? F_RTT : -1;
+		break;
+	case 4:
+		if (k[0] == 'f')
+			f = k[1] == 'r' ? F_FROM : F_FLOW;
+		else if (k[0] == 'c')
+			f = k[2] == 'd' ? F_CODE : F_CONN;
+		else
+			f = k[0] == 'p' ? F_PORT : k[0] == 's' ? F_SIZE : -1;
+		break;
+	case 5:
+		f = k[0] == 'p' ? F_PROTO : k[0] == 'r' ? F_ROUND : -1;
+		break;
+	case 6:
+		f = k[0] == 't' ? F_TARGET : k[0] == 's' ? F_STATUS : -1;
+		break;
+	case 9:
+		f = F_REPLY_TTL;
+		break;
+	case 10:
+		f = F_LOCAL_DROP;
+		break;
+	default:
+		return -1;
+	}
+	if (f < 0 || field_len[f] != n || memcmp(k, field_names[f], n) != 0)
+		return -1;
+	return f;
+}
+
 /* Index the scanner's members by field name, in one pass. */
 static void
 index_fields(struct src *src, const struct pp_jscan *s)
@@ -128,14 +171,9 @@ index_fields(struct src *src, const struct pp_jscan *s)
 	src->scanned = true;
 	for (int i = 0; i < s->n; i++) {
 		const struct pp_jmember *m = &s->m[i];
-		for (int f = 0; f < F_N; f++) {
-			const char *name = field_names[f];
-			if (m->klen == field_len[f] && m->key[0] == name[0] &&
-			    memcmp(m->key, name, m->klen) == 0) {
-				src->m[f] = m;
-				break;
-			}
-		}
+		int f = field_of(m->key, m->klen);
+		if (f >= 0)
+			src->m[f] = m;
 	}
 }
 

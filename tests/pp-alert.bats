@@ -51,6 +51,63 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	pp_run 1 pp-alert --loss 20 --fail "$F/plain.ndjson"
 	pp_run 0 pp-alert --loss 80 --fail "$F/plain.ndjson"
 	pp_run 1 pp-alert --loss 5 --fail "$F/blocked.ndjson"
+	assert_stderr --partial "check failed: 1 alerts raised (a target never answered)"
+}
+
+@test "pp-alert --fail: nothing to judge fails with a message: empty input, no valid line, no probe record" {
+	pp_run 1 pp-alert --loss 5 --fail </dev/null
+	assert_stderr --partial "check failed: no probe records in the input: nothing was checked"
+	[ -z "$output" ]
+	printf 'garbage\n{"type":"probe"}\n' >"$BATS_TEST_TMPDIR/bad"
+	pp_run 1 pp-alert --loss 5 --fail "$BATS_TEST_TMPDIR/bad"
+	assert_stderr --partial "check failed: no valid record in the input (2 bad lines)"
+	head -1 "$F/plain.ndjson" >"$BATS_TEST_TMPDIR/meta-only"
+	pp_run 1 pp-alert --loss 5 --fail "$BATS_TEST_TMPDIR/meta-only"
+	assert_stderr --partial "nothing was checked"
+	# Without --fail these are not checks: exit 0, as every filter.
+	pp_run 0 pp-alert --loss 5 </dev/null
+	pp_run 0 pp-alert --loss 5 "$BATS_TEST_TMPDIR/bad"
+	# mos records alone are something to judge with --mos.
+	echo '{"type":"mos","target":"v","start":1,"end":2,"codec":"g711","model":"emodel","r":90,"mos":4.3}' >"$BATS_TEST_TMPDIR/m"
+	pp_run 0 pp-alert --mos 3.5 --fail "$BATS_TEST_TMPDIR/m"
+}
+
+@test "pp-alert --fail: the input ends before a window filled: judged as it stands, and said" {
+	# 10 probes of a dead target, a window of 20: unreachable at the end.
+	head -10 "$F/blocked.ndjson" >"$BATS_TEST_TMPDIR/dead10"
+	pp_run 1 pp-alert --loss 2 --latency 100 --fail "$BATS_TEST_TMPDIR/dead10"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].kind == "unreachable" and
+		.[0].state == "raise" and .[0].window == 10 and
+		(.[0].message | test("never answered in 10 probes \\(the input ended\\): 10 timeouts"))' >/dev/null
+	# 15 probes of a live target, 5 lost: 33 % loss over a partial
+	# window, raised, and stderr says the window was partial.
+	for i in $(seq 0 14); do
+		if [ "$i" -lt 5 ]; then st='"status":"timeout"'; else st='"status":"reply","rtt":10.0'; fi
+		printf '{"type":"probe","ts":%d.0,"target":"p","seq":%d,%s}\n' $((1764000000 + i)) "$i" "$st"
+	done >"$BATS_TEST_TMPDIR/short"
+	pp_run 1 pp-alert --loss 20 --fail "$BATS_TEST_TMPDIR/short"
+	assert_stderr --partial "pp-alert: p: the input ended after 15 probes, before a window of 20: judged on those"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].kind == "loss" and .[0].window == 15 and
+		(.[0].value * 1000 | round) == 33333' >/dev/null
+	# The same 15 probes all answered: judged, passed.
+	{ head -1 "$F/plain.ndjson"; sed -n '2,16p' "$F/plain.ndjson"; } >"$BATS_TEST_TMPDIR/ok15"
+	pp_run 0 pp-alert --loss 20 --fail "$BATS_TEST_TMPDIR/ok15"
+	assert_stderr --partial "judged on those"
+}
+
+@test "pp-alert: unreachable names the responder and its code; refused counts as down with --refused-down" {
+	pp_run 1 pp-alert --loss 5 --window 5 --fail "$PP_TOP/tests/fixtures/pp-stats/unreach.ndjson"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and
+		.[0].kind == "unreachable" and .[0].from == "198.18.3.2" and .[0].code == 1 and
+		.[0].reason == "host-unreachable" and
+		.[0].message == "198.18.4.2 never answered in 5 probes: 5 host-unreachable (code 1) from 198.18.3.2"' >/dev/null
+	# A service whose port is closed: up by default (RST answers), and 2
+	# refused of 7 is 28.6 % loss with --refused-down.
+	T="$PP_TOP/tests/fixtures/pp-stats/tcp.ndjson"
+	pp_run 0 pp-alert --loss 20 --window 7 --fail "$T"
+	pp_run 1 pp-alert --loss 20 --window 7 --refused-down --fail "$T"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s '.[0].kind == "loss" and (.[0].value * 1000 | round) == 42857' >/dev/null
+	printf '%s\n' "$output" | head -1 | jq -e '.settings.refused == "down"' >/dev/null
 }
 
 @test "pp-alert: route changes hold k rounds; load balancing does not flap" {

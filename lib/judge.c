@@ -1,0 +1,609 @@
+/* judge.c: pp-alert's judgement (see judge.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/judge.h"
+
+/* Rounds a responder stays part of a route: long enough for load
+ * balancing to come back to it. */
+#define ROUTE_MEMORY(o) ((o)->route_rounds * 10 > 30 ? \
+	(o)->route_rounds * 10 : 30)
+
+/* An outcome waiting for send order (32 bytes). */
+struct item {
+	double rtt;		/* ms, NAN lost */
+	long long round;	/* -1 none */
+	uint32_t target;	/* target index */
+	uint32_t from;		/* interned responder (of an answer or an
+				 * unreachable), PP_INTERN_NONE none */
+	int16_t code;		/* ICMP code of an unreachable, -1 none */
+	uint8_t ttl;		/* hop, 0 plain */
+	uint8_t outcome;	/* enum pp_outcome */
+	uint8_t why;		/* enum pp_loss */
+	bool dest;		/* the probe reached the destination */
+};
+
+int
+pp_judge_init(struct pp_judge *j, const struct pp_judge_opts *o,
+    const struct pp_judge_sink *sink)
+{
+	memset(j, 0, sizeof(*j));
+	j->o = *o;
+	j->sink = *sink;
+	pp_keytab_init(&j->tmap);
+	pp_keytab_init(&j->kmap);
+	if (o->window < 1 || o->window > PP_WINDOW_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (pp_intern_init(&j->names, PP_JUDGE_MAX_NAMES) == -1 ||
+	    pp_reorder_init(&j->ro, sizeof(struct item), PP_JUDGE_REORDER,
+	    o->horizon) == -1) {
+		pp_judge_release(j);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+pp_judge_release(struct pp_judge *j)
+{
+	for (uint32_t i = 0; i < j->nkeys; i++)
+		pp_window_release(&j->keys[i].w);
+	free(j->keys);
+	free(j->targets);
+	pp_keytab_release(&j->tmap);
+	pp_keytab_release(&j->kmap);
+	pp_reorder_release(&j->ro);
+	pp_intern_release(&j->names);
+	memset(j, 0, sizeof(*j));
+}
+
+const char *
+pp_judge_name(const struct pp_judge *j, uint32_t id)
+{
+	return pp_intern_name(&j->names, id);
+}
+
+void
+pp_judge_meta(struct pp_judge *j, const json_t *settings)
+{
+	double to = pp_json_num(settings, "timeout");
+
+	if (pp_outcome_meta_refused_down(settings))
+		j->o.outcome.refused_down = true;
+	if (!j->horizon_set && isfinite(to) && to > 0 && to < 3600) {
+		j->o.horizon = to + 1;
+		j->ro.horizon = to + 1;
+		j->horizon_set = true;
+	}
+}
+
+/* Intern s; PP_INTERN_NONE when the table is full (counted) or memory
+ * short (j->oom). */
+static uint32_t
+intern(struct pp_judge *j, const char *s)
+{
+	uint32_t id = pp_intern(&j->names, s);
+
+	if (j->names.oom)
+		j->oom = true;
+	else if (id == PP_INTERN_NONE)
+		j->dropped_names++;
+	return id;
+}
+
+static void
+level_init(struct pp_level *l, double threshold, double clear_pct,
+    bool higher_is_worse)
+{
+	memset(l, 0, sizeof(*l));
+	l->higher_is_worse = higher_is_worse;
+	l->threshold = threshold;
+	if (higher_is_worse)
+		l->clear = threshold * clear_pct / 100.0;
+	else	/* MOS: back up by the rest of the way to 4.5 */
+		l->clear = threshold + (4.5 - threshold) *
+		    (100.0 - clear_pct) / 100.0;
+}
+
+/* The target named s, made when new; UINT32_MAX when it cannot be. */
+static uint32_t
+target_get(struct pp_judge *j, const char *s)
+{
+	uint32_t name = intern(j, s);
+
+	if (name == PP_INTERN_NONE)
+		return UINT32_MAX;
+	uint32_t i = pp_keytab_find(&j->tmap, name, 0);
+	if (i != PP_KEYTAB_NONE)
+		return i;
+	if (j->ntargets == j->atargets) {
+		uint32_t na = j->atargets != 0 ? j->atargets * 2 : 8;
+		struct pp_judge_target *nt = realloc(j->targets, (size_t)na *
+		    sizeof(*nt));
+		if (nt == NULL) {
+			j->oom = true;
+			return UINT32_MAX;
+		}
+		j->targets = nt;
+		j->atargets = na;
+	}
+	if (pp_keytab_add(&j->tmap, name, 0, NULL) != j->ntargets) {
+		j->oom = true;
+		return UINT32_MAX;
+	}
+	struct pp_judge_target *t = &j->targets[j->ntargets];
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->round = -1;
+	t->last_ts = NAN;
+	pp_route_init(&t->route, j->o.route_rounds, ROUTE_MEMORY(&j->o));
+	return j->ntargets++;
+}
+
+/* The path (target index, ttl), made when new; NULL when it cannot be. */
+static struct pp_judge_key *
+key_get(struct pp_judge *j, uint32_t target, int ttl)
+{
+	uint32_t i = pp_keytab_find(&j->kmap, target, ttl);
+
+	if (i != PP_KEYTAB_NONE)
+		return &j->keys[i];
+	if (j->nkeys == j->akeys) {
+		uint32_t na = j->akeys != 0 ? j->akeys * 2 : 16;
+		struct pp_judge_key *nk = realloc(j->keys, (size_t)na *
+		    sizeof(*nk));
+		if (nk == NULL) {
+			j->oom = true;
+			return NULL;
+		}
+		j->keys = nk;
+		j->akeys = na;
+	}
+	struct pp_judge_key *k = &j->keys[j->nkeys];
+	memset(k, 0, sizeof(*k));
+	if (pp_window_init(&k->w, j->o.window) == -1) {
+		j->oom = true;
+		return NULL;
+	}
+	if (pp_keytab_add(&j->kmap, target, ttl, NULL) != j->nkeys) {
+		pp_window_release(&k->w);
+		j->oom = true;
+		return NULL;
+	}
+	k->target = target;
+	k->ttl = ttl;
+	level_init(&k->loss, j->o.loss, j->o.clear, true);
+	level_init(&k->lat, j->o.latency, j->o.clear, true);
+	j->nkeys++;
+	return k;
+}
+
+/* ----------------------------------------------------------- alerts */
+
+static void
+send_alert(struct pp_judge *j, struct pp_alert_rec *a)
+{
+	if (strcmp(a->state, "raise") == 0)
+		j->raised++;
+	if (j->sink.alert != NULL)
+		j->sink.alert(j->sink.arg, a);
+}
+
+/* A loss or latency alert of path k (window: the probes judged). */
+static void
+level_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
+    double ts, const char *kind, bool raise, double value, double threshold,
+    const char *unit, uint32_t window)
+{
+	const char *name = pp_intern_name(&j->names, t->name);
+	char msg[512];
+	struct pp_alert_rec a;
+
+	(void)snprintf(msg, sizeof(msg), "%s%s%.0d %s %.3f%s %s %.3f%s over "
+	    "the last %u probes", name, ttl > 0 ? " hop " : "", ttl, kind,
+	    value, unit, raise ? ">=" : "back below", threshold, unit, window);
+	pp_alert_rec_init(&a);
+	a.ts = ts;
+	a.target = name;
+	a.ttl = ttl;
+	a.kind = kind;
+	a.state = raise ? "raise" : "clear";
+	a.value = value;
+	a.threshold = threshold;
+	a.window = window;
+	a.message = msg;
+	send_alert(j, &a);
+}
+
+/* Why t has not answered, in words ("10 host-unreachable (code 1) from
+ * 198.18.3.2", "7 timeouts, 3 refused") into buf; the main cause into
+ * a's from, code and reason. */
+static void
+why_not(struct pp_judge *j, const struct pp_judge_target *t,
+    struct pp_alert_rec *a, char *buf, size_t size)
+{
+	static const char *const words[PP_LOSS_N] = {
+		[PP_LOSS_TIMEOUT] = "timeouts",
+		[PP_LOSS_ERROR] = "send errors",
+		[PP_LOSS_REFUSED] = "refused (RST)",
+		[PP_LOSS_TTL_EXPIRED] = "ttl-expired on the way",
+	};
+	size_t used = 0;
+	uint64_t most = 0;
+	int n;
+
+	buf[0] = '\0';
+	/* The unreachable sources, most first (at most PP_JUDGE_SOURCES). */
+	int order[PP_JUDGE_SOURCES];
+	for (int i = 0; i < t->nsrc; i++) {
+		int k = i;
+		while (k > 0 && t->src[order[k - 1]].n < t->src[i].n) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
+	}
+	for (int i = 0; i < t->nsrc; i++) {
+		const struct pp_judge_source *s = &t->src[order[i]];
+		char code[32];
+		const char *from = s->from != PP_INTERN_NONE ?
+		    pp_intern_name(&j->names, s->from) : NULL;
+		bool v6 = from != NULL && strchr(from, ':') != NULL;
+		if (s->code >= 0)
+			(void)snprintf(code, sizeof(code), " (code %d)",
+			    s->code);
+		else
+			code[0] = '\0';
+		n = snprintf(buf + used, size - used, "%s%llu %s%s%s%s",
+		    used > 0 ? ", " : "", (unsigned long long)s->n,
+		    pp_unreach_name(s->code, v6), code, from != NULL ?
+		    " from " : "", from != NULL ? from : "");
+		if (n < 0 || (size_t)n >= size - used)
+			return;
+		used += (size_t)n;
+		if (s->n > most) {
+			most = s->n;
+			a->from = from;
+			a->code = s->code;
+			a->reason = pp_unreach_name(s->code, v6);
+		}
+	}
+	for (int w = 0; w < PP_LOSS_N; w++) {
+		if (words[w] == NULL || t->lost_by[w] == 0)
+			continue;
+		n = snprintf(buf + used, size - used, "%s%llu %s",
+		    used > 0 ? ", " : "", (unsigned long long)t->lost_by[w],
+		    words[w]);
+		if (n < 0 || (size_t)n >= size - used)
+			return;
+		used += (size_t)n;
+		if (t->lost_by[w] > most) {
+			most = t->lost_by[w];
+			a->from = NULL;
+			a->code = -1;
+			a->reason = pp_loss_name((enum pp_loss)w);
+		}
+	}
+}
+
+/* Raise or clear "unreachable" for t. */
+static void
+unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
+    bool raise, bool at_end)
+{
+	const char *name = pp_intern_name(&j->names, t->name);
+	char why[384];
+	char msg[512];
+	struct pp_alert_rec a;
+
+	pp_alert_rec_init(&a);
+	t->unreachable = raise;
+	if (raise) {
+		why_not(j, t, &a, why, sizeof(why));
+		(void)snprintf(msg, sizeof(msg), "%s never answered in %llu "
+		    "%s%s%s%s", name, (unsigned long long)t->probes,
+		    t->round >= 0 ? "rounds" : "probes", at_end ?
+		    " (the input ended)" : "", why[0] != '\0' ? ": " : "",
+		    why);
+	} else {
+		(void)snprintf(msg, sizeof(msg), "%s answered", name);
+	}
+	a.ts = ts;
+	a.target = name;
+	a.kind = "unreachable";
+	a.state = raise ? "raise" : "clear";
+	a.window = raise && at_end ? (long long)t->probes :
+	    (long long)j->o.window;
+	a.message = msg;
+	send_alert(j, &a);
+}
+
+/* Judge path k's window (full, or partial at the end). */
+static void
+judge_window(struct pp_judge *j, struct pp_judge_key *k, int ttl, double ts)
+{
+	const struct pp_judge_target *t = &j->targets[k->target];
+
+	if (!isnan(j->o.loss)) {
+		double v = pp_window_loss(&k->w);
+		enum pp_level_change c = pp_level_update(&k->loss, v);
+		if (c != PP_LEVEL_SAME)
+			level_alert(j, t, ttl, ts, "loss", c == PP_LEVEL_RAISE,
+			    v, c == PP_LEVEL_RAISE ? k->loss.threshold :
+			    k->loss.clear, "%", k->w.len);
+	}
+	if (!isnan(j->o.latency)) {
+		double v = pp_window_pct(&k->w, j->o.pct);
+		enum pp_level_change c = pp_level_update(&k->lat, v);
+		if (c != PP_LEVEL_SAME)
+			level_alert(j, t, ttl, ts, "latency",
+			    c == PP_LEVEL_RAISE, v, c == PP_LEVEL_RAISE ?
+			    k->lat.threshold : k->lat.clear, " ms", k->w.len);
+	}
+}
+
+/* ----------------------------------------------------------- routes */
+
+/* A trace round is complete: judge the route. */
+static void
+close_round(struct pp_judge *j, struct pp_judge_target *t)
+{
+	uint32_t prev[PP_ROUTE_HOPS];
+	int plen = 0;
+	struct pp_route_rec rr;
+
+	if (t->round < 0 || !j->o.routes)
+		return;
+	int len = t->round_dest > 0 ? t->round_dest : t->round_len;
+	enum pp_route_change c = pp_route_round(&t->route, t->hops, len, prev,
+	    &plen);
+	if (c == PP_ROUTE_SAME)
+		return;
+	const char *name = pp_intern_name(&j->names, t->name);
+	pp_route_rec_init(&rr);
+	rr.ts = t->round_ts;
+	rr.target = name;
+	rr.round = t->round;
+	rr.nhops = t->route.len;
+	for (int i = 0; i < rr.nhops; i++)
+		rr.hops[i] = t->route.cur[i] != 0 ? pp_intern_name(&j->names,
+		    t->route.cur[i] - 1) : NULL;
+	if (c == PP_ROUTE_CHANGED) {
+		rr.nprev = plen;
+		for (int i = 0; i < plen; i++)
+			rr.prev[i] = prev[i] != 0 ? pp_intern_name(&j->names,
+			    prev[i] - 1) : NULL;
+	}
+	if (j->sink.route != NULL)
+		j->sink.route(j->sink.arg, &rr);
+	if (c != PP_ROUTE_CHANGED)
+		return;
+	/* And an alert saying what changed. */
+	int first = -1;
+	for (int i = 0; i < plen || i < t->route.len; i++) {
+		uint32_t a = i < plen ? prev[i] : 0;
+		uint32_t b = i < t->route.len ? t->route.cur[i] : 0;
+		if (a != b) {
+			first = i;
+			break;
+		}
+	}
+	char msg[512];
+	if (plen != t->route.len)
+		(void)snprintf(msg, sizeof(msg), "%s path length %d -> %d "
+		    "hops", name, plen, t->route.len);
+	else
+		(void)snprintf(msg, sizeof(msg), "%s route changed at hop %d: "
+		    "%s -> %s", name, first + 1, first >= 0 && prev[first] ?
+		    pp_intern_name(&j->names, prev[first] - 1) : "*",
+		    first >= 0 && t->route.cur[first] ? pp_intern_name(
+		    &j->names, t->route.cur[first] - 1) : "*");
+	j->route_changes++;
+	struct pp_alert_rec a;
+	pp_alert_rec_init(&a);
+	a.ts = t->round_ts;
+	a.target = name;
+	a.ttl = first >= 0 && plen == t->route.len ? first + 1 : 0;
+	a.kind = "route";
+	a.state = "raise";
+	a.value = t->route.len;
+	a.threshold = j->o.route_rounds;
+	a.window = j->o.route_rounds;
+	a.message = msg;
+	send_alert(j, &a);
+}
+
+/* ---------------------------------------------------------- outcomes */
+
+/* Note why a probe of t was lost. */
+static void
+note_loss(struct pp_judge_target *t, const struct item *it)
+{
+	if (it->why != PP_LOSS_UNREACHABLE) {
+		t->lost_by[it->why]++;
+		return;
+	}
+	int k;
+	for (k = 0; k < t->nsrc; k++)
+		if (t->src[k].from == it->from && t->src[k].code == it->code)
+			break;
+	if (k == t->nsrc) {
+		if (k == PP_JUDGE_SOURCES) {
+			/* Sources past the table count as unknown. */
+			k = PP_JUDGE_SOURCES - 1;
+			t->src[k].from = PP_INTERN_NONE;
+			t->src[k].code = -1;
+		} else {
+			t->nsrc++;
+			t->src[k].from = it->from;
+			t->src[k].code = it->code;
+			t->src[k].n = 0;
+		}
+	}
+	t->src[k].n++;
+}
+
+/* One outcome, in send order. */
+static void
+process(void *arg, double ts, const void *itemp)
+{
+	struct pp_judge *j = arg;
+	const struct item *it = itemp;
+	struct pp_judge_target *t = &j->targets[it->target];
+	bool answered = it->outcome == PP_ANSWER_DEST ||
+	    it->outcome == PP_ANSWER_HOP;
+
+	t->last_ts = ts;
+	/* Routes: assemble rounds of traces. */
+	if (it->ttl > 0 && it->round >= 0) {
+		if (it->round != t->round) {
+			close_round(j, t);
+			t->round = it->round;
+			t->round_ts = ts;
+			t->round_len = 0;
+			t->round_dest = 0;
+			memset(t->hops, 0, sizeof(t->hops));
+			t->probes++;	/* rounds, for unreachable */
+		}
+		if (it->ttl <= PP_ROUTE_HOPS) {
+			if (it->ttl > t->round_len)
+				t->round_len = it->ttl;
+			if (it->from != PP_INTERN_NONE && answered &&
+			    (t->round_dest == 0 || it->ttl <= t->round_dest))
+				t->hops[it->ttl - 1] = it->from + 1;
+			if (it->dest && (t->round_dest == 0 ||
+			    it->ttl < t->round_dest))
+				t->round_dest = it->ttl;
+		}
+	} else {
+		t->probes++;
+	}
+	if (it->dest && it->ttl > 0 && (t->dest_ttl == 0 ||
+	    it->ttl < t->dest_ttl))
+		t->dest_ttl = it->ttl;
+	if (it->outcome == PP_ANSWER_DEST) {
+		t->answered = true;
+		memset(t->lost_by, 0, sizeof(t->lost_by));
+		t->nsrc = 0;
+		if (t->unreachable)
+			unreachable_alert(j, t, ts, false, false);
+	} else if (it->outcome == PP_LOST && (it->ttl == 0 ||
+	    it->ttl >= t->dest_ttl)) {
+		note_loss(t, it);
+	}
+	if (!t->answered && !t->unreachable && t->probes >= j->o.window)
+		unreachable_alert(j, t, ts, true, false);
+	/* Loss and latency: at the destination, or every hop. */
+	bool judged = it->ttl == 0 || (j->o.hops ? true :
+	    it->ttl == t->dest_ttl);
+	if (!judged)
+		return;
+	struct pp_judge_key *k = key_get(j, it->target, j->o.hops ? it->ttl :
+	    (it->ttl == 0 ? 0 : -1));
+	if (k == NULL)
+		return;
+	pp_window_add(&k->w, it->rtt);
+	if (!pp_window_full(&k->w) || !t->answered)
+		return;
+	judge_window(j, k, j->o.hops ? it->ttl : 0, ts);
+}
+
+int
+pp_judge_probe(struct pp_judge *j, const struct pp_probe *p)
+{
+	struct item it;
+	enum pp_loss why;
+	enum pp_outcome oc = pp_probe_classify(p, &j->o.outcome, &why);
+
+	if (oc == PP_LOCAL)
+		return 0;	/* not the network's: neither sent nor lost */
+	j->probes++;
+	memset(&it, 0, sizeof(it));
+	it.target = target_get(j, p->target);
+	if (it.target == UINT32_MAX)
+		return j->oom ? -1 : 0;
+	it.ttl = (uint8_t)pp_probe_hop(p);
+	it.round = p->round;
+	it.outcome = (uint8_t)oc;
+	it.why = (uint8_t)why;
+	it.code = (int16_t)p->code;
+	it.dest = p->status == PP_ST_REPLY || oc == PP_ANSWER_DEST;
+	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
+	it.rtt = answered ? p->rtt : NAN;
+	it.from = (answered || why == PP_LOSS_UNREACHABLE) &&
+	    p->from != NULL ? intern(j, p->from) : PP_INTERN_NONE;
+	(void)pp_reorder_push(&j->ro, p->ts, &it, process, j);
+	return j->oom ? -1 : 0;
+}
+
+int
+pp_judge_mos(struct pp_judge *j, const struct pp_mos_rec *m)
+{
+	if (isnan(j->o.mos) || !isfinite(m->mos))
+		return 0;
+	j->mos_records++;
+	uint32_t ti = target_get(j, m->target);
+	if (ti == UINT32_MAX)
+		return j->oom ? -1 : 0;
+	struct pp_judge_target *t = &j->targets[ti];
+	if (!t->has_mos) {
+		t->has_mos = true;
+		level_init(&t->mos, j->o.mos, j->o.clear, false);
+	}
+	enum pp_level_change c = pp_level_update(&t->mos, m->mos);
+	if (c == PP_LEVEL_SAME)
+		return 0;
+	const char *name = pp_intern_name(&j->names, t->name);
+	double threshold = c == PP_LEVEL_RAISE ? t->mos.threshold :
+	    t->mos.clear;
+	char msg[512];
+	(void)snprintf(msg, sizeof(msg), "%s MOS %.2f %s %.2f", name, m->mos,
+	    c == PP_LEVEL_RAISE ? "<=" : "back above", threshold);
+	struct pp_alert_rec a;
+	pp_alert_rec_init(&a);
+	a.ts = isfinite(m->end) ? m->end : 0;
+	a.target = name;
+	a.kind = "mos";
+	a.state = c == PP_LEVEL_RAISE ? "raise" : "clear";
+	a.value = m->mos;
+	a.threshold = threshold;
+	a.window = 1;
+	a.message = msg;
+	send_alert(j, &a);
+	return 0;
+}
+
+void
+pp_judge_finish(struct pp_judge *j)
+{
+	pp_reorder_flush(&j->ro, process, j);
+	for (uint32_t i = 0; i < j->ntargets; i++)
+		close_round(j, &j->targets[i]);
+	for (uint32_t i = 0; i < j->ntargets; i++) {
+		struct pp_judge_target *t = &j->targets[i];
+		if (t->probes == 0 || t->answered)
+			continue;
+		j->never++;
+		if (!t->unreachable)
+			unreachable_alert(j, t, t->last_ts, true, true);
+	}
+	/* Windows that never filled, as they stand. */
+	for (uint32_t i = 0; i < j->nkeys; i++) {
+		struct pp_judge_key *k = &j->keys[i];
+		const struct pp_judge_target *t = &j->targets[k->target];
+		if (k->w.len == 0 || pp_window_full(&k->w) || !t->answered)
+			continue;
+		int ttl = k->ttl > 0 ? k->ttl : 0;
+		j->partial++;
+		if (j->sink.partial != NULL)
+			j->sink.partial(j->sink.arg, pp_intern_name(&j->names,
+			    t->name), ttl, k->w.len, k->w.n);
+		judge_window(j, k, ttl, t->last_ts);
+	}
+}

@@ -1,0 +1,193 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/judge.h"
+#include "tests/unit/check.h"
+
+void test_judge(void);
+
+/* What the sink saw. */
+struct seen {
+	char log[2048];		/* "kind/state@ts/window[/from/code/reason]"
+				 * per alert, "partial N/W" per partial */
+	size_t used;
+};
+
+static void
+add(struct seen *s, const char *text)
+{
+	int n = snprintf(s->log + s->used, sizeof(s->log) - s->used, "%s%s",
+	    s->used > 0 ? " " : "", text);
+	if (n > 0 && (size_t)n < sizeof(s->log) - s->used)
+		s->used += (size_t)n;
+}
+
+static void
+on_alert(void *arg, const struct pp_alert_rec *a)
+{
+	char buf[256];
+
+	if (a->from != NULL || a->reason != NULL)
+		(void)snprintf(buf, sizeof(buf), "%s/%s@%.0f/%lld/%s/%d/%s",
+		    a->kind, a->state, a->ts - 1764000000, a->window,
+		    a->from != NULL ? a->from : "-", a->code,
+		    a->reason != NULL ? a->reason : "-");
+	else
+		(void)snprintf(buf, sizeof(buf), "%s/%s@%.0f/%lld", a->kind,
+		    a->state, a->ts - 1764000000, a->window);
+	add(arg, buf);
+}
+
+static void
+on_partial(void *arg, const char *target, int ttl, uint32_t n,
+    uint32_t window)
+{
+	char buf[64];
+
+	(void)target;
+	(void)ttl;
+	(void)snprintf(buf, sizeof(buf), "partial %u/%u", n, window);
+	add(arg, buf);
+}
+
+/* A plain probe stream from a pattern: one character a probe, sent a
+ * second apart: r reply (10 ms), t timeout, u unreachable from a router
+ * (host, code 1), R TCP refused, L a local drop. */
+static void
+run(const char *pattern, uint32_t window, double loss, bool refused_down,
+    const char *want)
+{
+	struct pp_judge j;
+	struct seen s = { .used = 0 };
+	struct pp_judge_opts o = {
+		.loss = loss, .latency = NAN, .mos = NAN, .clear = 80,
+		.pct = 0.5, .window = window, .route_rounds = 3,
+		.routes = false, .hops = false, .horizon = 11,
+		.outcome = { .refused_down = refused_down },
+	};
+	struct pp_judge_sink sink = {
+		.alert = on_alert, .partial = on_partial, .arg = &s,
+	};
+
+	s.log[0] = '\0';
+	CHECK(pp_judge_init(&j, &o, &sink) == 0, "init");
+	for (size_t i = 0; pattern[i] != '\0'; i++) {
+		struct pp_probe p;
+		memset(&p, 0, sizeof(p));
+		p.ts = 1764000000.0 + (double)i;
+		p.target = "t";
+		p.dst = "198.18.4.2";
+		p.proto = "icmp";
+		p.seq = (long long)i;
+		p.round = p.flow = -1;
+		p.ttl = p.reply_ttl = p.code = p.port = p.size = -1;
+		p.rtt = NAN;
+		switch (pattern[i]) {
+		case 'r':
+			p.status = PP_ST_REPLY;
+			p.from = p.dst;
+			p.rtt = 10;
+			break;
+		case 'u':
+			p.status = PP_ST_UNREACHABLE;
+			p.from = "198.18.3.2";
+			p.code = 1;
+			p.rtt = 0.3;
+			break;
+		case 'R':
+			p.status = PP_ST_REPLY;
+			p.proto = "tcp";
+			p.conn = PP_CONN_REFUSED;
+			p.from = p.dst;
+			p.rtt = 0.4;
+			break;
+		case 'L':
+			p.status = PP_ST_TIMEOUT;
+			p.local_drop = true;
+			break;
+		default:
+			p.status = PP_ST_TIMEOUT;
+			break;
+		}
+		CHECK(pp_judge_probe(&j, &p) == 0, "probe");
+	}
+	pp_judge_finish(&j);
+	CHECK_STR(s.log, want, pattern);
+	pp_judge_release(&j);
+}
+
+void
+test_judge(void)
+{
+	static const struct {
+		const char *pattern;
+		uint32_t window;
+		double loss;
+		bool refused_down;
+		const char *want;
+	} cases[] = {
+		/* Never answered: raised once the window's worth was sent. */
+		{ "tttttttttttt", 10, 20, false,
+		  "unreachable/raise@9/10/-/-1/timeout" },
+		/* ... or at the end of a shorter input, with its probes. */
+		{ "ttttt", 10, 20, false,
+		  "unreachable/raise@4/5/-/-1/timeout" },
+		/* An ICMP unreachable is no answer: named with its source. */
+		{ "uuuuuu", 4, 20, false,
+		  "unreachable/raise@3/4/198.18.3.2/1/host-unreachable" },
+		{ "uutttt", 6, 20, false,
+		  "unreachable/raise@5/6/-/-1/timeout" },
+		/* And it clears at the first answer. */
+		{ "ttttr", 3, NAN, false,
+		  "unreachable/raise@2/3/-/-1/timeout unreachable/clear@4/3" },
+		/* Loss over a full window, then cleared. */
+		{ "rrrrrrrrrrtttrrrrrrrrrrrr", 10, 30, false,
+		  "loss/raise@12/10 loss/clear@20/10" },
+		/* A window that never filled is judged at the end. */
+		{ "rtrtrt", 10, 20, false, "partial 6/10 loss/raise@5/6" },
+		{ "rrrrrr", 10, 20, false, "partial 6/10" },
+		/* Refused: an answer, or with refused_down a loss. */
+		{ "RRRR", 4, 20, false, "" },
+		{ "RRRR", 4, 20, true,
+		  "unreachable/raise@3/4/-/-1/refused" },
+		/* Local drops count for nothing: no probe, nothing raised. */
+		{ "LLLL", 2, 20, false, "" },
+		{ "rLLLrLLr", 3, 20, false, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run(cases[i].pattern, cases[i].window, cases[i].loss,
+		    cases[i].refused_down, cases[i].want);
+
+	/* MOS records: raise at or below, clear above the way back. */
+	struct pp_judge j;
+	struct seen s = { .used = 0 };
+	struct pp_judge_opts o = {
+		.loss = NAN, .latency = NAN, .mos = 3.5, .clear = 80,
+		.pct = 0.5, .window = 20, .route_rounds = 3, .horizon = 11,
+	};
+	struct pp_judge_sink sink = { .alert = on_alert, .arg = &s };
+	static const double mos[] = { 4.3, 3.1, 3.6, 4.2, NAN, 1.0 };
+	s.log[0] = '\0';
+	CHECK(pp_judge_init(&j, &o, &sink) == 0, "init mos");
+	for (size_t i = 0; i < sizeof(mos) / sizeof(mos[0]); i++) {
+		struct pp_mos_rec m;
+		pp_mos_rec_init(&m);
+		m.target = "v";
+		m.end = 1764000000.0 + (double)i;
+		m.mos = mos[i];
+		CHECK(pp_judge_mos(&j, &m) == 0, "mos");
+	}
+	pp_judge_finish(&j);
+	CHECK_STR(s.log, "mos/raise@1/1 mos/clear@3/1 mos/raise@5/1", "mos");
+	CHECK(j.mos_records == 5 && j.raised == 2 && j.probes == 0,
+	    "mos counts");
+	pp_judge_release(&j);
+
+	/* A window out of range is refused. */
+	o.window = 0;
+	CHECK(pp_judge_init(&j, &o, &sink) == -1 && errno == EINVAL,
+	    "window 0");
+	pp_judge_release(&j);
+}
