@@ -5,9 +5,10 @@
  * Reads: targets from the command line or -f FILE (--mtr-packet: requests
  * on stdin).  Writes: a meta record, then a probe record per probe when its
  * outcome is known (to stdout, and -o FILE); a summary on stderr.
- * Exit status: 0 success, or the reader of stdout went away; 1 no probe
- * could be sent, no target ever answered, or output failed; 2 usage error
- * or a target that does not resolve. */
+ * Exit status: 0 success (every target answered), or the reader of stdout
+ * went away; 1 a target never answered (as fping: the targets that did
+ * not are named on stderr), or output failed; 2 usage error or a target
+ * that does not resolve.  What counts as an answer is lib/outcome.h's. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
@@ -24,6 +25,7 @@
 #include "lib/engine.h"
 #include "lib/exit.h"
 #include "lib/input.h"
+#include "lib/intern.h"
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
@@ -34,9 +36,11 @@
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
+/* Targets that never answered named on stderr, at most. */
+#define NEVER_SHOWN 10
 
 enum {
-	OPT_MTR = 256, OPT_RESOLVE
+	OPT_MTR = 256, OPT_REFUSED_DOWN, OPT_RESOLVE
 };
 
 struct target {
@@ -57,6 +61,7 @@ struct probe_run {
 	double resolve_every;	/* s, 0 = never */
 	struct pp_jw w;
 	struct pp_outcome_opts outcome;	/* what counts as answered */
+	struct pp_intern addrs;	/* responders of unreachables (summary) */
 	bool live;		/* stderr is a terminal */
 	int live_lines;		/* lines of the live summary drawn */
 	unsigned long long seq;
@@ -85,9 +90,10 @@ usage(int status)
 	    "[-S source] [-s size]\n"
 	    "                [-t ttl] [-W timeout] [-w deadline] [--icmp] "
 	    "[--keep count]\n"
-	    "                [--mtr-packet] [--pattern byte] "
-	    "[--resolve-every duration]\n"
-	    "                [--rotate size] [--tcp] [--udp] [target ...]\n");
+	    "                [--mtr-packet] [--pattern byte] [--refused-down]\n"
+	    "                [--resolve-every duration] [--rotate size] "
+	    "[--tcp] [--udp]\n"
+	    "                [target ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -4, -6              IPv4 or IPv6 only\n"
@@ -112,6 +118,8 @@ usage(int status)
 		    "  --mtr-packet        speak mtr-packet's protocol on "
 		    "stdin/stdout\n"
 		    "  --pattern BYTE      payload fill byte\n"
+		    "  --refused-down      a refused TCP connection is lost (the "
+		    "service is down)\n"
 		    "  --resolve-every DUR resolve the names again this often\n"
 		    "  --rotate SIZE       start a new -o file at this size "
 		    "(FILE.1, ...)\n"
@@ -130,11 +138,22 @@ done(void *arg, const struct pp_engine_result *res)
 	pp_engine_result_probe(res, &p);
 	pp_probe_write(&r->w, &p);
 	pp_probecli_emit(&r->pc, &r->w, false);
-	enum pp_outcome oc = pp_probe_outcome(&p, &r->outcome);
-	if (oc == PP_LOCAL)
-		return;		/* maybe lost inside this host: not counted */
-	pp_stats_add(&t->st, res->ts, oc == PP_ANSWER_DEST ||
-	    oc == PP_ANSWER_HOP ? res->rtt : NAN, 0);
+	enum pp_loss why;
+	enum pp_outcome oc = pp_probe_classify(&p, &r->outcome, &why);
+	if (oc == PP_LOCAL) {
+		t->st.local_drop++;	/* maybe lost inside this host: not
+					 * counted */
+		return;
+	}
+	bool answered = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
+	pp_stats_add(&t->st, res->ts, answered ? res->rtt : NAN, 0);
+	if (!answered)
+		pp_stats_lost_why(&t->st, why, p.from != NULL ?
+		    pp_intern(&r->addrs, p.from) : UINT32_MAX, p.code);
+	if (p.proto != NULL && strcmp(p.proto, "tcp") == 0)
+		pp_stats_conn(&t->st, p.status != PP_ST_REPLY ? PP_CONN_NONE :
+		    p.conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
+		    PP_CONN_OPEN);
 }
 
 static void
@@ -157,9 +176,15 @@ live_summary(struct probe_run *r)
 	r->live_lines = shown;
 }
 
-static void
+/* Each target's figures, as ping and fping end: the answers, the loss
+ * (and why: the sources and codes of ICMP unreachables), the RTTs, TCP
+ * connections open and refused.  Returns how many resolved targets never
+ * answered, and names them. */
+static int
 final_summary(struct probe_run *r)
 {
+	int never = 0;
+
 	for (int i = 0; i < r->nt; i++) {
 		const struct pp_stats *s = &r->t[i].st;
 		char name[512];
@@ -169,12 +194,65 @@ final_summary(struct probe_run *r)
 		    name, (unsigned long long)s->sent,
 		    (unsigned long long)s->recv, s->sent ?
 		    pp_stats_loss(s) : 0.0);
+		int order[PP_STATS_UNREACH];
+		int n = pp_stats_unreach_order(s, order);
+		for (int k = 0; k < n; k++) {
+			const struct pp_stats_unreach *u = &s->unreach[order[k]];
+			const char *from = u->id != UINT32_MAX ?
+			    pp_intern_name(&r->addrs, u->id) : NULL;
+			char code[32];
+			char fb[128];
+			if (u->code >= 0)
+				(void)snprintf(code, sizeof(code), ", code %d",
+				    u->code);
+			else
+				code[0] = '\0';
+			if (from != NULL)
+				(void)pp_sanitize_term(fb, sizeof(fb), from);
+			fprintf(stderr, ", %llu unreachable (%s%s)%s%s",
+			    (unsigned long long)u->n, pp_unreach_name(u->code,
+			    from != NULL && strchr(from, ':') != NULL), code,
+			    from != NULL ? " from " : "", from != NULL ? fb :
+			    "");
+		}
+		if (s->unreach_other > 0)
+			fprintf(stderr, ", %llu unreachable from others",
+			    (unsigned long long)s->unreach_other);
 		if (s->recv > 0)
 			fprintf(stderr, ", rtt min/avg/max/stdev = "
 			    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean, s->max,
 			    s->recv > 1 ? pp_stats_stdev(s) : 0.0);
+		if (s->tcp)
+			fprintf(stderr, ", connections %llu open, %llu "
+			    "refused%s", (unsigned long long)s->open,
+			    (unsigned long long)s->refused,
+			    r->outcome.refused_down && s->refused > 0 ?
+			    " (counted as down)" : "");
+		if (s->local_drop > 0)
+			fprintf(stderr, ", %llu timeouts maybe lost inside "
+			    "this host (not counted)",
+			    (unsigned long long)s->local_drop);
 		fputc('\n', stderr);
+		if (r->t[i].alen > 0 && s->recv == 0)
+			never++;
 	}
+	if (never == 0)
+		return 0;
+	/* As fping's "is unreachable": which targets failed. */
+	fprintf(stderr, "%s: no answer from", pp_progname());
+	int shown = 0;
+	for (int i = 0; i < r->nt && shown < NEVER_SHOWN; i++) {
+		if (r->t[i].alen == 0 || r->t[i].st.recv > 0)
+			continue;
+		char name[512];
+		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
+		fprintf(stderr, "%s %s", shown > 0 ? "," : "", name);
+		shown++;
+	}
+	if (never > shown)
+		fprintf(stderr, " and %d more", never - shown);
+	fputc('\n', stderr);
+	return never;
 }
 
 /* ---------------------------------------------------- mtr-packet */
@@ -468,6 +546,7 @@ main(int argc, char **argv)
 		{ "keep", PP_REQ_ARG, NULL, PP_OPT_KEEP },
 		{ "mtr-packet", PP_NO_ARG, NULL, OPT_MTR },
 		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "resolve-every", PP_REQ_ARG, NULL, OPT_RESOLVE },
 		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
 		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
@@ -506,6 +585,8 @@ main(int argc, char **argv)
 		    strerror(errno));
 
 	pp_probecli_init(&r.pc);
+	if (pp_intern_init(&r.addrs, 100000) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	r.interval = 1;
 	int ttl = -1;
 	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:t:Vw:W:",
@@ -545,6 +626,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_MTR:
 			mtr = true;
+			break;
+		case OPT_REFUSED_DOWN:
+			r.outcome.refused_down = true;
 			break;
 		case OPT_RESOLVE:
 			if (pp_parse_duration(pp_optarg, &r.resolve_every,
@@ -631,6 +715,8 @@ main(int argc, char **argv)
 		pp_jw_kint(&r.w, "ttl", ttl);
 	if (r.pc.eo.tos >= 0)
 		pp_jw_kint(&r.w, "tos", r.pc.eo.tos);
+	if (r.outcome.refused_down)
+		pp_jw_kstr(&r.w, "refused", "down");
 	if (r.pc.eo.proto == PP_ICMP)
 		pp_jw_kstr(&r.w, "socket", (net.icmp4 >= 0 ? net.raw4 :
 		    net.raw6) ? "raw" : "datagram");
@@ -741,18 +827,16 @@ main(int argc, char **argv)
 			stopping = 1;
 	}
 	live_summary(&r);
-	final_summary(&r);
-	bool answered = false;
-	for (int i = 0; i < r.nt; i++)
-		answered = answered || r.t[i].st.recv > 0;
+	int never = final_summary(&r);
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(e);
 	for (int i = 0; i < r.nt; i++)
 		pp_stats_release(&r.t[i].st);
 	free(r.t);
+	pp_intern_release(&r.addrs);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (status == PP_EXIT_OK && (!written || (!answered &&
+	if (status == PP_EXIT_OK && (!written || (never > 0 &&
 	    !r.pc.reader_gone)))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);

@@ -1,7 +1,9 @@
 #!/bin/sh
-# ci-network-check.sh: a CI step that fails when a network path is lossy
-# or slow.  It probes the targets (or checks an archive given as operand),
-# prints an mtr-style report, and exits 1 when pp-alert raised an alert.
+# ci-network-check.sh: a CI step that fails when a network path is lossy,
+# slow or down.  It probes the targets (or checks an archive given as
+# operand), prints an mtr-style report, and exits 1 when a target did not
+# resolve or never answered (pp-probe's exit status, as fping's) or
+# pp-alert raised an alert.
 #
 #   ci-network-check.sh                  probe $PP_TARGETS now
 #   ci-network-check.sh probes.ndjson.gz check a recorded archive
@@ -15,7 +17,9 @@
 #   PP_MAX_RTT   alert at this median RTT, ms (default 100)
 #   PP_ARCHIVE   where the probes are kept for the CI's artifacts
 #                (default: a temporary file, removed)
-# Exit status: 0 no alert; 1 an alert (or the probes failed); 2 usage.
+# Exit status: 0 every target answered and no alert; 1 the check failed (a
+# target did not resolve or never answered, an alert, nothing to judge);
+# 2 usage.
 set -eu
 
 targets=${PP_TARGETS:-127.0.0.1}
@@ -26,14 +30,16 @@ max_rtt=${PP_MAX_RTT:-100}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+probe_status=0
 case $# in
 0)
 	archive=${PP_ARCHIVE:-$tmp/probes.ndjson.gz}
-	# A target that never answers makes pp-probe exit 1: its timeouts
-	# are in the archive, and pp-alert judges them below.
+	# pp-probe exits 1 when a target never answered and 2 when one does
+	# not resolve (it names them on stderr); the answers of the others
+	# are in the archive all the same, and pp-alert judges them below.
 	# shellcheck disable=SC2086  # one target a word
 	pp-probe -c "$count" -i "$interval" -o "$archive" $targets >/dev/null ||
-	    echo "ci-network-check: pp-probe exited $?" >&2
+	    probe_status=$?
 	;;
 1)
 	archive=$1
@@ -44,15 +50,25 @@ case $# in
 	;;
 esac
 
-pp-stats -f table "$archive"
+if [ ! -s "$archive" ]; then
+	echo "network check failed: no probe records in $archive" \
+	    "(pp-probe exit $probe_status)" >&2
+	exit 1
+fi
+pp-stats -f table "$archive" || true
 status=0
 pp-alert --loss "$max_loss" --latency "$max_rtt" --window "$count" --fail \
     "$archive" >"$tmp/alerts" || status=$?
-if [ "$status" -eq 0 ]; then
+if [ "$status" -eq 0 ] && [ "$probe_status" -eq 0 ]; then
 	echo "network check passed: loss below $max_loss %, median RTT" \
 	    "below $max_rtt ms"
 	exit 0
 fi
 cat "$tmp/alerts"
-echo "network check failed (pp-alert exit $status)" >&2
+if [ "$probe_status" -ne 0 ]; then
+	echo "network check failed (pp-probe exit $probe_status: a target" \
+	    "did not resolve or never answered)" >&2
+else
+	echo "network check failed (pp-alert exit $status)" >&2
+fi
 exit 1

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# One truth per probe (issue 11), in the lab: a dead host behind a router
+# that answers host-unreachable, seen the same way by pp-probe's own
+# summary, pp-stats in every format, pp-plot, pp-mos and pp-alert; exit
+# statuses beside fping's on the same dead and live targets; the CI
+# example against a dead target and a live one.
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+	T="$BATS_TEST_TMPDIR"
+}
+
+teardown() { lab_down; }
+
+# dead_host: the last router (r2) answers every packet it would forward to
+# the destination with an ICMP host unreachable (v4 code 1, v6 address
+# unreachable, code 3), as a router does for a host that stopped answering
+# ARP; the destination itself stays up but is never reached.
+dead_host() {
+	lab_up --routers 2
+	lab_exec r2 nft -f - <<-NFT
+	table inet ppdead {
+		chain dead {
+			type filter hook forward priority 0;
+			ip daddr $LAB_DST4 reject with icmp type host-unreachable
+			ip6 daddr $LAB_DST6 reject with icmpv6 type addr-unreachable
+		}
+	}
+	NFT
+	# r2 answers from the address it received the probe on (hop 2).
+	ROUTER4=${LAB_HOP4[1]}
+	ROUTER6=${LAB_HOP6[1]}
+}
+
+@test "outcome (lab): a dead host behind a router that says host-unreachable is 100% loss everywhere" {
+	dead_host
+	# pp-probe's own summary: 100% loss, the router and its code named,
+	# the target named as failed, exit 1.
+	run --separate-stderr lab_exec c pp-probe -c 10 -i 50ms -W 300ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$stderr" | grep -qx "10 probes sent, 0 answered, 100.0% loss, 10 unreachable (host-unreachable, code 1) from $ROUTER4" || {
+		printf '%s\n' "$stderr" >&2
+		false
+	}
+	printf '%s\n' "$stderr" | grep -qx "pp-probe: no answer from $LAB_DST4"
+	printf '%s\n' "$output" >"$T/dead.ndjson"
+	# The records say what came back: unreachable, from the router.
+	tail -n +2 "$T/dead.ndjson" | jq -s -e 'length == 10 and
+		all(.status == "unreachable" and .from == "'"$ROUTER4"'" and .code == 1)' >/dev/null
+	# pp-stats, every format: 100% loss, no RTT, the unreachables apart.
+	pp_run 0 pp-stats -f ndjson "$T/dead.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.sent == 10 and .recv == 0 and .loss == 100 and
+		.avg == null and .p50 == null and .addr == null and .unreachable == 10 and
+		.unreachable_from == [{"addr":"'"$ROUTER4"'","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
+	pp_run 0 pp-stats -f table "$T/dead.ndjson"
+	assert_line --regexp "^  -\\.\\|-- \\?\\?\\? +100\\.0% +- +10 +- +- +- +- +- +- +-$"
+	assert_line --regexp "^ +$ROUTER4 +10 unreachable \\(host-unreachable, code 1\\): lost$"
+	pp_run 0 pp-stats -f csv "$T/dead.ndjson"
+	assert_output --regexp ",$LAB_DST4,,,10,0,100\\.000,,,,,,,,,,,,,,,10,$ROUTER4 host-unreachable 1 10,,,0"
+	pp_run 0 pp-stats -f prom "$T/dead.ndjson"
+	assert_line "pp_loss_ratio{target=\"$LAB_DST4\"} 1.0"
+	assert_line "pp_rtt_avg_seconds{target=\"$LAB_DST4\"} NaN"
+	assert_line "pp_probes_received_total{target=\"$LAB_DST4\"} 0"
+	assert_line "pp_unreachable_total{target=\"$LAB_DST4\",from=\"$ROUTER4\",code=\"1\",reason=\"host-unreachable\"} 10"
+	pp_run 0 pp-stats -f influx "$T/dead.ndjson"
+	assert_output --partial "sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from=\"$ROUTER4 host-unreachable 1 10\",end_ts="
+	refute_output --partial "avg="
+	# pp-plot's summary: 100.0 % loss, no median.
+	pp_run 0 pp-plot -c summary "$T/dead.ndjson"
+	assert_output --partial ">100.0</text>"
+	# pp-mos scores it: no call, R 0, MOS 1.
+	pp_run 0 pp-mos -f ndjson "$T/dead.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.loss == 100 and .r == 0 and .mos == 1 and .rtt == null' >/dev/null
+	# pp-alert raises unreachable, naming the router and its code; the
+	# 10 probes are fewer than the window of 20: judged at the end.
+	pp_run 1 pp-alert --loss 5 --latency 100 --fail "$T/dead.ndjson"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].kind == "unreachable" and
+		.[0].from == "'"$ROUTER4"'" and .[0].code == 1 and .[0].reason == "host-unreachable"' >/dev/null
+	assert_stderr --partial "check failed"
+	# IPv6: address unreachable (code 3) from the router.
+	run --separate-stderr lab_exec c pp-probe -c 5 -i 50ms -W 300ms "$LAB_DST6"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "5 probes sent, 0 answered, 100.0% loss, 5 unreachable (address-unreachable, code 3) from $ROUTER6"
+}
+
+@test "outcome (lab): pp-probe's exit status beside fping's on the same dead and live targets" {
+	command -v fping >/dev/null || skip "fping not installed"
+	dead_host
+	live=${LAB_HOP4[0]}
+	for t in "$LAB_DST4" "$live" "$LAB_DST4 $live"; do
+		# shellcheck disable=SC2086
+		run lab_exec c fping -q -c 3 -p 50 -t 300 $t
+		f=$status
+		# shellcheck disable=SC2086
+		run --separate-stderr lab_exec c pp-probe -c 3 -i 50ms -W 300ms $t
+		p=$status
+		echo "targets: $t  fping $f  pp-probe $p" >&2
+		[ "$f" -eq "$p" ]
+	done
+	# Dead alone and with a live one: both 1; live alone: both 0.
+	run lab_exec c pp-probe -c 2 -i 50ms -W 300ms "$live"
+	[ "$status" -eq 0 ]
+	run --separate-stderr lab_exec c pp-probe -c 2 -i 50ms -W 300ms "$live" "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$stderr" | grep -qx "pp-probe: no answer from $LAB_DST4"
+	# A name that does not resolve: 2 (fping's 2 as well).
+	run lab_exec c fping -q -c 1 -t 200 no.such.host.invalid
+	[ "$status" -eq 2 ]
+	run --separate-stderr lab_exec c pp-probe -c 1 -W 200ms no.such.host.invalid "$live"
+	[ "$status" -eq 2 ]
+}
+
+@test "outcome (lab): the CI example fails on a dead target and an unresolvable one, passes on a live one" {
+	dead_host
+	ci="$PP_TOP/share/examples/ci-network-check.sh"
+	live=${LAB_HOP4[0]}
+	run --separate-stderr lab_exec c env PATH="$PATH" PP_TARGETS="$live" PP_COUNT=5 PP_INTERVAL=20ms sh "$ci"
+	[ "$status" -eq 0 ] || { printf '%s\n%s\n' "$output" "$stderr" >&2; false; }
+	assert_output --partial "network check passed"
+	run --separate-stderr lab_exec c env PATH="$PATH" PP_TARGETS="$live $LAB_DST4" PP_COUNT=5 PP_INTERVAL=20ms sh "$ci"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "network check failed"
+	assert_stderr --partial "no answer from $LAB_DST4"
+	assert_output --partial '"kind":"unreachable"'
+	run --separate-stderr lab_exec c env PATH="$PATH" PP_TARGETS="$live nonexistent.invalid" PP_COUNT=5 PP_INTERVAL=20ms sh "$ci"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "cannot resolve 'nonexistent.invalid'"
+	assert_stderr --partial "network check failed"
+}
