@@ -16,6 +16,13 @@
 
 static const char *progname = "pp";
 
+static void
+on_sigpipe(int sig)
+{
+	(void)sig;
+	_exit(PP_EXIT_OK);
+}
+
 void
 pp_cli_init(const char *argv0)
 {
@@ -35,7 +42,15 @@ pp_cli_init(const char *argv0)
 			}
 		}
 	}
-	(void)signal(SIGPIPE, SIG_DFL);
+	/* A reader that goes away (| head) ends the command quietly with
+	 * status 0 (DESIGN), not 141: nothing more can be delivered.  The
+	 * probers ignore SIGPIPE instead once running, to close their
+	 * archives (lib/probecli). */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGPIPE, &sa, NULL);
 }
 
 const char *

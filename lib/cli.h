@@ -10,8 +10,9 @@
 #include "lib/error.h"
 
 /* Record the program name (basename of argv0) for messages, make sure
- * descriptors 0-2 are open (reopening /dev/null), and leave SIGPIPE at
- * its default so a closed reader ends the command quietly. */
+ * descriptors 0-2 are open (reopening /dev/null), and make SIGPIPE end
+ * the command at once, quietly, with status 0: a reader that closed
+ * standard output (| head) wants nothing more. */
 void pp_cli_init(const char *argv0);
 
 /* The program name set by pp_cli_init ("pp" before). Static storage. */

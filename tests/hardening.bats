@@ -528,3 +528,16 @@ nobody_dir() {
 	pp_run 0 pp-geo --db "$m/GeoLite2-City-Test.mmdb" "$d/in.ndjson"
 	printf '%s\n' "$output" | jq -e '.from_geo.cc == "GB"' >/dev/null
 }
+
+@test "filters | head: a reader that goes away ends each command quietly with status 0" {
+	local d=$BATS_TEST_TMPDIR
+	local line
+	line=$(sed -n 2p "$(fixture pp-stats hand.ndjson)")
+	yes "$line" | head -200000 >"$d/many.ndjson"
+	local cmd
+	for cmd in "pp-geo" "pp-alert --pass" "pp-stats -u" "pp-mos -u" "pp-plot"; do
+		run --separate-stderr bash -c "set -o pipefail; $cmd '$d/many.ndjson' | head -c 10 >/dev/null"
+		[ "$status" -eq 0 ] || _pp_fail "$cmd | head: status $status"
+		[ -z "$stderr" ] || _pp_fail "$cmd | head: $stderr"
+	done
+}
