@@ -40,18 +40,6 @@ struct mos_opts {
 	double packet;		/* --packet, ms */
 };
 
-/* One path's measurements, from probes or a stats record. */
-struct measure {
-	const char *target;
-	double start, end;	/* s */
-	double rtt;		/* mean RTT, ms */
-	double jitter;		/* by the chosen definition, ms */
-	double loss;		/* % */
-	uint64_t sent;		/* probes (0 when unknown) */
-	uint64_t recv;
-	double burst;		/* BurstR estimate, NAN when unknown */
-	const char *burst_est;	/* how it was estimated */
-};
 
 struct out {
 	const struct mos_opts *o;
@@ -163,93 +151,26 @@ start_output(struct out *ot)
 	write_line(ot);
 }
 
-/* G.109 user satisfaction bands. */
-static const char *
-rating(double r)
-{
-	if (!isfinite(r))
-		return "-";
-	if (r >= 90)
-		return "very satisfied";
-	if (r >= 80)
-		return "satisfied";
-	if (r >= 70)
-		return "some dissatisfied";
-	if (r >= 60)
-		return "many dissatisfied";
-	if (r >= 50)
-		return "nearly all dissatisfied";
-	return "not recommended";
-}
 
-/* Score one path and write the result.  A path that answered nothing
- * (sent, none received: 100% loss) carries no call: it scores R 0 and
- * MOS 1, the floor of the scale, with a note; G.107's loss formula is not
- * meant for total loss, and there is no delay to put in it. */
+/* Score one path (lib/emodel) and write the result. */
 static void
-score(struct out *ot, const struct measure *m)
+score(struct out *ot, const struct pp_voice_path *m)
 {
 	const struct mos_opts *o = ot->o;
-	const struct pp_codec *c = o->codec;
-	double burst = o->random_loss || isnan(m->burst) ? 1 : m->burst;
-	const char *burst_est = o->random_loss ? "random" :
-	    isnan(m->burst) ? "none" : m->burst_est;
-	double jb = isnan(o->jb) ? 2 * m->jitter : o->jb;
-	double delay = NAN;
-	double ie_eff = NAN;
-	double r = NAN;
-	double mos = NAN;
-	const char *note = NULL;
-	bool dead = !isfinite(m->rtt) && m->sent > 0 && m->recv == 0;
+	struct pp_voice_opts vo = {
+		.codec = o->codec, .simplified = o->simplified,
+		.random_loss = o->random_loss, .jdef_stdev = o->jdef_stdev,
+		.jb = o->jb, .packet = o->packet,
+	};
+	struct pp_mos_rec rec;
+	bool no_bpl = false;
 
-	if (dead) {
-		r = 0;
-		mos = 1;
-		jb = NAN;
-		note = "no answers (100% loss): no call can be carried; R 0, "
-		    "MOS 1";
-	} else if (!isfinite(m->rtt)) {
-		note = "no replies: nothing to score";
-	} else if (o->simplified) {
-		delay = m->rtt + 2 * m->jitter + 10;
-		r = pp_simple_r(m->rtt, m->jitter, m->loss);
-	} else {
-		/* One-way mouth-to-ear delay: half the RTT, the jitter
-		 * buffer, packetisation and lookahead; echo-free VoIP
-		 * convention T = Ta, Tr = 2 Ta (NUMERIC.md 1.7). */
-		delay = m->rtt / 2 + (isfinite(jb) ? jb : 0) + o->packet +
-		    c->lookahead;
-		if (m->loss > 0 && isnan(c->bpl)) {
-			note = "G.113 publishes no Bpl for this codec: loss "
-			    "cannot be scored";
-			if (!ot->warned_bpl)
-				pp_warnx("codec %s has no published Bpl: paths "
-				    "with loss are not scored", c->name);
-			ot->warned_bpl = true;
-		} else if (c->wideband) {
-			ie_eff = pp_emodel_ie_eff(c->ie, m->loss, c->bpl,
-			    burst);
-			r = 129 - ie_eff;
-			note = "wideband (G.107.1, R up to 129); delay "
-			    "impairments not applied";
-		} else {
-			struct pp_emodel_params p;
-			struct pp_emodel_terms t;
-			pp_emodel_defaults(&p);
-			p.Ta = p.T = delay;
-			p.Tr = 2 * delay;
-			p.Ie = c->ie;
-			p.Bpl = isnan(c->bpl) ? 4.3 : c->bpl;
-			p.Ppl = m->loss;
-			p.BurstR = burst;
-			pp_emodel_compute(&p, &t);
-			ie_eff = t.Ie_eff;
-			r = t.R;
-		}
+	pp_emodel_score(m, &vo, &rec, &no_bpl);
+	if (no_bpl && !ot->warned_bpl) {
+		pp_warnx("codec %s has no published Bpl: paths with loss are "
+		    "not scored", o->codec->name);
+		ot->warned_bpl = true;
 	}
-	if (isfinite(r) && !dead)
-		mos = c->wideband && !o->simplified ?
-		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);
 	start_output(ot);
 	if (o->table) {
 		char rb[16];
@@ -257,55 +178,29 @@ score(struct out *ot, const struct measure *m)
 		char rtt[16];
 		char jit[16];
 		char dl[16];
-		if (isfinite(r)) {
-			(void)snprintf(rb, sizeof(rb), "%.2f", r);
-			(void)snprintf(mb, sizeof(mb), "%.2f", mos);
-		} else {
-			(void)snprintf(rb, sizeof(rb), "-");
-			(void)snprintf(mb, sizeof(mb), "-");
-		}
+		(void)snprintf(rb, sizeof(rb), isfinite(rec.r) ? "%.2f" : "-",
+		    rec.r);
+		(void)snprintf(mb, sizeof(mb), isfinite(rec.mos) ? "%.2f" :
+		    "-", rec.mos);
+		(void)snprintf(rtt, sizeof(rtt), isfinite(rec.rtt) ? "%.3f" :
+		    "-", rec.rtt);
+		(void)snprintf(jit, sizeof(jit), isfinite(rec.jitter) ?
+		    "%.3f" : "-", rec.jitter);
+		(void)snprintf(dl, sizeof(dl), isfinite(rec.delay) ? "%.1f" :
+		    "-", rec.delay);
 		/* Target and note come from the input: shown safely. */
 		char name[128];
 		char why[256];
 		(void)pp_sanitize_term(name, sizeof(name), m->target);
-		(void)pp_sanitize_term(why, sizeof(why), dead ?
-		    "no answers: 100% loss" : note != NULL && !isfinite(r) ?
-		    note : rating(r));
-		(void)snprintf(rtt, sizeof(rtt), isfinite(m->rtt) ? "%.3f" :
-		    "-", m->rtt);
-		(void)snprintf(jit, sizeof(jit), isfinite(m->rtt) ? "%.3f" :
-		    "-", m->jitter);
-		(void)snprintf(dl, sizeof(dl), isfinite(delay) ? "%.1f" : "-",
-		    delay);
+		(void)pp_sanitize_term(why, sizeof(why), rec.recv == 0 &&
+		    rec.sent > 0 ? "no answers: 100% loss" : rec.note != NULL &&
+		    !isfinite(rec.r) ? rec.note : pp_emodel_rating(rec.r));
 		printf("%-24.24s %-12.12s %9s %8s %7.2f %6.2f %8s %7s "
 		    "%5s  %s\n", name, o->simplified ? "simplified" :
-		    c->name, rtt, jit, m->loss, burst, dl, rb, mb, why);
+		    o->codec->name, rtt, jit, rec.loss, rec.burst_r, dl, rb, mb,
+		    why);
 		return;
 	}
-	struct pp_mos_rec rec;
-	pp_mos_rec_init(&rec);
-	rec.target = m->target;
-	rec.start = m->start;
-	rec.end = m->end;
-	rec.codec = c->name;
-	rec.model = o->simplified ? "simplified" : c->wideband ?
-	    "emodel-wb" : "emodel";
-	rec.rtt = m->rtt;
-	rec.jitter = dead ? NAN : m->jitter;
-	rec.jitter_def = o->jdef_stdev ? "stdev" : "ipdv";
-	rec.jitter_buffer = jb;
-	rec.delay = delay;
-	rec.loss = m->loss;
-	rec.burst_r = burst;
-	rec.burst_est = burst_est;
-	if (m->sent > 0) {
-		rec.sent = (long long)m->sent;
-		rec.recv = (long long)m->recv;
-	}
-	rec.ie_eff = ie_eff;
-	rec.r = r;
-	rec.mos = mos;
-	rec.note = note;
 	pp_mos_rec_write(&ot->w, &rec);
 	write_line(ot);
 }
@@ -319,7 +214,7 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	const struct pp_agg_target *t = &a->targets[k->target];
 	const struct pp_stats *s = &k->st;
 	struct pp_stats_rec r;
-	struct measure m;
+	struct pp_voice_path m;
 
 	if (k->ttl != 0 && k->ttl != t->dest_ttl)
 		return;		/* only the destination carries the call */
@@ -350,7 +245,7 @@ static void
 flush_pending(struct out *ot)
 {
 	struct pp_stats_rec r;
-	struct measure m;
+	struct pp_voice_path m;
 
 	if (ot->pending == NULL)
 		return;

@@ -212,3 +212,105 @@ pp_codec_at(int i)
 		return NULL;
 	return &codecs[i];
 }
+
+const char *
+pp_emodel_rating(double r)
+{
+	if (!isfinite(r))
+		return "-";
+	if (r >= 90)
+		return "very satisfied";
+	if (r >= 80)
+		return "satisfied";
+	if (r >= 70)
+		return "some dissatisfied";
+	if (r >= 60)
+		return "many dissatisfied";
+	if (r >= 50)
+		return "nearly all dissatisfied";
+	return "not recommended";
+}
+
+void
+pp_emodel_score(const struct pp_voice_path *m, const struct pp_voice_opts *o,
+    struct pp_mos_rec *rec, bool *no_bpl)
+{
+	const struct pp_codec *c = o->codec;
+	double burst = o->random_loss || isnan(m->burst) ? 1 : m->burst;
+	const char *burst_est = o->random_loss ? "random" :
+	    isnan(m->burst) ? "none" : m->burst_est;
+	double jb = isnan(o->jb) ? 2 * m->jitter : o->jb;
+	double delay = NAN;
+	double ie_eff = NAN;
+	double r = NAN;
+	double mos = NAN;
+	const char *note = NULL;
+	bool dead = !isfinite(m->rtt) && m->sent > 0 && m->recv == 0;
+
+	*no_bpl = false;
+	if (dead) {
+		r = 0;
+		mos = 1;
+		jb = NAN;
+		note = "no answers (100% loss): no call can be carried; R 0, "
+		    "MOS 1";
+	} else if (!isfinite(m->rtt)) {
+		note = "no replies: nothing to score";
+	} else if (o->simplified) {
+		delay = m->rtt + 2 * m->jitter + 10;
+		r = pp_simple_r(m->rtt, m->jitter, m->loss);
+	} else {
+		delay = m->rtt / 2 + (isfinite(jb) ? jb : 0) + o->packet +
+		    c->lookahead;
+		if (m->loss > 0 && isnan(c->bpl)) {
+			note = "G.113 publishes no Bpl for this codec: loss "
+			    "cannot be scored";
+			*no_bpl = true;
+		} else if (c->wideband) {
+			ie_eff = pp_emodel_ie_eff(c->ie, m->loss, c->bpl,
+			    burst);
+			r = 129 - ie_eff;
+			note = "wideband (G.107.1, R up to 129); delay "
+			    "impairments not applied";
+		} else {
+			struct pp_emodel_params p;
+			struct pp_emodel_terms t;
+			pp_emodel_defaults(&p);
+			p.Ta = p.T = delay;
+			p.Tr = 2 * delay;
+			p.Ie = c->ie;
+			p.Bpl = isnan(c->bpl) ? 4.3 : c->bpl;
+			p.Ppl = m->loss;
+			p.BurstR = burst;
+			pp_emodel_compute(&p, &t);
+			ie_eff = t.Ie_eff;
+			r = t.R;
+		}
+	}
+	if (isfinite(r) && !dead)
+		mos = c->wideband && !o->simplified ?
+		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);
+	pp_mos_rec_init(rec);
+	rec->target = m->target;
+	rec->start = m->start;
+	rec->end = m->end;
+	rec->codec = c->name;
+	rec->model = o->simplified ? "simplified" : c->wideband ?
+	    "emodel-wb" : "emodel";
+	rec->rtt = m->rtt;
+	rec->jitter = dead ? NAN : m->jitter;
+	rec->jitter_def = o->jdef_stdev ? "stdev" : "ipdv";
+	rec->jitter_buffer = jb;
+	rec->delay = delay;
+	rec->loss = m->loss;
+	rec->burst_r = burst;
+	rec->burst_est = burst_est;
+	if (m->sent > 0) {
+		rec->sent = (long long)m->sent;
+		rec->recv = (long long)m->recv;
+	}
+	rec->ie_eff = ie_eff;
+	rec->r = r;
+	rec->mos = mos;
+	rec->note = note;
+}

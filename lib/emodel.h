@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/model.h"
+
 /* The E-model inputs (G.107 Table 3 names and units). */
 struct pp_emodel_params {
 	double SLR, RLR;	/* send / receive loudness ratings, dB */
@@ -88,5 +90,47 @@ const struct pp_codec *pp_codec_find(const char *name);
 
 /* The i-th codec of the table, NULL past the end. */
 const struct pp_codec *pp_codec_at(int i);
+
+/* One path's measurements, to score (pp-mos: a destination's window of
+ * probes, or a stats record). */
+struct pp_voice_path {
+	const char *target;	/* borrowed */
+	double start;		/* window, epoch s */
+	double end;
+	double rtt;		/* mean RTT, ms; NAN when nothing answered */
+	double jitter;		/* by the chosen definition, ms */
+	double loss;		/* % */
+	uint64_t sent;		/* probes (0 when unknown) */
+	uint64_t recv;		/* answered */
+	double burst;		/* BurstR estimate, NAN when unknown */
+	const char *burst_est;	/* how it was estimated ("runs") */
+};
+
+/* How to score. */
+struct pp_voice_opts {
+	const struct pp_codec *codec;	/* the codec */
+	bool simplified;	/* the simplified model, not the E-model */
+	bool random_loss;	/* BurstR 1 */
+	bool jdef_stdev;	/* jitter is the RTTs' standard deviation */
+	double jb;		/* jitter buffer, ms; NAN: twice the jitter */
+	double packet;		/* packetisation delay, ms */
+};
+
+/* Score path p into the mos record r (strings borrowed from p, o and
+ * static text).  E-model: one-way delay = rtt / 2 + jitter buffer +
+ * packetisation + codec lookahead, T = Ta, Tr = 2 Ta (NUMERIC.md 1.7);
+ * wideband codecs by G.107.1 without delay; the simplified model on the
+ * RTT.  A path that answered nothing (sent, none received: 100% loss)
+ * carries no call: R 0 and MOS 1, the floor of the scale, with a note
+ * (G.107's loss term is not meant for total loss, and there is no delay to
+ * put in it).  A path with loss and a codec without a published Bpl is not
+ * scored (r, mos NAN, a note) and *no_bpl is set, for the caller to warn
+ * once. */
+void pp_emodel_score(const struct pp_voice_path *p,
+    const struct pp_voice_opts *o, struct pp_mos_rec *r, bool *no_bpl);
+
+/* The G.109 user satisfaction band of R ("very satisfied" ... "not
+ * recommended"; "-" when R is undefined).  Static text. */
+const char *pp_emodel_rating(double r);
 
 #endif /* PP_EMODEL_H */

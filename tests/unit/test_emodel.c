@@ -156,4 +156,72 @@ test_emodel(void)
 	CHECK(g != NULL && isnan(g->bpl), "no Bpl invented for G.726");
 	CHECK(pp_codec_find("opus") == NULL, "no Opus in G.113");
 	CHECK(pp_codec_at(0) != NULL && pp_codec_at(1000) == NULL, "table");
+
+	/* Scoring a path: a table of paths and what they score. */
+	static const struct {
+		const char *codec;
+		bool simplified;
+		double rtt, jitter, loss;
+		uint64_t sent, recv;
+		double r;		/* NAN: not scored */
+		double mos;
+		bool no_bpl;
+		const char *note;	/* part of the note, NULL none */
+	} sc[] = {
+		/* No answer at all: no call; R 0, MOS 1, whatever model. */
+		{ "g711-plc", false, NAN, 0, 100, 10, 0, 0, 1, false,
+		  "100% loss" },
+		{ "g711", true, NAN, 0, 100, 10, 0, 0, 1, false, "100% loss" },
+		{ "amr-wb-12.65", false, NAN, 0, 100, 4, 0, 0, 1, false,
+		  "100% loss" },
+		{ "g726-32", false, NAN, 0, 100, 4, 0, 0, 1, false,
+		  "100% loss" },
+		/* Nothing sent (a stats record without counts): no score. */
+		{ "g711-plc", false, NAN, 0, 0, 0, 0, NAN, NAN, false,
+		  "nothing to score" },
+		/* A clean path scores (Ta = 10 + 2 + 20 ms through the
+		 * E-model the vectors above check: a regression value of the
+		 * glue, not a new vector); loss without a Bpl cannot. */
+		{ "g711-plc", false, 20, 1, 0, 100, 100, 92.2018, 4.389, false,
+		  NULL },
+		{ "g726-32", false, 20, 1, 1, 100, 99, NAN, NAN, true,
+		  "no Bpl" },
+		/* The simplified model, bit for bit: EL = 20 + 2 + 10. */
+		{ "g711", true, 20, 1, 1, 100, 99, 93.2 - 32.0 / 40 - 2.5,
+		  NAN, false, NULL },
+	};
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++) {
+		struct pp_voice_path vp = {
+			.target = "t", .start = 1, .end = 2, .rtt = sc[i].rtt,
+			.jitter = sc[i].jitter, .loss = sc[i].loss,
+			.sent = sc[i].sent, .recv = sc[i].recv, .burst = NAN,
+		};
+		struct pp_voice_opts vo = {
+			.codec = pp_codec_find(sc[i].codec),
+			.simplified = sc[i].simplified, .jb = NAN, .packet = 20,
+		};
+		struct pp_mos_rec rec;
+		bool no_bpl = true;
+		CHECK(vo.codec != NULL, "codec %s", sc[i].codec);
+		if (vo.codec == NULL)
+			continue;
+		pp_emodel_score(&vp, &vo, &rec, &no_bpl);
+		if (isnan(sc[i].r))
+			CHECK(isnan(rec.r) && isnan(rec.mos), "score %zu: r %g",
+			    i, rec.r);
+		else
+			CHECK(fabs(rec.r - sc[i].r) < 0.05, "score %zu: r %g, "
+			    "want %g", i, rec.r, sc[i].r);
+		if (!isnan(sc[i].mos))
+			CHECK(fabs(rec.mos - sc[i].mos) < 0.01, "score %zu: "
+			    "mos %g, want %g", i, rec.mos, sc[i].mos);
+		CHECK(no_bpl == sc[i].no_bpl, "score %zu: no_bpl", i);
+		CHECK(sc[i].note == NULL ? rec.note == NULL ||
+		    strstr(rec.note, "wideband") != NULL : rec.note != NULL &&
+		    strstr(rec.note, sc[i].note) != NULL, "score %zu: note %s",
+		    i, rec.note != NULL ? rec.note : "(none)");
+	}
+	CHECK_STR(pp_emodel_rating(93), "very satisfied", "rating 93");
+	CHECK_STR(pp_emodel_rating(49.9), "not recommended", "rating 49.9");
+	CHECK_STR(pp_emodel_rating(NAN), "-", "rating undefined");
 }
