@@ -87,6 +87,8 @@ pp_net_drop_privileges(bool keep_net_admin)
 		/* CAP_NET_ADMIN is kept only where the run has it (a
 		 * file with cap_net_raw alone must drop to nothing). */
 		struct __user_cap_data_struct now[2];
+		/* Zeroed: valgrind cannot see capget fill it. */
+		memset(now, 0, sizeof(now));
 		if (keep_net_admin && syscall(SYS_capget, &h, now) == 0 &&
 		    (now[0].permitted & (1u << CAP_NET_ADMIN)) != 0) {
 			d[0].effective = d[0].permitted =
