@@ -216,8 +216,11 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	struct pp_stats_rec r;
 	struct pp_voice_path m;
 
-	if (k->ttl != 0 && k->ttl != t->dest_ttl)
-		return;		/* only the destination carries the call */
+	/* Only the destination carries the call: in a trace the lowest hop
+	 * that reached it, or, when none did, the highest hop probed. */
+	if (k->ttl != 0 && k->ttl != (t->dest_ttl > 0 ? t->dest_ttl :
+	    t->max_ttl))
+		return;
 	pp_agg_row(a, k, start, end, &r);
 	memset(&m, 0, sizeof(m));
 	m.target = r.target;

@@ -457,6 +457,8 @@ process(void *arg, double ts, const void *itemp)
 		k->expired++;
 	if (it->ttl > 0 && it->round >= 0)
 		note_round(a, k->target, it->round, it->ttl, answered);
+	if (it->ttl > t->max_ttl)
+		t->max_ttl = it->ttl;
 	/* The destination: plain probes, or the lowest hop that replied. */
 	if (it->ttl > 0 && it->dest &&
 	    (t->dest_ttl == 0 || it->ttl < t->dest_ttl)) {

@@ -82,6 +82,7 @@ struct pp_agg_outage {
 struct pp_agg_target {
 	uint32_t name;		/* interned name */
 	int dest_ttl;		/* destination hop, 0 unknown or plain */
+	int max_ttl;		/* highest hop probed, 0 plain */
 	bool plain;		/* records without ttl */
 	struct pp_agg_round rounds[PP_AGG_ROUNDS];	/* open rounds */
 	double *win_ts;		/* the outage window: send times (owned) */

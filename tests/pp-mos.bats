@@ -111,3 +111,18 @@ mos() { pp-mos "$@" | grep '"type":"mos"'; }
 	pp_run 1 bash -c "pp-mos '$F/e30.ndjson' >/dev/full"
 	assert_stderr --partial "write error: No space left on device"
 }
+
+@test "pp-mos: a target that never answered scores R 0, MOS 1 (plain probes and a trace)" {
+	pp_run 0 pp-mos -f ndjson "$PP_TOP/tests/fixtures/pp-stats/unreach.ndjson"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].loss == 100 and
+		.[0].r == 0 and .[0].mos == 1 and .[0].rtt == null and .[0].sent == 10 and .[0].recv == 0' >/dev/null
+	pp_run 0 pp-mos -f ndjson "$(fixture pp-mos trace-dead.ndjson)"
+	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].loss == 100 and
+		.[0].mos == 1 and .[0].sent == 5' >/dev/null
+	pp_run 0 pp-mos -f table "$(fixture pp-mos trace-dead.ndjson)"
+	assert_output --partial "no answers: 100% loss"
+	# The same from pp-stats' records.
+	pp-stats -f ndjson "$PP_TOP/tests/fixtures/pp-stats/unreach.ndjson" >"$BATS_TEST_TMPDIR/s"
+	pp_run 0 pp-mos -f ndjson "$BATS_TEST_TMPDIR/s"
+	printf '%s\n' "$output" | tail -n +2 | jq -e '.mos == 1 and .r == 0' >/dev/null
+}
