@@ -185,7 +185,7 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
-	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time tcpdump \
+	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time tcpdump libcap2-bin \
 	clang libclang-rt-dev valgrind \
 	prometheus prometheus-node-exporter influxdb systemd
 # The tests run their own servers (InfluxDB, node_exporter, dnsmasq) on

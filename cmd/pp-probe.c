@@ -27,6 +27,7 @@
 #include "lib/input.h"
 #include "lib/intern.h"
 #include "lib/jsonw.h"
+#include "lib/mtrpkt.h"
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
 #include "lib/pace.h"
@@ -257,281 +258,295 @@ final_summary(struct probe_run *r)
 
 /* ---------------------------------------------------- mtr-packet */
 
+/* The mtr-packet mode: requests through lib/mtrpkt (mtr-packet 0.95's
+ * protocol), probes through the engine, answers through lib/mtrpkt's one
+ * word table.  Until the engine takes every option per probe, probes with
+ * different settings go through different engines over the same sockets,
+ * at most MTR_ENGINES (the idle ones are replaced). */
+#define MTR_ENGINES 64
+
 struct mtr_probe {
-	long long token;
+	int token;
+	int family;
+	int timeout;		/* seconds, as asked */
+	bool tcp;
+};
+
+struct mtr_engine {
+	struct pp_engine_opts o;
+	struct sockaddr_storage src;	/* o.source points here */
+	struct pp_engine *e;
+};
+
+struct mtr_run {
+	struct pp_mtrpkt m;
+	struct pp_net *net;
+	struct mtr_engine eng[MTR_ENGINES];
+	int neng;
 };
 
 static void
+mtr_write(const struct pp_mtrpkt_reply *r)
+{
+	char buf[PP_MTRPKT_REPLY_MAX];
+	int n = pp_mtrpkt_format(buf, sizeof(buf), r);
+
+	if (n > 0)
+		(void)fwrite(buf, 1, (size_t)n, stdout);
+}
+
+/* An engine's outcome as mtr-packet answers it. */
+static void
 mtr_done(void *arg, const struct pp_engine_result *res)
 {
+	struct mtr_run *run = arg;
 	struct mtr_probe *mp = res->user;
-	const char *fam = strchr(res->dst, ':') != NULL ? "ip-6" : "ip-4";
+	struct pp_mtrpkt_reply r;
+	bool v6 = mp->family == AF_INET6;
+	double rtt = res->rtt;
 
-	(void)arg;
+	memset(&r, 0, sizeof(r));
+	r.token = mp->token;
 	switch (res->status) {
 	case PP_ST_REPLY:
+		r.word = PP_MTRPKT_REPLY;
+		break;
 	case PP_ST_TTL_EXPIRED:
+		r.word = pp_mtrpkt_icmp_word(mp->family, v6 ? 3 : 11, 0);
+		break;
 	case PP_ST_UNREACHABLE:
-		printf("%lld %s %s %s round-trip-time %.0f", mp->token,
-		    res->status == PP_ST_TTL_EXPIRED ? "ttl-expired" :
-		    "reply", fam, res->from, res->rtt * 1000.0);
-		if (res->nmpls > 0) {
-			printf(" mpls ");
-			for (int i = 0; i < res->nmpls; i++)
-				printf("%s%u,%u,%u,%u", i ? "," : "",
-				    res->mpls[i].label, res->mpls[i].tc,
-				    res->mpls[i].s, res->mpls[i].ttl);
-		}
-		putchar('\n');
+		r.word = res->from[0] != '\0' ? pp_mtrpkt_icmp_word(mp->family,
+		    v6 ? 1 : 3, res->code) : pp_mtrpkt_errno_word(res->errnum);
 		break;
 	case PP_ST_TIMEOUT:
-		printf("%lld no-reply\n", mp->token);
+		r.word = PP_MTRPKT_NO_REPLY;
+		/* A TCP answer to a resent SYN within the probe's time is a
+		 * reply to mtr-packet (the kernel's connect succeeded). */
+		if (mp->tcp && res->late > 0 && res->late <=
+		    mp->timeout * 1000.0) {
+			r.word = PP_MTRPKT_REPLY;
+			rtt = res->late;
+		}
 		break;
 	case PP_ST_ERROR:
-		if (strstr(res->err, "unreachable") != NULL)
-			printf("%lld no-route\n", mp->token);
-		else if (strstr(res->err, "down") != NULL)
-			printf("%lld network-down\n", mp->token);
-		else if (strstr(res->err, "ermission") != NULL ||
-		    strstr(res->err, "not permitted") != NULL)
-			printf("%lld permission-denied\n", mp->token);
-		else
-			printf("%lld invalid-argument\n", mp->token);
+		r.word = pp_mtrpkt_errno_word(res->errnum);
+		r.errnum = res->errnum;
 		break;
 	}
+	if (r.word == PP_MTRPKT_REPLY || r.word == PP_MTRPKT_TTL_EXPIRED ||
+	    (r.word == PP_MTRPKT_NO_ROUTE && res->from[0] != '\0')) {
+		const char *from = res->from[0] != '\0' ? res->from : res->dst;
+		r.family = strchr(from, ':') != NULL ? AF_INET6 : AF_INET;
+		(void)snprintf(r.addr, sizeof(r.addr), "%s", from);
+		r.rtt_us = !isnan(rtt) && rtt > 0 ? (unsigned)(rtt * 1000.0) :
+		    0;
+		r.nmpls = res->nmpls < PP_PKT_MPLS_MAX ? res->nmpls :
+		    PP_PKT_MPLS_MAX;
+		memcpy(r.mpls, res->mpls, sizeof(r.mpls[0]) * (size_t)r.nmpls);
+	}
+	mtr_write(&r);
+	pp_mtrpkt_answered(&run->m);
 	free(mp);
 }
 
-/* A decimal request argument, or -1. */
-static int
-intarg(const char *v, int lo, int hi)
+/* The engine for p's settings: found, made, or an idle one replaced. */
+static struct pp_engine *
+mtr_engine(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 {
-	const char *errstr = NULL;
-	long long x = pp_strtonum(v, lo, hi, &errstr);
+	struct mtr_engine k;
 
-	return errstr == NULL ? (int)x : -1;
+	memset(&k, 0, sizeof(k));
+	k.o.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==
+	    PP_MTRPKT_TCP ? PP_TCP : PP_ICMP;
+	k.o.port = p->port;
+	/* The engine's size is the ICMP message or the UDP payload. */
+	int hdr = p->family == AF_INET6 ? 40 : 20;
+	k.o.size = p->proto == PP_MTRPKT_ICMP ? p->size - hdr :
+	    p->proto == PP_MTRPKT_UDP ? p->size - hdr - 8 : 0;
+	k.o.fill = p->fill;
+	k.o.tos = p->tos;
+	k.o.mark = p->mark;
+	k.o.timeout = p->timeout > 0 ? p->timeout : 1e-6;
+	k.o.max_inflight = PP_MTRPKT_PROBES_MAX;
+	k.o.lax = true;
+	if (p->has_src || p->local_port != 0) {
+		if (p->has_src)
+			memcpy(&k.src, &p->src, p->slen);
+		else
+			k.src.ss_family = (sa_family_t)p->family;
+		if (p->family == AF_INET6)
+			((struct sockaddr_in6 *)&k.src)->sin6_port =
+			    htons((uint16_t)p->local_port);
+		else
+			((struct sockaddr_in *)&k.src)->sin_port =
+			    htons((uint16_t)p->local_port);
+		k.o.source_len = p->family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	}
+	int idle = -1;
+	for (int i = 0; i < run->neng; i++) {
+		struct mtr_engine *x = &run->eng[i];
+		if (memcmp(&x->src, &k.src, sizeof(k.src)) == 0 &&
+		    x->o.proto == k.o.proto && x->o.port == k.o.port &&
+		    x->o.size == k.o.size && x->o.fill == k.o.fill &&
+		    x->o.tos == k.o.tos && x->o.mark == k.o.mark &&
+		    x->o.timeout == k.o.timeout &&
+		    x->o.source_len == k.o.source_len)
+			return x->e;
+		if (idle < 0 && pp_engine_inflight(x->e) == 0)
+			idle = i;
+	}
+	int slot = run->neng < MTR_ENGINES ? run->neng : idle;
+	if (slot < 0)
+		return NULL;
+	struct mtr_engine *x = &run->eng[slot];
+	if (slot < run->neng)
+		pp_engine_free(x->e);
+	else
+		run->neng++;
+	*x = k;
+	if (x->o.source_len > 0)
+		x->o.source = (struct sockaddr *)&x->src;
+	struct pp_error err;
+	x->e = pp_engine_new(&x->o, run->net, mtr_done, run, &err);
+	if (x->e == NULL) {
+		*x = run->eng[--run->neng];
+		return NULL;
+	}
+	return x->e;
 }
 
-/* One engine per (protocol, port, timeout, size, tos, pattern). */
-struct mtr_engine {
-	struct pp_engine_opts o;
-	struct pp_engine *e;
-};
+/* Send what a request asks for, or answer why not (mtr-packet's order:
+ * the route to the destination, then the send). */
+static void
+mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
+{
+	struct pp_mtrpkt_reply r;
+	struct sockaddr_storage src;
+	socklen_t sl;
+
+	memset(&r, 0, sizeof(r));
+	r.token = p->token;
+	if (!p->has_src && pp_net_route_source((const struct sockaddr *)
+	    &p->dst, p->dlen, &src, &sl) == -1) {
+		r.word = PP_MTRPKT_INVALID_ARGUMENT;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		return;
+	}
+	struct pp_engine *e = mtr_engine(run, p);
+	if (e == NULL) {
+		r.word = PP_MTRPKT_PROBES_EXHAUSTED;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		return;
+	}
+	struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
+	mp->token = p->token;
+	mp->family = p->family;
+	mp->timeout = p->timeout;
+	mp->tcp = p->proto == PP_MTRPKT_TCP;
+	if (pp_engine_send(e, (const struct sockaddr *)&p->dst, p->dlen,
+	    p->ttl, -1, -1, p->seq, "mtr", mp) == -1) {
+		r.word = PP_MTRPKT_PROBES_EXHAUSTED;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		free(mp);
+	}
+}
+
+/* What this helper can do here. */
+static void
+mtr_caps(struct pp_mtrpkt_caps *k, const struct pp_net *net)
+{
+	int fd;
+
+	k->icmp4 = net->icmp4 >= 0;
+	k->icmp6 = net->icmp6 >= 0;
+	k->ip4 = k->icmp4;
+	k->ip6 = k->icmp6;
+	/* UDP and TCP need no privilege: a family is there when its
+	 * sockets are. */
+	if (!k->ip4 && (fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0) {
+		k->ip4 = true;
+		close(fd);
+	}
+	if (!k->ip6 && (fd = socket(AF_INET6, SOCK_DGRAM, 0)) >= 0) {
+		k->ip6 = true;
+		close(fd);
+	}
+	k->udp = k->tcp = true;
+	k->sctp = false;
+	k->mark = true;
+	k->version = PP_VERSION;
+}
 
 static int
 mtr_packet(struct pp_net *net)
 {
-	struct mtr_engine eng[16];
-	int neng = 0;
-	char *line = NULL;
-	size_t cap = 0;
+	static struct mtr_run run;
 	bool eof = false;
-	struct pp_error err;
 
-	/*
-	 * Requests are read with read(2) into our own buffer, not stdio, so
-	 * that poll sees every line mtr has sent; answers are written as they
-	 * come, one line each.
-	 */
+	pp_mtrpkt_init(&run.m);
+	run.net = net;
+	mtr_caps(&run.m.caps, net);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	size_t have = 0, start = 0;
 	for (;;) {
-		/* A whole request line buffered: take it. */
-		char *nl = have > start ? memchr(line + start, '\n',
-		    have - start) : NULL;
-		if (nl == NULL && eof && have > start) {
-			if (have == cap)
-				line = pp_xrealloc(line, cap + 1);
-			line[have] = '\n';
-			nl = line + have++;
-		}
-		if (nl == NULL) {
-			if (start > 0) {
-				memmove(line, line + start, have - start);
-				have -= start;
-				start = 0;
-			}
-			bool busy = false;
-			for (int i = 0; i < neng; i++)
-				busy = busy || pp_engine_inflight(eng[i].e) > 0;
-			if (eof && !busy)
-				break;
-			struct pollfd pfd[17];
-			int np = 0;
-			if (!eof)
-				pfd[np++] = (struct pollfd){ .fd = 0,
-				    .events = POLLIN };
-			for (int i = 0; i < neng; i++)
-				pfd[np++] = (struct pollfd){
-				    .fd = pp_engine_fd(eng[i].e),
-				    .events = POLLIN };
-			(void)fflush(stdout);
-			/* Timeouts are due within 10 ms of their time. */
-			(void)poll(pfd, (nfds_t)np, busy ? 10 : -1);
-			for (int i = 0; i < neng; i++)
-				(void)pp_engine_run(eng[i].e, pp_mono_ns());
-			if (!eof && (pfd[0].revents & (POLLIN | POLLHUP |
-			    POLLERR)) != 0) {
-				if (cap - have < 4096) {
-					if (cap >= PP_LINE_MAX)
-						pp_errx(PP_EXIT_FAIL, "a request "
-						    "line longer than %d bytes",
-						    PP_LINE_MAX);
-					cap = cap ? cap * 2 : 8192;
-					line = pp_xrealloc(line, cap);
-				}
-				ssize_t n = read(0, line + have, cap - have);
-				if (n > 0)
-					have += (size_t)n;
-				else if (n == 0 || (errno != EINTR &&
-				    errno != EAGAIN))
-					eof = true;
-			}
-			continue;
-		}
-		*nl = '\0';
-		char *req = line + start;
-		start = (size_t)(nl - line) + 1;
-		req[strcspn(req, "\r")] = '\0';
-		char *save = NULL;
-		char *tok = strtok_r(req, " ", &save);
-		char *cmd = strtok_r(NULL, " ", &save);
-		if (tok == NULL || cmd == NULL)
-			continue;
-		long long token = strtoll(tok, NULL, 10);
-		struct pp_engine_opts o = {
-			.proto = PP_ICMP, .port = 80, .size = 0, .fill = 0,
-			.tos = -1, .timeout = 10, .max_inflight = 4096,
-		};
-		const char *ip4 = NULL, *ip6 = NULL, *feature = NULL;
-		int ttl = -1;
-		bool bad = false;
-		for (char *k = strtok_r(NULL, " ", &save); k != NULL;
-		    k = strtok_r(NULL, " ", &save)) {
-			char *v = strtok_r(NULL, " ", &save);
-			if (v == NULL) {
-				bad = true;
-				break;
-			}
-			if (strcmp(k, "ip-4") == 0)
-				ip4 = v;
-			else if (strcmp(k, "ip-6") == 0)
-				ip6 = v;
-			else if (strcmp(k, "protocol") == 0) {
-				if (strcmp(v, "icmp") == 0)
-					o.proto = PP_ICMP;
-				else if (strcmp(v, "udp") == 0)
-					o.proto = PP_UDP;
-				else if (strcmp(v, "tcp") == 0)
-					o.proto = PP_TCP;
-				else
-					bad = true;
-			} else if (strcmp(k, "port") == 0) {
-				o.port = intarg(v, 1, 65535);
-				bad = bad || o.port < 0;
-			} else if (strcmp(k, "timeout") == 0) {
-				const char *es = NULL;
-				bad = bad || pp_strtod_range(v, 0.001, 3600,
-				    &o.timeout, &es) == -1;
-			} else if (strcmp(k, "ttl") == 0) {
-				ttl = intarg(v, 1, 255);
-				bad = bad || ttl < 0;
-			} else if (strcmp(k, "size") == 0) {
-				/* mtr's size counts the IP header. */
-				int sz = intarg(v, 1, 65000);
-				bad = bad || sz < 0;
-				o.size = sz - 20 > 24 ? sz - 20 : 0;
-			} else if (strcmp(k, "bit-pattern") == 0) {
-				int b = intarg(v, 0, 255);
-				bad = bad || b < 0;
-				o.fill = (unsigned char)(b < 0 ? 0 : b);
-			} else if (strcmp(k, "tos") == 0) {
-				o.tos = intarg(v, 0, 255);
-				bad = bad || o.tos < 0;
-			} else if (strcmp(k, "mark") == 0) {
-				int m = intarg(v, 0, 2147483647);
-				bad = bad || m < 0;
-				o.mark = m < 0 ? 0 : (unsigned)m;
-			} else if (strcmp(k, "feature") == 0)
-				feature = v;
-		}
-		if (strcmp(cmd, "check-support") == 0) {
-			const char *ok = "no";
-			if (feature == NULL)
-				bad = true;
-			else if (strcmp(feature, "version") == 0)
-				ok = PP_VERSION;
-			else if (strcmp(feature, "send-probe") == 0 ||
-			    strcmp(feature, "icmp") == 0 ||
-			    strcmp(feature, "udp") == 0 ||
-			    strcmp(feature, "tcp") == 0)
-				ok = "ok";
-			else if (strcmp(feature, "ip-4") == 0)
-				ok = net->icmp4 >= 0 ? "ok" : "no";
-			else if (strcmp(feature, "ip-6") == 0)
-				ok = net->icmp6 >= 0 ? "ok" : "no";
-			if (bad)
-				printf("%lld invalid-argument\n", token);
-			else
-				printf("%lld feature-support support %s\n",
-				    token, ok);
-			continue;
-		}
-		if (strcmp(cmd, "send-probe") != 0 || bad ||
-		    (ip4 == NULL) == (ip6 == NULL)) {
-			printf("%lld invalid-argument\n", token);
-			continue;
-		}
-		struct sockaddr_storage ss;
-		socklen_t sl;
-		memset(&ss, 0, sizeof(ss));
-		if (ip4 != NULL) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-			s4->sin_family = AF_INET;
-			sl = sizeof(*s4);
-			if (inet_pton(AF_INET, ip4, &s4->sin_addr) != 1)
-				bad = true;
-		} else {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-			s6->sin6_family = AF_INET6;
-			sl = sizeof(*s6);
-			if (inet_pton(AF_INET6, ip6, &s6->sin6_addr) != 1)
-				bad = true;
-		}
-		if (bad) {
-			printf("%lld invalid-argument\n", token);
-			continue;
-		}
-		struct pp_engine *e = NULL;
-		for (int i = 0; i < neng; i++)
-			if (memcmp(&eng[i].o, &o, sizeof(o)) == 0)
-				e = eng[i].e;
-		if (e == NULL) {
-			if (neng == 16) {
-				printf("%lld probes-exhausted\n", token);
+		/* Replies first (their receive times are the kernel's
+		 * anyway), then requests, sent at once. */
+		long long now = pp_mono_ns();
+		for (int i = 0; i < run.neng; i++)
+			if (pp_engine_run(run.eng[i].e, now) == -1)
+				pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
+				    strerror(errno));
+		char *line;
+		enum pp_mtrpkt_in_event ev;
+		while ((ev = pp_mtrpkt_in_next(&run.m.in, &line)) !=
+		    PP_MTRPKT_IN_NONE) {
+			struct pp_mtrpkt_reply r;
+			struct pp_mtrpkt_probe p;
+			struct pp_mtrpkt_cmd c;
+			memset(&r, 0, sizeof(r));
+			if (ev == PP_MTRPKT_IN_OVERFLOW)
+				r.word = PP_MTRPKT_COMMAND_BUFFER_OVERFLOW;
+			else if (pp_mtrpkt_parse(line, &c) == -1)
+				r.word = PP_MTRPKT_COMMAND_PARSE_ERROR;
+			else if (pp_mtrpkt_request(&run.m, &c, &p, &r) ==
+			    PP_MTRPKT_SEND) {
+				mtr_send(&run, &p);
 				continue;
 			}
-			eng[neng].o = o;
-			eng[neng].e = pp_engine_new(&o, net, mtr_done, NULL,
-			    &err);
-			if (eng[neng].e == NULL) {
-				printf("%lld invalid-argument\n", token);
-				continue;
-			}
-			e = eng[neng++].e;
+			mtr_write(&r);
 		}
-		struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
-		mp->token = token;
-		static unsigned long long mseq;
-		if (pp_engine_send(e, (struct sockaddr *)&ss, sl, ttl, -1, -1,
-		    mseq++, "mtr", mp) == -1) {
-			printf("%lld probes-exhausted\n", token);
-			free(mp);
+		if (eof && run.m.inflight == 0)
+			break;
+		if (stopping)
+			break;
+		struct pollfd pfd[MTR_ENGINES + 1];
+		int np = 0;
+		if (!eof)
+			pfd[np++] = (struct pollfd){ .fd = 0, .events = POLLIN };
+		for (int i = 0; i < run.neng; i++)
+			pfd[np++] = (struct pollfd){
+			    .fd = pp_engine_fd(run.eng[i].e), .events = POLLIN };
+		(void)fflush(stdout);
+		/* Timeouts are due within 10 ms of their time. */
+		if (poll(pfd, (nfds_t)np, run.m.inflight > 0 ? 10 : -1) ==
+		    -1 && errno != EINTR)
+			pp_errx(PP_EXIT_FAIL, "poll: %s", strerror(errno));
+		if (!eof && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) !=
+		    0) {
+			size_t room;
+			char *at = pp_mtrpkt_in_space(&run.m.in, &room);
+			ssize_t n = read(0, at, room);
+			if (n > 0)
+				pp_mtrpkt_in_added(&run.m.in, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				eof = true;
 		}
 	}
-	for (int i = 0; i < neng; i++)
-		pp_engine_free(eng[i].e);
-	free(line);
+	for (int i = 0; i < run.neng; i++)
+		pp_engine_free(run.eng[i].e);
 	return pp_close_stdout(PP_EXIT_OK);
 }
 
@@ -569,8 +584,12 @@ main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
+	/* A mark needs CAP_NET_ADMIN on sockets opened later: kept for -m,
+	 * and for --mtr-packet (its requests may carry marks), where the
+	 * run has it. */
 	for (int i = 1; i < argc; i++)
-		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
+		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0 ||
+		    strncmp(argv[i], "--mtr", 5) == 0;
 	pp_net_open_privileged(&net, 0);
 	/* Real-time scheduling where it is allowed (root, 'chrt -f 1' or
 	 * 'ulimit -r 1'; not with PP_REALTIME=0), so that busy neighbours

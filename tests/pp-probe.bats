@@ -237,5 +237,5 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	assert_line "1 feature-support support ok"
 	assert_line "2 feature-support support 0.1.0"
 	assert_line --regexp "^3 ttl-expired ip-4 ${LAB_HOP4[0]//./\\.} round-trip-time [0-9]+$"
-	assert_line "4 invalid-argument"
+	assert_line "4 unknown-command"
 }
