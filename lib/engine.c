@@ -5,6 +5,7 @@
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/errqueue.h>
 #include <math.h>
 #include <netinet/icmp6.h>
@@ -678,6 +679,23 @@ flow_socket(struct pp_engine *e, int proto, const struct sockaddr *dst,
 	return f;
 }
 
+/* The data bytes after the 8-byte ICMP or UDP header of a probe over
+ * IPv6 (v6) or IPv4 (engine.h: size, size_ip). */
+static size_t
+probe_data(const struct pp_engine *e, bool v6, bool icmp)
+{
+	long d = icmp ? 56 : PP_ENGINE_DATA_MIN;
+
+	if (e->o.size > 0)
+		d = e->o.size_ip ? (long)e->o.size - (v6 ? PP_ENGINE_HDR6 :
+		    PP_ENGINE_HDR4) : (long)e->o.size;
+	if (d < PP_ENGINE_DATA_MIN)
+		d = PP_ENGINE_DATA_MIN;
+	if (d > 65535 - PP_ENGINE_HDR4)
+		d = 65535 - PP_ENGINE_HDR4;
+	return (size_t)d;
+}
+
 /* Paris UDP: one datagram through the flow's socket, the TTL set for
  * this packet alone. */
 static int
@@ -691,12 +709,11 @@ send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
 	if (f == NULL)
 		return errno;
 	claim_seq16(e, i);
-	size_t n = e->o.size > PP_PKT_PAYLOAD ? (size_t)e->o.size :
-	    PP_PKT_PAYLOAD;
+	size_t n = probe_data(e, v6, false);
 	if (pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
 	    e->o.fill) == 0)
 		return EMSGSIZE;
-	s->r.size = (int)n;
+	s->r.size = (int)n + (v6 ? PP_ENGINE_HDR6 : PP_ENGINE_HDR4);
 	struct sockaddr_storage to;
 	memcpy(&to, dst, dlen);
 	if (v6)
@@ -774,7 +791,7 @@ send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
 		((struct sockaddr_in6 *)&to)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&to)->sin_port = 0;
-	s->r.size = (int)n;
+	s->r.size = (int)n + (v6 ? 40 : 20);
 	s->sent_rt = realtime();
 	s->sent_mono = pp_mono_ns();
 	if (sendto(fd, e->buf, n, 0, (struct sockaddr *)&to, dlen) < 0)
@@ -837,11 +854,10 @@ send_own_socket(struct pp_engine *e, int i, const struct sockaddr *dst,
 			return errno;
 		return 0;
 	}
-	size_t n = e->o.size > PP_PKT_PAYLOAD ? (size_t)e->o.size :
-	    PP_PKT_PAYLOAD;
+	size_t n = probe_data(e, v6, false);
 	size_t k = pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
 	    e->o.fill);
-	s->r.size = (int)n;
+	s->r.size = (int)n + (v6 ? PP_ENGINE_HDR6 : PP_ENGINE_HDR4);
 	if (k == 0)
 		return EMSGSIZE;
 	if (connect(fd, (struct sockaddr *)&to, dlen) < 0 ||
@@ -901,13 +917,13 @@ pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
 		} else {
 			claim_seq16(e, i);
 			size_t n = pp_pkt_echo(e->buf, sizeof(e->buf), v6,
-			    e->echo_id, s->seq16, &pl, e->o.size > 0 ?
-			    (size_t)e->o.size : 64, e->o.fill);
+			    e->echo_id, s->seq16, &pl, 8 + probe_data(e, v6,
+			    true), e->o.fill);
 			if (e->o.paris && flow >= 0)
 				(void)pp_pkt_echo_hold(e->buf, n, v6,
 				    (uint16_t)(0x0101u * (unsigned)(flow %
 				    253 + 1)));
-			r->size = (int)n;
+			r->size = (int)n + (v6 ? 40 : 20);
 			shared_ttl(e, v6 ? 1 : 0, fd, v6, ttl);
 			s->sent_rt = realtime();
 			s->sent_mono = pp_mono_ns();
@@ -1006,6 +1022,13 @@ expire(struct pp_engine *e, long long now)
 		e->dl_len--;
 		finish(e, i);	/* status timeout */
 	}
+}
+
+void
+pp_engine_expire(struct pp_engine *e)
+{
+	(void)read_before_expiry(e, LLONG_MAX);
+	expire(e, LLONG_MAX);
 }
 
 int

@@ -24,12 +24,28 @@
 /* Probe protocols. */
 enum pp_proto { PP_ICMP, PP_UDP, PP_TCP };
 
+/* The least data a probe carries after its 8-byte ICMP or UDP header:
+ * our payload (PP_PKT_PAYLOAD, what replies are matched by) and the two
+ * bytes that keep an ICMP flow's checksum (pp_pkt_echo_hold). */
+#define PP_ENGINE_DATA_MIN (PP_PKT_PAYLOAD + 2)
+
+/* The IP and ICMP/UDP headers in front of a probe's data, bytes. */
+#define PP_ENGINE_HDR4 28
+#define PP_ENGINE_HDR6 48
+
 /* Settings shared by every probe. */
 struct pp_engine_opts {
 	enum pp_proto proto;
 	int port;		/* UDP/TCP destination port */
-	int size;		/* probe size, bytes (ICMP message or UDP
-				 * payload); 0 default */
+	int size;		/* probe size, bytes, 0 default; counting
+				 * what size_ip says */
+	bool size_ip;		/* size counts the whole IP packet (mtr's
+				 * -s, mtr-packet's size); else the data
+				 * after the 8-byte ICMP or UDP header
+				 * (ping's -s).  Data: default 56 for ICMP
+				 * (as ping), PP_ENGINE_DATA_MIN for UDP;
+				 * never less than PP_ENGINE_DATA_MIN
+				 * (raised to it).  TCP: no data. */
 	unsigned char fill;	/* payload pattern byte */
 	int tos;		/* TOS / traffic class, -1 default */
 	unsigned mark;		/* SO_MARK, 0 none */
@@ -64,7 +80,8 @@ struct pp_engine_result {
 	long long flow;		/* flow, -1 none */
 	int ttl;		/* TTL sent, -1 the system's default */
 	int port;		/* UDP/TCP destination port, -1 none */
-	int size;		/* probe size, bytes, -1 unknown */
+	int size;		/* bytes of the whole IP packet, -1 unknown
+				 * (a TCP connect's SYN is the kernel's) */
 	enum pp_status status;	/* outcome */
 	double rtt;		/* ms, NAN when no answer */
 	int reply_ttl;		/* TTL of the answer, -1 unknown */
@@ -127,6 +144,11 @@ int pp_engine_run(struct pp_engine *e, long long until_ns);
  * act on the outcome at once: write what it completed, send what it
  * allows. */
 void pp_engine_yield(struct pp_engine *e);
+
+/* End every probe in flight now: what is ready is read first, the rest
+ * are delivered as timeouts (a run that ends at a deadline, as ping's -w
+ * does, counts them lost). */
+void pp_engine_expire(struct pp_engine *e);
 
 /* Probes in flight. */
 int pp_engine_inflight(const struct pp_engine *e);
