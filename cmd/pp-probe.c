@@ -44,11 +44,73 @@ enum {
 	OPT_MTR = 256, OPT_REFUSED_DOWN, OPT_RESOLVE
 };
 
+/* ping's and fping's letters that pp-probe does not take: an error with a
+ * hint, never another meaning. */
+static const struct pp_probecli_alien aliens[] = {
+	{ 'A', "-A", "ping's adaptive interval and fping's address display "
+	    "are not supported: pp-probe sends on a fixed schedule (-i) and "
+	    "writes addresses" },
+	{ 'a', "-a", "ping's audible ping and fping's list of live targets "
+	    "are not supported: the summary on standard error gives each "
+	    "target's answers, and the exit status is 1 when one never "
+	    "answered" },
+	{ 'B', "-B", "ping's sticky source is how pp-probe always sends (the "
+	    "source of -I ADDRESS or -S stays); fping's backoff is not "
+	    "supported: every probe is one probe, never retried" },
+	{ 'b', "-b", "ping's broadcast is not supported; fping's -b (data "
+	    "bytes) is -s here, counted as ping and fping count them" },
+	{ 'C', "-C", "ping's connect() and fping's per-probe RTT list are not "
+	    "supported: the probe records hold every RTT" },
+	{ 'D', "-D", "ping's and fping's time stamps are not an option here: "
+	    "every record carries ts, the send time" },
+	{ 'd', "-d", "ping's SO_DEBUG and fping's reverse DNS are not "
+	    "supported; names: pp-geo --rdns" },
+	{ 'e', "-e", "ping's echo identifier and fping's elapsed time are not "
+	    "supported (every record has its rtt)" },
+	{ 'F', "-F", "ping's IPv6 flow label is not supported" },
+	{ 'g', "-g", "fping's generated targets are not supported: give them "
+	    "one a line with -f FILE" },
+	{ 'H', "-H", "fping's TTL is -t here, as ping's" },
+	{ 'L', "-L", "ping's multicast loopback is not supported" },
+	{ 'l', "-l", "ping's preload is not supported (probes leave on "
+	    "schedule); fping's loop is the default: pp-probe runs until "
+	    "stopped unless -c or -w" },
+	{ 'M', "-M", "ping's path MTU discovery modes and fping's don't "
+	    "fragment are not supported" },
+	{ 'N', "-N", "ping's node information queries and fping's netdata "
+	    "output are not supported" },
+	{ 'O', "-O", "ping's outstanding replies: every probe has a record; "
+	    "fping's -O (TOS) is -Q here, as ping's" },
+	{ 'p', "-p", "ping's pad pattern is --pattern BYTE (one byte) here, "
+	    "fping's period is -i; the destination port is -P PORT (it was -p "
+	    "before pp-probe took ping's letters)" },
+	{ 'R', "-R", "ping's record route and fping's random data are not "
+	    "supported" },
+	{ 'r', "-r", "ping's bypass of the routing table is not supported "
+	    "(use -I INTERFACE); fping's retries are not: every probe is one "
+	    "probe" },
+	{ 'T', "-T", "ping's IP time stamp options are not supported" },
+	{ 'U', "-U", "ping's user-to-user latency is not supported: the RTT "
+	    "is the kernel's receive stamp less the send time" },
+	{ 'u', "-u", "fping's list of unreachable targets: the summary on "
+	    "standard error gives each target's answers" },
+	{ 'v', "-v", "ping's verbose output is not supported; the version "
+	    "(fping's -v) is -V" },
+	{ 'X', "-X", "fping's reachable count is not supported: pp-probe "
+	    "exits 1 when a target never answered; pp-alert --fail judges "
+	    "loss and latency" },
+	{ 'x', "-x", "fping's reachable count is not supported: pp-probe "
+	    "exits 1 when a target never answered; pp-alert --fail judges "
+	    "loss and latency" },
+	{ 0, NULL, NULL },
+};
+
 struct target {
 	const char *name;	/* as given (borrowed from pc.names) */
 	struct sockaddr_storage addr;	/* resolved */
 	socklen_t alen;
 	long long sent;		/* probes sent */
+	long long answered;	/* probes answered */
 	struct pp_stats st;	/* for the summary */
 };
 
@@ -60,6 +122,7 @@ struct probe_run {
 	double interval;	/* -i, s */
 	double deadline;	/* -w, s, 0 = none */
 	double resolve_every;	/* s, 0 = never */
+	int active;		/* targets with probes still to send */
 	struct pp_jw w;
 	struct pp_outcome_opts outcome;	/* what counts as answered */
 	struct pp_intern addrs;	/* responders of unreachables (summary) */
@@ -85,9 +148,9 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-probe [-46hV] [-c count] [-f file] [-I interface] "
+	    "usage: pp-probe [-46hnqV] [-c count] [-f file] [-I interface] "
 	    "[-i interval]\n"
-	    "                [-m mark] [-o file] [-p port] [-Q tos] "
+	    "                [-m mark] [-o file] [-P port] [-Q tos] "
 	    "[-S source] [-s size]\n"
 	    "                [-t ttl] [-W timeout] [-w deadline] [--icmp] "
 	    "[--keep count]\n"
@@ -95,37 +158,81 @@ usage(int status)
 	    "                [--resolve-every duration] [--rotate size] "
 	    "[--tcp] [--udp]\n"
 	    "                [target ...]\n");
-	if (status == 0)
-		fprintf(f, "\n"
-		    "  -4, -6              IPv4 or IPv6 only\n"
-		    "  -c COUNT            probes per target (default: until "
-		    "stopped)\n"
-		    "  -f FILE             targets, one a line (# comments)\n"
-		    "  -I IFACE            send through this interface\n"
-		    "  -i INTERVAL         between probes to a target (default "
-		    "1s, down to 1ms)\n"
-		    "  -m MARK             firewall mark (SO_MARK)\n"
-		    "  -o FILE             also write the records to FILE "
-		    "(.gz: gzip)\n"
-		    "  -p PORT             destination port (--tcp, --udp)\n"
-		    "  -Q TOS              TOS / traffic class\n"
-		    "  -S ADDRESS          source address\n"
-		    "  -s SIZE             probe size in bytes\n"
-		    "  -t TTL              TTL / hop limit\n"
-		    "  -W TIMEOUT          wait for an answer (default 2s)\n"
-		    "  -w DEADLINE         stop after this long\n"
-		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
-		    "  --keep COUNT        rotated -o files kept (default 5)\n"
-		    "  --mtr-packet        speak mtr-packet's protocol on "
-		    "stdin/stdout\n"
-		    "  --pattern BYTE      payload fill byte\n"
-		    "  --refused-down      a refused TCP connection is lost (the "
-		    "service is down)\n"
-		    "  --resolve-every DUR resolve the names again this often\n"
-		    "  --rotate SIZE       start a new -o file at this size "
-		    "(FILE.1, ...)\n"
-		    "  -h, --help; -V, --version\n");
+	if (status == 0) {
+		/* pp-probe's options beside ping's and fping's letters. */
+		static const char *const rows[][4] = {
+			{ "-4, -6", "IPv4 or IPv6 only", "-4, -6", "-4, -6" },
+			{ "-c COUNT", "probes per target (default: no end)",
+			    "-c", "-c" },
+			{ "-f FILE", "targets, one a line (# comments)", "",
+			    "-f" },
+			{ "-I IFACE|ADDR", "interface, or source address",
+			    "-I", "-I, -S" },
+			{ "-i INTERVAL", "per target (default 1s, 1ms least)",
+			    "-i", "-p ms" },
+			{ "-m MARK", "firewall mark (SO_MARK)", "-m", "" },
+			{ "-n", "no-op: addresses are always numeric", "-n",
+			    "" },
+			{ "-o FILE", "also write the records to FILE (.gz)",
+			    "", "" },
+			{ "-P PORT", "port of --tcp (80), --udp (33434)", "",
+			    "" },
+			{ "-Q TOS", "TOS / traffic class", "-Q", "-O" },
+			{ "-q", "records only to -o; the summary stays",
+			    "-q", "-q" },
+			{ "-S ADDRESS", "source address", "", "-S" },
+			{ "-s SIZE", "data bytes after the header (56)", "-s",
+			    "-b" },
+			{ "-t TTL", "TTL / hop limit", "-t", "-H" },
+			{ "-W TIMEOUT", "wait for an answer (default 2s)",
+			    "-W", "-t ms" },
+			{ "-w DEADLINE", "stop then; with -c: count answers",
+			    "-w", "" },
+			{ "--icmp|tcp|udp", "the probe (default ICMP echo)", "",
+			    "" },
+			{ "--keep COUNT", "rotated -o files kept (default 5)",
+			    "", "" },
+			{ "--mtr-packet", "speak mtr-packet on stdin/stdout",
+			    "", "" },
+			{ "--pattern BYTE", "payload fill byte", "-p XX", "" },
+			{ "--refused-down", "a refused TCP connection is lost",
+			    "", "" },
+			{ "--resolve-every D", "resolve the names this often",
+			    "", "" },
+			{ "--rotate SIZE",
+			    "a new -o file at this size (FILE.1)", "", "" },
+			{ "-h, --help", "this help", "-h", "-h" },
+			{ "-V, --version", "the version", "-V", "-v" },
+		};
+		fprintf(f, "\n  %-17s %-37s %-7s %s\n", "option", "what",
+		    "ping", "fping");
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+			bool peers = rows[i][2][0] != '\0' ||
+			    rows[i][3][0] != '\0';
+			fprintf(f, "  %-17s %-*s%-*s%s\n", rows[i][0],
+			    peers ? 38 : 0, rows[i][1],
+			    rows[i][3][0] != '\0' ? 8 : 0, rows[i][2],
+			    rows[i][3]);
+		}
+		fprintf(f, "\nNumbers: -m and -Q also in 0x hex; durations: "
+		    "0.2 (seconds), 250ms, 2s, 1m.\n"
+		    "fping's -i, -p and -t count milliseconds: say the unit "
+		    "here (-i 20ms).\n"
+		    "ping's and fping's -A -a -B -b -C -D -d -e -F -g -H -L -l "
+		    "-M -N -O -p -R -r\n"
+		    "-T -U -u -v -X -x are errors that say what to use.\n");
+	}
 	exit(status);
+}
+
+/* Target t has probes to send: resolved, and -c not reached (with -w,
+ * as ping counts: answers, not probes sent). */
+static bool
+wants(const struct probe_run *r, const struct target *t)
+{
+	if (t->alen == 0 || r->count == 0)
+		return t->alen > 0;
+	return r->deadline > 0 ? t->answered < r->count : t->sent < r->count;
 }
 
 static void
@@ -155,6 +262,9 @@ done(void *arg, const struct pp_engine_result *res)
 		pp_stats_conn(&t->st, p.status != PP_ST_REPLY ? PP_CONN_NONE :
 		    p.conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
 		    PP_CONN_OPEN);
+	/* ping's -w with -c: the count is of answers. */
+	if (answered && ++t->answered == r->count && r->deadline > 0)
+		r->active--;
 }
 
 static void
@@ -359,10 +469,9 @@ mtr_engine(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 	k.o.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==
 	    PP_MTRPKT_TCP ? PP_TCP : PP_ICMP;
 	k.o.port = p->port;
-	/* The engine's size is the ICMP message or the UDP payload. */
-	int hdr = p->family == AF_INET6 ? 40 : 20;
-	k.o.size = p->proto == PP_MTRPKT_ICMP ? p->size - hdr :
-	    p->proto == PP_MTRPKT_UDP ? p->size - hdr - 8 : 0;
+	/* mtr's size is the whole packet, as the engine's with size_ip. */
+	k.o.size = p->proto == PP_MTRPKT_TCP ? 0 : p->size;
+	k.o.size_ip = true;
 	k.o.fill = p->fill;
 	k.o.tos = p->tos;
 	k.o.mark = p->mark;
@@ -388,7 +497,8 @@ mtr_engine(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 		struct mtr_engine *x = &run->eng[i];
 		if (memcmp(&x->src, &k.src, sizeof(k.src)) == 0 &&
 		    x->o.proto == k.o.proto && x->o.port == k.o.port &&
-		    x->o.size == k.o.size && x->o.fill == k.o.fill &&
+		    x->o.size == k.o.size && x->o.size_ip == k.o.size_ip &&
+		    x->o.fill == k.o.fill &&
 		    x->o.tos == k.o.tos && x->o.mark == k.o.mark &&
 		    x->o.timeout == k.o.timeout &&
 		    x->o.source_len == k.o.source_len)
@@ -556,15 +666,26 @@ int
 main(int argc, char **argv)
 {
 	static const struct pp_option longopts[] = {
-		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
+		/* pp's, and fping's long names that mean the same here. */
+		{ "count", PP_REQ_ARG, NULL, 'c' },
+		{ "file", PP_REQ_ARG, NULL, 'f' },
 		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
+		{ "iface", PP_REQ_ARG, NULL, 'I' },
+		{ "ipv4", PP_NO_ARG, NULL, '4' },
+		{ "ipv6", PP_NO_ARG, NULL, '6' },
 		{ "keep", PP_REQ_ARG, NULL, PP_OPT_KEEP },
 		{ "mtr-packet", PP_NO_ARG, NULL, OPT_MTR },
 		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
+		{ "quiet", PP_NO_ARG, NULL, 'q' },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "resolve-every", PP_REQ_ARG, NULL, OPT_RESOLVE },
 		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
+		{ "size", PP_REQ_ARG, NULL, 's' },
+		{ "src", PP_REQ_ARG, NULL, 'S' },
 		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
+		{ "tos", PP_REQ_ARG, NULL, 'Q' },
+		{ "ttl", PP_REQ_ARG, NULL, 't' },
 		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -608,8 +729,10 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	r.interval = 1;
 	int ttl = -1;
-	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:t:Vw:W:",
+	while ((ch = pp_getopt_long(argc, argv,
+	    "46AaBbCc:Ddef:F:gH:hI:i:Llm:MN:nO:o:P:p:Q:qRrS:s:T:t:UuVvW:w:Xx",
 	    longopts, NULL)) != -1) {
+		pp_probecli_alien(aliens, ch);
 		if (pp_probecli_option(&r.pc, ch, pp_optarg))
 			continue;
 		switch (ch) {
@@ -625,14 +748,41 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(0);
+		case 'I':
+			pp_probecli_iface(&r.pc, "-I", pp_optarg, true);
+			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
 			    -1 || r.interval < 0.001 || r.interval > 86400)
 				pp_errx(PP_EXIT_USAGE, "-i: interval must be 1ms "
 				    "to 1d: %s", pp_optarg);
 			break;
+		case 'm':
+			pp_probecli_mark(&r.pc, "-m", pp_optarg);
+			break;
+		case 'n':	/* no names: always numeric */
+			break;
+		case 'q':
+			r.pc.quiet = true;
+			break;
+		case 'S':
+			/* ping's -S is the send buffer, a number of bytes. */
+			if (pp_optarg[strspn(pp_optarg, "0123456789")] == '\0')
+				pp_errx(PP_EXIT_USAGE, "-S: ping's socket send "
+				    "buffer is not supported; -S is the source "
+				    "address, as in fping: %s", pp_optarg);
+			pp_probecli_source(&r.pc, "-S", pp_optarg);
+			break;
+		case 's':
+			pp_probecli_size(&r.pc, "-s", pp_optarg, false);
+			break;
 		case 't':
-			ttl = pp_probecli_int("-t", "ttl", pp_optarg, 1, 255);
+			ttl = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "-t: ttl must be 1 to "
+				    "255: %s (fping's -t, a timeout in "
+				    "milliseconds, is -W %sms here)", pp_optarg,
+				    pp_optarg);
 			break;
 		case 'V':
 			pp_print_version();
@@ -664,7 +814,7 @@ main(int argc, char **argv)
 	pp_probecli_finish(&r.pc);
 	if (mtr)
 		return mtr_packet(&net);
-	pp_probecli_targets(&r.pc, file, argc, argv, MAX_TARGETS);
+	pp_probecli_targets(&r.pc, "-f", file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	r.nt = r.pc.nnames;
@@ -696,16 +846,16 @@ main(int argc, char **argv)
 	}
 	if (ok == 0)
 		exit(PP_EXIT_USAGE);
-	if (r.pc.eo.proto == PP_ICMP) {
-		bool need4 = false, need6 = false;
-		for (int i = 0; i < r.nt; i++) {
-			need4 = need4 || (r.t[i].alen > 0 &&
-			    r.t[i].addr.ss_family == AF_INET);
-			need6 = need6 || (r.t[i].alen > 0 &&
-			    r.t[i].addr.ss_family == AF_INET6);
-		}
-		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
+	bool need4 = false, need6 = false;
+	for (int i = 0; i < r.nt; i++) {
+		need4 = need4 || (r.t[i].alen > 0 &&
+		    r.t[i].addr.ss_family == AF_INET);
+		need6 = need6 || (r.t[i].alen > 0 &&
+		    r.t[i].addr.ss_family == AF_INET6);
 	}
+	pp_probecli_check(&r.pc, need4, need6);
+	if (r.pc.eo.proto == PP_ICMP)
+		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
 	struct pp_error err;
 	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (e == NULL)
@@ -722,18 +872,14 @@ main(int argc, char **argv)
 	pp_jw_meta(&r.w, "pp-probe", argc + pp_optind, argv - pp_optind);
 	pp_jw_key(&r.w, "settings");
 	pp_jw_obj_begin(&r.w);
-	pp_jw_kstr(&r.w, "proto", r.pc.eo.proto == PP_ICMP ? "icmp" :
-	    r.pc.eo.proto == PP_TCP ? "tcp" : "udp");
+	pp_probecli_settings(&r.pc, &r.w, need4, need6);
 	pp_jw_knum(&r.w, "interval", r.interval, PP_DEC_TS);
-	pp_jw_knum(&r.w, "timeout", r.pc.eo.timeout, PP_DEC_TS);
-	if (r.pc.eo.size > 0)
-		pp_jw_kint(&r.w, "size", r.pc.eo.size);
-	if (r.pc.eo.proto != PP_ICMP)
-		pp_jw_kint(&r.w, "port", r.pc.eo.port);
 	if (ttl > 0)
 		pp_jw_kint(&r.w, "ttl", ttl);
-	if (r.pc.eo.tos >= 0)
-		pp_jw_kint(&r.w, "tos", r.pc.eo.tos);
+	if (r.count > 0)
+		pp_jw_kint(&r.w, "count", r.count);
+	if (r.deadline > 0)
+		pp_jw_knum(&r.w, "deadline", r.deadline, PP_DEC_TS);
 	if (r.outcome.refused_down)
 		pp_jw_kstr(&r.w, "refused", "down");
 	if (r.pc.eo.proto == PP_ICMP)
@@ -761,20 +907,25 @@ main(int argc, char **argv)
 	long long last_flush = start;
 	long long k = 0;	/* the cursor: round k ... */
 	int cur = 0;		/* ... target i */
-	int active = 0;		/* targets with probes to send */
+	r.active = 0;
 	for (int i = 0; i < r.nt; i++)
-		active += r.t[i].alen > 0;
+		r.active += wants(&r, &r.t[i]);
 	for (;;) {
 		long long now = pp_mono_ns();
-		bool more = !stopping && (end == 0 || now < end) && active > 0;
+		/* ping's -w: the run ends at the deadline; a probe still in
+		 * flight then is a timeout (ping counts it lost). */
+		if (end > 0 && now >= end) {
+			pp_engine_expire(e);
+			break;
+		}
+		bool more = !stopping && r.active > 0;
 		bool sent = false;
 		long long due = -1;
 		while (more) {
 			struct target *t = &r.t[cur];
 			long long at = start + k * iv + (long long)cur * iv /
 			    r.nt;
-			if (t->alen > 0 && (r.count == 0 ||
-			    t->sent < r.count)) {
+			if (wants(&r, t)) {
 				if (at > now) {
 					due = at;
 					break;
@@ -787,9 +938,9 @@ main(int argc, char **argv)
 				}
 				sent = true;
 				r.seq++;
-				if (++t->sent == r.count)
-					active--;
-				more = active > 0;
+				if (++t->sent == r.count && r.deadline == 0)
+					r.active--;
+				more = r.active > 0;
 			}
 			if (++cur == r.nt) {
 				cur = 0;
@@ -800,7 +951,7 @@ main(int argc, char **argv)
 			break;
 		bool room = sent || due < 0 || due - now >= 1000000;
 		if (room && next_resolve > 0 && now >= next_resolve) {
-			active = 0;
+			r.active = 0;
 			for (int i = 0; i < r.nt; i++) {
 				const char *why;
 				struct sockaddr_storage ss;
@@ -810,8 +961,7 @@ main(int argc, char **argv)
 					r.t[i].addr = ss;
 					r.t[i].alen = sl;
 				}
-				active += r.t[i].alen > 0 && (r.count == 0 ||
-				    r.t[i].sent < r.count);
+				r.active += wants(&r, &r.t[i]);
 			}
 			now = pp_mono_ns();
 			next_resolve = now + (long long)(r.resolve_every * 1e9);
@@ -821,7 +971,7 @@ main(int argc, char **argv)
 			next_live = now + 1000000000LL;
 		}
 		long long until = due >= 0 ? due : now + 100000000LL;
-		if (end > 0 && more && until > end)
+		if (end > 0 && until > end)
 			until = end;
 		if (until > next_live)
 			until = next_live;

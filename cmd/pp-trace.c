@@ -41,9 +41,68 @@
 #define SLOTS 8			/* rounds of one target in flight */
 
 enum {
-	OPT_FIRST = 256, OPT_FLOWS, OPT_MAX_TTL, OPT_MAX_UNKNOWN, OPT_RATE,
-	OPT_SEND_DELAY
+	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER
 };
+
+/* mtr's letters and long options that pp-trace does not take: an error
+ * with a hint, never another meaning. */
+static const struct pp_probecli_alien aliens[] = {
+	{ 'b', "-b, --show-ips", "mtr's host names beside the addresses are "
+	    "not supported: pp-trace writes addresses; for names: pp-geo "
+	    "--rdns" },
+	{ 'C', "-C, --csv", "mtr's CSV report is not supported: pp-trace -c "
+	    "10 HOST | pp-stats -f csv" },
+	{ 'D', "-D", "mtr's -D (a TTL the destination is shown from) is not "
+	    "supported; the first TTL probed is -f" },
+	{ 'E', "-E, --max-display-path", "mtr's display limit is not "
+	    "supported: pp-stats lists every responder of a hop" },
+	{ 'G', "-G, --gracetime", "mtr's grace time is not supported: every "
+	    "probe is waited for up to -Z (the timeout), and a round is "
+	    "written when each of its probes has an outcome" },
+	{ 'g', "-g, --gtk", "mtr's GTK window is not supported: pp-plot "
+	    "draws the records" },
+	{ 'j', "-j, --json", "mtr's JSON report is not supported: pp-trace "
+	    "always writes NDJSON records; the report as NDJSON: pp-trace -c "
+	    "10 HOST | pp-stats -f ndjson" },
+	{ 'L', "-L, --localport", "mtr's fixed UDP source port is not "
+	    "supported: each flow keeps a source port of its own (--flows)" },
+	{ 'l', "-l, --raw", "mtr's raw format is not supported: the NDJSON "
+	    "records are pp-trace's raw output" },
+	{ 'p', "-p, --split", "mtr's split output is not supported; the "
+	    "destination port is -P PORT (it was -p before pp-trace took "
+	    "mtr's letters)" },
+	{ 'r', "-r, --report", "mtr's report mode is not supported: "
+	    "pp-trace -c 10 HOST | pp-stats -f table" },
+	{ 'S', "-S, --sctp", "mtr's SCTP probes are not supported; the "
+	    "source address is -a ADDRESS (it was -S before pp-trace took "
+	    "mtr's letters)" },
+	{ 't', "-t, --curses", "mtr's curses display is not supported: "
+	    "pp-trace -c 10 HOST | pp-stats -f table" },
+	{ 'w', "-w, --report-wide", "mtr's wide report is not supported: "
+	    "pp-trace -c 10 HOST | pp-stats -f table (every responder of a "
+	    "hop)" },
+	{ 'x', "-x, --xml", "mtr's XML report is not supported: pp-trace -c "
+	    "10 HOST | pp-stats -f ndjson (or -f csv)" },
+	{ 'y', "-y, --ipinfo", "mtr's IP information is not supported here: "
+	    "pp-geo (--asn-db, --db) adds it to the records" },
+	{ 'z', "-z, --aslookup", "mtr's AS lookup is not supported here: "
+	    "pp-geo --asn-db adds the AS to the records" },
+	{ OPT_DISPLAYMODE, "--displaymode", "mtr's display modes are not "
+	    "supported: pp-stats -f table, pp-plot" },
+	{ OPT_ORDER, "-o FIELDS, --order", "mtr's field order is not "
+	    "supported: pp-stats -f table shows mtr's columns; pp-trace's -o "
+	    "FILE writes the records to FILE" },
+	{ 0, NULL, NULL },
+};
+
+/* An -o argument that is mtr's field order ("LSD NBAW"), not a file. */
+static bool
+mtr_fields(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 0 && n <= 32 && strspn(arg, "LDRSNBAWVGJMXI ") == n;
+}
 
 /* One flow of one round. */
 struct flowst {
@@ -110,6 +169,7 @@ struct trace_run {
 	int live_lines;
 	unsigned long long seq;
 	bool paris;		/* every flow keeps to one path */
+	bool need4, need6;	/* IPv4 (IPv6) targets resolved */
 };
 
 static volatile sig_atomic_t stopping;
@@ -129,51 +189,73 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-trace [-46hV] [-c rounds] [-f file] [-I interface] "
-	    "[-i interval]\n"
-	    "                [-m mark] [-o file] [-p port] [-Q tos] "
-	    "[-S source] [-s size]\n"
-	    "                [-W timeout] [--first-ttl ttl] [--flows count] "
+	    "usage: pp-trace [-46ehnTuVv] [-a address] [-B byte] [-c rounds] "
+	    "[-F file]\n"
+	    "                [-f ttl] [-I interface] [-i interval] [-M mark] "
+	    "[-m ttl]\n"
+	    "                [-o file] [-P port] [-Q tos] [-s size] "
+	    "[-U count]\n"
+	    "                [-W timeout] [-Z timeout] [--flows count] "
 	    "[--icmp]\n"
-	    "                [--keep count] [--max-ttl ttl] "
-	    "[--max-unknown count]\n"
-	    "                [--pattern byte] [--rate pps] [--rotate size]\n"
-	    "                [--send-delay duration] [--tcp] [--udp] "
-	    "[target ...]\n");
-	if (status == 0)
-		fprintf(f, "\n"
-		    "  -4, -6              IPv4 or IPv6 only\n"
-		    "  -c ROUNDS           rounds per target (default: until "
-		    "stopped)\n"
-		    "  -f FILE             targets, one a line (# comments)\n"
-		    "  -I IFACE            send through this interface\n"
-		    "  -i INTERVAL         between rounds (default 1s)\n"
-		    "  -m MARK             firewall mark (SO_MARK)\n"
-		    "  -o FILE             also write the records to FILE "
-		    "(.gz: gzip)\n"
-		    "  -p PORT             destination port (--tcp 80, --udp "
-		    "33434)\n"
-		    "  -Q TOS              TOS / traffic class\n"
-		    "  -S ADDRESS          source address\n"
-		    "  -s SIZE             probe size in bytes\n"
-		    "  -W TIMEOUT          wait for an answer (default 2s)\n"
-		    "  --first-ttl TTL     start at this hop (default 1)\n"
-		    "  --flows COUNT       flows traced a round (default 1, "
-		    "at most 64)\n"
-		    "  --icmp, --tcp, --udp   the probe (default ICMP echo)\n"
-		    "  --keep COUNT        rotated -o files kept (default 5)\n"
-		    "  --max-ttl TTL       give up beyond this hop (default "
-		    "30)\n"
-		    "  --max-unknown COUNT silent hops in a row before giving "
-		    "up (default 10)\n"
-		    "  --pattern BYTE      payload fill byte\n"
-		    "  --rate PPS          probes a second over all targets, "
-		    "at most\n"
-		    "  --rotate SIZE       start a new -o file at this size "
-		    "(FILE.1, ...)\n"
-		    "  --send-delay DUR    between the probes of a round "
-		    "(default 1ms)\n"
-		    "  -h, --help; -V, --version\n");
+	    "                [--keep count] [--rate pps] [--rotate size]\n"
+	    "                [--send-delay duration] [target ...]\n");
+	if (status == 0) {
+		/* pp-trace's options beside mtr's letters. */
+		static const char *const rows[][3] = {
+			{ "-4, -6", "IPv4 or IPv6 only", "-4, -6" },
+			{ "-a ADDRESS", "source address", "-a" },
+			{ "-B BYTE", "payload fill byte (also --pattern)",
+			    "-B" },
+			{ "-c ROUNDS", "rounds per target (default: no end)",
+			    "-c" },
+			{ "-e", "no-op: MPLS labels are always written",
+			    "-e" },
+			{ "-F FILE", "targets, one a line (# comments)",
+			    "-F" },
+			{ "-f TTL", "first TTL probed (default 1)", "-f" },
+			{ "-I INTERFACE", "send through this interface", "-I" },
+			{ "-i INTERVAL", "between rounds (default 1s)", "-i" },
+			{ "-M MARK", "firewall mark (SO_MARK)", "-M" },
+			{ "-m TTL", "last TTL probed (default 30)", "-m" },
+			{ "-n", "no-op: addresses are always numeric", "-n" },
+			{ "-o FILE", "also write the records to FILE (.gz)",
+			    "" },
+			{ "-P PORT", "destination port (-T 80, -u 33434)",
+			    "-P" },
+			{ "-Q TOS", "TOS / traffic class", "-Q" },
+			{ "-s SIZE", "the whole IP packet, bytes (def. 84)",
+			    "-s" },
+			{ "-T, -u, --icmp", "TCP SYN, UDP, ICMP echo (default)",
+			    "-T, -u" },
+			{ "-U COUNT", "silent hops before giving up (10)",
+			    "-U" },
+			{ "-W, -Z TIMEOUT", "wait for an answer (default 2s)",
+			    "-Z" },
+			{ "--flows COUNT",
+			    "flows traced a round (1, at most 64)", "" },
+			{ "--keep COUNT", "rotated -o files kept (default 5)",
+			    "" },
+			{ "--rate PPS", "probes a second, all targets, at most",
+			    "" },
+			{ "--rotate SIZE",
+			    "a new -o file at this size (FILE.1)", "" },
+			{ "--send-delay DUR", "between a round's probes (1ms)",
+			    "" },
+			{ "-h, --help", "this help", "-h" },
+			{ "-V, -v, --version", "the version", "-v" },
+		};
+		fprintf(f, "\n  %-17s %-38s %s\n", "option", "what", "mtr");
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			fprintf(f, "  %-17s %-*s%s\n", rows[i][0],
+			    rows[i][2][0] != '\0' ? 39 : 0, rows[i][1],
+			    rows[i][2]);
+		fprintf(f, "\nNumbers: -M, -Q and -B also in 0x hex; "
+		    "durations: 1.5, 250ms, 2s, 1m.\n"
+		    "mtr's -b -C -D -E -G -g -j -L -l -o FIELDS -p -r -S -t "
+		    "-w -x -y -z are\n"
+		    "errors that say what to use (-r: pp-trace -c 10 HOST | "
+		    "pp-stats -f table).\n");
+	}
 	exit(status);
 }
 
@@ -182,21 +264,11 @@ usage(int status)
 static void
 write_meta(struct trace_run *r, int argc, char **argv)
 {
-	const struct pp_engine_opts *eo = &r->pc.eo;
-
 	pp_jw_meta(&r->w, "pp-trace", argc, argv);
 	pp_jw_key(&r->w, "settings");
 	pp_jw_obj_begin(&r->w);
-	pp_jw_kstr(&r->w, "proto", eo->proto == PP_ICMP ? "icmp" :
-	    eo->proto == PP_TCP ? "tcp" : "udp");
+	pp_probecli_settings(&r->pc, &r->w, r->need4, r->need6);
 	pp_jw_knum(&r->w, "interval", r->interval, PP_DEC_TS);
-	pp_jw_knum(&r->w, "timeout", eo->timeout, PP_DEC_TS);
-	if (eo->size > 0)
-		pp_jw_kint(&r->w, "size", eo->size);
-	if (eo->proto != PP_ICMP)
-		pp_jw_kint(&r->w, "port", eo->port);
-	if (eo->tos >= 0)
-		pp_jw_kint(&r->w, "tos", eo->tos);
 	pp_jw_kint(&r->w, "first_ttl", r->first_ttl);
 	pp_jw_kint(&r->w, "max_ttl", r->max_ttl);
 	pp_jw_kint(&r->w, "max_unknown", r->max_unknown);
@@ -625,24 +697,70 @@ final_summary(const struct trace_run *r)
 
 /* ------------------------------------------------------------ main */
 
+/* A TTL option, 1 to 255; what the letter meant before pp-trace took
+ * mtr's letters, when the value shows that use (a file name, a mark
+ * beyond 255 or in hex), said with the range. */
+static int
+ttl_arg(const char *opt, const char *what, const char *arg, const char *was)
+{
+	const char *errstr = NULL;
+	long long v = pp_strtonum(arg, 1, 255, &errstr);
+
+	if (errstr != NULL)
+		pp_errx(PP_EXIT_USAGE, "%s: %s must be 1 to 255: %s (%s)", opt,
+		    what, arg, was);
+	return (int)v;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct pp_option longopts[] = {
-		{ "first-ttl", PP_REQ_ARG, NULL, OPT_FIRST },
+		{ "address", PP_REQ_ARG, NULL, 'a' },
+		{ "aslookup", PP_NO_ARG, NULL, 'z' },
+		{ "bitpattern", PP_REQ_ARG, NULL, 'B' },
+		{ "csv", PP_NO_ARG, NULL, 'C' },
+		{ "curses", PP_NO_ARG, NULL, 't' },
+		{ "displaymode", PP_REQ_ARG, NULL, OPT_DISPLAYMODE },
+		{ "filename", PP_REQ_ARG, NULL, 'F' },
+		{ "first-ttl", PP_REQ_ARG, NULL, 'f' },
 		{ "flows", PP_REQ_ARG, NULL, OPT_FLOWS },
+		{ "gracetime", PP_REQ_ARG, NULL, 'G' },
+		{ "gtk", PP_NO_ARG, NULL, 'g' },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "icmp", PP_NO_ARG, NULL, PP_OPT_ICMP },
+		{ "interface", PP_REQ_ARG, NULL, 'I' },
+		{ "interval", PP_REQ_ARG, NULL, 'i' },
+		{ "ipinfo", PP_REQ_ARG, NULL, 'y' },
+		{ "json", PP_NO_ARG, NULL, 'j' },
 		{ "keep", PP_REQ_ARG, NULL, PP_OPT_KEEP },
-		{ "max-ttl", PP_REQ_ARG, NULL, OPT_MAX_TTL },
-		{ "max-unknown", PP_REQ_ARG, NULL, OPT_MAX_UNKNOWN },
+		{ "localport", PP_REQ_ARG, NULL, 'L' },
+		{ "mark", PP_REQ_ARG, NULL, 'M' },
+		{ "max-display-path", PP_REQ_ARG, NULL, 'E' },
+		{ "max-ttl", PP_REQ_ARG, NULL, 'm' },
+		{ "max-unknown", PP_REQ_ARG, NULL, 'U' },
+		{ "mpls", PP_NO_ARG, NULL, 'e' },
+		{ "no-dns", PP_NO_ARG, NULL, 'n' },
+		{ "order", PP_REQ_ARG, NULL, OPT_ORDER },
 		{ "pattern", PP_REQ_ARG, NULL, PP_OPT_PATTERN },
+		{ "port", PP_REQ_ARG, NULL, 'P' },
+		{ "psize", PP_REQ_ARG, NULL, 's' },
 		{ "rate", PP_REQ_ARG, NULL, OPT_RATE },
+		{ "raw", PP_NO_ARG, NULL, 'l' },
+		{ "report", PP_NO_ARG, NULL, 'r' },
+		{ "report-cycles", PP_REQ_ARG, NULL, 'c' },
+		{ "report-wide", PP_NO_ARG, NULL, 'w' },
 		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
+		{ "sctp", PP_NO_ARG, NULL, 'S' },
 		{ "send-delay", PP_REQ_ARG, NULL, OPT_SEND_DELAY },
+		{ "show-ips", PP_NO_ARG, NULL, 'b' },
+		{ "split", PP_NO_ARG, NULL, 'p' },
 		{ "tcp", PP_NO_ARG, NULL, PP_OPT_TCP },
+		{ "timeout", PP_REQ_ARG, NULL, 'Z' },
+		{ "tos", PP_REQ_ARG, NULL, 'Q' },
 		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
 		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ "xml", PP_NO_ARG, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct trace_run r;
@@ -660,7 +778,8 @@ main(int argc, char **argv)
 	/* Sockets first, then no privilege at all, then the options. */
 	bool want_mark = false;
 	for (int i = 1; i < argc; i++)
-		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0;
+		want_mark = want_mark || strncmp(argv[i], "-M", 2) == 0 ||
+		    strncmp(argv[i], "--mark", 6) == 0;
 	pp_net_open_privileged(&net, 0);
 	pp_net_open_raw_tcp(&net);
 	if (pp_net_drop_privileges(want_mark) == -1)
@@ -676,11 +795,21 @@ main(int argc, char **argv)
 	r.max_unknown = 10;
 	r.flows = 1;
 	r.send_delay = 0.001;
-	while ((ch = pp_getopt_long(argc, argv, "46c:f:hI:i:m:o:p:Q:S:s:VW:",
+	while ((ch = pp_getopt_long(argc, argv,
+	    "46a:B:bCc:D:E:eF:f:G:ghI:i:jL:lM:m:no:P:pQ:rSs:TtU:uVvW:wxy:Z:z",
 	    longopts, NULL)) != -1) {
+		if (ch == 'o' && mtr_fields(pp_optarg))
+			ch = OPT_ORDER;
+		pp_probecli_alien(aliens, ch);
 		if (pp_probecli_option(&r.pc, ch, pp_optarg))
 			continue;
 		switch (ch) {
+		case 'a':
+			pp_probecli_source(&r.pc, "-a", pp_optarg);
+			break;
+		case 'B':
+			pp_probecli_pattern(&r.pc, "-B", pp_optarg);
+			break;
 		case 'c':
 			r.rounds = pp_strtonum(pp_optarg, 1, 1000000000000LL,
 			    &errstr);
@@ -688,35 +817,58 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_USAGE, "-c: rounds must be 1 to "
 				    "1000000000000: %s", pp_optarg);
 			break;
-		case 'f':
+		case 'e':	/* MPLS labels: always in the records */
+		case 'n':	/* no names: always numeric */
+			break;
+		case 'F':
 			file = pp_optarg;
+			break;
+		case 'f':
+			r.first_ttl = ttl_arg("-f", "first TTL", pp_optarg,
+			    "the targets file is -F now, as in mtr");
 			break;
 		case 'h':
 			usage(0);
+		case 'I':
+			pp_probecli_iface(&r.pc, "-I", pp_optarg, false);
+			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
 			    -1 || r.interval < 0.01 || r.interval > 86400)
 				pp_errx(PP_EXIT_USAGE, "-i: interval must be "
 				    "10ms to 1d: %s", pp_optarg);
 			break;
+		case 'M':
+			pp_probecli_mark(&r.pc, "-M", pp_optarg);
+			break;
+		case 'm':
+			r.max_ttl = ttl_arg("-m", "max TTL", pp_optarg,
+			    "the firewall mark is -M now, as in mtr");
+			break;
+		case 'T':
+			r.pc.eo.proto = PP_TCP;
+			break;
+		case 's':
+			pp_probecli_size(&r.pc, "-s", pp_optarg, true);
+			break;
+		case 'U':
+			r.max_unknown = pp_probecli_int("-U", "count",
+			    pp_optarg, 1, 255);
+			break;
+		case 'u':
+			r.pc.eo.proto = PP_UDP;
+			break;
 		case 'V':
+		case 'v':
 			pp_print_version();
 			exit(pp_close_stdout(0));
-		case OPT_FIRST:
-			r.first_ttl = pp_probecli_int("--first-ttl", "ttl", pp_optarg, 1,
-			    255);
+		case 'Z':
+			if (!pp_probecli_option(&r.pc, 'W', pp_optarg))
+				usage(PP_EXIT_USAGE);
 			break;
 		case OPT_FLOWS:
 			r.flows = pp_probecli_int("--flows", "count", pp_optarg, 1,
 			    MAX_FLOWS);
-			break;
-		case OPT_MAX_TTL:
-			r.max_ttl = pp_probecli_int("--max-ttl", "ttl", pp_optarg, 1,
-			    255);
-			break;
-		case OPT_MAX_UNKNOWN:
-			r.max_unknown = pp_probecli_int("--max-unknown", "count",
-			    pp_optarg, 1, 255);
 			break;
 		case OPT_RATE:
 			r.rate = pp_probecli_int("--rate", "pps", pp_optarg, 1,
@@ -735,9 +887,9 @@ main(int argc, char **argv)
 	argc -= pp_optind;
 	argv += pp_optind;
 	if (r.first_ttl > r.max_ttl)
-		pp_errx(PP_EXIT_USAGE, "--first-ttl %d is beyond --max-ttl %d",
-		    r.first_ttl, r.max_ttl);
-	pp_probecli_targets(&r.pc, file, argc, argv, MAX_TARGETS);
+		pp_errx(PP_EXIT_USAGE, "-f %d (the first TTL) is beyond -m %d "
+		    "(the max TTL)", r.first_ttl, r.max_ttl);
+	pp_probecli_targets(&r.pc, "-F", file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);
@@ -788,6 +940,9 @@ main(int argc, char **argv)
 	}
 	if (ok == 0)
 		exit(PP_EXIT_USAGE);
+	r.need4 = need4;
+	r.need6 = need6;
+	pp_probecli_check(&r.pc, need4, need6);
 	if (r.pc.eo.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
 	r.paris = r.pc.eo.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&

@@ -1,5 +1,7 @@
 /* probecli.c: the probers' shared command line (see probecli.h). */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include "lib/cli.h"
 #include "lib/exit.h"
 #include "lib/jsonw.h"
+#include "lib/net_linux.h"
 #include "lib/probecli.h"
 #include "lib/util.h"
 
@@ -35,6 +38,38 @@ pp_probecli_int(const char *opt, const char *what, const char *arg,
 	return (int)v;
 }
 
+long long
+pp_probecli_num(const char *opt, const char *what, const char *arg,
+    long long lo, long long hi, bool hex)
+{
+	const char *errstr = NULL;
+	long long v;
+
+	if (hex && arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		const char *p = arg + 2;
+		v = 0;
+		if (*p == '\0')
+			errstr = "invalid";
+		for (; *p != '\0' && errstr == NULL; p++) {
+			int d = *p >= '0' && *p <= '9' ? *p - '0' :
+			    *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 :
+			    *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+			if (d < 0 || v > (hi - d) / 16)
+				errstr = "invalid";
+			else
+				v = v * 16 + d;
+		}
+		if (errstr == NULL && v < lo)
+			errstr = "too small";
+	} else {
+		v = pp_strtonum(arg, lo, hi, &errstr);
+	}
+	if (errstr != NULL)
+		pp_errx(PP_EXIT_USAGE, "%s: %s must be %lld to %lld%s: %s", opt,
+		    what, lo, hi, hex ? " (or 0x hex)" : "", arg);
+	return v;
+}
+
 bool
 pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 {
@@ -47,31 +82,23 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 	case '6':
 		c->family = 6;
 		break;
-	case 'I':
-		c->eo.iface = arg;
-		break;
-	case 'm':
-		c->eo.mark = (unsigned)pp_strtonum(arg, 0, 4294967295LL,
-		    &errstr);
-		if (errstr != NULL)
-			pp_errx(PP_EXIT_USAGE, "-m: mark must be 0 to "
-			    "4294967295: %s", arg);
-		break;
 	case 'o':
+		/* "-o -c 5": fping's -o (outage) takes no file. */
+		if (arg[0] == '-' && arg[1] != '\0')
+			pp_errx(PP_EXIT_USAGE, "-o: '%s' is not taken for a "
+			    "file name: -o FILE writes the records to FILE "
+			    "(fping's -o, the outage time, is pp-stats' "
+			    "outage records); for a file of that name say "
+			    "./%s", arg, arg);
 		c->outfile = arg;
 		break;
-	case 'p':
-		c->eo.port = pp_probecli_int("-p", "port", arg, 1, 65535);
+	case 'P':
+		c->eo.port = pp_probecli_int("-P", "port", arg, 1, 65535);
 		c->port_set = true;
 		break;
 	case 'Q':
-		c->eo.tos = pp_probecli_int("-Q", "tos", arg, 0, 255);
-		break;
-	case 'S':
-		c->source = arg;
-		break;
-	case 's':
-		c->eo.size = pp_probecli_int("-s", "size", arg, 24, 65000);
+		c->eo.tos = (int)pp_probecli_num("-Q", "tos", arg, 0, 255,
+		    true);
 		break;
 	case 'W':
 		if (pp_parse_duration(arg, &c->eo.timeout, &errstr) == -1 ||
@@ -93,8 +120,7 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 			    "1024G: %s", arg);
 		break;
 	case PP_OPT_PATTERN:
-		c->eo.fill = (unsigned char)pp_probecli_int("--pattern", "byte", arg, 0,
-		    255);
+		pp_probecli_pattern(c, "--pattern", arg);
 		break;
 	case PP_OPT_TCP:
 		c->eo.proto = PP_TCP;
@@ -106,6 +132,73 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		return false;
 	}
 	return true;
+}
+
+void
+pp_probecli_mark(struct pp_probecli *c, const char *opt, const char *arg)
+{
+	c->eo.mark = (unsigned)pp_probecli_num(opt, "mark", arg, 0,
+	    4294967295LL, true);
+	c->mark_opt = opt;
+}
+
+void
+pp_probecli_source(struct pp_probecli *c, const char *opt, const char *arg)
+{
+	c->source = arg;
+	c->source_opt = opt;
+}
+
+void
+pp_probecli_iface(struct pp_probecli *c, const char *opt, const char *arg,
+    bool or_address)
+{
+	unsigned char a[16];
+
+	if (or_address && (inet_pton(AF_INET, arg, a) == 1 ||
+	    inet_pton(AF_INET6, arg, a) == 1)) {
+		pp_probecli_source(c, opt, arg);
+		return;
+	}
+	if (arg[0] == '\0' || strlen(arg) >= IF_NAMESIZE)
+		pp_errx(PP_EXIT_USAGE, "%s: not an interface name: '%s'", opt,
+		    arg);
+	c->eo.iface = arg;
+	c->iface_opt = opt;
+}
+
+void
+pp_probecli_size(struct pp_probecli *c, const char *opt, const char *arg,
+    bool ip)
+{
+	if (ip && arg[0] == '-')
+		pp_errx(PP_EXIT_USAGE, "%s: mtr's negative size (a random size "
+		    "for each probe) is not supported: %s", opt, arg);
+	if (ip)
+		c->eo.size = pp_probecli_int(opt, "size (the whole IP packet, "
+		    "bytes)", arg, PP_ENGINE_HDR4 + PP_ENGINE_DATA_MIN, 65535);
+	else
+		c->eo.size = pp_probecli_int(opt, "size (data bytes after the "
+		    "8-byte header)", arg, PP_ENGINE_DATA_MIN, 65535 -
+		    PP_ENGINE_HDR4);
+	c->eo.size_ip = ip;
+	c->size_opt = opt;
+}
+
+void
+pp_probecli_pattern(struct pp_probecli *c, const char *opt, const char *arg)
+{
+	c->eo.fill = (unsigned char)pp_probecli_num(opt, "byte", arg, 0, 255,
+	    true);
+	c->fill_set = true;
+}
+
+void
+pp_probecli_alien(const struct pp_probecli_alien *t, int ch)
+{
+	for (; t->ch != 0; t++)
+		if (t->ch == ch)
+			pp_errx(PP_EXIT_USAGE, "%s: %s", t->opt, t->why);
 }
 
 static void
@@ -120,16 +213,16 @@ add_name(struct pp_probecli *c, const char *name, int max)
 }
 
 void
-pp_probecli_targets(struct pp_probecli *c, const char *file, int argc,
-    char **argv, int max)
+pp_probecli_targets(struct pp_probecli *c, const char *opt, const char *file,
+    int argc, char **argv, int max)
 {
 	if (file != NULL) {
 		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
 		char *line = NULL;
 		size_t cap = 0;
 		if (f == NULL)
-			pp_errx(PP_EXIT_USAGE, "-f: cannot open '%s': %s", file,
-			    strerror(errno));
+			pp_errx(PP_EXIT_USAGE, "%s: cannot open '%s': %s", opt,
+			    file, strerror(errno));
 		while (getline(&line, &cap, f) != -1) {
 			char *p = line + strspn(line, " \t");
 			p[strcspn(p, "#\r\n")] = '\0';
@@ -144,7 +237,8 @@ pp_probecli_targets(struct pp_probecli *c, const char *file, int argc,
 		if (f != stdin)
 			fclose(f);
 		if (bad)
-			pp_errx(PP_EXIT_USAGE, "-f: cannot read '%s'", file);
+			pp_errx(PP_EXIT_USAGE, "%s: cannot read '%s'", opt,
+			    file);
 	}
 	for (int i = 0; i < argc; i++)
 		add_name(c, argv[i], max);
@@ -178,17 +272,110 @@ pp_probecli_finish(struct pp_probecli *c)
 		pp_errx(PP_EXIT_USAGE, "--rotate and --keep need -o");
 	if (c->keep_set && c->ao.rotate == 0)
 		pp_errx(PP_EXIT_USAGE, "--keep needs --rotate");
+	if (c->eo.proto == PP_TCP && c->eo.size > 0)
+		pp_errx(PP_EXIT_USAGE, "%s: TCP probes are SYNs, which carry "
+		    "no data: no size with TCP", c->size_opt);
+	if (c->eo.proto == PP_TCP && c->fill_set)
+		pp_errx(PP_EXIT_USAGE, "a payload pattern with TCP: SYNs carry "
+		    "no data");
 	if (c->eo.proto != PP_ICMP && !c->port_set)
 		c->eo.port = c->eo.proto == PP_TCP ? 80 : 33434;
+	if (c->eo.proto == PP_ICMP && c->port_set)
+		pp_errx(PP_EXIT_USAGE, "-P: a port needs --udp or --tcp");
 	if (c->source != NULL) {
 		const char *why = NULL;
 		socklen_t len = 0;
 		if (pp_probecli_resolve(c->source, c->family, &c->src, &len,
 		    &why) == -1)
-			pp_errx(PP_EXIT_USAGE, "-S: %s: %s", c->source, why);
+			pp_errx(PP_EXIT_USAGE, "%s %s: %s", c->source_opt,
+			    c->source, why);
 		c->eo.source = (struct sockaddr *)&c->src;
 		c->eo.source_len = len;
+		/* The targets are of the source's family. */
+		c->family = c->src.ss_family == AF_INET6 ? 6 : 4;
+		pp_probecli_addr_text(c->eo.source, c->src_text,
+		    sizeof(c->src_text));
 	}
+}
+
+void
+pp_probecli_check(const struct pp_probecli *c, bool need4, bool need6)
+{
+	if (need6 && c->eo.size_ip && c->eo.size > 0 && c->eo.size <
+	    PP_ENGINE_HDR6 + PP_ENGINE_DATA_MIN)
+		pp_errx(PP_EXIT_USAGE, "%s %d: an IPv6 probe needs at least %d "
+		    "bytes (the IPv6 header is 40)", c->size_opt, c->eo.size,
+		    PP_ENGINE_HDR6 + PP_ENGINE_DATA_MIN);
+	for (int k = 0; k < 2; k++) {
+		int fam = k == 0 ? AF_INET : AF_INET6;
+		if (!(k == 0 ? need4 : need6))
+			continue;
+		enum pp_net_setting bad = pp_net_try(fam, c->eo.iface,
+		    c->eo.mark, c->eo.tos, c->eo.source, c->eo.source_len);
+		const char *why = strerror(errno);
+		switch (bad) {
+		case PP_NET_OK:
+		case PP_NET_SOCKET:	/* the engine says, per probe */
+			break;
+		case PP_NET_IFACE:
+			pp_errx(PP_EXIT_USAGE, "%s %s: cannot send through "
+			    "this interface: %s", c->iface_opt, c->eo.iface,
+			    why);
+		case PP_NET_MARK:
+			pp_errx(PP_EXIT_USAGE, "%s %u: cannot set this mark: "
+			    "%s%s", c->mark_opt, c->eo.mark, why, errno ==
+			    EPERM ? " (a mark needs CAP_NET_ADMIN: run as "
+			    "root or 'setcap cap_net_admin,cap_net_raw+ep' "
+			    "the binary)" : "");
+		case PP_NET_TOS:
+			pp_errx(PP_EXIT_USAGE, "-Q %d: cannot set this TOS: %s",
+			    c->eo.tos, why);
+		case PP_NET_SOURCE:
+			pp_errx(PP_EXIT_USAGE, "%s %s: cannot send from this "
+			    "address: %s", c->source_opt, c->source, why);
+		}
+	}
+}
+
+void
+pp_probecli_settings(const struct pp_probecli *c, struct pp_jw *w,
+    bool need4, bool need6)
+{
+	const struct pp_engine_opts *eo = &c->eo;
+
+	pp_jw_kstr(w, "proto", eo->proto == PP_ICMP ? "icmp" :
+	    eo->proto == PP_TCP ? "tcp" : "udp");
+	if (c->family != 0)
+		pp_jw_kint(w, "family", c->family);
+	if (eo->iface != NULL)
+		pp_jw_kstr(w, "interface", eo->iface);
+	if (eo->source != NULL)
+		pp_jw_kstr(w, "src", c->src_text);
+	if (eo->mark != 0)
+		pp_jw_kint(w, "mark", eo->mark);
+	if (eo->tos >= 0)
+		pp_jw_kint(w, "tos", eo->tos);
+	if (eo->proto != PP_ICMP)
+		pp_jw_kint(w, "port", eo->port);
+	if (c->fill_set)
+		pp_jw_kint(w, "pattern", eo->fill);
+	pp_jw_knum(w, "timeout", eo->timeout, PP_DEC_TS);
+	if (eo->proto == PP_TCP)
+		return;
+	/* The size as the probe records count it, and the data. */
+	int data = eo->proto == PP_ICMP ? 56 : PP_ENGINE_DATA_MIN;
+	if (eo->size > 0)
+		data = eo->size_ip ? eo->size - (need4 ? PP_ENGINE_HDR4 :
+		    PP_ENGINE_HDR6) : eo->size;
+	if (data < PP_ENGINE_DATA_MIN)
+		data = PP_ENGINE_DATA_MIN;
+	bool one_size = !(need4 && need6) || (eo->size_ip && eo->size > 0);
+	bool one_data = !(need4 && need6) || !eo->size_ip || eo->size == 0;
+	if (one_size)
+		pp_jw_kint(w, "size", eo->size_ip && eo->size > 0 ? eo->size :
+		    data + (need4 ? PP_ENGINE_HDR4 : PP_ENGINE_HDR6));
+	if (one_data)
+		pp_jw_kint(w, "data", data);
 }
 
 void
@@ -263,7 +450,7 @@ pp_probecli_flush(struct pp_probecli *c)
 void
 pp_probecli_emit(struct pp_probecli *c, struct pp_jw *w, bool head)
 {
-	if (!c->reader_gone && !c->io_error &&
+	if (!c->quiet && !c->reader_gone && !c->io_error &&
 	    pp_jw_write(w, stdout) == -1)
 		stdout_failed(c);
 	if (!c->ar_open || w->oom)

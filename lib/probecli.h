@@ -10,6 +10,7 @@
 
 #include "lib/archive.h"
 #include "lib/engine.h"
+#include "lib/jsonw.h"
 
 /* getopt_long codes of the shared long options. */
 enum {
@@ -17,17 +18,27 @@ enum {
 	PP_OPT_TCP, PP_OPT_UDP
 };
 
-/* The short options handled here, for the command's option string. */
-#define PP_PROBECLI_SHORT "46I:m:o:p:Q:S:s:W:"
+/* The short options pp_probecli_option handles, for the command's option
+ * string: the letters both probers give one meaning (-P the port, as in
+ * mtr; -Q the TOS, as in mtr and ping; -W the timeout, as in ping). */
+#define PP_PROBECLI_SHORT "46o:P:Q:W:"
 
 /* What the shared options set.  Caller-provided storage. */
 struct pp_probecli {
 	struct pp_engine_opts eo;	/* engine settings; eo.source points
 					 * at src once resolved */
 	int family;		/* -4 / -6: 4 or 6, 0 either */
-	bool port_set;		/* -p given */
-	const char *source;	/* -S as given (borrowed argv), or NULL */
-	struct sockaddr_storage src;	/* -S resolved */
+	bool port_set;		/* -P given */
+	bool fill_set;		/* a payload pattern given */
+	const char *source;	/* source address as given (borrowed argv),
+				 * or NULL */
+	const char *source_opt;	/* the option that gave it ("-a", "-S",
+				 * "-I") */
+	struct sockaddr_storage src;	/* source resolved */
+	char src_text[64];	/* its numeric text */
+	const char *iface_opt;	/* the option that gave eo.iface */
+	const char *mark_opt;	/* ... eo.mark */
+	const char *size_opt;	/* ... eo.size */
 	char **names;		/* targets (owned, each and the array) */
 	int nnames;
 	/* Output: stdout, and -o FILE[.gz] (lib/archive.h). */
@@ -37,16 +48,33 @@ struct pp_probecli {
 	struct pp_archive ar;	/* the -o archive, while ar_open */
 	bool ar_open;
 	bool ar_failed;		/* an -o write failed (reported once) */
+	bool quiet;		/* records to -o only, not stdout */
 	bool io_error;		/* stdout could not be written */
 	int io_errno;		/* why */
 	bool reader_gone;	/* stdout's reader closed it (EPIPE; the
 				 * prober ignores SIGPIPE): stop cleanly */
 };
 
-/* A whole-number option value from lo to hi; anything else exits 2 with
- * "OPT: WHAT must be LO to HI: ARG". */
+/* A letter (or long option) of a peer tool (mtr, ping, fping) that a
+ * prober does not take, and why: it is an error with a hint, never a
+ * different meaning. */
+struct pp_probecli_alien {
+	int ch;			/* its getopt code */
+	const char *opt;	/* as the user may have written it ("-r,
+				 * --report") */
+	const char *why;	/* what it is there, and what to use here */
+};
+
+/* A whole-number option value from lo to hi (decimal); anything else
+ * exits 2 with "OPT: WHAT must be LO to HI: ARG". */
 int pp_probecli_int(const char *opt, const char *what, const char *arg,
     long long lo, long long hi);
+
+/* A whole number for opt, in decimal or, with hex, also as 0x... hex
+ * (ping's -Q, mtr's -Q and -M), from lo to hi; anything else exits 2 with
+ * "OPT: WHAT must be LO to HI: ARG". */
+long long pp_probecli_num(const char *opt, const char *what, const char *arg,
+    long long lo, long long hi, bool hex);
 
 /* Defaults: ICMP, timeout 2 s, TOS unset, no targets. */
 void pp_probecli_init(struct pp_probecli *c);
@@ -55,15 +83,59 @@ void pp_probecli_init(struct pp_probecli *c);
  * PP_OPT_ code).  Returns true when ch was one of them. */
 bool pp_probecli_option(struct pp_probecli *c, int ch, const char *arg);
 
-/* Add target names: -f FILE ("-" stdin; one a line, '#' comments, blank
- * lines skipped) when file is not NULL, then the operands argv[0..argc-1].
- * More than max targets, or an unreadable file, is a usage error. */
-void pp_probecli_targets(struct pp_probecli *c, const char *file, int argc,
-    char **argv, int max);
+/* The options whose letter differs between the probers; opt is the
+ * letter used, for messages.  mark: decimal or 0x hex (SO_MARK). */
+void pp_probecli_mark(struct pp_probecli *c, const char *opt,
+    const char *arg);
+/* The source address (a name or a numeric address). */
+void pp_probecli_source(struct pp_probecli *c, const char *opt,
+    const char *arg);
+/* The interface (SO_BINDTODEVICE); with or_address, as ping's -I: a
+ * numeric address is the source address instead. */
+void pp_probecli_iface(struct pp_probecli *c, const char *opt,
+    const char *arg, bool or_address);
+/* The probe size: the whole IP packet (ip, mtr's count) or the data after
+ * the 8-byte ICMP or UDP header (ping's count); at least what a probe
+ * needs (PP_ENGINE_DATA_MIN of data). */
+void pp_probecli_size(struct pp_probecli *c, const char *opt,
+    const char *arg, bool ip);
+/* The payload fill byte, 0 to 255. */
+void pp_probecli_pattern(struct pp_probecli *c, const char *opt,
+    const char *arg);
+
+/* When ch is one of the table's (ended by ch 0), exit 2 with
+ * "OPT: WHY". */
+void pp_probecli_alien(const struct pp_probecli_alien *t, int ch);
+
+/* Add target names: those of file ("-" stdin; one a line, '#' comments,
+ * blank lines skipped; given with option opt) when file is not NULL, then
+ * the operands argv[0..argc-1].  More than max targets, or an unreadable
+ * file, is a usage error. */
+void pp_probecli_targets(struct pp_probecli *c, const char *opt,
+    const char *file, int argc, char **argv, int max);
 
 /* After the options: the default port of --tcp (80) or --udp (33434)
- * when -p was not given, and -S resolved into eo.source. */
+ * when -P was not given, the source resolved into eo.source (and the
+ * family restricted to the source's), and what does not go together
+ * (a size with TCP, whose SYNs carry no data) a usage error. */
 void pp_probecli_finish(struct pp_probecli *c);
+
+/* Before the first probe, with the targets resolved (need4, need6: the
+ * families probed): a size too small for IPv6, and every setting the
+ * kernel refuses for a family probed (an interface that does not exist,
+ * a source address this host does not have, a mark without the
+ * privilege: lib/net_linux.h pp_net_try) exit 2 with the kernel's
+ * reason. */
+void pp_probecli_check(const struct pp_probecli *c, bool need4, bool need6);
+
+/* Write into w, inside the open "settings" object of a meta record, the
+ * shared settings that change what was measured: proto, family,
+ * interface, src, mark, tos, port, pattern, timeout, and the probe size as
+ * "size" (the whole IP packet, as the probe records' size) and "data"
+ * (bytes after the ICMP or UDP header), each when the same for every
+ * probe of the run (need4, need6: the families probed). */
+void pp_probecli_settings(const struct pp_probecli *c, struct pp_jw *w,
+    bool need4, bool need6);
 
 /* Resolve name (family 0 any, 4, 6) to its first address, once.
  * Returns 0, or -1 with *why a static message. */
@@ -82,7 +154,8 @@ void pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size);
 /* Open -o (exits 1 when it cannot be opened).  Nothing without -o. */
 void pp_probecli_open_output(struct pp_probecli *c);
 
-/* Write the record in w to stdout and to -o; head: the meta record, which
+/* Write the record in w to stdout (unless quiet) and to -o; head: the
+ * meta record, which
  * begins every -o file, rotated ones too.  A failure of -o is reported
  * once ("probing goes on, the archive is incomplete"); of stdout, noted in
  * io_error, or in reader_gone when the reader closed it (stdout is not

@@ -14,7 +14,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 @test "pp-probe -h prints the usage, equal to the man page SYNOPSIS" {
 	pp_run 0 pp-probe -h
-	assert_line --index 0 --partial "usage: pp-probe [-46hV]"
+	assert_line --index 0 --partial "usage: pp-probe [-46hnqV]"
 	usage_matches_man pp-probe
 }
 
@@ -41,9 +41,9 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	assert_stderr --partial "--- 127.0.0.1 pp-probe statistics ---"
 	assert_stderr --partial "3 probes sent, 3 answered, 0.0% loss"
 	# A closed TCP port answers with RST: a reply.  UDP: port unreachable.
-	pp_run 0 pp-probe --tcp -p 9 -c 2 -i 50ms 127.0.0.1
+	pp_run 0 pp-probe --tcp -P 9 -c 2 -i 50ms 127.0.0.1
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply" and .proto == "tcp" and .port == 9)' >/dev/null
-	pp_run 0 pp-probe --udp -p 33434 -c 2 -i 50ms 127.0.0.1
+	pp_run 0 pp-probe --udp -P 33434 -c 2 -i 50ms 127.0.0.1
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply" and .proto == "udp")' >/dev/null
 	# -o FILE.gz: the same records, readable by zcat and pp-stats.
 	pp_run 0 pp-probe --udp -c 5 -i 10ms -o "$BATS_TEST_TMPDIR/p.ndjson.gz" 127.0.0.1
@@ -156,9 +156,9 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	lab_up --routers 1
 	lab_exec c ping -6 -c 2 -W 3 "$LAB_DST6" >/dev/null || true
 	for dst in "$LAB_DST4" "$LAB_DST6"; do
-		s7=$(lab_exec c pp-probe --tcp -p 7 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
-		s9=$(lab_exec c pp-probe --tcp -p 9 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
-		s10=$(lab_exec c pp-probe --tcp -p 10 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		s7=$(lab_exec c pp-probe --tcp -P 7 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		s9=$(lab_exec c pp-probe --tcp -P 9 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
+		s10=$(lab_exec c pp-probe --tcp -P 10 -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r .status)
 		su=$(lab_exec c pp-probe --udp -c 1 -W 1 "$dst" 2>/dev/null | tail -1 | jq -r '.status + " " + .from')
 		[ "$s7 $s9 $s10" = "reply reply timeout" ]
 		[ "$su" = "reply $dst" ]
@@ -238,4 +238,186 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	assert_line "2 feature-support support 0.1.0"
 	assert_line --regexp "^3 ttl-expired ip-4 ${LAB_HOP4[0]//./\\.} round-trip-time [0-9]+$"
 	assert_line "4 unknown-command"
+}
+
+@test "pp-probe: ping's letters mean what they mean in ping (-f, -q as fping); the others are errors that say what to use" {
+	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
+	# -c -i -W -s (data bytes, as ping) -t -Q (hex) -n, on loopback.
+	pp_run 0 pp-probe -n -c 3 -i 0.05 -W 1 -s 100 -t 2 -Q 0x10 127.0.0.1 ::1
+	printf '%s\n' "$output" | jq -e -s '
+		(.[0].settings | .proto == "icmp" and .data == 100 and (has("size") | not) and
+		 .tos == 16 and .ttl == 2 and .timeout == 1 and .interval == 0.05 and .count == 3) and
+		(.[1:] | length == 6 and all(.status == "reply" and .ttl == 2)) and
+		([.[1:][] | select(.dst == "127.0.0.1") | .size] | unique == [128]) and
+		([.[1:][] | select(.dst == "::1") | .size] | unique == [148])' >/dev/null
+	pp_run 0 pp-probe -c 1 -s 100 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.size == 128 and .[0].settings.data == 100' >/dev/null
+	# The default is ping's: 56 data bytes, an 84-byte packet.
+	pp_run 0 pp-probe -c 1 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.data == 56 and .[1].size == 84' >/dev/null
+	# -I: an interface, or (as ping) a source address; -S the source (fping).
+	pp_run 0 pp-probe --udp -c 1 -I lo 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.interface == "lo"' >/dev/null
+	pp_run 0 pp-probe --udp -c 1 -I 127.0.0.1 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.src == "127.0.0.1" and (.[0].settings | has("interface") | not)' >/dev/null
+	pp_run 0 pp-probe --udp -c 1 -S 127.0.0.1 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.src == "127.0.0.1"' >/dev/null
+	# -f FILE and -q as fping: the summary, no records on stdout (-o
+	# still has them).
+	printf '127.0.0.1\n::1\n' >"$BATS_TEST_TMPDIR/t"
+	pp_run 0 pp-probe -q -c 2 -i 20ms -f "$BATS_TEST_TMPDIR/t" -o "$BATS_TEST_TMPDIR/q.ndjson"
+	[ -z "$output" ]
+	assert_stderr --partial "--- ::1 pp-probe statistics ---"
+	[ "$(grep -c '"type":"probe"' "$BATS_TEST_TMPDIR/q.ndjson")" -eq 4 ]
+	# fping's long names where they mean the same.
+	pp_run 0 pp-probe --count 1 --size 64 --tos 8 --ttl 3 --src 127.0.0.1 --quiet --ipv4 127.0.0.1
+	[ -z "$output" ]
+	# ping's and fping's letters that pp-probe does not take.
+	for o in -A -a -B -b -C -D -d -e "-F 1" -g "-H 3" -L -l -M "-N name" -O "-p ff" -R -r "-T tsonly" -U -u -v -X -x; do
+		pp_run 2 pp-probe $o -c 1 127.0.0.1
+		assert_stderr --partial "${o%% *}: "
+		[ -z "$output" ]
+	done
+}
+
+@test "pp-probe: an old use of a letter that took ping's meaning is an error, never another meaning" {
+	pp_run 2 pp-probe --tcp -p 443 -c 1 127.0.0.1
+	assert_stderr --partial "the destination port is -P PORT (it was -p before"
+	pp_run 2 pp-probe -S 65536 -c 1 127.0.0.1
+	assert_stderr --partial "-S: ping's socket send buffer is not supported; -S is the source address, as in fping"
+	pp_run 2 pp-probe -t 500 -c 1 127.0.0.1
+	assert_stderr --partial "(fping's -t, a timeout in milliseconds, is -W 500ms here)"
+	pp_run 2 pp-probe -o -c 1 127.0.0.1
+	assert_stderr --partial "-o: '-c' is not taken for a file name"
+	pp_run 2 pp-probe -Q 0x1g 127.0.0.1
+	assert_stderr --partial "-Q: tos must be 0 to 255 (or 0x hex): 0x1g"
+	pp_run 2 pp-probe -m 0x100000000 127.0.0.1
+	assert_stderr --partial "-m: mark must be 0 to 4294967295 (or 0x hex)"
+	pp_run 2 pp-probe -s 17 127.0.0.1
+	assert_stderr --partial "-s: size (data bytes after the 8-byte header) must be 18 to 65507: 17"
+	pp_run 2 pp-probe --tcp -s 100 127.0.0.1
+	assert_stderr --partial "SYNs, which carry no data"
+}
+
+@test "pp-probe: a bad interface, a source not on this host, a refused mark: exit 2 with the kernel's reason, nothing probed" {
+	pp_run 2 pp-probe --udp -c 1 -I pp-no-such-if0 127.0.0.1
+	assert_stderr --partial "-I pp-no-such-if0: cannot send through this interface: No such device"
+	[ -z "$output" ]
+	for o in -I -S; do
+		pp_run 2 pp-probe --udp -c 1 $o 198.51.100.77 127.0.0.1
+		assert_stderr --partial "$o 198.51.100.77: cannot send from this address: Cannot assign requested address"
+		[ -z "$output" ]
+	done
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	[ "$(id -u)" = 0 ] || skip "needs root to become nobody"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$PP_BIN/pp-probe" --udp -c 1 -m 7 127.0.0.1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"-m 7: cannot set this mark: Operation not permitted"* ]]
+	[ -z "$output" ]
+	pp_run 0 pp-probe --udp -c 1 -m 0x2a 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.mark == 42 and .[1].status == "reply"' >/dev/null
+}
+
+# wire NODE HOOK ANY GOOD: count in NODE's HOOK chain the packets that
+# match ANY, and those of them that match GOOD too (a new table each time).
+wire() {
+	lab_exec "$1" nft delete table inet ppwire 2>/dev/null || true
+	lab_exec "$1" nft -f - <<-NFT
+	table inet ppwire {
+		counter seen {}
+		counter good {}
+		chain c {
+			type filter hook $2 priority -10; policy accept;
+			$3 counter name seen
+			$3 $4 counter name good
+		}
+	}
+	NFT
+}
+
+# wire_count NODE: "GOOD SEEN" packets counted.
+wire_count() {
+	echo "$(lab_exec "$1" nft list counter inet ppwire good | awk '/packets/ { print $2 }')" \
+		"$(lab_exec "$1" nft list counter inet ppwire seen | awk '/packets/ { print $2 }')"
+}
+
+@test "pp-probe (lab): ping's letters beside ping and fping: the same packets on the wire, the same answers" {
+	command -v nft >/dev/null || skip "nft not installed"
+	lab_up --routers 3
+	# -c 3 -i 0.2 -W 1 -s 100 -t 2 -Q 0x10: three 128-byte echo requests
+	# (100 data bytes, as ping counts), TTL 2, TOS 0x10; the second router
+	# answers time exceeded.  fping's letters for the same: -p -t -b -H -O.
+	any="ip protocol icmp icmp type echo-request"
+	good="ip length 128 ip dscp 0x04 ip ttl 2"
+	wire r1 prerouting "$any" "$good"
+	run lab_exec c ping -n -c 3 -i 0.2 -W 1 -s 100 -t 2 -Q 0x10 "$LAB_DST4"
+	[ "$(printf '%s\n' "$output" | grep -c "From ${LAB_HOP4[1]} icmp_seq=[0-9]* Time to live exceeded")" -eq 3 ]
+	[ "$(wire_count r1)" = "3 3" ]
+	if command -v fping >/dev/null; then
+		wire r1 prerouting "$any" "$good"
+		run lab_exec c fping -c 3 -p 200 -t 1000 -b 100 -H 2 -O 0x10 "$LAB_DST4"
+		[ "$(wire_count r1)" = "3 3" ]
+	fi
+	wire r1 prerouting "$any" "$good"
+	lab_exec c "$PP_BIN/pp-probe" -c 3 -i 0.2 -W 1 -s 100 -t 2 -Q 0x10 "$LAB_DST4" >"$BATS_TEST_TMPDIR/o" 2>/dev/null || true
+	[ "$(wire_count r1)" = "3 3" ]
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e --arg h "${LAB_HOP4[1]}" '
+		length == 3 and all(.status == "ttl-expired" and .from == $h and .size == 128 and .ttl == 2)' >/dev/null
+	head -1 "$BATS_TEST_TMPDIR/o" | jq -e '.settings | .data == 100 and .size == 128 and .tos == 16 and .ttl == 2' >/dev/null
+	# IPv6: ping's -s 100 is a 148-byte packet (nft's length: the payload).
+	wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
+	lab_exec c ping -6 -n -c 2 -i 0.2 -W 1 -s 100 "$LAB_DST6" >/dev/null
+	[ "$(wire_count r1)" = "2 2" ]
+	wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
+	lab_exec c "$PP_BIN/pp-probe" -c 2 -i 0.2 -W 1 -s 100 "$LAB_DST6" >/dev/null 2>&1
+	[ "$(wire_count r1)" = "2 2" ]
+	# -I: an interface or a source address, as ping's; -m the mark.
+	for o in "-I v1a" "-I 198.18.1.1" "-m 42"; do
+		run lab_exec c ping -n -c 1 -W 1 $o "$LAB_DST4"
+		[ "$status" -eq 0 ]
+		run lab_exec c "$PP_BIN/pp-probe" -c 1 -W 1 $o "$LAB_DST4"
+		[ "$status" -eq 0 ]
+		printf '%s\n' "$output" | tail -1 | jq -e '.status == "reply"' >/dev/null
+	done
+	wire c output "ip daddr $LAB_DST4" "meta mark 42"
+	lab_exec c "$PP_BIN/pp-probe" -c 2 -i 0.1 -m 0x2a "$LAB_DST4" >/dev/null 2>&1
+	[ "$(wire_count c)" = "2 2" ]
+}
+
+@test "pp-probe (lab): -w DEADLINE as ping's: the run ends then; with -c, the count is of answers" {
+	lab_up --routers 1 --impair 2:loss=50%
+	# 50% loss: -c 3 -w 10 sends until three answers came back, then stops,
+	# as ping does.
+	lab_exec c "$PP_BIN/pp-probe" -c 3 -w 10 -i 50ms -W 1 "$LAB_DST4" >"$BATS_TEST_TMPDIR/o" 2>/dev/null
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e '
+		(map(select(.status == "reply")) | length == 3) and length >= 3 and
+		(max_by(.ts).ts - min_by(.ts).ts) < 5' >/dev/null || {
+		tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -c '[.seq, .status]' >&2
+		false
+	}
+	head -1 "$BATS_TEST_TMPDIR/o" | jq -e '.settings.count == 3 and .settings.deadline == 10' >/dev/null
+	run lab_exec c ping -n -c 3 -w 10 -i 0.05 -W 1 "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" 3 received"* ]]
+}
+
+@test "pp-probe (lab): -w DEADLINE ends the run at the deadline, as ping; probes still in flight then are timeouts" {
+	lab_up --routers 1 --block-dst
+	# Nothing answers: ping -w 1 -i 0.2 sends 5 and exits after 1 s;
+	# pp-probe sends the same 5 and is done at the deadline, not -W later.
+	start=$(date +%s.%N)
+	lab_exec c "$PP_BIN/pp-probe" -c 3 -w 1 -i 0.2 -W 5 "$LAB_DST4" >"$BATS_TEST_TMPDIR/o" 2>/dev/null || true
+	end=$(date +%s.%N)
+	awk -v a="$start" -v b="$end" 'BEGIN { exit !(b - a >= 0.95 && b - a < 1.6) }' || {
+		echo "took $start .. $end" >&2
+		false
+	}
+	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e 'length == 5 and all(.status == "timeout")' >/dev/null
+	run lab_exec c ping -n -c 3 -w 1 -i 0.2 -W 5 "$LAB_DST4"
+	[[ "$output" == *"5 packets transmitted, 0 received"* ]]
+}
+
+@test "pp-probe: the completions offer every option of the usage, with ping's and fping's letters" {
+	completions_cover pp-probe
+	grep -q "(ping -s; fping -b)" "$PP_TOP/completions/zsh/_pp-probe" "$PP_TOP/completions/fish/pp-probe.fish"
 }

@@ -15,7 +15,7 @@ teardown() { lab_down; }
 
 @test "pp-trace -h prints the usage, equal to the man page SYNOPSIS" {
 	pp_run 0 pp-trace -h
-	assert_line --index 0 --partial "usage: pp-trace [-46hV]"
+	assert_line --index 0 --partial "usage: pp-trace [-46ehnTuVv]"
 	usage_matches_man pp-trace
 	pp_run 0 pp-trace -V
 	assert_output --partial "0.1.0"
@@ -32,13 +32,13 @@ teardown() { lab_down; }
 	assert_stderr --partial "--flows: count must be 1 to 64"
 	pp_run 2 pp-trace --max-ttl 0 127.0.0.1
 	pp_run 2 pp-trace --first-ttl 5 --max-ttl 3 127.0.0.1
-	assert_stderr --partial "beyond --max-ttl"
+	assert_stderr --partial "beyond -m 3 (the max TTL)"
 	pp_run 2 pp-trace -i 1ms 127.0.0.1
 	assert_stderr --partial "-i: interval must be"
 	pp_run 2 pp-trace --send-delay 11s 127.0.0.1
 	pp_run 2 pp-trace --rate 0 127.0.0.1
-	pp_run 2 pp-trace -f "$BATS_TEST_TMPDIR/none" 127.0.0.1
-	assert_stderr --partial "-f: cannot open"
+	pp_run 2 pp-trace -F "$BATS_TEST_TMPDIR/none" 127.0.0.1
+	assert_stderr --partial "-F: cannot open"
 	# The other targets are still traced; the status says 2.
 	pp_run 2 pp-trace --udp -c 1 -W 300ms no.such.host.invalid 127.0.0.1
 	assert_stderr --partial "cannot resolve 'no.such.host.invalid'"
@@ -50,7 +50,7 @@ teardown() { lab_down; }
 	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
 	$PY -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"
 	: >"$BATS_TEST_TMPDIR/all.ndjson"
-	for p in --icmp --udp "--tcp -p 9"; do
+	for p in --icmp --udp "--tcp -P 9"; do
 		pp_run 0 pp-trace $p -c 3 -i 50ms -W 500ms 127.0.0.1 ::1
 		assert_ndjson
 		printf '%s\n' "$output" >>"$BATS_TEST_TMPDIR/all.ndjson"
@@ -156,4 +156,118 @@ teardown() { lab_down; }
 	done
 	# The newest holds the last rounds.
 	tail -1 "$BATS_TEST_TMPDIR/r.ndjson" | jq -e '.round == 99' >/dev/null
+}
+
+@test "pp-trace: mtr's letters mean what they mean in mtr; its others are errors that say what to use" {
+	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
+	# -u -f -m -P -Q (hex) -s -B -n -e -Z, and mtr's long names.
+	pp_run 0 pp-trace -u -n -e -c 2 -i 50ms -f 1 -m 1 -P 33435 -Q 0xb8 -s 100 -B 0xaa -Z 500ms 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '
+		(.[0].settings | .proto == "udp" and .port == 33435 and .tos == 184 and
+		 .size == 100 and .data == 72 and .pattern == 170 and .timeout == 0.5 and
+		 .first_ttl == 1 and .max_ttl == 1) and
+		(.[1:] | length == 2 and all(.proto == "udp" and .port == 33435 and
+		 .ttl == 1 and .size == 100 and .status == "reply"))' >/dev/null
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/all.ndjson"
+	pp_run 0 pp-trace --udp --report-cycles 1 --first-ttl 1 --max-ttl 1 --port 33436 --psize 64 --tos 16 --bitpattern 7 --timeout 1 --no-dns --mpls 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '
+		(.[0].settings | .port == 33436 and .size == 64 and .tos == 16 and
+		 .pattern == 7 and .timeout == 1) and .[1].size == 64' >/dev/null
+	# -s counts the whole IP packet, as mtr does, in both families.
+	pp_run 0 pp-trace -c 1 -s 100 127.0.0.1 ::1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.size == 100 and
+		(.[0].settings | has("data") | not) and (.[1:] | all(.size == 100))' >/dev/null
+	pp_run 0 pp-trace -c 1 -s 100 ::1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.data == 52 and .[1].size == 100' >/dev/null
+	pp_run 2 pp-trace -c 1 -s 50 ::1
+	assert_stderr --partial "-s 50: an IPv6 probe needs at least 66 bytes"
+	pp_run 0 pp-trace -T -P 9 -c 1 -Z 500ms 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.proto == "tcp" and .[1].port == 9 and .[1].status == "reply"' >/dev/null
+	# -F is the targets file; -a the source; -v the version.
+	printf '127.0.0.1\n' >"$BATS_TEST_TMPDIR/t"
+	pp_run 0 pp-trace -u -c 1 -a 127.0.0.1 -F "$BATS_TEST_TMPDIR/t"
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.src == "127.0.0.1" and .[0].settings.family == 4 and .[1].target == "127.0.0.1"' >/dev/null
+	printf '%s\n' "$output" >>"$BATS_TEST_TMPDIR/all.ndjson"
+	pp_run 0 pp-trace -v
+	assert_output --partial "0.1.0"
+	# The settings have the types of the meta schema.
+	if $PY -c 'import jsonschema' 2>/dev/null; then
+		pp_run 0 $PY "$PP_TOP/tests/schema_check.py" "$PP_TOP/share/schema" "$BATS_TEST_TMPDIR/all.ndjson"
+		assert_output --partial " 0 invalid"
+	fi
+	# mtr's letters that pp-trace does not take: exit 2, why and what to
+	# use, nothing on stdout.
+	for o in -b -C "-D 2" "-E 4" "-G 1" -g -j "-L 4000" -l -p -r -S -t -w -x "-y 0" -z \
+	    --report --report-wide --json --xml --csv --raw --split --curses --gtk \
+	    --show-ips --aslookup "--ipinfo 0" "--order LSD" "--displaymode 1" \
+	    "--gracetime 1" --sctp "--localport 4000" "-o LSDR"; do
+		pp_run 2 pp-trace $o 127.0.0.1
+		assert_stderr --partial "not supported"
+		[ -z "$output" ]
+	done
+	pp_run 2 pp-trace -r -c 10 127.0.0.1
+	assert_stderr --partial "-r, --report: mtr's report mode is not supported: pp-trace -c 10 HOST | pp-stats -f table"
+}
+
+@test "pp-trace: an old use of a letter that took mtr's meaning is an error, never another meaning" {
+	# -f FILE (now -F), -m MARK (now -M), -p PORT (now -P), -S SOURCE (now -a).
+	printf '127.0.0.1\n' >"$BATS_TEST_TMPDIR/targets.txt"
+	pp_run 2 pp-trace -u -c 1 -f "$BATS_TEST_TMPDIR/targets.txt"
+	assert_stderr --partial "-f: first TTL must be 1 to 255: $BATS_TEST_TMPDIR/targets.txt (the targets file is -F now, as in mtr)"
+	pp_run 2 pp-trace -u -c 1 -m 256 127.0.0.1
+	assert_stderr --partial "-m: max TTL must be 1 to 255: 256 (the firewall mark is -M now, as in mtr)"
+	pp_run 2 pp-trace -u -c 1 -m 0x10 127.0.0.1
+	assert_stderr --partial "the firewall mark is -M now"
+	pp_run 2 pp-trace --tcp -p 443 -c 1 127.0.0.1
+	assert_stderr --partial "the destination port is -P PORT (it was -p before"
+	pp_run 2 pp-trace -S 127.0.0.1 -c 1 127.0.0.1
+	assert_stderr --partial "the source address is -a ADDRESS (it was -S before"
+	[ ! -e "LSD NBAW" ]
+	pp_run 2 pp-trace -o "LSD NBAW" -c 1 127.0.0.1
+	assert_stderr --partial "mtr's field order is not supported"
+	[ ! -e "LSD NBAW" ]
+	# -o FILE is still pp's file; fping's "-o" (no file) is caught.
+	pp_run 2 pp-trace -o -c 1 127.0.0.1
+	assert_stderr --partial "-o: '-c' is not taken for a file name"
+	# Hex where mtr takes it, with the range.
+	pp_run 2 pp-trace -Q 0x100 127.0.0.1
+	assert_stderr --partial "-Q: tos must be 0 to 255 (or 0x hex): 0x100"
+	pp_run 2 pp-trace -s -64 127.0.0.1
+	assert_stderr --partial "mtr's negative size (a random size for each probe) is not supported"
+	pp_run 2 pp-trace -s 45 127.0.0.1
+	assert_stderr --partial "-s: size (the whole IP packet, bytes) must be 46 to 65535: 45"
+	pp_run 2 pp-trace -T -s 100 127.0.0.1
+	assert_stderr --partial "SYNs, which carry no data"
+	pp_run 2 pp-trace -P 80 127.0.0.1
+	assert_stderr --partial "-P: a port needs --udp or --tcp"
+}
+
+@test "pp-trace: a bad interface, a source not on this host, a refused mark: exit 2 with the kernel's reason, nothing probed" {
+	pp_run 2 pp-trace -u -c 1 -I pp-no-such-if0 127.0.0.1
+	assert_stderr --partial "-I pp-no-such-if0: cannot send through this interface: No such device"
+	[ -z "$output" ]
+	# TEST-NET-2: never an address of this host.
+	pp_run 2 pp-trace -u -c 1 -a 198.51.100.77 127.0.0.1
+	assert_stderr --partial "-a 198.51.100.77: cannot send from this address: Cannot assign requested address"
+	[ -z "$output" ]
+	pp_run 2 pp-trace -u -c 1 -a ::1 127.0.0.1
+	assert_stderr --partial "cannot resolve '127.0.0.1'"
+	# What the kernel takes is kept in the meta record.
+	pp_run 0 pp-trace -u -c 1 -I lo -a 127.0.0.1 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.interface == "lo" and .[0].settings.src == "127.0.0.1" and .[1].status == "reply"' >/dev/null
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	[ "$(id -u)" = 0 ] || skip "needs root to become nobody"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$PP_BIN/pp-trace" -u -c 1 -M 7 127.0.0.1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"-M 7: cannot set this mark: Operation not permitted"* ]]
+	[ -z "$output" ]
+	if [ "$(id -u)" = 0 ]; then
+		pp_run 0 pp-trace -u -c 1 -M 0x2a 127.0.0.1
+		printf '%s\n' "$output" | jq -e -s '.[0].settings.mark == 42' >/dev/null
+	fi
+}
+
+@test "pp-trace: the completions offer every option of the usage, with mtr's letter" {
+	completions_cover pp-trace
+	grep -q "first TTL probed (mtr -f)" "$PP_TOP/completions/zsh/_pp-trace" "$PP_TOP/completions/fish/pp-trace.fish"
 }

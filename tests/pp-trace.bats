@@ -53,7 +53,7 @@ path_ok() {
 @test "pp-trace (lab): hops in order, the destination a reply; ICMP, UDP and TCP, IPv4 and IPv6" {
 	lab_up --routers 3
 	hop6=("${LAB_HOP6[@]}")
-	for proto in --icmp --udp --tcp "--tcp -p 7"; do
+	for proto in --icmp --udp --tcp "--tcp -P 7"; do
 		trace "$BATS_TEST_TMPDIR/4" $proto -c 2 -i 100ms -W 500ms "$LAB_DST4"
 		[ "$rc" -eq 0 ]
 		path_ok "$BATS_TEST_TMPDIR/4" 2 "${LAB_HOP4[@]}"
@@ -325,7 +325,7 @@ path_ok() {
 @test "pp-trace (lab): many targets at once; a name that does not resolve; --rate caps the send rate" {
 	lab_up --routers 2 --pool
 	"$PP_TOP/tests/lab/lab.sh" pool "$LAB" 50 >"$BATS_TEST_TMPDIR/targets"
-	trace "$BATS_TEST_TMPDIR/t" -c 2 -i 200ms -W 500ms -f "$BATS_TEST_TMPDIR/targets" no.such.host.invalid "$LAB_DST4"
+	trace "$BATS_TEST_TMPDIR/t" -c 2 -i 200ms -W 500ms -F "$BATS_TEST_TMPDIR/targets" no.such.host.invalid "$LAB_DST4"
 	[ "$rc" -eq 2 ]
 	grep -q "cannot resolve 'no.such.host.invalid'" "$BATS_TEST_TMPDIR/t.err"
 	probes "$BATS_TEST_TMPDIR/t" | jq -s -e '
@@ -337,7 +337,7 @@ path_ok() {
 	# 50 targets once each, 3 probes a path (round 0 also sends beyond the
 	# destination, up to --max-unknown more), at 200 probes a second: the
 	# sends take at least (probes - 1) / 200 s.
-	trace "$BATS_TEST_TMPDIR/r" --udp -c 1 -W 500ms --max-unknown 2 --rate 200 -f "$BATS_TEST_TMPDIR/targets"
+	trace "$BATS_TEST_TMPDIR/r" --udp -c 1 -W 500ms --max-unknown 2 --rate 200 -F "$BATS_TEST_TMPDIR/targets"
 	[ "$rc" -eq 0 ]
 	probes "$BATS_TEST_TMPDIR/r" | jq -s -e 'group_by(.target) | length == 50 and all(.[-1].status == "reply")' >/dev/null
 	sent=$(probes "$BATS_TEST_TMPDIR/r" | wc -l)
@@ -423,5 +423,87 @@ for k in sorted(last):
 		[ "$rc" -eq 0 ]
 		path_ok "$BATS_TEST_TMPDIR/t" 1 "${path[@]}"
 		[ "$ms" -lt 100 ] || { echo "--send-delay $sd: $ms ms to the complete path" >&2; false; }
+	done
+}
+
+# wire NODE HOOK ANY GOOD: count in NODE's HOOK chain the packets that
+# match ANY, and those of them that match GOOD too (a new table each time).
+wire() {
+	lab_exec "$1" nft delete table inet ppwire 2>/dev/null || true
+	lab_exec "$1" nft -f - <<-NFT
+	table inet ppwire {
+		counter seen {}
+		counter good {}
+		chain c {
+			type filter hook $2 priority -10; policy accept;
+			$3 counter name seen
+			$3 $4 counter name good
+		}
+	}
+	NFT
+}
+
+# wire_ok NODE: some packets counted, every one of them good.
+wire_ok() {
+	local all good
+	all=$(lab_exec "$1" nft list counter inet ppwire seen | awk '/packets/ { print $2 }')
+	good=$(lab_exec "$1" nft list counter inet ppwire good | awk '/packets/ { print $2 }')
+	[ "$all" -gt 0 ] && [ "$good" = "$all" ] || {
+		echo "on the wire: $good of $all packets as expected" >&2
+		return 1
+	}
+}
+
+@test "pp-trace (lab): mtr's letters give mtr's hops; -s, -Q and -M put on the wire what mtr puts" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	command -v nft >/dev/null || skip "nft not installed"
+	lab_up --routers 3
+	# The hops as mtr's report lists them, and as pp-trace's second round.
+	hops_mtr() { lab_exec c mtr -n -r -c 2 -Z 1 "$@" | awk '$1 ~ /\|--/ { print $1, $2 }' | paste -sd' '; }
+	hops_pp() {
+		lab_exec c "$PP_BIN/pp-trace" -c 2 -i 100ms -Z 1 "$@" 2>/dev/null |
+			jq -r 'select(.type == "probe" and .round == 1) | "\(.ttl).|-- \(.from // "???")"' | paste -sd' '
+	}
+	for o in "-f 2 -m 3" "-m 2" "-u" "-u -P 53 -f 3" "-T -P 7" "-T -P 9 -m 3" "-a 198.18.1.1" "-I v1a" "-4 -n -e" "-s 200 -B 255"; do
+		m=$(hops_mtr $o "$LAB_DST4")
+		p=$(hops_pp $o "$LAB_DST4")
+		[ -n "$m" ] && [ "$m" = "$p" ] || {
+			printf 'options %s\n  mtr:      %s\n  pp-trace: %s\n' "$o" "$m" "$p" >&2
+			false
+		}
+	done
+	for o in "-6 -u -f 2" "-6 -T -P 7 -m 3"; do
+		m=$(hops_mtr $o "$LAB_DST6")
+		p=$(hops_pp $o "$LAB_DST6")
+		[ -n "$m" ] && [ "$m" = "$p" ] || {
+			printf 'options %s\n  mtr:      %s\n  pp-trace: %s\n' "$o" "$m" "$p" >&2
+			false
+		}
+	done
+	# -s is the whole IP packet in both; -Q the TOS byte (mtr 0.95 takes
+	# it in decimal only, pp-trace in hex too).
+	icmp4="ip protocol icmp icmp type echo-request"
+	wire d input "$icmp4" "ip length 100 ip dscp ef"
+	lab_exec c mtr -n -r -c 2 -s 100 -Q 184 "$LAB_DST4" >/dev/null
+	wire_ok d
+	wire d input "$icmp4" "ip length 100 ip dscp ef"
+	lab_exec c "$PP_BIN/pp-trace" -c 2 -i 100ms -s 100 -Q 0xb8 "$LAB_DST4" >/dev/null 2>&1
+	wire_ok d
+	for t in "mtr -n -r -c 2 -u -s 120" "$PP_BIN/pp-trace -c 2 -i 100ms -u -s 120"; do
+		wire d input "ip protocol udp" "ip length 120"
+		lab_exec c $t "$LAB_DST4" >/dev/null 2>&1
+		wire_ok d
+	done
+	# IPv6: nft's "ip6 length" is the payload, 40 less.
+	for t in "mtr -n -r -c 2 -s 100" "$PP_BIN/pp-trace -c 2 -i 100ms -s 100"; do
+		wire d input "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 60"
+		lab_exec c $t "$LAB_DST6" >/dev/null 2>&1
+		wire_ok d
+	done
+	# -M: the mark, seen leaving the client.
+	for t in "mtr -n -r -c 2 -M 42" "$PP_BIN/pp-trace -c 2 -i 100ms -M 0x2a"; do
+		wire c output "ip daddr $LAB_DST4" "meta mark 42"
+		lab_exec c $t "$LAB_DST4" >/dev/null 2>&1
+		wire_ok c
 	done
 }

@@ -80,15 +80,15 @@ count_status() {
 }
 
 @test "memcheck: pp-probe UDP to a closed port, TCP to a listener and a closed port" {
-	vg "$PP_BIN/pp-probe" --udp -p 9 -c 3 -i 50ms -W 500ms 127.0.0.1
+	vg "$PP_BIN/pp-probe" --udp -P 9 -c 3 -i 50ms -W 500ms 127.0.0.1
 	count_status 3 reply
 	listen_tcp
-	vg "$PP_BIN/pp-probe" --tcp -p "$port" -c 3 -i 50ms -W 500ms 127.0.0.1
+	vg "$PP_BIN/pp-probe" --tcp -P "$port" -c 3 -i 50ms -W 500ms 127.0.0.1
 	count_status 3 reply
-	vg "$PP_BIN/pp-probe" --tcp -p 9 -c 3 -i 50ms -W 500ms 127.0.0.1
+	vg "$PP_BIN/pp-probe" --tcp -P 9 -c 3 -i 50ms -W 500ms 127.0.0.1
 	count_status 3 reply
 	# The gzip writer and the live summary too.
-	vg "$PP_BIN/pp-probe" --udp -p 9 -c 3 -i 20ms -W 500ms \
+	vg "$PP_BIN/pp-probe" --udp -P 9 -c 3 -i 20ms -W 500ms \
 		-o "$BATS_TEST_TMPDIR/p.ndjson.gz" 127.0.0.1
 	[ "$(zcat "$BATS_TEST_TMPDIR/p.ndjson.gz" | grep -c '"type":"probe"')" -eq 3 ]
 }
@@ -106,9 +106,9 @@ count_status() {
 	vg "$PP_BIN/pp-trace" --udp -c 3 -i 100ms -W 500ms 127.0.0.1
 	count_status 3 reply
 	listen_tcp
-	vg "$PP_BIN/pp-trace" --tcp -p "$port" -c 3 -i 100ms -W 500ms 127.0.0.1
+	vg "$PP_BIN/pp-trace" --tcp -P "$port" -c 3 -i 100ms -W 500ms 127.0.0.1
 	count_status 3 reply
-	vg "$PP_BIN/pp-trace" --tcp -p 9 -c 3 -i 100ms -W 500ms 127.0.0.1
+	vg "$PP_BIN/pp-trace" --tcp -P 9 -c 3 -i 100ms -W 500ms 127.0.0.1
 	count_status 3 reply
 }
 

@@ -119,7 +119,7 @@ section3() {
 	"$lab_sh" up $lab --routers 3 --pool --impair 2:delay=2ms >/dev/null
 	"$lab_sh" pool $lab 100 >"$tmp/t100"
 	x ping -c 1 -W 2 198.19.0.1 >/dev/null
-	cpu ip netns exec "$lab-c" "$bin/pp-trace" -c "$dur" -i 1s -f "$tmp/t100" >"$tmp/r100" 2>/dev/null
+	cpu ip netns exec "$lab-c" "$bin/pp-trace" -c "$dur" -i 1s -F "$tmp/t100" >"$tmp/r100" 2>/dev/null
 	c=$(cpus)
 	jq -c 'select(.type == "probe")' "$tmp/r100" | jq -s --argjson d "$dur" --argjson c "$c" -r '
 		length as $n |
@@ -138,7 +138,7 @@ section4() {
 	x ping -c 1 -W 2 198.19.0.1 >/dev/null
 	t=$(now)
 	p0=$(txp)
-	cpu ip netns exec "$lab-c" "$bin/pp-trace" -c 1 -W 2s --rate "$pps" -f "$tmp/t1000" >"$tmp/r1000" 2>/dev/null || true
+	cpu ip netns exec "$lab-c" "$bin/pp-trace" -c 1 -W 2s --rate "$pps" -F "$tmp/t1000" >"$tmp/r1000" 2>/dev/null || true
 	pw=$(since "$t")
 	pp=$(($(txp) - p0))
 	pc=$(cpus)

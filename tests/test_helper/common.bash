@@ -204,3 +204,28 @@ need_netns() {
 	ip netns add "pp-probe-$$" 2>/dev/null || skip "network namespaces not allowed here"
 	ip netns del "pp-probe-$$"
 }
+
+# completions_cover TOOL: every option of TOOL's usage synopsis is offered
+# by its bash completion and named in its zsh and fish completions.
+completions_cover() {
+	local tool=$1 fn opts o
+	fn=_${tool//-/_}
+	opts=$("$tool" -h | awk 'NF==0{exit} {print}' | grep -o '\[-[^] ]*' | tr -d '[' |
+		awk '/^--/ { print; next } /^-[^-]/ { n = split(substr($0, 2), c, ""); if ($0 ~ /^-[A-Za-z0-9]$/ || n == 1) print; else for (i = 1; i <= n; i++) print "-" c[i] }')
+	[ -n "$opts" ] || _pp_fail "no options in $tool -h"
+	local words
+	words=$(bash -c "source '$PP_TOP/completions/bash/$tool'; COMP_WORDS=($tool -); COMP_CWORD=1; $fn; echo \"\${COMPREPLY[*]}\"")
+	for o in $opts; do
+		[[ " $words " == *" $o "* ]] || _pp_fail "bash completion of $tool lacks $o"
+		case $o in
+		--*)
+			grep -q -- "$o\[\|{.*$o[,}]" "$PP_TOP/completions/zsh/_$tool" || _pp_fail "zsh completion of $tool lacks $o"
+			grep -q -- "-l ${o#--}\b" "$PP_TOP/completions/fish/$tool.fish" || _pp_fail "fish completion of $tool lacks $o"
+			;;
+		*)
+			grep -q -- "'$o\[\|{$o,\|,$o[,}]\|)$o\[" "$PP_TOP/completions/zsh/_$tool" || _pp_fail "zsh completion of $tool lacks $o"
+			grep -q -- "-s ${o#-}\b" "$PP_TOP/completions/fish/$tool.fish" || _pp_fail "fish completion of $tool lacks $o"
+			;;
+		esac
+	done
+}
