@@ -100,12 +100,12 @@ covers() {
 	done
 }
 
-@test "pp-trace (lab): a web server that drops pings and UDP: --tcp -p 443 and 80 reach it, ICMP ends in silence; as mtr and scamper" {
+@test "pp-trace (lab): a web server that drops pings and UDP: --tcp -P 443 and 80 reach it, ICMP ends in silence; as mtr and scamper" {
 	lab_up --routers 2 --web-dst
 	for dst in "$LAB_DST4" "$LAB_DST6"; do
 		case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
 		for port in 443 80; do
-			lab_trace "$BATS_TEST_TMPDIR/t" --tcp -p "$port" -c 2 -i 100ms -W 500ms "$dst"
+			lab_trace "$BATS_TEST_TMPDIR/t" --tcp -P "$port" -c 2 -i 100ms -W 500ms "$dst"
 			[ "$rc" -eq 0 ]
 			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "$dst"
 			covers "$BATS_TEST_TMPDIR/t" tcp "$dst" "$port"
