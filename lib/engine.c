@@ -531,6 +531,7 @@ tcp_event(struct pp_engine *e, int i, uint32_t events)
 			finish(e, i);
 			return;
 		}
+		s->r.conn = soerr == 0 ? PP_CONN_OPEN : PP_CONN_REFUSED;
 		s->r.status = PP_ST_REPLY;
 		s->r.rtt = ms;
 		addr_text((struct sockaddr *)&s->dst, s->r.from,
@@ -628,6 +629,7 @@ tcp_readable(struct pp_engine *e, int fam)
 		if (i < 0 || !same_addr((struct sockaddr *)&m.from,
 		    &e->slots[i].dst))
 			continue;
+		e->slots[i].r.conn = synack ? PP_CONN_OPEN : PP_CONN_REFUSED;
 		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
 		    tp.ttl >= 0 ? tp.ttl : m.ttl, -1, NULL);
 	}

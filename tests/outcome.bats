@@ -129,3 +129,49 @@ dead_host() {
 	assert_stderr --partial "cannot resolve 'nonexistent.invalid'"
 	assert_stderr --partial "network check failed"
 }
+
+@test "outcome (lab): a closed TCP port is up by default and down with --refused-down, in every command" {
+	lab_up --routers 1
+	# pp-probe's port option: -p until the mtr/ping letters land, -P after.
+	P=-P
+	pp-probe -h | grep -q -- '-P port' || P=-p
+	# Port 9 answers RST (refused), port 7 accepts (open).
+	run --separate-stderr lab_exec c pp-probe --tcp $P 9 -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 0 ] || { printf '%s\n' "$stderr" >&2; false; }
+	assert_stderr --partial "4 probes sent, 4 answered, 0.0% loss"
+	assert_stderr --partial "connections 0 open, 4 refused"
+	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'length == 4 and all(.status == "reply" and .conn == "refused")' >/dev/null
+	printf '%s\n' "$output" >"$T/up.ndjson"
+	run --separate-stderr lab_exec c pp-probe --tcp $P 9 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "4 probes sent, 0 answered, 100.0% loss"
+	assert_stderr --partial "connections 0 open, 4 refused (counted as down)"
+	assert_stderr --partial "no answer from $LAB_DST4"
+	printf '%s\n' "$output" >"$T/down.ndjson"
+	head -1 "$T/down.ndjson" | jq -e '.settings.refused == "down"' >/dev/null
+	# The readers: the same records are up without the option, down
+	# with it; the meta record of a --refused-down run says down alone.
+	pp_run 0 pp-stats -f ndjson "$T/up.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.recv == 4 and .loss == 0 and .open == 0 and .refused == 4' >/dev/null
+	pp_run 0 pp-stats -f ndjson --refused-down "$T/up.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.recv == 0 and .loss == 100 and .refused == 4' >/dev/null
+	pp_run 0 pp-stats -f ndjson "$T/down.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.recv == 0 and .loss == 100' >/dev/null
+	pp_run 0 pp-alert --loss 5 --fail "$T/up.ndjson"
+	pp_run 1 pp-alert --loss 5 --fail --refused-down "$T/up.ndjson"
+	assert_output --partial '"reason":"refused"'
+	pp_run 1 pp-alert --loss 5 --fail "$T/down.ndjson"
+	pp_run 0 pp-mos -f ndjson "$T/up.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.loss == 0 and .mos > 4' >/dev/null
+	pp_run 0 pp-mos -f ndjson --refused-down "$T/up.ndjson"
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.loss == 100 and .mos == 1' >/dev/null
+	pp_run 0 pp-plot -c summary --refused-down "$T/up.ndjson"
+	assert_output --partial ">100.0</text>"
+	pp_run 0 pp-plot -c summary "$T/up.ndjson"
+	assert_output --partial ">0.0</text>"
+	# The open port: open, up either way.
+	run --separate-stderr lab_exec c pp-probe --tcp $P 7 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	assert_stderr --partial "connections 4 open, 0 refused"
+	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'all(.conn == "open")' >/dev/null
+}
