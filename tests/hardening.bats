@@ -251,7 +251,11 @@ no_raw_controls() {
 	pp_run 0 pp-mos -f table "$d/in.ndjson"
 	no_raw_controls
 	assert_output --partial 't\x1b]0;title\x07\x1b[2J '
-	[ "$(wc -l <<<"$output")" -eq 2 ] || _pp_fail "a forged row"
+	# The header and a row per target (the trace that never reached its
+	# destination scores 100% loss at its highest hop): no forged row.
+	[ "$(wc -l <<<"$output")" -eq 3 ] || _pp_fail "a forged row"
+	assert_output --partial 'rtl\u202etxt.exe '
+	assert_output --partial 'no answers: 100% loss'
 }
 
 @test "diagnostics: a hostile bad line or name shows its escapes visibly on stderr" {
