@@ -132,17 +132,14 @@ dead_host() {
 
 @test "outcome (lab): a closed TCP port is up by default and down with --refused-down, in every command" {
 	lab_up --routers 1
-	# pp-probe's port option: -p until the mtr/ping letters land, -P after.
-	P=-P
-	pp-probe -h | grep -q -- '-P port' || P=-p
 	# Port 9 answers RST (refused), port 7 accepts (open).
-	run --separate-stderr lab_exec c pp-probe --tcp $P 9 -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	run --separate-stderr lab_exec c pp-probe --tcp -P 9 -c 4 -i 50ms -W 500ms "$LAB_DST4"
 	[ "$status" -eq 0 ] || { printf '%s\n' "$stderr" >&2; false; }
 	assert_stderr --partial "4 probes sent, 4 answered, 0.0% loss"
 	assert_stderr --partial "connections 0 open, 4 refused"
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'length == 4 and all(.status == "reply" and .conn == "refused")' >/dev/null
 	printf '%s\n' "$output" >"$T/up.ndjson"
-	run --separate-stderr lab_exec c pp-probe --tcp $P 9 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	run --separate-stderr lab_exec c pp-probe --tcp -P 9 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
 	[ "$status" -eq 1 ]
 	assert_stderr --partial "4 probes sent, 0 answered, 100.0% loss"
 	assert_stderr --partial "connections 0 open, 4 refused (counted as down)"
@@ -170,7 +167,7 @@ dead_host() {
 	pp_run 0 pp-plot -c summary "$T/up.ndjson"
 	assert_output --partial ">0.0</text>"
 	# The open port: open, up either way.
-	run --separate-stderr lab_exec c pp-probe --tcp $P 7 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
+	run --separate-stderr lab_exec c pp-probe --tcp -P 7 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
 	[ "$status" -eq 0 ]
 	assert_stderr --partial "connections 4 open, 0 refused"
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'all(.conn == "open")' >/dev/null
