@@ -536,6 +536,14 @@ main(int argc, char **argv)
 			    (unsigned long long)r.j.raised, r.j.never > 0 ?
 			    " (a target never answered)" : "");
 			status = PP_EXIT_FAIL;
+		} else if (r.j.partial > 0) {
+			pp_warnx("check failed: the input ended before %llu "
+			    "window%s filled: judged on the probes there were, "
+			    "no alert, but the check is incomplete (a shorter "
+			    "--window judges shorter runs)",
+			    (unsigned long long)r.j.partial,
+			    r.j.partial == 1 ? "" : "s");
+			status = PP_EXIT_FAIL;
 		}
 	}
 	pp_judge_release(&r.j);

@@ -154,7 +154,7 @@ dead_host() {
 	printf '%s\n' "$output" | sed -n 2p | jq -e '.recv == 0 and .loss == 100 and .refused == 4' >/dev/null
 	pp_run 0 pp-stats -f ndjson "$T/down.ndjson"
 	printf '%s\n' "$output" | sed -n 2p | jq -e '.recv == 0 and .loss == 100' >/dev/null
-	pp_run 0 pp-alert --loss 5 --fail "$T/up.ndjson"
+	pp_run 0 pp-alert --loss 5 --window 4 --fail "$T/up.ndjson"
 	pp_run 1 pp-alert --loss 5 --fail --refused-down "$T/up.ndjson"
 	assert_output --partial '"reason":"refused"'
 	pp_run 1 pp-alert --loss 5 --fail "$T/down.ndjson"

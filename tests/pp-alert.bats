@@ -89,10 +89,15 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	assert_stderr --partial "pp-alert: p: the input ended after 15 probes, before a window of 20: judged on those"
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 1 and .[0].kind == "loss" and .[0].window == 15 and
 		(.[0].value * 1000 | round) == 33333' >/dev/null
-	# The same 15 probes all answered: judged, passed.
+	# The same 15 probes all answered: judged, no alert, but the check
+	# is incomplete and fails, saying so; a window of 15 passes it.
 	{ head -1 "$F/plain.ndjson"; sed -n '2,16p' "$F/plain.ndjson"; } >"$BATS_TEST_TMPDIR/ok15"
-	pp_run 0 pp-alert --loss 20 --fail "$BATS_TEST_TMPDIR/ok15"
+	pp_run 1 pp-alert --loss 20 --fail "$BATS_TEST_TMPDIR/ok15"
 	assert_stderr --partial "judged on those"
+	assert_stderr --partial "check failed: the input ended before 1 window filled"
+	[ "$(printf '%s\n' "$output" | tail -n +2 | wc -l)" -eq 0 ]
+	pp_run 0 pp-alert --loss 20 --window 15 --fail "$BATS_TEST_TMPDIR/ok15"
+	pp_run 0 pp-alert --loss 20 --fail "$BATS_TEST_TMPDIR/short" --window 15 --latency 1000 --loss 50
 }
 
 @test "pp-alert: unreachable names the responder and its code; refused counts as down with --refused-down" {
