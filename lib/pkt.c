@@ -261,12 +261,14 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 		if (qhl < 20 || qlen < qhl + 8)
 			return -1;
 		proto = q[9];
+		memcpy(info->quoted_src, q + 12, 4);
 		memcpy(info->quoted_dst, q + 16, 4);
 	} else {
 		if (qlen < 40 + 8 || (q[0] >> 4) != 6)
 			return -1;
 		qhl = 40;
 		proto = q[6];
+		memcpy(info->quoted_src, q + 8, 16);
 		memcpy(info->quoted_dst, q + 24, 16);
 	}
 	info->kind = exceeded ? PP_PKT_TIME_EXCEEDED : PP_PKT_UNREACH;
@@ -281,6 +283,7 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 		info->sport = get16(t);
 		info->dport = get16(t + 2);
 		if (proto == 17) {
+			info->udp_len = get16(t + 4);
 			info->udp_sum = get16(t + 6);
 			payload(t + 8, tlen - 8, info);
 		} else {
@@ -289,4 +292,171 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 	}
 	extensions(buf, len, 8, v6, info);
 	return 0;
+}
+
+/* ------------------------------------------------------ probe identity */
+
+/* Ones'-complement sums: a + b with the end-around carry, a - b. */
+static uint16_t
+oc_add(uint16_t a, uint16_t b)
+{
+	uint32_t s = (uint32_t)a + b;
+
+	return (uint16_t)((s & 0xffff) + (s >> 16));
+}
+
+static uint16_t
+oc_sub(uint16_t a, uint16_t b)
+{
+	return oc_add(a, (uint16_t)~b);
+}
+
+/* One value for ones'-complement zero (0 and 0xffff). */
+static uint16_t
+oc_norm(uint16_t a)
+{
+	return a == 0xffff ? 0 : a;
+}
+
+/* The sum of the 16-bit words of the address bytes a (4 or 16). */
+static uint16_t
+addr_sum(const uint8_t *a, bool v6)
+{
+	uint16_t s = 0;
+
+	for (size_t i = 0; i < (v6 ? 16u : 4u); i += 2)
+		s = oc_add(s, get16(a + i));
+	return s;
+}
+
+/* The sum of everything a UDP checksum covers but the payload: the
+ * pseudo-header (addresses, protocol, length) and the header (ports,
+ * length; the checksum field counts as zero). */
+static uint16_t
+udp_head_sum(bool v6, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+    uint16_t dport, uint16_t ulen)
+{
+	uint16_t s = oc_add(addr_sum(src, v6), addr_sum(dst, v6));
+
+	s = oc_add(s, 17);
+	s = oc_add(s, ulen);
+	s = oc_add(s, sport);
+	s = oc_add(s, dport);
+	return oc_add(s, ulen);
+}
+
+size_t
+pp_pkt_udp(unsigned char *buf, size_t cap, bool v6, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport,
+    const struct pp_pkt_payload *pl, size_t len, unsigned char fill,
+    uint16_t id)
+{
+	if (len < PP_PKT_UDP_MIN || len > 0xffff || cap < len || id == 0 ||
+	    id == 0xffff)
+		return 0;
+	memset(buf, fill, len);
+	put16(buf, sport);
+	put16(buf + 2, dport);
+	put16(buf + 4, (uint16_t)len);
+	put16(buf + 6, 0);
+	put32(buf + 8, PP_PKT_MAGIC);
+	put32(buf + 12, pl->tag);
+	put32(buf + 16, (uint32_t)(pl->seq >> 32));
+	put32(buf + 20, (uint32_t)pl->seq);
+	/* The hold word makes the payload's sum id. */
+	size_t hold = 8 + PP_PKT_PAYLOAD;
+	put16(buf + hold, 0);
+	put16(buf + hold, oc_sub(id, sum16(buf + 8, len - 8)));
+	uint16_t c = (uint16_t)~oc_add(udp_head_sum(v6, src, dst, sport, dport,
+	    (uint16_t)len), sum16(buf + 8, len - 8));
+	put16(buf + 6, c == 0 ? 0xffff : c);	/* 0: no checksum (IPv4) */
+	return len;
+}
+
+bool
+pp_pkt_ident(const struct pp_pkt_info *in, bool v6, uint16_t *id)
+{
+	switch (in->quoted_proto) {
+	case 1:
+	case 58:
+		*id = in->echo_seq;
+		return true;
+	case 6:
+		*id = (uint16_t)in->tcp_seq;
+		return in->kind != PP_PKT_ECHO_REPLY;
+	case 17:
+		if (in->kind == PP_PKT_ECHO_REPLY || in->udp_sum == 0)
+			return false;	/* no checksum: no identity */
+		/* payload = ~checksum - everything else it covers. */
+		*id = oc_norm(oc_sub((uint16_t)~in->udp_sum, udp_head_sum(v6,
+		    in->quoted_src, in->quoted_dst, in->sport, in->dport,
+		    in->udp_len)));
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool
+pp_pkt_matches(const struct pp_pkt_info *in, bool v6,
+    const struct pp_pkt_sent *s, bool echo_id)
+{
+	uint16_t id;
+
+	if (in->kind == PP_PKT_OTHER || in->quoted_proto != s->proto)
+		return false;
+	if (in->kind != PP_PKT_ECHO_REPLY &&
+	    memcmp(in->quoted_dst, s->dst, v6 ? 16 : 4) != 0)
+		return false;
+	bool ours = in->has_payload && in->payload.tag == s->pl.tag &&
+	    in->payload.seq == s->pl.seq;
+	if (in->has_payload && !ours)
+		return false;
+	switch (s->proto) {
+	case 1:
+	case 58:
+		return in->echo_seq == s->id && (ours || !echo_id ||
+		    in->echo_id == s->echo_id);
+	case 17:
+		return in->dport == s->dport && (ours ||
+		    (pp_pkt_ident(in, v6, &id) && pp_pkt_unshift(id,
+		    s->csum_delta) == s->id));
+	case 6:
+		return in->dport == s->dport && in->tcp_seq == s->tcp_seq;
+	default:
+		return false;
+	}
+}
+
+int
+pp_pkt_parse_echo_quote(const unsigned char *buf, size_t len, bool v6,
+    struct pp_pkt_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->reply_ttl = -1;
+	if (len < 8 || buf[0] != (v6 ? 128 : 8))
+		return -1;
+	info->quoted_proto = v6 ? 58 : 1;
+	info->echo_id = get16(buf + 4);
+	info->echo_seq = get16(buf + 6);
+	payload(buf + 8, len - 8, info);
+	return 0;
+}
+
+bool
+pp_pkt_udp_delta(const struct pp_pkt_info *in, bool v6, uint16_t id,
+    uint16_t *delta)
+{
+	uint16_t got;
+
+	if (in->quoted_proto != 17 || !pp_pkt_ident(in, v6, &got))
+		return false;
+	*delta = oc_norm(oc_sub(got, id));
+	return true;
+}
+
+uint16_t
+pp_pkt_unshift(uint16_t id, uint16_t delta)
+{
+	return oc_norm(oc_sub(id, delta));
 }

@@ -45,7 +45,9 @@ struct pp_pkt_info {
 	struct pp_pkt_payload payload;
 	uint16_t sport, dport;	/* quoted UDP/TCP ports */
 	uint16_t udp_sum;	/* quoted UDP checksum */
+	uint16_t udp_len;	/* quoted UDP length field */
 	uint32_t tcp_seq;	/* quoted TCP sequence number */
+	uint8_t quoted_src[16];	/* the quoted source address */
 	uint8_t quoted_dst[16];	/* the quoted destination address */
 	int nmpls;		/* labels in mpls[] */
 	struct pp_mpls mpls[PP_PKT_MPLS_MAX];
@@ -111,6 +113,80 @@ int pp_pkt_tcp_parse(const unsigned char *buf, size_t len, bool with_ip,
  * time-exceeded and unreachable messages (and from the 128-byte default
  * layout of routers that do not set the length field). */
 int pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
+    struct pp_pkt_info *info);
+
+/* ------------------------------------------------------ probe identity
+ * Every probe carries a 16-bit identity (never 0 or 0xffff) in the first
+ * 8 bytes of its transport header, so that an ICMP error quoting only
+ * those (RFC 792's minimum) still names it: the ICMP sequence number, the
+ * low half of the TCP sequence number, and for UDP the checksum: two
+ * payload bytes are chosen so that the payload's ones'-complement sum is
+ * the identity (as Paris traceroute and scamper do), which the checksum
+ * and the quoted addresses and ports give back.  A NAT that rewrites the
+ * source address or port fixes the checksum by the same amount, so the
+ * identity read from a rewritten quote is unchanged.  A NAT that writes
+ * the client's address and port back into the quote but leaves its own
+ * checksum there (Linux connection tracking does) shifts the identity read
+ * by a constant for the flow (the NAT's mapping): pp_pkt_udp_delta learns
+ * it from a quote that holds our payload, and csum_delta applies it. */
+
+#define PP_PKT_UDP_MIN (8 + PP_PKT_PAYLOAD + 2)	/* header, payload, hold */
+
+/* Build a UDP datagram (header and payload, len bytes, at least
+ * PP_PKT_UDP_MIN) from src:sport to dst:dport (4- or 16-byte addresses):
+ * our payload pl, then the two bytes that make the payload's sum id, the
+ * rest fill; the checksum computed over the IPv4 or IPv6 pseudo-header.
+ * Returns len, or 0 when cap is short, len too small or id 0 or 0xffff. */
+size_t pp_pkt_udp(unsigned char *buf, size_t cap, bool v6, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport,
+    const struct pp_pkt_payload *pl, size_t len, unsigned char fill,
+    uint16_t id);
+
+/* The identity an ICMP error's quote, or an echo reply, carries: the ICMP
+ * sequence; for UDP the payload's sum from the quoted checksum, addresses,
+ * ports and length; for TCP the low half of the sequence number.  Returns
+ * true and sets *id when info has one. */
+bool pp_pkt_ident(const struct pp_pkt_info *info, bool v6, uint16_t *id);
+
+/* What a probe was sent as, for matching what comes back. */
+struct pp_pkt_sent {
+	int proto;		/* 1 ICMP, 58 ICMPv6, 17 UDP, 6 TCP */
+	uint8_t dst[16];	/* destination address (IPv4: 4 bytes) */
+	uint16_t dport;		/* UDP/TCP destination port */
+	uint16_t id;		/* its identity */
+	uint16_t echo_id;	/* ICMP identifier */
+	uint32_t tcp_seq;	/* TCP sequence number */
+	struct pp_pkt_payload pl;	/* its payload (ICMP, UDP) */
+	uint16_t csum_delta;	/* UDP: what a NAT on the way adds to the
+				 * identity read from a quote (learnt by
+				 * pp_pkt_udp_delta; 0 none) */
+};
+
+/* Whether info (an ICMP error quoting a probe, or an echo reply) answers
+ * the probe sent as s: the identity and protocol, and what a NAT on the
+ * way leaves alone: the quoted destination and destination port, the TCP
+ * sequence number, our payload when it was quoted (then the identity need
+ * not agree); the ICMP identifier only when echo_id is true (raw sockets:
+ * a datagram socket's is the kernel's) and our payload is not quoted. */
+bool pp_pkt_matches(const struct pp_pkt_info *info, bool v6,
+    const struct pp_pkt_sent *s, bool echo_id);
+
+/* The shift of the identity read from info's UDP quote against the
+ * probe's real identity id (ones' complement: 0 when none), for
+ * csum_delta.  Returns true when info has a UDP identity. */
+bool pp_pkt_udp_delta(const struct pp_pkt_info *info, bool v6, uint16_t id,
+    uint16_t *delta);
+
+/* The identity id read from a quote, less a NAT's shift delta. */
+uint16_t pp_pkt_unshift(uint16_t id, uint16_t delta);
+
+/* Parse our echo request as the error queue of an ICMP datagram socket
+ * returns it with an ICMP error (as far as the error quoted it: at least
+ * its 8-byte header): quoted_proto, echo_id, echo_seq and the payload
+ * into info (zeroed first); the caller sets kind, code and quoted_dst.
+ * Returns 0, or -1 when it is shorter than 8 bytes or not an echo
+ * request. */
+int pp_pkt_parse_echo_quote(const unsigned char *buf, size_t len, bool v6,
     struct pp_pkt_info *info);
 
 /* The RFC 1071 checksum of buf. */

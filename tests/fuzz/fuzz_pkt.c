@@ -5,7 +5,9 @@
  * Invariants: a rejected message is PP_PKT_OTHER; fields stay in their
  * ranges; at most PP_PKT_MPLS_MAX labels, each a valid RFC 4950 entry; and
  * an IPv4 message parses the same with its IP header as without it (bar
- * the reply TTL that only the header carries). */
+ * the reply TTL that only the header carries).  The identity read from
+ * what was parsed matches a probe sent with that identity, and the same
+ * bytes read as an error queue's echo request stay in bounds. */
 #include <string.h>
 
 #include "lib/pkt.h"
@@ -55,6 +57,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data + 1, len);
 	int rc = pp_pkt_parse(buf, len, v6, with_ip, &in);
 	check_info(&in, rc, v6, with_ip);
+	uint16_t id;
+	if (rc == 0 && pp_pkt_ident(&in, v6, &id)) {
+		struct pp_pkt_sent s = { .proto = in.quoted_proto, .dport =
+		    in.dport, .id = id, .echo_id = in.echo_id, .tcp_seq =
+		    in.tcp_seq, .pl = in.payload };
+		memcpy(s.dst, in.quoted_dst, 16);
+		FUZZ_CHECK(in.kind == PP_PKT_OTHER || pp_pkt_matches(&in, v6,
+		    &s, true), "its own identity does not match");
+	}
+	struct pp_pkt_info eq;
+	int rq = pp_pkt_parse_echo_quote(buf, len, v6, &eq);
+	FUZZ_CHECK(rq == -1 || (len >= 8 && eq.quoted_proto == (v6 ? 58 : 1)),
+	    "echo quote");
 	if (rc == 0 && with_ip && !v6) {
 		size_t ihl = (size_t)(buf[0] & 15) * 4;
 		FUZZ_CHECK(ihl >= 20 && ihl <= len, "accepted header %zu", ihl);

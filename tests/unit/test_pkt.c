@@ -5,6 +5,7 @@
 #include "tests/unit/check.h"
 
 void test_pkt(void);
+static void identity(void);
 
 static void
 ip4(unsigned char *p, int proto, int ttl, const unsigned char *src,
@@ -246,4 +247,266 @@ test_pkt(void)
 	/* An echo request is not ours to answer. */
 	CHECK(pp_pkt_parse(req, n, false, false, &in) == 0 &&
 	    in.kind == PP_PKT_OTHER, "request ignored");
+	identity();
+}
+
+/* RFC 1624: a 16-bit word of a checksummed packet goes from old to new;
+ * the checksum at c follows, as a NAT fixes it. */
+static void
+nat_word(unsigned char *w, uint16_t nw, unsigned char *c)
+{
+	uint16_t old = (uint16_t)(w[0] << 8 | w[1]);
+	uint32_t hc = (uint16_t)(c[0] << 8 | c[1]);
+	uint32_t s = (uint16_t)~hc + (uint32_t)(uint16_t)~old + nw;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	hc = (uint16_t)~s;
+	w[0] = (unsigned char)(nw >> 8);
+	w[1] = (unsigned char)nw;
+	c[0] = (unsigned char)(hc >> 8);
+	c[1] = (unsigned char)hc;
+}
+
+/* An ICMP error (IPv4 behind its IP header, or ICMPv6) of the router hop
+ * quoting the first quote bytes of the probe's transport header (ip: the
+ * IP header the probe left with).  Returns its length. */
+static size_t
+quote(unsigned char *out, bool v6, const uint8_t *hop, const uint8_t *src,
+    const uint8_t *dst, int proto, const unsigned char *l4, size_t l4len,
+    size_t qbytes)
+{
+	size_t n = 0;
+
+	if (qbytes > l4len)
+		qbytes = l4len;
+	if (!v6) {
+		ip4(out, 1, 250, hop, src, 20 + 8 + 20 + qbytes);
+		out[20] = 11;
+		out[21] = 0;
+		memset(out + 22, 0, 6);
+		ip4(out + 28, proto, 1, src, dst, 20 + l4len);
+		memcpy(out + 48, l4, qbytes);
+		n = 48 + qbytes;
+	} else {
+		memset(out, 0, 48);
+		out[0] = 3;
+		out[8] = 0x60;
+		out[8 + 4] = (unsigned char)(l4len >> 8);
+		out[8 + 5] = (unsigned char)l4len;
+		out[8 + 6] = (unsigned char)proto;
+		out[8 + 7] = 1;
+		memcpy(out + 8 + 8, src, 16);
+		memcpy(out + 8 + 24, dst, 16);
+		memcpy(out + 48, l4, qbytes);
+		n = 48 + qbytes;
+	}
+	return n;
+}
+
+static void
+identity(void)
+{
+	static const uint8_t me4[16] = { 10, 0, 0, 2 };
+	static const uint8_t nat4[16] = { 198, 18, 1, 1 };
+	static const uint8_t dst4[16] = { 198, 18, 4, 2 };
+	static const uint8_t hop4[16] = { 198, 18, 3, 2 };
+	static const uint8_t me6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0,
+	    0, 0, 0, 0, 2 };
+	static const uint8_t nat6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	    0, 0, 0, 0x12, 0x34 };
+	static const uint8_t dst6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+	    0, 0, 0, 0, 2 };
+	static const uint8_t hop6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0,
+	    0, 0, 0, 0, 2 };
+	static const uint16_t ids[] = { 1, 2, 0x00ff, 0x7fff, 0x8000, 0xabcd,
+	    0xfffe };
+	static const size_t lens[] = { PP_PKT_UDP_MIN, PP_PKT_UDP_MIN + 1,
+	    64, 1001 };
+	unsigned char u[1100], ph[40 + 1100], pkt[1300];
+	struct pp_pkt_info in;
+	uint16_t got;
+
+	for (int v = 0; v < 2; v++) {
+		bool v6 = v == 1;
+		const uint8_t *me = v6 ? me6 : me4, *dst = v6 ? dst6 : dst4;
+		const uint8_t *hop = v6 ? hop6 : hop4, *nat = v6 ? nat6 : nat4;
+		size_t al = v6 ? 16 : 4;
+		for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++)
+		for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+			size_t len = lens[li];
+			struct pp_pkt_payload pl = { .tag = 0x5eed0000u +
+			    (uint32_t)k, .seq = 1000 + k };
+			CHECK(pp_pkt_udp(u, sizeof(u), v6, me, dst, 40001,
+			    33434, &pl, len, (unsigned char)(0x11 * k), ids[k])
+			    == len, "udp built v%d %zu %04x", v6 ? 6 : 4, len,
+			    ids[k]);
+			/* The checksum verifies over the pseudo-header... */
+			size_t phl = v6 ? 40 : 12;
+			memset(ph, 0, phl);
+			memcpy(ph, me, al);
+			memcpy(ph + al, dst, al);
+			if (v6) {
+				ph[34] = (unsigned char)(len >> 8);
+				ph[35] = (unsigned char)len;
+				ph[39] = 17;
+			} else {
+				ph[9] = 17;
+				ph[10] = (unsigned char)(len >> 8);
+				ph[11] = (unsigned char)len;
+			}
+			memcpy(ph + phl, u, len);
+			CHECK(pp_pkt_cksum(ph, phl + len) == 0 && (u[6] | u[7]),
+			    "udp checksum verifies v%d %zu %04x", v6 ? 6 : 4,
+			    len, ids[k]);
+			/* ...and the payload sums to the identity. */
+			uint16_t psum = (uint16_t)~pp_pkt_cksum(u + 8, len - 8);
+			CHECK(psum == ids[k], "payload sum %04x", psum);
+			CHECK(pp_pkt_payload(u + 8, len - 8, &in.payload) &&
+			    in.payload.seq == pl.seq, "payload readable");
+			struct pp_pkt_sent sent = { .proto = 17, .dport = 33434,
+			    .id = ids[k], .pl = pl };
+			memcpy(sent.dst, dst, al);
+			/* An 8-byte quote (RFC 792) and the whole datagram. */
+			size_t qs[2] = { 8, len };
+			for (int qi = 0; qi < 2; qi++) {
+				size_t m = quote(pkt, v6, hop, me, dst, 17, u, len,
+				    qs[qi]);
+				CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+				    in.kind == PP_PKT_TIME_EXCEEDED,
+				    "quote parses");
+				CHECK(in.has_payload == (qi == 1), "payload seen");
+				CHECK(pp_pkt_ident(&in, v6, &got) &&
+				    got == ids[k], "ident of a %zu-byte quote: "
+				    "%04x, want %04x", qs[qi], got, ids[k]);
+				CHECK(pp_pkt_matches(&in, v6, &sent, true),
+				    "%zu-byte quote matches", qs[qi]);
+				/* A NAT rewrote the source address and port
+				 * (and fixed the checksum): the same probe. */
+				unsigned char *qip = pkt + (v6 ? 8 : 28);
+				unsigned char *ql4 = qip + (v6 ? 40 : 20);
+				for (size_t w = 0; w < al; w += 2)
+					nat_word(qip + (v6 ? 8 : 12) + w,
+					    (uint16_t)(nat[w] << 8 | nat[w + 1]),
+					    ql4 + 6);
+				nat_word(ql4, 61000, ql4 + 6);
+				CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+				    in.sport == 61000 && memcmp(in.quoted_src,
+				    nat, al) == 0, "nat quote parses");
+				CHECK(pp_pkt_ident(&in, v6, &got) &&
+				    got == ids[k], "ident through NAT: %04x, "
+				    "want %04x", got, ids[k]);
+				CHECK(pp_pkt_matches(&in, v6, &sent, true),
+				    "NAT-altered %zu-byte quote matches",
+				    qs[qi]);
+				/* Another probe's identity, destination or
+				 * port: no match. */
+				struct pp_pkt_sent o = sent;
+				o.id = (uint16_t)(ids[k] == 1 ? 2 : ids[k] - 1);
+				CHECK(qi == 1 || !pp_pkt_matches(&in, v6, &o,
+				    true), "other identity");
+				o = sent;
+				o.dport = 33435;
+				CHECK(!pp_pkt_matches(&in, v6, &o, true),
+				    "other port");
+				o = sent;
+				o.dst[al - 1] ^= 1;
+				CHECK(!pp_pkt_matches(&in, v6, &o, true),
+				    "other destination");
+				o = sent;
+				o.pl.seq++;
+				CHECK(qi == 0 || !pp_pkt_matches(&in, v6, &o,
+				    true), "other payload");
+			}
+		}
+		/* A NAT that writes the client's address and port back into
+		 * the quote but leaves its own checksum: the identity read is
+		 * shifted by the same amount for every probe of the flow;
+		 * learnt from a quote of our payload, it undoes the shift of
+		 * an 8-byte quote of another probe. */
+		uint16_t learnt = 0;
+		for (int k = 0; k < 2; k++) {
+			uint16_t pid = k == 0 ? 0x1234 : 0x4321;
+			struct pp_pkt_payload pl = { .tag = 9, .seq = pid };
+			size_t len = 64;
+			(void)pp_pkt_udp(u, sizeof(u), v6, me, dst, 40000, 33434,
+			    &pl, len, 0, pid);
+			size_t m = quote(pkt, v6, hop, me, dst, 17, u, len,
+			    k == 0 ? len : 8);
+			unsigned char *qip = pkt + (v6 ? 8 : 28);
+			unsigned char *ql4 = qip + (v6 ? 40 : 20);
+			unsigned char keep[18];
+			memcpy(keep, qip + (v6 ? 8 : 12), al);
+			memcpy(keep + 16, ql4, 2);
+			for (size_t w = 0; w < al; w += 2)
+				nat_word(qip + (v6 ? 8 : 12) + w, (uint16_t)(nat[w] <<
+				    8 | nat[w + 1]), ql4 + 6);
+			nat_word(ql4, 61000, ql4 + 6);
+			memcpy(qip + (v6 ? 8 : 12), keep, al);	/* written back, */
+			memcpy(ql4, keep + 16, 2);		/* checksum not */
+			CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+			    in.sport == 40000, "written-back quote %d", k);
+			struct pp_pkt_sent ws = { .proto = 17, .dport = 33434,
+			    .id = pid, .pl = pl };
+			memcpy(ws.dst, dst, al);
+			if (k == 0) {
+				CHECK(pp_pkt_ident(&in, v6, &got) && got != pid,
+				    "the NAT's checksum shifts the identity");
+				CHECK(pp_pkt_udp_delta(&in, v6, pid, &learnt) &&
+				    learnt != 0, "shift learnt: %04x", learnt);
+				CHECK(pp_pkt_matches(&in, v6, &ws, true),
+				    "whole quote: our payload names it");
+				continue;
+			}
+			CHECK(!pp_pkt_matches(&in, v6, &ws, true), "8 bytes, "
+			    "the shift unknown: no match");
+			CHECK(pp_pkt_ident(&in, v6, &got) &&
+			    pp_pkt_unshift(got, learnt) == pid, "unshifted");
+			ws.csum_delta = learnt;
+			CHECK(pp_pkt_matches(&in, v6, &ws, true), "8 bytes, the "
+			    "shift learnt: a match");
+			ws.id = 0x4322;
+			CHECK(!pp_pkt_matches(&in, v6, &ws, true), "not another");
+		}
+		/* ICMP echo and TCP SYN: the identity in 8 bytes, through a
+		 * NAT that rewrote the source (and for TCP the port). */
+		unsigned char e[64];
+		struct pp_pkt_payload epl = { .tag = 7, .seq = 99 };
+		size_t en = pp_pkt_echo(e, sizeof(e), v6, 0x4242, 0x1234, &epl,
+		    64, 0);
+		struct pp_pkt_sent es = { .proto = v6 ? 58 : 1, .id = 0x1234,
+		    .echo_id = 0x4242, .pl = epl };
+		memcpy(es.dst, dst, al);
+		size_t m = quote(pkt, v6, hop, nat, dst, v6 ? 58 : 1, e, en, 8);
+		CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+		    pp_pkt_ident(&in, v6, &got) && got == 0x1234 &&
+		    pp_pkt_matches(&in, v6, &es, true), "echo 8-byte quote");
+		es.echo_id = 0x4243;
+		CHECK(!pp_pkt_matches(&in, v6, &es, true) &&
+		    pp_pkt_matches(&in, v6, &es, false), "echo id (raw only)");
+		m = quote(pkt, v6, hop, nat, dst, v6 ? 58 : 1, e, en, en);
+		CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+		    pp_pkt_matches(&in, v6, &es, true), "a NAT's echo id: "
+		    "our payload quoted says it is ours");
+		unsigned char syn[PP_PKT_SYN_LEN];
+		(void)pp_pkt_tcp_syn(syn, sizeof(syn), v6, me, dst, 40002, 443,
+		    0xabcd0777u);
+		syn[0] = 0xee;		/* a NAT's source port */
+		struct pp_pkt_sent ts = { .proto = 6, .dport = 443,
+		    .id = 0x0777, .tcp_seq = 0xabcd0777u };
+		memcpy(ts.dst, dst, al);
+		m = quote(pkt, v6, hop, nat, dst, 6, syn, sizeof(syn), 8);
+		CHECK(pp_pkt_parse(pkt, m, v6, !v6, &in) == 0 &&
+		    pp_pkt_ident(&in, v6, &got) && got == 0x0777 &&
+		    pp_pkt_matches(&in, v6, &ts, true), "tcp 8-byte quote");
+		ts.tcp_seq ^= 0x10000;
+		CHECK(!pp_pkt_matches(&in, v6, &ts, true), "other tcp run");
+	}
+	struct pp_pkt_payload z = { 0, 0 };
+	CHECK(pp_pkt_udp(u, sizeof(u), false, me4, dst4, 1, 2, &z, 64, 0, 0)
+	    == 0 && pp_pkt_udp(u, sizeof(u), false, me4, dst4, 1, 2, &z, 64,
+	    0, 0xffff) == 0, "identities 0 and 0xffff refused");
+	CHECK(pp_pkt_udp(u, sizeof(u), false, me4, dst4, 1, 2, &z,
+	    PP_PKT_UDP_MIN - 1, 0, 1) == 0 && pp_pkt_udp(u, 30, false, me4,
+	    dst4, 1, 2, &z, 64, 0, 1) == 0, "too short");
 }
