@@ -369,11 +369,8 @@ final_summary(struct probe_run *r)
 /* ---------------------------------------------------- mtr-packet */
 
 /* The mtr-packet mode: requests through lib/mtrpkt (mtr-packet 0.95's
- * protocol), probes through the engine, answers through lib/mtrpkt's one
- * word table.  Until the engine takes every option per probe, probes with
- * different settings go through different engines over the same sockets,
- * at most MTR_ENGINES (the idle ones are replaced). */
-#define MTR_ENGINES 64
+ * protocol), probes through the one engine (every probe with its own
+ * settings), answers through lib/mtrpkt's one word table. */
 
 struct mtr_probe {
 	int token;
@@ -382,17 +379,10 @@ struct mtr_probe {
 	bool tcp;
 };
 
-struct mtr_engine {
-	struct pp_engine_opts o;
-	struct sockaddr_storage src;	/* o.source points here */
-	struct pp_engine *e;
-};
-
 struct mtr_run {
 	struct pp_mtrpkt m;
 	struct pp_net *net;
-	struct mtr_engine eng[MTR_ENGINES];
-	int neng;
+	struct pp_engine *e;
 };
 
 static void
@@ -459,73 +449,6 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 	free(mp);
 }
 
-/* The engine for p's settings: found, made, or an idle one replaced. */
-static struct pp_engine *
-mtr_engine(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
-{
-	struct mtr_engine k;
-
-	memset(&k, 0, sizeof(k));
-	k.o.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==
-	    PP_MTRPKT_TCP ? PP_TCP : PP_ICMP;
-	k.o.port = p->port;
-	/* mtr's size is the whole packet, as the engine's with size_ip. */
-	k.o.size = p->proto == PP_MTRPKT_TCP ? 0 : p->size;
-	k.o.size_ip = true;
-	k.o.fill = p->fill;
-	k.o.tos = p->tos;
-	k.o.mark = p->mark;
-	k.o.timeout = p->timeout > 0 ? p->timeout : 1e-6;
-	k.o.max_inflight = PP_MTRPKT_PROBES_MAX;
-	k.o.lax = true;
-	if (p->has_src || p->local_port != 0) {
-		if (p->has_src)
-			memcpy(&k.src, &p->src, p->slen);
-		else
-			k.src.ss_family = (sa_family_t)p->family;
-		if (p->family == AF_INET6)
-			((struct sockaddr_in6 *)&k.src)->sin6_port =
-			    htons((uint16_t)p->local_port);
-		else
-			((struct sockaddr_in *)&k.src)->sin_port =
-			    htons((uint16_t)p->local_port);
-		k.o.source_len = p->family == AF_INET6 ?
-		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	}
-	int idle = -1;
-	for (int i = 0; i < run->neng; i++) {
-		struct mtr_engine *x = &run->eng[i];
-		if (memcmp(&x->src, &k.src, sizeof(k.src)) == 0 &&
-		    x->o.proto == k.o.proto && x->o.port == k.o.port &&
-		    x->o.size == k.o.size && x->o.size_ip == k.o.size_ip &&
-		    x->o.fill == k.o.fill &&
-		    x->o.tos == k.o.tos && x->o.mark == k.o.mark &&
-		    x->o.timeout == k.o.timeout &&
-		    x->o.source_len == k.o.source_len)
-			return x->e;
-		if (idle < 0 && pp_engine_inflight(x->e) == 0)
-			idle = i;
-	}
-	int slot = run->neng < MTR_ENGINES ? run->neng : idle;
-	if (slot < 0)
-		return NULL;
-	struct mtr_engine *x = &run->eng[slot];
-	if (slot < run->neng)
-		pp_engine_free(x->e);
-	else
-		run->neng++;
-	*x = k;
-	if (x->o.source_len > 0)
-		x->o.source = (struct sockaddr *)&x->src;
-	struct pp_error err;
-	x->e = pp_engine_new(&x->o, run->net, mtr_done, run, &err);
-	if (x->e == NULL) {
-		*x = run->eng[--run->neng];
-		return NULL;
-	}
-	return x->e;
-}
-
 /* Send what a request asks for, or answer why not (mtr-packet's order:
  * the route to the destination, then the send). */
 static void
@@ -544,20 +467,35 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 		pp_mtrpkt_answered(&run->m);
 		return;
 	}
-	struct pp_engine *e = mtr_engine(run, p);
-	if (e == NULL) {
-		r.word = PP_MTRPKT_PROBES_EXHAUSTED;
-		mtr_write(&r);
-		pp_mtrpkt_answered(&run->m);
-		return;
-	}
 	struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
 	mp->token = p->token;
 	mp->family = p->family;
 	mp->timeout = p->timeout;
 	mp->tcp = p->proto == PP_MTRPKT_TCP;
-	if (pp_engine_send(e, (const struct sockaddr *)&p->dst, p->dlen,
-	    p->ttl, -1, -1, p->seq, "mtr", mp) == -1) {
+	struct pp_engine_probe pr;
+	pp_engine_probe_init(&pr);
+	pr.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==
+	    PP_MTRPKT_TCP ? PP_TCP : PP_ICMP;
+	pr.dst = (const struct sockaddr *)&p->dst;
+	pr.dlen = p->dlen;
+	pr.port = p->port;
+	pr.size = p->size;
+	pr.size_ip = true;	/* mtr-packet's size: the whole packet */
+	pr.ttl = p->ttl;
+	pr.tos = p->tos;
+	pr.mark = p->mark;
+	pr.timeout = p->timeout > 0 ? p->timeout : 0;
+	pr.pattern = p->fill;
+	if (p->has_src) {
+		pr.src = (const struct sockaddr *)&p->src;
+		pr.srclen = p->slen;
+	}
+	pr.local_port = p->local_port;
+	pr.tcp_retries = true;	/* answers to resent SYNs count */
+	pr.seq = p->seq;
+	pr.target = "mtr";
+	pr.user = mp;
+	if (pp_engine_send(run->e, &pr) == -1) {
 		r.word = PP_MTRPKT_PROBES_EXHAUSTED;
 		mtr_write(&r);
 		pp_mtrpkt_answered(&run->m);
@@ -592,23 +530,28 @@ mtr_caps(struct pp_mtrpkt_caps *k, const struct pp_net *net)
 }
 
 static int
-mtr_packet(struct pp_net *net)
+mtr_packet(struct pp_net *net, const struct pp_engine_opts *eo)
 {
 	static struct mtr_run run;
 	bool eof = false;
+	struct pp_error err;
 
 	pp_mtrpkt_init(&run.m);
 	run.net = net;
 	mtr_caps(&run.m.caps, net);
+	struct pp_engine_opts o = *eo;
+	o.max_inflight = PP_MTRPKT_PROBES_MAX;
+	o.lax = true;
+	run.e = pp_engine_new(&o, net, mtr_done, &run, &err);
+	if (run.e == NULL)
+		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
 		/* Replies first (their receive times are the kernel's
 		 * anyway), then requests, sent at once. */
-		long long now = pp_mono_ns();
-		for (int i = 0; i < run.neng; i++)
-			if (pp_engine_run(run.eng[i].e, now) == -1)
-				pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
-				    strerror(errno));
+		if (pp_engine_run(run.e, pp_mono_ns()) == -1)
+			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
+			    strerror(errno));
 		char *line;
 		enum pp_mtrpkt_in_event ev;
 		while ((ev = pp_mtrpkt_in_next(&run.m.in, &line)) !=
@@ -632,13 +575,12 @@ mtr_packet(struct pp_net *net)
 			break;
 		if (stopping)
 			break;
-		struct pollfd pfd[MTR_ENGINES + 1];
+		struct pollfd pfd[2];
 		int np = 0;
 		if (!eof)
 			pfd[np++] = (struct pollfd){ .fd = 0, .events = POLLIN };
-		for (int i = 0; i < run.neng; i++)
-			pfd[np++] = (struct pollfd){
-			    .fd = pp_engine_fd(run.eng[i].e), .events = POLLIN };
+		pfd[np++] = (struct pollfd){ .fd = pp_engine_fd(run.e),
+		    .events = POLLIN };
 		(void)fflush(stdout);
 		/* Timeouts are due within 10 ms of their time. */
 		if (poll(pfd, (nfds_t)np, run.m.inflight > 0 ? 10 : -1) ==
@@ -655,8 +597,7 @@ mtr_packet(struct pp_net *net)
 				eof = true;
 		}
 	}
-	for (int i = 0; i < run.neng; i++)
-		pp_engine_free(run.eng[i].e);
+	pp_engine_free(run.e);
 	return pp_close_stdout(PP_EXIT_OK);
 }
 
@@ -712,6 +653,9 @@ main(int argc, char **argv)
 		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0 ||
 		    strncmp(argv[i], "--mtr", 5) == 0;
 	pp_net_open_privileged(&net, 0);
+	/* Raw UDP (send only) for --mtr-packet's UDP probes with a local
+	 * port: their identity in the checksum. */
+	pp_net_open_raw_udp(&net);
 	/* Real-time scheduling where it is allowed (root, 'chrt -f 1' or
 	 * 'ulimit -r 1'; not with PP_REALTIME=0), so that busy neighbours
 	 * never delay a send; else the normal scheduler, silently.  The one
@@ -813,7 +757,13 @@ main(int argc, char **argv)
 	argv += pp_optind;
 	pp_probecli_finish(&r.pc);
 	if (mtr)
-		return mtr_packet(&net);
+		return mtr_packet(&net, &r.pc.eo);
+	for (int i = 0; i < 2; i++) {
+		int *u = i == 0 ? &net.udp4 : &net.udp6;
+		if (*u >= 0)
+			close(*u);
+		*u = -1;
+	}
 	pp_probecli_targets(&r.pc, "-f", file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
@@ -821,14 +771,6 @@ main(int argc, char **argv)
 	r.t = pp_xcalloc((size_t)r.nt, sizeof(*r.t));
 	for (int i = 0; i < r.nt; i++)
 		r.t[i].name = r.pc.names[i];
-	if (r.pc.eo.mark != 0) {
-		if (net.icmp4 >= 0)
-			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
-			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
-		if (net.icmp6 >= 0)
-			(void)setsockopt(net.icmp6, SOL_SOCKET, SO_MARK,
-			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
-	}
 	/* Names are resolved once, here (and again with --resolve-every). */
 	int status = PP_EXIT_OK;
 	int ok = 0;
@@ -854,7 +796,7 @@ main(int argc, char **argv)
 		    r.t[i].addr.ss_family == AF_INET6);
 	}
 	pp_probecli_check(&r.pc, need4, need6);
-	if (r.pc.eo.proto == PP_ICMP)
+	if (r.pc.po.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
 	struct pp_error err;
 	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
@@ -882,7 +824,7 @@ main(int argc, char **argv)
 		pp_jw_knum(&r.w, "deadline", r.deadline, PP_DEC_TS);
 	if (r.outcome.refused_down)
 		pp_jw_kstr(&r.w, "refused", "down");
-	if (r.pc.eo.proto == PP_ICMP)
+	if (r.pc.po.proto == PP_ICMP)
 		pp_jw_kstr(&r.w, "socket", (net.icmp4 >= 0 ? net.raw4 :
 		    net.raw6) ? "raw" : "datagram");
 	pp_jw_end(&r.w);
@@ -930,9 +872,14 @@ main(int argc, char **argv)
 					due = at;
 					break;
 				}
-				if (pp_engine_send(e, (struct sockaddr *)
-				    &t->addr, t->alen, ttl, -1, -1, r.seq,
-				    t->name, t) == -1) {
+				struct pp_engine_probe p = r.pc.po;
+				p.dst = (struct sockaddr *)&t->addr;
+				p.dlen = t->alen;
+				p.ttl = ttl;
+				p.seq = (long long)r.seq;
+				p.target = t->name;
+				p.user = t;
+				if (pp_engine_send(e, &p) == -1) {
 					due = now + 1000000;	/* full */
 					break;
 				}

@@ -531,9 +531,16 @@ send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
 	if (ttl > fs->top)
 		fs->top = ttl;
 	*sent_at(r, rd, f, ttl) = true;
-	if (pp_engine_send(r->e, (struct sockaddr *)&t->addr, t->alen, ttl,
-	    rd->n, f, r->seq, t->name, pack(i, (int)(rd - t->r), f, ttl)) ==
-	    -1) {
+	struct pp_engine_probe p = r->pc.po;
+	p.dst = (struct sockaddr *)&t->addr;
+	p.dlen = t->alen;
+	p.ttl = ttl;
+	p.round = rd->n;
+	p.flow = f;		/* every flow keeps to one path (Paris) */
+	p.seq = (long long)r->seq;
+	p.target = t->name;
+	p.user = pack(i, (int)(rd - t->r), f, ttl);
+	if (pp_engine_send(r->e, &p) == -1) {
 		fs->next--;
 		fs->pending--;
 		*sent_at(r, rd, f, ttl) = false;
@@ -782,12 +789,12 @@ main(int argc, char **argv)
 		    strncmp(argv[i], "--mark", 6) == 0;
 	pp_net_open_privileged(&net, 0);
 	pp_net_open_raw_tcp(&net);
+	pp_net_open_raw_udp(&net);
 	if (pp_net_drop_privileges(want_mark) == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
 		    strerror(errno));
 
 	pp_probecli_init(&r.pc);
-	r.pc.eo.paris = true;
 	r.pc.eo.lax = true;	/* rounds, not microsecond schedules */
 	r.interval = 1;
 	r.first_ttl = 1;
@@ -846,7 +853,7 @@ main(int argc, char **argv)
 			    "the firewall mark is -M now, as in mtr");
 			break;
 		case 'T':
-			r.pc.eo.proto = PP_TCP;
+			r.pc.po.proto = PP_TCP;
 			break;
 		case 's':
 			pp_probecli_size(&r.pc, "-s", pp_optarg, true);
@@ -856,7 +863,7 @@ main(int argc, char **argv)
 			    pp_optarg, 1, 255);
 			break;
 		case 'u':
-			r.pc.eo.proto = PP_UDP;
+			r.pc.po.proto = PP_UDP;
 			break;
 		case 'V':
 		case 'v':
@@ -894,21 +901,17 @@ main(int argc, char **argv)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);
 	/* Raw TCP sockets see every TCP segment of the host: only --tcp
-	 * keeps them. */
-	if (r.pc.eo.proto != PP_TCP) {
-		if (net.tcp4 >= 0)
-			close(net.tcp4);
-		if (net.tcp6 >= 0)
-			close(net.tcp6);
-		net.tcp4 = net.tcp6 = -1;
-	}
-	if (r.pc.eo.mark != 0) {
-		if (net.icmp4 >= 0)
-			(void)setsockopt(net.icmp4, SOL_SOCKET, SO_MARK,
-			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
-		if (net.icmp6 >= 0)
-			(void)setsockopt(net.icmp6, SOL_SOCKET, SO_MARK,
-			    &r.pc.eo.mark, sizeof(r.pc.eo.mark));
+	 * keeps them; raw UDP ones only --udp. */
+	int *unused[2][2] = { { &net.tcp4, &net.tcp6 }, { &net.udp4,
+	    &net.udp6 } };
+	for (int k = 0; k < 2; k++) {
+		if (r.pc.po.proto == (k == 0 ? PP_TCP : PP_UDP))
+			continue;
+		for (int i = 0; i < 2; i++) {
+			if (*unused[k][i] >= 0)
+				close(*unused[k][i]);
+			*unused[k][i] = -1;
+		}
 	}
 
 	/* Names are resolved once, here. */
@@ -943,9 +946,9 @@ main(int argc, char **argv)
 	r.need4 = need4;
 	r.need6 = need6;
 	pp_probecli_check(&r.pc, need4, need6);
-	if (r.pc.eo.proto == PP_ICMP)
+	if (r.pc.po.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
-	r.paris = r.pc.eo.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&
+	r.paris = r.pc.po.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&
 	    (!need6 || net.tcp6 >= 0));
 	struct pp_error err;
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);

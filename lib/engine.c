@@ -1,25 +1,25 @@
 /* engine.c: the probing engine: the probe table, sending, and matching
  * what comes back to the probe that caused it (see engine.h).  Sockets,
  * their options and the receive paths are lib/net_linux.c's; the wait
- * loop lib/evloop.c's; the flow sockets lib/flowsock.c's. */
+ * loop lib/evloop.c's; the flow sockets lib/flowsock.c's; bytes out and
+ * in, and what identifies a probe in them, lib/pkt.c's. */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <linux/errqueue.h>
 #include <math.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
-#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/errqueue.h>
 
 #include "lib/engine.h"
 #include "lib/evloop.h"
@@ -30,29 +30,56 @@
 #define TAG_FD 0x100000000ULL	/* a per-probe socket: | slot */
 #define TAG_FLOW 0x200000000ULL	/* a flow socket: | its index */
 
+
+/* How a probe went out, and so how its answers come back. */
+enum kind {
+	K_ICMP,			/* shared ICMP socket */
+	K_UDP_RAW,		/* built by us, raw UDP socket, flow port */
+	K_UDP_FLOW,		/* the flow socket's own datagram */
+	K_UDP_SOCK,		/* a UDP socket of its own */
+	K_TCP_RAW,		/* SYN built by us, raw TCP socket */
+	K_TCP_CONN		/* the kernel's connect, a socket of its own */
+};
+
 /* A probe in flight. */
 struct slot {
 	bool used;
-	unsigned gen;		/* bumps on reuse: stale timeouts ignored */
-	int fd;			/* per-probe socket, -1 for ICMP */
+	enum kind kind;
 	int family;
+	int fd;			/* a socket of its own, -1 none */
+	int flow;		/* its flow socket's index, -1 none */
+	int hpos;		/* place in the deadline heap */
+	long long deadline;	/* monotonic ns */
+	double timeout;		/* s */
+	bool retries;		/* TCP: retransmitted SYNs count */
 	struct sockaddr_storage dst;
 	socklen_t dlen;
 	double sent_rt;		/* realtime at send, s */
 	long long sent_mono;	/* monotonic at send, ns */
-	unsigned long long seq;
-	uint16_t seq16;
-	uint16_t sport;		/* Paris TCP: the SYN's source port */
-	bool rawtcp;		/* Paris TCP: sent on the raw socket */
-	bool tcp;		/* a TCP probe */
+	struct pp_pkt_sent sent;	/* what identifies it */
 	struct pp_engine_result r;
 };
 
-/* A deadline, in send order (every probe has the same timeout). */
-struct deadline {
-	long long at;		/* monotonic ns */
-	int slot;
-	unsigned gen;
+/* Per flow socket: its probes in flight, and the last one sent; for UDP
+ * built by us, what a NAT on the way adds to the identity its quotes
+ * give (lib/pkt.h: csum_delta), once learnt from a quote of our payload. */
+struct flowuse {
+	int n;
+	int last;		/* slot */
+	bool learnt;		/* delta is known */
+	uint16_t delta;
+};
+
+/* An ICMP error quoting only the 8-byte header of a UDP probe of a flow
+ * whose NAT shift is not known yet: kept until it is. */
+#define PENDING 32
+struct pending {
+	bool used;
+	int flow;		/* flow socket index */
+	bool v6;
+	struct pp_pkt_info in;	/* the error, parsed */
+	struct sockaddr_storage from;
+	struct timespec rx;
 };
 
 struct pp_engine {
@@ -66,16 +93,23 @@ struct pp_engine {
 	int *free_slots;
 	int nfree;
 	int inflight;
-	int by_seq16[65536];	/* ICMP: slot + 1 by 16-bit sequence */
-	struct deadline *dl;	/* ring */
-	int dl_head, dl_len;
-	struct pp_flowtab flows;	/* flow sockets (Paris UDP and TCP) */
-	bool rawtcp4, rawtcp6;	/* Paris TCP through net's raw sockets */
+	int by_id[65536];	/* slot + 1 by identity */
+	uint16_t next_id;	/* identities are handed out in turn */
+	int *heap;		/* slots by deadline (a binary heap) */
+	int nheap;
+	struct pp_flowtab flows;	/* flow sockets */
+	struct flowuse *fuse;	/* [flows.cap] */
+	int nfuse;
+	int udp_flow[65536];	/* flow index + 1 by local port, UDP */
+	struct pending pend[PENDING];	/* ring */
+	int pend_next;
 	bool yield;		/* pp_engine_run returns after this batch */
-	uint16_t echo_id;	/* raw sockets: our identifier */
-	uint32_t tag;		/* payload run tag */
+	uint16_t echo_id;	/* raw ICMP sockets: our identifier */
+	uint32_t tag;		/* payload run tag, and TCP sequence half */
+	unsigned long long pseq;	/* payload sequences handed out */
 	unsigned long late;
-	unsigned char buf[65536];
+	unsigned char buf[65536];	/* what is received */
+	unsigned char tx[65536];	/* what is sent */
 };
 
 static double
@@ -87,17 +121,43 @@ realtime(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* What every socket of the engine is set to (errors ignored for now). */
-static void
-sock_opts(struct pp_engine *e, int fd, int family)
+void
+pp_engine_probe_init(struct pp_engine_probe *p)
 {
-	(void)pp_net_recv_opts(fd, family);
-	if (e->o.tos >= 0)
-		(void)pp_net_set_tos(fd, family, e->o.tos);
-	if (e->o.mark != 0)
-		(void)pp_net_set_mark(fd, e->o.mark);
-	if (e->o.iface != NULL)
-		(void)pp_net_bind_iface(fd, e->o.iface);
+	memset(p, 0, sizeof(*p));
+	p->proto = PP_ICMP;
+	p->ttl = -1;
+	p->tos = -1;
+	p->timeout = 2;
+	p->flow = -1;
+	p->round = -1;
+	p->seq = -1;
+}
+
+/* ------------------------------------------------------------ set-up */
+
+/* A shared socket of the engine: what the receive paths read, the
+ * interface, and into the loop with its tag. */
+static int
+shared(struct pp_engine *e, int fd, int family, bool errq, uint64_t tag,
+    struct pp_error *err)
+{
+	if (pp_net_recv_opts(fd, family, errq) == -1) {
+		pp_error_set(err, "cannot set up a socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (e->o.iface != NULL && pp_net_bind_iface(fd, e->o.iface) == -1) {
+		pp_error_set(err, "cannot send through interface '%s': %s",
+		    e->o.iface, strerror(errno));
+		return -1;
+	}
+	if (pp_evloop_add(&e->loop, fd, EPOLLIN, tag) == -1) {
+		pp_error_set(err, "cannot watch a socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 struct pp_engine *
@@ -121,28 +181,33 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	pp_flowtab_init(&e->flows);
 	e->slots = calloc((size_t)e->nslots, sizeof(*e->slots));
 	e->free_slots = calloc((size_t)e->nslots, sizeof(int));
-	e->dl = calloc((size_t)e->nslots, sizeof(*e->dl));
-	if (e->slots == NULL || e->free_slots == NULL || e->dl == NULL ||
+	e->heap = calloc((size_t)e->nslots, sizeof(int));
+	if (e->slots == NULL || e->free_slots == NULL || e->heap == NULL ||
 	    pp_evloop_init(&e->loop, e->o.lax) == -1) {
 		pp_error_set(err, "cannot set up the engine: %s",
 		    strerror(errno));
 		pp_engine_free(e);
 		return NULL;
 	}
-	/* Slots are set up when taken (fd too): memory is touched only as
-	 * far as probes are really in flight. */
+	/* Slots are set up when taken: memory is touched only as far as
+	 * probes are really in flight. */
 	for (int i = 0; i < e->nslots; i++)
 		e->free_slots[e->nfree++] = e->nslots - 1 - i;
-	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)pp_mono_ns());
-	e->tag = (uint32_t)(pp_mono_ns() ^
-	    ((unsigned long long)getpid() << 16));
-	/* The shared ICMP sockets: listen for echo replies and errors. */
-	int fds[2] = { n != NULL ? n->icmp4 : -1, n != NULL ? n->icmp6 : -1 };
+	/* Per run: other runs on this host (raw sockets see their ICMP
+	 * too) differ in the echo identifier and the tag. */
+	unsigned long long r = (unsigned long long)pp_mono_ns() ^
+	    ((unsigned long long)getpid() << 20);
+	e->echo_id = (uint16_t)(getpid() ^ (uint16_t)r);
+	e->tag = (uint32_t)(r ^ (r >> 32));
+	e->next_id = (uint16_t)(r >> 7);
+	/* The shared ICMP sockets: echo replies, and errors quoting any
+	 * probe the engine built.  ICMPv6 raw: only those types. */
+	int fds[2] = { n->icmp4, n->icmp6 };
 	for (int i = 0; i < 2; i++) {
 		if (fds[i] < 0)
 			continue;
-		sock_opts(e, fds[i], i == 0 ? AF_INET : AF_INET6);
-		if (i == 1 && n->raw6) {
+		bool raw = i == 0 ? n->raw4 : n->raw6;
+		if (i == 1 && raw) {
 			struct icmp6_filter f;
 			ICMP6_FILTER_SETBLOCKALL(&f);
 			ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
@@ -151,26 +216,31 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 			(void)setsockopt(fds[i], IPPROTO_ICMPV6, ICMP6_FILTER,
 			    &f, sizeof(f));
 		}
-		if (e->o.source != NULL && e->o.source->sa_family ==
-		    (i == 0 ? AF_INET : AF_INET6))
-			(void)bind(fds[i], e->o.source, e->o.source_len);
-		(void)pp_evloop_add(&e->loop, fds[i], EPOLLIN, (uint64_t)i);
+		/* Datagram sockets get the errors of their own echo
+		 * requests in their error queue. */
+		if (shared(e, fds[i], i == 0 ? AF_INET : AF_INET6, !raw,
+		    (uint64_t)i, err) == -1) {
+			pp_engine_free(e);
+			return NULL;
+		}
 	}
-	/* Paris TCP: SYNs of our own through raw TCP sockets, answers (SYN-ACK,
-	 * RST) read from them; without them, the kernel's connect. */
-	if (o->proto == PP_TCP && o->paris && n != NULL) {
-		int tfd[2] = { n->tcp4, n->tcp6 };
-		for (int i = 0; i < 2; i++) {
-			if (tfd[i] < 0)
-				continue;
-			sock_opts(e, tfd[i], i == 0 ? AF_INET : AF_INET6);
-			if (pp_evloop_add(&e->loop, tfd[i], EPOLLIN,
-			    (uint64_t)(2 + i)) == 0) {
-				if (i == 0)
-					e->rawtcp4 = true;
-				else
-					e->rawtcp6 = true;
-			}
+	/* Raw TCP: the answers (SYN-ACK, RST) to the SYNs we build. */
+	int tfd[2] = { n->tcp4, n->tcp6 };
+	for (int i = 0; i < 2; i++) {
+		if (tfd[i] >= 0 && shared(e, tfd[i], i == 0 ? AF_INET :
+		    AF_INET6, false, (uint64_t)(2 + i), err) == -1) {
+			pp_engine_free(e);
+			return NULL;
+		}
+	}
+	int ufd[2] = { n->udp4, n->udp6 };
+	for (int i = 0; i < 2; i++) {
+		if (ufd[i] >= 0 && e->o.iface != NULL &&
+		    pp_net_bind_iface(ufd[i], e->o.iface) == -1) {
+			pp_error_set(err, "cannot send through interface "
+			    "'%s': %s", e->o.iface, strerror(errno));
+			pp_engine_free(e);
+			return NULL;
 		}
 	}
 	/* Room for one socket per probe in flight. */
@@ -192,9 +262,10 @@ pp_engine_free(struct pp_engine *e)
 			close(e->slots[i].fd);
 	pp_flowtab_release(&e->flows);
 	pp_evloop_release(&e->loop);
+	free(e->fuse);
 	free(e->slots);
 	free(e->free_slots);
-	free(e->dl);
+	free(e->heap);
 	free(e);
 }
 
@@ -248,18 +319,90 @@ pp_engine_result_probe(const struct pp_engine_result *r, struct pp_probe *p)
 	memcpy(p->mpls, r->mpls, sizeof(p->mpls));
 }
 
+/* ------------------------------------------------- the deadline heap */
+
+static bool
+earlier(const struct pp_engine *e, int a, int b)
+{
+	return e->slots[e->heap[a]].deadline < e->slots[e->heap[b]].deadline;
+}
+
+static void
+heap_swap(struct pp_engine *e, int a, int b)
+{
+	int t = e->heap[a];
+
+	e->heap[a] = e->heap[b];
+	e->heap[b] = t;
+	e->slots[e->heap[a]].hpos = a;
+	e->slots[e->heap[b]].hpos = b;
+}
+
+static void
+heap_up(struct pp_engine *e, int k)
+{
+	while (k > 0 && earlier(e, k, (k - 1) / 2)) {
+		heap_swap(e, k, (k - 1) / 2);
+		k = (k - 1) / 2;
+	}
+}
+
+static void
+heap_down(struct pp_engine *e, int k)
+{
+	for (;;) {
+		int m = k;
+		int l = 2 * k + 1;
+		if (l < e->nheap && earlier(e, l, m))
+			m = l;
+		if (l + 1 < e->nheap && earlier(e, l + 1, m))
+			m = l + 1;
+		if (m == k)
+			return;
+		heap_swap(e, k, m);
+		k = m;
+	}
+}
+
+static void
+heap_push(struct pp_engine *e, int i)
+{
+	e->heap[e->nheap] = i;
+	e->slots[i].hpos = e->nheap++;
+	heap_up(e, e->nheap - 1);
+}
+
+static void
+heap_remove(struct pp_engine *e, int i)
+{
+	int k = e->slots[i].hpos;
+
+	if (k < 0)
+		return;
+	e->slots[i].hpos = -1;
+	if (--e->nheap == k)
+		return;
+	e->heap[k] = e->heap[e->nheap];
+	e->slots[e->heap[k]].hpos = k;
+	heap_up(e, k);
+	heap_down(e, e->slots[e->heap[k]].hpos);
+}
+
+/* ----------------------------------------------------------- results */
+
 static void
 addr_text(const struct sockaddr *sa, char *buf, size_t size)
 {
+	buf[0] = '\0';
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
 		    sa)->sin_addr, buf, (socklen_t)size);
-	else
+	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
 		    (const void *)sa)->sin6_addr, buf, (socklen_t)size);
 }
 
-/* Deliver a slot's result and free it. */
+/* Deliver slot i's result and free it. */
 static void
 finish(struct pp_engine *e, int i)
 {
@@ -271,11 +414,13 @@ finish(struct pp_engine *e, int i)
 		(void)pp_evloop_del(&e->loop, s->fd);
 		close(s->fd);
 		s->fd = -1;
-	} else if (e->by_seq16[s->seq16] == i + 1) {
-		e->by_seq16[s->seq16] = 0;
 	}
+	if (e->by_id[s->sent.id] == i + 1)
+		e->by_id[s->sent.id] = 0;
+	if (s->flow >= 0)
+		e->fuse[s->flow].n--;
+	heap_remove(e, i);
 	s->used = false;
-	s->gen++;
 	e->inflight--;
 	e->free_slots[e->nfree++] = i;
 	e->done(e->arg, &s->r);
@@ -297,7 +442,8 @@ rtt_ms(const struct slot *s, const struct timespec *rx)
 	return ms >= 0 ? ms : 0;
 }
 
-/* An answer for slot i: status, responder, rtt, reply ttl. */
+/* An answer for slot i: status, responder, rtt, reply TTL, the ICMP code
+ * of an unreachable, MPLS labels. */
 static void
 answer(struct pp_engine *e, int i, enum pp_status st, const struct sockaddr
     *from, const struct timespec *rx, int reply_ttl, int code,
@@ -306,7 +452,7 @@ answer(struct pp_engine *e, int i, enum pp_status st, const struct sockaddr
 	struct slot *s = &e->slots[i];
 	double ms = rtt_ms(s, rx);
 
-	if (ms > e->o.timeout * 1000.0) {
+	if (s->timeout > 0 && ms > s->timeout * 1000.0) {
 		e->late++;	/* its timeout passes in a moment */
 		return;
 	}
@@ -338,60 +484,165 @@ same_addr(const struct sockaddr *a, const struct sockaddr_storage *b)
 	    sin6_addr, 16) == 0;
 }
 
-/* Map an ICMP error (of an error queue, or read from a raw socket) to a
- * status for slot i. */
+/* An ICMP error about slot i (kind, code and reply TTL in info, or type
+ * and code of an error queue's message) from `from`. */
 static void
-icmp_error(struct pp_engine *e, int i, const struct pp_net_msg *m,
+icmp_error(struct pp_engine *e, int i, bool exceeded, int code,
+    const struct sockaddr *from, const struct timespec *rx, int ttl,
     const struct pp_pkt_info *info)
 {
 	struct slot *s = &e->slots[i];
 	bool v6 = s->family == AF_INET6;
-	bool exceeded = v6 ? m->type == ICMP6_TIME_EXCEEDED :
-	    m->type == ICMP_TIME_EXCEEDED;
-	bool unreach = v6 ? m->type == ICMP6_DST_UNREACH :
-	    m->type == ICMP_DEST_UNREACH;
-	const struct sockaddr *from = (const struct sockaddr *)&m->offender;
 
 	if (exceeded) {
-		answer(e, i, PP_ST_TTL_EXPIRED, from, &m->rx, m->ttl, -1,
-		    info);
-	} else if (unreach) {
-		/* Port unreachable from the destination: it answered. */
-		bool port = v6 ? m->code == ICMP6_DST_UNREACH_NOPORT :
-		    m->code == ICMP_PORT_UNREACH;
-		if (same_addr(from, &s->dst) && port)
-			answer(e, i, PP_ST_REPLY, from, &m->rx, m->ttl, -1,
-			    info);
-		else
-			answer(e, i, PP_ST_UNREACHABLE, from, &m->rx, m->ttl,
-			    m->code, info);
+		answer(e, i, PP_ST_TTL_EXPIRED, from, rx, ttl, -1, info);
+		return;
+	}
+	/* A UDP probe's port unreachable from the destination: it
+	 * answered. */
+	bool port = code == (v6 ? ICMP6_DST_UNREACH_NOPORT : ICMP_PORT_UNREACH);
+	if (port && s->sent.proto == IPPROTO_UDP && same_addr(from, &s->dst))
+		answer(e, i, PP_ST_REPLY, from, rx, ttl, -1, info);
+	else
+		answer(e, i, PP_ST_UNREACHABLE, from, rx, ttl, code, info);
+}
+
+/* An error-queue message about slot i. */
+static void
+errqueue_error(struct pp_engine *e, int i, const struct pp_net_msg *m,
+    const struct pp_pkt_info *info)
+{
+	bool v6 = e->slots[i].family == AF_INET6;
+	bool exceeded = m->type == (v6 ? ICMP6_TIME_EXCEEDED :
+	    ICMP_TIME_EXCEEDED);
+	bool unreach = m->type == (v6 ? ICMP6_DST_UNREACH : ICMP_DEST_UNREACH);
+
+	if (exceeded || unreach)
+		icmp_error(e, i, exceeded, m->code, (const struct sockaddr *)
+		    &m->offender, &m->rx, m->ttl, info);
+}
+
+/* ---------------------------------------------------------- matching */
+
+/* The probe in flight with identity id, or -1. */
+static int
+by_id(const struct pp_engine *e, uint16_t id)
+{
+	int i = e->by_id[id] - 1;
+
+	return i >= 0 && e->slots[i].used ? i : -1;
+}
+
+/* The probe an ICMP message (parsed from a raw or datagram ICMP socket,
+ * or an error queue) is about, or -1.  raw: the socket is raw, so it sees
+ * every ICMP message of the host (the echo identifier must be ours).
+ * flow >= 0: a UDP quote of that flow, its identity shifted by delta. */
+static int
+match(const struct pp_engine *e, const struct pp_pkt_info *in, bool v6,
+    bool raw, int flow, uint16_t delta)
+{
+	uint16_t id;
+
+	/* Our payload, when quoted, names the probe; else the identity in
+	 * the first 8 bytes. */
+	if (in->has_payload && in->payload.tag == e->tag)
+		id = (uint16_t)in->payload.seq;
+	else if (pp_pkt_ident(in, v6, &id))
+		id = flow >= 0 ? pp_pkt_unshift(id, delta) : id;
+	else
+		return -1;
+	int i = by_id(e, id);
+	if (i < 0 || e->slots[i].family != (v6 ? AF_INET6 : AF_INET))
+		return -1;
+	const struct slot *s = &e->slots[i];
+	/* Datagrams the kernel built (their checksum is not ours): only by
+	 * our payload. */
+	if ((s->kind == K_UDP_FLOW || s->kind == K_UDP_SOCK) &&
+	    !in->has_payload)
+		return -1;
+	if (s->kind == K_TCP_CONN)
+		return -1;	/* the socket's error queue has it */
+	if (flow >= 0 && s->flow != flow)
+		return -1;
+	struct pp_pkt_sent sent = s->sent;
+	if (flow >= 0)
+		sent.csum_delta = delta;
+	return pp_pkt_matches(in, v6, &sent, raw) ? i : -1;
+}
+
+/* The UDP flow of an 8-byte quote (its source port, as a NAT writes it
+ * back), or -1. */
+static int
+quote_flow(const struct pp_engine *e, const struct pp_pkt_info *in)
+{
+	if (in->quoted_proto != IPPROTO_UDP || in->has_payload ||
+	    in->kind == PP_PKT_ECHO_REPLY)
+		return -1;
+	return e->udp_flow[in->sport] - 1;
+}
+
+static void icmp_answer(struct pp_engine *e, int i,
+    const struct pp_pkt_info *in, const struct sockaddr *from,
+    const struct timespec *rx);
+
+/* Retry the kept quotes of flow k (its NAT shift just learnt). */
+static void
+retry_pending(struct pp_engine *e, int k)
+{
+	for (int j = 0; j < PENDING; j++) {
+		struct pending *p = &e->pend[j];
+		if (!p->used || p->flow != k)
+			continue;
+		p->used = false;
+		int i = match(e, &p->in, p->v6, true, k, e->fuse[k].delta);
+		double at = (double)p->rx.tv_sec + (double)p->rx.tv_nsec / 1e9;
+		if (i >= 0 && e->slots[i].sent_rt <= at)
+			icmp_answer(e, i, &p->in, (struct sockaddr *)&p->from,
+			    &p->rx);
 	}
 }
 
-/* The in-flight probe whose payload this is, or -1. */
-static int
-by_payload(struct pp_engine *e, const struct pp_pkt_payload *pl)
+/* An ICMP message matched to slot i: learn the NAT shift of its flow from
+ * a UDP quote of our payload, then the outcome. */
+static void
+icmp_answer(struct pp_engine *e, int i, const struct pp_pkt_info *in,
+    const struct sockaddr *from, const struct timespec *rx)
 {
-	if (pl->tag != e->tag)
-		return -1;
-	int i = e->by_seq16[(uint16_t)pl->seq] - 1;
-	if (i < 0 || !e->slots[i].used || e->slots[i].seq != pl->seq)
-		return -1;
-	return i;
+	struct slot *s = &e->slots[i];
+	bool v6 = s->family == AF_INET6;
+	int k = s->kind == K_UDP_RAW ? s->flow : -1;
+	bool learnt = false;
+	uint16_t d;
+
+	if (k >= 0 && in->has_payload && pp_pkt_udp_delta(in, v6, s->sent.id,
+	    &d) && (!e->fuse[k].learnt || e->fuse[k].delta != d)) {
+		e->fuse[k].learnt = true;
+		e->fuse[k].delta = d;
+		learnt = true;
+	}
+	if (in->kind == PP_PKT_ECHO_REPLY)
+		answer(e, i, PP_ST_REPLY, from, rx, in->reply_ttl, -1, in);
+	else
+		icmp_error(e, i, in->kind == PP_PKT_TIME_EXCEEDED, in->code,
+		    from, rx, in->reply_ttl, in);
+	if (learnt)
+		retry_pending(e, k);
 }
 
-/* The Paris TCP probe that a SYN-ACK or RST acknowledges, or an ICMP
- * error quotes (by its sequence number and ports), or -1. */
-static int
-by_tcp_seq(struct pp_engine *e, uint32_t seq, uint16_t sport, uint16_t dport)
+/* Keep an 8-byte quote of flow k until its NAT shift is known. */
+static void
+keep_pending(struct pp_engine *e, int k, bool v6, const struct pp_pkt_info *in,
+    const struct pp_net_msg *m)
 {
-	if ((seq & 0xffff0000u) != (e->tag & 0xffff0000u))
-		return -1;
-	int i = e->by_seq16[seq & 0xffff] - 1;
-	if (i < 0 || !e->slots[i].used || !e->slots[i].rawtcp ||
-	    e->slots[i].sport != sport || dport != (uint16_t)e->o.port)
-		return -1;
-	return i;
+	struct pending *p = &e->pend[e->pend_next];
+
+	e->pend_next = (e->pend_next + 1) % PENDING;
+	p->used = true;
+	p->flow = k;
+	p->v6 = v6;
+	p->in = *in;
+	memcpy(&p->from, &m->from, sizeof(p->from));
+	p->rx = m->rx;
 }
 
 /* An ICMP datagram socket's error queue: errors quoting our echo
@@ -403,16 +654,17 @@ icmp_errqueue(struct pp_engine *e, int fd, bool v6)
 		struct pp_net_msg m;
 		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
 			return;
-		if (!m.err)
-			continue;
 		struct pp_pkt_info in;
-		if (pp_pkt_parse(e->buf, m.len, v6, false, &in) == 0 &&
-		    in.has_payload && in.payload.tag == e->tag) {
-			int i = e->by_seq16[(uint16_t)in.payload.seq] - 1;
-			if (i >= 0 && e->slots[i].used &&
-			    e->slots[i].seq == in.payload.seq)
-				icmp_error(e, i, &m, NULL);
-		}
+		if (!m.err || m.origin == SO_EE_ORIGIN_LOCAL ||
+		    pp_pkt_parse_echo_quote(e->buf, m.len, v6, &in) == -1)
+			continue;
+		/* Not an echo reply; the destination it was sent to is the
+		 * message's address. */
+		in.kind = PP_PKT_TIME_EXCEEDED;
+		pp_flowkey_addr((struct sockaddr *)&m.from, in.quoted_dst);
+		int i = match(e, &in, v6, false, -1, 0);
+		if (i >= 0)
+			errqueue_error(e, i, &m, NULL);
 	}
 }
 
@@ -424,79 +676,34 @@ icmp_readable(struct pp_engine *e, int fam)
 	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
 	bool raw = v6 ? e->net->raw6 : e->net->raw4;
 
-	for (int k = 0; k < 256; k++) {
+	for (int n = 0; n < 256; n++) {
 		struct pp_net_msg m;
 		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1) {
-			/* Datagram sockets: errors in the queue. */
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (!raw && (errno == EAGAIN || errno == EWOULDBLOCK))
 				icmp_errqueue(e, fd, v6);
 			return;
 		}
 		const struct sockaddr *from = (struct sockaddr *)&m.from;
 		struct pp_pkt_info in;
-		if (pp_pkt_parse(e->buf, m.len, v6, raw && !v6, &in) == -1)
+		if (pp_pkt_parse(e->buf, m.len, v6, raw && !v6, &in) == -1 ||
+		    in.kind == PP_PKT_OTHER)
 			continue;
 		if (in.reply_ttl < 0)
 			in.reply_ttl = m.ttl;
-		/* Errors quoting UDP, or TCP of the kernel, come through
-		 * those sockets; errors quoting our own SYNs, here. */
-		if (in.quoted_proto == 6 && (v6 ? e->rawtcp6 : e->rawtcp4) &&
-		    in.kind != PP_PKT_ECHO_REPLY) {
-			int j = by_tcp_seq(e, in.tcp_seq, in.sport, in.dport);
-			if (j < 0)
-				continue;
-			if (in.kind == PP_PKT_TIME_EXCEEDED)
-				answer(e, j, PP_ST_TTL_EXPIRED, from, &m.rx,
-				    in.reply_ttl, -1, &in);
-			else
-				answer(e, j, PP_ST_UNREACHABLE, from, &m.rx,
-				    in.reply_ttl, in.code, &in);
-			continue;
+		int i = match(e, &in, v6, raw, -1, 0);
+		int f = i < 0 && raw ? quote_flow(e, &in) : -1;
+		if (f >= 0 && e->fuse[f].learnt)
+			i = match(e, &in, v6, raw, f, e->fuse[f].delta);
+		if (i >= 0) {
+			icmp_answer(e, i, &in, from, &m.rx);
+		} else if (f >= 0 && e->fuse[f].n > 0) {
+			/* Maybe a NAT's checksum: until the flow's shift is
+			 * learnt (or relearnt). */
+			keep_pending(e, f, v6, &in, &m);
+		} else if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
+		    in.payload.tag == e->tag) {
+			e->late++;
 		}
-		/* Paris UDP: the error quotes our payload (and may carry
-		 * MPLS labels, which the socket's error queue does not). */
-		if (in.quoted_proto == 17 && e->o.proto == PP_UDP &&
-		    e->o.paris && in.has_payload && in.kind !=
-		    PP_PKT_ECHO_REPLY) {
-			int j = by_payload(e, &in.payload);
-			if (j < 0)
-				continue;
-			struct pp_net_msg em = m;
-			em.err = true;
-			em.ttl = in.reply_ttl;
-			em.code = in.code;
-			em.type = in.kind == PP_PKT_TIME_EXCEEDED ?
-			    (v6 ? ICMP6_TIME_EXCEEDED : ICMP_TIME_EXCEEDED) :
-			    (v6 ? ICMP6_DST_UNREACH : ICMP_DEST_UNREACH);
-			memcpy(&em.offender, &m.from, sizeof(m.from));
-			icmp_error(e, j, &em, &in);
-			continue;
-		}
-		if (in.quoted_proto != (v6 ? 58 : 1))
-			continue;
-		/* Ours?  Raw sockets see every ICMP message of the host. */
-		if (raw && in.echo_id != e->echo_id)
-			continue;
-		int i = e->by_seq16[in.echo_seq] - 1;
-		if (i < 0 || !e->slots[i].used) {
-			if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
-			    in.payload.tag == e->tag)
-				e->late++;
-			continue;
-		}
-		struct slot *s = &e->slots[i];
-		if (in.has_payload && (in.payload.tag != e->tag ||
-		    in.payload.seq != s->seq))
-			continue;
-		if (in.kind == PP_PKT_ECHO_REPLY)
-			answer(e, i, PP_ST_REPLY, from, &m.rx, in.reply_ttl, -1,
-			    &in);
-		else if (in.kind == PP_PKT_TIME_EXCEEDED)
-			answer(e, i, PP_ST_TTL_EXPIRED, from, &m.rx,
-			    in.reply_ttl, -1, &in);
-		else if (in.kind == PP_PKT_UNREACH)
-			answer(e, i, PP_ST_UNREACHABLE, from, &m.rx,
-			    in.reply_ttl, in.code, &in);
 	}
 }
 
@@ -518,32 +725,35 @@ tcp_event(struct pp_engine *e, int i, uint32_t events)
 	memset(&ti, 0, sizeof(ti));
 	bool have_ti = getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti,
 	    &tl) == 0;
-	double ms = rtt_ms(s, NULL);
-	if (soerr == 0 && have_ti && ti.tcpi_rtt > 0)
-		ms = ti.tcpi_rtt / 1000.0;	/* the handshake */
 	if (soerr == 0 || soerr == ECONNREFUSED) {
 		/* SYN-ACK or RST: the destination answered, unless the
 		 * kernel had to resend the SYN (loss, not a slow answer). */
-		if (have_ti && (ti.tcpi_total_retrans > 0 ||
-		    ti.tcpi_retransmits > 0)) {
+		bool resent = have_ti && (ti.tcpi_total_retrans > 0 ||
+		    ti.tcpi_retransmits > 0);
+		if (resent && !s->retries) {
 			s->r.late = rtt_ms(s, NULL);
 			s->r.status = PP_ST_TIMEOUT;
 			finish(e, i);
 			return;
 		}
 		s->r.conn = soerr == 0 ? PP_CONN_OPEN : PP_CONN_REFUSED;
-		s->r.status = PP_ST_REPLY;
-		s->r.rtt = ms;
 		addr_text((struct sockaddr *)&s->dst, s->r.from,
 		    sizeof(s->r.from));
+		s->r.status = PP_ST_REPLY;
+		s->r.rtt = rtt_ms(s, NULL);
+		if (soerr == 0 && have_ti && ti.tcpi_rtt > 0 && !resent)
+			s->r.rtt = ti.tcpi_rtt / 1000.0;	/* handshake */
 		finish(e, i);
 		return;
 	}
-	s->r.status = soerr == ETIMEDOUT ? PP_ST_TIMEOUT : PP_ST_UNREACHABLE;
+	/* The kernel gave up: its ICMP error was not in the error queue
+	 * (or came in without one), or the SYN went unanswered. */
 	s->r.errnum = soerr;
-	if (s->r.status == PP_ST_UNREACHABLE)
+	if (soerr != ETIMEDOUT) {
+		s->r.status = PP_ST_UNREACHABLE;
 		(void)snprintf(s->r.err, sizeof(s->r.err), "%s",
 		    strerror(soerr));
+	}
 	finish(e, i);
 }
 
@@ -558,10 +768,10 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 		return;
 	if (pp_net_recv_err(s->fd, e->buf, sizeof(e->buf), &m) == 0 &&
 	    m.err && m.origin != SO_EE_ORIGIN_LOCAL) {
-		icmp_error(e, i, &m, NULL);
+		errqueue_error(e, i, &m, NULL);
 		return;
 	}
-	if (s->tcp) {
+	if (s->kind == K_TCP_CONN) {
 		tcp_event(e, i, events);
 		return;
 	}
@@ -572,6 +782,21 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 		    m.ttl, -1, NULL);
 }
 
+/* The UDP probe of flow socket k whose payload is in buf, or -1. */
+static int
+flow_probe(struct pp_engine *e, int k, const unsigned char *buf, size_t len)
+{
+	struct pp_pkt_payload pl;
+
+	if (!pp_pkt_payload(buf, len, &pl) || pl.tag != e->tag)
+		return -1;
+	int i = by_id(e, (uint16_t)pl.seq);
+	if (i < 0 || e->slots[i].flow != k || e->slots[i].sent.pl.seq !=
+	    pl.seq)
+		return -1;
+	return i;
+}
+
 /* A flow socket has errors (ICMP, quoting one of its probes) or data. */
 static void
 flow_event(struct pp_engine *e, int k)
@@ -579,31 +804,30 @@ flow_event(struct pp_engine *e, int k)
 	if (k < 0 || k >= e->flows.n)
 		return;
 	int fd = pp_flowtab_at(&e->flows, k)->fd;
-	for (int n = 0; n < 256; n++) {
+	for (int n = 0; n < 256 && pp_flowtab_at(&e->flows, k)->errq; n++) {
 		struct pp_net_msg m;
-		struct pp_pkt_payload pl;
 		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
 			break;
 		if (!m.err || m.origin == SO_EE_ORIGIN_LOCAL)
 			continue;
-		int i = pp_pkt_payload(e->buf, m.len, &pl) ?
-		    by_payload(e, &pl) : -1;
-		if (i >= 0)
-			icmp_error(e, i, &m, NULL);
+		/* Our payload names the probe; a quote of the 8-byte header
+		 * alone names the flow, so its only probe in flight. */
+		int i = flow_probe(e, k, e->buf, m.len);
+		if (i < 0 && m.len < PP_PKT_PAYLOAD && e->fuse[k].n == 1)
+			i = e->fuse[k].last;
+		if (i >= 0 && e->slots[i].used && e->slots[i].flow == k)
+			errqueue_error(e, i, &m, NULL);
 	}
 	for (int n = 0; n < 256; n++) {
 		struct pp_net_msg m;
 		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1)
 			break;
 		/* A UDP answer counts when it echoes our payload. */
-		struct pp_pkt_payload pl;
-		int i = pp_pkt_payload(e->buf, m.len, &pl) ?
-		    by_payload(e, &pl) : -1;
-		if (i < 0 || !same_addr((struct sockaddr *)&m.from,
+		int i = flow_probe(e, k, e->buf, m.len);
+		if (i >= 0 && same_addr((struct sockaddr *)&m.from,
 		    &e->slots[i].dst))
-			continue;
-		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
-		    m.ttl, -1, NULL);
+			answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from,
+			    &m.rx, m.ttl, -1, NULL);
 	}
 }
 
@@ -625,72 +849,119 @@ tcp_readable(struct pp_engine *e, int fam)
 		    (PP_TCP_SYN | PP_TCP_ACK);
 		if (!synack && !(tp.flags & PP_TCP_RST))
 			continue;
-		int i = by_tcp_seq(e, tp.ack - 1, tp.dport, tp.sport);
-		if (i < 0 || !same_addr((struct sockaddr *)&m.from,
-		    &e->slots[i].dst))
+		int i = by_id(e, (uint16_t)(tp.ack - 1));
+		if (i < 0)
 			continue;
-		e->slots[i].r.conn = synack ? PP_CONN_OPEN : PP_CONN_REFUSED;
+		struct slot *s = &e->slots[i];
+		if (s->kind != K_TCP_RAW || s->sent.tcp_seq != tp.ack - 1 ||
+		    tp.sport != s->sent.dport || tp.dport !=
+		    pp_flowtab_at(&e->flows, s->flow)->port ||
+		    !same_addr((struct sockaddr *)&m.from, &s->dst))
+			continue;
+		s->r.conn = synack ? PP_CONN_OPEN : PP_CONN_REFUSED;
 		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
 		    tp.ttl >= 0 ? tp.ttl : m.ttl, -1, NULL);
 	}
 }
 
-/* Claim the 16-bit sequence of slot i for matching (ICMP and Paris
- * UDP): 65536 probes in flight, the oldest with it times out now. */
-static void
-claim_seq16(struct pp_engine *e, int i)
-{
-	struct slot *s = &e->slots[i];
+/* ----------------------------------------------------------- sending */
 
-	if (e->by_seq16[s->seq16] != 0) {
-		int old = e->by_seq16[s->seq16] - 1;
-		e->by_seq16[s->seq16] = 0;
-		if (e->slots[old].used)
-			finish(e, old);
+/* A free identity for slot i, or -1 (never while fewer than 65534 probes
+ * are in flight). */
+static int
+claim_id(struct pp_engine *e, int i)
+{
+	for (int k = 0; k < 65536; k++) {
+		uint16_t id = e->next_id++;
+		if (id != 0 && id != 0xffff && e->by_id[id] == 0) {
+			e->by_id[id] = i + 1;
+			return id;
+		}
 	}
-	e->by_seq16[s->seq16] = i + 1;
+	return -1;
 }
 
-/* The flow socket of (dst, flow) for proto, opened on first use (a UDP
- * one watched for errors and answers).  Returns it, or NULL with errno. */
-static struct pp_flowsock *
-flow_socket(struct pp_engine *e, int proto, const struct sockaddr *dst,
-    long long flow)
+/* The address of a probe with its port. */
+static void
+with_port(struct sockaddr_storage *to, const struct sockaddr *a,
+    socklen_t len, int port)
+{
+	memcpy(to, a, len);
+	if (a->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)to)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)to)->sin_port = htons((uint16_t)port);
+}
+
+/* What each packet of probe p goes out with on a shared socket. */
+static struct pp_net_tx
+tx_of(const struct pp_engine_probe *p, const unsigned char *src)
+{
+	struct pp_net_tx tx = { .ttl = p->ttl, .tos = p->tos,
+	    .mark = p->mark, .src = src };
+
+	return tx;
+}
+
+/* The flow socket of probe p (proto IPPROTO_UDP or IPPROTO_TCP), opened
+ * on first use.  built: the engine builds the packets (raw sockets), so
+ * the socket only holds the port (and reads UDP answers), and the route's
+ * source address is needed.  Returns its index, or -1 with errno. */
+static int
+flow_socket(struct pp_engine *e, const struct pp_engine_probe *p, int proto,
+    bool built)
 {
 	struct pp_flowkey k;
-	bool udp = proto == IPPROTO_UDP;
 
 	memset(&k, 0, sizeof(k));
 	k.proto = proto;
-	k.family = dst->sa_family;
-	pp_flowkey_addr(dst, k.dst);
-	if (e->o.source != NULL && e->o.source->sa_family == dst->sa_family)
-		pp_flowkey_addr(e->o.source, k.src);
-	k.mark = e->o.mark;
-	k.flow = flow;
-	struct pp_flowsock_opts fo = { .iface = e->o.iface, .tos = e->o.tos,
-	    .recv = udp, .route_src = !udp };
+	k.family = p->dst->sa_family;
+	pp_flowkey_addr(p->dst, k.dst);
+	if (p->src != NULL) {
+		if (p->src->sa_family != k.family) {
+			errno = EAFNOSUPPORT;
+			return -1;
+		}
+		pp_flowkey_addr(p->src, k.src);
+	}
+	k.lport = (uint16_t)p->local_port;
+	k.mark = p->mark;
+	k.flow = p->flow;
+	bool udp = proto == IPPROTO_UDP;
+	struct pp_flowsock_opts fo = { .iface = e->o.iface, .tos = -1,
+	    .recv = udp, .errq = udp && !built, .route_src = built };
 	bool opened;
 	int i = pp_flowtab_open(&e->flows, &k, &fo, &opened);
-	if (i < 0)
-		return NULL;
-	struct pp_flowsock *f = pp_flowtab_at(&e->flows, i);
-	if (opened && udp)
-		(void)pp_evloop_add(&e->loop, f->fd, EPOLLIN | EPOLLERR,
-		    TAG_FLOW | (uint64_t)i);
-	return f;
+	if (i < 0 || !opened)
+		return i;
+	if (i >= e->nfuse) {
+		int n = e->flows.cap;
+		struct flowuse *u = realloc(e->fuse, (size_t)n * sizeof(*u));
+		if (u == NULL)
+			return -1;
+		memset(u + e->nfuse, 0, (size_t)(n - e->nfuse) * sizeof(*u));
+		e->fuse = u;
+		e->nfuse = n;
+	}
+	if (udp && pp_evloop_add(&e->loop, pp_flowtab_at(&e->flows, i)->fd,
+	    EPOLLIN | EPOLLERR, TAG_FLOW | (uint64_t)i) == -1)
+		return -1;
+	if (udp)
+		e->udp_flow[pp_flowtab_at(&e->flows, i)->port] = i + 1;
+	return i;
 }
 
-/* The data bytes after the 8-byte ICMP or UDP header of a probe over
- * IPv6 (v6) or IPv4 (engine.h: size, size_ip). */
+/* The data bytes after the 8-byte ICMP or UDP header of probe p
+ * (engine.h: size, size_ip). */
 static size_t
-probe_data(const struct pp_engine *e, bool v6, bool icmp)
+probe_data(const struct pp_engine_probe *p, bool icmp)
 {
+	bool v6 = p->dst->sa_family == AF_INET6;
 	long d = icmp ? 56 : PP_ENGINE_DATA_MIN;
 
-	if (e->o.size > 0)
-		d = e->o.size_ip ? (long)e->o.size - (v6 ? PP_ENGINE_HDR6 :
-		    PP_ENGINE_HDR4) : (long)e->o.size;
+	if (p->size > 0)
+		d = p->size_ip ? (long)p->size - (v6 ? PP_ENGINE_HDR6 :
+		    PP_ENGINE_HDR4) : (long)p->size;
 	if (d < PP_ENGINE_DATA_MIN)
 		d = PP_ENGINE_DATA_MIN;
 	if (d > 65535 - PP_ENGINE_HDR4)
@@ -698,265 +969,287 @@ probe_data(const struct pp_engine *e, bool v6, bool icmp)
 	return (size_t)d;
 }
 
-/* Paris UDP: one datagram through the flow's socket, the TTL set for
- * this packet alone. */
+/* The IP packet of n bytes after the IP header, bytes. */
 static int
-send_flow_udp(struct pp_engine *e, int i, const struct sockaddr *dst,
-    socklen_t dlen, int ttl, long long flow, const struct pp_pkt_payload *pl)
+ip_size(int family, size_t n)
+{
+	return (int)n + (family == AF_INET6 ? 40 : 20);
+}
+
+static int
+send_icmp(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 {
 	struct slot *s = &e->slots[i];
-	bool v6 = dst->sa_family == AF_INET6;
-	struct pp_flowsock *f = flow_socket(e, IPPROTO_UDP, dst, flow);
+	bool v6 = s->family == AF_INET6;
+	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
+	unsigned char src[16];
 
-	if (f == NULL)
-		return errno;
-	claim_seq16(e, i);
-	size_t n = probe_data(e, v6, false);
-	if (pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
-	    e->o.fill) == 0)
+	s->r.proto = "icmp";
+	s->sent.proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	s->sent.echo_id = e->echo_id;
+	if (fd < 0)
+		return EAFNOSUPPORT;
+	if (p->src != NULL && p->src->sa_family != s->family)
+		return EAFNOSUPPORT;
+	size_t n = pp_pkt_echo(e->tx, sizeof(e->tx), v6, e->echo_id,
+	    s->sent.id, &s->sent.pl, 8 + probe_data(p, true), p->pattern);
+	if (n == 0)
 		return EMSGSIZE;
-	s->r.size = (int)n + (v6 ? PP_ENGINE_HDR6 : PP_ENGINE_HDR4);
-	struct sockaddr_storage to;
-	memcpy(&to, dst, dlen);
-	if (v6)
-		((struct sockaddr_in6 *)&to)->sin6_port =
-		    htons((uint16_t)e->o.port);
-	else
-		((struct sockaddr_in *)&to)->sin_port =
-		    htons((uint16_t)e->o.port);
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} cb;
-	struct iovec iov = { e->buf + 8, n };
-	struct msghdr m = { .msg_name = &to, .msg_namelen = dlen,
-	    .msg_iov = &iov, .msg_iovlen = 1 };
-	int t = ttl > 0 ? ttl : 64;
-	memset(&cb, 0, sizeof(cb));
-	m.msg_control = cb.buf;
-	m.msg_controllen = sizeof(cb.buf);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
-	c->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &t, sizeof(t));
+	if (p->flow >= 0)
+		(void)pp_pkt_echo_hold(e->tx, n, v6, (uint16_t)(0x0101u *
+		    (unsigned)(p->flow % 253 + 1)));
+	s->r.size = ip_size(s->family, n);
+	if (p->src != NULL)
+		pp_flowkey_addr(p->src, src);
+	struct pp_net_tx tx = tx_of(p, p->src != NULL ? src : NULL);
 	s->sent_rt = realtime();
 	s->sent_mono = pp_mono_ns();
-	if (sendmsg(f->fd, &m, 0) < 0)
+	return pp_net_send(fd, e->tx, n, p->dst, p->dlen, &tx) == -1 ? errno :
+	    0;
+}
+
+/* UDP through a flow: built by us on the raw UDP socket, else the flow
+ * socket's own datagram. */
+static int
+send_udp_flow(struct pp_engine *e, int i, const struct pp_engine_probe *p)
+{
+	struct slot *s = &e->slots[i];
+	bool v6 = s->family == AF_INET6;
+	int raw = v6 ? e->net->udp6 : e->net->udp4;
+	int k = flow_socket(e, p, IPPROTO_UDP, raw >= 0);
+
+	if (k < 0)
 		return errno;
-	return 0;
-}
-
-/* Set the TTL of shared socket fd (k: its index in net->ttl_set) for the
- * next packet, unless it has it already. */
-static void
-shared_ttl(struct pp_engine *e, int k, int fd, bool v6, int ttl)
-{
-	int t = ttl > 0 ? ttl : 64;
-
-	if (e->net->ttl_set[k] == t)
-		return;
-	if (pp_net_set_ttl(fd, v6 ? AF_INET6 : AF_INET, t) == 0)
-		e->net->ttl_set[k] = t;
-}
-
-/* Paris TCP: the sequence number of slot i's SYN: the run tag's high
- * half, and the 16-bit sequence. */
-static uint32_t
-syn_seq(const struct pp_engine *e, const struct slot *s)
-{
-	return (e->tag & 0xffff0000u) | s->seq16;
+	const struct pp_flowsock *f = pp_flowtab_at(&e->flows, k);
+	s->flow = k;
+	e->fuse[k].n++;
+	e->fuse[k].last = i;
+	s->kind = raw >= 0 ? K_UDP_RAW : K_UDP_FLOW;
+	size_t n = 8 + probe_data(p, false);
+	if (pp_pkt_udp(e->tx, sizeof(e->tx), v6, f->src, s->sent.dst, f->port,
+	    (uint16_t)p->port, &s->sent.pl, n, p->pattern, s->sent.id) == 0)
+		return EMSGSIZE;
+	s->r.size = ip_size(s->family, n);
+	struct sockaddr_storage to;
+	struct pp_net_tx tx = tx_of(p, NULL);
+	int fd = f->fd;
+	const unsigned char *buf = e->tx + 8;
+	size_t len = n - 8;
+	if (raw >= 0) {
+		/* Raw sockets take no port; the source the checksum has. */
+		with_port(&to, p->dst, p->dlen, 0);
+		tx.src = f->src;
+		fd = raw;
+		buf = e->tx;
+		len = n;
+	} else {
+		with_port(&to, p->dst, p->dlen, p->port);
+		tx.mark = 0;	/* the flow socket's own */
+	}
+	s->sent_rt = realtime();
+	s->sent_mono = pp_mono_ns();
+	if (pp_net_send(fd, buf, len, (struct sockaddr *)&to, p->dlen,
+	    &tx) == 0)
+		return 0;
+	if (raw >= 0 || errno == EAGAIN)
+		return errno;
+	/* The flow socket's pending error (an ICMP error about an earlier
+	 * probe, not read yet) fails the send: read it, then send again. */
+	flow_event(e, k);
+	s->sent_rt = realtime();
+	s->sent_mono = pp_mono_ns();
+	return pp_net_send(fd, buf, len, (struct sockaddr *)&to, p->dlen,
+	    &tx) == -1 ? errno : 0;
 }
 
 static int
-send_raw_tcp(struct pp_engine *e, int i, const struct sockaddr *dst,
-    socklen_t dlen, int ttl, long long flow)
+send_tcp_raw(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 {
 	struct slot *s = &e->slots[i];
-	bool v6 = dst->sa_family == AF_INET6;
-	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
-	struct pp_flowsock *f = flow_socket(e, IPPROTO_TCP, dst, flow);
+	bool v6 = s->family == AF_INET6;
+	int k = flow_socket(e, p, IPPROTO_TCP, true);
 
-	if (f == NULL)
+	if (k < 0)
 		return errno;
-	claim_seq16(e, i);
-	s->rawtcp = true;
-	s->sport = f->port;
-	unsigned char d[16];
-	pp_flowkey_addr(dst, d);
-	size_t n = pp_pkt_tcp_syn(e->buf, sizeof(e->buf), v6, f->src, d,
-	    f->port, (uint16_t)e->o.port, syn_seq(e, s));
-	shared_ttl(e, v6 ? 3 : 2, fd, v6, ttl);
+	const struct pp_flowsock *f = pp_flowtab_at(&e->flows, k);
+	s->flow = k;
+	e->fuse[k].n++;
+	e->fuse[k].last = i;
+	size_t n = pp_pkt_tcp_syn(e->tx, sizeof(e->tx), v6, f->src,
+	    s->sent.dst, f->port, (uint16_t)p->port, s->sent.tcp_seq);
+	s->r.size = ip_size(s->family, n);
 	struct sockaddr_storage to;
-	memcpy(&to, dst, dlen);	/* port 0: raw sockets take none */
-	if (v6)
-		((struct sockaddr_in6 *)&to)->sin6_port = 0;
-	else
-		((struct sockaddr_in *)&to)->sin_port = 0;
-	s->r.size = (int)n + (v6 ? 40 : 20);
+	with_port(&to, p->dst, p->dlen, 0);	/* raw sockets take none */
+	struct pp_net_tx tx = tx_of(p, f->src);
 	s->sent_rt = realtime();
 	s->sent_mono = pp_mono_ns();
-	if (sendto(fd, e->buf, n, 0, (struct sockaddr *)&to, dlen) < 0)
-		return errno;
-	return 0;
+	return pp_net_send(v6 ? e->net->tcp6 : e->net->tcp4, e->tx, n,
+	    (struct sockaddr *)&to, p->dlen, &tx) == -1 ? errno : 0;
 }
 
-static void
-send_failed(struct pp_engine *e, int i, int err)
-{
-	struct slot *s = &e->slots[i];
-
-	s->r.status = PP_ST_ERROR;
-	s->r.errnum = err;
-	(void)snprintf(s->r.err, sizeof(s->r.err), "%s", strerror(err));
-	finish(e, i);
-}
-
-/* A probe through a socket of its own (UDP, or TCP connect). */
+/* A probe through a socket of its own (UDP, or the kernel's TCP connect):
+ * every setting refused is the probe's error. */
 static int
-send_own_socket(struct pp_engine *e, int i, const struct sockaddr *dst,
-    socklen_t dlen, int ttl, const struct pp_pkt_payload *pl)
+send_own_socket(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 {
 	struct slot *s = &e->slots[i];
-	int fam = dst->sa_family;
-	bool v6 = fam == AF_INET6;
-	bool tcp = s->tcp;
+	int fam = s->family;
+	bool tcp = s->kind == K_TCP_CONN;
 	int fd = socket(fam, (tcp ? SOCK_STREAM : SOCK_DGRAM) |
 	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return errno;
 	s->fd = fd;
-	sock_opts(e, fd, fam);
-	if (ttl > 0)
-		(void)pp_net_set_ttl(fd, fam, ttl);
-	if (tcp) {
-		int syncnt = 1;
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt,
-		    sizeof(syncnt));
+	int on = 1;
+	int syncnt = 1;
+	if (pp_net_recv_opts(fd, fam, true) == -1 ||
+	    (p->ttl >= 0 && pp_net_set_ttl(fd, fam, p->ttl) == -1) ||
+	    (p->tos >= 0 && pp_net_set_tos(fd, fam, p->tos) == -1) ||
+	    (p->mark != 0 && pp_net_set_mark(fd, p->mark) == -1) ||
+	    (e->o.iface != NULL && pp_net_bind_iface(fd, e->o.iface) == -1) ||
+	    (tcp && !p->tcp_retries && setsockopt(fd, IPPROTO_TCP,
+	    TCP_SYNCNT, &syncnt, sizeof(syncnt)) == -1) ||
+	    (p->local_port > 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof(on)) == -1))
+		return errno;
+	if (p->src != NULL || p->local_port > 0) {
+		struct sockaddr_storage any;
+		memset(&any, 0, sizeof(any));
+		any.ss_family = (sa_family_t)fam;
+		const struct sockaddr *local = (struct sockaddr *)&any;
+		socklen_t al = p->dlen;
+		if (p->src != NULL) {
+			if (p->src->sa_family != fam)
+				return EAFNOSUPPORT;
+			local = p->src;
+			al = p->srclen;
+		}
+		struct sockaddr_storage a;
+		with_port(&a, local, al, p->local_port);
+		if (bind(fd, (struct sockaddr *)&a, al) == -1)
+			return errno;
 	}
-	if (e->o.source != NULL && e->o.source->sa_family == fam)
-		(void)bind(fd, e->o.source, e->o.source_len);
 	struct sockaddr_storage to;
-	memcpy(&to, dst, dlen);
-	if (v6)
-		((struct sockaddr_in6 *)&to)->sin6_port =
-		    htons((uint16_t)e->o.port);
-	else
-		((struct sockaddr_in *)&to)->sin_port =
-		    htons((uint16_t)e->o.port);
-	(void)pp_evloop_add(&e->loop, fd, EPOLLIN | EPOLLERR |
-	    (tcp ? EPOLLOUT : 0), TAG_FD | (uint64_t)i);
-	s->sent_rt = realtime();
-	s->sent_mono = pp_mono_ns();
+	with_port(&to, p->dst, p->dlen, p->port);
+	if (pp_evloop_add(&e->loop, fd, EPOLLIN | EPOLLERR |
+	    (tcp ? EPOLLOUT : 0), TAG_FD | (uint64_t)i) == -1)
+		return errno;
 	if (tcp) {
-		s->r.size = -1;
-		if (connect(fd, (struct sockaddr *)&to, dlen) < 0 &&
+		s->sent_rt = realtime();
+		s->sent_mono = pp_mono_ns();
+		if (connect(fd, (struct sockaddr *)&to, p->dlen) == -1 &&
 		    errno != EINPROGRESS)
 			return errno;
 		return 0;
 	}
-	size_t n = probe_data(e, v6, false);
-	size_t k = pp_pkt_echo(e->buf, sizeof(e->buf), false, 0, 0, pl, n + 8,
-	    e->o.fill);
-	s->r.size = (int)n + (v6 ? PP_ENGINE_HDR6 : PP_ENGINE_HDR4);
-	if (k == 0)
+	size_t n = 8 + probe_data(p, false);
+	static const unsigned char zero[16];
+	if (pp_pkt_udp(e->tx, sizeof(e->tx), fam == AF_INET6, zero, zero, 0,
+	    0, &s->sent.pl, n, p->pattern, s->sent.id) == 0)
 		return EMSGSIZE;
-	if (connect(fd, (struct sockaddr *)&to, dlen) < 0 ||
-	    send(fd, e->buf + 8, n, 0) < 0)
+	s->r.size = ip_size(fam, n);
+	if (connect(fd, (struct sockaddr *)&to, p->dlen) == -1)
 		return errno;
-	return 0;
+	s->sent_rt = realtime();
+	s->sent_mono = pp_mono_ns();
+	return send(fd, e->tx + 8, n - 8, 0) == -1 ? errno : 0;
 }
 
 int
-pp_engine_send(struct pp_engine *e, const struct sockaddr *dst,
-    socklen_t dlen, int ttl, long long round, long long flow,
-    unsigned long long seq, const char *target, void *user)
+pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p)
 {
 	if (e->nfree == 0)
 		return -1;
 	int i = e->free_slots[--e->nfree];
 	struct slot *s = &e->slots[i];
-	int fam = dst->sa_family;
-	bool v6 = fam == AF_INET6;
+	int fam = p->dst->sa_family;
 
+	memset(s, 0, sizeof(*s));
 	s->used = true;
 	s->fd = -1;
+	s->flow = -1;
+	s->hpos = -1;
 	s->family = fam;
-	memcpy(&s->dst, dst, dlen);
-	s->dlen = dlen;
-	s->seq = seq;
-	s->seq16 = (uint16_t)seq;
-	s->rawtcp = false;
-	s->tcp = e->o.proto == PP_TCP;
-	s->sport = 0;
-	s->sent_rt = 0;
-	memset(&s->r, 0, sizeof(s->r));
+	memcpy(&s->dst, p->dst, p->dlen);
+	s->dlen = p->dlen;
+	s->timeout = p->timeout > 0 ? p->timeout : 0;
+	s->retries = p->tcp_retries;
+	e->inflight++;
 	struct pp_engine_result *r = &s->r;
-	r->user = user;
-	r->target = target;
-	r->seq = (long long)seq;
-	r->round = round;
-	r->flow = flow;
-	r->ttl = ttl;
+	r->user = p->user;
+	r->target = p->target;
+	r->family = fam;
+	r->seq = p->seq;
+	r->round = p->round;
+	r->flow = p->flow;
+	r->ttl = p->ttl;
 	r->reply_ttl = r->code = r->port = r->size = -1;
 	r->rtt = NAN;
 	r->status = PP_ST_TIMEOUT;
-	addr_text(dst, r->dst, sizeof(r->dst));
-	e->inflight++;
-	e->dl[(e->dl_head + e->dl_len) % e->nslots] = (struct deadline){
-	    .at = 0, .slot = i, .gen = s->gen };
-	struct deadline *d = &e->dl[(e->dl_head + e->dl_len) % e->nslots];
-	e->dl_len++;
+	addr_text(p->dst, r->dst, sizeof(r->dst));
 
-	struct pp_pkt_payload pl = { .tag = e->tag, .seq = seq };
+	/* Its identity, and what tells its answers from others'. */
+	int id = claim_id(e, i);
+	s->sent.id = (uint16_t)(id < 0 ? 0 : id);
+	pp_flowkey_addr(p->dst, s->sent.dst);
+	s->sent.dport = (uint16_t)p->port;
+	s->sent.pl.tag = e->tag;
+	s->sent.pl.seq = (++e->pseq << 16) | s->sent.id;
+	s->sent.tcp_seq = (e->tag & 0xffff0000u) | s->sent.id;
+
 	int err = 0;
-	if (e->o.proto == PP_ICMP) {
-		r->proto = "icmp";
-		int fd = v6 ? e->net->icmp6 : e->net->icmp4;
-		if (fd < 0) {
-			err = EAFNOSUPPORT;
-		} else {
-			claim_seq16(e, i);
-			size_t n = pp_pkt_echo(e->buf, sizeof(e->buf), v6,
-			    e->echo_id, s->seq16, &pl, 8 + probe_data(e, v6,
-			    true), e->o.fill);
-			if (e->o.paris && flow >= 0)
-				(void)pp_pkt_echo_hold(e->buf, n, v6,
-				    (uint16_t)(0x0101u * (unsigned)(flow %
-				    253 + 1)));
-			r->size = (int)n + (v6 ? 40 : 20);
-			shared_ttl(e, v6 ? 1 : 0, fd, v6, ttl);
-			s->sent_rt = realtime();
-			s->sent_mono = pp_mono_ns();
-			if (sendto(fd, e->buf, n, 0, dst, dlen) < 0)
-				err = errno;
-		}
-	} else if (e->o.proto == PP_TCP && e->o.paris && (v6 ? e->rawtcp6 :
-	    e->rawtcp4)) {
-		r->proto = "tcp";
-		r->port = e->o.port;
-		err = send_raw_tcp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow);
-	} else if (e->o.proto == PP_UDP && e->o.paris) {
+	if (id < 0) {
+		err = EAGAIN;
+	} else if (fam != AF_INET && fam != AF_INET6) {
+		err = EAFNOSUPPORT;
+	} else if (p->proto == PP_ICMP) {
+		s->kind = K_ICMP;
+		err = send_icmp(e, i, p);
+	} else if (p->port < 1 || p->port > 65535 || p->local_port < 0 ||
+	    p->local_port > 65535) {
+		r->proto = p->proto == PP_TCP ? "tcp" : "udp";
+		err = EINVAL;
+	} else if (p->proto == PP_UDP) {
 		r->proto = "udp";
-		r->port = e->o.port;
-		err = send_flow_udp(e, i, dst, dlen, ttl, flow < 0 ? 0 : flow,
-		    &pl);
+		r->port = p->port;
+		s->sent.proto = IPPROTO_UDP;
+		if (p->flow >= 0 || p->local_port > 0) {
+			err = send_udp_flow(e, i, p);
+		} else {
+			s->kind = K_UDP_SOCK;
+			err = send_own_socket(e, i, p);
+		}
 	} else {
-		r->proto = s->tcp ? "tcp" : "udp";
-		r->port = e->o.port;
-		err = send_own_socket(e, i, dst, dlen, ttl, &pl);
+		r->proto = "tcp";
+		r->port = p->port;
+		bool v6 = fam == AF_INET6;
+		if (p->flow >= 0 && (v6 ? e->net->tcp6 : e->net->tcp4) >= 0) {
+			s->kind = K_TCP_RAW;
+			s->sent.proto = IPPROTO_TCP;
+			err = send_tcp_raw(e, i, p);
+		} else {
+			s->kind = K_TCP_CONN;
+			err = send_own_socket(e, i, p);
+		}
 	}
 	if (s->sent_rt == 0) {
 		s->sent_rt = realtime();
 		s->sent_mono = pp_mono_ns();
 	}
-	d->at = s->sent_mono + (long long)(e->o.timeout * 1e9);
 	r->ts = s->sent_rt;
-	if (err != 0)
-		send_failed(e, i, err);
+	s->deadline = s->sent_mono + (long long)(s->timeout * 1e9);
+	heap_push(e, i);
+	if (err != 0) {
+		r->status = PP_ST_ERROR;
+		r->errnum = err;
+		(void)snprintf(r->err, sizeof(r->err), "%s", strerror(err));
+		finish(e, i);
+	}
 	return 0;
 }
+
+/* ----------------------------------------------------------- the loop */
 
 /* Hand what the loop reported to its handler. */
 static void
@@ -975,54 +1268,42 @@ dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
 	}
 }
 
-/* Drop deadlines of probes already finished from the head of the ring. */
-static void
-skip_stale(struct pp_engine *e)
+/* The deadline of the probe that times out first, or -1: none. */
+static long long
+next_deadline(const struct pp_engine *e)
 {
-	while (e->dl_len > 0) {
-		const struct deadline *d = &e->dl[e->dl_head];
-		const struct slot *s = &e->slots[d->slot];
-		if (s->used && s->gen == d->gen)
-			return;
-		e->dl_head = (e->dl_head + 1) % e->nslots;
-		e->dl_len--;
-	}
+	return e->nheap > 0 ? e->slots[e->heap[0]].deadline : -1;
 }
 
-/* Before timeouts are taken at now: while the oldest probe in flight is
- * due, read what is ready (each round reads up to 256 messages a socket).
- * Returns 0, or -1 when epoll failed. */
+/* Before timeouts are taken at now: while a probe in flight is due, read
+ * what is ready (each round reads up to 256 messages a socket).  Returns
+ * 0, or -1 when epoll failed. */
 static int
 read_before_expiry(struct pp_engine *e, long long now)
 {
 	struct epoll_event ev[PP_EVLOOP_MAX];
 
 	for (int round = 0; round < 64; round++) {
-		skip_stale(e);
-		if (e->dl_len == 0 || e->dl[e->dl_head].at > now)
+		long long d = next_deadline(e);
+		if (d < 0 || d > now)
 			return 0;
 		int n = pp_evloop_poll(&e->loop, ev, PP_EVLOOP_MAX);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
+		if (n <= 0)
+			return n;
 		dispatch(e, ev, n);
 	}
 	return 0;
 }
 
-/* Time out every probe due at now, in send order. */
+/* Time out every probe due at now, the earliest first. */
 static void
 expire(struct pp_engine *e, long long now)
 {
 	for (;;) {
-		skip_stale(e);
-		if (e->dl_len == 0 || e->dl[e->dl_head].at > now)
+		long long d = next_deadline(e);
+		if (d < 0 || d > now)
 			return;
-		int i = e->dl[e->dl_head].slot;
-		e->dl_head = (e->dl_head + 1) % e->nslots;
-		e->dl_len--;
-		finish(e, i);	/* status timeout */
+		finish(e, e->heap[0]);	/* status timeout */
 	}
 }
 
@@ -1030,7 +1311,8 @@ void
 pp_engine_expire(struct pp_engine *e)
 {
 	(void)read_before_expiry(e, LLONG_MAX);
-	expire(e, LLONG_MAX);
+	while (e->nheap > 0)
+		finish(e, e->heap[0]);	/* status timeout */
 }
 
 int
@@ -1040,10 +1322,10 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 
 	for (;;) {
 		long long now = pp_mono_ns();
-		/* Timeouts, in send order; but first the answers that are
-		 * ready, so that one that waited in a socket while the process
-		 * was held up (a slow disk, the scheduler) is never taken for
-		 * a timeout. */
+		/* Timeouts; but first the answers that are ready, so that
+		 * one that waited in a socket while the process was held up
+		 * (a slow disk, the scheduler) is never taken for a
+		 * timeout. */
 		if (read_before_expiry(e, now) == -1)
 			return -1;
 		expire(e, now);
@@ -1051,10 +1333,10 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 			e->yield = false;
 			return 0;
 		}
-		skip_stale(e);
 		long long wake = until_ns;
-		if (e->dl_len > 0 && e->dl[e->dl_head].at < wake)
-			wake = e->dl[e->dl_head].at;
+		long long d = next_deadline(e);
+		if (d >= 0 && d < wake)
+			wake = d;
 		/* Past the end: one look at what is ready, then return. */
 		bool last = now >= until_ns;
 		bool due;

@@ -144,41 +144,20 @@ any(const unsigned char a[16])
 	return memcmp(a, zero, 16) == 0;
 }
 
-/* The local address a datagram to the destination of k leaves from:
- * the address a connected datagram socket is given (with the mark and
- * interface of the flow, so that policy routing is the same). */
+/* The local address a datagram to the destination of k leaves from,
+ * with the flow's mark and interface (policy routing the same). */
 static int
 route_src(const struct pp_flowkey *k, const struct pp_flowsock_opts *o,
     unsigned char out[16])
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int u = socket(k->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_storage dst, src;
+	socklen_t sl = sockaddr_of(&dst, k->family, k->dst, 0);
 
-	if (u < 0)
+	if (pp_net_route_source_via((struct sockaddr *)&dst, sl, k->mark,
+	    o->iface, &src, &sl) == -1)
 		return -1;
-	if ((k->mark != 0 && pp_net_set_mark(u, k->mark) == -1) ||
-	    (o->iface != NULL && pp_net_bind_iface(u, o->iface) == -1))
-		goto fail;
-	if (!any(k->src)) {
-		sl = sockaddr_of(&ss, k->family, k->src, 0);
-		if (bind(u, (struct sockaddr *)&ss, sl) == -1)
-			goto fail;
-	}
-	sl = sockaddr_of(&ss, k->family, k->dst, 9);
-	if (connect(u, (struct sockaddr *)&ss, sl) == -1)
-		goto fail;
-	sl = sizeof(ss);
-	if (getsockname(u, (struct sockaddr *)&ss, &sl) == -1)
-		goto fail;
-	close(u);
-	pp_flowkey_addr((struct sockaddr *)&ss, out);
+	pp_flowkey_addr((struct sockaddr *)&src, out);
 	return 0;
-fail:;
-	int keep = errno;
-	close(u);
-	errno = keep;
-	return -1;
 }
 
 int
@@ -194,7 +173,7 @@ pp_flowtab_open(struct pp_flowtab *t, const struct pp_flowkey *k,
 	struct pp_flowsock f;
 	memset(&f, 0, sizeof(f));
 	f.key = *k;
-	f.recv = o->recv;
+	f.errq = o->errq;
 	memcpy(f.src, k->src, 16);
 	if (o->route_src && any(f.src) && route_src(k, o, f.src) == -1)
 		return -1;
@@ -206,7 +185,7 @@ pp_flowtab_open(struct pp_flowtab *t, const struct pp_flowkey *k,
 	int on = 1;
 	if ((k->lport != 0 && setsockopt(f.fd, SOL_SOCKET, SO_REUSEADDR,
 	    &on, sizeof(on)) == -1) ||
-	    (o->recv && pp_net_recv_opts(f.fd, k->family) == -1) ||
+	    (o->recv && pp_net_recv_opts(f.fd, k->family, o->errq) == -1) ||
 	    (o->tos >= 0 && pp_net_set_tos(f.fd, k->family, o->tos) == -1) ||
 	    (k->mark != 0 && pp_net_set_mark(f.fd, k->mark) == -1) ||
 	    (o->iface != NULL && pp_net_bind_iface(f.fd, o->iface) == -1))

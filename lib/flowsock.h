@@ -34,15 +34,17 @@ struct pp_flowsock {
 	int fd;			/* the socket */
 	uint16_t port;		/* its local port */
 	unsigned char src[16];	/* its local address (for checksums) */
-	bool recv;		/* errors and answers are read from it */
+	bool errq;		/* its error queue has the ICMP errors */
 };
 
 /* How to open a flow socket. */
 struct pp_flowsock_opts {
 	const char *iface;	/* SO_BINDTODEVICE, NULL none */
 	int tos;		/* IP_TOS / IPV6_TCLASS, -1 default */
-	bool recv;		/* UDP: read errors (IP_RECVERR), stamps and
-				 * TTLs of answers */
+	bool recv;		/* UDP: read answers (their stamps and
+				 * TTLs) */
+	bool errq;		/* UDP: and the ICMP errors about what it
+				 * sends, in its error queue (IP_RECVERR) */
 	bool route_src;		/* find the local address the route to the
 				 * destination takes (for checksums of
 				 * packets built by the engine) */

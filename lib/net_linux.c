@@ -6,6 +6,7 @@
 #include <linux/capability.h>
 #include <time.h>		/* before linux/errqueue.h */
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <stdint.h>
@@ -46,7 +47,7 @@ pp_net_open_privileged(struct pp_net *n, unsigned mark)
 	n->icmp6 = open_icmp(AF_INET6, &n->raw6, &n->err6, mark);
 	if (n->icmp6 == -1 && n->err6 == 0)
 		n->err6 = errno;
-	n->tcp4 = n->tcp6 = -1;
+	n->tcp4 = n->tcp6 = n->udp4 = n->udp6 = -1;
 }
 
 void
@@ -56,6 +57,48 @@ pp_net_open_raw_tcp(struct pp_net *n)
 	    IPPROTO_TCP);
 	n->tcp6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    IPPROTO_TCP);
+}
+
+/* A raw socket that receives nothing: a filter that drops every packet,
+ * then what came before the filter read away. */
+static int
+send_only(int family, int proto)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { 1, &drop };
+	unsigned char buf[64];
+	int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1) {
+		close(fd);
+		return -1;
+	}
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+	return fd;
+}
+
+void
+pp_net_open_raw_udp(struct pp_net *n)
+{
+	n->udp4 = send_only(AF_INET, IPPROTO_UDP);
+	n->udp6 = send_only(AF_INET6, IPPROTO_UDP);
+}
+
+void
+pp_net_close(struct pp_net *n)
+{
+	int *fd[6] = { &n->icmp4, &n->icmp6, &n->tcp4, &n->tcp6, &n->udp4,
+	    &n->udp6 };
+
+	for (int i = 0; i < 6; i++) {
+		if (*fd[i] >= 0)
+			close(*fd[i]);
+		*fd[i] = -1;
+	}
 }
 
 int
@@ -107,6 +150,7 @@ pp_net_drop_privileges(bool keep_net_admin)
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));	/* valgrind marks one filled */
 	if (syscall(SYS_capget, &h, d) == 0) {
 		uint32_t allowed = keep_net_admin ? 1u << CAP_NET_ADMIN : 0;
 		if ((d[0].effective & ~allowed) != 0 ||
@@ -120,19 +164,18 @@ pp_net_drop_privileges(bool keep_net_admin)
 /* ---------------------------------------------------- socket options */
 
 int
-pp_net_recv_opts(int fd, int family)
+pp_net_recv_opts(int fd, int family, bool errq)
 {
 	int on = 1;
+	bool v6 = family == AF_INET6;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1)
 		return -1;
-	if (family == AF_INET)
-		return setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on,
-		    sizeof(on)) == -1 || setsockopt(fd, IPPROTO_IP,
-		    IP_RECVTTL, &on, sizeof(on)) == -1 ? -1 : 0;
-	return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on,
-	    sizeof(on)) == -1 || setsockopt(fd, IPPROTO_IPV6,
-	    IPV6_RECVHOPLIMIT, &on, sizeof(on)) == -1 ? -1 : 0;
+	if (errq && setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_RECVERR : IP_RECVERR, &on, sizeof(on)) == -1)
+		return -1;
+	return setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL, &on, sizeof(on));
 }
 
 int
@@ -163,6 +206,69 @@ pp_net_bind_iface(int fd, const char *iface)
 {
 	return setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
 	    (socklen_t)strlen(iface));
+}
+
+/* -------------------------------------------------------------- send */
+
+/* Append one control message of level, type and len bytes of data after
+ * c (NULL: the first) in m, whose msg_controllen covers the whole buffer
+ * while it is filled; *used adds its space. */
+static struct cmsghdr *
+put_cmsg(struct msghdr *m, struct cmsghdr *c, int level, int type,
+    const void *data, size_t len, size_t *used)
+{
+	c = c == NULL ? CMSG_FIRSTHDR(m) : CMSG_NXTHDR(m, c);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+	*used += CMSG_SPACE(len);
+	return c;
+}
+
+int
+pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
+    socklen_t tolen, const struct pp_net_tx *tx)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) * 3 + CMSG_SPACE(sizeof(
+		    struct in6_pktinfo))];
+		struct cmsghdr align;
+	} cb;
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr m = { .msg_name = (void *)(uintptr_t)to,
+	    .msg_namelen = tolen, .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cb.buf, .msg_controllen = sizeof(cb.buf) };
+	int lv = to->sa_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	bool v6 = lv == IPPROTO_IPV6;
+	struct cmsghdr *c = NULL;
+	size_t used = 0;
+
+	memset(&cb, 0, sizeof(cb));
+	if (tx != NULL && tx->ttl >= 0)
+		c = put_cmsg(&m, c, lv, v6 ? IPV6_HOPLIMIT : IP_TTL, &tx->ttl,
+		    sizeof(int), &used);
+	if (tx != NULL && tx->tos >= 0)
+		c = put_cmsg(&m, c, lv, v6 ? IPV6_TCLASS : IP_TOS, &tx->tos,
+		    sizeof(int), &used);
+	if (tx != NULL && tx->mark != 0)
+		c = put_cmsg(&m, c, SOL_SOCKET, SO_MARK, &tx->mark,
+		    sizeof(tx->mark), &used);
+	if (tx != NULL && tx->src != NULL && v6) {
+		struct in6_pktinfo pi;
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi6_addr, tx->src, 16);
+		c = put_cmsg(&m, c, lv, IPV6_PKTINFO, &pi, sizeof(pi), &used);
+	} else if (tx != NULL && tx->src != NULL) {
+		struct in_pktinfo pi;
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi_spec_dst, tx->src, 4);
+		c = put_cmsg(&m, c, lv, IP_PKTINFO, &pi, sizeof(pi), &used);
+	}
+	m.msg_controllen = used;
+	if (used == 0)
+		m.msg_control = NULL;
+	return sendmsg(fd, &m, MSG_DONTWAIT) < 0 ? -1 : 0;
 }
 
 /* ----------------------------------------------------- receive paths */
@@ -275,6 +381,14 @@ int
 pp_net_route_source(const struct sockaddr *dst, socklen_t dlen,
     struct sockaddr_storage *src, socklen_t *slen)
 {
+	return pp_net_route_source_via(dst, dlen, 0, NULL, src, slen);
+}
+
+int
+pp_net_route_source_via(const struct sockaddr *dst, socklen_t dlen,
+    unsigned mark, const char *iface, struct sockaddr_storage *src,
+    socklen_t *slen)
+{
 	struct sockaddr_storage to;
 
 	if (dlen > sizeof(to)) {
@@ -291,7 +405,9 @@ pp_net_route_source(const struct sockaddr *dst, socklen_t dlen,
 	if (fd == -1)
 		return -1;
 	*slen = sizeof(*src);
-	int rc = connect(fd, (struct sockaddr *)&to, dlen) == -1 ||
+	int rc = (mark != 0 && pp_net_set_mark(fd, mark) == -1) ||
+	    (iface != NULL && pp_net_bind_iface(fd, iface) == -1) ||
+	    connect(fd, (struct sockaddr *)&to, dlen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)src, slen) == -1 ? -1 : 0;
 	int keep = errno;
 	close(fd);

@@ -25,11 +25,12 @@ struct pp_net {
 	bool raw6;		/* icmp6 is raw (else datagram) */
 	int err4;		/* errno when neither kind opened, IPv4 */
 	int err6;		/* likewise IPv6 */
-	int tcp4;		/* raw TCP socket (Paris TCP), -1 none */
+	int tcp4;		/* raw TCP socket (SYNs the engine builds,
+				 * and the answers to them), -1 none */
 	int tcp6;		/* likewise IPv6 */
-	int ttl_set[4];		/* TTL last set on icmp4, icmp6, tcp4, tcp6
-				 * (0 unknown), kept here because every
-				 * engine over these sockets shares them */
+	int udp4;		/* raw UDP socket (datagrams the engine
+				 * builds; send only), -1 none */
+	int udp6;		/* likewise IPv6 */
 };
 
 /* Open the ICMP sockets (raw first, datagram second), and with them the
@@ -39,8 +40,19 @@ void pp_net_open_privileged(struct pp_net *n, unsigned mark);
 
 /* Open raw TCP sockets too (root or CAP_NET_RAW), for flow-stable TCP
  * probes built by the engine: n->tcp4 and n->tcp6, -1 where not allowed.
- * Call after pp_net_open_privileged, before the drop. */
+ * They see every TCP segment this host receives: open them only for TCP
+ * probes.  Call after pp_net_open_privileged, before the drop. */
 void pp_net_open_raw_tcp(struct pp_net *n);
+
+/* Open raw UDP sockets too (root or CAP_NET_RAW), for UDP probes built by
+ * the engine (their checksum carries the probe's identity): n->udp4 and
+ * n->udp6, -1 where not allowed.  Send only: a filter drops everything
+ * they would receive.  Call after pp_net_open_privileged, before the
+ * drop. */
+void pp_net_open_raw_udp(struct pp_net *n);
+
+/* Close every socket of n (each -1 afterwards). */
+void pp_net_close(struct pp_net *n);
 
 /* Drop every privilege: a set-user-ID run goes back to the real user; a
  * run as root clears all capabilities (bounding set included); then
@@ -53,9 +65,10 @@ int pp_net_drop_privileges(bool keep_net_admin);
 
 /* Ask for what the receive paths read on socket fd of family (AF_INET or
  * AF_INET6): kernel receive stamps (SO_TIMESTAMPNS), the TTL or hop limit
- * of what arrives, and ICMP errors in the error queue (IP_RECVERR).
- * Returns 0, or -1 with errno from the first option the kernel refused. */
-int pp_net_recv_opts(int fd, int family);
+ * of what arrives, and with errq the ICMP errors about what it sent, in
+ * its error queue (IP_RECVERR).  Returns 0, or -1 with errno from the
+ * first option the kernel refused. */
+int pp_net_recv_opts(int fd, int family, bool errq);
 
 /* IP_TOS / IPV6_TCLASS of fd.  Returns 0, or -1 with errno. */
 int pp_net_set_tos(int fd, int family, int tos);
@@ -93,6 +106,26 @@ enum pp_net_setting {
 enum pp_net_setting pp_net_try(int family, const char *iface, unsigned mark,
     int tos, const struct sockaddr *source, socklen_t source_len);
 
+/* ---------------------------------------------------------------- send */
+
+/* What one packet is sent with, whatever its socket's settings. */
+struct pp_net_tx {
+	int ttl;		/* TTL / hop limit, -1 the socket's */
+	int tos;		/* TOS / traffic class, -1 the socket's */
+	unsigned mark;		/* SO_MARK, 0 the socket's (needs
+				 * CAP_NET_ADMIN) */
+	const unsigned char *src;	/* source address bytes (4 or 16), NULL
+				 * the kernel's choice */
+};
+
+/* Send len bytes of buf to `to` on fd (never blocks) with the per-packet
+ * settings tx (ancillary data: IP_TTL, IP_TOS, SO_MARK, IP_PKTINFO and
+ * their IPv6 kin).  Returns 0, or -1 with errno (the kernel's: EINVAL for a
+ * TTL it refuses or a source address not on this host, EPERM for a mark
+ * without the privilege, ENETUNREACH, EMSGSIZE ...). */
+int pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
+    socklen_t tolen, const struct pp_net_tx *tx);
+
 /* ------------------------------------------------------- receive paths */
 
 /* What came with a datagram or an error-queue message. */
@@ -127,5 +160,12 @@ int pp_net_recv_err(int fd, unsigned char *buf, size_t cap,
  * there is no route, ...). */
 int pp_net_route_source(const struct sockaddr *dst, socklen_t dlen,
     struct sockaddr_storage *src, socklen_t *slen);
+
+/* The same for packets with the mark (0 none: policy routing by mark)
+ * and through the interface iface (NULL any); their refusal is the
+ * kernel's errno (EPERM, ENODEV). */
+int pp_net_route_source_via(const struct sockaddr *dst, socklen_t dlen,
+    unsigned mark, const char *iface, struct sockaddr_storage *src,
+    socklen_t *slen);
 
 #endif /* PP_NET_LINUX_H */

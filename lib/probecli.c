@@ -18,9 +18,7 @@ void
 pp_probecli_init(struct pp_probecli *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->eo.proto = PP_ICMP;
-	c->eo.tos = -1;
-	c->eo.timeout = 2;
+	pp_engine_probe_init(&c->po);
 	c->eo.max_inflight = 60000;
 	c->ao.keep = 5;
 }
@@ -93,21 +91,21 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		c->outfile = arg;
 		break;
 	case 'P':
-		c->eo.port = pp_probecli_int("-P", "port", arg, 1, 65535);
+		c->po.port = pp_probecli_int("-P", "port", arg, 1, 65535);
 		c->port_set = true;
 		break;
 	case 'Q':
-		c->eo.tos = (int)pp_probecli_num("-Q", "tos", arg, 0, 255,
+		c->po.tos = (int)pp_probecli_num("-Q", "tos", arg, 0, 255,
 		    true);
 		break;
 	case 'W':
-		if (pp_parse_duration(arg, &c->eo.timeout, &errstr) == -1 ||
-		    c->eo.timeout < 0.001 || c->eo.timeout > 3600)
+		if (pp_parse_duration(arg, &c->po.timeout, &errstr) == -1 ||
+		    c->po.timeout < 0.001 || c->po.timeout > 3600)
 			pp_errx(PP_EXIT_USAGE, "-W: timeout must be 1ms to 1h: "
 			    "%s", arg);
 		break;
 	case PP_OPT_ICMP:
-		c->eo.proto = PP_ICMP;
+		c->po.proto = PP_ICMP;
 		break;
 	case PP_OPT_KEEP:
 		c->ao.keep = pp_probecli_int("--keep", "count", arg, 0, 1000);
@@ -123,10 +121,10 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		pp_probecli_pattern(c, "--pattern", arg);
 		break;
 	case PP_OPT_TCP:
-		c->eo.proto = PP_TCP;
+		c->po.proto = PP_TCP;
 		break;
 	case PP_OPT_UDP:
-		c->eo.proto = PP_UDP;
+		c->po.proto = PP_UDP;
 		break;
 	default:
 		return false;
@@ -137,7 +135,7 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 void
 pp_probecli_mark(struct pp_probecli *c, const char *opt, const char *arg)
 {
-	c->eo.mark = (unsigned)pp_probecli_num(opt, "mark", arg, 0,
+	c->po.mark = (unsigned)pp_probecli_num(opt, "mark", arg, 0,
 	    4294967295LL, true);
 	c->mark_opt = opt;
 }
@@ -175,20 +173,20 @@ pp_probecli_size(struct pp_probecli *c, const char *opt, const char *arg,
 		pp_errx(PP_EXIT_USAGE, "%s: mtr's negative size (a random size "
 		    "for each probe) is not supported: %s", opt, arg);
 	if (ip)
-		c->eo.size = pp_probecli_int(opt, "size (the whole IP packet, "
+		c->po.size = pp_probecli_int(opt, "size (the whole IP packet, "
 		    "bytes)", arg, PP_ENGINE_HDR4 + PP_ENGINE_DATA_MIN, 65535);
 	else
-		c->eo.size = pp_probecli_int(opt, "size (data bytes after the "
+		c->po.size = pp_probecli_int(opt, "size (data bytes after the "
 		    "8-byte header)", arg, PP_ENGINE_DATA_MIN, 65535 -
 		    PP_ENGINE_HDR4);
-	c->eo.size_ip = ip;
+	c->po.size_ip = ip;
 	c->size_opt = opt;
 }
 
 void
 pp_probecli_pattern(struct pp_probecli *c, const char *opt, const char *arg)
 {
-	c->eo.fill = (unsigned char)pp_probecli_num(opt, "byte", arg, 0, 255,
+	c->po.pattern = (unsigned char)pp_probecli_num(opt, "byte", arg, 0, 255,
 	    true);
 	c->fill_set = true;
 }
@@ -272,15 +270,15 @@ pp_probecli_finish(struct pp_probecli *c)
 		pp_errx(PP_EXIT_USAGE, "--rotate and --keep need -o");
 	if (c->keep_set && c->ao.rotate == 0)
 		pp_errx(PP_EXIT_USAGE, "--keep needs --rotate");
-	if (c->eo.proto == PP_TCP && c->eo.size > 0)
+	if (c->po.proto == PP_TCP && c->po.size > 0)
 		pp_errx(PP_EXIT_USAGE, "%s: TCP probes are SYNs, which carry "
 		    "no data: no size with TCP", c->size_opt);
-	if (c->eo.proto == PP_TCP && c->fill_set)
+	if (c->po.proto == PP_TCP && c->fill_set)
 		pp_errx(PP_EXIT_USAGE, "a payload pattern with TCP: SYNs carry "
 		    "no data");
-	if (c->eo.proto != PP_ICMP && !c->port_set)
-		c->eo.port = c->eo.proto == PP_TCP ? 80 : 33434;
-	if (c->eo.proto == PP_ICMP && c->port_set)
+	if (c->po.proto != PP_ICMP && !c->port_set)
+		c->po.port = c->po.proto == PP_TCP ? 80 : 33434;
+	if (c->po.proto == PP_ICMP && c->port_set)
 		pp_errx(PP_EXIT_USAGE, "-P: a port needs --udp or --tcp");
 	if (c->source != NULL) {
 		const char *why = NULL;
@@ -289,11 +287,11 @@ pp_probecli_finish(struct pp_probecli *c)
 		    &why) == -1)
 			pp_errx(PP_EXIT_USAGE, "%s %s: %s", c->source_opt,
 			    c->source, why);
-		c->eo.source = (struct sockaddr *)&c->src;
-		c->eo.source_len = len;
+		c->po.src = (struct sockaddr *)&c->src;
+		c->po.srclen = len;
 		/* The targets are of the source's family. */
 		c->family = c->src.ss_family == AF_INET6 ? 6 : 4;
-		pp_probecli_addr_text(c->eo.source, c->src_text,
+		pp_probecli_addr_text(c->po.src, c->src_text,
 		    sizeof(c->src_text));
 	}
 }
@@ -301,17 +299,17 @@ pp_probecli_finish(struct pp_probecli *c)
 void
 pp_probecli_check(const struct pp_probecli *c, bool need4, bool need6)
 {
-	if (need6 && c->eo.size_ip && c->eo.size > 0 && c->eo.size <
+	if (need6 && c->po.size_ip && c->po.size > 0 && c->po.size <
 	    PP_ENGINE_HDR6 + PP_ENGINE_DATA_MIN)
 		pp_errx(PP_EXIT_USAGE, "%s %d: an IPv6 probe needs at least %d "
-		    "bytes (the IPv6 header is 40)", c->size_opt, c->eo.size,
+		    "bytes (the IPv6 header is 40)", c->size_opt, c->po.size,
 		    PP_ENGINE_HDR6 + PP_ENGINE_DATA_MIN);
 	for (int k = 0; k < 2; k++) {
 		int fam = k == 0 ? AF_INET : AF_INET6;
 		if (!(k == 0 ? need4 : need6))
 			continue;
 		enum pp_net_setting bad = pp_net_try(fam, c->eo.iface,
-		    c->eo.mark, c->eo.tos, c->eo.source, c->eo.source_len);
+		    c->po.mark, c->po.tos, c->po.src, c->po.srclen);
 		const char *why = strerror(errno);
 		switch (bad) {
 		case PP_NET_OK:
@@ -323,13 +321,13 @@ pp_probecli_check(const struct pp_probecli *c, bool need4, bool need6)
 			    why);
 		case PP_NET_MARK:
 			pp_errx(PP_EXIT_USAGE, "%s %u: cannot set this mark: "
-			    "%s%s", c->mark_opt, c->eo.mark, why, errno ==
+			    "%s%s", c->mark_opt, c->po.mark, why, errno ==
 			    EPERM ? " (a mark needs CAP_NET_ADMIN: run as "
 			    "root or 'setcap cap_net_admin,cap_net_raw+ep' "
 			    "the binary)" : "");
 		case PP_NET_TOS:
 			pp_errx(PP_EXIT_USAGE, "-Q %d: cannot set this TOS: %s",
-			    c->eo.tos, why);
+			    c->po.tos, why);
 		case PP_NET_SOURCE:
 			pp_errx(PP_EXIT_USAGE, "%s %s: cannot send from this "
 			    "address: %s", c->source_opt, c->source, why);
@@ -341,38 +339,38 @@ void
 pp_probecli_settings(const struct pp_probecli *c, struct pp_jw *w,
     bool need4, bool need6)
 {
-	const struct pp_engine_opts *eo = &c->eo;
+	const struct pp_engine_probe *po = &c->po;
 
-	pp_jw_kstr(w, "proto", eo->proto == PP_ICMP ? "icmp" :
-	    eo->proto == PP_TCP ? "tcp" : "udp");
+	pp_jw_kstr(w, "proto", po->proto == PP_ICMP ? "icmp" :
+	    po->proto == PP_TCP ? "tcp" : "udp");
 	if (c->family != 0)
 		pp_jw_kint(w, "family", c->family);
-	if (eo->iface != NULL)
-		pp_jw_kstr(w, "interface", eo->iface);
-	if (eo->source != NULL)
+	if (c->eo.iface != NULL)
+		pp_jw_kstr(w, "interface", c->eo.iface);
+	if (po->src != NULL)
 		pp_jw_kstr(w, "src", c->src_text);
-	if (eo->mark != 0)
-		pp_jw_kint(w, "mark", eo->mark);
-	if (eo->tos >= 0)
-		pp_jw_kint(w, "tos", eo->tos);
-	if (eo->proto != PP_ICMP)
-		pp_jw_kint(w, "port", eo->port);
+	if (po->mark != 0)
+		pp_jw_kint(w, "mark", po->mark);
+	if (po->tos >= 0)
+		pp_jw_kint(w, "tos", po->tos);
+	if (po->proto != PP_ICMP)
+		pp_jw_kint(w, "port", po->port);
 	if (c->fill_set)
-		pp_jw_kint(w, "pattern", eo->fill);
-	pp_jw_knum(w, "timeout", eo->timeout, PP_DEC_TS);
-	if (eo->proto == PP_TCP)
+		pp_jw_kint(w, "pattern", po->pattern);
+	pp_jw_knum(w, "timeout", po->timeout, PP_DEC_TS);
+	if (po->proto == PP_TCP)
 		return;
 	/* The size as the probe records count it, and the data. */
-	int data = eo->proto == PP_ICMP ? 56 : PP_ENGINE_DATA_MIN;
-	if (eo->size > 0)
-		data = eo->size_ip ? eo->size - (need4 ? PP_ENGINE_HDR4 :
-		    PP_ENGINE_HDR6) : eo->size;
+	int data = po->proto == PP_ICMP ? 56 : PP_ENGINE_DATA_MIN;
+	if (po->size > 0)
+		data = po->size_ip ? po->size - (need4 ? PP_ENGINE_HDR4 :
+		    PP_ENGINE_HDR6) : po->size;
 	if (data < PP_ENGINE_DATA_MIN)
 		data = PP_ENGINE_DATA_MIN;
-	bool one_size = !(need4 && need6) || (eo->size_ip && eo->size > 0);
-	bool one_data = !(need4 && need6) || !eo->size_ip || eo->size == 0;
+	bool one_size = !(need4 && need6) || (po->size_ip && po->size > 0);
+	bool one_data = !(need4 && need6) || !po->size_ip || po->size == 0;
 	if (one_size)
-		pp_jw_kint(w, "size", eo->size_ip && eo->size > 0 ? eo->size :
+		pp_jw_kint(w, "size", po->size_ip && po->size > 0 ? po->size :
 		    data + (need4 ? PP_ENGINE_HDR4 : PP_ENGINE_HDR6));
 	if (one_data)
 		pp_jw_kint(w, "data", data);

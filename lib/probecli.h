@@ -25,8 +25,12 @@ enum {
 
 /* What the shared options set.  Caller-provided storage. */
 struct pp_probecli {
-	struct pp_engine_opts eo;	/* engine settings; eo.source points
-					 * at src once resolved */
+	struct pp_engine_opts eo;	/* engine settings (interface) */
+	struct pp_engine_probe po;	/* every probe's settings (the
+					 * command sets the destination, TTL
+					 * and what the record says per
+					 * probe); po.src points at src once
+					 * resolved */
 	int family;		/* -4 / -6: 4 or 6, 0 either */
 	bool port_set;		/* -P given */
 	bool fill_set;		/* a payload pattern given */
@@ -37,8 +41,8 @@ struct pp_probecli {
 	struct sockaddr_storage src;	/* source resolved */
 	char src_text[64];	/* its numeric text */
 	const char *iface_opt;	/* the option that gave eo.iface */
-	const char *mark_opt;	/* ... eo.mark */
-	const char *size_opt;	/* ... eo.size */
+	const char *mark_opt;	/* ... po.mark */
+	const char *size_opt;	/* ... po.size */
 	char **names;		/* targets (owned, each and the array) */
 	int nnames;
 	/* Output: stdout, and -o FILE[.gz] (lib/archive.h). */
@@ -115,7 +119,7 @@ void pp_probecli_targets(struct pp_probecli *c, const char *opt,
     const char *file, int argc, char **argv, int max);
 
 /* After the options: the default port of --tcp (80) or --udp (33434)
- * when -P was not given, the source resolved into eo.source (and the
+ * when -P was not given, the source resolved into po.src (and the
  * family restricted to the source's), and what does not go together
  * (a size with TCP, whose SYNs carry no data) a usage error. */
 void pp_probecli_finish(struct pp_probecli *c);

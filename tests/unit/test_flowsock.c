@@ -30,7 +30,7 @@ void
 test_flowsock(void)
 {
 	struct pp_flowtab t;
-	struct pp_flowsock_opts o = { .tos = -1, .recv = true };
+	struct pp_flowsock_opts o = { .tos = -1, .recv = true, .errq = true };
 	bool opened;
 
 	pp_flowtab_init(&t);

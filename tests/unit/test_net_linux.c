@@ -102,8 +102,8 @@ recv_paths(void)
 				close(tx);
 			continue;	/* no IPv6 here */
 		}
-		CHECK(pp_net_recv_opts(rx, fam) == 0, "recv opts %d", fam);
-		CHECK(pp_net_recv_opts(tx, fam) == 0, "recv opts tx %d", fam);
+		CHECK(pp_net_recv_opts(rx, fam, true) == 0, "recv opts %d", fam);
+		CHECK(pp_net_recv_opts(tx, fam, true) == 0, "recv opts tx %d", fam);
 		CHECK(pp_net_set_ttl(tx, fam, 37) == 0, "ttl");
 		CHECK(pp_net_set_tos(tx, fam, 0x20) == 0, "tos");
 		CHECK(pp_net_recv(rx, buf, sizeof(buf), &m) == -1 &&
