@@ -33,6 +33,7 @@ LIB_SRCS += lib/outcome.c
 LIB_SRCS += lib/model.c
 LIB_SRCS += lib/keytab.c
 LIB_SRCS += lib/reorder.c
+LIB_SRCS += lib/trange.c
 LIB_SRCS += lib/stream.c
 LIB_SRCS += lib/sanitize.c
 LIB_SRCS += lib/svg.c

@@ -33,9 +33,9 @@
 
 enum {
 	OPT_CLEAR = 256, OPT_EXEC, OPT_EXEC_ARG, OPT_EXEC_MAX, OPT_EXEC_TIMEOUT,
-	OPT_FAIL, OPT_HOPS, OPT_LATENCY, OPT_LOSS, OPT_MOS, OPT_NO_ROUTE,
-	OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_ROUTE_ROUNDS, OPT_STRICT,
-	OPT_WINDOW
+	OPT_FAIL, OPT_FROM, OPT_HOPS, OPT_LATENCY, OPT_LOSS, OPT_MOS,
+	OPT_NO_ROUTE, OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_ROUTE_ROUNDS,
+	OPT_STRICT, OPT_TO, OPT_WINDOW
 };
 
 struct alert_opts {
@@ -56,6 +56,7 @@ struct alert_opts {
 	int exec_argc;
 	double exec_timeout;	/* s */
 	int exec_max;
+	struct pp_trange range;	/* --from, --to */
 };
 
 struct run {
@@ -81,12 +82,13 @@ usage(int status)
 	    "usage: pp-alert [-hV] [--clear-below pct] [--exec program] "
 	    "[--exec-arg arg]\n"
 	    "                [--exec-max n] [--exec-timeout duration] [--fail]"
-	    " [--hops]\n"
-	    "                [--latency ms] [--loss pct] [--mos x] "
-	    "[--no-route] [--pass]\n"
-	    "                [--percentile p] [--refused-down] "
-	    "[--route-rounds k] [--strict]\n"
-	    "                [--window n] [file ...]\n");
+	    " [--from time]\n"
+	    "                [--hops] [--latency ms] [--loss pct] [--mos x] "
+	    "[--no-route]\n"
+	    "                [--pass] [--percentile p] [--refused-down] "
+	    "[--route-rounds k]\n"
+	    "                [--strict] [--to time] [--window n] "
+	    "[file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  --loss PCT            raise at this loss over the window\n"
@@ -115,6 +117,11 @@ usage(int status)
 		    "                        answered, or nothing was judged\n"
 		    "  --pass                pass the input through, alerts "
 		    "interleaved\n"
+		    "  --from TIME           only records from TIME (ISO 8601, "
+		    "epoch, -2h before\n"
+		    "                        the input's end, +10m after its "
+		    "start, now-1h)\n"
+		    "  --to TIME             only records before TIME\n"
 		    "  --strict              stop at the first bad line\n"
 		    "  -h, --help            this help; -V, --version\n");
 	exit(status);
@@ -196,6 +203,10 @@ start_output(struct run *r)
 	pp_jw_knum(&r->w, "clear_below", o->clear, PP_DEC_PCT);
 	pp_jw_kint(&r->w, "route_rounds", o->route_rounds);
 	pp_jw_kbool(&r->w, "hops", o->hops);
+	if (isfinite(o->range.lo))
+		pp_jw_knum(&r->w, "from", o->range.lo, PP_DEC_TS);
+	if (isfinite(o->range.hi))
+		pp_jw_knum(&r->w, "to", o->range.hi, PP_DEC_TS);
 	if (o->refused_down)
 		pp_jw_kstr(&r->w, "refused", "down");
 	pp_jw_end(&r->w);
@@ -304,6 +315,7 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "exec-max", PP_REQ_ARG, NULL, OPT_EXEC_MAX },
 		{ "exec-timeout", PP_REQ_ARG, NULL, OPT_EXEC_TIMEOUT },
 		{ "fail", PP_NO_ARG, NULL, OPT_FAIL },
+		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "hops", PP_NO_ARG, NULL, OPT_HOPS },
 		{ "latency", PP_REQ_ARG, NULL, OPT_LATENCY },
@@ -315,6 +327,7 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "route-rounds", PP_REQ_ARG, NULL, OPT_ROUTE_ROUNDS },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ "window", PP_REQ_ARG, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 },
@@ -360,6 +373,9 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		case OPT_FAIL:
 			o->fail = true;
 			break;
+		case OPT_FROM:
+			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
+			break;
 		case OPT_HOPS:
 			o->hops = true;
 			break;
@@ -395,6 +411,9 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_TO:
+			pp_tbound_optarg("--to", pp_optarg, &o->range.to);
 			break;
 		case OPT_WINDOW:
 			o->window = (uint32_t)pp_strtonum(pp_optarg, 1,
@@ -432,6 +451,7 @@ main(int argc, char **argv)
 	int status = PP_EXIT_OK;
 
 	pp_cli_init(argv[0]);
+	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
@@ -463,6 +483,7 @@ main(int argc, char **argv)
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = input_idle;
 	st.rd.opts.arg = &r;
 	r.in_fd = &st.rd.fd;
@@ -528,8 +549,9 @@ main(int argc, char **argv)
 			    "(%lu bad lines)", bad);
 			status = PP_EXIT_FAIL;
 		} else if (r.j.probes == 0 && r.j.mos_records == 0) {
-			pp_warnx("check failed: no probe records in the input: "
-			    "nothing was checked");
+			pp_warnx("check failed: no probe records in the input%s: "
+			    "nothing was checked", pp_trange_active(&o.range) ?
+			    " between --from and --to" : "");
 			status = PP_EXIT_FAIL;
 		} else if (r.j.raised > 0) {
 			pp_warnx("check failed: %llu alerts raised%s",

@@ -25,7 +25,8 @@
 #define NFIELDS 3
 
 enum { OPT_ASN_DB = 256, OPT_DB, OPT_DNS_MAX, OPT_DNS_SERVER,
-	OPT_DNS_TIMEOUT, OPT_RANGE_FORMAT, OPT_RANGES, OPT_RDNS, OPT_STRICT };
+	OPT_DNS_TIMEOUT, OPT_FROM, OPT_RANGE_FORMAT, OPT_RANGES, OPT_RDNS,
+	OPT_STRICT, OPT_TO };
 
 static const char *const field_names[NFIELDS] = { "from", "dst", "addr" };
 
@@ -56,10 +57,11 @@ usage(int status)
 
 	fprintf(f,
 	    "usage: pp-geo [-hV] [--asn-db file] [--db file] [--dns-max n]\n"
-	    "              [--dns-server address] [--dns-timeout duration]\n"
+	    "              [--dns-server address] [--dns-timeout duration] "
+	    "[--from time]\n"
 	    "              [--range-format columns] [--ranges file] [--rdns] "
 	    "[--strict]\n"
-	    "              [file ...]\n");
+	    "              [--to time] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  --db FILE             a MaxMind DB (City, Country; DB-IP, "
@@ -73,6 +75,11 @@ usage(int status)
 		    "  --dns-server ADDR     resolver ip or ip:port\n"
 		    "  --dns-timeout DUR     per lookup (default 2s)\n"
 		    "  --dns-max N           lookups in flight (default 64)\n"
+		    "  --from TIME           only records from TIME (ISO 8601, "
+		    "epoch, -2h before\n"
+		    "                        the input's end, +10m after its "
+		    "start, now-1h)\n"
+		    "  --to TIME             only records before TIME\n"
 		    "  --strict              stop at the first bad line\n"
 		    "  -h, --help            this help; -V, --version\n");
 	exit(status);
@@ -312,11 +319,13 @@ main(int argc, char **argv)
 		{ "dns-max", PP_REQ_ARG, NULL, OPT_DNS_MAX },
 		{ "dns-server", PP_REQ_ARG, NULL, OPT_DNS_SERVER },
 		{ "dns-timeout", PP_REQ_ARG, NULL, OPT_DNS_TIMEOUT },
+		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "range-format", PP_REQ_ARG, NULL, OPT_RANGE_FORMAT },
 		{ "ranges", PP_REQ_ARG, NULL, OPT_RANGES },
 		{ "rdns", PP_NO_ARG, NULL, OPT_RDNS },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -324,6 +333,7 @@ main(int argc, char **argv)
 	struct pp_stream st;
 	struct pp_record *rec;
 	struct pp_error err;
+	struct pp_trange range;
 	const char *dbs[8];
 	int ndbs = 0;
 	const char *ranges[8];
@@ -339,6 +349,7 @@ main(int argc, char **argv)
 	int ch;
 
 	pp_cli_init(argv[0]);
+	pp_trange_init(&range);
 	while ((ch = pp_getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -368,6 +379,9 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_USAGE, "--dns-timeout: a duration "
 				    "of 1ms to 60s: %s", pp_optarg);
 			break;
+		case OPT_FROM:
+			pp_tbound_optarg("--from", pp_optarg, &range.from);
+			break;
 		case OPT_RANGE_FORMAT:
 			range_format = pp_optarg;
 			break;
@@ -381,6 +395,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			strict = true;
+			break;
+		case OPT_TO:
+			pp_tbound_optarg("--to", pp_optarg, &range.to);
 			break;
 		default:
 			usage(PP_EXIT_USAGE);
@@ -413,6 +430,7 @@ main(int argc, char **argv)
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind, strict) ==
 	    -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_stream_set_range(&st, &range);
 	st.rd.opts.would_block = would_block;
 	st.rd.opts.arg = &r;
 	r.fd = &st.rd.fd;

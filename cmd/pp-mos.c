@@ -23,8 +23,8 @@
 #include "lib/stream.h"
 #include "lib/util.h"
 
-enum { OPT_EVERY = 256, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET, OPT_RANDOM,
-	OPT_REFUSED_DOWN, OPT_STRICT };
+enum { OPT_EVERY = 256, OPT_FROM, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET,
+	OPT_RANDOM, OPT_REFUSED_DOWN, OPT_STRICT, OPT_TO };
 
 struct mos_opts {
 	const struct pp_codec *codec;	/* -c */
@@ -38,6 +38,7 @@ struct mos_opts {
 	double every;		/* --every, s */
 	double jb;		/* --jitter-buffer, ms; NAN = 2 x jitter */
 	double packet;		/* --packet, ms */
+	struct pp_trange range;	/* --from, --to */
 };
 
 
@@ -60,11 +61,11 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-mos [-huV] [-c codec] [-f format] [-m model] "
 	    "[--every duration]\n"
-	    "              [--jitter-buffer ms] [--jitter-def ipdv|stdev] "
-	    "[--list-codecs]\n"
-	    "              [--packet ms] [--random-loss] [--refused-down] "
-	    "[--strict]\n"
-	    "              [file ...]\n");
+	    "              [--from time] [--jitter-buffer ms] "
+	    "[--jitter-def ipdv|stdev]\n"
+	    "              [--list-codecs] [--packet ms] [--random-loss] "
+	    "[--refused-down]\n"
+	    "              [--strict] [--to time] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -c, --codec NAME        codec (default g711-plc; "
@@ -75,6 +76,10 @@ usage(int status)
 		    "simplified\n"
 		    "  -u, --unbuffered        flush after every record\n"
 		    "      --every DURATION    one score per window\n"
+		    "      --from TIME         only records from TIME (ISO 8601, "
+		    "epoch, -2h before\n"
+		    "                          the input's end, +10m after its "
+		    "start, now-1h)\n"
 		    "      --jitter-buffer MS  jitter buffer delay (default 2 x "
 		    "jitter)\n"
 		    "      --jitter-def DEF    ipdv (mean |dRTT|, default) or "
@@ -86,7 +91,8 @@ usage(int status)
 		    "random)\n"
 		    "      --refused-down      a refused TCP connection is lost, "
 		    "not an answer\n"
-		    "      --strict            stop at the first bad line\n");
+		    "      --strict            stop at the first bad line\n"
+		    "      --to TIME           only records before TIME\n");
 	exit(status);
 }
 
@@ -139,6 +145,10 @@ start_output(struct out *ot)
 	if (ot->o->every > 0)
 		pp_jw_kstr(&ot->w, "every", pp_format_duration(ot->o->every,
 		    dur, sizeof(dur)));
+	if (isfinite(ot->o->range.lo))
+		pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
+	if (isfinite(ot->o->range.hi))
+		pp_jw_knum(&ot->w, "to", ot->o->range.hi, PP_DEC_TS);
 	pp_jw_knum(&ot->w, "packet", ot->o->packet, PP_DEC_MS);
 	if (!isnan(ot->o->jb))
 		pp_jw_knum(&ot->w, "jitter_buffer", ot->o->jb, PP_DEC_MS);
@@ -221,6 +231,7 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	if (k->ttl != 0 && k->ttl != (t->dest_ttl > 0 ? t->dest_ttl :
 	    t->max_ttl))
 		return;
+	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
 	memset(&m, 0, sizeof(m));
 	m.target = r.target;
@@ -312,6 +323,7 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		{ "codec", PP_REQ_ARG, NULL, 'c' },
 		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
 		{ "format", PP_REQ_ARG, NULL, 'f' },
+		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "jitter-buffer", PP_REQ_ARG, NULL, OPT_JB },
 		{ "jitter-def", PP_REQ_ARG, NULL, OPT_JDEF },
@@ -321,6 +333,7 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		{ "random-loss", PP_NO_ARG, NULL, OPT_RANDOM },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -368,6 +381,9 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 			o->every = pp_duration_optarg("--every", pp_optarg,
 			    0.001);
 			break;
+		case OPT_FROM:
+			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
+			break;
 		case OPT_JB:
 			o->jb = ms_arg("--jitter-buffer", pp_optarg);
 			break;
@@ -395,6 +411,9 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 		case OPT_STRICT:
 			o->strict = true;
 			break;
+		case OPT_TO:
+			pp_tbound_optarg("--to", pp_optarg, &o->range.to);
+			break;
 		default:
 			usage(PP_EXIT_USAGE);
 		}
@@ -418,6 +437,7 @@ main(int argc, char **argv)
 
 	pp_cli_init(argv[0]);
 	o.codec = pp_codec_find("g711-plc");
+	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
@@ -437,6 +457,7 @@ main(int argc, char **argv)
 	    pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_stream_set_range(&st, &o.range);
 	bool horizon_set = false;
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
 		if (rec->type == PP_REC_PROBE) {

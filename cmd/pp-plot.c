@@ -41,6 +41,7 @@ static const char *const chart_names[] = {
 
 enum {
 	OPT_COLUMNS = 256,
+	OPT_FROM,
 	OPT_HOP,
 	OPT_HTML,
 	OPT_LOCAL,
@@ -49,6 +50,7 @@ enum {
 	OPT_STEP,
 	OPT_STRICT,
 	OPT_THEME,
+	OPT_TO,
 	OPT_YMAX
 };
 
@@ -64,6 +66,7 @@ struct plot_opts {
 	double refresh;		/* --refresh seconds, 0 = off */
 	bool strict;		/* --strict */
 	bool refused_down;	/* --refused-down */
+	struct pp_trange range;	/* --from, --to */
 	struct pp_plot_opts draw;	/* size, theme, time zone, ymax */
 };
 
@@ -86,11 +89,13 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-plot [-hV] [-c chart] [-H height] [-o file] [-t target]"
 	    " [-W width]\n"
-	    "               [--columns n] [--hop ttl] [--html file] [--local]\n"
+	    "               [--columns n] [--from time] [--hop ttl] [--html file] "
+	    "[--local]\n"
 	    "               [--refresh seconds] [--refused-down] "
 	    "[--step duration]\n"
-	    "               [--strict] [--theme light|dark] [--ymax ms] "
-	    "[file ...]\n");
+	    "               [--strict] [--theme light|dark] [--to time] "
+	    "[--ymax ms]\n"
+	    "               [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "charts: latency (default), heatmap, timeline, map, "
@@ -102,6 +107,10 @@ usage(int status)
 		    "  -t, --target NAME    target to draw (default the first)\n"
 		    "  -W, --width PX       picture width (default 1000)\n"
 		    "      --columns N      time columns (default width / 2)\n"
+		    "      --from TIME      only records from TIME (ISO 8601, "
+		    "epoch, -2h before\n"
+		    "                       the input's end, +10m after its "
+		    "start, now-1h)\n"
 		    "      --hop TTL        hop to draw (default the "
 		    "destination)\n"
 		    "      --html FILE      write the HTML report to FILE\n"
@@ -113,6 +122,7 @@ usage(int status)
 		    "latest\n"
 		    "      --strict         stop at the first bad line (exit 1)\n"
 		    "      --theme NAME     light (default) or dark\n"
+		    "      --to TIME        only records before TIME\n"
 		    "      --ymax MS        top of the latency axis\n"
 		    "  -h, --help           this help;  -V, --version  version\n");
 	exit(status);
@@ -273,6 +283,7 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 	static const struct pp_option longopts[] = {
 		{ "chart", PP_REQ_ARG, NULL, 'c' },
 		{ "columns", PP_REQ_ARG, NULL, OPT_COLUMNS },
+		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "height", PP_REQ_ARG, NULL, 'H' },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "hop", PP_REQ_ARG, NULL, OPT_HOP },
@@ -285,6 +296,7 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "target", PP_REQ_ARG, NULL, 't' },
 		{ "theme", PP_REQ_ARG, NULL, OPT_THEME },
+		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ "width", PP_REQ_ARG, NULL, 'W' },
 		{ "ymax", PP_REQ_ARG, NULL, OPT_YMAX },
@@ -342,6 +354,9 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 				pp_errx(PP_EXIT_USAGE, "--columns: columns must "
 				    "be 2 to 20000: %s", pp_optarg);
 			break;
+		case OPT_FROM:
+			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
+			break;
 		case OPT_HOP:
 			o->hop = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
 			if (errstr != NULL)
@@ -375,6 +390,9 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 				pp_errx(PP_EXIT_USAGE, "--theme: light or dark: "
 				    "%s", pp_optarg);
 			break;
+		case OPT_TO:
+			pp_tbound_optarg("--to", pp_optarg, &o->range.to);
+			break;
 		case OPT_YMAX:
 			if (pp_strtod_range(pp_optarg, 0.001, 3600000,
 			    &o->draw.ymax, &errstr) == -1)
@@ -404,6 +422,7 @@ main(int argc, char **argv)
 	int status = PP_EXIT_OK;
 
 	pp_cli_init(argv[0]);
+	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
 	argc -= pp_optind;
 	argv += pp_optind;
@@ -420,6 +439,7 @@ main(int argc, char **argv)
 	struct plot_run run = { .o = &o, .d = d, .last_ns = pp_mono_ns() };
 	if (pp_stream_open(&st, argv, argc, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = maybe_refresh;
 	st.rd.opts.arg = &run;
 	run.fd = &st.rd.fd;

@@ -33,10 +33,12 @@ enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 
 enum {
 	OPT_EVERY = 256,
+	OPT_FROM,
 	OPT_OUTAGE_LOSS,
 	OPT_OUTAGE_MIN,
 	OPT_REFUSED_DOWN,
-	OPT_STRICT
+	OPT_STRICT,
+	OPT_TO
 };
 
 struct stats_opts {
@@ -48,6 +50,7 @@ struct stats_opts {
 	double outage_loss;	/* --outage-loss, % */
 	double outage_min;	/* --outage-min, s */
 	bool refused_down;	/* --refused-down */
+	struct pp_trange range;	/* --from, --to */
 };
 
 /* What the output side needs. */
@@ -82,10 +85,11 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration]\n"
+	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration] "
+	    "[--from time]\n"
 	    "                [--outage-loss pct] [--outage-min duration] "
 	    "[--refused-down]\n"
-	    "                [--strict] [file ...]\n");
+	    "                [--strict] [--to time] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT        ndjson, table, csv, prom "
@@ -100,12 +104,17 @@ usage(int status)
 		    "  -V, --version           print the version\n"
 		    "      --every DURATION    tumbling windows (1s, 10s, 1m, "
 		    "1h, ...)\n"
+		    "      --from TIME         only records from TIME (ISO 8601, "
+		    "epoch, -2h before\n"
+		    "                          the input's end, +10m after its "
+		    "start, now-1h)\n"
 		    "      --outage-loss PCT   outage loss threshold (default "
 		    "30)\n"
 		    "      --outage-min DUR    shortest outage (default 3s)\n"
 		    "      --refused-down      a refused TCP connection is lost, "
 		    "not an answer\n"
-		    "      --strict            stop at the first bad line\n");
+		    "      --strict            stop at the first bad line\n"
+		    "      --to TIME           only records before TIME\n");
 	exit(status);
 }
 
@@ -173,6 +182,10 @@ start_output(struct out *ot)
 		if (ot->o->every > 0)
 			pp_jw_kstr(&ot->w, "every", pp_format_duration(
 			    ot->o->every, dur, sizeof(dur)));
+		if (isfinite(ot->o->range.lo))
+			pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
+		if (isfinite(ot->o->range.hi))
+			pp_jw_knum(&ot->w, "to", ot->o->range.hi, PP_DEC_TS);
 		pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss,
 		    PP_DEC_PCT);
 		pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
@@ -401,6 +414,7 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	struct out *ot = arg;
 	struct pp_stats_rec r;
 
+	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
 	start_output(ot);
 	switch (ot->o->format) {
@@ -590,12 +604,14 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 	static const struct pp_option longopts[] = {
 		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
 		{ "format", PP_REQ_ARG, NULL, 'f' },
+		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
+		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -640,6 +656,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case OPT_EVERY:
 			o->every = pp_duration_optarg("--every", pp_optarg, 0.001);
 			break;
+		case OPT_FROM:
+			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
+			break;
 		case OPT_OUTAGE_LOSS:
 			if (pp_strtod_range(pp_optarg, 0.001, 100,
 			    &o->outage_loss, &errstr) == -1)
@@ -655,6 +674,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_TO:
+			pp_tbound_optarg("--to", pp_optarg, &o->range.to);
 			break;
 		default:
 			usage(PP_EXIT_USAGE);
@@ -701,6 +723,7 @@ main(int argc, char **argv)
 	int status = PP_EXIT_OK;
 
 	pp_cli_init(argv[0]);
+	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
 	if (o.output != NULL)
 		open_output(o.output);
@@ -732,6 +755,7 @@ main(int argc, char **argv)
 	if (pp_agg_init(&a, &ao, &sink) == -1 ||
 	    pp_stream_open(&st, ot.in, ot.nin, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	pp_stream_set_range(&st, &o.range);
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
 		if (rec->type == PP_REC_META)
 			note_meta(&ot, &a, rec);

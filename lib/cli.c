@@ -13,6 +13,7 @@
 #include "lib/util.h"
 #include "lib/pp.h"
 #include "lib/sanitize.h"
+#include "lib/trange.h"
 
 static const char *progname = "pp";
 
@@ -232,4 +233,14 @@ pp_duration_optarg(const char *opt, const char *s, double min)
 	if (pp_parse_duration(s, &v, &errstr) == -1 || v < min)
 		pp_errx(PP_EXIT_USAGE, "%s: invalid duration: %s", opt, s);
 	return v;
+}
+
+void
+pp_tbound_optarg(const char *opt, const char *s, struct pp_tbound *b)
+{
+	struct pp_error e;
+
+	pp_error_clear(&e);
+	if (pp_tbound_parse(s, b, &e) == -1)
+		pp_errx(PP_EXIT_USAGE, "%s: %s", opt, e.msg);
 }

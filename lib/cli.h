@@ -37,6 +37,11 @@ void pp_bad_optval(const char *opt, const char *what, const char *errstr,
  * seconds; otherwise "prog: opt: invalid duration: value" and exit 2. */
 double pp_duration_optarg(const char *opt, const char *s, double min);
 
+/* --from or --to (opt) of a reader (lib/trange.h): parse s into b;
+ * otherwise "prog: opt: why" and exit 2. */
+struct pp_tbound;
+void pp_tbound_optarg(const char *opt, const char *s, struct pp_tbound *b);
+
 /* Allocation that prints "prog: out of memory" and exits 1 on failure. */
 void *pp_xmalloc(size_t n);
 void *pp_xcalloc(size_t n, size_t size);

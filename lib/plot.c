@@ -475,10 +475,33 @@ pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
 	}
 }
 
+/* A sliding grid (--step) shows only its last columns: the figures of the
+ * whole run (subtitles, the report's table and its probe count) are made
+ * again from the columns shown, so they count only what is drawn. */
+static void
+totals_from_columns(struct pp_plotdata *d)
+{
+	d->probes = 0;
+	for (size_t i = 0; i < d->nseries; i++) {
+		struct pp_plot_series *s = d->series[i];
+		pp_colq_release(&s->total);	/* empty, same cap */
+		for (size_t c = 0; c < d->grid.n; c++)
+			pp_colq_merge(&s->total, pp_tseries_at(&d->grid,
+			    &s->cols, c));
+		d->probes += s->total.sent;
+	}
+	if (d->grid.any && d->grid.n > 0 &&
+	    d->grid.lo < pp_tgrid_col_start(&d->grid, 0))
+		d->grid.lo = pp_tgrid_col_start(&d->grid, 0);
+}
+
 void
 pp_plotdata_settle(struct pp_plotdata *d)
 {
 	double interval = d->interval;
+
+	if (d->grid.fixed)
+		totals_from_columns(d);
 
 	if (!(interval > 0)) {
 		uint32_t most = 0;

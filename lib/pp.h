@@ -2,7 +2,8 @@
  *
  * Support for commands (these print; everything else never does):
  *   cli      program name, diagnostics, checked allocation, closing stdout
- *   stream   the filter input loop: operands -> records, bad-line reports
+ *   stream   the filter input loop: operands -> records, bad-line reports,
+ *            the --from/--to selection
  * Files:
  *   atomic   the one file replacer (unpredictable O_EXCL|O_NOFOLLOW
  *            temporary, fsync, rename); safe opening of stream outputs
@@ -21,6 +22,8 @@
  *   sanitize text leaving the record world: terminal tables and
  *            diagnostics, CSV cells and comment lines, environment values
  *   util     ranged numbers, durations, sizes, clocks
+ *   trange   --from/--to: times (ISO 8601, epoch, relative to the input's
+ *            start or end, or now), which records a range keeps
  * Statistics:
  *   colq     mergeable log-bucket quantile summary (DDSketch mapping)
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
