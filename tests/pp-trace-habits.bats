@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
 # pp-trace on the lab's internet habits (root, nft; skipped elsewhere),
 # beside mtr and scamper in the same run: MPLS label stacks, per-packet
-# balancing (and pp-alert on it), a router that never sends
-# time-exceeded, a web server behind a firewall, a client behind a NAT,
-# 8-byte quotes; and the truth of every lost probe on issue 17's lossy
-# links (pp-impair's drop log).  The habits themselves:
-# tests/lab-habits.bats.
+# balancing, a router that never sends time-exceeded, a web server behind
+# a firewall, a client behind a NAT, 8-byte quotes (Paris UDP too, behind
+# the NAT as well); the truth of every lost probe on issue 17's lossy
+# links (pp-impair's drop log), no send lost to another probe's error;
+# timed cuts as pp-stats outages.  The habits themselves:
+# tests/lab-habits.bats; what still fails: tests/pp-trace-habits-pending.bats.
 
 setup() {
 	load 'test_helper/common'
@@ -248,4 +249,46 @@ truth_matches() {
 	cat "$BATS_TEST_TMPDIR/gaps"
 	awk 'NR == 1 && ($1 < 2.49 || $1 > 2.53) { bad = 1 } NR == 2 && ($1 < 0.99 || $1 > 1.03) { bad = 1 }
 		END { exit bad }' "$BATS_TEST_TMPDIR/gaps"
+}
+
+@test "pp-trace (lab): Paris UDP through a router quoting 8 bytes finds every hop, v4 and v6, behind a NAT too; as mtr and scamper" {
+	lab_up --routers 3 --quote8 2
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+		lab_trace "$BATS_TEST_TMPDIR/t" --udp -c 2 -i 100ms -W 500ms "$dst"
+		[ "$rc" -eq 0 ]
+		lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "${p}3$s" "$dst"
+		for t in mtr scamper; do
+			have "$t" && lab_covers "$BATS_TEST_TMPDIR/t" "$t" udp "$dst"
+		done
+		# Several flows, each its own checksum: every one matched.
+		lab_trace "$BATS_TEST_TMPDIR/f" --udp --flows 4 -c 2 -i 100ms -W 500ms "$dst"
+		jq -s -e 'map(select(.type == "probe" and .ttl == 2)) | length == 8 and all(.from == "'"${p}2$s"'")' \
+			"$BATS_TEST_TMPDIR/f" >/dev/null
+	done
+	lab_down
+	# Behind a masquerading NAT (fully random ports): the quote of r2,
+	# 8 bytes, rewritten back by the NAT.
+	lab_up --routers 3 --nat --quote8 2
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		case $dst in *:*) p=fd00:0:0: s=::2 ;; *) p=198.18. s=.2 ;; esac
+		for proto in udp icmp tcp; do
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 2 -i 100ms -W 500ms "$dst"
+			[ "$rc" -eq 0 ]
+			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "${p}3$s" "$dst"
+		done
+	done
+}
+
+@test "pp-trace (lab): --udp through lossy links: no probe lost to a send error (another probe's ICMP error)" {
+	lab_up --routers 4 --impair 3:delay=5ms,jitter=2ms,loss=5%
+	for dst in "$LAB_DST4" "$LAB_DST6"; do
+		lab_truth_reset 3
+		lab_trace "$BATS_TEST_TMPDIR/t" --udp -c 150 -i 20ms -W 150ms --max-unknown 1 "$dst"
+		[ "$rc" -eq 0 ]
+		! jq -e 'select(.type == "probe" and .status == "error")' "$BATS_TEST_TMPDIR/t" || {
+			echo "send errors to $dst" >&2
+			false
+		}
+	done
 }
