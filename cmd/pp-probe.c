@@ -375,8 +375,6 @@ final_summary(struct probe_run *r)
 struct mtr_probe {
 	int token;
 	int family;
-	int timeout;		/* seconds, as asked */
-	bool tcp;
 };
 
 struct mtr_run {
@@ -403,7 +401,7 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 	struct mtr_probe *mp = res->user;
 	struct pp_mtrpkt_reply r;
 	bool v6 = mp->family == AF_INET6;
-	double rtt = res->rtt;
+	double rtt = res->rtt;	/* TCP: from the first SYN (tcp_retries) */
 
 	memset(&r, 0, sizeof(r));
 	r.token = mp->token;
@@ -420,13 +418,6 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 		break;
 	case PP_ST_TIMEOUT:
 		r.word = PP_MTRPKT_NO_REPLY;
-		/* A TCP answer to a resent SYN within the probe's time is a
-		 * reply to mtr-packet (the kernel's connect succeeded). */
-		if (mp->tcp && res->late > 0 && res->late <=
-		    mp->timeout * 1000.0) {
-			r.word = PP_MTRPKT_REPLY;
-			rtt = res->late;
-		}
 		break;
 	case PP_ST_ERROR:
 		r.word = pp_mtrpkt_errno_word(res->errnum);
@@ -470,8 +461,6 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 	struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
 	mp->token = p->token;
 	mp->family = p->family;
-	mp->timeout = p->timeout;
-	mp->tcp = p->proto == PP_MTRPKT_TCP;
 	struct pp_engine_probe pr;
 	pp_engine_probe_init(&pr);
 	pr.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==

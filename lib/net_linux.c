@@ -268,6 +268,15 @@ pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
 	m.msg_controllen = used;
 	if (used == 0)
 		m.msg_control = NULL;
+	if (sendmsg(fd, &m, MSG_DONTWAIT) >= 0)
+		return 0;
+	/* A shared datagram ICMP socket keeps the error of an ICMP message
+	 * about an earlier probe (IP_RECVERR) and fails the next send with
+	 * it, clearing it (sock_error): send again; a real error fails
+	 * again, and nothing went out the first time. */
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS ||
+	    errno == EINTR)
+		return -1;
 	return sendmsg(fd, &m, MSG_DONTWAIT) < 0 ? -1 : 0;
 }
 

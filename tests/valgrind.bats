@@ -163,7 +163,9 @@ PY
 	# Probes went out and came back, under their own tokens; the NUL
 	# line hid the lines after it until the buffer overflowed (as in
 	# mtr-packet), the line after the long one was read.
+	printf '%s\n' "$output" | grep -qE '^[0-9]+ reply ip-4 127\.0\.0\.1 '
 	printf '%s\n' "$output" | grep -qE '^[0-9]+ reply ip-6 ::1 '
+	! printf '%s\n' "$output" | grep -q ' no-reply$'
 	printf '%s\n' "$output" | grep -q '^0 command-buffer-overflow$'
 	printf '%s\n' "$output" | grep -q '^15 feature-support support ok$'
 	! printf '%s\n' "$output" | grep -q '^11 '
