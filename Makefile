@@ -182,28 +182,40 @@ $(UNIT): $(UNIT_OBJS) $(LIBPP)
 -include $(FUZZ_SRCS:%.c=$(BUILD)/%.d) $(BUILD)/tests/fuzz/replay.d
 
 # ---------------------------------------------------------------- set-up
-# Everything a fresh Debian machine lacks (run as root, or with sudo).
+# Everything a fresh Debian machine lacks.  As root it runs apt-get itself;
+# as another user through sudo (so `make deps` works on a machine with no
+# sudo, as root, and for a user with sudo).
 DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev bats bats-assert \
 	bats-support jq mandoc python3 python3-jsonschema libxml2-utils librsvg2-bin chromium \
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
 	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time tcpdump libcap2-bin \
 	clang libclang-rt-dev valgrind \
-	prometheus prometheus-node-exporter influxdb systemd
+	prometheus prometheus-node-exporter influxdb systemd \
+	python3-pandas libreoffice-calc-nogui
+# DuckDB for the CSV test (tests/csv.bats), from the npm registry where npm
+# is there (a binary inside the registry package; the test skips without).
+NPM_DEPS := @duckdb/node-api@1.5.6-r.1
 # The tests run their own servers (InfluxDB, node_exporter, dnsmasq) on
 # loopback; installing the packages must not start the system's: a
 # policy-rc.d refusing service starts is in place during the install (only
 # when the machine has none of its own).
+POLICY_RC ?= /usr/sbin/policy-rc.d
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
-	rc=/usr/sbin/policy-rc.d; mine=; \
+	rc=$(POLICY_RC); mine=; \
 	if [ ! -e $$rc ]; then \
 		printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$rc >/dev/null && \
 		$$SUDO chmod 755 $$rc && mine=1; \
 	fi; \
 	$$SUDO apt-get update -qq && \
 	$$SUDO apt-get install -y -qq --no-install-recommends $(DEB_DEPS); st=$$?; \
-	if [ -n "$$mine" ]; then $$SUDO rm -f $$rc; fi; exit $$st
+	if [ -n "$$mine" ]; then $$SUDO rm -f $$rc; fi; \
+	if [ $$st = 0 ] && command -v npm >/dev/null 2>&1; then \
+		$$SUDO npm install -g --no-fund --no-audit --loglevel=error $(NPM_DEPS); st=$$?; \
+	elif [ $$st = 0 ]; then \
+		echo "pp: no npm: DuckDB not installed (tests/csv.bats skips its DuckDB test)"; \
+	fi; exit $$st
 
 # The bundled sample archive: three minutes of pp-trace recorded in the
 # network lab (root; see share/samples/README).

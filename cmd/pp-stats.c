@@ -2,10 +2,11 @@
  *
  * Reads: probe records (meta records for settings), from files or stdin,
  * gzip or plain.  Writes: stats and outage records (NDJSON, after a meta
- * record), or an mtr-style table, or CSV with a self-documenting header,
- * or the Prometheus text format, or InfluxDB line protocol (these two
- * also carry the mos records of the input); to stdout or, with -o, to a
- * file replaced atomically.
+ * record), or an mtr-style table, or CSV (a header row, then a row per
+ * target, hop and window; outages to --outages FILE, the settings to
+ * --meta FILE), or the Prometheus text format, or InfluxDB line protocol
+ * (these two also carry the mos records of the input); to stdout or, with
+ * -o, to a file replaced atomically.
  * Exit status: 0 success; 1 an input could not be read, a bad line met
  * --strict, or output failed; 2 usage error. */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "lib/agg.h"
 #include "lib/atomic.h"
 #include "lib/cli.h"
+#include "lib/colq.h"
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
 #include "lib/export.h"
@@ -34,8 +36,10 @@ enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 enum {
 	OPT_EVERY = 256,
 	OPT_FROM,
+	OPT_META,
 	OPT_OUTAGE_LOSS,
 	OPT_OUTAGE_MIN,
+	OPT_OUTAGES,
 	OPT_REFUSED_DOWN,
 	OPT_STRICT,
 	OPT_TO
@@ -44,6 +48,8 @@ enum {
 struct stats_opts {
 	enum format format;	/* -f */
 	const char *output;	/* -o, NULL: stdout */
+	const char *outages;	/* --outages (CSV), NULL: none */
+	const char *meta;	/* --meta, NULL: none */
 	bool unbuffered;	/* -u */
 	bool strict;		/* --strict */
 	double every;		/* --every, s (0: none) */
@@ -70,11 +76,14 @@ struct out {
 	double last_start;	/* its window start, NAN before any */
 	char *last_target;	/* its target (owned) */
 	bool refused_down;	/* refused connections count as down */
-	/* Table and CSV: outages are listed at the end. */
+	/* Table: outages are listed at the end. */
 	struct pp_outage_rec *outages;	/* owned copies (target owned) */
 	size_t noutages;
 	size_t aoutages;
 	unsigned long outages_dropped;
+	/* CSV: outages go to --outages FILE, or are counted. */
+	FILE *outf;		/* the outages file's stream, NULL none */
+	unsigned long outages_unwritten;	/* CSV without --outages */
 };
 
 #define MAX_TABLE_OUTAGES 1000
@@ -87,9 +96,10 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration] "
 	    "[--from time]\n"
-	    "                [--outage-loss pct] [--outage-min duration] "
-	    "[--refused-down]\n"
-	    "                [--strict] [--to time] [file ...]\n");
+	    "                [--meta file] [--outage-loss pct] "
+	    "[--outage-min duration]\n"
+	    "                [--outages file] [--refused-down] [--strict] "
+	    "[--to time] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT        ndjson, table, csv, prom "
@@ -108,9 +118,13 @@ usage(int status)
 		    "epoch, -2h before\n"
 		    "                          the input's end, +10m after its "
 		    "start, now-1h)\n"
+		    "      --meta FILE         also write the meta record (the "
+		    "settings) to FILE\n"
 		    "      --outage-loss PCT   outage loss threshold (default "
 		    "30)\n"
 		    "      --outage-min DUR    shortest outage (default 3s)\n"
+		    "      --outages FILE      -f csv: the outages as CSV to "
+		    "FILE\n"
 		    "      --refused-down      a refused TCP connection is lost, "
 		    "not an answer\n"
 		    "      --strict            stop at the first bad line\n"
@@ -147,15 +161,6 @@ csv_cell(const char *s, bool last)
 	putchar(last ? '\n' : ',');
 }
 
-/* A CSV comment line: "# ", the text made safe, the newline. */
-static void
-csv_comment(const char *label, const char *text)
-{
-	printf("# %s", label);
-	(void)pp_sanitize_csv_comment(text, stdout);
-	putchar('\n');
-}
-
 /* Text from the input as a terminal shows it safely (lib/sanitize), cut
  * to fit buf. */
 static const char *
@@ -165,82 +170,95 @@ shown(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-/* The meta record (NDJSON) or header (CSV), once, before the first
+/* pp-stats' meta record into ot->w, ended: its options and, under
+ * "source", the first input meta's settings. */
+static void
+meta_record(struct out *ot)
+{
+	char dur[32];
+
+	pp_jw_meta(&ot->w, "pp-stats", ot->argc, ot->argv);
+	pp_jw_key(&ot->w, "settings");
+	pp_jw_obj_begin(&ot->w);
+	if (ot->o->every > 0)
+		pp_jw_kstr(&ot->w, "every", pp_format_duration(ot->o->every,
+		    dur, sizeof(dur)));
+	if (isfinite(ot->o->range.lo))
+		pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
+	if (isfinite(ot->o->range.hi))
+		pp_jw_knum(&ot->w, "to", ot->o->range.hi, PP_DEC_TS);
+	pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss, PP_DEC_PCT);
+	pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
+	if (ot->source != NULL) {
+		char *txt = json_dumps(ot->source, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER);
+		if (txt != NULL) {
+			pp_jw_key(&ot->w, "source");
+			pp_jw_raw(&ot->w, txt, strlen(txt));
+			free(txt);
+		}
+	}
+	pp_jw_obj_end(&ot->w);
+	pp_jw_end(&ot->w);
+}
+
+/* The CSV columns: a stats row, an outage row (--outages).  The names are
+ * the records' fields (pp-records(5)), with an ISO 8601 UTC column beside
+ * each epoch time (csv_time) and the vantage point's host. */
+#define CSV_STATS_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
+	"addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95," \
+	"p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open," \
+	"refused,local_drop\n"
+#define CSV_OUTAGE_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
+	"duration,sent,recv,loss,ongoing\n"
+
+/* The meta record (NDJSON) or header row (CSV), once, before the first
  * output. */
 static void
 start_output(struct out *ot)
 {
-	char dur[32];
-
 	if (ot->started)
 		return;
 	ot->started = true;
 	if (ot->o->format == FMT_NDJSON) {
-		pp_jw_meta(&ot->w, "pp-stats", ot->argc, ot->argv);
-		pp_jw_key(&ot->w, "settings");
-		pp_jw_obj_begin(&ot->w);
-		if (ot->o->every > 0)
-			pp_jw_kstr(&ot->w, "every", pp_format_duration(
-			    ot->o->every, dur, sizeof(dur)));
-		if (isfinite(ot->o->range.lo))
-			pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
-		if (isfinite(ot->o->range.hi))
-			pp_jw_knum(&ot->w, "to", ot->o->range.hi, PP_DEC_TS);
-		pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss,
-		    PP_DEC_PCT);
-		pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
-		if (ot->source != NULL) {
-			char *txt = json_dumps(ot->source, JSON_COMPACT |
-			    JSON_PRESERVE_ORDER);
-			if (txt != NULL) {
-				pp_jw_key(&ot->w, "source");
-				pp_jw_raw(&ot->w, txt, strlen(txt));
-				free(txt);
-			}
-		}
-		pp_jw_obj_end(&ot->w);
-		pp_jw_end(&ot->w);
+		meta_record(ot);
 		write_line(ot);
 	} else if (ot->o->format == FMT_CSV) {
-		printf("# pp-stats %s: per target and hop statistics\n",
-		    PP_VERSION);
-		printf("# inputs:");
-		if (ot->nin == 0)
-			printf(" <stdin>");
-		for (int i = 0; i < ot->nin; i++) {
-			putchar(' ');
-			(void)pp_sanitize_csv_comment(ot->in[i], stdout);
-		}
-		printf("\n");
-		if (ot->o->every > 0)
-			printf("# windows: %s\n", pp_format_duration(
-			    ot->o->every, dur, sizeof(dur)));
-		if (ot->source != NULL) {
-			char *txt = json_dumps(ot->source, JSON_COMPACT |
-			    JSON_PRESERVE_ORDER);
-			csv_comment("probe settings: ", txt != NULL ? txt :
-			    "?");
-			free(txt);
-		}
-		if (ot->source_host != NULL)
-			csv_comment("vantage point: ", ot->source_host);
-		printf("# RTTs in ms, loss in %%; see pp-stats(1)\n");
-		printf("start,end,target,ttl,addr,sent,recv,loss,fwd_loss,"
-		    "last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,"
-		    "jint,addrs,unreachable,unreachable_from,open,refused,"
-		    "local_drop\n");
+		fputs(CSV_STATS_HEADER, stdout);
 	}
 }
 
 /* ------------------------------------------------------------ csv */
 
 static void
-csv_num(double v, int dec)
+csv_num(FILE *f, double v, int dec)
 {
 	if (isfinite(v))
-		printf("%.*f,", dec, v);
+		fprintf(f, "%.*f,", dec, v);
 	else
-		putchar(',');
+		putc(',', f);
+}
+
+/* A quantile to the digits its sketch guarantees (lib/colq). */
+static void
+csv_quantile(double v)
+{
+	csv_num(stdout, v, pp_colq_decimals(v));
+}
+
+/* epoch,utc, for a CSV row: the ISO 8601 time in UTC to the millisecond,
+ * without its Z, which LibreOffice (and Excel) would take for text: so
+ * written, spreadsheets read a date, pandas and DuckDB a timestamp; the
+ * column's name says UTC. */
+static void
+csv_time(FILE *f, double t)
+{
+	char iso[40];
+	size_t n = strlen(pp_iso_time(t, 3, iso, sizeof(iso)));
+
+	if (n > 0 && iso[n - 1] == 'Z')
+		iso[n - 1] = '\0';
+	fprintf(f, "%.6f,%s,", t, iso);
 }
 
 /* ------------------------------------------------------------ sinks */
@@ -253,12 +271,14 @@ stats_ndjson(struct out *ot, const struct pp_stats_rec *r)
 }
 
 static void
-stats_csv(const struct pp_stats_rec *r)
+stats_csv(const struct out *ot, const struct pp_stats_rec *r)
 {
 	char list[2048];
 	size_t used = 0;
 
-	printf("%.6f,%.6f,", r->start, r->end);
+	csv_time(stdout, r->start);
+	csv_time(stdout, r->end);
+	csv_cell(ot->source_host != NULL ? ot->source_host : "", false);
 	csv_cell(r->target, false);
 	if (r->ttl > 0)
 		printf("%d,", r->ttl);
@@ -267,20 +287,20 @@ stats_csv(const struct pp_stats_rec *r)
 	csv_cell(r->addr != NULL ? r->addr : "", false);
 	printf("%llu,%llu,", (unsigned long long)r->sent,
 	    (unsigned long long)r->recv);
-	csv_num(r->loss, 3);
-	csv_num(r->fwd_loss, 3);
-	csv_num(r->last, 3);
-	csv_num(r->min, 3);
-	csv_num(r->avg, 3);
-	csv_num(r->max, 3);
-	csv_num(r->stdev, 3);
-	csv_num(r->p50, 3);
-	csv_num(r->p90, 3);
-	csv_num(r->p95, 3);
-	csv_num(r->p99, 3);
-	csv_num(r->jitter, 3);
-	csv_num(r->jmax, 3);
-	csv_num(r->jint, 3);
+	csv_num(stdout, r->loss, 3);
+	csv_num(stdout, r->fwd_loss, 3);
+	csv_num(stdout, r->last, 3);
+	csv_num(stdout, r->min, 3);
+	csv_num(stdout, r->avg, 3);
+	csv_num(stdout, r->max, 3);
+	csv_num(stdout, r->stdev, 3);
+	csv_quantile(r->p50);
+	csv_quantile(r->p90);
+	csv_quantile(r->p95);
+	csv_quantile(r->p99);
+	csv_num(stdout, r->jitter, 3);
+	csv_num(stdout, r->jmax, 3);
+	csv_num(stdout, r->jint, 3);
 	list[0] = '\0';
 	for (int i = 0; i < r->naddrs; i++) {
 		int m = snprintf(list + used, sizeof(list) - used, "%s%s %llu",
@@ -357,7 +377,10 @@ stats_table(struct out *ot, const struct pp_stats_rec *r)
 	table_num(r->max);
 	table_num(r->stdev);
 	table_num(r->jitter);
-	table_num(r->p95);
+	if (isfinite(r->p95))
+		printf(" %7.*f", pp_colq_decimals(r->p95), r->p95);
+	else
+		printf(" %7s", "-");
 	printf("\n");
 	/* Every other responder at this hop, with its own figures. */
 	for (int i = 1; i < r->naddrs; i++) {
@@ -431,12 +454,34 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 		stats_ndjson(ot, &r);
 		break;
 	case FMT_CSV:
-		stats_csv(&r);
+		stats_csv(ot, &r);
 		break;
 	case FMT_TABLE:
 		stats_table(ot, &r);
 		break;
 	}
+}
+
+/* An outage row of the --outages file. */
+static void
+outage_csv(struct out *ot, const struct pp_outage_rec *o)
+{
+	FILE *f = ot->outf;
+	double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv) /
+	    (double)o->sent : 0;
+
+	csv_time(f, o->start);
+	csv_time(f, o->end);
+	(void)pp_sanitize_csv_cell(ot->source_host != NULL ?
+	    ot->source_host : "", f);
+	putc(',', f);
+	(void)pp_sanitize_csv_cell(o->target, f);
+	putc(',', f);
+	if (o->ttl > 0)
+		fprintf(f, "%d", o->ttl);
+	fprintf(f, ",%.3f,%llu,%llu,%.3f,%s\n", (o->end - o->start) * 1000.0,
+	    (unsigned long long)o->sent, (unsigned long long)o->recv, loss,
+	    o->ongoing ? "true" : "false");
 }
 
 static void
@@ -467,6 +512,13 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 		write_line(ot);
 		return;
 	}
+	if (ot->o->format == FMT_CSV) {
+		if (ot->outf != NULL)
+			outage_csv(ot, &r);
+		else
+			ot->outages_unwritten++;
+		return;
+	}
 	if (ot->noutages == MAX_TABLE_OUTAGES) {
 		ot->outages_dropped++;
 		return;
@@ -486,42 +538,27 @@ list_outages(struct out *ot)
 {
 	char t0[32];
 	char t1[32];
+	char name[128];
 
 	if (ot->noutages == 0)
 		return;
-	if (ot->o->format == FMT_TABLE)
-		printf("\nOutages (loss >= %.1f%% for >= %.3f s at the "
-		    "destination):\n", ot->o->outage_loss, ot->o->outage_min);
+	printf("\nOutages (loss >= %.1f%% for >= %.3f s at the destination):"
+	    "\n", ot->o->outage_loss, ot->o->outage_min);
 	for (size_t i = 0; i < ot->noutages; i++) {
 		const struct pp_outage_rec *o = &ot->outages[i];
 		double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv)
 		    / (double)o->sent : 0;
 		fmt_iso(o->start, t0, sizeof(t0));
 		fmt_iso(o->end, t1, sizeof(t1));
-		char name[128];
-		if (ot->o->format == FMT_TABLE) {
-			(void)pp_sanitize_term(name, sizeof(name), o->target);
-			printf("  %s hop %d: %s to %s%s (%.3f s), %llu sent, "
-			    "%llu received, %.1f%% loss\n", name, o->ttl,
-			    t0, t1, o->ongoing ? " and on" : "",
-			    o->end - o->start, (unsigned long long)o->sent,
-			    (unsigned long long)o->recv, loss);
-		} else {
-			printf("# outage: target=");
-			(void)pp_sanitize_csv_comment(o->target, stdout);
-			printf(" ttl=%d start=%.6f "
-			    "end=%.6f duration_ms=%.3f sent=%llu recv=%llu "
-			    "loss=%.3f%s\n", o->ttl, o->start,
-			    o->end, (o->end - o->start) * 1000.0,
-			    (unsigned long long)o->sent,
-			    (unsigned long long)o->recv, loss,
-			    o->ongoing ? " ongoing" : "");
-		}
+		(void)pp_sanitize_term(name, sizeof(name), o->target);
+		printf("  %s hop %d: %s to %s%s (%.3f s), %llu sent, %llu "
+		    "received, %.1f%% loss\n", name, o->ttl, t0, t1,
+		    o->ongoing ? " and on" : "", o->end - o->start,
+		    (unsigned long long)o->sent, (unsigned long long)o->recv,
+		    loss);
 	}
 	if (ot->outages_dropped > 0)
-		printf("%s%lu more outages not listed\n",
-		    ot->o->format == FMT_CSV ? "# " : "  ",
-		    ot->outages_dropped);
+		printf("  %lu more outages not listed\n", ot->outages_dropped);
 }
 
 /* A mos record of the input (pp-mos): exported by -f prom and influx. */
@@ -541,41 +578,48 @@ note_mos(struct out *ot, struct pp_record *rec)
 	}
 }
 
-/* -o: the replacement in progress; its temporary file is removed at exit
- * unless renamed (a fatal error through pp_errx leaves no stray file), and
- * by a signal that ends the run. */
+/* -o and --outages: the replacements in progress; their temporary files
+ * are removed at exit unless renamed (a fatal error through pp_errx leaves
+ * no stray file), and by a signal that ends the run. */
 static struct pp_atomic out_file = { .dirfd = -1, .fd = -1 };
+static struct pp_atomic outages_file = { .dirfd = -1, .fd = -1 };
 
 static void
-remove_out_tmp(void)
+remove_tmps(void)
 {
 	pp_atomic_discard(&out_file);
+	pp_atomic_discard(&outages_file);
 }
 
-/* SIGINT, SIGTERM, SIGHUP while -o is being written: the file is not
- * replaced; remove the temporary (async-signal-safe) and end as the
+/* SIGINT, SIGTERM, SIGHUP while a file is being written: it is not
+ * replaced; remove the temporaries (async-signal-safe) and end as the
  * signal would have. */
 static void
 on_fatal_signal(int sig)
 {
 	pp_atomic_discard(&out_file);
+	pp_atomic_discard(&outages_file);
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
 }
 
-/* -o: the output goes to a temporary file beside the named one (on fd 1),
- * renamed over it when everything was written. */
-static void
-open_output(const char *path)
+/* A temporary file beside path, to be renamed over it when everything
+ * was written: returns its descriptor (owned by a). */
+static int
+open_replacement(struct pp_atomic *a, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	int fd = pp_atomic_open(&out_file, path);
+	static bool caught;
+	int fd = pp_atomic_open(a, path);
 
 	if (fd == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
 		    "'%s': %s", path, strerror(errno));
-	if (atexit(remove_out_tmp) != 0) {
-		pp_atomic_abort(&out_file);
+	if (caught)
+		return fd;
+	caught = true;
+	if (atexit(remove_tmps) != 0) {
+		pp_atomic_abort(a);
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	}
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -588,12 +632,59 @@ open_output(const char *path)
 		    old.sa_handler != SIG_IGN)
 			(void)sigaction(sigs[i], &sa, NULL);
 	}
+	return fd;
+}
+
+/* -o: the output goes to a temporary file beside the named one (on fd 1),
+ * renamed over it when everything was written. */
+static void
+open_output(const char *path)
+{
+	int fd = open_replacement(&out_file, path);
+
 	if (dup2(fd, 1) == -1) {
 		int saved = errno;
 		pp_atomic_abort(&out_file);
 		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
 		    "'%s': %s", path, strerror(saved));
 	}
+}
+
+/* --outages: the same, as a stream of its own, header row first. */
+static FILE *
+open_outages(const char *path)
+{
+	int fd = open_replacement(&outages_file, path);
+	int fd2 = dup(fd);
+	FILE *f = fd2 != -1 ? fdopen(fd2, "w") : NULL;
+
+	if (f == NULL) {
+		int saved = errno;
+		if (fd2 != -1)
+			(void)close(fd2);
+		pp_atomic_abort(&outages_file);
+		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
+		    "'%s': %s", path, strerror(saved));
+	}
+	fputs(CSV_OUTAGE_HEADER, f);
+	return f;
+}
+
+/* Rename a replacement over its file when the run succeeded, else leave
+ * the file as it was.  Returns the status, made 1 by a failed rename. */
+static int
+commit_replacement(struct pp_atomic *a, const char *path, int status)
+{
+	if (path == NULL)
+		return status;
+	if (status != PP_EXIT_OK) {
+		pp_atomic_abort(a);
+		pp_warnx("'%s' not replaced", path);
+	} else if (pp_atomic_commit(a) == -1) {
+		pp_warnx("cannot replace '%s': %s", path, strerror(errno));
+		status = PP_EXIT_FAIL;
+	}
+	return status;
 }
 
 /* ------------------------------------------------------------ main */
@@ -606,9 +697,11 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "meta", PP_REQ_ARG, NULL, OPT_META },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
+		{ "outages", PP_REQ_ARG, NULL, OPT_OUTAGES },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "to", PP_REQ_ARG, NULL, OPT_TO },
@@ -659,6 +752,17 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case OPT_FROM:
 			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
 			break;
+		case OPT_META:
+			if (pp_optarg[0] == '\0')
+				pp_errx(PP_EXIT_USAGE, "--meta: empty file name");
+			o->meta = pp_optarg;
+			break;
+		case OPT_OUTAGES:
+			if (pp_optarg[0] == '\0')
+				pp_errx(PP_EXIT_USAGE, "--outages: empty file "
+				    "name");
+			o->outages = pp_optarg;
+			break;
 		case OPT_OUTAGE_LOSS:
 			if (pp_strtod_range(pp_optarg, 0.001, 100,
 			    &o->outage_loss, &errstr) == -1)
@@ -685,6 +789,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 	if (!format_set)
 		o->format = pp_isatty(1) && o->output == NULL ? FMT_TABLE :
 		    FMT_NDJSON;
+	if (o->outages != NULL && o->format != FMT_CSV)
+		pp_errx(PP_EXIT_USAGE, "--outages: only with -f csv (outages "
+		    "are records in ndjson and listed in the table)");
 }
 
 /* A meta record of the input: whether refused counts as down (every
@@ -737,6 +844,8 @@ main(int argc, char **argv)
 	ot.in = argv + pp_optind;
 	pp_jw_init(&ot.w);
 	pp_export_init(&ot.x);
+	if (o.outages != NULL)
+		ot.outf = open_outages(o.outages);
 	if (o.format != FMT_NDJSON && !o.unbuffered)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
@@ -771,7 +880,11 @@ main(int argc, char **argv)
 	pp_agg_finish(&a);
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
-	list_outages(&ot);
+	if (o.format == FMT_TABLE)
+		list_outages(&ot);
+	if (ot.outages_unwritten > 0)
+		pp_warnx("%lu outages not written: --outages FILE writes them "
+		    "as CSV", ot.outages_unwritten);
 	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
 		ot.io_error = true;
 	if (a.dropped_keys > 0)
@@ -783,6 +896,16 @@ main(int argc, char **argv)
 		    "ones and were counted out of order",
 		    (unsigned long long)a.late, a.o.horizon);
 	pp_agg_release(&a);
+	/* --meta: the settings beside a CSV, table or export. */
+	char *meta = NULL;
+	size_t meta_len = 0;
+	if (o.meta != NULL) {
+		meta_record(&ot);
+		meta_len = ot.w.len + 1;
+		meta = pp_xmalloc(meta_len);
+		memcpy(meta, ot.w.buf, ot.w.len);
+		meta[ot.w.len] = '\n';
+	}
 	for (size_t i = 0; i < ot.noutages; i++)
 		free((char *)(size_t)ot.outages[i].target);
 	free(ot.outages);
@@ -791,19 +914,27 @@ main(int argc, char **argv)
 	free(ot.source_host);
 	pp_jw_release(&ot.w);
 	pp_export_release(&ot.x);
+	if (ot.outf != NULL) {
+		bool bad = ferror(ot.outf) != 0;
+		if (fclose(ot.outf) != 0)
+			bad = true;
+		if (bad) {
+			pp_warnx("cannot write '%s': %s", o.outages,
+			    strerror(errno));
+			ot.io_error = true;
+		}
+	}
 	if (ot.io_error)
 		status = PP_EXIT_FAIL;
 	status = pp_close_stdout(status);
-	if (o.output != NULL) {
-		/* Replace the file only with a complete output. */
-		if (status != PP_EXIT_OK) {
-			pp_atomic_abort(&out_file);
-			pp_warnx("'%s' not replaced", o.output);
-		} else if (pp_atomic_commit(&out_file) == -1) {
-			pp_warnx("cannot replace '%s': %s", o.output,
-			    strerror(errno));
-			status = PP_EXIT_FAIL;
-		}
+	/* Replace the files only with complete outputs. */
+	status = commit_replacement(&out_file, o.output, status);
+	status = commit_replacement(&outages_file, o.outages, status);
+	if (o.meta != NULL && status == PP_EXIT_OK &&
+	    pp_atomic_write(o.meta, meta, meta_len) == -1) {
+		pp_warnx("cannot replace '%s': %s", o.meta, strerror(errno));
+		status = PP_EXIT_FAIL;
 	}
+	free(meta);
 	return status;
 }

@@ -221,3 +221,28 @@ pp_colq_bin_value(const struct pp_colq *q, size_t i)
 {
 	return i < q->nbins ? value_of(q->bins[i].idx) : NAN;
 }
+
+/* The power of ten of the last digit the accuracy allows at v. */
+static int
+accuracy_place(double v)
+{
+	return (int)ceil(-log10(PP_COLQ_ALPHA * v));
+}
+
+double
+pp_colq_round(double v)
+{
+	if (!isfinite(v) || v <= 0)
+		return v;
+	double scale = pow(10, accuracy_place(v));
+	return round(v * scale) / scale;
+}
+
+int
+pp_colq_decimals(double v)
+{
+	if (!isfinite(v) || v <= 0)
+		return 3;
+	int d = accuracy_place(v);
+	return d < 0 ? 0 : d > 3 ? 3 : d;
+}

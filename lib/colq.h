@@ -57,6 +57,17 @@ void pp_colq_merge(struct pp_colq *dst, const struct pp_colq *src);
  * clamped to [min, max]; NAN when there are none. */
 double pp_colq_quantile(const struct pp_colq *q, double p);
 
+/* A quantile v (ms) to the digits the sketch guarantees: rounded at the
+ * decimal place of its accuracy, PP_COLQ_ALPHA x v (50.911 -> 50.9,
+ * 1.2345 -> 1.23, 0.1234 -> 0.123, 251.3 -> 251, 5012 -> 5010), so that
+ * values of one bucket print alike and no digit claims what the bucket
+ * cannot tell.  0 stays 0; NAN stays NAN. */
+double pp_colq_round(double v);
+
+/* The decimals (0 to 3) to print a quantile v (ms) with: the digits
+ * pp_colq_round keeps. */
+int pp_colq_decimals(double v);
+
 /* Loss percentage (0..100), NAN when nothing was sent. */
 double pp_colq_loss(const struct pp_colq *q);
 

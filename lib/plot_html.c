@@ -130,8 +130,10 @@ hop_table(struct pp_svg *h, const struct pp_plotdata *d, const char *target)
 		cellf(h, NULL, q->recv, 0);
 		cellf(h, NULL, pp_colq_mean(q), 3);
 		cellf(h, NULL, q->recv ? q->min : NAN, 3);
-		cellf(h, NULL, pp_colq_quantile(q, 0.5), 3);
-		cellf(h, NULL, pp_colq_quantile(q, 0.95), 3);
+		double p50 = pp_colq_round(pp_colq_quantile(q, 0.5));
+		double p95 = pp_colq_round(pp_colq_quantile(q, 0.95));
+		cellf(h, NULL, p50, pp_colq_decimals(p50));
+		cellf(h, NULL, p95, pp_colq_decimals(p95));
 		cellf(h, NULL, q->recv ? q->max : NAN, 3);
 		cellf(h, NULL, pp_colq_stdev(q), 3);
 		pp_svg_raw(h, "</tr>\n");

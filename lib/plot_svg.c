@@ -304,11 +304,13 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 			vmax = p95;
 	}
 	vmax = o->ymax > 0 ? o->ymax : vmax > 0 ? vmax * 1.1 : 1;
+	/* Quantiles to the digits the sketch guarantees (lib/colq). */
+	double p50 = pp_colq_round(pp_colq_quantile(&ser->total, 0.5));
+	double p95 = pp_colq_round(pp_colq_quantile(&ser->total, 0.95));
 	(void)snprintf(sub, sizeof(sub), "%u sent, %.1f%% lost, median "
-	    "%.3f ms, p95 %.3f ms", ser->total.sent,
+	    "%.*f ms, p95 %.*f ms", ser->total.sent,
 	    ser->total.sent ? pp_colq_loss(&ser->total) : 0.0,
-	    pp_colq_quantile(&ser->total, 0.5),
-	    pp_colq_quantile(&ser->total, 0.95));
+	    pp_colq_decimals(p50), p50, pp_colq_decimals(p95), p95);
 	pp_svg_begin(s, f.w, f.h, "pp-plot latency", css_of(o));
 	pp_svg_rect(s, 0, 0, f.w, f.h, "bg", NULL);
 	title(s, &f, "latency", ser->target, ser, o, sub);
@@ -571,9 +573,10 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 		}
 		pp_svg_group_end(s);
 		char fig[64];
-		(void)snprintf(fig, sizeof(fig), "%.1f%%  %.2f ms",
-		    pp_colq_loss(&ser->total),
-		    pp_colq_quantile(&ser->total, 0.5));
+		double med = pp_colq_round(pp_colq_quantile(&ser->total,
+		    0.5));
+		(void)snprintf(fig, sizeof(fig), "%.1f%%  %.*f ms",
+		    pp_colq_loss(&ser->total), pp_colq_decimals(med), med);
 		pp_svg_text(s, f.x0 + f.pw + 8, top + rowh / 2 + 4, NULL,
 		    NULL, fig);
 	}

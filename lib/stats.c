@@ -191,7 +191,7 @@ pp_stats_jitter(const struct pp_stats *s)
 double
 pp_stats_pct(const struct pp_stats *s, double p)
 {
-	return pp_colq_quantile(&s->q, p);
+	return pp_colq_round(pp_colq_quantile(&s->q, p));
 }
 
 int

@@ -136,7 +136,8 @@ double pp_stats_stdev(const struct pp_stats *s);
 /* Mean jitter, NAN below two answers. */
 double pp_stats_jitter(const struct pp_stats *s);
 
-/* Percentile p (0..1) of the RTTs, NAN when none. */
+/* Percentile p (0..1) of the RTTs, NAN when none: the sketch's value
+ * rounded to the digits its accuracy guarantees (pp_colq_round). */
 double pp_stats_pct(const struct pp_stats *s, double p);
 
 /* The responders in order: most answers first, then lower id; writes up

@@ -122,7 +122,7 @@ attacker() {
 	assert_output "precious"
 	[ -f "$PP_SHARED/out.csv" ] && [ ! -L "$PP_SHARED/out.csv" ] ||
 		_pp_fail "out.csv is not a regular file"
-	grep -q '^start,end,target' "$PP_SHARED/out.csv" || _pp_fail "no CSV"
+	grep -q '^start,start_utc,end,end_utc,host,target' "$PP_SHARED/out.csv" || _pp_fail "no CSV"
 	run find "$PP_SHARED" -maxdepth 1 -user root -name '.*tmp*'
 	assert_output ""
 }
@@ -204,13 +204,13 @@ no_raw_controls() {
 	local d=$BATS_TEST_TMPDIR
 	local name=$'in\n=HYPERLINK("evil"),+1;-1,@x.ndjson'
 	hostile_input "$d/$name"
-	pp_run 0 pp-stats -f csv "$d/$name"
+	pp_run 0 pp-stats -f csv --meta "$d/meta.json" "$d/$name"
 	no_raw_controls
-	# Every line is a comment, the column names, or a row of figures.
+	# Every line is the column names or a row of figures.
 	while IFS= read -r line; do
 		case $line in
-		'#'*|start,end,*|[0-9]*) ;;
-		*) _pp_fail "a line starts neither with # nor with a row: $line" ;;
+		start,start_utc,end,*|[0-9]*) ;;
+		*) _pp_fail "a line starts neither with the header nor with a row: $line" ;;
 		esac
 	done <<<"$output"
 	printf '%s\n' "$output" >"$d/out.csv"
@@ -230,10 +230,11 @@ no_raw_controls() {
 	    print("formula cell:", b)
 	sys.exit(1 if bad else 0)
 	PY
-	assert_line --partial "# vantage point: vp\\x0a=HYPERLINK(\"http://evil\",\"x\"),'-2+3\\x1b]0;owned"
+	assert_line --partial ',"vp\x0a=HYPERLINK(""http://evil"",""x""),-2+3\x1b]0;owned\x07\x1b[2J",'
 	assert_line --partial ',"t\x1b]0;title\x07\x1b[2J\x0d\x0a=cmd|x",'
 	assert_line --partial ',"'"'"'@evil\x0d\x0aHOST: forged",'
-	assert_line --partial "# inputs: $d/in\\x0a=HYPERLINK(\"evil\"),'+1;'-1,'@x.ndjson"
+	# The settings, the host and the input's name went to --meta's JSON.
+	jq -e '.settings.source.note == "a,=1+1;@x" and (.argv[-1] | endswith("@x.ndjson"))' "$d/meta.json" >/dev/null
 }
 
 @test "terminal tables: pp-stats -f table and pp-mos -f table show escapes, CR and LF visibly, never raw" {

@@ -75,7 +75,7 @@ pp_body() {
 	assert_line --regexp '^  -\.\|-- \?\?\? +100\.0%      -    10       -       -       -       -'
 	assert_line --regexp '^ +198\.18\.3\.2 +10 unreachable \(host-unreachable, code 1\): lost$'
 	pp_run 0 pp-stats -f csv "$F/unreach.ndjson"
-	assert_line '1764000000.000000,1764000009.000000,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
+	assert_line '1764000000.000000,2025-11-24T16:00:00.000,1764000009.000000,2025-11-24T16:00:09.000,lab,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
 	pp_run 0 pp-stats -f influx "$F/unreach.ndjson"
 	assert_line 'pp_stats,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
 }
@@ -146,17 +146,31 @@ pp_body() {
 	assert_output --partial "and on"
 }
 
-@test "pp-stats -f csv: self-documenting header, formulas defused, RFC 4180 quoting" {
+@test "pp-stats -f csv: a header row first, ISO 8601 beside epoch, formulas defused, RFC 4180 quoting" {
 	pp_run 0 pp-stats -f csv "$F/inject.ndjson"
-	assert_line --index 0 "# pp-stats 0.1.0: per target and hop statistics"
-	assert_line --partial "# inputs: $F/inject.ndjson"
-	assert_line "start,end,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop"
+	assert_line --index 0 "start,start_utc,end,end_utc,host,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop"
+	refute_output --regexp '^#'
 	assert_output --partial ',"'"'"'=HYPERLINK(""http://x"",""y"")",,"'"'"'@198.18.0.1",1,1,0.000,'
 	assert_output --partial ',"plain, ""quoted""",,198.18.0.2,'
 	refute_output --regexp '(^|,)=HYPERLINK'
 	pp_run 0 pp-stats -f csv "$F/hand.ndjson"
-	assert_line '# probe settings: {"proto":"icmp","interval":1.0,"timeout":2.0}'
-	assert_line '# vantage point: vp1'
+	assert_line --index 1 --regexp '^1764000000\.000000,2025-11-24T16:00:00\.000,1764000005\.000000,2025-11-24T16:00:05\.000,vp1,h,,'
+	# The settings and the outages go to files of their own.
+	pp_run 0 pp-stats -f csv --meta "$BATS_TEST_TMPDIR/meta.json" --outages "$BATS_TEST_TMPDIR/out.csv" "$F/outage.ndjson"
+	refute_output --regexp '^#'
+	[ -z "$stderr" ]
+	jq -e '.type == "meta" and .tool == "pp-stats" and .settings.outage_loss == 30' "$BATS_TEST_TMPDIR/meta.json" >/dev/null
+	[ "$(head -1 "$BATS_TEST_TMPDIR/out.csv")" = "start,start_utc,end,end_utc,host,target,ttl,duration,sent,recv,loss,ongoing" ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out.csv")" = "1764000005.000000,2025-11-24T16:00:05.000,1764000010.000000,2025-11-24T16:00:10.000,,o,,5000.000,5,0,100.000,false" ]
+	grep -q ',true$' "$BATS_TEST_TMPDIR/out.csv"
+	pp_run 0 pp-stats -f csv --meta "$BATS_TEST_TMPDIR/meta2.json" "$F/hand.ndjson"
+	jq -e '.settings.source == {"proto":"icmp","interval":1.0,"timeout":2.0}' "$BATS_TEST_TMPDIR/meta2.json" >/dev/null
+	# Without --outages, a CSV run says it left outages out.
+	pp_run 0 pp-stats -f csv "$F/outage.ndjson"
+	assert_stderr "pp-stats: 2 outages not written: --outages FILE writes them as CSV"
+	pp_run 2 pp-stats -f table --outages "$BATS_TEST_TMPDIR/x.csv" "$F/outage.ndjson"
+	assert_stderr --partial "--outages: only with -f csv"
+	[ ! -e "$BATS_TEST_TMPDIR/x.csv" ]
 }
 
 @test "pp-stats: bad lines are reported with file:line and skipped; --strict stops" {

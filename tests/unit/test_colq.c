@@ -108,4 +108,25 @@ test_colq(void)
 	pp_colq_add(&q, 0.0);
 	CHECK_NEAR(pp_colq_quantile(&q, 0.5), 0, 0, "zero value");
 	pp_colq_release(&q);
+
+	/* Quantiles to the digits the 1% accuracy guarantees. */
+	static const struct {
+		double v, want;
+		int decimals;
+	} digits[] = {
+		{ 50.911, 50.9, 1 }, { 50.96, 51.0, 1 }, { 9.9999, 10.0, 1 },
+		{ 1.2345, 1.23, 2 }, { 0.1234, 0.123, 3 }, { 0.01234, 0.0123, 3 },
+		{ 251.3, 251, 0 }, { 99.95, 100, 0 }, { 5012, 5010, 0 },
+		{ 0, 0, 3 },
+	};
+	for (size_t i = 0; i < sizeof(digits) / sizeof(digits[0]); i++) {
+		double r = pp_colq_round(digits[i].v);
+		CHECK_NEAR(r, digits[i].want, 1e-9, "colq_round");
+		CHECK(pp_colq_decimals(r) == digits[i].decimals,
+		    "decimals(%g) = %d", r, pp_colq_decimals(r));
+		/* Never further from the value than its accuracy. */
+		CHECK(fabs(r - digits[i].v) <= PP_COLQ_ALPHA * digits[i].v +
+		    1e-12, "round(%g) = %g", digits[i].v, r);
+	}
+	CHECK(isnan(pp_colq_round(NAN)), "NAN stays");
 }
