@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # pingerplot (pp): one GNU Makefile for every command, the library and the tests.
 # See README.md; house rules in STYLE (flags, targets, layout).
 
@@ -10,6 +11,10 @@ DATADIR ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DOCDIR ?= $(PREFIX)/share/doc/pp
+# make install as root gives the probers this file capability (as Debian's
+# ping, fping and mtr-packet have it); SETCAP= (empty) leaves it out.
+SETCAP ?= setcap
 
 BUILD ?= build
 # Where the commands are linked (the README runs bin/pp-stats straight after make).
@@ -135,7 +140,7 @@ UNIT := $(BUILD)/tests/unit/run
 FUZZ_REPLAY := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
 
 .PHONY: all deps check test check-unit check-bats asan ubsan lint hdrcheck bench \
-	install uninstall check-install clean sample demo fuzz pictures
+	install install-files uninstall check-install clean sample demo fuzz pictures spdx
 
 all: jansson-check $(BINS) $(TEST_PROGS:%=$(BUILD)/%)
 
@@ -289,6 +294,21 @@ lint:
 		$$(ls lib/*.c | grep -v '^lib/net_') || { echo "lint: privileged call outside lib/net_*.c" >&2; exit 1; }
 	@if command -v mandoc >/dev/null; then mandoc -Tlint -Wwarning man/* ; fi
 	$(MAKE) hdrcheck
+	@$(MAKE) --no-print-directory spdx
+
+# Every source file of the project's own (code, scripts, tests, man pages,
+# completions, examples) names its licence in its first lines (LICENSE).
+SPDX_FILES = Makefile .ci/run share/mtr-packet $(shell find cmd lib tests \
+	completions man share/examples -type f \( -name '*.[ch]' -o -name '*.sh' \
+	-o -name '*.py' -o -name '*.bats' -o -name '*.bash' -o -path 'completions/*' \
+	-o -path 'man/*' -o -name '*.service' -o -name '*.timer' -o -name '*.cron' \
+	-o -name '*.yml' \) -not -path 'tests/fuzz/corpus/*' -not -path 'tests/fixtures/*')
+spdx:
+	@bad=; for f in $(SPDX_FILES); do \
+		head -5 "$$f" | grep -q 'SPDX-License-Identifier: BSD-2-Clause' || bad="$$bad $$f"; \
+	done; \
+	if [ -n "$$bad" ]; then echo "lint: no SPDX-License-Identifier line in:$$bad" >&2; exit 1; fi; \
+	echo "spdx: ok"
 
 hdrcheck:
 	@for h in lib/*.h lib/compat/*.h; do \
@@ -305,12 +325,20 @@ bench: all
 	bash tests/bench/longrun.sh $(BIN) $(BUILD)
 
 # ---------------------------------------------------------------- install
+# install-files copies what `all` built (tests/install.bats runs it alone,
+# on the binaries under test).  As root, pp-probe and pp-trace get the file
+# capability cap_net_raw, which they drop once their sockets are open
+# (README, "Installing").
 install: all
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(DATADIR)/pp $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 README.md LICENSE $(DESTDIR)$(DOCDIR)
 	install -m 644 $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/pp-records.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/pp.7 $(DESTDIR)$(MANDIR)/man7
@@ -322,6 +350,17 @@ install: all
 		install -m 644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
 		install -m 644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
 	done
+	@if [ -z "$(SETCAP)" ]; then \
+		echo "pp: SETCAP empty: pp-probe and pp-trace installed without cap_net_raw"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		for t in pp-probe pp-trace; do \
+			echo "$(SETCAP) cap_net_raw+ep $(DESTDIR)$(BINDIR)/$$t"; \
+			$(SETCAP) cap_net_raw+ep $(DESTDIR)$(BINDIR)/$$t || \
+			echo "pp: warning: no cap_net_raw on $$t: users probe ICMP only where net.ipv4.ping_group_range allows (README, Installing)" >&2; \
+		done; \
+	else \
+		echo "pp: not root: pp-probe and pp-trace installed without cap_net_raw (README, Installing)"; \
+	fi
 
 uninstall:
 	for t in $(TOOLS); do \
@@ -330,7 +369,7 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man5/pp-records.5 $(DESTDIR)$(MANDIR)/man7/pp.7
-	rm -rf $(DESTDIR)$(DATADIR)/pp
+	rm -rf $(DESTDIR)$(DATADIR)/pp $(DESTDIR)$(DOCDIR)
 
 check-install:
 	rm -rf $(BUILD)/pkg

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-alert: sustained loss, latency and MOS alerts with raise and clear,
  * unreachable targets, and route changes, from a record stream.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-geo: adds where each address of a record is (country, city,
  * coordinates, ASN, organisation) and, with --rdns, its reverse DNS name.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-mos: voice quality (R-factor and MOS) of the paths in a record
  * stream, by the ITU-T G.107 E-model or the simplified ping-tool model.
  *

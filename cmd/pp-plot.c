@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-plot: draws a record stream as SVG charts or one HTML report.
  *
  * Reads: probe records (and outage, alert, route, mos records for the

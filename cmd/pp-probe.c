@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-probe: scheduled probes to one or many targets (ICMP echo, TCP
  * connect, UDP), as a stream of probe records; or, with --mtr-packet, the
  * probe helper protocol of mtr (so mtr runs on this engine).

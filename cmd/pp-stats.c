@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-stats: per target and hop statistics of a probe record stream.
  *
  * Reads: probe records (meta records for settings), from files or stdin,

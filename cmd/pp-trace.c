@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-trace: continuous parallel traceroute.  Discovers every router
  * between here and each target by TTL and probes the whole path again
  * round after round, all the TTLs of a round in flight at once, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* agg.c: pp-stats' aggregation (see agg.h). */
 #include <errno.h>
 #include <math.h>

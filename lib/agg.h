@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* agg.h: what pp-stats computes from a probe stream: one lib/stats.h
  * accumulator per (target, hop), fed in send order through a bounded
  * reorder buffer; tumbling windows by event time; forwarding loss per hop

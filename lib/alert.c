@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* alert.c: windows, hysteresis and routes (see alert.h). */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* alert.h: sustained-degradation detection and route tracking for
  * pp-alert.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* archive.c: record archives that survive kill -9, rotate, and ride out
  * a full disk (see archive.h for the contract). */
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* archive.h: the probers' -o FILE[.gz]: crash-safe, rotating, full-disk
  * tolerant record archives.
  *

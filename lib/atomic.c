@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* atomic.c: replacing a file atomically, opening an output safely (see
  * atomic.h). */
 #include <errno.h>

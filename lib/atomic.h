@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* atomic.h: the one way a command replaces a file (pp-plot's SVG and HTML
  * report, pp-stats -o, --refresh rewrites): the new contents go to a
  * temporary file in the target's directory, created with O_CREAT|O_EXCL|

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* axis.c: nice ticks for value and time axes. */
 #include <math.h>
 #include <stdio.h>

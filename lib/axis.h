@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* axis.h: tick positions and labels for chart axes: "nice" steps (1, 2, 5
  * times a power of ten) for values, calendar-friendly steps for time. */
 #ifndef PP_AXIS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.c: program name, diagnostics, checked allocation, stdout. */
 #include <errno.h>
 #include <fcntl.h>

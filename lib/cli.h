@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.h: what every command's main() shares: program name, diagnostics,
  * checked allocation, standard descriptors and closing stdout.  Only cmd/
  * code calls these (they print and may exit). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* colq.c: sparse collapsing log histogram (see colq.h). */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* colq.h: a small mergeable quantile summary for one chart column or one
  * hop: exact count, min, max, mean and variance, and a sparse log histogram
  * (the DDSketch mapping, relative accuracy PP_COLQ_ALPHA) of at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* emodel.c: ITU-T G.107 / G.107.1 and the simplified model (emodel.h). */
 #include <math.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* emodel.h: voice quality from path measurements.
  *
  * The ITU-T G.107 (06/2015) E-model, narrowband: R = Ro - Is - Id - Ie,eff

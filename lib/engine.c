@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* engine.c: the probing engine: the probe table, sending, and matching
  * what comes back to the probe that caused it (see engine.h).  Sockets,
  * their options and the receive paths are lib/net_linux.c's; the wait

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* engine.h: the probing engine.  One per process: one thread, one epoll
  * set, non-blocking sockets, thousands of probes in flight, and every
  * probe with settings of its own (protocol, family, size, TTL, TOS, mark,

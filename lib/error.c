@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* error.c: struct pp_error helpers. */
 #include <stdarg.h>
 #include <stdio.h>

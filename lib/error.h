@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* error.h: the error record lib/ fills instead of printing (STYLE D6, E). */
 #ifndef PP_ERROR_H
 #define PP_ERROR_H

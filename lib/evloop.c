@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* evloop.c: epoll and exact waits (see evloop.h). */
 #define _GNU_SOURCE 1
 #include <errno.h>

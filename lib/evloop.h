@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* evloop.h: the wait loop of the probing engine (mtr's wait_unix.c): one
  * epoll set over every socket the engine reads, and waits that end on
  * time.  A wait for the caller's own time (the next send of a schedule)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* exit.h: the exit statuses every pp command uses (DESIGN.md, STYLE E). */
 #ifndef PP_EXIT_H
 #define PP_EXIT_H

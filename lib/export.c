@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* export.c: Prometheus text exposition and InfluxDB line protocol for
  * pp-stats (see export.h). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* export.h: pp-stats' figures for monitoring engines: the Prometheus text
  * exposition format (version 0.0.4, what node_exporter's textfile
  * collector and promtool read) and the InfluxDB line protocol.

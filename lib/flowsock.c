@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* flowsock.c: the flow sockets (see flowsock.h). */
 #include <errno.h>
 #include <netinet/in.h>

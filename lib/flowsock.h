@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* flowsock.h: the flow sockets of the probing engine.  A flow is what a
  * load balancer hashes: for a flow-stable (Paris) probe, its protocol,
  * addresses and ports.  Each (protocol, destination, flow, local address

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* geo.c: address classes, MaxMind DB and range lookups (see geo.h). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* geo.h: where an address is.  Special addresses (private, shared,
  * loopback, link-local, unique-local, documentation, benchmarking,
  * multicast, ...) are tagged and never looked up; others are looked up in

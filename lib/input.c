@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* input.c: the line reader.  Reads operands with read(2) and decodes gzip
  * with zlib's inflate itself (rather than gzread) so that it knows when a
  * read would block (the output is flushed then), where a member ends, and

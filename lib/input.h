@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* input.h: the record-stream reader: operands in order, stdin as "-",
  * gzip detected by its magic bytes (multi-member archives too), lines up to
  * a hard cap, CRLF tolerated, blank lines skipped, a UTF-8 byte order mark

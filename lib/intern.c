@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* intern.c: the string table (see intern.h). */
 #include <errno.h>
 #include <stdlib.h>

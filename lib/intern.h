@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* intern.h: a table of strings, each stored once and named by a small
  * integer id (targets, responder addresses). */
 #ifndef PP_INTERN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* jscan.c: the flat-object scanner (see jscan.h).  Grammar and checks as
  * jansson 2.x's load.c and utf.c: whitespace is space, tab, CR, LF; every
  * byte of the input must be valid UTF-8 (no overlong forms, no surrogates,

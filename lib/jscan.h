@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* jscan.h: a fast, validating scanner for one flat JSON object, the shape
  * of nearly every record (a probe is one object of strings and numbers).
  * It accepts exactly what jansson's json_loadb(JSON_REJECT_DUPLICATES)

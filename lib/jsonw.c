@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* jsonw.c: the record writer (see jsonw.h). */
 #include <errno.h>
 #include <math.h>

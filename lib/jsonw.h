@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* jsonw.h: the record writer.  Builds one compact JSON object per line in
  * a reusable buffer, keys in the order they are added, numbers at a fixed
  * precision, then writes the whole line with one fwrite, so a record is

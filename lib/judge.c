@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* judge.c: pp-alert's judgement (see judge.h). */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* judge.h: pp-alert's judgement of a record stream, as lib/agg is
  * pp-stats': probe outcomes (lib/outcome.h) put back in send order, a
  * window of the last n per path (lib/alert.h) judged for loss and latency

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* keytab.c: the (target, hop) table (see keytab.h). */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* keytab.h: the (target, hop) table every reader keys its figures by
  * (lib/agg, lib/judge, lib/plot): a hash table from a key to a dense
  * index, open addressing with linear probing, kept at most half full and

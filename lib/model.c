@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* model.c: readers and writers of the record types (see model.h). */
 #include <math.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* model.h: the record model.  The figures of every record type besides
  * probe (lib/record.h decodes and writes that one), each with one reader
  * (from the decoded object of a line) and one writer (into a lib/jsonw

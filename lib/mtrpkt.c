@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mtrpkt.c: mtr-packet's request protocol: lines, words, decisions, the
  * reply-word table and the reply lines.  See mtrpkt.h for what mtr-packet
  * 0.95 does and so what this does. */

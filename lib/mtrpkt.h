@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mtrpkt.h: mtr's probe helper protocol (mtr-packet(8)), as mtr-packet
  * 0.95 (Debian's /usr/bin/mtr-packet) speaks it: the request stream cut
  * into lines, a line into a command, a command into a probe to send or an

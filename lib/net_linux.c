@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* net_linux.c: privileged sockets, the privilege drop, socket options and
  * the receive paths (see header). */
 #define _GNU_SOURCE 1

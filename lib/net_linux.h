@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* net_linux.h: the platform layer of the probers (Linux).  Three jobs:
  * the privileged part (open the raw or datagram ICMP sockets and the raw
  * TCP sockets, then drop every privilege for good and check that it is

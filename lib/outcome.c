@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* outcome.c: the outcome of a probe record (see outcome.h). */
 #include <math.h>
 #include <string.h>

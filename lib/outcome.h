@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* outcome.h: what a probe record means.  The one definition of "answered"
  * that every reader (pp-stats, pp-mos, pp-alert, pp-plot) and both
  * probers' summaries use; pp-records(5), OUTCOMES, has the same table.

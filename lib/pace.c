@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pace.c: waking at an exact time (see pace.h). */
 #include <errno.h>
 #include <sched.h>

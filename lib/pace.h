@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pace.h: waking at an exact time.  A blocking wait (epoll, poll) ends
  * later than asked -- timer slack, the scheduler, a virtual machine's
  * wake-up -- by tens of microseconds usually and by hundreds now and then.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pkt.c: ICMP build and parse (see pkt.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pkt.h: bytes out and bytes in for the probers.  Builds ICMP echo
  * requests (IPv4, IPv6) carrying a 64-bit sequence and a run tag in their
  * payload, and parses what comes back: echo replies, and ICMP errors (time

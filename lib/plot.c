@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plot.c: folding records into the picture's data (see plot.h). */
 #include <errno.h>
 #include <math.h>

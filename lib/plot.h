@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plot.h: what pp-plot draws from.  A record stream is folded into series
  * (one per target and hop) of time columns on one shared, bounded grid
  * (lib/tgrid.h), each column a quantile summary (lib/colq.h), plus the

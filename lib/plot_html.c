@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plot_html.c: the self-contained HTML report (see plot.h). */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* plot_svg.c: pp-plot's charts (see plot.h).  Every chart is a standalone
  * SVG document: styles inline, no scripts, no external references; all
  * text escaped by lib/svg. */

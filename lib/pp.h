@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp.h: the pp library, one line per module.
  *
  * Support for commands (these print; everything else never does):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* probecli.c: the probers' shared command line (see probecli.h). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* probecli.h: what the probers (pp-probe, pp-trace) share on their
  * command lines: the options that mean the same in both, the target list
  * (operands and -f FILE), and name resolution.  Command-support code: it

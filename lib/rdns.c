@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rdns.c: reverse DNS with c-ares (see rdns.h). */
 #include <arpa/inet.h>
 #include <netdb.h>

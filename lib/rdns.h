@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rdns.h: asynchronous reverse DNS (c-ares) for pp-geo: answers cached
  * (names and failures alike, at most PP_RDNS_CACHE addresses), at most
  * max lookups in flight, each bounded by a timeout (one try). */

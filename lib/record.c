@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* record.c: one NDJSON line -> a record.  Decoding goes through jansson
  * (JSON_REJECT_DUPLICATES); probe records are then checked field by field
  * and copied into struct pp_probe. */

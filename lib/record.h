@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* record.h: decoding one NDJSON line into a record (DESIGN.md schema 1).
  * Probe records, the bulk of every stream, are decoded into a struct;
  * every other type is available as a jansson object. */

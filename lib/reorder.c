@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* reorder.c: a min-heap on (send time, arrival order) of small handles;
  * the items themselves stay put in a slab (a free list recycles slots), so
  * sifting moves 24 bytes, never the items. */

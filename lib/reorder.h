@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* reorder.h: puts probe outcomes back into send order.  Probers write a
  * record when its outcome is known, so the timeout of probe k arrives after
  * the replies of k+1, k+2, ...; whatever depends on order (jitter, loss

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sanitize.c: text made inert for terminals, CSV and environments (see
  * sanitize.h). */
 #include <stdbool.h>

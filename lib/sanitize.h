@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sanitize.h: the one sanitiser for text that leaves the record world.
  * Targets, responder addresses, reverse DNS names, hosts, input names and
  * any other string read from a record may hold whatever the network or a

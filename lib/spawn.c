@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* spawn.c: programs per event (see spawn.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* spawn.h: run a program for each event, directly (posix_spawnp, never a
  * shell: hostnames and other text from the network are untrusted), with
  * the event's JSON line on its standard input, PP_* variables in its

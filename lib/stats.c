@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stats.c: one stream's statistics (see stats.h). */
 #include <math.h>
 #include <stdlib.h>

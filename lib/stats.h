@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stats.h: the statistics of one stream of probe outcomes (a target, or a
  * target at one hop), fed in SEND order (see lib/reorder.h).
  *

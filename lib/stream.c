@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stream.c: the filter input loop (see stream.h). */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stream.h: the input loop every filter runs: operands read in order,
  * each line decoded into a record, bad lines reported (the first few in
  * full, then a count) and skipped, unreadable operands reported and

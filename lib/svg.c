@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* svg.c: the SVG writer (see svg.h). */
 #include <errno.h>
 #include <math.h>

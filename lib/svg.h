@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* svg.h: a small SVG writer for pp-plot.  Elements are appended to a
  * growing buffer; every text and attribute value is escaped (hostnames come
  * from reverse DNS and are untrusted); numbers are written with a fixed

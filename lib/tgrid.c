@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tgrid.c: bounded time columns (see tgrid.h). */
 #include <errno.h>
 #include <math.h>

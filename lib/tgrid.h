@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* tgrid.h: a time axis cut into columns for charts, of bounded size
  * whatever the input length.  Columns are aligned to the epoch and their
  * width comes from a ladder where each step is a multiple of the one before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* trange.c: --from and --to (see trange.h). */
 #include <ctype.h>
 #include <errno.h>

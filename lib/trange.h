@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* trange.h: --from and --to, the time range every reader selects, on the
  * records' own times (DESIGN: event time, not wall time).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* util.c: ranged number parsing, durations, sizes, clocks. */
 #include <ctype.h>
 #include <errno.h>

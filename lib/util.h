@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* util.h: ranged number parsing, durations and small string helpers. */
 #ifndef PP_UTIL_H
 #define PP_UTIL_H

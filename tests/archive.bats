@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The probers' -o archives (lib/archive): readable after kill -9 by
 # pp-stats and zcat, rotation with --rotate/--keep, a full disk (/dev/full,
 # a tiny tmpfs) reported once while probing goes on.  Probes go to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The probing engine (lib/engine): one engine per process whatever each
 # probe's settings, every answer to the probe that caused it, through
 # masquerading and stateless NATs and routers that quote 8 bytes; TCP

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-stats -f prom and -f influx against the real engines: promtool,
 # node_exporter's textfile collector, an InfluxDB server on loopback; -o;
 # the share/examples recipes.

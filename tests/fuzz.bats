@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The fuzz harnesses (tests/fuzz/) replayed over their seed corpus with the
 # ordinary build (and the sanitizer build in make asan): every invariant a
 # harness checks holds for every seed, and inputs of past crashes, kept in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # Hostile files, names and races across the commands (issue 15): the one
 # atomic writer against a symlink raced by another user, text from the
 # network in CSV, terminal tables and --exec's environment, signals and a

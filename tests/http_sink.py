@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A tiny HTTP server on 127.0.0.1 for tests: appends every POST body (one
 per line) to LOG, answers 204.  Writes the port it listens on to PORTFILE.
 usage: http_sink.py PORTFILE LOG"""

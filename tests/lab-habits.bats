@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The lab's internet habits (tests/lab/lab.sh; root, nft and tcpdump;
 # skipped elsewhere), each shown to be there by a capture or a peer
 # (traceroute, mtr-packet, ping): 8-byte quotes, MPLS label stacks with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The network lab and its impairment tool (root; skipped elsewhere).
 
 setup() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The build itself: headers, lint, install layout.
 
 setup() { load 'test_helper/common'; pp_setup; }

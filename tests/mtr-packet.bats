@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp's mtr-packet helper (pp-probe --mtr-packet, lib/mtrpkt) beside Debian's
 # own /usr/bin/mtr-packet (mtr-tiny 0.95), the reference: the same request
 # sequences go to both in the same run and every answer is compared

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Drive an mtr-packet helper the way its Python clients do, for
 tests/mtr-packet.bats: the same requests go to /usr/bin/mtr-packet and to
 pp's helper in the same run, and the two transcripts are compared.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # One truth per probe (issue 11), in the lab: a dead host behind a router
 # that answers host-unreachable, seen the same way by pp-probe's own
 # summary, pp-stats in every format, pp-plot, pp-mos and pp-alert; exit

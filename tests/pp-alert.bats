@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-alert: thresholds with hysteresis, unreachable, routes, programs.
 
 setup() {

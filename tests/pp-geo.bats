@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-geo: locations, ASNs, special addresses, range files, reverse DNS.
 
 setup() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-mos: R-factor and MOS, checked against published vectors end to end.
 
 setup() {

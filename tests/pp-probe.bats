@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-probe: the command contract on loopback; accuracy, loss, outages,
 # protocols, IPv6, concurrency, privileges and mtr in the lab.
 

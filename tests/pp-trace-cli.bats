@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-trace: the command contract on loopback (usage, options, records,
 # schemas, -o, signals, privileges).  The paths of real routers are in
 # tests/pp-trace.bats (the lab).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-trace on the lab's internet habits (root, nft; skipped elsewhere),
 # beside mtr and scamper in the same run: MPLS label stacks, per-packet
 # balancing, a router that never sends time-exceeded, a web server behind

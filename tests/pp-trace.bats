@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-trace in the lab (root; skipped elsewhere): hops in order for every
 # protocol and family, per-hop delay and loss, ICMP rate limits, route
 # changes, links down, ECMP and flows, silent and rejecting destinations,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run the C unit tests and every bats file; end with one line
 # "N passed, N failed[, N skipped]" summing both.  Exit 1 on any failure.
 # Usage: tests/run-all.sh UNIT-BINARY   (PP_BIN, BATS from the Makefile)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The JSON Schemas of share/schema/ against what the commands write.
 
 setup() {

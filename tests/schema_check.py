@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Validate NDJSON pp records against share/schema/<type>.schema.json.
 
 usage: schema_check.py SCHEMA-DIR [FILE ...]   (no FILE: stdin; .gz read)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
 # The probers under a memory checker: short runs to loopback must end with
 # status 0, no memory error and no definite leak.  pp-probe: ICMP (IPv4 and
 # IPv6, root only), UDP to a closed port, TCP to a listener and to a closed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-alert(1)
 complete -c pp-alert -s h -l help -d 'print the usage'
 complete -c pp-alert -s V -l version -d 'print the version'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-geo(1)
 complete -c pp-geo -s h -l help -d 'print the usage'
 complete -c pp-geo -s V -l version -d 'print the version'

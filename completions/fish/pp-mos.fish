@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-mos(1)
 complete -c pp-mos -s c -l codec -x -a '(pp-mos --list-codecs 2>/dev/null | awk "NR>1{print \$1}")' -d 'codec'
 complete -c pp-mos -s f -l format -x -a 'ndjson table' -d 'output format'

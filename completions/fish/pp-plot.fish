@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-plot(1)
 complete -c pp-plot -s c -l chart -x -a 'latency heatmap timeline map summary' -d 'chart to draw'
 complete -c pp-plot -s H -l height -x -d 'picture height in pixels'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-probe(1); its letters are ping's, and fping's -f,
 # -q, -S (the peers' letters are in the descriptions; the table is in
 # completions/bash/pp-probe).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-stats(1)
 complete -c pp-stats -s f -l format -x -a 'ndjson table csv prom influx' -d 'output format'
 complete -c pp-stats -s h -l help -d 'print the usage'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # fish completion for pp-trace(1); its letters are mtr's (the mtr letter of
 # each is in its description; the table is in completions/bash/pp-trace).
 complete -c pp-trace -s 4 -d 'IPv4 only (mtr -4)'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* compat/getopt.h: getopt_long for every command.  Where the libc has
  * getopt_long (HAVE_GETOPT_LONG, set by the Makefile) the pp_ names map
  * onto it; elsewhere onto the bundled copy, whose symbols are prefixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* compat/getopt_long.c: a getopt_long of our own, for libcs that lack
  * one.  Written for pp.  GNU-compatible permutation, done once per argv:
  * the first call moves every option (with its argument) before the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # ci-network-check.sh: a CI step that fails when a network path is lossy,
 # slow or down.  It probes the targets (or checks an archive given as
 # operand), prints an mtr-style report, and exits 1 when a target did not

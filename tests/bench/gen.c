@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gen: deterministic synthetic pp-trace output for benchmarks, tests and
  * the bundled sample.  Writes a meta record (marked synthetic) and probe
  * records of T targets traced over 12 hops, in the order a prober writes

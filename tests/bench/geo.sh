@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-geo benchmark: enrich 1,000,000 probe records with the City and ASN
 # test databases (target: >= 500,000 records/s), warm (a few hundred
 # addresses, as a trace has) and cold (200,000 distinct addresses, past the

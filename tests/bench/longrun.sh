@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Long-run check of the probers (root): pp-trace and pp-probe, side by side
 # for DUR seconds at 10 rounds a second to several targets of a 3-router
 # lab, their resident memory (VmRSS) and open descriptors sampled every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-plot benchmark: 1,000,000 probe records to a latency chart (target:
 # under 1 s on one core), and 10,000,000 records streamed through a pipe
 # (target: SVG under 1 MB, memory bounded by the picture, not the input).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-probe benchmarks in the lab (root): send-time precision at 1 kHz (the
 # normal scheduler, then SCHED_FIFO through chrt where that is allowed),
 # 200 targets at 50 Hz sustained with every probe accounted for, and

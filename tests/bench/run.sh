@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make bench: throughput and memory of the filters, measured against jq in
 # the same run (machines are noisy: the ratio is the figure to read).
 # Usage: tests/bench/run.sh BIN-DIR BUILD-DIR

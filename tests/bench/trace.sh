@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # pp-trace benchmarks in the lab (root), side by side with the peer tools
 # in the same run on the same lab:
 #   1. mtr --report -c 10 -n against pp-trace -c 10 | pp-stats -f table:

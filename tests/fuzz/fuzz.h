@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz.h: what every libFuzzer harness in tests/fuzz/ shares: the entry
  * point's prototype, a scratch file for code that reads paths, and a check
  * that aborts (so libFuzzer keeps the input) when an invariant fails. */

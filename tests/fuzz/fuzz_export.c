@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_export.c: pp-stats' exports of record text to monitoring engines
  * (lib/export.c): the Prometheus text format and the InfluxDB line
  * protocol.  The input is up to five strings separated by NUL bytes:

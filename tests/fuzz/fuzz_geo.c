@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_geo.c: pp-geo's untrusted inputs without a database: IP range files
  * (lib/geo.c pp_geo_load_ranges, through lib/input.c) and address text.
  * Control byte: the column format (one of a few); then the range file up to

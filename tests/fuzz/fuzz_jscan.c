@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_jscan.c: the flat-object scanner against jansson, the reference.
  * The input is one line.  When the scanner does not defer to jansson
  * (PP_JSCAN_NESTED), both must agree on accepting it, on it being an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_mtrpkt.c: mtr-packet's request protocol (lib/mtrpkt.c) from
  * hostile request streams.  Control byte: bits 0-6 what the helper can do
  * (ip-4, ip-6, ICMP over IPv4 and IPv6, UDP, TCP, mark), bit 7 whether

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_pkt.c: the ICMP reply and error parser (lib/pkt.c).  Control byte:
  * bit 0 IPv6, bit 1 the message starts with its IPv4 header (a raw IPv4
  * socket's view); the rest is the message, copied to a buffer of exactly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_plot.c: pp-plot's use of untrusted record text (hostnames from
  * reverse DNS, locations, targets, event fields): the input is NDJSON
  * lines, decoded with lib/record.c and folded into lib/plot.c, and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_reader.c: the record reader end to end.  After one control byte
  * the input is a file's contents.  It is read with lib/input.c as it is,
  * and again gzip-compressed: both reads must give the same results and the

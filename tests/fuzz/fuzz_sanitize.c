@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_sanitize.c: the output paths of text from records that leave the
  * record world (lib/sanitize.c): terminal tables and diagnostics, --exec's
  * environment values, CSV cells and CSV comment lines.  After one control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_util.c: the small parsers of lib/util.c that read option values and
  * record text: durations, sizes, ranged numbers, and the UTF-8 validator
  * that decides which strings are JSON.  The input is the text (cut at its

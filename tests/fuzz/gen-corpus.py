@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the seed corpus of the fuzz harnesses into tests/fuzz/corpus/.
 
 Run from the top of the tree: python3 tests/fuzz/gen-corpus.py

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* replay.c: a main() for the fuzz harnesses without libFuzzer, so that
  * `make check` (and `make asan`) runs every harness over its seed corpus
  * and the inputs of past crashes with the ordinary compiler: each file

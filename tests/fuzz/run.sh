@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run libFuzzer harnesses, each for a bounded time over its seed corpus
 # (tests/fuzz/corpus/NAME/, read only) and a working corpus kept in the
 # build directory.  Prints one line per harness; exits 1 when any harness

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The network lab: a client, a chain of kernel routers and a destination,
 # each in its own network namespace, IPv4 and IPv6, with the project's own
 # impairment tool on any link (the kernel here has no netem).  Root only.

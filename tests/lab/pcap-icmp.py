@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """pcap-icmp.py FILE: the ICMP and ICMPv6 errors of a pcap capture (tcpdump
 -w; Ethernet, raw IP or Linux cooked), one line each, for the lab's tests:
 

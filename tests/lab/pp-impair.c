@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-impair: the lab's link impairment (the kernel here has no netem).
  * One process joins two network namespaces with a TUN device in each and
  * forwards IP packets between them, with, per direction, a one-way delay,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Record the bundled sample archive (share/samples/sample.ndjson.gz) from
 # the network lab: pp-trace over a real path of kernel routers with delay,
 # loss, a route change, an outage and a latency step.  Root only; takes

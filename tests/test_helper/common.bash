@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared set-up for every bats file: PATH, fixtures, pp_run, assertions
 # with the bats-assert names and semantics (so only bats-core is needed).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The network lab for bats tests (tests/lab/lab.sh).  lab_up skips the test
 # cleanly when it cannot run here; call lab_down from teardown.
 

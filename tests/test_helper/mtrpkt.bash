@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # pp's mtr-packet helper beside Debian's /usr/bin/mtr-packet: the same
 # requests to both in the same run, every answer compared.  What is masked,
 # and only that: round-trip times (two programs never time alike) and the

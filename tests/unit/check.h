@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* check.h: the unit-test harness.  CHECK logs file:line and a message on
  * failure and carries on; main.c counts passes and failures. */
 #ifndef PP_CHECK_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Generate the unit-test registry from `void test_NAME(void)` definitions.
 set -e
 names=$(sed -n 's/^test_\([a-z0-9_]*\)(void)$/\1/p' "$@")

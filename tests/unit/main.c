@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* main.c: runs every unit test, or those named on the command line, and
  * prints "N passed, N failed" (checks).  Exit 1 if any check failed. */
 #include <stdarg.h>

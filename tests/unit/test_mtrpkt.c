@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* test_mtrpkt.c: mtr-packet's protocol as /usr/bin/mtr-packet 0.95 speaks
  * it: request lines to probes or answers (each answer below is what
  * mtr-packet printed for that line, tests/mtr-packet.bats compares the two
