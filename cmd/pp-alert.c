@@ -3,8 +3,10 @@
  * unreachable targets, and route changes, from a record stream.
  *
  * Reads: probe records (and mos records), files or stdin, gzip or plain.
- * Writes: a meta record, then alert and route records; with --pass, every
- * input line unchanged with them interleaved.  Runs --exec per event.
+ * Writes: a meta record, then alert and route records (NDJSON; on a
+ * terminal, or with -f text, one readable line per event instead); with
+ * --pass, every input line unchanged with them interleaved.  Runs --exec
+ * per event.
  * Exit status: 0 success; 1 an input could not be read, a bad line met
  * --strict, output failed, or (--fail) the check failed: an alert was
  * raised (a target that never answered raises unreachable; a window the
@@ -24,8 +26,10 @@
 #include "lib/exit.h"
 #include "lib/judge.h"
 #include "lib/jsonw.h"
+#include "lib/sanitize.h"
 #include "lib/spawn.h"
 #include "lib/stream.h"
+#include "lib/trange.h"
 #include "lib/util.h"
 
 #define MAX_EXEC_ARGS 32
@@ -51,6 +55,7 @@ struct alert_opts {
 	bool hops;		/* --hops */
 	bool refused_down;	/* --refused-down */
 	bool pass;		/* --pass */
+	bool text;		/* -f text: a line per event for people */
 	bool fail;		/* --fail */
 	bool strict;		/* --strict */
 	char *exec_argv[MAX_EXEC_ARGS + 2];	/* --exec, --exec-arg */
@@ -80,18 +85,21 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-alert [-hV] [--clear-below pct] [--exec program] "
-	    "[--exec-arg arg]\n"
-	    "                [--exec-max n] [--exec-timeout duration] [--fail]"
-	    " [--from time]\n"
-	    "                [--hops] [--latency ms] [--loss pct] [--mos x] "
-	    "[--no-route]\n"
-	    "                [--pass] [--percentile p] [--refused-down] "
-	    "[--route-rounds k]\n"
-	    "                [--strict] [--to time] [--window n] "
-	    "[file ...]\n");
+	    "usage: pp-alert [-hV] [-f format] [--clear-below pct] "
+	    "[--exec program]\n"
+	    "                [--exec-arg arg] [--exec-max n] "
+	    "[--exec-timeout duration] [--fail]\n"
+	    "                [--from time] [--hops] [--latency ms] [--loss pct] "
+	    "[--mos x]\n"
+	    "                [--no-route] [--pass] [--percentile p] "
+	    "[--refused-down]\n"
+	    "                [--route-rounds k] [--strict] [--to time] "
+	    "[--window n] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
+		    "  -f, --format FMT      ndjson, or text (a line per event); "
+		    "default: text\n"
+		    "                        on a terminal, else ndjson\n"
 		    "  --loss PCT            raise at this loss over the window\n"
 		    "  --latency MS          raise at this RTT percentile\n"
 		    "  --mos X               raise at MOS X or below (mos "
@@ -188,8 +196,9 @@ start_output(struct run *r)
 	if (r->started)
 		return;
 	r->started = true;
-	if (o->pass)
-		return;		/* the input's own meta goes through */
+	if (o->pass || o->text)
+		return;		/* the input's own meta goes through; people
+				 * get no meta line */
 	pp_jw_meta(&r->w, "pp-alert", r->argc, r->argv);
 	pp_jw_key(&r->w, "settings");
 	pp_jw_obj_begin(&r->w);
@@ -228,7 +237,7 @@ emit(struct run *r, const char *kind, const char *state, const char *target,
 	int ne = 0;
 	int nb = 0;
 
-	if (pp_jw_write(&r->w, stdout) == -1)
+	if (!r->o->text && pp_jw_write(&r->w, stdout) == -1)
 		r->io_error = true;
 	if (!r->spawning)
 		return;
@@ -257,6 +266,24 @@ emit(struct run *r, const char *kind, const char *state, const char *target,
 	free(tv);
 }
 
+/* -f text: the start of an event's line, "TIME  WHAT   ", time in UTC. */
+static void
+text_head(double ts, const char *what)
+{
+	char t[40];
+
+	printf("%s  %-6s ", pp_iso_time(ts, 0, t, sizeof(t)), what);
+}
+
+/* -f text: the rest of a line from the input's text, shown safely. */
+static void
+text_tail(struct run *r, const char *s)
+{
+	(void)pp_sanitize_term_fputs(s, stdout);
+	if (putchar('\n') == EOF)
+		r->io_error = true;
+}
+
 /* lib/judge's sink: an alert record. */
 static void
 on_alert(void *arg, const struct pp_alert_rec *a)
@@ -265,6 +292,14 @@ on_alert(void *arg, const struct pp_alert_rec *a)
 
 	start_output(r);
 	pp_alert_rec_write(&r->w, a);
+	if (r->o->text) {
+		char what[32];
+		(void)snprintf(what, sizeof(what), "%s", a->state != NULL &&
+		    strcmp(a->state, "raise") == 0 ? "RAISE" : "clear");
+		text_head(a->ts, what);
+		printf("%-11s ", a->kind != NULL ? a->kind : "?");
+		text_tail(r, a->message != NULL ? a->message : a->target);
+	}
 	emit(r, a->kind, a->state, a->target, a->ttl, a->ts, a->value);
 }
 
@@ -276,6 +311,25 @@ on_route(void *arg, const struct pp_route_rec *rr)
 
 	start_output(r);
 	pp_route_rec_write(&r->w, rr);
+	if (r->o->text) {
+		char line[2048];
+		size_t len = 0;
+		int n = snprintf(line, sizeof(line), "%s:", rr->target);
+		if (n > 0)
+			len = (size_t)n < sizeof(line) ? (size_t)n :
+			    sizeof(line) - 1;
+		for (int i = 0; i < rr->nhops && len < sizeof(line) - 1; i++) {
+			n = snprintf(line + len, sizeof(line) - len, " %s",
+			    rr->hops[i] != NULL ? rr->hops[i] : "*");
+			if (n < 0)
+				break;
+			len += (size_t)n < sizeof(line) - len ? (size_t)n :
+			    sizeof(line) - len - 1;
+		}
+		text_head(rr->ts, "path");
+		printf("%-11s ", rr->nprev >= 0 ? "change" : "first");
+		text_tail(r, line);
+	}
 	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->target, 0,
 	    rr->ts, NAN);
 }
@@ -316,6 +370,7 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "exec-max", PP_REQ_ARG, NULL, OPT_EXEC_MAX },
 		{ "exec-timeout", PP_REQ_ARG, NULL, OPT_EXEC_TIMEOUT },
 		{ "fail", PP_NO_ARG, NULL, OPT_FAIL },
+		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "hops", PP_NO_ARG, NULL, OPT_HOPS },
@@ -339,8 +394,21 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 	char *args[MAX_EXEC_ARGS];
 	int nargs = 0;
 
-	while ((ch = pp_getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	bool format_set = false;
+
+	while ((ch = pp_getopt_long(argc, argv, "f:hV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'f':
+			if (strcmp(pp_optarg, "text") == 0)
+				o->text = true;
+			else if (strcmp(pp_optarg, "ndjson") == 0)
+				o->text = false;
+			else
+				pp_errx(PP_EXIT_USAGE, "-f: format must be "
+				    "ndjson or text: %s", pp_optarg);
+			format_set = true;
+			break;
 		case 'h':
 			usage(0);
 		case 'V':
@@ -427,6 +495,13 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 			usage(PP_EXIT_USAGE);
 		}
 	}
+	/* As ls and git: text for people on a terminal, records for a
+	 * pipe or a file; --pass is a pipeline's, records. */
+	if (!format_set)
+		o->text = pp_isatty(1) && !o->pass;
+	if (o->text && o->pass)
+		pp_errx(PP_EXIT_USAGE, "-f text: --pass writes records, not "
+		    "text");
 	if (nargs > 0 && prog == NULL)
 		pp_errx(PP_EXIT_USAGE, "--exec-arg needs --exec");
 	if (prog != NULL) {

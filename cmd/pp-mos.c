@@ -22,6 +22,7 @@
 #include "lib/jsonw.h"
 #include "lib/sanitize.h"
 #include "lib/stream.h"
+#include "lib/trange.h"
 #include "lib/util.h"
 
 enum { OPT_EVERY = 256, OPT_FROM, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET,
@@ -51,6 +52,8 @@ struct out {
 	bool started;
 	bool io_error;
 	bool warned_bpl;
+	bool windows;		/* table: rows are windows (--every, or stats
+				 * records): a Start column */
 	json_t *pending;	/* stats input: deepest hop so far (owned) */
 };
 
@@ -132,6 +135,8 @@ start_output(struct out *ot)
 		return;
 	ot->started = true;
 	if (ot->o->table) {
+		if (ot->windows)
+			printf("%-20s ", "Start (UTC)");
 		printf("%-24s %-12s %9s %8s %7s %6s %8s %7s %5s  %s\n",
 		    "Target", "Codec", "RTT ms", "Jttr ms", "Loss%", "BurstR",
 		    "Delay ms", "R", "MOS", "rating");
@@ -206,6 +211,11 @@ score(struct out *ot, const struct pp_voice_path *m)
 		(void)pp_sanitize_term(why, sizeof(why), rec.recv == 0 &&
 		    rec.sent > 0 ? "no answers: 100% loss" : rec.note != NULL &&
 		    !isfinite(rec.r) ? rec.note : pp_emodel_rating(rec.r));
+		if (ot->windows) {
+			char t0[40];
+			printf("%-20s ", pp_iso_time(m->start, 0, t0,
+			    sizeof(t0)));
+		}
 		printf("%-24.24s %-12.12s %9s %8s %7.2f %6.2f %8s %7s "
 		    "%5s  %s\n", name, o->simplified ? "simplified" :
 		    o->codec->name, rtt, jit, rec.loss, rec.burst_r, dl, rb, mb,
@@ -265,6 +275,7 @@ flush_pending(struct out *ot)
 	if (ot->pending == NULL)
 		return;
 	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
+		ot->windows = true;	/* each record its own window */
 		memset(&m, 0, sizeof(m));
 		m.target = r.target;
 		m.start = r.start;
@@ -444,6 +455,7 @@ main(int argc, char **argv)
 	ot.o = &o;
 	ot.argc = argc;
 	ot.argv = argv;
+	ot.windows = o.every > 0;
 	pp_jw_init(&ot.w);
 
 	struct pp_agg_opts ao = {

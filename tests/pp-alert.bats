@@ -222,3 +222,42 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	pp_run 1 bash -c "pp-alert --pass --loss 20 '$F/plain.ndjson' >/dev/full"
 	assert_stderr --partial "write error: No space left on device"
 }
+
+@test "pp-alert on a terminal: one readable line per event; NDJSON into a pipe; -f forces either" {
+	local s=$PP_TOP/share/samples/sample.ndjson.gz
+	# A pseudo-terminal on stdout, as ls and git decide.
+	run script -qec "pp-alert --loss 5 --latency 40 '$s'" /dev/null
+	[ "$status" -eq 0 ]
+	local tty=${output//$'\r'/}
+	printf '%s\n' "$tty" | grep -q '{' && _pp_fail "JSON on a terminal: $tty"
+	[ "$(printf '%s\n' "$tty" | grep -cE '^20[0-9-]{8}T[0-9:]{8}Z  (RAISE|clear|path) ')" -eq "$(printf '%s\n' "$tty" | wc -l)" ]
+	printf '%s\n' "$tty" | grep -qx '2026-12-02T00:34:22Z  RAISE  loss        198.18.6.2 loss 5.000% >= 5.000% over the last 20 probes'
+	printf '%s\n' "$tty" | grep -qx '2026-12-02T00:35:09Z  RAISE  route       198.18.6.2 route changed at hop 3: 198.18.3.2 -> 198.18.103.2'
+	printf '%s\n' "$tty" | grep -qx '2026-12-02T00:35:09Z  path   change      198.18.6.2: 198.18.1.2 198.18.2.2 198.18.103.2 198.18.203.2 198.18.5.2 198.18.6.2'
+	printf '%s\n' "$tty" | grep -qx '2026-12-02T00:36:33Z  RAISE  latency     198.18.6.2 latency 49.159 ms >= 40.000 ms over the last 20 probes'
+	# One line per record of the piped run (meta aside).
+	pp_run 0 pp-alert --loss 5 --latency 40 "$s"
+	assert_ndjson
+	[ "$(printf '%s\n' "$tty" | wc -l)" -eq $(( ${#lines[@]} - 1 )) ]
+	# Forced: text into a pipe, records on a terminal.
+	pp_run 0 pp-alert -f text --loss 5 "$s"
+	assert_line --index 0 --regexp '^2026-12-02T00:34:07Z  path   first       198\.18\.6\.2: '
+	run script -qec "pp-alert -f ndjson --loss 5 '$s'" /dev/null
+	[[ "${lines[0]}" == '{"type":"meta"'* ]]
+	pp_run 2 pp-alert -f text --pass --loss 5 "$s"
+	assert_stderr --partial "-f text: --pass writes records"
+	pp_run 2 pp-alert -f xml "$s"
+	assert_stderr --partial "-f: format must be ndjson or text: xml"
+	# --pass on a terminal stays records.
+	run script -qec "pp-alert --pass --loss 5 '$s' | head -1; pp-alert --pass --loss 5 '$s' >/dev/null; echo \$?" /dev/null
+	[[ "${lines[0]}" == '{"type":"meta","tool":"pp-trace"'* ]]
+	# Text from the input is shown safely; --exec still gets the record.
+	{
+		printf '%s\n' '{"type":"probe","ts":1764000000.0,"target":"t\u001b]0;x\u0007","seq":0,"status":"timeout"}'
+		printf '%s\n' '{"type":"probe","ts":1764000001.0,"target":"t\u001b]0;x\u0007","seq":1,"status":"timeout"}'
+	} >"$BATS_TEST_TMPDIR/evil.ndjson"
+	pp_run 0 pp-alert -f text --loss 5 --window 2 --exec sh --exec-arg -c --exec-arg "cat >>'$BATS_TEST_TMPDIR/got'" "$BATS_TEST_TMPDIR/evil.ndjson"
+	assert_line --partial 'RAISE  unreachable t\x1b]0;x\x07 never answered in 2 probes'
+	printf '%s' "$output" | LC_ALL=C grep -q $'\x1b' && _pp_fail "a raw escape on the terminal"
+	jq -e -s '.[0].type == "alert"' "$BATS_TEST_TMPDIR/got" >/dev/null
+}

@@ -92,6 +92,23 @@ mos() { pp-mos "$@" | grep '"type":"mos"'; }
 	assert_line --regexp '^voip +g711-plc +260\.000 +0\.000 +1\.00 +1\.00 +150\.0 +85\.90 +4\.23  satisfied$'
 }
 
+@test "pp-mos --every -f table: a Start column, one row per window; and for stats records" {
+	local s=$PP_TOP/share/samples/sample.ndjson.gz
+	pp_run 0 pp-mos --every 1m -f table "$s"
+	assert_line --index 0 --regexp '^Start \(UTC\) +Target +Codec +RTT ms'
+	assert_line --index 1 --regexp '^2026-12-02T00:34:00Z 198\.18\.6\.2 +g711-plc '
+	assert_line --index 4 --regexp '^2026-12-02T00:37:00Z 198\.18\.6\.2 +g711-plc '
+	[ "${#lines[@]}" -eq 5 ]
+	# The rows are the records' windows, in order.
+	[ "$(pp-mos --every 1m "$s" | jq -r 'select(.type == "mos") | .start' | tr '\n' ' ')" = "1796171640 1796171700 1796171760 1796171820 " ]
+	pp_run 0 bash -c "pp-stats --every 1m '$s' | pp-mos -f table"
+	assert_line --index 0 --regexp '^Start \(UTC\) +Target'
+	assert_line --index 2 --regexp '^2026-12-02T00:35:00Z 198\.18\.6\.2 '
+	# Without windows, no time column.
+	pp_run 0 pp-mos -f table "$s"
+	assert_line --index 0 --regexp '^Target +Codec'
+}
+
 @test "pp-mos: bad lines, gzip, missing files, empty input" {
 	{ head -30 "$F/e30.ndjson"; echo '{oops'; tail -n +31 "$F/e30.ndjson"; } >"$BATS_TEST_TMPDIR/bad"
 	pp_run 0 mos "$BATS_TEST_TMPDIR/bad"
