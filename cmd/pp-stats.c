@@ -350,6 +350,7 @@ stats_table(struct out *ot, const struct pp_stats_rec *r)
 		    "Loss%", "Fwd%", "Snt", "Last", "Avg", "Best", "Wrst",
 		    "StDev", "Jttr", "p95");
 		ot->last_start = r->start;
+		free(ot->last_target);
 		ot->last_target = NULL;
 	}
 	if (ot->last_target == NULL || strcmp(r->target, ot->last_target) !=
