@@ -39,7 +39,8 @@
 enum {
 	OPT_CLEAR = 256, OPT_EXEC, OPT_EXEC_ARG, OPT_EXEC_MAX, OPT_EXEC_TIMEOUT,
 	OPT_FAIL, OPT_FROM, OPT_HOPS, OPT_LATENCY, OPT_LOSS, OPT_MOS,
-	OPT_NO_ROUTE, OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_ROUTE_ROUNDS,
+	OPT_NO_ROUTE, OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_RISE,
+	OPT_ROUTE_ROUNDS,
 	OPT_STRICT, OPT_TO, OPT_WINDOW
 };
 
@@ -47,6 +48,7 @@ struct alert_opts {
 	double loss;		/* --loss %, NAN off */
 	double latency;		/* --latency ms, NAN off */
 	double mos;		/* --mos, NAN off */
+	double rise;		/* --rise %, 0 off */
 	double clear;		/* --clear-below, % of the threshold */
 	double pct;		/* --percentile, 0..1 */
 	uint32_t window;	/* --window probes */
@@ -93,8 +95,9 @@ usage(int status)
 	    "[--mos x]\n"
 	    "                [--no-route] [--pass] [--percentile p] "
 	    "[--refused-down]\n"
-	    "                [--route-rounds k] [--strict] [--to time] "
-	    "[--window n] [file ...]\n");
+	    "                [--rise pct] [--route-rounds k] [--strict] "
+	    "[--to time] [--window n]\n"
+	    "                [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT      ndjson, or text (a line per event); "
@@ -102,6 +105,8 @@ usage(int status)
 		    "                        on a terminal, else ndjson\n"
 		    "  --loss PCT            raise at this loss over the window\n"
 		    "  --latency MS          raise at this RTT percentile\n"
+		    "  --rise PCT            raise at this %% above the path's "
+		    "lowest percentile\n"
 		    "  --mos X               raise at MOS X or below (mos "
 		    "records)\n"
 		    "  --window N            probes judged (default 20)\n"
@@ -206,6 +211,8 @@ start_output(struct run *r)
 		pp_jw_knum(&r->w, "loss", o->loss, PP_DEC_PCT);
 	if (!isnan(o->latency))
 		pp_jw_knum(&r->w, "latency", o->latency, PP_DEC_MS);
+	if (o->rise > 0)
+		pp_jw_knum(&r->w, "rise", o->rise, PP_DEC_PCT);
 	if (!isnan(o->mos))
 		pp_jw_knum(&r->w, "mos", o->mos, PP_DEC_MS);
 	pp_jw_kint(&r->w, "window", o->window);
@@ -381,6 +388,7 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "pass", PP_NO_ARG, NULL, OPT_PASS },
 		{ "percentile", PP_REQ_ARG, NULL, OPT_PCT },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
+		{ "rise", PP_REQ_ARG, NULL, OPT_RISE },
 		{ "route-rounds", PP_REQ_ARG, NULL, OPT_ROUTE_ROUNDS },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "to", PP_REQ_ARG, NULL, OPT_TO },
@@ -471,6 +479,9 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		case OPT_REFUSED_DOWN:
 			o->refused_down = true;
 			break;
+		case OPT_RISE:
+			o->rise = num_arg("--rise", pp_optarg, 1, 100000);
+			break;
 		case OPT_ROUTE_ROUNDS:
 			o->route_rounds = (uint32_t)pp_strtonum(pp_optarg, 1,
 			    1000, &errstr);
@@ -535,8 +546,8 @@ main(int argc, char **argv)
 	r.argv = argv;
 	pp_jw_init(&r.w);
 	struct pp_judge_opts jo = {
-		.loss = o.loss, .latency = o.latency, .mos = o.mos,
-		.clear = o.clear, .pct = o.pct, .window = o.window,
+		.loss = o.loss, .latency = o.latency, .rise = o.rise,
+		.mos = o.mos, .clear = o.clear, .pct = o.pct, .window = o.window,
 		.route_rounds = o.route_rounds, .routes = o.routes,
 		.hops = o.hops, .horizon = 11.0,	/* 10 s timeout + 1 s */
 		.outcome = { .refused_down = o.refused_down },

@@ -232,36 +232,15 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
     double start, double end)
 {
 	struct out *ot = arg;
-	const struct pp_agg_target *t = &a->targets[k->target];
-	const struct pp_stats *s = &k->st;
 	struct pp_stats_rec r;
 	struct pp_voice_path m;
 
-	/* Only the destination carries the call: in a trace the lowest hop
-	 * that reached it, or, when none did, the highest hop probed. */
-	if (k->ttl != 0 && k->ttl != (t->dest_ttl > 0 ? t->dest_ttl :
-	    t->max_ttl))
+	/* Only the destination carries the call. */
+	if (!pp_agg_is_dest(a, k))
 		return;
 	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
-	memset(&m, 0, sizeof(m));
-	m.target = r.target;
-	m.start = start;
-	m.end = end;
-	m.rtt = r.avg;
-	/* stdev: of the population here (the E-model's jitter), not the
-	 * record's sample stdev. */
-	if (ot->o->jdef_stdev)
-		m.jitter = s->recv > 0 ? sqrt(s->m2 / (double)s->recv) : NAN;
-	else
-		m.jitter = r.jitter;
-	if (!isfinite(m.jitter))
-		m.jitter = 0;
-	m.loss = r.loss;
-	m.sent = r.sent;
-	m.recv = r.recv;
-	m.burst = pp_burst_runs(s->sent, s->sent - s->recv, s->runs);
-	m.burst_est = "runs";
+	pp_voice_path_of(&r, &k->st, ot->o->jdef_stdev, &m);
 	score(ot, &m);
 }
 

@@ -79,6 +79,15 @@ pp_agg_meta(struct pp_agg *a, const json_t *settings)
 		a->o.outcome.refused_down = true;
 }
 
+bool
+pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k)
+{
+	const struct pp_agg_target *t = &a->targets[k->target];
+
+	return k->ttl == 0 || k->ttl == (t->dest_ttl > 0 ? t->dest_ttl :
+	    t->max_ttl);
+}
+
 const char *
 pp_agg_name(const struct pp_agg *a, uint32_t id)
 {

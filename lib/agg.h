@@ -176,6 +176,12 @@ int pp_agg_probe(struct pp_agg *a, const struct pp_probe *p);
  * outage. */
 void pp_agg_finish(struct pp_agg *a);
 
+/* Whether key k holds its target's figures as a whole, the path a call
+ * would take (pp-mos scores it): a plain target's key, a trace's
+ * destination hop, or, for a trace that never reached its destination,
+ * the highest hop probed. */
+bool pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k);
+
 /* The stats record of key k over the window start..end (what the sink is
  * given), every figure derived from k's accumulator in one place.
  * Strings are borrowed from a (valid until the next probe or finish). */

@@ -136,6 +136,30 @@ clamp_burst(double b)
 	return b > 8 ? 8 : b;
 }
 
+void
+pp_voice_path_of(const struct pp_stats_rec *r, const struct pp_stats *s,
+    bool jdef_stdev, struct pp_voice_path *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->target = r->target;
+	m->start = r->start;
+	m->end = r->end;
+	m->rtt = r->avg;
+	/* stdev: of the population here (the E-model's jitter), not the
+	 * record's sample stdev. */
+	if (jdef_stdev)
+		m->jitter = s->recv > 0 ? sqrt(s->m2 / (double)s->recv) : NAN;
+	else
+		m->jitter = r->jitter;
+	if (!isfinite(m->jitter))
+		m->jitter = 0;
+	m->loss = r->loss;
+	m->sent = r->sent;
+	m->recv = r->recv;
+	m->burst = pp_burst_runs(s->sent, s->sent - s->recv, s->runs);
+	m->burst_est = "runs";
+}
+
 double
 pp_burst_runs(uint64_t sent, uint64_t lost, uint64_t runs)
 {

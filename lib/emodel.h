@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/model.h"
+#include "lib/stats.h"
 
 /* The E-model inputs (G.107 Table 3 names and units). */
 struct pp_emodel_params {
@@ -106,6 +107,14 @@ struct pp_voice_path {
 	double burst;		/* BurstR estimate, NAN when unknown */
 	const char *burst_est;	/* how it was estimated ("runs") */
 };
+
+/* The path to score from a stats row r and the accumulator s it was
+ * derived from (pp-mos' recipe for probes): mean RTT, jitter (the row's
+ * mean |dRTT|, or with jdef_stdev the population standard deviation of
+ * the RTTs, the E-model's), loss, sent and received, BurstR from the runs
+ * of losses.  Strings are borrowed from r. */
+void pp_voice_path_of(const struct pp_stats_rec *r, const struct pp_stats *s,
+    bool jdef_stdev, struct pp_voice_path *m);
 
 /* How to score. */
 struct pp_voice_opts {

@@ -181,6 +181,8 @@ key_get(struct pp_judge *j, uint32_t target, int ttl)
 	k->ttl = ttl;
 	level_init(&k->loss, j->o.loss, j->o.clear, true);
 	level_init(&k->lat, j->o.latency, j->o.clear, true);
+	level_init(&k->rise, NAN, j->o.clear, true);
+	k->base = NAN;
 	j->nkeys++;
 	return k;
 }
@@ -325,6 +327,41 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 	send_alert(j, &a);
 }
 
+/* A rise alert of path k: its percentile v against the threshold the
+ * baseline gives. */
+static void
+rise_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
+    double ts, const struct pp_judge_key *k, bool raise, double v)
+{
+	const char *name = pp_intern_name(&j->names, t->name);
+	double threshold = raise ? k->rise.threshold : k->rise.clear;
+	char msg[512];
+	struct pp_alert_rec a;
+
+	if (raise)
+		(void)snprintf(msg, sizeof(msg), "%s%s%.0d latency p%.0f "
+		    "%.3f ms >= %.3f ms, %.0f%% above its lowest %.3f ms, over "
+		    "the last %u probes", name, ttl > 0 ? " hop " : "", ttl,
+		    j->o.pct * 100, v, threshold, j->o.rise, k->base,
+		    k->w.len);
+	else
+		(void)snprintf(msg, sizeof(msg), "%s%s%.0d latency p%.0f "
+		    "%.3f ms back below %.3f ms (its lowest %.3f ms) over the "
+		    "last %u probes", name, ttl > 0 ? " hop " : "", ttl,
+		    j->o.pct * 100, v, threshold, k->base, k->w.len);
+	pp_alert_rec_init(&a);
+	a.ts = ts;
+	a.target = name;
+	a.ttl = ttl;
+	a.kind = "rise";
+	a.state = raise ? "raise" : "clear";
+	a.value = v;
+	a.threshold = threshold;
+	a.window = k->w.len;
+	a.message = msg;
+	send_alert(j, &a);
+}
+
 /* Judge path k's window (full, or partial at the end). */
 static void
 judge_window(struct pp_judge *j, struct pp_judge_key *k, int ttl, double ts)
@@ -339,14 +376,32 @@ judge_window(struct pp_judge *j, struct pp_judge_key *k, int ttl, double ts)
 			    v, c == PP_LEVEL_RAISE ? k->loss.threshold :
 			    k->loss.clear, "%", k->w.len);
 	}
+	bool rise = j->o.rise > 0;
+	if (isnan(j->o.latency) && !rise)
+		return;
+	double v = pp_window_pct(&k->w, j->o.pct);
 	if (!isnan(j->o.latency)) {
-		double v = pp_window_pct(&k->w, j->o.pct);
 		enum pp_level_change c = pp_level_update(&k->lat, v);
 		if (c != PP_LEVEL_SAME)
 			level_alert(j, t, ttl, ts, "latency",
 			    c == PP_LEVEL_RAISE, v, c == PP_LEVEL_RAISE ?
 			    k->lat.threshold : k->lat.clear, " ms", k->w.len);
 	}
+	/* Rise: only full windows set the baseline (a partial one at the
+	 * end has none to be judged against). */
+	if (!rise || !pp_window_full(&k->w) || !isfinite(v))
+		return;
+	if (!(v >= k->base)) {
+		k->base = v;
+		double thr = v * (1 + j->o.rise / 100.0);
+		if (thr < v + PP_JUDGE_RISE_MIN)
+			thr = v + PP_JUDGE_RISE_MIN;
+		k->rise.threshold = thr;
+		k->rise.clear = thr * j->o.clear / 100.0;
+	}
+	enum pp_level_change c = pp_level_update(&k->rise, v);
+	if (c != PP_LEVEL_SAME)
+		rise_alert(j, t, ttl, ts, k, c == PP_LEVEL_RAISE, v);
 }
 
 /* ----------------------------------------------------------- routes */

@@ -6,6 +6,11 @@
  * routes, and mos records; what it decides goes to a sink as alert and
  * route records (lib/model.h).
  *
+ * Rise (a latency step): a path's baseline is the lowest window percentile
+ * of any full window so far; latency "rise" raises when the window's
+ * percentile reaches rise % above it (and at least PP_JUDGE_RISE_MIN ms
+ * above it), and clears below clear % of that threshold.
+ *
  * Paths: each target's destination (a plain probe's target, a trace's
  * lowest hop that reached the destination), or with hops every (target,
  * hop).  A window is judged once full, and only for a target that has
@@ -41,11 +46,17 @@
 #define PP_JUDGE_MAX_NAMES 1000000	/* interned targets and addresses */
 #define PP_JUDGE_REORDER 65536	/* outcomes held for send order */
 #define PP_JUDGE_SOURCES 4	/* unreachable sources kept per target */
+#define PP_JUDGE_RISE_MIN 1.0	/* ms: a rise threshold is at least this
+				 * far above the baseline (sub-millisecond
+				 * paths jitter by more than half) */
 
 /* Settings. */
 struct pp_judge_opts {
 	double loss;		/* raise at this loss, %; NAN off */
 	double latency;		/* raise at this RTT percentile, ms; NAN off */
+	double rise;		/* raise when the RTT percentile is this %
+				 * above the path's baseline; 0 (or NAN)
+				 * off (see PP_JUDGE_RISE_MIN) */
 	double mos;		/* raise at this MOS or below; NAN off */
 	double clear;		/* clear below this % of the threshold */
 	double pct;		/* the latency percentile, 0..1 */
@@ -105,6 +116,9 @@ struct pp_judge_key {
 	struct pp_window w;	/* the last probes */
 	struct pp_level loss;	/* loss hysteresis */
 	struct pp_level lat;	/* latency hysteresis */
+	struct pp_level rise;	/* rise hysteresis (thresholds follow base) */
+	double base;		/* lowest percentile of a full window, ms;
+				 * NAN before one */
 };
 
 /* The judge.  Caller-provided storage. */

@@ -43,6 +43,29 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	printf '%s\n' "$output" | head -1 | jq -e '.ts == 1764000019 and .kind == "latency"' >/dev/null
 }
 
+@test "pp-alert --rise: a latency step raises once the median doubles over the path's lowest" {
+	local s=$PP_TOP/share/samples/sample.ndjson.gz
+	# The sample's RTT steps from about 16 to 50 ms: the first answer
+	# above 30 ms at the destination is the step.
+	step=$(zcat "$s" | jq -s '[.[] | select(.type == "probe" and .status == "reply" and .rtt > 30)][0].ts')
+	pp_run 0 alerts --rise 100 --no-route "$s"
+	# One raise, never cleared: the median of 20 (rank 10) is over the
+	# doubled baseline 10 probes (5 s) after the step.
+	printf '%s\n' "$output" | jq -e -s --argjson step "$step" '
+		length == 1 and (.[0] | .kind == "rise" and .state == "raise" and
+		.ts > $step and .ts < $step + 6 and .value > 40 and
+		.threshold > 29 and .threshold < 34 and
+		(.message | test("100% above its lowest")))' >/dev/null
+	# A rise it does not reach, and a path without a step: nothing.
+	pp_run 0 pp-alert --rise 300 --no-route "$s"
+	[ -z "$output" ]
+	pp_run 0 pp-alert --rise 50 --no-route --to "$step" "$s"
+	[ -z "$output" ]
+	pp_run 2 pp-alert --rise 0
+	pp_run 0 pp-alert --rise 50 -f ndjson "$s"
+	printf '%s\n' "$output" | head -1 | jq -e '.settings.rise == 50' >/dev/null
+}
+
 @test "pp-alert: a target that never answers raises unreachable once, no loss" {
 	pp_run 0 alerts --loss 5 --window 10 "$F/blocked.ndjson"
 	printf '%s\n' "$output" | jq -e -s 'length == 1 and .[0].kind == "unreachable" and .[0].state == "raise" and .[0].ts == 1764000009' >/dev/null

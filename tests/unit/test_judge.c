@@ -7,6 +7,7 @@
 #include "tests/unit/check.h"
 
 void test_judge(void);
+void test_judge_rise(void);
 
 /* What the sink saw. */
 struct seen {
@@ -191,4 +192,62 @@ test_judge(void)
 	CHECK(pp_judge_init(&j, &o, &sink) == -1 && errno == EINVAL,
 	    "window 0");
 	pp_judge_release(&j);
+}
+
+/* Plain probes a second apart with these RTTs (NAN: lost), judged for a
+ * rise of `rise` % over windows of 3. */
+static void
+run_rise(const double *rtt, size_t n, double rise, const char *want)
+{
+	struct pp_judge j;
+	struct seen s = { .used = 0 };
+	struct pp_judge_opts o = {
+		.loss = NAN, .latency = NAN, .rise = rise, .mos = NAN,
+		.clear = 80, .pct = 0.5, .window = 3, .route_rounds = 3,
+		.horizon = 11,
+	};
+	struct pp_judge_sink sink = { .alert = on_alert, .arg = &s };
+
+	s.log[0] = '\0';
+	CHECK(pp_judge_init(&j, &o, &sink) == 0, "init rise");
+	for (size_t i = 0; i < n; i++) {
+		struct pp_probe p;
+		memset(&p, 0, sizeof(p));
+		p.ts = 1764000000.0 + (double)i;
+		p.target = "t";
+		p.dst = "198.18.4.2";
+		p.proto = "icmp";
+		p.seq = (long long)i;
+		p.round = p.flow = -1;
+		p.ttl = p.reply_ttl = p.code = p.port = p.size = -1;
+		p.status = isnan(rtt[i]) ? PP_ST_TIMEOUT : PP_ST_REPLY;
+		p.from = isnan(rtt[i]) ? NULL : p.dst;
+		p.rtt = rtt[i];
+		CHECK(pp_judge_probe(&j, &p) == 0, "probe");
+	}
+	pp_judge_finish(&j);
+	CHECK_STR(s.log, want, "rise");
+	pp_judge_release(&j);
+}
+
+void
+test_judge_rise(void)
+{
+	/* Baseline 10 (threshold 20, clear below 16): the median of 3
+	 * reaches 25 at 4, falls to 12 at 7; a lower baseline (4: threshold
+	 * 8) is learnt at 9 and 9 ms raises at 11. */
+	static const double a[] = { 10, 10, 10, 25, 25, 25, 12, 12, 4, 4, 9,
+	    9 };
+	run_rise(a, sizeof(a) / sizeof(a[0]), 100,
+	    "rise/raise@4/3 rise/clear@7/3 rise/raise@11/3");
+	/* Sub-millisecond: at least 1 ms above the baseline (0.2: 1.2). */
+	static const double b[] = { 0.2, 0.2, 0.2, 0.8, 0.8, 0.8, 1.5, 1.5 };
+	run_rise(b, sizeof(b) / sizeof(b[0]), 100, "rise/raise@7/3");
+	/* Lost probes: the percentile of the answered ones (at 6, the one
+	 * 30 ms answer); a window with none answered sets nothing. */
+	static const double c[] = { 10, 10, 10, NAN, NAN, NAN, 30, 30, 30 };
+	run_rise(c, sizeof(c) / sizeof(c[0]), 50, "rise/raise@6/3");
+	/* Off (0), and a short input (no full window) never raises. */
+	run_rise(a, sizeof(a) / sizeof(a[0]), 0, "");
+	run_rise(a, 2, 100, "");
 }
