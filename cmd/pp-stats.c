@@ -27,15 +27,18 @@
 #include "lib/exit.h"
 #include "lib/export.h"
 #include "lib/jsonw.h"
+#include "lib/names.h"
 #include "lib/pp.h"
 #include "lib/sanitize.h"
 #include "lib/stream.h"
+#include "lib/table.h"
 #include "lib/util.h"
 
 enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 
 enum {
-	OPT_EVERY = 256,
+	OPT_COLOR = 256,
+	OPT_EVERY,
 	OPT_FROM,
 	OPT_META,
 	OPT_OUTAGE_LOSS,
@@ -58,6 +61,8 @@ struct stats_opts {
 	double outage_min;	/* --outage-min, s */
 	bool refused_down;	/* --refused-down */
 	struct pp_trange range;	/* --from, --to */
+	bool wide;		/* -w: the wide table */
+	enum pp_color color;	/* --color */
 };
 
 /* What the output side needs. */
@@ -73,11 +78,18 @@ struct out {
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
 	bool io_error;		/* a write failed */
-	/* Table: where the last row was. */
-	double last_start;	/* its window start, NAN before any */
-	char *last_target;	/* its target (owned) */
+	struct pp_table table;	/* -f table */
+	struct pp_names names;	/* -f table: what the records say about
+				 * addresses (pp-geo --rdns, --asn-db) */
+	bool have_host;		/* a name was seen */
+	bool have_asn;		/* an AS number was seen */
 	bool refused_down;	/* refused connections count as down */
 	/* Table: outages are listed at the end. */
+	/* -w table: a window's rows, held until it is whole (the host column
+	 * fits its longest name); strings interned by the aggregator. */
+	struct pp_stats_rec *rows;
+	size_t nrows;
+	size_t arows;
 	struct pp_outage_rec *outages;	/* owned copies (target owned) */
 	size_t noutages;
 	size_t aoutages;
@@ -95,12 +107,12 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-stats [-huV] [-f format] [-o file] [--every duration] "
-	    "[--from time]\n"
-	    "                [--meta file] [--outage-loss pct] "
-	    "[--outage-min duration]\n"
-	    "                [--outages file] [--refused-down] [--strict] "
-	    "[--to time] [file ...]\n");
+	    "usage: pp-stats [-huVw] [-f format] [-o file] [--color when] "
+	    "[--every duration]\n"
+	    "                [--from time] [--meta file] [--outage-loss pct]\n"
+	    "                [--outage-min duration] [--outages file] "
+	    "[--refused-down]\n"
+	    "                [--strict] [--to time] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT        ndjson, table, csv, prom "
@@ -113,6 +125,12 @@ usage(int status)
 		    "atomically at the end\n"
 		    "  -u, --unbuffered        flush after every record\n"
 		    "  -V, --version           print the version\n"
+		    "  -w, --wide              the wide table: names whole, "
+		    "every column\n"
+		    "      --color WHEN        colour the table: never, always, "
+		    "auto (default:\n"
+		    "                          on a terminal, unless NO_COLOR "
+		    "is set)\n"
 		    "      --every DURATION    tumbling windows (1s, 10s, 1m, "
 		    "1h, ...)\n"
 		    "      --from TIME         only records from TIME (ISO 8601, "
@@ -160,15 +178,6 @@ csv_cell(const char *s, bool last)
 {
 	(void)pp_sanitize_csv_cell(s, stdout);
 	putchar(last ? '\n' : ',');
-}
-
-/* Text from the input as a terminal shows it safely (lib/sanitize), cut
- * to fit buf. */
-static const char *
-shown(const char *s, char *buf, size_t size)
-{
-	(void)pp_sanitize_term(buf, size, s);
-	return buf;
 }
 
 /* pp-stats' meta record into ot->w, ended: its options and, under
@@ -323,104 +332,60 @@ stats_csv(const struct out *ot, const struct pp_stats_rec *r)
 	printf("%llu\n", (unsigned long long)r->local_drop);
 }
 
-static void
-table_num(double v)
+/* The table's name and AS number of an address: from the records. */
+static const char *
+table_name(void *arg, const char *addr)
 {
-	if (isfinite(v))
-		printf(" %7.3f", v);
-	else
-		printf(" %7s", "-");
+	struct out *ot = arg;
+
+	return pp_names_host(&ot->names, addr);
+}
+
+static uint32_t
+table_asn(void *arg, const char *addr)
+{
+	struct out *ot = arg;
+
+	return pp_names_asn(&ot->names, addr);
+}
+
+static void
+table_opts(struct out *ot)
+{
+	ot->table.o.name = ot->have_host ? table_name : NULL;
+	ot->table.o.asn = ot->have_asn;
+	ot->table.o.refused_down = ot->refused_down;
+}
+
+/* -w: the held rows of a window, in a host column that fits them. */
+static void
+table_flush(struct out *ot)
+{
+	if (ot->nrows == 0)
+		return;
+	table_opts(ot);
+	pp_table_fit(&ot->table, ot->rows, (int)ot->nrows);
+	for (size_t i = 0; i < ot->nrows; i++)
+		pp_table_row(&ot->table, stdout, ot->source_host, &ot->rows[i],
+		    true);
+	ot->nrows = 0;
 }
 
 static void
 stats_table(struct out *ot, const struct pp_stats_rec *r)
 {
-	char t0[32];
-	char t1[32];
-	char name[128];
-
-	if (r->start != ot->last_start) {
-		fmt_iso(r->start, t0, sizeof(t0));
-		fmt_iso(r->end, t1, sizeof(t1));
-		printf("%sStart: %s  End: %s\n", isnan(ot->last_start) ? "" :
-		    "\n", t0, t1);
-		printf("HOST: %-32.32s %6s %6s %5s %7s %7s %7s %7s %7s %7s "
-		    "%7s\n", ot->source_host != NULL ? shown(ot->source_host,
-		    name, sizeof(name)) : "-",
-		    "Loss%", "Fwd%", "Snt", "Last", "Avg", "Best", "Wrst",
-		    "StDev", "Jttr", "p95");
-		ot->last_start = r->start;
-		free(ot->last_target);
-		ot->last_target = NULL;
+	if (!ot->o->wide) {
+		table_opts(ot);
+		pp_table_row(&ot->table, stdout, ot->source_host, r, true);
+		return;
 	}
-	if (ot->last_target == NULL || strcmp(r->target, ot->last_target) !=
-	    0) {
-		(void)pp_sanitize_term_fputs(r->target, stdout);
-		putchar('\n');
-		free(ot->last_target);
-		ot->last_target = pp_xstrdup(r->target);
+	if (ot->nrows > 0 && ot->rows[0].start != r->start)
+		table_flush(ot);
+	if (ot->nrows == ot->arows) {
+		ot->arows = ot->arows != 0 ? ot->arows * 2 : 64;
+		ot->rows = pp_xrealloc(ot->rows, ot->arows * sizeof(*ot->rows));
 	}
-	char hop[16];
-	if (r->ttl > 0)
-		(void)snprintf(hop, sizeof(hop), "%3d", r->ttl);
-	else
-		(void)snprintf(hop, sizeof(hop), "  -");
-	/* The host column: the responder, or ??? when none answered. */
-	printf("%s.|-- %-30.30s %5.1f%%", hop, r->addr != NULL ?
-	    shown(r->addr, name, sizeof(name)) : "???", r->loss);
-	if (r->ttl > 0)
-		printf(" %5.1f%%", r->fwd_loss);
-	else
-		printf(" %6s", "-");
-	printf(" %5llu", (unsigned long long)r->sent);
-	table_num(r->last);
-	table_num(r->avg);
-	table_num(r->min);
-	table_num(r->max);
-	table_num(r->stdev);
-	table_num(r->jitter);
-	if (isfinite(r->p95))
-		printf(" %7.*f", pp_colq_decimals(r->p95), r->p95);
-	else
-		printf(" %7s", "-");
-	printf("\n");
-	/* Every other responder at this hop, with its own figures. */
-	for (int i = 1; i < r->naddrs; i++) {
-		const struct pp_stats_rec_addr *ad = &r->addrs[i];
-		printf("       %-30.30s %llu replies, avg %.3f, best %.3f, "
-		    "wrst %.3f ms\n", shown(ad->addr, name, sizeof(name)),
-		    (unsigned long long)ad->recv, ad->avg, ad->min, ad->max);
-	}
-	if (r->addrs_other_recv > 0)
-		printf("       %-30s %llu replies\n", "(other responders)",
-		    (unsigned long long)r->addrs_other_recv);
-	/* What answered instead of the target: lost, never an RTT. */
-	for (int i = 0; i < r->nunreach; i++) {
-		const struct pp_stats_rec_unreach *u = &r->unreach[i];
-		char code[32];
-		if (u->code >= 0)
-			(void)snprintf(code, sizeof(code), ", code %d",
-			    u->code);
-		else
-			code[0] = '\0';
-		printf("       %-30.30s %llu unreachable (%s%s): lost\n",
-		    u->addr != NULL ? shown(u->addr, name, sizeof(name)) :
-		    "?",
-		    (unsigned long long)u->count,
-		    pp_stats_rec_unreach_name(u), code);
-	}
-	if (r->unreach_other > 0)
-		printf("       %-30s %llu unreachable: lost\n",
-		    "(other sources)", (unsigned long long)r->unreach_other);
-	if (r->tcp)
-		printf("       %-30s %llu open, %llu refused%s\n",
-		    "(connections)", (unsigned long long)r->open,
-		    (unsigned long long)r->refused, ot->refused_down ?
-		    " (refused counted as down)" : "");
-	if (r->local_drop > 0)
-		printf("       %-30s %llu timeouts maybe lost inside this "
-		    "host: not counted\n", "(local drops)",
-		    (unsigned long long)r->local_drop);
+	ot->rows[ot->nrows++] = *r;
 }
 
 static void
@@ -540,7 +505,7 @@ list_outages(struct out *ot)
 {
 	char t0[32];
 	char t1[32];
-	char name[128];
+	char name[1024];
 
 	if (ot->noutages == 0)
 		return;
@@ -552,8 +517,9 @@ list_outages(struct out *ot)
 		    / (double)o->sent : 0;
 		fmt_iso(o->start, t0, sizeof(t0));
 		fmt_iso(o->end, t1, sizeof(t1));
+		/* Two lines, to fit 80 columns. */
 		(void)pp_sanitize_term(name, sizeof(name), o->target);
-		printf("  %s hop %d: %s to %s%s (%.3f s), %llu sent, %llu "
+		printf("  %s hop %d: %s to %s%s\n    %.3f s, %llu sent, %llu "
 		    "received, %.1f%% loss\n", name, o->ttl, t0, t1,
 		    o->ongoing ? " and on" : "", o->end - o->start,
 		    (unsigned long long)o->sent, (unsigned long long)o->recv,
@@ -695,6 +661,7 @@ static void
 parse_args(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct pp_option longopts[] = {
+		{ "color", PP_REQ_ARG, NULL, OPT_COLOR },
 		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
 		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
@@ -709,13 +676,14 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
 		{ "version", PP_NO_ARG, NULL, 'V' },
+		{ "wide", PP_NO_ARG, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr = NULL;
 	bool format_set = false;
 	int ch;
 
-	while ((ch = pp_getopt_long(argc, argv, "f:ho:uV", longopts, NULL)) !=
+	while ((ch = pp_getopt_long(argc, argv, "f:ho:uVw", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'f':
@@ -748,6 +716,14 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case 'V':
 			pp_print_version();
 			exit(pp_close_stdout(0));
+		case 'w':
+			o->wide = true;
+			break;
+		case OPT_COLOR:
+			if (pp_color_parse(pp_optarg, &o->color) == -1)
+				pp_errx(PP_EXIT_USAGE, "--color: must be never, "
+				    "always or auto: %s", pp_optarg);
+			break;
 		case OPT_EVERY:
 			o->every = pp_duration_optarg("--every", pp_optarg, 0.001);
 			break;
@@ -818,6 +794,26 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 		pp_agg_set_horizon(a, json_number_value(timeout) + 1.0);
 }
 
+/* A probe record's names and AS numbers (pp-geo --rdns, --asn-db), for
+ * the table. */
+static void
+note_names(struct out *ot, struct pp_record *rec)
+{
+	/* (Lines are NUL-terminated, lib/input.h.) */
+	if (rec->probe.from == NULL || (strstr(rec->line, "_host\"") ==
+	    NULL && strstr(rec->line, "_geo\"") == NULL))
+		return;
+	json_t *o = pp_record_json(rec, NULL);
+	if (o == NULL)
+		return;
+	pp_names_note_json(&ot->names, o);
+	ot->have_host = ot->have_host || json_object_get(o, "from_host") !=
+	    NULL;
+	json_t *g = json_object_get(o, "from_geo");
+	ot->have_asn = ot->have_asn || (json_is_object(g) &&
+	    json_object_get(g, "asn") != NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -838,8 +834,16 @@ main(int argc, char **argv)
 		open_output(o.output);
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
-	ot.last_start = NAN;
 	ot.refused_down = o.refused_down;
+	struct pp_table_opts to = {
+		.wide = o.wide,
+		.color = pp_color_wanted(o.color, 1),
+		.arg = &ot,
+		.asn_of = table_asn,
+	};
+	pp_table_init(&ot.table, &to);
+	if (pp_names_init(&ot.names) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	ot.argc = argc;
 	ot.argv = argv;
 	ot.nin = argc - pp_optind;
@@ -876,12 +880,15 @@ main(int argc, char **argv)
 		else if (rec->type == PP_REC_PROBE &&
 		    pp_agg_probe(&a, &rec->probe) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
+		else if (rec->type == PP_REC_PROBE && o.format == FMT_TABLE)
+			note_names(&ot, rec);
 	}
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
 	pp_agg_finish(&a);
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	table_flush(&ot);
 	if (o.format == FMT_TABLE)
 		list_outages(&ot);
 	if (ot.outages_unwritten > 0)
@@ -911,7 +918,9 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < ot.noutages; i++)
 		free((char *)(size_t)ot.outages[i].target);
 	free(ot.outages);
-	free(ot.last_target);
+	pp_table_release(&ot.table);
+	free(ot.rows);
+	pp_names_release(&ot.names);
 	json_decref(ot.source);
 	free(ot.source_host);
 	pp_jw_release(&ot.w);

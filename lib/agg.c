@@ -28,6 +28,8 @@ struct item {
 /* item.conn of a TCP probe without an answer. */
 #define CONN_TCP 3
 
+static void process(void *arg, double ts, const void *itemp);
+
 int
 pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
     const struct pp_agg_sink *sink)
@@ -396,6 +398,32 @@ beyond_destination(const struct pp_agg *a, const struct pp_agg_key *k)
 	    k->expired == 0;
 }
 
+/* The keys of the window, by target (first seen first), then hop: a new
+ * array of *n indexes (NULL, a->oom, when memory ran short). */
+static uint32_t *
+window_order(struct pp_agg *a, uint32_t *n)
+{
+	uint64_t *order = malloc(((size_t)a->nkeys + 1) * sizeof(*order));
+	uint32_t *idx = malloc(((size_t)a->nkeys + 1) * sizeof(*idx));
+
+	*n = 0;
+	if (order == NULL || idx == NULL) {
+		free(order);
+		free(idx);
+		a->oom = true;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < a->nkeys; i++)
+		if (a->keys[i].active)
+			order[(*n)++] = ((uint64_t)a->keys[i].target << 40) |
+			    ((uint64_t)(unsigned)a->keys[i].ttl << 24) | i;
+	qsort(order, *n, sizeof(*order), cmp_u64);
+	for (uint32_t i = 0; i < *n; i++)
+		idx[i] = (uint32_t)(order[i] & 0xffffff);
+	free(order);
+	return idx;
+}
+
 static void
 close_window(struct pp_agg *a)
 {
@@ -405,27 +433,37 @@ close_window(struct pp_agg *a)
 	double start = a->o.every > 0 ? (double)a->win * a->o.every :
 	    a->first_ts;
 	double end = a->o.every > 0 ? start + a->o.every : a->last_ts;
-	/* Report keys by target (first seen first), then hop. */
-	uint64_t *order = malloc(((size_t)a->nkeys + 1) * sizeof(*order));
-	uint32_t n = 0;
-	if (order == NULL) {
-		a->oom = true;
+	uint32_t n;
+	uint32_t *idx = window_order(a, &n);
+	if (idx == NULL)
 		return;
-	}
-	for (uint32_t i = 0; i < a->nkeys; i++)
-		if (a->keys[i].active)
-			order[n++] = ((uint64_t)a->keys[i].target << 40) |
-			    ((uint64_t)(unsigned)a->keys[i].ttl << 24) | i;
-	qsort(order, n, sizeof(*order), cmp_u64);
 	for (uint32_t i = 0; i < n; i++) {
-		struct pp_agg_key *k = &a->keys[order[i] & 0xffffff];
+		struct pp_agg_key *k = &a->keys[idx[i]];
 		if (!beyond_destination(a, k) && a->sink.stats != NULL)
 			a->sink.stats(a->sink.arg, a, k, start, end);
 		pp_stats_release(&k->st);
 		k->active = false;
 	}
-	free(order);
+	free(idx);
 	a->win_open = false;
+}
+
+void
+pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink)
+{
+	pp_reorder_flush(&a->ro, process, a);
+	if (!a->win_open || sink->stats == NULL)
+		return;
+	uint32_t n;
+	uint32_t *idx = window_order(a, &n);
+	if (idx == NULL)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct pp_agg_key *k = &a->keys[idx[i]];
+		if (!beyond_destination(a, k))
+			sink->stats(sink->arg, a, k, a->first_ts, a->last_ts);
+	}
+	free(idx);
 }
 
 /* ------------------------------------------------- probe handling */

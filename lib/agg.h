@@ -182,6 +182,14 @@ void pp_agg_finish(struct pp_agg *a);
  * the highest hop probed. */
 bool pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k);
 
+/* The current window so far, without closing it (a live view): the
+ * probes held for reordering are counted first (one sent earlier than
+ * them, arriving later, counts as late), then sink->stats is called for
+ * each (target, hop) of the window in the order a closing window gives
+ * them, start..end being the first and last send times seen.  Rounds not
+ * yet settled count no forwarding loss yet. */
+void pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink);
+
 /* The stats record of key k over the window start..end (what the sink is
  * given), every figure derived from k's accumulator in one place.
  * Strings are borrowed from a (valid until the next probe or finish). */

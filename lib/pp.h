@@ -33,6 +33,10 @@
  *   export   Prometheus text format and InfluxDB line protocol (escaping,
  *            numbers)
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
+ * Terminal output:
+ *   table    the hop table (pp-stats -f table, pp-trace's screen and -r):
+ *            80 columns or wide, names, AS numbers, colour
+ *   names    what records say about an address (pp-geo's names, ASNs)
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
  *   judge    pp-alert's judgement: paths, targets, rounds, routes, the

@@ -56,7 +56,7 @@ dead_host() {
 		.avg == null and .p50 == null and .addr == null and .unreachable == 10 and
 		.unreachable_from == [{"addr":"'"$ROUTER4"'","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
 	pp_run 0 pp-stats -f table "$T/dead.ndjson"
-	assert_line --regexp "^  -\\.\\|-- \\?\\?\\? +100\\.0% +- +10 +- +- +- +- +- +- +-$"
+	assert_line --regexp "^  -\\.\\|-- \\?\\?\\? +100\\.0% +- +10 +- +- +- +- +- +-$"
 	assert_line --regexp "^ +$ROUTER4 +10 unreachable \\(host-unreachable, code 1\\): lost$"
 	pp_run 0 pp-stats -f csv "$T/dead.ndjson"
 	assert_output --regexp ",$LAB_DST4,,,10,0,100\\.000,,,,,,,,,,,,,,,10,$ROUTER4 host-unreachable 1 10,,,0"

@@ -17,7 +17,7 @@ pp_body() {
 
 @test "pp-stats -h prints the usage, equal to the man page SYNOPSIS" {
 	pp_run 0 pp-stats -h
-	assert_line --index 0 --partial "usage: pp-stats [-huV]"
+	assert_line --index 0 --partial "usage: pp-stats [-huVw]"
 	usage_matches_man pp-stats
 }
 
@@ -73,8 +73,8 @@ pp_body() {
 	printf '%s\n' "$output" | head -1 | jq -e '.unreachable == 10 and
 		.unreachable_from == [{"addr":"198.18.3.2","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
 	pp_run 0 pp-stats -f table "$F/unreach.ndjson"
-	assert_line --regexp '^  -\.\|-- \?\?\? +100\.0%      -    10       -       -       -       -'
-	assert_line --regexp '^ +198\.18\.3\.2 +10 unreachable \(host-unreachable, code 1\): lost$'
+	assert_line --regexp '^  -\.\|-- \?\?\? +100\.0%     -    10     -     -     -     -'
+	assert_line --regexp '^ +198\.18\.3\.2  10 unreachable \(host-unreachable, code 1\): lost$'
 	pp_run 0 pp-stats -f csv "$F/unreach.ndjson"
 	assert_line '1764000000.000000,2025-11-24T16:00:00.000,1764000009.000000,2025-11-24T16:00:09.000,lab,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
 	pp_run 0 pp-stats -f influx "$F/unreach.ndjson"
@@ -97,7 +97,7 @@ pp_body() {
 	pp_body 0 "$BATS_TEST_TMPDIR/down.ndjson"
 	printf '%s\n' "$output" | head -1 | jq -e '.recv == 4' >/dev/null
 	pp_run 0 pp-stats -f table --refused-down "$F/tcp.ndjson"
-	assert_output --partial "(connections)                  4 open, 2 refused (refused counted as down)"
+	assert_output --partial "        (connections)  4 open, 2 refused (refused counted as down)"
 	assert_output --partial "1 timeouts maybe lost inside this host: not counted"
 	pp_run 0 pp-stats -f prom "$F/tcp.ndjson"
 	assert_output --partial 'pp_tcp_connections_total{target="svc",addr="198.18.4.2",state="refused"} 2'
@@ -113,7 +113,49 @@ pp_body() {
 	[ "$output" = "$(cat "$F/fwd.expected.table")" ]
 	assert_line --partial "HOST: vp1"
 	assert_line --regexp '^  2\.\|-- 198\.18\.2\.2 +50\.0% +25\.0% +4 '
-	assert_line --regexp '^ +198\.18\.1\.9 +1 replies'
+	assert_line --regexp '^ +198\.18\.1\.9  1 reply, avg 2\.000, best 2\.000, wrst 2\.000 ms$'
+}
+
+@test "pp-stats -f table: 80 columns; names and AS numbers from pp-geo; IPv6 never cut; -w a line a hop" {
+	pp_run 0 pp-stats -f table "$F/names.ndjson"
+	printf '%s\n' "$output" | awk 'length($0) > 80 { bad = 1 } END { exit bad }' || _pp_fail "a line wider than 80 columns"
+	assert_line --index 1 --regexp '^HOST: vp6 +Loss%  Fwd%   Snt  Last   Avg  Best  Wrst StDev  Jttr$'
+	assert_line '  1.|-- AS??? gw.lan        0.0%  0.0%     4 1.750 1.375 1.000 1.750 0.323 0.250'
+	# A host longer than its column: a line of its own, the figures under.
+	assert_line '  2.|-- AS64500 core1.isp.example'
+	assert_line --regexp '^ {28}0\.0%  0\.0%     4 2\.750 2\.375 2\.000 2\.750 0\.323 0\.250$'
+	assert_line '  4.|-- AS64502 2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff'
+	# A name full of escapes is shown, never obeyed.
+	assert_line '  3.|-- AS64501 evil\x1b[2J\x1b]0;x\x07.example'
+	no_esc
+	pp_run 0 pp-stats -f table -w "$F/names.ndjson"
+	assert_line --regexp '^  4\.\|-- AS64502 2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff +0\.0% +0\.0% +4 +4\.750 +4\.375 +4\.000 +4\.750 +0\.323 +0\.250 +4\.71$'
+	assert_line --regexp '^  2\.\|-- AS64500 core1\.isp\.example +0\.0% '
+	[ "$(grep -c '|--' <<<"$output")" -eq 4 ] && [ "$(wc -l <<<"$output")" -eq 7 ] || _pp_fail "not a line a hop"
+	# Without pp-geo's fields: addresses.
+	pp_run 0 pp-stats -f table "$F/fwd.ndjson"
+	refute_output --partial "AS"
+}
+
+@test "pp-stats -f table --color: none in a pipe, on a terminal unless NO_COLOR, always when asked" {
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+	pp_run 0 pp-stats -f table "$F/unreach.ndjson"
+	no_esc
+	pp_run 0 pp-stats -f table --color=never "$F/unreach.ndjson"
+	no_esc
+	pp_run 0 pp-stats -f table --color=always "$F/unreach.ndjson"
+	assert_output --partial $'\e[31m100.0%\e[0m'
+	pp_run 0 pp-stats -f table --color always "$F/tcp.ndjson"
+	assert_output --partial $'\e[33m14.3%\e[0m'
+	# On a terminal (a pseudo-terminal): coloured, unless NO_COLOR.
+	TERM=xterm NO_COLOR= script -qec "pp-stats -f table '$F/unreach.ndjson'" /dev/null >"$BATS_TEST_TMPDIR/tty"
+	grep -q $'\e\[31m100.0%' "$BATS_TEST_TMPDIR/tty" || _pp_fail "no colour on a terminal"
+	TERM=xterm NO_COLOR=1 script -qec "pp-stats -f table '$F/unreach.ndjson'" /dev/null >"$BATS_TEST_TMPDIR/tty"
+	! grep -q $'\e' "$BATS_TEST_TMPDIR/tty" || _pp_fail "colour despite NO_COLOR"
+	TERM=xterm NO_COLOR= script -qec "pp-stats -f table --color=never '$F/unreach.ndjson'" /dev/null >"$BATS_TEST_TMPDIR/tty"
+	! grep -q $'\e' "$BATS_TEST_TMPDIR/tty" || _pp_fail "colour despite --color=never"
+	pp_run 2 pp-stats -f table --color=sometimes "$F/unreach.ndjson"
+	assert_stderr --partial "--color: must be never, always or auto: sometimes"
 }
 
 @test "pp-stats --every: windows aligned to the epoch by event time" {
@@ -143,7 +185,8 @@ pp_body() {
 	[ "$(pp-stats --outage-loss 100 --outage-min 0 "$F/outage.ndjson" | grep -c '"outage"')" -eq 3 ]
 	pp_run 0 pp-stats -f table "$F/outage.ndjson"
 	assert_output --partial "Outages (loss >= 30.0% for >= 3.000 s at the destination):"
-	assert_output --partial "o hop 0: 2025-11-24T16:00:05Z to 2025-11-24T16:00:10Z (5.000 s), 5 sent, 0 received, 100.0% loss"
+	assert_line "  o hop 0: 2025-11-24T16:00:05Z to 2025-11-24T16:00:10Z"
+	assert_line "    5.000 s, 5 sent, 0 received, 100.0% loss"
 	assert_output --partial "and on"
 }
 

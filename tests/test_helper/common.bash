@@ -230,3 +230,11 @@ completions_cover() {
 		esac
 	done
 }
+
+# no_esc: $output holds no ESC byte (no escape sequence reached a pipe).
+no_esc() {
+	if printf '%s' "$output" | LC_ALL=C grep -q $'\e'; then
+		printf '%s' "$output" | od -c | head -20 >&2
+		_pp_fail "an escape sequence reached the output"
+	fi
+}

@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* table.c: the hop table (see table.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/colq.h"
+#include "lib/outcome.h"
+#include "lib/sanitize.h"
+#include "lib/table.h"
+
+#define PREFIX 8		/* "%3d.|-- " */
+#define INDENT 8		/* lines under a row */
+#define HOST_MAX 1024		/* a host text, shown */
+#define SGR_AMBER "\033[33m"
+#define SGR_RED "\033[31m"
+#define SGR_OFF "\033[0m"
+
+enum col {
+	C_LOSS, C_FWD, C_SNT, C_DROP, C_RCV, C_LAST, C_AVG, C_BEST, C_WRST,
+	C_STDEV, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95, C_GAP, C_END
+};
+
+static const char *const titles[] = {
+	"Loss%", "Fwd%", "Snt", "Drop", "Rcv", "Last", "Avg", "Best", "Wrst",
+	"StDev", "Jttr", "Jmax", "Jint", "p50", "p95", "", ""
+};
+
+static const enum col normal_cols[] = {
+	C_LOSS, C_FWD, C_SNT, C_LAST, C_AVG, C_BEST, C_WRST, C_STDEV, C_JTTR,
+	C_END
+};
+static const enum col wide_cols[] = {
+	C_LOSS, C_FWD, C_SNT, C_LAST, C_AVG, C_BEST, C_WRST, C_STDEV, C_JTTR,
+	C_P95, C_END
+};
+static const enum col jitter_cols[] = {
+	C_LOSS, C_DROP, C_RCV, C_AVG, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95,
+	C_END
+};
+static const enum col report_cols[] = {
+	C_LOSS, C_SNT, C_GAP, C_LAST, C_AVG, C_BEST, C_WRST, C_STDEV, C_END
+};
+
+/* mtr -r's host column: 33 characters, the row's prefix included. */
+#define REPORT_HOST 33
+
+void
+pp_table_init(struct pp_table *t, const struct pp_table_opts *o)
+{
+	memset(t, 0, sizeof(*t));
+	if (o != NULL)
+		t->o = *o;
+	t->last_start = NAN;
+}
+
+void
+pp_table_release(struct pp_table *t)
+{
+	free(t->last_target);
+	t->last_target = NULL;
+}
+
+void
+pp_table_reset(struct pp_table *t)
+{
+	free(t->last_target);
+	t->last_target = NULL;
+	t->last_start = NAN;
+	t->header = false;
+	t->hostw = 0;
+}
+
+static const enum col *
+columns(const struct pp_table *t)
+{
+	switch (t->o.layout) {
+	case PP_TABLE_JITTER:
+		return jitter_cols;
+	case PP_TABLE_REPORT:
+		return report_cols;
+	case PP_TABLE_NORMAL:
+		break;
+	}
+	return t->o.wide ? wide_cols : normal_cols;
+}
+
+/* A column's width. */
+static int
+col_width(const struct pp_table *t, enum col c)
+{
+	bool wide = t->o.wide && t->o.layout != PP_TABLE_REPORT;
+
+	switch (c) {
+	case C_GAP:
+		return 1;
+	case C_LOSS:
+	case C_FWD:
+		return wide ? 7 : 6;
+	case C_SNT:
+	case C_DROP:
+	case C_RCV:
+		return 6;
+	case C_END:
+		return 0;
+	default:
+		return wide ? 8 : 6;
+	}
+}
+
+static int
+numbers_width(const struct pp_table *t)
+{
+	int w = 0;
+
+	for (const enum col *c = columns(t); *c != C_END; c++)
+		w += col_width(t, *c);
+	return w;
+}
+
+static int
+line_width(const struct pp_table *t)
+{
+	return t->o.width >= 40 ? t->o.width : t->o.width <= 0 ?
+	    PP_TABLE_WIDTH : 40;
+}
+
+/* The host column (prefix included). */
+static int
+host_width(const struct pp_table *t)
+{
+	if (t->o.layout == PP_TABLE_REPORT && !t->o.wide)
+		return REPORT_HOST;
+	int w = line_width(t) - numbers_width(t);
+	if (t->o.wide) {
+		/* As wide as the longest name, a full IPv6 address at
+		 * least. */
+		int fit = PREFIX + (t->hostw > 39 ? t->hostw : 39) + 1;
+		return fit;
+	}
+	return w > PREFIX + 8 ? w : PREFIX + 8;
+}
+
+void
+pp_table_ms(char *buf, size_t size, double v, int width)
+{
+	if (!isfinite(v)) {
+		(void)snprintf(buf, size, "-");
+		return;
+	}
+	for (int dec = 3; dec > 0; dec--) {
+		int n = snprintf(buf, size, "%.*f", dec, v);
+		if (n >= 0 && n <= width)
+			return;
+	}
+	(void)snprintf(buf, size, "%.0f", v);
+}
+
+const char *
+pp_table_host_text(const struct pp_table *t, const char *addr, char *buf,
+    size_t size)
+{
+	char a[512];
+	char n[512];
+	char as[24];
+	const char *name = NULL;
+
+	if (size == 0)
+		return buf;
+	if (addr == NULL) {
+		(void)snprintf(buf, size, "%s???", t->o.asn ? "AS??? " : "");
+		return buf;
+	}
+	(void)pp_sanitize_term(a, sizeof(a), addr);
+	if (t->o.name != NULL)
+		name = t->o.name(t->o.arg, addr);
+	as[0] = '\0';
+	if (t->o.asn) {
+		uint32_t v = t->o.asn_of != NULL ? t->o.asn_of(t->o.arg, addr) :
+		    0;
+		if (v != 0)
+			(void)snprintf(as, sizeof(as), "AS%u ", (unsigned)v);
+		else
+			(void)snprintf(as, sizeof(as), "AS??? ");
+	}
+	if (name == NULL) {
+		(void)snprintf(buf, size, "%s%s", as, a);
+		return buf;
+	}
+	(void)pp_sanitize_term(n, sizeof(n), name);
+	if (t->o.show_ips)
+		(void)snprintf(buf, size, "%s%s (%s)", as, n, a);
+	else
+		(void)snprintf(buf, size, "%s%s", as, n);
+	return buf;
+}
+
+void
+pp_table_fit(struct pp_table *t, const struct pp_stats_rec *rows, int n)
+{
+	char buf[HOST_MAX];
+
+	t->hostw = 0;
+	for (int i = 0; i < n; i++) {
+		int len = (int)strlen(pp_table_host_text(t, rows[i].addr, buf,
+		    sizeof(buf)));
+		if (len > t->hostw)
+			t->hostw = len;
+	}
+}
+
+/* Text that may run past the width: the first line from column col (what
+ * is before it already written), the rest cut at the width and going on
+ * at column indent + 2 (never inside a \xHH or \uHHHH escape of
+ * lib/sanitize or a UTF-8 sequence). */
+static void
+put_wrapped(const struct pp_table *t, FILE *f, int col, int indent,
+    const char *s)
+{
+	int width = line_width(t);
+	int room = width - col;
+	size_t len = strlen(s);
+
+	while ((int)len > room && room > 10) {
+		int cut = room;
+		for (int k = 1; k <= 5 && k < cut; k++)
+			if (s[cut - k] == '\\') {
+				cut -= k;
+				break;
+			}
+		while (cut > 1 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		fwrite(s, 1, (size_t)cut, f);
+		fprintf(f, "\n%*s", indent + 2, "");
+		s += cut;
+		len -= (size_t)cut;
+		room = width - indent - 2;
+	}
+	fprintf(f, "%s\n", s);
+}
+
+/* A line under a row. */
+static void
+put_under(const struct pp_table *t, FILE *f, const char *s)
+{
+	fprintf(f, "%*s", INDENT, "");
+	put_wrapped(t, f, INDENT, INDENT, s);
+}
+
+void
+pp_table_header(struct pp_table *t, FILE *f, const char *host)
+{
+	char h[HOST_MAX];
+	int hw = host_width(t);
+
+	(void)pp_sanitize_term(h, sizeof(h), host != NULL ? host : "-");
+	int len = 6 + (int)strlen(h);
+	if (len > hw - 1) {
+		fprintf(f, "HOST: %s\n%*s", h, hw, "");
+	} else {
+		fprintf(f, "HOST: %-*s", hw - 6, h);
+	}
+	for (const enum col *c = columns(t); *c != C_END; c++)
+		fprintf(f, "%*s", col_width(t, *c), titles[*c]);
+	fputc('\n', f);
+	t->header = true;
+}
+
+/* A cell: right-aligned text in width w, coloured with sgr (NULL none). */
+static void
+cell(const struct pp_table *t, FILE *f, int w, const char *text,
+    const char *sgr)
+{
+	int len = (int)strlen(text);
+
+	if (sgr != NULL && t->o.color)
+		fprintf(f, "%*s%s%s%s", w > len ? w - len : 0, "", sgr, text,
+		    SGR_OFF);
+	else
+		fprintf(f, "%*s", w, text);
+}
+
+static const char *
+loss_sgr(double loss)
+{
+	if (!isfinite(loss) || loss <= 0)
+		return NULL;
+	return loss >= PP_TABLE_LOSS_RED ? SGR_RED : SGR_AMBER;
+}
+
+static const char *
+rtt_sgr(double ms)
+{
+	if (!isfinite(ms) || ms < PP_TABLE_RTT_AMBER)
+		return NULL;
+	return ms >= PP_TABLE_RTT_RED ? SGR_RED : SGR_AMBER;
+}
+
+static void
+numbers(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
+{
+	bool wide = t->o.wide && t->o.layout != PP_TABLE_REPORT;
+
+	for (const enum col *c = columns(t); *c != C_END; c++) {
+		int w = col_width(t, *c);
+		char b[32];
+		double v = NAN;
+		const char *sgr = NULL;
+		switch (*c) {
+		case C_GAP:
+			fputc(' ', f);
+			continue;
+		case C_LOSS:
+		case C_FWD:
+			v = *c == C_LOSS ? r->loss : r->fwd_loss;
+			if (isfinite(v) && (*c == C_LOSS || r->ttl > 0))
+				(void)snprintf(b, sizeof(b), "%.1f%%", v);
+			else
+				(void)snprintf(b, sizeof(b), "-");
+			cell(t, f, w, b, *c == C_LOSS ? loss_sgr(v) : NULL);
+			continue;
+		case C_SNT:
+		case C_DROP:
+		case C_RCV:
+			(void)snprintf(b, sizeof(b), "%llu", (unsigned long long)
+			    (*c == C_SNT ? r->sent : *c == C_RCV ? r->recv :
+			    r->sent - r->recv));
+			cell(t, f, w, b, NULL);
+			continue;
+		case C_LAST:
+			v = r->last;
+			break;
+		case C_AVG:
+			v = r->avg;
+			sgr = rtt_sgr(v);
+			break;
+		case C_BEST:
+			v = r->min;
+			break;
+		case C_WRST:
+			v = r->max;
+			break;
+		case C_STDEV:
+			v = r->stdev;
+			break;
+		case C_JTTR:
+			v = r->jitter;
+			break;
+		case C_JMAX:
+			v = r->jmax;
+			break;
+		case C_JINT:
+			v = r->jint;
+			break;
+		case C_P50:
+			v = r->p50;
+			break;
+		case C_P95:
+			v = r->p95;
+			break;
+		case C_END:
+			break;
+		}
+		bool q = *c == C_P50 || *c == C_P95;
+		if (wide && isfinite(v))
+			(void)snprintf(b, sizeof(b), "%.*f", q ?
+			    pp_colq_decimals(v) : 3, v);
+		else
+			pp_table_ms(b, sizeof(b), v, w - 1);
+		/* A quantile to no more digits than its sketch keeps. */
+		if (q && isfinite(v) && !wide) {
+			const char *dot = strchr(b, '.');
+			int dec = dot != NULL ? (int)strlen(dot + 1) : 0;
+			if (dec > pp_colq_decimals(v))
+				(void)snprintf(b, sizeof(b), "%.*f",
+				    pp_colq_decimals(v), v);
+		}
+		cell(t, f, w, b, sgr);
+	}
+	fputc('\n', f);
+}
+
+static void
+fmt_iso(double t, char *buf, size_t size)
+{
+	time_t tt = (time_t)floor(t);
+	struct tm tm;
+
+	if (!isfinite(t) || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(buf, size, "-");
+}
+
+/* The lines under a row: other responders, unreachables, connections,
+ * local drops. */
+static void
+under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
+{
+	char host[HOST_MAX];
+	char line[HOST_MAX + 256];
+	char a[32], b[32], c[32];
+
+	for (int i = 1; i < r->naddrs; i++) {
+		const struct pp_stats_rec_addr *ad = &r->addrs[i];
+		pp_table_ms(a, sizeof(a), ad->avg, 7);
+		pp_table_ms(b, sizeof(b), ad->min, 7);
+		pp_table_ms(c, sizeof(c), ad->max, 7);
+		(void)snprintf(line, sizeof(line), "%s  %llu %s, avg %s, "
+		    "best %s, wrst %s ms", pp_table_host_text(t, ad->addr,
+		    host, sizeof(host)), (unsigned long long)ad->recv,
+		    ad->recv == 1 ? "reply" : "replies", a, b, c);
+		put_under(t, f, line);
+	}
+	if (r->addrs_other_recv > 0) {
+		(void)snprintf(line, sizeof(line), "(other responders)  %llu "
+		    "replies", (unsigned long long)r->addrs_other_recv);
+		put_under(t, f, line);
+	}
+	/* What answered instead of the target: lost, never an RTT. */
+	for (int i = 0; i < r->nunreach; i++) {
+		const struct pp_stats_rec_unreach *u = &r->unreach[i];
+		char code[32];
+		if (u->code >= 0)
+			(void)snprintf(code, sizeof(code), ", code %d",
+			    u->code);
+		else
+			code[0] = '\0';
+		(void)snprintf(line, sizeof(line), "%s  %llu unreachable "
+		    "(%s%s): lost", u->addr != NULL ? pp_table_host_text(t,
+		    u->addr, host, sizeof(host)) : "?",
+		    (unsigned long long)u->count,
+		    pp_stats_rec_unreach_name(u), code);
+		put_under(t, f, line);
+	}
+	if (r->unreach_other > 0) {
+		(void)snprintf(line, sizeof(line), "(other sources)  %llu "
+		    "unreachable: lost", (unsigned long long)r->unreach_other);
+		put_under(t, f, line);
+	}
+	if (r->tcp) {
+		(void)snprintf(line, sizeof(line), "(connections)  %llu open, "
+		    "%llu refused%s", (unsigned long long)r->open,
+		    (unsigned long long)r->refused, t->o.refused_down ?
+		    " (refused counted as down)" : "");
+		put_under(t, f, line);
+	}
+	if (r->local_drop > 0) {
+		(void)snprintf(line, sizeof(line), "(local drops)  %llu "
+		    "timeouts maybe lost inside this host: not counted",
+		    (unsigned long long)r->local_drop);
+		put_under(t, f, line);
+	}
+}
+
+void
+pp_table_row(struct pp_table *t, FILE *f, const char *host,
+    const struct pp_stats_rec *r, bool with_window)
+{
+	char text[HOST_MAX];
+
+	if (with_window && !(r->start == t->last_start)) {
+		char t0[32];
+		char t1[32];
+		fmt_iso(r->start, t0, sizeof(t0));
+		fmt_iso(r->end, t1, sizeof(t1));
+		fprintf(f, "%sStart: %s  End: %s\n", isnan(t->last_start) ?
+		    "" : "\n", t0, t1);
+		t->last_start = r->start;
+		t->header = false;
+		free(t->last_target);
+		t->last_target = NULL;
+	}
+	if (!t->header)
+		pp_table_header(t, f, host);
+	if (t->last_target == NULL || strcmp(r->target, t->last_target) !=
+	    0) {
+		char *c = strdup(r->target);
+		if (!t->o.one_target) {
+			(void)pp_sanitize_term_fputs(r->target, f);
+			fputc('\n', f);
+		}
+		free(t->last_target);
+		t->last_target = c;
+	}
+	char hop[16];
+	if (r->ttl > 0)
+		(void)snprintf(hop, sizeof(hop), "%3d.|-- ", r->ttl);
+	else
+		(void)snprintf(hop, sizeof(hop), "  -.|-- ");
+	int hw = host_width(t);
+	pp_table_host_text(t, r->addr, text, sizeof(text));
+	int len = (int)strlen(hop) + (int)strlen(text);
+	if (len <= hw - 1) {
+		fprintf(f, "%s%-*s", hop, hw - (int)strlen(hop), text);
+	} else {
+		/* Never cut: the name on a line of its own. */
+		fputs(hop, f);
+		put_wrapped(t, f, (int)strlen(hop), (int)strlen(hop), text);
+		fprintf(f, "%*s", hw, "");
+	}
+	numbers(t, f, r);
+	under(t, f, r);
+}
+
+bool
+pp_color_wanted(enum pp_color when, int fd)
+{
+	if (when != PP_COLOR_AUTO)
+		return when == PP_COLOR_ALWAYS;
+	const char *nc = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	if (nc != NULL && nc[0] != '\0')
+		return false;
+	if (term == NULL || strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fd) == 1;
+}
+
+int
+pp_color_parse(const char *arg, enum pp_color *when)
+{
+	if (arg == NULL || strcmp(arg, "always") == 0)
+		*when = PP_COLOR_ALWAYS;
+	else if (strcmp(arg, "never") == 0)
+		*when = PP_COLOR_NEVER;
+	else if (strcmp(arg, "auto") == 0)
+		*when = PP_COLOR_AUTO;
+	else
+		return -1;
+	return 0;
+}
