@@ -32,22 +32,54 @@ pp_window_release(struct pp_window *w)
 	free(w->rtt);
 	free(w->scratch);
 	w->rtt = w->scratch = NULL;
-	w->len = 0;
+	w->len = w->nsorted = 0;
+}
+
+/* The position of v in the sorted answers (the first not below it). */
+static uint32_t
+sorted_pos(const struct pp_window *w, double v)
+{
+	uint32_t lo = 0;
+	uint32_t hi = w->nsorted;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (w->scratch[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void
 pp_window_add(struct pp_window *w, double rtt)
 {
 	if (w->len == w->n) {
-		if (isnan(w->rtt[w->head]))
+		double old = w->rtt[w->head];
+		if (isnan(old)) {
 			w->lost--;
+		} else {
+			/* Out of the sorted answers too (any equal one). */
+			uint32_t i = sorted_pos(w, old);
+			memmove(w->scratch + i, w->scratch + i + 1,
+			    (w->nsorted - i - 1) * sizeof(double));
+			w->nsorted--;
+		}
 		w->head = (w->head + 1) % w->n;
 		w->len--;
 	}
 	w->rtt[(w->head + w->len) % w->n] = rtt;
 	w->len++;
-	if (isnan(rtt))
+	if (isnan(rtt)) {
 		w->lost++;
+	} else {
+		uint32_t i = sorted_pos(w, rtt);
+		memmove(w->scratch + i + 1, w->scratch + i,
+		    (w->nsorted - i) * sizeof(double));
+		w->scratch[i] = rtt;
+		w->nsorted++;
+	}
 }
 
 bool
@@ -64,28 +96,13 @@ pp_window_loss(const struct pp_window *w)
 	return 100.0 * (double)w->lost / (double)w->len;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 double
 pp_window_pct(struct pp_window *w, double p)
 {
-	uint32_t k = 0;
+	uint32_t k = w->nsorted;
 
-	for (uint32_t i = 0; i < w->len; i++) {
-		double v = w->rtt[(w->head + i) % w->n];
-		if (!isnan(v))
-			w->scratch[k++] = v;
-	}
 	if (k == 0)
 		return NAN;
-	qsort(w->scratch, k, sizeof(double), cmp_double);
 	uint32_t rank = (uint32_t)ceil(p * k);
 	if (rank < 1)
 		rank = 1;

@@ -36,8 +36,10 @@ struct pp_window {
 	uint32_t len;		/* outcomes held */
 	uint32_t head;		/* oldest */
 	uint32_t lost;		/* lost outcomes held */
+	uint32_t nsorted;	/* answered outcomes held */
 	double *rtt;		/* ring of RTTs (NAN = lost), owned */
-	double *scratch;	/* for percentiles, owned */
+	double *scratch;	/* the answered RTTs held, sorted (owned):
+				 * a percentile is a look-up */
 };
 
 /* Set up w for n (1..PP_WINDOW_MAX) outcomes.  Returns 0 or -1. */

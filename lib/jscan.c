@@ -90,6 +90,27 @@ put_utf8(char *o, uint32_t cp)
 	return o;
 }
 
+/* Bytes that stand for themselves in a string: printable ASCII but the
+ * quote and the backslash. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Scan the string whose opening quote is at *pp; decode it into the arena.
  * On success *pp is past the closing quote. */
 static enum pp_jscan_rc
@@ -102,8 +123,9 @@ scan_string(struct pp_jscan *s, const char *buf, const char **pp,
 
 	for (;;) {
 		/* Plain runs first, eight bytes at a time while no byte is a
-		 * quote, a backslash, a control or a non-ASCII byte. */
-		const char *run = p;
+		 * quote, a backslash, a control or a non-ASCII byte (copied as
+		 * they go: the arena has room for the whole line), then byte by
+		 * byte through a table. */
 		while (end - p >= 8) {
 			uint64_t x;
 			memcpy(&x, p, 8);
@@ -114,13 +136,12 @@ scan_string(struct pp_jscan *s, const char *buf, const char **pp,
 			    ((x - 0x2020202020202020ULL) & ~x) | x;
 			if ((hit & 0x8080808080808080ULL) != 0)
 				break;
+			memcpy(o, &x, 8);
+			o += 8;
 			p += 8;
 		}
-		while (p < end && (unsigned char)*p >= 0x20 &&
-		    (unsigned char)*p < 0x80 && *p != '"' && *p != '\\')
-			p++;
-		memcpy(o, run, (size_t)(p - run));
-		o += p - run;
+		while (p < end && plain[(unsigned char)*p])
+			*o++ = *p++;
 		if (p >= end)
 			return bad(err, buf, p, "premature end of input");
 		unsigned char c = (unsigned char)*p;
@@ -210,6 +231,7 @@ scan_number(const char *buf, const char **pp, const char *end,
 	int frac = 0;		/* fraction digits in mant */
 	bool overflow_int = false;
 	bool is_real = false;
+	bool frac_lost = false;	/* fraction digits beyond mant's precision */
 
 	if (*p == '-') {
 		neg = true;
@@ -245,6 +267,8 @@ scan_number(const char *buf, const char **pp, const char *end,
 				mant = mant * 10 + (uint64_t)(*p - '0');
 				ndig++;
 				frac++;
+			} else {
+				frac_lost = true;
 			}
 			p++;
 		}
@@ -286,8 +310,10 @@ scan_number(const char *buf, const char **pp, const char *end,
 	}
 	m->kind = PP_J_REAL;
 	int e10 = exp - frac + dropped;
-	/* Clinger's fast path: exact mantissa, exact power, one rounding. */
-	if (!exp_big && ndig <= 15 && mant < (1ULL << 53) && e10 >= -22 &&
+	/* Clinger's fast path: exact mantissa (every digit in it, below
+	 * 2^53: epoch times with microseconds are 16 digits), exact power,
+	 * one rounding. */
+	if (!exp_big && !frac_lost && mant < (1ULL << 53) && e10 >= -22 &&
 	    e10 <= 22 && dropped == 0) {
 		double v = (double)mant;
 		v = e10 < 0 ? v / pow10_exact[-e10] : v * pow10_exact[e10];
@@ -318,17 +344,42 @@ scan_number(const char *buf, const char **pp, const char *end,
 static unsigned long long
 key_tag(const char *k, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)k;
 	unsigned long long t = 0;
-	size_t m = n < 7 ? n : 7;
 
-	memcpy(&t, k, m);
+	/* The first bytes, without a call to memcpy of a variable size. */
+	switch (n < 7 ? n : 7) {
+	case 7:
+		t |= (unsigned long long)u[6] << 48;
+		/* FALLTHROUGH */
+	case 6:
+		t |= (unsigned long long)u[5] << 40;
+		/* FALLTHROUGH */
+	case 5:
+		t |= (unsigned long long)u[4] << 32;
+		/* FALLTHROUGH */
+	case 4:
+		t |= (unsigned long long)u[3] << 24;
+		/* FALLTHROUGH */
+	case 3:
+		t |= (unsigned long long)u[2] << 16;
+		/* FALLTHROUGH */
+	case 2:
+		t |= (unsigned long long)u[1] << 8;
+		/* FALLTHROUGH */
+	case 1:
+		t |= u[0];
+		/* FALLTHROUGH */
+	default:
+		break;
+	}
 	return (t << 8) ^ (unsigned long long)(n & 0xff) ^
 	    ((unsigned long long)n << 56);
 }
 
 #define SKIP_WS(p, end) \
-	while ((p) < (end) && (*(p) == ' ' || *(p) == '\t' || *(p) == '\n' || \
-	    *(p) == '\r')) (p)++
+	while ((p) < (end) && (unsigned char)*(p) <= ' ' && (*(p) == ' ' || \
+	    *(p) == '\t' || *(p) == '\n' || *(p) == '\r')) (p)++
 
 /* Every byte must be valid UTF-8, even outside strings (jansson checks
  * the whole input); then a non-ASCII byte outside a string is a bad token.
@@ -359,6 +410,7 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 	const char *p = buf;
 	const char *end = buf + len;
 	enum pp_jscan_rc rc;
+	uint64_t seen = 0;	/* a filter of the keys' tags */
 
 	s->n = 0;
 	s->used = 0;
@@ -397,10 +449,18 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 		if (rc != PP_JSCAN_OK)
 			return rc;
 		m->tag = key_tag(m->key, m->klen);
-		for (int i = 0; i < s->n; i++)
-			if (s->m[i].tag == m->tag && s->m[i].klen == m->klen &&
-			    memcmp(s->m[i].key, m->key, m->klen) == 0)
-				return bad(err, buf, p, "duplicate object key");
+		/* Keys are unique: compared only when a 64-bit filter of
+		 * their tags says they may not be. */
+		uint64_t bit = 1ULL << ((m->tag * 0x9e3779b97f4a7c15ULL) >> 58);
+		if ((seen & bit) != 0) {
+			for (int i = 0; i < s->n; i++)
+				if (s->m[i].tag == m->tag &&
+				    s->m[i].klen == m->klen &&
+				    memcmp(s->m[i].key, m->key, m->klen) == 0)
+					return bad(err, buf, p,
+					    "duplicate object key");
+		}
+		seen |= bit;
 		SKIP_WS(p, end);
 		if (p >= end || *p != ':') {
 			if (!utf8_ok(buf, end))

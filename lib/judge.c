@@ -112,9 +112,25 @@ level_init(struct pp_level *l, double threshold, double clear_pct,
 		    (100.0 - clear_pct) / 100.0;
 }
 
+static uint32_t target_find(struct pp_judge *j, const char *s);
+
 /* The target named s, made when new; UINT32_MAX when it cannot be. */
 static uint32_t
 target_get(struct pp_judge *j, const char *s)
+{
+	/* Records of one target come in runs: the last one first. */
+	if (j->last_target != 0 && strcmp(pp_intern_name(&j->names,
+	    j->targets[j->last_target - 1].name), s) == 0)
+		return j->last_target - 1;
+	uint32_t i = target_find(j, s);
+	if (i != UINT32_MAX)
+		j->last_target = i + 1;
+	return i;
+}
+
+/* The target named s, made when new; UINT32_MAX when it cannot be. */
+static uint32_t
+target_find(struct pp_judge *j, const char *s)
 {
 	uint32_t name = intern(j, s);
 

@@ -129,6 +129,7 @@ struct pp_judge {
 	struct pp_judge_target *targets;	/* owned, by index in tmap */
 	uint32_t ntargets;	/* in use */
 	uint32_t atargets;	/* allocated */
+	uint32_t last_target;	/* target used last, + 1 */
 	struct pp_keytab tmap;	/* (name id, 0) -> target index */
 	struct pp_judge_key *keys;	/* owned, by index in kmap */
 	uint32_t nkeys;		/* in use */

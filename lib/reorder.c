@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* reorder.c: a min-heap on (send time, arrival order) of small handles;
  * the items themselves stay put in a slab (a free list recycles slots), so
- * sifting moves 24 bytes, never the items. */
+ * sifting moves 24 bytes, never the items.  Items that arrive in order (no
+ * older than the last one queued so) go to a FIFO ring instead, already
+ * sorted: a stream mostly in order costs a queue, not a heap; the oldest
+ * is the older of the ring's head and the heap's top. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,25 +34,32 @@ pp_reorder_init(struct pp_reorder *ro, size_t item_size, size_t cap,
 	return 0;
 }
 
-/* The layout of ro->heap: alloc handles, then alloc slot numbers of the
- * free list, then alloc items. */
+/* The layout of ro->heap: alloc handles of the heap, alloc handles of the
+ * ring, then alloc slot numbers of the free list, then alloc items. */
 static struct handle *
 handles(const struct pp_reorder *ro)
 {
 	return (struct handle *)(void *)ro->heap;
 }
 
+static struct handle *
+ring(const struct pp_reorder *ro)
+{
+	return handles(ro) + ro->alloc;
+}
+
 static size_t *
 free_slots(const struct pp_reorder *ro)
 {
-	return (size_t *)(void *)(ro->heap + ro->alloc * sizeof(struct handle));
+	return (size_t *)(void *)(ro->heap + ro->alloc * 2 *
+	    sizeof(struct handle));
 }
 
 static unsigned char *
 item_at(const struct pp_reorder *ro, size_t slot)
 {
-	return ro->heap + ro->alloc * (sizeof(struct handle) + sizeof(size_t)) +
-	    slot * ro->esize;
+	return ro->heap + ro->alloc * (2 * sizeof(struct handle) +
+	    sizeof(size_t)) + slot * ro->esize;
 }
 
 static bool
@@ -93,33 +103,50 @@ sift_down(struct handle *h, size_t n, size_t i)
 	h[i] = x;
 }
 
+/* The oldest handle held (n > 0): the ring's head or the heap's top. */
+static const struct handle *
+oldest(const struct pp_reorder *ro)
+{
+	const struct handle *r = ro->fn > 0 ? &ring(ro)[ro->fhead] : NULL;
+
+	if (ro->nh == 0 || (r != NULL && before(r, &handles(ro)[0])))
+		return r;
+	return &handles(ro)[0];
+}
+
 /* Release the oldest item. */
 static void
 pop(struct pp_reorder *ro,
     void (*emit)(void *arg, double ts, const void *item), void *arg)
 {
-	struct handle *h = handles(ro);
-	struct handle top = h[0];
+	struct handle top = *oldest(ro);
 
+	if (ro->fn > 0 && ring(ro)[ro->fhead].order == top.order) {
+		ro->fhead = (ro->fhead + 1) % ro->alloc;
+		ro->fn--;
+	} else {
+		struct handle *h = handles(ro);
+		ro->nh--;
+		if (ro->nh > 0) {
+			h[0] = h[ro->nh];
+			sift_down(h, ro->nh, 0);
+		}
+	}
 	ro->last_out = top.ts;
 	ro->any_out = true;
 	ro->n--;
-	if (ro->n > 0) {
-		h[0] = h[ro->n];
-		sift_down(h, ro->n, 0);
-	}
 	/* The slot goes back on the free list before the call, which may
 	 * not push (emit callbacks only consume). */
 	free_slots(ro)[ro->alloc - 1 - ro->n] = top.slot;
 	emit(arg, top.ts, item_at(ro, top.slot));
 }
 
-/* Grow the storage to nalloc entries, keeping handles, free list and
- * items.  Returns 0 or -1. */
+/* Grow the storage to nalloc entries, keeping heap, ring (unwrapped to
+ * start at 0), free list and items.  Returns 0 or -1. */
 static int
 grow(struct pp_reorder *ro, size_t nalloc)
 {
-	size_t per = sizeof(struct handle) + sizeof(size_t) + ro->esize;
+	size_t per = 2 * sizeof(struct handle) + sizeof(size_t) + ro->esize;
 	unsigned char *nh = malloc(nalloc * per);
 
 	if (nh == NULL)
@@ -128,8 +155,10 @@ grow(struct pp_reorder *ro, size_t nalloc)
 	tmp.heap = nh;
 	tmp.alloc = nalloc;
 	if (ro->alloc > 0) {
-		memcpy(handles(&tmp), handles(ro), ro->n *
+		memcpy(handles(&tmp), handles(ro), ro->nh *
 		    sizeof(struct handle));
+		for (size_t i = 0; i < ro->fn; i++)
+			ring(&tmp)[i] = ring(ro)[(ro->fhead + i) % ro->alloc];
 		memcpy(item_at(&tmp, 0), item_at(ro, 0), ro->alloc *
 		    ro->esize);
 	}
@@ -142,6 +171,7 @@ grow(struct pp_reorder *ro, size_t nalloc)
 	free(ro->heap);
 	ro->heap = nh;
 	ro->alloc = nalloc;
+	ro->fhead = 0;
 	return 0;
 }
 
@@ -155,7 +185,7 @@ pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
 		return 0;
 	}
 	if (ro->n == ro->cap) {
-		if (ts <= handles(ro)[0].ts) {
+		if (ts < oldest(ro)->ts) {
 			/* Older than all it holds: it goes first. */
 			ro->last_out = ts;
 			ro->any_out = true;
@@ -178,12 +208,18 @@ pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
 	 * to use at index alloc - 1 - n. */
 	size_t slot = free_slots(ro)[ro->alloc - 1 - ro->n];
 	memcpy(item_at(ro, slot), item, ro->item_size);
-	struct handle *h = handles(ro);
-	h[ro->n].ts = ts;
-	h[ro->n].order = ro->order++;
-	h[ro->n].slot = slot;
+	struct handle x = { .ts = ts, .order = ro->order++, .slot = slot };
+	if (ro->fn == 0 || ts >= ring(ro)[(ro->fhead + ro->fn - 1) %
+	    ro->alloc].ts) {
+		ring(ro)[(ro->fhead + ro->fn) % ro->alloc] = x;
+		ro->fn++;
+	} else {
+		struct handle *h = handles(ro);
+		h[ro->nh] = x;
+		ro->nh++;
+		sift_up(h, ro->nh - 1);
+	}
 	ro->n++;
-	sift_up(h, ro->n - 1);
 	if (ro->n == 1 || ts > ro->newest)
 		ro->newest = ts;
 	pp_reorder_advance(ro, ro->newest, emit, arg);
@@ -196,7 +232,7 @@ pp_reorder_advance(struct pp_reorder *ro, double now,
 {
 	if (now > ro->newest)
 		ro->newest = now;
-	while (ro->n > 0 && handles(ro)[0].ts < now - ro->horizon)
+	while (ro->n > 0 && oldest(ro)->ts < now - ro->horizon)
 		pop(ro, emit, arg);
 }
 
@@ -219,5 +255,5 @@ pp_reorder_release(struct pp_reorder *ro)
 {
 	free(ro->heap);
 	ro->heap = NULL;
-	ro->n = ro->alloc = 0;
+	ro->n = ro->nh = ro->fn = ro->fhead = ro->alloc = 0;
 }

@@ -15,12 +15,15 @@
 struct pp_reorder;
 
 /* A bounded reorder buffer of fixed-size items.  Caller-provided storage.
- * Memory: at most cap * (item_size + 32) bytes, allocated as needed. */
+ * Memory: at most cap * (item_size + 56) bytes, allocated as needed. */
 struct pp_reorder {
 	unsigned char *heap;	/* handles, free slots, then items */
 	size_t esize;		/* bytes per item slot (aligned) */
 	size_t item_size;	/* bytes per item */
 	size_t n;		/* entries held */
+	size_t nh;		/* of which in the heap */
+	size_t fn;		/* of which in the ring (in order) */
+	size_t fhead;		/* the ring's oldest */
 	size_t alloc;		/* entries allocated */
 	size_t cap;		/* most entries ever held */
 	double horizon;		/* seconds an item may wait for older ones */

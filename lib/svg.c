@@ -50,7 +50,10 @@ puts_(struct pp_svg *s, const char *p)
 	put(s, p, strlen(p));
 }
 
-/* A coordinate with two decimals, trailing zeros trimmed ("12.5", "3"). */
+/* A coordinate with two decimals, trailing zeros trimmed ("12.5", "3"),
+ * as printf's %.2f rounds it.  The common case without printf: v * 100
+ * rounded to an integer, unless it falls so near a tie that the product's
+ * own rounding could decide it (then printf, on the exact value). */
 static void
 num(struct pp_svg *s, double v)
 {
@@ -58,6 +61,33 @@ num(struct pp_svg *s, double v)
 
 	if (!isfinite(v))
 		v = 0;
+	double r = v * 100.0;
+	if (fabs(r) < 1e15 && fabs(r - floor(r) - 0.5) > 1e-6) {
+		long long q = (long long)floor(r + 0.5);
+		unsigned long long a = q < 0 ? (unsigned long long)-q :
+		    (unsigned long long)q;
+		char *e = tmp + sizeof(tmp);
+		char *b = e;
+		unsigned long long ip = a / 100;
+		unsigned fr = (unsigned)(a % 100);
+		if (fr != 0) {
+			if (fr % 10 != 0) {
+				*--b = (char)('0' + fr % 10);
+				*--b = (char)('0' + fr / 10);
+			} else {
+				*--b = (char)('0' + fr / 10);
+			}
+			*--b = '.';
+		}
+		do {
+			*--b = (char)('0' + ip % 10);
+			ip /= 10;
+		} while (ip > 0);
+		if (q < 0)
+			*--b = '-';
+		put(s, b, (size_t)(e - b));
+		return;
+	}
 	int n = snprintf(tmp, sizeof(tmp), "%.2f", v);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		n = snprintf(tmp, sizeof(tmp), "%g", v);

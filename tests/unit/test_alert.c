@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <math.h>
+#include <stdlib.h>
 
 #include "lib/alert.h"
 #include "tests/unit/check.h"
 
 void test_alert(void);
+void test_window_pct(void);
 
 void
 test_alert(void)
@@ -109,4 +111,59 @@ test_alert(void)
 	CHECK(pp_route_round(&r, longer, 5, prev, &plen) == PP_ROUTE_CHANGED,
 	    "path length change");
 	CHECK(r.len == 5 && plen == 4, "lengths");
+}
+
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The window's percentiles against sorting what it holds, over random
+ * streams with losses and repeated values, windows of 1 to 37. */
+void
+test_window_pct(void)
+{
+	static const double ps[] = { 0.01, 0.5, 0.9, 0.95, 1.0 };
+	unsigned seed = 12345;
+
+	for (uint32_t n = 1; n <= 37; n += 4) {
+		struct pp_window w;
+		double ring[64];
+		double sorted[64];
+		uint32_t len = 0;
+		CHECK(pp_window_init(&w, n) == 0, "init %u", n);
+		for (int i = 0; i < 500; i++) {
+			seed = seed * 1103515245u + 12345u;
+			double v = (seed >> 16) % 7 == 0 ? NAN :
+			    (double)((seed >> 16) % 50) / 4.0;
+			pp_window_add(&w, v);
+			if (len == n) {
+				memmove(ring, ring + 1, (n - 1) * sizeof(double));
+				len--;
+			}
+			ring[len++] = v;
+			uint32_t k = 0;
+			for (uint32_t j = 0; j < len; j++)
+				if (!isnan(ring[j]))
+					sorted[k++] = ring[j];
+			qsort(sorted, k, sizeof(double), cmp_d);
+			for (size_t q = 0; q < sizeof(ps) / sizeof(ps[0]); q++) {
+				double got = pp_window_pct(&w, ps[q]);
+				double want = NAN;
+				if (k > 0) {
+					uint32_t r = (uint32_t)ceil(ps[q] * k);
+					want = sorted[(r < 1 ? 1 : r > k ? k : r) -
+					    1];
+				}
+				CHECK((isnan(got) && isnan(want)) || got == want,
+				    "n %u step %d p %g: %g, want %g", n, i,
+				    ps[q], got, want);
+			}
+		}
+		pp_window_release(&w);
+	}
 }

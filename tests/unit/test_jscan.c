@@ -10,6 +10,7 @@
 #include "tests/unit/check.h"
 
 void test_jscan(void);
+void test_jscan_reals(void);
 
 /* Compare the scanner with jansson on one input.  Returns 1 when they
  * agree (or the scanner defers to jansson), 0 otherwise. */
@@ -204,4 +205,55 @@ test_jscan(void)
 	CHECK(disagreements == 0, "%d mutations disagree with jansson",
 	    disagreements);
 	pp_jscan_release(&s);
+}
+
+/* Reals of every length up to 20 digits, the decimal point anywhere (the
+ * fast path takes those whose digits fit below 2^53): the value strtod
+ * gives, to the bit. */
+void
+test_jscan_reals(void)
+{
+	struct pp_jscan sc;
+	unsigned long long seed = 88172645463325252ULL;
+	int bad = 0;
+
+	pp_jscan_init(&sc);
+	for (int i = 0; i < 200000; i++) {
+		char num[40];
+		char buf[64];
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		int nd = 1 + (int)(seed % 20);
+		int dot = 1 + (int)((seed >> 8) % (unsigned)nd);
+		size_t k = 0;
+		unsigned long long r = seed >> 16;
+		for (int d = 0; d < nd; d++) {
+			if (d == dot && d > 0)
+				num[k++] = '.';
+			int digit = (int)(r % 10);
+			r = r / 10 ^ (r << 29) ^ (unsigned long long)d * 2654435761u;
+			num[k++] = (char)('0' + (d == 0 && digit == 0 && dot > 1 ?
+			    1 : digit));
+		}
+		if (dot == nd && nd > 1) {
+			num[k++] = '.';
+			num[k++] = '5';
+		}
+		num[k] = '\0';
+		if (strchr(num, '.') == NULL)
+			continue;	/* integers are another path */
+		(void)snprintf(buf, sizeof(buf), "{\"v\":%s}", num);
+		if (pp_jscan(&sc, buf, strlen(buf), NULL) != PP_JSCAN_OK ||
+		    sc.n != 1) {
+			bad++;
+			continue;
+		}
+		double want = strtod(num, NULL);
+		if (memcmp(&sc.m[0].d, &want, sizeof(want)) != 0 && bad++ < 5)
+			CHECK(0, "%s: %.17g, strtod %.17g", num, sc.m[0].d,
+			    want);
+	}
+	CHECK(bad == 0, "%d reals differ from strtod", bad);
+	pp_jscan_release(&sc);
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/reorder.h"
 #include "tests/unit/check.h"
 
 void test_reorder(void);
+void test_reorder_mixed(void);
 
 struct out {
 	int got[64];
@@ -130,4 +133,74 @@ test_reorder(void)
 	    "shuffled: sorted %d count %d late %llu", oc.sorted, oc.count,
 	    ro.late);
 	pp_reorder_release(&ro);
+}
+
+/* An item of the mixed test: its send time and arrival number. */
+struct mixed_item {
+	double ts;
+	int seq;
+};
+
+struct mixed_out {
+	struct mixed_item last;
+	int count;
+	int disorder;
+	bool any;
+};
+
+static void
+mixed_emit(void *arg, double ts, const void *itemp)
+{
+	struct mixed_out *o = arg;
+	struct mixed_item it;
+
+	memcpy(&it, itemp, sizeof(it));
+	if (it.ts != ts)
+		o->disorder++;
+	if (o->any && (ts < o->last.ts || (ts == o->last.ts &&
+	    it.seq < o->last.seq)))
+		o->disorder++;
+	o->last = it;
+	o->any = true;
+	o->count++;
+}
+
+/* Streams mostly in order with some late and some tied items, caps small
+ * and large: what comes out is in (send time, arrival) order, every item
+ * once; the in-order ring and the heap interleave right. */
+void
+test_reorder_mixed(void)
+{
+	static const size_t caps[] = { 1, 3, 16, 100, 5000 };
+	unsigned seed = 7;
+
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		struct pp_reorder ro;
+		struct mixed_out o = { .count = 0 };
+		CHECK(pp_reorder_init(&ro, sizeof(struct mixed_item), caps[c],
+		    2.0) == 0, "init");
+		for (int i = 0; i < 20000; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 100;
+			/* 70% in order, 10% a tie, 20% up to 1.5 s late. */
+			double ts = (double)i * 0.01;
+			if (r >= 70 && r < 80)
+				ts = floor(ts);
+			else if (r >= 80)
+				ts -= (double)((seed >> 8) % 150) * 0.01;
+			struct mixed_item it = { ts, i };
+			CHECK(pp_reorder_push(&ro, ts, &it, mixed_emit, &o) == 0,
+			    "push");
+		}
+		pp_reorder_flush(&ro, mixed_emit, &o);
+		CHECK(o.count == 20000, "cap %zu: %d out", caps[c], o.count);
+		/* Late ones (older than one released) come out at once, out of
+		 * order, and are counted: nothing else may be. */
+		CHECK(o.disorder <= (int)ro.late, "cap %zu: %d out of order, "
+		    "%llu late", caps[c], o.disorder, ro.late);
+		if (caps[c] == 5000)
+			CHECK(ro.late == 0 && o.disorder == 0, "cap 5000: "
+			    "horizon 2 s covers every delay");
+		pp_reorder_release(&ro);
+	}
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "tests/unit/check.h"
 
 void test_svg(void);
+void test_svg_numbers(void);
 
 static const char *
 doc(struct pp_svg *s)
@@ -111,4 +113,67 @@ test_svg(void)
 	pp_axis_time(&t, 1764000000, 1764000000 + 30 * 86400.0, 6, false);
 	CHECK_NEAR(t.step, 604800, 0, "time step 1 week");
 	CHECK(t.nticks >= 4 && t.nticks <= 6, "week ticks %d", t.nticks);
+}
+
+/* %.2f with trailing zeros trimmed, as the writer promises. */
+static void
+ref_num(double v, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%.2f", v);
+
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	if (strcmp(buf, "-0") == 0)
+		(void)snprintf(buf, size, "0");
+}
+
+/* Coordinates written without printf print as printf's %.2f would: random
+ * values of every size, and ties (x.xx5) both sides of the binary
+ * rounding. */
+void
+test_svg_numbers(void)
+{
+	unsigned long long seed = 0x9e3779b97f4a7c15ULL;
+	int bad = 0;
+
+	for (int i = 0; i < 300000; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		double v;
+		switch (i % 4) {
+		case 0:
+			v = (double)(seed % 100000000) / 1000.0;
+			break;
+		case 1:	/* ties */
+			v = (double)(seed % 1000000) / 100.0 + 0.005;
+			break;
+		case 2:
+			v = -(double)(seed % 1000000) / 997.0;
+			break;
+		default:
+			v = (double)(seed >> 11) / 9007199254740992.0 *
+			    pow(10, (double)(seed % 14) - 3);
+			break;
+		}
+		struct pp_svg s;
+		char want[64];
+		char got[128];
+		pp_svg_init(&s);
+		pp_svg_line(&s, v, 0, 0, 0, NULL);
+		ref_num(v, want, sizeof(want));
+		(void)snprintf(got, sizeof(got), "%.*s", (int)s.len, s.buf);
+		char expect[128];
+		(void)snprintf(expect, sizeof(expect), "<line x1=\"%s\"", want);
+		if (strncmp(got, expect, strlen(expect)) != 0 ||
+		    got[strlen(expect)] != ' ') {
+			if (bad++ < 5)
+				CHECK(0, "%.17g: got %s, want %s", v, got, want);
+		}
+		pp_svg_release(&s);
+	}
+	CHECK(bad == 0, "%d numbers differ from %%.2f", bad);
 }
