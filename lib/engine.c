@@ -93,6 +93,7 @@ struct pp_engine {
 	int nslots;
 	int *free_slots;
 	int nfree;
+	int touched;		/* slots [0, touched) were ever taken */
 	int inflight;
 	int by_id[65536];	/* slot + 1 by identity */
 	uint16_t next_id;	/* identities are handed out in turn */
@@ -258,7 +259,9 @@ pp_engine_free(struct pp_engine *e)
 {
 	if (e == NULL)
 		return;
-	for (int i = 0; e->slots != NULL && i < e->nslots; i++)
+	/* Only the slots ever taken: the others were never touched (at
+	 * 60000 slots, reading them all faults in 37 MB: 25 ms at exit). */
+	for (int i = 0; e->slots != NULL && i < e->touched; i++)
 		if (e->slots[i].used && e->slots[i].fd >= 0)
 			close(e->slots[i].fd);
 	pp_flowtab_release(&e->flows);
@@ -1164,6 +1167,8 @@ pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p)
 		return -1;
 	int i = e->free_slots[--e->nfree];
 	struct slot *s = &e->slots[i];
+	if (i >= e->touched)
+		e->touched = i + 1;
 	int fam = p->dst->sa_family;
 
 	memset(s, 0, sizeof(*s));
