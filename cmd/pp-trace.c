@@ -35,11 +35,11 @@
 #include "lib/outcome.h"
 #include "lib/probecli.h"
 #include "lib/sanitize.h"
+#include "lib/tsched.h"
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
-#define MAX_FLOWS 64
-#define SLOTS 8			/* rounds of one target in flight */
+#define MAX_FLOWS PP_TSCHED_FLOWS_MAX
 
 enum {
 	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER
@@ -105,47 +105,12 @@ mtr_fields(const char *arg)
 	return n > 0 && n <= 32 && strspn(arg, "LDRSNBAWVGJMXI ") == n;
 }
 
-/* One flow of one round. */
-struct flowst {
-	int next;		/* next TTL to send */
-	int limit;		/* send TTLs up to this one */
-	int stop;		/* the destination (or an unreachable) answered
-				 * at this TTL; 0 not yet */
-	int top;		/* highest TTL sent */
-	int known;		/* the destination's TTL when the round
-				 * began, 0 unknown */
-	int pending;		/* sent, outcome not known yet */
-};
-
-/* A round of one target. */
-struct round {
-	long long n;		/* round number, -1 when the slot is free */
-	bool complete;		/* every outcome known, nothing to send */
-	struct flowst *fl;	/* [flows] */
-	struct pp_engine_result *res;	/* [flows][max_ttl + 1] */
-	bool *sent;		/* likewise: the probe was sent */
-};
-
 struct target {
 	const char *name;	/* borrowed from the options */
 	struct sockaddr_storage addr;
 	socklen_t alen;		/* 0: did not resolve */
 	char dst[64];		/* address text */
-	long long started;	/* rounds started */
 	long long emitted;	/* rounds written */
-	long long next_ns;	/* earliest next send (--send-delay) */
-	long long wake_ns;	/* nothing to do before this; 0 look now */
-	long long offset;	/* its rounds start this long after the
-				 * interval's, ns */
-	/* Its next probe (next_probe), kept until a send, an outcome or a
-	 * new round changes it: */
-	bool cand_ok;		/* the three below are up to date */
-	struct round *cand;	/* NULL: nothing to send */
-	int cand_f, cand_ttl;
-	int *dest_ttl;		/* [flows]: TTL the destination answered at
-				 * in the last round it did, 0 unknown */
-	int *seen;		/* [flows]: highest TTL that answered */
-	struct round r[SLOTS];
 	long long reached;	/* rounds in which the destination answered */
 	double last_rtt;	/* ms, of the destination */
 	int hops;		/* its TTL, last seen */
@@ -155,15 +120,14 @@ struct trace_run {
 	struct pp_probecli pc;
 	struct target *t;
 	int nt;
+	int *sched;		/* [resolved]: the target of each scheduled
+				 * index */
 	long long rounds;	/* -c, 0 until stopped */
 	double interval;	/* -i, s */
 	int first_ttl, max_ttl, max_unknown, flows;
 	double send_delay;	/* s */
 	double rate;		/* probes per second over all, 0 no cap */
-	long long rate_next;	/* monotonic ns of the next allowed send */
-	long long open;		/* rounds started and not yet written */
-	long long started;	/* rounds started, all targets */
-	int turn;		/* --rate: the target whose turn is next */
+	struct pp_tsched *ts;	/* the rounds (lib/tsched) */
 	struct pp_engine *e;
 	struct pp_jw w;
 	bool live;		/* stderr is a terminal */
@@ -171,6 +135,8 @@ struct trace_run {
 	unsigned long long seq;
 	bool paris;		/* every flow keeps to one path */
 	bool need4, need6;	/* IPv4 (IPv6) targets resolved */
+	struct pp_tsched_stats told;	/* the schedule's troubles said */
+	long long next_tell;	/* monotonic ns: say them again then */
 };
 
 static volatile sig_atomic_t stopping;
@@ -286,81 +252,45 @@ write_meta(struct trace_run *r, int argc, char **argv)
 
 /* ------------------------------------------------------------ rounds */
 
-static struct pp_engine_result *
-res_at(const struct trace_run *r, struct round *rd, int f, int ttl)
-{
-	return &rd->res[(size_t)f * (size_t)(r->max_ttl + 1) + (size_t)ttl];
-}
-
-static bool *
-sent_at(const struct trace_run *r, struct round *rd, int f, int ttl)
-{
-	return &rd->sent[(size_t)f * (size_t)(r->max_ttl + 1) + (size_t)ttl];
-}
-
-/* The TTL a flow may send next, or 0 when it has nothing more to send. */
+/* The scheduler's send hook: probe p through the engine. */
 static int
-sendable(const struct trace_run *r, const struct flowst *fs)
+send_probe(void *arg, const struct pp_tsched_probe *tp)
 {
-	int cap = fs->limit < r->max_ttl ? fs->limit : r->max_ttl;
+	struct trace_run *r = arg;
+	struct target *t = &r->t[r->sched[tp->target]];
+	struct pp_engine_probe p = r->pc.po;
 
-	if (fs->stop > 0 || fs->next > cap)
-		return 0;
-	return fs->next;
+	p.dst = (struct sockaddr *)&t->addr;
+	p.dlen = t->alen;
+	p.ttl = tp->ttl;
+	p.round = tp->round;
+	p.flow = tp->flow;	/* every flow keeps to one path (Paris) */
+	p.seq = (long long)r->seq;
+	p.target = t->name;
+	p.user = tp->id;
+	/* (A send error is delivered at once, through done.) */
+	if (pp_engine_send(r->e, &p) == -1)
+		return -1;	/* the engine is full */
+	r->seq++;
+	return 0;
 }
 
+/* The scheduler's round hook: a complete round, written in (flow, ttl)
+ * order. */
 static void
-start_round(struct trace_run *r, struct target *t, struct round *rd)
+write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 {
-	size_t cells = (size_t)r->flows * (size_t)(r->max_ttl + 1);
-
-	rd->n = t->started++;
-	rd->complete = false;
-	t->cand_ok = false;
-	r->open++;
-	r->started++;
-	if (rd->fl == NULL) {
-		rd->fl = pp_xcalloc((size_t)r->flows, sizeof(*rd->fl));
-		rd->res = pp_xcalloc(cells, sizeof(*rd->res));
-		rd->sent = pp_xcalloc(cells, sizeof(*rd->sent));
-	} else {
-		memset(rd->sent, 0, cells * sizeof(*rd->sent));
-	}
-	for (int f = 0; f < r->flows; f++) {
-		struct flowst *fs = &rd->fl[f];
-		fs->next = r->first_ttl;
-		fs->stop = 0;
-		fs->top = 0;
-		fs->pending = 0;
-		fs->known = t->dest_ttl[f];
-		/* Where the destination answered last time; else as far as
-		 * the hops seen so far and max-unknown silent ones reach.  A
-		 * longer path extends the limit as its hops answer. */
-		if (t->dest_ttl[f] > 0) {
-			fs->limit = t->dest_ttl[f];
-		} else {
-			int base = t->seen[f] > r->first_ttl - 1 ? t->seen[f] :
-			    r->first_ttl - 1;
-			fs->limit = base + r->max_unknown;
-		}
-		if (fs->limit < r->first_ttl)
-			fs->limit = r->first_ttl;
-	}
-}
-
-static void
-write_round(struct trace_run *r, struct target *t, struct round *rd)
-{
+	struct trace_run *r = arg;
+	struct target *t = &r->t[r->sched[ti]];
 	bool reached = false;
 
+	(void)n;
 	for (int f = 0; f < r->flows; f++) {
-		struct flowst *fs = &rd->fl[f];
-		int last = fs->stop > 0 ? fs->stop : fs->top;
-		for (int ttl = r->first_ttl; ttl <= last; ttl++) {
-			if (!*sent_at(r, rd, f, ttl))
+		for (int ttl = r->first_ttl; ttl <= r->max_ttl; ttl++) {
+			const struct pp_engine_result *res = pp_tsched_result(
+			    r->ts, rd, f, ttl);
+			if (res == NULL)
 				continue;
-			const struct pp_engine_result *res = res_at(r, rd, f,
-			    ttl);
 			struct pp_probe p;
 			pp_engine_result_probe(res, &p);
 			p.target = t->name;
@@ -373,292 +303,44 @@ write_round(struct trace_run *r, struct target *t, struct round *rd)
 				t->hops = ttl;
 			}
 		}
-		/* What the next round starts from. */
-		if (fs->stop > 0)
-			t->dest_ttl[f] = fs->stop;
 	}
 	if (reached)
 		t->reached++;
 	t->emitted++;
-	rd->n = -1;
-	r->open--;
-	t->wake_ns = 0;		/* a slot is free */
-}
-
-/* Write the complete rounds of t that are next in order. */
-static void
-drain(struct trace_run *r, struct target *t)
-{
-	for (;;) {
-		struct round *next = NULL;
-		for (int k = 0; k < SLOTS; k++)
-			if (t->r[k].n == t->emitted && t->r[k].complete)
-				next = &t->r[k];
-		if (next == NULL)
-			return;
-		write_round(r, t, next);
-	}
-}
-
-static void
-check_complete(struct trace_run *r, struct target *t, struct round *rd)
-{
-	for (int f = 0; f < r->flows; f++)
-		if (rd->fl[f].pending > 0 || sendable(r, &rd->fl[f]) > 0)
-			return;
-	rd->complete = true;
-	drain(r, t);
-}
-
-/* The probe's place: target, slot, flow and TTL packed in the pointer. */
-static void *
-pack(int ti, int slot, int f, int ttl)
-{
-	return (void *)(uintptr_t)(((uint64_t)ti << 24) | ((uint64_t)slot <<
-	    16) | ((uint64_t)f << 8) | (uint64_t)ttl);
 }
 
 static void
 done(void *arg, const struct pp_engine_result *res)
 {
 	struct trace_run *r = arg;
-	uint64_t u = (uint64_t)(uintptr_t)res->user;
-	struct target *t = &r->t[u >> 24];
-	struct round *rd = &t->r[(u >> 16) & 0xff];
-	int f = (int)((u >> 8) & 0xff);
-	int ttl = (int)(u & 0xff);
-	struct flowst *fs = &rd->fl[f];
 
-	*res_at(r, rd, f, ttl) = *res;
-	fs->pending--;
-	t->wake_ns = 0;		/* the limit may have grown */
-	t->cand_ok = false;
+	pp_tsched_done(r->ts, res->user, res);
 	pp_engine_yield(r->e);	/* write or send at once */
-	switch (res->status) {
-	case PP_ST_TTL_EXPIRED:
-		if (fs->stop == 0 || ttl < fs->stop) {
-			if (ttl > t->seen[f])
-				t->seen[f] = ttl;
-			/* Unknown length, or a path grown beyond it: go
-			 * on max-unknown hops past every hop that answers. */
-			if (fs->stop == 0 && (fs->known == 0 ||
-			    ttl >= fs->known) && ttl + r->max_unknown >
-			    fs->limit)
-				fs->limit = ttl + r->max_unknown;
-		}
-		break;
-	case PP_ST_REPLY:
-	case PP_ST_UNREACHABLE:
-		if (fs->stop == 0 || ttl < fs->stop)
-			fs->stop = ttl;
-		break;
-	default:
-		break;
-	}
-	check_complete(r, t, rd);
 }
 
-/* Start t's next round when its time has come and a slot is free.
- * Returns when the next round starts (monotonic ns), or -1: no more. */
-static long long
-start_due(struct trace_run *r, struct target *t, long long start,
-    long long now)
+/* The schedule's troubles, said while they happen (at most once a
+ * second) and at the end: rounds that started late, probes that waited
+ * for room in the engine. */
+static void
+tell_schedule(struct trace_run *r, long long now, bool end)
 {
-	long long iv = (long long)(r->interval * 1e9);
+	struct pp_tsched_stats st;
 
-	if (stopping || (r->rounds > 0 && t->started >= r->rounds))
-		return -1;
-	long long at = start + t->started * iv + t->offset;
-	if (at > now)
-		return at;
-	for (int k = 0; k < SLOTS; k++) {
-		if (t->r[k].n < 0) {
-			start_round(r, t, &t->r[k]);
-			break;
-		}
-	}
-	if (r->rounds > 0 && t->started >= r->rounds)
-		return -1;
-	at = start + t->started * iv + t->offset;
-	return at > now ? at : now + 1000000;	/* slots full: soon */
-}
-
-/* The probe t would send next: of its oldest open round, the lowest TTL
- * of any flow.  Returns false when it has none. */
-static bool
-next_probe(const struct trace_run *r, struct target *t, struct round **best,
-    int *bf, int *bttl)
-{
-	if (t->cand_ok) {
-		*best = t->cand;
-		*bf = t->cand_f;
-		*bttl = t->cand_ttl;
-		return *best != NULL;
-	}
-	*best = NULL;
-	for (int k = 0; k < SLOTS; k++) {
-		struct round *rd = &t->r[k];
-		if (rd->n < 0 || rd->complete)
-			continue;
-		for (int f = 0; f < r->flows; f++) {
-			int ttl = sendable(r, &rd->fl[f]);
-			if (ttl > 0 && (*best == NULL || rd->n < (*best)->n ||
-			    (rd->n == (*best)->n && ttl < *bttl))) {
-				*best = rd;
-				*bf = f;
-				*bttl = ttl;
-			}
-		}
-	}
-	t->cand_ok = true;
-	t->cand = *best;
-	t->cand_f = *bf;
-	t->cand_ttl = *bttl;
-	return *best != NULL;
-}
-
-/* Send that probe of target i.  Returns false when the engine is full
- * (nothing sent: try again in a millisecond). */
-static bool
-send_one(struct trace_run *r, int i, struct round *rd, int f, int ttl,
-    long long now)
-{
-	struct target *t = &r->t[i];
-	struct flowst *fs = &rd->fl[f];
-
-	t->cand_ok = false;
-	fs->next++;
-	fs->pending++;
-	if (ttl > fs->top)
-		fs->top = ttl;
-	*sent_at(r, rd, f, ttl) = true;
-	struct pp_engine_probe p = r->pc.po;
-	p.dst = (struct sockaddr *)&t->addr;
-	p.dlen = t->alen;
-	p.ttl = ttl;
-	p.round = rd->n;
-	p.flow = f;		/* every flow keeps to one path (Paris) */
-	p.seq = (long long)r->seq;
-	p.target = t->name;
-	p.user = pack(i, (int)(rd - t->r), f, ttl);
-	if (pp_engine_send(r->e, &p) == -1) {
-		fs->next--;
-		fs->pending--;
-		*sent_at(r, rd, f, ttl) = false;
-		return false;
-	}
-	/* (A send error was delivered at once, through done.) */
-	r->seq++;
-	t->next_ns = now + (long long)(r->send_delay * 1e9);
-	if (r->rate > 0) {
-		long long period = (long long)(1e9 / r->rate);
-		r->rate_next = (r->rate_next > now - period ? r->rate_next :
-		    now) + period;
-	}
-	return true;
-}
-
-static long long
-earliest(long long a, long long b)
-{
-	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
-}
-
-/* Send what is due; returns the monotonic time of the next send, or -1
- * when nothing is left to send.  Each target keeps its own pace
- * (--send-delay); under --rate the probes of all targets share the rate,
- * the lowest TTL first over all of them (taking turns among equals), so
- * every target's hop k leaves before any target's hop k + 1 and the
- * answers of the near hops come back before the far ones are probed: no
- * target floods TTLs past its destination while others wait. */
-static long long
-send_due(struct trace_run *r, long long start, long long now)
-{
-	long long due = -1;
-
-	for (int i = 0; i < r->nt; i++) {
-		struct target *t = &r->t[i];
-		if (t->alen == 0)
-			continue;
-		if (t->wake_ns > now) {
-			due = earliest(due, t->wake_ns);
-			continue;
-		}
-		long long tdue = start_due(r, t, start, now);
-		if (r->rate > 0) {
-			/* Its probes wait for the shared sends below. */
-			t->wake_ns = 0;
-			due = earliest(due, tdue);
-			continue;
-		}
-		struct round *rd;
-		int f, ttl;
-		while (next_probe(r, t, &rd, &f, &ttl)) {
-			if (t->next_ns > now) {
-				tdue = earliest(tdue, t->next_ns);
-				break;
-			}
-			if (!send_one(r, i, rd, f, ttl, now)) {
-				tdue = earliest(tdue, now + 1000000);
-				break;
-			}
-		}
-		/* Until then only an outcome (done) wakes it. */
-		t->wake_ns = tdue >= 0 ? tdue : LLONG_MAX;
-		due = earliest(due, tdue);
-	}
-	if (r->rate <= 0)
-		return due;
-	while (r->rate_next <= now) {
-		int pick = -1, pf = 0, pttl = 0;
-		struct round *prd = NULL;
-		for (int n = 0; n < r->nt; n++) {
-			int i = (r->turn + n) % r->nt;
-			struct target *t = &r->t[i];
-			struct round *rd;
-			int f, ttl;
-			if (t->alen == 0 || t->wake_ns > now)
-				continue;
-			if (!next_probe(r, t, &rd, &f, &ttl)) {
-				/* At rest until an outcome or its next round
-				 * (due rounds were started above). */
-				long long at = start_due(r, t, start, now);
-				t->wake_ns = at >= 0 ? at : LLONG_MAX;
-				due = earliest(due, at);
-				continue;
-			}
-			if (t->next_ns > now) {
-				due = earliest(due, t->next_ns);
-				continue;
-			}
-			if (pick < 0 || ttl < pttl) {
-				pick = i;
-				prd = rd;
-				pf = f;
-				pttl = ttl;
-			}
-		}
-		if (pick < 0)
-			break;
-		if (!send_one(r, pick, prd, pf, pttl, now)) {
-			due = earliest(due, now + 1000000);
-			break;
-		}
-		r->turn = (pick + 1) % r->nt;
-	}
-	if (r->rate_next > now)
-		due = earliest(due, r->rate_next);
-	return due;
-}
-
-/* Rounds still to start: with -c, when some target has not started all
- * of its rounds. */
-static bool
-more_rounds(const struct trace_run *r, long long ok)
-{
-	if (stopping)
-		return false;
-	return r->rounds == 0 || r->started < ok * r->rounds;
+	pp_tsched_stats(r->ts, &st);
+	if ((!end && now < r->next_tell) || (st.late == r->told.late &&
+	    st.deferred == r->told.deferred))
+		return;
+	if (st.late > r->told.late)
+		pp_warnx("%llu round%s started late so far (the latest %.3f s "
+		    "after its time): the rounds a target may have in flight "
+		    "(-W / -i) were all in flight", st.late, st.late == 1 ? "" :
+		    "s", (double)st.late_max / 1e9);
+	if (st.deferred > r->told.deferred)
+		pp_warnx("%llu probe%s waited for room in flight so far (at "
+		    "most %d probes in flight): sent late", st.deferred,
+		    st.deferred == 1 ? "" : "s", r->pc.eo.max_inflight);
+	r->told = st;
+	r->next_tell = now + 1000000000LL;
 }
 
 /* ------------------------------------------------------------ summary */
@@ -925,10 +607,6 @@ main(int argc, char **argv)
 		struct target *t = &r.t[i];
 		const char *why = NULL;
 		t->name = r.pc.names[i];
-		t->dest_ttl = pp_xcalloc((size_t)r.flows, sizeof(int));
-		t->seen = pp_xcalloc((size_t)r.flows, sizeof(int));
-		for (int k = 0; k < SLOTS; k++)
-			t->r[k].n = -1;
 		if (pp_probecli_resolve(t->name, r.pc.family, &t->addr,
 		    &t->alen, &why) == -1) {
 			pp_warnx("cannot resolve '%s': %s", t->name, why);
@@ -944,6 +622,35 @@ main(int argc, char **argv)
 	}
 	if (ok == 0)
 		exit(PP_EXIT_USAGE);
+	r.sched = pp_xcalloc((size_t)ok, sizeof(*r.sched));
+	for (int i = 0, k = 0; i < r.nt; i++)
+		if (r.t[i].alen > 0)
+			r.sched[k++] = i;
+	/* The schedule, checked before anything is sent: a limit it would
+	 * run into is refused now, not met in the middle of a cut. */
+	struct pp_tsched_opts so = {
+		.ntargets = ok,
+		.rounds = r.rounds,
+		.interval = (long long)(r.interval * 1e9),
+		.timeout = (long long)(r.pc.po.timeout * 1e9),
+		.send_delay = (long long)(r.send_delay * 1e9),
+		.rate = r.rate,
+		.first_ttl = r.first_ttl,
+		.max_ttl = r.max_ttl,
+		.max_unknown = r.max_unknown,
+		.flows = r.flows,
+		.max_inflight = r.pc.eo.max_inflight > 0 ?
+		    r.pc.eo.max_inflight : 60000,
+	};
+	struct pp_tsched_hooks sh = { send_probe, write_round, &r };
+	struct pp_error err;
+	r.ts = pp_tsched_new(&so, &sh, pp_mono_ns(), &err);
+	if (r.ts == NULL && errno == ENOMEM)
+		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	if (r.ts == NULL)
+		pp_errx(PP_EXIT_USAGE, "cannot keep the schedule: %s; a longer "
+		    "-i, a shorter -W, --rate, fewer targets or flows keep it",
+		    err.msg);
 	r.need4 = need4;
 	r.need6 = need6;
 	pp_probecli_check(&r.pc, need4, need6);
@@ -951,7 +658,6 @@ main(int argc, char **argv)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
 	r.paris = r.pc.po.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&
 	    (!need6 || net.tcp6 >= 0));
-	struct pp_error err;
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (r.e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
@@ -966,21 +672,18 @@ main(int argc, char **argv)
 	pp_jw_init(&r.w);
 	write_meta(&r, argc + pp_optind, argv - pp_optind);
 
-	/* Round n of target i starts at start + n * interval + i * interval
-	 * / targets, whatever happened before; rounds overlap when answers
-	 * take longer than the interval.  With --rate the rate spreads the
-	 * load instead, so every round starts at once and goes as fast as it
-	 * allows. */
-	for (int i = 0; i < r.nt; i++)
-		r.t[i].offset = r.rate > 0 ? 0 : (long long)(r.interval * 1e9) *
-		    i / r.nt;
-	long long start = pp_mono_ns();
-	long long next_live = start;
+	/* The rounds: lib/tsched (round n of target i at start + n *
+	 * interval + i * interval / targets, whatever happened before, or
+	 * with --rate all at once, the rate spreading them). */
+	long long next_live = pp_mono_ns();
 	for (;;) {
 		long long now = pp_mono_ns();
-		long long due = send_due(&r, start, now);
-		if (!more_rounds(&r, ok) && r.open == 0)
+		if (stopping)
+			pp_tsched_stop(r.ts);
+		long long due = pp_tsched_run(r.ts, now);
+		if (pp_tsched_finished(r.ts))
 			break;
+		tell_schedule(&r, now, false);
 		if (now >= next_live) {
 			live_summary(&r);
 			next_live = now + 1000000000LL;
@@ -1000,6 +703,9 @@ main(int argc, char **argv)
 		if (r.pc.reader_gone)
 			stopping = 1;
 	}
+	/* The records out first: a reader has the last round at once. */
+	pp_probecli_flush(&r.pc);
+	tell_schedule(&r, pp_mono_ns(), true);
 	live_summary(&r);
 	final_summary(&r);
 	bool answered = false;
@@ -1007,15 +713,8 @@ main(int argc, char **argv)
 		answered = answered || r.t[i].reached > 0;
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(r.e);
-	for (int i = 0; i < r.nt; i++) {
-		for (int k = 0; k < SLOTS; k++) {
-			free(r.t[i].r[k].fl);
-			free(r.t[i].r[k].res);
-			free(r.t[i].r[k].sent);
-		}
-		free(r.t[i].dest_ttl);
-		free(r.t[i].seen);
-	}
+	pp_tsched_free(r.ts);
+	free(r.sched);
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);

@@ -55,6 +55,9 @@
  *   flowsock one socket per flow (Paris UDP and TCP): the port it holds
  *   engine   the probe table, sending, matching answers to their probes,
  *            timeouts
+ *   tsched   pp-trace's round scheduler: rounds on time, flows, TTL
+ *            limits learnt, --rate turns (a time heap, queues by TTL);
+ *            no clock, no sockets (a send hook)
  *   mtrpkt   mtr-packet's protocol as mtr-packet 0.95 speaks it: lines,
  *            requests, the reply-word table (errno, ICMP), reply lines
  *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* tsched.h: pp-trace's round scheduler, apart from sockets and clocks.
+ *
+ * Round n of target i starts at start + n * interval + i * interval /
+ * targets (with a rate: every target's round at start + n * interval),
+ * whatever happened before: a round still waiting for timeouts never
+ * delays the next one, so rounds overlap, up to the bound below.  A round
+ * sends, for each flow, one probe per TTL from first_ttl on, the lowest
+ * TTL of any flow first, its probes send_delay apart; the first round
+ * goes max_unknown hops beyond every hop that answers (up to max_ttl),
+ * later ones stop where the destination answered the last time (going on
+ * beyond it when a router answers there instead); a reply or an
+ * unreachable ends a flow at its TTL.  With a rate, the probes of every
+ * target share it, the lowest TTL first over all of them and in turn
+ * among equals (a queue per TTL), so every target's hop k leaves before
+ * any target's hop k + 1.  A round is handed to the caller, whole and in
+ * order per target, once every probe it sent has an outcome.
+ *
+ * Work per send or outcome: O(log rounds in flight) for the time heap,
+ * O(flows) for the round's next probe; never a scan of the targets.
+ *
+ * The scheduler reads no clock and sends nothing: times come in (monotonic
+ * ns), probes go out through a send hook, outcomes come back through
+ * pp_tsched_done, so a test drives it with a fake clock and a fake
+ * network.
+ *
+ * Memory: a target holds at most pp_tsched_rounds_bound() rounds in
+ * flight (allocated as they are needed); a round holds at most
+ * pp_tsched_round_bytes() (2 bytes per flow and TTL it may probe, one
+ * pp_engine_result per probe it sent).  Rounds whose time comes while a
+ * target has that many in flight start late (counted in the stats);
+ * probes that find no room in flight (the send hook's -1) wait a
+ * millisecond (counted too). */
+#ifndef PP_TSCHED_H
+#define PP_TSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/engine.h"
+#include "lib/error.h"
+
+#define PP_TSCHED_FLOWS_MAX 64	/* flows a round, at most */
+
+/* Rounds of one target in flight, at most (a larger bound is refused). */
+#define PP_TSCHED_ROUNDS_MAX 1000000
+
+/* What to schedule.  Times in monotonic nanoseconds. */
+struct pp_tsched_opts {
+	int ntargets;		/* targets, 1 or more */
+	long long rounds;	/* rounds per target, 0 until stopped */
+	long long interval;	/* between two rounds of a target, ns (> 0) */
+	long long timeout;	/* a probe's wait for its outcome, ns: the
+				 * engine's timeout */
+	long long send_delay;	/* between two probes of a round, ns */
+	double rate;		/* probes a second over all targets, 0 no
+				 * cap */
+	int first_ttl;		/* 1 to 255 */
+	int max_ttl;		/* first_ttl to 255 */
+	int max_unknown;	/* silent hops tried beyond the last hop
+				 * that answered, 1 to 255 */
+	int flows;		/* flows a round, 1 to PP_TSCHED_FLOWS_MAX */
+	int max_inflight;	/* probes in flight at most (the engine's
+				 * max_inflight) */
+};
+
+/* A probe to send. */
+struct pp_tsched_probe {
+	int target;		/* index, 0 to ntargets - 1 */
+	long long round;	/* round number of that target */
+	int flow;		/* 0 to flows - 1 */
+	int ttl;		/* first_ttl to max_ttl */
+	void *id;		/* handed back with its outcome
+				 * (pp_tsched_done) */
+};
+
+/* A round, handed to the round hook (read it with pp_tsched_result). */
+struct pp_tsched_round;
+
+struct pp_tsched;
+
+/* What the scheduler calls. */
+struct pp_tsched_hooks {
+	/* Send p now.  Returns 0 when sent: its outcome comes through
+	 * pp_tsched_done, perhaps from within this call; -1 when no probe
+	 * fits in flight (nothing sent: it is tried again a millisecond
+	 * later). */
+	int (*send)(void *arg, const struct pp_tsched_probe *p);
+	/* Round n of target is complete: every probe it sent has an
+	 * outcome.  Called once per round, in round order for each target;
+	 * rd is valid during the call only. */
+	void (*round)(void *arg, int target, long long n,
+	    const struct pp_tsched_round *rd);
+	void *arg;		/* passed to both */
+};
+
+/* What happened to the schedule so far. */
+struct pp_tsched_stats {
+	unsigned long long sent;	/* probes sent */
+	unsigned long long deferred;	/* sends put off a millisecond: no
+					 * room in flight */
+	unsigned long long late;	/* rounds started after their time:
+					 * the target had the bound's rounds
+					 * in flight */
+	long long late_max;		/* the latest such start, ns after
+					 * its time */
+	long long open_max;		/* most rounds of one target in
+					 * flight at once */
+	long long started;		/* rounds started, all targets */
+	long long written;		/* rounds handed to the round hook */
+};
+
+/* Rounds of one target that can be in flight at once under o: those
+ * started within one round's longest life (its sends, then the timeout),
+ * plus one; with -c never more than the rounds asked.  A round's sends
+ * take (flows * TTLs - 1) * send_delay at most, or with a rate, the time
+ * the rate needs for a full round of every target. */
+long long pp_tsched_rounds_bound(const struct pp_tsched_opts *o);
+
+/* Bytes one round holds at most under o. */
+size_t pp_tsched_round_bytes(const struct pp_tsched_opts *o);
+
+/* A scheduler for o whose rounds start from start_ns, calling h.  Returns
+ * it, or NULL with err set when o cannot be kept: when even one probe per
+ * flow of every round started within a timeout (or, with a rate, the
+ * probes sent within a timeout) is more than max_inflight, when a rate
+ * cannot send one probe per flow of every target each interval, or when
+ * the rounds bound exceeds PP_TSCHED_ROUNDS_MAX; or out of memory.  Free
+ * with pp_tsched_free. */
+struct pp_tsched *pp_tsched_new(const struct pp_tsched_opts *o,
+    const struct pp_tsched_hooks *h, long long start_ns,
+    struct pp_error *err);
+void pp_tsched_free(struct pp_tsched *s);
+
+/* Start the rounds whose time has come and send the probes that are due
+ * at now_ns.  Returns the monotonic time something is next due, or -1
+ * when nothing is until an outcome comes (or the schedule is finished). */
+long long pp_tsched_run(struct pp_tsched *s, long long now_ns);
+
+/* The outcome of the probe sent with id (its flow and TTL as
+ * res->flow and res->ttl say, the engine's): copied.  May call the round
+ * hook.  An id or outcome that names no probe in flight is ignored. */
+void pp_tsched_done(struct pp_tsched *s, void *id,
+    const struct pp_engine_result *res);
+
+/* Start no new round; the rounds in flight still send their probes. */
+void pp_tsched_stop(struct pp_tsched *s);
+
+/* Every round that will start has started and been handed over. */
+bool pp_tsched_finished(const struct pp_tsched *s);
+
+/* The outcome of the probe of rd at (flow, ttl), or NULL when it was not
+ * sent or lies beyond the TTL that ended its flow (a probe the first
+ * round sent past the destination).  Borrowed, valid while rd is. */
+const struct pp_engine_result *pp_tsched_result(const struct pp_tsched *s,
+    const struct pp_tsched_round *rd, int flow, int ttl);
+
+/* The figures so far. */
+void pp_tsched_stats(const struct pp_tsched *s, struct pp_tsched_stats *st);
+
+#endif /* PP_TSCHED_H */

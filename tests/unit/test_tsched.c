@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* test_tsched: pp-trace's round scheduler on a fake clock and a fake
+ * network (no root, no sockets): a path per target whose hops answer
+ * after an RTT, silent hops, unreachables, cuts (every probe sent during
+ * them lost), an engine that holds few probes; rounds on time through
+ * cuts, TTL limits learnt, flows, --rate turns, refusals. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/tsched.h"
+#include "tests/unit/check.h"
+
+void test_tsched(void);
+
+#define MS 1000000LL
+#define S 1000000000LL
+#define MAXLOG 20000
+#define MAXANS 20000
+#define MAXW 4000
+
+/* A target's path. */
+struct path {
+	int hops;		/* the destination's TTL (it answers at and
+				 * beyond it) */
+	long long rtt;		/* every answer after this, ns */
+	int silent_from;	/* TTLs from this on never answer (the
+				 * destination neither), 0 none */
+	int unreach_at;		/* an unreachable at this TTL, 0 none */
+	long long cut_from;	/* probes sent in [cut_from, cut_to) lost */
+	long long cut_to;
+	int hops_from;		/* from round hops_round on, the path has */
+	long long hops_round;	/* hops_from hops (0: never changes) */
+};
+
+struct sent {
+	long long at;
+	int target;
+	long long round;
+	int flow;
+	int ttl;
+};
+
+struct ans {
+	long long at;
+	void *id;
+	struct pp_engine_result r;
+};
+
+struct written {
+	int target;
+	long long n;
+	int nprobes;		/* records the round would write */
+	int last_ttl;		/* of flow 0 */
+	enum pp_status last_status;
+};
+
+struct sim {
+	struct pp_tsched *s;
+	struct pp_tsched_opts o;
+	const struct path *path;	/* [ntargets], or one for all */
+	bool one_path;
+	long long now;
+	int cap;		/* the fake engine's probes in flight */
+	int inflight;
+	int max_inflight;
+	struct sent log[MAXLOG];
+	int nlog;
+	struct ans ans[MAXANS];
+	int nans;
+	struct written w[MAXW];
+	int nw;
+	long long *next_n;	/* [ntargets]: the round expected next */
+	bool order_ok;
+};
+
+static const struct path *
+path_of(const struct sim *m, int target)
+{
+	return m->one_path ? m->path : &m->path[target];
+}
+
+static int
+fake_send(void *arg, const struct pp_tsched_probe *p)
+{
+	struct sim *m = arg;
+
+	if (m->inflight >= m->cap)
+		return -1;
+	if (m->nlog < MAXLOG)
+		m->log[m->nlog++] = (struct sent){ m->now, p->target, p->round,
+		    p->flow, p->ttl };
+	m->inflight++;
+	if (m->inflight > m->max_inflight)
+		m->max_inflight = m->inflight;
+	const struct path *pa = path_of(m, p->target);
+	int hops = pa->hops_round > 0 && p->round >= pa->hops_round ?
+	    pa->hops_from : pa->hops;
+	struct ans *a = &m->ans[m->nans++];
+	memset(a, 0, sizeof(*a));
+	a->id = p->id;
+	a->r.ttl = p->ttl;
+	a->r.flow = p->flow;
+	a->r.round = p->round;
+	bool lost = (m->now >= pa->cut_from && m->now < pa->cut_to) ||
+	    (pa->silent_from > 0 && p->ttl >= pa->silent_from);
+	if (lost) {
+		a->at = m->now + m->o.timeout;
+		a->r.status = PP_ST_TIMEOUT;
+	} else {
+		a->at = m->now + pa->rtt;
+		a->r.status = pa->unreach_at > 0 && p->ttl >= pa->unreach_at ?
+		    PP_ST_UNREACHABLE : p->ttl >= hops ? PP_ST_REPLY :
+		    PP_ST_TTL_EXPIRED;
+	}
+	return 0;
+}
+
+static void
+fake_round(void *arg, int target, long long n,
+    const struct pp_tsched_round *rd)
+{
+	struct sim *m = arg;
+	struct written w = { target, n, 0, 0, PP_ST_TIMEOUT };
+
+	if (m->next_n[target] != n)
+		m->order_ok = false;
+	m->next_n[target] = n + 1;
+	for (int f = 0; f < m->o.flows; f++) {
+		for (int ttl = m->o.first_ttl; ttl <= m->o.max_ttl; ttl++) {
+			const struct pp_engine_result *r = pp_tsched_result(m->s,
+			    rd, f, ttl);
+			if (r == NULL)
+				continue;
+			if (r->ttl != ttl || r->flow != f || r->round != n)
+				m->order_ok = false;
+			w.nprobes++;
+			if (f == 0) {
+				w.last_ttl = ttl;
+				w.last_status = r->status;
+			}
+		}
+	}
+	if (m->nw < MAXW)
+		m->w[m->nw++] = w;
+}
+
+/* Run the schedule until it is finished (or until `until`, then stop it
+ * and finish), answers delivered in time order. */
+static void
+simulate(struct sim *m, long long until)
+{
+	bool stopped = false;
+
+	for (int guard = 0; guard < 10000000; guard++) {
+		/* Answers due now, earliest first. */
+		for (;;) {
+			int best = -1;
+			for (int k = 0; k < m->nans; k++)
+				if (m->ans[k].at <= m->now && (best < 0 ||
+				    m->ans[k].at < m->ans[best].at))
+					best = k;
+			if (best < 0)
+				break;
+			struct ans a = m->ans[best];
+			m->ans[best] = m->ans[--m->nans];
+			m->inflight--;
+			pp_tsched_done(m->s, a.id, &a.r);
+		}
+		if (!stopped && until > 0 && m->now >= until) {
+			pp_tsched_stop(m->s);
+			stopped = true;
+		}
+		long long due = pp_tsched_run(m->s, m->now);
+		if (pp_tsched_finished(m->s))
+			return;
+		long long next = due;
+		for (int k = 0; k < m->nans; k++)
+			if (next < 0 || m->ans[k].at < next)
+				next = m->ans[k].at;
+		if (!stopped && until > 0 && (next < 0 || until < next))
+			next = until;
+		CHECK(next >= m->now, "time goes forward (%lld after %lld)",
+		    next, m->now);
+		if (next < m->now)
+			return;
+		m->now = next;
+	}
+	CHECK(false, "the schedule never finished");
+}
+
+static void
+sim_init(struct sim *m, const struct pp_tsched_opts *o,
+    const struct path *path, bool one_path, int cap)
+{
+	memset(m, 0, sizeof(*m));
+	m->o = *o;
+	m->path = path;
+	m->one_path = one_path;
+	m->cap = cap;
+	m->order_ok = true;
+	m->next_n = calloc((size_t)o->ntargets, sizeof(*m->next_n));
+	struct pp_tsched_hooks h = { fake_send, fake_round, m };
+	struct pp_error err;
+	m->s = pp_tsched_new(o, &h, 0, &err);
+	CHECK(m->s != NULL, "new: %s", m->s == NULL ? err.msg : "");
+}
+
+static void
+sim_release(struct sim *m)
+{
+	pp_tsched_free(m->s);
+	free(m->next_n);
+}
+
+static struct pp_tsched_opts
+opts(int nt, long long rounds, long long iv, long long timeout,
+    long long send_delay)
+{
+	struct pp_tsched_opts o = {
+		.ntargets = nt, .rounds = rounds, .interval = iv,
+		.timeout = timeout, .send_delay = send_delay, .rate = 0,
+		.first_ttl = 1, .max_ttl = 30, .max_unknown = 10, .flows = 1,
+		.max_inflight = 60000,
+	};
+	return o;
+}
+
+/* The start of each round of target 0 (its first send), [rounds]. */
+static void
+round_starts(const struct sim *m, long long *at, long long n)
+{
+	for (long long k = 0; k < n; k++)
+		at[k] = -1;
+	for (int k = 0; k < m->nlog; k++) {
+		const struct sent *s = &m->log[k];
+		if (s->target == 0 && s->round < n && at[s->round] < 0)
+			at[s->round] = s->at;
+	}
+}
+
+/* Rows: a schedule and a path, what must come of it. */
+static void
+table(void)
+{
+	static const struct {
+		const char *name;
+		long long rounds, iv, timeout, send_delay;
+		int max_ttl, max_unknown, cap;
+		struct path path;
+		/* expected */
+		int round0;	/* probes written in round 0 */
+		int later;	/* probes written in each later round */
+		int sent0;	/* probes sent in round 0 */
+		enum pp_status last;	/* status of the last probe */
+		long long in_cut;	/* rounds started in the cut, -1 no
+					 * check */
+	} rows[] = {
+		/* A 5-hop path, 1 ms sends, answers in 0.5 ms: round 0
+		 * stops at the reply before sending TTL 6. */
+		{ "5 hops", 5, 1 * S, 2 * S, 1 * MS, 30, 10, 60000,
+		    { 5, MS / 2, 0, 0, -1, -1, 0, 0 }, 5, 5, 5, PP_ST_REPLY,
+		    -1 },
+		/* Answers slower than the sends: round 0 sends up to
+		 * max-unknown (10) TTLs, and one more past each router that
+		 * answers before the reply comes (4); the ones past the
+		 * reply are not written; later rounds send 5. */
+		{ "5 hops, 20 ms away", 4, 1 * S, 2 * S, 1 * MS, 30, 10, 60000,
+		    { 5, 20 * MS, 0, 0, -1, -1, 0, 0 }, 5, 5, 14, PP_ST_REPLY,
+		    -1 },
+		/* --send-delay 0: round 0 at once, all 10. */
+		{ "send-delay 0", 2, 1 * S, 2 * S, 0, 30, 10, 60000,
+		    { 5, MS / 2, 0, 0, -1, -1, 0, 0 }, 5, 5, 10, PP_ST_REPLY,
+		    -1 },
+		/* A silent destination: the routers (3) and max-unknown (2)
+		 * silent hops, every round. */
+		{ "silent destination", 3, 1 * S, 1 * S, 1 * MS, 30, 2, 60000,
+		    { 6, MS / 2, 4, 0, -1, -1, 0, 0 }, 5, 5, 5, PP_ST_TIMEOUT,
+		    -1 },
+		/* A path longer than -m 4: TTLs 1-4, no reply. */
+		{ "max ttl", 2, 1 * S, 1 * S, 1 * MS, 4, 10, 60000,
+		    { 8, MS / 2, 0, 0, -1, -1, 0, 0 }, 4, 4, 4,
+		    PP_ST_TTL_EXPIRED, -1 },
+		/* An unreachable at hop 3 ends every round there. */
+		{ "unreachable", 3, 1 * S, 1 * S, 1 * MS, 30, 10, 60000,
+		    { 5, MS / 2, 0, 3, -1, -1, 0, 0 }, 3, 3, 3,
+		    PP_ST_UNREACHABLE, -1 },
+		/* Issue 16's cut: 2 s at -i 100ms -W 1s: the 20 rounds of
+		 * the cut start on time, each a timeout. */
+		{ "2 s cut, -i 100ms -W 1s", 50, 100 * MS, 1 * S, 1 * MS, 30,
+		    10, 60000, { 3, MS / 2, 0, 0, 1500 * MS, 3500 * MS, 0, 0 },
+		    3, 3, 3, PP_ST_REPLY, 20 },
+		/* A 1 s cut at -i 50ms -W 2s: 41 rounds in flight (round
+		 * 0's TTL 5 leaves before TTL 4's reply is in). */
+		{ "1 s cut, -i 50ms -W 2s", 60, 50 * MS, 2 * S, 1 * MS, 30, 10,
+		    60000, { 4, 2 * MS, 0, 0, 1000 * MS, 2000 * MS, 0, 0 }, 4, 4,
+		    5, PP_ST_REPLY, 20 },
+		/* A 3 s cut at -i 200ms -W 500ms. */
+		{ "3 s cut, -i 200ms -W 500ms", 30, 200 * MS, 500 * MS, 1 * MS,
+		    30, 10, 60000, { 3, MS, 0, 0, 1000 * MS, 4000 * MS, 0, 0 },
+		    3, 3, 3, PP_ST_REPLY, 15 },
+		/* A path that grows from round 2: later rounds go on past
+		 * the old destination. */
+		{ "path grows", 4, 1 * S, 1 * S, 1 * MS, 30, 10, 60000,
+		    { 3, MS / 2, 0, 0, -1, -1, 5, 2 }, 3, -1, 3, PP_ST_REPLY,
+		    -1 },
+		/* An engine holding 2 probes: sends wait, every round is
+		 * still complete. */
+		{ "engine full", 3, 1 * S, 1 * S, 0, 30, 10, 2,
+		    { 5, 10 * MS, 0, 0, -1, -1, 0, 0 }, 5, 5, -1, PP_ST_REPLY,
+		    -1 },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		struct pp_tsched_opts o = opts(1, rows[k].rounds, rows[k].iv,
+		    rows[k].timeout, rows[k].send_delay);
+		o.max_ttl = rows[k].max_ttl;
+		o.max_unknown = rows[k].max_unknown;
+		o.max_inflight = 60000;
+		struct sim *m = calloc(1, sizeof(*m));
+		sim_init(m, &o, &rows[k].path, true, rows[k].cap);
+		if (m->s == NULL) {
+			free(m);
+			continue;
+		}
+		simulate(m, 0);
+		const char *nm = rows[k].name;
+		CHECK(m->nw == rows[k].rounds && m->order_ok, "%s: %d of %lld "
+		    "rounds written, in order: %d", nm, m->nw, rows[k].rounds,
+		    m->order_ok);
+		CHECK(m->inflight == 0 && m->nans == 0, "%s: nothing left in "
+		    "flight", nm);
+		CHECK(m->max_inflight <= m->cap, "%s: at most %d in flight "
+		    "(%d)", nm, m->cap, m->max_inflight);
+		if (m->nw > 0)
+			CHECK(m->w[0].nprobes == rows[k].round0, "%s: round 0 "
+			    "wrote %d, want %d", nm, m->w[0].nprobes,
+			    rows[k].round0);
+		int sent0 = 0;
+		for (int j = 0; j < m->nlog; j++)
+			sent0 += m->log[j].round == 0;
+		if (rows[k].sent0 >= 0)
+			CHECK(sent0 == rows[k].sent0, "%s: round 0 sent %d, want "
+			    "%d", nm, sent0, rows[k].sent0);
+		for (int j = 1; j < m->nw && rows[k].later >= 0; j++) {
+			bool cut = rows[k].in_cut >= 0;
+			if (!cut || m->w[j].last_status == PP_ST_REPLY)
+				CHECK(m->w[j].nprobes == rows[k].later,
+				    "%s: round %lld wrote %d, want %d", nm,
+				    m->w[j].n, m->w[j].nprobes,
+				    rows[k].later);
+		}
+		if (m->nw > 0 && rows[k].in_cut < 0)
+			CHECK(m->w[m->nw - 1].last_status == rows[k].last,
+			    "%s: last status %d, want %d", nm,
+			    m->w[m->nw - 1].last_status, rows[k].last);
+		/* Every round starts on its time: n * interval, to the
+		 * nanosecond on a fake clock. */
+		long long *at = calloc((size_t)rows[k].rounds, sizeof(*at));
+		round_starts(m, at, rows[k].rounds);
+		long long worst = 0;
+		long long in_cut = 0;
+		for (long long n = 0; n < rows[k].rounds; n++) {
+			long long d = at[n] - n * rows[k].iv;
+			if (at[n] < 0 || d < 0)
+				d = LLONG_MAX;
+			if (d > worst)
+				worst = d;
+			if (at[n] >= rows[k].path.cut_from &&
+			    at[n] < rows[k].path.cut_to)
+				in_cut++;
+		}
+		long long slack = rows[k].cap < 60000 ? rows[k].iv : 0;
+		CHECK(worst <= slack, "%s: a round started %lld ns after its "
+		    "time", nm, worst);
+		if (rows[k].in_cut >= 0)
+			CHECK(in_cut == rows[k].in_cut, "%s: %lld rounds started "
+			    "in the cut, want %lld", nm, in_cut,
+			    rows[k].in_cut);
+		struct pp_tsched_stats st;
+		pp_tsched_stats(m->s, &st);
+		CHECK(st.late == 0 && st.open_max <=
+		    pp_tsched_rounds_bound(&o), "%s: %llu late, %lld rounds "
+		    "in flight at most (bound %lld)", nm, st.late, st.open_max,
+		    pp_tsched_rounds_bound(&o));
+		CHECK((st.deferred > 0) == (rows[k].cap < 60000), "%s: %llu "
+		    "sends deferred", nm, st.deferred);
+		CHECK(st.sent == (unsigned long long)m->nlog && st.written ==
+		    (long long)m->nw, "%s: stats count sends and rounds", nm);
+		free(at);
+		sim_release(m);
+		free(m);
+	}
+}
+
+/* A cut keeps the rounds of the cut in flight together: the bound is
+ * reached, never passed, and nothing starts late. */
+static void
+cut_bound(void)
+{
+	struct pp_tsched_opts o = opts(1, 40, 100 * MS, 1 * S, 1 * MS);
+	struct path p = { 3, MS, 0, 0, 500 * MS, 2500 * MS, 0, 0 };
+	struct sim *m = calloc(1, sizeof(*m));
+
+	sim_init(m, &o, &p, true, 60000);
+	simulate(m, 0);
+	struct pp_tsched_stats st;
+	pp_tsched_stats(m->s, &st);
+	long long bound = pp_tsched_rounds_bound(&o);
+	CHECK(bound == 12, "bound -i 100ms -W 1s: %lld rounds", bound);
+	CHECK(st.open_max >= 10 && st.open_max <= bound && st.late == 0,
+	    "a cut: %lld rounds in flight at most, %llu late", st.open_max,
+	    st.late);
+	/* The rounds of the cut are timeouts, written whole. */
+	int timeouts = 0;
+	for (int k = 0; k < m->nw; k++)
+		timeouts += m->w[k].last_status == PP_ST_TIMEOUT &&
+		    m->w[k].nprobes == 3;
+	CHECK(timeouts == 20, "%d rounds of 3 timeouts, want 20", timeouts);
+	sim_release(m);
+	free(m);
+}
+
+/* --rate: the lowest TTL over every target first, in turn among equals,
+ * one send per period. */
+static void
+rate_turns(void)
+{
+	struct pp_tsched_opts o = opts(3, 1, 1 * S, 1 * S, 0);
+	struct path p = { 3, 50 * MS, 0, 0, -1, -1, 0, 0 };
+	struct sim *m = calloc(1, sizeof(*m));
+
+	o.rate = 1000;
+	o.max_unknown = 2;
+	sim_init(m, &o, &p, true, 60000);
+	simulate(m, 0);
+	/* Answers take 50 ms, so TTLs 1 and 2 (max-unknown 2) go out
+	 * first over the three targets, then 3 and 4 as TTL 1 and 2
+	 * answer. */
+	static const int want[][2] = {	/* target, ttl */
+		{ 0, 1 }, { 1, 1 }, { 2, 1 }, { 0, 2 }, { 1, 2 }, { 2, 2 },
+	};
+	bool ok = m->nlog >= 6;
+	for (int k = 0; ok && k < 6; k++)
+		ok = m->log[k].target == want[k][0] && m->log[k].ttl ==
+		    want[k][1] && m->log[k].at == k * MS;
+	CHECK(ok, "rate: the first six sends TTL 1 of each target, then "
+	    "TTL 2, 1 ms apart");
+	for (int k = 1; k < m->nlog; k++)
+		CHECK(m->log[k].at - m->log[k - 1].at >= MS, "rate: send %d "
+		    "%lld ns after the one before", k, m->log[k].at -
+		    m->log[k - 1].at);
+	CHECK(m->nw == 3, "rate: three rounds written (%d)", m->nw);
+	for (int k = 0; k < m->nw; k++)
+		CHECK(m->w[k].nprobes == 3 && m->w[k].last_status ==
+		    PP_ST_REPLY, "rate: target %d's path", m->w[k].target);
+	sim_release(m);
+	free(m);
+
+	/* Targets whose TTL 1 is ready later still come before anyone's
+	 * TTL 2: 50 targets, rate 100 (10 ms apart), answers in 1 ms. */
+	o = opts(50, 1, 1 * S, 1 * S, 0);
+	o.rate = 100;
+	o.max_unknown = 1;
+	p.rtt = MS;
+	m = calloc(1, sizeof(*m));
+	sim_init(m, &o, &p, true, 60000);
+	simulate(m, 0);
+	int first2 = -1;
+	int last1 = -1;
+	for (int k = 0; k < m->nlog; k++) {
+		if (m->log[k].ttl == 1)
+			last1 = k;
+		if (m->log[k].ttl == 2 && first2 < 0)
+			first2 = k;
+	}
+	CHECK(last1 == 49 && first2 == 50, "rate: every TTL 1 (last at %d) "
+	    "before any TTL 2 (first at %d)", last1, first2);
+	CHECK(m->nw == 50 && m->nlog == 150, "rate: 50 paths of 3 (%d "
+	    "rounds, %d sends)", m->nw, m->nlog);
+	sim_release(m);
+	free(m);
+}
+
+/* Flows: a round sends TTL-major over its flows; each flow's records. */
+static void
+flows(void)
+{
+	struct pp_tsched_opts o = opts(1, 2, 1 * S, 1 * S, 1 * MS);
+	struct path p = { 3, MS / 2, 0, 0, -1, -1, 0, 0 };
+	struct sim *m = calloc(1, sizeof(*m));
+
+	o.flows = 4;
+	o.max_unknown = 1;
+	sim_init(m, &o, &p, true, 60000);
+	simulate(m, 0);
+	/* Round 0: TTL 1 of flows 0-3, then TTL 2 of each, 1 ms apart. */
+	bool ok = m->nlog >= 8;
+	for (int k = 0; ok && k < 8; k++)
+		ok = m->log[k].flow == k % 4 && m->log[k].ttl == 1 + k / 4 &&
+		    m->log[k].at == k * MS;
+	CHECK(ok, "flows: TTL-major order over the flows");
+	CHECK(m->nw == 2 && m->w[0].nprobes == 12 && m->w[1].nprobes == 12,
+	    "flows: 4 flows x 3 hops a round (%d rounds, %d, %d)", m->nw,
+	    m->nw > 0 ? m->w[0].nprobes : -1, m->nw > 1 ? m->w[1].nprobes :
+	    -1);
+	sim_release(m);
+	free(m);
+}
+
+/* Targets spread over the interval; several targets' rounds in order;
+ * stop: no new round, the ones in flight finish. */
+static void
+targets_and_stop(void)
+{
+	struct pp_tsched_opts o = opts(4, 0, 1 * S, 1 * S, 1 * MS);
+	struct path p[4] = {
+		{ 2, MS, 0, 0, -1, -1, 0, 0 }, { 3, 300 * MS, 0, 0, -1, -1, 0,
+		    0 }, { 4, MS, 0, 0, -1, -1, 0, 0 }, { 5, 2 * MS, 0, 0, -1,
+		    -1, 0, 0 },
+	};
+	struct sim *m = calloc(1, sizeof(*m));
+
+	sim_init(m, &o, p, false, 60000);
+	/* Stopped at 2.6 s: rounds 0-2 of targets 0-2 have started
+	 * (target 3's third at 2.75 s: not); target 1's third, 300 ms
+	 * away, is finished after the stop. */
+	simulate(m, 2600 * MS);
+	int per[4] = { 0 };
+	for (int k = 0; k < m->nw; k++)
+		per[m->w[k].target]++;
+	CHECK(per[0] == 3 && per[1] == 3 && per[2] == 3 && per[3] == 2,
+	    "stop: rounds per target %d %d %d %d", per[0], per[1], per[2],
+	    per[3]);
+	CHECK(m->order_ok, "stop: rounds in order");
+	for (int k = 0; k < m->nlog; k++) {
+		long long want = m->log[k].round * S + m->log[k].target * S / 4;
+		if (m->log[k].ttl == 1)
+			CHECK(m->log[k].at == want, "target %d round %lld "
+			    "starts at %lld, want %lld", m->log[k].target,
+			    m->log[k].round, m->log[k].at, want);
+	}
+	sim_release(m);
+	free(m);
+}
+
+/* A limit that must exist is refused at the start, with the figures. */
+static void
+refusals(void)
+{
+	static const struct {
+		int nt, flows;
+		long long rounds, iv, timeout;
+		double rate;
+		bool ok;
+		const char *says;
+	} rows[] = {
+		{ 1, 1, 0, 100 * MS, 1 * S, 0, true, NULL },
+		{ 1000, 1, 0, 1 * S, 2 * S, 0, true, NULL },
+		{ 1, 1, 0, 10 * MS, 3600 * S, 0, false, "360000 rounds of 1 "
+		    "target with 1 flow in flight" },
+		{ 100000, 1, 1, 1 * S, 2 * S, 0, false, "need 100000 probes" },
+		{ 100000, 1, 1, 1 * S, 2 * S, 2000, true, NULL },
+		{ 1000, 64, 0, 1 * S, 2 * S, 0, false, "64 flows" },
+		{ 1000, 1, 0, 1 * S, 2 * S, 100, false, "a rate of 100 probes "
+		    "a second cannot send one probe per flow of 1000 targets" },
+		{ 1000, 1, 1, 1 * S, 2 * S, 100, true, NULL },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		struct pp_tsched_opts o = opts(rows[k].nt, rows[k].rounds,
+		    rows[k].iv, rows[k].timeout, 1 * MS);
+		o.flows = rows[k].flows;
+		o.rate = rows[k].rate;
+		struct pp_tsched_hooks h = { fake_send, fake_round, NULL };
+		struct pp_error err;
+		err.msg[0] = '\0';
+		struct pp_tsched *s = pp_tsched_new(&o, &h, 0, &err);
+		CHECK((s != NULL) == rows[k].ok, "refusal row %zu: %s", k,
+		    err.msg);
+		if (rows[k].says != NULL)
+			CHECK(strstr(err.msg, rows[k].says) != NULL, "row %zu "
+			    "says \"%s\": %s", k, rows[k].says, err.msg);
+		pp_tsched_free(s);
+	}
+	/* The figures the man page states. */
+	struct pp_tsched_opts o = opts(1, 0, 1 * S, 2 * S, 1 * MS);
+	CHECK(pp_tsched_rounds_bound(&o) == 4, "default bound: %lld",
+	    pp_tsched_rounds_bound(&o));
+	o.rounds = 1;
+	CHECK(pp_tsched_rounds_bound(&o) == 1, "-c 1: one round");
+	o.rounds = 0;
+	CHECK(pp_tsched_round_bytes(&o) < 12000, "a 30-TTL round: %zu bytes",
+	    pp_tsched_round_bytes(&o));
+}
+
+void
+test_tsched(void)
+{
+	table();
+	cut_bound();
+	rate_turns();
+	flows();
+	targets_and_stop();
+	refusals();
+}
