@@ -191,6 +191,7 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		pp_engine_free(e);
 		return NULL;
 	}
+	e->loop.coalesce = e->o.lax && e->o.coalesce;
 	/* Slots are set up when taken: memory is touched only as far as
 	 * probes are really in flight. */
 	for (int i = 0; i < e->nslots; i++)

@@ -73,6 +73,11 @@ struct pp_engine_opts {
 				 * 0: 60000) */
 	bool lax;		/* sends need millisecond timing only: the
 				 * waits never spin (lib/pace) */
+	bool coalesce;		/* with lax: a wait of 1 ms or less for the
+				 * caller's time sleeps, the answers of the
+				 * while read at its end (kernel stamps
+				 * kept): one wake-up, not one per answer
+				 * (lib/evloop) */
 };
 
 /* One probe: how to send it and what its record says.  Fill with

@@ -22,12 +22,19 @@
 struct pp_evloop {
 	int ep;			/* the epoll set, -1 none */
 	struct pp_pace pace;	/* exact waits */
+	bool coalesce;		/* short waits for the caller's time sleep
+				 * (set by the owner after init) */
 };
+
+/* With coalesce, a wait for the caller's own time of at most this long
+ * sleeps: events that come meanwhile are taken at its end (their kernel
+ * stamps kept), one wake-up instead of one per event, ns. */
+#define PP_EVLOOP_COALESCE 1000000LL
 
 /* Set up l: an epoll set; lax: the caller's times need millisecond
  * precision only, so waits never spin; else spinning takes at most 5 % of
- * the time, 1 ms a time.  Asks for 1 ns of timer slack for this thread.
- * Returns 0, or -1 with errno (l then holds nothing). */
+ * the time, 1 ms a time.  No coalescing.  Asks for 1 ns of timer slack for
+ * this thread.  Returns 0, or -1 with errno (l then holds nothing). */
 int pp_evloop_init(struct pp_evloop *l, bool lax);
 
 /* Close the epoll set (not the descriptors in it). */
@@ -50,10 +57,11 @@ int pp_evloop_poll(struct pp_evloop *l, struct epoll_event *ev, int max);
 
 /* Wait from now (monotonic ns) until wake_ns for events.  exact: wake_ns
  * is the caller's own time, kept within microseconds: the wait blocks
- * until a learnt margin before it, then spins up to it and sets *due.
- * Otherwise (*due stays false) a plain blocking wait.  Returns the number
- * of events (0 when the time came first), or -1 with errno (EINTR: a
- * signal came). */
+ * until a learnt margin before it, then spins up to it and sets *due (a
+ * lax loop: a wait of at most PP_EVLOOP_COALESCE sleeps to it, sets *due
+ * and returns the events ready then).  Otherwise (*due stays false) a
+ * plain blocking wait.  Returns the number of events (0 when the time
+ * came first), or -1 with errno (EINTR: a signal came). */
 int pp_evloop_wait(struct pp_evloop *l, struct epoll_event *ev, int max,
     long long now, long long wake_ns, bool exact, bool *due);
 

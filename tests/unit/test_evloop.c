@@ -62,4 +62,27 @@ test_evloop(void)
 	close(sv[1]);
 	pp_evloop_release(&l);
 	CHECK(l.ep == -1, "released");
+
+	/* Coalescing: a short wait for the caller's time sleeps through an
+	 * event and returns it at the time, due; a longer one is woken by
+	 * it. */
+	CHECK(pp_evloop_init(&l, true) == 0, "init lax");
+	l.coalesce = true;
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "socketpair");
+	CHECK(pp_evloop_add(&l, sv[0], EPOLLIN, 9) == 0, "add");
+	CHECK(write(sv[1], "x", 1) == 1, "write");
+	now = pp_mono_ns();
+	n = pp_evloop_wait(&l, ev, PP_EVLOOP_MAX, now, now +
+	    PP_EVLOOP_COALESCE / 2, true, &due);
+	CHECK(n == 1 && due && ev[0].data.u64 == 9 && pp_mono_ns() >= now +
+	    PP_EVLOOP_COALESCE / 2, "lax: a short wait ends at its time, "
+	    "with the event");
+	now = pp_mono_ns();
+	n = pp_evloop_wait(&l, ev, PP_EVLOOP_MAX, now, now + 2000000000LL,
+	    true, &due);
+	CHECK(n == 1 && !due && pp_mono_ns() - now < 1000000000LL,
+	    "lax: a long wait ends at the event");
+	close(sv[0]);
+	close(sv[1]);
+	pp_evloop_release(&l);
 }
