@@ -8,8 +8,9 @@
  * outcome is known (to stdout, and -o FILE); a summary on stderr.
  * Exit status: 0 success (every target answered), or the reader of stdout
  * went away; 1 a target never answered (as fping: the targets that did
- * not are named on stderr), or output failed; 2 usage error or a target
- * that does not resolve.  What counts as an answer is lib/outcome.h's. */
+ * not are named on stderr), or with -c and -w had fewer than -c answers by
+ * the deadline (as ping), or output failed; 2 usage error or a target that
+ * does not resolve.  What counts as an answer is lib/outcome.h's. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
@@ -112,6 +113,8 @@ struct target {
 	socklen_t alen;
 	long long sent;		/* probes sent */
 	long long answered;	/* probes answered */
+	long long inflight;	/* probes sent, outcome not known */
+	long long last_send;	/* monotonic ns of its latest probe */
 	struct pp_stats st;	/* for the summary */
 };
 
@@ -124,6 +127,9 @@ struct probe_run {
 	double deadline;	/* -w, s, 0 = none */
 	double resolve_every;	/* s, 0 = never */
 	int active;		/* targets with probes still to send */
+	struct pp_engine *e;
+	bool sending_over;	/* no probe left to send */
+	long long linger;	/* then the run ends at this monotonic ns */
 	struct pp_jw w;
 	struct pp_outcome_opts outcome;	/* what counts as answered */
 	struct pp_intern addrs;	/* responders of unreachables (summary) */
@@ -242,6 +248,11 @@ done(void *arg, const struct pp_engine_result *res)
 	struct probe_run *r = arg;
 	struct target *t = res->user;
 
+	/* The last outcome after the last send: the run is over now, not at
+	 * the loop's next look. */
+	t->inflight--;
+	if (r->sending_over && pp_engine_inflight(r->e) == 0)
+		pp_engine_yield(r->e);
 	struct pp_probe p;
 
 	pp_engine_result_probe(res, &p);
@@ -268,6 +279,37 @@ done(void *arg, const struct pp_engine_result *res)
 		r->active--;
 }
 
+/* When sending is over at now, the run ends (its probes still in flight
+ * taken for lost) as ping's does: for each target with probes in flight,
+ * twice the largest RTT it answered with (at least one interval) after
+ * its last probe, or when it never answered, the timeout; never later
+ * than the timeout.  With -w and -c, as soon as the answers are in. */
+static long long
+linger_end(const struct probe_run *r, long long now)
+{
+	long long end = now;
+	long long timeout = (long long)(r->pc.po.timeout * 1e9);
+
+	if (r->deadline > 0 && !stopping)
+		return now;
+	for (int i = 0; i < r->nt; i++) {
+		const struct target *t = &r->t[i];
+		if (t->inflight <= 0)
+			continue;
+		long long wait = timeout;
+		if (t->st.recv > 0) {
+			wait = (long long)(2 * t->st.max * 1e6);
+			if (wait < (long long)(r->interval * 1e9))
+				wait = (long long)(r->interval * 1e9);
+			if (wait > timeout)
+				wait = timeout;
+		}
+		if (t->last_send + wait > end)
+			end = t->last_send + wait;
+	}
+	return end;
+}
+
 static void
 live_summary(struct probe_run *r)
 {
@@ -288,14 +330,46 @@ live_summary(struct probe_run *r)
 	r->live_lines = shown;
 }
 
+/* Name on stderr, after what, the resolved targets that fail: never
+ * answered (short false) or, with -c and -w, answered fewer than -c times
+ * by the deadline (short true). */
+static void
+name_failed(const struct probe_run *r, const char *what, bool short_count)
+{
+	int n = 0;
+	int shown = 0;
+
+	for (int i = 0; i < r->nt; i++) {
+		const struct target *t = &r->t[i];
+		bool fails = short_count ? t->st.recv > 0 && t->answered <
+		    r->count : t->st.recv == 0;
+		if (t->alen == 0 || !fails)
+			continue;
+		if (n++ == 0)
+			fprintf(stderr, "%s: %s", pp_progname(), what);
+		if (shown == NEVER_SHOWN)
+			continue;
+		char name[512];
+		(void)pp_sanitize_term(name, sizeof(name), t->name);
+		fprintf(stderr, "%s %s", shown > 0 ? "," : "", name);
+		shown++;
+	}
+	if (n > shown)
+		fprintf(stderr, " and %d more", n - shown);
+	if (n > 0)
+		fputc('\n', stderr);
+}
+
 /* Each target's figures, as ping and fping end: the answers, the loss
  * (and why: the sources and codes of ICMP unreachables), the RTTs, TCP
- * connections open and refused.  Returns how many resolved targets never
- * answered, and names them. */
+ * connections open and refused.  Returns how many resolved targets fail
+ * (never answered; with -c and -w, fewer than -c answers by the deadline,
+ * as ping's exit status has it), and names them. */
 static int
 final_summary(struct probe_run *r)
 {
 	int never = 0;
+	int short_count = 0;
 
 	for (int i = 0; i < r->nt; i++) {
 		const struct pp_stats *s = &r->t[i].st;
@@ -347,24 +421,19 @@ final_summary(struct probe_run *r)
 		fputc('\n', stderr);
 		if (r->t[i].alen > 0 && s->recv == 0)
 			never++;
+		else if (r->t[i].alen > 0 && r->deadline > 0 && r->count > 0 &&
+		    r->t[i].answered < r->count)
+			short_count++;
 	}
-	if (never == 0)
-		return 0;
 	/* As fping's "is unreachable": which targets failed. */
-	fprintf(stderr, "%s: no answer from", pp_progname());
-	int shown = 0;
-	for (int i = 0; i < r->nt && shown < NEVER_SHOWN; i++) {
-		if (r->t[i].alen == 0 || r->t[i].st.recv > 0)
-			continue;
-		char name[512];
-		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
-		fprintf(stderr, "%s %s", shown > 0 ? "," : "", name);
-		shown++;
+	name_failed(r, "no answer from", false);
+	if (short_count > 0) {
+		char what[96];
+		(void)snprintf(what, sizeof(what), "fewer than %lld answer%s "
+		    "by the deadline from", r->count, r->count == 1 ? "" : "s");
+		name_failed(r, what, true);
 	}
-	if (never > shown)
-		fprintf(stderr, " and %d more", never - shown);
-	fputc('\n', stderr);
-	return never;
+	return never + short_count;
 }
 
 /* ---------------------------------------------------- mtr-packet */
@@ -792,6 +861,7 @@ main(int argc, char **argv)
 	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	r.e = e;
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -875,6 +945,8 @@ main(int argc, char **argv)
 				}
 				sent = true;
 				r.seq++;
+				t->inflight++;
+				t->last_send = now;
 				if (++t->sent == r.count && r.deadline == 0)
 					r.active--;
 				more = r.active > 0;
@@ -884,8 +956,22 @@ main(int argc, char **argv)
 				k++;
 			}
 		}
-		if (!more && pp_engine_inflight(e) == 0)
-			break;
+		/* Sending is over: the answers still due are waited for as
+		 * ping waits (linger_end), then the rest are timeouts. */
+		long long linger = -1;
+		if (!more) {
+			if (pp_engine_inflight(e) == 0)
+				break;
+			if (!r.sending_over) {
+				r.sending_over = true;
+				r.linger = linger_end(&r, now);
+			}
+			if (now >= r.linger) {
+				pp_engine_expire(e);
+				break;
+			}
+			linger = r.linger;
+		}
 		bool room = sent || due < 0 || due - now >= 1000000;
 		if (room && next_resolve > 0 && now >= next_resolve) {
 			r.active = 0;
@@ -910,6 +996,8 @@ main(int argc, char **argv)
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (end > 0 && until > end)
 			until = end;
+		if (linger >= 0 && until > linger)
+			until = linger;
 		if (until > next_live)
 			until = next_live;
 		/* stdout before a wait of a millisecond or more, and at least

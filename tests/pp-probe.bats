@@ -402,6 +402,69 @@ wire_count() {
 	[[ "$output" == *" 3 received"* ]]
 }
 
+@test "pp-probe (lab): -c and -w: exit 1 when fewer than count answers came by the deadline, as ping; 0 when they came" {
+	lab_up --routers 1 --impair 2:loss=50%
+	# Five probes in the second: ten answers cannot come.
+	for tool in ping pp; do
+		rc=0
+		if [ $tool = ping ]; then
+			lab_exec c ping -n -q -c 10 -w 1 -i 0.2 "$LAB_DST4" >/dev/null 2>&1 || rc=$?
+		else
+			lab_exec c "$PP_BIN/pp-probe" -c 10 -w 1 -i 0.2 "$LAB_DST4" >/dev/null 2>"$BATS_TEST_TMPDIR/e" || rc=$?
+		fi
+		[ "$rc" -eq 1 ] || { echo "$tool: exit $rc, want 1" >&2; false; }
+	done
+	grep -q "pp-probe: fewer than 10 answers by the deadline from $LAB_DST4" "$BATS_TEST_TMPDIR/e"
+	# Three answers well before the deadline: 0 for both.
+	lab_exec c ping -n -q -c 3 -w 10 -i 0.05 "$LAB_DST4" >/dev/null
+	lab_exec c "$PP_BIN/pp-probe" -c 3 -w 10 -i 50ms "$LAB_DST4" >/dev/null 2>"$BATS_TEST_TMPDIR/e"
+	! grep -q "fewer than" "$BATS_TEST_TMPDIR/e"
+}
+
+@test "pp-probe (lab): the run ends once every probe has its outcome, as ping's: 100 probes with loss take ping's time, not the timeout more" {
+	lab_up --routers 1 --impair 2:delay=5ms,loss=10%
+	lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null || true
+	# 100 probes 10 ms apart, some lost (the last ones too, now and
+	# then): ping ends 2 RTTs after its last probe; pp-probe as soon, not
+	# -W (2 s) after the last lost one.
+	for k in 1 2; do
+		t0=$(date +%s%N)
+		lab_exec c ping -n -q -c 100 -i 0.01 "$LAB_DST4" >"$BATS_TEST_TMPDIR/ping" 2>&1 || true
+		t1=$(date +%s%N)
+		lab_exec c "$PP_BIN/pp-probe" -c 100 -i 10ms "$LAB_DST4" >"$BATS_TEST_TMPDIR/o" 2>/dev/null || true
+		t2=$(date +%s%N)
+		ping_ms=$(((t1 - t0) / 1000000))
+		pp_ms=$(((t2 - t1) / 1000000))
+		echo "ping $ping_ms ms, pp-probe $pp_ms ms" >&2
+		tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e 'length == 100 and
+			(map(select(.status == "timeout")) | length > 0) and
+			all(.status == "reply" or .status == "timeout")' >/dev/null
+		[ "$pp_ms" -lt $((ping_ms + 300)) ] && [ "$pp_ms" -lt 1700 ] || {
+			echo "pp-probe took $pp_ms ms, ping $ping_ms ms" >&2
+			false
+		}
+	done
+	# Nothing answers: both wait the timeout after the last probe.
+	"$PP_TOP/tests/lab/lab.sh" impair "$LAB" 2 loss=100%
+	t0=$(date +%s%N)
+	lab_exec c ping -n -q -c 3 -i 0.1 -W 0.5 "$LAB_DST4" >/dev/null 2>&1 || true
+	t1=$(date +%s%N)
+	lab_exec c "$PP_BIN/pp-probe" -c 3 -i 100ms -W 500ms "$LAB_DST4" >/dev/null 2>&1 || true
+	t2=$(date +%s%N)
+	ping_ms=$(((t1 - t0) / 1000000))
+	pp_ms=$(((t2 - t1) / 1000000))
+	[ "$pp_ms" -ge 650 ] && [ "$pp_ms" -lt $((ping_ms + 300)) ] || {
+		echo "nothing answers: pp-probe $pp_ms ms, ping $ping_ms ms" >&2
+		false
+	}
+	# Every answer in: the run ends at the last one.
+	"$PP_TOP/tests/lab/lab.sh" impair "$LAB" 2 delay=5ms
+	t0=$(date +%s%N)
+	lab_exec c "$PP_BIN/pp-probe" -c 20 -i 10ms "$LAB_DST4" >/dev/null 2>&1
+	pp_ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$pp_ms" -lt 350 ] || { echo "20 probes, all answered: $pp_ms ms" >&2; false; }
+}
+
 @test "pp-probe (lab): -w DEADLINE ends the run at the deadline, as ping; probes still in flight then are timeouts" {
 	lab_up --routers 1 --block-dst
 	# Nothing answers: ping -w 1 -i 0.2 sends 5 and exits after 1 s;
