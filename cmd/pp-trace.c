@@ -9,10 +9,10 @@
  * Writes: on stdout (and -o FILE[.gz]) a meta record, then for each
  * target and round, once the round is complete, its probe records in
  * (flow, ttl) order, with ttl, round, flow, from, rtt, reply_ttl.
- * Exit: 0 done (or the reader of stdout went away); 1 no destination ever
- * answered, or a write error; 2 a
- * usage error, or a target that does not resolve (the others are still
- * traced).
+ * Exit: 0 done (or the reader of stdout went away); 1 a target's
+ * destination never answered (named on stderr, as pp-probe and fping), or
+ * a write error; 2 a usage error (a schedule that cannot be kept among
+ * them), or a target that does not resolve (the others are still traced).
  */
 #include <errno.h>
 #include <limits.h>
@@ -40,6 +40,8 @@
 
 #define MAX_TARGETS 100000
 #define MAX_FLOWS PP_TSCHED_FLOWS_MAX
+/* Targets whose destination never answered named on stderr, at most. */
+#define NEVER_SHOWN 10
 
 enum {
 	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER
@@ -314,8 +316,10 @@ done(void *arg, const struct pp_engine_result *res)
 {
 	struct trace_run *r = arg;
 
-	pp_tsched_done(r->ts, res->user, res);
-	pp_engine_yield(r->e);	/* write or send at once */
+	/* Back to the loop at once when the outcome lets a probe go out
+	 * sooner or completed a round (to write), not for every answer. */
+	if (pp_tsched_done(r->ts, res->user, res))
+		pp_engine_yield(r->e);
 }
 
 /* The schedule's troubles, said while they happen (at most once a
@@ -364,25 +368,62 @@ live_summary(struct trace_run *r)
 	r->live_lines = shown;
 }
 
-static void
+/* Each target's figures, gathered and written at once (stderr is not
+ * buffered: three writes a target, 3,000 for 1,000 targets, otherwise).
+ * Returns how many resolved targets' destinations never answered, and
+ * names them (as pp-probe and fping do). */
+static int
 final_summary(const struct trace_run *r)
 {
+	int never = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		f = stderr;
 	for (int i = 0; i < r->nt; i++) {
 		const struct target *t = &r->t[i];
 		if (t->alen == 0)
 			continue;
 		char name[512];
 		(void)pp_sanitize_term(name, sizeof(name), t->name);
-		fprintf(stderr, "--- %s pp-trace statistics ---\n"
+		fprintf(f, "--- %s pp-trace statistics ---\n"
 		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
 		    name, t->emitted, t->reached, t->emitted > 0 ? 100.0 *
 		    (double)(t->emitted - t->reached) / (double)t->emitted :
 		    0.0);
 		if (t->reached > 0)
-			fprintf(stderr, ", %d hops, last rtt %.3f ms", t->hops,
+			fprintf(f, ", %d hops, last rtt %.3f ms", t->hops,
 			    t->last_rtt);
-		fputc('\n', stderr);
+		fputc('\n', f);
+		never += t->reached == 0;
 	}
+	int shown = 0;
+	for (int i = 0; i < r->nt && never > 0; i++) {
+		const struct target *t = &r->t[i];
+		if (t->alen == 0 || t->reached > 0)
+			continue;
+		if (shown == 0)
+			fprintf(f, "%s: no answer from the destination of",
+			    pp_progname());
+		if (shown == NEVER_SHOWN)
+			break;
+		char name[512];
+		(void)pp_sanitize_term(name, sizeof(name), t->name);
+		fprintf(f, "%s %s", shown > 0 ? "," : "", name);
+		shown++;
+	}
+	if (never > shown)
+		fprintf(f, " and %d more", never - shown);
+	if (never > 0)
+		fputc('\n', f);
+	if (f != stderr) {
+		if (fclose(f) == 0 && buf != NULL)
+			(void)fwrite(buf, 1, len, stderr);
+		free(buf);
+	}
+	return never;
 }
 
 /* ------------------------------------------------------------ main */
@@ -658,6 +699,10 @@ main(int argc, char **argv)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-trace");
 	r.paris = r.pc.po.proto != PP_TCP || ((!need4 || net.tcp4 >= 0) &&
 	    (!need6 || net.tcp6 >= 0));
+	/* Many targets or a rate: answers are read at the sends' wake-ups
+	 * (half the wake-ups at 1,000 probes a second); one target: at once,
+	 * so that its rounds go at the pace its hops answer. */
+	r.pc.eo.coalesce = r.rate > 0 || ok > 1;
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (r.e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
@@ -676,6 +721,7 @@ main(int argc, char **argv)
 	 * interval + i * interval / targets, whatever happened before, or
 	 * with --rate all at once, the rate spreading them). */
 	long long next_live = pp_mono_ns();
+	long long last_flush = next_live;
 	for (;;) {
 		long long now = pp_mono_ns();
 		if (stopping)
@@ -689,10 +735,16 @@ main(int argc, char **argv)
 			next_live = now + 1000000000LL;
 		}
 		pp_probecli_tick(&r.pc, false);
-		pp_probecli_flush(&r.pc);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (until > next_live)
 			until = next_live;
+		/* stdout before a wait of 10 ms or more, and at least every
+		 * 10 ms: a reader has a round within about 20 ms of its last
+		 * outcome, at a write per many rounds when they are many. */
+		if (until - now >= 10000000LL || now - last_flush >= 10000000LL) {
+			pp_probecli_flush(&r.pc);
+			last_flush = now;
+		}
 		if (pp_engine_run(r.e, until) == -1)
 			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
 			    strerror(errno));
@@ -707,10 +759,7 @@ main(int argc, char **argv)
 	pp_probecli_flush(&r.pc);
 	tell_schedule(&r, pp_mono_ns(), true);
 	live_summary(&r);
-	final_summary(&r);
-	bool answered = false;
-	for (int i = 0; i < r.nt; i++)
-		answered = answered || r.t[i].reached > 0;
+	int never = final_summary(&r);
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(r.e);
 	pp_tsched_free(r.ts);
@@ -718,7 +767,8 @@ main(int argc, char **argv)
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
-	if (status == PP_EXIT_OK && (!written || (!answered &&
+	/* As pp-probe (and fping): 1 when a destination never answered. */
+	if (status == PP_EXIT_OK && (!written || (never > 0 &&
 	    !r.pc.reader_gone)))
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);

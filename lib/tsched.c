@@ -2,8 +2,9 @@
 /* tsched.c: pp-trace's round scheduler (see tsched.h).
  *
  * Two queues drive it.  A binary heap of times holds each target's next
- * round start and each round's next send (one entry a round at most, the
- * stale ones recognised by the round's generation).  With a rate, a round
+ * round start and each round's next send (one live entry a round: the one
+ * whose sequence number the round holds; an entry left behind when the
+ * round moved is stale, skipped when it comes up).  With a rate, a round
  * whose send is due leaves the heap for the queue of its next TTL (a FIFO
  * per TTL, a bitmap of the ones not empty), and the rate takes the head of
  * the lowest queue. */
@@ -33,14 +34,19 @@ struct flowst {
  * once its outcome is in. */
 #define DONE 0x8000u
 
+enum where { NOWHERE, IN_HEAP, IN_TTLQ };
+
 struct pp_tsched_round {
 	long long n;		/* round number */
 	int target;
-	unsigned gen;		/* bumped when the round is freed */
-	bool queued;		/* a live entry in the heap or a TTL queue */
+	enum where where;	/* where its live queue entry is */
+	unsigned long long qseq;	/* that entry's sequence number */
+	long long qat;		/* in the heap: the entry's time */
 	bool busy;		/* inside the send hook */
 	bool complete;
 	long long next_ns;	/* its next probe not before this */
+	long long last_sent;	/* the time its latest probe left */
+	int last_f, last_ttl;	/* that probe */
 	int pending;		/* probes sent, outcome not known */
 	struct flowst *fl;	/* [flows] */
 	uint16_t *cell;		/* [flows * nttl]: result index, see DONE */
@@ -68,16 +74,16 @@ struct target {
 /* A heap entry: a round's next send, or (rd NULL) a target's next round. */
 struct ev {
 	long long at;		/* monotonic ns */
-	unsigned long long seq;	/* ties in the order pushed */
+	unsigned long long seq;	/* ties in the order pushed; a round's
+				 * live entry is the one of its qseq */
 	struct pp_tsched_round *rd;
-	unsigned gen;		/* rd's generation when pushed */
 	int target;
 };
 
 /* A TTL queue entry. */
 struct qent {
 	struct pp_tsched_round *rd;
-	unsigned gen;
+	unsigned long long seq;
 };
 
 /* A FIFO ring of entries. */
@@ -106,6 +112,9 @@ struct pp_tsched {
 	uint64_t qmask[NTTL / 64];	/* queues not empty */
 	struct pp_tsched_round *free_rounds;
 	struct pp_tsched_stats st;
+	long long last_due;	/* what pp_tsched_run returned last */
+	bool wake;		/* since pp_tsched_done began: something is
+				 * due before that, or a round went out */
 	bool nomem;		/* an allocation failed: what needed it is
 				 * put off (retried) */
 };
@@ -171,8 +180,12 @@ heap_push(struct pp_tsched *s, long long at, struct pp_tsched_round *rd,
 		s->heap = h;
 		s->cheap = c;
 	}
-	struct ev e = { at, s->evseq++, rd, rd != NULL ? rd->gen : 0,
-	    target };
+	struct ev e = { at, s->evseq++, rd, target };
+	if (rd != NULL) {
+		rd->where = IN_HEAP;
+		rd->qseq = e.seq;
+		rd->qat = at;
+	}
 	int i = s->nheap++;
 	while (i > 0) {
 		int up = (i - 1) / 2;
@@ -208,6 +221,17 @@ heap_pop(struct pp_tsched *s)
 	return top;
 }
 
+/* A send is due at `at`: the caller must look before the time it was
+ * told (with a rate, not before the rate allows). */
+static void
+note_due(struct pp_tsched *s, long long at)
+{
+	if (s->period > 0 && at < s->rate_next)
+		at = s->rate_next;
+	if (s->last_due < 0 || at < s->last_due)
+		s->wake = true;
+}
+
 /* ------------------------------------------------------------ TTL queues */
 
 static int
@@ -240,12 +264,21 @@ fifo_drop_head(struct fifo *f)
 static int
 q_push(struct pp_tsched *s, int ttl, struct pp_tsched_round *rd)
 {
-	struct qent e = { rd, rd->gen };
+	struct qent e = { rd, s->evseq++ };
 
 	if (fifo_push(&s->q[ttl], e) == -1)
 		return -1;
+	rd->where = IN_TTLQ;
+	rd->qseq = e.seq;
 	s->qmask[ttl / 64] |= 1ULL << (ttl % 64);
 	return 0;
+}
+
+/* The entry (rd, seq) is rd's live one. */
+static bool
+live(const struct pp_tsched_round *rd, unsigned long long seq)
+{
+	return rd->where != NOWHERE && rd->qseq == seq;
 }
 
 /* The lowest TTL with a queue not empty, or -1. */
@@ -344,8 +377,7 @@ round_alloc(struct pp_tsched *s)
 static void
 round_release(struct pp_tsched *s, struct pp_tsched_round *rd)
 {
-	rd->gen++;
-	rd->queued = false;
+	rd->where = NOWHERE;
 	rd->next_free = s->free_rounds;
 	s->free_rounds = rd;
 }
@@ -356,20 +388,24 @@ open_rounds(const struct target *t)
 	return t->started - t->emitted;
 }
 
-/* Put rd where its next send waits: the heap at its time. */
+/* Put rd where its next send waits: the heap at its time (earlier than
+ * an entry it has there: that one goes stale).  A round in a TTL queue
+ * waits for the rate there. */
 static void
 requeue(struct pp_tsched *s, struct pp_tsched_round *rd)
 {
 	int f;
 
-	if (rd->queued || rd->busy || rd->complete ||
+	if (rd->busy || rd->complete || rd->where == IN_TTLQ ||
+	    (rd->where == IN_HEAP && rd->qat <= rd->next_ns) ||
 	    next_probe(s, rd, &f) == 0)
 		return;
 	if (heap_push(s, rd->next_ns, rd, -1) == -1) {
 		s->nomem = true;
+		s->wake = true;
 		return;
 	}
-	rd->queued = true;
+	note_due(s, rd->next_ns);
 }
 
 /* Hand the complete rounds of target i over, in order. */
@@ -393,6 +429,7 @@ drain(struct pp_tsched *s, int i)
 		t->emitted++;
 		s->open--;
 		s->st.written++;
+		s->wake = true;
 		round_release(s, rd);
 		if (t->waiting) {
 			/* Its round is overdue: at once. */
@@ -467,7 +504,7 @@ start_round(struct pp_tsched *s, int i, long long now)
 	}
 	rd->n = t->started;
 	rd->target = i;
-	rd->queued = false;
+	rd->where = NOWHERE;
 	rd->busy = false;
 	rd->complete = false;
 	rd->next_ns = now;
@@ -560,6 +597,9 @@ send_next(struct pp_tsched *s, struct pp_tsched_round *rd, long long now)
 	if (ttl > fs->top)
 		fs->top = ttl;
 	s->st.sent++;
+	rd->last_sent = now;
+	rd->last_f = f;
+	rd->last_ttl = ttl;
 	rd->next_ns = now + s->o.send_delay;
 	if (s->period > 0)
 		s->rate_next = (s->rate_next > now - s->period ? s->rate_next :
@@ -598,13 +638,13 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 	if (o->rate > 0 && need > o->rate * (double)o->timeout / 1e9 + 1)
 		need = ceil(o->rate * (double)o->timeout / 1e9) + 1;
 	if (need > o->max_inflight) {
-		pp_error_set(err, "%.0f round%s of %d target%s with %d flow%s "
-		    "in flight within one timeout (%.3g s at intervals of "
-		    "%.3g s) need %.0f probes in flight when nothing answers; "
-		    "%d at most", within, within == 1 ? "" : "s",
-		    o->ntargets, o->ntargets == 1 ? "" : "s", o->flows,
-		    o->flows == 1 ? "" : "s", (double)o->timeout / 1e9,
-		    (double)o->interval / 1e9, need, o->max_inflight);
+		pp_error_set(err, "%.0f round%s in flight (timeout %gs / "
+		    "interval %gs) x %d target%s x %d flow%s: %.0f probes in "
+		    "flight when nothing answers, %d at most", within,
+		    within == 1 ? "" : "s", (double)o->timeout / 1e9,
+		    (double)o->interval / 1e9, o->ntargets,
+		    o->ntargets == 1 ? "" : "s", o->flows,
+		    o->flows == 1 ? "" : "s", need, o->max_inflight);
 		errno = ENOSPC;
 		return NULL;
 	}
@@ -614,7 +654,7 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 		if (least > o->rate) {
 			pp_error_set(err, "a rate of %.0f probes a second "
 			    "cannot send one probe per flow of %d target%s "
-			    "every %.3g s (%.0f a second)", o->rate,
+			    "every %gs (%.0f a second)", o->rate,
 			    o->ntargets, o->ntargets == 1 ? "" : "s",
 			    (double)o->interval / 1e9, ceil(least));
 			errno = EINVAL;
@@ -624,8 +664,7 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 	long long bound = pp_tsched_rounds_bound(o);
 	if (bound > PP_TSCHED_ROUNDS_MAX) {
 		pp_error_set(err, "rounds of one target in flight could be "
-		    "more than %d (a round's probes take %.3g s to send, "
-		    "its timeout %.3g s, at intervals of %.3g s)",
+		    "more than %d (sends %gs, timeout %gs, interval %gs)",
 		    PP_TSCHED_ROUNDS_MAX, span_ns(o) / 1e9,
 		    (double)o->timeout / 1e9, (double)o->interval / 1e9);
 		errno = EINVAL;
@@ -641,6 +680,7 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 	s->start = start_ns;
 	s->period = o->rate > 0 ? (long long)(1e9 / o->rate) : 0;
 	s->rate_next = start_ns;
+	s->last_due = start_ns;
 	s->active = o->ntargets;
 	s->t = calloc((size_t)o->ntargets, sizeof(*s->t));
 	s->learn = calloc((size_t)o->ntargets * (size_t)o->flows * 2,
@@ -707,7 +747,7 @@ rate_sends(struct pp_tsched *s, long long now)
 		struct fifo *q = &s->q[ttl];
 		struct qent e = q->q[q->head];
 		struct pp_tsched_round *rd = e.rd;
-		if (e.gen != rd->gen || !rd->queued) {
+		if (!live(rd, e.seq)) {
 			q_drop_head(s, ttl);	/* stale */
 			continue;
 		}
@@ -715,17 +755,16 @@ rate_sends(struct pp_tsched *s, long long now)
 		int want = next_probe(s, rd, &f);
 		if (want == 0) {
 			q_drop_head(s, ttl);
-			rd->queued = false;
+			rd->where = NOWHERE;
 			continue;
 		}
 		if (want > ttl) {
 			/* Its next probe went up (a flow ended): wait in
 			 * that queue. */
 			q_drop_head(s, ttl);
-			if (q_push(s, want, rd) == -1) {
-				rd->queued = false;
+			rd->where = NOWHERE;
+			if (q_push(s, want, rd) == -1)
 				s->nomem = true;
-			}
 			continue;
 		}
 		enum sendres r = send_next(s, rd, now);
@@ -734,15 +773,12 @@ rate_sends(struct pp_tsched *s, long long now)
 		q_drop_head(s, ttl);
 		if (r == GONE)
 			continue;
-		rd->queued = false;
-		if (s->o.send_delay > 0) {
+		rd->where = NOWHERE;
+		if (s->o.send_delay > 0)
 			requeue(s, rd);
-		} else if (next_probe(s, rd, &f) > 0) {
-			if (q_push(s, next_probe(s, rd, &f), rd) == 0)
-				rd->queued = true;
-			else
-				s->nomem = true;
-		}
+		else if ((want = next_probe(s, rd, &f)) > 0 &&
+		    q_push(s, want, rd) == -1)
+			s->nomem = true;
 	}
 	return true;
 }
@@ -760,33 +796,27 @@ pp_tsched_run(struct pp_tsched *s, long long now)
 			continue;
 		}
 		struct pp_tsched_round *rd = e.rd;
-		if (e.gen != rd->gen || !rd->queued)
+		if (!live(rd, e.seq))
 			continue;	/* stale */
+		rd->where = NOWHERE;
 		if (s->period > 0) {
 			/* Its turn comes from the rate, lowest TTL first. */
 			int f;
 			int ttl = next_probe(s, rd, &f);
-			if (ttl == 0 || q_push(s, ttl, rd) == -1) {
-				rd->queued = false;
-				s->nomem = s->nomem || ttl > 0;
-			}
+			if (ttl > 0 && q_push(s, ttl, rd) == -1)
+				s->nomem = true;
 			continue;
 		}
 		if (full) {
 			/* No room in flight: the rest waits too. */
-			if (heap_push(s, now + RETRY_NS, rd, -1) == -1) {
-				rd->queued = false;
+			if (heap_push(s, now + RETRY_NS, rd, -1) == -1)
 				s->nomem = true;
-			}
 			continue;
 		}
-		rd->queued = false;
 		enum sendres r = send_next(s, rd, now);
 		if (r == FULL) {
 			full = true;
-			if (heap_push(s, now + RETRY_NS, rd, -1) == 0)
-				rd->queued = true;
-			else
+			if (heap_push(s, now + RETRY_NS, rd, -1) == -1)
 				s->nomem = true;
 		} else if (r == SENT) {
 			requeue(s, rd);
@@ -803,10 +833,11 @@ pp_tsched_run(struct pp_tsched *s, long long now)
 		long long at = now + RETRY_NS;
 		due = due < 0 || at < due ? at : due;
 	}
+	s->last_due = due;
 	return due;
 }
 
-void
+bool
 pp_tsched_done(struct pp_tsched *s, void *id,
     const struct pp_engine_result *res)
 {
@@ -814,12 +845,13 @@ pp_tsched_done(struct pp_tsched *s, void *id,
 	int f = (int)res->flow;
 	int ttl = res->ttl;
 
+	s->wake = false;
 	if (rd == NULL || rd->complete || f < 0 || f >= s->o.flows ||
 	    ttl < s->o.first_ttl || ttl > s->o.max_ttl)
-		return;
+		return false;
 	uint16_t *c = cell_at(s, rd, f, ttl);
 	if (*c == 0 || (*c & DONE) != 0)
-		return;
+		return false;
 	rd->res[(*c & ~DONE) - 1] = *res;
 	*c |= DONE;
 	rd->pending--;
@@ -846,8 +878,16 @@ pp_tsched_done(struct pp_tsched *s, void *id,
 	default:
 		break;
 	}
+	/* Clocked by the answers: the round's latest probe answered, the
+	 * next one leaves at once rather than send_delay after it (a near
+	 * path is traced at the pace its hops answer, never faster). */
+	if (f == rd->last_f && ttl == rd->last_ttl && (res->status ==
+	    PP_ST_TTL_EXPIRED || res->status == PP_ST_REPLY || res->status ==
+	    PP_ST_UNREACHABLE) && rd->next_ns > rd->last_sent)
+		rd->next_ns = rd->last_sent;
 	requeue(s, rd);
 	check_complete(s, rd);
+	return s->wake;
 }
 
 void

@@ -6,7 +6,9 @@
  * whatever happened before: a round still waiting for timeouts never
  * delays the next one, so rounds overlap, up to the bound below.  A round
  * sends, for each flow, one probe per TTL from first_ttl on, the lowest
- * TTL of any flow first, its probes send_delay apart; the first round
+ * TTL of any flow first, its probes send_delay apart or, when the one
+ * before has its answer sooner, at once (a near path is traced at the
+ * pace its hops answer); the first round
  * goes max_unknown hops beyond every hop that answers (up to max_ttl),
  * later ones stop where the destination answered the last time (going on
  * beyond it when a router answers there instead); a reply or an
@@ -52,7 +54,8 @@ struct pp_tsched_opts {
 	long long interval;	/* between two rounds of a target, ns (> 0) */
 	long long timeout;	/* a probe's wait for its outcome, ns: the
 				 * engine's timeout */
-	long long send_delay;	/* between two probes of a round, ns */
+	long long send_delay;	/* between two probes of a round, ns, at
+				 * most (less when answers come sooner) */
 	double rate;		/* probes a second over all targets, 0 no
 				 * cap */
 	int first_ttl;		/* 1 to 255 */
@@ -139,8 +142,12 @@ long long pp_tsched_run(struct pp_tsched *s, long long now_ns);
 
 /* The outcome of the probe sent with id (its flow and TTL as
  * res->flow and res->ttl say, the engine's): copied.  May call the round
- * hook.  An id or outcome that names no probe in flight is ignored. */
-void pp_tsched_done(struct pp_tsched *s, void *id,
+ * hook.  Returns true when pp_tsched_run should be called before the time
+ * it last returned: a probe became due earlier, or a round was handed
+ * over (its records may wait in a buffer) or none is left; false
+ * otherwise, and for an id or outcome that names no probe in flight
+ * (ignored). */
+bool pp_tsched_done(struct pp_tsched *s, void *id,
     const struct pp_engine_result *res);
 
 /* Start no new round; the rounds in flight still send their probes. */

@@ -37,6 +37,16 @@ teardown() { lab_down; }
 	pp_run 2 pp-trace -i 1ms 127.0.0.1
 	assert_stderr --partial "-i: interval must be"
 	pp_run 2 pp-trace --send-delay 11s 127.0.0.1
+	# A schedule that cannot be kept: refused before anything is sent,
+	# with the figures and what keeps it.
+	pp_run 2 pp-trace -i 10ms -W 1h 127.0.0.1
+	assert_stderr "pp-trace: cannot keep the schedule: 360000 rounds in flight (timeout 3600s / interval 0.01s) x 1 target x 1 flow: 360000 probes in flight when nothing answers, 60000 at most; a longer -i, a shorter -W, --rate, fewer targets or flows keep it"
+	[ -z "$output" ]
+	seq -f '127.0.0.%g' 1 200 >"$BATS_TEST_TMPDIR/targets"
+	pp_run 2 pp-trace --rate 100 -i 1s -F "$BATS_TEST_TMPDIR/targets"
+	assert_stderr --partial "a rate of 100 probes a second cannot send one probe per flow of 200 targets every 1s (200 a second)"
+	pp_run 2 pp-trace --flows 64 -W 10s -F "$BATS_TEST_TMPDIR/targets"
+	assert_stderr --partial "x 200 targets x 64 flows: 128000 probes in flight"
 	pp_run 2 pp-trace --rate 0 127.0.0.1
 	pp_run 2 pp-trace -F "$BATS_TEST_TMPDIR/none" 127.0.0.1
 	assert_stderr --partial "-F: cannot open"

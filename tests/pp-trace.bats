@@ -349,6 +349,33 @@ path_ok() {
 	}
 }
 
+@test "pp-trace (lab): exit status as pp-probe's and fping's: 1 when a target's destination never answered, naming it; 0 when every one did; 2 for a name that does not resolve" {
+	lab_up --routers 2
+	# 198.18.77.1: no route in the lab, every probe an error.
+	for t in pp-trace pp-probe fping; do
+		rc=0
+		case $t in
+		pp-trace) trace "$BATS_TEST_TMPDIR/t" -c 2 -i 100ms -W 300ms "$LAB_DST4" 198.18.77.1 ;;
+		pp-probe) lab_exec c "$PP_BIN/pp-probe" -c 2 -i 100ms -W 300ms "$LAB_DST4" 198.18.77.1 >/dev/null 2>&1 || rc=$? ;;
+		fping) command -v fping >/dev/null || continue
+			lab_exec c fping -q -c 2 -p 100 -t 300 "$LAB_DST4" 198.18.77.1 >/dev/null 2>&1 || rc=$? ;;
+		esac
+		[ "$rc" -eq 1 ] || { echo "$t: exit $rc, want 1" >&2; false; }
+	done
+	grep -qx "pp-trace: no answer from the destination of 198.18.77.1" "$BATS_TEST_TMPDIR/t.err"
+	probes "$BATS_TEST_TMPDIR/t" | jq -s -e 'map(select(.target == "'"$LAB_DST4"'")) | group_by(.round) |
+		length == 2 and all(.[-1].status == "reply")' >/dev/null
+	# Routers that answer do not make the destination answered.
+	trace "$BATS_TEST_TMPDIR/m" -c 1 -W 300ms --max-ttl 2 "$LAB_DST4"
+	[ "$rc" -eq 1 ]
+	grep -q "no answer from the destination of $LAB_DST4" "$BATS_TEST_TMPDIR/m.err"
+	trace "$BATS_TEST_TMPDIR/ok" -c 2 -i 100ms "$LAB_DST4" "$LAB_DST6"
+	[ "$rc" -eq 0 ]
+	! grep -q "no answer" "$BATS_TEST_TMPDIR/ok.err"
+	trace "$BATS_TEST_TMPDIR/n" -c 1 "$LAB_DST4" no.such.host.invalid
+	[ "$rc" -eq 2 ]
+}
+
 @test "pp-trace (lab): SIGINT finishes the round in flight; every round complete" {
 	# A round takes 300 ms (150 ms each way on the last link) and one
 	# starts every 300 ms: a round is always in flight.

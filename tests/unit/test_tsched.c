@@ -72,6 +72,7 @@ struct sim {
 	int nw;
 	long long *next_n;	/* [ntargets]: the round expected next */
 	bool order_ok;
+	int asleep;		/* outcomes that needed no wake */
 };
 
 static const struct path *
@@ -151,9 +152,16 @@ static void
 simulate(struct sim *m, long long until)
 {
 	bool stopped = false;
+	long long last_due = -1;
 
 	for (int guard = 0; guard < 10000000; guard++) {
-		/* Answers due now, earliest first. */
+		/* Answers due now, earliest first.  An outcome that says
+		 * nothing needs doing before the time run() last gave (no
+		 * wake) must be right: run() then sends and writes nothing
+		 * (pp-trace's loop sleeps on). */
+		bool wake = false;
+		int nlog = m->nlog;
+		int nw = m->nw;
 		for (;;) {
 			int best = -1;
 			for (int k = 0; k < m->nans; k++)
@@ -165,13 +173,24 @@ simulate(struct sim *m, long long until)
 			struct ans a = m->ans[best];
 			m->ans[best] = m->ans[--m->nans];
 			m->inflight--;
-			pp_tsched_done(m->s, a.id, &a.r);
+			wake = pp_tsched_done(m->s, a.id, &a.r) || wake;
 		}
+		nw = m->nw > nw && !wake ? -1 : m->nw;
 		if (!stopped && until > 0 && m->now >= until) {
 			pp_tsched_stop(m->s);
 			stopped = true;
 		}
+		bool asleep = !wake && !stopped && last_due >= 0 &&
+		    m->now < last_due;
 		long long due = pp_tsched_run(m->s, m->now);
+		if (asleep)
+			m->asleep++;
+		if (asleep)
+			CHECK(nw >= 0 && m->nlog == nlog && due == last_due,
+			    "no wake at %lld: nothing to do before %lld (%d "
+			    "sends, rounds written %d, due %lld)", m->now,
+			    last_due, m->nlog - nlog, nw, due);
+		last_due = due;
 		if (pp_tsched_finished(m->s))
 			return;
 		long long next = due;
@@ -311,6 +330,7 @@ table(void)
 		    -1 },
 	};
 
+	int asleep = 0;
 	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
 		struct pp_tsched_opts o = opts(1, rows[k].rounds, rows[k].iv,
 		    rows[k].timeout, rows[k].send_delay);
@@ -330,6 +350,7 @@ table(void)
 		    m->order_ok);
 		CHECK(m->inflight == 0 && m->nans == 0, "%s: nothing left in "
 		    "flight", nm);
+		asleep += m->asleep;
 		CHECK(m->max_inflight <= m->cap, "%s: at most %d in flight "
 		    "(%d)", nm, m->cap, m->max_inflight);
 		if (m->nw > 0)
@@ -391,6 +412,8 @@ table(void)
 		sim_release(m);
 		free(m);
 	}
+	CHECK(asleep > 100, "outcomes that needed no wake: %d (the check "
+	    "above was made)", asleep);
 }
 
 /* A cut keeps the rounds of the cut in flight together: the bound is
@@ -487,11 +510,11 @@ static void
 flows(void)
 {
 	struct pp_tsched_opts o = opts(1, 2, 1 * S, 1 * S, 1 * MS);
-	struct path p = { 3, MS / 2, 0, 0, -1, -1, 0, 0 };
+	struct path p = { 3, 5 * MS, 0, 0, -1, -1, 0, 0 };
 	struct sim *m = calloc(1, sizeof(*m));
 
 	o.flows = 4;
-	o.max_unknown = 1;
+	o.max_unknown = 2;
 	sim_init(m, &o, &p, true, 60000);
 	simulate(m, 0);
 	/* Round 0: TTL 1 of flows 0-3, then TTL 2 of each, 1 ms apart. */
@@ -506,6 +529,46 @@ flows(void)
 	    -1);
 	sim_release(m);
 	free(m);
+}
+
+/* Sends clocked by the answers: a probe leaves when the one before it
+ * is answered, if that is sooner than --send-delay, never sooner. */
+static void
+clocked(void)
+{
+	static const struct {
+		long long rtt;
+		long long at[5];	/* the sends of round 0, ns */
+	} rows[] = {
+		{ 100000, { 0, 100000, 200000, 300000, 400000 } },
+		{ 2 * MS, { 0, MS, 2 * MS, 3 * MS, 4 * MS } },
+		{ MS, { 0, MS, 2 * MS, 3 * MS, 4 * MS } },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		struct pp_tsched_opts o = opts(1, 2, 1 * S, 1 * S, 1 * MS);
+		struct path p = { 5, rows[k].rtt, 0, 0, -1, -1, 0, 0 };
+		struct sim *m = calloc(1, sizeof(*m));
+		sim_init(m, &o, &p, true, 60000);
+		simulate(m, 0);
+		bool ok = m->nlog >= 5;
+		for (int j = 0; ok && j < 5; j++)
+			ok = m->log[j].ttl == j + 1 && m->log[j].at ==
+			    rows[k].at[j];
+		CHECK(ok, "clocked, rtt %lld ns: sends at %lld %lld %lld "
+		    "%lld %lld", rows[k].rtt, m->log[0].at, m->log[1].at,
+		    m->log[2].at, m->log[3].at, m->log[4].at);
+		CHECK(m->nw == 2 && m->w[0].nprobes == 5 && m->w[1].nprobes ==
+		    5, "clocked: two rounds of 5");
+		/* Round 1 too. */
+		for (int j = 0; j < m->nlog; j++)
+			if (m->log[j].round == 1)
+				CHECK(m->log[j].at == S + rows[k].at[
+				    m->log[j].ttl - 1], "clocked: round 1 TTL "
+				    "%d at %lld", m->log[j].ttl, m->log[j].at);
+		sim_release(m);
+		free(m);
+	}
 }
 
 /* Targets spread over the interval; several targets' rounds in order;
@@ -557,11 +620,13 @@ refusals(void)
 	} rows[] = {
 		{ 1, 1, 0, 100 * MS, 1 * S, 0, true, NULL },
 		{ 1000, 1, 0, 1 * S, 2 * S, 0, true, NULL },
-		{ 1, 1, 0, 10 * MS, 3600 * S, 0, false, "360000 rounds of 1 "
-		    "target with 1 flow in flight" },
-		{ 100000, 1, 1, 1 * S, 2 * S, 0, false, "need 100000 probes" },
+		{ 1, 1, 0, 10 * MS, 3600 * S, 0, false, "360000 rounds in "
+		    "flight (timeout 3600s / interval 0.01s) x 1 target x 1 "
+		    "flow: 360000 probes in flight when nothing answers, 60000 "
+		    "at most" },
+		{ 100000, 1, 1, 1 * S, 2 * S, 0, false, ": 100000 probes" },
 		{ 100000, 1, 1, 1 * S, 2 * S, 2000, true, NULL },
-		{ 1000, 64, 0, 1 * S, 2 * S, 0, false, "64 flows" },
+		{ 1000, 64, 0, 1 * S, 2 * S, 0, false, "x 64 flows: 128000" },
 		{ 1000, 1, 0, 1 * S, 2 * S, 100, false, "a rate of 100 probes "
 		    "a second cannot send one probe per flow of 1000 targets" },
 		{ 1000, 1, 1, 1 * S, 2 * S, 100, true, NULL },
@@ -578,6 +643,8 @@ refusals(void)
 		struct pp_tsched *s = pp_tsched_new(&o, &h, 0, &err);
 		CHECK((s != NULL) == rows[k].ok, "refusal row %zu: %s", k,
 		    err.msg);
+		CHECK(strlen(err.msg) < sizeof(err.msg) - 1, "row %zu: the "
+		    "message fits: %s", k, err.msg);
 		if (rows[k].says != NULL)
 			CHECK(strstr(err.msg, rows[k].says) != NULL, "row %zu "
 			    "says \"%s\": %s", k, rows[k].says, err.msg);
@@ -601,6 +668,7 @@ test_tsched(void)
 	cut_bound();
 	rate_turns();
 	flows();
+	clocked();
 	targets_and_stop();
 	refusals();
 }
