@@ -18,6 +18,7 @@
 
 #define NTTL 256
 #define RETRY_NS 1000000LL	/* a send that found no room: again then */
+#define RATE_BURST 4		/* --rate: missed slots made up, at most */
 
 /* One flow of one round. */
 struct flowst {
@@ -601,9 +602,14 @@ send_next(struct pp_tsched *s, struct pp_tsched_round *rd, long long now)
 	rd->last_f = f;
 	rd->last_ttl = ttl;
 	rd->next_ns = now + s->o.send_delay;
-	if (s->period > 0)
-		s->rate_next = (s->rate_next > now - s->period ? s->rate_next :
-		    now) + s->period;
+	if (s->period > 0) {
+		/* A token bucket RATE_BURST deep: slots a held-up loop
+		 * missed are made up at once, up to that many (the rate
+		 * kept over any RATE_BURST + 1 periods), never more. */
+		long long floor = now - RATE_BURST * s->period;
+		s->rate_next = (s->rate_next > floor ? s->rate_next : floor) +
+		    s->period;
+	}
 	/* An outcome given at once (a probe that could not be sent) may
 	 * have completed it. */
 	check_complete(s, rd);
