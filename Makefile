@@ -54,6 +54,7 @@ LIB_SRCS += lib/emodel.c
 LIB_SRCS += lib/jscan.c
 LIB_SRCS += lib/alert.c
 LIB_SRCS += lib/judge.c
+LIB_SRCS += lib/report.c
 LIB_SRCS += lib/spawn.c
 LIB_SRCS += lib/geo.c
 LIB_SRCS += lib/rdns.c
@@ -237,19 +238,20 @@ demo: all
 	@mkdir -p $(BUILD)/demo
 	$(BIN)/pp-plot -o $(BUILD)/demo/latency.svg share/samples/sample.ndjson.gz
 	$(BIN)/pp-plot -c timeline -o $(BUILD)/demo/timeline.svg share/samples/sample.ndjson.gz
-	$(BIN)/pp-stats share/samples/sample.ndjson.gz >$(BUILD)/demo/stats.ndjson
-	$(BIN)/pp-plot --html $(BUILD)/demo/report.html share/samples/sample.ndjson.gz \
-		$(BUILD)/demo/stats.ndjson
+	$(BIN)/pp-plot --html $(BUILD)/demo/report.html share/samples/sample.ndjson.gz
 	@echo "pp: charts and an HTML report of the sample are in $(BUILD)/demo/"
 
 # The README's pictures: every chart, from the bundled sample (the map from
-# a test fixture that carries pp-geo locations).
+# a test fixture that carries pp-geo locations), and a screenshot of the
+# sample's HTML report (headless Chromium with no network: root).
 pictures: all
 	@mkdir -p share/doc
 	for c in latency heatmap timeline summary; do \
 		$(BIN)/pp-plot -c $$c -o share/doc/$$c.svg share/samples/sample.ndjson.gz || exit 1; \
 	done
 	PP_DATADIR=share $(BIN)/pp-plot -c map -o share/doc/map.svg tests/fixtures/pp-plot/trace.ndjson
+	$(BIN)/pp-plot --html $(BUILD)/report.html share/samples/sample.ndjson.gz
+	sh tests/screenshot.sh $(BUILD)/report.html share/doc/report.png 1100 1900
 
 # ---------------------------------------------------------------- tests
 test: check

@@ -416,10 +416,8 @@ parse_args(int argc, char **argv, struct mos_opts *o)
 int
 main(int argc, char **argv)
 {
-	struct mos_opts o = {
-		.jb = NAN,
-		.packet = 20,
-	};
+	struct pp_voice_opts dv;
+	struct mos_opts o;
 	struct out ot;
 	struct pp_agg a;
 	struct pp_stream st;
@@ -427,7 +425,11 @@ main(int argc, char **argv)
 	int status = PP_EXIT_OK;
 
 	pp_cli_init(argv[0]);
-	o.codec = pp_codec_find("g711-plc");
+	pp_voice_opts_init(&dv);
+	memset(&o, 0, sizeof(o));
+	o.codec = dv.codec;
+	o.jb = dv.jb;
+	o.packet = dv.packet;
 	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
 	memset(&ot, 0, sizeof(ot));

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pp-plot: draws a record stream as SVG charts or one HTML report.
  *
- * Reads: probe records (and outage, alert, route, mos records for the
- * report), from files or stdin, gzip or plain.  Writes: one SVG chart
- * (latency, heatmap, timeline, map or summary) to -o FILE or stdout, and/or
- * a self-contained HTML report (--html FILE); with --refresh, rewrites them
- * in place (atomically) while a live stream is read.
+ * Reads: probe records (and the stats, outage, alert, route and mos
+ * records of pp-stats, pp-alert and pp-mos), from files or stdin, gzip or
+ * plain.  Computes from the probes, by those commands' code (lib/report),
+ * what the input does not carry: hop figures, outages, alerts, route
+ * changes, MOS.  Writes: one SVG chart (latency, heatmap, timeline, map or
+ * summary) to -o FILE or stdout, and/or a self-contained HTML report
+ * (--html FILE); with --refresh, rewrites them in place (atomically) while
+ * a live stream is read, the first time at once.
  * Exit status: 0 success; 1 an input could not be read, a chart could not
  * be drawn or written; 2 usage error. */
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
 #include "lib/plot.h"
+#include "lib/report.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
@@ -41,17 +45,28 @@ static const char *const chart_names[] = {
 };
 
 enum {
-	OPT_COLUMNS = 256,
+	OPT_CLEAR = 256,
+	OPT_COLUMNS,
 	OPT_FROM,
 	OPT_HOP,
+	OPT_HOPS,
 	OPT_HTML,
+	OPT_LATENCY,
 	OPT_LOCAL,
+	OPT_LOSS,
+	OPT_NO_ROUTE,
+	OPT_OUTAGE_LOSS,
+	OPT_OUTAGE_MIN,
+	OPT_PCT,
 	OPT_REFRESH,
 	OPT_REFUSED_DOWN,
+	OPT_RISE,
+	OPT_ROUTE_ROUNDS,
 	OPT_STEP,
 	OPT_STRICT,
 	OPT_THEME,
 	OPT_TO,
+	OPT_WINDOW,
 	OPT_YMAX
 };
 
@@ -69,6 +84,8 @@ struct plot_opts {
 	bool refused_down;	/* --refused-down */
 	struct pp_trange range;	/* --from, --to */
 	struct pp_plot_opts draw;	/* size, theme, time zone, ymax */
+	struct pp_report_opts rep;	/* outages (pp-stats' options), alerts
+					 * (pp-alert's) */
 };
 
 /* State for live refreshes. */
@@ -76,6 +93,7 @@ struct plot_run {
 	const struct plot_opts *o;
 	struct pp_plotdata *d;
 	long long last_ns;	/* monotonic time of the last render */
+	unsigned long shown;	/* probes in the last page */
 	bool dirty;		/* records folded since the last render */
 	bool failed;		/* a render or write failed */
 	bool warned;		/* the failure was reported */
@@ -90,11 +108,17 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-plot [-hV] [-c chart] [-H height] [-o file] [-t target]"
 	    " [-W width]\n"
-	    "               [--columns n] [--from time] [--hop ttl] [--html file] "
-	    "[--local]\n"
-	    "               [--refresh seconds] [--refused-down] "
-	    "[--step duration]\n"
-	    "               [--strict] [--theme light|dark] [--to time] "
+	    "               [--clear-below pct] [--columns n] [--from time] "
+	    "[--hop ttl]\n"
+	    "               [--hops] [--html file] [--latency ms] [--local] "
+	    "[--loss pct]\n"
+	    "               [--no-route] [--outage-loss pct] "
+	    "[--outage-min duration]\n"
+	    "               [--percentile p] [--refresh seconds] "
+	    "[--refused-down]\n"
+	    "               [--rise pct] [--route-rounds k] [--step duration] "
+	    "[--strict]\n"
+	    "               [--theme light|dark] [--to time] [--window n] "
 	    "[--ymax ms]\n"
 	    "               [file ...]\n");
 	if (status == 0)
@@ -125,6 +149,23 @@ usage(int status)
 		    "      --theme NAME     light (default) or dark\n"
 		    "      --to TIME        only records before TIME\n"
 		    "      --ymax MS        top of the latency axis\n"
+		    "events marked (computed when the input has none; 0 turns a "
+		    "threshold off):\n"
+		    "      --loss PCT         loss alert (default 20)\n"
+		    "      --latency MS       latency alert (default 250)\n"
+		    "      --rise PCT         latency rise over the path's lowest "
+		    "(default 100)\n"
+		    "      --window N         probes judged (default 20)\n"
+		    "      --percentile P     latency percentile (default 50)\n"
+		    "      --clear-below PCT  clear below PCT %% of the threshold "
+		    "(default 80)\n"
+		    "      --hops             judge every hop, not only the "
+		    "destination\n"
+		    "      --route-rounds K   rounds a route change must hold "
+		    "(default 3)\n"
+		    "      --no-route         no route changes\n"
+		    "      --outage-loss PCT  outages: loss (default 30)\n"
+		    "      --outage-min DUR   outages: shortest (default 3s)\n"
 		    "  -h, --help           this help;  -V, --version  version\n");
 	exit(status);
 }
@@ -212,6 +253,12 @@ render(struct plot_run *run, bool final)
 	pp_error_clear(&err);
 	run->dirty = false;
 	run->last_ns = pp_mono_ns();
+	run->shown = run->d->probes;
+	if (!final) {
+		/* A live page: the figures of the input so far. */
+		pp_plotdata_peek(run->d);
+		pp_plotdata_settle(run->d);
+	}
 	if (o->out != NULL || o->html == NULL) {
 		struct pp_svg s;
 		pp_svg_init(&s);
@@ -255,7 +302,9 @@ render(struct plot_run *run, bool final)
 
 /* Called before the input would block, and every few thousand records:
  * when new records wait to be drawn, wait for more input only until the
- * refresh is due, then redraw, so an idle live stream is still shown. */
+ * refresh is due, then redraw, so an idle live stream is still shown.
+ * The first probes are drawn at once (the page written at the start had
+ * none). */
 static void
 maybe_refresh(void *arg)
 {
@@ -265,6 +314,8 @@ maybe_refresh(void *arg)
 	if (run->o->refresh <= 0 || !run->dirty)
 		return;
 	long long due = run->last_ns + (long long)(run->o->refresh * 1e9);
+	if (run->shown == 0 && run->d->probes > 0)
+		due = 0;
 	long long now = pp_mono_ns();
 	if (now < due && run->fd != NULL && *run->fd >= 0) {
 		struct pollfd pfd = { .fd = *run->fd, .events = POLLIN };
@@ -278,21 +329,44 @@ maybe_refresh(void *arg)
 	(void)render(run, false);
 }
 
+/* A percentage option's value (pp_optarg), lo to hi. */
+static double
+pct_arg(const char *opt, double lo, double hi)
+{
+	const char *errstr = NULL;
+	double v = 0;
+
+	if (pp_strtod_range(pp_optarg, lo, hi, &v, &errstr) == -1)
+		pp_errx(PP_EXIT_USAGE, "%s: must be %g to %g: %s", opt, lo, hi,
+		    pp_optarg);
+	return v;
+}
+
 static void
 parse_args(int argc, char **argv, struct plot_opts *o)
 {
 	static const struct pp_option longopts[] = {
 		{ "chart", PP_REQ_ARG, NULL, 'c' },
+		{ "clear-below", PP_REQ_ARG, NULL, OPT_CLEAR },
 		{ "columns", PP_REQ_ARG, NULL, OPT_COLUMNS },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "height", PP_REQ_ARG, NULL, 'H' },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "hop", PP_REQ_ARG, NULL, OPT_HOP },
+		{ "hops", PP_NO_ARG, NULL, OPT_HOPS },
 		{ "html", PP_REQ_ARG, NULL, OPT_HTML },
+		{ "latency", PP_REQ_ARG, NULL, OPT_LATENCY },
 		{ "local", PP_NO_ARG, NULL, OPT_LOCAL },
+		{ "loss", PP_REQ_ARG, NULL, OPT_LOSS },
+		{ "no-route", PP_NO_ARG, NULL, OPT_NO_ROUTE },
+		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
+		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
+		{ "percentile", PP_REQ_ARG, NULL, OPT_PCT },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "refresh", PP_REQ_ARG, NULL, OPT_REFRESH },
+		{ "rise", PP_REQ_ARG, NULL, OPT_RISE },
+		{ "route-rounds", PP_REQ_ARG, NULL, OPT_ROUTE_ROUNDS },
 		{ "step", PP_REQ_ARG, NULL, OPT_STEP },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "target", PP_REQ_ARG, NULL, 't' },
@@ -300,6 +374,7 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ "width", PP_REQ_ARG, NULL, 'W' },
+		{ "window", PP_REQ_ARG, NULL, OPT_WINDOW },
 		{ "ymax", PP_REQ_ARG, NULL, OPT_YMAX },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -348,6 +423,9 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 				pp_errx(PP_EXIT_USAGE, "-W: width must be 320 "
 				    "to 20000: %s", pp_optarg);
 			break;
+		case OPT_CLEAR:
+			o->rep.judge.clear = pct_arg("--clear-below", 0, 100);
+			break;
 		case OPT_COLUMNS:
 			o->columns = (size_t)pp_strtonum(pp_optarg, 2, 20000,
 			    &errstr);
@@ -364,8 +442,37 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 				pp_errx(PP_EXIT_USAGE, "--hop: ttl must be 1 to "
 				    "255: %s", pp_optarg);
 			break;
+		case OPT_HOPS:
+			o->rep.judge.hops = true;
+			break;
 		case OPT_HTML:
 			o->html = pp_optarg;
+			break;
+		case OPT_LATENCY:
+			if (pp_strtod_range(pp_optarg, 0, 3600000,
+			    &o->rep.judge.latency, &errstr) == -1)
+				pp_errx(PP_EXIT_USAGE, "--latency: milliseconds "
+				    "must be 0 (off) to 3600000: %s", pp_optarg);
+			if (o->rep.judge.latency == 0)
+				o->rep.judge.latency = NAN;
+			break;
+		case OPT_LOSS:
+			o->rep.judge.loss = pct_arg("--loss", 0, 100);
+			if (o->rep.judge.loss == 0)
+				o->rep.judge.loss = NAN;
+			break;
+		case OPT_NO_ROUTE:
+			o->rep.judge.routes = false;
+			break;
+		case OPT_OUTAGE_LOSS:
+			o->rep.outage_loss = pct_arg("--outage-loss", 0.001, 100);
+			break;
+		case OPT_OUTAGE_MIN:
+			o->rep.outage_min = pp_duration_optarg("--outage-min",
+			    pp_optarg, 0);
+			break;
+		case OPT_PCT:
+			o->rep.judge.pct = pct_arg("--percentile", 1, 100) / 100;
 			break;
 		case OPT_LOCAL:
 			o->draw.local = true;
@@ -375,6 +482,16 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 			break;
 		case OPT_REFUSED_DOWN:
 			o->refused_down = true;
+			break;
+		case OPT_RISE:
+			o->rep.judge.rise = pct_arg("--rise", 0, 100000);
+			break;
+		case OPT_ROUTE_ROUNDS:
+			o->rep.judge.route_rounds = (uint32_t)pp_strtonum(
+			    pp_optarg, 1, 1000, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--route-rounds: rounds "
+				    "must be 1 to 1000: %s", pp_optarg);
 			break;
 		case OPT_STEP:
 			o->step = pp_duration_optarg("--step", pp_optarg, 0.001);
@@ -393,6 +510,13 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 			break;
 		case OPT_TO:
 			pp_tbound_optarg("--to", pp_optarg, &o->range.to);
+			break;
+		case OPT_WINDOW:
+			o->rep.judge.window = (uint32_t)pp_strtonum(pp_optarg, 1,
+			    PP_WINDOW_MAX, &errstr);
+			if (errstr != NULL)
+				pp_errx(PP_EXIT_USAGE, "--window: probes must be "
+				    "1 to %d: %s", PP_WINDOW_MAX, pp_optarg);
 			break;
 		case OPT_YMAX:
 			if (pp_strtod_range(pp_optarg, 0.001, 3600000,
@@ -414,9 +538,21 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 int
 main(int argc, char **argv)
 {
+	/* The report's events: pp-stats' outage rule, pp-alert's judgement
+	 * with PingerPlot's thresholds (loss 20 %, latency 250 ms over 20
+	 * probes) and a latency rise of 100 %, so a step is marked. */
 	struct plot_opts o = {
 		.chart = CHART_LATENCY,
 		.draw = { .width = 1000, .height = 420 },
+		.rep = {
+			.outage_loss = 30, .outage_min = 3,
+			.judge = {
+				.loss = 20, .latency = 250, .rise = 100,
+				.mos = NAN, .clear = 80, .pct = 0.5,
+				.window = 20, .route_rounds = 3,
+				.routes = true,
+			},
+		},
 	};
 	struct pp_stream st;
 	struct pp_record *rec;
@@ -437,6 +573,8 @@ main(int argc, char **argv)
 	if (pp_plotdata_init(d, o.columns, o.step) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	d->outcome.refused_down = o.refused_down;
+	if (pp_plotdata_compute(d, &o.rep) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	struct plot_run run = { .o = &o, .d = d, .last_ns = pp_mono_ns() };
 	if (pp_stream_open(&st, argv, argc, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
@@ -444,6 +582,10 @@ main(int argc, char **argv)
 	st.rd.opts.would_block = maybe_refresh;
 	st.rd.opts.arg = &run;
 	run.fd = &st.rd.fd;
+	/* A live page exists from the start: "waiting", then the first
+	 * probes as soon as they are read. */
+	if (o.refresh > 0)
+		(void)render(&run, false);
 	unsigned long n = 0;
 	while ((rec = pp_stream_next(&st)) != NULL) {
 		if (pp_plotdata_add(d, rec) == -1)
@@ -460,6 +602,9 @@ main(int argc, char **argv)
 	if (d->grid.dropped > 0)
 		pp_warnx("%lu probe records older than the --step window not "
 		    "drawn", d->grid.dropped);
+	pp_plotdata_finish(d);
+	if (d->oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	pp_plotdata_settle(d);
 	if (render(&run, true) == -1)
 		status = PP_EXIT_FAIL;

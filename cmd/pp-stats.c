@@ -458,14 +458,7 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 	struct pp_outage_rec r;
 
 	(void)a;
-	pp_outage_rec_init(&r);
-	r.target = o->target;
-	r.ttl = o->ttl;
-	r.start = o->start;
-	r.end = o->end;
-	r.sent = o->sent;
-	r.recv = o->recv;
-	r.ongoing = o->ongoing;
+	pp_agg_outage_rec(o, &r);
 	if (ot->o->format == FMT_PROM)
 		return;
 	if (ot->o->format == FMT_INFLUX) {

@@ -81,6 +81,22 @@ pp_agg_meta(struct pp_agg *a, const json_t *settings)
 		a->o.outcome.refused_down = true;
 }
 
+void
+pp_agg_outage_rec(const struct pp_agg_outage *o, struct pp_outage_rec *r)
+{
+	pp_outage_rec_init(r);
+	r->target = o->target;
+	r->ttl = o->ttl;
+	r->start = o->start;
+	r->end = o->end;
+	r->duration = (o->end - o->start) * 1000.0;
+	r->sent = o->sent;
+	r->recv = o->recv;
+	r->loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv) /
+	    (double)o->sent : NAN;
+	r->ongoing = o->ongoing;
+}
+
 bool
 pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k)
 {

@@ -176,6 +176,9 @@ int pp_agg_probe(struct pp_agg *a, const struct pp_probe *p);
  * outage. */
 void pp_agg_finish(struct pp_agg *a);
 
+/* The outage record of o (pp-stats writes it; strings borrowed from o). */
+void pp_agg_outage_rec(const struct pp_agg_outage *o, struct pp_outage_rec *r);
+
 /* Whether key k holds its target's figures as a whole, the path a call
  * would take (pp-mos scores it): a plain target's key, a trace's
  * destination hop, or, for a trace that never reached its destination,

@@ -137,6 +137,15 @@ clamp_burst(double b)
 }
 
 void
+pp_voice_opts_init(struct pp_voice_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->codec = pp_codec_find("g711-plc");
+	o->jb = NAN;
+	o->packet = 20;
+}
+
+void
 pp_voice_path_of(const struct pp_stats_rec *r, const struct pp_stats *s,
     bool jdef_stdev, struct pp_voice_path *m)
 {

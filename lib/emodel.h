@@ -126,6 +126,11 @@ struct pp_voice_opts {
 	double packet;		/* packetisation delay, ms */
 };
 
+/* pp-mos' defaults: the G.107 E-model with codec g711-plc, loss runs for
+ * BurstR, ipdv jitter, a jitter buffer of twice the jitter, 20 ms
+ * packets. */
+void pp_voice_opts_init(struct pp_voice_opts *o);
+
 /* Score path p into the mos record r (strings borrowed from p, o and
  * static text).  E-model: one-way delay = rtt / 2 + jitter buffer +
  * packetisation + codec lookahead, T = Ta, Tr = 2 Ta (NUMERIC.md 1.7);

@@ -341,40 +341,43 @@ scan_number(const char *buf, const char **pp, const char *end,
 
 /* A quick key tag: the first bytes and the length.  Equal keys have equal
  * tags; unequal tags mean unequal keys. */
+/* Masks keeping the first m bytes of 8 loaded from memory, whatever the
+ * byte order: m bytes of 0xff, then zeros, at ones + 8 - m. */
+static const unsigned char ones[16] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static unsigned long long
+tag_of(unsigned long long first8, size_t n)
+{
+	unsigned long long mask;
+
+	memcpy(&mask, ones + 8 - (n < 7 ? n : 7), 8);
+	return ((first8 & mask) << 8) ^ (unsigned long long)(n & 0xff) ^
+	    ((unsigned long long)n << 56);
+}
+
+/* The tag of a key in the arena: 8 bytes can be read there (its NUL and
+ * the arena's slack follow every key). */
+static unsigned long long
+key_tag_arena(const char *k, size_t n)
+{
+	unsigned long long t;
+
+	memcpy(&t, k, 8);
+	return tag_of(t, n);
+}
+
+/* The tag of any key (a caller's string: no byte past it is read). */
 static unsigned long long
 key_tag(const char *k, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)k;
-	unsigned long long t = 0;
+	unsigned char b[8] = { 0 };
 
-	/* The first bytes, without a call to memcpy of a variable size. */
-	switch (n < 7 ? n : 7) {
-	case 7:
-		t |= (unsigned long long)u[6] << 48;
-		/* FALLTHROUGH */
-	case 6:
-		t |= (unsigned long long)u[5] << 40;
-		/* FALLTHROUGH */
-	case 5:
-		t |= (unsigned long long)u[4] << 32;
-		/* FALLTHROUGH */
-	case 4:
-		t |= (unsigned long long)u[3] << 24;
-		/* FALLTHROUGH */
-	case 3:
-		t |= (unsigned long long)u[2] << 16;
-		/* FALLTHROUGH */
-	case 2:
-		t |= (unsigned long long)u[1] << 8;
-		/* FALLTHROUGH */
-	case 1:
-		t |= u[0];
-		/* FALLTHROUGH */
-	default:
-		break;
-	}
-	return (t << 8) ^ (unsigned long long)(n & 0xff) ^
-	    ((unsigned long long)n << 56);
+	memcpy(b, k, n < 7 ? n : 7);
+	unsigned long long t;
+	memcpy(&t, b, 8);
+	return tag_of(t, n);
 }
 
 #define SKIP_WS(p, end) \
@@ -448,7 +451,7 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 		rc = scan_string(s, buf, &p, end, &m->key, &m->klen, err);
 		if (rc != PP_JSCAN_OK)
 			return rc;
-		m->tag = key_tag(m->key, m->klen);
+		m->tag = key_tag_arena(m->key, m->klen);
 		/* Keys are unique: compared only when a 64-bit filter of
 		 * their tags says they may not be. */
 		uint64_t bit = 1ULL << ((m->tag * 0x9e3779b97f4a7c15ULL) >> 58);

@@ -70,7 +70,7 @@ dead_host() {
 	refute_output --partial "avg="
 	# pp-plot's summary: 100.0 % loss, no median.
 	pp_run 0 pp-plot -c summary "$T/dead.ndjson"
-	assert_output --partial ">100.0</text>"
+	assert_output --partial ">100.0%</text>"
 	# pp-mos scores it: no call, R 0, MOS 1.
 	pp_run 0 pp-mos -f ndjson "$T/dead.ndjson"
 	printf '%s\n' "$output" | sed -n 2p | jq -e '.loss == 100 and .r == 0 and .mos == 1 and .rtt == null' >/dev/null
@@ -164,9 +164,9 @@ dead_host() {
 	pp_run 0 pp-mos -f ndjson --refused-down "$T/up.ndjson"
 	printf '%s\n' "$output" | sed -n 2p | jq -e '.loss == 100 and .mos == 1' >/dev/null
 	pp_run 0 pp-plot -c summary --refused-down "$T/up.ndjson"
-	assert_output --partial ">100.0</text>"
+	assert_output --partial ">100.0%</text>"
 	pp_run 0 pp-plot -c summary "$T/up.ndjson"
-	assert_output --partial ">0.0</text>"
+	assert_output --partial ">0.0%</text>"
 	# The open port: open, up either way.
 	run --separate-stderr lab_exec c pp-probe --tcp -P 7 --refused-down -c 4 -i 50ms -W 500ms "$LAB_DST4"
 	[ "$status" -eq 0 ]

@@ -132,7 +132,10 @@ xml_ok() {
 	assert_output --partial ">dst.example<"
 	assert_output --partial ">other.example<"
 	assert_output --partial ">4.29<"
-	assert_output --partial ">2.5<"
+	assert_output --partial ">2.5%<"
+	# The other target has no mos record: its MOS is computed (pp-mos').
+	want=$(pp-mos -f ndjson "$BATS_TEST_TMPDIR/o.ndjson" | jq -r 'select(.type == "mos") | .mos * 100 | round / 100')
+	assert_output --partial ">$want<"
 }
 
 @test "pp-plot --html: tables, charts and events, all text escaped" {
@@ -141,26 +144,32 @@ xml_ok() {
 	r="$BATS_TEST_TMPDIR/r.html"
 	grep -q 'Content-Security-Policy" content="default-src '"'"'none'"'"'' "$r"
 	[ "$(grep -c '<svg' "$r")" -eq 3 ]
-	grep -q '<td>4</td><td class="l">198.18.4.2</td><td>2.5</td><td>120</td><td>117</td>' "$r"
-	grep -q '198.18.2.2<br>198.18.9.2' "$r"
-	grep -q 'loss raise: loss 100% &gt;= 5% &lt;b&gt;' "$r"
-	grep -q '3.0 s, loss 100.0%' "$r"
-	grep -q '<td>4.29</td><td>88.1</td>' "$r"
-	grep -q '198.18.1.2 198.18.2.2 \* 198.18.4.2' "$r"
+	python3 "$PP_TOP/tests/report_check.py" table "$r" >"$BATS_TEST_TMPDIR/t.json"
+	# The hop table: pp-stats' figures, other responders under the host,
+	# pp-geo's AS and place.
+	jq -e '.[0][4] == ["4","198.18.4.2","AS64501 Example Hosting","Frankfurt, DE","2.5","2.5","120","32.20","23.05","12.02","38.43","10.20","1.618","35.5"]' "$BATS_TEST_TMPDIR/t.json" >/dev/null
+	jq -e '.[0][2][1] | test("^198.18.2.2\nalso 198.18.9.2: 29 replies")' "$BATS_TEST_TMPDIR/t.json" >/dev/null
+	# The input's outage and alerts (given: none computed), numbered.
+	jq -e '.[1] | length == 3 and .[1][2] == "outage" and .[2][2] == "loss alert"' "$BATS_TEST_TMPDIR/t.json" >/dev/null
+	grep -q 'loss 100% &gt;= 5% &lt;b&gt;; loss back to 0%' "$r"
+	grep -q '3.0 s): 3 sent, 0 answered, 100.0% lost' "$r"
+	grep -q 'MOS 4.29, R 88.1 (satisfied): g711-plc, emodel<' "$r"
+	grep -q 'gw&lt;script&gt;alert(&quot;x&quot;)' "$r"
 	! grep -q '<script' "$r"
 	! grep -q '<b>' "$r"
 	# No URL that a browser would fetch (the SVG namespace is a name).
 	[ "$(grep -o 'https\?://[^"]*' "$r" | grep -vc '^http://www.w3.org/2000/svg$')" -eq 0 ]
 }
 
-@test "pp-plot --html loads in headless Chromium with no error and no request" {
+@test "pp-plot --html loads in headless Chromium with no error and no request; a screenshot of the sample's report" {
 	command -v chromium >/dev/null || skip "chromium not installed"
 	[ "$(id -u)" = 0 ] || skip "needs root for a network namespace"
 	unshare -n true 2>/dev/null || skip "network namespaces not allowed here"
 	pp_run 0 pp-plot --html "$BATS_TEST_TMPDIR/r.html" "$TRACE"
+	pp_run 0 pp-plot --html "$BATS_TEST_TMPDIR/s.html" "$PP_TOP/share/samples/sample.ndjson.gz"
 	# A page that breaks the rules, to show the check can fail.
 	printf '%s\n' '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src '"'"'none'"'"'"></head><body><img src="http://198.18.0.1/x.png"><p>bad</p></body></html>' >"$BATS_TEST_TMPDIR/bad.html"
-	for page in r bad; do
+	for page in r s bad; do
 		# No network at all in the namespace: nothing can leave.
 		timeout 90 unshare -n chromium --headless --no-sandbox --disable-gpu \
 			--disable-quic --no-first-run --disable-background-networking \
@@ -173,7 +182,21 @@ xml_ok() {
 	grep -q 'Network path report' "$BATS_TEST_TMPDIR/r.dom"
 	grep -q '198.18.4.2' "$BATS_TEST_TMPDIR/r.dom"
 	! grep -q ':CONSOLE' "$BATS_TEST_TMPDIR/r.err"
+	! grep -q ':CONSOLE' "$BATS_TEST_TMPDIR/s.err"
 	grep -q ':CONSOLE.*Content Security Policy' "$BATS_TEST_TMPDIR/bad.err"
+	# The browser's DOM has the marks, linked to the list of events.
+	grep -q '<a href="#t1-ev1">' "$BATS_TEST_TMPDIR/s.dom"
+	grep -q 'id="t1-ev1"' "$BATS_TEST_TMPDIR/s.dom"
+	# The README's picture is made this way (make pictures): a page drawn
+	# whole, not blank.
+	sh "$PP_TOP/tests/screenshot.sh" "$BATS_TEST_TMPDIR/s.html" "$BATS_TEST_TMPDIR/s.png" 1100 1900
+	python3 - "$BATS_TEST_TMPDIR/s.png" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+w, h = struct.unpack(">II", d[16:24])
+assert (w, h) == (1100, 1900), (w, h)
+assert len(d) > 100000, len(d)
+PY
 }
 
 @test "pp-plot --refresh rewrites the outputs while a live stream is read" {

@@ -7,6 +7,7 @@
  * quoted attributes with no '<' in them, only the five entities or
  * character references, no control characters) and valid UTF-8; the
  * report is valid UTF-8 too. */
+#include <math.h>
 #include <string.h>
 
 #include "lib/plot.h"
@@ -210,17 +211,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pp_error err;
 	struct pp_plot_opts o = { .width = 480, .height = 240 };
 
+	/* The report computed as pp-plot computes it (its defaults). */
+	struct pp_report_opts ro = {
+		.outage_loss = 30, .outage_min = 3,
+		.judge = {
+			.loss = 20, .latency = 250, .rise = 100, .mos = NAN,
+			.clear = 80, .pct = 0.5, .window = 5,
+			.route_rounds = 3, .routes = true,
+		},
+	};
+
 	FUZZ_CHECK(pp_plotdata_init(&d, 64, 0) == 0, "init");
+	FUZZ_CHECK(pp_plotdata_compute(&d, &ro) == 0, "compute");
 	pp_record_init(&rec);
 	const char *p = (const char *)data, *end = p + size;
+	const char *half = p + size / 2;
+	bool peeked = false;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 		if (pp_record_parse(&rec, p, n, &err) == 0)
 			FUZZ_CHECK(pp_plotdata_add(&d, &rec) == 0, "add");
 		p += n + 1;
+		/* A live page halfway. */
+		if (!peeked && p >= half) {
+			pp_plotdata_peek(&d);
+			peeked = true;
+		}
 	}
 	pp_record_release(&rec);
+	pp_plotdata_finish(&d);
 	pp_plotdata_settle(&d);
 
 	for (int chart = 0; chart < 5; chart++) {

@@ -239,6 +239,12 @@ put("plot", "hostile-names", b"\n".join([
     b'{"type":"outage","target":"<t&\\"x\\u0001>","start":1764000000.5,'
     b'"end":1764000003,"sent":3,"lost":3}',
 ]) + b"\n")
+# The sample around its first route change and its outage: the report
+# computes routes, alerts, outages and MOS from these probes.
+with gzip.open("share/samples/sample.ndjson.gz", "rb") as f:
+    sam = f.read().split(b"\n")
+put("plot", "sample-route", b"\n".join(sam[:1] + sam[700:820]) + b"\n")
+put("plot", "sample-outage", b"\n".join(sam[:1] + sam[1180:1260]) + b"\n")
 # Found by fuzz_plot: an outage without a start (NaN time) in the report.
 put("plot", "regress-outage-no-start", b"\n".join(tr[:3]) +
     b'\n{"type":"outage","target":"dst.example","end":1764000003,'
