@@ -48,6 +48,8 @@ put("reader", "trace-crlf", b"\x80" + trace.replace(b"\n", b"\r\n"))
 put("reader", "trace-two-operands", b"\xc0" + trace)
 put("reader", "trace-cap-64", bytes([15]) + trace)      # 61-byte line cap
 put("reader", "trace-cap-253", bytes([63]) + trace)
+put("reader", "bom", b"\x80" + b"\xef\xbb\xbf" + trace)
+put("reader", "bom-two-operands", b"\xc0" + b"\xef\xbb\xbf" + trace)
 put("reader", "no-final-newline", b"\x80" + trace.rstrip(b"\n"))
 put("reader", "nul-bytes", b"\x80" + b'{"type":"x","a":[1\x00]}\n'
     b'{"type":"probe","ts":1,"target":"h","status":"timeout"\x00}\n')
