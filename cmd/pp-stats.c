@@ -77,6 +77,8 @@ struct out {
 	bool started;		/* meta record / header written */
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
+	char *vantage;		/* its vantage point (owned): "vantage",
+				 * else a prober's "host"; NULL none */
 	bool io_error;		/* a write failed */
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
@@ -406,6 +408,8 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 
 	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
+	if (r.vantage == NULL)
+		r.vantage = ot->vantage;
 	start_output(ot);
 	switch (ot->o->format) {
 	case FMT_PROM:
@@ -459,6 +463,8 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 
 	(void)a;
 	pp_agg_outage_rec(o, &r);
+	if (r.vantage == NULL)
+		r.vantage = ot->vantage;
 	if (ot->o->format == FMT_PROM)
 		return;
 	if (ot->o->format == FMT_INFLUX) {
@@ -531,6 +537,8 @@ note_mos(struct out *ot, struct pp_record *rec)
 
 	if (o == NULL || pp_mos_rec_read(&m, o, NULL) == -1)
 		return;
+	if (m.vantage == NULL)
+		m.vantage = ot->vantage;
 	if (ot->o->format == FMT_INFLUX) {
 		pp_export_influx_mos(&ot->x, &m);
 		export_flush(ot);
@@ -773,6 +781,7 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	json_t *o = pp_record_json(rec, NULL);
 	json_t *set = o != NULL ? json_object_get(o, "settings") : NULL;
 	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
+	json_t *vantage = o != NULL ? json_object_get(o, "vantage") : NULL;
 
 	pp_agg_meta(a, set);
 	ot->refused_down = a->o.outcome.refused_down;
@@ -781,6 +790,15 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	ot->source = json_incref(set);
 	if (json_is_string(host))
 		ot->source_host = pp_xstrdup(json_string_value(host));
+	/* A derived tool's meta (pp-stats, pp-mos ...) names the host it ran
+	 * on, not a vantage point: only a prober's host is one. */
+	json_t *tool = json_object_get(o, "tool");
+	if (!json_is_string(vantage) && json_is_string(tool) &&
+	    (strcmp(json_string_value(tool), "pp-trace") == 0 ||
+	    strcmp(json_string_value(tool), "pp-probe") == 0))
+		vantage = host;
+	if (json_is_string(vantage))
+		ot->vantage = pp_xstrdup(json_string_value(vantage));
 	json_t *timeout = json_object_get(set, "timeout");
 	if (json_is_number(timeout) && json_number_value(timeout) > 0 &&
 	    json_number_value(timeout) < 3600)
@@ -916,6 +934,7 @@ main(int argc, char **argv)
 	pp_names_release(&ot.names);
 	json_decref(ot.source);
 	free(ot.source_host);
+	free(ot.vantage);
 	pp_jw_release(&ot.w);
 	pp_export_release(&ot.x);
 	if (ot.outf != NULL) {

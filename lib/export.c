@@ -35,6 +35,7 @@ struct pp_export_row {
 
 /* A Prometheus MOS series: the latest record's figures. */
 struct pp_export_mrow {
+	char *vantage;		/* owned, "" unknown */
 	char *target;		/* owned */
 	char *codec;		/* owned */
 	char *model;		/* owned */
@@ -54,6 +55,7 @@ row_free(struct pp_export_row *r)
 {
 	if (r == NULL)
 		return;
+	free((char *)(size_t)r->s.vantage);
 	free((char *)(size_t)r->s.target);
 	free((char *)(size_t)r->s.addr);
 	for (int i = 0; i < r->nur; i++)
@@ -67,6 +69,7 @@ pp_export_release(struct pp_export *x)
 	for (size_t i = 0; i < x->nrows; i++)
 		row_free(x->rows[i]);
 	for (size_t i = 0; i < x->nmrows; i++) {
+		free(x->mrows[i]->vantage);
 		free(x->mrows[i]->target);
 		free(x->mrows[i]->codec);
 		free(x->mrows[i]->model);
@@ -366,6 +369,7 @@ pp_export_influx_stats(struct pp_export *x, const struct pp_stats_rec *s)
 	struct fields f = { x, false };
 
 	puts_(x, "pp_stats");
+	tag(x, "vantage", s->vantage);
 	tag(x, "target", s->target);
 	tag_ttl(x, s->ttl);
 	tag(x, "addr", s->addr);
@@ -410,6 +414,7 @@ pp_export_influx_outage(struct pp_export *x, const struct pp_outage_rec *o)
 	struct fields f = { x, false };
 
 	puts_(x, "pp_outage");
+	tag(x, "vantage", o->vantage);
 	tag(x, "target", o->target);
 	tag_ttl(x, o->ttl);
 	ffloat(&f, "duration_ms", (o->end - o->start) * 1000.0, 3);
@@ -432,6 +437,7 @@ pp_export_influx_mos(struct pp_export *x, const struct pp_mos_rec *m)
 	size_t mark = x->len;
 
 	puts_(x, "pp_mos");
+	tag(x, "vantage", m->vantage);
 	tag(x, "target", m->target);
 	tag(x, "codec", m->codec);
 	tag(x, "model", m->model);
@@ -510,9 +516,11 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 		x->order[x->norder++] = id;
 	}
 	bool oom = false;
+	char *vantage = dup_or_null(s->vantage, &oom);
 	char *target = dup_or_null(s->target != NULL ? s->target : "", &oom);
 	char *addr = dup_or_null(s->addr, &oom);
 	if (oom) {
+		free(vantage);
 		free(target);
 		free(addr);
 		errno = ENOMEM;
@@ -534,6 +542,7 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 			}
 			r->ur[k].addr = dup_or_null(u->addr, &oom);
 			if (oom) {
+				free(vantage);
 				free(target);
 				free(addr);
 				errno = ENOMEM;
@@ -546,9 +555,11 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 		r->ur[k].n += u->count;
 	}
 	r->ur_other += s->unreach_other;
+	free((char *)(size_t)r->s.vantage);
 	free((char *)(size_t)r->s.target);
 	free((char *)(size_t)r->s.addr);
 	r->s = *s;
+	r->s.vantage = vantage;
 	r->s.target = target;
 	r->s.addr = addr;
 	r->s.naddrs = 0;
@@ -567,10 +578,10 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 static uint32_t
 mhash_of(const struct pp_mos_rec *m)
 {
-	const char *parts[3] = { m->target, m->codec, m->model };
+	const char *parts[4] = { m->vantage, m->target, m->codec, m->model };
 	uint32_t h = 2166136261u;
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		for (const char *p = parts[i] != NULL ? parts[i] : ""; *p; p++) {
 			h ^= (unsigned char)*p;
 			h *= 16777619u;
@@ -617,7 +628,8 @@ pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m)
 	size_t j = h & (x->mhsize - 1);
 	while (x->mhash[j] != 0) {
 		struct pp_export_mrow *r = x->mrows[x->mhash[j] - 1];
-		if (r->hash == h && same(r->target, m->target) &&
+		if (r->hash == h && same(r->vantage, m->vantage) &&
+		    same(r->target, m->target) &&
 		    same(r->codec, m->codec) && same(r->model, m->model)) {
 			r->r = m->r;
 			r->mos = m->mos;
@@ -637,6 +649,8 @@ pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m)
 	struct pp_export_mrow *r = calloc(1, sizeof(*r));
 	bool oom = r == NULL;
 	if (r != NULL) {
+		r->vantage = dup_or_null(m->vantage != NULL ? m->vantage : "",
+		    &oom);
 		r->target = dup_or_null(m->target != NULL ? m->target : "",
 		    &oom);
 		r->codec = dup_or_null(m->codec != NULL ? m->codec : "", &oom);
@@ -644,6 +658,7 @@ pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m)
 	}
 	if (oom) {
 		if (r != NULL) {
+			free(r->vantage);
 			free(r->target);
 			free(r->codec);
 			free(r->model);
@@ -740,15 +755,30 @@ family_head(struct pp_export *x, const char *name, const char *type,
 	putc_(x, '\n');
 }
 
-/* name{target="…",ttl="…",addr="…"[,lkey="lval"]} (lkey: quantile,
- * state; NULL none) */
+/* name{[vantage="…",]target="… (the vantage point's label first, left
+ * out when unknown). */
+static void
+series_open(struct pp_export *x, const char *name, const char *suffix,
+    const char *vantage)
+{
+	puts_(x, name);
+	puts_(x, suffix);
+	putc_(x, '{');
+	if (vantage != NULL && vantage[0] != '\0') {
+		puts_(x, "vantage=\"");
+		pp_export_prom_label(x, vantage);
+		puts_(x, "\",");
+	}
+	puts_(x, "target=\"");
+}
+
+/* name{vantage="…",target="…",ttl="…",addr="…"[,lkey="lval"]} (lkey:
+ * quantile, state; NULL none) */
 static void
 series(struct pp_export *x, const char *name, const char *suffix,
     const struct pp_export_row *r, const char *lkey, const char *lval)
 {
-	puts_(x, name);
-	puts_(x, suffix);
-	puts_(x, "{target=\"");
+	series_open(x, name, suffix, r->s.vantage);
 	pp_export_prom_label(x, r->s.target);
 	putc_(x, '"');
 	if (r->s.ttl > 0) {
@@ -773,7 +803,7 @@ series(struct pp_export *x, const char *name, const char *suffix,
 	puts_(x, "} ");
 }
 
-/* name{target="…",ttl="…",from="…",code="…",reason="…"} n: an
+/* name{vantage="…",target="…",ttl="…",from="…",code="…",reason="…"} n: an
  * unreachable source of a row. */
 static void
 unreach_series(struct pp_export *x, const char *name,
@@ -782,8 +812,7 @@ unreach_series(struct pp_export *x, const char *name,
 	struct pp_stats_rec_unreach u = { .addr = from, .code = code };
 	char tmp[16];
 
-	puts_(x, name);
-	puts_(x, "{target=\"");
+	series_open(x, name, "", r->s.vantage);
 	pp_export_prom_label(x, r->s.target);
 	putc_(x, '"');
 	if (r->s.ttl > 0) {
@@ -935,8 +964,7 @@ static void
 mos_series(struct pp_export *x, const char *name,
     const struct pp_export_mrow *r, double v)
 {
-	puts_(x, name);
-	puts_(x, "{target=\"");
+	series_open(x, name, "", r->vantage);
 	pp_export_prom_label(x, r->target);
 	puts_(x, "\",codec=\"");
 	pp_export_prom_label(x, r->codec);

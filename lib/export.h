@@ -8,12 +8,14 @@
  * metric family after another, each with its HELP and TYPE lines, in base
  * units (seconds, ratios 0 to 1) and without timestamps.  Per series the
  * gauges and quantiles are those of the latest window given; the counters
- * and the summary's _sum and _count add up every window given.  Label
+ * and the summary's _sum and _count add up every window given.  A
+ * record's vantage point is the first label, `vantage` (left out when
+ * unknown), so that several vantage points in one database stay apart.  Label
  * values are escaped (backslash, double quote, newline) and invalid UTF-8
  * becomes U+FFFD, so any target string gives a valid exposition.
  *
  * InfluxDB: one line per call, appended to the buffer: measurement, tags
- * (commas, spaces and equals signs escaped with a backslash; a backslash
+ * (vantage first, then target, ttl, addr, codec, model; commas, spaces and equals signs escaped with a backslash; a backslash
  * that would end a tag or stand before one of them, which InfluxDB 1.x
  * cannot read, written as U+29F5; newlines and carriage returns written as
  * \n and \r; empty tags left out), fields in

@@ -50,6 +50,7 @@ struct pp_stats_rec_unreach {
 
 /* A stats record: one target (and hop) over one window. */
 struct pp_stats_rec {
+	const char *vantage;	/* vantage point, NULL or "" unknown */
 	const char *target;	/* the target */
 	int ttl;		/* hop, 0 for plain probes */
 	const char *addr;	/* the responder that answered most, or NULL */
@@ -89,6 +90,7 @@ struct pp_stats_rec {
 
 /* An outage record. */
 struct pp_outage_rec {
+	const char *vantage;	/* vantage point, NULL or "" unknown */
 	const char *target;	/* the target */
 	int ttl;		/* destination hop, 0 for plain probes */
 	double start;		/* send time of the first lost probe, epoch s */
@@ -102,6 +104,7 @@ struct pp_outage_rec {
 
 /* A mos record. */
 struct pp_mos_rec {
+	const char *vantage;	/* vantage point, NULL or "" unknown */
 	const char *target;	/* the target */
 	double start;		/* epoch s */
 	double end;		/* epoch s */

@@ -250,7 +250,7 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	chmod 604 "$d/pp.prom"
 	pp_run 0 sh -c "umask 027 && pp-stats -f prom -o '$d/pp.prom' '$SAMPLE'"
 	[ -z "$output" ]
-	grep -q '^pp_probes_sent_total{target="target0.example",ttl="1",addr="198.18.1.2"} 1250$' "$d/pp.prom"
+	grep -q '^pp_probes_sent_total{vantage="synthetic",target="target0.example",ttl="1",addr="198.18.1.2"} 1250$' "$d/pp.prom"
 	[ "$(stat -c %a "$d/pp.prom")" = 604 ]
 	[ "$(ls -A "$d")" = pp.prom ]
 	cp "$d/pp.prom" "$T/good"
@@ -311,8 +311,8 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	done
 	[ -s "$T/metrics" ] || { cat "$T/ne.log" >&2; false; }
 	grep -q '^node_textfile_scrape_error 0$' "$T/metrics" || { grep textfile "$T/metrics" "$T/ne.log" >&2; false; }
-	grep -q '^pp_probes_sent_total{addr="198.18.100.1",target="target0.example",ttl="12"} 1250$' "$T/metrics"
-	grep -q '^pp_rtt_seconds{addr="198.18.1.2",target="target0.example",ttl="1",quantile="0.99"} ' "$T/metrics"
+	grep -q '^pp_probes_sent_total{addr="198.18.100.1",target="target0.example",ttl="12",vantage="synthetic"} 1250$' "$T/metrics"
+	grep -q '^pp_rtt_seconds{addr="198.18.1.2",target="target0.example",ttl="1",vantage="synthetic",quantile="0.99"} ' "$T/metrics"
 	grep -q '^# TYPE pp_rtt_seconds summary$' "$T/metrics"
 	# node_exporter parsed the label values and wrote them again: the
 	# targets read back are still those of the records.
@@ -322,7 +322,7 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	# A rewrite is seen at the next scrape.
 	pp-stats -f prom -o "$d/pp.prom" "$PP_TOP/tests/fixtures/pp-stats/hand.ndjson"
 	curl -fsS -o "$T/metrics2" "http://127.0.0.1:$port/metrics"
-	grep -q '^pp_probes_sent_total{addr="198.18.9.2",target="h"} 6$' "$T/metrics2"
+	grep -q '^pp_probes_sent_total{addr="198.18.9.2",target="h",vantage="vp1"} 6$' "$T/metrics2"
 	! grep -q 'target0.example' "$T/metrics2"
 }
 
@@ -331,8 +331,8 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	printf '%s\n' "$output" >"$T/s.lp"
 	[ "$(grep -c '^pp_stats,' "$T/s.lp")" -eq 60 ]
 	[ "$(grep -c '^pp_outage,' "$T/s.lp")" -eq "$(pp-stats --every 5m "$SAMPLE" | grep -c '"type":"outage"')" ]
-	grep -qx 'pp_stats,target=target0.example,ttl=1,addr=198.18.1.2 sent=300i,recv=300i,loss=0.0,fwd_loss=0.0,last=0.44,min=0.4,avg=0.499,max=11.917,stdev=0.694,p50=0.436,p90=0.512,p95=0.543,p99=0.719,jitter=0.143,jmax=11.457,jint=0.039,end_ts=1764000300.0 1764000000000000000' "$T/s.lp"
-	grep -qx 'pp_outage,target=target0.example,ttl=12 duration_ms=8000.0,sent=8i,recv=0i,loss=100.0,ongoing=false,end_ts=1764001008.0055 1764001000005500000' "$T/s.lp"
+	grep -qx 'pp_stats,vantage=synthetic,target=target0.example,ttl=1,addr=198.18.1.2 sent=300i,recv=300i,loss=0.0,fwd_loss=0.0,last=0.44,min=0.4,avg=0.499,max=11.917,stdev=0.694,p50=0.436,p90=0.512,p95=0.543,p99=0.719,jitter=0.143,jmax=11.457,jint=0.039,end_ts=1764000300.0 1764000000000000000' "$T/s.lp"
+	grep -qx 'pp_outage,vantage=synthetic,target=target0.example,ttl=12 duration_ms=8000.0,sent=8i,recv=0i,loss=100.0,ongoing=false,end_ts=1764001008.0055 1764001000005500000' "$T/s.lp"
 	probes '"a, b=c d"' '"end\\"' '"new\nline"' >"$T/w.ndjson"
 	pp_run 0 pp-stats -f influx "$T/w.ndjson"
 	assert_line 'pp_stats,target=a\,\ b\=c\ d,addr=198.18.9.2 sent=4i,recv=3i,loss=25.0,last=11.0,min=10.0,avg=11.167,max=12.5,stdev=1.258,p50=10.9,p90=12.5,p95=12.5,p99=12.5,jitter=2.0,jmax=2.5,jint=0.24,end_ts=1764000003.0 1764000000000000000'
@@ -497,7 +497,7 @@ ex_paths() {
 	cmd=$(sed -n 's/^ExecStart=//p' "$T/units/pp-stats-prom.service")
 	pp_run 0 sh -c "$cmd"
 	pp_run 0 promtool check metrics <"$T/textfile/pp.prom"
-	grep -q '^pp_probes_sent_total{target="' "$T/textfile/pp.prom"
+	grep -q '^pp_probes_sent_total{vantage="[^"]*",target="' "$T/textfile/pp.prom"
 	[ "$(ls -A "$T/textfile")" = pp.prom ]
 }
 
@@ -567,4 +567,36 @@ ex_paths() {
 	grep -q "prom influx" "$PP_TOP/completions/zsh/_pp-stats" "$PP_TOP/completions/fish/pp-stats.fish"
 	grep -q -- "--output" "$PP_TOP/completions/zsh/_pp-stats"
 	grep -q -- "-l output" "$PP_TOP/completions/fish/pp-stats.fish"
+}
+
+@test "vantage label and tag: from the prober's meta record (vantage, else host), escaped; none from a derived tool" {
+	need promtool prometheus
+	# Three vantage points' archives of the same target; a weird name.
+	for v in '"vp-a"' '"site \"b\", x=y\\"' '"caf\u00e9\nz"'; do
+		{ printf '{"type":"meta","tool":"pp-probe","host":%s,"settings":{"timeout":1}}\n' "$v"
+		  probes '"t"'; } >"$T/$(echo "$v" | md5sum | cut -c1-8).ndjson"
+	done
+	for f in "$T"/*.ndjson; do
+		pp-stats -f prom "$f"
+	done >"$T/all.prom.raw"
+	# One exposition of the three (HELP/TYPE once per family, as a
+	# textfile collector merges them).
+	awk '/^#/ { if (seen[$0]++) next } { print }' "$T/all.prom.raw" >"$T/all.prom"
+	pp_run 0 promtool check metrics <"$T/all.prom"
+	prom_json <"$T/all.prom" | jq -c '[.[] | select(.name == "pp_probes_sent_total") | [.labels.vantage, .value]] | sort' >"$T/got"
+	[ "$(cat "$T/got")" = '[["café\nz",4],["site \"b\", x=y\\",4],["vp-a",4]]' ]
+	# InfluxDB: the first tag, escaped.
+	for f in "$T"/*.ndjson; do
+		pp-stats -f influx "$f"
+	done >"$T/all.lp"
+	grep -q '^pp_stats,vantage=site\\ "b"\\,\\ x\\=y⧵,target=t,' "$T/all.lp"
+	grep -q '^pp_stats,vantage=café\\nz,target=t,' "$T/all.lp"
+	[ "$(grep -c '^pp_stats,vantage=' "$T/all.lp")" -eq 3 ]
+	# "vantage" wins over "host"; a pp-stats or pp-mos meta is no vantage point.
+	{ echo '{"type":"meta","tool":"pp-trace","host":"h","vantage":"v1","settings":{}}'; probes '"t"'; } >"$T/v.nd"
+	pp_run 0 pp-stats -f influx "$T/v.nd"
+	assert_output --partial 'pp_stats,vantage=v1,target=t,'
+	pp_sh 0 "pp-stats '$T/v.nd' | pp-mos | pp-stats -f prom"
+	assert_output --partial 'pp_mos{'
+	refute_output --partial "vantage=\"$(hostname)\""
 }

@@ -61,10 +61,12 @@ dead_host() {
 	pp_run 0 pp-stats -f csv "$T/dead.ndjson"
 	assert_output --regexp ",$LAB_DST4,,,10,0,100\\.000,,,,,,,,,,,,,,,10,$ROUTER4 host-unreachable 1 10,,,0"
 	pp_run 0 pp-stats -f prom "$T/dead.ndjson"
-	assert_line "pp_loss_ratio{target=\"$LAB_DST4\"} 1.0"
-	assert_line "pp_rtt_avg_seconds{target=\"$LAB_DST4\"} NaN"
-	assert_line "pp_probes_received_total{target=\"$LAB_DST4\"} 0"
-	assert_line "pp_unreachable_total{target=\"$LAB_DST4\",from=\"$ROUTER4\",code=\"1\",reason=\"host-unreachable\"} 10"
+	# The vantage point: the prober's host (its meta record).
+	v=$(head -1 "$T/dead.ndjson" | jq -r .host)
+	assert_line "pp_loss_ratio{vantage=\"$v\",target=\"$LAB_DST4\"} 1.0"
+	assert_line "pp_rtt_avg_seconds{vantage=\"$v\",target=\"$LAB_DST4\"} NaN"
+	assert_line "pp_probes_received_total{vantage=\"$v\",target=\"$LAB_DST4\"} 0"
+	assert_line "pp_unreachable_total{vantage=\"$v\",target=\"$LAB_DST4\",from=\"$ROUTER4\",code=\"1\",reason=\"host-unreachable\"} 10"
 	pp_run 0 pp-stats -f influx "$T/dead.ndjson"
 	assert_output --partial "sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from=\"$ROUTER4 host-unreachable 1 10\",end_ts="
 	refute_output --partial "avg="

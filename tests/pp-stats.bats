@@ -65,10 +65,10 @@ pp_body() {
 		.loss == 100 and .avg == null and .last == null and .addr == null and
 		.addrs == []' >/dev/null
 	pp_run 0 pp-stats -f prom "$F/unreach.ndjson"
-	assert_output --partial 'pp_loss_ratio{target="198.18.4.2"} 1.0'
-	assert_output --partial 'pp_rtt_avg_seconds{target="198.18.4.2"} NaN'
+	assert_output --partial 'pp_loss_ratio{vantage="lab",target="198.18.4.2"} 1.0'
+	assert_output --partial 'pp_rtt_avg_seconds{vantage="lab",target="198.18.4.2"} NaN'
 	# The unreachables apart, with their source and code, in every format.
-	printf '%s\n' "$output" | grep -qx 'pp_unreachable_total{target="198.18.4.2",from="198.18.3.2",code="1",reason="host-unreachable"} 10'
+	printf '%s\n' "$output" | grep -qx 'pp_unreachable_total{vantage="lab",target="198.18.4.2",from="198.18.3.2",code="1",reason="host-unreachable"} 10'
 	pp_body 0 "$F/unreach.ndjson"
 	printf '%s\n' "$output" | head -1 | jq -e '.unreachable == 10 and
 		.unreachable_from == [{"addr":"198.18.3.2","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
@@ -78,7 +78,7 @@ pp_body() {
 	pp_run 0 pp-stats -f csv "$F/unreach.ndjson"
 	assert_line '1764000000.000000,2025-11-24T16:00:00.000,1764000009.000000,2025-11-24T16:00:09.000,lab,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
 	pp_run 0 pp-stats -f influx "$F/unreach.ndjson"
-	assert_line 'pp_stats,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
+	assert_line 'pp_stats,vantage=lab,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
 }
 
 @test "pp-stats: TCP open and refused; --refused-down and the input's meta; local drops apart" {
@@ -100,8 +100,8 @@ pp_body() {
 	assert_output --partial "        (connections)  4 open, 2 refused (refused counted as down)"
 	assert_output --partial "1 timeouts maybe lost inside this host: not counted"
 	pp_run 0 pp-stats -f prom "$F/tcp.ndjson"
-	assert_output --partial 'pp_tcp_connections_total{target="svc",addr="198.18.4.2",state="refused"} 2'
-	assert_output --partial 'pp_probes_local_drop_total{target="svc",addr="198.18.4.2"} 1'
+	assert_output --partial 'pp_tcp_connections_total{vantage="lab",target="svc",addr="198.18.4.2",state="refused"} 2'
+	assert_output --partial 'pp_probes_local_drop_total{vantage="lab",target="svc",addr="198.18.4.2"} 1'
 	pp_run 0 pp-stats -f influx "$F/tcp.ndjson"
 	assert_output --partial ',open=4i,refused=2i,local_drop=1i,'
 	pp_run 0 pp-stats -f csv "$F/tcp.ndjson"

@@ -192,6 +192,73 @@ influx(struct pp_export *x)
 	pp_export_reset(x);
 	pp_export_influx_mos(x, &empty);
 	CHECK(x->len == 0, "empty mos: %s", text_of(x));
+
+	/* The vantage point: the first tag, escaped as any; empty: none. */
+	static const struct {
+		const char *vantage;
+		const char *want;
+	} vt[] = {
+		{ "site-a", "pp_stats,vantage=site-a,target=t sent=4i," },
+		{ "a b,c=d\\", "pp_stats,vantage=a\\ b\\,c\\=d\xe2\xa7\xb5,"
+		    "target=t sent=4i," },
+		{ "", "pp_stats,target=t sent=4i," },
+	};
+	for (size_t i = 0; i < sizeof(vt) / sizeof(vt[0]); i++) {
+		s = stats_of("t", 0, NULL, 1764000000, 4, 0, 0);
+		s.vantage = vt[i].vantage;
+		pp_export_reset(x);
+		pp_export_influx_stats(x, &s);
+		CHECK(strncmp(text_of(x), vt[i].want, strlen(vt[i].want)) == 0,
+		    "vantage tag %zu: %s", i, text_of(x));
+	}
+	o.vantage = "v";
+	pp_export_reset(x);
+	pp_export_influx_outage(x, &o);
+	CHECK(strncmp(text_of(x), "pp_outage,vantage=v,target=t ", 29) == 0,
+	    "outage vantage: %s", text_of(x));
+	m.vantage = "v";
+	pp_export_reset(x);
+	pp_export_influx_mos(x, &m);
+	CHECK(strncmp(text_of(x), "pp_mos,vantage=v,target=t,", 26) == 0,
+	    "mos vantage: %s", text_of(x));
+}
+
+/* Prometheus: one series per (vantage, target, ttl), the vantage label
+ * first and escaped; MOS series apart by vantage too. */
+static void
+prom_vantage(void)
+{
+	struct pp_export x;
+	struct pp_stats_rec a = stats_of("t", 1, "198.18.1.2", 1764000000, 10,
+	    10, 5.0);
+	struct pp_stats_rec b = a;
+
+	pp_export_init(&x);
+	a.vantage = "site \"a\"\\";
+	b.vantage = "b";
+	b.sent = 7;
+	CHECK(pp_export_prom_stats(&x, 0, &a) == 0, "note a");
+	CHECK(pp_export_prom_stats(&x, 1, &b) == 0, "note b");
+	struct pp_mos_rec m = {
+		.vantage = "a", .target = "t", .codec = "g711",
+		.model = "emodel", .r = 80, .mos = 4.0,
+	};
+	CHECK(pp_export_prom_mos(&x, &m) == 0, "mos a");
+	m.vantage = "b";
+	m.mos = 3.0;
+	CHECK(pp_export_prom_mos(&x, &m) == 0, "mos b");
+	char *t = prom_text(&x);
+	CHECK(t != NULL && strstr(t, "pp_probes_sent_total{vantage=\"site "
+	    "\\\"a\\\"\\\\\",target=\"t\",ttl=\"1\",addr=\"198.18.1.2\"} "
+	    "10\npp_probes_sent_total{vantage=\"b\",target=\"t\",ttl=\"1\","
+	    "addr=\"198.18.1.2\"} 7\n") != NULL, "vantage labels: %s",
+	    t != NULL ? t : "-");
+	CHECK(t != NULL && strstr(t, "pp_mos{vantage=\"a\",target=\"t\","
+	    "codec=\"g711\",model=\"emodel\"} 4.0\npp_mos{vantage=\"b\","
+	    "target=\"t\",codec=\"g711\",model=\"emodel\"} 3.0\n") != NULL,
+	    "mos vantage labels");
+	free(t);
+	pp_export_release(&x);
 }
 
 static void
@@ -307,4 +374,5 @@ test_export(void)
 	influx(&x);
 	pp_export_release(&x);
 	prom();
+	prom_vantage();
 }
