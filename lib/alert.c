@@ -225,6 +225,7 @@ pp_route_round(struct pp_route *r, const uint32_t *hops, int len,
 		if (len == 0)
 			return PP_ROUTE_SAME;
 		r->len = len;
+		r->born = r->rounds;
 		take_round(r, hops, len);
 		return PP_ROUTE_FIRST;
 	}
@@ -249,11 +250,21 @@ pp_route_round(struct pp_route *r, const uint32_t *hops, int len,
 				r->cand[i] = hops[i];
 		r->seen++;
 	} else {
+		/* A streak that ends in another new round: where this round
+		 * has a responder the route knows and the candidate had a
+		 * new one, that one came and went: an alternative. */
+		if (r->seen > 0 && r->clen == len && len == r->len)
+			for (int i = 0; i < len; i++)
+				if (r->cand[i] != 0 && hops[i] != 0 &&
+				    r->cand[i] != hops[i] &&
+				    known(r, i, hops[i]))
+					remember(r, i, r->cand[i]);
 		memcpy(r->cand, hops, (size_t)len * sizeof(*hops));
 		r->clen = len;
 		r->seen = 1;
+		r->need = r->rounds - r->born < (long long)r->w ? r->w : r->k;
 	}
-	if (r->seen < r->k)
+	if (r->seen < r->need)
 		return PP_ROUTE_SAME;
 	/* The change held: report it.  The old responders stay known until
 	 * they age out, so balancing back to them is not a change; a path of
@@ -271,5 +282,6 @@ pp_route_round(struct pp_route *r, const uint32_t *hops, int len,
 	r->len = r->clen;
 	take_round(r, r->cand, r->clen);
 	r->seen = 0;
+	r->born = r->rounds;
 	return PP_ROUTE_CHANGED;
 }

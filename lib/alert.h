@@ -15,7 +15,13 @@
  * round differs from the route when its length differs or, at some hop, it
  * has a responder the route has not seen there in w rounds (a silent hop
  * matches anything).  A change is reported once rounds that differ the same
- * way have been seen k times in a row.  When the streak breaks, its
+ * way have been seen k times in a row, or, while the path is young (in its
+ * first w rounds since it was first seen or last changed), w times: a
+ * load balancer's next hops show up one by one at first, and a new one
+ * seen k times in a row (1 in 2^(k-1) at 50/50 per packet) is no change
+ * until the old one has been gone as long as a responder is remembered.
+ * When the streak breaks (an old responder comes back, or the new rounds
+ * alternate among themselves where the route knows a responder), its
  * responders join the route as alternatives, and after a change the old
  * responders stay known until they have not been seen for w rounds: load
  * balancing, which keeps coming back to them, settles instead of reporting
@@ -88,6 +94,10 @@ struct pp_route {
 	int clen;		/* hops of the candidate */
 	uint32_t cand[PP_ROUTE_HOPS];	/* the candidate change */
 	uint32_t seen;		/* rounds the candidate held */
+	uint32_t need;		/* rounds it must hold: k, or w while the
+				 * path is young */
+	long long born;		/* round the path was first seen or last
+				 * changed */
 };
 
 /* What a round did to the route. */

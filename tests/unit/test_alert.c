@@ -71,6 +71,10 @@ test_alert(void)
 	for (int i = 0; i < 5; i++)
 		CHECK(pp_route_round(&r, b, 4, prev, &plen) == PP_ROUTE_SAME,
 		    "b is an alternative %d", i);
+	/* The path is 17 rounds old: young (w 20). */
+	for (int i = 0; i < 3; i++)
+		CHECK(pp_route_round(&r, a, 4, prev, &plen) == PP_ROUTE_SAME,
+		    "a %d", i);
 	/* A new responder that holds 3 rounds is reported on the third. */
 	uint32_t c[] = { 1, 7, 3, 4 };
 	CHECK(pp_route_round(&r, c, 4, prev, &plen) == PP_ROUTE_SAME, "c 1");
@@ -111,6 +115,57 @@ test_alert(void)
 	CHECK(pp_route_round(&r, longer, 5, prev, &plen) == PP_ROUTE_CHANGED,
 	    "path length change");
 	CHECK(r.len == 5 && plen == 4, "lengths");
+
+	/* The lab's per-packet balancer (lab.sh --perpacket 2): hop 2 and
+	 * hop 3 each answer from either of two routers, independently per
+	 * packet, 50/50, from the path's first round: never a change, in
+	 * 200 traces of 60 rounds (k = 3, w = 30, pp-alert's defaults). */
+	int pp_changes = 0;
+	for (unsigned t = 0; t < 200; t++) {
+		struct pp_route pr;
+		unsigned st = t * 2654435761u + 1;
+		pp_route_init(&pr, 3, 30);
+		for (int i = 0; i < 60; i++) {
+			st = st * 1103515245u + 12345u;
+			uint32_t h2 = (st >> 16) & 1 ? 12 : 2;
+			st = st * 1103515245u + 12345u;
+			uint32_t h3 = (st >> 16) & 1 ? 13 : 3;
+			uint32_t x[] = { 1, h2, h3, 4 };
+			pp_changes += pp_route_round(&pr, x, 4, prev, &plen) ==
+			    PP_ROUTE_CHANGED;
+		}
+	}
+	CHECK(pp_changes == 0, "per-packet balancing: %d changes",
+	    pp_changes);
+	/* A real change on such a path, once it is old: hop 4 moves for
+	 * good at round 100: reported on the third round, once. */
+	struct pp_route rc;
+	unsigned st = 7;
+	int when = -1;
+	int n = 0;
+	pp_route_init(&rc, 3, 30);
+	for (int i = 0; i < 200; i++) {
+		st = st * 1103515245u + 12345u;
+		uint32_t x[] = { 1, (st >> 16) & 1 ? 12u : 2u, 3, i < 100 ? 4u :
+		    6u };
+		if (pp_route_round(&rc, x, 4, prev, &plen) == PP_ROUTE_CHANGED) {
+			n++;
+			when = i;
+		}
+	}
+	CHECK(n == 1 && when == 102, "a real change: %d, at %d", n, when);
+	/* In a young path (round 5) it needs w rounds: reported at 34. */
+	pp_route_init(&rc, 3, 30);
+	n = 0;
+	for (int i = 0; i < 60; i++) {
+		uint32_t x[] = { 1, 2, 3, i < 5 ? 4u : 6u };
+		if (pp_route_round(&rc, x, 4, prev, &plen) == PP_ROUTE_CHANGED) {
+			n++;
+			when = i;
+		}
+	}
+	CHECK(n == 1 && when == 34, "a change of a young path: %d, at %d", n,
+	    when);
 }
 
 static int
