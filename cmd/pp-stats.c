@@ -220,7 +220,8 @@ meta_record(struct out *ot)
 #define CSV_STATS_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
 	"addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95," \
 	"p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open," \
-	"refused,local_drop\n"
+	"refused,local_drop,loss_lo,loss_hi,fwd_lo,fwd_hi,fwd_sent," \
+	"fwd_lost,fwd_ttl,rate_limited,rate_limit\n"
 #define CSV_OUTAGE_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
 	"duration,sent,recv,loss,ongoing\n"
 
@@ -331,7 +332,24 @@ stats_csv(const struct out *ot, const struct pp_stats_rec *r)
 		    (unsigned long long)r->refused);
 	else
 		printf(",,");
-	printf("%llu\n", (unsigned long long)r->local_drop);
+	printf("%llu,", (unsigned long long)r->local_drop);
+	csv_num(stdout, r->loss_lo, 3);
+	csv_num(stdout, r->loss_hi, 3);
+	csv_num(stdout, r->fwd_lo, 3);
+	csv_num(stdout, r->fwd_hi, 3);
+	if (r->fwd_sent >= 0)
+		printf("%lld,%lld,", r->fwd_sent, r->fwd_lost);
+	else
+		printf(",,");
+	if (r->fwd_ttl > 0)
+		printf("%d,", r->fwd_ttl);
+	else
+		putchar(',');
+	if (r->rate_limit > 0)
+		printf("%llu,%.3f\n", (unsigned long long)r->rate_limited,
+		    r->rate_limit);
+	else
+		printf(",\n");
 }
 
 /* The table's name and AS number of an address: from the records. */
@@ -848,6 +866,7 @@ main(int argc, char **argv)
 	ot.refused_down = o.refused_down;
 	struct pp_table_opts to = {
 		.wide = o.wide,
+		.mpls = true,
 		.color = pp_color_wanted(o.color, 1),
 		.arg = &ot,
 		.asn_of = table_asn,

@@ -2,6 +2,7 @@
 /* agg.c: pp-stats' aggregation (see agg.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,12 @@
 
 /* A probe outcome waiting in the reorder buffer (32 bytes). */
 struct item {
-	long long round;	/* -1 when none */
 	double rtt;		/* ms, NAN when lost */
 	uint32_t key;		/* key index */
 	uint32_t addr;		/* interned responder (of an answer or an
 				 * unreachable), UINT32_MAX none */
+	uint32_t mpls;		/* interned MPLS label stack of an answer
+				 * (mpls_text), UINT32_MAX none */
 	int16_t code;		/* ICMP code of an unreachable, -1 none */
 	uint8_t ttl;		/* hop, 0 for plain probes */
 	uint8_t outcome;	/* enum pp_outcome */
@@ -58,10 +60,8 @@ pp_agg_release(struct pp_agg *a)
 		pp_stats_release(&a->keys[i].st);
 	free(a->keys);
 	pp_keytab_release(&a->kmap);
-	for (uint32_t i = 0; i < a->ntargets; i++) {
-		free(a->targets[i].win_ts);
-		free(a->targets[i].win_lost);
-	}
+	for (uint32_t i = 0; i < a->ntargets; i++)
+		pp_outage_release(&a->targets[i].od);
 	free(a->targets);
 	pp_reorder_release(&a->ro);
 	memset(a, 0, sizeof(*a));
@@ -149,9 +149,7 @@ target_of(struct pp_agg *a, uint32_t name)
 	struct pp_agg_target *t = &a->targets[a->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->name = name;
-	t->out_end = NAN;
-	for (int r = 0; r < PP_AGG_ROUNDS; r++)
-		t->rounds[r].round = -1;
+	pp_outage_init(&t->od, a->o.outage_loss, a->o.outage_min);
 	return a->ntargets++;
 }
 
@@ -185,212 +183,35 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 	k->target = target;
 	k->ttl = ttl;
 	pp_stats_init(&k->st);
+	pp_ratelimit_init(&k->rl);
 	return a->nkeys++;
-}
-
-/* ------------------------------------------------ forwarding loss */
-
-static void
-settle_round(struct pp_agg *a, uint32_t ti, struct pp_agg_round *r)
-{
-	if (r->round < 0)
-		return;
-	for (int h = 1; h < 256; h++) {
-		if (r->lost[h / 8] == 0) {
-			h |= 7;		/* no loss in this byte: skip it */
-			continue;
-		}
-		if ((r->lost[h / 8] & (1u << (h % 8))) == 0)
-			continue;
-		if (r->max_answered > h)
-			continue;	/* went through: the hop declined */
-		uint32_t k = key_of(a, ti, h);
-		if (k != UINT32_MAX)
-			a->keys[k].st.fwd_lost++;
-	}
-	r->round = -1;
-}
-
-static void
-settle_all_rounds(struct pp_agg *a)
-{
-	for (uint32_t t = 0; t < a->ntargets; t++)
-		for (int i = 0; i < PP_AGG_ROUNDS; i++)
-			settle_round(a, t, &a->targets[t].rounds[i]);
-}
-
-static void
-note_round(struct pp_agg *a, uint32_t ti, long long round, int ttl,
-    bool answered)
-{
-	struct pp_agg_target *t = &a->targets[ti];
-	struct pp_agg_round *slot = NULL;
-	struct pp_agg_round *oldest = NULL;
-
-	for (int i = 0; i < PP_AGG_ROUNDS; i++) {
-		struct pp_agg_round *r = &t->rounds[i];
-		if (r->round >= 0 && r->round <= round - 2)
-			settle_round(a, ti, r);
-		if (r->round == round)
-			slot = r;
-	}
-	if (slot == NULL) {
-		for (int i = 0; i < PP_AGG_ROUNDS; i++) {
-			struct pp_agg_round *r = &t->rounds[i];
-			if (r->round < 0) {
-				slot = r;
-				break;
-			}
-			if (oldest == NULL || r->round < oldest->round)
-				oldest = r;
-		}
-		if (slot == NULL) {
-			settle_round(a, ti, oldest);
-			slot = oldest;
-		}
-		slot->round = round;
-		slot->max_answered = 0;
-		memset(slot->lost, 0, sizeof(slot->lost));
-	}
-	if (answered) {
-		if (ttl > slot->max_answered)
-			slot->max_answered = ttl;
-	} else {
-		slot->lost[ttl / 8] |= (uint8_t)(1u << (ttl % 8));
-	}
 }
 
 /* ------------------------------------------------------- outages */
 
+struct out_ctx {
+	struct pp_agg *a;
+	struct pp_agg_target *t;
+};
+
 static void
-outage_close(struct pp_agg *a, struct pp_agg_target *t, bool ongoing)
+on_outage(void *arg, const struct pp_outage_event *e)
 {
+	struct out_ctx *c = arg;
+	struct pp_agg *a = c->a;
+
+	if (e->kind != PP_OUTAGE_END || e->brief || a->sink.outage == NULL)
+		return;
 	struct pp_agg_outage o = {
-		.target = pp_intern_name(&a->names, t->name),
-		.ttl = t->plain ? 0 : t->dest_ttl,
-		.start = t->out_start,
-		.end = ongoing ? t->out_last_ts : t->out_end,
-		.sent = t->out_sent_l,
-		.recv = t->out_recv_l,
-		.ongoing = ongoing,
+		.target = pp_intern_name(&a->names, c->t->name),
+		.ttl = c->t->plain ? 0 : c->t->dest_ttl,
+		.start = e->start,
+		.end = e->end,
+		.sent = e->sent,
+		.recv = e->recv,
+		.ongoing = e->ongoing,
 	};
-
-	t->out_active = false;
-	if (o.end - o.start >= a->o.outage_min && a->sink.outage != NULL)
-		a->sink.outage(a->sink.arg, a, &o);
-}
-
-/* Drop window entries sent outage_min or more before now. */
-static void
-window_trim(struct pp_agg *a, struct pp_agg_target *t, double now)
-{
-	while (t->win_n > 0 && t->win_ts[t->win_head] <= now -
-	    a->o.outage_min) {
-		if (t->win_lost[t->win_head])
-			t->win_nlost--;
-		t->win_head = (t->win_head + 1) % t->win_cap;
-		t->win_n--;
-	}
-}
-
-/* Append an entry; when full, the oldest goes. */
-static int
-window_push(struct pp_agg *a, struct pp_agg_target *t, double ts, bool lost)
-{
-	if (t->win_n == t->win_cap && t->win_cap < PP_AGG_WINDOW) {
-		uint32_t ncap = t->win_cap != 0 ? t->win_cap * 2 : 16;
-		double *nts = malloc(ncap * sizeof(*nts));
-		uint8_t *nl = malloc(ncap);
-		if (nts == NULL || nl == NULL) {
-			free(nts);
-			free(nl);
-			a->oom = true;
-			return -1;
-		}
-		for (uint32_t i = 0; i < t->win_n; i++) {
-			uint32_t k = (t->win_head + i) % t->win_cap;
-			nts[i] = t->win_ts[k];
-			nl[i] = t->win_lost[k];
-		}
-		free(t->win_ts);
-		free(t->win_lost);
-		t->win_ts = nts;
-		t->win_lost = nl;
-		t->win_head = 0;
-		t->win_cap = ncap;
-	}
-	if (t->win_n == t->win_cap) {
-		if (t->win_lost[t->win_head])
-			t->win_nlost--;
-		t->win_head = (t->win_head + 1) % t->win_cap;
-		t->win_n--;
-	}
-	uint32_t k = (t->win_head + t->win_n) % t->win_cap;
-	t->win_ts[k] = ts;
-	t->win_lost[k] = lost;
-	t->win_n++;
-	if (lost)
-		t->win_nlost++;
-	return 0;
-}
-
-static void
-outage_probe(struct pp_agg *a, struct pp_agg_target *t, double ts, bool lost)
-{
-	window_trim(a, t, ts);
-	if (window_push(a, t, ts, lost) == -1)
-		return;
-	bool lossy = 100.0 * (double)t->win_nlost / (double)t->win_n >=
-	    a->o.outage_loss;
-	if (t->out_active) {
-		if (!lossy) {
-			/* Only an answer makes a window stop being lossy. */
-			if (isnan(t->out_end))
-				t->out_end = ts;
-			outage_close(a, t, false);
-			return;
-		}
-		t->out_sent++;
-		t->out_last_ts = ts;
-		if (lost) {
-			t->out_sent_l = t->out_sent;
-			t->out_recv_l = t->out_recv;
-			t->out_end = NAN;
-		} else {
-			t->out_recv++;
-			if (isnan(t->out_end))
-				t->out_end = ts;
-		}
-		return;
-	}
-	if (!lossy)
-		return;
-	/* Open it at the first lost probe of the window, counting the
-	 * window's probes from there. */
-	t->out_active = true;
-	t->out_sent = t->out_recv = 0;
-	t->out_end = NAN;
-	bool started = false;
-	for (uint32_t i = 0; i < t->win_n; i++) {
-		uint32_t k = (t->win_head + i) % t->win_cap;
-		if (!started && !t->win_lost[k])
-			continue;
-		if (!started) {
-			started = true;
-			t->out_start = t->win_ts[k];
-		}
-		t->out_sent++;
-		if (t->win_lost[k]) {
-			t->out_sent_l = t->out_sent;
-			t->out_recv_l = t->out_recv;
-			t->out_end = NAN;
-		} else {
-			t->out_recv++;
-			if (isnan(t->out_end))
-				t->out_end = t->win_ts[k];
-		}
-	}
-	t->out_last_ts = ts;
+	a->sink.outage(a->sink.arg, a, &o);
 }
 
 /* ------------------------------------------------------- windows */
@@ -440,12 +261,70 @@ window_order(struct pp_agg *a, uint32_t *n)
 	return idx;
 }
 
+/* The forwarding loss of target keys k[0..n-1] (its hops in ascending
+ * ttl, up to the destination), worked out together. */
+static void
+estimate(struct pp_agg *a, struct pp_agg_key **k, uint32_t n)
+{
+	struct pp_fwd_hop *h = malloc((size_t)n * sizeof(*h));
+
+	if (h == NULL) {
+		a->oom = true;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		h[i] = (struct pp_fwd_hop){
+			.ttl = k[i]->ttl,
+			.sent = k[i]->st.sent,
+			.lost = k[i]->st.sent - k[i]->st.recv,
+			.explained = k[i]->lim.explained,
+		};
+	}
+	pp_fwdloss_estimate(h, (int)n);
+	for (uint32_t i = 0; i < n; i++)
+		k[i]->fwd = h[i];
+	free(h);
+}
+
+/* The figures of the window's keys idx[0..n-1] (window_order) that
+ * depend on each other: each key's rate-limit verdict, then each target's
+ * hops' forwarding loss, worked out together. */
+static void
+work_out(struct pp_agg *a, const uint32_t *idx, uint32_t n)
+{
+	struct pp_agg_key **hops = malloc(((size_t)n + 1) * sizeof(*hops));
+
+	if (hops == NULL) {
+		a->oom = true;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct pp_agg_key *k = &a->keys[idx[i]];
+		pp_ratelimit_verdict(&k->rl, &k->lim);
+		memset(&k->fwd, 0, sizeof(k->fwd));
+		k->fwd.fwd = NAN;
+	}
+	for (uint32_t i = 0; i < n;) {
+		uint32_t nh = 0;
+		uint32_t j = i;
+		for (; j < n && a->keys[idx[j]].target == a->keys[idx[i]].target;
+		    j++) {
+			struct pp_agg_key *k = &a->keys[idx[j]];
+			if (k->ttl > 0 && !beyond_destination(a, k))
+				hops[nh++] = k;
+		}
+		if (nh > 0)
+			estimate(a, hops, nh);
+		i = j;
+	}
+	free(hops);
+}
+
 static void
 close_window(struct pp_agg *a)
 {
 	if (!a->win_open)
 		return;
-	settle_all_rounds(a);
 	double start = a->o.every > 0 ? (double)a->win * a->o.every :
 	    a->first_ts;
 	double end = a->o.every > 0 ? start + a->o.every : a->last_ts;
@@ -453,11 +332,13 @@ close_window(struct pp_agg *a)
 	uint32_t *idx = window_order(a, &n);
 	if (idx == NULL)
 		return;
+	work_out(a, idx, n);
 	for (uint32_t i = 0; i < n; i++) {
 		struct pp_agg_key *k = &a->keys[idx[i]];
 		if (!beyond_destination(a, k) && a->sink.stats != NULL)
 			a->sink.stats(a->sink.arg, a, k, start, end);
 		pp_stats_release(&k->st);
+		pp_ratelimit_window(&k->rl);
 		k->active = false;
 	}
 	free(idx);
@@ -474,6 +355,7 @@ pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink)
 	uint32_t *idx = window_order(a, &n);
 	if (idx == NULL)
 		return;
+	work_out(a, idx, n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct pp_agg_key *k = &a->keys[idx[i]];
 		if (!beyond_destination(a, k))
@@ -511,6 +393,8 @@ process(void *arg, double ts, const void *itemp)
 		return;
 	}
 	pp_stats_add(&k->st, ts, it->rtt, it->addr);
+	if (it->mpls != UINT32_MAX)
+		pp_stats_mpls(&k->st, it->addr, it->mpls);
 	if (!answered)
 		pp_stats_lost_why(&k->st, (enum pp_loss)it->why, it->addr,
 		    it->code);
@@ -519,23 +403,63 @@ process(void *arg, double ts, const void *itemp)
 		    (enum pp_conn)it->conn);
 	if (it->expired)
 		k->expired++;
-	if (it->ttl > 0 && it->round >= 0)
-		note_round(a, k->target, it->round, it->ttl, answered);
 	if (it->ttl > t->max_ttl)
 		t->max_ttl = it->ttl;
-	/* The destination: plain probes, or the lowest hop that replied. */
-	if (it->ttl > 0 && it->dest &&
-	    (t->dest_ttl == 0 || it->ttl < t->dest_ttl)) {
-		if (t->dest_ttl != 0 && t->out_active)
-			outage_close(a, t, false);
-		t->dest_ttl = it->ttl;
-	}
-	if (it->ttl == 0) {
+	if (it->ttl == 0)
 		t->plain = true;
-		outage_probe(a, t, ts, !answered);
-	} else if (it->ttl == t->dest_ttl) {
-		outage_probe(a, t, ts, !answered);
+	/* Outages at the destination (the rate limit fed there too). */
+	int feed = pp_outage_feed(&t->dest_ttl, it->ttl, it->dest);
+	if (feed == 0) {
+		(void)pp_ratelimit_probe(&k->rl, ts, answered);
+		return;
 	}
+	struct out_ctx c = { a, t };
+	if (feed == 2)
+		pp_outage_finish(&t->od, on_outage, &c);
+	pp_outage_dest_probe(&t->od, &k->rl, ts, answered, on_outage, &c);
+}
+
+/* An MPLS label stack as text, "label/tc/s/ttl" an entry, ","
+ * between: how agg interns it. */
+static void
+mpls_text(const struct pp_mpls *m, int n, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && i < PP_MPLS_MAX; i++) {
+		int w = snprintf(buf + used, size - used, "%s%u/%u/%u/%u",
+		    i > 0 ? "," : "", (unsigned)m[i].label, (unsigned)m[i].tc,
+		    (unsigned)m[i].s, (unsigned)m[i].ttl);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* The stack back from its text, into m; returns the entries. */
+static int
+mpls_parse(const char *t, struct pp_mpls *m)
+{
+	int n = 0;
+
+	while (t != NULL && *t != '\0' && n < PP_MPLS_MAX) {
+		unsigned label;
+		unsigned tc;
+		unsigned bos;
+		unsigned ttl;
+		if (sscanf(t, "%u/%u/%u/%u", &label, &tc, &bos, &ttl) != 4)
+			break;
+		m[n].label = label;
+		m[n].tc = (uint8_t)tc;
+		m[n].s = (uint8_t)bos;
+		m[n].ttl = (uint8_t)ttl;
+		n++;
+		t = strchr(t, ',');
+		if (t != NULL)
+			t++;
+	}
+	return n;
 }
 
 int
@@ -577,7 +501,6 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	memset(&it, 0, sizeof(it));
 	it.key = key;
 	it.ttl = (uint8_t)ttl;
-	it.round = p->round;
 	it.expired = p->status == PP_ST_TTL_EXPIRED;
 	it.addr = UINT32_MAX;
 	enum pp_loss why;
@@ -599,6 +522,12 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 		if (it.addr == UINT32_MAX)
 			a->dropped_names++;
 	}
+	it.mpls = UINT32_MAX;
+	if (answered && p->nmpls > 0 && it.addr != UINT32_MAX) {
+		char text[PP_MPLS_MAX * 24];
+		mpls_text(p->mpls, p->nmpls, text, sizeof(text));
+		it.mpls = intern(a, text);
+	}
 	unsigned long long late = a->ro.late;
 	int rc = pp_reorder_push(&a->ro, p->ts, &it, process, a);
 	a->late += a->ro.late - late;
@@ -610,9 +539,10 @@ pp_agg_finish(struct pp_agg *a)
 {
 	pp_reorder_flush(&a->ro, process, a);
 	close_window(a);
-	for (uint32_t t = 0; t < a->ntargets; t++)
-		if (a->targets[t].out_active)
-			outage_close(a, &a->targets[t], true);
+	for (uint32_t t = 0; t < a->ntargets; t++) {
+		struct out_ctx c = { a, &a->targets[t] };
+		pp_outage_finish(&a->targets[t].od, on_outage, &c);
+	}
 }
 
 void
@@ -632,7 +562,20 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 	r->sent = s->sent;
 	r->recv = s->recv;
 	r->loss = pp_stats_loss(s);
-	r->fwd_loss = k->ttl > 0 ? pp_stats_fwd_loss(s) : NAN;
+	pp_wilson(s->sent - s->recv, s->sent, PP_Z95, &r->loss_lo,
+	    &r->loss_hi);
+	if (k->ttl > 0 && k->fwd.ttl > 0) {
+		r->fwd_loss = k->fwd.fwd;
+		r->fwd_lo = k->fwd.lo;
+		r->fwd_hi = k->fwd.hi;
+		r->fwd_sent = (long long)k->fwd.n;
+		r->fwd_lost = (long long)k->fwd.x;
+		r->fwd_ttl = k->fwd.basis != k->ttl ? k->fwd.basis : 0;
+	}
+	if (k->lim.limited) {
+		r->rate_limited = k->lim.explained;
+		r->rate_limit = k->lim.period;
+	}
 	r->last = s->last;
 	r->min = has ? s->min : NAN;
 	r->avg = has ? s->mean : NAN;
@@ -656,6 +599,8 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 		ra->avg = ad->mean;
 		ra->min = ad->min;
 		ra->max = ad->max;
+		ra->nmpls = ad->mpls != UINT32_MAX ? mpls_parse(pp_agg_name(a,
+		    ad->mpls), ra->mpls) : 0;
 	}
 	if (r->naddrs > 0 && s->addrs[order[0]].id != UINT32_MAX)
 		r->addr = r->addrs[0].addr;

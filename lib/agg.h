@@ -2,34 +2,32 @@
 /* agg.h: what pp-stats computes from a probe stream: one lib/stats.h
  * accumulator per (target, hop), fed in send order through a bounded
  * reorder buffer; tumbling windows by event time; forwarding loss per hop
- * from the rounds of a trace; outages at each target's destination.
+ * and ICMP rate limits (lib/fwdloss.h); outages at each target's
+ * destination (lib/outage.h).
  *
- * Forwarding loss: a probe lost at hop h in round r counts as forwarding
- * loss when no probe of round r to a later hop (ttl > h) was answered; if
- * one was, the packet went through and hop h only declined to answer (ICMP
- * rate limiting).  Rounds are settled once two newer rounds of the target
- * have been seen, at the end of a window, or at the end of input.
+ * Forwarding loss: every (target, hop) runs a rate-limit recogniser over
+ * its probes (the bucket carried across windows); when a window closes,
+ * each traced target's hops up to its destination are estimated together
+ * (pp_fwdloss_estimate): a hop's own loss, less what its rate limit
+ * explains, unless it declines (its loss well above the next hop's),
+ * when it takes the next hop's.
  *
  * The destination of a traced target is the lowest hop that answered with
  * status "reply"; hops beyond it that never answered "ttl-expired" repeat
  * the destination and are not reported.
  *
- * Outages (at the destination, in send order): the window of a probe is
- * the probes sent in the outage_min seconds up to it (itself included); it
- * is lossy when at least outage_loss % of them were lost.  An outage is a
- * maximal stretch of probes with lossy windows, cut to start at the send
- * time of its first lost probe and to end at the send time of the first
- * answered probe after its last lost one (or, at the end of input, at its
- * last probe, marked ongoing); it is reported when it lasts at least
- * outage_min.  Its sent, recv and loss count its probes from its start up
- * to its last lost one.  With outage_min 0 and outage_loss 100, outages
- * are the runs of consecutive lost probes.
+ * Outages (lib/outage.h, the same rule as pp-alert and pp-plot): at each
+ * target's destination (pp_outage_feed), a probe counts as lost unless
+ * answered or explained by the destination's recognised rate limit (a
+ * UDP trace's port unreachables are ICMP errors too).
  *
  * Memory: the number of (target, hop) keys (at most PP_AGG_MAX_KEYS) times
- * one accumulator (about 1 KiB, plus 8 bytes per RTT bucket in use, at most
- * 16 KiB), the reorder buffer (PP_AGG_REORDER items of 48 bytes), each
- * target's outage window (the probes of outage_min seconds, at most
- * PP_AGG_WINDOW of 9 bytes), and the interned names (at most
+ * one key (about 1.6 KiB: its accumulator, its rate-limit recogniser of
+ * 208 bytes, its window's verdict and estimate), plus 8 bytes per RTT
+ * bucket in use (at most 16 KiB); the reorder buffer (PP_AGG_REORDER
+ * items of 48 bytes); each target's outage detector (the probes of
+ * outage_min seconds, at most PP_OUTAGE_MAX of 16 bytes); and the
+ * interned names of targets, responders and MPLS label stacks (at most
  * PP_AGG_MAX_NAMES); never the input length. */
 #ifndef PP_AGG_H
 #define PP_AGG_H
@@ -38,9 +36,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/fwdloss.h"
 #include "lib/intern.h"
 #include "lib/keytab.h"
 #include "lib/model.h"
+#include "lib/outage.h"
 #include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/reorder.h"
@@ -49,8 +49,6 @@
 #define PP_AGG_MAX_KEYS 65536	/* (target, hop) pairs */
 #define PP_AGG_MAX_NAMES 1000000	/* interned targets and addresses */
 #define PP_AGG_REORDER 65536	/* probes held for reordering */
-#define PP_AGG_ROUNDS 4		/* open trace rounds per target */
-#define PP_AGG_WINDOW 65536	/* probes in one target's outage window */
 
 /* One (target, hop). */
 struct pp_agg_key {
@@ -59,21 +57,19 @@ struct pp_agg_key {
 	uint64_t expired;	/* ttl-expired answers ever (hop is a router) */
 	bool active;		/* probes in the current window */
 	struct pp_stats st;	/* the current window's figures */
-};
-
-/* An open round of a traced target (forwarding loss). */
-struct pp_agg_round {
-	long long round;	/* round number, -1 when the slot is free */
-	int max_answered;	/* highest ttl answered in it, 0 none */
-	uint8_t lost[32];	/* bitmap of lost ttls */
+	struct pp_ratelimit rl;	/* its ICMP rate limit, if any */
+	/* Worked out when the window closes (pp_agg_row reads them): */
+	struct pp_rl_verdict lim;	/* the rate limit over the window */
+	struct pp_fwd_hop fwd;	/* the forwarding loss (ttl 0: none) */
 };
 
 /* An outage, reported through the callback. */
 struct pp_agg_outage {
 	const char *target;	/* borrowed */
 	int ttl;		/* destination hop, 0 for plain probes */
-	double start;		/* send time of the first lost probe, s */
-	double end;		/* see above, s */
+	double start;		/* send time of its first lost probe, s */
+	double end;		/* the answer that ended it (or, ongoing, its
+				 * last probe), s */
 	uint64_t sent;		/* probes in it */
 	uint64_t recv;		/* of which answered */
 	bool ongoing;		/* still open at the end of input */
@@ -85,21 +81,7 @@ struct pp_agg_target {
 	int dest_ttl;		/* destination hop, 0 unknown or plain */
 	int max_ttl;		/* highest hop probed, 0 plain */
 	bool plain;		/* records without ttl */
-	struct pp_agg_round rounds[PP_AGG_ROUNDS];	/* open rounds */
-	double *win_ts;		/* the outage window: send times (owned) */
-	uint8_t *win_lost;	/* and outcomes (owned) */
-	uint32_t win_head;	/* oldest entry */
-	uint32_t win_n;		/* entries held */
-	uint32_t win_cap;	/* entries allocated */
-	uint32_t win_nlost;	/* lost entries held */
-	bool out_active;	/* an outage is open */
-	double out_start;	/* its start, s */
-	double out_end;		/* first answer after its last loss, or NAN */
-	double out_last_ts;	/* its last probe, s */
-	uint64_t out_sent;	/* probes since its start */
-	uint64_t out_recv;	/* answered since its start */
-	uint64_t out_sent_l;	/* probes up to its last loss */
-	uint64_t out_recv_l;	/* answered up to its last loss */
+	struct pp_outage od;	/* outages at the destination */
 };
 
 /* Settings. */
@@ -189,8 +171,8 @@ bool pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k);
  * probes held for reordering are counted first (one sent earlier than
  * them, arriving later, counts as late), then sink->stats is called for
  * each (target, hop) of the window in the order a closing window gives
- * them, start..end being the first and last send times seen.  Rounds not
- * yet settled count no forwarding loss yet. */
+ * them, start..end being the first and last send times seen, with the
+ * rate limits and forwarding loss of the window so far. */
 void pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink);
 
 /* The stats record of key k over the window start..end (what the sink is

@@ -31,6 +31,9 @@ struct pp_export_row {
 	uint64_t open;		/* TCP connections open, every window */
 	uint64_t refused;	/* and refused */
 	uint64_t local_drop;	/* local drops, every window */
+	uint64_t rate_limited;	/* losses a rate limit explains, every
+				 * window */
+	bool limited;		/* a rate limit was recognised, ever */
 };
 
 /* A Prometheus MOS series: the latest record's figures. */
@@ -376,7 +379,17 @@ pp_export_influx_stats(struct pp_export *x, const struct pp_stats_rec *s)
 	fint(&f, "sent", (long long)s->sent);
 	fint(&f, "recv", (long long)s->recv);
 	ffloat(&f, "loss", s->loss, 3);
+	ffloat(&f, "loss_lo", s->loss_lo, 3);
+	ffloat(&f, "loss_hi", s->loss_hi, 3);
 	ffloat(&f, "fwd_loss", s->ttl > 0 ? s->fwd_loss : NAN, 3);
+	ffloat(&f, "fwd_lo", s->ttl > 0 ? s->fwd_lo : NAN, 3);
+	ffloat(&f, "fwd_hi", s->ttl > 0 ? s->fwd_hi : NAN, 3);
+	if (s->ttl > 0 && s->fwd_sent >= 0) {
+		fint(&f, "fwd_sent", s->fwd_sent);
+		fint(&f, "fwd_lost", s->fwd_lost);
+	}
+	if (s->fwd_ttl > 0)
+		fint(&f, "fwd_ttl", s->fwd_ttl);
 	ffloat(&f, "last", s->last, 3);
 	ffloat(&f, "min", s->min, 3);
 	ffloat(&f, "avg", s->avg, 3);
@@ -402,6 +415,10 @@ pp_export_influx_stats(struct pp_export *x, const struct pp_stats_rec *s)
 	}
 	if (s->local_drop > 0)
 		fint(&f, "local_drop", (long long)s->local_drop);
+	if (s->rate_limit > 0) {
+		fint(&f, "rate_limited", (long long)s->rate_limited);
+		ffloat(&f, "rate_limit", s->rate_limit, 3);
+	}
 	ffloat(&f, "end_ts", s->end, 6);
 	putc_(x, ' ');
 	put_ns(x, s->start);
@@ -572,6 +589,8 @@ pp_export_prom_stats(struct pp_export *x, size_t id,
 	r->open += s->open;
 	r->refused += s->refused;
 	r->local_drop += s->local_drop;
+	r->rate_limited += s->rate_limited;
+	r->limited = r->limited || s->rate_limit > 0;
 	return 0;
 }
 
@@ -678,9 +697,10 @@ pp_export_prom_mos(struct pp_export *x, const struct pp_mos_rec *m)
 
 /* What one metric family shows of a row. */
 enum fig {
-	FIG_SENT, FIG_RECV, FIG_LOSS, FIG_FWD, FIG_RTT, FIG_LAST, FIG_MIN,
-	FIG_AVG, FIG_MAX, FIG_STDEV, FIG_JITTER, FIG_JMAX, FIG_JINT,
-	FIG_START, FIG_END, FIG_UNREACH, FIG_TCP, FIG_LOCAL
+	FIG_SENT, FIG_RECV, FIG_LOSS, FIG_LOSS_LO, FIG_LOSS_HI, FIG_FWD,
+	FIG_FWD_LO, FIG_FWD_HI, FIG_RTT, FIG_LAST, FIG_MIN, FIG_AVG, FIG_MAX,
+	FIG_STDEV, FIG_JITTER, FIG_JMAX, FIG_JINT, FIG_START, FIG_END,
+	FIG_UNREACH, FIG_TCP, FIG_LOCAL, FIG_LIMITED, FIG_LIMIT
 };
 
 static const struct family {
@@ -695,9 +715,22 @@ static const struct family {
 	    "Probes answered (every window of the input).", FIG_RECV },
 	{ "pp_loss_ratio", "gauge",
 	    "Share of the probes lost, 0 to 1 (latest window).", FIG_LOSS },
+	{ "pp_loss_ratio_lower", "gauge",
+	    "Lower end of the 95 % Wilson interval of pp_loss_ratio (latest "
+	    "window).", FIG_LOSS_LO },
+	{ "pp_loss_ratio_upper", "gauge",
+	    "Upper end of the 95 % Wilson interval of pp_loss_ratio (latest "
+	    "window).", FIG_LOSS_HI },
 	{ "pp_forwarding_loss_ratio", "gauge",
-	    "Share of the probes lost in forwarding at this hop, 0 to 1 "
-	    "(latest window).", FIG_FWD },
+	    "Share of the probes lost on the way to this hop and back, 0 to "
+	    "1, not counting what the hop declined to answer (latest "
+	    "window).", FIG_FWD },
+	{ "pp_forwarding_loss_ratio_lower", "gauge",
+	    "Lower end of the 95 % Wilson interval of "
+	    "pp_forwarding_loss_ratio (latest window).", FIG_FWD_LO },
+	{ "pp_forwarding_loss_ratio_upper", "gauge",
+	    "Upper end of the 95 % Wilson interval of "
+	    "pp_forwarding_loss_ratio (latest window).", FIG_FWD_HI },
 	{ "pp_rtt_seconds", "summary",
 	    "Round-trip time of answered probes: quantiles of the latest "
 	    "window, sum and count of every window.", FIG_RTT },
@@ -738,6 +771,12 @@ static const struct family {
 	{ "pp_probes_local_drop_total", "counter",
 	    "Timeouts whose reply may have been lost inside this host, not "
 	    "counted as sent (every window of the input).", FIG_LOCAL },
+	{ "pp_probes_rate_limited_total", "counter",
+	    "Unanswered probes the responder's ICMP rate limit explains, not "
+	    "loss of the path (every window of the input).", FIG_LIMITED },
+	{ "pp_rate_limit_seconds", "gauge",
+	    "The responder's recognised ICMP rate limit: seconds per answer "
+	    "(latest window; NaN when none).", FIG_LIMIT },
 };
 
 static void
@@ -869,11 +908,21 @@ row_figure(struct pp_export *x, const struct family *fam,
 		pp_export_num(x, s->loss / 100.0, 5);
 		putc_(x, '\n');
 		break;
+	case FIG_LOSS_LO:
+	case FIG_LOSS_HI:
+		series(x, fam->name, "", r, NULL, NULL);
+		pp_export_num(x, (fam->fig == FIG_LOSS_LO ? s->loss_lo :
+		    s->loss_hi) / 100.0, 5);
+		putc_(x, '\n');
+		break;
 	case FIG_FWD:
+	case FIG_FWD_LO:
+	case FIG_FWD_HI:
 		if (s->ttl <= 0)
 			break;
 		series(x, fam->name, "", r, NULL, NULL);
-		pp_export_num(x, s->fwd_loss / 100.0, 5);
+		pp_export_num(x, (fam->fig == FIG_FWD ? s->fwd_loss :
+		    fam->fig == FIG_FWD_LO ? s->fwd_lo : s->fwd_hi) / 100.0, 5);
 		putc_(x, '\n');
 		break;
 	case FIG_RTT:
@@ -957,6 +1006,17 @@ row_figure(struct pp_export *x, const struct family *fam,
 		put_u64(x, r->local_drop);
 		putc_(x, '\n');
 		break;
+	case FIG_LIMITED:
+	case FIG_LIMIT:
+		if (!r->limited)
+			break;
+		series(x, fam->name, "", r, NULL, NULL);
+		if (fam->fig == FIG_LIMITED)
+			put_u64(x, r->rate_limited);
+		else
+			pp_export_num(x, s->rate_limit, 3);
+		putc_(x, '\n');
+		break;
 	}
 }
 
@@ -983,6 +1043,7 @@ pp_export_prom_write(struct pp_export *x, FILE *f)
 	bool any_unreach = false;
 	bool any_tcp = false;
 	bool any_local = false;
+	bool any_limited = false;
 
 	for (size_t i = 0; i < x->norder; i++) {
 		const struct pp_export_row *r = x->rows[x->order[i]];
@@ -990,10 +1051,15 @@ pp_export_prom_write(struct pp_export *x, FILE *f)
 		any_unreach = any_unreach || r->nur > 0 || r->ur_other > 0;
 		any_tcp = any_tcp || r->tcp;
 		any_local = any_local || r->local_drop > 0;
+		any_limited = any_limited || r->limited;
 	}
 	for (size_t k = 0; k < sizeof(families) / sizeof(families[0]); k++) {
 		const struct family *fam = &families[k];
-		if (x->norder == 0 || (fam->fig == FIG_FWD && !any_hop) ||
+		bool fwd = fam->fig == FIG_FWD || fam->fig == FIG_FWD_LO ||
+		    fam->fig == FIG_FWD_HI;
+		if (x->norder == 0 || (fwd && !any_hop) ||
+		    ((fam->fig == FIG_LIMITED || fam->fig == FIG_LIMIT) &&
+		    !any_limited) ||
 		    (fam->fig == FIG_UNREACH && !any_unreach) ||
 		    (fam->fig == FIG_TCP && !any_tcp) ||
 		    (fam->fig == FIG_LOCAL && !any_local))

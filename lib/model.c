@@ -72,8 +72,49 @@ pp_stats_rec_init(struct pp_stats_rec *r)
 	memset(r, 0, sizeof(*r));
 	r->start = r->end = NAN;
 	r->loss = r->fwd_loss = r->last = r->min = r->avg = r->max = NAN;
+	r->loss_lo = r->loss_hi = r->fwd_lo = r->fwd_hi = NAN;
+	r->fwd_sent = r->fwd_lost = -1;
 	r->stdev = r->p50 = r->p90 = r->p95 = r->p99 = NAN;
 	r->jitter = r->jmax = r->jint = NAN;
+	r->rate_limit = NAN;
+}
+
+/* A [lo, hi] pair of numbers, or both NAN. */
+static void
+jpair(const json_t *o, const char *key, double *lo, double *hi)
+{
+	json_t *a = json_object_get(o, key);
+
+	*lo = *hi = NAN;
+	if (json_is_array(a) && json_array_size(a) == 2 &&
+	    json_is_number(json_array_get(a, 0)) &&
+	    json_is_number(json_array_get(a, 1))) {
+		*lo = json_number_value(json_array_get(a, 0));
+		*hi = json_number_value(json_array_get(a, 1));
+	}
+}
+
+/* An MPLS label stack (an array of {label, tc, s, ttl}) into m, at most
+ * PP_MPLS_MAX; returns how many. */
+static int
+jmpls(const json_t *a, struct pp_mpls *m)
+{
+	size_t i;
+	json_t *e;
+	int n = 0;
+
+	json_array_foreach(a, i, e) {
+		if (n == PP_MPLS_MAX)
+			break;
+		if (!json_is_object(e))
+			continue;
+		m[n].label = (uint32_t)jint(e, "label", 0, 1048575, 0);
+		m[n].tc = (uint8_t)jint(e, "tc", 0, 7, 0);
+		m[n].s = (uint8_t)jint(e, "s", 0, 1, 0);
+		m[n].ttl = (uint8_t)jint(e, "ttl", 0, 255, 0);
+		n++;
+	}
+	return n;
 }
 
 int
@@ -89,7 +130,14 @@ pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
 	r->sent = jcount(o, "sent");
 	r->recv = jcount(o, "recv");
 	r->loss = pp_json_num(o, "loss");
+	jpair(o, "loss_ci", &r->loss_lo, &r->loss_hi);
 	r->fwd_loss = pp_json_num(o, "fwd_loss");
+	jpair(o, "fwd_loss_ci", &r->fwd_lo, &r->fwd_hi);
+	if (json_object_get(o, "fwd_sent") != NULL)
+		r->fwd_sent = (long long)jcount(o, "fwd_sent");
+	if (json_object_get(o, "fwd_lost") != NULL)
+		r->fwd_lost = (long long)jcount(o, "fwd_lost");
+	r->fwd_ttl = (int)jint(o, "fwd_ttl", 1, 255, 0);
 	r->last = pp_json_num(o, "last");
 	r->min = pp_json_num(o, "min");
 	r->avg = pp_json_num(o, "avg");
@@ -116,6 +164,7 @@ pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
 		ad->avg = pp_json_num(e, "avg");
 		ad->min = pp_json_num(e, "min");
 		ad->max = pp_json_num(e, "max");
+		ad->nmpls = jmpls(json_object_get(e, "mpls"), ad->mpls);
 		r->naddrs++;
 	}
 	r->addrs_other_recv = jcount(o, "addrs_other_recv");
@@ -135,6 +184,8 @@ pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
 	r->open = jcount(o, "open");
 	r->refused = jcount(o, "refused");
 	r->local_drop = jcount(o, "local_drop");
+	r->rate_limited = jcount(o, "rate_limited");
+	r->rate_limit = pp_json_num(o, "rate_limit");
 	return 0;
 }
 
@@ -184,6 +235,34 @@ pp_stats_rec_unreach_text(const struct pp_stats_rec *r, char *buf,
 	return used;
 }
 
+/* "key":[lo,hi] in percent. */
+static void
+kpair(struct pp_jw *w, const char *key, double lo, double hi)
+{
+	pp_jw_key(w, key);
+	pp_jw_arr_begin(w);
+	pp_jw_num(w, lo, PP_DEC_PCT);
+	pp_jw_num(w, hi, PP_DEC_PCT);
+	pp_jw_arr_end(w);
+}
+
+/* "mpls":[{label,tc,s,ttl}...], as probe records write it. */
+static void
+kmpls(struct pp_jw *w, const struct pp_mpls *m, int n)
+{
+	pp_jw_key(w, "mpls");
+	pp_jw_arr_begin(w);
+	for (int i = 0; i < n; i++) {
+		pp_jw_obj_begin(w);
+		pp_jw_kint(w, "label", m[i].label);
+		pp_jw_kint(w, "tc", m[i].tc);
+		pp_jw_kint(w, "s", m[i].s);
+		pp_jw_kint(w, "ttl", m[i].ttl);
+		pp_jw_obj_end(w);
+	}
+	pp_jw_arr_end(w);
+}
+
 void
 pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 {
@@ -201,8 +280,19 @@ pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 	pp_jw_kint(w, "sent", (long long)r->sent);
 	pp_jw_kint(w, "recv", (long long)r->recv);
 	pp_jw_knum(w, "loss", r->loss, PP_DEC_PCT);
-	if (r->ttl > 0)
+	if (isfinite(r->loss_lo) && isfinite(r->loss_hi))
+		kpair(w, "loss_ci", r->loss_lo, r->loss_hi);
+	if (r->ttl > 0) {
 		pp_jw_knum(w, "fwd_loss", r->fwd_loss, PP_DEC_PCT);
+		if (isfinite(r->fwd_lo) && isfinite(r->fwd_hi))
+			kpair(w, "fwd_loss_ci", r->fwd_lo, r->fwd_hi);
+		if (r->fwd_sent >= 0 && r->fwd_lost >= 0) {
+			pp_jw_kint(w, "fwd_sent", r->fwd_sent);
+			pp_jw_kint(w, "fwd_lost", r->fwd_lost);
+		}
+		if (r->fwd_ttl > 0)
+			pp_jw_kint(w, "fwd_ttl", r->fwd_ttl);
+	}
 	pp_jw_knum(w, "last", r->last, PP_DEC_MS);
 	pp_jw_knum(w, "min", r->min, PP_DEC_MS);
 	pp_jw_knum(w, "avg", r->avg, PP_DEC_MS);
@@ -225,6 +315,8 @@ pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 		pp_jw_knum(w, "avg", ad->avg, PP_DEC_MS);
 		pp_jw_knum(w, "min", ad->min, PP_DEC_MS);
 		pp_jw_knum(w, "max", ad->max, PP_DEC_MS);
+		if (ad->nmpls > 0)
+			kmpls(w, ad->mpls, ad->nmpls);
 		pp_jw_obj_end(w);
 	}
 	pp_jw_arr_end(w);
@@ -263,6 +355,10 @@ pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 	}
 	if (r->local_drop > 0)
 		pp_jw_kint(w, "local_drop", (long long)r->local_drop);
+	if (r->rate_limit > 0) {
+		pp_jw_kint(w, "rate_limited", (long long)r->rate_limited);
+		pp_jw_knum(w, "rate_limit", r->rate_limit, PP_DEC_MS);
+	}
 	pp_jw_end(w);
 }
 

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "lib/error.h"
+#include "lib/record.h"
 
 struct pp_jw;
 
@@ -38,6 +39,9 @@ struct pp_stats_rec_addr {
 	double avg;		/* ms */
 	double min;		/* ms */
 	double max;		/* ms */
+	int nmpls;		/* entries in mpls, 0 none */
+	struct pp_mpls mpls[PP_MPLS_MAX];	/* the MPLS label stack of its
+						 * latest answer that had one */
 };
 
 /* Who said a probe could not get through: an ICMP destination
@@ -59,7 +63,15 @@ struct pp_stats_rec {
 	uint64_t sent;		/* probes sent (local drops not included) */
 	uint64_t recv;		/* answered */
 	double loss;		/* %, NAN when nothing was sent */
+	double loss_lo;		/* its 95 % Wilson interval, %; NAN: none */
+	double loss_hi;		/* % */
 	double fwd_loss;	/* forwarding loss, %, NAN without ttl */
+	double fwd_lo;		/* its 95 % Wilson interval, %; NAN: none */
+	double fwd_hi;		/* % */
+	long long fwd_sent;	/* the probes it rests on, -1: not given */
+	long long fwd_lost;	/* of which lost, -1: not given */
+	int fwd_ttl;		/* the hop they are from when not this one
+				 * (it declines to answer), 0 */
 	double last;		/* ms; this and the rest NAN when undefined */
 	double min;		/* ms */
 	double avg;		/* ms */
@@ -86,6 +98,9 @@ struct pp_stats_rec {
 	uint64_t refused;	/* TCP: connections refused (RST) */
 	uint64_t local_drop;	/* timeouts maybe lost inside this host,
 				 * counted in neither sent nor loss */
+	uint64_t rate_limited;	/* lost probes the responder's ICMP rate
+				 * limit explains (0 when none) */
+	double rate_limit;	/* that limit: s per answer, NAN none */
 };
 
 /* An outage record. */

@@ -351,21 +351,6 @@ col_at(const struct pp_plotdata *d, const struct pp_plot_series *ser,
 	return pp_tseries_at(&d->grid, &ser->cols, i);
 }
 
-/* Columns where every probe was lost, shaded over the plot height. */
-static void
-shade_lost(struct pp_svg *s, const struct frame *f,
-    const struct pp_plotdata *d, const struct pp_plot_series *ser)
-{
-	pp_svg_group(s, "lost-columns");
-	for (size_t i = 0; i < f->n; i++) {
-		const struct pp_colq *c = col_at(d, ser, i);
-		if (c->sent > 0 && c->recv == 0)
-			pp_svg_rect(s, f->x0 + (double)i * f->cw, f->y0, f->cw,
-			    f->ph, "lost", NULL);
-	}
-	pp_svg_group_end(s);
-}
-
 /* ------------------------------------------------------------ marks */
 
 #define LANE_ROW 15.0		/* a row of the lane of marks above a plot */
@@ -773,7 +758,6 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 	pp_svg_rect(s, 0, 0, f.w, f.h, "bg", NULL);
 	title(s, &f, "latency", ser->target, ser, o, sub);
 	value_axis(s, &f, vmax);
-	shade_lost(s, &f, d, ser);
 	/* The smoke: nested quantile bands, one path each. */
 	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
 		pp_svg_path_begin(s, bands[b].cls, NULL, NULL);

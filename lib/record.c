@@ -307,6 +307,65 @@ get_bool(const struct src *src, enum field f, bool *out, struct pp_error *err)
 	return 1;
 }
 
+/* One member of an MPLS label stack entry: an integer lo..hi, or def when
+ * absent; -1 when of the wrong type or out of range. */
+static int
+mpls_member(json_t *e, const char *key, long long lo, long long hi,
+    long long def, long long *out)
+{
+	json_t *v = json_object_get(e, key);
+
+	if (v == NULL) {
+		*out = def;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* "mpls": an array of {label, tc, s, ttl}, the first PP_MPLS_MAX kept. */
+static int
+get_mpls(json_t *o, struct pp_probe *p, struct pp_error *err)
+{
+	json_t *a = json_object_get(o, "mpls");
+	size_t i;
+	json_t *e;
+
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a)) {
+		pp_error_set(err, "field \"mpls\" must be an array");
+		return -1;
+	}
+	json_array_foreach(a, i, e) {
+		long long label;
+		long long tc;
+		long long bos;
+		long long ttl;
+		if (!json_is_object(e) || json_object_get(e, "label") == NULL ||
+		    mpls_member(e, "label", 0, 1048575, 0, &label) == -1 ||
+		    mpls_member(e, "tc", 0, 7, 0, &tc) == -1 ||
+		    mpls_member(e, "s", 0, 1, 0, &bos) == -1 ||
+		    mpls_member(e, "ttl", 0, 255, 0, &ttl) == -1) {
+			pp_error_set(err, "field \"mpls\": entry %zu is not a "
+			    "label (label 0 to 1048575, tc 0 to 7, s 0 or 1, "
+			    "ttl 0 to 255)", i + 1);
+			return -1;
+		}
+		if (p->nmpls == PP_MPLS_MAX)
+			continue;
+		struct pp_mpls *m = &p->mpls[p->nmpls++];
+		m->label = (uint32_t)label;
+		m->tc = (uint8_t)tc;
+		m->s = (uint8_t)bos;
+		m->ttl = (uint8_t)ttl;
+	}
+	return 0;
+}
+
 static int
 decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 {
@@ -398,6 +457,10 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 	}
 	if (p->status == PP_ST_TIMEOUT || p->status == PP_ST_ERROR)
 		p->rtt = NAN;	/* no reply, whatever else it says */
+	/* An MPLS stack is an array: only lines with nested values (the
+	 * jansson path) have one. */
+	if (!o->scanned && get_mpls(o->o, p, err) == -1)
+		return -1;
 	return 0;
 }
 

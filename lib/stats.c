@@ -43,6 +43,7 @@ note_addr(struct pp_stats *s, uint32_t id, double rtt)
 		s->addrs[k].mean = 0;
 		s->addrs[k].min = INFINITY;
 		s->addrs[k].max = -INFINITY;
+		s->addrs[k].mpls = UINT32_MAX;
 	}
 	struct pp_stats_addr *a = &s->addrs[k];
 	a->recv++;
@@ -98,6 +99,17 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 	s->prev = rtt;
 	pp_colq_add(&s->q, rtt);
 	note_addr(s, addr_id, rtt);
+}
+
+void
+pp_stats_mpls(struct pp_stats *s, uint32_t addr_id, uint32_t mpls_id)
+{
+	for (int k = 0; k < s->naddrs; k++) {
+		if (s->addrs[k].id == addr_id) {
+			s->addrs[k].mpls = mpls_id;
+			return;
+		}
+	}
 }
 
 void
@@ -164,14 +176,6 @@ pp_stats_loss(const struct pp_stats *s)
 	if (s->sent == 0)
 		return NAN;
 	return 100.0 * (double)(s->sent - s->recv) / (double)s->sent;
-}
-
-double
-pp_stats_fwd_loss(const struct pp_stats *s)
-{
-	if (s->sent == 0)
-		return NAN;
-	return 100.0 * (double)s->fwd_lost / (double)s->sent;
 }
 
 double

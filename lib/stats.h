@@ -56,6 +56,9 @@ struct pp_stats_addr {
 	double mean;		/* mean RTT, ms */
 	double min;		/* ms */
 	double max;		/* ms */
+	uint32_t mpls;		/* the caller's id of the MPLS label stack of
+				 * its latest answer that had one,
+				 * UINT32_MAX none */
 };
 
 /* The accumulator.  Caller-provided storage: pp_stats_init(),
@@ -63,8 +66,6 @@ struct pp_stats_addr {
 struct pp_stats {
 	uint64_t sent;		/* probes */
 	uint64_t recv;		/* answered */
-	uint64_t fwd_lost;	/* lost here and at every later hop of the
-				 * same round (set by the caller) */
 	double first_ts;	/* send time of the first probe, s */
 	double last_ts;		/* send time of the last probe, s */
 	double last;		/* last RTT, ms (NAN when none) */
@@ -116,6 +117,10 @@ void pp_stats_add(struct pp_stats *s, double ts, double rtt,
 void pp_stats_lost_why(struct pp_stats *s, enum pp_loss why,
     uint32_t addr_id, int code);
 
+/* The answer just counted (pp_stats_add) from addr_id carried the MPLS
+ * label stack the caller knows as mpls_id: the responder's latest. */
+void pp_stats_mpls(struct pp_stats *s, uint32_t addr_id, uint32_t mpls_id);
+
 /* A TCP probe's connection: open, refused, or NONE when there was no
  * answer (or an old record said nothing: PP_CONN_NONE on a TCP reply is
  * the caller's to take as open). */
@@ -127,9 +132,6 @@ int pp_stats_unreach_order(const struct pp_stats *s, int *order);
 
 /* Loss percentage, NAN when nothing was sent. */
 double pp_stats_loss(const struct pp_stats *s);
-
-/* Forwarding loss percentage (fwd_lost / sent), NAN when nothing sent. */
-double pp_stats_fwd_loss(const struct pp_stats *s);
 
 /* Sample standard deviation, NAN below two answers. */
 double pp_stats_stdev(const struct pp_stats *s);

@@ -20,12 +20,14 @@
 
 enum col {
 	C_LOSS, C_FWD, C_SNT, C_DROP, C_RCV, C_LAST, C_AVG, C_BEST, C_WRST,
-	C_STDEV, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95, C_GAP, C_END
+	C_STDEV, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95, C_LOSS_CI, C_FWD_CI,
+	C_GAP, C_END
 };
 
 static const char *const titles[] = {
 	"Loss%", "Fwd%", "Snt", "Drop", "Rcv", "Last", "Avg", "Best", "Wrst",
-	"StDev", "Jttr", "Jmax", "Jint", "p50", "p95", "", ""
+	"StDev", "Jttr", "Jmax", "Jint", "p50", "p95", "Loss 95%",
+	"Fwd 95%", "", ""
 };
 
 static const enum col normal_cols[] = {
@@ -33,8 +35,8 @@ static const enum col normal_cols[] = {
 	C_END
 };
 static const enum col wide_cols[] = {
-	C_LOSS, C_FWD, C_SNT, C_LAST, C_AVG, C_BEST, C_WRST, C_STDEV, C_JTTR,
-	C_P95, C_END
+	C_LOSS, C_LOSS_CI, C_FWD, C_FWD_CI, C_SNT, C_LAST, C_AVG, C_BEST,
+	C_WRST, C_STDEV, C_JTTR, C_P95, C_END
 };
 static const enum col jitter_cols[] = {
 	C_LOSS, C_DROP, C_RCV, C_AVG, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95,
@@ -103,6 +105,9 @@ col_width(const struct pp_table *t, enum col c)
 	case C_DROP:
 	case C_RCV:
 		return 6;
+	case C_LOSS_CI:
+	case C_FWD_CI:
+		return 12;
 	case C_END:
 		return 0;
 	default:
@@ -321,6 +326,21 @@ numbers(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 				(void)snprintf(b, sizeof(b), "-");
 			cell(t, f, w, b, *c == C_LOSS ? loss_sgr(v) : NULL);
 			continue;
+		case C_LOSS_CI:
+		case C_FWD_CI: {
+			double lo = *c == C_LOSS_CI ? r->loss_lo : r->fwd_lo;
+			double hi = *c == C_LOSS_CI ? r->loss_hi : r->fwd_hi;
+			/* (an interval is never [0, 0]: a record made
+			 * without pp_stats_rec_init has none) */
+			if (isfinite(lo) && hi > 0 && (*c == C_LOSS_CI ||
+			    r->ttl > 0))
+				(void)snprintf(b, sizeof(b), "%.1f-%.1f", lo,
+				    hi);
+			else
+				(void)snprintf(b, sizeof(b), "-");
+			cell(t, f, w, b, NULL);
+			continue;
+		}
 		case C_SNT:
 		case C_DROP:
 		case C_RCV:
@@ -393,8 +413,28 @@ fmt_iso(double t, char *buf, size_t size)
 		(void)snprintf(buf, size, "-");
 }
 
-/* The lines under a row: other responders, unreachables, connections,
- * local drops. */
+/* A responder's MPLS label stack, a line a label, as mtr -e shows it. */
+static void
+mpls_lines(const struct pp_table *t, FILE *f,
+    const struct pp_stats_rec_addr *ad)
+{
+	char line[96];
+
+	if (!t->o.mpls)
+		return;
+	for (int i = 0; i < ad->nmpls; i++) {
+		(void)snprintf(line, sizeof(line), "[MPLS: Lbl %u TC %u S %u "
+		    "TTL %u]", (unsigned)ad->mpls[i].label,
+		    (unsigned)ad->mpls[i].tc, (unsigned)ad->mpls[i].s,
+		    (unsigned)ad->mpls[i].ttl);
+		put_under(t, f, line);
+	}
+}
+
+/* The lines under a row: its responder's MPLS labels; the intervals (when
+ * they have no columns and there was loss); why loss is not the path's
+ * (a rate limit, a hop that declines); other responders (and their
+ * labels), unreachables, connections, local drops. */
 static void
 under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 {
@@ -402,6 +442,28 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 	char line[HOST_MAX + 256];
 	char a[32], b[32], c[32];
 
+	if (r->naddrs > 0)
+		mpls_lines(t, f, &r->addrs[0]);
+	if (!t->o.wide && r->sent > r->recv && r->loss_hi > 0) {
+		int n = snprintf(line, sizeof(line), "95%% interval: loss "
+		    "%.1f-%.1f%%", r->loss_lo, r->loss_hi);
+		if (n > 0 && r->ttl > 0 && r->fwd_sent > 0 && r->fwd_hi >= 0)
+			(void)snprintf(line + n, sizeof(line) - (size_t)n,
+			    ", forwarding %.1f-%.1f%%", r->fwd_lo, r->fwd_hi);
+		put_under(t, f, line);
+	}
+	if (r->rate_limit > 0) {
+		(void)snprintf(line, sizeof(line), "(rate limit)  %llu of %llu "
+		    "unanswered: ICMP limit 1 per %g s, not loss",
+		    (unsigned long long)r->rate_limited,
+		    (unsigned long long)(r->sent - r->recv), r->rate_limit);
+		put_under(t, f, line);
+	}
+	if (r->fwd_ttl > 0) {
+		(void)snprintf(line, sizeof(line), "(declines to answer)  not "
+		    "the path's loss: Fwd%% is hop %d's", r->fwd_ttl);
+		put_under(t, f, line);
+	}
 	for (int i = 1; i < r->naddrs; i++) {
 		const struct pp_stats_rec_addr *ad = &r->addrs[i];
 		pp_table_ms(a, sizeof(a), ad->avg, 7);
@@ -412,6 +474,7 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		    host, sizeof(host)), (unsigned long long)ad->recv,
 		    ad->recv == 1 ? "reply" : "replies", a, b, c);
 		put_under(t, f, line);
+		mpls_lines(t, f, ad);
 	}
 	if (r->addrs_other_recv > 0) {
 		(void)snprintf(line, sizeof(line), "(other responders)  %llu "

@@ -106,8 +106,8 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	pp_run 0 promtool check metrics <"$T/pp.prom"
 	[ -z "$output$stderr" ]
 	# HELP and TYPE before each family, names pp_*, no timestamps.
-	[ "$(grep -c '^# TYPE ' "$T/pp.prom")" -eq 15 ]
-	[ "$(grep -c '^# HELP ' "$T/pp.prom")" -eq 15 ]
+	[ "$(grep -c '^# TYPE ' "$T/pp.prom")" -eq 19 ]
+	[ "$(grep -c '^# HELP ' "$T/pp.prom")" -eq 19 ]
 	! grep -v '^#' "$T/pp.prom" | grep -v '^pp_'
 	grep -qx '# TYPE pp_rtt_seconds summary' "$T/pp.prom"
 	grep -qx '# TYPE pp_probes_sent_total counter' "$T/pp.prom"
@@ -132,6 +132,10 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 			one($st; "pp_rtt_seconds_count"; null) == $st.recv and
 			near(one($st; "pp_loss_ratio"; null) * 100; $st.loss; 0.0005) and
 			near(one($st; "pp_forwarding_loss_ratio"; null) * 100; $st.fwd_loss; 0.0005) and
+			near(one($st; "pp_loss_ratio_lower"; null) * 100; $st.loss_ci[0]; 0.0005) and
+			near(one($st; "pp_loss_ratio_upper"; null) * 100; $st.loss_ci[1]; 0.0005) and
+			near(one($st; "pp_forwarding_loss_ratio_lower"; null) * 100; $st.fwd_loss_ci[0]; 0.0005) and
+			near(one($st; "pp_forwarding_loss_ratio_upper"; null) * 100; $st.fwd_loss_ci[1]; 0.0005) and
 			near(one($st; "pp_rtt_seconds"; "0.5") * 1000; $st.p50; 0.0005) and
 			near(one($st; "pp_rtt_seconds"; "0.9") * 1000; $st.p90; 0.0005) and
 			near(one($st; "pp_rtt_seconds"; "0.95") * 1000; $st.p95; 0.0005) and
@@ -148,8 +152,8 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 			one($st; "pp_window_start_timestamp_seconds"; null) == $st.start and
 			one($st; "pp_window_end_timestamp_seconds"; null) == $st.end
 		] | length == 12 and all' >/dev/null
-	# 12 series in each of 14 families, 6 samples in the summary.
-	[ "$(jq length "$T/prom.json")" -eq $((12 * 14 + 12 * 6)) ]
+	# 12 series in each of 18 families, 6 samples in the summary.
+	[ "$(jq length "$T/prom.json")" -eq $((12 * 18 + 12 * 6)) ]
 }
 
 @test "pp-stats -f prom --every: gauges of each series' latest window, counters and _sum/_count over all" {
@@ -331,11 +335,11 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	printf '%s\n' "$output" >"$T/s.lp"
 	[ "$(grep -c '^pp_stats,' "$T/s.lp")" -eq 60 ]
 	[ "$(grep -c '^pp_outage,' "$T/s.lp")" -eq "$(pp-stats --every 5m "$SAMPLE" | grep -c '"type":"outage"')" ]
-	grep -qx 'pp_stats,vantage=synthetic,target=target0.example,ttl=1,addr=198.18.1.2 sent=300i,recv=300i,loss=0.0,fwd_loss=0.0,last=0.44,min=0.4,avg=0.499,max=11.917,stdev=0.694,p50=0.436,p90=0.512,p95=0.543,p99=0.719,jitter=0.143,jmax=11.457,jint=0.039,end_ts=1764000300.0 1764000000000000000' "$T/s.lp"
+	grep -qx 'pp_stats,vantage=synthetic,target=target0.example,ttl=1,addr=198.18.1.2 sent=300i,recv=300i,loss=0.0,loss_lo=0.0,loss_hi=1.264,fwd_loss=0.0,fwd_lo=0.0,fwd_hi=1.264,fwd_sent=300i,fwd_lost=0i,last=0.44,min=0.4,avg=0.499,max=11.917,stdev=0.694,p50=0.436,p90=0.512,p95=0.543,p99=0.719,jitter=0.143,jmax=11.457,jint=0.039,end_ts=1764000300.0 1764000000000000000' "$T/s.lp"
 	grep -qx 'pp_outage,vantage=synthetic,target=target0.example,ttl=12 duration_ms=8000.0,sent=8i,recv=0i,loss=100.0,ongoing=false,end_ts=1764001008.0055 1764001000005500000' "$T/s.lp"
 	probes '"a, b=c d"' '"end\\"' '"new\nline"' >"$T/w.ndjson"
 	pp_run 0 pp-stats -f influx "$T/w.ndjson"
-	assert_line 'pp_stats,target=a\,\ b\=c\ d,addr=198.18.9.2 sent=4i,recv=3i,loss=25.0,last=11.0,min=10.0,avg=11.167,max=12.5,stdev=1.258,p50=10.9,p90=12.5,p95=12.5,p99=12.5,jitter=2.0,jmax=2.5,jint=0.24,end_ts=1764000003.0 1764000000000000000'
+	assert_line 'pp_stats,target=a\,\ b\=c\ d,addr=198.18.9.2 sent=4i,recv=3i,loss=25.0,loss_lo=4.559,loss_hi=69.936,last=11.0,min=10.0,avg=11.167,max=12.5,stdev=1.258,p50=10.9,p90=12.5,p95=12.5,p99=12.5,jitter=2.0,jmax=2.5,jint=0.24,end_ts=1764000003.0 1764000000000000000'
 	assert_line --partial 'pp_stats,target=end⧵,addr='
 	assert_line --partial 'pp_stats,target=new\nline,addr='
 	# -u: each line flushed as it is made (the window closes while the

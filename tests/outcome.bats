@@ -57,6 +57,7 @@ dead_host() {
 		.unreachable_from == [{"addr":"'"$ROUTER4"'","code":1,"reason":"host-unreachable","count":10}]' >/dev/null
 	pp_run 0 pp-stats -f table "$T/dead.ndjson"
 	assert_line --regexp "^  -\\.\\|-- \\?\\?\\? +100\\.0% +- +10 +- +- +- +- +- +-$"
+	assert_line "        95% interval: loss 72.2-100.0%"
 	assert_line --regexp "^ +$ROUTER4 +10 unreachable \\(host-unreachable, code 1\\): lost$"
 	pp_run 0 pp-stats -f csv "$T/dead.ndjson"
 	assert_output --regexp ",$LAB_DST4,,,10,0,100\\.000,,,,,,,,,,,,,,,10,$ROUTER4 host-unreachable 1 10,,,0"
@@ -68,7 +69,7 @@ dead_host() {
 	assert_line "pp_probes_received_total{vantage=\"$v\",target=\"$LAB_DST4\"} 0"
 	assert_line "pp_unreachable_total{vantage=\"$v\",target=\"$LAB_DST4\",from=\"$ROUTER4\",code=\"1\",reason=\"host-unreachable\"} 10"
 	pp_run 0 pp-stats -f influx "$T/dead.ndjson"
-	assert_output --partial "sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from=\"$ROUTER4 host-unreachable 1 10\",end_ts="
+	assert_output --partial "sent=10i,recv=0i,loss=100.0,loss_lo=72.247,loss_hi=100.0,unreachable=10i,unreachable_from=\"$ROUTER4 host-unreachable 1 10\",end_ts="
 	refute_output --partial "avg="
 	# pp-plot's summary: 100.0 % loss, no median.
 	pp_run 0 pp-plot -c summary "$T/dead.ndjson"

@@ -44,16 +44,72 @@ pp_body() {
 	printf '%s\n' "$output" | head -1 | jq -e '.type == "meta" and .tool == "pp-stats" and .ts == 1764000000 and .host == "testhost" and .settings.source.timeout == 2' >/dev/null
 }
 
-@test "pp-stats: forwarding loss tells rate limiting from loss; hops beyond the destination hidden" {
+@test "pp-stats: forwarding loss: a hop that declines takes the next hop's; intervals; hops beyond the destination hidden" {
+	# 12 rounds: hop 1 answers 2 (83 % lost) where hop 2 loses none:
+	# Fisher C(12,10) / C(24,10) = 3.4e-5 < 0.001, it declines and shows
+	# hop 2's 0 % [0, 24.25] (Wilson, 0 of 12: z^2 / (12 + z^2));
+	# hops 3 and 4 lose 3 of 12 each: their own 25 % [8.89, 53.23].
 	pp_body 0 "$F/fwd.ndjson"
 	[ "$output" = "$(cat "$F/fwd.expected.ndjson")" ]
 	printf '%s\n' "$output" | jq -e -s '
-		(.[0] | .ttl == 1 and .loss == 25 and .fwd_loss == 0 and
+		(.[0] | .ttl == 1 and .loss == 83.333 and .fwd_loss == 0 and
+		 .fwd_loss_ci == [0, 24.249] and .fwd_ttl == 2 and .fwd_sent == 12 and
+		 .fwd_lost == 0 and .loss_ci == [55.197, 95.303] and
 		 .addr == "198.18.1.2" and (.addrs | length) == 2 and
 		 .addrs[1].addr == "198.18.1.9" and .addrs[1].recv == 1) and
-		(.[1] | .ttl == 2 and .loss == 50 and .fwd_loss == 25) and
-		(.[2] | .ttl == 3 and .loss == 25 and .fwd_loss == 25) and
-		length == 3' >/dev/null
+		(.[1] | .ttl == 2 and .fwd_loss == 0 and (has("fwd_ttl") | not)) and
+		(.[2] | .ttl == 3 and .fwd_loss == 25 and .fwd_loss_ci == [8.894, 53.231]) and
+		(.[3] | .ttl == 4 and .loss == 25 and .fwd_loss == 25) and
+		all(has("rate_limited") | not) and
+		length == 4' >/dev/null
+}
+
+@test "pp-stats: ICMP rate limiting is recognised, never forwarding loss (pp-trace --udp -c 10 -i 0.2, lab, lossless)" {
+	# Every router and the destination (its port unreachables) answer 7
+	# rounds and then, past the burst of 6, one a second: rounds 7..9
+	# unanswered.  A bucket of 1 s explains all 3 (pp-stats(1)); mtr
+	# reports such a hop as lossy.
+	pp_body 0 "$F/ratelimit.ndjson"
+	printf '%s\n' "$output" | jq -e -s '
+		length == 5 and all(.type == "stats") and
+		all(.loss == 30 and .fwd_loss == 0 and .fwd_sent == 7 and
+		    .fwd_loss_ci == [0, 35.433] and .rate_limited == 3 and
+		    .rate_limit == 1)' >/dev/null
+	# No outage at the destination: its silence is the limit's.
+	! printf '%s\n' "$output" | grep -q '"outage"'
+	pp_run 0 pp-stats -f table "$F/ratelimit.ndjson"
+	assert_line --regexp '^  5\.\|-- 198\.18\.5\.2 +30\.0% +0\.0% +10 '
+	assert_output --partial "        95% interval: loss 10.8-60.3%, forwarding 0.0-35.4%"
+	assert_output --partial "        (rate limit)  3 of 3 unanswered: ICMP limit 1 per 1 s, not loss"
+	pp_run 0 pp-stats -f table -w "$F/ratelimit.ndjson"
+	assert_line --regexp '^  5\.\|-- 198\.18\.5\.2 +30\.0% +10\.8-60\.3 +0\.0% +0\.0-35\.4 +10 '
+	pp_run 0 pp-stats -f prom "$F/ratelimit.ndjson"
+	assert_output --partial 'pp_probes_rate_limited_total{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 3'
+	assert_output --partial 'pp_rate_limit_seconds{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 1.0'
+	assert_output --partial 'pp_forwarding_loss_ratio_upper{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 0.35433'
+	pp_run 0 pp-stats -f influx "$F/ratelimit.ndjson"
+	assert_output --partial ',fwd_loss=0.0,fwd_lo=0.0,fwd_hi=35.433,fwd_sent=7i,fwd_lost=0i,'
+	assert_output --partial ',rate_limited=3i,rate_limit=1.0,'
+	pp_run 0 pp-stats -f csv "$F/ratelimit.ndjson"
+	assert_output --partial ',0,10.779,60.322,0.000,35.433,7,0,,3,1.000'
+}
+
+@test "pp-stats: MPLS label stacks per responder, in the records and the table as mtr -e shows them" {
+	pp_body 0 "$F/mpls.ndjson"
+	printf '%s\n' "$output" | jq -e -s '.[1].addrs == [
+		{"addr":"198.18.2.2","recv":1,"avg":5.0,"min":5.0,"max":5.0,"mpls":[{"label":24001,"tc":0,"s":1,"ttl":1}]},
+		{"addr":"198.18.102.2","recv":1,"avg":5.0,"min":5.0,"max":5.0,"mpls":[{"label":100,"tc":0,"s":0,"ttl":1},{"label":200,"tc":5,"s":1,"ttl":1}]}]' >/dev/null
+	pp_run 0 pp-stats -f table "$F/mpls.ndjson"
+	printf '%s\n' "$output" | sed -n '/^  2\./,/^  3\./p' >"$BATS_TEST_TMPDIR/t"
+	[ "$(sed -n '2p;4,5p' "$BATS_TEST_TMPDIR/t")" = "$(printf '%s\n' \
+		'        [MPLS: Lbl 24001 TC 0 S 1 TTL 1]' \
+		'        [MPLS: Lbl 100 TC 0 S 0 TTL 1]' \
+		'        [MPLS: Lbl 200 TC 5 S 1 TTL 1]')" ]
+	sed -n 3p "$BATS_TEST_TMPDIR/t" | grep -q '^        198\.18\.102\.2 '
+	# A bad stack is a bad line.
+	printf '%s\n' '{"type":"probe","ts":1,"target":"x","status":"ttl-expired","ttl":1,"round":0,"from":"a","rtt":1,"mpls":[{"label":2000000}]}' >"$BATS_TEST_TMPDIR/bad"
+	pp_run 0 pp-stats "$BATS_TEST_TMPDIR/bad"
+	assert_stderr --partial 'field "mpls": entry 1 is not a label'
 }
 
 @test "pp-stats: an ICMP unreachable from a router is a loss at the destination, never an RTT" {
@@ -75,10 +131,11 @@ pp_body() {
 	pp_run 0 pp-stats -f table "$F/unreach.ndjson"
 	assert_line --regexp '^  -\.\|-- \?\?\? +100\.0%     -    10     -     -     -     -'
 	assert_line --regexp '^ +198\.18\.3\.2  10 unreachable \(host-unreachable, code 1\): lost$'
+	assert_line "        95% interval: loss 72.2-100.0%"
 	pp_run 0 pp-stats -f csv "$F/unreach.ndjson"
-	assert_line '1764000000.000000,2025-11-24T16:00:00.000,1764000009.000000,2025-11-24T16:00:09.000,lab,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0'
+	assert_line '1764000000.000000,2025-11-24T16:00:00.000,1764000009.000000,2025-11-24T16:00:09.000,lab,198.18.4.2,,,10,0,100.000,,,,,,,,,,,,,,,10,198.18.3.2 host-unreachable 1 10,,,0,72.247,100.000,,,,,,,'
 	pp_run 0 pp-stats -f influx "$F/unreach.ndjson"
-	assert_line 'pp_stats,vantage=lab,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
+	assert_line 'pp_stats,vantage=lab,target=198.18.4.2 sent=10i,recv=0i,loss=100.0,loss_lo=72.247,loss_hi=100.0,unreachable=10i,unreachable_from="198.18.3.2 host-unreachable 1 10",end_ts=1764000009.0 1764000000000000000'
 }
 
 @test "pp-stats: TCP open and refused; --refused-down and the input's meta; local drops apart" {
@@ -105,15 +162,17 @@ pp_body() {
 	pp_run 0 pp-stats -f influx "$F/tcp.ndjson"
 	assert_output --partial ',open=4i,refused=2i,local_drop=1i,'
 	pp_run 0 pp-stats -f csv "$F/tcp.ndjson"
-	assert_output --partial ',0,,4,2,1'
+	assert_output --partial ',0,,4,2,1,'
 }
 
 @test "pp-stats -f table: an mtr-style report with every responder" {
 	pp_run 0 pp-stats -f table "$F/fwd.ndjson"
 	[ "$output" = "$(cat "$F/fwd.expected.table")" ]
 	assert_line --partial "HOST: vp1"
-	assert_line --regexp '^  2\.\|-- 198\.18\.2\.2 +50\.0% +25\.0% +4 '
-	assert_line --regexp '^ +198\.18\.1\.9  1 reply, avg 2\.000, best 2\.000, wrst 2\.000 ms$'
+	assert_line --regexp '^  1\.\|-- 198\.18\.1\.2 +83\.3% +0\.0% +12 '
+	assert_line "        95% interval: loss 55.2-95.3%, forwarding 0.0-24.2%"
+	assert_line "        (declines to answer)  not the path's loss: Fwd% is hop 2's"
+	assert_line --regexp '^ +198\.18\.1\.9  1 reply, avg 4\.000, best 4\.000, wrst 4\.000 ms$'
 }
 
 @test "pp-stats -f table: 80 columns; names and AS numbers from pp-geo; IPv6 never cut; -w a line a hop" {
@@ -129,7 +188,7 @@ pp_body() {
 	assert_line '  3.|-- AS64501 evil\x1b[2J\x1b]0;x\x07.example'
 	no_esc
 	pp_run 0 pp-stats -f table -w "$F/names.ndjson"
-	assert_line --regexp '^  4\.\|-- AS64502 2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff +0\.0% +0\.0% +4 +4\.750 +4\.375 +4\.000 +4\.750 +0\.323 +0\.250 +4\.71$'
+	assert_line --regexp '^  4\.\|-- AS64502 2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff +0\.0% +0\.0-49\.0 +0\.0% +0\.0-49\.0 +4 +4\.750 +4\.375 +4\.000 +4\.750 +0\.323 +0\.250 +4\.71$'
 	assert_line --regexp '^  2\.\|-- AS64500 core1\.isp\.example +0\.0% '
 	[ "$(grep -c '|--' <<<"$output")" -eq 4 ] && [ "$(wc -l <<<"$output")" -eq 7 ] || _pp_fail "not a line a hop"
 	# Without pp-geo's fields: addresses.
@@ -192,7 +251,7 @@ pp_body() {
 
 @test "pp-stats -f csv: a header row first, ISO 8601 beside epoch, formulas defused, RFC 4180 quoting" {
 	pp_run 0 pp-stats -f csv "$F/inject.ndjson"
-	assert_line --index 0 "start,start_utc,end,end_utc,host,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop"
+	assert_line --index 0 "start,start_utc,end,end_utc,host,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop,loss_lo,loss_hi,fwd_lo,fwd_hi,fwd_sent,fwd_lost,fwd_ttl,rate_limited,rate_limit"
 	refute_output --regexp '^#'
 	assert_output --partial ',"'"'"'=HYPERLINK(""http://x"",""y"")",,"'"'"'@198.18.0.1",1,1,0.000,'
 	assert_output --partial ',"plain, ""quoted""",,198.18.0.2,'

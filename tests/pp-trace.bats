@@ -140,7 +140,8 @@ path_ok() {
 	pp-stats "$BATS_TEST_TMPDIR/t" >"$BATS_TEST_TMPDIR/s"
 	jq -s -e 'map(select(.type == "stats" and .ttl != null)) | sort_by(.ttl) |
 		length == 4 and
-		(.[0:3] | all(.loss >= 50 and .fwd_loss == 0)) and
+		(.[0:3] | all(.loss >= 50 and .fwd_loss == 0 and .rate_limit == 1 and
+			.rate_limited == (.sent - .recv))) and
 		(.[3] | .loss == 0 and .fwd_loss == 0 and .addr == "'"$LAB_DST4"'")' "$BATS_TEST_TMPDIR/s" >/dev/null || {
 		cat "$BATS_TEST_TMPDIR/s" >&2
 		false

@@ -115,18 +115,31 @@ static struct pp_stats_rec
 stats_of(const char *target, int ttl, const char *addr, double start,
     uint64_t sent, uint64_t recv, double avg)
 {
-	struct pp_stats_rec s = {
-		.target = target, .ttl = ttl, .addr = addr,
-		.start = start, .end = start + 60,
-		.sent = sent, .recv = recv,
-		.loss = sent > 0 ? 100.0 * (double)(sent - recv) /
-		    (double)sent : NAN,
-		.fwd_loss = ttl > 0 ? 0.0 : NAN,
-		.last = avg, .min = avg - 1, .avg = avg, .max = avg + 1,
-		.stdev = recv > 1 ? 0.5 : NAN,
-		.p50 = avg, .p90 = avg + 0.5, .p95 = avg + 0.75,
-		.p99 = avg + 0.9, .jitter = 0.25, .jmax = 1.5, .jint = 0.125,
-	};
+	struct pp_stats_rec s;
+
+	pp_stats_rec_init(&s);
+	s.target = target;
+	s.ttl = ttl;
+	s.addr = addr;
+	s.start = start;
+	s.end = start + 60;
+	s.sent = sent;
+	s.recv = recv;
+	s.loss = sent > 0 ? 100.0 * (double)(sent - recv) / (double)sent :
+	    NAN;
+	s.fwd_loss = ttl > 0 ? 0.0 : NAN;
+	s.last = avg;
+	s.min = avg - 1;
+	s.avg = avg;
+	s.max = avg + 1;
+	s.stdev = recv > 1 ? 0.5 : NAN;
+	s.p50 = avg;
+	s.p90 = avg + 0.5;
+	s.p95 = avg + 0.75;
+	s.p99 = avg + 0.9;
+	s.jitter = 0.25;
+	s.jmax = 1.5;
+	s.jint = 0.125;
 	if (recv == 0) {
 		s.last = s.min = s.avg = s.max = s.stdev = NAN;
 		s.p50 = s.p90 = s.p95 = s.p99 = NAN;
@@ -301,7 +314,7 @@ prom(void)
 		    "1.3\"} 0.0\npp_loss_ratio{target=\"plain\"} 1.0\n",
 		"# TYPE pp_forwarding_loss_ratio gauge\n"
 		    "pp_forwarding_loss_ratio{target=\"q\\\"t\\\\\\n\",ttl=\"2\","
-		    "addr=\"198.18.1.3\"} 0.0\n# HELP pp_rtt_seconds ",
+		    "addr=\"198.18.1.3\"} 0.0\n# HELP pp_forwarding_loss_ratio_lower ",
 		"# TYPE pp_rtt_seconds summary\n"
 		    "pp_rtt_seconds{target=\"q\\\"t\\\\\\n\",ttl=\"2\",addr=\""
 		    "198.18.1.3\",quantile=\"0.5\"} 0.02\n",
