@@ -39,9 +39,9 @@
 enum {
 	OPT_CLEAR = 256, OPT_EXEC, OPT_EXEC_ARG, OPT_EXEC_MAX, OPT_EXEC_TIMEOUT,
 	OPT_FAIL, OPT_FROM, OPT_HOPS, OPT_LATENCY, OPT_LOSS, OPT_MOS,
-	OPT_NO_ROUTE, OPT_PASS, OPT_PCT, OPT_REFUSED_DOWN, OPT_RISE,
-	OPT_ROUTE_ROUNDS,
-	OPT_STRICT, OPT_TO, OPT_WINDOW
+	OPT_NO_ROUTE, OPT_OUTAGE_LOSS, OPT_OUTAGE_MIN, OPT_PASS, OPT_PCT,
+	OPT_REFUSED_DOWN, OPT_RISE, OPT_ROUTE_ROUNDS, OPT_STRICT, OPT_TO,
+	OPT_WINDOW
 };
 
 struct alert_opts {
@@ -53,6 +53,8 @@ struct alert_opts {
 	double pct;		/* --percentile, 0..1 */
 	uint32_t window;	/* --window probes */
 	uint32_t route_rounds;	/* --route-rounds */
+	double outage_loss;	/* --outage-loss, % */
+	double outage_min;	/* --outage-min, s */
 	bool routes;		/* route tracking (not --no-route) */
 	bool hops;		/* --hops */
 	bool refused_down;	/* --refused-down */
@@ -93,11 +95,11 @@ usage(int status)
 	    "[--exec-timeout duration] [--fail]\n"
 	    "                [--from time] [--hops] [--latency ms] [--loss pct] "
 	    "[--mos x]\n"
-	    "                [--no-route] [--pass] [--percentile p] "
-	    "[--refused-down]\n"
-	    "                [--rise pct] [--route-rounds k] [--strict] "
-	    "[--to time] [--window n]\n"
-	    "                [file ...]\n");
+	    "                [--no-route] [--outage-loss pct] "
+	    "[--outage-min duration] [--pass]\n"
+	    "                [--percentile p] [--refused-down] [--rise pct] "
+	    "[--route-rounds k]\n"
+	    "                [--strict] [--to time] [--window n] [file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT      ndjson, or text (a line per event); "
@@ -110,6 +112,10 @@ usage(int status)
 		    "  --mos X               raise at MOS X or below (mos "
 		    "records)\n"
 		    "  --window N            probes judged (default 20)\n"
+		    "  --outage-loss PCT     unreachable: outage loss (default "
+		    "30)\n"
+		    "  --outage-min DUR      unreachable: shortest outage "
+		    "(default 3s)\n"
 		    "  --percentile P        latency percentile (default 50)\n"
 		    "  --refused-down        a refused TCP connection is lost, "
 		    "not an answer\n"
@@ -219,6 +225,8 @@ start_output(struct run *r)
 	pp_jw_knum(&r->w, "percentile", o->pct * 100, PP_DEC_PCT);
 	pp_jw_knum(&r->w, "clear_below", o->clear, PP_DEC_PCT);
 	pp_jw_kint(&r->w, "route_rounds", o->route_rounds);
+	pp_jw_knum(&r->w, "outage_loss", o->outage_loss, PP_DEC_PCT);
+	pp_jw_knum(&r->w, "outage_min", o->outage_min, PP_DEC_TS);
 	pp_jw_kbool(&r->w, "hops", o->hops);
 	if (isfinite(o->range.lo))
 		pp_jw_knum(&r->w, "from", o->range.lo, PP_DEC_TS);
@@ -385,6 +393,8 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		{ "loss", PP_REQ_ARG, NULL, OPT_LOSS },
 		{ "mos", PP_REQ_ARG, NULL, OPT_MOS },
 		{ "no-route", PP_NO_ARG, NULL, OPT_NO_ROUTE },
+		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
+		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
 		{ "pass", PP_NO_ARG, NULL, OPT_PASS },
 		{ "percentile", PP_REQ_ARG, NULL, OPT_PCT },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
@@ -469,6 +479,16 @@ parse_args(int argc, char **argv, struct alert_opts *o)
 		case OPT_NO_ROUTE:
 			o->routes = false;
 			break;
+		case OPT_OUTAGE_LOSS:
+			if (pp_strtod_range(pp_optarg, 0.001, 100,
+			    &o->outage_loss, &errstr) == -1)
+				pp_errx(PP_EXIT_USAGE, "--outage-loss: percent "
+				    "must be 0.001 to 100: %s", pp_optarg);
+			break;
+		case OPT_OUTAGE_MIN:
+			o->outage_min = pp_duration_optarg("--outage-min",
+			    pp_optarg, 0);
+			break;
 		case OPT_PASS:
 			o->pass = true;
 			break;
@@ -530,6 +550,7 @@ main(int argc, char **argv)
 	struct alert_opts o = {
 		.loss = NAN, .latency = NAN, .mos = NAN, .clear = 80,
 		.pct = 0.5, .window = 20, .route_rounds = 3, .routes = true,
+		.outage_loss = 30, .outage_min = 3,
 		.exec_timeout = 10, .exec_max = 4,
 	};
 	struct run r;
@@ -549,6 +570,7 @@ main(int argc, char **argv)
 		.loss = o.loss, .latency = o.latency, .rise = o.rise,
 		.mos = o.mos, .clear = o.clear, .pct = o.pct, .window = o.window,
 		.route_rounds = o.route_rounds, .routes = o.routes,
+		.outage_loss = o.outage_loss, .outage_min = o.outage_min,
 		.hops = o.hops, .horizon = 11.0,	/* 10 s timeout + 1 s */
 		.outcome = { .refused_down = o.refused_down },
 	};

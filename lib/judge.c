@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/judge.h"
+#include "lib/trange.h"
 
 /* Rounds a responder stays part of a route: long enough for load
  * balancing to come back to it. */
@@ -33,6 +34,10 @@ pp_judge_init(struct pp_judge *j, const struct pp_judge_opts *o,
 {
 	memset(j, 0, sizeof(*j));
 	j->o = *o;
+	if (!(j->o.outage_loss > 0)) {
+		j->o.outage_loss = 30;
+		j->o.outage_min = 3;
+	}
 	j->sink = *sink;
 	pp_keytab_init(&j->tmap);
 	pp_keytab_init(&j->kmap);
@@ -56,6 +61,8 @@ pp_judge_release(struct pp_judge *j)
 	for (uint32_t i = 0; i < j->nkeys; i++)
 		pp_window_release(&j->keys[i].w);
 	free(j->keys);
+	for (uint32_t i = 0; i < j->ntargets; i++)
+		pp_outage_release(&j->targets[i].od);
 	free(j->targets);
 	pp_keytab_release(&j->tmap);
 	pp_keytab_release(&j->kmap);
@@ -160,6 +167,8 @@ target_find(struct pp_judge *j, const char *s)
 	t->round = -1;
 	t->last_ts = NAN;
 	pp_route_init(&t->route, j->o.route_rounds, ROUTE_MEMORY(&j->o));
+	pp_outage_init(&t->od, j->o.outage_loss, j->o.outage_min);
+	pp_ratelimit_init(&t->rl);
 	return j->ntargets++;
 }
 
@@ -311,25 +320,41 @@ why_not(struct pp_judge *j, const struct pp_judge_target *t,
 	}
 }
 
-/* Raise or clear "unreachable" for t. */
+/* Raise or clear "unreachable" for t: a target that never answered
+ * (o NULL), or an outage (o). */
 static void
 unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
-    bool raise, bool at_end)
+    bool raise, bool at_end, const struct pp_outage_event *o)
 {
 	const char *name = pp_intern_name(&j->names, t->name);
 	char why[384];
 	char msg[512];
+	char when[48];
 	struct pp_alert_rec a;
 
 	pp_alert_rec_init(&a);
 	t->unreachable = raise;
 	if (raise) {
 		why_not(j, t, &a, why, sizeof(why));
-		(void)snprintf(msg, sizeof(msg), "%s never answered in %llu "
-		    "%s%s%s%s", name, (unsigned long long)t->probes,
-		    t->round >= 0 ? "rounds" : "probes", at_end ?
-		    " (the input ended)" : "", why[0] != '\0' ? ": " : "",
-		    why);
+		if (o != NULL && t->answered) {
+			(void)pp_iso_time(o->start, 3, when, sizeof(when));
+			(void)snprintf(msg, sizeof(msg), "%s unreachable since "
+			    "%s: %llu of %llu probes lost%s%s", name, when,
+			    (unsigned long long)(o->sent - o->recv),
+			    (unsigned long long)o->sent, why[0] != '\0' ?
+			    ": " : "", why);
+		} else {
+			(void)snprintf(msg, sizeof(msg), "%s never answered in "
+			    "%llu %s%s%s%s", name, (unsigned long long)t->probes,
+			    t->round >= 0 ? "rounds" : "probes", at_end ?
+			    " (the input ended)" : "", why[0] != '\0' ? ": " :
+			    "", why);
+		}
+	} else if (o != NULL && !o->brief) {
+		(void)snprintf(msg, sizeof(msg), "%s answered again: down %.3f s, "
+		    "%llu of %llu probes lost", name, o->end - o->start,
+		    (unsigned long long)(o->sent - o->recv),
+		    (unsigned long long)o->sent);
 	} else {
 		(void)snprintf(msg, sizeof(msg), "%s answered", name);
 	}
@@ -337,8 +362,11 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 	a.target = name;
 	a.kind = "unreachable";
 	a.state = raise ? "raise" : "clear";
-	a.window = raise && at_end ? (long long)t->probes :
+	a.window = o != NULL && (!raise || t->answered) ? (long long)o->sent :
+	    raise && (at_end || o != NULL) ? (long long)t->probes :
 	    (long long)j->o.window;
+	if (o != NULL && !raise)
+		a.value = (o->end - o->start) * 1000.0;
 	a.message = msg;
 	send_alert(j, &a);
 }
@@ -376,6 +404,25 @@ rise_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
 	a.window = k->w.len;
 	a.message = msg;
 	send_alert(j, &a);
+}
+
+struct out_ctx {
+	struct pp_judge *j;
+	struct pp_judge_target *t;
+};
+
+/* The destination's outage detector: raise at BEGIN, clear at END. */
+static void
+on_outage(void *arg, const struct pp_outage_event *e)
+{
+	struct out_ctx *c = arg;
+
+	if (e->kind == PP_OUTAGE_BEGIN) {
+		if (!c->t->unreachable)
+			unreachable_alert(c->j, c->t, e->start, true, false, e);
+	} else if (c->t->unreachable && !e->ongoing) {
+		unreachable_alert(c->j, c->t, e->end, false, false, e);
+	}
 }
 
 /* Judge path k's window (full, or partial at the end). */
@@ -556,21 +603,25 @@ process(void *arg, double ts, const void *itemp)
 	} else {
 		t->probes++;
 	}
-	if (it->dest && it->ttl > 0 && (t->dest_ttl == 0 ||
-	    it->ttl < t->dest_ttl))
-		t->dest_ttl = it->ttl;
+	int feed = pp_outage_feed(&t->dest_ttl, it->ttl, it->dest);
 	if (it->outcome == PP_ANSWER_DEST) {
 		t->answered = true;
 		memset(t->lost_by, 0, sizeof(t->lost_by));
 		t->nsrc = 0;
-		if (t->unreachable)
-			unreachable_alert(j, t, ts, false, false);
 	} else if (it->outcome == PP_LOST && (it->ttl == 0 ||
 	    it->ttl >= t->dest_ttl)) {
 		note_loss(t, it);
 	}
 	if (!t->answered && !t->unreachable && t->probes >= j->o.window)
-		unreachable_alert(j, t, ts, true, false);
+		unreachable_alert(j, t, ts, true, false, NULL);
+	if (feed != 0) {
+		struct out_ctx c = { j, t };
+		if (feed == 2)
+			pp_outage_finish(&t->od, on_outage, &c);
+		pp_outage_dest_probe(&t->od, &t->rl, ts, it->outcome ==
+		    PP_ANSWER_DEST || it->outcome == PP_ANSWER_HOP, on_outage,
+		    &c);
+	}
 	/* Loss and latency: at the destination, or every hop. */
 	bool judged = it->ttl == 0 || (j->o.hops ? true :
 	    it->ttl == t->dest_ttl);
@@ -655,15 +706,18 @@ void
 pp_judge_finish(struct pp_judge *j)
 {
 	pp_reorder_flush(&j->ro, process, j);
-	for (uint32_t i = 0; i < j->ntargets; i++)
+	for (uint32_t i = 0; i < j->ntargets; i++) {
+		struct out_ctx c = { j, &j->targets[i] };
 		close_round(j, &j->targets[i]);
+		pp_outage_finish(&j->targets[i].od, on_outage, &c);
+	}
 	for (uint32_t i = 0; i < j->ntargets; i++) {
 		struct pp_judge_target *t = &j->targets[i];
 		if (t->probes == 0 || t->answered)
 			continue;
 		j->never++;
 		if (!t->unreachable)
-			unreachable_alert(j, t, t->last_ts, true, true);
+			unreachable_alert(j, t, t->last_ts, true, true, NULL);
 	}
 	/* Windows that never filled, as they stand. */
 	for (uint32_t i = 0; i < j->nkeys; i++) {

@@ -14,10 +14,17 @@
  * Paths: each target's destination (a plain probe's target, a trace's
  * lowest hop that reached the destination), or with hops every (target,
  * hop).  A window is judged once full, and only for a target that has
- * answered at the destination; a target that has not after `window`
- * probes (trace rounds) raises "unreachable", naming why (the sources and
- * codes of ICMP unreachables, or timeouts, refusals ...), and clears at
- * its first answer.
+ * answered at the destination.
+ *
+ * Unreachable: an outage at the destination (lib/outage.h, the rule of
+ * pp-stats' outage records and pp-plot's shading: loss of at least
+ * outage_loss % over outage_min seconds, ended by the first answer of a
+ * recovery that holds) raises "unreachable" once it is sure to last
+ * outage_min (the alert's ts is its start) and clears when it ends (ts:
+ * the answer that ended it).  A target that has not answered at all
+ * after `window` probes (trace rounds) raises it too, whatever its
+ * length.  The raise names why (the sources and codes of ICMP
+ * unreachables, or timeouts, refusals ...).
  *
  * At the end of input (pp_judge_finish): a target that never answered and
  * had not raised yet raises "unreachable" then; a window that never filled
@@ -25,7 +32,9 @@
  * window) and reported to sink.partial, so that a short check is never
  * passed for want of probes.
  *
- * Memory: per target about 6 KiB (the route tracker) plus per path a
+ * Memory: per target about 6 KiB (the route tracker) and its outage
+ * detector (the probes of outage_min seconds, at most PP_OUTAGE_MAX of 16
+ * bytes), plus per path a
  * window of 16 bytes a probe (--window); targets and paths are limited
  * only by memory (lib/keytab.h), the reorder buffer by PP_JUDGE_REORDER
  * outcomes of 32 bytes, names by PP_JUDGE_MAX_NAMES. */
@@ -39,6 +48,7 @@
 #include "lib/intern.h"
 #include "lib/keytab.h"
 #include "lib/model.h"
+#include "lib/outage.h"
 #include "lib/outcome.h"
 #include "lib/record.h"
 #include "lib/reorder.h"
@@ -62,6 +72,9 @@ struct pp_judge_opts {
 	double pct;		/* the latency percentile, 0..1 */
 	uint32_t window;	/* probes judged (1..PP_WINDOW_MAX) */
 	uint32_t route_rounds;	/* rounds a route change must hold */
+	double outage_loss;	/* outage loss threshold, % (lib/outage.h);
+				 * 0: 30 % and 3 s */
+	double outage_min;	/* shortest outage, s */
 	bool routes;		/* track routes */
 	bool hops;		/* judge every hop, not the destination only */
 	double horizon;		/* reorder horizon, s */
@@ -107,6 +120,9 @@ struct pp_judge_target {
 	uint32_t hops[PP_ROUTE_HOPS];	/* its responders (id + 1) */
 	bool has_mos;		/* mos level in use */
 	struct pp_level mos;	/* MOS hysteresis */
+	struct pp_outage od;	/* outages at the destination */
+	struct pp_ratelimit rl;	/* the destination's ICMP rate limit */
+	bool out_raised;	/* unreachable raised by an outage */
 };
 
 /* One judged path: a target's destination (ttl 0 or -1), or a hop. */

@@ -271,14 +271,15 @@ no_raw_controls() {
 	assert_output --partial 'near '"'"'\x1b'"'"
 }
 
-# route_trace: four targets whose first hop changes at round 5 (pp-alert
-# writes per target a route "first", a route "change" and a route alert).
+# route_trace: four targets whose first hop changes at round 35, past
+# the path's first 30 rounds (pp-alert writes per target a route "first",
+# a route "change" and a route alert).
 route_trace() {
 	local t r h ts
 	for t in a b c d; do
-		for r in $(seq 0 11); do
+		for r in $(seq 0 41); do
 			h=198.18.0.1
-			[ "$r" -ge 5 ] && h=198.18.0.9
+			[ "$r" -ge 35 ] && h=198.18.0.9
 			ts=$((1764000000 + r))
 			printf '{"type":"probe","ts":%d.1,"target":"%s","dst":"198.18.9.9","ttl":1,"round":%d,"seq":%d,"status":"ttl-expired","from":"%s","rtt":1.0}\n' "$ts" "$t" "$r" $((r * 2)) "$h"
 			printf '{"type":"probe","ts":%d.2,"target":"%s","dst":"198.18.9.9","ttl":2,"round":%d,"seq":%d,"status":"reply","from":"198.18.9.9","rtt":2.0}\n' "$ts" "$t" "$r" $((r * 2 + 1))
@@ -318,8 +319,9 @@ route_trace() {
 	exec sleep 60
 	X
 	chmod +x "$d/hook"
-	HOOK_DIR=$d pp_run 0 pp-alert --loss 20 --no-route --exec "$d/hook" \
-		--exec-timeout 1s "$PP_TOP/tests/fixtures/pp-alert/plain.ndjson"
+	HOOK_DIR=$d pp_run 0 pp-alert --loss 20 --no-route --outage-min 1m \
+		--exec "$d/hook" --exec-timeout 1s \
+		"$PP_TOP/tests/fixtures/pp-alert/plain.ndjson"
 	assert_stderr --partial "was killed with its process group"
 	local f n=0
 	sleep 0.2
@@ -347,8 +349,9 @@ route_trace() {
 	X
 	chmod +x "$d/hook"
 	mkfifo "$d/in"
-	HOOK_DIR=$d pp-alert --loss 20 --no-route --exec "$d/hook" --exec-max 1 \
-		--exec-timeout 1s "$d/in" >"$d/out" 2>"$d/err" &
+	HOOK_DIR=$d pp-alert --loss 20 --no-route --outage-min 1m \
+		--exec "$d/hook" --exec-max 1 --exec-timeout 1s "$d/in" \
+		>"$d/out" 2>"$d/err" &
 	local pid=$!
 	exec 7>"$d/in"
 	# Everything up to the last alerts, then the input stays open, idle.

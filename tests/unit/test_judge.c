@@ -58,7 +58,7 @@ on_partial(void *arg, const char *target, int ttl, uint32_t n,
  * (host, code 1), R TCP refused, L a local drop. */
 static void
 run(const char *pattern, uint32_t window, double loss, bool refused_down,
-    const char *want)
+    double outage_min, const char *want)
 {
 	struct pp_judge j;
 	struct seen s = { .used = 0 };
@@ -66,6 +66,7 @@ run(const char *pattern, uint32_t window, double loss, bool refused_down,
 		.loss = loss, .latency = NAN, .mos = NAN, .clear = 80,
 		.pct = 0.5, .window = window, .route_rounds = 3,
 		.routes = false, .hops = false, .horizon = 11,
+		.outage_loss = 30, .outage_min = outage_min,
 		.outcome = { .refused_down = refused_down },
 	};
 	struct pp_judge_sink sink = {
@@ -127,40 +128,57 @@ test_judge(void)
 		uint32_t window;
 		double loss;
 		bool refused_down;
+		double outage_min;
 		const char *want;
 	} cases[] = {
-		/* Never answered: raised once the window's worth was sent. */
-		{ "tttttttttttt", 10, 20, false,
+		/* With outages longer than the input (outage_min 100 s):
+		 * never answered, raised once the window's worth was sent. */
+		{ "tttttttttttt", 10, 20, false, 100,
 		  "unreachable/raise@9/10/-/-1/timeout" },
 		/* ... or at the end of a shorter input, with its probes. */
-		{ "ttttt", 10, 20, false,
+		{ "ttttt", 10, 20, false, 100,
 		  "unreachable/raise@4/5/-/-1/timeout" },
 		/* An ICMP unreachable is no answer: named with its source. */
-		{ "uuuuuu", 4, 20, false,
+		{ "uuuuuu", 4, 20, false, 100,
 		  "unreachable/raise@3/4/198.18.3.2/1/host-unreachable" },
-		{ "uutttt", 6, 20, false,
+		{ "uutttt", 6, 20, false, 100,
 		  "unreachable/raise@5/6/-/-1/timeout" },
-		/* And it clears at the first answer. */
-		{ "ttttr", 3, NAN, false,
-		  "unreachable/raise@2/3/-/-1/timeout unreachable/clear@4/3" },
+		/* And it clears when the outage ends: the first answer of a
+		 * recovery that holds (here the input's end). */
+		{ "ttttr", 3, NAN, false, 100,
+		  "unreachable/raise@2/3/-/-1/timeout unreachable/clear@4/4" },
 		/* Loss over a full window, then cleared. */
-		{ "rrrrrrrrrrtttrrrrrrrrrrrr", 10, 30, false,
+		{ "rrrrrrrrrrtttrrrrrrrrrrrr", 10, 30, false, 100,
 		  "loss/raise@12/10 loss/clear@20/10" },
 		/* A window that never filled is judged at the end. */
-		{ "rtrtrt", 10, 20, false, "partial 6/10 loss/raise@5/6" },
-		{ "rrrrrr", 10, 20, false, "partial 6/10" },
+		{ "rtrtrt", 10, 20, false, 100, "partial 6/10 loss/raise@5/6" },
+		{ "rrrrrr", 10, 20, false, 100, "partial 6/10" },
 		/* Refused: an answer, or with refused_down a loss. */
-		{ "RRRR", 4, 20, false, "" },
-		{ "RRRR", 4, 20, true,
+		{ "RRRR", 4, 20, false, 100, "" },
+		{ "RRRR", 4, 20, true, 100,
 		  "unreachable/raise@3/4/-/-1/refused" },
 		/* Local drops count for nothing: no probe, nothing raised. */
-		{ "LLLL", 2, 20, false, "" },
-		{ "rLLLrLLr", 3, 20, false, "" },
+		{ "LLLL", 2, 20, false, 100, "" },
+		{ "rLLLrLLr", 3, 20, false, 100, "" },
+		/* Outages (30 %, 3 s; pp-stats' rule): probes 5..9 lost.  It
+		 * is sure to last 3 s at probe 8: raised, dated 5, 4 probes
+		 * so far; the answer at 10 begins a recovery that holds (10,
+		 * 11, 12 answered): cleared at probe 13, dated 10, 5 probes
+		 * lost of 5.  No loss alert without a loss threshold. */
+		{ "rrrrrtttttrrrrrrr", 20, NAN, false, 3,
+		  "unreachable/raise@5/4/-/-1/timeout "
+		  "unreachable/clear@10/5 partial 17/20" },
+		/* A target that never answered: an outage from its first
+		 * probe, raised at 3 s, dated 0. */
+		{ "tttttttttttt", 10, NAN, false, 3,
+		  "unreachable/raise@0/4/-/-1/timeout" },
+		/* Shorter than 3 s: no outage, nothing. */
+		{ "rrttrrrrr", 10, NAN, false, 3, "partial 9/10" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run(cases[i].pattern, cases[i].window, cases[i].loss,
-		    cases[i].refused_down, cases[i].want);
+		    cases[i].refused_down, cases[i].outage_min, cases[i].want);
 
 	/* MOS records: raise at or below, clear above the way back. */
 	struct pp_judge j;
@@ -168,6 +186,7 @@ test_judge(void)
 	struct pp_judge_opts o = {
 		.loss = NAN, .latency = NAN, .mos = 3.5, .clear = 80,
 		.pct = 0.5, .window = 20, .route_rounds = 3, .horizon = 11,
+		.outage_loss = 30, .outage_min = 3,
 	};
 	struct pp_judge_sink sink = { .alert = on_alert, .arg = &s };
 	static const double mos[] = { 4.3, 3.1, 3.6, 4.2, NAN, 1.0 };
@@ -244,9 +263,12 @@ test_judge_rise(void)
 	static const double b[] = { 0.2, 0.2, 0.2, 0.8, 0.8, 0.8, 1.5, 1.5 };
 	run_rise(b, sizeof(b) / sizeof(b[0]), 100, "rise/raise@7/3");
 	/* Lost probes: the percentile of the answered ones (at 6, the one
-	 * 30 ms answer); a window with none answered sets nothing. */
+	 * 30 ms answer); a window with none answered sets nothing.  The 3 s
+	 * of loss are an outage (30 %, 3 s by default): unreachable from 3
+	 * to the answer at 6. */
 	static const double c[] = { 10, 10, 10, NAN, NAN, NAN, 30, 30, 30 };
-	run_rise(c, sizeof(c) / sizeof(c[0]), 50, "rise/raise@6/3");
+	run_rise(c, sizeof(c) / sizeof(c[0]), 50,
+	    "unreachable/raise@3/4 rise/raise@6/3 unreachable/clear@6/3");
 	/* Off (0), and a short input (no full window) never raises. */
 	run_rise(a, sizeof(a) / sizeof(a[0]), 0, "");
 	run_rise(a, 2, 100, "");
