@@ -93,6 +93,8 @@ pp_report_init(struct pp_report *r, const struct pp_report_opts *o,
 	struct pp_judge_opts jo = o->judge;
 	jo.horizon = HORIZON_DEFAULT;
 	jo.outcome = o->outcome;
+	jo.outage_loss = o->outage_loss;	/* unreachable: the same rule */
+	jo.outage_min = o->outage_min;
 	struct pp_judge_sink js = {
 		.alert = judge_alert, .route = judge_route, .arg = r,
 	};
