@@ -212,10 +212,12 @@ cut_run() {
 	[ "$(jq -s -c '[range(0; length; 2) as $i | [.[$i].state, .[$i + 1].state, .[$i].ts, .[$i + 1].ts]] |
 		map(select(.[0] == "raise" and .[1] == "clear") | [.[2], .[3]])' "$BATS_TEST_TMPDIR/a")" = \
 		"$(jq -s -c 'map([.start, .end])' "$BATS_TEST_TMPDIR/o")" ]
-	# pp-plot: the same outages shaded and listed.
+	# pp-plot: the same outages shaded and listed in the report's events
+	# (durations to a tenth of a second there).
 	pp-plot "${o[@]}" --html "$BATS_TEST_TMPDIR/r.html" "$BATS_TEST_TMPDIR/p"
-	for d in $(jq -r '.duration / 1000 | . * 1000 | round / 1000 | tostring' "$BATS_TEST_TMPDIR/o"); do
-		grep -q "$(printf '%.3f' "$d") s, loss" "$BATS_TEST_TMPDIR/r.html"
+	[ "$(grep -c '<td class="l">outage, ' "$BATS_TEST_TMPDIR/r.html")" -eq 3 ]
+	for d in $(jq -r '.duration / 1000 | tostring' "$BATS_TEST_TMPDIR/o"); do
+		grep -qF "($(printf '%.1f' "$d") s): " "$BATS_TEST_TMPDIR/r.html"
 	done
 	pp-plot "${o[@]}" "$BATS_TEST_TMPDIR/p" | grep -c 'class="outage"' | grep -qx 3
 	# With the defaults (3 s), only the longest cut is an outage, ended
