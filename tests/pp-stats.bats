@@ -84,9 +84,9 @@ pp_body() {
 	pp_run 0 pp-stats -f table -w "$F/ratelimit.ndjson"
 	assert_line --regexp '^  5\.\|-- 198\.18\.5\.2 +30\.0% +10\.8-60\.3 +0\.0% +0\.0-35\.4 +10 '
 	pp_run 0 pp-stats -f prom "$F/ratelimit.ndjson"
-	assert_output --partial 'pp_probes_rate_limited_total{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 3'
-	assert_output --partial 'pp_rate_limit_seconds{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 1.0'
-	assert_output --partial 'pp_forwarding_loss_ratio_upper{target="198.18.5.2",ttl="5",addr="198.18.5.2"} 0.35433'
+	assert_output --partial 'pp_probes_rate_limited_total{vantage="vm",target="198.18.5.2",ttl="5",addr="198.18.5.2"} 3'
+	assert_output --partial 'pp_rate_limit_seconds{vantage="vm",target="198.18.5.2",ttl="5",addr="198.18.5.2"} 1.0'
+	assert_output --partial 'pp_forwarding_loss_ratio_upper{vantage="vm",target="198.18.5.2",ttl="5",addr="198.18.5.2"} 0.35433'
 	pp_run 0 pp-stats -f influx "$F/ratelimit.ndjson"
 	assert_output --partial ',fwd_loss=0.0,fwd_lo=0.0,fwd_hi=35.433,fwd_sent=7i,fwd_lost=0i,'
 	assert_output --partial ',rate_limited=3i,rate_limit=1.0,'
