@@ -202,13 +202,8 @@ meta_record(struct out *ot)
 	pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss, PP_DEC_PCT);
 	pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
 	if (ot->source != NULL) {
-		char *txt = json_dumps(ot->source, JSON_COMPACT |
-		    JSON_PRESERVE_ORDER);
-		if (txt != NULL) {
-			pp_jw_key(&ot->w, "source");
-			pp_jw_raw(&ot->w, txt, strlen(txt));
-			free(txt);
-		}
+		pp_jw_key(&ot->w, "source");
+		pp_json_emit(&ot->w, ot->source, false);
 	}
 	pp_jw_obj_end(&ot->w);
 	pp_jw_end(&ot->w);

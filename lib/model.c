@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* model.c: readers and writers of the record types (see model.h). */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,89 @@ pp_json_num(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* v in the fewest significant digits (15 to 17) that read back to v. */
+static void
+emit_real(struct pp_jw *w, double v)
+{
+	char buf[40];
+	int n = 0;
+
+	if (!isfinite(v)) {
+		pp_jw_null(w);
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(buf, sizeof(buf) - 2, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (strpbrk(buf, ".e") == NULL) {
+		buf[n++] = '.';
+		buf[n++] = '0';
+		buf[n] = '\0';
+	}
+	pp_jw_raw(w, buf, (size_t)n);
+}
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+pp_json_emit(struct pp_jw *w, const json_t *v, bool sort_keys)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n = json_object_size(v), i = 0;
+		const char **keys = malloc((n ? n : 1) * sizeof(*keys));
+		const char *k;
+		json_t *m;
+
+		if (keys == NULL) {
+			w->oom = true;
+			return;
+		}
+		json_object_foreach((json_t *)(uintptr_t)v, k, m)
+			keys[i++] = k;
+		if (sort_keys)
+			qsort(keys, n, sizeof(*keys), cmp_keys);
+		pp_jw_obj_begin(w);
+		for (i = 0; i < n; i++) {
+			pp_jw_key(w, keys[i]);
+			pp_json_emit(w, json_object_get(v, keys[i]), sort_keys);
+		}
+		pp_jw_obj_end(w);
+		free(keys);
+		break;
+	}
+	case JSON_ARRAY:
+		pp_jw_arr_begin(w);
+		for (size_t i = 0; i < json_array_size(v); i++)
+			pp_json_emit(w, json_array_get(v, i), sort_keys);
+		pp_jw_arr_end(w);
+		break;
+	case JSON_STRING:
+		pp_jw_strn(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		pp_jw_int(w, (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		emit_real(w, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		pp_jw_bool(w, true);
+		break;
+	case JSON_FALSE:
+		pp_jw_bool(w, false);
+		break;
+	default:
+		pp_jw_null(w);
+		break;
+	}
+}
 
 /* The integer member key of o within lo..hi, or def. */
 static long long

@@ -207,6 +207,12 @@ const char *pp_stats_rec_unreach_name(const struct pp_stats_rec_unreach *u);
 double pp_json_num(const json_t *o, const char *key);
 const char *pp_json_str(const json_t *o, const char *key);
 
+/* Write the decoded value v into w as JSON: objects' keys in their order
+ * (sorted when sort_keys), reals in the fewest digits that read back to
+ * the same double ("0.3", not jansson's "0.29999999999999999"), always
+ * with a '.' or an exponent, so a copied meta setting reads as written. */
+void pp_json_emit(struct pp_jw *w, const json_t *v, bool sort_keys);
+
 /* The unreachable sources of r as one line of text, for CSV and InfluxDB:
  * "ADDR REASON CODE COUNT" per source, most first, joined by ", " ("-"
  * for an address or code not recorded; "other - - N" for the sources past

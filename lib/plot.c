@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "lib/plot.h"
+#include "lib/jsonw.h"
+#include "lib/model.h"
 
 static void
 colq_init_cb(void *c)
@@ -936,8 +938,12 @@ pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
 		bool prober = tool == NULL || strcmp(tool, "pp-trace") == 0 ||
 		    strcmp(tool, "pp-probe") == 0;
 		if (d->settings == NULL && prober && json_is_object(set)) {
-			d->settings = json_dumps(set, JSON_COMPACT |
-			    JSON_SORT_KEYS);
+			struct pp_jw jw;
+
+			pp_jw_init(&jw);
+			pp_json_emit(&jw, set, true);
+			d->settings = jw.oom ? NULL : strndup(jw.buf, jw.len);
+			pp_jw_release(&jw);
 			double iv = pp_json_num(set, "interval");
 			if (isfinite(iv) && iv > 0)
 				d->interval = iv;

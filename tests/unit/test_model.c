@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/jsonw.h"
 #include "lib/model.h"
 #include "tests/unit/check.h"
 
 void test_model(void);
+void test_json_emit(void);
 
 /* Read line with the reader of its type and write it back: a record in
  * the writers' own key order comes back byte for byte. */
@@ -178,4 +182,52 @@ test_model(void)
 
 	CHECK(isnan(pp_json_num(NULL, "x")) && pp_json_str(NULL, "x") == NULL,
 	    "members of NULL");
+}
+
+/* json emitted for the decoded text in: out (sorted keys when sort). */
+static void
+emit_is(const char *in, bool sort, const char *out)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(in, JSON_DECODE_ANY, &jerr);
+	struct pp_jw w;
+
+	CHECK(o != NULL, "json: %s", in);
+	if (o == NULL)
+		return;
+	pp_jw_init(&w);
+	pp_json_emit(&w, o, sort);
+	CHECK(w.len == strlen(out) && memcmp(w.buf, out, w.len) == 0,
+	    "emit %s: %.*s, expected %s", in, (int)w.len, w.buf, out);
+	pp_jw_release(&w);
+	json_decref(o);
+}
+
+void
+test_json_emit(void)
+{
+	/* The fewest digits that read back, never jansson's 17. */
+	emit_is("{\"timeout\":0.3,\"interval\":0.1,\"i\":2.0,\"n\":5}", false,
+	    "{\"timeout\":0.3,\"interval\":0.1,\"i\":2.0,\"n\":5}");
+	emit_is("{\"b\":[1,2.5,\"x\\\"y\",null,true,false,{}],\"a\":[]}", true,
+	    "{\"a\":[],\"b\":[1,2.5,\"x\\\"y\",null,true,false,{}]}");
+	emit_is("[1796314963.830371,1e300,-0.0,5e-324,0.1000000000000000055]",
+	    false, "[1796314963.830371,1e+300,-0.0,4.94065645841247e-324,0.1]");
+	/* Every real emitted reads back to the same double. */
+	static const double v[] = { 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, M_PI,
+	    1796314963.830371, 1e-7, 123456789.123456789, 0.29999999999999999,
+	    4.35, 1e22, 9007199254740993.0 };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		json_t *r = json_real(v[i]);
+		struct pp_jw w;
+		pp_jw_init(&w);
+		pp_json_emit(&w, r, false);
+		char buf[64];
+		(void)snprintf(buf, sizeof(buf), "%.*s", (int)w.len, w.buf);
+		CHECK(strtod(buf, NULL) == v[i], "%.17g emitted as %s", v[i],
+		    buf);
+		CHECK(strlen(buf) <= 23, "%s too long", buf);
+		pp_jw_release(&w);
+		json_decref(r);
+	}
 }
