@@ -211,7 +211,9 @@ PY
 	pid=$!
 	exec 5>"$fifo"
 	head -200 "$TRACE" >&5
-	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/live.html" ] && break; sleep 0.1; done
+	# The first page is written at once, the first probes drawn as soon
+	# as they are read (within a few refreshes, even on a loaded host).
+	for i in $(seq 100); do grep -qs '198.18.4.2' "$BATS_TEST_TMPDIR/live.svg" && break; sleep 0.1; done
 	grep -q 'http-equiv="refresh" content="1"' "$BATS_TEST_TMPDIR/live.html"
 	grep -q '198.18.4.2' "$BATS_TEST_TMPDIR/live.svg"
 	first=$(grep -o '[0-9]* sent' "$BATS_TEST_TMPDIR/live.svg")
