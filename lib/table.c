@@ -502,7 +502,10 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		    "unreachable: lost", (unsigned long long)r->unreach_other);
 		put_under(t, f, line);
 	}
-	if (r->tcp) {
+	/* Connections are the destination's: said for a plain probe's row
+	 * and for a traced hop that connected or refused, never for the
+	 * routers on the way. */
+	if (r->tcp && (r->ttl == 0 || r->open + r->refused > 0)) {
 		(void)snprintf(line, sizeof(line), "(connections)  %llu open, "
 		    "%llu refused%s", (unsigned long long)r->open,
 		    (unsigned long long)r->refused, t->o.refused_down ?

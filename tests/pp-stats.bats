@@ -156,6 +156,18 @@ pp_body() {
 	pp_run 0 pp-stats -f table --refused-down "$F/tcp.ndjson"
 	assert_output --partial "        (connections)  4 open, 2 refused (refused counted as down)"
 	assert_output --partial "1 timeouts maybe lost inside this host: not counted"
+	# A TCP trace: the connections are the destination's, never said at
+	# the routers on the way.
+	{
+		echo '{"type":"meta","tool":"pp-trace","schema":1,"ts":1,"host":"lab","settings":{"proto":"tcp","port":80}}'
+		for r in 0 1 2; do
+			echo '{"type":"probe","ts":'$((10 + r))',"target":"svc","dst":"198.18.4.2","proto":"tcp","ttl":1,"round":'$r',"status":"ttl-expired","from":"198.18.1.2","rtt":0.5}'
+			echo '{"type":"probe","ts":'$((10 + r)).1',"target":"svc","dst":"198.18.4.2","proto":"tcp","ttl":2,"round":'$r',"status":"reply","conn":"refused","from":"198.18.4.2","rtt":0.9}'
+		done
+	} >"$BATS_TEST_TMPDIR/trace.ndjson"
+	pp_run 0 pp-stats -f table "$BATS_TEST_TMPDIR/trace.ndjson"
+	assert_output --partial "        (connections)  0 open, 3 refused"
+	[ "$(printf '%s\n' "$output" | grep -c '(connections)')" -eq 1 ]
 	pp_run 0 pp-stats -f prom "$F/tcp.ndjson"
 	assert_output --partial 'pp_tcp_connections_total{vantage="lab",target="svc",addr="198.18.4.2",state="refused"} 2'
 	assert_output --partial 'pp_probes_local_drop_total{vantage="lab",target="svc",addr="198.18.4.2"} 1'
