@@ -25,14 +25,33 @@ enum pp_jkind {
 	PP_J_REAL,
 	PP_J_TRUE,
 	PP_J_FALSE,
-	PP_J_NULL
+	PP_J_NULL,
+	PP_J_OTHER		/* an object or array: never from the scanner
+				 * (lib/record.c gives it to jansson's values) */
 };
 
-/* One member.  key and str point into the scanner's arena. */
+/* The tag of a key (struct pp_jmember.tag) as a constant, for a switch:
+ * n the key's length (at most 255), c0..c6 its first seven bytes (0 past
+ * its end).  Keys of up to seven bytes are equal exactly when their tags
+ * are; longer ones share a tag when their first seven bytes and length
+ * do. */
+#define PP_JTAG(n, c0, c1, c2, c3, c4, c5, c6) \
+	(((((unsigned long long)(unsigned char)(c0)) | \
+	((unsigned long long)(unsigned char)(c1) << 8) | \
+	((unsigned long long)(unsigned char)(c2) << 16) | \
+	((unsigned long long)(unsigned char)(c3) << 24) | \
+	((unsigned long long)(unsigned char)(c4) << 32) | \
+	((unsigned long long)(unsigned char)(c5) << 40) | \
+	((unsigned long long)(unsigned char)(c6) << 48)) << 8) ^ \
+	(unsigned long long)(n) ^ ((unsigned long long)(n) << 56))
+
+/* One member.  key and str point into the scanner's arena (a copy of the
+ * line, strings decoded in place). */
 struct pp_jmember {
 	const char *key;	/* decoded key, NUL-terminated */
 	size_t klen;		/* its length */
-	unsigned long long tag;	/* first 8 bytes and length: quick equality */
+	unsigned long long tag;	/* first 7 bytes and length: quick equality
+				 * (PP_JTAG) */
 	enum pp_jkind kind;	/* the value's kind */
 	const char *str;	/* PP_J_STRING: decoded, NUL-terminated */
 	size_t slen;		/* its length (may contain no NUL: \u0000 is

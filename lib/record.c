@@ -44,14 +44,29 @@ pp_status_name(enum pp_status st)
 int
 pp_status_parse(const char *s, enum pp_status *st)
 {
-	for (size_t i = 0; i < sizeof(status_names) / sizeof(status_names[0]);
-	    i++) {
-		if (strcmp(s, status_names[i]) == 0) {
-			*st = (enum pp_status)i;
-			return 0;
-		}
+	/* A candidate by the first letter, then one comparison. */
+	int i;
+
+	switch (s[0]) {
+	case 'r':
+		i = PP_ST_REPLY;
+		break;
+	case 't':
+		i = s[1] == 't' ? PP_ST_TTL_EXPIRED : PP_ST_TIMEOUT;
+		break;
+	case 'u':
+		i = PP_ST_UNREACHABLE;
+		break;
+	case 'e':
+		i = PP_ST_ERROR;
+		break;
+	default:
+		return -1;
 	}
-	return -1;
+	if (strcmp(s, status_names[i]) != 0)
+		return -1;
+	*st = (enum pp_status)i;
+	return 0;
 }
 
 const char *
@@ -109,72 +124,120 @@ static const char *const field_names[F_N] = {
 	"conn", "local_drop",
 };
 
-static const size_t field_len[F_N] = {
-	2, 6, 6, 3, 5, 4, 3, 3, 5, 4, 3, 9, 4, 4, 4, 3, 4, 10,
-};
-
-/* Where a record's fields come from: the fast scanner's members (indexed
- * by field), or a jansson object (lines with nested values). */
+/* Where a record's fields come from, one shape for both parsers: members
+ * of the fast scanner, or members made from a jansson object (lines with
+ * nested values), indexed by field. */
 struct src {
-	const struct pp_jmember *m[F_N];	/* scanner members, or NULL */
-	bool scanned;			/* m[] is in use */
-	json_t *o;			/* else */
+	const struct pp_jmember *m[F_N];	/* the field's member, or NULL */
+	bool scanned;			/* from the scanner */
+	json_t *o;			/* else the object */
+	struct pp_jmember own[F_N];	/* the members made from it */
 };
 
-/* The field a key names, or -1: a candidate by length and a letter or
- * two, then one comparison (the fast path's per-member cost). */
+/* The field a scanned member names, or -1: one switch on its tag. */
 static int
-field_of(const char *k, size_t n)
+field_of(const struct pp_jmember *m)
 {
-	int f = -1;
-
-	switch (n) {
-	case 2:
-		f = F_TS;
-		break;
-	case 3:
-		f = k[0] == 'd' ? F_DST : k[0] == 'e' ? F_ERR : k[0] == 's' ?
-		    F_SEQ : k[0] == 't' ? F_TTL : k[0] == 'r' ? F_RTT : -1;
-		break;
-	case 4:
-		if (k[0] == 'f')
-			f = k[1] == 'r' ? F_FROM : F_FLOW;
-		else if (k[0] == 'c')
-			f = k[2] == 'd' ? F_CODE : F_CONN;
-		else
-			f = k[0] == 'p' ? F_PORT : k[0] == 's' ? F_SIZE : -1;
-		break;
-	case 5:
-		f = k[0] == 'p' ? F_PROTO : k[0] == 'r' ? F_ROUND : -1;
-		break;
-	case 6:
-		f = k[0] == 't' ? F_TARGET : k[0] == 's' ? F_STATUS : -1;
-		break;
-	case 9:
-		f = F_REPLY_TTL;
-		break;
-	case 10:
-		f = F_LOCAL_DROP;
-		break;
+	switch (m->tag) {
+	case PP_JTAG(2, 't', 's', 0, 0, 0, 0, 0):
+		return F_TS;
+	case PP_JTAG(6, 't', 'a', 'r', 'g', 'e', 't', 0):
+		return F_TARGET;
+	case PP_JTAG(6, 's', 't', 'a', 't', 'u', 's', 0):
+		return F_STATUS;
+	case PP_JTAG(3, 'd', 's', 't', 0, 0, 0, 0):
+		return F_DST;
+	case PP_JTAG(5, 'p', 'r', 'o', 't', 'o', 0, 0):
+		return F_PROTO;
+	case PP_JTAG(4, 'f', 'r', 'o', 'm', 0, 0, 0):
+		return F_FROM;
+	case PP_JTAG(3, 'e', 'r', 'r', 0, 0, 0, 0):
+		return F_ERR;
+	case PP_JTAG(3, 's', 'e', 'q', 0, 0, 0, 0):
+		return F_SEQ;
+	case PP_JTAG(5, 'r', 'o', 'u', 'n', 'd', 0, 0):
+		return F_ROUND;
+	case PP_JTAG(4, 'f', 'l', 'o', 'w', 0, 0, 0):
+		return F_FLOW;
+	case PP_JTAG(3, 't', 't', 'l', 0, 0, 0, 0):
+		return F_TTL;
+	case PP_JTAG(9, 'r', 'e', 'p', 'l', 'y', '_', 't'):
+		return memcmp(m->key + 7, "tl", 2) == 0 ? F_REPLY_TTL : -1;
+	case PP_JTAG(4, 'c', 'o', 'd', 'e', 0, 0, 0):
+		return F_CODE;
+	case PP_JTAG(4, 'p', 'o', 'r', 't', 0, 0, 0):
+		return F_PORT;
+	case PP_JTAG(4, 's', 'i', 'z', 'e', 0, 0, 0):
+		return F_SIZE;
+	case PP_JTAG(3, 'r', 't', 't', 0, 0, 0, 0):
+		return F_RTT;
+	case PP_JTAG(4, 'c', 'o', 'n', 'n', 0, 0, 0):
+		return F_CONN;
+	case PP_JTAG(10, 'l', 'o', 'c', 'a', 'l', '_', 'd'):
+		return memcmp(m->key + 7, "rop", 3) == 0 ? F_LOCAL_DROP : -1;
 	default:
 		return -1;
 	}
-	if (f < 0 || field_len[f] != n || memcmp(k, field_names[f], n) != 0)
-		return -1;
-	return f;
 }
 
 /* Index the scanner's members by field name, in one pass. */
 static void
 index_fields(struct src *src, const struct pp_jscan *s)
 {
-	memset(src, 0, sizeof(*src));
+	memset(src->m, 0, sizeof(src->m));
 	src->scanned = true;
+	src->o = NULL;
 	for (int i = 0; i < s->n; i++) {
-		const struct pp_jmember *m = &s->m[i];
-		int f = field_of(m->key, m->klen);
+		int f = field_of(&s->m[i]);
 		if (f >= 0)
-			src->m[f] = m;
+			src->m[f] = &s->m[i];
+	}
+}
+
+/* The same from a jansson object: each field's value as a member. */
+static void
+index_object(struct src *src, json_t *o)
+{
+	memset(src->m, 0, sizeof(src->m));
+	src->scanned = false;
+	src->o = o;
+	for (int f = 0; f < F_N; f++) {
+		json_t *v = json_object_get(o, field_names[f]);
+		if (v == NULL)
+			continue;
+		struct pp_jmember *m = &src->own[f];
+		memset(m, 0, sizeof(*m));
+		m->key = field_names[f];
+		m->klen = strlen(field_names[f]);
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			m->kind = PP_J_STRING;
+			m->str = json_string_value(v);
+			m->slen = json_string_length(v);
+			break;
+		case JSON_INTEGER:
+			m->kind = PP_J_INT;
+			m->i = json_integer_value(v);
+			m->d = (double)m->i;
+			break;
+		case JSON_REAL:
+			m->kind = PP_J_REAL;
+			m->d = json_real_value(v);
+			break;
+		case JSON_TRUE:
+			m->kind = PP_J_TRUE;
+			break;
+		case JSON_FALSE:
+			m->kind = PP_J_FALSE;
+			break;
+		case JSON_NULL:
+			m->kind = PP_J_NULL;
+			break;
+		default:
+			m->kind = PP_J_OTHER;
+			break;
+		}
+		src->m[f] = m;
 	}
 }
 
@@ -183,27 +246,16 @@ static int
 get_str(const struct src *src, enum field f, const char **out,
     struct pp_error *err)
 {
-	const char *key = field_names[f];
+	const struct pp_jmember *m = src->m[f];
 
-	if (src->scanned) {
-		const struct pp_jmember *m = src->m[f];
-		if (m == NULL || m->kind == PP_J_NULL)
-			return 0;
-		if (m->kind != PP_J_STRING) {
-			pp_error_set(err, "field \"%s\" must be a string", key);
-			return -1;
-		}
-		*out = m->str;
-		return 1;
-	}
-	json_t *v = json_object_get(src->o, key);
-	if (v == NULL || json_is_null(v))
+	if (m == NULL || m->kind == PP_J_NULL)
 		return 0;
-	if (!json_is_string(v)) {
-		pp_error_set(err, "field \"%s\" must be a string", key);
+	if (m->kind != PP_J_STRING) {
+		pp_error_set(err, "field \"%s\" must be a string",
+		    field_names[f]);
 		return -1;
 	}
-	*out = json_string_value(v);
+	*out = m->str;
 	return 1;
 }
 
@@ -211,36 +263,21 @@ static int
 get_int(const struct src *src, enum field f, long long lo, long long hi,
     long long *out, struct pp_error *err)
 {
-	const char *key = field_names[f];
-	long long x;
+	const struct pp_jmember *m = src->m[f];
 
-	if (src->scanned) {
-		const struct pp_jmember *m = src->m[f];
-		if (m == NULL || m->kind == PP_J_NULL)
-			return 0;
-		if (m->kind != PP_J_INT) {
-			pp_error_set(err, "field \"%s\" must be an integer",
-			    key);
-			return -1;
-		}
-		x = m->i;
-	} else {
-		json_t *v = json_object_get(src->o, key);
-		if (v == NULL || json_is_null(v))
-			return 0;
-		if (!json_is_integer(v)) {
-			pp_error_set(err, "field \"%s\" must be an integer",
-			    key);
-			return -1;
-		}
-		x = json_integer_value(v);
-	}
-	if (x < lo || x > hi) {
-		pp_error_set(err, "field \"%s\" out of range (%lld to %lld): "
-		    "%lld", key, lo, hi, x);
+	if (m == NULL || m->kind == PP_J_NULL)
+		return 0;
+	if (m->kind != PP_J_INT) {
+		pp_error_set(err, "field \"%s\" must be an integer",
+		    field_names[f]);
 		return -1;
 	}
-	*out = x;
+	if (m->i < lo || m->i > hi) {
+		pp_error_set(err, "field \"%s\" out of range (%lld to %lld): "
+		    "%lld", field_names[f], lo, hi, m->i);
+		return -1;
+	}
+	*out = m->i;
 	return 1;
 }
 
@@ -248,31 +285,19 @@ static int
 get_num(const struct src *src, enum field f, double lo, double hi,
     double *out, struct pp_error *err)
 {
-	const char *key = field_names[f];
-	double x;
+	const struct pp_jmember *m = src->m[f];
 
-	if (src->scanned) {
-		const struct pp_jmember *m = src->m[f];
-		if (m == NULL || m->kind == PP_J_NULL)
-			return 0;
-		if (m->kind != PP_J_INT && m->kind != PP_J_REAL) {
-			pp_error_set(err, "field \"%s\" must be a number", key);
-			return -1;
-		}
-		x = m->d;
-	} else {
-		json_t *v = json_object_get(src->o, key);
-		if (v == NULL || json_is_null(v))
-			return 0;
-		if (!json_is_number(v)) {
-			pp_error_set(err, "field \"%s\" must be a number", key);
-			return -1;
-		}
-		x = json_number_value(v);
+	if (m == NULL || m->kind == PP_J_NULL)
+		return 0;
+	if (m->kind != PP_J_INT && m->kind != PP_J_REAL) {
+		pp_error_set(err, "field \"%s\" must be a number",
+		    field_names[f]);
+		return -1;
 	}
+	double x = m->d;
 	if (!isfinite(x) || x < lo || x > hi) {
 		pp_error_set(err, "field \"%s\" out of range (%g to %g): %g",
-		    key, lo, hi, x);
+		    field_names[f], lo, hi, x);
 		return -1;
 	}
 	*out = x;
@@ -282,28 +307,16 @@ get_num(const struct src *src, enum field f, double lo, double hi,
 static int
 get_bool(const struct src *src, enum field f, bool *out, struct pp_error *err)
 {
-	const char *key = field_names[f];
+	const struct pp_jmember *m = src->m[f];
 
-	if (src->scanned) {
-		const struct pp_jmember *m = src->m[f];
-		if (m == NULL || m->kind == PP_J_NULL)
-			return 0;
-		if (m->kind != PP_J_TRUE && m->kind != PP_J_FALSE) {
-			pp_error_set(err, "field \"%s\" must be true or false",
-			    key);
-			return -1;
-		}
-		*out = m->kind == PP_J_TRUE;
-		return 1;
-	}
-	json_t *v = json_object_get(src->o, key);
-	if (v == NULL || json_is_null(v))
+	if (m == NULL || m->kind == PP_J_NULL)
 		return 0;
-	if (!json_is_boolean(v)) {
-		pp_error_set(err, "field \"%s\" must be true or false", key);
+	if (m->kind != PP_J_TRUE && m->kind != PP_J_FALSE) {
+		pp_error_set(err, "field \"%s\" must be true or false",
+		    field_names[f]);
 		return -1;
 	}
-	*out = json_is_true(v);
+	*out = m->kind == PP_J_TRUE;
 	return 1;
 }
 
@@ -470,6 +483,10 @@ set_type(struct pp_record *r, const char *name)
 {
 	r->type = PP_REC_OTHER;
 	r->type_name = name;
+	if (strcmp(name, "probe") == 0) {
+		r->type = PP_REC_PROBE;
+		return;
+	}
 	for (size_t i = 1; i < sizeof(rtype_names) / sizeof(rtype_names[0]);
 	    i++) {
 		if (strcmp(name, rtype_names[i]) == 0) {
@@ -502,7 +519,10 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 	if (rc == PP_JSCAN_BAD)
 		return -1;
 	if (rc == PP_JSCAN_OK) {
-		const struct pp_jmember *t = pp_jscan_get(r->scan, "type");
+		/* "type" comes first in every record pp writes. */
+		const struct pp_jmember *t = r->scan->n > 0 &&
+		    r->scan->m[0].tag == PP_JTAG(4, 't', 'y', 'p', 'e', 0, 0,
+		    0) ? &r->scan->m[0] : pp_jscan_get(r->scan, "type");
 		if (t == NULL) {
 			pp_error_set(err, "record without \"type\"");
 			return -1;
@@ -551,8 +571,7 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 	set_type(r, json_string_value(t));
 	if (r->type == PP_REC_PROBE) {
 		struct src src;
-		memset(&src, 0, sizeof(src));
-		src.o = r->json;
+		index_object(&src, r->json);
 		return decode_probe(&src, &r->probe, err);
 	}
 	return 0;
