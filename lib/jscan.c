@@ -506,6 +506,45 @@ utf8_ok(const char *p, const char *end)
 	return true;
 }
 
+/* Expect the keys of the line just scanned whole (s->m[], scanned from
+ * the arena a, a copy of buf) at the same places in the next: each key
+ * not already expected, when it stood in the line as at most 15 bytes
+ * without a backslash followed by a quote (its text is its value). */
+static void
+learn(struct pp_jscan *s, const char *buf, const char *a)
+{
+	int i;
+
+	for (i = s->same; i < s->n; i++) {
+		const struct pp_jmember *m = &s->m[i];
+		struct pp_jpred *e = &s->pred[i];
+		const char *text = buf + (m->key - a);
+		e->klen = 0;
+		if (m->klen == 0 || m->klen > 15 || text[m->klen] != '"' ||
+		    memchr(text, '\\', m->klen) != NULL)
+			continue;
+		unsigned char b[16] = { 0 }, k[16] = { 0 };
+		memcpy(b, m->key, m->klen);
+		b[m->klen] = '"';
+		memset(k, 0xff, m->klen + 1);
+		memcpy(&e->w[0], b, 8);
+		memcpy(&e->w[1], b + 8, 8);
+		memcpy(&e->mask[0], k, 8);
+		memcpy(&e->mask[1], k + 8, 8);
+		e->tag = m->tag;
+		e->bit = 1ULL << ((m->tag * 0x9e3779b97f4a7c15ULL) >> 58);
+		e->klen = m->klen;
+	}
+	/* A key not expected cuts the run: the ones after it are learnt
+	 * again from this line, and none is expected past its last key. */
+	s->npred = s->n;
+	for (i = s->same; i < s->n; i++)
+		if (s->pred[i].klen == 0)
+			break;
+	if (i < s->npred)
+		s->npred = i;
+}
+
 /* A literal word (true, false, null) at p into m; p moves past it. */
 static enum pp_jscan_rc
 scan_word(const char *a, char **pp, struct pp_jmember *m,
@@ -535,8 +574,10 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 {
 	enum pp_jscan_rc rc;
 	uint64_t seen = 0;	/* a filter of the keys' tags */
+	int same = 0;		/* leading keys as expected */
 
 	s->n = 0;
+	s->same = 0;
 	s->used = 0;
 	if (s->cap < len + PAD) {
 		size_t ncap = len + 256;
@@ -576,6 +617,24 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 		if (s->n == PP_JSCAN_MAX)
 			return PP_JSCAN_NESTED;
 		struct pp_jmember *m = &s->m[s->n];
+		/* The key expected here, when every key before it was too:
+		 * the same bytes make the same key, decoded as it was, and
+		 * distinct from the ones before it. */
+		if (s->n == same && same < s->npred) {
+			const struct pp_jpred *e = &s->pred[same];
+			if ((load8(p + 1) & e->mask[0]) == e->w[0] &&
+			    (load8(p + 9) & e->mask[1]) == e->w[1]) {
+				char *k = p + 1;
+				k[e->klen] = '\0';
+				m->key = k;
+				m->klen = e->klen;
+				m->tag = e->tag;
+				seen |= e->bit;
+				p = k + e->klen + 1;
+				same++;
+				goto value;
+			}
+		}
 		char *k;
 		/* The key's first bytes, read before its closing quote is
 		 * overwritten (a load across that fresh one-byte store would
@@ -602,6 +661,7 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 					    "duplicate object key");
 		}
 		seen |= bit;
+value:
 		SKIP_WS(p);
 		if (*p != ':')
 			FAIL_UTF8("':' expected");
@@ -657,6 +717,8 @@ tail:
 	SKIP_WS(p);
 	if (p != end)
 		FAIL_UTF8("end of file expected");
+	s->same = same;
+	learn(s, buf, a);
 	return PP_JSCAN_OK;
 #undef FAIL_UTF8
 }

@@ -69,13 +69,30 @@ enum pp_jscan_rc {
 				 * use the full parser */
 };
 
+/* A key the scanner expects at a member's place: the one the last line
+ * scanned whole had there (records of a stream share their keys). */
+struct pp_jpred {
+	unsigned long long w[2];	/* the key's bytes and its closing
+					 * quote, zeros after (memory order) */
+	unsigned long long mask[2];	/* 0xff over those bytes */
+	unsigned long long tag;	/* the key's tag */
+	unsigned long long bit;	/* its bit in the duplicate filter */
+	size_t klen;		/* its length; 0: nothing expected */
+};
+
 /* A scanner: caller-provided storage, reused line after line. */
 struct pp_jscan {
 	struct pp_jmember m[PP_JSCAN_MAX];	/* members, in order */
 	int n;			/* members found */
+	int same;		/* the first `same` members have the keys of
+				 * the previous line scanned whole, in order
+				 * (a caller may keep what it derived from
+				 * those keys) */
 	char *arena;		/* decoded keys and strings (owned) */
 	size_t cap;		/* arena size */
 	size_t used;		/* arena bytes used */
+	struct pp_jpred pred[PP_JSCAN_MAX];	/* the keys expected */
+	int npred;		/* entries of pred[] filled */
 };
 
 /* Set up s (allocates nothing). */

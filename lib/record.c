@@ -180,17 +180,34 @@ field_of(const struct pp_jmember *m)
 	}
 }
 
+/* The record's scanner, with the field each member's key named in the
+ * last line scanned (r->scan points at s). */
+struct scanner {
+	struct pp_jscan s;	/* first: r->scan is &scanner.s */
+	signed char field[PP_JSCAN_MAX];	/* field of member i, or -1 */
+};
+
+/* Note the field of every member of the line just scanned whole: the
+ * leading ones whose keys the scanner found as expected (s->same) kept
+ * theirs. */
+static void
+learn_fields(struct scanner *sc)
+{
+	for (int i = sc->s.same; i < sc->s.n; i++)
+		sc->field[i] = (signed char)field_of(&sc->s.m[i]);
+}
+
 /* Index the scanner's members by field name, in one pass. */
 static void
-index_fields(struct src *src, const struct pp_jscan *s)
+index_fields(struct src *src, const struct scanner *sc)
 {
 	memset(src->m, 0, sizeof(src->m));
 	src->scanned = true;
 	src->o = NULL;
-	for (int i = 0; i < s->n; i++) {
-		int f = field_of(&s->m[i]);
+	for (int i = 0; i < sc->s.n; i++) {
+		int f = sc->field[i];
 		if (f >= 0)
-			src->m[f] = &s->m[i];
+			src->m[f] = &sc->s.m[i];
 	}
 }
 
@@ -510,15 +527,19 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 	r->len = len;
 	/* The fast path: flat objects, the shape of nearly every record. */
 	if (r->scan == NULL) {
-		r->scan = malloc(sizeof(*r->scan));
-		if (r->scan != NULL)
-			pp_jscan_init(r->scan);
+		struct scanner *sc = malloc(sizeof(*sc));
+		if (sc != NULL) {
+			pp_jscan_init(&sc->s);
+			r->scan = &sc->s;
+		}
 	}
 	enum pp_jscan_rc rc = r->scan != NULL ? pp_jscan(r->scan, line, len,
 	    err) : PP_JSCAN_NESTED;
 	if (rc == PP_JSCAN_BAD)
 		return -1;
 	if (rc == PP_JSCAN_OK) {
+		struct scanner *sc = (struct scanner *)(void *)r->scan;
+		learn_fields(sc);
 		/* "type" comes first in every record pp writes. */
 		const struct pp_jmember *t = r->scan->n > 0 &&
 		    r->scan->m[0].tag == PP_JTAG(4, 't', 'y', 'p', 'e', 0, 0,
@@ -534,7 +555,7 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 		set_type(r, t->str);
 		if (r->type == PP_REC_PROBE) {
 			struct src src;
-			index_fields(&src, r->scan);
+			index_fields(&src, sc);
 			return decode_probe(&src, &r->probe, err);
 		}
 		return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_jscan.c: the flat-object scanner against jansson, the reference.
- * The input is one line.  When the scanner does not defer to jansson
+ * The input is one line (or two: see LLVMFuzzerTestOneInput).  When the scanner does not defer to jansson
  * (PP_JSCAN_NESTED), both must agree on accepting it, on it being an
  * object, and on every member: the same keys, kinds and decoded values
  * (lib/jscan.h promises exactly jansson's JSON_REJECT_DUPLICATES), bar
@@ -56,18 +56,13 @@ same_value(const struct pp_jmember *m, json_t *v)
 	}
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One line, against jansson. */
+static void
+check(const uint8_t *data, size_t size)
 {
-	static bool registered;
 	struct pp_error e;
 	json_error_t je;
 
-	if (!registered) {
-		pp_jscan_init(&scan);
-		(void)atexit(release_scan);
-		registered = true;
-	}
 	pp_error_clear(&e);
 	enum pp_jscan_rc rc = pp_jscan(&scan, (const char *)data, size, &e);
 	if (memchr(data, '\0', size) != NULL) {
@@ -76,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * jansson says (lib/record.c rejects it before jansson). */
 		FUZZ_CHECK(rc == PP_JSCAN_BAD || rc == PP_JSCAN_NESTED,
 		    "scanner takes a NUL byte (%d)", (int)rc);
-		return 0;
+		return;
 	}
 	json_t *j = json_loadb((const char *)data, size,
 	    JSON_REJECT_DUPLICATES, &je);
@@ -121,5 +116,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(0, "result %d", (int)rc);
 	}
 	json_decref(j);
+}
+
+/* The scanner expects the keys of the line before (lib/jscan.h): the
+ * input is checked after whatever came before it, then again (its own
+ * keys expected), and when it holds a newline, the bytes after the first
+ * one are checked after those before it. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool registered;
+
+	if (!registered) {
+		pp_jscan_init(&scan);
+		(void)atexit(release_scan);
+		registered = true;
+	}
+	check(data, size);
+	check(data, size);
+	const uint8_t *nl = memchr(data, '\n', size);
+	if (nl != NULL) {
+		size_t a = (size_t)(nl - data);
+		check(data, a);
+		check(nl + 1, size - a - 1);
+	}
 	return 0;
 }
