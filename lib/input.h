@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <zlib.h>
 
 #include "lib/error.h"
 
@@ -55,7 +54,9 @@ struct pp_reader {
 	int mode;		/* 0 undecided, 1 plain, 2 gzip */
 	bool gz_active;		/* inside a gzip member (zs initialised) */
 	bool gz_any;		/* at least one member finished */
-	z_stream zs;		/* inflate state */
+	void *gz;		/* inflate state (owned): ISA-L's when built
+				 * with it (PP_HAVE_ISAL), else zlib's */
+	const char *gz_msg;	/* why the gzip data is corrupt */
 	unsigned char *raw;	/* raw input bytes */
 	size_t raw_len;		/* valid bytes in raw */
 	size_t raw_pos;		/* next unread byte in raw */
