@@ -68,6 +68,7 @@ LIB_SRCS += lib/engine.c
 LIB_SRCS += lib/tsched.c
 LIB_SRCS += lib/mtrpkt.c
 LIB_SRCS += lib/pace.c
+LIB_SRCS += lib/overload.c
 LIB_SRCS += lib/probecli.c
 LIB_SRCS += lib/archive.c
 LIB_SRCS += lib/plot.c

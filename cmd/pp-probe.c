@@ -32,6 +32,7 @@
 #include "lib/mtrpkt.h"
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
+#include "lib/overload.h"
 #include "lib/pace.h"
 #include "lib/probecli.h"
 #include "lib/sanitize.h"
@@ -133,6 +134,7 @@ struct probe_run {
 	struct pp_jw w;
 	struct pp_outcome_opts outcome;	/* what counts as answered */
 	struct pp_intern addrs;	/* responders of unreachables (summary) */
+	struct pp_overload ov;	/* a host that does not keep up */
 	bool live;		/* stderr is a terminal */
 	int live_lines;		/* lines of the live summary drawn */
 	unsigned long long seq;
@@ -358,6 +360,22 @@ name_failed(const struct probe_run *r, const char *what, bool short_count)
 		fprintf(stderr, " and %d more", n - shown);
 	if (n > 0)
 		fputc('\n', stderr);
+}
+
+/* Say what the host did not keep up with since the last time (sends
+ * behind schedule, answers the kernel dropped, reading behind). */
+static void
+overload(struct probe_run *r, struct pp_engine *e, long long now)
+{
+	struct pp_engine_stats st;
+	char line[1024];
+
+	pp_engine_stats(e, &st);
+	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0) {
+		if (r->live)
+			r->live_lines = 0;	/* the table is drawn anew */
+		pp_warnx("%s", line);
+	}
 }
 
 /* Each target's figures, as ping and fping end: the answers, the loss
@@ -756,9 +774,14 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
-			    -1 || r.interval < 0.001 || r.interval > 86400)
-				pp_errx(PP_EXIT_USAGE, "-i: interval must be 1ms "
-				    "to 1d: %s", pp_optarg);
+			    -1 || r.interval < 0.0000099 || r.interval > 86400)
+				pp_errx(PP_EXIT_USAGE, "-i: interval must be 10us "
+				    "to 1d (under 1ms root only): %s", pp_optarg);
+			/* Less than a millisecond to one host: root's, as
+			 * ping keeps its floods to root. */
+			if (r.interval < 0.00099 && getuid() != 0)
+				pp_errx(PP_EXIT_USAGE, "-i: an interval under 1ms "
+				    "needs root (as ping's flood): %s", pp_optarg);
 			break;
 		case 'm':
 			pp_probecli_mark(&r.pc, "-m", pp_optarg);
@@ -855,16 +878,36 @@ main(int argc, char **argv)
 		    r.t[i].addr.ss_family == AF_INET6);
 	}
 	pp_probecli_check(&r.pc, need4, need6);
+	/* Every probe in flight has an identity (16 bits) and a place: a
+	 * schedule that keeps more waiting than that is refused now, not
+	 * slowed down later. */
+	double waiting = r.pc.po.timeout / r.interval;
+	if (r.count > 0 && waiting > (double)r.count)
+		waiting = (double)r.count;
+	if (ok * waiting > PP_ENGINE_INFLIGHT_MAX)
+		pp_errx(PP_EXIT_USAGE, "-i, -W: %d target%s every %g ms with "
+		    "a %g ms timeout keep %.0f probes in flight; %d at most: "
+		    "a longer -i or a shorter -W", ok, ok == 1 ? "" : "s",
+		    r.interval * 1000, r.pc.po.timeout * 1000, ok * waiting,
+		    PP_ENGINE_INFLIGHT_MAX);
 	if (r.pc.po.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
 	struct pp_error err;
+	/* Probes due together go out together (sendmmsg), right after the
+	 * loop below sends them. */
+	r.pc.eo.batch = true;
 	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
 	r.e = e;
+	/* Receive buffers for the answers of every probe in flight. */
+	pp_probecli_plan(e, ok / r.interval, r.pc.po.timeout);
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* Records leave in large writes (glibc ignores the size when it
+	 * allocates the buffer itself: 4 KB). */
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	/* A closed reader is an EPIPE (pp_probecli's reader_gone), not a
 	 * death: the run stops cleanly, -o is closed whole, the summary
 	 * written, the status 0. */
@@ -907,6 +950,7 @@ main(int argc, char **argv)
 	    (long long)(r.resolve_every * 1e9) : 0;
 	long long next_live = start;
 	long long last_flush = start;
+	pp_overload_init(&r.ov, start);
 	long long k = 0;	/* the cursor: round k ... */
 	int cur = 0;		/* ... target i */
 	r.active = 0;
@@ -922,8 +966,17 @@ main(int argc, char **argv)
 		}
 		bool more = !stopping && r.active > 0;
 		bool sent = false;
+		int burst = 0;
 		long long due = -1;
 		while (more) {
+			/* Behind schedule: a burst at a time, the answers
+			 * read between (a sender that never stops to read
+			 * would have them dropped or delayed inside this
+			 * host, and taken for loss). */
+			if (burst == PP_NET_TXQ) {
+				due = now;
+				break;
+			}
 			struct target *t = &r.t[cur];
 			long long at = start + k * iv + (long long)cur * iv /
 			    r.nt;
@@ -944,6 +997,8 @@ main(int argc, char **argv)
 					break;
 				}
 				sent = true;
+				burst++;
+				pp_overload_sent(&r.ov, at, now);
 				r.seq++;
 				t->inflight++;
 				t->last_send = now;
@@ -956,6 +1011,8 @@ main(int argc, char **argv)
 				k++;
 			}
 		}
+		if (sent)
+			pp_engine_flush(e);
 		/* Sending is over: the answers still due are waited for as
 		 * ping waits (linger_end), then the rest are timeouts. */
 		long long linger = -1;
@@ -993,6 +1050,8 @@ main(int argc, char **argv)
 			live_summary(&r);
 			next_live = now + 1000000000LL;
 		}
+		if (room && pp_overload_due(&r.ov, now))
+			overload(&r, e, now);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (end > 0 && until > end)
 			until = end;
@@ -1021,7 +1080,13 @@ main(int argc, char **argv)
 			stopping = 1;
 	}
 	live_summary(&r);
+	overload(&r, e, pp_mono_ns());
 	int never = final_summary(&r);
+	struct pp_engine_stats est;
+	char line[1024];
+	pp_engine_stats(e, &est);
+	if (pp_overload_summary(&r.ov, &est, line, sizeof(line)) > 0)
+		pp_warnx("%s", line);
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(e);
 	for (int i = 0; i < r.nt; i++)

@@ -33,6 +33,7 @@
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
+#include "lib/overload.h"
 #include "lib/probecli.h"
 #include "lib/sanitize.h"
 #include "lib/tsched.h"
@@ -114,12 +115,16 @@ struct target {
 	char dst[64];		/* address text */
 	long long emitted;	/* rounds written */
 	long long reached;	/* rounds in which the destination answered */
+	long long local;	/* rounds not reached with a probe that may
+				 * have lost its answer inside this host
+				 * (local_drop): not counted as loss */
 	double last_rtt;	/* ms, of the destination */
 	int hops;		/* its TTL, last seen */
 };
 
 struct trace_run {
 	struct pp_probecli pc;
+	struct pp_overload ov;	/* a host that does not keep up */
 	struct target *t;
 	int nt;
 	int *sched;		/* [resolved]: the target of each scheduled
@@ -285,6 +290,7 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 	struct trace_run *r = arg;
 	struct target *t = &r->t[r->sched[ti]];
 	bool reached = false;
+	bool local = false;
 
 	(void)n;
 	for (int f = 0; f < r->flows; f++) {
@@ -299,15 +305,19 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			p.dst = t->dst;
 			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
-			if (pp_probe_outcome(&p, NULL) == PP_ANSWER_DEST) {
+			enum pp_outcome o = pp_probe_outcome(&p, NULL);
+			if (o == PP_ANSWER_DEST) {
 				reached = true;
 				t->last_rtt = res->rtt;
 				t->hops = ttl;
 			}
+			local = local || o == PP_LOCAL;
 		}
 	}
 	if (reached)
 		t->reached++;
+	else if (local)
+		t->local++;
 	t->emitted++;
 }
 
@@ -349,6 +359,22 @@ tell_schedule(struct trace_run *r, long long now, bool end)
 
 /* ------------------------------------------------------------ summary */
 
+/* Say what the host did not keep up with since the last time (answers
+ * the kernel dropped, reading behind). */
+static void
+overload(struct trace_run *r, long long now)
+{
+	struct pp_engine_stats st;
+	char line[1024];
+
+	pp_engine_stats(r->e, &st);
+	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0) {
+		if (r->live)
+			r->live_lines = 0;	/* the screen is drawn anew */
+		pp_warnx("%s", line);
+	}
+}
+
 static void
 live_summary(struct trace_run *r)
 {
@@ -388,11 +414,14 @@ final_summary(const struct trace_run *r)
 			continue;
 		char name[512];
 		(void)pp_sanitize_term(name, sizeof(name), t->name);
+		long long counted = t->emitted - t->local;
 		fprintf(f, "--- %s pp-trace statistics ---\n"
 		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
-		    name, t->emitted, t->reached, t->emitted > 0 ? 100.0 *
-		    (double)(t->emitted - t->reached) / (double)t->emitted :
-		    0.0);
+		    name, t->emitted, t->reached, counted > 0 ? 100.0 *
+		    (double)(counted - t->reached) / (double)counted : 0.0);
+		if (t->local > 0)
+			fprintf(f, ", %lld rounds maybe lost inside this host "
+			    "(not counted)", t->local);
 		if (t->reached > 0)
 			fprintf(f, ", %d hops, last rtt %.3f ms", t->hops,
 			    t->last_rtt);
@@ -706,9 +735,16 @@ main(int argc, char **argv)
 	r.e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (r.e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
+	/* Receive buffers for the answers of every probe in flight: every
+	 * hop of every flow of every target a round (or --rate). */
+	pp_probecli_plan(r.e, r.rate > 0 ? r.rate : (double)ok * r.flows *
+	    (r.max_ttl - r.first_ttl + 1) / r.interval, r.pc.po.timeout);
 	pp_probecli_open_output(&r.pc);
 	r.live = pp_isatty(2);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* Large writes (glibc ignores the size of a buffer it allocates
+	 * itself: 4 KB). */
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	/* A closed reader is an EPIPE (pp_probecli's reader_gone), not a
 	 * death: the run stops cleanly, -o is closed whole, the summary
 	 * written, the status 0. */
@@ -722,6 +758,7 @@ main(int argc, char **argv)
 	 * with --rate all at once, the rate spreading them). */
 	long long next_live = pp_mono_ns();
 	long long last_flush = next_live;
+	pp_overload_init(&r.ov, next_live);
 	for (;;) {
 		long long now = pp_mono_ns();
 		if (stopping)
@@ -734,6 +771,8 @@ main(int argc, char **argv)
 			live_summary(&r);
 			next_live = now + 1000000000LL;
 		}
+		if (pp_overload_due(&r.ov, now))
+			overload(&r, now);
 		pp_probecli_tick(&r.pc, false);
 		long long until = due >= 0 ? due : now + 100000000LL;
 		if (until > next_live)
@@ -759,7 +798,13 @@ main(int argc, char **argv)
 	pp_probecli_flush(&r.pc);
 	tell_schedule(&r, pp_mono_ns(), true);
 	live_summary(&r);
+	overload(&r, pp_mono_ns());
 	int never = final_summary(&r);
+	struct pp_engine_stats est;
+	char line[1024];
+	pp_engine_stats(r.e, &est);
+	if (pp_overload_summary(&r.ov, &est, line, sizeof(line)) > 0)
+		pp_warnx("%s", line);
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(r.e);
 	pp_tsched_free(r.ts);

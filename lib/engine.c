@@ -28,6 +28,12 @@
 #include "lib/util.h"
 
 /* Event tags: the shared sockets are 0 to 3 (icmp4, icmp6, tcp4, tcp6). */
+/* Bytes a received message may have unless larger probes were sent: an
+ * ICMPv6 error (1232 at most), an ICMP one (576), an echo reply of up to
+ * some 1,400 bytes. */
+#define RX_SLOT 1536
+/* Batches read from one socket in a pass before the others get theirs. */
+#define RX_ROUNDS 4
 #define TAG_FD 0x100000000ULL	/* a per-probe socket: | slot */
 #define TAG_FLOW 0x200000000ULL	/* a flow socket: | its index */
 
@@ -49,16 +55,24 @@ struct slot {
 	int family;
 	int fd;			/* a socket of its own, -1 none */
 	int flow;		/* its flow socket's index, -1 none */
-	int hpos;		/* place in the deadline heap */
 	long long deadline;	/* monotonic ns */
 	double timeout;		/* s */
 	bool retries;		/* TCP: retransmitted SYNs count */
+	bool queued;		/* waits in the send queue (o.batch) */
 	struct sockaddr_storage dst;
 	socklen_t dlen;
 	double sent_rt;		/* realtime at send, s */
 	long long sent_mono;	/* monotonic at send, ns */
 	struct pp_pkt_sent sent;	/* what identifies it */
 	struct pp_engine_result r;
+};
+
+/* What the kernel dropped for a receiving socket (its receive queue
+ * full): the count last seen (SO_RXQ_OVFL with each datagram, SO_MEMINFO
+ * on demand) and the time up to which it is known (monotonic ns). */
+struct rxdrops {
+	unsigned seen;
+	long long known;
 };
 
 /* Per flow socket: its probes in flight, and the last one sent; for UDP
@@ -69,6 +83,20 @@ struct flowuse {
 	int last;		/* slot */
 	bool learnt;		/* delta is known */
 	uint16_t delta;
+	struct rxdrops drops;	/* of its socket */
+};
+
+/* Stretches of time in which the kernel dropped datagrams for a socket of
+ * a family (monotonic ns, oldest first): a probe of that family that
+ * waited across one and timed out may have lost its answer inside this
+ * host (local_drop).  Close ones are merged; when full, the oldest two. */
+#define DROPWINS 32
+/* How much older than the datagram read before it a dropped one may be
+ * stamped (the host's backlogs, under load), ns. */
+#define DROP_SLACK 100000000LL
+struct dropwins {
+	int n;
+	long long from[DROPWINS], to[DROPWINS];
 };
 
 /* An ICMP error quoting only the 8-byte header of a UDP probe of a flow
@@ -81,6 +109,14 @@ struct pending {
 	struct pp_pkt_info in;	/* the error, parsed */
 	struct sockaddr_storage from;
 	struct timespec rx;
+};
+
+/* A place in the deadline heap: the deadline kept beside the slot, so
+ * that the heap's work touches the heap alone (tens of thousands of
+ * probes in flight: the slots are megabytes). */
+struct hent {
+	long long deadline;	/* monotonic ns */
+	int slot;
 };
 
 struct pp_engine {
@@ -97,7 +133,8 @@ struct pp_engine {
 	int inflight;
 	int by_id[65536];	/* slot + 1 by identity */
 	uint16_t next_id;	/* identities are handed out in turn */
-	int *heap;		/* slots by deadline (a binary heap) */
+	struct hent *heap;	/* slots by deadline (a binary heap) */
+	int *hpos;		/* each slot's place in it, -1 none */
 	int nheap;
 	struct pp_flowtab flows;	/* flow sockets */
 	struct flowuse *fuse;	/* [flows.cap] */
@@ -106,6 +143,25 @@ struct pp_engine {
 	struct pending pend[PENDING];	/* ring */
 	int pend_next;
 	bool yield;		/* pp_engine_run returns after this batch */
+	/* The receive path: batches of the shared sockets, their drop
+	 * counts, and how far everything that arrived has been read. */
+	struct pp_net_batch rxb;
+	struct rxdrops rxd[4];	/* icmp4, icmp6, tcp4, tcp6 */
+	struct dropwins wins[2];	/* IPv4, IPv6 */
+	long long rt_off;	/* monotonic less realtime, ns (this pass) */
+	long long stop_mono;	/* the earliest last stamp read of a socket
+				 * left with more to read in this pass,
+				 * LLONG_MAX none */
+	long long horizon;	/* monotonic ns: every answer that arrived
+				 * before it has been read */
+	unsigned long long kdrops;	/* datagrams the kernel dropped */
+	unsigned long long ldrops;	/* timeouts marked local_drop */
+	long long lag_max;	/* reading behind, ns, the most since the
+				 * last pp_engine_stats */
+	size_t rx_want;		/* a batch slot this large, from the next
+				 * read on (a larger probe went out) */
+	struct pp_net_txq txq;	/* probes waiting to go (o.batch) */
+	int txq_slot[PP_NET_TXQ];	/* their slots */
 	uint16_t echo_id;	/* raw ICMP sockets: our identifier */
 	uint32_t tag;		/* payload run tag, and TCP sequence half */
 	unsigned long long pseq;	/* payload sequences handed out */
@@ -173,8 +229,9 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 		return NULL;
 	}
 	e->o = *o;
-	if (e->o.max_inflight <= 0 || e->o.max_inflight > 60000)
-		e->o.max_inflight = 60000;
+	if (e->o.max_inflight <= 0 ||
+	    e->o.max_inflight > PP_ENGINE_INFLIGHT_MAX)
+		e->o.max_inflight = PP_ENGINE_INFLIGHT_MAX;
 	e->net = n;
 	e->done = done;
 	e->arg = arg;
@@ -183,8 +240,12 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	pp_flowtab_init(&e->flows);
 	e->slots = calloc((size_t)e->nslots, sizeof(*e->slots));
 	e->free_slots = calloc((size_t)e->nslots, sizeof(int));
-	e->heap = calloc((size_t)e->nslots, sizeof(int));
+	e->heap = calloc((size_t)e->nslots, sizeof(*e->heap));
+	e->hpos = calloc((size_t)e->nslots, sizeof(int));
 	if (e->slots == NULL || e->free_slots == NULL || e->heap == NULL ||
+	    e->hpos == NULL ||
+	    pp_net_batch_init(&e->rxb, RX_SLOT) == -1 ||
+	    (e->o.batch && pp_net_txq_init(&e->txq) == -1) ||
 	    pp_evloop_init(&e->loop, e->o.lax) == -1) {
 		pp_error_set(err, "cannot set up the engine: %s",
 		    strerror(errno));
@@ -246,6 +307,15 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 			return NULL;
 		}
 	}
+	/* What the kernel dropped before now is not ours to count. */
+	int rfd[4] = { n->icmp4, n->icmp6, n->tcp4, n->tcp6 };
+	long long now = pp_mono_ns();
+	for (int i = 0; i < 4; i++) {
+		long long d = rfd[i] >= 0 ? pp_net_drops(rfd[i]) : -1;
+		e->rxd[i].seen = d > 0 ? (unsigned)d : 0;
+		e->rxd[i].known = now;
+	}
+	e->horizon = now;
 	/* Room for one socket per probe in flight. */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -267,10 +337,14 @@ pp_engine_free(struct pp_engine *e)
 			close(e->slots[i].fd);
 	pp_flowtab_release(&e->flows);
 	pp_evloop_release(&e->loop);
+	pp_net_batch_release(&e->rxb);
+	if (e->txq.data != NULL)
+		pp_net_txq_release(&e->txq);
 	free(e->fuse);
 	free(e->slots);
 	free(e->free_slots);
 	free(e->heap);
+	free(e->hpos);
 	free(e);
 }
 
@@ -299,6 +373,64 @@ pp_engine_late(const struct pp_engine *e)
 }
 
 void
+pp_engine_stats(struct pp_engine *e, struct pp_engine_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->kernel_drops = e->kdrops;
+	st->local_drops = e->ldrops;
+	st->late = e->late;
+	st->read_lag = e->lag_max;
+	e->lag_max = 0;
+	int fds[2] = { e->net->icmp4, e->net->icmp6 };
+	for (int i = 0; i < 2; i++) {
+		int b = fds[i] >= 0 ? pp_net_rcvbuf(fds[i]) : -1;
+		if (b > 0 && (st->rcvbuf == 0 || b < st->rcvbuf))
+			st->rcvbuf = b;
+	}
+}
+
+int
+pp_engine_rcvbuf(struct pp_engine *e, int want)
+{
+	int fds[4] = { e->net->icmp4, e->net->icmp6, e->net->tcp4,
+	    e->net->tcp6 };
+	long long cap = pp_net_rcvbuf_max();
+	int got = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (fds[i] < 0)
+			continue;
+		int b = pp_net_rcvbuf(fds[i]);
+		if (want < b && cap >= want) {
+			/* Lower it (SO_RCVBUF gives exactly this much). */
+			(void)pp_net_set_rcvbuf(fds[i], want, false);
+		} else if (want > b &&
+		    pp_net_set_rcvbuf(fds[i], want, true) == -1 &&
+		    cap > b) {
+			/* Raise it: without privilege, up to the cap. */
+			(void)pp_net_set_rcvbuf(fds[i], cap < want ?
+			    (int)cap : want, false);
+		}
+		b = pp_net_rcvbuf(fds[i]);
+		if (i < 2 && b > 0 && (got == 0 || b < got))
+			got = b;
+	}
+	return got;
+}
+
+int
+pp_engine_plan(struct pp_engine *e, double rate, double timeout)
+{
+	double w = rate * timeout * PP_ENGINE_TRUESIZE;
+
+	if (!(w >= PP_ENGINE_RCVBUF_MIN))
+		w = PP_ENGINE_RCVBUF_MIN;
+	if (w > PP_NET_RCVBUF_MAX)
+		w = PP_NET_RCVBUF_MAX;
+	return pp_engine_rcvbuf(e, (int)w);
+}
+
+void
 pp_engine_result_probe(const struct pp_engine_result *r, struct pp_probe *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -320,6 +452,7 @@ pp_engine_result_probe(const struct pp_engine_result *r, struct pp_probe *p)
 	p->rtt = r->rtt;
 	p->late = r->late;
 	p->conn = r->conn;
+	p->local_drop = r->local_drop;
 	p->nmpls = r->nmpls;
 	memcpy(p->mpls, r->mpls, sizeof(p->mpls));
 }
@@ -329,18 +462,18 @@ pp_engine_result_probe(const struct pp_engine_result *r, struct pp_probe *p)
 static bool
 earlier(const struct pp_engine *e, int a, int b)
 {
-	return e->slots[e->heap[a]].deadline < e->slots[e->heap[b]].deadline;
+	return e->heap[a].deadline < e->heap[b].deadline;
 }
 
 static void
 heap_swap(struct pp_engine *e, int a, int b)
 {
-	int t = e->heap[a];
+	struct hent t = e->heap[a];
 
 	e->heap[a] = e->heap[b];
 	e->heap[b] = t;
-	e->slots[e->heap[a]].hpos = a;
-	e->slots[e->heap[b]].hpos = b;
+	e->hpos[e->heap[a].slot] = a;
+	e->hpos[e->heap[b].slot] = b;
 }
 
 static void
@@ -372,25 +505,26 @@ heap_down(struct pp_engine *e, int k)
 static void
 heap_push(struct pp_engine *e, int i)
 {
-	e->heap[e->nheap] = i;
-	e->slots[i].hpos = e->nheap++;
+	e->heap[e->nheap].deadline = e->slots[i].deadline;
+	e->heap[e->nheap].slot = i;
+	e->hpos[i] = e->nheap++;
 	heap_up(e, e->nheap - 1);
 }
 
 static void
 heap_remove(struct pp_engine *e, int i)
 {
-	int k = e->slots[i].hpos;
+	int k = e->hpos[i];
 
 	if (k < 0)
 		return;
-	e->slots[i].hpos = -1;
+	e->hpos[i] = -1;
 	if (--e->nheap == k)
 		return;
 	e->heap[k] = e->heap[e->nheap];
-	e->slots[e->heap[k]].hpos = k;
+	e->hpos[e->heap[k].slot] = k;
 	heap_up(e, k);
-	heap_down(e, e->slots[e->heap[k]].hpos);
+	heap_down(e, e->hpos[e->heap[k].slot]);
 }
 
 /* ----------------------------------------------------------- results */
@@ -650,65 +784,208 @@ keep_pending(struct pp_engine *e, int k, bool v6, const struct pp_pkt_info *in,
 	p->rx = m->rx;
 }
 
+/* ------------------------------------------------- the receive path */
+
+/* The monotonic clock now, and the offset of the realtime clock (the
+ * kernel's receive stamps) from it. */
+static long long
+clock_sync(struct pp_engine *e)
+{
+	struct timespec rt;
+	long long mono = pp_mono_ns();
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	e->rt_off = mono - ((long long)rt.tv_sec * 1000000000LL + rt.tv_nsec);
+	return mono;
+}
+
+/* A kernel receive stamp on the monotonic clock (now when missing). */
+static long long
+rx_mono(const struct pp_engine *e, const struct timespec *rx)
+{
+	if (rx->tv_sec == 0)
+		return pp_mono_ns();
+	return (long long)rx->tv_sec * 1000000000LL + rx->tv_nsec + e->rt_off;
+}
+
+/* The kernel dropped datagrams for a socket of family f (0 IPv4, 1 IPv6)
+ * between from and to: remember the stretch. */
+static void
+add_window(struct pp_engine *e, int f, long long from, long long to)
+{
+	struct dropwins *w = &e->wins[f];
+
+	if (w->n > 0 && from <= w->to[w->n - 1] + 1000000) {
+		if (to > w->to[w->n - 1])
+			w->to[w->n - 1] = to;
+		if (from < w->from[w->n - 1])
+			w->from[w->n - 1] = from;
+		return;
+	}
+	if (w->n == DROPWINS) {
+		/* The two oldest become one (wider: more probes "may"). */
+		w->to[0] = w->to[1];
+		memmove(&w->from[1], &w->from[2], (DROPWINS - 2) *
+		    sizeof(w->from[0]));
+		memmove(&w->to[1], &w->to[2], (DROPWINS - 2) * sizeof(w->to[0]));
+		w->n--;
+	}
+	w->from[w->n] = from;
+	w->to[w->n] = to;
+	w->n++;
+}
+
+/* Did the kernel drop anything for family f between a and b? */
+static bool
+dropped_between(const struct pp_engine *e, int f, long long a, long long b)
+{
+	const struct dropwins *w = &e->wins[f];
+
+	for (int k = w->n - 1; k >= 0; k--)
+		if (w->from[k] <= b && w->to[k] >= a)
+			return true;
+	return false;
+}
+
+/* A socket of family f says the kernel had dropped `count` datagrams for
+ * it (since it was opened) by `at` (monotonic). */
+static void
+drops_seen(struct pp_engine *e, int f, struct rxdrops *d, unsigned count,
+    long long at)
+{
+	if ((int)(count - d->seen) > 0) {
+		/* Dropped when queued, after the datagram read before (its
+		 * stamp `known`) and before this one's: but a stamp is taken
+		 * as a packet enters the host, and on two CPUs one can wait
+		 * longer than another before its socket takes it, so the
+		 * dropped ones may carry stamps a little older; and this one
+		 * was read by now. */
+		e->kdrops += count - d->seen;
+		long long now = pp_mono_ns();
+		add_window(e, f, d->known - DROP_SLACK, at > now ? at : now);
+		d->seen = count;
+	}
+	if (at > d->known)
+		d->known = at;
+}
+
+/* A socket left with more to read in this pass, read up to `at`. */
+static void
+unread(struct pp_engine *e, long long at)
+{
+	if (at < e->stop_mono)
+		e->stop_mono = at;
+}
+
+/* Read a batch of fd (errq: its error queue) into e->rxb.  Returns the
+ * messages read, 0 when none. */
+static int
+rx_batch(struct pp_engine *e, int fd, bool errq)
+{
+	if (e->rx_want > e->rxb.slot) {
+		/* A larger probe went out: room for its answers. */
+		struct pp_net_batch b;
+		if (pp_net_batch_init(&b, e->rx_want) == 0) {
+			pp_net_batch_release(&e->rxb);
+	if (e->txq.data != NULL)
+		pp_net_txq_release(&e->txq);
+			e->rxb = b;
+		}
+		e->rx_want = 0;
+	}
+	int n = pp_net_recv_batch(fd, &e->rxb, errq);
+	return n < 0 ? 0 : n;
+}
+
 /* An ICMP datagram socket's error queue: errors quoting our echo
  * requests. */
 static void
 icmp_errqueue(struct pp_engine *e, int fd, bool v6)
 {
-	for (int k = 0; k < 256; k++) {
-		struct pp_net_msg m;
-		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		int n = rx_batch(e, fd, true);
+		long long at = 0;
+		for (int k = 0; k < n; k++) {
+			const struct pp_net_msg *m = &e->rxb.msg[k];
+			struct pp_pkt_info in;
+			at = rx_mono(e, &m->rx);
+			if (!m->err || m->origin == SO_EE_ORIGIN_LOCAL ||
+			    pp_pkt_parse_echo_quote(pp_net_batch_data(&e->rxb,
+			    k), m->len, v6, &in) == -1)
+				continue;
+			/* Not an echo reply; the destination it was sent to
+			 * is the message's address. */
+			in.kind = PP_PKT_TIME_EXCEEDED;
+			pp_flowkey_addr((const struct sockaddr *)&m->from,
+			    in.quoted_dst);
+			int i = match(e, &in, v6, false, -1, 0);
+			if (i >= 0)
+				errqueue_error(e, i, m, NULL);
+		}
+		if (n < e->rxb.cap)
 			return;
-		struct pp_pkt_info in;
-		if (!m.err || m.origin == SO_EE_ORIGIN_LOCAL ||
-		    pp_pkt_parse_echo_quote(e->buf, m.len, v6, &in) == -1)
-			continue;
-		/* Not an echo reply; the destination it was sent to is the
-		 * message's address. */
-		in.kind = PP_PKT_TIME_EXCEEDED;
-		pp_flowkey_addr((struct sockaddr *)&m.from, in.quoted_dst);
-		int i = match(e, &in, v6, false, -1, 0);
-		if (i >= 0)
-			errqueue_error(e, i, &m, NULL);
+		if (round == RX_ROUNDS - 1)
+			unread(e, at);
 	}
 }
 
-/* The shared ICMP socket of family fam has something. */
+/* One message of a shared ICMP socket. */
 static void
-icmp_readable(struct pp_engine *e, int fam)
+icmp_message(struct pp_engine *e, const unsigned char *buf,
+    const struct pp_net_msg *m, bool v6, bool raw)
+{
+	const struct sockaddr *from = (const struct sockaddr *)&m->from;
+	struct pp_pkt_info in;
+
+	if (pp_pkt_parse(buf, m->len, v6, raw && !v6, &in) == -1 ||
+	    in.kind == PP_PKT_OTHER)
+		return;
+	if (in.reply_ttl < 0)
+		in.reply_ttl = m->ttl;
+	int i = match(e, &in, v6, raw, -1, 0);
+	int f = i < 0 && raw ? quote_flow(e, &in) : -1;
+	if (f >= 0 && e->fuse[f].learnt)
+		i = match(e, &in, v6, raw, f, e->fuse[f].delta);
+	if (i >= 0) {
+		icmp_answer(e, i, &in, from, &m->rx);
+	} else if (f >= 0 && e->fuse[f].n > 0) {
+		/* Maybe a NAT's checksum: until the flow's shift is learnt
+		 * (or relearnt). */
+		keep_pending(e, f, v6, &in, m);
+	} else if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
+	    in.payload.tag == e->tag) {
+		e->late++;
+	}
+}
+
+/* The shared ICMP socket of family fam has something (events: epoll's):
+ * batches of datagrams, and a datagram socket's error queue. */
+static void
+icmp_readable(struct pp_engine *e, int fam, uint32_t events)
 {
 	bool v6 = fam == 1;
 	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
 	bool raw = v6 ? e->net->raw6 : e->net->raw4;
+	struct rxdrops *d = &e->rxd[fam];
 
-	for (int n = 0; n < 256; n++) {
-		struct pp_net_msg m;
-		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1) {
-			if (!raw && (errno == EAGAIN || errno == EWOULDBLOCK))
-				icmp_errqueue(e, fd, v6);
+	/* Only datagram sockets queue errors, and only then is the queue
+	 * read (a raw socket's errors are its own sends'). */
+	if (!raw && (events & EPOLLERR))
+		icmp_errqueue(e, fd, v6);
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		int n = rx_batch(e, fd, false);
+		long long at = 0;
+		for (int k = 0; k < n; k++) {
+			const struct pp_net_msg *m = &e->rxb.msg[k];
+			at = rx_mono(e, &m->rx);
+			drops_seen(e, fam, d, m->drops, at);
+			icmp_message(e, pp_net_batch_data(&e->rxb, k), m, v6,
+			    raw);
+		}
+		if (n < e->rxb.cap)
 			return;
-		}
-		const struct sockaddr *from = (struct sockaddr *)&m.from;
-		struct pp_pkt_info in;
-		if (pp_pkt_parse(e->buf, m.len, v6, raw && !v6, &in) == -1 ||
-		    in.kind == PP_PKT_OTHER)
-			continue;
-		if (in.reply_ttl < 0)
-			in.reply_ttl = m.ttl;
-		int i = match(e, &in, v6, raw, -1, 0);
-		int f = i < 0 && raw ? quote_flow(e, &in) : -1;
-		if (f >= 0 && e->fuse[f].learnt)
-			i = match(e, &in, v6, raw, f, e->fuse[f].delta);
-		if (i >= 0) {
-			icmp_answer(e, i, &in, from, &m.rx);
-		} else if (f >= 0 && e->fuse[f].n > 0) {
-			/* Maybe a NAT's checksum: until the flow's shift is
-			 * learnt (or relearnt). */
-			keep_pending(e, f, v6, &in, &m);
-		} else if (in.kind == PP_PKT_ECHO_REPLY && in.has_payload &&
-		    in.payload.tag == e->tag) {
-			e->late++;
-		}
+		if (round == RX_ROUNDS - 1)
+			unread(e, at);
 	}
 }
 
@@ -771,8 +1048,9 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 
 	if (!s->used)
 		return;
-	if (pp_net_recv_err(s->fd, e->buf, sizeof(e->buf), &m) == 0 &&
-	    m.err && m.origin != SO_EE_ORIGIN_LOCAL) {
+	if ((events & EPOLLERR) && pp_net_recv_err(s->fd, e->buf,
+	    sizeof(e->buf), &m) == 0 && m.err &&
+	    m.origin != SO_EE_ORIGIN_LOCAL) {
 		errqueue_error(e, i, &m, NULL);
 		return;
 	}
@@ -802,14 +1080,18 @@ flow_probe(struct pp_engine *e, int k, const unsigned char *buf, size_t len)
 	return i;
 }
 
-/* A flow socket has errors (ICMP, quoting one of its probes) or data. */
+/* A flow socket has errors (ICMP, quoting one of its probes) or data
+ * (events: epoll's). */
 static void
-flow_event(struct pp_engine *e, int k)
+flow_event(struct pp_engine *e, int k, uint32_t events)
 {
 	if (k < 0 || k >= e->flows.n)
 		return;
-	int fd = pp_flowtab_at(&e->flows, k)->fd;
-	for (int n = 0; n < 256 && pp_flowtab_at(&e->flows, k)->errq; n++) {
+	const struct pp_flowsock *fs = pp_flowtab_at(&e->flows, k);
+	int fd = fs->fd;
+	int f = fs->key.family == AF_INET6;
+	for (int n = 0; n < 256 && (events & EPOLLERR) &&
+	    pp_flowtab_at(&e->flows, k)->errq; n++) {
 		struct pp_net_msg m;
 		if (pp_net_recv_err(fd, e->buf, sizeof(e->buf), &m) == -1)
 			break;
@@ -823,10 +1105,14 @@ flow_event(struct pp_engine *e, int k)
 		if (i >= 0 && e->slots[i].used && e->slots[i].flow == k)
 			errqueue_error(e, i, &m, NULL);
 	}
-	for (int n = 0; n < 256; n++) {
+	long long at = 0;
+	int n = 0;
+	for (; n < 256 && (events & EPOLLIN); n++) {
 		struct pp_net_msg m;
 		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1)
-			break;
+			return;
+		at = rx_mono(e, &m.rx);
+		drops_seen(e, f, &e->fuse[k].drops, m.drops, at);
 		/* A UDP answer counts when it echoes our payload. */
 		int i = flow_probe(e, k, e->buf, m.len);
 		if (i >= 0 && same_addr((struct sockaddr *)&m.from,
@@ -834,6 +1120,35 @@ flow_event(struct pp_engine *e, int k)
 			answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from,
 			    &m.rx, m.ttl, -1, NULL);
 	}
+	if (n == 256)
+		unread(e, at);
+}
+
+/* One segment of a raw TCP socket: a destination's answer? */
+static void
+tcp_segment(struct pp_engine *e, const unsigned char *buf,
+    const struct pp_net_msg *m, bool v6)
+{
+	struct pp_pkt_tcp tp;
+
+	if (pp_pkt_tcp_parse(buf, m->len, !v6, &tp) == -1)
+		return;
+	bool synack = (tp.flags & (PP_TCP_SYN | PP_TCP_ACK)) ==
+	    (PP_TCP_SYN | PP_TCP_ACK);
+	if (!synack && !(tp.flags & PP_TCP_RST))
+		return;
+	int i = by_id(e, (uint16_t)(tp.ack - 1));
+	if (i < 0)
+		return;
+	struct slot *s = &e->slots[i];
+	if (s->kind != K_TCP_RAW || s->sent.tcp_seq != tp.ack - 1 ||
+	    tp.sport != s->sent.dport || tp.dport !=
+	    pp_flowtab_at(&e->flows, s->flow)->port ||
+	    !same_addr((const struct sockaddr *)&m->from, &s->dst))
+		return;
+	s->r.conn = synack ? PP_CONN_OPEN : PP_CONN_REFUSED;
+	answer(e, i, PP_ST_REPLY, (const struct sockaddr *)&m->from, &m->rx,
+	    tp.ttl >= 0 ? tp.ttl : m->ttl, -1, NULL);
 }
 
 /* A raw TCP socket has segments: answers of destinations. */
@@ -842,30 +1157,21 @@ tcp_readable(struct pp_engine *e, int fam)
 {
 	bool v6 = fam == 1;
 	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
+	struct rxdrops *d = &e->rxd[2 + fam];
 
-	for (int k = 0; k < 256; k++) {
-		struct pp_net_msg m;
-		if (pp_net_recv(fd, e->buf, sizeof(e->buf), &m) == -1)
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		int n = rx_batch(e, fd, false);
+		long long at = 0;
+		for (int k = 0; k < n; k++) {
+			const struct pp_net_msg *m = &e->rxb.msg[k];
+			at = rx_mono(e, &m->rx);
+			drops_seen(e, fam, d, m->drops, at);
+			tcp_segment(e, pp_net_batch_data(&e->rxb, k), m, v6);
+		}
+		if (n < e->rxb.cap)
 			return;
-		struct pp_pkt_tcp tp;
-		if (pp_pkt_tcp_parse(e->buf, m.len, !v6, &tp) == -1)
-			continue;
-		bool synack = (tp.flags & (PP_TCP_SYN | PP_TCP_ACK)) ==
-		    (PP_TCP_SYN | PP_TCP_ACK);
-		if (!synack && !(tp.flags & PP_TCP_RST))
-			continue;
-		int i = by_id(e, (uint16_t)(tp.ack - 1));
-		if (i < 0)
-			continue;
-		struct slot *s = &e->slots[i];
-		if (s->kind != K_TCP_RAW || s->sent.tcp_seq != tp.ack - 1 ||
-		    tp.sport != s->sent.dport || tp.dport !=
-		    pp_flowtab_at(&e->flows, s->flow)->port ||
-		    !same_addr((struct sockaddr *)&m.from, &s->dst))
-			continue;
-		s->r.conn = synack ? PP_CONN_OPEN : PP_CONN_REFUSED;
-		answer(e, i, PP_ST_REPLY, (struct sockaddr *)&m.from, &m.rx,
-		    tp.ttl >= 0 ? tp.ttl : m.ttl, -1, NULL);
+		if (round == RX_ROUNDS - 1)
+			unread(e, at);
 	}
 }
 
@@ -981,6 +1287,32 @@ ip_size(int family, size_t n)
 	return (int)n + (family == AF_INET6 ? 40 : 20);
 }
 
+/* Send slot i's packet (len bytes of buf to `to` on the shared socket fd,
+ * with tx): queued when the caller batches, else now.  Returns 0, or the
+ * errno. */
+static int
+emit(struct pp_engine *e, int i, int fd, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen, const struct pp_net_tx *tx)
+{
+	struct slot *s = &e->slots[i];
+
+	if (e->o.batch) {
+		int k = pp_net_txq_add(&e->txq, fd, buf, len, to, tolen, tx);
+		if (k < 0 && errno == EAGAIN) {
+			pp_engine_flush(e);
+			k = pp_net_txq_add(&e->txq, fd, buf, len, to, tolen, tx);
+		}
+		if (k >= 0) {
+			e->txq_slot[k] = i;
+			s->queued = true;
+			return 0;
+		}
+	}
+	s->sent_rt = realtime();
+	s->sent_mono = pp_mono_ns();
+	return pp_net_send(fd, buf, len, to, tolen, tx) == -1 ? errno : 0;
+}
+
 static int
 send_icmp(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 {
@@ -1004,13 +1336,14 @@ send_icmp(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 		(void)pp_pkt_echo_hold(e->tx, n, v6, (uint16_t)(0x0101u *
 		    (unsigned)(p->flow % 253 + 1)));
 	s->r.size = ip_size(s->family, n);
+	/* Its echo reply is as large (the IPv4 header included). */
+	if ((size_t)s->r.size + 64 > e->rxb.slot &&
+	    (size_t)s->r.size + 64 > e->rx_want)
+		e->rx_want = (size_t)s->r.size + 64;
 	if (p->src != NULL)
 		pp_flowkey_addr(p->src, src);
 	struct pp_net_tx tx = tx_of(p, p->src != NULL ? src : NULL);
-	s->sent_rt = realtime();
-	s->sent_mono = pp_mono_ns();
-	return pp_net_send(fd, e->tx, n, p->dst, p->dlen, &tx) == -1 ? errno :
-	    0;
+	return emit(e, i, fd, e->tx, n, p->dst, p->dlen, &tx);
 }
 
 /* UDP through a flow: built by us on the raw UDP socket, else the flow
@@ -1047,20 +1380,21 @@ send_udp_flow(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 		fd = raw;
 		buf = e->tx;
 		len = n;
-	} else {
-		with_port(&to, p->dst, p->dlen, p->port);
-		tx.mark = 0;	/* the flow socket's own */
+		return emit(e, i, fd, buf, len, (struct sockaddr *)&to,
+		    p->dlen, &tx);
 	}
+	with_port(&to, p->dst, p->dlen, p->port);
+	tx.mark = 0;	/* the flow socket's own */
 	s->sent_rt = realtime();
 	s->sent_mono = pp_mono_ns();
 	if (pp_net_send(fd, buf, len, (struct sockaddr *)&to, p->dlen,
 	    &tx) == 0)
 		return 0;
-	if (raw >= 0 || errno == EAGAIN)
+	if (errno == EAGAIN)
 		return errno;
 	/* The flow socket's pending error (an ICMP error about an earlier
 	 * probe, not read yet) fails the send: read it, then send again. */
-	flow_event(e, k);
+	flow_event(e, k, EPOLLERR | EPOLLIN);
 	s->sent_rt = realtime();
 	s->sent_mono = pp_mono_ns();
 	return pp_net_send(fd, buf, len, (struct sockaddr *)&to, p->dlen,
@@ -1086,10 +1420,8 @@ send_tcp_raw(struct pp_engine *e, int i, const struct pp_engine_probe *p)
 	struct sockaddr_storage to;
 	with_port(&to, p->dst, p->dlen, 0);	/* raw sockets take none */
 	struct pp_net_tx tx = tx_of(p, f->src);
-	s->sent_rt = realtime();
-	s->sent_mono = pp_mono_ns();
-	return pp_net_send(v6 ? e->net->tcp6 : e->net->tcp4, e->tx, n,
-	    (struct sockaddr *)&to, p->dlen, &tx) == -1 ? errno : 0;
+	return emit(e, i, v6 ? e->net->tcp6 : e->net->tcp4, e->tx, n,
+	    (struct sockaddr *)&to, p->dlen, &tx);
 }
 
 /* A probe through a socket of its own (UDP, or the kernel's TCP connect):
@@ -1176,7 +1508,7 @@ pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p)
 	s->used = true;
 	s->fd = -1;
 	s->flow = -1;
-	s->hpos = -1;
+	e->hpos[i] = -1;
 	s->family = fam;
 	memcpy(&s->dst, p->dst, p->dlen);
 	s->dlen = p->dlen;
@@ -1240,6 +1572,9 @@ pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p)
 			err = send_own_socket(e, i, p);
 		}
 	}
+	if (err == 0 && s->queued)
+		return 0;	/* stamped and timed when it goes */
+	s->queued = false;
 	if (s->sent_rt == 0) {
 		s->sent_rt = realtime();
 		s->sent_mono = pp_mono_ns();
@@ -1256,6 +1591,46 @@ pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p)
 	return 0;
 }
 
+void
+pp_engine_flush(struct pp_engine *e)
+{
+	int err[PP_NET_TXQ];
+	long long at[PP_NET_TXQ];
+	int slot[PP_NET_TXQ];
+	struct timespec rt;
+
+	if (!e->o.batch || e->txq.n == 0)
+		return;
+	/* The realtime clock's offset, for the records' send times. */
+	long long mono = pp_mono_ns();
+	clock_gettime(CLOCK_REALTIME, &rt);
+	double off = (double)rt.tv_sec + (double)rt.tv_nsec / 1e9 -
+	    (double)mono / 1e9;
+	memcpy(slot, e->txq_slot, sizeof(slot));
+	int n = pp_net_txq_flush(&e->txq, err, at);
+	for (int k = 0; k < n; k++) {
+		struct slot *s = &e->slots[slot[k]];
+		s->queued = false;
+		s->sent_mono = at[k];
+		s->sent_rt = (double)at[k] / 1e9 + off;
+		s->r.ts = s->sent_rt;
+		s->deadline = s->sent_mono + (long long)(s->timeout * 1e9);
+		heap_push(e, slot[k]);
+	}
+	/* Results of the refused ones after every slot is in order (a
+	 * result's callback may look at the engine). */
+	for (int k = 0; k < n; k++) {
+		if (err[k] == 0)
+			continue;
+		struct slot *s = &e->slots[slot[k]];
+		s->r.status = PP_ST_ERROR;
+		s->r.errnum = err[k];
+		(void)snprintf(s->r.err, sizeof(s->r.err), "%s",
+		    strerror(err[k]));
+		finish(e, slot[k]);
+	}
+}
+
 /* ----------------------------------------------------------- the loop */
 
 /* Hand what the loop reported to its handler. */
@@ -1265,13 +1640,13 @@ dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
 	for (int k = 0; k < n; k++) {
 		uint64_t u = ev[k].data.u64;
 		if (u & TAG_FLOW)
-			flow_event(e, (int)(u & 0xffffffffu));
+			flow_event(e, (int)(u & 0xffffffffu), ev[k].events);
 		else if (u & TAG_FD)
 			sock_event(e, (int)(u & 0xffffffffu), ev[k].events);
 		else if (u >= 2)
 			tcp_readable(e, (int)u - 2);
 		else
-			icmp_readable(e, (int)u);
+			icmp_readable(e, (int)u, ev[k].events);
 	}
 }
 
@@ -1279,47 +1654,134 @@ dispatch(struct pp_engine *e, const struct epoll_event *ev, int n)
 static long long
 next_deadline(const struct pp_engine *e)
 {
-	return e->nheap > 0 ? e->slots[e->heap[0]].deadline : -1;
+	return e->nheap > 0 ? e->heap[0].deadline : -1;
 }
 
-/* Before timeouts are taken at now: while a probe in flight is due, read
- * what is ready (each round reads up to 256 messages a socket).  Returns
- * 0, or -1 when epoll failed. */
+/* One pass over what every socket has ready now.  Afterwards every
+ * answer that arrived before e->horizon has been read: the pass's start
+ * when each socket was emptied (or had nothing), else the last stamp read
+ * from one left with more.  Returns the events handled (0: nothing was
+ * ready), or -1 when epoll failed. */
 static int
-read_before_expiry(struct pp_engine *e, long long now)
+read_pass(struct pp_engine *e)
 {
 	struct epoll_event ev[PP_EVLOOP_MAX];
+	long long t0 = clock_sync(e);
+	int n = pp_evloop_poll(&e->loop, ev, PP_EVLOOP_MAX);
 
-	for (int round = 0; round < 64; round++) {
-		long long d = next_deadline(e);
-		if (d < 0 || d > now)
-			return 0;
-		int n = pp_evloop_poll(&e->loop, ev, PP_EVLOOP_MAX);
-		if (n <= 0)
-			return n;
-		dispatch(e, ev, n);
+	if (n < 0)
+		return -1;
+	e->stop_mono = LLONG_MAX;
+	dispatch(e, ev, n);
+	if (n < PP_EVLOOP_MAX) {
+		/* (With as many events as asked for, some socket may not
+		 * have been reported.) */
+		long long h = t0 < e->stop_mono ? t0 : e->stop_mono;
+		if (h > e->horizon)
+			e->horizon = h;
 	}
-	return 0;
+	return n;
 }
 
-/* Time out every probe due at now, the earliest first. */
+/* Before timeouts are taken at now: while a probe is due whose answer
+ * might still wait unread in a socket (its deadline after e->horizon),
+ * read, until every answer that arrived before now has been read, or
+ * (after the first pass) the monotonic time budget.  So a timeout is taken
+ * only when its answer cannot be in a socket: one that waited while the
+ * process was held up (a slow disk, the scheduler) is still an answer,
+ * with its kernel stamp.  Returns 0, or -1 when epoll failed. */
+static int
+read_before_expiry(struct pp_engine *e, long long now, long long budget)
+{
+	for (int pass = 0;; pass++) {
+		long long d = next_deadline(e);
+		if (d < 0 || d > now || d <= e->horizon)
+			return 0;
+		if (pass > 0 && pp_mono_ns() >= budget)
+			return 0;
+		int n = read_pass(e);
+		if (n <= 0)
+			return n;
+	}
+}
+
+/* The kernel's drop counts of the shared sockets an answer of slot s
+ * comes through, known up to `end` at least (asked now when no datagram
+ * told it since). */
+static void
+drops_known(struct pp_engine *e, const struct slot *s, long long end,
+    long long now)
+{
+	int f = s->family == AF_INET6;
+	int fds[2] = { f ? e->net->icmp6 : e->net->icmp4, s->kind == K_TCP_RAW ?
+	    (f ? e->net->tcp6 : e->net->tcp4) : -1 };
+
+	for (int k = 0; k < 2; k++) {
+		struct rxdrops *d = &e->rxd[2 * k + f];
+		if (fds[k] < 0 || d->known >= end)
+			continue;
+		long long c = pp_net_drops(fds[k]);
+		if (c >= 0)
+			drops_seen(e, f, d, (unsigned)c, now);
+		else
+			d->known = now;
+	}
+}
+
+/* Slot i times out at now: its record says local_drop when the kernel
+ * dropped datagrams for a socket its answer would come through while it
+ * waited. */
+static void
+time_out(struct pp_engine *e, int i, long long now)
+{
+	struct slot *s = &e->slots[i];
+	long long end = s->deadline < now ? s->deadline : now;
+
+	if (s->kind != K_UDP_SOCK && s->kind != K_TCP_CONN) {
+		drops_known(e, s, end, now);
+		if (dropped_between(e, s->family == AF_INET6, s->sent_mono,
+		    end)) {
+			s->r.local_drop = true;
+			e->ldrops++;
+		}
+	}
+	finish(e, i);	/* status timeout */
+}
+
+/* Time out every probe due at now whose answer cannot be waiting unread,
+ * the earliest first. */
 static void
 expire(struct pp_engine *e, long long now)
 {
+	long long until = now < e->horizon ? now : e->horizon;
+
 	for (;;) {
 		long long d = next_deadline(e);
 		if (d < 0 || d > now)
 			return;
-		finish(e, e->heap[0]);	/* status timeout */
+		if (d > until) {
+			/* Due, but answers may wait unread: reading is
+			 * behind. */
+			if (now - e->horizon > e->lag_max)
+				e->lag_max = now - e->horizon;
+			return;
+		}
+		time_out(e, e->heap[0].slot, now);
 	}
 }
 
 void
 pp_engine_expire(struct pp_engine *e)
 {
-	(void)read_before_expiry(e, LLONG_MAX);
+	pp_engine_flush(e);
+	long long now = pp_mono_ns();
+
+	/* What arrived before now is read (as far as it keeps coming). */
+	for (int pass = 0; pass < 100000 && e->horizon < now; pass++)
+		if (read_pass(e) <= 0)
+			break;
 	while (e->nheap > 0)
-		finish(e, e->heap[0]);	/* status timeout */
+		time_out(e, e->heap[0].slot, now);
 }
 
 int
@@ -1327,13 +1789,11 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 {
 	struct epoll_event ev[PP_EVLOOP_MAX];
 
+	pp_engine_flush(e);
 	for (;;) {
 		long long now = pp_mono_ns();
-		/* Timeouts; but first the answers that are ready, so that
-		 * one that waited in a socket while the process was held up
-		 * (a slow disk, the scheduler) is never taken for a
-		 * timeout. */
-		if (read_before_expiry(e, now) == -1)
+		/* Timeouts; but first the answers that are ready. */
+		if (read_before_expiry(e, now, until_ns) == -1)
 			return -1;
 		expire(e, now);
 		if (e->yield) {
@@ -1351,6 +1811,8 @@ pp_engine_run(struct pp_engine *e, long long until_ns)
 		    last ? now : wake, wake == until_ns && !last, &due);
 		if (n < 0)
 			return errno == EINTR ? 0 : -1;
+		clock_sync(e);
+		e->stop_mono = LLONG_MAX;
 		dispatch(e, ev, n);
 		if (last || e->yield || due) {
 			e->yield = false;

@@ -40,7 +40,17 @@
  *   handshake that needed a retransmitted SYN is a timeout with its late
  *   answer noted (unless the probe counts retries, as mtr-packet does).
  * Receive times come from the kernel (SO_TIMESTAMPNS), send times are
- * taken at the send call. */
+ * taken at the send call.
+ *
+ * The receive path (issue 16): the shared sockets are read in batches
+ * (recvmmsg, lib/net_linux.h); an error queue only when epoll says it has
+ * something.  A timeout is taken only once every answer that arrived
+ * before its deadline has been read (the reading may fall behind; then the
+ * timeouts wait, and pp_engine_stats says by how much).  Every receiving
+ * socket reports what the kernel dropped for it (SO_RXQ_OVFL with each
+ * datagram, SO_MEMINFO when no datagram came since); a probe that waited
+ * across such a drop and timed out is marked local_drop (its answer may
+ * have been lost inside this host), never the network's loss. */
 #ifndef PP_ENGINE_H
 #define PP_ENGINE_H
 
@@ -65,12 +75,15 @@ enum pp_proto { PP_ICMP, PP_UDP, PP_TCP };
 #define PP_ENGINE_HDR4 28
 #define PP_ENGINE_HDR6 48
 
+/* Probes in flight at most (each has a 16-bit identity). */
+#define PP_ENGINE_INFLIGHT_MAX 60000
+
 /* Settings of the engine itself. */
 struct pp_engine_opts {
 	const char *iface;	/* SO_BINDTODEVICE for every socket, NULL
 				 * none */
-	int max_inflight;	/* probes in flight, at most (1 to 60000;
-				 * 0: 60000) */
+	int max_inflight;	/* probes in flight, at most (1 to
+				 * PP_ENGINE_INFLIGHT_MAX; 0: that) */
 	bool lax;		/* sends need millisecond timing only: the
 				 * waits never spin (lib/pace) */
 	bool coalesce;		/* with lax: a wait of 1 ms or less for the
@@ -78,6 +91,11 @@ struct pp_engine_opts {
 				 * while read at its end (kernel stamps
 				 * kept): one wake-up, not one per answer
 				 * (lib/evloop) */
+	bool batch;		/* probes through the shared sockets wait
+				 * for pp_engine_flush (or pp_engine_run,
+				 * or PP_NET_TXQ of them) and go many a call
+				 * (sendmmsg): for a caller that sends a
+				 * burst and flushes right after */
 };
 
 /* One probe: how to send it and what its record says.  Fill with
@@ -152,6 +170,11 @@ struct pp_engine_result {
 				 * 0 when none */
 	enum pp_conn conn;	/* TCP answers: open (SYN-ACK) or refused
 				 * (RST) */
+	bool local_drop;	/* a timeout whose answer may have been
+				 * dropped inside this host: the kernel
+				 * dropped datagrams for a socket it would
+				 * come through (receive queue full) while
+				 * the probe waited */
 	int nmpls;		/* MPLS labels of the answer */
 	struct pp_mpls mpls[PP_MPLS_MAX];
 	char dst[46];		/* destination address text */
@@ -179,11 +202,17 @@ struct pp_engine *pp_engine_new(const struct pp_engine_opts *o,
     struct pp_error *err);
 void pp_engine_free(struct pp_engine *e);
 
-/* Send probe p now.  When it cannot be sent (an option the kernel
- * refuses, no route, no socket of its kind) its result, status error with
- * errnum and err, is delivered at once.  Returns 0, or -1 when
- * max_inflight probes are in flight (nothing sent). */
+/* Send probe p now (with o.batch: ICMP, and UDP and TCP built by the
+ * engine, at the next pp_engine_flush).  When it cannot be sent (an option
+ * the kernel refuses, no route, no socket of its kind) its result, status
+ * error with errnum and err, is delivered at once (or at the flush).
+ * Returns 0, or -1 when max_inflight probes are in flight (nothing sent). */
 int pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p);
+
+/* With o.batch: send the probes waiting, many a call (sendmmsg), each
+ * stamped with its share of the call's time (the kernel's work for each
+ * is much the same); pp_engine_run and pp_engine_expire flush first. */
+void pp_engine_flush(struct pp_engine *e);
 
 /* Wait for answers until the monotonic time until_ns (or less when a
  * probe times out first), delivering results.  Returns 0, or -1 on a
@@ -214,5 +243,47 @@ void pp_engine_expire(struct pp_engine *e);
 
 /* Late answers seen (after their probe's timeout). */
 unsigned long pp_engine_late(const struct pp_engine *e);
+
+/* How the receive path keeps up (issue 16: overload is reported, never
+ * taken for the network's loss). */
+struct pp_engine_stats {
+	unsigned long long kernel_drops;	/* datagrams the kernel dropped
+					 * for the engine's sockets (their
+					 * receive queues full), since it
+					 * started */
+	unsigned long long local_drops;	/* timeouts marked local_drop */
+	unsigned long long late;	/* answers after their timeout */
+	long long read_lag;	/* ns: how far the reading of answers fell
+				 * behind at worst since the last call (a
+				 * timeout was due while answers older than
+				 * it might wait unread: it waited too) */
+	int rcvbuf;		/* the ICMP sockets' receive buffer, bytes
+				 * (the smaller), 0 none */
+};
+
+/* The figures above (read_lag starts again from 0). */
+void pp_engine_stats(struct pp_engine *e, struct pp_engine_stats *st);
+
+/* Bytes an answer takes in a receive queue, as the kernel counts it
+ * (some 830 on a veth, 2 KB or more from most NICs): the unit of
+ * pp_engine_plan. */
+#define PP_ENGINE_TRUESIZE 2048
+/* The least receive buffer pp_engine_plan leaves, bytes. */
+#define PP_ENGINE_RCVBUF_MIN (256 << 10)
+
+/* The caller's plan: about rate probes a second, each waiting timeout
+ * seconds at most.  The shared sockets' receive buffers are sized to keep
+ * the answers of every probe in flight (rate * timeout * PP_ENGINE_TRUESIZE
+ * bytes, between PP_ENGINE_RCVBUF_MIN and PP_NET_RCVBUF_MAX), so that a
+ * run held up for as long as its timeout loses none; a buffer larger than
+ * needed is lowered.  Without privilege a raise stops at
+ * net.core.rmem_max (the privileged sockets were raised when opened).
+ * Returns the ICMP sockets' buffer now (bytes, the smaller; 0 none). */
+int pp_engine_plan(struct pp_engine *e, double rate, double timeout);
+
+/* Set the shared sockets' receive buffers to bytes (as the kernel counts
+ * them), as far as allowed (pp_engine_plan's rules).  Returns the ICMP
+ * sockets' buffer now (bytes, the smaller; 0 none). */
+int pp_engine_rcvbuf(struct pp_engine *e, int bytes);
 
 #endif /* PP_ENGINE_H */

@@ -14,6 +14,8 @@ pp_evloop_init(struct pp_evloop *l, bool lax)
 	l->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (l->ep == -1)
 		return -1;
+	l->last_exact = 0;
+	l->dense = false;
 	/* Waits end on time: no timer slack, and a spin of at most 5 % of
 	 * the time (1 ms a time) before the end the caller gives. */
 	(void)pp_pace_tight_timers();
@@ -85,7 +87,12 @@ pp_evloop_wait(struct pp_evloop *l, struct epoll_event *ev, int max,
 {
 	/* The caller's time is kept exactly: block until a learnt margin
 	 * before it, then spin (lib/pace.h). */
-	long long stop = exact ? pp_pace_wake(&l->pace, wake_ns) : wake_ns;
+	if (exact && wake_ns != l->last_exact) {
+		l->dense = wake_ns - l->last_exact < PP_EVLOOP_DENSE;
+		l->last_exact = wake_ns;
+	}
+	long long stop = exact && !l->dense ? pp_pace_wake(&l->pace,
+	    wake_ns) : wake_ns;
 	long long ns = stop - now;
 
 	*due = false;
@@ -111,12 +118,21 @@ pp_evloop_wait(struct pp_evloop *l, struct epoll_event *ev, int max,
 	if (n != 0 || !exact)
 		return n;
 	long long woke = pp_mono_ns();
-	if (ns > 0)
+	if (ns > 0 && !l->dense)
 		pp_pace_note(&l->pace, stop, woke);
 	if (woke >= stop) {
-		/* Answers that come meanwhile keep their kernel stamps;
-		 * they are read on the next call. */
-		(void)pp_pace_spin(&l->pace, wake_ns);
+		if (l->dense || !pp_pace_may_spin(&l->pace, woke, wake_ns)) {
+			/* Over the spinning budget (times closer together
+			 * than the margin): block for the rest. */
+			n = woke < wake_ns ? wait_ns(l->ep, ev, max, wake_ns -
+			    woke) : 0;
+			if (n != 0)
+				return n;
+		} else {
+			/* Answers that come meanwhile keep their kernel
+			 * stamps; they are read on the next call. */
+			(void)pp_pace_spin(&l->pace, wake_ns);
+		}
 		*due = true;
 	}
 	return 0;

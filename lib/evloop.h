@@ -17,6 +17,10 @@
 #include "lib/pace.h"
 
 #define PP_EVLOOP_MAX 256	/* events handed back by one call, at most */
+/* Exact times closer together than this (ns) are a dense schedule (many
+ * targets' slots): waited for by blocking alone, never spinning, which
+ * would take the whole time between them. */
+#define PP_EVLOOP_DENSE 250000LL
 
 /* One wait loop.  Caller-provided storage. */
 struct pp_evloop {
@@ -24,6 +28,9 @@ struct pp_evloop {
 	struct pp_pace pace;	/* exact waits */
 	bool coalesce;		/* short waits for the caller's time sleep
 				 * (set by the owner after init) */
+	long long last_exact;	/* the previous exact time waited for */
+	bool dense;		/* it was PP_EVLOOP_DENSE or less after the
+				 * one before */
 };
 
 /* With coalesce, a wait for the caller's own time of at most this long
@@ -57,11 +64,13 @@ int pp_evloop_poll(struct pp_evloop *l, struct epoll_event *ev, int max);
 
 /* Wait from now (monotonic ns) until wake_ns for events.  exact: wake_ns
  * is the caller's own time, kept within microseconds: the wait blocks
- * until a learnt margin before it, then spins up to it and sets *due (a
- * lax loop: a wait of at most PP_EVLOOP_COALESCE sleeps to it, sets *due
- * and returns the events ready then).  Otherwise (*due stays false) a
- * plain blocking wait.  Returns the number of events (0 when the time
- * came first), or -1 with errno (EINTR: a signal came). */
+ * until a learnt margin before it, then spins up to it (within the
+ * spinning budget, and not in a dense schedule: then it blocks until
+ * wake_ns) and sets *due (a lax loop: a wait of at most
+ * PP_EVLOOP_COALESCE sleeps to it, sets *due and returns the events ready
+ * then).  Otherwise (*due stays false) a plain blocking wait.  Returns the
+ * number of events (0 when the time came first), or -1 with errno (EINTR:
+ * a signal came). */
 int pp_evloop_wait(struct pp_evloop *l, struct epoll_event *ev, int max,
     long long now, long long wake_ns, bool exact, bool *due);
 

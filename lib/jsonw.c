@@ -206,24 +206,43 @@ pp_jw_str(struct pp_jw *w, const char *s)
 	pp_jw_strn(w, s, strlen(s));
 }
 
+/* The decimal digits of v (and a minus sign) at the end of tmp (24
+ * bytes); returns where they start.  (printf's cost, a record has
+ * several.) */
+static char *
+digits(char *tmp, unsigned long long v, bool neg)
+{
+	char *p = tmp + 24;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	if (neg)
+		*--p = '-';
+	return p;
+}
+
 void
 pp_jw_int(struct pp_jw *w, long long v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%lld", v);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+	char *p = digits(tmp, u, v < 0);
 
 	before_value(w);
-	put(w, tmp, (size_t)n);
+	put(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void
 pp_jw_uint(struct pp_jw *w, unsigned long long v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%llu", v);
+	char *p = digits(tmp, v, false);
 
 	before_value(w);
-	put(w, tmp, (size_t)n);
+	put(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void

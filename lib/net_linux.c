@@ -8,9 +8,13 @@
 #include <time.h>		/* before linux/errqueue.h */
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -18,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/net_linux.h"
+#include "lib/util.h"
 
 static int
 open_icmp(int family, bool *raw, int *err, unsigned mark)
@@ -35,6 +40,7 @@ open_icmp(int family, bool *raw, int *err, unsigned mark)
 	}
 	if (mark != 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
+	(void)pp_net_set_rcvbuf(fd, PP_NET_RCVBUF_MAX, true);
 	return fd;
 }
 
@@ -58,6 +64,10 @@ pp_net_open_raw_tcp(struct pp_net *n)
 	    IPPROTO_TCP);
 	n->tcp6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    IPPROTO_TCP);
+	if (n->tcp4 >= 0)
+		(void)pp_net_set_rcvbuf(n->tcp4, PP_NET_RCVBUF_MAX, true);
+	if (n->tcp6 >= 0)
+		(void)pp_net_set_rcvbuf(n->tcp6, PP_NET_RCVBUF_MAX, true);
 }
 
 /* A raw socket that receives nothing: a filter that drops every packet,
@@ -170,13 +180,66 @@ pp_net_recv_opts(int fd, int family, bool errq)
 	int on = 1;
 	bool v6 = family == AF_INET6;
 
-	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1)
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) == -1)
 		return -1;
 	if (errq && setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 	    v6 ? IPV6_RECVERR : IP_RECVERR, &on, sizeof(on)) == -1)
 		return -1;
 	return setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 	    v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL, &on, sizeof(on));
+}
+
+int
+pp_net_rcvbuf(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) == -1 ? -1 : v;
+}
+
+int
+pp_net_set_rcvbuf(int fd, int bytes, bool force)
+{
+	int half = bytes / 2;	/* the kernel doubles what it is given */
+
+	if (half < 1)
+		half = 1;
+	if (setsockopt(fd, SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF,
+	    &half, sizeof(half)) == -1)
+		return -1;
+	return pp_net_rcvbuf(fd);
+}
+
+long long
+pp_net_rcvbuf_max(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/rmem_max", "re");
+	long long v = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1 || v < 0)
+		v = -1;
+	fclose(f);
+	return v < 0 ? -1 : 2 * v;
+}
+
+long long
+pp_net_drops(int fd)
+{
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t l = sizeof(mi);
+
+	memset(mi, 0, sizeof(mi));
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &l) == -1)
+		return -1;
+	if (l < (SK_MEMINFO_DROPS + 1) * sizeof(uint32_t)) {
+		errno = ENOPROTOOPT;
+		return -1;
+	}
+	return mi[SK_MEMINFO_DROPS];
 }
 
 int
@@ -227,58 +290,184 @@ put_cmsg(struct msghdr *m, struct cmsghdr *c, int level, int type,
 	return c;
 }
 
-int
-pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
-    socklen_t tolen, const struct pp_net_tx *tx)
+/* Control room for what a packet is sent with: TTL, TOS, mark, source. */
+#define TX_CONTROL (CMSG_SPACE(sizeof(int)) * 3 + \
+    CMSG_SPACE(sizeof(struct in6_pktinfo)))
+
+/* Fill m to send len bytes of buf to `to` with the per-packet settings
+ * tx, its control data in cb (TX_CONTROL bytes, aligned). */
+static void
+tx_msg(struct msghdr *m, struct iovec *iov, char *cb, const void *buf,
+    size_t len, const struct sockaddr *to, socklen_t tolen,
+    const struct pp_net_tx *tx)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int)) * 3 + CMSG_SPACE(sizeof(
-		    struct in6_pktinfo))];
-		struct cmsghdr align;
-	} cb;
-	struct iovec iov = { (void *)(uintptr_t)buf, len };
-	struct msghdr m = { .msg_name = (void *)(uintptr_t)to,
-	    .msg_namelen = tolen, .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = cb.buf, .msg_controllen = sizeof(cb.buf) };
 	int lv = to->sa_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
 	bool v6 = lv == IPPROTO_IPV6;
 	struct cmsghdr *c = NULL;
 	size_t used = 0;
 
-	memset(&cb, 0, sizeof(cb));
+	iov->iov_base = (void *)(uintptr_t)buf;
+	iov->iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = (void *)(uintptr_t)to;
+	m->msg_namelen = tolen;
+	m->msg_iov = iov;
+	m->msg_iovlen = 1;
+	m->msg_control = cb;
+	m->msg_controllen = TX_CONTROL;
+	memset(cb, 0, TX_CONTROL);
 	if (tx != NULL && tx->ttl >= 0)
-		c = put_cmsg(&m, c, lv, v6 ? IPV6_HOPLIMIT : IP_TTL, &tx->ttl,
+		c = put_cmsg(m, c, lv, v6 ? IPV6_HOPLIMIT : IP_TTL, &tx->ttl,
 		    sizeof(int), &used);
 	if (tx != NULL && tx->tos >= 0)
-		c = put_cmsg(&m, c, lv, v6 ? IPV6_TCLASS : IP_TOS, &tx->tos,
+		c = put_cmsg(m, c, lv, v6 ? IPV6_TCLASS : IP_TOS, &tx->tos,
 		    sizeof(int), &used);
 	if (tx != NULL && tx->mark != 0)
-		c = put_cmsg(&m, c, SOL_SOCKET, SO_MARK, &tx->mark,
+		c = put_cmsg(m, c, SOL_SOCKET, SO_MARK, &tx->mark,
 		    sizeof(tx->mark), &used);
 	if (tx != NULL && tx->src != NULL && v6) {
 		struct in6_pktinfo pi;
 		memset(&pi, 0, sizeof(pi));
 		memcpy(&pi.ipi6_addr, tx->src, 16);
-		c = put_cmsg(&m, c, lv, IPV6_PKTINFO, &pi, sizeof(pi), &used);
+		c = put_cmsg(m, c, lv, IPV6_PKTINFO, &pi, sizeof(pi), &used);
 	} else if (tx != NULL && tx->src != NULL) {
 		struct in_pktinfo pi;
 		memset(&pi, 0, sizeof(pi));
 		memcpy(&pi.ipi_spec_dst, tx->src, 4);
-		c = put_cmsg(&m, c, lv, IP_PKTINFO, &pi, sizeof(pi), &used);
+		c = put_cmsg(m, c, lv, IP_PKTINFO, &pi, sizeof(pi), &used);
 	}
-	m.msg_controllen = used;
+	m->msg_controllen = used;
 	if (used == 0)
-		m.msg_control = NULL;
-	if (sendmsg(fd, &m, MSG_DONTWAIT) >= 0)
+		m->msg_control = NULL;
+}
+
+/* Send m on fd; a failure that may be a stale error (see below) is sent
+ * once more.  Returns 0, or -1 with errno. */
+static int
+send_one(int fd, const struct msghdr *m)
+{
+	if (sendmsg(fd, m, MSG_DONTWAIT) >= 0)
 		return 0;
 	/* A shared datagram ICMP socket keeps the error of an ICMP message
 	 * about an earlier probe (IP_RECVERR) and fails the next send with
 	 * it, clearing it (sock_error): send again; a real error fails
-	 * again, and nothing went out the first time. */
+	 * again, and nothing went out the first time.  (sendmmsg leaves the
+	 * error of a message after the first there too.) */
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS ||
 	    errno == EINTR)
 		return -1;
-	return sendmsg(fd, &m, MSG_DONTWAIT) < 0 ? -1 : 0;
+	return sendmsg(fd, m, MSG_DONTWAIT) < 0 ? -1 : 0;
+}
+
+int
+pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
+    socklen_t tolen, const struct pp_net_tx *tx)
+{
+	struct {
+		_Alignas(struct cmsghdr) char buf[TX_CONTROL];
+	} cb;
+	struct iovec iov;
+	struct msghdr m;
+
+	tx_msg(&m, &iov, cb.buf, buf, len, to, tolen, tx);
+	return send_one(fd, &m);
+}
+
+/* A send queue's headers: one of each a message. */
+struct txq_hdrs {
+	int fd[PP_NET_TXQ];
+	struct mmsghdr mm[PP_NET_TXQ];
+	struct iovec iov[PP_NET_TXQ];
+	struct sockaddr_storage to[PP_NET_TXQ];
+	struct {
+		_Alignas(struct cmsghdr) char buf[TX_CONTROL];
+	} cb[PP_NET_TXQ];
+};
+
+int
+pp_net_txq_init(struct pp_net_txq *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->data = malloc(PP_NET_TXQ_BYTES);
+	q->hdrs = calloc(1, sizeof(struct txq_hdrs));
+	if (q->data == NULL || q->hdrs == NULL) {
+		pp_net_txq_release(q);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+pp_net_txq_release(struct pp_net_txq *q)
+{
+	free(q->data);
+	free(q->hdrs);
+	q->data = NULL;
+	q->hdrs = NULL;
+	q->n = 0;
+	q->used = 0;
+}
+
+int
+pp_net_txq_add(struct pp_net_txq *q, int fd, const void *buf, size_t len,
+    const struct sockaddr *to, socklen_t tolen, const struct pp_net_tx *tx)
+{
+	struct txq_hdrs *h = q->hdrs;
+
+	if (tolen > sizeof(h->to[0]) || len > PP_NET_TXQ_BYTES) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (q->n == PP_NET_TXQ || q->used + len > PP_NET_TXQ_BYTES) {
+		errno = EAGAIN;
+		return -1;
+	}
+	int k = q->n++;
+	unsigned char *at = q->data + q->used;
+	memcpy(at, buf, len);
+	q->used += len;
+	memcpy(&h->to[k], to, tolen);
+	h->fd[k] = fd;
+	tx_msg(&h->mm[k].msg_hdr, &h->iov[k], h->cb[k].buf, at, len,
+	    (const struct sockaddr *)&h->to[k], tolen, tx);
+	return k;
+}
+
+int
+pp_net_txq_flush(struct pp_net_txq *q, int *err, long long *sent)
+{
+	struct txq_hdrs *h = q->hdrs;
+	int n = q->n;
+
+	for (int a = 0; a < n;) {
+		/* A run of messages to one socket, a call. */
+		int b = a + 1;
+		while (b < n && h->fd[b] == h->fd[a])
+			b++;
+		long long t0 = pp_mono_ns();
+		int r = sendmmsg(h->fd[a], &h->mm[a], (unsigned)(b - a),
+		    MSG_DONTWAIT);
+		int done = r > 0 ? r : 0;
+		long long t1 = pp_mono_ns();
+		/* The kernel's work for each is much the same: the send
+		 * times are spread over the call's. */
+		for (int k = 0; k < done; k++) {
+			err[a + k] = 0;
+			sent[a + k] = t0 + (t1 - t0) * k / (done > 0 ? done : 1);
+		}
+		a += done;
+		if (a < b) {
+			/* Message a failed: alone, for its error. */
+			sent[a] = pp_mono_ns();
+			err[a] = send_one(h->fd[a], &h->mm[a].msg_hdr) == 0 ? 0 :
+			    errno;
+			a++;
+		}
+	}
+	q->n = 0;
+	q->used = 0;
+	return n;
 }
 
 /* ----------------------------------------------------- receive paths */
@@ -292,6 +481,11 @@ control(struct msghdr *mh, struct pp_net_msg *m)
 		if (c->cmsg_level == SOL_SOCKET &&
 		    c->cmsg_type == SCM_TIMESTAMPNS) {
 			memcpy(&m->rx, CMSG_DATA(c), sizeof(m->rx));
+		} else if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t d;
+			memcpy(&d, CMSG_DATA(c), sizeof(d));
+			m->drops = d;
 		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type ==
 		    IP_TTL) || (c->cmsg_level == IPPROTO_IPV6 &&
 		    c->cmsg_type == IPV6_HOPLIMIT)) {
@@ -314,12 +508,16 @@ control(struct msghdr *mh, struct pp_net_msg *m)
 	}
 }
 
+/* Control data room of one message: stamp, TTL, drop count, an
+ * extended error with its offender. */
+#define CONTROL 512
+
 static int
 recv_msg(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m,
     int flags)
 {
 	union {
-		char buf[512];
+		char buf[CONTROL];
 		struct cmsghdr align;
 	} cbuf;
 	struct iovec iov = { buf, cap };
@@ -333,7 +531,8 @@ recv_msg(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m,
 	ssize_t n = recvmsg(fd, &mh, flags | MSG_DONTWAIT);
 	if (n < 0)
 		return -1;
-	m->len = (size_t)n;
+	m->len = (size_t)n < cap ? (size_t)n : cap;
+	m->trunc = (mh.msg_flags & MSG_TRUNC) != 0;
 	control(&mh, m);
 	return 0;
 }
@@ -349,6 +548,101 @@ pp_net_recv_err(int fd, unsigned char *buf, size_t cap,
     struct pp_net_msg *m)
 {
 	return recv_msg(fd, buf, cap, m, MSG_ERRQUEUE);
+}
+
+/* A batch's headers: one mmsghdr, iovec and control buffer a message. */
+struct batch_hdrs {
+	struct mmsghdr mm[PP_NET_BATCH];
+	struct iovec iov[PP_NET_BATCH];
+	struct {
+		_Alignas(struct cmsghdr) char buf[CONTROL];
+	} cb[PP_NET_BATCH];
+};
+
+int
+pp_net_batch_init(struct pp_net_batch *b, size_t slot)
+{
+	memset(b, 0, sizeof(*b));
+	if (slot < 256)
+		slot = 256;
+	slot = (slot + 63) & ~(size_t)63;
+	size_t cap = PP_NET_BATCH_BYTES / slot;
+	if (cap < 1)
+		cap = 1;
+	if (cap > PP_NET_BATCH)
+		cap = PP_NET_BATCH;
+	b->data = malloc(cap * slot);
+	b->hdrs = calloc(1, sizeof(struct batch_hdrs));
+	if (b->data == NULL || b->hdrs == NULL) {
+		pp_net_batch_release(b);
+		errno = ENOMEM;
+		return -1;
+	}
+	b->cap = (int)cap;
+	b->slot = slot;
+	return 0;
+}
+
+void
+pp_net_batch_release(struct pp_net_batch *b)
+{
+	free(b->data);
+	free(b->hdrs);
+	b->data = NULL;
+	b->hdrs = NULL;
+	b->cap = b->n = 0;
+}
+
+unsigned char *
+pp_net_batch_data(const struct pp_net_batch *b, int k)
+{
+	return b->data + (size_t)k * b->slot;
+}
+
+int
+pp_net_recv_batch(int fd, struct pp_net_batch *b, bool errq)
+{
+	struct batch_hdrs *h = b->hdrs;
+
+	b->n = 0;
+	for (int k = 0; k < b->cap; k++) {
+		struct msghdr *mh = &h->mm[k].msg_hdr;
+		h->iov[k].iov_base = pp_net_batch_data(b, k);
+		h->iov[k].iov_len = b->slot;
+		mh->msg_name = &b->msg[k].from;
+		mh->msg_namelen = sizeof(b->msg[k].from);
+		mh->msg_iov = &h->iov[k];
+		mh->msg_iovlen = 1;
+		mh->msg_control = h->cb[k].buf;
+		mh->msg_controllen = sizeof(h->cb[k].buf);
+		mh->msg_flags = 0;
+	}
+	int n = recvmmsg(fd, h->mm, (unsigned)b->cap, MSG_DONTWAIT |
+	    (errq ? MSG_ERRQUEUE : 0), NULL);
+	if (n <= 0) {
+		if (n == 0)
+			errno = EAGAIN;
+		return -1;
+	}
+	for (int k = 0; k < n; k++) {
+		struct pp_net_msg *m = &b->msg[k];
+		struct msghdr *mh = &h->mm[k].msg_hdr;
+		/* All but the sender the kernel just wrote (the first
+		 * member). */
+		_Static_assert(offsetof(struct pp_net_msg, from) == 0,
+		    "from first");
+		memset((char *)m + sizeof(m->from), 0, sizeof(*m) -
+		    sizeof(m->from));
+		if (mh->msg_namelen == 0)
+			memset(&m->from, 0, sizeof(m->from));
+		m->ttl = -1;
+		m->len = h->mm[k].msg_len < b->slot ? h->mm[k].msg_len :
+		    b->slot;
+		m->trunc = (mh->msg_flags & MSG_TRUNC) != 0;
+		control(mh, m);
+	}
+	b->n = n;
+	return n;
 }
 
 enum pp_net_setting

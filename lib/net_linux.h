@@ -2,12 +2,14 @@
 /* net_linux.h: the platform layer of the probers (Linux).  Three jobs:
  * the privileged part (open the raw or datagram ICMP sockets and the raw
  * TCP sockets, then drop every privilege for good and check that it is
- * gone); socket options (receive stamps, TTLs and errors, TOS, mark,
- * interface, source address), each reporting the kernel's refusal; and
- * the receive paths (one datagram with its sender, kernel stamp and TTL;
- * one message of a socket's error queue with the ICMP error it carries).
- * Every datagram the engine reads comes through pp_net_recv, every error
- * through pp_net_recv_err: the one place to batch them. */
+ * gone); socket options (receive stamps, TTLs, errors and drop counts,
+ * receive buffers, TOS, mark, interface, source address), each reporting
+ * the kernel's refusal; and the receive paths (datagrams with their
+ * sender, kernel stamp, TTL and the socket's drop count, many a call
+ * (recvmmsg); messages of a socket's error queue with the ICMP error they
+ * carry).  Every datagram the engine reads comes through
+ * pp_net_recv_batch or pp_net_recv, every error through
+ * pp_net_recv_batch or pp_net_recv_err. */
 #ifndef PP_NET_LINUX_H
 #define PP_NET_LINUX_H
 
@@ -34,9 +36,19 @@ struct pp_net {
 	int udp6;		/* likewise IPv6 */
 };
 
+/* The receive buffer the shared sockets get while privileged (bytes as
+ * the kernel counts them, skb overhead included: some 830 bytes an echo
+ * reply on a veth, 2 to 4 KB from a NIC), so that a fast run can keep the
+ * answers of every probe in flight while it is held up; an engine lowers
+ * it to what its plan needs (pp_engine_plan).  A bound, not an allocation:
+ * the kernel takes memory only for what waits in the queue. */
+#define PP_NET_RCVBUF_MAX (64 << 20)
+
 /* Open the ICMP sockets (raw first, datagram second), and with them the
- * mark when mark != 0 (it needs CAP_NET_ADMIN, so it is set now).  Never
- * fails: what could not be opened is -1 with its errno. */
+ * mark when mark != 0 (it needs CAP_NET_ADMIN, so it is set now), their
+ * receive buffers raised to PP_NET_RCVBUF_MAX where that is allowed
+ * (SO_RCVBUFFORCE).  Never fails: what could not be opened is -1 with its
+ * errno. */
 void pp_net_open_privileged(struct pp_net *n, unsigned mark);
 
 /* Open raw TCP sockets too (root or CAP_NET_RAW), for flow-stable TCP
@@ -65,11 +77,31 @@ int pp_net_drop_privileges(bool keep_net_admin);
 /* ------------------------------------------------------ socket options */
 
 /* Ask for what the receive paths read on socket fd of family (AF_INET or
- * AF_INET6): kernel receive stamps (SO_TIMESTAMPNS), the TTL or hop limit
- * of what arrives, and with errq the ICMP errors about what it sent, in
- * its error queue (IP_RECVERR).  Returns 0, or -1 with errno from the
- * first option the kernel refused. */
+ * AF_INET6): kernel receive stamps (SO_TIMESTAMPNS), the socket's drop
+ * count with each datagram (SO_RXQ_OVFL), the TTL or hop limit of what
+ * arrives, and with errq the ICMP errors about what it sent, in its error
+ * queue (IP_RECVERR).  Returns 0, or -1 with errno from the first option
+ * the kernel refused. */
 int pp_net_recv_opts(int fd, int family, bool errq);
+
+/* Set fd's receive buffer to bytes as the kernel counts them (what
+ * SO_RCVBUF reports, twice what is asked of it): with force through
+ * SO_RCVBUFFORCE (CAP_NET_ADMIN: else EPERM), without through SO_RCVBUF,
+ * which the kernel caps at pp_net_rcvbuf_max().  Returns the size the
+ * socket has afterwards (bytes), or -1 with errno. */
+int pp_net_set_rcvbuf(int fd, int bytes, bool force);
+
+/* The largest receive buffer SO_RCVBUF gives (net.core.rmem_max, as the
+ * kernel counts it: doubled), bytes, or -1 when unknown. */
+long long pp_net_rcvbuf_max(void);
+
+/* fd's receive buffer, bytes (SO_RCVBUF), or -1 with errno. */
+int pp_net_rcvbuf(int fd);
+
+/* What the kernel dropped for fd since it was opened: datagrams that
+ * found its receive queue full (SO_MEMINFO's drop count).  Returns it, or
+ * -1 with errno. */
+long long pp_net_drops(int fd);
 
 /* IP_TOS / IPV6_TCLASS of fd.  Returns 0, or -1 with errno. */
 int pp_net_set_tos(int fd, int family, int tos);
@@ -127,6 +159,37 @@ struct pp_net_tx {
 int pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
     socklen_t tolen, const struct pp_net_tx *tx);
 
+/* Many packets a call (sendmmsg): a queue of what pp_net_send would send,
+ * sent in order by pp_net_txq_flush.  Caller storage; pp_net_txq_init
+ * allocates. */
+#define PP_NET_TXQ 64			/* messages queued, at most */
+#define PP_NET_TXQ_BYTES (256 << 10)	/* their bytes, at most */
+struct pp_net_txq {
+	int n;			/* messages queued */
+	size_t used;		/* bytes of them */
+	unsigned char *data;	/* their bytes (copies) */
+	void *hdrs;		/* their headers (owned) */
+};
+
+/* Set up q.  Returns 0, or -1 with errno (q then holds nothing). */
+int pp_net_txq_init(struct pp_net_txq *q);
+void pp_net_txq_release(struct pp_net_txq *q);
+
+/* Queue what pp_net_send(fd, buf, len, to, tolen, tx) would send (buf and
+ * tx->src are copied; to too).  Returns its place (0 on), or -1 with
+ * errno: EAGAIN when full (flush first), EMSGSIZE when it can never fit
+ * (send it alone). */
+int pp_net_txq_add(struct pp_net_txq *q, int fd, const void *buf,
+    size_t len, const struct sockaddr *to, socklen_t tolen,
+    const struct pp_net_tx *tx);
+
+/* Send what q holds, in order: a sendmmsg for each run of messages to one
+ * socket; a message the kernel refused is sent alone once more (as
+ * pp_net_send does) for its error.  For each message k: err[k] 0 or its
+ * errno, sent[k] when it went (monotonic ns: the call's time spread over
+ * its messages, in order).  Returns how many; q is empty afterwards. */
+int pp_net_txq_flush(struct pp_net_txq *q, int *err, long long *sent);
+
 /* ------------------------------------------------------- receive paths */
 
 /* What came with a datagram or an error-queue message. */
@@ -135,6 +198,11 @@ struct pp_net_msg {
 	struct timespec rx;	/* kernel receive stamp, zero when missing */
 	int ttl;		/* its TTL or hop limit, -1 unknown */
 	size_t len;		/* bytes placed in the caller's buffer */
+	bool trunc;		/* it was longer than the buffer: cut */
+	unsigned drops;		/* datagrams the socket dropped (queue
+				 * full) before this one was queued, since
+				 * it was opened (SO_RXQ_OVFL; datagrams
+				 * only, 0 none) */
 	/* Error-queue messages (IP_RECVERR) only: */
 	bool err;		/* an extended error was read */
 	int origin;		/* SO_EE_ORIGIN_ICMP, _ICMP6, _LOCAL ... */
@@ -154,6 +222,34 @@ int pp_net_recv(int fd, unsigned char *buf, size_t cap, struct pp_net_msg *m);
  * errno (EAGAIN: the queue is empty). */
 int pp_net_recv_err(int fd, unsigned char *buf, size_t cap,
     struct pp_net_msg *m);
+
+/* Many messages a call (recvmmsg): a batch of buffers of slot bytes each,
+ * as many as fit in PP_NET_BATCH_BYTES (1 to PP_NET_BATCH).  Caller
+ * storage; pp_net_batch_init allocates. */
+#define PP_NET_BATCH 64
+#define PP_NET_BATCH_BYTES (128 << 10)
+struct pp_net_batch {
+	int n;			/* messages the last call read */
+	int cap;		/* messages a call reads at most */
+	size_t slot;		/* bytes of each message's buffer */
+	unsigned char *data;	/* cap buffers of slot bytes */
+	struct pp_net_msg msg[PP_NET_BATCH];
+	void *hdrs;		/* the calls' headers and control (owned) */
+};
+
+/* Set up b with buffers of slot bytes each (at least 256).  Returns 0, or
+ * -1 with errno (b then holds nothing). */
+int pp_net_batch_init(struct pp_net_batch *b, size_t slot);
+void pp_net_batch_release(struct pp_net_batch *b);
+
+/* Message k of the last call: its bytes (b->msg[k].len of them). */
+unsigned char *pp_net_batch_data(const struct pp_net_batch *b, int k);
+
+/* Read what fd has ready (with errq: its error queue), up to b->cap
+ * messages in one call (never blocks), each as pp_net_recv or
+ * pp_net_recv_err would.  Returns how many (b->n, at least 1), or -1 with
+ * errno (EAGAIN: nothing). */
+int pp_net_recv_batch(int fd, struct pp_net_batch *b, bool errq);
 
 /* The source address the routing table gives for dst: a UDP socket is
  * connected to it (no packet leaves) and asked its name; the port is 0.

@@ -113,6 +113,28 @@ pp_pace_note(struct pp_pace *p, long long asked_ns, long long woke_ns)
 	p->fresh++;
 }
 
+bool
+pp_pace_may_spin(struct pp_pace *p, long long now, long long at_ns)
+{
+	long long want = at_ns - now;
+
+	if (want <= 0)
+		return true;
+	if (p->tok_at == 0) {
+		p->tok_at = now;
+		p->tokens = p->budget > 0 ? p->max_margin : 0;
+	} else if (now > p->tok_at) {
+		p->tokens += (long long)(p->budget * (double)(now - p->tok_at));
+		if (p->tokens > p->max_margin)
+			p->tokens = p->budget > 0 ? p->max_margin : 0;
+		p->tok_at = now;
+	}
+	if (p->tokens < want)
+		return false;
+	p->tokens -= want;
+	return true;
+}
+
 static long long
 mono_ns(void)
 {

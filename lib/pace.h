@@ -33,6 +33,9 @@ struct pp_pace {
 	int fresh;		/* samples since the margin was computed */
 	long long spun;		/* time spent spinning, total, ns */
 	unsigned long spins;	/* pp_pace_spin calls that spun */
+	long long tokens;	/* spinning the budget still allows, ns */
+	long long tok_at;	/* monotonic ns they were counted at, 0
+				 * never */
 };
 
 /* Set up p (allocates nothing): spin at most budget (0 to 1) of wall
@@ -59,6 +62,14 @@ long long pp_pace_wake(struct pp_pace *p, long long at_ns);
 /* A blocking wait asked to end at asked_ns timed out at woke_ns: learn
  * its lateness. */
 void pp_pace_note(struct pp_pace *p, long long asked_ns, long long woke_ns);
+
+/* May the caller spin from now until at_ns (monotonic ns)?  The budget
+ * is a hard bound too: spinning allowed accrues at budget times wall time
+ * (at most max_margin of it saved up), and a spin spends it.  True: the
+ * spin is counted, go on with pp_pace_spin; false: block instead (events
+ * due closer together than the margin would otherwise spin all the time
+ * between them). */
+bool pp_pace_may_spin(struct pp_pace *p, long long now, long long at_ns);
 
 /* Spin until at_ns.  Returns the monotonic time then (at_ns or a little
  * later), or -1 when the clock fails. */

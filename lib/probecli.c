@@ -378,6 +378,23 @@ pp_probecli_settings(const struct pp_probecli *c, struct pp_jw *w,
 }
 
 void
+pp_probecli_plan(struct pp_engine *e, double rate, double timeout)
+{
+	const char *rb = getenv("PP_RCVBUF");
+	const char *errstr = NULL;
+
+	if (rb == NULL || rb[0] == '\0') {
+		(void)pp_engine_plan(e, rate, timeout);
+		return;
+	}
+	long long b = pp_strtonum(rb, 256, PP_NET_RCVBUF_MAX, &errstr);
+	if (errstr != NULL)
+		pp_errx(PP_EXIT_USAGE, "PP_RCVBUF: bytes must be 256 to %d: %s",
+		    PP_NET_RCVBUF_MAX, rb);
+	(void)pp_engine_rcvbuf(e, (int)b);
+}
+
+void
 pp_probecli_need_icmp(const struct pp_net *n, bool need4, bool need6,
     const char *tool)
 {

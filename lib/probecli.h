@@ -153,6 +153,13 @@ int pp_probecli_resolve(const char *name, int family,
 void pp_probecli_need_icmp(const struct pp_net *n, bool need4, bool need6,
     const char *tool);
 
+/* Size the engine's receive buffers for about rate probes a second, each
+ * waiting timeout seconds at most (pp_engine_plan).  The environment's
+ * PP_RCVBUF=BYTES (256 to PP_NET_RCVBUF_MAX) sets them instead, to see
+ * how a run behaves when the kernel drops answers; exits 2 when it is no
+ * such number. */
+void pp_probecli_plan(struct pp_engine *e, double rate, double timeout);
+
 /* The numeric text of an address into buf (empty on failure). */
 void pp_probecli_addr_text(const struct sockaddr *sa, char *buf, size_t size);
 

@@ -160,6 +160,62 @@ pp_parse_size(const char *s, unsigned long long *bytes, const char **errstr)
 	return 0;
 }
 
+/* pp_format_num without printf (a record has several numbers; printf's
+ * exact decimal conversion is most of the cost of writing one): the
+ * integer part and the decimals scaled apart, each exact, rounded as
+ * printf rounds unless the scaled rest is too close to a half to tell
+ * (then -1: printf decides).  |v| < 1e15. */
+static int
+format_fast(double v, int decimals, char *buf, size_t size)
+{
+	static const double p10[10] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9 };
+	bool neg = v < 0;
+	double a = neg ? -v : v;
+	double ip = floor(a);
+	double fr = (a - ip) * p10[decimals];	/* a - ip is exact */
+	double fi = floor(fr);
+	double rem = fr - fi;
+
+	/* The product's error is below 1e-7 (fr < 1e9). */
+	if (rem > 0.5 - 1e-6 && rem < 0.5 + 1e-6)
+		return -1;
+	unsigned long long ipart = (unsigned long long)ip;
+	unsigned long long f = (unsigned long long)fi + (rem > 0.5);
+	if (f >= (unsigned long long)p10[decimals]) {
+		f -= (unsigned long long)p10[decimals];
+		ipart++;
+	}
+	char tmp[48];
+	int n = 0;
+	/* Decimals from the last, then the integer part. */
+	for (int k = 0; k < decimals; k++) {
+		tmp[n++] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	tmp[n++] = '.';
+	do {
+		tmp[n++] = (char)('0' + ipart % 10);
+		ipart /= 10;
+	} while (ipart > 0);
+	/* Trailing zeros go, one decimal stays; "-0.0" is "0.0". */
+	int lo = 0;
+	while (lo < decimals - 1 && tmp[lo] == '0')
+		lo++;
+	bool zero = true;
+	for (int k = 0; k < n; k++)
+		zero = zero && (tmp[k] == '0' || tmp[k] == '.');
+	if ((size_t)(n - lo + 2) > size)
+		return -1;
+	int len = 0;
+	if (neg && !zero)
+		buf[len++] = '-';
+	for (int k = n - 1; k >= lo; k--)
+		buf[len++] = tmp[k];
+	buf[len] = '\0';
+	return len;
+}
+
 int
 pp_format_num(double v, int decimals, char *buf, size_t size)
 {
@@ -167,6 +223,11 @@ pp_format_num(double v, int decimals, char *buf, size_t size)
 		decimals = 1;
 	if (decimals > 9)
 		decimals = 9;
+	if (v > -1e15 && v < 1e15) {
+		int f = format_fast(v, decimals, buf, size);
+		if (f >= 0)
+			return f;
+	}
 	int n = snprintf(buf, size, "%.*f", decimals, v);
 	if (n < 0 || (size_t)n >= size) {
 		/* Beyond 1e50: the exponent form (still valid JSON). */

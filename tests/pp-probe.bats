@@ -24,7 +24,15 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	assert_stderr --partial "usage: pp-probe"
 	pp_run 2 pp-probe -c 0 127.0.0.1
 	assert_stderr --partial "-c: count must be 1 to"
-	pp_run 2 pp-probe -i 0.0001 127.0.0.1
+	pp_run 2 pp-probe -i 1us 127.0.0.1
+	assert_stderr --partial "-i: interval must be 10us to 1d (under 1ms root only): 1us"
+	# A schedule that keeps more probes waiting than the engine holds
+	# (16-bit identities) is refused, never slowed down.
+	pp_run 2 pp-probe -i 10us -W 1s 127.0.0.1
+	assert_stderr --partial "-i, -W: 1 target every 0.01 ms with a 1000 ms timeout keep 100000 probes in flight; 60000 at most"
+	# PP_RCVBUF (a receive buffer for tests of overload): bytes or nothing.
+	pp_run 2 env PP_RCVBUF=4k pp-probe --udp -c 1 -W 200ms 127.0.0.1
+	assert_stderr --partial "PP_RCVBUF: bytes must be 256 to 67108864: 4k"
 	pp_run 2 pp-probe
 	pp_run 2 pp-probe --udp -c 1 -W 200ms no.such.host.invalid 127.0.0.1
 	assert_stderr --partial "cannot resolve 'no.such.host.invalid'"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,23 @@ test_jsonw(void)
 		pp_jw_num(&w, nums[i].v, nums[i].dec);
 		CHECK_STR(line_of(&w), nums[i].want, nums[i].want);
 	}
+	/* Integers, written without printf: the extremes too. */
+	static const struct {
+		long long v;
+		const char *want;
+	} ints[] = {
+		{ 0, "0" }, { 7, "7" }, { -1, "-1" }, { 1234567890123LL,
+		    "1234567890123" }, { LLONG_MAX, "9223372036854775807" },
+		{ LLONG_MIN, "-9223372036854775808" },
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		pp_jw_reset(&w);
+		pp_jw_int(&w, ints[i].v);
+		CHECK_STR(line_of(&w), ints[i].want, ints[i].want);
+	}
+	pp_jw_reset(&w);
+	pp_jw_uint(&w, ULLONG_MAX);
+	CHECK_STR(line_of(&w), "18446744073709551615", "ULLONG_MAX");
 
 	static const struct {
 		const char *in;

@@ -144,9 +144,112 @@ recv_paths(void)
 	}
 }
 
+/* Batches both ways on loopback: datagrams queued by pp_net_txq go in
+ * one sendmmsg each socket run, in order, with their send times; one
+ * pp_net_recv_batch reads them all with stamps and TTLs; a receive queue
+ * too small drops, and the next datagram and SO_MEMINFO say how many. */
+static void
+batches(void)
+{
+	struct sockaddr_storage a, b;
+	socklen_t al, bl;
+	int rx = udp(AF_INET, &a, &al);
+	int tx = udp(AF_INET, &b, &bl);
+	struct pp_net_txq q;
+	struct pp_net_batch bt;
+
+	CHECK(rx >= 0 && tx >= 0, "sockets");
+	CHECK(pp_net_recv_opts(rx, AF_INET, false) == 0, "recv opts");
+	CHECK(pp_net_txq_init(&q) == 0 && pp_net_batch_init(&bt, 100) == 0,
+	    "init");
+	CHECK(bt.slot >= 256 && bt.cap == PP_NET_BATCH, "batch: %zu x %d",
+	    bt.slot, bt.cap);
+	CHECK(pp_net_recv_batch(rx, &bt, false) == -1 && errno == EAGAIN,
+	    "nothing yet");
+	struct pp_net_tx t = { .ttl = 9, .tos = -1, .mark = 0, .src = NULL };
+	char msg[16];
+	for (int k = 0; k < 10; k++) {
+		int n = snprintf(msg, sizeof(msg), "m%d", k);
+		CHECK(pp_net_txq_add(&q, tx, msg, (size_t)n, (struct sockaddr *)
+		    &a, al, &t) == k, "queued %d", k);
+	}
+	/* One that fails (an IPv6 address on an IPv4 socket) among them:
+	 * its error, the others go. */
+	struct sockaddr_in6 six = { .sin6_family = AF_INET6,
+	    .sin6_port = htons(9) };
+	six.sin6_addr = in6addr_loopback;
+	CHECK(pp_net_txq_add(&q, tx, "bad", 3, (struct sockaddr *)&six,
+	    sizeof(six), NULL) == 10, "queued the bad one");
+	CHECK(pp_net_txq_add(&q, tx, "m11", 3, (struct sockaddr *)&a, al,
+	    &t) == 11, "and one after");
+	int err[PP_NET_TXQ];
+	long long at[PP_NET_TXQ];
+	long long t0 = pp_mono_ns();
+	CHECK(pp_net_txq_flush(&q, err, at) == 12 && q.n == 0, "flushed");
+	bool ok = true;
+	for (int k = 0; k < 12; k++)
+		ok = ok && (k == 10 ? err[k] != 0 : err[k] == 0) && at[k] >= t0 &&
+		    (k == 0 || at[k] >= at[k - 1]);
+	CHECK(ok, "errors and send times in order (bad one: %s)",
+	    strerror(err[10]));
+	usleep(10000);
+	double t1 = pp_now();
+	int n = pp_net_recv_batch(rx, &bt, false);
+	CHECK(n == 11, "one call reads all: %d", n);
+	for (int k = 0; k < n && k < 11; k++) {
+		char want[16];
+		int wl = snprintf(want, sizeof(want), "m%d", k == 10 ? 11 : k);
+		const struct pp_net_msg *m = &bt.msg[k];
+		double st = (double)m->rx.tv_sec + (double)m->rx.tv_nsec / 1e9;
+		CHECK(m->len == (size_t)wl && memcmp(pp_net_batch_data(&bt, k),
+		    want, (size_t)wl) == 0 && m->ttl == 9 && !m->trunc &&
+		    m->drops == 0 && st > t1 - 1 && st <= t1 &&
+		    memcmp(&m->from, &b, bl) == 0, "message %d", k);
+	}
+	/* Longer than the slot: cut, and said. */
+	unsigned char big[600];
+	memset(big, 'z', sizeof(big));
+	CHECK(sendto(tx, big, sizeof(big), 0, (struct sockaddr *)&a, al) ==
+	    (ssize_t)sizeof(big), "big");
+	usleep(10000);
+	CHECK(pp_net_recv_batch(rx, &bt, false) == 1 && bt.msg[0].trunc &&
+	    bt.msg[0].len == bt.slot, "cut to the slot");
+	/* A queue too small: what did not fit is dropped and counted. */
+	int got = pp_net_set_rcvbuf(rx, 2048, false);
+	CHECK(got > 0 && got <= 4608, "a small buffer: %d", got);
+	CHECK(pp_net_rcvbuf(rx) == got, "read back");
+	long long d0 = pp_net_drops(rx);
+	CHECK(d0 == 0, "no drops yet: %lld", d0);
+	for (int k = 0; k < 50; k++)
+		(void)sendto(tx, big, 200, 0, (struct sockaddr *)&a, al);
+	usleep(10000);
+	long long d1 = pp_net_drops(rx);
+	CHECK(d1 > 0 && d1 < 50, "drops counted: %lld", d1);
+	while (pp_net_recv_batch(rx, &bt, false) > 0)
+		;
+	CHECK(sendto(tx, "after", 5, 0, (struct sockaddr *)&a, al) == 5,
+	    "after");
+	usleep(10000);
+	CHECK(pp_net_recv_batch(rx, &bt, false) == 1 &&
+	    bt.msg[0].drops == (unsigned)d1, "the next datagram says %u",
+	    bt.msg[0].drops);
+	long long cap = pp_net_rcvbuf_max();
+	CHECK(cap > 0, "rmem_max: %lld", cap);
+	/* More than rmem_max without the privilege: the cap, or EPERM. */
+	int big_buf = pp_net_set_rcvbuf(rx, (int)(cap < (1 << 28) ? 2 * cap :
+	    cap), true);
+	CHECK(big_buf > cap || (big_buf == -1 && errno == EPERM),
+	    "forced: %d", big_buf);
+	pp_net_txq_release(&q);
+	pp_net_batch_release(&bt);
+	close(rx);
+	close(tx);
+}
+
 void
 test_net_linux(void)
 {
 	try_settings();
 	recv_paths();
+	batches();
 }

@@ -103,5 +103,25 @@ test_pace(void)
 	    p->spins);
 	CHECK(pp_pace_tight_timers() == 0, "tight timers: %s",
 	    strerror(errno));
+	/* The budget bounds spinning itself: 5 % of wall time, at most the
+	 * largest margin saved up (1 ms); so times closer together than the
+	 * margin never spin all the time between them. */
+	pp_pace_init(p, 0.05, 1000000);
+	long long t = 1000000000LL;
+	CHECK(pp_pace_may_spin(p, t, t + 800000), "a full bucket at first");
+	CHECK(!pp_pace_may_spin(p, t, t + 300000), "then spent");
+	CHECK(pp_pace_may_spin(p, t, t), "a time past needs none");
+	long long spun = 0;
+	for (int k = 1; k <= 10000; k++) {
+		long long at = t + k * 100000LL;	/* every 100 us */
+		if (pp_pace_may_spin(p, at, at + 50000))
+			spun += 50000;
+	}
+	CHECK(spun >= 40000000 && spun <= 51000000 + 200000,
+	    "1 s of 100 us gaps: %lld ns spun (5 %% of 1 s, plus the saved)",
+	    spun);
+	pp_pace_init(p, 0, 1000000);
+	CHECK(!pp_pace_may_spin(p, t, t + 1000) && !pp_pace_may_spin(p, t +
+	    1000000000LL, t + 1000000000LL + 1000), "no budget: never");
 	free(p);
 }

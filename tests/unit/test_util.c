@@ -81,6 +81,40 @@ test_util(void)
 		    strcmp(nb, fmts[k].want) == 0, "format_num %zu: %s", k, nb);
 	}
 	CHECK(pp_format_num(1e300, 3, nb, 8) == -1, "format_num short buf");
+	/* The printf-free path gives printf's text: random values of every
+	 * size the records have, halves and near-halves, carries. */
+	static const double edge[] = { 0.125, 0.375, 2.5, 1.0005, 0.9999995,
+	    999999.9999996, 9.95, 0.05, 1e-10, 123456789012345.6,
+	    1796309226.5518665, 0.0000005, 4.35, 0.015 };
+	unsigned long long x = 88172645463325252ULL;
+	int bad = 0;
+	for (int k = 0; k < 200000 + (int)(sizeof(edge) / sizeof(edge[0]));
+	    k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		if (k < (int)(sizeof(edge) / sizeof(edge[0])))
+			v = edge[k];
+		else
+			v = (double)(x >> 11) / 9007199254740992.0 *
+			    pow(10, (double)(x % 17) - 4) * ((x & 1) ? -1 : 1);
+		int dec = 1 + (int)((x >> 5) % 9);
+		char ref[96];
+		int m = snprintf(ref, sizeof(ref), "%.*f", dec, v);
+		while (m > 2 && ref[m - 1] == '0' && ref[m - 2] != '.')
+			m--;
+		ref[m] = '\0';
+		if (strcmp(ref, "-0.0") == 0)
+			(void)snprintf(ref, sizeof(ref), "0.0");
+		int n = pp_format_num(v, dec, nb, sizeof(nb));
+		if (n != (int)strlen(ref) || strcmp(nb, ref) != 0) {
+			if (bad++ < 5)
+				CHECK(false, "format_num %.17g %d: %s, printf %s",
+				    v, dec, nb, ref);
+		}
+	}
+	CHECK(bad == 0, "format_num like printf: %d differ", bad);
 	CHECK_STR(pp_format_duration(60, buf, sizeof(buf)), "1m", "fmt 60");
 	CHECK_STR(pp_format_duration(1, buf, sizeof(buf)), "1s", "fmt 1");
 	CHECK_STR(pp_format_duration(0.25, buf, sizeof(buf)), "250ms",
