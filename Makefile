@@ -337,6 +337,7 @@ bench: all
 	sh tests/bench/plot.sh $(BIN)
 	sh tests/bench/geo.sh $(BIN)
 	bash tests/bench/probe.sh $(BIN) $(BUILD)
+	bash tests/bench/rate.sh $(BIN) $(BUILD)
 	bash tests/bench/trace.sh $(BIN) $(BUILD)
 	bash tests/bench/longrun.sh $(BIN) $(BUILD)
 
