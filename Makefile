@@ -75,6 +75,8 @@ LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
 LIB_SRCS += lib/export.c
+LIB_SRCS += lib/http.c
+LIB_SRCS += lib/tsdb.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/compat/getopt_long.c
 
@@ -210,7 +212,7 @@ DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev libisal-dev bat
 	libmaxminddb-dev libc-ares-dev mmdb-bin dnsmasq-base curl \
 	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time tcpdump libcap2-bin \
 	clang libclang-rt-dev valgrind \
-	prometheus prometheus-node-exporter influxdb systemd \
+	prometheus prometheus-node-exporter influxdb victoria-metrics parallel systemd \
 	python3-pandas libreoffice-calc-nogui
 # DuckDB for the CSV test (tests/csv.bats), from the npm registry where npm
 # is there (a binary inside the registry package; the test skips without).

@@ -7,11 +7,14 @@
  * target, hop and window; outages to --outages FILE, the settings to
  * --meta FILE), or the Prometheus text format, or InfluxDB line protocol
  * (these two also carry the mos records of the input); to stdout or, with
- * -o, to a file replaced atomically.
+ * -o, to a file replaced atomically; or, with --influx-url, the line
+ * protocol to a database over HTTP through a spool directory (lib/tsdb).
  * Exit status: 0 success; 1 an input could not be read, a bad line met
- * --strict, or output failed; 2 usage error. */
+ * --strict, output failed, or batches were left unsent, refused or not
+ * spooled; 2 usage error. */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,7 @@
 #include "lib/sanitize.h"
 #include "lib/stream.h"
 #include "lib/table.h"
+#include "lib/tsdb.h"
 #include "lib/util.h"
 
 enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
@@ -40,11 +44,15 @@ enum {
 	OPT_COLOR = 256,
 	OPT_EVERY,
 	OPT_FROM,
+	OPT_INFLUX_URL,
 	OPT_META,
 	OPT_OUTAGE_LOSS,
 	OPT_OUTAGE_MIN,
 	OPT_OUTAGES,
 	OPT_REFUSED_DOWN,
+	OPT_SEND_WAIT,
+	OPT_SPOOL,
+	OPT_SPOOL_MAX,
 	OPT_STRICT,
 	OPT_TO
 };
@@ -63,6 +71,10 @@ struct stats_opts {
 	struct pp_trange range;	/* --from, --to */
 	bool wide;		/* -w: the wide table */
 	enum pp_color color;	/* --color */
+	const char *influx_url;	/* --influx-url, NULL: none */
+	const char *spool;	/* --spool */
+	unsigned long long spool_max;	/* --spool-max, bytes */
+	double send_wait;	/* --send-wait, s */
 };
 
 /* What the output side needs. */
@@ -99,6 +111,10 @@ struct out {
 	/* CSV: outages go to --outages FILE, or are counted. */
 	FILE *outf;		/* the outages file's stream, NULL none */
 	unsigned long outages_unwritten;	/* CSV without --outages */
+	/* --influx-url: the line protocol goes to the spool and the server,
+	 * not to stdout. */
+	struct pp_tsdb *tsdb;	/* NULL: none */
+	bool spool_full_said;	/* the spool-full warning was given */
 };
 
 #define MAX_TABLE_OUTAGES 1000
@@ -111,10 +127,13 @@ usage(int status)
 	fprintf(f,
 	    "usage: pp-stats [-huVw] [-f format] [-o file] [--color when] "
 	    "[--every duration]\n"
-	    "                [--from time] [--meta file] [--outage-loss pct]\n"
-	    "                [--outage-min duration] [--outages file] "
-	    "[--refused-down]\n"
-	    "                [--strict] [--to time] [file ...]\n");
+	    "                [--from time] [--influx-url url] [--meta file]\n"
+	    "                [--outage-loss pct] [--outage-min duration] "
+	    "[--outages file]\n"
+	    "                [--refused-down] [--send-wait duration] "
+	    "[--spool dir]\n"
+	    "                [--spool-max size] [--strict] [--to time] "
+	    "[file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
 		    "  -f, --format FMT        ndjson, table, csv, prom "
@@ -139,6 +158,10 @@ usage(int status)
 		    "epoch, -2h before\n"
 		    "                          the input's end, +10m after its "
 		    "start, now-1h)\n"
+		    "      --influx-url URL    send the line protocol to URL "
+		    "(http://, POST)\n"
+		    "                          through --spool, retried until "
+		    "taken\n"
 		    "      --meta FILE         also write the meta record (the "
 		    "settings) to FILE\n"
 		    "      --outage-loss PCT   outage loss threshold (default "
@@ -148,6 +171,12 @@ usage(int status)
 		    "FILE\n"
 		    "      --refused-down      a refused TCP connection is lost, "
 		    "not an answer\n"
+		    "      --send-wait DUR     at the end, retry unsent batches "
+		    "this long (10s)\n"
+		    "      --spool DIR         --influx-url: batches wait in DIR "
+		    "until sent\n"
+		    "      --spool-max SIZE    the most DIR may hold (default "
+		    "64M)\n"
 		    "      --strict            stop at the first bad line\n"
 		    "      --to TIME           only records before TIME\n");
 	exit(status);
@@ -406,6 +435,8 @@ stats_table(struct out *ot, const struct pp_stats_rec *r)
 static void
 export_flush(struct out *ot)
 {
+	if (ot->tsdb != NULL)
+		return;		/* spooled by ship() */
 	if (pp_export_flush(&ot->x, stdout) == -1)
 		ot->io_error = true;
 	if (ot->o->unbuffered)
@@ -669,6 +700,128 @@ commit_replacement(struct pp_atomic *a, const char *path, int status)
 	return status;
 }
 
+/* ------------------------------------------------------------ sending */
+
+static double
+mono_s(void)
+{
+	return (double)pp_mono_ns() / 1e9;
+}
+
+/* Say what an attempt of the sender did (lib/tsdb): the first failure of
+ * a run of them, the recovery, every rejected batch. */
+static void
+said(struct out *ot, enum pp_tsdb_event ev, double now, bool *was_failing)
+{
+	struct pp_tsdb *t = ot->tsdb;
+
+	switch (ev) {
+	case PP_TSDB_FAILED:
+		if (!*was_failing)
+			pp_warnx("cannot send to %s: %s; %zu batches kept in %s, "
+			    "retried", ot->o->influx_url, t->err, t->n,
+			    ot->o->spool);
+		break;
+	case PP_TSDB_SENT:
+		if (*was_failing)
+			pp_warnx("sending to %s again after %.1f s (%llu "
+			    "attempts failed meanwhile)", ot->o->influx_url,
+			    now - t->fail_since, t->failures);
+		break;
+	case PP_TSDB_REJECTED:
+		pp_warnx("%s refused a batch (%s): kept aside in %s as "
+		    "*.rejected, not sent again", ot->o->influx_url, t->err,
+		    ot->o->spool);
+		break;
+	case PP_TSDB_IOERR:
+		pp_warnx("%s", t->err);
+		break;
+	case PP_TSDB_IDLE:
+		break;
+	}
+	*was_failing = t->failing;
+}
+
+/* Send what is due, oldest first, until an attempt fails. */
+static void
+pump(struct out *ot)
+{
+	static bool was_failing;
+	double now = mono_s();
+
+	while (pp_tsdb_due(ot->tsdb, now)) {
+		enum pp_tsdb_event ev = pp_tsdb_pump(ot->tsdb, now);
+		said(ot, ev, now, &was_failing);
+		if (ev == PP_TSDB_FAILED)
+			break;
+		now = mono_s();
+	}
+}
+
+/* --influx-url: the lines made since the last call become a batch of the
+ * spool; then what is due is sent. */
+static void
+ship(struct out *ot)
+{
+	struct pp_tsdb *t = ot->tsdb;
+
+	if (ot->x.oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	if (ot->x.len > 0 && pp_tsdb_add(t, ot->x.buf, ot->x.len) == -1) {
+		if (errno != ENOSPC)
+			pp_errx(PP_EXIT_FAIL, "cannot write to the spool %s: %s",
+			    ot->o->spool, strerror(errno));
+		if (!ot->spool_full_said)
+			pp_warnx("the spool %s is full (%llu bytes, --spool-max "
+			    "%llu): newer windows are not kept until the server "
+			    "takes the older", ot->o->spool, t->bytes,
+			    ot->o->spool_max);
+		ot->spool_full_said = true;
+	} else if (ot->x.len > 0) {
+		ot->spool_full_said = false;
+	}
+	pp_export_reset(&ot->x);
+	pump(ot);
+}
+
+/* The end: retry for --send-wait at most; returns the status, 1 when
+ * batches are left or were not kept. */
+static int
+drain(struct out *ot, int status)
+{
+	struct pp_tsdb *t = ot->tsdb;
+	double deadline = mono_s() + ot->o->send_wait;
+
+	ship(ot);
+	for (;;) {
+		double now = mono_s();
+		if (t->n == 0 || now >= deadline)
+			break;
+		if (!pp_tsdb_due(t, now)) {
+			double until = t->next_try < deadline ? t->next_try :
+			    deadline;
+			(void)poll(NULL, 0, (int)((until - now) * 1000) + 1);
+			continue;
+		}
+		pump(ot);
+	}
+	if (t->n > 0) {
+		pp_warnx("%zu batches (%llu bytes) not sent to %s (%s): kept in "
+		    "%s for the next run", t->n, t->bytes, ot->o->influx_url,
+		    t->err, ot->o->spool);
+		status = PP_EXIT_FAIL;
+	}
+	if (t->refused > 0) {
+		pp_warnx("%llu batches (%llu bytes) lost: the spool %s was full "
+		    "(--spool-max %llu)", t->refused, t->refused_bytes,
+		    ot->o->spool, ot->o->spool_max);
+		status = PP_EXIT_FAIL;
+	}
+	if (t->rejected > 0)
+		status = PP_EXIT_FAIL;
+	return status;
+}
+
 /* ------------------------------------------------------------ main */
 
 static void
@@ -680,12 +833,16 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
+		{ "influx-url", PP_REQ_ARG, NULL, OPT_INFLUX_URL },
 		{ "meta", PP_REQ_ARG, NULL, OPT_META },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
 		{ "outages", PP_REQ_ARG, NULL, OPT_OUTAGES },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
+		{ "send-wait", PP_REQ_ARG, NULL, OPT_SEND_WAIT },
+		{ "spool", PP_REQ_ARG, NULL, OPT_SPOOL },
+		{ "spool-max", PP_REQ_ARG, NULL, OPT_SPOOL_MAX },
 		{ "strict", PP_NO_ARG, NULL, OPT_STRICT },
 		{ "to", PP_REQ_ARG, NULL, OPT_TO },
 		{ "unbuffered", PP_NO_ARG, NULL, 'u' },
@@ -744,6 +901,16 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case OPT_FROM:
 			pp_tbound_optarg("--from", pp_optarg, &o->range.from);
 			break;
+		case OPT_INFLUX_URL: {
+			struct pp_url u;
+			struct pp_error e;
+			pp_error_clear(&e);
+			if (pp_url_parse(pp_optarg, &u, &e) == -1)
+				pp_errx(PP_EXIT_USAGE, "--influx-url: %s: %s",
+				    e.msg, pp_optarg);
+			o->influx_url = pp_optarg;
+			break;
+		}
 		case OPT_META:
 			if (pp_optarg[0] == '\0')
 				pp_errx(PP_EXIT_USAGE, "--meta: empty file name");
@@ -768,6 +935,22 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case OPT_REFUSED_DOWN:
 			o->refused_down = true;
 			break;
+		case OPT_SEND_WAIT:
+			o->send_wait = pp_duration_optarg("--send-wait",
+			    pp_optarg, 0);
+			break;
+		case OPT_SPOOL:
+			if (pp_optarg[0] == '\0')
+				pp_errx(PP_EXIT_USAGE, "--spool: empty directory "
+				    "name");
+			o->spool = pp_optarg;
+			break;
+		case OPT_SPOOL_MAX:
+			if (pp_parse_size(pp_optarg, &o->spool_max, &errstr) ==
+			    -1 || o->spool_max < 4096)
+				pp_errx(PP_EXIT_USAGE, "--spool-max: size must be "
+				    "4k or more: %s", pp_optarg);
+			break;
 		case OPT_STRICT:
 			o->strict = true;
 			break;
@@ -777,6 +960,21 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		default:
 			usage(PP_EXIT_USAGE);
 		}
+	}
+	if (o->influx_url != NULL) {
+		if (format_set && o->format != FMT_INFLUX)
+			pp_errx(PP_EXIT_USAGE, "--influx-url: sends line "
+			    "protocol (-f influx), not another format");
+		if (o->output != NULL)
+			pp_errx(PP_EXIT_USAGE, "--influx-url: sends; -o writes a "
+			    "file: one or the other");
+		if (o->spool == NULL)
+			pp_errx(PP_EXIT_USAGE, "--influx-url: needs --spool DIR, "
+			    "where batches wait until the server took them");
+		o->format = FMT_INFLUX;
+		format_set = true;
+	} else if (o->spool != NULL) {
+		pp_errx(PP_EXIT_USAGE, "--spool: only with --influx-url");
 	}
 	if (!format_set)
 		o->format = pp_isatty(1) && o->output == NULL ? FMT_TABLE :
@@ -844,7 +1042,10 @@ main(int argc, char **argv)
 	struct stats_opts o = {
 		.outage_loss = 30,
 		.outage_min = 3,
+		.spool_max = 64ull << 20,
+		.send_wait = 10,
 	};
+	struct pp_tsdb tsdb;
 	struct out ot;
 	struct pp_agg a;
 	struct pp_stream st;
@@ -877,6 +1078,23 @@ main(int argc, char **argv)
 	pp_export_init(&ot.x);
 	if (o.outages != NULL)
 		ot.outf = open_outages(o.outages);
+	if (o.influx_url != NULL) {
+		struct pp_tsdb_opts so = {
+			.url = o.influx_url,
+			.spool = o.spool,
+			.spool_max = o.spool_max,
+			.timeout_ms = 5000,
+			.backoff_min = 0.5,
+			.backoff_max = 30,
+		};
+		struct pp_error e;
+		pp_error_clear(&e);
+		if (pp_tsdb_open(&tsdb, &so, &e) == -1)
+			pp_errx(PP_EXIT_FAIL, "--spool: %s", e.msg);
+		ot.tsdb = &tsdb;
+		/* What an earlier run left goes first. */
+		pump(&ot);
+	}
 	if (o.format != FMT_NDJSON && !o.unbuffered)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
@@ -907,6 +1125,9 @@ main(int argc, char **argv)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		else if (rec->type == PP_REC_PROBE && o.format == FMT_TABLE)
 			note_names(&ot, rec);
+		if (ot.tsdb != NULL && (ot.x.len > 0 ||
+		    pp_tsdb_due(ot.tsdb, mono_s())))
+			ship(&ot);
 	}
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
@@ -921,6 +1142,10 @@ main(int argc, char **argv)
 		    "as CSV", ot.outages_unwritten);
 	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
 		ot.io_error = true;
+	if (ot.tsdb != NULL) {
+		status = drain(&ot, status);
+		pp_tsdb_close(ot.tsdb);
+	}
 	if (a.dropped_keys > 0)
 		pp_warnx("more than %d target and hop pairs: %llu probes not "
 		    "counted", PP_AGG_MAX_KEYS,

@@ -32,6 +32,9 @@
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
  *   export   Prometheus text format and InfluxDB line protocol (escaping,
  *            numbers)
+ *   http     one HTTP/1.1 POST to an http:// URL, with a deadline
+ *   tsdb     line protocol to a database through a bounded spool
+ *            directory: atomic batch files, sent in order, retried
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
  * Terminal output:
  *   table    the hop table (pp-stats -f table, pp-trace's screen and -r):

@@ -16,3 +16,7 @@ complete -c pp-stats -l from -x -d 'only records from this time (ISO 8601, epoch
 complete -c pp-stats -l strict -d 'stop at the first bad line'
 complete -c pp-stats -l to -x -d 'only records before this time'
 complete -c pp-stats -l refused-down -d 'a refused TCP connection is lost, not an answer'
+complete -c pp-stats -l influx-url -x -d 'send the line protocol to an http:// URL through the spool'
+complete -c pp-stats -l send-wait -x -d 'at the end, retry unsent batches this long'
+complete -c pp-stats -l spool -x -a '(__fish_complete_directories)' -d '--influx-url: the directory batches wait in until sent'
+complete -c pp-stats -l spool-max -x -d 'the most the spool may hold'
