@@ -409,9 +409,41 @@ s.serve_forever()
 	[ "$(grep -c '"type":"meta"' "$T/sites.ndjson")" -eq 3 ]
 	jq -c 'select(.type != "meta")' "$T/sites.ndjson" | sort >"$T/got-sites"
 	cat "$T"/want-[abc] | sort | cmp - "$T/got-sites"
-	# The reduce step, where pp-stats has --merge (issue 14.2).
+	# pp-stats(1)'s recipe whole, where pp-stats has --merge: the
+	# hourly records of the three hosts' minutes, one per vantage point
+	# and hop, sent as one pass over each host's probes.
 	if pp-stats --help | grep -q -- '--merge'; then
-		pp_run 0 pp-stats --merge "$T/sites.ndjson"
-		printf '%s\n' "$output" | jq -e -s 'map(select(.type == "stats")) | length > 0' >/dev/null
+		pp_run 0 parallel --will-cite --ssh "$T/ssh" --nonall --sshlogin probe1,probe2,probe3 \
+			pp-stats --parts --every 1m trace.ndjson.gz
+		printf '%s\n' "$output" >"$T/sites.1m"
+		pp-stats --merge --every 1h "$T/sites.1m" | jq -c 'select(.type == "stats") | [.vantage, .ttl, .sent]' | sort >"$T/hourly"
+		for v in a b c; do
+			pp-stats --every 1h "$T/vp-$v.ndjson" | jq -c 'select(.type == "stats") | [.vantage, .ttl, .sent]'
+		done | sort | cmp - "$T/hourly"
 	fi
+}
+
+@test "GNU parallel: map (pp-stats --parts near each file) and reduce (pp-stats --merge) equal one pass per vantage point" {
+	need parallel parallel
+	pp-stats --help | grep -q -- '--merge' || skip "pp-stats has no --merge (issue 14.2) in this build"
+	vantages
+	mkdir "$T/out"
+	pp_run 0 parallel --will-cite -j 2 "pp-stats --parts --every 1m {} >$T/out/{/.}.1m" ::: "$T"/vp-[abc].ndjson
+	# Per vantage point, hourly: the same counts, loss, min and max as
+	# one pass over its probes, exactly; the mean to its printed digit.
+	pp_run 0 pp-stats --merge --every 1h "$T"/out/vp-[abc].1m
+	printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' >"$T/merged"
+	for v in a b c; do
+		pp-stats --every 1h "$T/vp-$v.ndjson" | jq -c 'select(.type == "stats")'
+	done >"$T/one-pass"
+	[ "$(wc -l <"$T/one-pass")" -eq 36 ]
+	jq -n -e --slurpfile m "$T/merged" --slurpfile o "$T/one-pass" '
+		def k: "\(.vantage) \(.target) \(.ttl) \(.start)";
+		($m | map({key: k, value: .}) | from_entries) as $by |
+		($m | length) == 36 and
+		([$o[] as $r | $by[$r | k] as $g |
+			if $g == null then error("no merged record for \($r | k)") else . end |
+			($g.sent == $r.sent and $g.recv == $r.recv and $g.loss == $r.loss and
+			 $g.min == $r.min and $g.max == $r.max and $g.avg == $r.avg) or
+			error("differs: \($g) \($r)")] | all)' >/dev/null
 }
