@@ -718,9 +718,9 @@ said(struct out *ot, enum pp_tsdb_event ev, double now, bool *was_failing)
 	switch (ev) {
 	case PP_TSDB_FAILED:
 		if (!*was_failing)
-			pp_warnx("cannot send to %s: %s; %zu batches kept in %s, "
-			    "retried", ot->o->influx_url, t->err, t->n,
-			    ot->o->spool);
+			pp_warnx("cannot send to %s: %s; %zu batch%s kept in "
+			    "%s, retried", ot->o->influx_url, t->err, t->n,
+			    t->n == 1 ? "" : "es", ot->o->spool);
 		break;
 	case PP_TSDB_SENT:
 		if (*was_failing)
@@ -806,15 +806,16 @@ drain(struct out *ot, int status)
 		pump(ot);
 	}
 	if (t->n > 0) {
-		pp_warnx("%zu batches (%llu bytes) not sent to %s (%s): kept in "
-		    "%s for the next run", t->n, t->bytes, ot->o->influx_url,
-		    t->err, ot->o->spool);
+		pp_warnx("%zu batch%s (%llu bytes) not sent to %s (%s): kept "
+		    "in %s for the next run", t->n, t->n == 1 ? "" : "es",
+		    t->bytes, ot->o->influx_url, t->err, ot->o->spool);
 		status = PP_EXIT_FAIL;
 	}
 	if (t->refused > 0) {
-		pp_warnx("%llu batches (%llu bytes) lost: the spool %s was full "
-		    "(--spool-max %llu)", t->refused, t->refused_bytes,
-		    ot->o->spool, ot->o->spool_max);
+		pp_warnx("%llu batch%s (%llu bytes) lost: the spool %s was "
+		    "full (--spool-max %llu)", t->refused, t->refused == 1 ?
+		    "" : "es", t->refused_bytes, ot->o->spool,
+		    ot->o->spool_max);
 		status = PP_EXIT_FAIL;
 	}
 	if (t->rejected > 0)

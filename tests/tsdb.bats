@@ -276,7 +276,7 @@ for i in range(n * 10):
 	start_vm "$VM_PORT"
 	wait "$run_pid"
 	cat "$T/err" >&2
-	grep -q "cannot send to $VM/write: connect 127.0.0.1:$VM_PORT: Connection refused; [0-9]* batches kept in $T/spool, retried" "$T/err"
+	grep -q "cannot send to $VM/write: connect 127.0.0.1:$VM_PORT: Connection refused; [0-9]* batch\(es\)\? kept in $T/spool, retried" "$T/err"
 	grep -q "sending to $VM/write again after [0-9.]* s" "$T/err"
 	[ "$(grep -c . "$T/err")" -eq 2 ]
 	[ -z "$(ls "$T/spool")" ]
@@ -297,7 +297,7 @@ for i in range(n * 10):
 	jq -c 'select(.type == "meta" or .ts < 1764000240)' "$T/vp-a.ndjson" >"$T/first.ndjson"
 	pp_run 1 pp-stats --every 1m --send-wait 1s --influx-url "http://127.0.0.1:$port/write" --spool "$T/spool" "$T/first.ndjson"
 	assert_stderr --partial "cannot send to http://127.0.0.1:$port/write: connect 127.0.0.1:$port: Connection refused"
-	assert_stderr --regexp "pp-stats: [0-9]+ batches \([0-9]+ bytes\) not sent to http://127.0.0.1:$port/write \(connect 127.0.0.1:$port: Connection refused\): kept in $T/spool for the next run"
+	assert_stderr --regexp "pp-stats: [0-9]+ batch(es)? \([0-9]+ bytes\) not sent to http://127.0.0.1:$port/write \(connect 127.0.0.1:$port: Connection refused\): kept in $T/spool for the next run"
 	[ -z "$output" ]
 	n=$(ls "$T/spool" | grep -c '\.lp$')
 	[ "$n" -ge 3 ]
@@ -351,7 +351,7 @@ s.serve_forever()
 	zcat "$SAMPLE" >"$T/all.ndjson"
 	pp_run 1 pp-stats --every 1m --send-wait 0 --spool-max 4k --influx-url "$url" --spool "$T/spool" "$T/all.ndjson"
 	assert_stderr --partial "pp-stats: the spool $T/spool is full ("
-	assert_stderr --regexp "pp-stats: [0-9]+ batches \([0-9]+ bytes\) lost: the spool $T/spool was full \(--spool-max 4096\)"
+	assert_stderr --regexp "pp-stats: [0-9]+ batch(es)? \([0-9]+ bytes\) lost: the spool $T/spool was full \(--spool-max 4096\)"
 	[ "$(cat "$T/spool"/*.lp | wc -c)" -le 4096 ]
 	# One process per spool.
 	exec 9>"$T/spool/.lock"
