@@ -447,3 +447,55 @@ s.serve_forever()
 			 $g.min == $r.min and $g.max == $r.max and $g.avg == $r.avg) or
 			error("differs: \($g) \($r)")] | all)' >/dev/null
 }
+
+@test "InfluxDB 1.x: --influx-url with ?db=; a database not yet created keeps the windows (404), sent once it is" {
+	need influxd influxdb
+	need curl curl
+	port=$(free_port)
+	rpc=$(free_port)
+	cat >"$T/influxdb.conf" <<-EOF
+	reporting-disabled = true
+	bind-address = "127.0.0.1:$rpc"
+	[meta]
+	  dir = "$T/influx/meta"
+	[data]
+	  dir = "$T/influx/data"
+	  wal-dir = "$T/influx/wal"
+	  query-log-enabled = false
+	[http]
+	  bind-address = "127.0.0.1:$port"
+	  log-enabled = false
+	[monitor]
+	  store-enabled = false
+	[continuous_queries]
+	  enabled = false
+	[subscriber]
+	  enabled = false
+	EOF
+	influxd run -config "$T/influxdb.conf" >"$T/influxd.log" 2>&1 &
+	echo $! >"$T/influxd.pid"
+	I="http://127.0.0.1:$port"
+	for _ in $(seq 100); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$I/ping")" = 204 ] && break
+		sleep 0.1
+	done
+	vantages
+	url="$I/write?db=pp&precision=ns"
+	pp_run 1 pp-stats --every 5m --send-wait 0 --influx-url "$url" --spool "$T/spool" "$T/vp-a.ndjson"
+	assert_stderr --partial "cannot send to $url: HTTP 404: {\"error\":\"database not found: \\\"pp\\\"\"}"
+	assert_stderr --partial "not sent to $url (HTTP 404: "
+	n=$(ls "$T/spool" | grep -c '\.lp$')
+	[ "$n" -ge 2 ]
+	curl -fsS -XPOST "$I/query" --data-urlencode 'q=CREATE DATABASE pp' >/dev/null
+	# The next run, with nothing new to add, sends what waited.
+	pp_run 0 pp-stats --influx-url "$url" --spool "$T/spool" /dev/null
+	[ -z "$stderr" ]
+	[ -z "$(ls "$T/spool")" ]
+	curl -fsS -G "$I/query" --data-urlencode db=pp --data-urlencode epoch=u \
+		--data-urlencode 'q=SELECT "sent", "recv", "p95" FROM "pp_stats" WHERE "vantage" = '"'vp-a'" |
+		jq -c '.results[0].series[0].values[] | [.[0] / 1e6, .[1], .[2], .[3]]' >"$T/got"
+	pp-stats --every 5m "$T/vp-a.ndjson" | jq -c 'select(.type == "stats") | [.start, .sent, .recv, .p95]' |
+		sort >"$T/want"
+	[ "$(wc -l <"$T/want")" -eq 60 ]
+	sort "$T/got" | cmp - "$T/want"
+}
