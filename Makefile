@@ -89,6 +89,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # Helper programs used by tests and benchmarks (not installed).
 TEST_PROGS := tests/bench/gen
+TEST_PROGS += tests/bench/linescan
 TEST_PROGS += tests/lab/pp-impair
 
 PP_CPPFLAGS := -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPP_VERSION='"$(VERSION)"' \
@@ -142,7 +143,7 @@ PP_DEPS_CFLAGS += -DPP_HAVE_ISAL=1 $(shell $(PKG_CONFIG) --cflags libisal 2>/dev
 PP_DEPS_LIBS += $(or $(shell $(PKG_CONFIG) --libs libisal 2>/dev/null),-lisal)
 endif
 # Extra libraries a module needs are appended here by that module's line.
-PP_EXTRA_LIBS := -lm -lmaxminddb -lcares
+PP_EXTRA_LIBS := -lm -lmaxminddb -lcares -pthread
 
 ALL_CFLAGS = $(PP_CPPFLAGS) $(CPPFLAGS) $(PP_CFLAGS) $(PP_DEPS_CFLAGS) $(CFLAGS)
 ALL_LDLIBS = $(PP_DEPS_LIBS) $(PP_EXTRA_LIBS) $(LDLIBS)

@@ -595,7 +595,7 @@ main(int argc, char **argv)
 	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = input_idle;
 	st.rd.opts.arg = &r;
-	r.in_fd = &st.rd.fd;
+	r.in_fd = pp_stream_threaded(&st) ? NULL : &st.rd.fd;
 	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error) {
 		struct pp_mos_rec m;
 		json_t *obj;

@@ -434,7 +434,7 @@ main(int argc, char **argv)
 	pp_stream_set_range(&st, &range);
 	st.rd.opts.would_block = would_block;
 	st.rd.opts.arg = &r;
-	r.fd = &st.rd.fd;
+	r.fd = pp_stream_threaded(&st) ? NULL : &st.rd.fd;
 	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error)
 		add(&r, rec);
 	if (pp_stream_close(&st) != 0)

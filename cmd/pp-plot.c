@@ -581,7 +581,7 @@ main(int argc, char **argv)
 	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = maybe_refresh;
 	st.rd.opts.arg = &run;
-	run.fd = &st.rd.fd;
+	run.fd = pp_stream_threaded(&st) ? NULL : &st.rd.fd;
 	/* A live page exists from the start: "waiting", then the first
 	 * probes as soon as they are read. */
 	if (o.refresh > 0)

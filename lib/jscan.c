@@ -33,7 +33,7 @@
 
 /* Zero bytes kept after the copy of the line in the arena: every word
  * read starts at or before the line's end. */
-#define PAD 16
+#define PAD PP_JSCAN_PAD
 
 void
 pp_jscan_init(struct pp_jscan *s)
@@ -568,14 +568,13 @@ scan_word(const char *a, char **pp, struct pp_jmember *m,
 	return PP_JSCAN_OK;
 }
 
+static enum pp_jscan_rc scan(struct pp_jscan *s, const char *buf,
+    size_t len, char *a, struct pp_error *err);
+
 enum pp_jscan_rc
 pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
     struct pp_error *err)
 {
-	enum pp_jscan_rc rc;
-	uint64_t seen = 0;	/* a filter of the keys' tags */
-	int same = 0;		/* leading keys as expected */
-
 	s->n = 0;
 	s->same = 0;
 	s->used = 0;
@@ -587,10 +586,30 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 		s->arena = na;
 		s->cap = ncap;
 	}
-	char *a = s->arena;
+	s->used = len + PAD;
+	return scan(s, buf, len, s->arena, err);
+}
+
+enum pp_jscan_rc
+pp_jscan_at(struct pp_jscan *s, const char *buf, size_t len, char *dst,
+    struct pp_error *err)
+{
+	s->n = 0;
+	s->same = 0;
+	return scan(s, buf, len, dst, err);
+}
+
+/* The scan of buf[0..len-1], copied to a (room for len + PAD bytes). */
+static enum pp_jscan_rc
+scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
+    struct pp_error *err)
+{
+	enum pp_jscan_rc rc;
+	uint64_t seen = 0;	/* a filter of the keys' tags */
+	int same = 0;		/* leading keys as expected */
+
 	memcpy(a, buf, len);
 	memset(a + len, 0, PAD);
-	s->used = len + PAD;
 	char *p = a;
 	const char *end = a + len;
 	/* Messages name the input's own bytes. */

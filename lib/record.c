@@ -513,8 +513,27 @@ set_type(struct pp_record *r, const char *name)
 	}
 }
 
+static int parse(struct pp_record *r, const char *line, size_t len,
+    char *dst, struct pp_error *err);
+
 int
 pp_record_parse(struct pp_record *r, const char *line, size_t len,
+    struct pp_error *err)
+{
+	return parse(r, line, len, NULL, err);
+}
+
+int
+pp_record_parse_at(struct pp_record *r, const char *line, size_t len,
+    char *dst, struct pp_error *err)
+{
+	return parse(r, line, len, dst, err);
+}
+
+/* The line decoded through the scanner's arena, or at dst when not NULL
+ * (pp_jscan_at). */
+static int
+parse(struct pp_record *r, const char *line, size_t len, char *dst,
     struct pp_error *err)
 {
 	json_error_t jerr;
@@ -533,8 +552,9 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 			r->scan = &sc->s;
 		}
 	}
-	enum pp_jscan_rc rc = r->scan != NULL ? pp_jscan(r->scan, line, len,
-	    err) : PP_JSCAN_NESTED;
+	enum pp_jscan_rc rc = r->scan == NULL ? PP_JSCAN_NESTED : dst != NULL ?
+	    pp_jscan_at(r->scan, line, len, dst, err) : pp_jscan(r->scan, line,
+	    len, err);
 	if (rc == PP_JSCAN_BAD)
 		return -1;
 	if (rc == PP_JSCAN_OK) {

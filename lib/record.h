@@ -116,6 +116,14 @@ void pp_record_init(struct pp_record *r);
 int pp_record_parse(struct pp_record *r, const char *line, size_t len,
     struct pp_error *err);
 
+/* As pp_record_parse, with the copy of the line where the fast path
+ * decodes its strings at dst (room for len + PP_JSCAN_PAD bytes, lib/
+ * jscan.h; the caller's): the probe's strings stay valid as long as dst
+ * and r->json (which the caller may take: set r->json to NULL before the
+ * next parse on r, and json_decref it when done). */
+int pp_record_parse_at(struct pp_record *r, const char *line, size_t len,
+    char *dst, struct pp_error *err);
+
 /* The whole object, parsed on demand with jansson.  Borrowed: valid until
  * the next parse or release on r.  NULL with err set on failure. */
 json_t *pp_record_json(struct pp_record *r, struct pp_error *err);

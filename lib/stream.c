@@ -1,11 +1,433 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* stream.c: the filter input loop (see stream.h). */
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 #include "lib/cli.h"
 #include "lib/exit.h"
+#include "lib/jscan.h"
 #include "lib/stream.h"
+
+/* ------------------------------------------------------------ batches */
+
+/* One line, or one other result of the reader, in a batch. */
+struct entry {
+	enum pp_read rd;	/* what pp_reader_next gave */
+	const char *source;	/* the operand (borrowed from the reader) */
+	unsigned long lineno;	/* its line number then */
+	int operand;		/* the operand's index */
+	size_t off;		/* PP_READ_OK: the line at text + off */
+	size_t len;		/* its length */
+	size_t doff;		/* its decoded copy at dec + doff */
+	int prc;		/* PP_READ_OK: pp_record_parse_at's result */
+	struct pp_error *err;	/* the message, when there is one (owned) */
+};
+
+enum { B_FREE, B_READ, B_PARSING, B_PARSED };
+
+struct batch {
+	int state;		/* B_* */
+	bool eof;		/* the reader's last batch */
+	size_t n;		/* entries */
+	struct entry e[PP_BATCH_LINES];	/* in input order */
+	struct pp_record rec[PP_BATCH_LINES];	/* decoded lines (their
+						 * json owned here) */
+	char *text;		/* the lines, each followed by a NUL */
+	size_t tlen;		/* bytes of text used */
+	size_t tcap;		/* its size */
+	char *dec;		/* the lines' decoded copies */
+	size_t dcap;		/* its size */
+};
+
+struct pp_pipe {
+	pthread_mutex_t mu;	/* guards the states, seqs and stop */
+	pthread_cond_t cv;	/* any change of those */
+	int nb;			/* batches in the ring */
+	struct batch *b;	/* the ring: batch k at b[k % nb] */
+	unsigned long rseq;	/* the next batch the reader fills */
+	unsigned long wseq;	/* the next batch a worker takes */
+	unsigned long cseq;	/* the batch the consumer is in */
+	bool stop;		/* close: every thread ends */
+	bool read_done;		/* the reader made its last batch */
+	int nworkers;		/* worker threads */
+	pthread_t reader;	/* the reader thread */
+	pthread_t *workers;	/* the workers */
+	struct pp_stream *s;	/* the stream (the reader uses s->rd) */
+	size_t ci;		/* the consumer's next entry in its batch */
+	bool in_batch;		/* the consumer holds batch cseq */
+};
+
+/* Forget a consumed batch's records and messages. */
+static void
+batch_clear(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->e[i].err);
+		b->e[i].err = NULL;
+		if (b->e[i].rd == PP_READ_OK) {
+			json_decref(b->rec[i].json);
+			b->rec[i].json = NULL;
+		}
+	}
+	b->n = 0;
+	b->tlen = 0;
+	b->eof = false;
+}
+
+/* Append a copy of a message to entry x; false when out of memory. */
+static bool
+keep_err(struct entry *x, const struct pp_error *e)
+{
+	x->err = malloc(sizeof(*x->err));
+	if (x->err == NULL)
+		return false;
+	*x->err = *e;
+	return true;
+}
+
+/* Fill b from the reader.  Out of memory, b ends there as the last
+ * batch, with an I/O error entry saying so. */
+static void
+batch_fill(struct pp_pipe *pp, struct batch *b)
+{
+	struct pp_reader *rd = &pp->s->rd;
+	struct pp_error e;
+
+	while (b->n < PP_BATCH_LINES && b->tlen < PP_BATCH_BYTES) {
+		struct entry *x = &b->e[b->n];
+		pp_error_clear(&e);
+		x->rd = pp_reader_next(rd, &e);
+		x->source = rd->source;
+		x->lineno = rd->lineno;
+		x->operand = rd->next - 1;
+		x->err = NULL;
+		x->prc = 0;
+		if (x->rd == PP_READ_EOF) {
+			b->n++;
+			b->eof = true;
+			return;
+		}
+		if (x->rd != PP_READ_OK) {
+			if (!keep_err(x, &e))
+				goto oom;
+			b->n++;
+			continue;
+		}
+		if (b->tcap - b->tlen < rd->len + 1) {
+			size_t ncap = b->tcap * 2 + rd->len + 1;
+			char *nt = realloc(b->text, ncap);
+			if (nt == NULL)
+				goto oom;
+			b->text = nt;
+			b->tcap = ncap;
+		}
+		memcpy(b->text + b->tlen, rd->line, rd->len);
+		b->text[b->tlen + rd->len] = '\0';
+		x->off = b->tlen;
+		x->len = rd->len;
+		b->tlen += rd->len + 1;
+		b->n++;
+	}
+	return;
+oom:
+	/* The batch ends with the error (the entry being filled), and the
+	 * stream with it. */
+	b->e[b->n].rd = PP_READ_IOERR;
+	b->e[b->n].err = NULL;
+	b->n++;
+	b->eof = true;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct pp_pipe *pp = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&pp->mu);
+		struct batch *b = &pp->b[pp->rseq % (unsigned long)pp->nb];
+		while (!pp->stop && b->state != B_FREE)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		if (pp->stop) {
+			pthread_mutex_unlock(&pp->mu);
+			break;
+		}
+		pthread_mutex_unlock(&pp->mu);
+		batch_fill(pp, b);
+		pthread_mutex_lock(&pp->mu);
+		b->state = B_READ;
+		pp->rseq++;
+		if (b->eof)
+			pp->read_done = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		if (b->eof)
+			break;
+	}
+	return NULL;
+}
+
+/* Decode every line of b with rec (the worker's). */
+static void
+batch_parse(struct batch *b, struct pp_record *rec)
+{
+	struct pp_error e;
+	size_t need = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].rd == PP_READ_OK)
+			need += b->e[i].len + PP_JSCAN_PAD;
+	if (b->dcap < need) {
+		char *nd = realloc(b->dec, need);
+		if (nd != NULL) {
+			b->dec = nd;
+			b->dcap = need;
+		}
+	}
+	size_t doff = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct entry *x = &b->e[i];
+		if (x->rd != PP_READ_OK)
+			continue;
+		pp_error_clear(&e);
+		if (b->dcap < need) {
+			x->prc = -1;
+			pp_error_set(&e, "out of memory decoding the line");
+		} else {
+			x->prc = pp_record_parse_at(rec, b->text + x->off,
+			    x->len, b->dec + doff, &e);
+			doff += x->len + PP_JSCAN_PAD;
+		}
+		b->rec[i] = *rec;
+		rec->json = NULL;	/* the batch's now */
+		b->rec[i].scan = NULL;
+		b->rec[i].strs = NULL;
+		b->rec[i].strs_cap = 0;
+		if (x->prc != 0 && !keep_err(x, &e))
+			x->err = NULL;
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct pp_pipe *pp = arg;
+	struct pp_record rec;
+
+	pp_record_init(&rec);
+	for (;;) {
+		pthread_mutex_lock(&pp->mu);
+		struct batch *b;
+		for (;;) {
+			b = &pp->b[pp->wseq % (unsigned long)pp->nb];
+			if (pp->stop || (b->state == B_READ))
+				break;
+			if (pp->read_done && pp->wseq >= pp->rseq)
+				break;
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		}
+		if (pp->stop || b->state != B_READ) {
+			pthread_mutex_unlock(&pp->mu);
+			break;
+		}
+		b->state = B_PARSING;
+		pp->wseq++;
+		pthread_mutex_unlock(&pp->mu);
+		batch_parse(b, &rec);
+		pthread_mutex_lock(&pp->mu);
+		b->state = B_PARSED;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	pp_record_release(&rec);
+	return NULL;
+}
+
+/* Worker threads for s, or 0 for none: one less than PP_THREADS, else
+ * than the CPUs this process may run on (the consumer decodes too, and
+ * the reader mostly waits for the disk or inflates); none when an operand
+ * may block (not a regular file). */
+static int
+workers_wanted(const struct pp_stream *s)
+{
+	long n = 0;
+	const char *env = getenv("PP_THREADS");
+
+	if (env != NULL && *env != '\0') {
+		char *end;
+		errno = 0;
+		n = strtol(env, &end, 10);
+		if (errno != 0 || *end != '\0' || n < 1)
+			n = 0;
+		if (n > PP_STREAM_WORKERS + 1)
+			n = PP_STREAM_WORKERS + 1;
+		if (n == 1)
+			return 0;
+		n--;
+	}
+	if (n == 0) {
+		/* The CPUs of the affinity mask (taskset), else those
+		 * online. */
+		unsigned long mask[16];
+		int cpus = 0;
+		long got = syscall(SYS_sched_getaffinity, 0, sizeof(mask),
+		    mask);
+		if (got > 0) {
+			for (size_t i = 0; i < (size_t)got / sizeof(mask[0]);
+			    i++)
+				cpus += __builtin_popcountl(mask[i]);
+		} else {
+			cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		}
+		if (cpus < 2)
+			return 0;
+		n = cpus > PP_STREAM_WORKERS ? PP_STREAM_WORKERS : cpus - 1;
+	}
+	int ops = s->rd.npaths > 0 ? s->rd.npaths : 1;
+	for (int i = 0; i < ops; i++) {
+		const char *p = s->rd.npaths > 0 ? s->rd.paths[i] : "-";
+		struct stat sb;
+		int rc = strcmp(p, "-") == 0 ? fstat(0, &sb) : stat(p, &sb);
+		if (rc == 0 && !S_ISREG(sb.st_mode))
+			return 0;
+		if (rc == -1 && strcmp(p, "-") == 0)
+			return 0;
+	}
+	return (int)n;
+}
+
+/* Start the threads (s->pipe), or leave s without (no error: the stream
+ * then reads without threads). */
+static void
+pipe_start(struct pp_stream *s, int nworkers)
+{
+	struct pp_pipe *pp = calloc(1, sizeof(*pp));
+
+	if (pp == NULL)
+		return;
+	pp->s = s;
+	pp->nb = 2 * nworkers + 2;
+	pp->b = calloc((size_t)pp->nb, sizeof(*pp->b));
+	pp->workers = calloc((size_t)nworkers, sizeof(*pp->workers));
+	if (pp->b == NULL || pp->workers == NULL) {
+		free(pp->b);
+		free(pp->workers);
+		free(pp);
+		return;
+	}
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	/* Regular files never block: nothing to flush or poll for while
+	 * waiting, and the caller's callback is not run on the reader's
+	 * thread (set before it starts; put back if it does not). */
+	void (*would_block)(void *) = s->rd.opts.would_block;
+	s->rd.opts.would_block = NULL;
+	/* Workers first: without one (or without the reader) the stream
+	 * reads without threads, nothing read yet. */
+	for (int i = 0; i < nworkers; i++) {
+		if (pthread_create(&pp->workers[i], NULL, worker_main, pp) != 0)
+			break;
+		pp->nworkers++;
+	}
+	if (pp->nworkers == 0 ||
+	    pthread_create(&pp->reader, NULL, reader_main, pp) != 0) {
+		pp->read_done = true;	/* the workers end */
+		pthread_mutex_lock(&pp->mu);
+		pp->stop = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		for (int i = 0; i < pp->nworkers; i++)
+			pthread_join(pp->workers[i], NULL);
+		s->rd.opts.would_block = would_block;
+		s->nworkers = 0;
+		pthread_cond_destroy(&pp->cv);
+		pthread_mutex_destroy(&pp->mu);
+		free(pp->b);
+		free(pp->workers);
+		free(pp);
+		return;
+	}
+	s->pipe = pp;
+}
+
+/* Stop and join the threads, free the batches. */
+static void
+pipe_free(struct pp_pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+	pthread_join(pp->reader, NULL);
+	for (int i = 0; i < pp->nworkers; i++)
+		pthread_join(pp->workers[i], NULL);
+	for (int i = 0; i < pp->nb; i++) {
+		struct batch *b = &pp->b[i];
+		batch_clear(b);	/* in any state: json NULL or owned */
+		free(b->text);
+		free(b->dec);
+	}
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp->b);
+	free(pp->workers);
+	free(pp);
+}
+
+/* The next entry in input order (its record decoded), or NULL after the
+ * last.  While the batch it is in is not decoded yet, the consumer
+ * decodes the next batch no worker took (with own, its record). */
+static struct entry *
+pipe_next(struct pp_pipe *pp, struct pp_record *own, struct pp_record **rec)
+{
+	for (;;) {
+		struct batch *b = &pp->b[pp->cseq % (unsigned long)pp->nb];
+		if (!pp->in_batch) {
+			pthread_mutex_lock(&pp->mu);
+			while (b->state != B_PARSED) {
+				struct batch *w = &pp->b[pp->wseq %
+				    (unsigned long)pp->nb];
+				if (w->state == B_READ) {
+					w->state = B_PARSING;
+					pp->wseq++;
+					pthread_mutex_unlock(&pp->mu);
+					batch_parse(w, own);
+					pthread_mutex_lock(&pp->mu);
+					w->state = B_PARSED;
+					pthread_cond_broadcast(&pp->cv);
+					continue;
+				}
+				pthread_cond_wait(&pp->cv, &pp->mu);
+			}
+			pthread_mutex_unlock(&pp->mu);
+			pp->in_batch = true;
+			pp->ci = 0;
+		}
+		if (pp->ci < b->n) {
+			*rec = &b->rec[pp->ci];
+			return &b->e[pp->ci++];
+		}
+		if (b->eof)
+			return NULL;
+		/* Past this batch: the reader may fill it again. */
+		batch_clear(b);
+		pthread_mutex_lock(&pp->mu);
+		b->state = B_FREE;
+		pp->cseq++;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		pp->in_batch = false;
+	}
+}
 
 int
 pp_stream_open(struct pp_stream *s, char *const *paths, int n, bool strict)
@@ -21,9 +443,23 @@ pp_stream_open(struct pp_stream *s, char *const *paths, int n, bool strict)
 	s->bad = 0;
 	s->bad_shown = 0;
 	s->records = 0;
+	s->source = NULL;
+	s->lineno = 0;
+	s->operand = 0;
 	s->range = NULL;
+	s->pipe = NULL;
+	s->started = false;
 	pp_record_init(&s->rec);
-	return pp_reader_init(&s->rd, paths, n, &o);
+	if (pp_reader_init(&s->rd, paths, n, &o) == -1)
+		return -1;
+	s->nworkers = workers_wanted(s);
+	return 0;
+}
+
+bool
+pp_stream_threaded(const struct pp_stream *s)
+{
+	return s->nworkers > 0;
 }
 
 void
@@ -49,6 +485,66 @@ bad_line(struct pp_stream *s, const struct pp_error *e)
 	}
 }
 
+/* pp_stream_next with threads: the same, from the batches. */
+static struct pp_record *
+next_piped(struct pp_stream *s)
+{
+	struct pp_record *rec;
+	struct pp_error e;
+
+	for (;;) {
+		struct entry *x = pipe_next(s->pipe, &s->rec, &rec);
+		if (x == NULL)
+			return NULL;
+		if (x->err != NULL)
+			e = *x->err;
+		else
+			pp_error_clear(&e);
+		switch (x->rd) {
+		case PP_READ_OK:
+			if (x->prc == 0) {
+				if (s->range != NULL &&
+				    !pp_trange_keep(s->range, rec))
+					break;
+				s->records++;
+				s->source = x->source;
+				s->lineno = x->lineno;
+				s->operand = x->operand;
+				return rec;
+			}
+			e.source = x->source;
+			e.line = x->lineno;
+			bad_line(s, &e);
+			break;
+		case PP_READ_BAD:
+			bad_line(s, &e);
+			break;
+		case PP_READ_NOTE:
+			pp_warn_input(&e);
+			break;
+		case PP_READ_WARN:
+			pp_warn_input(&e);
+			if (s->strict)
+				s->failed = true;
+			break;
+		case PP_READ_IOERR:
+			if (x->err != NULL)
+				pp_warn_input(&e);
+			else
+				pp_warnx("%s: out of memory", x->source !=
+				    NULL ? x->source : "<stdin>");
+			s->failed = true;
+			break;
+		case PP_READ_EOF:
+			return NULL;
+		}
+		if (s->strict && (s->bad > 0 || s->failed)) {
+			s->failed = true;
+			return NULL;
+		}
+	}
+}
+
 struct pp_record *
 pp_stream_next(struct pp_stream *s)
 {
@@ -56,6 +552,13 @@ pp_stream_next(struct pp_stream *s)
 
 	if (s->strict && s->bad > 0)
 		return NULL;
+	if (!s->started) {
+		s->started = true;
+		if (s->nworkers > 0)
+			pipe_start(s, s->nworkers);
+	}
+	if (s->pipe != NULL)
+		return next_piped(s);
 	for (;;) {
 		pp_error_clear(&e);
 		switch (pp_reader_next(&s->rd, &e)) {
@@ -66,6 +569,9 @@ pp_stream_next(struct pp_stream *s)
 				    !pp_trange_keep(s->range, &s->rec))
 					break;
 				s->records++;
+				s->source = s->rd.source;
+				s->lineno = s->rd.lineno;
+				s->operand = s->rd.next - 1;
 				return &s->rec;
 			}
 			e.source = s->rd.source;
@@ -117,6 +623,9 @@ pp_stream_close(struct pp_stream *s)
 		    pp_iso_time(r->seen_lo, 3, c, sizeof(c)),
 		    pp_iso_time(r->seen_hi, 3, d, sizeof(d)));
 	}
+	if (s->pipe != NULL)
+		pipe_free(s->pipe);
+	s->pipe = NULL;
 	pp_reader_release(&s->rd);
 	pp_record_release(&s->rec);
 	return s->failed ? 1 : 0;

@@ -16,15 +16,55 @@
 /* Bad lines printed in full before only a count is kept. */
 #define PP_BADLINES_SHOWN 10
 
-/* An input stream of records.  Caller-provided storage. */
+/* A batch of lines decoded by one worker thread: at most this many
+ * lines, and lines are added while it holds fewer bytes than
+ * PP_BATCH_BYTES. */
+#define PP_BATCH_LINES 1024
+#define PP_BATCH_BYTES (256 * 1024)
+
+/* Worker threads at most (more hardly helps: the consumer's own work,
+ * one thread, bounds the speed). */
+#define PP_STREAM_WORKERS 15
+
+/* Batches of lines decoded ahead by worker threads (stream.c). */
+struct pp_pipe;
+
+/* An input stream of records.  Caller-provided storage.
+ *
+ * When every operand is a regular file and more than one CPU is there,
+ * lines are decoded ahead by threads: one reads the operands into
+ * batches of lines (pp_reader_next, exactly as without threads), workers
+ * decode whole batches (pp_record_parse_at), and pp_stream_next hands
+ * the records back one by one IN INPUT ORDER, the diagnostics among them
+ * where they stand: what a caller sees, on stdout and stderr, is what one
+ * thread gives.  Workers: one less than the CPUs of the process's
+ * affinity mask, or than PP_THREADS=N (1: no threads), at most
+ * PP_STREAM_WORKERS.  Memory: at most 2 x workers + 2 batches of at most
+ * PP_BATCH_LINES lines and about PP_BATCH_BYTES bytes (plus a longer
+ * line's bytes), each with its decoded copy and records: about 0.85 MB a
+ * batch, so 1.7 MB per thread (3.4 MB on two CPUs, 27 MB at most).  Inputs that can block (pipes, terminals,
+ * sockets) are read without threads, so rd.opts.would_block is called as
+ * ever; with threads (pp_stream_threaded) rd belongs to the reader thread
+ * from the first pp_stream_next to pp_stream_close: a caller must not
+ * look at it (its fd) then. */
 struct pp_stream {
-	struct pp_reader rd;	/* the line reader */
-	struct pp_record rec;	/* the current record */
+	struct pp_reader rd;	/* the line reader (the reader thread's
+				 * while threads run) */
+	struct pp_record rec;	/* the current record (no threads) */
+	struct pp_pipe *pipe;	/* the threads, NULL when none */
+	int nworkers;		/* worker threads to use (0: none) */
+	bool started;		/* pp_stream_next started them */
 	bool strict;		/* the first bad line ends the stream */
 	bool failed;		/* an operand failed, or strict tripped */
 	unsigned long bad;	/* bad lines seen */
 	unsigned long bad_shown;	/* of which printed in full */
 	unsigned long records;	/* good records returned */
+	const char *source;	/* where the record last returned came
+				 * from: its operand's display name, */
+	unsigned long lineno;	/* its line number there, */
+	int operand;		/* and the operand's index (0 for stdin);
+				 * with threads the reader is ahead: use
+				 * these, never rd's */
 	struct pp_trange *range;	/* --from/--to (borrowed), NULL none */
 };
 
@@ -38,6 +78,10 @@ int pp_stream_open(struct pp_stream *s, char *const *paths, int n,
  * pp_stream_next then returns only records in it.  On a range that cannot
  * be resolved, prints "prog: --from/--to: why" and exits 2. */
 void pp_stream_set_range(struct pp_stream *s, struct pp_trange *r);
+
+/* True when s decodes its lines in threads (decided at pp_stream_open
+ * from its operands and PP_THREADS; see struct pp_stream). */
+bool pp_stream_threaded(const struct pp_stream *s);
 
 /* The next good record (borrowed: valid until the next call), or NULL at
  * the end of the last operand, or after the first bad line with strict. */
