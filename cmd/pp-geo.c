@@ -43,6 +43,9 @@ struct pending {
 struct geo_run {
 	struct pp_geo g;
 	struct pp_rdns *rdns;	/* NULL without --rdns */
+	const char *server;	/* --dns-server, NULL the system's */
+	double timeout;		/* --dns-timeout, s */
+	bool warned;		/* "no answer" said */
 	struct pending q[FIFO];
 	int head;
 	int len;
@@ -162,6 +165,20 @@ drain(struct geo_run *r)
 	}
 }
 
+/* The resolver answered nothing yet, and lookups timed out: say so, once
+ * (the records go on without names). */
+static void
+check_silent(struct geo_run *r)
+{
+	if (r->warned || !pp_rdns_silent(r->rdns))
+		return;
+	r->warned = true;
+	pp_warnx("reverse DNS: no answer from %s%s within %g s; records go "
+	    "on without names", r->server != NULL ? "the server " :
+	    "the system's resolver", r->server != NULL ? r->server : "",
+	    r->timeout);
+}
+
 /* Wait for answers until the head can go (or, when fd is given, until
  * input is readable). */
 static void
@@ -174,6 +191,7 @@ wait_dns(struct geo_run *r, int fd)
 			break;
 		bool input = false;
 		pp_rdns_wait(r->rdns, 1000, fd, &input);
+		check_silent(r);
 		drain(r);
 		if (input)
 			break;
@@ -294,8 +312,11 @@ add(struct geo_run *r, struct pp_record *rec)
 			if (geo == NULL)
 				continue;	/* not an address */
 			p->geo[i] = pp_xstrdup(geo);
-			if (r->rdns != NULL && strstr(geo, "\"special\"") ==
-			    NULL) {
+			/* Private and shared (CGNAT) addresses too: LAN and
+			 * ISP-internal names. */
+			struct pp_addr pa;
+			if (r->rdns != NULL && pp_addr_parse(&pa, a) == 0 &&
+			    pp_addr_named(&pa)) {
 				const char *name;
 				p->addr[i] = pp_xstrdup(a);
 				(void)pp_rdns_lookup(r->rdns, a, &name);
@@ -423,6 +444,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (rdns) {
+		r.server = server;
+		r.timeout = timeout;
 		r.rdns = pp_rdns_new(server, timeout, (int)dns_max, &err);
 		if (r.rdns == NULL)
 			pp_errx(PP_EXIT_FAIL, "%s", err.msg);
@@ -440,8 +463,16 @@ main(int argc, char **argv)
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
 	r.fd = NULL;
-	if (r.rdns != NULL)
+	if (r.rdns != NULL) {
 		wait_dns(&r, -1);
+		unsigned long yes, no;
+		pp_rdns_counts(r.rdns, &yes, &no);
+		if (no > 0)
+			pp_warnx("reverse DNS: %lu of %lu lookups got no answer "
+			    "from %s%s", no, yes + no, r.server != NULL ?
+			    "the server " : "the system's resolver",
+			    r.server != NULL ? r.server : "");
+	}
 	drain(&r);
 	pp_rdns_free(r.rdns);
 	pp_geo_release(&r.g);

@@ -5,7 +5,9 @@
  *
  * Reads: targets from the command line or -f FILE (--mtr-packet: requests
  * on stdin).  Writes: a meta record, then a probe record per probe when its
- * outcome is known (to stdout, and -o FILE); a summary on stderr.
+ * outcome is known (to stdout, and -o FILE); a summary on stderr, with the
+ * run's duration and each target's outages.  On a terminal, instead of
+ * the records (still written to -o), ping's lines.
  * Exit status: 0 success (every target answered), or the reader of stdout
  * went away; 1 a target never answered (as fping: the targets that did
  * not are named on stderr), or with -c and -w had fewer than -c answers by
@@ -34,7 +36,9 @@
 #include "lib/outcome.h"
 #include "lib/overload.h"
 #include "lib/pace.h"
+#include "lib/pingline.h"
 #include "lib/probecli.h"
+#include "lib/runsum.h"
 #include "lib/sanitize.h"
 #include "lib/stats.h"
 #include "lib/util.h"
@@ -135,8 +139,9 @@ struct probe_run {
 	struct pp_outcome_opts outcome;	/* what counts as answered */
 	struct pp_intern addrs;	/* responders of unreachables (summary) */
 	struct pp_overload ov;	/* a host that does not keep up */
-	bool live;		/* stderr is a terminal */
-	int live_lines;		/* lines of the live summary drawn */
+	struct pp_runsum runsum;	/* duration and outages (summary) */
+	double run_s;		/* how long the run lasted, s */
+	bool lines;		/* stdout is a terminal: ping's lines */
 	unsigned long long seq;
 };
 
@@ -260,6 +265,13 @@ done(void *arg, const struct pp_engine_result *res)
 	pp_engine_result_probe(res, &p);
 	pp_probe_write(&r->w, &p);
 	pp_probecli_emit(&r->pc, &r->w, false);
+	pp_runsum_probe(&r->runsum, &p);
+	if (r->lines) {
+		char line[1024];
+		(void)pp_ping_line(line, sizeof(line), &p, &r->outcome,
+		    r->nt > 1);
+		printf("%s\n", line);
+	}
 	enum pp_loss why;
 	enum pp_outcome oc = pp_probe_classify(&p, &r->outcome, &why);
 	if (oc == PP_LOCAL) {
@@ -312,26 +324,6 @@ linger_end(const struct probe_run *r, long long now)
 	return end;
 }
 
-static void
-live_summary(struct probe_run *r)
-{
-	if (!r->live)
-		return;
-	if (r->live_lines > 0)
-		fprintf(stderr, "\033[%dA", r->live_lines);
-	int shown = r->nt < 10 ? r->nt : 10;
-	for (int i = 0; i < shown; i++) {
-		const struct pp_stats *s = &r->t[i].st;
-		char name[128];
-		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
-		fprintf(stderr, "\033[2K%-30.30s sent %lld  loss %5.1f%%  "
-		    "last %.3f ms  avg %.3f ms\n", name, r->t[i].sent,
-		    s->sent ? pp_stats_loss(s) : 0.0, s->recv ? s->last : 0.0,
-		    s->recv ? s->mean : 0.0);
-	}
-	r->live_lines = shown;
-}
-
 /* Name on stderr, after what, the resolved targets that fail: never
  * answered (short false) or, with -c and -w, answered fewer than -c times
  * by the deadline (short true). */
@@ -371,11 +363,8 @@ overload(struct probe_run *r, struct pp_engine *e, long long now)
 	char line[1024];
 
 	pp_engine_stats(e, &st);
-	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0) {
-		if (r->live)
-			r->live_lines = 0;	/* the table is drawn anew */
+	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0)
 		pp_warnx("%s", line);
-	}
 }
 
 /* Each target's figures, as ping and fping end: the answers, the loss
@@ -437,6 +426,13 @@ final_summary(struct probe_run *r)
 			    "this host (not counted)",
 			    (unsigned long long)s->local_drop);
 		fputc('\n', stderr);
+		/* How long, the outages and the longest (pp-stats' rule). */
+		if (r->t[i].alen > 0) {
+			char run[256];
+			(void)pp_runsum_text(&r->runsum, r->t[i].name, r->run_s,
+			    run, sizeof(run));
+			fprintf(stderr, "%s\n", run);
+		}
 		if (r->t[i].alen > 0 && s->recv == 0)
 			never++;
 		else if (r->t[i].alen > 0 && r->deadline > 0 && r->count > 0 &&
@@ -903,11 +899,20 @@ main(int argc, char **argv)
 	/* Receive buffers for the answers of every probe in flight. */
 	pp_probecli_plan(e, ok / r.interval, r.pc.po.timeout);
 	pp_probecli_open_output(&r.pc);
-	r.live = pp_isatty(2);
+	/* On a terminal, ping's lines instead of the records (-o still gets
+	 * them); -q: neither, the summary only (as ping -q). */
+	r.lines = pp_isatty(1) && !r.pc.quiet;
+	if (pp_isatty(1))
+		r.pc.quiet = true;
+	if (pp_runsum_init(&r.runsum, r.pc.po.timeout + 1, &r.outcome) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	/* Records leave in large writes (glibc ignores the size when it
-	 * allocates the buffer itself: 4 KB). */
+	 * allocates the buffer itself: 4 KB); ping's lines a line at a time. */
 	static char obuf[1 << 16];
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (r.lines)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	/* A closed reader is an EPIPE (pp_probecli's reader_gone), not a
 	 * death: the run stops cleanly, -o is closed whole, the summary
 	 * written, the status 0. */
@@ -932,13 +937,31 @@ main(int argc, char **argv)
 		    net.raw6) ? "raw" : "datagram");
 	pp_jw_end(&r.w);
 	pp_probecli_emit(&r.pc, &r.w, true);
+	for (int i = 0; i < r.nt && r.lines; i++) {
+		char addr[64];
+		char line[1024];
+		if (r.t[i].alen == 0)
+			continue;
+		bool v6 = r.t[i].addr.ss_family == AF_INET6;
+		int data = r.pc.po.size > 0 ? r.pc.po.size : r.pc.po.proto ==
+		    PP_ICMP ? 56 : PP_ENGINE_DATA_MIN;
+		if (data < PP_ENGINE_DATA_MIN)
+			data = PP_ENGINE_DATA_MIN;
+		pp_probecli_addr_text((struct sockaddr *)&r.t[i].addr, addr,
+		    sizeof(addr));
+		(void)pp_ping_header(line, sizeof(line), r.t[i].name, addr,
+		    r.pc.po.proto == PP_TCP ? "tcp" : r.pc.po.proto == PP_UDP ?
+		    "udp" : "icmp", r.pc.po.port, data, data + (v6 ?
+		    PP_ENGINE_HDR6 : PP_ENGINE_HDR4));
+		printf("%s\n", line);
+	}
 
 	/* The schedule: probe k of target i leaves at start + k * interval +
 	 * i * interval / targets, whatever happened before.  A cursor walks
 	 * the slots (round k, target i) in time order, so a turn costs the
 	 * same for 1 target or 100,000; a target not resolved (or done) lets
 	 * its slots pass.  Each turn: send what is due, then the work that
-	 * may take a while (names, live summary, flushes) -- right after a
+	 * may take a while (names, flushes) -- right after a
 	 * send, or when nothing is due for a millisecond, never just before
 	 * a send -- then wait until the next slot: pp_engine_run reads
 	 * answers, expires timeouts and returns on time for it. */
@@ -948,7 +971,6 @@ main(int argc, char **argv)
 	long long iv = (long long)(r.interval * 1e9);
 	long long next_resolve = r.resolve_every > 0 ? start +
 	    (long long)(r.resolve_every * 1e9) : 0;
-	long long next_live = start;
 	long long last_flush = start;
 	pp_overload_init(&r.ov, start);
 	long long k = 0;	/* the cursor: round k ... */
@@ -1046,10 +1068,6 @@ main(int argc, char **argv)
 			now = pp_mono_ns();
 			next_resolve = now + (long long)(r.resolve_every * 1e9);
 		}
-		if (room && now >= next_live) {
-			live_summary(&r);
-			next_live = now + 1000000000LL;
-		}
 		if (room && pp_overload_due(&r.ov, now))
 			overload(&r, e, now);
 		long long until = due >= 0 ? due : now + 100000000LL;
@@ -1057,8 +1075,9 @@ main(int argc, char **argv)
 			until = end;
 		if (linger >= 0 && until > linger)
 			until = linger;
-		if (until > next_live)
-			until = next_live;
+		/* Awake at least once a second: -o flushed (the tick). */
+		if (until > now + 1000000000LL)
+			until = now + 1000000000LL;
 		/* stdout before a wait of a millisecond or more, and at least
 		 * every 10 ms (at 1 kHz: a write per ten records, not one). */
 		if (room) {
@@ -1079,8 +1098,11 @@ main(int argc, char **argv)
 		if (r.pc.reader_gone)
 			stopping = 1;
 	}
-	live_summary(&r);
 	overload(&r, e, pp_mono_ns());
+	r.run_s = (double)(pp_mono_ns() - start) / 1e9;
+	pp_runsum_finish(&r.runsum);
+	if (r.lines)
+		(void)fflush(stdout);
 	int never = final_summary(&r);
 	struct pp_engine_stats est;
 	char line[1024];
@@ -1093,6 +1115,7 @@ main(int argc, char **argv)
 		pp_stats_release(&r.t[i].st);
 	free(r.t);
 	pp_intern_release(&r.addrs);
+	pp_runsum_release(&r.runsum);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);
 	if (status == PP_EXIT_OK && (!written || (never > 0 &&

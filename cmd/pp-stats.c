@@ -1063,7 +1063,7 @@ main(int argc, char **argv)
 	ot.refused_down = o.refused_down;
 	struct pp_table_opts to = {
 		.wide = o.wide,
-		.mpls = true,
+		.mpls = true,	/* label stacks, when rows carry them */
 		.color = pp_color_wanted(o.color, 1),
 		.arg = &ot,
 		.asn_of = table_asn,

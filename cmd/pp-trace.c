@@ -8,7 +8,10 @@
  * Reads: targets from the operands or -f FILE.
  * Writes: on stdout (and -o FILE[.gz]) a meta record, then for each
  * target and round, once the round is complete, its probe records in
- * (flow, ttl) order, with ttl, round, flow, from, rtt, reply_ttl.
+ * (flow, ttl) order, with ttl, round, flow, from, rtt, reply_ttl.  On a
+ * terminal, instead of the records (still written to -o), a live hop
+ * table as mtr's (lib/screen), printed once more at the end; with -r,
+ * mtr's report after -c rounds.
  * Exit: 0 done (or the reader of stdout went away); 1 a target's
  * destination never answered (named on stderr, as pp-probe and fping), or
  * a write error; 2 a usage error (a schedule that cannot be kept among
@@ -35,7 +38,10 @@
 #include "lib/outcome.h"
 #include "lib/overload.h"
 #include "lib/probecli.h"
+#include "lib/runsum.h"
 #include "lib/sanitize.h"
+#include "lib/screen.h"
+#include "lib/table.h"
 #include "lib/tsched.h"
 #include "lib/util.h"
 
@@ -45,15 +51,13 @@
 #define NEVER_SHOWN 10
 
 enum {
-	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER
+	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER,
+	OPT_ASN_DB, OPT_COLOR
 };
 
 /* mtr's letters and long options that pp-trace does not take: an error
  * with a hint, never another meaning. */
 static const struct pp_probecli_alien aliens[] = {
-	{ 'b', "-b, --show-ips", "mtr's host names beside the addresses are "
-	    "not supported: pp-trace writes addresses; for names: pp-geo "
-	    "--rdns" },
 	{ 'C', "-C, --csv", "mtr's CSV report is not supported: pp-trace -c "
 	    "10 HOST | pp-stats -f csv" },
 	{ 'D', "-D", "mtr's -D (a TTL the destination is shown from) is not "
@@ -75,24 +79,19 @@ static const struct pp_probecli_alien aliens[] = {
 	{ 'p', "-p, --split", "mtr's split output is not supported; the "
 	    "destination port is -P PORT (it was -p before pp-trace took "
 	    "mtr's letters)" },
-	{ 'r', "-r, --report", "mtr's report mode is not supported: "
-	    "pp-trace -c 10 HOST | pp-stats -f table" },
 	{ 'S', "-S, --sctp", "mtr's SCTP probes are not supported; the "
 	    "source address is -a ADDRESS (it was -S before pp-trace took "
 	    "mtr's letters)" },
-	{ 't', "-t, --curses", "mtr's curses display is not supported: "
-	    "pp-trace -c 10 HOST | pp-stats -f table" },
-	{ 'w', "-w, --report-wide", "mtr's wide report is not supported: "
-	    "pp-trace -c 10 HOST | pp-stats -f table (every responder of a "
-	    "hop)" },
 	{ 'x', "-x, --xml", "mtr's XML report is not supported: pp-trace -c "
 	    "10 HOST | pp-stats -f ndjson (or -f csv)" },
-	{ 'y', "-y, --ipinfo", "mtr's IP information is not supported here: "
-	    "pp-geo (--asn-db, --db) adds it to the records" },
-	{ 'z', "-z, --aslookup", "mtr's AS lookup is not supported here: "
-	    "pp-geo --asn-db adds the AS to the records" },
-	{ OPT_DISPLAYMODE, "--displaymode", "mtr's display modes are not "
-	    "supported: pp-stats -f table, pp-plot" },
+	{ 'y', "-y, --ipinfo", "mtr's IP information by DNS is not "
+	    "supported: --asn-db FILE shows AS numbers from a MaxMind DB (and "
+	    "pp-geo adds places to the records)" },
+	{ 'z', "-z, --aslookup", "mtr's AS lookup by DNS is not supported: "
+	    "--asn-db FILE shows AS numbers from a MaxMind DB" },
+	{ OPT_DISPLAYMODE, "--displaymode", "mtr's display mode option is "
+	    "not supported: on the live screen the d key switches between the "
+	    "table and each hop's last answers" },
 	{ OPT_ORDER, "-o FIELDS, --order", "mtr's field order is not "
 	    "supported: pp-stats -f table shows mtr's columns; pp-trace's -o "
 	    "FILE writes the records to FILE" },
@@ -137,8 +136,11 @@ struct trace_run {
 	struct pp_tsched *ts;	/* the rounds (lib/tsched) */
 	struct pp_engine *e;
 	struct pp_jw w;
-	bool live;		/* stderr is a terminal */
-	int live_lines;
+	struct pp_screen *screen;	/* the live screen or -r's report,
+					 * NULL: records on stdout */
+	bool live;		/* the live screen is up */
+	struct pp_runsum runsum;	/* duration and outages (summary) */
+	double run_s;		/* how long the run lasted, s */
 	unsigned long long seq;
 	bool paris;		/* every flow keeps to one path */
 	bool need4, need6;	/* IPv4 (IPv6) targets resolved */
@@ -147,14 +149,44 @@ struct trace_run {
 };
 
 static volatile sig_atomic_t stopping;
+/* The live screen, for the signal handlers and exit to give the terminal
+ * back. */
+static struct pp_screen *screen_taken;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	if (stopping)
+	if (stopping) {
+		pp_screen_restore(screen_taken);
 		_exit(130);	/* a second signal: at once */
+	}
 	stopping = 1;
+}
+
+/* ^Z: the terminal back as it was, then stop; fg: the screen again. */
+static void
+on_tstp(int sig)
+{
+	pp_screen_restore(screen_taken);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
+}
+
+static void
+on_cont(int sig)
+{
+	(void)sig;
+	(void)signal(SIGTSTP, on_tstp);
+	pp_screen_resume(screen_taken);
+}
+
+/* An exit through pp_errx while the screen is up. */
+static void
+give_back_terminal(void)
+{
+	if (screen_taken != NULL)
+		pp_screen_stop(screen_taken);
 }
 
 static void __attribute__((noreturn))
@@ -163,16 +195,18 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-trace [-46ehnTuVv] [-a address] [-B byte] [-c rounds] "
-	    "[-F file]\n"
+	    "usage: pp-trace [-46behnrTtuVvw] [-a address] [-B byte] "
+	    "[-c rounds] [-F file]\n"
 	    "                [-f ttl] [-I interface] [-i interval] [-M mark] "
 	    "[-m ttl]\n"
 	    "                [-o file] [-P port] [-Q tos] [-s size] "
 	    "[-U count]\n"
-	    "                [-W timeout] [-Z timeout] [--flows count] "
-	    "[--icmp]\n"
-	    "                [--keep count] [--rate pps] [--rotate size]\n"
-	    "                [--send-delay duration] [target ...]\n");
+	    "                [-W timeout] [-Z timeout] [--asn-db file] "
+	    "[--color when]\n"
+	    "                [--flows count] [--icmp] [--keep count] "
+	    "[--rate pps]\n"
+	    "                [--rotate size] [--send-delay duration] "
+	    "[target ...]\n");
 	if (status == 0) {
 		/* pp-trace's options beside mtr's letters. */
 		static const char *const rows[][3] = {
@@ -180,9 +214,11 @@ usage(int status)
 			{ "-a ADDRESS", "source address", "-a" },
 			{ "-B BYTE", "payload fill byte (also --pattern)",
 			    "-B" },
+			{ "-b", "screen, -r: names with their addresses",
+			    "-b" },
 			{ "-c ROUNDS", "rounds per target (default: no end)",
 			    "-c" },
-			{ "-e", "no-op: MPLS labels are always written",
+			{ "-e", "screen, -r: MPLS labels (always in records)",
 			    "-e" },
 			{ "-F FILE", "targets, one a line (# comments)",
 			    "-F" },
@@ -191,20 +227,28 @@ usage(int status)
 			{ "-i INTERVAL", "between rounds (default 1s)", "-i" },
 			{ "-M MARK", "firewall mark (SO_MARK)", "-M" },
 			{ "-m TTL", "last TTL probed (default 30)", "-m" },
-			{ "-n", "no-op: addresses are always numeric", "-n" },
+			{ "-n", "screen, -r: no reverse DNS, addresses", "-n" },
 			{ "-o FILE", "also write the records to FILE (.gz)",
 			    "" },
 			{ "-P PORT", "destination port (-T 80, -u 33434)",
 			    "-P" },
 			{ "-Q TOS", "TOS / traffic class", "-Q" },
+			{ "-r", "mtr's report after -c rounds (10)", "-r" },
 			{ "-s SIZE", "the whole IP packet, bytes (def. 84)",
 			    "-s" },
 			{ "-T, -u, --icmp", "TCP SYN, UDP, ICMP echo (default)",
 			    "-T, -u" },
+			{ "-t", "the live screen (default on a terminal)",
+			    "-t" },
 			{ "-U COUNT", "silent hops before giving up (10)",
 			    "-U" },
 			{ "-W, -Z TIMEOUT", "wait for an answer (default 2s)",
 			    "-Z" },
+			{ "-w", "the wide report: names whole", "-w" },
+			{ "--asn-db FILE", "AS numbers from this MaxMind DB",
+			    "-z" },
+			{ "--color WHEN", "never, always, auto (a terminal)",
+			    "" },
 			{ "--flows COUNT",
 			    "flows traced a round (1, at most 64)", "" },
 			{ "--keep COUNT", "rotated -o files kept (default 5)",
@@ -225,10 +269,13 @@ usage(int status)
 			    rows[i][2]);
 		fprintf(f, "\nNumbers: -M, -Q and -B also in 0x hex; "
 		    "durations: 1.5, 250ms, 2s, 1m.\n"
-		    "mtr's -b -C -D -E -G -g -j -L -l -o FIELDS -p -r -S -t "
-		    "-w -x -y -z are\n"
-		    "errors that say what to use (-r: pp-trace -c 10 HOST | "
-		    "pp-stats -f table).\n");
+		    "On a terminal: a live hop table, keys as mtr's (q quit, "
+		    "p pause, r reset,\n"
+		    "d display, n names, j jitter, e MPLS, ? help); piped: "
+		    "NDJSON records.\n"
+		    "mtr's -C -D -E -G -g -j -L -l -o FIELDS -p -S -x -y -z "
+		    "are errors that say\n"
+		    "what to use.\n");
 	}
 	exit(status);
 }
@@ -305,6 +352,9 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			p.dst = t->dst;
 			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
+			if (r->screen != NULL)
+				pp_screen_probe(r->screen, &p);
+			pp_runsum_probe(&r->runsum, &p);
 			enum pp_outcome o = pp_probe_outcome(&p, NULL);
 			if (o == PP_ANSWER_DEST) {
 				reached = true;
@@ -368,30 +418,8 @@ overload(struct trace_run *r, long long now)
 	char line[1024];
 
 	pp_engine_stats(r->e, &st);
-	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0) {
-		if (r->live)
-			r->live_lines = 0;	/* the screen is drawn anew */
+	if (pp_overload_report(&r->ov, &st, now, line, sizeof(line)) > 0)
 		pp_warnx("%s", line);
-	}
-}
-
-static void
-live_summary(struct trace_run *r)
-{
-	if (!r->live)
-		return;
-	if (r->live_lines > 0)
-		fprintf(stderr, "\033[%dA", r->live_lines);
-	int shown = r->nt < 10 ? r->nt : 10;
-	for (int i = 0; i < shown; i++) {
-		const struct target *t = &r->t[i];
-		char name[128];
-		(void)pp_sanitize_term(name, sizeof(name), t->name);
-		fprintf(stderr, "\033[2K%-30.30s rounds %lld  reached %lld  "
-		    "hops %d  last %.3f ms\n", name, t->emitted, t->reached,
-		    t->hops, t->reached > 0 ? t->last_rtt : 0.0);
-	}
-	r->live_lines = shown;
 }
 
 /* Each target's figures, gathered and written at once (stderr is not
@@ -425,7 +453,12 @@ final_summary(const struct trace_run *r)
 		if (t->reached > 0)
 			fprintf(f, ", %d hops, last rtt %.3f ms", t->hops,
 			    t->last_rtt);
-		fputc('\n', f);
+		/* How long, the outages at the destination and the longest
+		 * (pp-stats' rule). */
+		char run[256];
+		(void)pp_runsum_text(&r->runsum, t->name, r->run_s, run,
+		    sizeof(run));
+		fprintf(f, "\n%s\n", run);
 		never += t->reached == 0;
 	}
 	int shown = 0;
@@ -455,6 +488,65 @@ final_summary(const struct trace_run *r)
 	return never;
 }
 
+/* ------------------------------------------------------------ screen */
+
+/* The live screen (live) or the report's table: what it shows, then the
+ * terminal taken.  o: the display options; the rest is filled here. */
+static void
+open_screen(struct trace_run *r, bool live, bool report,
+    struct pp_screen_opts *o)
+{
+	static char host[256];
+	static char title[1024];
+	struct pp_error err;
+	size_t used = 0;
+	int shown = 0;
+
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		(void)snprintf(host, sizeof(host), "-");
+	used = (size_t)snprintf(title, sizeof(title), "%s -> ", host);
+	for (int i = 0; i < r->nt; i++) {
+		const struct target *t = &r->t[i];
+		if (t->alen == 0)
+			continue;
+		if (shown == 3) {
+			(void)snprintf(title + used, sizeof(title) - used,
+			    " and %d more", o->ntargets - shown);
+			break;
+		}
+		bool same = strcmp(t->name, t->dst) == 0;
+		int n = snprintf(title + used, sizeof(title) - used,
+		    "%s%s%s%s%s", shown > 0 ? ", " : "", t->name, same ? "" :
+		    " (", same ? "" : t->dst, same ? "" : ")");
+		if (n < 0 || (size_t)n >= sizeof(title) - used)
+			break;
+		used += (size_t)n;
+		shown++;
+	}
+	o->tool = "pp-trace";
+	o->host = host;
+	o->title = title;
+	o->out = live ? 1 : -1;
+	o->keys = live && pp_isatty(0) ? 0 : -1;
+	o->dns_timeout = 2;
+	/* Live, the figures follow the rounds as they are written (each
+	 * hop's in order); the report waits as pp-stats does. */
+	o->horizon = report ? r->pc.po.timeout + 1 : 0;
+	r->screen = pp_screen_new(o, &err);
+	if (r->screen == NULL)
+		pp_errx(PP_EXIT_USAGE, "%s", err.msg);
+	if (!live)
+		return;
+	if (atexit(give_back_terminal) != 0 ||
+	    pp_screen_start(r->screen) == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot take the terminal: %s",
+		    strerror(errno));
+	screen_taken = r->screen;
+	r->live = true;
+	(void)signal(SIGTSTP, on_tstp);
+	(void)signal(SIGCONT, on_cont);
+}
+
 /* ------------------------------------------------------------ main */
 
 /* A TTL option, 1 to 255; what the letter meant before pp-trace took
@@ -477,8 +569,10 @@ main(int argc, char **argv)
 {
 	static const struct pp_option longopts[] = {
 		{ "address", PP_REQ_ARG, NULL, 'a' },
+		{ "asn-db", PP_REQ_ARG, NULL, OPT_ASN_DB },
 		{ "aslookup", PP_NO_ARG, NULL, 'z' },
 		{ "bitpattern", PP_REQ_ARG, NULL, 'B' },
+		{ "color", PP_REQ_ARG, NULL, OPT_COLOR },
 		{ "csv", PP_NO_ARG, NULL, 'C' },
 		{ "curses", PP_NO_ARG, NULL, 't' },
 		{ "displaymode", PP_REQ_ARG, NULL, OPT_DISPLAYMODE },
@@ -527,6 +621,10 @@ main(int argc, char **argv)
 	struct pp_net net;
 	const char *errstr = NULL;
 	const char *file = NULL;
+	const char *asn_db = NULL;
+	enum pp_color color = PP_COLOR_AUTO;
+	bool report = false, wide = false, curses = false;
+	bool show_ips = false, mpls = false, dns = true;
 	int ch;
 
 	pp_cli_init(argv[0]);
@@ -577,8 +675,14 @@ main(int argc, char **argv)
 				pp_errx(PP_EXIT_USAGE, "-c: rounds must be 1 to "
 				    "1000000000000: %s", pp_optarg);
 			break;
-		case 'e':	/* MPLS labels: always in the records */
-		case 'n':	/* no names: always numeric */
+		case 'b':
+			show_ips = true;
+			break;
+		case 'e':	/* MPLS labels (always in the records) */
+			mpls = true;
+			break;
+		case 'n':
+			dns = false;
 			break;
 		case 'F':
 			file = pp_optarg;
@@ -605,11 +709,17 @@ main(int argc, char **argv)
 			r.max_ttl = ttl_arg("-m", "max TTL", pp_optarg,
 			    "the firewall mark is -M now, as in mtr");
 			break;
+		case 'r':
+			report = true;
+			break;
 		case 'T':
 			r.pc.po.proto = PP_TCP;
 			break;
 		case 's':
 			pp_probecli_size(&r.pc, "-s", pp_optarg, true);
+			break;
+		case 't':
+			curses = true;
 			break;
 		case 'U':
 			r.max_unknown = pp_probecli_int("-U", "count",
@@ -622,9 +732,20 @@ main(int argc, char **argv)
 		case 'v':
 			pp_print_version();
 			exit(pp_close_stdout(0));
+		case 'w':
+			report = wide = true;
+			break;
 		case 'Z':
 			if (!pp_probecli_option(&r.pc, 'W', pp_optarg))
 				usage(PP_EXIT_USAGE);
+			break;
+		case OPT_ASN_DB:
+			asn_db = pp_optarg;
+			break;
+		case OPT_COLOR:
+			if (pp_color_parse(pp_optarg, &color) == -1)
+				pp_errx(PP_EXIT_USAGE, "--color: must be never, "
+				    "always or auto: %s", pp_optarg);
 			break;
 		case OPT_FLOWS:
 			r.flows = pp_probecli_int("--flows", "count", pp_optarg, 1,
@@ -649,6 +770,22 @@ main(int argc, char **argv)
 	if (r.first_ttl > r.max_ttl)
 		pp_errx(PP_EXIT_USAGE, "-f %d (the first TTL) is beyond -m %d "
 		    "(the max TTL)", r.first_ttl, r.max_ttl);
+	/* Records on stdout, as ever, unless it is a terminal (the live
+	 * screen) or -r asks for mtr's report; -o gets them in every mode. */
+	const char *term = getenv("TERM");
+	bool tty = pp_isatty(1) && term != NULL && term[0] != '\0' &&
+	    strcmp(term, "dumb") != 0;
+	if (curses && report)
+		pp_errx(PP_EXIT_USAGE, "-t (the live screen) and -%c (the "
+		    "report) do not go together", wide ? 'w' : 'r');
+	if (curses && !tty)
+		pp_errx(PP_EXIT_USAGE, "-t: the live screen needs a terminal on "
+		    "standard output");
+	bool live = !report && tty;
+	if (report && r.rounds == 0)
+		r.rounds = 10;	/* mtr's report cycles */
+	if (live || report)
+		r.pc.quiet = true;
 	pp_probecli_targets(&r.pc, "-F", file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
@@ -740,7 +877,18 @@ main(int argc, char **argv)
 	pp_probecli_plan(r.e, r.rate > 0 ? r.rate : (double)ok * r.flows *
 	    (r.max_ttl - r.first_ttl + 1) / r.interval, r.pc.po.timeout);
 	pp_probecli_open_output(&r.pc);
-	r.live = pp_isatty(2);
+	if (live || report)
+		open_screen(&r, live, report, &(struct pp_screen_opts){
+		    .color = pp_color_wanted(color, 1),
+		    .dns = dns,
+		    .show_ips = show_ips,
+		    .mpls = mpls,
+		    .wide = wide,
+		    .asn_db = asn_db,
+		    .ntargets = ok,
+		});
+	if (pp_runsum_init(&r.runsum, r.pc.po.timeout + 1, NULL) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	/* Large writes (glibc ignores the size of a buffer it allocates
 	 * itself: 4 KB). */
 	static char obuf[1 << 16];
@@ -756,9 +904,9 @@ main(int argc, char **argv)
 	/* The rounds: lib/tsched (round n of target i at start + n *
 	 * interval + i * interval / targets, whatever happened before, or
 	 * with --rate all at once, the rate spreading them). */
-	long long next_live = pp_mono_ns();
-	long long last_flush = next_live;
-	pp_overload_init(&r.ov, next_live);
+	long long start = pp_mono_ns();
+	long long last_flush = start;
+	pp_overload_init(&r.ov, start);
 	for (;;) {
 		long long now = pp_mono_ns();
 		if (stopping)
@@ -767,16 +915,22 @@ main(int argc, char **argv)
 		if (pp_tsched_finished(r.ts))
 			break;
 		tell_schedule(&r, now, false);
-		if (now >= next_live) {
-			live_summary(&r);
-			next_live = now + 1000000000LL;
-		}
-		if (pp_overload_due(&r.ov, now))
+		/* Not over the live screen: said at the end, all of it. */
+		if (!r.live && pp_overload_due(&r.ov, now))
 			overload(&r, now);
 		pp_probecli_tick(&r.pc, false);
 		long long until = due >= 0 ? due : now + 100000000LL;
-		if (until > next_live)
-			until = next_live;
+		/* Awake at least once a second: -o flushed (the tick). */
+		if (until > now + 1000000000LL)
+			until = now + 1000000000LL;
+		if (r.live) {
+			/* Keys, names and frames. */
+			if (pp_screen_poll(r.screen, now) == PP_SCREEN_QUIT)
+				stopping = 1;
+			long long sd = pp_screen_due(r.screen, now);
+			if (until > sd)
+				until = sd;
+		}
 		/* stdout before a wait of 10 ms or more, and at least every
 		 * 10 ms: a reader has a round within about 20 ms of its last
 		 * outcome, at a write per many rounds when they are many. */
@@ -797,7 +951,17 @@ main(int argc, char **argv)
 	/* The records out first: a reader has the last round at once. */
 	pp_probecli_flush(&r.pc);
 	tell_schedule(&r, pp_mono_ns(), true);
-	live_summary(&r);
+	r.run_s = (double)(pp_mono_ns() - start) / 1e9;
+	pp_runsum_finish(&r.runsum);
+	if (r.screen != NULL) {
+		/* The table once more, where it stays: the screen's, or
+		 * mtr's report. */
+		pp_screen_stop(r.screen);
+		screen_taken = NULL;
+		pp_screen_print(r.screen, stdout, report,
+		    pp_color_wanted(color, 1));
+		(void)fflush(stdout);
+	}
 	overload(&r, pp_mono_ns());
 	int never = final_summary(&r);
 	struct pp_engine_stats est;
@@ -807,6 +971,8 @@ main(int argc, char **argv)
 		pp_warnx("%s", line);
 	bool written = pp_probecli_close_output(&r.pc);
 	pp_engine_free(r.e);
+	pp_screen_free(r.screen);
+	pp_runsum_release(&r.runsum);
 	pp_tsched_free(r.ts);
 	free(r.sched);
 	free(r.t);

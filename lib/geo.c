@@ -112,6 +112,24 @@ pp_addr_special(const struct pp_addr *a)
 	return NULL;
 }
 
+bool
+pp_addr_named(const struct pp_addr *a)
+{
+	static const char *const none[] = {
+		"multicast", "broadcast", "unspecified", "this-network",
+		"reserved", "discard",
+	};
+	const char *sp = pp_addr_special(a);
+
+	if (a->family == 0)
+		return false;
+	for (size_t i = 0; sp != NULL && i < sizeof(none) / sizeof(none[0]);
+	    i++)
+		if (strcmp(sp, none[i]) == 0)
+			return false;
+	return true;
+}
+
 int
 pp_geo_init(struct pp_geo *g)
 {

@@ -31,6 +31,12 @@ int pp_addr_parse(struct pp_addr *a, const char *text);
  * for a public address.  IPv4-mapped IPv6 addresses are judged as IPv4. */
 const char *pp_addr_special(const struct pp_addr *a);
 
+/* Whether a can name a host, so that reverse DNS is worth asking: every
+ * unicast address, private (LAN), shared (CGNAT: ISP-internal),
+ * unique-local, link-local and loopback ones included; not multicast,
+ * broadcast, unspecified, this-network, reserved or discard ones. */
+bool pp_addr_named(const struct pp_addr *a);
+
 /* One range of a range file. */
 struct pp_geo_range4 {
 	uint32_t start, end;	/* inclusive, host order */

@@ -40,6 +40,10 @@
  *   table    the hop table (pp-stats -f table, pp-trace's screen and -r):
  *            80 columns or wide, names, AS numbers, colour
  *   names    what records say about an address (pp-geo's names, ASNs)
+ *   screen   a prober's live view (mtr's hop table redrawn in place,
+ *            keys, names by reverse DNS, AS numbers) and -r's report
+ *   pingline probe records as ping's lines (pp-probe on a terminal)
+ *   runsum   a prober's run summary: duration, outages, the longest
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
  *   judge    pp-alert's judgement: paths, targets, rounds, routes, the

@@ -27,6 +27,8 @@ struct pp_rdns {
 	size_t held;
 	int inflight;
 	int max;
+	unsigned long answered;	/* lookups the server answered */
+	unsigned long unanswered;	/* timed out or refused */
 };
 
 static uint64_t
@@ -112,10 +114,16 @@ answered(void *arg, int status, int timeouts, struct hostent *h)
 {
 	struct entry *e = arg;
 
-	(void)timeouts;
 	/* e stays valid: entries in flight are never evicted or moved. */
 	e->state = PP_RDNS_DONE;
 	e->owner->inflight--;
+	/* Not answered: a query that timed out and no name in the end (the
+	 * hosts file, tried too, may have answered without the server). */
+	if (status == ARES_ETIMEOUT || status == ARES_ECONNREFUSED ||
+	    (timeouts > 0 && status != ARES_SUCCESS))
+		e->owner->unanswered++;
+	else if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED)
+		e->owner->answered++;
 	if (status == ARES_SUCCESS && h != NULL && h->h_name != NULL)
 		e->name = strdup(h->h_name);
 	else if (status == ARES_EDESTRUCTION)
@@ -243,4 +251,18 @@ int
 pp_rdns_inflight(const struct pp_rdns *r)
 {
 	return r->inflight;
+}
+
+void
+pp_rdns_counts(const struct pp_rdns *r, unsigned long *answered,
+    unsigned long *unanswered)
+{
+	*answered = r->answered;
+	*unanswered = r->unanswered;
+}
+
+bool
+pp_rdns_silent(const struct pp_rdns *r)
+{
+	return r->unanswered > 0 && r->answered == 0;
 }

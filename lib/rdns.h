@@ -40,4 +40,13 @@ void pp_rdns_wait(struct pp_rdns *r, int timeout_ms, int fd, bool *fd_ready);
 /* Lookups in flight. */
 int pp_rdns_inflight(const struct pp_rdns *r);
 
+/* Lookups the server answered (with a name or without one), and lookups
+ * it never answered (timed out, or its port refused the query). */
+void pp_rdns_counts(const struct pp_rdns *r, unsigned long *answered,
+    unsigned long *unanswered);
+
+/* Whether the server looks silent: lookups went unanswered and none was
+ * answered. */
+bool pp_rdns_silent(const struct pp_rdns *r);
+
 #endif /* PP_RDNS_H */

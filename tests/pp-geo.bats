@@ -94,6 +94,8 @@ start_dns() {
 		--ptr-record=112.20.160.89.in-addr.arpa,core1.lkp.example \
 		--ptr-record=216.160.125.2.in-addr.arpa,edge-2.example \
 		--ptr-record=1.0.0.1.in-addr.arpa,'x"<b>onmouseover=alert(1)</b>.example' \
+		--ptr-record=1.0.0.10.in-addr.arpa,gw.lan \
+		--ptr-record=1.1.64.100.in-addr.arpa,cgn-1.isp.example \
 		--log-queries 2>"$BATS_TEST_TMPDIR/dnsmasq.log" &
 	DNS_PID=$!
 	for i in $(seq 50); do grep -q 'started' "$BATS_TEST_TMPDIR/dnsmasq.log" && break; sleep 0.1; done
@@ -110,12 +112,39 @@ teardown() {
 	assert_line --index 2 --partial '"from_host":"core1.lkp.example"'
 	assert_line --index 4 --partial '"from_host":"edge-2.example","dst_geo":'
 	assert_line --index 4 --partial '"dst_host":"edge-2.example"}'
-	# Private addresses are never looked up; a PTR name full of markup
-	# is refused by the resolver library: no name, still valid JSON.
-	refute_line --index 1 --partial '_host'
+	# Private (LAN) and shared (CGNAT, ISP-internal) addresses are looked
+	# up too; a PTR name full of markup is refused by the resolver
+	# library: no name, still valid JSON.
+	assert_line --index 1 --partial '"from_geo":{"special":"private"},"from_host":"gw.lan"'
 	refute_output --partial 'onmouseover'
 	grep -c 'query\[PTR\]' "$BATS_TEST_TMPDIR/dnsmasq.log" >"$BATS_TEST_TMPDIR/n"
-	[ "$(cat "$BATS_TEST_TMPDIR/n")" -le 4 ]	# cached, specials skipped
+	[ "$(cat "$BATS_TEST_TMPDIR/n")" -le 5 ]	# cached
+	[ -z "$stderr" ]
+	printf '{"type":"probe","ts":1,"target":"t","status":"ttl-expired","ttl":2,"from":"100.64.1.1","rtt":1}\n{"type":"probe","ts":1,"target":"t","status":"reply","from":"224.0.0.1","rtt":1}\n' >"$BATS_TEST_TMPDIR/cgn.ndjson"
+	pp_run 0 pp-geo --rdns --dns-server "127.0.0.1:$DNS_PORT" "$BATS_TEST_TMPDIR/cgn.ndjson"
+	assert_line --index 0 --partial '"from_geo":{"special":"shared"},"from_host":"cgn-1.isp.example"}'
+	# Multicast names no host: not asked.
+	refute_line --index 1 --partial '_host'
+	! grep -q '1.0.0.224.in-addr.arpa' "$BATS_TEST_TMPDIR/dnsmasq.log"
+	# And pp-stats shows the names in its table.
+	pp-geo --rdns --dns-server "127.0.0.1:$DNS_PORT" "$BATS_TEST_TMPDIR/in.ndjson" >"$BATS_TEST_TMPDIR/named"
+	pp_run 0 pp-stats -f table "$BATS_TEST_TMPDIR/named"
+	assert_line --regexp '^  1\.\|-- gw\.lan +0\.0% '
+	assert_line --regexp '^  2\.\|-- core1\.lkp\.example +0\.0% '
+	assert_line --regexp '^  4\.\|-- edge-2\.example +0\.0% '
+}
+
+@test "pp-geo --rdns: a resolver that never answers is said, once and in the end" {
+	python3 -c 'import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); open("'"$BATS_TEST_TMPDIR"'/port","w").write(str(s.getsockname()[1])); time.sleep(30)' &
+	sink=$!
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.1; done
+	port=$(cat "$BATS_TEST_TMPDIR/port")
+	pp_run 0 pp-geo --rdns --dns-server "127.0.0.1:$port" --dns-timeout 300ms "$BATS_TEST_TMPDIR/in.ndjson"
+	kill "$sink"
+	[ "${#lines[@]}" -eq 7 ]
+	assert_stderr --partial "pp-geo: reverse DNS: no answer from the server 127.0.0.1:$port within 0.3 s; records go on without names"
+	assert_stderr --partial "pp-geo: reverse DNS: 5 of 5 lookups got no answer from the server 127.0.0.1:$port"
+	[ "$(grep -c 'records go on without names' <<<"$stderr")" -eq 1 ]
 }
 
 @test "pp-geo --rdns: a dead resolver delays records by at most the timeout, in order" {

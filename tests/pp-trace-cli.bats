@@ -16,7 +16,7 @@ teardown() { lab_down; }
 
 @test "pp-trace -h prints the usage, equal to the man page SYNOPSIS" {
 	pp_run 0 pp-trace -h
-	assert_line --index 0 --partial "usage: pp-trace [-46ehnTuVv]"
+	assert_line --index 0 --partial "usage: pp-trace [-46behnrTtuVvw]"
 	usage_matches_man pp-trace
 	pp_run 0 pp-trace -V
 	assert_output --partial "0.1.0"
@@ -208,16 +208,49 @@ teardown() { lab_down; }
 	fi
 	# mtr's letters that pp-trace does not take: exit 2, why and what to
 	# use, nothing on stdout.
-	for o in -b -C "-D 2" "-E 4" "-G 1" -g -j "-L 4000" -l -p -r -S -t -w -x "-y 0" -z \
-	    --report --report-wide --json --xml --csv --raw --split --curses --gtk \
-	    --show-ips --aslookup "--ipinfo 0" "--order LSD" "--displaymode 1" \
+	for o in -C "-D 2" "-E 4" "-G 1" -g -j "-L 4000" -l -p -S -x "-y 0" -z \
+	    --json --xml --csv --raw --split --gtk \
+	    --aslookup "--ipinfo 0" "--order LSD" "--displaymode 1" \
 	    "--gracetime 1" --sctp "--localport 4000" "-o LSDR"; do
 		pp_run 2 pp-trace $o 127.0.0.1
 		assert_stderr --partial "not supported"
 		[ -z "$output" ]
 	done
-	pp_run 2 pp-trace -r -c 10 127.0.0.1
-	assert_stderr --partial "-r, --report: mtr's report mode is not supported: pp-trace -c 10 HOST | pp-stats -f table"
+	pp_run 2 pp-trace -z 127.0.0.1
+	assert_stderr --partial "--asn-db FILE shows AS numbers"
+}
+
+@test "pp-trace -r, -w: mtr's report on stdout, records to -o only; -t needs a terminal; -n, -b, --color, --asn-db checked" {
+	# (-n: no reverse DNS of this host's addresses to the system's
+	# resolver.)
+	pp_run 0 pp-trace -n -r -c 2 -i 50ms -o "$BATS_TEST_TMPDIR/r.ndjson" 127.0.0.1
+	assert_line --index 0 --regexp '^Start: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[-+][0-9]{4}$'
+	assert_line --index 1 --regexp '^HOST: .{28}Loss%   Snt   Last   Avg  Best  Wrst StDev$'
+	assert_line --index 2 --regexp '^  1\.\|-- 127\.0\.0\.1 {18}0\.0%     2 '
+	[ "${#lines[@]}" -eq 3 ]
+	no_esc
+	assert_stderr --partial "--- 127.0.0.1 pp-trace statistics ---"
+	# Every record went to -o, none to stdout.
+	[ "$(jq -s 'map(select(.type == "probe")) | length' "$BATS_TEST_TMPDIR/r.ndjson")" -eq 2 ]
+	# Without -c: mtr's 10 rounds.
+	pp_run 0 pp-trace -n -r -i 10ms 127.0.0.1
+	assert_line --index 2 --regexp '^  1\.\|-- 127\.0\.0\.1 +0\.0% +10 '
+	# -w: the wide report; -b without names: the address alone.
+	pp_run 0 pp-trace -n -b -w -c 1 -i 50ms ::1
+	assert_line --index 2 --regexp '^  1\.\|-- ::1  +0\.0%     1 '
+	pp_run 0 pp-trace -n -r --color=always -c 1 127.0.0.1
+	no_esc	# nothing to colour: no loss, no latency
+	pp_run 2 pp-trace -n -r --color=often -c 1 127.0.0.1
+	assert_stderr --partial "--color: must be never, always or auto: often"
+	pp_run 2 pp-trace -t -c 1 127.0.0.1
+	assert_stderr --partial "-t: the live screen needs a terminal on standard output"
+	pp_run 2 pp-trace -t -r -c 1 127.0.0.1
+	assert_stderr --partial "do not go together"
+	pp_run 2 pp-trace -n -r --asn-db /nonexistent.mmdb -c 1 127.0.0.1
+	assert_stderr --partial "cannot open MaxMind DB '/nonexistent.mmdb'"
+	# Piped without -r: the records, as ever, whatever -b, -e, -n say.
+	pp_run 0 pp-trace -b -e -n -c 1 127.0.0.1
+	assert_ndjson
 }
 
 @test "pp-trace: an old use of a letter that took mtr's meaning is an error, never another meaning" {

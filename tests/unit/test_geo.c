@@ -127,6 +127,23 @@ test_geo(void)
 		    "%s: %s", sp[i].ip, s ? s : "public");
 	}
 	CHECK(pp_addr_parse(&a, "example.net") == -1, "not an address");
+	/* Which addresses reverse DNS is asked about: LAN and CGNAT too. */
+	static const struct {
+		const char *ip;
+		bool named;
+	} nm[] = {
+		{ "10.1.2.3", true }, { "192.168.1.1", true },
+		{ "100.64.0.1", true }, { "8.8.8.8", true },
+		{ "127.0.0.1", true }, { "198.18.1.2", true },
+		{ "fd00::1", true }, { "fe80::1", true },
+		{ "224.0.0.1", false }, { "255.255.255.255", false },
+		{ "0.1.2.3", false }, { "::", false }, { "ff02::1", false },
+		{ "240.0.0.1", false },
+	};
+	for (size_t i = 0; i < sizeof(nm) / sizeof(nm[0]); i++) {
+		CHECK(pp_addr_parse(&a, nm[i].ip) == 0, "parse %s", nm[i].ip);
+		CHECK(pp_addr_named(&a) == nm[i].named, "named %s", nm[i].ip);
+	}
 
 	CHECK(pp_geo_init(&g) == 0, "init");
 	const char *top = getenv("PP_TOP") ? getenv("PP_TOP") : ".";

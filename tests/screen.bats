@@ -1,0 +1,283 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-2-Clause
+# The probers on a terminal (a pseudo-terminal: tests/pty-run.py) in the
+# lab: pp-trace's live hop table redrawn in place, checked against the
+# records it wrote with -o in the same run; the table printed again at the
+# end; keys as mtr's; colour, NO_COLOR and --color; names by reverse DNS
+# (a dnsmasq in the client's namespace, its resolv.conf through
+# /etc/netns); -r beside mtr -r; nothing but NDJSON into a pipe.
+
+setup() {
+	load 'test_helper/common'
+	load 'test_helper/lab'
+	pp_setup
+	T=$BATS_TEST_TMPDIR
+	PTY="python3 $PP_TOP/tests/pty-run.py"
+	CHK="python3 $PP_TOP/tests/screen-check.py"
+}
+
+teardown() {
+	[ -n "${DNS_PID:-}" ] && kill "$DNS_PID" 2>/dev/null || true
+	[ -n "${LAB:-}" ] && rm -rf "/etc/netns/$LAB-c"
+	lab_down
+}
+
+# tty ARGS... -- COMMAND...: COMMAND on a pseudo-terminal in the client's
+# namespace, the terminal's bytes in $T/tty.
+tty() {
+	lab_exec c $PTY --out "$T/tty" "$@"
+}
+
+# no_sgr FILE: no colour (SGR) sequence in FILE.
+no_sgr() {
+	! LC_ALL=C grep -q $'\e\\[[0-9;]*m' "$1" || _pp_fail "a colour sequence in $1"
+}
+
+@test "pp-trace on a terminal (lab): a live hop table redrawn in place, the figures of its own -o records; the table once more at the end" {
+	lab_up --routers 3 --impair 2:loss=20%
+	run tty --cols 100 --rows 30 --key "4:q" -- pp-trace -n -i 100ms -Z 500ms -o "$T/rec.ndjson" "$LAB_DST4"
+	[ "$status" -eq 0 ] || _pp_fail "status $status" "$(cat "$T/tty")"
+	# Redrawn in place: frames from the top left, each a whole table.
+	n=$($CHK frames "$T/tty")
+	[ "$n" -ge 5 ] || _pp_fail "only $n frames"
+	$CHK frame "$T/tty" >"$T/last"
+	grep -q "^pp-trace: .* -> $LAB_DST4 " "$T/last" || _pp_fail "no title" "$(cat "$T/last")"
+	grep -qE '^HOST: .* +Loss%  Fwd%   Snt  Last   Avg  Best  Wrst StDev  Jttr$' "$T/last"
+	for k in 1 2 3 4; do
+		grep -qE "^  $k\\.\\|-- ${LAB_HOP4[$((k - 1))]//./\\.} " "$T/last" || _pp_fail "hop $k missing" "$(cat "$T/last")"
+	done
+	# Cumulative: every hop's Snt grows frame after frame.
+	for i in $(seq 0 $((n - 1))); do
+		$CHK frame "$T/tty" "$i" | awk '$1 == "4.|--" { print $5 }'
+	done | awk 'NR > 1 && $1 < last { bad = 1 } { last = $1 } END { exit bad }' || _pp_fail "Snt went down"
+	# The table left on the terminal at the end: the figures of the
+	# records written with -o in the same run (Snt, Loss%, Best and Wrst
+	# within the printed precision).
+	$CHK after "$T/tty" >"$T/after"
+	head -1 "$T/after" | grep -qE '^Start: [0-9-]{10}T'
+	run $CHK table normal "$T/after" "$T/rec.ndjson"
+	[ "$status" -eq 0 ] || _pp_fail "$output" "$(cat "$T/after")"
+	assert_output --partial "4 hops checked, 0 differences"
+	# The lossy link shows: loss from hop 2 on.
+	awk '$1 == "2.|--" { sub("%", "", $3); exit !($3 > 0) }' "$T/after" || _pp_fail "no loss at hop 2" "$(cat "$T/after")"
+	grep -q -- "--- $LAB_DST4 pp-trace statistics ---" "$T/after"
+	# The records: NDJSON only, no escape sequence.
+	output=$(cat "$T/rec.ndjson")
+	assert_ndjson
+	no_esc
+	[ "$(jq -s 'map(select(.type == "meta")) | length' "$T/rec.ndjson")" -eq 1 ]
+}
+
+@test "pp-trace and pp-probe piped (lab): only NDJSON reaches the pipe, even with a terminal on stderr; no status line on it" {
+	lab_up --routers 2
+	tty -- sh -c "pp-trace -n -c 5 -i 50ms $LAB_DST4 >'$T/out.ndjson'"
+	output=$(cat "$T/out.ndjson")
+	assert_ndjson
+	no_esc
+	[ "$(jq -s 'map(select(.type == "probe")) | length' "$T/out.ndjson")" -eq 15 ]
+	# The terminal (stderr) got the summary and nothing that moves the
+	# cursor or clears.
+	! LC_ALL=C grep -q $'\e' "$T/tty" || _pp_fail "escape sequences on stderr" "$(od -c "$T/tty" | head)"
+	grep -q "pp-trace statistics" "$T/tty"
+	tty -- sh -c "pp-probe -c 5 -i 50ms $LAB_DST4 | cat >'$T/out.ndjson'"
+	output=$(cat "$T/out.ndjson")
+	assert_ndjson
+	no_esc
+	[ "$(jq -s 'map(select(.type == "probe")) | length' "$T/out.ndjson")" -eq 5 ]
+	! LC_ALL=C grep -q $'\e' "$T/tty" || _pp_fail "escape sequences on stderr"
+	grep -q "pp-probe statistics" "$T/tty"
+}
+
+@test "pp-trace on a terminal (lab): mtr's keys: p pauses, SPACE resumes, r resets, d and j switch views, ? helps, q quits" {
+	lab_up --routers 2
+	start=$(date +%s%N)
+	run tty --cols 90 --rows 24 --key "1.5:p" --key "2.5: " --key "3.2:r" --key "3.8:d" --key "4.4:d" \
+		--key "4.8:j" --key "5.4:?" --key "6.0:x" --key "6.5:q" -- pp-trace -n -i 100ms "$LAB_DST4"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$status" -eq 0 ] || _pp_fail "status $status"
+	# q quits at once (not at the next round or timeout).
+	[ "$ms" -lt 8000 ] || _pp_fail "q took too long: $ms ms"
+	n=$($CHK frames "$T/tty")
+	for i in $(seq 0 $((n - 1))); do
+		f=$($CHK frame "$T/tty" "$i")
+		case $f in
+		*"Keys (as mtr's):"*) echo "$i help" ;;
+		*PAUSED*) echo "$i paused" ;;
+		*"last answers (newest right)"*) echo "$i history" ;;
+		*"Loss%  Drop   Rcv   Avg  Jttr  Jmax  Jint   p50   p95"*) echo "$i jitter" ;;
+		*) echo "$i table $(awk '$1 == "3.|--" { print $5 }' <<<"$f")" ;;
+		esac
+	done >"$T/kinds"
+	# Paused: the display stands still (one frame, not five a second).
+	p=$(grep -c paused "$T/kinds")
+	[ "$p" -ge 1 ] && [ "$p" -le 2 ] || _pp_fail "$p paused frames" "$(cat "$T/kinds")"
+	# Reset: the figures start again.
+	awk '$2 == "table" && $3 != "" { if (prev != "" && $3 < prev) r = 1; prev = $3 } END { exit !r }' "$T/kinds" ||
+		_pp_fail "no reset seen" "$(cat "$T/kinds")"
+	# d: each hop's last answers, and back; j: the jitter columns; ?: the
+	# keys; in that order.
+	order=$(awk '{ print $2 }' "$T/kinds" | grep -E 'paused|history|jitter|help' | awk '!seen[$0]++' | paste -sd' ')
+	[ "$order" = "paused history jitter help" ] || _pp_fail "views: $order" "$(cat "$T/kinds")"
+	# The history line of hop 1: answers as dots.
+	for i in $(seq 0 $((n - 1))); do $CHK frame "$T/tty" "$i"; done | grep -qE '^  1\.\|-- 198\.18\.1\.2 +\.{5,}$' ||
+		_pp_fail "no history line"
+	# The table printed at the end, screen left.
+	$CHK after "$T/tty" | grep -qE '^  3\.\|-- '
+	tail -c 200 "$T/tty" | grep -q "pp-trace statistics"
+}
+
+@test "pp-trace (lab): colour on loss on a terminal; none with NO_COLOR, --color=never or in a pipe; --color=always" {
+	lab_up --routers 2 --impair 1:loss=30%
+	TERM=xterm NO_COLOR= tty --key "2.5:q" -- pp-trace -n -i 50ms "$LAB_DST4"
+	LC_ALL=C grep -q $'\e\\[3[13]m' "$T/tty" || _pp_fail "no colour on the lossy hops"
+	NO_COLOR=1 tty --key "2:q" -- pp-trace -n -i 50ms "$LAB_DST4"
+	no_sgr "$T/tty"
+	$CHK frames "$T/tty" | grep -qv '^0$'
+	NO_COLOR= tty --key "2:q" -- pp-trace -n --color=never -i 50ms "$LAB_DST4"
+	no_sgr "$T/tty"
+	TERM=dumb tty --key "2:q" -- pp-trace -n -c 3 -i 50ms "$LAB_DST4"
+	no_sgr "$T/tty"
+	! LC_ALL=C grep -q $'\e\\[?1049h' "$T/tty" || _pp_fail "a screen on a dumb terminal"
+	lab_exec c pp-trace -n -r -c 10 -i 50ms "$LAB_DST4" >"$T/r"
+	no_sgr "$T/r"
+	lab_exec c pp-trace -n -r --color=always -c 10 -i 50ms "$LAB_DST4" >"$T/r"
+	LC_ALL=C grep -q $'\e\\[3[13]m' "$T/r" || _pp_fail "--color=always: no colour"
+}
+
+@test "pp-trace -r (lab): mtr -r's layout, column for column, and the figures of its -o records" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	lab_up --routers 3 --impair 3:loss=10%
+	lab_exec c mtr -n -r -c 5 -i 0.2 "$LAB_DST4" >"$T/mtr"
+	lab_exec c pp-trace -n -r -c 5 -i 200ms -o "$T/rec.ndjson" "$LAB_DST4" >"$T/pp"
+	# The same lines: Start, HOST (the same, byte for byte), a row a hop.
+	[ "$(wc -l <"$T/mtr")" -eq "$(wc -l <"$T/pp")" ] || _pp_fail "line counts" "$(cat "$T/mtr" "$T/pp")"
+	[ "$(sed -n 2p "$T/mtr")" = "$(sed -n 2p "$T/pp")" ] || _pp_fail "HOST lines differ" "$(cat "$T/mtr" "$T/pp")"
+	head -1 "$T/pp" | grep -qE '^Start: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[-+][0-9]{4}$'
+	# Each row: the same hop and address, and every column ending where
+	# mtr's ends (the right edges of the fields).
+	edges() { tail -n +3 "$1" | awk '{ s = $0; e = ""; p = 0; while (match(s, /[^ ]+/)) { p += RSTART + RLENGTH - 1; e = e " " p; s = substr(s, RSTART + RLENGTH) } print $1, $2, e }'; }
+	[ "$(edges "$T/mtr")" = "$(edges "$T/pp")" ] || _pp_fail "columns differ" "$(cat "$T/mtr" "$T/pp")"
+	run $CHK table report "$T/pp" "$T/rec.ndjson"
+	[ "$status" -eq 0 ] || _pp_fail "$output" "$(cat "$T/pp")"
+}
+
+# dns NAME...: a dnsmasq answering the lab hops' PTR queries in the
+# client's namespace, which asks it (/etc/netns/LAB-c/resolv.conf).
+dns() {
+	command -v dnsmasq >/dev/null || skip "dnsmasq not installed"
+	mkdir -p "/etc/netns/$LAB-c"
+	echo "nameserver 127.0.0.1" >"/etc/netns/$LAB-c/resolv.conf"
+	lab_exec c ip link set lo up
+	ip netns exec "$LAB-c" dnsmasq --no-daemon --port=53 --listen-address=127.0.0.1 --bind-interfaces \
+		--no-resolv --no-hosts --conf-file=/dev/null --log-queries "$@" 2>"$T/dnsmasq.log" &
+	DNS_PID=$!
+	for i in $(seq 50); do grep -q 'started' "$T/dnsmasq.log" && break; sleep 0.1; done
+}
+
+@test "pp-trace (lab): names by reverse DNS on the screen and in the report, never cut; -b, -n, the n key; a silent server is said" {
+	lab_up --routers 2
+	dns --ptr-record=2.1.18.198.in-addr.arpa,gw.lab.example \
+		--ptr-record=2.2.18.198.in-addr.arpa,a-rather-long-router-name.core.isp.example
+	lab_exec c pp-trace -r -c 2 -i 50ms "$LAB_DST4" >"$T/r"
+	grep -qE '^  1\.\|-- gw\.lab\.example +0\.0% ' "$T/r" || _pp_fail "$(cat "$T/r")"
+	# Longer than its column: a line of its own, the figures under it.
+	grep -qx '  2.|-- a-rather-long-router-name.core.isp.example' "$T/r" || _pp_fail "$(cat "$T/r")"
+	grep -qE '^ {33} +0\.0%     2 ' "$T/r"
+	grep -qE "^  3\\.\\|-- ${LAB_DST4//./\\.} " "$T/r"
+	lab_exec c pp-trace -r -b -c 2 -i 50ms "$LAB_DST4" >"$T/r"
+	grep -qx '  1.|-- gw.lab.example (198.18.1.2)' "$T/r" || _pp_fail "$(cat "$T/r")"
+	lab_exec c pp-trace -r -n -c 2 -i 50ms "$LAB_DST4" >"$T/r"
+	! grep -q example "$T/r"
+	# The live screen: names, then n: addresses.
+	tty --key "2:n" --key "3.5:q" -- pp-trace -i 100ms "$LAB_DST4"
+	n=$($CHK frames "$T/tty")
+	$CHK frame "$T/tty" 3 | grep -q '  1.|-- gw.lab.example '
+	$CHK frame "$T/tty" | grep -qE '^  1\.\|-- 198\.18\.1\.2 '
+	$CHK frame "$T/tty" | grep -q 'names off'
+	# A server that never answers: the status line says so.
+	kill "$DNS_PID"
+	wait "$DNS_PID" 2>/dev/null || true
+	DNS_PID=
+	ip netns exec "$LAB-c" python3 -c 'import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",53)); time.sleep(20)' &
+	DNS_PID=$!
+	sleep 0.3
+	tty --key "3.5:q" -- pp-trace -i 100ms "$LAB_DST4"
+	$CHK frame "$T/tty" | grep -q 'reverse DNS: no answer from the server'
+}
+
+# lines FILE: the probe lines of a ping-like output, sequence numbers as N
+# and times as T.
+lines() {
+	tr -d '\r' <"$1" | grep -E 'icmp_seq=|bytes of data|data bytes' |
+		sed -E 's/icmp_seq=[0-9]+/icmp_seq=N/; s/time=[0-9.]+ ms/time=T ms/'
+}
+
+@test "pp-probe on a terminal (lab): ping's lines beside ping's own, answers, time exceeded, unreachables, timeouts; NDJSON to -o" {
+	command -v ping >/dev/null || skip "ping not installed"
+	lab_up --routers 2 --reject-dst host-unreachable
+	for a in "$LAB_DST4" "$LAB_DST6"; do
+		# Time exceeded at hop 1, as ping -t 1 says it.
+		tty -- ping -n -c 2 -i 0.2 -t 1 "$a" || true
+		lines "$T/tty" | sort -u >"$T/ping"
+		tty -- pp-probe -c 2 -i 200ms -t 1 "$a" || true
+		lines "$T/tty" | sort -u >"$T/pp"
+		diff "$T/ping" "$T/pp" || _pp_fail "time exceeded differs for $a"
+		grep -q "From ${LAB_HOP4[0]} icmp_seq=N Time to live exceeded\|From ${LAB_HOP6[0]} icmp_seq=N Time exceeded: Hop limit" "$T/pp"
+		# The destination's unreachables.
+		tty -- ping -n -c 2 -i 0.2 "$a" || true
+		lines "$T/tty" | sort -u >"$T/ping"
+		tty -- pp-probe -c 2 -i 200ms -o "$T/rec.ndjson" "$a" || true
+		lines "$T/tty" | sort -u >"$T/pp"
+		diff "$T/ping" "$T/pp" || _pp_fail "unreachables differ for $a"
+		grep -q 'Destination Host Unreachable\|Address unreachable' "$T/pp"
+		# The records went to -o, not to the terminal.
+		! grep -q '"type"' "$T/tty"
+		[ "$(jq -s 'map(select(.type == "probe" and .status == "unreachable")) | length' "$T/rec.ndjson")" -eq 2 ]
+	done
+	lab_down
+	lab_up --routers 2
+	# Answers: the header and every reply line as ping's.
+	for a in "$LAB_DST4" "$LAB_DST6"; do
+		tty -- ping -n -c 3 -i 0.2 "$a"
+		lines "$T/tty" | sort -u >"$T/ping"
+		tty -- pp-probe -c 3 -i 200ms "$a"
+		lines "$T/tty" | sort -u >"$T/pp"
+		diff "$T/ping" "$T/pp" || _pp_fail "answers differ for $a"
+		grep -qx "64 bytes from $a: icmp_seq=N ttl=6[0-9] time=T ms" "$T/pp"
+		grep -q "pp-probe statistics" "$T/tty"
+	done
+	# Timeouts, as ping -O says them.
+	lab_down
+	lab_up --routers 1 --block-dst
+	tty -- ping -n -O -c 3 -i 0.5 -W 1 "$LAB_DST4" || true
+	lines "$T/tty" | grep 'no answer' | sort -u >"$T/ping"
+	tty -- pp-probe -c 3 -i 500ms -W 300ms "$LAB_DST4" || true
+	lines "$T/tty" | grep 'no answer' | sort -u >"$T/pp"
+	[ -s "$T/pp" ] && diff "$T/ping" "$T/pp" || _pp_fail "timeouts differ" "$(cat "$T/ping" "$T/pp")"
+	# -q: the summary alone, as ping -q.
+	tty -- pp-probe -q -c 2 -i 100ms 127.0.0.1
+	! grep -q 'icmp_seq' "$T/tty"
+	grep -q "pp-probe statistics" "$T/tty"
+}
+
+@test "the probers' summaries (lab): the run's duration, outages and the longest, the outages pp-stats finds in their -o records" {
+	lab_up --routers 2 --impair 2:
+	# A 4 s cut of link 2, a second into each run.
+	(sleep 1; "$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 4s >/dev/null) &
+	run --separate-stderr lab_exec c pp-probe -c 80 -i 100ms -W 500ms -o "$T/p.ndjson" "$LAB_DST4"
+	wait
+	want=$(pp-stats "$T/p.ndjson" | jq -r 'select(.type == "outage") | "\(.duration / 1000 | . * 1000 | round / 1000)"' | head -1)
+	[ -n "$want" ] || _pp_fail "pp-stats found no outage"
+	printf '%s\n' "$stderr" | grep -qE "^run [78]\\.[0-9] s, 1 outage \\(loss >= 30% for >= 3 s\\), the longest $(printf '%.3f' "$want") s from [0-9T:-]+Z$" ||
+		_pp_fail "summary" "$stderr" "pp-stats: $want"
+	(sleep 1; "$PP_TOP/tests/lab/lab.sh" cut "$LAB" 2 4s >/dev/null) &
+	run --separate-stderr lab_exec c pp-trace -n -c 80 -i 100ms -Z 500ms -o "$T/t.ndjson" "$LAB_DST4"
+	wait
+	want=$(pp-stats "$T/t.ndjson" | jq -r 'select(.type == "outage") | .duration / 1000' | head -1)
+	[ -n "$want" ] || _pp_fail "pp-stats found no outage"
+	printf '%s\n' "$stderr" | grep -qE "^run [78]\\.[0-9] s, 1 outage \\(loss >= 30% for >= 3 s\\), the longest $(printf '%.3f' "$want") s from " ||
+		_pp_fail "summary" "$stderr" "pp-stats: $want"
+	# No outage: said so.
+	run --separate-stderr lab_exec c pp-probe -c 5 -i 50ms "$LAB_DST4"
+	printf '%s\n' "$stderr" | grep -qx "run 0\\.[0-9] s, no outage (loss >= 30% for >= 3 s)"
+}
