@@ -444,7 +444,9 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 
 	if (r->naddrs > 0)
 		mpls_lines(t, f, &r->addrs[0]);
-	if (!t->o.wide && r->sent > r->recv && r->loss_hi > 0) {
+	/* (mtr -r's layout: rows as mtr's, the intervals in pp-stats.) */
+	if (!t->o.wide && t->o.layout != PP_TABLE_REPORT &&
+	    r->sent > r->recv && r->loss_hi > 0) {
 		int n = snprintf(line, sizeof(line), "95%% interval: loss "
 		    "%.1f-%.1f%%", r->loss_lo, r->loss_hi);
 		if (n > 0 && r->ttl > 0 && r->fwd_sent > 0 && r->fwd_hi >= 0)

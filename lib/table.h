@@ -11,7 +11,8 @@
  *   PP_TABLE_REPORT  Loss% Snt Last Avg Best Wrst StDev (mtr -r's)
  * and, wide (-w), every column of NORMAL and p95 at 8 characters with 3
  * decimals, and the 95 % intervals of Loss% and Fwd% beside them (in the
- * other layouts a line under a row that lost probes gives them).  Times in ms with as many decimals as fit (0.045, 12.34,
+ * other layouts but REPORT a line under a row that lost probes gives
+ * them).  Times in ms with as many decimals as fit (0.045, 12.34,
  * 123.4, 1234), never fewer than mtr's one.
  *
  * Width: the line is opts.width columns (80 by default); the host column
