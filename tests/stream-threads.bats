@@ -92,10 +92,9 @@ same() {
 	[ "$most" -ge 3 ]
 	# A pipe may block: read by the main thread alone.
 	cat "$d/big.ndjson" | PP_THREADS=2 pp-stats -f ndjson >/dev/null &
-	sleep 0.05
-	pid=$(pgrep -n -x pp-stats) || true
+	pid=$!	# bash: the pipeline's last command, pp-stats
 	most=1
-	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+	while kill -0 "$pid" 2>/dev/null; do
 		n=$(ls /proc/"$pid"/task 2>/dev/null | wc -l)
 		[ "$n" -gt "$most" ] && most=$n
 		sleep 0.01
