@@ -10,6 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 #include <unistd.h>
 #ifdef HAVE_GETRANDOM
 #include <sys/random.h>
@@ -95,6 +100,44 @@ release(struct pp_atomic *a)
 		(void)close(a->dirfd);
 	a->dirfd = -1;
 	a->tmp[0] = '\0';
+	a->direct = 0;
+}
+
+/* How name in dirfd is written: 0 replaced (a regular file, a directory,
+ * nothing, any other symlink), 1 written in place (a character device,
+ * FIFO or socket, or a name of an open file: a symlink in /proc, or one
+ * into /proc in a directory only root can write, as /dev/stdout ->
+ * /proc/self/fd/1, to a device, FIFO or socket), 2 in place and truncated
+ * (such a name of a regular file: `>/dev/stdout` when stdout is a file),
+ * -1 refused (a block device, however reached). */
+static int
+write_in_place(int dirfd, const char *name)
+{
+	struct stat st, dst;
+	struct statfs fs;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		if (fstat(dirfd, &dst) == -1)
+			return 0;
+		char to[16];
+		ssize_t n = readlinkat(dirfd, name, to, sizeof(to));
+		bool root_only = dst.st_uid == 0 &&
+		    (dst.st_mode & (S_IWOTH | S_IWGRP)) == 0;
+		bool proc = fstatfs(dirfd, &fs) == 0 &&
+		    fs.f_type == PROC_SUPER_MAGIC;
+		bool to_proc = n >= 6 && memcmp(to, "/proc/", 6) == 0;
+		if (!(proc || (root_only && to_proc)) ||
+		    fstatat(dirfd, name, &st, 0) == -1)
+			return 0;
+		if (S_ISREG(st.st_mode))
+			return 2;
+	}
+	if (S_ISBLK(st.st_mode))
+		return -1;
+	return S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) ? 1 : 0;
 }
 
 int
@@ -135,6 +178,27 @@ pp_atomic_open(struct pp_atomic *a, const char *path)
 	}
 	if (a->dirfd == -1)
 		return -1;
+	int how = write_in_place(a->dirfd, a->base);
+	switch (how) {
+	case 1:
+	case 2:
+		a->fd = openat(a->dirfd, a->base, O_WRONLY | O_NOCTTY |
+		    O_CLOEXEC | (how == 2 ? O_TRUNC : 0));
+		if (a->fd == -1) {
+			int saved = errno;
+			release(a);
+			errno = saved;
+			return -1;
+		}
+		a->direct = 1;
+		return a->fd;
+	case -1:
+		release(a);
+		errno = EINVAL;
+		return -1;
+	default:
+		break;
+	}
 	bool keep_mode = fstatat(a->dirfd, a->base, &st,
 	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 	if (keep_mode) {
@@ -180,9 +244,17 @@ pp_atomic_commit(struct pp_atomic *a)
 {
 	sigset_t old;
 
-	if (a->fd == -1 || a->tmp[0] == '\0') {
+	if (a->fd == -1 || (a->tmp[0] == '\0' && !a->direct)) {
 		errno = EBADF;
 		return -1;
+	}
+	if (a->direct && a->fd != -1) {
+		int rc = close(a->fd);
+		a->fd = -1;
+		int saved = errno;
+		release(a);
+		errno = saved;
+		return rc == -1 && errno != EINTR ? -1 : 0;
 	}
 	hold_signals(&old);
 	if (fsync(a->fd) == -1)

@@ -16,6 +16,14 @@
  * (0777) of the regular file it replaces.  A symlink at the target itself
  * is replaced, never followed (like mv).
  *
+ * What is not a file is written, never replaced: a character device, a
+ * FIFO or a socket at the target (-o /dev/null, a named pipe), and the
+ * names of open files (/dev/stdout, /dev/stderr, /dev/fd/N,
+ * /proc/self/fd/N: symlinks in /proc, or into /proc from a directory only
+ * root can write) are opened for writing as a shell's `>` opens them
+ * (a regular file behind such a name is truncated), and committing closes
+ * them.  A block device is refused (EINVAL).
+ *
  * Also here: pp_output_open(), for files written as a stream (the
  * probers' -o archive), which refuses what the kernel's
  * fs.protected_symlinks and fs.protected_regular refuse, whatever they
@@ -36,6 +44,8 @@ struct pp_atomic {
 	mode_t mode;		/* permission bits for the new file */
 	char base[PP_ATOMIC_NAME];	/* the target's name in dirfd */
 	char tmp[PP_ATOMIC_NAME];	/* the temporary's name, "" none */
+	int direct;		/* 1: fd is the target itself (a device,
+				 * FIFO or socket), written in place */
 };
 
 /* Create the temporary file for replacing path.  Returns its descriptor

@@ -153,6 +153,48 @@ attacker() {
 	assert_output "old"
 }
 
+@test "atomic writer: a device, a FIFO and the names of open files are written in place, never replaced; a block device refused" {
+	[ "$(id -u)" = 0 ] || skip "needs root (mknod)"
+	local d=$BATS_TEST_TMPDIR f
+	f=$(fixture pp-stats hand.ndjson)
+	# A private null device, as -o /dev/null: still a device afterwards.
+	mknod "$d/null" c 1 3
+	pp-plot -o "$d/null" "$f"
+	pp-stats -o "$d/null" "$f"
+	[ -c "$d/null" ] || _pp_fail "the device was replaced"
+	[ -z "$(find "$d" -name '.null.tmp-*')" ]
+	# A named pipe: its reader gets the chart, the pipe stays.
+	mkfifo "$d/fifo"
+	cat "$d/fifo" >"$d/got" &
+	pp-plot -o "$d/fifo" "$f"
+	wait
+	[ -p "$d/fifo" ] || _pp_fail "the FIFO was replaced"
+	grep -q '</svg>' "$d/got"
+	# A link into /proc from a directory only root writes, as /dev/stdout:
+	# written through, to a pipe and to a file stdout was sent to.
+	chmod 755 "$d"
+	ln -s /proc/self/fd/1 "$d/stdout"
+	pp-plot -o "$d/stdout" "$f" | grep -q '</svg>'
+	pp-stats -f csv -o "$d/stdout" "$f" >"$d/file"
+	[ -L "$d/stdout" ] || _pp_fail "the link was replaced"
+	grep -q '^start,start_utc,' "$d/file"
+	[ "$(wc -l <"$d/file")" -gt 1 ]
+	pp-plot --html /proc/self/fd/3 "$f" 3>"$d/fd3.html"
+	grep -q '</html>' "$d/fd3.html"
+	# The same link in a directory others may write is replaced (mv).
+	chmod 1777 "$d"
+	ln -s /proc/self/fd/1 "$d/planted"
+	pp-plot -o "$d/planted" "$f" >"$d/none"
+	[ -f "$d/planted" ] && [ ! -L "$d/planted" ] && [ ! -s "$d/none" ]
+	chmod 700 "$d"
+	# A block device is refused, nothing written.
+	mknod "$d/blk" b 7 200
+	run pp-plot -o "$d/blk" "$f"
+	[ "$status" -ne 0 ]
+	[ -b "$d/blk" ]
+	assert_output --partial "$d/blk"
+}
+
 @test "probers' -o: a symlink planted by another user in a shared directory is not followed" {
 	shared_dir
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
