@@ -256,6 +256,7 @@ flush_pending(struct out *ot)
 	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
 		ot->windows = true;	/* each record its own window */
 		memset(&m, 0, sizeof(m));
+		m.vantage = r.vantage;
 		m.target = r.target;
 		m.start = r.start;
 		m.end = r.end;
@@ -285,7 +286,9 @@ add_stats_record(struct out *ot, struct pp_record *rec)
 	if (ot->pending != NULL &&
 	    pp_stats_rec_read(&p, ot->pending, NULL) == 0) {
 		bool same = strcmp(p.target, r.target) == 0 &&
-		    p.start == r.start;
+		    p.start == r.start && (p.vantage == NULL ? r.vantage ==
+		    NULL : r.vantage != NULL && strcmp(p.vantage,
+		    r.vantage) == 0);
 		if (same && r.ttl < p.ttl)
 			return;
 		if (!same)

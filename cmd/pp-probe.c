@@ -171,7 +171,7 @@ usage(int status)
 	    "                [--mtr-packet] [--pattern byte] [--refused-down]\n"
 	    "                [--resolve-every duration] [--rotate size] "
 	    "[--tcp] [--udp]\n"
-	    "                [target ...]\n");
+	    "                [--vantage name] [target ...]\n");
 	if (status == 0) {
 		/* pp-probe's options beside ping's and fping's letters. */
 		static const char *const rows[][4] = {
@@ -215,6 +215,8 @@ usage(int status)
 			    "", "" },
 			{ "--rotate SIZE",
 			    "a new -o file at this size (FILE.1)", "", "" },
+			{ "--vantage NAME", "this vantage point (host name)",
+			    "", "" },
 			{ "-h, --help", "this help", "-h", "-h" },
 			{ "-V, --version", "the version", "-V", "-v" },
 		};
@@ -263,6 +265,7 @@ done(void *arg, const struct pp_engine_result *res)
 	struct pp_probe p;
 
 	pp_engine_result_probe(res, &p);
+	p.vantage = r->pc.vantage;
 	pp_probe_write(&r->w, &p);
 	pp_probecli_emit(&r->pc, &r->w, false);
 	pp_runsum_probe(&r->runsum, &p);
@@ -701,6 +704,7 @@ main(int argc, char **argv)
 		{ "tos", PP_REQ_ARG, NULL, 'Q' },
 		{ "ttl", PP_REQ_ARG, NULL, 't' },
 		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
+		{ "vantage", PP_REQ_ARG, NULL, PP_OPT_VANTAGE },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -920,6 +924,7 @@ main(int argc, char **argv)
 
 	pp_jw_init(&r.w);
 	pp_jw_meta(&r.w, "pp-probe", argc + pp_optind, argv - pp_optind);
+	pp_jw_kstr(&r.w, "vantage", r.pc.vantage);
 	pp_jw_key(&r.w, "settings");
 	pp_jw_obj_begin(&r.w);
 	pp_probecli_settings(&r.pc, &r.w, need4, need6);

@@ -89,8 +89,6 @@ struct out {
 	bool started;		/* meta record / header written */
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
-	char *vantage;		/* its vantage point (owned): "vantage",
-				 * else a prober's "host"; NULL none */
 	bool io_error;		/* a write failed */
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
@@ -307,6 +305,16 @@ stats_ndjson(struct out *ot, const struct pp_stats_rec *r)
 	write_line(ot);
 }
 
+/* The host (vantage point) of a row: its own, else the first input meta
+ * record's host, else "". */
+static const char *
+row_host(const struct out *ot, const char *vantage)
+{
+	if (vantage != NULL)
+		return vantage;
+	return ot->source_host != NULL ? ot->source_host : "";
+}
+
 static void
 stats_csv(const struct out *ot, const struct pp_stats_rec *r)
 {
@@ -315,7 +323,7 @@ stats_csv(const struct out *ot, const struct pp_stats_rec *r)
 
 	csv_time(stdout, r->start);
 	csv_time(stdout, r->end);
-	csv_cell(ot->source_host != NULL ? ot->source_host : "", false);
+	csv_cell(row_host(ot, r->vantage), false);
 	csv_cell(r->target, false);
 	if (r->ttl > 0)
 		printf("%d,", r->ttl);
@@ -410,8 +418,8 @@ table_flush(struct out *ot)
 	table_opts(ot);
 	pp_table_fit(&ot->table, ot->rows, (int)ot->nrows);
 	for (size_t i = 0; i < ot->nrows; i++)
-		pp_table_row(&ot->table, stdout, ot->source_host, &ot->rows[i],
-		    true);
+		pp_table_row(&ot->table, stdout, row_host(ot,
+		    ot->rows[i].vantage), &ot->rows[i], true);
 	ot->nrows = 0;
 }
 
@@ -420,7 +428,8 @@ stats_table(struct out *ot, const struct pp_stats_rec *r)
 {
 	if (!ot->o->wide) {
 		table_opts(ot);
-		pp_table_row(&ot->table, stdout, ot->source_host, r, true);
+		pp_table_row(&ot->table, stdout, row_host(ot, r->vantage), r,
+		    true);
 		return;
 	}
 	if (ot->nrows > 0 && ot->rows[0].start != r->start)
@@ -452,8 +461,6 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 
 	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
-	if (r.vantage == NULL)
-		r.vantage = ot->vantage;
 	start_output(ot);
 	switch (ot->o->format) {
 	case FMT_PROM:
@@ -487,8 +494,7 @@ outage_csv(struct out *ot, const struct pp_outage_rec *o)
 
 	csv_time(f, o->start);
 	csv_time(f, o->end);
-	(void)pp_sanitize_csv_cell(ot->source_host != NULL ?
-	    ot->source_host : "", f);
+	(void)pp_sanitize_csv_cell(row_host(ot, o->vantage), f);
 	putc(',', f);
 	(void)pp_sanitize_csv_cell(o->target, f);
 	putc(',', f);
@@ -507,8 +513,6 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 
 	(void)a;
 	pp_agg_outage_rec(o, &r);
-	if (r.vantage == NULL)
-		r.vantage = ot->vantage;
 	if (ot->o->format == FMT_PROM)
 		return;
 	if (ot->o->format == FMT_INFLUX) {
@@ -581,8 +585,6 @@ note_mos(struct out *ot, struct pp_record *rec)
 
 	if (o == NULL || pp_mos_rec_read(&m, o, NULL) == -1)
 		return;
-	if (m.vantage == NULL)
-		m.vantage = ot->vantage;
 	if (ot->o->format == FMT_INFLUX) {
 		pp_export_influx_mos(&ot->x, &m);
 		export_flush(ot);
@@ -993,7 +995,6 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	json_t *o = pp_record_json(rec, NULL);
 	json_t *set = o != NULL ? json_object_get(o, "settings") : NULL;
 	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
-	json_t *vantage = o != NULL ? json_object_get(o, "vantage") : NULL;
 
 	pp_agg_meta(a, set);
 	ot->refused_down = a->o.outcome.refused_down;
@@ -1002,15 +1003,6 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	ot->source = json_incref(set);
 	if (json_is_string(host))
 		ot->source_host = pp_xstrdup(json_string_value(host));
-	/* A derived tool's meta (pp-stats, pp-mos ...) names the host it ran
-	 * on, not a vantage point: only a prober's host is one. */
-	json_t *tool = json_object_get(o, "tool");
-	if (!json_is_string(vantage) && json_is_string(tool) &&
-	    (strcmp(json_string_value(tool), "pp-trace") == 0 ||
-	    strcmp(json_string_value(tool), "pp-probe") == 0))
-		vantage = host;
-	if (json_is_string(vantage))
-		ot->vantage = pp_xstrdup(json_string_value(vantage));
 	json_t *timeout = json_object_get(set, "timeout");
 	if (json_is_number(timeout) && json_number_value(timeout) > 0 &&
 	    json_number_value(timeout) < 3600)
@@ -1174,7 +1166,6 @@ main(int argc, char **argv)
 	pp_names_release(&ot.names);
 	json_decref(ot.source);
 	free(ot.source_host);
-	free(ot.vantage);
 	pp_jw_release(&ot.w);
 	pp_export_release(&ot.x);
 	if (ot.outf != NULL) {

@@ -206,7 +206,8 @@ usage(int status)
 	    "                [--flows count] [--icmp] [--keep count] "
 	    "[--rate pps]\n"
 	    "                [--rotate size] [--send-delay duration] "
-	    "[target ...]\n");
+	    "[--vantage name]\n"
+	    "                [target ...]\n");
 	if (status == 0) {
 		/* pp-trace's options beside mtr's letters. */
 		static const char *const rows[][3] = {
@@ -259,6 +260,8 @@ usage(int status)
 			    "a new -o file at this size (FILE.1)", "" },
 			{ "--send-delay DUR", "between a round's probes (1ms)",
 			    "" },
+			{ "--vantage NAME", "this vantage point (host name)",
+			    "" },
 			{ "-h, --help", "this help", "-h" },
 			{ "-V, -v, --version", "the version", "-v" },
 		};
@@ -286,6 +289,7 @@ static void
 write_meta(struct trace_run *r, int argc, char **argv)
 {
 	pp_jw_meta(&r->w, "pp-trace", argc, argv);
+	pp_jw_kstr(&r->w, "vantage", r->pc.vantage);
 	pp_jw_key(&r->w, "settings");
 	pp_jw_obj_begin(&r->w);
 	pp_probecli_settings(&r->pc, &r->w, r->need4, r->need6);
@@ -350,6 +354,7 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			pp_engine_result_probe(res, &p);
 			p.target = t->name;
 			p.dst = t->dst;
+			p.vantage = r->pc.vantage;
 			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
 			if (r->screen != NULL)
@@ -613,6 +618,7 @@ main(int argc, char **argv)
 		{ "timeout", PP_REQ_ARG, NULL, 'Z' },
 		{ "tos", PP_REQ_ARG, NULL, 'Q' },
 		{ "udp", PP_NO_ARG, NULL, PP_OPT_UDP },
+		{ "vantage", PP_REQ_ARG, NULL, PP_OPT_VANTAGE },
 		{ "version", PP_NO_ARG, NULL, 'V' },
 		{ "xml", PP_NO_ARG, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },

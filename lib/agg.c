@@ -85,6 +85,7 @@ void
 pp_agg_outage_rec(const struct pp_agg_outage *o, struct pp_outage_rec *r)
 {
 	pp_outage_rec_init(r);
+	r->vantage = o->vantage;
 	r->target = o->target;
 	r->ttl = o->ttl;
 	r->start = o->start;
@@ -107,6 +108,14 @@ pp_agg_is_dest(const struct pp_agg *a, const struct pp_agg_key *k)
 }
 
 const char *
+pp_agg_vantage(const struct pp_agg *a, const struct pp_agg_key *k)
+{
+	uint32_t v = a->targets[k->target].vantage;
+
+	return v != PP_INTERN_NONE ? pp_intern_name(&a->names, v) : NULL;
+}
+
+const char *
 pp_agg_name(const struct pp_agg *a, uint32_t id)
 {
 	return pp_intern_name(&a->names, id);
@@ -123,11 +132,11 @@ intern(struct pp_agg *a, const char *s)
 	return id;
 }
 
-/* The target for an interned name, made when new. */
+/* The target for an interned vantage point and name, made when new. */
 static uint32_t
-target_of(struct pp_agg *a, uint32_t name)
+target_of(struct pp_agg *a, uint32_t vantage, uint32_t name)
 {
-	uint32_t i = pp_keytab_find(&a->tmap, name, 0);
+	uint32_t i = pp_keytab_find(&a->tmap, vantage, name, 0);
 
 	if (i != PP_KEYTAB_NONE)
 		return i;
@@ -142,12 +151,15 @@ target_of(struct pp_agg *a, uint32_t name)
 		a->targets = nt;
 		a->atargets = na;
 	}
-	if (pp_keytab_add(&a->tmap, name, 0, NULL) != a->ntargets) {
+	if (pp_keytab_add(&a->tmap, vantage, name, 0, NULL) != a->ntargets) {
 		a->oom = true;
 		return UINT32_MAX;
 	}
 	struct pp_agg_target *t = &a->targets[a->ntargets];
 	memset(t, 0, sizeof(*t));
+	if (a->ntargets > 0 && a->targets[0].vantage != vantage)
+		a->vantages = true;
+	t->vantage = vantage;
 	t->name = name;
 	pp_outage_init(&t->od, a->o.outage_loss, a->o.outage_min);
 	return a->ntargets++;
@@ -158,7 +170,7 @@ target_of(struct pp_agg *a, uint32_t name)
 static uint32_t
 key_of(struct pp_agg *a, uint32_t target, int ttl)
 {
-	uint32_t i = pp_keytab_find(&a->kmap, target, ttl);
+	uint32_t i = pp_keytab_find(&a->kmap, 0, target, ttl);
 
 	if (i != PP_KEYTAB_NONE)
 		return i;
@@ -174,7 +186,7 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 		a->keys = nk;
 		a->akeys = na;
 	}
-	if (pp_keytab_add(&a->kmap, target, ttl, NULL) != a->nkeys) {
+	if (pp_keytab_add(&a->kmap, 0, target, ttl, NULL) != a->nkeys) {
 		a->oom = true;
 		return UINT32_MAX;
 	}
@@ -203,6 +215,8 @@ on_outage(void *arg, const struct pp_outage_event *e)
 	if (e->kind != PP_OUTAGE_END || e->brief || a->sink.outage == NULL)
 		return;
 	struct pp_agg_outage o = {
+		.vantage = c->t->vantage != PP_INTERN_NONE ?
+		    pp_intern_name(&a->names, c->t->vantage) : NULL,
 		.target = pp_intern_name(&a->names, c->t->name),
 		.ttl = c->t->plain ? 0 : c->t->dest_ttl,
 		.start = e->start,
@@ -468,21 +482,34 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	struct item it;
 	uint32_t name;
 
-	/* Consecutive records are usually of the same target. */
+	/* Consecutive records are usually of the same target (and
+	 * vantage point). */
 	uint32_t ti;
 	if (a->last_target_name != 0 &&
-	    strcmp(a->names.names[a->last_target_name - 1], p->target) == 0) {
+	    strcmp(a->names.names[a->last_target_name - 1], p->target) == 0 &&
+	    (p->vantage == NULL ? a->last_vantage == PP_INTERN_NONE :
+	    a->last_vantage != PP_INTERN_NONE &&
+	    strcmp(a->names.names[a->last_vantage], p->vantage) == 0)) {
 		ti = a->last_target;
 	} else {
+		uint32_t vantage = PP_INTERN_NONE;
+		if (p->vantage != NULL) {
+			vantage = intern(a, p->vantage);
+			if (vantage == UINT32_MAX) {
+				a->dropped_names++;
+				return a->oom ? -1 : 0;
+			}
+		}
 		name = intern(a, p->target);
 		if (name == UINT32_MAX) {
 			a->dropped_names++;
 			return a->oom ? -1 : 0;
 		}
-		ti = target_of(a, name);
+		ti = target_of(a, vantage, name);
 		if (ti == UINT32_MAX)
 			return -1;
 		a->last_target_name = name + 1;
+		a->last_vantage = vantage;
 		a->last_target = ti;
 	}
 	int ttl = pp_probe_hop(p);
@@ -555,6 +582,7 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 	bool has = s->recv > 0;
 
 	pp_stats_rec_init(r);
+	r->vantage = pp_agg_vantage(a, k);
 	r->target = pp_agg_name(a, a->targets[k->target].name);
 	r->ttl = k->ttl;
 	r->start = start;

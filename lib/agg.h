@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* agg.h: what pp-stats computes from a probe stream: one lib/stats.h
- * accumulator per (target, hop), fed in send order through a bounded
+ * accumulator per (vantage point, target, hop), fed in send order through a bounded
  * reorder buffer; tumbling windows by event time; forwarding loss per hop
  * and ICMP rate limits (lib/fwdloss.h); outages at each target's
  * destination (lib/outage.h).
@@ -65,6 +65,7 @@ struct pp_agg_key {
 
 /* An outage, reported through the callback. */
 struct pp_agg_outage {
+	const char *vantage;	/* borrowed, NULL unknown */
 	const char *target;	/* borrowed */
 	int ttl;		/* destination hop, 0 for plain probes */
 	double start;		/* send time of its first lost probe, s */
@@ -77,6 +78,8 @@ struct pp_agg_outage {
 
 /* One target. */
 struct pp_agg_target {
+	uint32_t vantage;	/* interned vantage point, PP_INTERN_NONE
+				 * unknown */
 	uint32_t name;		/* interned name */
 	int dest_ttl;		/* destination hop, 0 unknown or plain */
 	int max_ttl;		/* highest hop probed, 0 plain */
@@ -114,13 +117,15 @@ struct pp_agg {
 	struct pp_agg_target *targets;	/* owned */
 	uint32_t ntargets;	/* in use */
 	uint32_t atargets;	/* allocated */
-	struct pp_keytab tmap;	/* (name id, 0) -> target index */
+	struct pp_keytab tmap;	/* (vantage id, name id, 0) -> target
+				 * index */
 	struct pp_agg_key *keys;	/* owned, by index in kmap */
 	uint32_t nkeys;		/* in use */
 	uint32_t akeys;		/* allocated */
-	struct pp_keytab kmap;	/* (target index, ttl) -> key index */
+	struct pp_keytab kmap;	/* (0, target index, ttl) -> key index */
 	uint32_t last_key;	/* key used last, + 1 */
 	uint32_t last_target_name;	/* target name used last, + 1 */
+	uint32_t last_vantage;	/* and its vantage id */
 	uint32_t last_target;	/* and its target index */
 	struct pp_reorder ro;	/* send-order buffer */
 	bool win_open;		/* a window has probes */
@@ -130,6 +135,7 @@ struct pp_agg {
 	uint64_t dropped_keys;	/* probes beyond PP_AGG_MAX_KEYS */
 	uint64_t dropped_names;	/* addresses beyond PP_AGG_MAX_NAMES */
 	uint64_t late;		/* probes older than the horizon allowed */
+	bool vantages;		/* targets of more than one vantage point */
 	bool oom;		/* an allocation failed */
 };
 
@@ -180,6 +186,10 @@ void pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink);
  * Strings are borrowed from a (valid until the next probe or finish). */
 void pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k,
     double start, double end, struct pp_stats_rec *r);
+
+/* The vantage point of key k (borrowed), NULL unknown. */
+const char *pp_agg_vantage(const struct pp_agg *a,
+    const struct pp_agg_key *k);
 
 /* Name of an interned id (borrowed). */
 const char *pp_agg_name(const struct pp_agg *a, uint32_t id);

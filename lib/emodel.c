@@ -150,6 +150,7 @@ pp_voice_path_of(const struct pp_stats_rec *r, const struct pp_stats *s,
     bool jdef_stdev, struct pp_voice_path *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->vantage = r->vantage;
 	m->target = r->target;
 	m->start = r->start;
 	m->end = r->end;
@@ -325,6 +326,7 @@ pp_emodel_score(const struct pp_voice_path *m, const struct pp_voice_opts *o,
 		mos = c->wideband && !o->simplified ?
 		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);
 	pp_mos_rec_init(rec);
+	rec->vantage = m->vantage;
 	rec->target = m->target;
 	rec->start = m->start;
 	rec->end = m->end;

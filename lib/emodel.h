@@ -96,6 +96,7 @@ const struct pp_codec *pp_codec_at(int i);
 /* One path's measurements, to score (pp-mos: a destination's window of
  * probes, or a stats record). */
 struct pp_voice_path {
+	const char *vantage;	/* borrowed, NULL unknown */
 	const char *target;	/* borrowed */
 	double start;		/* window, epoch s */
 	double end;

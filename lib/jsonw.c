@@ -321,17 +321,26 @@ pp_jw_record(struct pp_jw *w, const char *type)
 }
 
 void
+pp_jw_host(char *host, size_t size)
+{
+	const char *env = getenv("PP_HOST");
+
+	if (size == 0)
+		return;
+	if (env != NULL && *env != '\0') {
+		(void)snprintf(host, size, "%s", env);
+	} else if (gethostname(host, size) == -1) {
+		(void)snprintf(host, size, "unknown");
+	}
+	host[size - 1] = '\0';
+}
+
+void
 pp_jw_meta(struct pp_jw *w, const char *tool, int argc, char *const *argv)
 {
 	char host[256];
-	const char *env = getenv("PP_HOST");
 
-	if (env != NULL && *env != '\0') {
-		(void)snprintf(host, sizeof(host), "%s", env);
-	} else if (gethostname(host, sizeof(host)) == -1) {
-		(void)snprintf(host, sizeof(host), "unknown");
-	}
-	host[sizeof(host) - 1] = '\0';
+	pp_jw_host(host, sizeof(host));
 	pp_jw_record(w, "meta");
 	pp_jw_kstr(w, "tool", tool);
 	pp_jw_kstr(w, "version", PP_VERSION);

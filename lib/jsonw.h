@@ -70,6 +70,10 @@ void pp_jw_kint(struct pp_jw *w, const char *key, long long v);
 void pp_jw_knum(struct pp_jw *w, const char *key, double v, int decimals);
 void pp_jw_kbool(struct pp_jw *w, const char *key, bool v);
 
+/* This host's name into host[0..size-1] (PP_HOST when set, else
+ * gethostname, else "unknown"), always terminated. */
+void pp_jw_host(char *host, size_t size);
+
 /* Start a meta record (DESIGN.md): type, tool, version, schema, ts (now,
  * or PP_NOW), host (gethostname, or PP_HOST), argv.  The object is left
  * open: add "settings" and more, then pp_jw_end(). */

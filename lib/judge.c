@@ -119,31 +119,59 @@ level_init(struct pp_level *l, double threshold, double clear_pct,
 		    (100.0 - clear_pct) / 100.0;
 }
 
-static uint32_t target_find(struct pp_judge *j, const char *s);
+static uint32_t target_find(struct pp_judge *j, const char *v,
+    const char *s);
 
-/* The target named s, made when new; UINT32_MAX when it cannot be. */
+/* Whether target t is of vantage point v (NULL unknown). */
+static bool
+vantage_is(const struct pp_judge *j, const struct pp_judge_target *t,
+    const char *v)
+{
+	if (v == NULL || t->vantage == PP_INTERN_NONE)
+		return v == NULL && t->vantage == PP_INTERN_NONE;
+	return strcmp(pp_intern_name(&j->names, t->vantage), v) == 0;
+}
+
+/* The vantage point of t (borrowed), NULL unknown. */
+static const char *
+vantage_of(const struct pp_judge *j, const struct pp_judge_target *t)
+{
+	return t->vantage != PP_INTERN_NONE ? pp_intern_name(&j->names,
+	    t->vantage) : NULL;
+}
+
+/* The target named s seen from vantage point v (NULL unknown), made when
+ * new; UINT32_MAX when it cannot be. */
 static uint32_t
-target_get(struct pp_judge *j, const char *s)
+target_get(struct pp_judge *j, const char *v, const char *s)
 {
 	/* Records of one target come in runs: the last one first. */
 	if (j->last_target != 0 && strcmp(pp_intern_name(&j->names,
-	    j->targets[j->last_target - 1].name), s) == 0)
+	    j->targets[j->last_target - 1].name), s) == 0 &&
+	    vantage_is(j, &j->targets[j->last_target - 1], v))
 		return j->last_target - 1;
-	uint32_t i = target_find(j, s);
+	uint32_t i = target_find(j, v, s);
 	if (i != UINT32_MAX)
 		j->last_target = i + 1;
 	return i;
 }
 
-/* The target named s, made when new; UINT32_MAX when it cannot be. */
+/* The target named s from v, made when new; UINT32_MAX when it cannot
+ * be. */
 static uint32_t
-target_find(struct pp_judge *j, const char *s)
+target_find(struct pp_judge *j, const char *v, const char *s)
 {
-	uint32_t name = intern(j, s);
+	uint32_t vantage = PP_INTERN_NONE;
 
+	if (v != NULL) {
+		vantage = intern(j, v);
+		if (vantage == PP_INTERN_NONE)
+			return UINT32_MAX;
+	}
+	uint32_t name = intern(j, s);
 	if (name == PP_INTERN_NONE)
 		return UINT32_MAX;
-	uint32_t i = pp_keytab_find(&j->tmap, name, 0);
+	uint32_t i = pp_keytab_find(&j->tmap, vantage, name, 0);
 	if (i != PP_KEYTAB_NONE)
 		return i;
 	if (j->ntargets == j->atargets) {
@@ -157,12 +185,13 @@ target_find(struct pp_judge *j, const char *s)
 		j->targets = nt;
 		j->atargets = na;
 	}
-	if (pp_keytab_add(&j->tmap, name, 0, NULL) != j->ntargets) {
+	if (pp_keytab_add(&j->tmap, vantage, name, 0, NULL) != j->ntargets) {
 		j->oom = true;
 		return UINT32_MAX;
 	}
 	struct pp_judge_target *t = &j->targets[j->ntargets];
 	memset(t, 0, sizeof(*t));
+	t->vantage = vantage;
 	t->name = name;
 	t->round = -1;
 	t->last_ts = NAN;
@@ -176,7 +205,7 @@ target_find(struct pp_judge *j, const char *s)
 static struct pp_judge_key *
 key_get(struct pp_judge *j, uint32_t target, int ttl)
 {
-	uint32_t i = pp_keytab_find(&j->kmap, target, ttl);
+	uint32_t i = pp_keytab_find(&j->kmap, 0, target, ttl);
 
 	if (i != PP_KEYTAB_NONE)
 		return &j->keys[i];
@@ -197,7 +226,7 @@ key_get(struct pp_judge *j, uint32_t target, int ttl)
 		j->oom = true;
 		return NULL;
 	}
-	if (pp_keytab_add(&j->kmap, target, ttl, NULL) != j->nkeys) {
+	if (pp_keytab_add(&j->kmap, 0, target, ttl, NULL) != j->nkeys) {
 		pp_window_release(&k->w);
 		j->oom = true;
 		return NULL;
@@ -238,6 +267,7 @@ level_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
 	    value, unit, raise ? ">=" : "back below", threshold, unit, window);
 	pp_alert_rec_init(&a);
 	a.ts = ts;
+	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.ttl = ttl;
 	a.kind = kind;
@@ -359,6 +389,7 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 		(void)snprintf(msg, sizeof(msg), "%s answered", name);
 	}
 	a.ts = ts;
+	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.kind = "unreachable";
 	a.state = raise ? "raise" : "clear";
@@ -395,6 +426,7 @@ rise_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
 		    j->o.pct * 100, v, threshold, k->base, k->w.len);
 	pp_alert_rec_init(&a);
 	a.ts = ts;
+	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.ttl = ttl;
 	a.kind = "rise";
@@ -487,6 +519,7 @@ close_round(struct pp_judge *j, struct pp_judge_target *t)
 	const char *name = pp_intern_name(&j->names, t->name);
 	pp_route_rec_init(&rr);
 	rr.ts = t->round_ts;
+	rr.vantage = vantage_of(j, t);
 	rr.target = name;
 	rr.round = t->round;
 	rr.nhops = t->route.len;
@@ -527,6 +560,7 @@ close_round(struct pp_judge *j, struct pp_judge_target *t)
 	struct pp_alert_rec a;
 	pp_alert_rec_init(&a);
 	a.ts = t->round_ts;
+	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.ttl = first >= 0 && plen == t->route.len ? first + 1 : 0;
 	a.kind = "route";
@@ -648,7 +682,7 @@ pp_judge_probe(struct pp_judge *j, const struct pp_probe *p)
 		return 0;	/* not the network's: neither sent nor lost */
 	j->probes++;
 	memset(&it, 0, sizeof(it));
-	it.target = target_get(j, p->target);
+	it.target = target_get(j, p->vantage, p->target);
 	if (it.target == UINT32_MAX)
 		return j->oom ? -1 : 0;
 	it.ttl = (uint8_t)pp_probe_hop(p);
@@ -671,7 +705,7 @@ pp_judge_mos(struct pp_judge *j, const struct pp_mos_rec *m)
 	if (isnan(j->o.mos) || !isfinite(m->mos))
 		return 0;
 	j->mos_records++;
-	uint32_t ti = target_get(j, m->target);
+	uint32_t ti = target_get(j, m->vantage, m->target);
 	if (ti == UINT32_MAX)
 		return j->oom ? -1 : 0;
 	struct pp_judge_target *t = &j->targets[ti];
@@ -691,6 +725,7 @@ pp_judge_mos(struct pp_judge *j, const struct pp_mos_rec *m)
 	struct pp_alert_rec a;
 	pp_alert_rec_init(&a);
 	a.ts = isfinite(m->end) ? m->end : 0;
+	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.kind = "mos";
 	a.state = c == PP_LEVEL_RAISE ? "raise" : "clear";

@@ -102,6 +102,8 @@ struct pp_judge_source {
 
 /* One target. */
 struct pp_judge_target {
+	uint32_t vantage;	/* interned vantage point, PP_INTERN_NONE
+				 * unknown */
 	uint32_t name;		/* interned */
 	int dest_ttl;		/* lowest hop that reached the destination */
 	bool answered;		/* answered at the destination, ever */
@@ -146,7 +148,8 @@ struct pp_judge {
 	uint32_t ntargets;	/* in use */
 	uint32_t atargets;	/* allocated */
 	uint32_t last_target;	/* target used last, + 1 */
-	struct pp_keytab tmap;	/* (name id, 0) -> target index */
+	struct pp_keytab tmap;	/* (vantage id, name id, 0) -> target
+				 * index */
 	struct pp_judge_key *keys;	/* owned, by index in kmap */
 	uint32_t nkeys;		/* in use */
 	uint32_t akeys;		/* allocated */

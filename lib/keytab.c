@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* keytab.c: the (target, hop) table (see keytab.h). */
+/* keytab.c: the (vantage, target, hop) table (see keytab.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +22,11 @@ pp_keytab_release(struct pp_keytab *t)
 
 /* Every member of the key, mixed (a 64-bit multiply-xorshift). */
 static uint32_t
-key_hash(uint32_t target, int32_t ttl)
+key_hash(uint32_t vantage, uint32_t target, int32_t ttl)
 {
 	uint64_t h = ((uint64_t)target << 32) | (uint32_t)ttl;
 
+	h ^= (uint64_t)vantage * 0xd6e8feb86659fd93ULL;
 	h *= 0x9e3779b97f4a7c15ULL;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -34,21 +35,23 @@ key_hash(uint32_t target, int32_t ttl)
 }
 
 static bool
-key_eq(const struct pp_key *k, uint32_t target, int32_t ttl)
+key_eq(const struct pp_key *k, uint32_t vantage, uint32_t target,
+    int32_t ttl)
 {
-	return k->target == target && k->ttl == ttl;
+	return k->target == target && k->ttl == ttl && k->vantage == vantage;
 }
 
 uint32_t
-pp_keytab_find(const struct pp_keytab *t, uint32_t target, int32_t ttl)
+pp_keytab_find(const struct pp_keytab *t, uint32_t vantage, uint32_t target,
+    int32_t ttl)
 {
 	if (t->nslots == 0)
 		return PP_KEYTAB_NONE;
 	uint32_t mask = t->nslots - 1;
-	uint32_t s = key_hash(target, ttl) & mask;
+	uint32_t s = key_hash(vantage, target, ttl) & mask;
 	while (t->slots[s] != 0) {
 		uint32_t i = t->slots[s] - 1;
-		if (key_eq(&t->keys[i], target, ttl))
+		if (key_eq(&t->keys[i], vantage, target, ttl))
 			return i;
 		s = (s + 1) & mask;
 	}
@@ -69,8 +72,8 @@ grow_slots(struct pp_keytab *t)
 	if (ns == NULL)
 		return -1;
 	for (uint32_t i = 0; i < t->n; i++) {
-		uint32_t s = key_hash(t->keys[i].target, t->keys[i].ttl) &
-		    (n - 1);
+		uint32_t s = key_hash(t->keys[i].vantage, t->keys[i].target,
+		    t->keys[i].ttl) & (n - 1);
 		while (ns[s] != 0)
 			s = (s + 1) & (n - 1);
 		ns[s] = i + 1;
@@ -82,9 +85,10 @@ grow_slots(struct pp_keytab *t)
 }
 
 uint32_t
-pp_keytab_add(struct pp_keytab *t, uint32_t target, int32_t ttl, bool *added)
+pp_keytab_add(struct pp_keytab *t, uint32_t vantage, uint32_t target,
+    int32_t ttl, bool *added)
 {
-	uint32_t i = pp_keytab_find(t, target, ttl);
+	uint32_t i = pp_keytab_find(t, vantage, target, ttl);
 
 	if (added != NULL)
 		*added = false;
@@ -108,10 +112,11 @@ pp_keytab_add(struct pp_keytab *t, uint32_t target, int32_t ttl, bool *added)
 		t->alloc = na;
 	}
 	uint32_t mask = t->nslots - 1;
-	uint32_t s = key_hash(target, ttl) & mask;
+	uint32_t s = key_hash(vantage, target, ttl) & mask;
 	while (t->slots[s] != 0)
 		s = (s + 1) & mask;
 	i = t->n++;
+	t->keys[i].vantage = vantage;
 	t->keys[i].target = target;
 	t->keys[i].ttl = ttl;
 	t->slots[s] = i + 1;

@@ -208,6 +208,7 @@ pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
 	pp_stats_rec_init(r);
 	if (need_target(o, "stats", &r->target, err) == -1)
 		return -1;
+	r->vantage = pp_json_str(o, "vantage");
 	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
 	r->addr = pp_json_str(o, "addr");
 	r->start = pp_json_num(o, "start");
@@ -352,6 +353,8 @@ void
 pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 {
 	pp_jw_record(w, "stats");
+	if (r->vantage != NULL)
+		pp_jw_kstr(w, "vantage", r->vantage);
 	pp_jw_kstr(w, "target", r->target);
 	if (r->ttl > 0)
 		pp_jw_kint(w, "ttl", r->ttl);
@@ -462,6 +465,7 @@ pp_outage_rec_read(struct pp_outage_rec *r, json_t *o, struct pp_error *err)
 	pp_outage_rec_init(r);
 	if (need_target(o, "outage", &r->target, err) == -1)
 		return -1;
+	r->vantage = pp_json_str(o, "vantage");
 	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
 	r->start = pp_json_num(o, "start");
 	r->end = pp_json_num(o, "end");
@@ -479,6 +483,8 @@ void
 pp_outage_rec_write(struct pp_jw *w, const struct pp_outage_rec *r)
 {
 	pp_jw_record(w, "outage");
+	if (r->vantage != NULL)
+		pp_jw_kstr(w, "vantage", r->vantage);
 	pp_jw_kstr(w, "target", r->target);
 	if (r->ttl > 0)
 		pp_jw_kint(w, "ttl", r->ttl);
@@ -511,6 +517,7 @@ pp_mos_rec_read(struct pp_mos_rec *r, json_t *o, struct pp_error *err)
 	pp_mos_rec_init(r);
 	if (need_target(o, "mos", &r->target, err) == -1)
 		return -1;
+	r->vantage = pp_json_str(o, "vantage");
 	r->start = pp_json_num(o, "start");
 	r->end = pp_json_num(o, "end");
 	r->codec = pp_json_str(o, "codec");
@@ -536,6 +543,8 @@ void
 pp_mos_rec_write(struct pp_jw *w, const struct pp_mos_rec *r)
 {
 	pp_jw_record(w, "mos");
+	if (r->vantage != NULL)
+		pp_jw_kstr(w, "vantage", r->vantage);
 	pp_jw_kstr(w, "target", r->target);
 	pp_jw_knum(w, "start", r->start, PP_DEC_TS);
 	pp_jw_knum(w, "end", r->end, PP_DEC_TS);
@@ -580,6 +589,7 @@ pp_alert_rec_read(struct pp_alert_rec *r, json_t *o, struct pp_error *err)
 	pp_alert_rec_init(r);
 	if (need_target(o, "alert", &r->target, err) == -1)
 		return -1;
+	r->vantage = pp_json_str(o, "vantage");
 	r->ts = pp_json_num(o, "ts");
 	r->ttl = (int)jint(o, "ttl", 1, 255, 0);
 	r->kind = pp_json_str(o, "kind");
@@ -599,6 +609,8 @@ pp_alert_rec_write(struct pp_jw *w, const struct pp_alert_rec *r)
 {
 	pp_jw_record(w, "alert");
 	pp_jw_knum(w, "ts", r->ts, PP_DEC_TS);
+	if (r->vantage != NULL)
+		pp_jw_kstr(w, "vantage", r->vantage);
 	pp_jw_kstr(w, "target", r->target);
 	if (r->ttl > 0)
 		pp_jw_kint(w, "ttl", r->ttl);
@@ -653,6 +665,7 @@ pp_route_rec_read(struct pp_route_rec *r, json_t *o, struct pp_error *err)
 	pp_route_rec_init(r);
 	if (need_target(o, "route", &r->target, err) == -1)
 		return -1;
+	r->vantage = pp_json_str(o, "vantage");
 	r->ts = pp_json_num(o, "ts");
 	r->round = jint(o, "round", 0, INT64_MAX, -1);
 	r->nhops = read_hops(json_object_get(o, "hops"), r->hops);
@@ -683,6 +696,8 @@ pp_route_rec_write(struct pp_jw *w, const struct pp_route_rec *r)
 {
 	pp_jw_record(w, "route");
 	pp_jw_knum(w, "ts", r->ts, PP_DEC_TS);
+	if (r->vantage != NULL)
+		pp_jw_kstr(w, "vantage", r->vantage);
 	pp_jw_kstr(w, "target", r->target);
 	if (r->round >= 0)
 		pp_jw_kint(w, "round", r->round);

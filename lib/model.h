@@ -144,6 +144,7 @@ struct pp_mos_rec {
 /* An alert record. */
 struct pp_alert_rec {
 	double ts;		/* epoch s */
+	const char *vantage;	/* vantage point, NULL unknown */
 	const char *target;	/* the target */
 	int ttl;		/* hop, 0 none */
 	const char *kind;	/* loss, latency, mos, route, unreachable */
@@ -163,6 +164,7 @@ struct pp_alert_rec {
 /* A route record. */
 struct pp_route_rec {
 	double ts;		/* epoch s */
+	const char *vantage;	/* vantage point, NULL unknown */
 	const char *target;	/* the target */
 	long long round;	/* the round that settled it */
 	int nhops;		/* hops */

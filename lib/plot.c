@@ -119,6 +119,7 @@ pp_plotdata_release(struct pp_plotdata *d)
 	if (d->computing)
 		pp_report_release(&d->rep);
 	free(d->settings);
+	free(d->vantage0);
 	pp_tgrid_release(&d->grid);
 	memset(d, 0, sizeof(*d));
 }
@@ -127,7 +128,7 @@ struct pp_plot_series *
 pp_plotdata_find(const struct pp_plotdata *d, const char *target, int ttl)
 {
 	uint32_t id = pp_intern_find(&d->tnames, target);
-	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, id, ttl) :
+	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, 0, id, ttl) :
 	    PP_KEYTAB_NONE;
 
 	return i != PP_KEYTAB_NONE ? d->series[i] : NULL;
@@ -144,7 +145,7 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 			return s;
 	}
 	uint32_t id = pp_intern_find(&d->tnames, target);
-	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, id, ttl) :
+	uint32_t i = id != PP_INTERN_NONE ? pp_keytab_find(&d->smap, 0, id, ttl) :
 	    PP_KEYTAB_NONE;
 	if (i != PP_KEYTAB_NONE) {
 		d->last = (size_t)i + 1;
@@ -182,7 +183,7 @@ series_get(struct pp_plotdata *d, const char *target, int ttl)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (pp_keytab_add(&d->smap, id, ttl, NULL) != d->nseries) {
+	if (pp_keytab_add(&d->smap, 0, id, ttl, NULL) != d->nseries) {
 		pp_tseries_release(&d->grid, &s->cols);
 		free(s->target);
 		free(s);
@@ -311,6 +312,9 @@ note_addr(struct pp_plot_series *s, struct pp_record *r, const char *from)
 	}
 }
 
+static const char *vname(struct pp_plotdata *d, const char *vantage,
+    const char *target);
+
 static void
 add_probe(struct pp_plotdata *d, struct pp_record *r)
 {
@@ -319,7 +323,8 @@ add_probe(struct pp_plotdata *d, struct pp_record *r)
 
 	if (oc == PP_LOCAL)
 		return;		/* not the network's: neither sent nor lost */
-	struct pp_plot_series *s = series_get(d, p->target, pp_probe_hop(p));
+	struct pp_plot_series *s = series_get(d, vname(d, p->vantage,
+	    p->target), pp_probe_hop(p));
 	if (s == NULL)
 		return;
 	d->probes++;
@@ -356,6 +361,28 @@ event_new(struct pp_plotdata *d, enum pp_plot_ev k, enum pp_plot_src src)
 	memset(e, 0, sizeof(*e));
 	e->ts = e->end = e->value = e->value2 = NAN;
 	return e;
+}
+
+/* The name a record's target goes by: the target itself when the record
+ * is of the first vantage point met, else "TARGET (VANTAGE)" (in
+ * d->vname, valid until the next call): vantage points never mix. */
+static const char *
+vname(struct pp_plotdata *d, const char *vantage, const char *target)
+{
+	if (!d->vantage_seen) {
+		d->vantage_seen = true;
+		d->vantage0 = vantage != NULL ? strdup(vantage) : NULL;
+		if (vantage != NULL && d->vantage0 == NULL)
+			d->oom = true;
+		return target;
+	}
+	if (vantage == NULL ? d->vantage0 == NULL : d->vantage0 != NULL &&
+	    strcmp(vantage, d->vantage0) == 0)
+		return target;
+	d->vantages++;
+	(void)snprintf(d->vname, sizeof(d->vname), "%s (%s)", target,
+	    vantage != NULL ? vantage : "unknown vantage");
+	return d->vname;
 }
 
 /* Give e its target and text; -1 (ENOMEM, d->oom) when they cannot be. */
@@ -424,7 +451,7 @@ add_outage(struct pp_plotdata *d, enum pp_plot_src src,
 	e->recv = o->recv;
 	(void)snprintf(text, sizeof(text), "%.1f s, loss %.1f%%%s", dur,
 	    o->loss, o->ongoing ? ", ongoing at the end" : "");
-	return event_text(d, e, o->target, text);
+	return event_text(d, e, vname(d, o->vantage, o->target), text);
 }
 
 static int
@@ -443,7 +470,7 @@ add_alert(struct pp_plotdata *d, enum pp_plot_src src,
 	    al->kind : "?");
 	(void)snprintf(text, sizeof(text), "%s", al->message != NULL ?
 	    al->message : "");
-	return event_text(d, e, al->target, text);
+	return event_text(d, e, vname(d, al->vantage, al->target), text);
 }
 
 /* A route record: a change (with its previous path) says which hop
@@ -487,7 +514,7 @@ add_route(struct pp_plotdata *d, enum pp_plot_src src,
 			break;
 		len += (size_t)n;
 	}
-	return event_text(d, e, rr->target, text);
+	return event_text(d, e, vname(d, rr->vantage, rr->target), text);
 }
 
 /* ---------------------------------------------------- figures (rows) */
@@ -533,7 +560,7 @@ fig_slot(struct pp_plotdata *d, struct pp_plot_figs *f, const char *target,
 			f->dropped++;
 		return NULL;
 	}
-	uint32_t i = pp_keytab_find(&f->map, tid, ttl);
+	uint32_t i = pp_keytab_find(&f->map, 0, tid, ttl);
 	if (i != PP_KEYTAB_NONE) {
 		free(f->v[i].strs);
 		f->v[i].strs = NULL;
@@ -549,7 +576,7 @@ fig_slot(struct pp_plotdata *d, struct pp_plot_figs *f, const char *target,
 		f->v = nv;
 		f->a = na;
 	}
-	if (pp_keytab_add(&f->map, tid, ttl, NULL) != f->n) {
+	if (pp_keytab_add(&f->map, 0, tid, ttl, NULL) != f->n) {
 		d->oom = true;
 		return NULL;
 	}
@@ -564,7 +591,8 @@ static void
 put_stats(struct pp_plotdata *d, enum pp_plot_src src,
     const struct pp_stats_rec *r)
 {
-	struct pp_plot_fig *g = fig_slot(d, &d->rows[src], r->target, r->ttl);
+	const char *name = vname(d, r->vantage, r->target);
+	struct pp_plot_fig *g = fig_slot(d, &d->rows[src], name, r->ttl);
 	const char **ptrs[2 + PP_REC_ADDRS + PP_REC_UNREACH];
 	size_t n = 0;
 
@@ -572,6 +600,7 @@ put_stats(struct pp_plotdata *d, enum pp_plot_src src,
 		return;
 	g->stats = true;
 	g->st = *r;
+	g->st.target = name;
 	ptrs[n++] = &g->st.target;
 	ptrs[n++] = &g->st.addr;
 	for (int i = 0; i < g->st.naddrs && i < PP_REC_ADDRS; i++)
@@ -591,7 +620,8 @@ static void
 put_mos(struct pp_plotdata *d, enum pp_plot_src src,
     const struct pp_mos_rec *m)
 {
-	struct pp_plot_fig *g = fig_slot(d, &d->mos[src], m->target, 0);
+	const char *name = vname(d, m->vantage, m->target);
+	struct pp_plot_fig *g = fig_slot(d, &d->mos[src], name, 0);
 	const char **ptrs[6];
 	size_t n = 0;
 
@@ -599,6 +629,7 @@ put_mos(struct pp_plotdata *d, enum pp_plot_src src,
 		return;
 	g->stats = false;
 	g->mos = *m;
+	g->mos.target = name;
 	ptrs[n++] = &g->mos.target;
 	ptrs[n++] = &g->mos.codec;
 	ptrs[n++] = &g->mos.model;
@@ -662,7 +693,7 @@ pp_plotdata_mos(const struct pp_plotdata *d, const char *target)
 	/* The input's MOS of this target, else the computed one. */
 	for (int src = 0; src < PP_SRC_N; src++) {
 		const struct pp_plot_figs *f = &d->mos[src];
-		uint32_t i = pp_keytab_find(&f->map, tid, 0);
+		uint32_t i = pp_keytab_find(&f->map, 0, tid, 0);
 		if (i != PP_KEYTAB_NONE)
 			return &f->v[i].mos;
 	}
@@ -886,7 +917,8 @@ add_given(struct pp_plotdata *d, struct pp_record *r)
 		    m->codec != NULL ? m->codec : "",
 		    m->codec && m->model ? ", " : "",
 		    m->model != NULL ? m->model : "");
-		return event_text(d, e, m->target, text);
+		return event_text(d, e, vname(d, m->vantage, m->target),
+		    text);
 	}
 	default:
 		return 0;

@@ -150,6 +150,12 @@ struct pp_plotdata {
 					 * caller's, and any input meta's
 					 * "refused":"down") */
 	double interval;	/* probe interval from the meta, s, or 0 */
+	char *vantage0;		/* the first vantage point met (owned), NULL
+				 * unknown */
+	bool vantage_seen;	/* a record was met (vantage0 is set) */
+	unsigned long vantages;	/* records of other vantage points: their
+				 * targets are named "TARGET (VANTAGE)" */
+	char vname[512];	/* such a name */
 	bool oom;		/* memory ran short: figures incomplete */
 };
 

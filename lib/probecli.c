@@ -22,6 +22,28 @@ pp_probecli_init(struct pp_probecli *c)
 	pp_engine_probe_init(&c->po);
 	c->eo.max_inflight = 60000;
 	c->ao.keep = 5;
+	pp_jw_host(c->vantage, sizeof(c->vantage));
+}
+
+/* --vantage NAME: 1 to 255 bytes of UTF-8 text without control
+ * characters (it is a label in tables, CSV and databases). */
+static void
+vantage_option(struct pp_probecli *c, const char *arg)
+{
+	size_t n = strlen(arg);
+	const unsigned char *p = (const unsigned char *)arg;
+
+	if (n == 0 || n >= sizeof(c->vantage))
+		pp_errx(PP_EXIT_USAGE, "--vantage: name must be 1 to %zu "
+		    "bytes", sizeof(c->vantage) - 1);
+	for (size_t i = 0; i < n; ) {
+		size_t k = p[i] < 0x80 ? 1 : pp_utf8_len(p + i, n - i);
+		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f)
+			pp_errx(PP_EXIT_USAGE, "--vantage: name must be text "
+			    "without control characters");
+		i += k;
+	}
+	memcpy(c->vantage, arg, n + 1);
 }
 
 int
@@ -126,6 +148,9 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		break;
 	case PP_OPT_UDP:
 		c->po.proto = PP_UDP;
+		break;
+	case PP_OPT_VANTAGE:
+		vantage_option(c, arg);
 		break;
 	default:
 		return false;

@@ -16,7 +16,7 @@
 /* getopt_long codes of the shared long options. */
 enum {
 	PP_OPT_ICMP = 0x300, PP_OPT_KEEP, PP_OPT_PATTERN, PP_OPT_ROTATE,
-	PP_OPT_TCP, PP_OPT_UDP
+	PP_OPT_TCP, PP_OPT_UDP, PP_OPT_VANTAGE
 };
 
 /* The short options pp_probecli_option handles, for the command's option
@@ -54,6 +54,8 @@ struct pp_probecli {
 	bool ar_open;
 	bool ar_failed;		/* an -o write failed (reported once) */
 	bool quiet;		/* records to -o only, not stdout */
+	char vantage[256];	/* --vantage NAME, or this host's name: in
+				 * the meta and every probe record */
 	bool io_error;		/* stdout could not be written */
 	int io_errno;		/* why */
 	bool reader_gone;	/* stdout's reader closed it (EPIPE; the
@@ -81,7 +83,8 @@ int pp_probecli_int(const char *opt, const char *what, const char *arg,
 long long pp_probecli_num(const char *opt, const char *what, const char *arg,
     long long lo, long long hi, bool hex);
 
-/* Defaults: ICMP, timeout 2 s, TOS unset, no targets. */
+/* Defaults: ICMP, timeout 2 s, TOS unset, no targets, the vantage point
+ * this host's name (lib/jsonw.h pp_jw_host). */
 void pp_probecli_init(struct pp_probecli *c);
 
 /* Handle one shared option (short letters of PP_PROBECLI_SHORT, or a

@@ -115,13 +115,13 @@ pp_record_release(struct pp_record *r)
 enum field {
 	F_TS, F_TARGET, F_STATUS, F_DST, F_PROTO, F_FROM, F_ERR, F_SEQ,
 	F_ROUND, F_FLOW, F_TTL, F_REPLY_TTL, F_CODE, F_PORT, F_SIZE, F_RTT,
-	F_CONN, F_LOCAL_DROP, F_N
+	F_CONN, F_LOCAL_DROP, F_VANTAGE, F_N
 };
 
 static const char *const field_names[F_N] = {
 	"ts", "target", "status", "dst", "proto", "from", "err", "seq",
 	"round", "flow", "ttl", "reply_ttl", "code", "port", "size", "rtt",
-	"conn", "local_drop",
+	"conn", "local_drop", "vantage",
 };
 
 /* Where a record's fields come from, one shape for both parsers: members
@@ -175,6 +175,8 @@ field_of(const struct pp_jmember *m)
 		return F_CONN;
 	case PP_JTAG(10, 'l', 'o', 'c', 'a', 'l', '_', 'd'):
 		return memcmp(m->key + 7, "rop", 3) == 0 ? F_LOCAL_DROP : -1;
+	case PP_JTAG(7, 'v', 'a', 'n', 't', 'a', 'g', 'e'):
+		return F_VANTAGE;
 	default:
 		return -1;
 	}
@@ -433,6 +435,7 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 	    get_str(o, F_FROM, &p->from, err) < 0 ||
 	    get_str(o, F_ERR, &p->err, err) < 0 ||
 	    get_str(o, F_CONN, &conn, err) < 0 ||
+	    get_str(o, F_VANTAGE, &p->vantage, err) < 0 ||
 	    get_bool(o, F_LOCAL_DROP, &p->local_drop, err) < 0)
 		return -1;
 	if (conn != NULL) {
@@ -636,6 +639,8 @@ pp_probe_write(struct pp_jw *w, const struct pp_probe *p)
 {
 	pp_jw_record(w, "probe");
 	pp_jw_knum(w, "ts", p->ts, PP_DEC_TS);
+	if (p->vantage != NULL)
+		pp_jw_kstr(w, "vantage", p->vantage);
 	pp_jw_kstr(w, "target", p->target);
 	if (p->dst != NULL)
 		pp_jw_kstr(w, "dst", p->dst);

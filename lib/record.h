@@ -67,6 +67,9 @@ struct pp_probe {
 	const char *proto;	/* "icmp", "udp", "tcp"; NULL when absent */
 	const char *from;	/* responder address, NULL when absent */
 	const char *err;	/* send error text, NULL when absent */
+	const char *vantage;	/* vantage point ("vantage"), NULL when absent
+				 * (lib/stream.h fills it in from the input's
+				 * meta record) */
 	long long seq;		/* probe sequence, -1 when absent */
 	long long round;	/* trace round, -1 when absent */
 	long long flow;		/* flow identifier, -1 when absent */
@@ -145,9 +148,9 @@ const char *pp_conn_name(enum pp_conn c);
 const char *pp_rtype_name(enum pp_rtype t);
 
 /* Write a probe record with the field order of DESIGN.md (type, ts,
- * target, dst, proto, ttl, round, seq, status, from, rtt, reply_ttl, then
- * the optional ones: conn, port, size, flow, code, err, late, mpls,
- * local_drop) into
+ * vantage when known, target, dst, proto, ttl, round, seq, status, from,
+ * rtt, reply_ttl, then the optional ones: conn, port, size, flow, code,
+ * err, late, mpls, local_drop) into
  * w, ended and ready for pp_jw_write(). */
 struct pp_jw;
 void pp_probe_write(struct pp_jw *w, const struct pp_probe *p);

@@ -294,7 +294,7 @@ hist_of(struct pp_screen *s, const char *target, int ttl, bool add)
 
 	if (t == PP_INTERN_NONE)
 		return NULL;
-	uint32_t i = pp_keytab_find(&s->hmap, t, ttl);
+	uint32_t i = pp_keytab_find(&s->hmap, 0, t, ttl);
 	if (i != PP_KEYTAB_NONE || !add)
 		return i != PP_KEYTAB_NONE ? &s->hist[i] : NULL;
 	if (s->hmap.n >= PP_SCREEN_HIST_KEYS)
@@ -307,7 +307,7 @@ hist_of(struct pp_screen *s, const char *target, int ttl, bool add)
 		s->hist = h;
 		s->ahist = na;
 	}
-	i = pp_keytab_add(&s->hmap, t, ttl, NULL);
+	i = pp_keytab_add(&s->hmap, 0, t, ttl, NULL);
 	if (i == PP_KEYTAB_NONE)
 		return NULL;
 	memset(&s->hist[i], 0, sizeof(s->hist[i]));

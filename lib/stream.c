@@ -447,6 +447,8 @@ pp_stream_open(struct pp_stream *s, char *const *paths, int n, bool strict)
 	s->lineno = 0;
 	s->operand = 0;
 	s->range = NULL;
+	s->vantage = NULL;
+	s->vantage_op = -1;
 	s->pipe = NULL;
 	s->started = false;
 	pp_record_init(&s->rec);
@@ -485,6 +487,52 @@ bad_line(struct pp_stream *s, const struct pp_error *e)
 	}
 }
 
+const char *
+pp_stream_vantage(const struct pp_stream *s)
+{
+	return s->vantage;
+}
+
+/* Follow the vantage point of the operand (pp_stream_vantage) through
+ * record r (s->operand is its operand); a probe without one gets it.
+ * Runs on the consumer's side, in input order. */
+static void
+follow_vantage(struct pp_stream *s, struct pp_record *r)
+{
+	if (s->vantage_op != s->operand) {
+		free(s->vantage);
+		s->vantage = NULL;
+		s->vantage_op = s->operand;
+	}
+	if (r->type == PP_REC_PROBE) {
+		if (r->probe.vantage == NULL)
+			r->probe.vantage = s->vantage;
+		return;
+	}
+	struct pp_error e;
+	if (r->type != PP_REC_META) {
+		/* The result records a reader takes (lib/model.h) name it
+		 * too: one without gets the operand's. */
+		if (s->vantage == NULL || r->type == PP_REC_OTHER)
+			return;
+		json_t *o = pp_record_json(r, &e);
+		if (json_is_object(o) && json_object_get(o, "vantage") == NULL)
+			(void)json_object_set_new(o, "vantage",
+			    json_string(s->vantage));
+		return;
+	}
+	json_t *o = pp_record_json(r, &e);
+	json_t *v = o != NULL ? json_object_get(o, "vantage") : NULL;
+	const char *tool = o != NULL ? json_string_value(json_object_get(o,
+	    "tool")) : NULL;
+	if (!json_is_string(v) && tool != NULL && (strcmp(tool,
+	    "pp-trace") == 0 || strcmp(tool, "pp-probe") == 0))
+		v = json_object_get(o, "host");
+	free(s->vantage);
+	s->vantage = json_is_string(v) && json_string_length(v) > 0 ?
+	    strdup(json_string_value(v)) : NULL;
+}
+
 /* pp_stream_next with threads: the same, from the batches. */
 static struct pp_record *
 next_piped(struct pp_stream *s)
@@ -510,6 +558,7 @@ next_piped(struct pp_stream *s)
 				s->source = x->source;
 				s->lineno = x->lineno;
 				s->operand = x->operand;
+				follow_vantage(s, rec);
 				return rec;
 			}
 			e.source = x->source;
@@ -572,6 +621,7 @@ pp_stream_next(struct pp_stream *s)
 				s->source = s->rd.source;
 				s->lineno = s->rd.lineno;
 				s->operand = s->rd.next - 1;
+				follow_vantage(s, &s->rec);
 				return &s->rec;
 			}
 			e.source = s->rd.source;
@@ -628,5 +678,7 @@ pp_stream_close(struct pp_stream *s)
 	s->pipe = NULL;
 	pp_reader_release(&s->rd);
 	pp_record_release(&s->rec);
+	free(s->vantage);
+	s->vantage = NULL;
 	return s->failed ? 1 : 0;
 }

@@ -66,6 +66,9 @@ struct pp_stream {
 				 * with threads the reader is ahead: use
 				 * these, never rd's */
 	struct pp_trange *range;	/* --from/--to (borrowed), NULL none */
+	char *vantage;		/* the operand's vantage point from its last
+				 * meta record (owned), NULL unknown */
+	int vantage_op;		/* the operand it belongs to, -1 none */
 };
 
 /* Open a stream over paths[0..n-1] (n 0: stdin).  The array is borrowed.
@@ -84,8 +87,18 @@ void pp_stream_set_range(struct pp_stream *s, struct pp_trange *r);
 bool pp_stream_threaded(const struct pp_stream *s);
 
 /* The next good record (borrowed: valid until the next call), or NULL at
- * the end of the last operand, or after the first bad line with strict. */
+ * the end of the last operand, or after the first bad line with strict.
+ * A probe record without "vantage" gets the vantage point of its
+ * operand's last meta record (pp_stream_vantage), and so does the object
+ * (pp_record_json) of a stats, outage, mos, alert or route record. */
 struct pp_record *pp_stream_next(struct pp_stream *s);
+
+/* The vantage point of the records read now when they name none: the
+ * "vantage" of the last meta record of the current operand, else its
+ * "host" when that meta was written by a prober (pp-trace, pp-probe:
+ * archives older than the field), else NULL (unknown; also at the start
+ * of each operand).  Borrowed: valid until the next pp_stream_next. */
+const char *pp_stream_vantage(const struct pp_stream *s);
 
 /* Report the count of bad lines not shown (and, with a range that kept
  * no record, the span the input does cover), free the stream, and return

@@ -63,6 +63,8 @@ pp_table_release(struct pp_table *t)
 {
 	free(t->last_target);
 	t->last_target = NULL;
+	free(t->last_host);
+	t->last_host = NULL;
 }
 
 void
@@ -70,6 +72,8 @@ pp_table_reset(struct pp_table *t)
 {
 	free(t->last_target);
 	t->last_target = NULL;
+	free(t->last_host);
+	t->last_host = NULL;
 	t->last_start = NAN;
 	t->header = false;
 	t->hostw = 0;
@@ -271,6 +275,8 @@ pp_table_header(struct pp_table *t, FILE *f, const char *host)
 		fprintf(f, "%*s", col_width(t, *c), titles[*c]);
 	fputc('\n', f);
 	t->header = true;
+	free(t->last_host);
+	t->last_host = host != NULL ? strdup(host) : NULL;
 }
 
 /* A cell: right-aligned text in width w, coloured with sgr (NULL none). */
@@ -536,6 +542,14 @@ pp_table_row(struct pp_table *t, FILE *f, const char *host,
 		fprintf(f, "%sStart: %s  End: %s\n", isnan(t->last_start) ?
 		    "" : "\n", t0, t1);
 		t->last_start = r->start;
+		t->header = false;
+		free(t->last_target);
+		t->last_target = NULL;
+	}
+	if (t->header && (host == NULL ? t->last_host != NULL :
+	    t->last_host == NULL || strcmp(host, t->last_host) != 0)) {
+		/* Another vantage point: its own block. */
+		fputc('\n', f);
 		t->header = false;
 		free(t->last_target);
 		t->last_target = NULL;

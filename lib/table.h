@@ -86,6 +86,8 @@ struct pp_table {
 	int hostw;		/* host column wanted by pp_table_fit, 0 */
 	double last_start;	/* window of the last row, NAN before any */
 	char *last_target;	/* target of the last row (owned) */
+	char *last_host;	/* host (vantage point) of the header out
+				 * (owned), NULL "-" */
 	bool header;		/* the header of this block is out */
 };
 
@@ -109,8 +111,9 @@ void pp_table_header(struct pp_table *t, FILE *f, const char *host);
 
 /* One row and what goes under it.  A row of another window than the last
  * begins with pp-stats' "Start: ...  End: ..." line and the header (with
- * windows: with_window); a row of another target than the last with the
- * target's name. */
+ * windows: with_window); a row of another host (vantage point) than the
+ * header's with the header again (a block per vantage point); a row of
+ * another target than the last with the target's name. */
 void pp_table_row(struct pp_table *t, FILE *f, const char *host,
     const struct pp_stats_rec *r, bool with_window);
 
