@@ -227,7 +227,8 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	printf '%s\n' "$output" >"$T/mos.prom"
 	promtool check metrics <"$T/mos.prom"
 	[ "$(grep -c '^# TYPE' "$T/mos.prom")" -eq 2 ]
-	grep -q '^pp_mos{target="target0.example",codec="g711-plc",model="emodel"} 4\.' "$T/mos.prom"
+	# (The mos records carry the archive's vantage point through pp-mos.)
+	grep -q '^pp_mos{vantage="synthetic",target="target0.example",codec="g711-plc",model="emodel"} 4\.' "$T/mos.prom"
 	# The other formats ignore mos records, as before.
 	pp_run 0 pp-stats "$T/mos.ndjson"
 	[ -z "$output" ]
