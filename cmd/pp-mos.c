@@ -244,16 +244,48 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	score(ot, &m);
 }
 
-/* Stats input: score the deepest hop of each target and window. */
+/* Responder ids do not matter to a voice path. */
+static uint32_t
+no_intern(void *arg, const char *addr)
+{
+	(void)arg;
+	(void)addr;
+	return UINT32_MAX;
+}
+
+/* Stats input: score the deepest hop of each target and window; a record
+ * with its parts (pp-stats --parts, --merge) as its probes would score
+ * (BurstR from its loss runs). */
 static void
 flush_pending(struct out *ot)
 {
 	struct pp_stats_rec r;
 	struct pp_voice_path m;
+	struct pp_stats parts;
+	int version;
 
 	if (ot->pending == NULL)
 		return;
-	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
+	pp_stats_init(&parts);
+	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0 &&
+	    pp_stats_parts_read(&parts, ot->pending, &r, no_intern, NULL,
+	    &version, NULL) == 1) {
+		/* The figures from the parts at full precision, as the
+		 * probes give them (not the record's printed digits). */
+		struct pp_intern none;
+		struct pp_stats_rec full;
+		ot->windows = true;
+		if (pp_intern_init(&none, 1) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		pp_agg_stats_row(&none, &parts, r.ttl, &full);
+		full.vantage = r.vantage;
+		full.target = r.target;
+		full.start = r.start;
+		full.end = r.end;
+		pp_voice_path_of(&full, &parts, ot->o->jdef_stdev, &m);
+		score(ot, &m);
+		pp_intern_release(&none);
+	} else if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
 		ot->windows = true;	/* each record its own window */
 		memset(&m, 0, sizeof(m));
 		m.vantage = r.vantage;
@@ -270,6 +302,7 @@ flush_pending(struct out *ot)
 		m.recv = r.recv;
 		score(ot, &m);
 	}
+	pp_stats_release(&parts);
 	json_decref(ot->pending);
 	ot->pending = NULL;
 }

@@ -30,6 +30,7 @@
 #include "lib/exit.h"
 #include "lib/export.h"
 #include "lib/jsonw.h"
+#include "lib/merge.h"
 #include "lib/names.h"
 #include "lib/pp.h"
 #include "lib/sanitize.h"
@@ -41,14 +42,17 @@
 enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 
 enum {
-	OPT_COLOR = 256,
+	OPT_AS_VANTAGE = 256,
+	OPT_COLOR,
 	OPT_EVERY,
 	OPT_FROM,
 	OPT_INFLUX_URL,
+	OPT_MERGE,
 	OPT_META,
 	OPT_OUTAGE_LOSS,
 	OPT_OUTAGE_MIN,
 	OPT_OUTAGES,
+	OPT_PARTS,
 	OPT_REFUSED_DOWN,
 	OPT_SEND_WAIT,
 	OPT_SPOOL,
@@ -75,6 +79,9 @@ struct stats_opts {
 	const char *spool;	/* --spool */
 	unsigned long long spool_max;	/* --spool-max, bytes */
 	double send_wait;	/* --send-wait, s */
+	bool merge;		/* --merge: stats records in, merged */
+	bool parts;		/* --parts: stats records carry their parts */
+	const char *as_vantage;	/* --as-vantage NAME, NULL: none */
 };
 
 /* What the output side needs. */
@@ -90,6 +97,8 @@ struct out {
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
 	bool io_error;		/* a write failed */
+	unsigned long long merge_probes;	/* --merge: probes ignored */
+	unsigned long merge_bad;	/* --merge: bad stats records */
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
 				 * addresses (pp-geo --rdns, --asn-db) */
@@ -123,14 +132,15 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: pp-stats [-huVw] [-f format] [-o file] [--color when] "
-	    "[--every duration]\n"
-	    "                [--from time] [--influx-url url] [--meta file]\n"
-	    "                [--outage-loss pct] [--outage-min duration] "
-	    "[--outages file]\n"
-	    "                [--refused-down] [--send-wait duration] "
-	    "[--spool dir]\n"
-	    "                [--spool-max size] [--strict] [--to time] "
+	    "usage: pp-stats [-huVw] [-f format] [-o file] [--as-vantage name] "
+	    "[--color when]\n"
+	    "                [--every duration] [--from time] [--influx-url url] "
+	    "[--merge]\n"
+	    "                [--meta file] [--outage-loss pct] "
+	    "[--outage-min duration]\n"
+	    "                [--outages file] [--parts] [--refused-down] "
+	    "[--send-wait duration]\n"
+	    "                [--spool dir] [--spool-max size] [--strict] [--to time] "
 	    "[file ...]\n");
 	if (status == 0)
 		fprintf(f, "\n"
@@ -146,6 +156,8 @@ usage(int status)
 		    "  -V, --version           print the version\n"
 		    "  -w, --wide              the wide table: names whole, "
 		    "every column\n"
+		    "      --as-vantage NAME   --merge: every vantage point as "
+		    "one, NAME\n"
 		    "      --color WHEN        colour the table: never, always, "
 		    "auto (default:\n"
 		    "                          on a terminal, unless NO_COLOR "
@@ -160,6 +172,11 @@ usage(int status)
 		    "(http://, POST)\n"
 		    "                          through --spool, retried until "
 		    "taken\n"
+		    "      --merge             combine stats records that "
+		    "carry their parts\n"
+		    "                          (--parts) into one a vantage "
+		    "point, target, hop\n"
+		    "                          and window (--every)\n"
 		    "      --meta FILE         also write the meta record (the "
 		    "settings) to FILE\n"
 		    "      --outage-loss PCT   outage loss threshold (default "
@@ -167,6 +184,9 @@ usage(int status)
 		    "      --outage-min DUR    shortest outage (default 3s)\n"
 		    "      --outages FILE      -f csv: the outages as CSV to "
 		    "FILE\n"
+		    "      --parts             stats records carry what they "
+		    "were made of (for\n"
+		    "                          --merge)\n"
 		    "      --refused-down      a refused TCP connection is lost, "
 		    "not an answer\n"
 		    "      --send-wait DUR     at the end, retry unsent batches "
@@ -222,6 +242,12 @@ meta_record(struct out *ot)
 	if (ot->o->every > 0)
 		pp_jw_kstr(&ot->w, "every", pp_format_duration(ot->o->every,
 		    dur, sizeof(dur)));
+	if (ot->o->merge)
+		pp_jw_kbool(&ot->w, "merge", true);
+	if (ot->o->as_vantage != NULL)
+		pp_jw_kstr(&ot->w, "as_vantage", ot->o->as_vantage);
+	if (ot->o->parts || ot->o->merge)
+		pp_jw_kint(&ot->w, "parts", PP_PARTS_VERSION);
 	if (isfinite(ot->o->range.lo))
 		pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
 	if (isfinite(ot->o->range.hi))
@@ -452,6 +478,33 @@ export_flush(struct out *ot)
 		(void)fflush(stdout);
 }
 
+/* A stats row, in the output's format; series: the row's key index (a
+ * Prometheus series identity). */
+static void
+emit_row(struct out *ot, const struct pp_stats_rec *r, size_t series)
+{
+	start_output(ot);
+	switch (ot->o->format) {
+	case FMT_PROM:
+		if (pp_export_prom_stats(&ot->x, series, r) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		break;
+	case FMT_INFLUX:
+		pp_export_influx_stats(&ot->x, r);
+		export_flush(ot);
+		break;
+	case FMT_NDJSON:
+		stats_ndjson(ot, r);
+		break;
+	case FMT_CSV:
+		stats_csv(ot, r);
+		break;
+	case FMT_TABLE:
+		stats_table(ot, r);
+		break;
+	}
+}
+
 static void
 on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
     double start, double end)
@@ -461,27 +514,14 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 
 	pp_trange_clip(&ot->o->range, &start, &end);
 	pp_agg_row(a, k, start, end, &r);
-	start_output(ot);
-	switch (ot->o->format) {
-	case FMT_PROM:
-		if (pp_export_prom_stats(&ot->x, (size_t)(k - a->keys),
-		    &r) == -1)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		break;
-	case FMT_INFLUX:
-		pp_export_influx_stats(&ot->x, &r);
-		export_flush(ot);
-		break;
-	case FMT_NDJSON:
-		stats_ndjson(ot, &r);
-		break;
-	case FMT_CSV:
-		stats_csv(ot, &r);
-		break;
-	case FMT_TABLE:
-		stats_table(ot, &r);
-		break;
-	}
+	emit_row(ot, &r, (size_t)(k - a->keys));
+}
+
+/* --merge: a merged row. */
+static void
+on_merged(void *arg, const struct pp_stats_rec *r, uint32_t key)
+{
+	emit_row(arg, r, key);
 }
 
 /* An outage row of the --outages file. */
@@ -831,17 +871,20 @@ static void
 parse_args(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct pp_option longopts[] = {
+		{ "as-vantage", PP_REQ_ARG, NULL, OPT_AS_VANTAGE },
 		{ "color", PP_REQ_ARG, NULL, OPT_COLOR },
 		{ "every", PP_REQ_ARG, NULL, OPT_EVERY },
 		{ "format", PP_REQ_ARG, NULL, 'f' },
 		{ "from", PP_REQ_ARG, NULL, OPT_FROM },
 		{ "help", PP_NO_ARG, NULL, 'h' },
 		{ "influx-url", PP_REQ_ARG, NULL, OPT_INFLUX_URL },
+		{ "merge", PP_NO_ARG, NULL, OPT_MERGE },
 		{ "meta", PP_REQ_ARG, NULL, OPT_META },
 		{ "output", PP_REQ_ARG, NULL, 'o' },
 		{ "outage-loss", PP_REQ_ARG, NULL, OPT_OUTAGE_LOSS },
 		{ "outage-min", PP_REQ_ARG, NULL, OPT_OUTAGE_MIN },
 		{ "outages", PP_REQ_ARG, NULL, OPT_OUTAGES },
+		{ "parts", PP_NO_ARG, NULL, OPT_PARTS },
 		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "send-wait", PP_REQ_ARG, NULL, OPT_SEND_WAIT },
 		{ "spool", PP_REQ_ARG, NULL, OPT_SPOOL },
@@ -893,6 +936,12 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case 'w':
 			o->wide = true;
 			break;
+		case OPT_AS_VANTAGE:
+			if (pp_optarg[0] == '\0')
+				pp_errx(PP_EXIT_USAGE, "--as-vantage: empty "
+				    "name");
+			o->as_vantage = pp_optarg;
+			break;
 		case OPT_COLOR:
 			if (pp_color_parse(pp_optarg, &o->color) == -1)
 				pp_errx(PP_EXIT_USAGE, "--color: must be never, "
@@ -914,6 +963,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 			o->influx_url = pp_optarg;
 			break;
 		}
+		case OPT_MERGE:
+			o->merge = true;
+			break;
 		case OPT_META:
 			if (pp_optarg[0] == '\0')
 				pp_errx(PP_EXIT_USAGE, "--meta: empty file name");
@@ -934,6 +986,9 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		case OPT_OUTAGE_MIN:
 			o->outage_min = pp_duration_optarg("--outage-min", pp_optarg,
 			    0);
+			break;
+		case OPT_PARTS:
+			o->parts = true;
 			break;
 		case OPT_REFUSED_DOWN:
 			o->refused_down = true;
@@ -985,6 +1040,11 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 	if (o->outages != NULL && o->format != FMT_CSV)
 		pp_errx(PP_EXIT_USAGE, "--outages: only with -f csv (outages "
 		    "are records in ndjson and listed in the table)");
+	if (o->as_vantage != NULL && !o->merge)
+		pp_errx(PP_EXIT_USAGE, "--as-vantage: only with --merge");
+	if (o->merge && o->refused_down)
+		pp_errx(PP_EXIT_USAGE, "--refused-down: not with --merge (the "
+		    "stats records were counted when they were made)");
 }
 
 /* A meta record of the input: whether refused counts as down (every
@@ -1007,6 +1067,87 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	if (json_is_number(timeout) && json_number_value(timeout) > 0 &&
 	    json_number_value(timeout) < 3600)
 		pp_agg_set_horizon(a, json_number_value(timeout) + 1.0);
+}
+
+/* --merge: a record of the input.  Stats records are merged; meta
+ * records give the settings; outage records pass (ndjson); probes are
+ * counted apart (the merge reads results, not probes). */
+static void
+merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
+    struct pp_record *rec)
+{
+	struct pp_error e;
+	json_t *o;
+
+	switch (rec->type) {
+	case PP_REC_META:
+		o = pp_record_json(rec, NULL);
+		if (ot->source == NULL && o != NULL) {
+			json_t *set = json_object_get(o, "settings");
+			json_t *src = json_object_get(set, "source");
+			if (json_is_object(src))
+				ot->source = json_incref(src);
+			else if (json_is_object(set))
+				ot->source = json_incref(set);
+		}
+		return;
+	case PP_REC_STATS:
+		pp_error_clear(&e);
+		o = pp_record_json(rec, &e);
+		if (o != NULL && pp_merge_add(m, o, &e) == 0)
+			return;
+		if (m->oom)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		e.source = st->rd.source;
+		e.line = st->rd.lineno;
+		pp_warn_input(&e);
+		ot->merge_bad++;
+		return;
+	case PP_REC_OUTAGE:
+		if (ot->o->format == FMT_NDJSON) {
+			start_output(ot);
+			if (fwrite(rec->line, 1, rec->len, stdout) != rec->len ||
+			    putchar('\n') == EOF)
+				ot->io_error = true;
+		}
+		return;
+	case PP_REC_PROBE:
+		ot->merge_probes++;
+		return;
+	default:
+		return;
+	}
+}
+
+/* --merge: what was not merged, said on stderr. */
+static void
+merge_report(struct out *ot, const struct pp_merge *m)
+{
+	if (ot->merge_probes > 0)
+		pp_warnx("--merge: %llu probe records ignored (merge the "
+		    "stats records pp-stats --parts makes of them)",
+		    (unsigned long long)ot->merge_probes);
+	if (m->no_parts > 0)
+		pp_warnx("--merge: %llu stats records without parts not "
+		    "merged (pp-stats --parts writes them)",
+		    (unsigned long long)m->no_parts);
+	if (m->other_version > 0)
+		pp_warnx("--merge: %llu stats records with parts of version "
+		    "%d not merged (this pp-stats reads version %d)",
+		    (unsigned long long)m->other_version, m->version_seen,
+		    PP_PARTS_VERSION);
+	if (m->spans > 0)
+		pp_warnx("--merge: %llu stats records span two --every "
+		    "windows and were not merged (a window a whole number "
+		    "of theirs)", (unsigned long long)m->spans);
+	if (ot->merge_bad > 0)
+		pp_warnx("--merge: %lu bad stats records not merged",
+		    ot->merge_bad);
+	if (m->seams > 0 && ot->o->as_vantage == NULL)
+		pp_warnx("--merge: %llu stats records came out of time order "
+		    "for their vantage point and target: their jitter and "
+		    "loss runs were joined without the seam",
+		    (unsigned long long)m->seams);
 }
 
 /* A probe record's names and AS numbers (pp-geo --rdns, --asn-db), for
@@ -1097,7 +1238,15 @@ main(int argc, char **argv)
 		.outage_loss = o.outage_loss,
 		.outage_min = o.outage_min,
 		.outcome = { .refused_down = o.refused_down },
+		.parts = o.parts,
 	};
+	struct pp_merge_opts mo = {
+		.every = o.every,
+		.vantage = o.as_vantage,
+	};
+	struct pp_merge m;
+	if (o.merge && pp_merge_init(&m, &mo) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	struct pp_agg_sink sink = {
 		.stats = on_stats,
 		.outage = on_outage,
@@ -1108,6 +1257,10 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	pp_stream_set_range(&st, &o.range);
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
+		if (o.merge) {
+			merge_record(&ot, &m, &st, rec);
+			continue;
+		}
 		if (rec->type == PP_REC_META)
 			note_meta(&ot, &a, rec);
 		else if (rec->type == PP_REC_MOS && (o.format == FMT_PROM ||
@@ -1127,6 +1280,13 @@ main(int argc, char **argv)
 	pp_agg_finish(&a);
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	if (o.merge) {
+		pp_merge_finish(&m, on_merged, &ot);
+		if (m.oom)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		merge_report(&ot, &m);
+		pp_merge_release(&m);
+	}
 	table_flush(&ot);
 	if (o.format == FMT_TABLE)
 		list_outages(&ot);
@@ -1147,6 +1307,10 @@ main(int argc, char **argv)
 		pp_warnx("%llu probes arrived more than %.1f s after newer "
 		    "ones and were counted out of order",
 		    (unsigned long long)a.late, a.o.horizon);
+	if (a.late_window > 0)
+		pp_warnx("%llu probes came after their --every window had "
+		    "been written and were not counted (a window is written "
+		    "once)", (unsigned long long)a.late_window);
 	pp_agg_release(&a);
 	/* --meta: the settings beside a CSV, table or export. */
 	char *meta = NULL;

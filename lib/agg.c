@@ -41,9 +41,8 @@ pp_agg_init(struct pp_agg *a, const struct pp_agg_opts *o,
 	a->sink = *sink;
 	pp_keytab_init(&a->tmap);
 	pp_keytab_init(&a->kmap);
-	if (pp_intern_init(&a->names, PP_AGG_MAX_NAMES) == -1 ||
-	    pp_reorder_init(&a->ro, sizeof(struct item), PP_AGG_REORDER,
-	    o->horizon) == -1) {
+	pp_keytab_init(&a->cmap);
+	if (pp_intern_init(&a->names, PP_AGG_MAX_NAMES) == -1) {
 		pp_agg_release(a);
 		errno = ENOMEM;
 		return -1;
@@ -63,7 +62,13 @@ pp_agg_release(struct pp_agg *a)
 	for (uint32_t i = 0; i < a->ntargets; i++)
 		pp_outage_release(&a->targets[i].od);
 	free(a->targets);
-	pp_reorder_release(&a->ro);
+	for (uint32_t i = 0; i < a->nclocks; i++) {
+		pp_reorder_release(&a->clocks[i].ro);
+		free(a->clocks[i].active);
+		free(a->clocks[i].done);
+	}
+	free(a->clocks);
+	pp_keytab_release(&a->cmap);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -71,7 +76,8 @@ void
 pp_agg_set_horizon(struct pp_agg *a, double horizon)
 {
 	a->o.horizon = horizon;
-	a->ro.horizon = horizon;
+	for (uint32_t i = 0; i < a->nclocks; i++)
+		a->clocks[i].ro.horizon = horizon;
 }
 
 void
@@ -132,6 +138,38 @@ intern(struct pp_agg *a, const char *s)
 	return id;
 }
 
+/* The clock of an interned vantage point, made when new. */
+static uint32_t
+clock_of(struct pp_agg *a, uint32_t vantage)
+{
+	bool added;
+	uint32_t i = pp_keytab_add(&a->cmap, vantage, 0, 0, &added);
+
+	if (i == PP_KEYTAB_NONE) {
+		a->oom = true;
+		return UINT32_MAX;
+	}
+	if (!added)
+		return i;
+	if (a->nclocks == a->aclocks) {
+		uint32_t na = a->aclocks != 0 ? a->aclocks * 2 : 4;
+		struct pp_agg_clock *nc = realloc(a->clocks, (size_t)na *
+		    sizeof(*nc));
+		if (nc == NULL) {
+			a->oom = true;
+			return UINT32_MAX;
+		}
+		a->clocks = nc;
+		a->aclocks = na;
+	}
+	struct pp_agg_clock *c = &a->clocks[a->nclocks];
+	memset(c, 0, sizeof(*c));
+	c->vantage = vantage;
+	(void)pp_reorder_init(&c->ro, sizeof(struct item), PP_AGG_REORDER,
+	    a->o.horizon);
+	return a->nclocks++;
+}
+
 /* The target for an interned vantage point and name, made when new. */
 static uint32_t
 target_of(struct pp_agg *a, uint32_t vantage, uint32_t name)
@@ -155,11 +193,15 @@ target_of(struct pp_agg *a, uint32_t vantage, uint32_t name)
 		a->oom = true;
 		return UINT32_MAX;
 	}
+	uint32_t clock = clock_of(a, vantage);
+	if (clock == UINT32_MAX)
+		return UINT32_MAX;
 	struct pp_agg_target *t = &a->targets[a->ntargets];
 	memset(t, 0, sizeof(*t));
 	if (a->ntargets > 0 && a->targets[0].vantage != vantage)
 		a->vantages = true;
 	t->vantage = vantage;
+	t->clock = clock;
 	t->name = name;
 	pp_outage_init(&t->od, a->o.outage_loss, a->o.outage_min);
 	return a->ntargets++;
@@ -230,15 +272,6 @@ on_outage(void *arg, const struct pp_outage_event *e)
 
 /* ------------------------------------------------------- windows */
 
-static int
-cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x;
-	uint64_t b = *(const uint64_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* Whether a hop only repeats its target's destination. */
 static bool
 beyond_destination(const struct pp_agg *a, const struct pp_agg_key *k)
@@ -249,13 +282,32 @@ beyond_destination(const struct pp_agg *a, const struct pp_agg_key *k)
 	    k->expired == 0;
 }
 
-/* The keys of the window, by target (first seen first), then hop: a new
- * array of *n indexes (NULL, a->oom, when memory ran short). */
-static uint32_t *
-window_order(struct pp_agg *a, uint32_t *n)
+/* A key of a window, for ordering. */
+struct korder {
+	uint32_t target;	/* target index (first seen first) */
+	int ttl;		/* then hop */
+	uint32_t key;		/* key index */
+};
+
+static int
+cmp_korder(const void *x, const void *y)
 {
-	uint64_t *order = malloc(((size_t)a->nkeys + 1) * sizeof(*order));
-	uint32_t *idx = malloc(((size_t)a->nkeys + 1) * sizeof(*idx));
+	const struct korder *a = x;
+	const struct korder *b = y;
+
+	if (a->target != b->target)
+		return (a->target > b->target) - (a->target < b->target);
+	return (a->ttl > b->ttl) - (a->ttl < b->ttl);
+}
+
+/* The keys of clock c's window, by target (first seen first), then hop:
+ * a new array of *n indexes (NULL, a->oom, when memory ran short). */
+static uint32_t *
+window_order(struct pp_agg *a, const struct pp_agg_clock *c, uint32_t *n)
+{
+	struct korder *order = malloc(((size_t)c->nactive + 1) *
+	    sizeof(*order));
+	uint32_t *idx = malloc(((size_t)c->nactive + 1) * sizeof(*idx));
 
 	*n = 0;
 	if (order == NULL || idx == NULL) {
@@ -264,15 +316,60 @@ window_order(struct pp_agg *a, uint32_t *n)
 		a->oom = true;
 		return NULL;
 	}
-	for (uint32_t i = 0; i < a->nkeys; i++)
-		if (a->keys[i].active)
-			order[(*n)++] = ((uint64_t)a->keys[i].target << 40) |
-			    ((uint64_t)(unsigned)a->keys[i].ttl << 24) | i;
-	qsort(order, *n, sizeof(*order), cmp_u64);
+	for (uint32_t i = 0; i < c->nactive; i++) {
+		const struct pp_agg_key *k = &a->keys[c->active[i]];
+		order[i].target = k->target;
+		order[i].ttl = k->ttl;
+		order[i].key = c->active[i];
+	}
+	*n = c->nactive;
+	qsort(order, *n, sizeof(*order), cmp_korder);
 	for (uint32_t i = 0; i < *n; i++)
-		idx[i] = (uint32_t)(order[i] & 0xffffff);
+		idx[i] = order[i].key;
 	free(order);
 	return idx;
+}
+
+/* Whether clock c wrote window w already. */
+static bool
+window_done(const struct pp_agg_clock *c, long long w)
+{
+	size_t lo = 0;
+	size_t hi = c->ndone;
+
+	if (hi == 0 || w > c->done[hi - 1])
+		return false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->done[mid] < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->ndone && c->done[lo] == w;
+}
+
+/* Note window w of clock c as written (kept in ascending order). */
+static void
+window_mark(struct pp_agg *a, struct pp_agg_clock *c, long long w)
+{
+	if (c->ndone == c->adone) {
+		size_t na = c->adone != 0 ? c->adone * 2 : 16;
+		long long *nd = realloc(c->done, na * sizeof(*nd));
+		if (nd == NULL) {
+			a->oom = true;
+			return;
+		}
+		c->done = nd;
+		c->adone = na;
+	}
+	size_t i = c->ndone;
+	while (i > 0 && c->done[i - 1] > w)
+		i--;
+	memmove(c->done + i + 1, c->done + i, (c->ndone - i) *
+	    sizeof(*c->done));
+	c->done[i] = w;
+	c->ndone++;
 }
 
 /* The forwarding loss of target keys k[0..n-1] (its hops in ascending
@@ -335,15 +432,17 @@ work_out(struct pp_agg *a, const uint32_t *idx, uint32_t n)
 }
 
 static void
-close_window(struct pp_agg *a)
+close_window(struct pp_agg *a, uint32_t ci)
 {
-	if (!a->win_open)
+	struct pp_agg_clock *c = &a->clocks[ci];
+
+	if (!c->win_open)
 		return;
-	double start = a->o.every > 0 ? (double)a->win * a->o.every :
-	    a->first_ts;
-	double end = a->o.every > 0 ? start + a->o.every : a->last_ts;
+	double start = a->o.every > 0 ? (double)c->win * a->o.every :
+	    c->first_ts;
+	double end = a->o.every > 0 ? start + a->o.every : c->last_ts;
 	uint32_t n;
-	uint32_t *idx = window_order(a, &n);
+	uint32_t *idx = window_order(a, c, &n);
 	if (idx == NULL)
 		return;
 	work_out(a, idx, n);
@@ -356,26 +455,33 @@ close_window(struct pp_agg *a)
 		k->active = false;
 	}
 	free(idx);
-	a->win_open = false;
+	c->nactive = 0;
+	c->win_open = false;
+	if (a->o.every > 0)
+		window_mark(a, c, c->win);
 }
 
 void
 pp_agg_peek(struct pp_agg *a, const struct pp_agg_sink *sink)
 {
-	pp_reorder_flush(&a->ro, process, a);
-	if (!a->win_open || sink->stats == NULL)
-		return;
-	uint32_t n;
-	uint32_t *idx = window_order(a, &n);
-	if (idx == NULL)
-		return;
-	work_out(a, idx, n);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct pp_agg_key *k = &a->keys[idx[i]];
-		if (!beyond_destination(a, k))
-			sink->stats(sink->arg, a, k, a->first_ts, a->last_ts);
+	for (uint32_t ci = 0; ci < a->nclocks; ci++) {
+		struct pp_agg_clock *c = &a->clocks[ci];
+		pp_reorder_flush(&c->ro, process, a);
+		if (!c->win_open || sink->stats == NULL)
+			continue;
+		uint32_t n;
+		uint32_t *idx = window_order(a, c, &n);
+		if (idx == NULL)
+			return;
+		work_out(a, idx, n);
+		for (uint32_t i = 0; i < n; i++) {
+			const struct pp_agg_key *k = &a->keys[idx[i]];
+			if (!beyond_destination(a, k))
+				sink->stats(sink->arg, a, k, c->first_ts,
+				    c->last_ts);
+		}
+		free(idx);
 	}
-	free(idx);
 }
 
 /* ------------------------------------------------- probe handling */
@@ -385,22 +491,45 @@ process(void *arg, double ts, const void *itemp)
 {
 	struct pp_agg *a = arg;
 	const struct item *it = itemp;
+	struct pp_agg_key *k = &a->keys[it->key];
+	struct pp_agg_target *t = &a->targets[k->target];
+	uint32_t ci = t->clock;
+	struct pp_agg_clock *c = &a->clocks[ci];
 
 	if (a->o.every > 0) {
 		long long w = (long long)floor(ts / a->o.every);
-		if (a->win_open && w != a->win)
-			close_window(a);
-		a->win = w;
+		if (w != c->win || !c->win_open) {
+			if (window_done(c, w)) {
+				/* Written already: never twice. */
+				a->late_window++;
+				return;
+			}
+			close_window(a, ci);
+		}
+		c = &a->clocks[ci];
+		c->win = w;
 	}
-	if (!a->win_open) {
-		a->win_open = true;
-		a->first_ts = ts;
+	if (!c->win_open) {
+		c->win_open = true;
+		c->first_ts = ts;
 	}
-	a->last_ts = ts;
-	struct pp_agg_key *k = &a->keys[it->key];
-	struct pp_agg_target *t = &a->targets[k->target];
+	c->last_ts = ts;
 	bool answered = it->outcome == PP_ANSWER_DEST ||
 	    it->outcome == PP_ANSWER_HOP;
+	if (!k->active) {
+		if (c->nactive == c->aactive) {
+			uint32_t na = c->aactive != 0 ? c->aactive * 2 : 64;
+			uint32_t *nk = realloc(c->active, (size_t)na *
+			    sizeof(*nk));
+			if (nk == NULL) {
+				a->oom = true;
+				return;
+			}
+			c->active = nk;
+			c->aactive = na;
+		}
+		c->active[c->nactive++] = it->key;
+	}
 	k->active = true;
 	if (it->outcome == PP_LOCAL) {
 		k->st.local_drop++;	/* not the network's: not sent */
@@ -427,10 +556,10 @@ process(void *arg, double ts, const void *itemp)
 		(void)pp_ratelimit_probe(&k->rl, ts, answered);
 		return;
 	}
-	struct out_ctx c = { a, t };
+	struct out_ctx oc = { a, t };
 	if (feed == 2)
-		pp_outage_finish(&t->od, on_outage, &c);
-	pp_outage_dest_probe(&t->od, &k->rl, ts, answered, on_outage, &c);
+		pp_outage_finish(&t->od, on_outage, &oc);
+	pp_outage_dest_probe(&t->od, &k->rl, ts, answered, on_outage, &oc);
 }
 
 /* An MPLS label stack as text, "label/tc/s/ttl" an entry, ","
@@ -555,17 +684,27 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 		mpls_text(p->mpls, p->nmpls, text, sizeof(text));
 		it.mpls = intern(a, text);
 	}
-	unsigned long long late = a->ro.late;
-	int rc = pp_reorder_push(&a->ro, p->ts, &it, process, a);
-	a->late += a->ro.late - late;
+	struct pp_reorder *ro = &a->clocks[a->targets[ti].clock].ro;
+	/* Back in time beyond the horizon: another segment (a file given
+	 * out of order): what is held goes first, then this one is put in
+	 * order on its own. */
+	if (ro->any_out && p->ts < ro->last_out - ro->horizon) {
+		a->segments++;
+		pp_reorder_restart(ro, process, a);
+	}
+	unsigned long long late = ro->late;
+	int rc = pp_reorder_push(ro, p->ts, &it, process, a);
+	a->late += ro->late - late;
 	return rc == -1 || a->oom ? -1 : 0;
 }
 
 void
 pp_agg_finish(struct pp_agg *a)
 {
-	pp_reorder_flush(&a->ro, process, a);
-	close_window(a);
+	for (uint32_t ci = 0; ci < a->nclocks; ci++) {
+		pp_reorder_flush(&a->clocks[ci].ro, process, a);
+		close_window(a, ci);
+	}
 	for (uint32_t t = 0; t < a->ntargets; t++) {
 		struct out_ctx c = { a, &a->targets[t] };
 		pp_outage_finish(&a->targets[t].od, on_outage, &c);
@@ -576,22 +715,11 @@ void
 pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
     double end, struct pp_stats_rec *r)
 {
-	const struct pp_stats *s = &k->st;
-	int order[PP_STATS_ADDRS > PP_STATS_UNREACH ? PP_STATS_ADDRS :
-	    PP_STATS_UNREACH];
-	bool has = s->recv > 0;
-
-	pp_stats_rec_init(r);
+	pp_agg_stats_row(&a->names, &k->st, k->ttl, r);
 	r->vantage = pp_agg_vantage(a, k);
 	r->target = pp_agg_name(a, a->targets[k->target].name);
-	r->ttl = k->ttl;
 	r->start = start;
 	r->end = end;
-	r->sent = s->sent;
-	r->recv = s->recv;
-	r->loss = pp_stats_loss(s);
-	pp_wilson(s->sent - s->recv, s->sent, PP_Z95, &r->loss_lo,
-	    &r->loss_hi);
 	if (k->ttl > 0 && k->fwd.ttl > 0) {
 		r->fwd_loss = k->fwd.fwd;
 		r->fwd_lo = k->fwd.lo;
@@ -604,6 +732,25 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 		r->rate_limited = k->lim.explained;
 		r->rate_limit = k->lim.period;
 	}
+	if (a->o.parts)
+		r->parts = &k->st;
+}
+
+void
+pp_agg_stats_row(const struct pp_intern *names, const struct pp_stats *s,
+    int ttl, struct pp_stats_rec *r)
+{
+	int order[PP_STATS_ADDRS > PP_STATS_UNREACH ? PP_STATS_ADDRS :
+	    PP_STATS_UNREACH];
+	bool has = s->recv > 0;
+
+	pp_stats_rec_init(r);
+	r->ttl = ttl;
+	r->sent = s->sent;
+	r->recv = s->recv;
+	r->loss = pp_stats_loss(s);
+	pp_wilson(s->sent - s->recv, s->sent, PP_Z95, &r->loss_lo,
+	    &r->loss_hi);
 	r->last = s->last;
 	r->min = has ? s->min : NAN;
 	r->avg = has ? s->mean : NAN;
@@ -622,13 +769,13 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 		if (ad->id == UINT32_MAX)
 			continue;
 		struct pp_stats_rec_addr *ra = &r->addrs[r->naddrs++];
-		ra->addr = pp_agg_name(a, ad->id);
+		ra->addr = pp_intern_name(names, ad->id);
 		ra->recv = ad->recv;
 		ra->avg = ad->mean;
 		ra->min = ad->min;
 		ra->max = ad->max;
-		ra->nmpls = ad->mpls != UINT32_MAX ? mpls_parse(pp_agg_name(a,
-		    ad->mpls), ra->mpls) : 0;
+		ra->nmpls = ad->mpls != UINT32_MAX ? mpls_parse(pp_intern_name(
+		    names, ad->mpls), ra->mpls) : 0;
 	}
 	if (r->naddrs > 0 && s->addrs[order[0]].id != UINT32_MAX)
 		r->addr = r->addrs[0].addr;
@@ -638,7 +785,8 @@ pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k, double start,
 	for (int i = 0; i < n && r->nunreach < PP_REC_UNREACH; i++) {
 		const struct pp_stats_unreach *u = &s->unreach[order[i]];
 		struct pp_stats_rec_unreach *ru = &r->unreach[r->nunreach++];
-		ru->addr = u->id != UINT32_MAX ? pp_agg_name(a, u->id) : NULL;
+		ru->addr = u->id != UINT32_MAX ? pp_intern_name(names, u->id) :
+		    NULL;
 		ru->code = u->code;
 		ru->count = u->n;
 	}

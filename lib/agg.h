@@ -16,6 +16,14 @@
  * status "reply"; hops beyond it that never answered "ttl-expired" repeat
  * the destination and are not reported.
  *
+ * Windows (--every) and send order are kept per vantage point (its
+ * clock): each vantage point's probes go through a reorder buffer of
+ * their own and are cut into windows by their own times.  A window is
+ * written once: a probe older than the window open, of a window not yet
+ * written, closes (writes) the open one and opens its own (files given
+ * out of time order); a probe of a window already written is counted
+ * apart (late_window), never folded into it or written again.
+ *
  * Outages (lib/outage.h, the same rule as pp-alert and pp-plot): at each
  * target's destination (pp_outage_feed), a probe counts as lost unless
  * answered or explained by the destination's recognised rate limit (a
@@ -76,10 +84,29 @@ struct pp_agg_outage {
 	bool ongoing;		/* still open at the end of input */
 };
 
+/* One vantage point's clock: its probes put back in send order and cut
+ * into windows by their own times, so that streams of several vantage
+ * points, concatenated or interleaved, each keep their own time. */
+struct pp_agg_clock {
+	uint32_t vantage;	/* interned, PP_INTERN_NONE unknown */
+	struct pp_reorder ro;	/* send-order buffer */
+	bool win_open;		/* a window has probes */
+	long long win;		/* its index (floor(ts / every)) */
+	double first_ts;	/* first send time in it */
+	double last_ts;		/* last send time in it */
+	uint32_t *active;	/* keys with probes in it (owned) */
+	uint32_t nactive;	/* in use */
+	uint32_t aactive;	/* allocated */
+	long long *done;	/* windows written, ascending (owned) */
+	size_t ndone;		/* in use */
+	size_t adone;		/* allocated */
+};
+
 /* One target. */
 struct pp_agg_target {
 	uint32_t vantage;	/* interned vantage point, PP_INTERN_NONE
 				 * unknown */
+	uint32_t clock;		/* its vantage point's clock index */
 	uint32_t name;		/* interned name */
 	int dest_ttl;		/* destination hop, 0 unknown or plain */
 	int max_ttl;		/* highest hop probed, 0 plain */
@@ -94,6 +121,8 @@ struct pp_agg_opts {
 	double outage_loss;	/* % */
 	double outage_min;	/* s */
 	struct pp_outcome_opts outcome;	/* what counts as answered */
+	bool parts;		/* rows carry what they were made of
+				 * (pp_stats_rec.parts: --parts) */
 };
 
 struct pp_agg;
@@ -127,14 +156,16 @@ struct pp_agg {
 	uint32_t last_target_name;	/* target name used last, + 1 */
 	uint32_t last_vantage;	/* and its vantage id */
 	uint32_t last_target;	/* and its target index */
-	struct pp_reorder ro;	/* send-order buffer */
-	bool win_open;		/* a window has probes */
-	long long win;		/* its index (floor(ts / every)) */
-	double first_ts;	/* first send time in the window (no --every) */
-	double last_ts;		/* last send time in the window */
+	struct pp_agg_clock *clocks;	/* one per vantage point (owned) */
+	uint32_t nclocks;	/* in use */
+	uint32_t aclocks;	/* allocated */
+	struct pp_keytab cmap;	/* (vantage id, 0, 0) -> clock */
 	uint64_t dropped_keys;	/* probes beyond PP_AGG_MAX_KEYS */
 	uint64_t dropped_names;	/* addresses beyond PP_AGG_MAX_NAMES */
 	uint64_t late;		/* probes older than the horizon allowed */
+	uint64_t segments;	/* jumps back in time beyond the horizon */
+	uint64_t late_window;	/* probes whose window had been written
+				 * already: counted apart, not folded in */
 	bool vantages;		/* targets of more than one vantage point */
 	bool oom;		/* an allocation failed */
 };
@@ -190,6 +221,13 @@ void pp_agg_row(const struct pp_agg *a, const struct pp_agg_key *k,
 /* The vantage point of key k (borrowed), NULL unknown. */
 const char *pp_agg_vantage(const struct pp_agg *a,
     const struct pp_agg_key *k);
+
+/* The figures of accumulator s at hop ttl (0 plain) into r, names from
+ * names (borrowed): every field but vantage, target, start, end, parts,
+ * the forwarding loss and the rate limit (worked out over a window's
+ * hops together).  pp_agg_row and pp-stats --merge (lib/merge.h) share it. */
+void pp_agg_stats_row(const struct pp_intern *names, const struct pp_stats *s,
+    int ttl, struct pp_stats_rec *r);
 
 /* Name of an interned id (borrowed). */
 const char *pp_agg_name(const struct pp_agg *a, uint32_t id);

@@ -142,6 +142,14 @@ pp_colq_lost(struct pp_colq *q)
 }
 
 void
+pp_colq_add_bin(struct pp_colq *q, int idx, uint32_t n)
+{
+	if (idx < INT16_MIN || idx > INT16_MAX || n == 0)
+		return;
+	bump(q, idx, n);
+}
+
+void
 pp_colq_merge(struct pp_colq *dst, const struct pp_colq *src)
 {
 	if (src->recv > 0) {

@@ -51,6 +51,11 @@ void pp_colq_add(struct pp_colq *q, double v);
 /* Count a probe that got no answer. */
 void pp_colq_lost(struct pp_colq *q);
 
+/* Add n values to the bin of log index idx (as a merge does: a summary
+ * rebuilt from its bins, lib/model.h's stats parts); the caller sets the
+ * counts, mean, variance, min and max. */
+void pp_colq_add_bin(struct pp_colq *q, int idx, uint32_t n);
+
 /* dst += src (src unchanged). */
 void pp_colq_merge(struct pp_colq *dst, const struct pp_colq *src);
 

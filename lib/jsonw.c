@@ -261,6 +261,32 @@ pp_jw_num(struct pp_jw *w, double v, int decimals)
 }
 
 void
+pp_jw_real(struct pp_jw *w, double v)
+{
+	char tmp[40];
+	int n = isfinite(v) ? snprintf(tmp, sizeof(tmp), "%.17g", v) : -1;
+
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		pp_jw_null(w);
+		return;
+	}
+	/* An integral value stays a JSON number that reads as a real. */
+	if (strpbrk(tmp, ".eEn") == NULL && (size_t)n + 2 < sizeof(tmp)) {
+		tmp[n++] = '.';
+		tmp[n++] = '0';
+	}
+	before_value(w);
+	put(w, tmp, (size_t)n);
+}
+
+void
+pp_jw_kreal(struct pp_jw *w, const char *key, double v)
+{
+	pp_jw_key(w, key);
+	pp_jw_real(w, v);
+}
+
+void
 pp_jw_bool(struct pp_jw *w, bool v)
 {
 	before_value(w);

@@ -60,6 +60,10 @@ void pp_jw_strn(struct pp_jw *w, const char *s, size_t n);
 void pp_jw_int(struct pp_jw *w, long long v);
 void pp_jw_uint(struct pp_jw *w, unsigned long long v);
 void pp_jw_num(struct pp_jw *w, double v, int decimals);
+/* v with every digit it needs to be read back exactly (%.17g); a
+ * non-finite v is written as null. */
+void pp_jw_real(struct pp_jw *w, double v);
+void pp_jw_kreal(struct pp_jw *w, const char *key, double v);
 void pp_jw_bool(struct pp_jw *w, bool v);
 void pp_jw_null(struct pp_jw *w);
 void pp_jw_raw(struct pp_jw *w, const char *json, size_t n);

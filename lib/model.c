@@ -9,6 +9,7 @@
 #include "lib/jsonw.h"
 #include "lib/model.h"
 #include "lib/outcome.h"
+#include "lib/stats.h"
 
 /* ------------------------------------------------------ field access */
 
@@ -349,6 +350,260 @@ kmpls(struct pp_jw *w, const struct pp_mpls *m, int n)
 	pp_jw_arr_end(w);
 }
 
+/* ------------------------------------------------------ stats parts */
+
+/* "parts": every figure of the accumulator the record's own fields do not
+ * hold exactly (pp-records(5), "Parts"). */
+static void
+parts_write(struct pp_jw *w, const struct pp_stats *s,
+    const struct pp_stats_rec *r)
+{
+	pp_jw_key(w, "parts");
+	pp_jw_obj_begin(w);
+	pp_jw_kint(w, "v", PP_PARTS_VERSION);
+	pp_jw_kreal(w, "ts0", s->first_ts);
+	pp_jw_kreal(w, "ts1", s->last_ts);
+	pp_jw_kbool(w, "lost0", s->first_lost);
+	pp_jw_kbool(w, "lost1", s->last_lost);
+	if (s->recv > 0) {
+		pp_jw_kreal(w, "mean", s->mean);
+		pp_jw_kreal(w, "m2", s->m2);
+		pp_jw_kreal(w, "min", s->min);
+		pp_jw_kreal(w, "max", s->max);
+		pp_jw_kreal(w, "first", s->first);
+		pp_jw_kreal(w, "last", s->prev);
+	}
+	if (s->jn > 0) {
+		pp_jw_kreal(w, "jsum", s->jsum);
+		pp_jw_kint(w, "jn", (long long)s->jn);
+		pp_jw_kreal(w, "jmax", s->jmax);
+		pp_jw_kreal(w, "jint", s->jint);
+	}
+	pp_jw_kint(w, "runs", (long long)s->runs);
+	pp_jw_key(w, "pairs");
+	pp_jw_arr_begin(w);
+	pp_jw_uint(w, s->found_pairs);
+	pp_jw_uint(w, s->found_to_lost);
+	pp_jw_uint(w, s->lost_pairs);
+	pp_jw_uint(w, s->lost_to_found);
+	pp_jw_arr_end(w);
+	bool any = false;
+	for (int i = 1; i < PP_LOSS_N; i++) {
+		if (s->lost_by[i] == 0)
+			continue;
+		if (!any) {
+			pp_jw_key(w, "lost_by");
+			pp_jw_obj_begin(w);
+			any = true;
+		}
+		pp_jw_kint(w, pp_loss_name((enum pp_loss)i),
+		    (long long)s->lost_by[i]);
+	}
+	if (any)
+		pp_jw_obj_end(w);
+	if (r->naddrs > 0) {
+		pp_jw_key(w, "amean");
+		pp_jw_arr_begin(w);
+		for (int i = 0; i < r->naddrs; i++)
+			pp_jw_real(w, r->addrs[i].avg);
+		pp_jw_arr_end(w);
+	}
+	if (s->q.zeros > 0)
+		pp_jw_kint(w, "zeros", s->q.zeros);
+	pp_jw_key(w, "bins");
+	pp_jw_arr_begin(w);
+	for (size_t i = 0; i < s->q.nbins; i++) {
+		pp_jw_arr_begin(w);
+		pp_jw_int(w, s->q.bins[i].idx);
+		pp_jw_uint(w, s->q.bins[i].n);
+		pp_jw_arr_end(w);
+	}
+	pp_jw_arr_end(w);
+	pp_jw_obj_end(w);
+}
+
+/* A number member that must be there: -1 (err) when absent or not one. */
+static int
+need_num(const json_t *o, const char *key, double *out, struct pp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_number(v)) {
+		pp_error_set(err, "stats parts: \"%s\" must be a number", key);
+		return -1;
+	}
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* A count member (0 when absent); -1 (err) when not a count. */
+static int
+get_count(const json_t *o, const char *key, uint64_t *out,
+    struct pp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		pp_error_set(err, "stats parts: \"%s\" must be a count", key);
+		return -1;
+	}
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+int
+pp_stats_parts_read(struct pp_stats *s, const json_t *o,
+    const struct pp_stats_rec *r, uint32_t (*intern)(void *arg,
+    const char *addr), void *arg, int *version, struct pp_error *err)
+{
+	json_t *p = json_object_get(o, "parts");
+
+	*version = 0;
+	if (p == NULL || json_is_null(p))
+		return 0;
+	if (!json_is_object(p)) {
+		pp_error_set(err, "stats parts: not an object");
+		return -1;
+	}
+	json_t *v = json_object_get(p, "v");
+	*version = json_is_integer(v) ? (int)json_integer_value(v) : -1;
+	if (*version != PP_PARTS_VERSION)
+		return 0;
+	if (r->recv > r->sent || r->sent > UINT32_MAX) {
+		pp_error_set(err, "stats parts: recv above sent, or more "
+		    "than 2^32 probes");
+		return -1;
+	}
+	s->sent = r->sent;
+	s->recv = r->recv;
+	s->last = r->last;
+	if (need_num(p, "ts0", &s->first_ts, err) == -1 ||
+	    need_num(p, "ts1", &s->last_ts, err) == -1)
+		return -1;
+	s->first_lost = json_is_true(json_object_get(p, "lost0"));
+	s->last_lost = json_is_true(json_object_get(p, "lost1"));
+	if (s->recv > 0) {
+		if (need_num(p, "mean", &s->mean, err) == -1 ||
+		    need_num(p, "m2", &s->m2, err) == -1 ||
+		    need_num(p, "min", &s->min, err) == -1 ||
+		    need_num(p, "max", &s->max, err) == -1 ||
+		    need_num(p, "first", &s->first, err) == -1 ||
+		    need_num(p, "last", &s->prev, err) == -1)
+			return -1;
+		if (!(s->m2 >= 0) || !(s->min <= s->max)) {
+			pp_error_set(err, "stats parts: m2 below 0 or min "
+			    "above max");
+			return -1;
+		}
+	}
+	if (get_count(p, "jn", &s->jn, err) == -1 ||
+	    get_count(p, "runs", &s->runs, err) == -1)
+		return -1;
+	if (s->jn > 0 && (need_num(p, "jsum", &s->jsum, err) == -1 ||
+	    need_num(p, "jmax", &s->jmax, err) == -1 ||
+	    need_num(p, "jint", &s->jint, err) == -1))
+		return -1;
+	json_t *pairs = json_object_get(p, "pairs");
+	uint64_t *pv[4] = { &s->found_pairs, &s->found_to_lost,
+	    &s->lost_pairs, &s->lost_to_found };
+	if (!json_is_array(pairs) || json_array_size(pairs) != 4) {
+		pp_error_set(err, "stats parts: \"pairs\" must be 4 counts");
+		return -1;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		json_t *e = json_array_get(pairs, i);
+		if (!json_is_integer(e) || json_integer_value(e) < 0) {
+			pp_error_set(err, "stats parts: \"pairs\" must be 4 "
+			    "counts");
+			return -1;
+		}
+		*pv[i] = (uint64_t)json_integer_value(e);
+	}
+	json_t *lb = json_object_get(p, "lost_by");
+	for (int i = 1; i < PP_LOSS_N; i++)
+		if (get_count(lb, pp_loss_name((enum pp_loss)i),
+		    &s->lost_by[i], err) == -1)
+			return -1;
+	/* The sketch: its bins; counts, mean and spread are the record's. */
+	uint64_t zeros;
+	if (get_count(p, "zeros", &zeros, err) == -1)
+		return -1;
+	json_t *bins = json_object_get(p, "bins");
+	size_t i;
+	json_t *e;
+	uint64_t inbins = zeros;
+	if (!json_is_array(bins)) {
+		pp_error_set(err, "stats parts: \"bins\" must be an array");
+		return -1;
+	}
+	json_array_foreach(bins, i, e) {
+		json_t *ix = json_array_get(e, 0);
+		json_t *n = json_array_get(e, 1);
+		if (!json_is_array(e) || json_array_size(e) != 2 ||
+		    !json_is_integer(ix) || !json_is_integer(n) ||
+		    json_integer_value(ix) < INT16_MIN ||
+		    json_integer_value(ix) > INT16_MAX ||
+		    json_integer_value(n) < 1 ||
+		    json_integer_value(n) > UINT32_MAX) {
+			pp_error_set(err, "stats parts: a bin must be [index, "
+			    "count]");
+			return -1;
+		}
+		inbins += (uint64_t)json_integer_value(n);
+		pp_colq_add_bin(&s->q, (int)json_integer_value(ix),
+		    (uint32_t)json_integer_value(n));
+	}
+	if (inbins != s->recv) {
+		pp_error_set(err, "stats parts: the bins hold %llu values, "
+		    "recv is %llu", (unsigned long long)inbins,
+		    (unsigned long long)s->recv);
+		return -1;
+	}
+	s->q.zeros = (uint32_t)zeros;
+	s->q.sent = (uint32_t)s->sent;
+	s->q.recv = (uint32_t)s->recv;
+	if (s->recv > 0) {
+		s->q.mean = s->mean;
+		s->q.m2 = s->m2;
+		s->q.min = (float)s->min;
+		s->q.max = (float)s->max;
+	}
+	/* Responders: the record's, with the parts' exact means. */
+	json_t *am = json_object_get(p, "amean");
+	for (int k = 0; k < r->naddrs; k++) {
+		const struct pp_stats_rec_addr *ra = &r->addrs[k];
+		json_t *m = json_array_get(am, (size_t)k);
+		uint32_t id = intern(arg, ra->addr);
+		if (id == UINT32_MAX || s->naddrs == PP_STATS_ADDRS) {
+			s->other_recv += ra->recv;
+			continue;
+		}
+		struct pp_stats_addr *a = &s->addrs[s->naddrs++];
+		a->id = id;
+		a->recv = ra->recv;
+		a->mean = json_is_number(m) ? json_number_value(m) : ra->avg;
+		a->min = ra->min;
+		a->max = ra->max;
+	}
+	s->other_recv += r->addrs_other_recv;
+	for (int k = 0; k < r->nunreach && k < PP_STATS_UNREACH; k++) {
+		const struct pp_stats_rec_unreach *ru = &r->unreach[k];
+		struct pp_stats_unreach *u = &s->unreach[s->nunreach++];
+		u->id = ru->addr != NULL ? intern(arg, ru->addr) : UINT32_MAX;
+		u->code = ru->code;
+		u->n = ru->count;
+	}
+	s->unreach_other = r->unreach_other;
+	s->tcp = r->tcp;
+	s->open = r->open;
+	s->refused = r->refused;
+	s->local_drop = r->local_drop;
+	return 1;
+}
+
 void
 pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 {
@@ -447,6 +702,8 @@ pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 		pp_jw_kint(w, "rate_limited", (long long)r->rate_limited);
 		pp_jw_knum(w, "rate_limit", r->rate_limit, PP_DEC_MS);
 	}
+	if (r->parts != NULL)
+		parts_write(w, r->parts, r);
 	pp_jw_end(w);
 }
 

@@ -26,6 +26,11 @@
 #include "lib/record.h"
 
 struct pp_jw;
+struct pp_stats;
+
+/* The version of a stats record's "parts" (what it was made of, for
+ * pp-stats --merge): a reader takes parts of this version only. */
+#define PP_PARTS_VERSION 1
 
 /* Responders listed in a stats record, at most. */
 #define PP_REC_ADDRS 16
@@ -101,6 +106,9 @@ struct pp_stats_rec {
 	uint64_t rate_limited;	/* lost probes the responder's ICMP rate
 				 * limit explains (0 when none) */
 	double rate_limit;	/* that limit: s per answer, NAN none */
+	const struct pp_stats *parts;	/* what the figures were made of
+					 * (borrowed): written as "parts"
+					 * when not NULL */
 };
 
 /* An outage record. */
@@ -190,6 +198,17 @@ int pp_alert_rec_read(struct pp_alert_rec *r, json_t *o,
     struct pp_error *err);
 int pp_route_rec_read(struct pp_route_rec *r, json_t *o,
     struct pp_error *err);
+
+/* The "parts" of stats record o (its object; r read from it) into s
+ * (set up by the caller with pp_stats_init, empty): the accumulator the
+ * figures were made of, responders and unreachable sources given ids by
+ * intern(arg, address) (UINT32_MAX: not kept).  Returns 1 when o has
+ * parts of PP_PARTS_VERSION, 0 when it has none (or of another version:
+ * *version says which, 0 none), -1 with err set when they are not what
+ * pp-records(5) says. */
+int pp_stats_parts_read(struct pp_stats *s, const json_t *o,
+    const struct pp_stats_rec *r, uint32_t (*intern)(void *arg,
+    const char *addr), void *arg, int *version, struct pp_error *err);
 
 /* Writers (see the top). */
 void pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r);

@@ -175,6 +175,16 @@ grow(struct pp_reorder *ro, size_t nalloc)
 	return 0;
 }
 
+void
+pp_reorder_restart(struct pp_reorder *ro,
+    void (*emit)(void *arg, double ts, const void *item), void *arg)
+{
+	pp_reorder_flush(ro, emit, arg);
+	ro->any_out = false;
+	ro->newest = 0;
+	ro->last_out = 0;
+}
+
 int
 pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
     void (*emit)(void *arg, double ts, const void *item), void *arg)

@@ -59,6 +59,13 @@ void pp_reorder_advance(struct pp_reorder *ro, double now,
 void pp_reorder_flush(struct pp_reorder *ro,
     void (*emit)(void *arg, double ts, const void *item), void *arg);
 
+/* A new stream segment starts (the input jumped back in time, beyond
+ * the horizon: another file, out of order): release every item held, in
+ * order, then forget the send times seen, so that the segment is put in
+ * order on its own. */
+void pp_reorder_restart(struct pp_reorder *ro,
+    void (*emit)(void *arg, double ts, const void *item), void *arg);
+
 /* Items held now. */
 size_t pp_reorder_count(const struct pp_reorder *ro);
 

@@ -11,7 +11,7 @@ pp_stats_init(struct pp_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->first_ts = s->last_ts = NAN;
-	s->last = s->prev = NAN;
+	s->last = s->prev = s->first = NAN;
 	s->min = INFINITY;
 	s->max = -INFINITY;
 	pp_colq_init_cap(&s->q, PP_COLQ_BINS_EXACT);
@@ -61,6 +61,7 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 
 	if (s->sent == 0) {
 		s->first_ts = ts;
+		s->first_lost = lost;
 	} else if (s->last_lost) {
 		s->lost_pairs++;
 		if (!lost)
@@ -80,6 +81,8 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 		return;
 	}
 	s->recv++;
+	if (s->recv == 1)
+		s->first = rtt;
 	s->last = rtt;
 	if (rtt < s->min)
 		s->min = rtt;
@@ -168,6 +171,157 @@ pp_stats_unreach_order(const struct pp_stats *s, int *order)
 		order[j + 1] = k;
 	}
 	return n;
+}
+
+/* dst's responder id gets src's figures (recv, mean, min, max). */
+static void
+merge_addr(struct pp_stats *dst, const struct pp_stats_addr *sa)
+{
+	int k;
+
+	for (k = 0; k < dst->naddrs; k++)
+		if (dst->addrs[k].id == sa->id)
+			break;
+	if (k == dst->naddrs) {
+		if (k == PP_STATS_ADDRS) {
+			dst->other_recv += sa->recv;
+			return;
+		}
+		dst->naddrs++;
+		dst->addrs[k] = *sa;
+		return;
+	}
+	struct pp_stats_addr *a = &dst->addrs[k];
+	uint64_t n = a->recv + sa->recv;
+	if (n > 0)
+		a->mean += (sa->mean - a->mean) * ((double)sa->recv /
+		    (double)n);
+	a->recv = n;
+	if (sa->min < a->min)
+		a->min = sa->min;
+	if (sa->max > a->max)
+		a->max = sa->max;
+}
+
+static void
+merge_unreach(struct pp_stats *dst, const struct pp_stats_unreach *su)
+{
+	int k;
+
+	for (k = 0; k < dst->nunreach; k++)
+		if (dst->unreach[k].id == su->id &&
+		    dst->unreach[k].code == su->code)
+			break;
+	if (k == dst->nunreach) {
+		if (k == PP_STATS_UNREACH) {
+			dst->unreach_other += su->n;
+			return;
+		}
+		dst->nunreach++;
+		dst->unreach[k] = *su;
+		return;
+	}
+	dst->unreach[k].n += su->n;
+}
+
+void
+pp_stats_merge(struct pp_stats *dst, const struct pp_stats *src,
+    bool in_order)
+{
+	if (src->sent == 0 && src->local_drop == 0)
+		return;
+	if (dst->sent == 0 && dst->local_drop == 0) {
+		/* Nothing to join: a copy (the sketch's bins merged into
+		 * dst's own). */
+		struct pp_colq q = dst->q;
+		*dst = *src;
+		dst->q = q;
+		pp_colq_merge(&dst->q, &src->q);
+		return;
+	}
+	bool seam = in_order && dst->sent > 0 && src->sent > 0;
+	/* Loss pattern across the seam: dst's last probe, src's first. */
+	if (seam) {
+		if (dst->last_lost) {
+			dst->lost_pairs++;
+			if (!src->first_lost)
+				dst->lost_to_found++;
+		} else {
+			dst->found_pairs++;
+			if (src->first_lost)
+				dst->found_to_lost++;
+		}
+	}
+	dst->runs += src->runs;
+	if (seam && dst->last_lost && src->first_lost)
+		dst->runs--;	/* one run across the seam */
+	dst->found_pairs += src->found_pairs;
+	dst->found_to_lost += src->found_to_lost;
+	dst->lost_pairs += src->lost_pairs;
+	dst->lost_to_found += src->lost_to_found;
+	/* Jitter: the seam's sample, then src's (RFC 3550 J is linear in
+	 * its start: src's J from 0 plus the decayed start). */
+	if (in_order && dst->recv > 0 && src->recv > 0) {
+		double d = fabs(src->first - dst->prev);
+		double j = dst->jint + (d - dst->jint) / 16.0;
+		dst->jint = pow(15.0 / 16.0, (double)src->jn) * j + src->jint;
+		dst->jsum += d + src->jsum;
+		dst->jn += 1 + src->jn;
+		if (d > dst->jmax)
+			dst->jmax = d;
+	} else {
+		if (dst->jn == 0)
+			dst->jint = src->jint;
+		else if (src->jn > 0)	/* other streams: weigh by samples */
+			dst->jint += (src->jint - dst->jint) *
+			    ((double)src->jn / (double)(dst->jn + src->jn));
+		dst->jsum += src->jsum;
+		dst->jn += src->jn;
+	}
+	if (src->jmax > dst->jmax)
+		dst->jmax = src->jmax;
+	/* Welford's mean and M2 of two parts (Chan, Golub, LeVeque). */
+	if (src->recv > 0) {
+		uint64_t n = dst->recv + src->recv;
+		double delta = src->mean - dst->mean;
+		double fb = (double)src->recv / (double)n;
+		dst->mean += delta * fb;
+		dst->m2 += src->m2 + delta * delta * (double)dst->recv * fb;
+		if (dst->recv == 0 || !in_order)
+			dst->first = dst->recv == 0 ? src->first : dst->first;
+		dst->recv = n;
+		if (src->min < dst->min)
+			dst->min = src->min;
+		if (src->max > dst->max)
+			dst->max = src->max;
+	}
+	if (in_order || src->last_ts >= dst->last_ts) {
+		if (src->recv > 0) {
+			dst->last = src->last;
+			dst->prev = src->prev;
+		}
+		dst->last_lost = src->last_lost;
+	}
+	if (src->first_ts < dst->first_ts || dst->sent == 0) {
+		dst->first_ts = src->first_ts;
+		dst->first_lost = src->first_lost;
+	}
+	if (!(src->last_ts <= dst->last_ts))
+		dst->last_ts = src->last_ts;
+	dst->sent += src->sent;
+	pp_colq_merge(&dst->q, &src->q);
+	for (int i = 0; i < src->naddrs; i++)
+		merge_addr(dst, &src->addrs[i]);
+	dst->other_recv += src->other_recv;
+	for (int i = 0; i < PP_LOSS_N; i++)
+		dst->lost_by[i] += src->lost_by[i];
+	for (int i = 0; i < src->nunreach; i++)
+		merge_unreach(dst, &src->unreach[i]);
+	dst->unreach_other += src->unreach_other;
+	dst->tcp = dst->tcp || src->tcp;
+	dst->open += src->open;
+	dst->refused += src->refused;
+	dst->local_drop += src->local_drop;
 }
 
 double

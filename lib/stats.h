@@ -69,6 +69,8 @@ struct pp_stats {
 	double first_ts;	/* send time of the first probe, s */
 	double last_ts;		/* send time of the last probe, s */
 	double last;		/* last RTT, ms (NAN when none) */
+	double first;		/* first RTT, ms (NAN when none) */
+	bool first_lost;	/* the first probe was lost */
 	double min;		/* ms */
 	double max;		/* ms */
 	double mean;		/* Welford mean, ms */
@@ -129,6 +131,20 @@ void pp_stats_conn(struct pp_stats *s, enum pp_conn c);
 /* The unreachable sources in order: most probes first, then lower id;
  * writes up to PP_STATS_UNREACH indices into order, returns how many. */
 int pp_stats_unreach_order(const struct pp_stats *s, int *order);
+
+/* Fold src into dst as if src's probes had been added to dst's (src
+ * unchanged; responder and unreachable ids must be of one table): counts
+ * add; min, max exact; mean and M2 by Chan et al.'s parallel formula;
+ * the RTT sketch bucket by bucket (its quantiles as one pass gives them).
+ * With in_order (src's probes all sent after dst's, the same stream), the
+ * figures that follow consecutive probes also join across the seam as one
+ * pass gives them: jitter (the |dRTT| of dst's last and src's first
+ * answers), RFC 3550 J continued through src's samples, loss runs and the
+ * pairs of BurstR, last; without it (other streams: vantage points,
+ * overlapping times) each side's samples are kept and nothing is made up
+ * at the seam. */
+void pp_stats_merge(struct pp_stats *dst, const struct pp_stats *src,
+    bool in_order);
 
 /* Loss percentage, NAN when nothing was sent. */
 double pp_stats_loss(const struct pp_stats *s);

@@ -111,3 +111,110 @@ stats_of() {
 	pp_run 0 pp-plot -t 'h (vpb)' -o "$T/b.svg" "$T/a.ndjson" "$T/b.ndjson"
 	grep -q 'h (vpb)' "$T/b.svg"
 }
+
+@test "fleet: --merge of 1-minute parts gives one pass's figures: every window, vantage point and level" {
+	for v in a b c; do
+		case $v in a) base=10 ;; b) base=50 ;; *) base=100 ;; esac
+		gen "vp$v" "$base" "$(printf %d "'$v")" new >"$T/$v.ndjson"
+		pp-stats --parts --every 1m "$T/$v.ndjson" >"$T/$v.1m"
+		pp-stats --every 10m "$T/$v.ndjson" | jq -c 'select(.type == "stats")' >"$T/$v.one"
+		pp-stats --every 5m "$T/$v.ndjson" | jq -c 'select(.type == "stats")' >"$T/$v.one5"
+	done
+	[ "$(jq -c 'select(.type == "stats" and .parts.v == 1)' "$T/a.1m" | wc -l)" = 10 ]
+	# Given as files, concatenated, interleaved: each vantage point's
+	# 10-minute record is its one pass, every field.
+	pp-stats --merge --every 10m "$T/a.1m" "$T/b.1m" "$T/c.1m" >"$T/given"
+	cat "$T/a.1m" "$T/b.1m" "$T/c.1m" | pp-stats --merge --every 10m >"$T/cat"
+	paste -d '\n' "$T/a.1m" "$T/b.1m" "$T/c.1m" | grep -v '^$' | pp-stats --merge --every 10m >"$T/mix" 2>"$T/mix.err"
+	[ ! -s "$T/mix.err" ]
+	for f in given cat mix; do
+		for v in a b c; do
+			jq -c --arg v "vp$v" 'select(.type == "stats" and .vantage == $v) | del(.parts)' "$T/$f" | cmp - "$T/$v.one"
+		done
+	done
+	# Merges merge again: 1m -> 5m -> 10m, and 5m as one pass gives it.
+	pp-stats --merge --every 5m "$T/a.1m" >"$T/a.5m"
+	jq -c 'select(.type == "stats") | del(.parts)' "$T/a.5m" | cmp - "$T/a.one5"
+	pp-stats --merge --every 10m "$T/a.5m" | jq -c 'select(.type == "stats") | del(.parts)' | cmp - "$T/a.one"
+	# pp-mos scores a merged record as it scores the probes.
+	diff <(pp-mos --every 10m "$T/a.ndjson" | grep '"mos"') <(pp-stats --merge --every 10m "$T/a.1m" | pp-mos | grep '"mos"')
+	# Sent and received as jq counts them from the probes.
+	jq -s -e '[.[] | select(.type == "probe")] as $p | ($p | length) == 600 and ([$p[] | select(.status == "reply")] | length) as $r |
+		$r > 500' "$T/a.ndjson" >/dev/null
+	[ "$(jq -s '[.[] | select(.type == "probe" and .status == "reply")] | length' "$T/a.ndjson")" = "$(jq -r 'select(.type == "stats") | .recv' "$T/a.one")" ]
+}
+
+@test "fleet: --merge --as-vantage: all sites as one; out of order, spans and records without parts are said" {
+	for v in a b c; do
+		gen "vp$v" 20 "$(printf %d "'$v")" new >"$T/$v.ndjson"
+		pp-stats --parts --every 1m "$T/$v.ndjson" >"$T/$v.1m"
+	done
+	pp-stats --merge --as-vantage all "$T/a.1m" "$T/b.1m" "$T/c.1m" >"$T/all"
+	[ "$(jq -c 'select(.type == "stats")' "$T/all" | wc -l)" = 1 ]
+	# Counts, extremes and the mean as jq makes them from every probe.
+	cat "$T/a.ndjson" "$T/b.ndjson" "$T/c.ndjson" | jq -s -e --slurpfile s "$T/all" '
+		[.[] | select(.type == "probe")] as $p | [$p[] | select(.status == "reply") | .rtt] as $r |
+		([$s[] | select(.type == "stats")][0]) as $m |
+		$m.vantage == "all" and $m.sent == ($p | length) and $m.recv == ($r | length) and
+		$m.min == ($r | min) and $m.max == ($r | max) and
+		((($r | add) / ($r | length)) * 1000 | round) / 1000 == $m.avg' >/dev/null
+	# The probes given out of time order: the windows as the 10-minute
+	# one pass (records of a second half first), the seams said.
+	head -301 "$T/a.ndjson" >"$T/a1.ndjson"
+	{ head -1 "$T/a.ndjson"; tail -n +302 "$T/a.ndjson"; } >"$T/a2.ndjson"
+	pp-stats --parts "$T/a1.ndjson" >"$T/a1.p"
+	pp-stats --parts "$T/a2.ndjson" >"$T/a2.p"
+	pp_run 0 pp-stats --merge "$T/a2.p" "$T/a1.p"
+	assert_stderr --partial "came out of time order"
+	pp-stats "$T/a.ndjson" | jq -c 'select(.type == "stats") | {sent, recv, loss, min, max, avg, stdev, p50, p90, p95, p99}' >"$T/whole"
+	printf '%s\n' "$output" | jq -c 'select(.type == "stats") | {sent, recv, loss, min, max, avg, stdev, p50, p90, p95, p99}' | cmp - "$T/whole"
+	# A record spanning two windows, records without parts, probes.
+	pp-stats --parts --every 3m "$T/a.ndjson" >"$T/a.3m"
+	pp-stats --every 1m "$T/a.ndjson" >"$T/a.plain"
+	pp_run 0 pp-stats --merge --every 2m "$T/a.3m" "$T/a.plain" "$T/a.ndjson"
+	assert_stderr --partial "span two --every windows and were not merged"
+	assert_stderr --partial "10 stats records without parts not merged (pp-stats --parts writes them)"
+	assert_stderr --partial "600 probe records ignored"
+	# Parts of another version are not taken.
+	sed 's/"parts":{"v":1,/"parts":{"v":9,/' "$T/a.1m" >"$T/v9.1m"
+	pp_run 0 pp-stats --merge "$T/v9.1m"
+	assert_stderr --partial "10 stats records with parts of version 9 not merged (this pp-stats reads version 1)"
+	# Bad parts: reported with file and line, the others merged.
+	sed '3s/"bins":\[\[/"bins":[[1,1],[/' "$T/a.1m" >"$T/bad.1m"
+	pp_run 0 pp-stats --merge "$T/bad.1m"
+	assert_stderr --partial "bad.1m:3: stats parts: the bins hold"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.type == "stats") | .sent')" -lt 600 ]
+	pp_run 2 pp-stats --as-vantage x "$T/a.1m"
+	assert_stderr --partial "--as-vantage: only with --merge"
+}
+
+@test "fleet: one window, once: --every with late records and files out of time order" {
+	gen vpa 10 1 new >"$T/a.ndjson"
+	pp-stats --every 1m "$T/a.ndjson" | jq -c 'select(.type == "stats")' >"$T/one"
+	[ "$(wc -l <"$T/one")" = 10 ]
+	# The two halves of the archive given in the wrong order: the same
+	# ten windows, each once, each as one pass gives it.
+	head -301 "$T/a.ndjson" >"$T/a1.ndjson"
+	{ head -1 "$T/a.ndjson"; tail -n +302 "$T/a.ndjson"; } >"$T/a2.ndjson"
+	pp_run 0 pp-stats --every 1m "$T/a2.ndjson" "$T/a1.ndjson"
+	printf '%s\n' "$output" | jq -c 'select(.type == "stats")' | sort >"$T/swapped"
+	sort "$T/one" | cmp - "$T/swapped"
+	# A probe 10 minutes late (its window written long before): counted
+	# apart and said, its window not written again.
+	{ cat "$T/a.ndjson"; printf '{"type":"probe","ts":1764000030.5,"vantage":"vpa","target":"h","seq":9999,"status":"reply","from":"198.18.9.2","rtt":900.0}\n'; } >"$T/late.ndjson"
+	pp_run 0 pp-stats --every 1m "$T/late.ndjson"
+	assert_stderr --partial "1 probes came after their --every window had been written and were not counted (a window is written once)"
+	printf '%s\n' "$output" | jq -c 'select(.type == "stats")' | cmp - "$T/one"
+	# InfluxDB: one point per series and time, whatever the order.
+	pp_run 0 pp-stats -f influx --every 1m "$T/a2.ndjson" "$T/a1.ndjson" "$T/late.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c '^pp_stats,')" = 10 ]
+	[ "$(printf '%s\n' "$output" | grep '^pp_stats,' | awk '{print $1, $NF}' | sort | uniq -d | wc -l)" = 0 ]
+	# Concatenated vantage points each keep their own clock: every
+	# window of each, once.
+	gen vpb 50 2 new >"$T/b.ndjson"
+	cat "$T/a.ndjson" "$T/b.ndjson" | pp-stats --every 1m >"$T/ab" 2>"$T/ab.err"
+	[ "$(jq -r 'select(.type == "stats") | "\(.vantage) \(.start)"' "$T/ab" | sort | uniq -d | wc -l)" = 0 ]
+	[ "$(jq -c 'select(.type == "stats")' "$T/ab" | wc -l)" = 20 ]
+	jq -c 'select(.type == "stats" and .vantage == "vpa")' "$T/ab" | cmp - "$T/one"
+	! grep -q "not counted" "$T/ab.err"
+}

@@ -34,6 +34,10 @@ setup() {
 	f="$PP_TOP/tests/fixtures/pp-plot/trace.ndjson"
 	pp-stats "$f" "$PP_TOP/tests/fixtures/pp-stats/outage.ndjson" >"$BATS_TEST_TMPDIR/s.ndjson"
 	pp-stats --every 30s "$f" >>"$BATS_TEST_TMPDIR/s.ndjson"
+	pp-stats --parts --every 30s "$f" >"$BATS_TEST_TMPDIR/p.ndjson"
+	pp-stats --merge --every 1m "$BATS_TEST_TMPDIR/p.ndjson" >>"$BATS_TEST_TMPDIR/p.ndjson"
+	cat "$BATS_TEST_TMPDIR/p.ndjson" >>"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(grep -c '"parts":{"v":1,' "$BATS_TEST_TMPDIR/s.ndjson")" -ge 4 ]
 	pp-mos "$f" "$PP_TOP/tests/fixtures/pp-mos/burst.ndjson" >"$BATS_TEST_TMPDIR/m.ndjson"
 	pp-mos -c g726-32 "$PP_TOP/tests/fixtures/pp-mos/burst.ndjson" >>"$BATS_TEST_TMPDIR/m.ndjson" 2>/dev/null
 	grep -q '"type":"outage"' "$BATS_TEST_TMPDIR/s.ndjson"

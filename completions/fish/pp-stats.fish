@@ -20,3 +20,6 @@ complete -c pp-stats -l influx-url -x -d 'send the line protocol to an http:// U
 complete -c pp-stats -l send-wait -x -d 'at the end, retry unsent batches this long'
 complete -c pp-stats -l spool -x -a '(__fish_complete_directories)' -d '--influx-url: the directory batches wait in until sent'
 complete -c pp-stats -l spool-max -x -d 'the most the spool may hold'
+complete -c pp-stats -l merge -d 'combine stats records that carry their parts'
+complete -c pp-stats -l parts -d 'stats records carry what they were made of'
+complete -c pp-stats -l as-vantage -x -d 'with --merge: every vantage point as one'
