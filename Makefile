@@ -347,6 +347,7 @@ bench: all
 	bash tests/bench/rate.sh $(BIN) $(BUILD)
 	bash tests/bench/trace.sh $(BIN) $(BUILD)
 	bash tests/bench/longrun.sh $(BIN) $(BUILD)
+	sh tests/bench/pairs.sh $(BIN) $(BUILD)
 
 # ---------------------------------------------------------------- install
 # install-files copies what `all` built (tests/install.bats runs it alone,

@@ -637,8 +637,8 @@ main(int argc, char **argv)
 		pp_warnx("%lu more windows judged before they filled",
 		    r.partial_shown - PARTIAL_SHOWN);
 	if (r.j.dropped_names > 0)
-		pp_warnx("more than %d targets and responders: %llu probes "
-		    "not judged", PP_JUDGE_MAX_NAMES,
+		pp_warnx("more than %llu targets and responders: %llu probes "
+		    "not judged", (unsigned long long)PP_JUDGE_MAX_NAMES,
 		    (unsigned long long)r.j.dropped_names);
 	(void)fflush(stdout);
 	if (r.spawning) {

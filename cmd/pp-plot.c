@@ -599,6 +599,12 @@ main(int argc, char **argv)
 	if (d->ignored > 0)
 		pp_warnx("more than %d target and hop pairs: %lu probe records "
 		    "not drawn", PP_PLOT_MAX_SERIES, d->ignored);
+	unsigned long figs = 0;
+	for (int src = 0; src < PP_SRC_N; src++)
+		figs += d->rows[src].dropped + d->mos[src].dropped;
+	if (figs > 0)
+		pp_warnx("more than %d target names: %lu hop table rows and "
+		    "MOS figures not shown", PP_PLOT_MAX_SERIES, figs);
 	if (d->grid.dropped > 0)
 		pp_warnx("%lu probe records older than the --step window not "
 		    "drawn", d->grid.dropped);

@@ -1299,10 +1299,6 @@ main(int argc, char **argv)
 		status = drain(&ot, status);
 		pp_tsdb_close(ot.tsdb);
 	}
-	if (a.dropped_keys > 0)
-		pp_warnx("more than %d target and hop pairs: %llu probes not "
-		    "counted", PP_AGG_MAX_KEYS,
-		    (unsigned long long)a.dropped_keys);
 	if (a.late > 0)
 		pp_warnx("%llu probes arrived more than %.1f s after newer "
 		    "ones and were counted out of order",

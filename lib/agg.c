@@ -207,8 +207,8 @@ target_of(struct pp_agg *a, uint32_t vantage, uint32_t name)
 	return a->ntargets++;
 }
 
-/* The key for (target index, ttl), made when new; UINT32_MAX past
- * PP_AGG_MAX_KEYS (or a->oom). */
+/* The key for (target index, ttl), made when new; UINT32_MAX when
+ * memory ran short (a->oom): no cap but memory. */
 static uint32_t
 key_of(struct pp_agg *a, uint32_t target, int ttl)
 {
@@ -216,8 +216,6 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 
 	if (i != PP_KEYTAB_NONE)
 		return i;
-	if (a->nkeys >= PP_AGG_MAX_KEYS)
-		return UINT32_MAX;
 	if (a->nkeys == a->akeys) {
 		uint32_t na = a->akeys != 0 ? a->akeys * 2 : 64;
 		struct pp_agg_key *nk = realloc(a->keys, na * sizeof(*nk));
@@ -649,8 +647,8 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 	} else {
 		key = key_of(a, ti, ttl);
 		if (key == UINT32_MAX) {
-			a->dropped_keys++;
-			return a->oom ? -1 : 0;
+			a->oom = true;
+			return -1;
 		}
 		a->last_key = key + 1;
 	}

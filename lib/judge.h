@@ -53,7 +53,8 @@
 #include "lib/record.h"
 #include "lib/reorder.h"
 
-#define PP_JUDGE_MAX_NAMES 1000000	/* interned targets and addresses */
+#define PP_JUDGE_MAX_NAMES (UINT32_MAX - 1)	/* interned names: no cap
+						 * but memory */
 #define PP_JUDGE_REORDER 65536	/* outcomes held for send order */
 #define PP_JUDGE_SOURCES 4	/* unreachable sources kept per target */
 #define PP_JUDGE_RISE_MIN 1.0	/* ms: a rise threshold is at least this

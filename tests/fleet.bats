@@ -218,3 +218,19 @@ stats_of() {
 	jq -c 'select(.type == "stats" and .vantage == "vpa")' "$T/ab" | cmp - "$T/one"
 	! grep -q "not counted" "$T/ab.err"
 }
+
+@test "fleet: no silent caps: 72,000 target and hop pairs all counted by pp-stats, pp-mos and pp-alert" {
+	gen="${BUILD:-$PP_TOP/build}/tests/bench/gen"
+	[ -x "$gen" ] || skip "tests/bench/gen not built"
+	"$gen" -t 6000 -n 72000 >"$T/many.ndjson"
+	pp_run 0 pp-stats -f csv "$T/many.ndjson"
+	[ "$(printf '%s\n' "$output" | tail -n +2 | wc -l)" = 72000 ]
+	[ "$(printf '%s\n' "$output" | tail -n +2 | cut -d, -f6 | sort -u | wc -l)" = 6000 ]
+	[[ "$stderr" != *"not counted"* ]]
+	# Every probe in a row: the sum of sent is jq's count of probes.
+	[ "$(printf '%s\n' "$output" | tail -n +2 | awk -F, '{s += $9} END {print s}')" = "$(jq -c 'select(.type == "probe")' "$T/many.ndjson" | wc -l)" ]
+	pp_run 0 pp-mos -f ndjson "$T/many.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c '"type":"mos"')" = 6000 ]
+	pp_run 0 pp-alert -f ndjson --hops --loss 100 "$T/many.ndjson"
+	[[ "$stderr" != *"not judged"* ]]
+}

@@ -87,7 +87,7 @@ main(int argc, char **argv)
 				pp_errx(2, "-s: %s", errstr);
 			break;
 		case 't':
-			targets = pp_strtonum(pp_optarg, 1, 10000, &errstr);
+			targets = pp_strtonum(pp_optarg, 1, 1000000, &errstr);
 			if (errstr != NULL)
 				pp_errx(2, "-t: %s", errstr);
 			break;
@@ -122,10 +122,13 @@ main(int argc, char **argv)
 	static const double ratelimit[HOPS] = { 0, 0, 0.02, 0, 0.30, 0, 0,
 	    0.10, 0, 0, 0, 0 };
 	long long rounds = (n + targets * HOPS - 1) / (targets * HOPS);
-	struct pending *pend = calloc((size_t)(targets * HOPS * 4 + 16),
-	    sizeof(*pend));
-	size_t npend = 0;
+	/* Timeouts in flight: 4 rounds of every probe, at most 2^20 (a
+	 * timeout past that is not written: many targets). */
 	size_t cap = (size_t)(targets * HOPS * 4 + 16);
+	if (cap > (1u << 20))
+		cap = 1u << 20;
+	struct pending *pend = calloc(cap, sizeof(*pend));
+	size_t npend = 0;
 	char dst[64], from[64], tname[64];
 	long long written = 0;
 	long long seq = 0;
