@@ -244,8 +244,8 @@ start_output(struct run *r)
  * bytes, saying so; the record on the program's input is whole).  Events
  * of one target run in order. */
 static void
-emit(struct run *r, const char *kind, const char *state, const char *target,
-    int ttl, double ts, double value)
+emit(struct run *r, const char *kind, const char *state, const char *vantage,
+    const char *target, int ttl, double ts, double value)
 {
 	char *env[8];
 	char ebuf[5][64];
@@ -265,6 +265,14 @@ emit(struct run *r, const char *kind, const char *state, const char *target,
 	memcpy(tv, "PP_TARGET=", sizeof("PP_TARGET=") - 1);
 	memcpy(tv + sizeof("PP_TARGET=") - 1, target, tl + 1);
 	env[ne++] = tv;
+	char *vv = NULL;
+	if (vantage != NULL) {
+		size_t vl = strlen(vantage);
+		vv = pp_xmalloc(vl + sizeof("PP_VANTAGE="));
+		memcpy(vv, "PP_VANTAGE=", sizeof("PP_VANTAGE=") - 1);
+		memcpy(vv + sizeof("PP_VANTAGE=") - 1, vantage, vl + 1);
+		env[ne++] = vv;
+	}
 	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_TS=%.6f", ts);
 	env[ne++] = ebuf[nb++];
 	if (ttl > 0) {
@@ -279,6 +287,7 @@ emit(struct run *r, const char *kind, const char *state, const char *target,
 	env[ne] = NULL;
 	pp_spawn_event(&r->spawn, target, r->w.buf, r->w.len, env);
 	free(tv);
+	free(vv);
 }
 
 /* -f text: the start of an event's line, "TIME  WHAT   ", time in UTC. */
@@ -315,7 +324,8 @@ on_alert(void *arg, const struct pp_alert_rec *a)
 		printf("%-11s ", a->kind != NULL ? a->kind : "?");
 		text_tail(r, a->message != NULL ? a->message : a->target);
 	}
-	emit(r, a->kind, a->state, a->target, a->ttl, a->ts, a->value);
+	emit(r, a->kind, a->state, a->vantage, a->target, a->ttl, a->ts,
+	    a->value);
 }
 
 /* lib/judge's sink: a route record. */
@@ -345,8 +355,8 @@ on_route(void *arg, const struct pp_route_rec *rr)
 		printf("%-11s ", rr->nprev >= 0 ? "change" : "first");
 		text_tail(r, line);
 	}
-	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->target, 0,
-	    rr->ts, NAN);
+	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->vantage,
+	    rr->target, 0, rr->ts, NAN);
 }
 
 /* lib/judge's sink: a window judged before it filled, said on stderr. */

@@ -225,13 +225,13 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 @test "pp-alert --exec: environment, a failing and a hanging program" {
 	cat >"$BATS_TEST_TMPDIR/hook" <<-'X'
 	#!/bin/sh
-	{ cat; echo "kind=$PP_KIND state=$PP_STATE target=$PP_TARGET value=$PP_VALUE"; } >>"$HOOK_LOG"
+	{ cat; echo "kind=$PP_KIND state=$PP_STATE target=$PP_TARGET value=$PP_VALUE vantage=${PP_VANTAGE-unset}"; } >>"$HOOK_LOG"
 	[ "$PP_STATE" = clear ] && exit 3
 	exit 0
 	X
 	chmod +x "$BATS_TEST_TMPDIR/hook"
 	HOOK_LOG="$BATS_TEST_TMPDIR/log" pp_run 0 pp-alert --loss 20 --no-route --outage-min 1m --exec "$BATS_TEST_TMPDIR/hook" "$F/plain.ndjson"
-	grep -q 'kind=loss state=raise target=p value=20.000' "$BATS_TEST_TMPDIR/log"
+	grep -q 'kind=loss state=raise target=p value=20.000 vantage=vp' "$BATS_TEST_TMPDIR/log"
 	grep -q '^{"type":"alert","ts":1764000043.0,' "$BATS_TEST_TMPDIR/log"
 	assert_stderr --partial "hook (pid"
 	assert_stderr --partial "exited with status 3"
