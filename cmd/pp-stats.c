@@ -1098,8 +1098,8 @@ merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
 			return;
 		if (m->oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
-		e.source = st->rd.source;
-		e.line = st->rd.lineno;
+		e.source = st->source;
+		e.line = st->lineno;
 		pp_warn_input(&e);
 		ot->merge_bad++;
 		return;
