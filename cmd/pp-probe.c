@@ -893,9 +893,6 @@ main(int argc, char **argv)
 	if (r.pc.po.proto == PP_ICMP)
 		pp_probecli_need_icmp(&net, need4, need6, "pp-probe");
 	struct pp_error err;
-	/* Probes due together go out together (sendmmsg), right after the
-	 * loop below sends them. */
-	r.pc.eo.batch = true;
 	struct pp_engine *e = pp_engine_new(&r.pc.eo, &net, done, &r, &err);
 	if (e == NULL)
 		pp_errx(PP_EXIT_FAIL, "%s", err.msg);
@@ -1000,7 +997,7 @@ main(int argc, char **argv)
 			 * read between (a sender that never stops to read
 			 * would have them dropped or delayed inside this
 			 * host, and taken for loss). */
-			if (burst == PP_NET_TXQ) {
+			if (burst == PP_NET_BATCH) {
 				due = now;
 				break;
 			}
@@ -1038,8 +1035,6 @@ main(int argc, char **argv)
 				k++;
 			}
 		}
-		if (sent)
-			pp_engine_flush(e);
 		/* Sending is over: the answers still due are waited for as
 		 * ping waits (linger_end), then the rest are timeouts. */
 		long long linger = -1;

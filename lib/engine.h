@@ -91,11 +91,6 @@ struct pp_engine_opts {
 				 * while read at its end (kernel stamps
 				 * kept): one wake-up, not one per answer
 				 * (lib/evloop) */
-	bool batch;		/* probes through the shared sockets wait
-				 * for pp_engine_flush (or pp_engine_run,
-				 * or PP_NET_TXQ of them) and go many a call
-				 * (sendmmsg): for a caller that sends a
-				 * burst and flushes right after */
 };
 
 /* One probe: how to send it and what its record says.  Fill with
@@ -202,17 +197,11 @@ struct pp_engine *pp_engine_new(const struct pp_engine_opts *o,
     struct pp_error *err);
 void pp_engine_free(struct pp_engine *e);
 
-/* Send probe p now (with o.batch: ICMP, and UDP and TCP built by the
- * engine, at the next pp_engine_flush).  When it cannot be sent (an option
- * the kernel refuses, no route, no socket of its kind) its result, status
- * error with errnum and err, is delivered at once (or at the flush).
- * Returns 0, or -1 when max_inflight probes are in flight (nothing sent). */
+/* Send probe p now.  When it cannot be sent (an option the kernel
+ * refuses, no route, no socket of its kind) its result, status error with
+ * errnum and err, is delivered at once.  Returns 0, or -1 when
+ * max_inflight probes are in flight (nothing sent). */
 int pp_engine_send(struct pp_engine *e, const struct pp_engine_probe *p);
-
-/* With o.batch: send the probes waiting, many a call (sendmmsg), each
- * stamped with its share of the call's time (the kernel's work for each
- * is much the same); pp_engine_run and pp_engine_expire flush first. */
-void pp_engine_flush(struct pp_engine *e);
 
 /* Wait for answers until the monotonic time until_ns (or less when a
  * probe times out first), delivering results.  Returns 0, or -1 on a

@@ -351,8 +351,7 @@ send_one(int fd, const struct msghdr *m)
 	/* A shared datagram ICMP socket keeps the error of an ICMP message
 	 * about an earlier probe (IP_RECVERR) and fails the next send with
 	 * it, clearing it (sock_error): send again; a real error fails
-	 * again, and nothing went out the first time.  (sendmmsg leaves the
-	 * error of a message after the first there too.) */
+	 * again, and nothing went out the first time. */
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS ||
 	    errno == EINTR)
 		return -1;
@@ -371,103 +370,6 @@ pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
 
 	tx_msg(&m, &iov, cb.buf, buf, len, to, tolen, tx);
 	return send_one(fd, &m);
-}
-
-/* A send queue's headers: one of each a message. */
-struct txq_hdrs {
-	int fd[PP_NET_TXQ];
-	struct mmsghdr mm[PP_NET_TXQ];
-	struct iovec iov[PP_NET_TXQ];
-	struct sockaddr_storage to[PP_NET_TXQ];
-	struct {
-		_Alignas(struct cmsghdr) char buf[TX_CONTROL];
-	} cb[PP_NET_TXQ];
-};
-
-int
-pp_net_txq_init(struct pp_net_txq *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->data = malloc(PP_NET_TXQ_BYTES);
-	q->hdrs = calloc(1, sizeof(struct txq_hdrs));
-	if (q->data == NULL || q->hdrs == NULL) {
-		pp_net_txq_release(q);
-		errno = ENOMEM;
-		return -1;
-	}
-	return 0;
-}
-
-void
-pp_net_txq_release(struct pp_net_txq *q)
-{
-	free(q->data);
-	free(q->hdrs);
-	q->data = NULL;
-	q->hdrs = NULL;
-	q->n = 0;
-	q->used = 0;
-}
-
-int
-pp_net_txq_add(struct pp_net_txq *q, int fd, const void *buf, size_t len,
-    const struct sockaddr *to, socklen_t tolen, const struct pp_net_tx *tx)
-{
-	struct txq_hdrs *h = q->hdrs;
-
-	if (tolen > sizeof(h->to[0]) || len > PP_NET_TXQ_BYTES) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	if (q->n == PP_NET_TXQ || q->used + len > PP_NET_TXQ_BYTES) {
-		errno = EAGAIN;
-		return -1;
-	}
-	int k = q->n++;
-	unsigned char *at = q->data + q->used;
-	memcpy(at, buf, len);
-	q->used += len;
-	memcpy(&h->to[k], to, tolen);
-	h->fd[k] = fd;
-	tx_msg(&h->mm[k].msg_hdr, &h->iov[k], h->cb[k].buf, at, len,
-	    (const struct sockaddr *)&h->to[k], tolen, tx);
-	return k;
-}
-
-int
-pp_net_txq_flush(struct pp_net_txq *q, int *err, long long *sent)
-{
-	struct txq_hdrs *h = q->hdrs;
-	int n = q->n;
-
-	for (int a = 0; a < n;) {
-		/* A run of messages to one socket, a call. */
-		int b = a + 1;
-		while (b < n && h->fd[b] == h->fd[a])
-			b++;
-		long long t0 = pp_mono_ns();
-		int r = sendmmsg(h->fd[a], &h->mm[a], (unsigned)(b - a),
-		    MSG_DONTWAIT);
-		int done = r > 0 ? r : 0;
-		long long t1 = pp_mono_ns();
-		/* The kernel's work for each is much the same: the send
-		 * times are spread over the call's. */
-		for (int k = 0; k < done; k++) {
-			err[a + k] = 0;
-			sent[a + k] = t0 + (t1 - t0) * k / (done > 0 ? done : 1);
-		}
-		a += done;
-		if (a < b) {
-			/* Message a failed: alone, for its error. */
-			sent[a] = pp_mono_ns();
-			err[a] = send_one(h->fd[a], &h->mm[a].msg_hdr) == 0 ? 0 :
-			    errno;
-			a++;
-		}
-	}
-	q->n = 0;
-	q->used = 0;
-	return n;
 }
 
 /* ----------------------------------------------------- receive paths */

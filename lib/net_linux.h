@@ -159,37 +159,6 @@ struct pp_net_tx {
 int pp_net_send(int fd, const void *buf, size_t len, const struct sockaddr *to,
     socklen_t tolen, const struct pp_net_tx *tx);
 
-/* Many packets a call (sendmmsg): a queue of what pp_net_send would send,
- * sent in order by pp_net_txq_flush.  Caller storage; pp_net_txq_init
- * allocates. */
-#define PP_NET_TXQ 64			/* messages queued, at most */
-#define PP_NET_TXQ_BYTES (256 << 10)	/* their bytes, at most */
-struct pp_net_txq {
-	int n;			/* messages queued */
-	size_t used;		/* bytes of them */
-	unsigned char *data;	/* their bytes (copies) */
-	void *hdrs;		/* their headers (owned) */
-};
-
-/* Set up q.  Returns 0, or -1 with errno (q then holds nothing). */
-int pp_net_txq_init(struct pp_net_txq *q);
-void pp_net_txq_release(struct pp_net_txq *q);
-
-/* Queue what pp_net_send(fd, buf, len, to, tolen, tx) would send (buf and
- * tx->src are copied; to too).  Returns its place (0 on), or -1 with
- * errno: EAGAIN when full (flush first), EMSGSIZE when it can never fit
- * (send it alone). */
-int pp_net_txq_add(struct pp_net_txq *q, int fd, const void *buf,
-    size_t len, const struct sockaddr *to, socklen_t tolen,
-    const struct pp_net_tx *tx);
-
-/* Send what q holds, in order: a sendmmsg for each run of messages to one
- * socket; a message the kernel refused is sent alone once more (as
- * pp_net_send does) for its error.  For each message k: err[k] 0 or its
- * errno, sent[k] when it went (monotonic ns: the call's time spread over
- * its messages, in order).  Returns how many; q is empty afterwards. */
-int pp_net_txq_flush(struct pp_net_txq *q, int *err, long long *sent);
-
 /* ------------------------------------------------------- receive paths */
 
 /* What came with a datagram or an error-queue message. */

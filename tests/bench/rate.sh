@@ -30,7 +30,8 @@
 #   env: RATES (default "10000 20000 40000 80000"), ONE (one target,
 #   default 50000; empty: none), DUR (seconds a run, default 3), TIMEOUT
 #   (ms, default 500), LAB (the lab's name), CUT (seconds, default 2;
-#   empty: no pp-trace run)
+#   empty: no pp-trace run), RPS (1: the lab's packets steered to every
+#   CPU, see below; default 0)
 # A run takes at most DUR + TIMEOUT + about 1 s, the cut's 6 s: the whole
 # script some 55 s with the defaults.
 set -eu
@@ -57,6 +58,18 @@ cleanup() {
 }
 trap cleanup EXIT
 "$lab_sh" up "$lab" --routers 1 --pool >/dev/null
+# RPS=1: the lab's veths steer received packets to every CPU (receive
+# packet steering), as a NIC's interrupts spread over a real host's CPUs;
+# else the routers' and the destination's work all runs on the sending
+# CPU, in the prober's own time, and one core caps both tools.
+if [ "${RPS:-0}" = 1 ]; then
+	all=$(printf '%x' $(((1 << $(nproc)) - 1)))
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$lab-"); do
+		ip netns exec "$ns" sh -c "for q in /sys/class/net/*/queues/rx-*; do
+			case \$q in */lo/*) continue ;; esac
+			echo $all >\$q/rps_cpus; done"
+	done
+fi
 "$lab_sh" pool "$lab" 100 >"$tmp/targets"
 x() { ip netns exec "$lab-c" "$@"; }
 x fping -q -c 1 -t 1000 -f "$tmp/targets" 2>/dev/null || true
