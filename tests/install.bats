@@ -25,6 +25,13 @@ fake_tools() {
 	chmod 755 "$d" "$d/fake" "$d/path"
 }
 
+# Skip when the user nobody cannot read the checkout (a clone in a private
+# directory such as mktemp -d's): the test runs make in it as nobody.
+nobody_reads_checkout() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$PP_TOP/Makefile" ||
+		skip "the user nobody cannot read $PP_TOP (a private checkout)"
+}
+
 @test "make deps as root on a machine with no sudo: apt-get and npm run directly, policy-rc.d put back" {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	local d=$BATS_TEST_TMPDIR
@@ -45,6 +52,7 @@ fake_tools() {
 @test "make deps as a user: every privileged step through sudo" {
 	[ "$(id -u)" = 0 ] || skip "needs root (to run as nobody)"
 	command -v setpriv >/dev/null || skip "setpriv not installed"
+	nobody_reads_checkout
 	local d
 	d=$(mktemp -d /tmp/ppdeps.XXXXXX)
 	fake_tools "$d"
@@ -128,6 +136,7 @@ fake_tools() {
 @test "make install as a user: no capability, said so; SETCAP= leaves it out as root" {
 	[ "$(id -u)" = 0 ] || skip "needs root (to run as nobody)"
 	command -v setpriv >/dev/null || skip "setpriv not installed"
+	nobody_reads_checkout
 	local d
 	d=$(mktemp -d /tmp/ppinst.XXXXXX)
 	chown 65534 "$d"
