@@ -218,7 +218,7 @@ DEB_DEPS := build-essential pkg-config libjansson-dev zlib1g-dev libisal-dev bat
 	iproute2 nftables iputils-ping traceroute fping mtr-tiny scamper time tcpdump libcap2-bin \
 	clang libclang-rt-dev valgrind \
 	prometheus prometheus-node-exporter influxdb victoria-metrics parallel systemd \
-	python3-pandas libreoffice-calc-nogui
+	python3-pandas libreoffice-calc-nogui python3-pyte
 # DuckDB for the CSV test (tests/csv.bats), from the npm registry where npm
 # is there (a binary inside the registry package; the test skips without).
 NPM_DEPS := @duckdb/node-api@1.5.6-r.1

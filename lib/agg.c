@@ -761,6 +761,8 @@ pp_agg_stats_row(const struct pp_intern *names, const struct pp_stats *s,
 	r->jitter = pp_stats_jitter(s);
 	r->jmax = s->jn > 0 ? s->jmax : NAN;
 	r->jint = s->jn > 0 ? s->jint : NAN;
+	r->jlast = s->jlast;
+	r->gmean = pp_stats_gmean(s);
 	int n = pp_stats_addr_order(s, order);
 	for (int i = 0; i < n && r->naddrs < PP_REC_ADDRS; i++) {
 		const struct pp_stats_addr *ad = &s->addrs[order[i]];

@@ -161,7 +161,7 @@ pp_stats_rec_init(struct pp_stats_rec *r)
 	r->loss_lo = r->loss_hi = r->fwd_lo = r->fwd_hi = NAN;
 	r->fwd_sent = r->fwd_lost = -1;
 	r->stdev = r->p50 = r->p90 = r->p95 = r->p99 = NAN;
-	r->jitter = r->jmax = r->jint = NAN;
+	r->jitter = r->jmax = r->jint = r->jlast = r->gmean = NAN;
 	r->rate_limit = NAN;
 }
 

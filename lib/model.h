@@ -89,6 +89,9 @@ struct pp_stats_rec {
 	double jitter;		/* mean |dRTT|, ms */
 	double jmax;		/* largest |dRTT|, ms */
 	double jint;		/* RFC 3550 interarrival jitter, ms */
+	/* Not in records (what a live screen shows, as mtr's j view): */
+	double jlast;		/* the last |dRTT|, ms */
+	double gmean;		/* geometric mean RTT, ms */
 	int naddrs;		/* responders in addrs */
 	struct pp_stats_rec_addr addrs[PP_REC_ADDRS];	/* most answers
 							 * first */

@@ -72,7 +72,10 @@ struct pp_screen {
 	bool dirty;		/* something changed since the last frame */
 	bool force;		/* a frame at once (a key) */
 	long long last_frame;	/* monotonic ns, 0 none yet */
-	long long frame_ns;	/* what the last frame cost */
+	long long frame_ns;	/* what the last frame cost (CPU ns: time
+				 * the process waited for a core is not its
+				 * cost, so a loaded host is not shown one
+				 * frame a second) */
 	double start;		/* the run's start (or reset), epoch s */
 	char keys[16];		/* an escape sequence being read */
 	int nkeys;
@@ -140,7 +143,7 @@ pp_screen_new(const struct pp_screen_opts *o, struct pp_error *err)
 	s->names = o->dns;
 	s->mpls = o->mpls;
 	s->wide = o->wide;
-	s->start = pp_now();
+	s->start = pp_wall();
 	agg_open(s);
 	pp_keytab_init(&s->hmap);
 	if (!s->agg_ok || pp_intern_init(&s->tnames, 1000000) == -1) {
@@ -532,9 +535,21 @@ put_line(struct pp_screen *s, FILE *f, const char *line, size_t len)
 		fputs(s->o.color ? "\033[0m>" : ">", f);
 }
 
+/* CPU time of this thread, ns (0 when the clock fails). */
+static long long
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void
 draw(struct pp_screen *s, long long now)
 {
+	long long cpu0 = cpu_ns();
 	char *body = NULL;
 	size_t blen = 0;
 	char *out = NULL;
@@ -571,7 +586,7 @@ draw(struct pp_screen *s, long long now)
 	/* The head: title and clock, keys, status. */
 	char clock[40];
 	char title[512];
-	fmt_clock(pp_now(), clock, sizeof(clock), false);
+	fmt_clock(pp_wall(), clock, sizeof(clock), false);
 	(void)pp_sanitize_term(title, sizeof(title), s->o.title != NULL ?
 	    s->o.title : "");
 	char line[1024];
@@ -631,7 +646,7 @@ draw(struct pp_screen *s, long long now)
 	s->last_frame = now;
 	s->dirty = false;
 	s->force = false;
-	s->frame_ns = pp_mono_ns() - now;
+	s->frame_ns = cpu_ns() - cpu0;
 }
 
 /* ------------------------------------------------------------ keys */
@@ -643,7 +658,7 @@ reset(struct pp_screen *s)
 		pp_agg_release(&s->agg);
 	agg_open(s);
 	pp_keytab_release(&s->hmap);
-	s->start = pp_now();
+	s->start = pp_wall();
 }
 
 static enum pp_screen_event

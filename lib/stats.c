@@ -11,7 +11,7 @@ pp_stats_init(struct pp_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->first_ts = s->last_ts = NAN;
-	s->last = s->prev = s->first = NAN;
+	s->last = s->prev = s->first = s->jlast = NAN;
 	s->min = INFINITY;
 	s->max = -INFINITY;
 	pp_colq_init_cap(&s->q, PP_COLQ_BINS_EXACT);
@@ -98,8 +98,11 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 		if (d > s->jmax)
 			s->jmax = d;
 		s->jint += (d - s->jint) / 16.0;
+		s->jlast = d;
 	}
 	s->prev = rtt;
+	/* An RTT below a nanosecond counts as one (no log of 0). */
+	s->lnsum += log(rtt > 1e-6 ? rtt : 1e-6);
 	pp_colq_add(&s->q, rtt);
 	note_addr(s, addr_id, rtt);
 }
@@ -269,6 +272,7 @@ pp_stats_merge(struct pp_stats *dst, const struct pp_stats *src,
 		dst->jn += 1 + src->jn;
 		if (d > dst->jmax)
 			dst->jmax = d;
+		dst->jlast = src->jn > 0 ? src->jlast : d;
 	} else {
 		if (dst->jn == 0)
 			dst->jint = src->jint;
@@ -277,6 +281,8 @@ pp_stats_merge(struct pp_stats *dst, const struct pp_stats *src,
 			    ((double)src->jn / (double)(dst->jn + src->jn));
 		dst->jsum += src->jsum;
 		dst->jn += src->jn;
+		if (src->jn > 0)
+			dst->jlast = src->jlast;
 	}
 	if (src->jmax > dst->jmax)
 		dst->jmax = src->jmax;
@@ -287,6 +293,7 @@ pp_stats_merge(struct pp_stats *dst, const struct pp_stats *src,
 		double fb = (double)src->recv / (double)n;
 		dst->mean += delta * fb;
 		dst->m2 += src->m2 + delta * delta * (double)dst->recv * fb;
+		dst->lnsum += src->lnsum;
 		if (dst->recv == 0 || !in_order)
 			dst->first = dst->recv == 0 ? src->first : dst->first;
 		dst->recv = n;
@@ -345,6 +352,12 @@ double
 pp_stats_jitter(const struct pp_stats *s)
 {
 	return s->jn > 0 ? s->jsum / (double)s->jn : NAN;
+}
+
+double
+pp_stats_gmean(const struct pp_stats *s)
+{
+	return s->recv > 0 ? exp(s->lnsum / (double)s->recv) : NAN;
 }
 
 double

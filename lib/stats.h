@@ -16,6 +16,9 @@
  *   jmax     the largest of those differences;
  *   jint     RFC 3550's smoothed estimator J += (|D| - J) / 16, in ms (mtr
  *            shows 16 J);
+ *   jlast    the last of those differences (mtr's Jttr);
+ *   gmean    the geometric mean of the RTTs (mtr's Gmean), from the sum of
+ *            their logarithms;
  *   p50 .. p99  nearest-rank percentiles of the RTTs from a log-bucketed
  *            summary, within 1% of the exact nearest-rank value;
  *   unreachable  lost probes an ICMP destination unreachable answered,
@@ -80,6 +83,8 @@ struct pp_stats {
 	double jmax;		/* largest difference, ms */
 	uint64_t jn;		/* differences summed */
 	double jint;		/* RFC 3550 J, ms */
+	double jlast;		/* the last difference, ms (NAN: none) */
+	double lnsum;		/* sum of ln(RTT / 1 ms) over answers */
 	struct pp_colq q;	/* RTT quantiles */
 	struct pp_stats_addr addrs[PP_STATS_ADDRS];	/* responders */
 	int naddrs;		/* in use */
@@ -154,6 +159,9 @@ double pp_stats_stdev(const struct pp_stats *s);
 
 /* Mean jitter, NAN below two answers. */
 double pp_stats_jitter(const struct pp_stats *s);
+
+/* Geometric mean of the RTTs, ms; NAN without answers. */
+double pp_stats_gmean(const struct pp_stats *s);
 
 /* Percentile p (0..1) of the RTTs, NAN when none: the sketch's value
  * rounded to the digits its accuracy guarantees (pp_colq_round). */

@@ -21,13 +21,13 @@
 enum col {
 	C_LOSS, C_FWD, C_SNT, C_DROP, C_RCV, C_LAST, C_AVG, C_BEST, C_WRST,
 	C_STDEV, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95, C_LOSS_CI, C_FWD_CI,
-	C_GAP, C_END
+	C_GMEAN, C_JLAST, C_JAVG, C_GAP, C_END
 };
 
 static const char *const titles[] = {
 	"Loss%", "Fwd%", "Snt", "Drop", "Rcv", "Last", "Avg", "Best", "Wrst",
 	"StDev", "Jttr", "Jmax", "Jint", "p50", "p95", "Loss 95%",
-	"Fwd 95%", "", ""
+	"Fwd 95%", "Gmean", "Jttr", "Javg", "", ""
 };
 
 static const enum col normal_cols[] = {
@@ -38,9 +38,10 @@ static const enum col wide_cols[] = {
 	C_LOSS, C_LOSS_CI, C_FWD, C_FWD_CI, C_SNT, C_LAST, C_AVG, C_BEST,
 	C_WRST, C_STDEV, C_JTTR, C_P95, C_END
 };
+/* mtr's j view, its columns in its order (Jttr: the last |dRTT|, Javg
+ * their mean, which the other layouts call Jttr). */
 static const enum col jitter_cols[] = {
-	C_LOSS, C_DROP, C_RCV, C_AVG, C_JTTR, C_JMAX, C_JINT, C_P50, C_P95,
-	C_END
+	C_DROP, C_RCV, C_AVG, C_GMEAN, C_JLAST, C_JAVG, C_JMAX, C_JINT, C_END
 };
 static const enum col report_cols[] = {
 	C_LOSS, C_SNT, C_GAP, C_LAST, C_AVG, C_BEST, C_WRST, C_STDEV, C_END
@@ -372,7 +373,14 @@ numbers(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 			v = r->stdev;
 			break;
 		case C_JTTR:
+		case C_JAVG:
 			v = r->jitter;
+			break;
+		case C_JLAST:
+			v = r->jlast;
+			break;
+		case C_GMEAN:
+			v = r->gmean;
 			break;
 		case C_JMAX:
 			v = r->jmax;

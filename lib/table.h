@@ -7,7 +7,8 @@
  *
  * Layouts (every number column 6 characters but Snt):
  *   PP_TABLE_NORMAL  Loss% Fwd% Snt Last Avg Best Wrst StDev Jttr
- *   PP_TABLE_JITTER  Loss% Drop Rcv Avg Jttr Jmax Jint p50 p95 (mtr's j)
+ *   PP_TABLE_JITTER  Drop Rcv Avg Gmean Jttr Javg Jmax Jint (mtr's j:
+ *                    Jttr the last |dRTT|, Javg their mean)
  *   PP_TABLE_REPORT  Loss% Snt Last Avg Best Wrst StDev (mtr -r's)
  * and, wide (-w), every column of NORMAL and p95 at 8 characters with 3
  * decimals, and the 95 % intervals of Loss% and Fwd% beside them (in the
@@ -45,7 +46,7 @@
 enum pp_table_layout {
 	PP_TABLE_NORMAL,	/* latency (mtr's "LS NABWV", with Fwd% and
 				 * Jttr) */
-	PP_TABLE_JITTER,	/* jitter (mtr's "DR AGJMXI", with p50, p95) */
+	PP_TABLE_JITTER,	/* jitter (mtr's "DR AGJMXI") */
 	PP_TABLE_REPORT		/* mtr -r's columns, in its widths */
 };
 

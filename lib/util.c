@@ -270,10 +270,19 @@ pp_format_duration(double secs, char *buf, size_t size)
 }
 
 double
+pp_wall(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		return -1;
+	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+}
+
+double
 pp_now(void)
 {
 	const char *env = getenv("PP_NOW");
-	struct timespec ts;
 
 	if (env != NULL && *env != '\0') {
 		char *end = NULL;
@@ -281,9 +290,7 @@ pp_now(void)
 		if (end != env && *end == '\0' && isfinite(v))
 			return v;
 	}
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
-		return -1;
-	return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+	return pp_wall();
 }
 
 long long

@@ -45,6 +45,11 @@ int pp_format_num(double v, int decimals, char *buf, size_t size);
  * are deterministic).  Returns -1 when the clock fails. */
 double pp_now(void);
 
+/* Wall-clock time now in epoch seconds (microsecond precision), PP_NOW
+ * ignored: what a terminal shows of a run in progress.  -1 when the
+ * clock fails. */
+double pp_wall(void);
+
 /* Monotonic clock in nanoseconds. */
 long long pp_mono_ns(void);
 

@@ -40,7 +40,7 @@ nobody_reads_checkout() {
 	pp_run 0 env PATH="$d/fake:$d/path" make -C "$PP_TOP" --no-print-directory deps POLICY_RC="$d/policy-rc.d"
 	run cat "$d/log"
 	assert_line --index 0 "0 apt-get update -qq"
-	assert_line --index 1 --regexp '^0 apt-get install -y -qq --no-install-recommends build-essential .* libcap2-bin .* python3-pandas libreoffice-calc-nogui$'
+	assert_line --index 1 --regexp '^0 apt-get install -y -qq --no-install-recommends build-essential .* libcap2-bin .* python3-pandas libreoffice-calc-nogui python3-pyte$'
 	assert_line --index 2 --regexp '^0 npm install -g .*@duckdb/node-api@'
 	[ ! -e "$d/policy-rc.d" ] || _pp_fail "policy-rc.d left behind"
 	# A failing apt-get fails the target.

@@ -3,13 +3,15 @@
 """Run a command on a pseudo-terminal, as a user at a terminal would.
 
 usage: pty-run.py [--cols N] [--rows N] [--key T:KEYS]... [--timeout S]
-                  [--out FILE] -- COMMAND [ARG...]
+                  [--out FILE] [--marks FILE] -- COMMAND [ARG...]
 
 The command gets a new pseudo-terminal of COLS x ROWS as its standard
 input, output and error (its controlling terminal, so ^C works as at a
 shell).  --key T:KEYS types KEYS (Python escapes: \\x1b[A is the up arrow)
 T seconds after the start.  Everything the command writes to the terminal
-goes to --out (default: standard output), byte for byte.  After --timeout
+goes to --out (default: standard output), byte for byte.  --marks
+writes a line "OFFSET KEYS" as each KEYS is typed: how many bytes the
+command had written by then (what its screen showed just before).  After --timeout
 seconds (default 30) the command gets SIGTERM, then SIGKILL.  The exit
 status is the command's (128 + N for a signal)."""
 import argparse
@@ -31,6 +33,7 @@ def main():
     ap.add_argument("--key", action="append", default=[])
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--out")
+    ap.add_argument("--marks")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -51,13 +54,19 @@ def main():
             os._exit(127)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.rows, a.cols, 0, 0))
     out = open(a.out, "wb") if a.out else sys.stdout.buffer
+    marks = open(a.marks, "w") if a.marks else None
+    written = 0
     start = time.monotonic()
     killed = 0
     status = None
     while True:
         now = time.monotonic() - start
         while keys and keys[0][0] <= now:
-            os.write(fd, keys.pop(0)[1])
+            k = keys.pop(0)[1]
+            if marks:
+                marks.write("%d %s\n" % (written, k.decode("latin-1").encode("unicode_escape").decode()))
+                marks.flush()
+            os.write(fd, k)
         if now > a.timeout and killed == 0:
             os.kill(pid, signal.SIGTERM)
             killed = 1
@@ -74,6 +83,7 @@ def main():
             except OSError:
                 data = b""
             if data:
+                written += len(data)
                 out.write(data)
                 out.flush()
                 continue

@@ -104,7 +104,7 @@ no_sgr() {
 		*"Keys (as mtr's):"*) echo "$i help" ;;
 		*PAUSED*) echo "$i paused" ;;
 		*"last answers (newest right)"*) echo "$i history" ;;
-		*"Loss%  Drop   Rcv   Avg  Jttr  Jmax  Jint   p50   p95"*) echo "$i jitter" ;;
+		*"  Drop   Rcv   Avg Gmean  Jttr  Javg  Jmax  Jint"*) echo "$i jitter" ;;
 		*) echo "$i table $(awk '$1 == "3.|--" { print $5 }' <<<"$f")" ;;
 		esac
 	done >"$T/kinds"
@@ -157,6 +157,128 @@ no_sgr() {
 	# mtr's ends (the right edges of the fields).
 	edges() { tail -n +3 "$1" | awk '{ s = $0; e = ""; p = 0; while (match(s, /[^ ]+/)) { p += RSTART + RLENGTH - 1; e = e " " p; s = substr(s, RSTART + RLENGTH) } print $1, $2, e }'; }
 	[ "$(edges "$T/mtr")" = "$(edges "$T/pp")" ] || _pp_fail "columns differ" "$(cat "$T/mtr" "$T/pp")"
+	run $CHK table report "$T/pp" "$T/rec.ndjson"
+	[ "$status" -eq 0 ] || _pp_fail "$output" "$(cat "$T/pp")"
+}
+
+# screens WHO: the screens of $T/WHO.cap (pty-run.py --marks) just before
+# each key was typed, into $T/WHO.0, $T/WHO.1, ... (a terminal emulator
+# draws them: tests/term-screen.py).
+screens() {
+	local i=0 off k
+	while read -r off k; do
+		/usr/bin/python3 "$PP_TOP/tests/term-screen.py" 100 16 "$T/$1.cap" "$off" >"$T/$1.$i"
+		i=$((i + 1))
+	done <"$T/$1.marks"
+}
+
+# titles WHO N: the column titles of screen N, one a line.
+titles() {
+	grep -E '^ *(Host|HOST:)' "$T/$1.$2" | head -1 | awk '{ for (i = 2; i <= NF; i++) print $i }' |
+		grep -vx 'vm\|Host' | grep -v '^HOST:'
+}
+
+# snt WHO N HOP: hop HOP's Snt on screen N.
+snt() {
+	awk -v h="$3." '$1 == h || $1 == h "|--" { for (i = 2; i <= NF; i++) if ($i ~ /%$/) { while ($i ~ /%$/) i++; print $i; exit } }' "$T/$1.$2"
+}
+
+@test "pp-trace on a terminal beside mtr's own screen (lab): the same hops, mtr's columns in mtr's order, and its keys j, p, SPACE, d, q" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	/usr/bin/python3 -c 'import pyte' 2>/dev/null || skip "no pyte (Debian python3-pyte: make deps)"
+	lab_up --routers 2 --impair 2:loss=20%
+	local keys=(--key "2.5:j" --key "3.5:j" --key "4.0:p" --key "5.0: " --key "5.5:d" --key "6.5:d" --key "7.5:q")
+	lab_exec c $PTY --cols 100 --rows 16 --out "$T/mtr.cap" --marks "$T/mtr.marks" "${keys[@]}" -- mtr -n -i 0.1 "$LAB_DST4"
+	start=$(date +%s%N)
+	lab_exec c $PTY --cols 100 --rows 16 --out "$T/pp.cap" --marks "$T/pp.marks" "${keys[@]}" -- pp-trace -n -i 100ms -Z 500ms "$LAB_DST4"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	screens mtr
+	screens pp
+	# Screen 0, the table: the same hops and addresses (mtr " 1. ADDR",
+	# pp "  1.|-- ADDR").
+	hoplist() { awk '$1 ~ /^[0-9]+\.(\|--)?$/ { sub(/\|--/, "", $1); print $1, $2 }' "$T/$1.0"; }
+	[ "$(hoplist mtr)" = "$(hoplist pp)" ] || _pp_fail "hops differ" "$(cat "$T/mtr.0" "$T/pp.0")"
+	[ "$(hoplist pp | wc -l)" -eq 3 ]
+	# mtr's column titles, in mtr's order, among pp's (pp adds Fwd% and
+	# Jttr, the mean |dRTT| that mtr's j view calls Javg).
+	sub() { # sub A B: the lines of file A, in order, among those of B
+		awk 'BEGIN { k = 0; n = 0 } NR == FNR { want[n++] = $0; next } k < n && $0 == want[k] { k++ } END { exit (k != n) }' "$1" "$2"; }
+	titles mtr 0 >"$T/mtr.t0"; titles pp 0 >"$T/pp.t0"
+	sub "$T/mtr.t0" "$T/pp.t0" || _pp_fail "table titles" "$(cat "$T/mtr.0" "$T/pp.0")"
+	[ "$(paste -sd' ' "$T/mtr.t0")" = "Loss% Snt Last Avg Best Wrst StDev" ]
+	# Screen 1, after j: mtr's jitter columns, the same, in its order.
+	titles mtr 1 >"$T/mtr.t1"; titles pp 1 >"$T/pp.t1"
+	diff "$T/mtr.t1" "$T/pp.t1" || _pp_fail "j view titles" "$(cat "$T/mtr.1" "$T/pp.1")"
+	# Screens 2 and 3: p freezes both for a second (Snt as when p was
+	# typed, within the round then in flight); screen 4: SPACE resumed.
+	# (pp's frame at p may show a few more: rounds held back by an earlier
+	# lost probe complete together; test 3 counts the paused frames.)
+	for who in mtr pp; do
+		a=$(snt "$who" 2 3) b=$(snt "$who" 3 3) c=$(snt "$who" 4 3)
+		more=1
+		[ "$who" = pp ] && more=10
+		[ -n "$a" ] && [ "$b" -ge "$a" ] && [ "$b" -le $((a + more)) ] || _pp_fail "$who: p: Snt $a then $b" "$(cat "$T/$who.2" "$T/$who.3")"
+		[ "$c" -gt "$b" ] || _pp_fail "$who: SPACE: Snt $b then $c" "$(cat "$T/$who.4")"
+	done
+	# Screen 5, after d: each hop's recent probes as a line of marks
+	# (lost ones "?" in both), the hops in the same order.
+	# (Every screen drawn while in that view: mtr may be caught halfway
+	# through a redraw at any one moment.)
+	for who in mtr pp; do
+		from=$(sed -n 5p "$T/$who.marks" | cut -d' ' -f1)
+		to=$(sed -n 6p "$T/$who.marks" | cut -d' ' -f1)
+		/usr/bin/python3 "$PP_TOP/tests/term-screen.py" 100 16 "$T/$who.cap" "$from" "$to" >"$T/$who.d"
+		awk 'BEGIN { RS = "\f\n" } {
+			n = 0; q = 0; k = split($0, l, "\n")
+			for (i = 1; i <= k; i++) {
+				split(l[i], f, " ")
+				if (f[1] !~ /^[0-9]+\.(\|--)?$/)
+					continue
+				rest = substr(l[i], index(l[i], f[2]) + length(f[2]))
+				if (rest ~ /[.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#][.?>0-9a-zoO#]/) {
+					n++
+					if (rest ~ /\?/ && f[1] !~ /^1\./)
+						q = 1
+				}
+			}
+			if (n == 3 && q) ok = 1
+		} END { exit !ok }' "$T/$who.d" || _pp_fail "$who: d view" "$(cat "$T/$who.5")"
+	done
+	# q: pp-trace quits once the probes in flight have their outcome (-Z
+	# 500ms here; the -o archive gets them), where mtr drops them.
+	[ "$ms" -lt 9000 ] || _pp_fail "pp-trace took $ms ms to quit at 7.5 s"
+}
+
+# hops FILE: each hop of a -r table and every address shown for it (its
+# row's and the lines under it), sorted: "N ADDR ADDR...".
+hops() {
+	awk '/^ *[0-9]+\.\|-- / { if (h != "") print h; h = $1 " " $2; next }
+		h != "" && /^        [0-9a-f:.]+( |$)/ { h = h " " $1 } END { if (h != "") print h }' "$1" |
+		while read -r n a; do echo "${n%%.|--} $(tr ' ' '\n' <<<"$a" | sort | paste -sd' ')"; done
+}
+
+@test "pp-trace -r (lab): a silent hop as mtr's ???, every responder of a balanced hop under its row, beside mtr -r" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	lab_up --routers 4 --perpacket 2 --silent 4
+	# Per packet over two routers at hop 2 (and so two addresses at hop 3):
+	# 20 rounds see both with odds of 1 - 2^-19 each.
+	lab_exec c mtr -n -r -c 20 -i 0.1 "$LAB_DST4" >"$T/mtr"
+	lab_exec c pp-trace -n -r -c 20 -i 100ms -o "$T/rec.ndjson" "$LAB_DST4" >"$T/pp"
+	hops "$T/mtr" >"$T/mtr.hops"
+	hops "$T/pp" >"$T/pp.hops"
+	diff "$T/mtr.hops" "$T/pp.hops" || _pp_fail "responders differ" "$(cat "$T/mtr" "$T/pp")"
+	grep -qx "2 198.18.102.2 198.18.2.2" "$T/pp.hops" || _pp_fail "hop 2 balanced?" "$(cat "$T/pp")"
+	grep -qx "4 ???" "$T/pp.hops" || _pp_fail "no silent hop 4" "$(cat "$T/pp")"
+	# The silent hop: 100 % loss at mtr's column edges, no figures made up.
+	grep -qE '^  4\.\|-- \?\?\? +100\.0%    20 +- +- +- +- +-$' "$T/pp" || _pp_fail "silent row" "$(cat "$T/pp")"
+	# Rows at mtr's column edges (the lines under a row are pp's own: a
+	# responder's replies and times, where mtr prints the address alone).
+	# (The address on a balanced hop's row may be either: mtr shows the
+	# latest, pp the one that answered most.)
+	edges() { grep -E '^ *[0-9]+\.\|-- ' "$1" | awk '{ s = $0; e = ""; p = 0; k = 0; while (match(s, /[^ ]+/)) { p += RSTART + RLENGTH - 1; if (++k != 2) e = e " " p; s = substr(s, RSTART + RLENGTH) } print $1, e }'; }
+	[ "$(edges "$T/mtr")" = "$(edges "$T/pp")" ] || _pp_fail "columns differ" "$(cat "$T/mtr" "$T/pp")"
+	# Each responder's replies under its row add up to the hop's answers
+	# in the records.
 	run $CHK table report "$T/pp" "$T/rec.ndjson"
 	[ "$status" -eq 0 ] || _pp_fail "$output" "$(cat "$T/pp")"
 }

@@ -26,6 +26,11 @@ test_stats(void)
 	CHECK_NEAR(s.min, 20, 0, "min");
 	CHECK_NEAR(s.max, 30, 0, "max");
 	CHECK_NEAR(pp_stats_loss(&s), 0, 0, "no loss");
+	/* mtr's j view: Jttr the last difference (|20 - 30|), Gmean the
+	 * fifth root of the product. */
+	CHECK_NEAR(s.jlast, 10, 0, "last jitter");
+	CHECK_NEAR(pp_stats_gmean(&s), pow(20.0 * 22 * 21 * 30 * 20, 0.2),
+	    1e-9, "geometric mean");
 	pp_stats_release(&s);
 
 	/* Losses are skipped by the jitter, not reset: 10, lost, 14, lost,
@@ -40,6 +45,7 @@ test_stats(void)
 	CHECK(s.sent == 6 && s.recv == 3, "counts with loss");
 	CHECK_NEAR(pp_stats_loss(&s), 50, 1e-12, "loss 50%%");
 	CHECK_NEAR(pp_stats_jitter(&s), 3.5, 1e-12, "jitter skips losses");
+	CHECK_NEAR(s.jlast, 3, 0, "last jitter skips losses");
 	CHECK_NEAR(s.jint, 4.0 / 16 + (3 - 4.0 / 16) / 16, 1e-12, "jint");
 	CHECK_NEAR(s.first_ts, 1, 0, "first ts");
 	CHECK_NEAR(s.last_ts, 6, 0, "last ts");
@@ -71,8 +77,9 @@ test_stats(void)
 	CHECK(isnan(pp_stats_loss(&s)) && isnan(pp_stats_pct(&s, 0.5)),
 	    "empty");
 	pp_stats_add(&s, 1, 7.5, 3);
-	CHECK(isnan(pp_stats_jitter(&s)) && isnan(pp_stats_stdev(&s)),
-	    "single answer");
+	CHECK(isnan(pp_stats_jitter(&s)) && isnan(pp_stats_stdev(&s)) &&
+	    isnan(s.jlast), "single answer");
+	CHECK_NEAR(pp_stats_gmean(&s), 7.5, 1e-12, "single gmean");
 	CHECK_NEAR(pp_stats_pct(&s, 0.5), 7.5, 0, "single p50");
 	pp_stats_release(&s);
 

@@ -57,6 +57,8 @@ rec(struct pp_stats_rec *r, int ttl, const char *addr, double loss)
 	r->fwd_loss = 0;
 	r->last = r->min = r->avg = r->max = 0.5;
 	r->stdev = r->jitter = r->jmax = r->jint = 0.01;
+	r->gmean = 0.49;
+	r->jlast = 0.02;
 	r->p50 = r->p95 = 0.5;
 	if (addr != NULL) {
 		r->naddrs = 1;
@@ -220,10 +222,15 @@ layout(void)
 	/* Jitter columns. */
 	memset(&o, 0, sizeof(o));
 	o.layout = PP_TABLE_JITTER;
+	o.one_target = true;
 	pp_table_init(&t, &o);
 	s = drawn(&t, rows, 1, "vm");
-	CHECK(strstr(s, "Loss%  Drop   Rcv   Avg  Jttr  Jmax  "
-	    "Jint   p50   p95\n") != NULL, "jitter titles:\n%s", s);
+	/* mtr's j view: its columns in its order; Jttr the last |dRTT|,
+	 * Javg their mean. */
+	CHECK_STR(s, "HOST: vm                          Drop   Rcv   Avg Gmean  "
+	    "Jttr  Javg  Jmax  Jint\n"
+	    "  1.|-- 198.18.1.2                   0    10 0.500 0.490 0.020 "
+	    "0.010 0.010 0.010\n", "jitter");
 	free(s);
 	pp_table_release(&t);
 
