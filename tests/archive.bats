@@ -124,7 +124,11 @@ tiny_tmpfs() {
 	done
 	zcat "$T/r.ndjson.2.gz" "$T/r.ndjson.1.gz" "$T/r.ndjson.gz" | grep -v '"type":"meta"' >"$T/kept"
 	tail -n "$(wc -l <"$T/kept")" "$T/gz.out" | cmp - "$T/kept"
-	[ ! -s "$T/plain.err" ] || ! grep -q 'pp-probe:' "$T/plain.err"
+	# No warning, except the overload report: a send loop held up 10 ms
+	# or more says so (the archive's flush each second waits for the
+	# disk; on a slow CI disk that is seen), which is not this test's.
+	grep 'pp-probe:' "$T/plain.err" | grep -v -e 'behind schedule' -e 'did not keep up' >"$T/warn" || true
+	[ ! -s "$T/warn" ] || { cat "$T/plain.err" >&2; false; }
 }
 
 @test "archive: a file that cannot be rotated stays and keeps every record; exit 1" {
