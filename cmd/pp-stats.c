@@ -209,17 +209,6 @@ write_line(struct out *ot)
 		(void)fflush(stdout);
 }
 
-static void
-fmt_iso(double t, char *buf, size_t size)
-{
-	time_t tt = (time_t)floor(t);
-	struct tm tm;
-
-	if (!isfinite(t) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(buf, size, "-");
-}
-
 /* A CSV cell of text from the input (lib/sanitize: controls shown, quoted
  * when needed, a formula defused), then the separator. */
 static void
@@ -602,8 +591,10 @@ list_outages(struct out *ot)
 		const struct pp_outage_rec *o = &ot->outages[i];
 		double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv)
 		    / (double)o->sent : 0;
-		fmt_iso(o->start, t0, sizeof(t0));
-		fmt_iso(o->end, t1, sizeof(t1));
+		(void)pp_iso_format(o->start, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t0, sizeof(t0));
+		(void)pp_iso_format(o->end, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t1, sizeof(t1));
 		/* Two lines, to fit 80 columns. */
 		(void)pp_sanitize_term(name, sizeof(name), o->target);
 		printf("  %s hop %d: %s to %s%s\n    %.3f s, %llu sent, %llu "

@@ -10,6 +10,7 @@
 #include "lib/outcome.h"
 #include "lib/sanitize.h"
 #include "lib/table.h"
+#include "lib/trange.h"
 
 #define PREFIX 8		/* "%3d.|-- " */
 #define INDENT 8		/* lines under a row */
@@ -416,17 +417,6 @@ numbers(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 	fputc('\n', f);
 }
 
-static void
-fmt_iso(double t, char *buf, size_t size)
-{
-	time_t tt = (time_t)floor(t);
-	struct tm tm;
-
-	if (!isfinite(t) || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(buf, size, "-");
-}
-
 /* A responder's MPLS label stack, a line a label, as mtr -e shows it. */
 static void
 mpls_lines(const struct pp_table *t, FILE *f,
@@ -545,8 +535,10 @@ pp_table_row(struct pp_table *t, FILE *f, const char *host,
 	if (with_window && !(r->start == t->last_start)) {
 		char t0[32];
 		char t1[32];
-		fmt_iso(r->start, t0, sizeof(t0));
-		fmt_iso(r->end, t1, sizeof(t1));
+		(void)pp_iso_format(r->start, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t0, sizeof(t0));
+		(void)pp_iso_format(r->end, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t1, sizeof(t1));
 		fprintf(f, "%sStart: %s  End: %s\n", isnan(t->last_start) ?
 		    "" : "\n", t0, t1);
 		t->last_start = r->start;

@@ -394,30 +394,42 @@ pp_trange_clip(const struct pp_trange *r, double *start, double *end)
 }
 
 char *
-pp_iso_time(double t, int decimals, char *buf, size_t size)
+pp_iso_format(double t, int decimals, unsigned flags, char *buf, size_t size)
 {
+	const char *none = (flags & PP_ISO_DASH) != 0 ? "-" : "";
+
 	if (decimals < 0)
 		decimals = 0;
 	if (decimals > 6)
 		decimals = 6;
 	if (!isfinite(t) || fabs(t) > 1e11) {
-		(void)snprintf(buf, size, "%s", "");
+		(void)snprintf(buf, size, "%s", none);
 		return buf;
 	}
-	/* Round once, at the digits shown, so 59.9999 never prints as 60. */
 	double scale = pow(10, decimals);
-	double r = round(t * scale) / scale;
-	time_t whole = (time_t)floor(r);
-	long frac = (long)llround((r - (double)whole) * scale);
-	if (frac >= (long)scale) {
-		whole++;
-		frac = 0;
+	time_t whole;
+	long frac;
+	if ((flags & PP_ISO_FLOOR) != 0) {
+		whole = (time_t)floor(t);
+		frac = (long)floor((t - (double)whole) * scale);
+		if (frac >= (long)scale)
+			frac = (long)scale - 1;
+	} else {
+		/* Round once, at the digits shown, so 59.9999 never prints
+		 * as 60. */
+		double r = round(t * scale) / scale;
+		whole = (time_t)floor(r);
+		frac = (long)llround((r - (double)whole) * scale);
+		if (frac >= (long)scale) {
+			whole++;
+			frac = 0;
+		}
 	}
 	struct tm tm;
 	char day[32];
 	if (gmtime_r(&whole, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		(void)snprintf(buf, size, "%s", "");
+		(void)snprintf(buf, size, "%s", none);
 		return buf;
 	}
 	if (decimals > 0)
@@ -425,4 +437,10 @@ pp_iso_time(double t, int decimals, char *buf, size_t size)
 	else
 		(void)snprintf(buf, size, "%sZ", day);
 	return buf;
+}
+
+char *
+pp_iso_time(double t, int decimals, char *buf, size_t size)
+{
+	return pp_iso_format(t, decimals, 0, buf, size);
 }

@@ -101,9 +101,21 @@ bool pp_trange_keep(struct pp_trange *r, struct pp_record *rec);
  * --every may reach past it). */
 void pp_trange_clip(const struct pp_trange *r, double *start, double *end);
 
+/* pp_iso_format flags. */
+#define PP_ISO_FLOOR	0x1	/* the second (or digit) t falls in, as a
+				 * clock reads, not the nearest */
+#define PP_ISO_DASH	0x2	/* "-" rather than "" when t is not a time */
+
 /* Format an epoch time as ISO 8601 UTC with decimals (0 to 6) digits of
  * the second ("2026-12-03T10:00:00Z", "2026-12-03T10:00:00.250Z") into
- * buf (40 bytes or more); "" when not finite.  Returns buf. */
+ * buf (40 bytes or more), rounded to the digits shown unless flags has
+ * PP_ISO_FLOOR; "" (or "-" with PP_ISO_DASH) when t is not finite or
+ * beyond year 5000.  Returns buf.  The one time formatter of pp's text
+ * outputs: tables, reports, CSV and messages. */
+char *pp_iso_format(double t, int decimals, unsigned flags, char *buf,
+    size_t size);
+
+/* pp_iso_format(t, decimals, 0, buf, size): rounded, "" when not a time. */
 char *pp_iso_time(double t, int decimals, char *buf, size_t size);
 
 #endif /* PP_TRANGE_H */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -178,4 +179,37 @@ test_trange(void)
 	CHECK_STR(pp_iso_time(1764000000.000001, 6, buf, sizeof(buf)),
 	    "2025-11-24T16:00:00.000001Z", "iso 6");
 	CHECK_STR(pp_iso_time(NAN, 3, buf, sizeof(buf)), "", "iso nan");
+
+	/* pp_iso_format: rounded, or floored (tables' Start/End and
+	 * outages: the second a time falls in), "" or "-" for no time. */
+	static const struct {
+		double t;
+		int decimals;
+		unsigned flags;
+		const char *want;
+	} iso[] = {
+		{ 1764000000.6, 0, 0, "2025-11-24T16:00:01Z" },
+		{ 1764000000.6, 0, PP_ISO_FLOOR, "2025-11-24T16:00:00Z" },
+		{ 1764000059.999, 0, PP_ISO_FLOOR, "2025-11-24T16:00:59Z" },
+		{ 1764000059.999, 0, 0, "2025-11-24T16:01:00Z" },
+		{ 1764000000.2567, 3, PP_ISO_FLOOR, "2025-11-24T16:00:00.256Z" },
+		{ 1764000000.2567, 3, 0, "2025-11-24T16:00:00.257Z" },
+		{ -0.5, 0, PP_ISO_FLOOR, "1969-12-31T23:59:59Z" },
+		{ 0, 0, PP_ISO_FLOOR | PP_ISO_DASH, "1970-01-01T00:00:00Z" },
+		{ NAN, 0, PP_ISO_FLOOR | PP_ISO_DASH, "-" },
+		{ INFINITY, 0, PP_ISO_DASH, "-" },
+		{ -INFINITY, 0, PP_ISO_FLOOR, "" },
+		{ 1e12, 0, PP_ISO_DASH, "-" },
+		{ 1e300, 3, 0, "" },
+	};
+	for (size_t i = 0; i < sizeof(iso) / sizeof(iso[0]); i++) {
+		char what[32];
+		(void)snprintf(what, sizeof(what), "iso format %zu", i);
+		CHECK_STR(pp_iso_format(iso[i].t, iso[i].decimals,
+		    iso[i].flags, buf, sizeof(buf)), iso[i].want, what);
+	}
+	/* A short buffer is cut, never overrun. */
+	char small[8];
+	CHECK_STR(pp_iso_format(1764000000, 0, PP_ISO_FLOOR, small,
+	    sizeof(small)), "2025-11", "iso short");
 }
