@@ -6,6 +6,7 @@
 
 setup() {
 	load 'test_helper/common'
+	load 'test_helper/servers'
 	pp_setup
 	# The synthetic 12-hop trace, whose figures these tests know (the
 	# bundled sample is a lab recording).
@@ -18,24 +19,7 @@ teardown() {
 	if [ -n "${SMALL:-}" ]; then
 		umount "$SMALL" 2>/dev/null || true
 	fi
-	# Stop the servers this test started, by their pid.
-	for f in "$BATS_TEST_TMPDIR"/*.pid; do
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$(cat "$f")" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$(cat "$f")" 2>/dev/null || true
-	done
-}
-
-need() {
-	command -v "$1" >/dev/null || skip "$1 is not installed (make deps: $2)"
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	stop_servers
 }
 
 # prom_json < exposition: the samples as a JSON array of {name, labels,
@@ -349,41 +333,10 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	[ -s "$T/live" ]
 }
 
-# InfluxDB 1.x on loopback: a temp config, data in $BATS_TEST_TMPDIR, no
-# reporting; sets INFLUX (the base URL).
-start_influxd() {
-	need influxd influxdb
-	need curl curl
-	local port rpc
-	port=$(free_port)
-	rpc=$(free_port)
-	cat >"$T/influxdb.conf" <<-EOF
-	reporting-disabled = true
-	bind-address = "127.0.0.1:$rpc"
-	[meta]
-	  dir = "$T/influx/meta"
-	[data]
-	  dir = "$T/influx/data"
-	  wal-dir = "$T/influx/wal"
-	  query-log-enabled = false
-	[http]
-	  bind-address = "127.0.0.1:$port"
-	  log-enabled = false
-	[monitor]
-	  store-enabled = false
-	[continuous_queries]
-	  enabled = false
-	[subscriber]
-	  enabled = false
-	EOF
-	influxd run -config "$T/influxdb.conf" >"$T/influxd.log" 2>&1 &
-	echo $! >"$T/influxd.pid"
-	INFLUX="http://127.0.0.1:$port"
-	for _ in $(seq 100); do
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX/ping")" = 204 ] && break
-		sleep 0.1
-	done
-	[ "$(curl -s -o /dev/null -w '%{http_code}' "$INFLUX/ping")" = 204 ] || { cat "$T/influxd.log" >&2; false; }
+# InfluxDB 1.x on loopback (test_helper/servers) with the database pp;
+# sets INFLUX (the base URL).
+start_influxd_pp() {
+	start_influxd
 	curl -fsS -XPOST "$INFLUX/query" --data-urlencode 'q=CREATE DATABASE pp' >/dev/null
 }
 
@@ -401,7 +354,7 @@ influx_write() {
 }
 
 @test "InfluxDB: a replayed archive written and queried back equals pp-stats' NDJSON" {
-	start_influxd
+	start_influxd_pp
 	pp-mos --every 10m "$SAMPLE" >"$T/mos.ndjson"
 	pp-stats -f influx --every 5m "$SAMPLE" "$T/mos.ndjson" >"$T/s.lp"
 	[ "$(influx_write "$T/s.lp")" = 204 ]
@@ -445,7 +398,7 @@ influx_write() {
 }
 
 @test "InfluxDB: tags with commas, spaces, equals, quotes, backslashes, newlines; a quoted note" {
-	start_influxd
+	start_influxd_pp
 	probes "${WEIRD[@]}" >"$T/w.ndjson"
 	printf '%s\n' '{"type":"mos","target":"t","codec":"g711","model":"emodel","start":1764000000.0,"r":80.0,"mos":4.0,"note":"say \"no\", a\\b\nnext line"}' >>"$T/w.ndjson"
 	pp-stats -f influx "$T/w.ndjson" >"$T/w.lp"
@@ -508,7 +461,7 @@ ex_paths() {
 
 @test "share/examples: the cron lines run as written against loopback servers" {
 	need promtool prometheus
-	start_influxd
+	start_influxd_pp
 	mkdir "$T/textfile"
 	ARCHIVE="$SAMPLE"
 	ex_paths "$EX/pp-stats.cron" | grep -v '^#' | grep . >"$T/cron"

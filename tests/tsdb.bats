@@ -9,30 +9,14 @@
 
 setup() {
 	load 'test_helper/common'
+	load 'test_helper/servers'
 	pp_setup
 	SAMPLE="$PP_TOP/tests/fixtures/pp-alert/synthetic.ndjson.gz"
 	T="$BATS_TEST_TMPDIR"
 }
 
 teardown() {
-	# Stop the servers this test started, by their pid.
-	for f in "$BATS_TEST_TMPDIR"/*.pid; do
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null || true
-		for _ in $(seq 50); do
-			kill -0 "$(cat "$f")" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$(cat "$f")" 2>/dev/null || true
-	done
-}
-
-need() {
-	command -v "$1" >/dev/null || skip "$1 is not installed (make deps: $2)"
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	stop_servers
 }
 
 # wait_http URL: until it answers 2xx (10 s at most).
@@ -449,36 +433,8 @@ s.serve_forever()
 }
 
 @test "InfluxDB 1.x: --influx-url with ?db=; a database not yet created keeps the windows (404), sent once it is" {
-	need influxd influxdb
-	need curl curl
-	port=$(free_port)
-	rpc=$(free_port)
-	cat >"$T/influxdb.conf" <<-EOF
-	reporting-disabled = true
-	bind-address = "127.0.0.1:$rpc"
-	[meta]
-	  dir = "$T/influx/meta"
-	[data]
-	  dir = "$T/influx/data"
-	  wal-dir = "$T/influx/wal"
-	  query-log-enabled = false
-	[http]
-	  bind-address = "127.0.0.1:$port"
-	  log-enabled = false
-	[monitor]
-	  store-enabled = false
-	[continuous_queries]
-	  enabled = false
-	[subscriber]
-	  enabled = false
-	EOF
-	influxd run -config "$T/influxdb.conf" >"$T/influxd.log" 2>&1 &
-	echo $! >"$T/influxd.pid"
-	I="http://127.0.0.1:$port"
-	for _ in $(seq 100); do
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$I/ping")" = 204 ] && break
-		sleep 0.1
-	done
+	start_influxd
+	I=$INFLUX
 	vantages
 	url="$I/write?db=pp&precision=ns"
 	pp_run 1 pp-stats --every 5m --send-wait 0 --influx-url "$url" --spool "$T/spool" "$T/vp-a.ndjson"
