@@ -533,6 +533,59 @@ follow_vantage(struct pp_stream *s, struct pp_record *r)
 	    strdup(json_string_value(v)) : NULL;
 }
 
+/* Act on one reader step x (rec is its record when x->rd is PP_READ_OK
+ * and x->prc is 0; e its message): 1 when rec is the next record, -1 at
+ * the end of the stream (or the stop --strict asks for), 0 to read on.
+ * An I/O error without a message (x->err NULL) is out of memory. */
+static int
+take(struct pp_stream *s, const struct entry *x, struct pp_record *rec,
+    struct pp_error *e)
+{
+	switch (x->rd) {
+	case PP_READ_OK:
+		if (x->prc == 0) {
+			if (s->range != NULL && !pp_trange_keep(s->range, rec))
+				break;
+			s->records++;
+			s->source = x->source;
+			s->lineno = x->lineno;
+			s->operand = x->operand;
+			follow_vantage(s, rec);
+			return 1;
+		}
+		e->source = x->source;
+		e->line = x->lineno;
+		bad_line(s, e);
+		break;
+	case PP_READ_BAD:
+		bad_line(s, e);
+		break;
+	case PP_READ_NOTE:
+		pp_warn_input(e);
+		break;
+	case PP_READ_WARN:
+		pp_warn_input(e);
+		if (s->strict)
+			s->failed = true;
+		break;
+	case PP_READ_IOERR:
+		if (x->err != NULL)
+			pp_warn_input(e);
+		else
+			pp_warnx("%s: out of memory", x->source != NULL ?
+			    x->source : "<stdin>");
+		s->failed = true;
+		break;
+	case PP_READ_EOF:
+		return -1;
+	}
+	if (s->strict && (s->bad > 0 || s->failed)) {
+		s->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
 /* pp_stream_next with threads: the same, from the batches. */
 static struct pp_record *
 next_piped(struct pp_stream *s)
@@ -548,49 +601,9 @@ next_piped(struct pp_stream *s)
 			e = *x->err;
 		else
 			pp_error_clear(&e);
-		switch (x->rd) {
-		case PP_READ_OK:
-			if (x->prc == 0) {
-				if (s->range != NULL &&
-				    !pp_trange_keep(s->range, rec))
-					break;
-				s->records++;
-				s->source = x->source;
-				s->lineno = x->lineno;
-				s->operand = x->operand;
-				follow_vantage(s, rec);
-				return rec;
-			}
-			e.source = x->source;
-			e.line = x->lineno;
-			bad_line(s, &e);
-			break;
-		case PP_READ_BAD:
-			bad_line(s, &e);
-			break;
-		case PP_READ_NOTE:
-			pp_warn_input(&e);
-			break;
-		case PP_READ_WARN:
-			pp_warn_input(&e);
-			if (s->strict)
-				s->failed = true;
-			break;
-		case PP_READ_IOERR:
-			if (x->err != NULL)
-				pp_warn_input(&e);
-			else
-				pp_warnx("%s: out of memory", x->source !=
-				    NULL ? x->source : "<stdin>");
-			s->failed = true;
-			break;
-		case PP_READ_EOF:
-			return NULL;
-		}
-		if (s->strict && (s->bad > 0 || s->failed)) {
-			s->failed = true;
-			return NULL;
-		}
+		int r = take(s, x, rec, &e);
+		if (r != 0)
+			return r > 0 ? rec : NULL;
 	}
 }
 
@@ -609,47 +622,19 @@ pp_stream_next(struct pp_stream *s)
 	if (s->pipe != NULL)
 		return next_piped(s);
 	for (;;) {
+		struct entry x = { .err = &e };
+
 		pp_error_clear(&e);
-		switch (pp_reader_next(&s->rd, &e)) {
-		case PP_READ_OK:
-			if (pp_record_parse(&s->rec, s->rd.line, s->rd.len,
-			    &e) == 0) {
-				if (s->range != NULL &&
-				    !pp_trange_keep(s->range, &s->rec))
-					break;
-				s->records++;
-				s->source = s->rd.source;
-				s->lineno = s->rd.lineno;
-				s->operand = s->rd.next - 1;
-				follow_vantage(s, &s->rec);
-				return &s->rec;
-			}
-			e.source = s->rd.source;
-			e.line = s->rd.lineno;
-			bad_line(s, &e);
-			break;
-		case PP_READ_BAD:
-			bad_line(s, &e);
-			break;
-		case PP_READ_NOTE:
-			pp_warn_input(&e);
-			break;
-		case PP_READ_WARN:
-			pp_warn_input(&e);
-			if (s->strict)
-				s->failed = true;
-			break;
-		case PP_READ_IOERR:
-			pp_warn_input(&e);
-			s->failed = true;
-			break;
-		case PP_READ_EOF:
-			return NULL;
-		}
-		if (s->strict && (s->bad > 0 || s->failed)) {
-			s->failed = true;
-			return NULL;
-		}
+		x.rd = pp_reader_next(&s->rd, &e);
+		if (x.rd == PP_READ_OK)
+			x.prc = pp_record_parse(&s->rec, s->rd.line,
+			    s->rd.len, &e);
+		x.source = s->rd.source;
+		x.lineno = s->rd.lineno;
+		x.operand = s->rd.next - 1;
+		int r = take(s, &x, &s->rec, &e);
+		if (r != 0)
+			return r > 0 ? &s->rec : NULL;
 	}
 }
 
