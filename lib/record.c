@@ -260,37 +260,53 @@ index_object(struct src *src, json_t *o)
 	}
 }
 
-/* Field helpers: 1 found, 0 absent, -1 wrong type (err set). */
+/* Field f's member when present and of kind a or b (*rc 1); NULL with
+ * *rc 0 when absent or null, or -1 with err set ("must be what") when of
+ * another kind. */
+static const struct pp_jmember *
+member(const struct src *src, enum field f, enum pp_jkind a,
+    enum pp_jkind b, const char *what, int *rc, struct pp_error *err)
+{
+	const struct pp_jmember *m = src->m[f];
+
+	*rc = 0;
+	if (m == NULL || m->kind == PP_J_NULL)
+		return NULL;
+	if (m->kind != a && m->kind != b) {
+		pp_error_set(err, "field \"%s\" must be %s", field_names[f],
+		    what);
+		*rc = -1;
+		return NULL;
+	}
+	*rc = 1;
+	return m;
+}
+
+/* Field helpers: 1 found (*out set), 0 absent (*out left as it is), -1
+ * wrong type or out of range (err set). */
 static int
 get_str(const struct src *src, enum field f, const char **out,
     struct pp_error *err)
 {
-	const struct pp_jmember *m = src->m[f];
+	int rc;
+	const struct pp_jmember *m = member(src, f, PP_J_STRING, PP_J_STRING,
+	    "a string", &rc, err);
 
-	if (m == NULL || m->kind == PP_J_NULL)
-		return 0;
-	if (m->kind != PP_J_STRING) {
-		pp_error_set(err, "field \"%s\" must be a string",
-		    field_names[f]);
-		return -1;
-	}
-	*out = m->str;
-	return 1;
+	if (m != NULL)
+		*out = m->str;
+	return rc;
 }
 
 static int
 get_int(const struct src *src, enum field f, long long lo, long long hi,
     long long *out, struct pp_error *err)
 {
-	const struct pp_jmember *m = src->m[f];
+	int rc;
+	const struct pp_jmember *m = member(src, f, PP_J_INT, PP_J_INT,
+	    "an integer", &rc, err);
 
-	if (m == NULL || m->kind == PP_J_NULL)
-		return 0;
-	if (m->kind != PP_J_INT) {
-		pp_error_set(err, "field \"%s\" must be an integer",
-		    field_names[f]);
-		return -1;
-	}
+	if (m == NULL)
+		return rc;
 	if (m->i < lo || m->i > hi) {
 		pp_error_set(err, "field \"%s\" out of range (%lld to %lld): "
 		    "%lld", field_names[f], lo, hi, m->i);
@@ -300,19 +316,29 @@ get_int(const struct src *src, enum field f, long long lo, long long hi,
 	return 1;
 }
 
+/* get_int into an int (lo and hi within int's range). */
+static int
+get_small(const struct src *src, enum field f, int lo, int hi, int *out,
+    struct pp_error *err)
+{
+	long long v;
+	int rc = get_int(src, f, lo, hi, &v, err);
+
+	if (rc > 0)
+		*out = (int)v;
+	return rc;
+}
+
 static int
 get_num(const struct src *src, enum field f, double lo, double hi,
     double *out, struct pp_error *err)
 {
-	const struct pp_jmember *m = src->m[f];
+	int rc;
+	const struct pp_jmember *m = member(src, f, PP_J_INT, PP_J_REAL,
+	    "a number", &rc, err);
 
-	if (m == NULL || m->kind == PP_J_NULL)
-		return 0;
-	if (m->kind != PP_J_INT && m->kind != PP_J_REAL) {
-		pp_error_set(err, "field \"%s\" must be a number",
-		    field_names[f]);
-		return -1;
-	}
+	if (m == NULL)
+		return rc;
 	double x = m->d;
 	if (!isfinite(x) || x < lo || x > hi) {
 		pp_error_set(err, "field \"%s\" out of range (%g to %g): %g",
@@ -326,17 +352,24 @@ get_num(const struct src *src, enum field f, double lo, double hi,
 static int
 get_bool(const struct src *src, enum field f, bool *out, struct pp_error *err)
 {
-	const struct pp_jmember *m = src->m[f];
+	int rc;
+	const struct pp_jmember *m = member(src, f, PP_J_TRUE, PP_J_FALSE,
+	    "true or false", &rc, err);
 
-	if (m == NULL || m->kind == PP_J_NULL)
-		return 0;
-	if (m->kind != PP_J_TRUE && m->kind != PP_J_FALSE) {
-		pp_error_set(err, "field \"%s\" must be true or false",
+	if (m != NULL)
+		*out = m->kind == PP_J_TRUE;
+	return rc;
+}
+
+/* A required field of a probe record: rc is its get_* result; 0 when
+ * found, -1 when absent (err set) or bad. */
+static int
+required(int rc, enum field f, struct pp_error *err)
+{
+	if (rc == 0)
+		pp_error_set(err, "probe record without \"%s\"",
 		    field_names[f]);
-		return -1;
-	}
-	*out = m->kind == PP_J_TRUE;
-	return 1;
+	return rc > 0 ? 0 : -1;
 }
 
 /* One member of an MPLS label stack entry: an integer lo..hi, or def when
@@ -402,7 +435,6 @@ static int
 decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 {
 	const char *status = NULL;
-	long long v;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -410,21 +442,11 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 	p->ttl = p->reply_ttl = p->code = p->port = p->size = -1;
 	p->rtt = NAN;
 
-	if ((rc = get_num(o, F_TS, 0, 1e11, &p->ts, err)) <= 0) {
-		if (rc == 0)
-			pp_error_set(err, "probe record without \"ts\"");
+	if (required(get_num(o, F_TS, 0, 1e11, &p->ts, err), F_TS, err) == -1 ||
+	    required(get_str(o, F_TARGET, &p->target, err), F_TARGET,
+	    err) == -1 ||
+	    required(get_str(o, F_STATUS, &status, err), F_STATUS, err) == -1)
 		return -1;
-	}
-	if ((rc = get_str(o, F_TARGET, &p->target, err)) <= 0) {
-		if (rc == 0)
-			pp_error_set(err, "probe record without \"target\"");
-		return -1;
-	}
-	if ((rc = get_str(o, F_STATUS, &status, err)) <= 0) {
-		if (rc == 0)
-			pp_error_set(err, "probe record without \"status\"");
-		return -1;
-	}
 	if (pp_status_parse(status, &p->status) == -1) {
 		pp_error_set(err, "unknown probe status \"%.40s\"", status);
 		return -1;
@@ -449,38 +471,15 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 			return -1;
 		}
 	}
-	if ((rc = get_int(o, F_SEQ, 0, INT64_MAX, &v, err)) < 0)
+	if (get_int(o, F_SEQ, 0, INT64_MAX, &p->seq, err) < 0 ||
+	    get_int(o, F_ROUND, 0, INT64_MAX, &p->round, err) < 0 ||
+	    get_int(o, F_FLOW, 0, INT64_MAX, &p->flow, err) < 0 ||
+	    get_small(o, F_TTL, 1, 255, &p->ttl, err) < 0 ||
+	    get_small(o, F_REPLY_TTL, 0, 255, &p->reply_ttl, err) < 0 ||
+	    get_small(o, F_CODE, 0, 255, &p->code, err) < 0 ||
+	    get_small(o, F_PORT, 0, 65535, &p->port, err) < 0 ||
+	    get_small(o, F_SIZE, 0, 65535, &p->size, err) < 0)
 		return -1;
-	if (rc > 0)
-		p->seq = v;
-	if ((rc = get_int(o, F_ROUND, 0, INT64_MAX, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->round = v;
-	if ((rc = get_int(o, F_FLOW, 0, INT64_MAX, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->flow = v;
-	if ((rc = get_int(o, F_TTL, 1, 255, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->ttl = (int)v;
-	if ((rc = get_int(o, F_REPLY_TTL, 0, 255, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->reply_ttl = (int)v;
-	if ((rc = get_int(o, F_CODE, 0, 255, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->code = (int)v;
-	if ((rc = get_int(o, F_PORT, 0, 65535, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->port = (int)v;
-	if ((rc = get_int(o, F_SIZE, 0, 65535, &v, err)) < 0)
-		return -1;
-	if (rc > 0)
-		p->size = (int)v;
 	if ((rc = get_num(o, F_RTT, 0, RTT_MAX, &p->rtt, err)) < 0)
 		return -1;
 	if (rc == 0 && (p->status == PP_ST_REPLY ||

@@ -39,6 +39,25 @@ test_record(void)
 		  "\"timeout\",\"ttl\":2.5}", -1, 0, "must be an integer" },
 		{ "{\"type\":\"probe\",\"target\":\"h\",\"status\":\"timeout\"}",
 		  -1, 0, "without \"ts\"" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"status\":\"timeout\"}",
+		  -1, 0, "without \"target\"" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\"}",
+		  -1, 0, "without \"status\"" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"ts\":null}", -1, 0, "invalid JSON" },
+		{ "{\"type\":\"probe\",\"ts\":null,\"target\":\"h\",\"status\":"
+		  "\"timeout\"}", -1, 0, "without \"ts\"" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"seq\":-1}", -1, 0, "\"seq\" out of range" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"port\":65536}", -1, 0,
+		  "\"port\" out of range (0 to 65535): 65536" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"size\":true}", -1, 0,
+		  "\"size\" must be an integer" },
+		{ "{\"type\":\"probe\",\"ts\":1.5,\"target\":\"h\",\"status\":"
+		  "\"timeout\",\"local_drop\":null,\"code\":null}", 0,
+		  PP_REC_PROBE, NULL },
 		{ "{\"type\":\"weird\",\"x\":1}", 0, PP_REC_OTHER, NULL },
 		{ "{\"type\":\"meta\",\"tool\":\"pp-trace\"}", 0, PP_REC_META,
 		  NULL },
@@ -78,6 +97,27 @@ test_record(void)
 			CHECK(strstr(e.msg, cases[i].err) != NULL,
 			    "message for %s: %s", cases[i].line, e.msg);
 	}
+
+	/* The optional integers: each read into its place, -1 when absent
+	 * (or null). */
+	static const char ints[] = "{\"type\":\"probe\",\"ts\":1.5,"
+	    "\"target\":\"h\",\"status\":\"timeout\",\"seq\":9000000000,"
+	    "\"round\":2,\"flow\":3,\"ttl\":4,\"reply_ttl\":5,\"code\":6,"
+	    "\"port\":7,\"size\":8}";
+	static const char noints[] = "{\"type\":\"probe\",\"ts\":1.5,"
+	    "\"target\":\"h\",\"status\":\"timeout\",\"ttl\":null}";
+	struct pp_error ie;
+	pp_error_clear(&ie);
+	CHECK(pp_record_parse(&r, ints, strlen(ints), &ie) == 0 &&
+	    r.probe.seq == 9000000000LL && r.probe.round == 2 &&
+	    r.probe.flow == 3 && r.probe.ttl == 4 && r.probe.reply_ttl == 5 &&
+	    r.probe.code == 6 && r.probe.port == 7 && r.probe.size == 8,
+	    "optional integers: %s", ie.msg);
+	CHECK(pp_record_parse(&r, noints, strlen(noints), &ie) == 0 &&
+	    r.probe.seq == -1 && r.probe.round == -1 && r.probe.flow == -1 &&
+	    r.probe.ttl == -1 && r.probe.reply_ttl == -1 &&
+	    r.probe.code == -1 && r.probe.port == -1 && r.probe.size == -1,
+	    "optional integers absent: %s", ie.msg);
 
 	/* A NUL byte is never JSON, though jansson skips one after a scalar
 	 * (found by tests/fuzz/fuzz_jscan): flat and nested lines alike. */
