@@ -111,23 +111,6 @@ cellq(struct pp_svg *h, double v)
 	cellf(h, v, isfinite(v) ? pp_colq_decimals(v) : 0);
 }
 
-static void
-fmt_time(double t, bool local, char *buf, size_t size)
-{
-	struct tm tm;
-
-	/* An event may lack a time (NaN) or carry any number: convert only
-	 * what time_t holds. */
-	if (!isfinite(t) || fabs(t) > 1e15) {
-		(void)snprintf(buf, size, "-");
-		return;
-	}
-	time_t tt = (time_t)floor(t);
-	if ((local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm)) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		(void)snprintf(buf, size, "-");
-}
-
 /* "3 min 5 s", "2 h 10 min", "45.2 s". */
 static void
 fmt_span(double s, char *buf, size_t size)
@@ -347,7 +330,7 @@ event_table(struct pp_svg *h, const struct pp_plotdata *d,
 		(void)snprintf(buf, sizeof(buf), "<tr id=\"%s%d\"><td>%d</td>",
 		    anchor, k->no, k->no);
 		pp_svg_raw(h, buf);
-		fmt_time(k->t0, o->local, t, sizeof(t));
+		(void)pp_plot_time(k->t0, o->local, t, sizeof(t));
 		tag(h, "<td class=\"n\">", t, "</td>");
 		(void)snprintf(buf, sizeof(buf), "<td class=\"n\"><span "
 		    "class=\"dot %s\"></span>", pp_plot_mark_class(k));
@@ -431,7 +414,7 @@ mos_table(struct pp_svg *h, const struct pp_plotdata *d,
 	for (size_t i = 0; i < pp_plotdata_nevents(d, PP_EV_MOS); i++) {
 		const struct pp_plot_event *e = pp_plotdata_event(d, PP_EV_MOS,
 		    i);
-		fmt_time(e->ts, o->local, t1, sizeof(t1));
+		(void)pp_plot_time(e->ts, o->local, t1, sizeof(t1));
 		tag(h, "<tr><td class=\"l\">", t1, "</td>");
 		tag(h, "<td class=\"l\">", e->target, "</td>");
 		cellf(h, e->value, 2);
@@ -630,8 +613,8 @@ pp_plot_html(struct pp_svg *h, const struct pp_plotdata *d,
 	pp_svg_raw(h, html_css);
 	pp_svg_raw(h, "</style>\n</head>\n<body>\n<main>\n<h1>Network path "
 	    "report</h1>\n");
-	fmt_time(d->grid.lo, o->local, t0, sizeof(t0));
-	fmt_time(d->grid.hi, o->local, t1, sizeof(t1));
+	(void)pp_plot_time(d->grid.lo, o->local, t0, sizeof(t0));
+	(void)pp_plot_time(d->grid.hi, o->local, t1, sizeof(t1));
 	fmt_span(d->grid.hi - d->grid.lo, span, sizeof(span));
 	if (d->probes > 0)
 		(void)snprintf(buf, sizeof(buf), "%lu probes from %s to %s %s, "

@@ -12,6 +12,7 @@
 #include "lib/axis.h"
 #include "lib/emodel.h"
 #include "lib/plot.h"
+#include "lib/trange.h"
 
 #define LEFT 64.0
 #define RIGHT 24.0
@@ -77,27 +78,17 @@ loss_class(double loss)
 	return NLOSS - 1;
 }
 
+char *
+pp_plot_time(double t, bool local, char *buf, size_t size)
+{
+	return pp_iso_format(t, 0, PP_ISO_FLOOR | PP_ISO_DASH | PP_ISO_SPACE |
+	    (local ? PP_ISO_LOCAL : 0), buf, size);
+}
+
 const char *
 pp_plot_loss_colour(double loss)
 {
 	return loss_scale[loss_class(loss)].colour;
-}
-
-/* "2026-11-24 16:00:00" (UTC or local). */
-static void
-fmt_time(double t, bool local, char *buf, size_t size)
-{
-	struct tm tm;
-
-	/* Convert only what time_t holds (event times are any number). */
-	if (!isfinite(t) || fabs(t) > 1e15) {
-		(void)snprintf(buf, size, "-");
-		return;
-	}
-	time_t tt = (time_t)floor(t);
-	if ((local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm)) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		(void)snprintf(buf, size, "%.0f", t);
 }
 
 static const char *
@@ -218,8 +209,8 @@ title(struct pp_svg *s, const struct frame *f, const char *what,
 	const struct pp_plot_addr *ad = ser != NULL ?
 	    pp_plot_series_addr(ser) : NULL;
 
-	fmt_time(f->t0, o->local, a, sizeof(a));
-	fmt_time(f->t1, o->local, b, sizeof(b));
+	(void)pp_plot_time(f->t0, o->local, a, sizeof(a));
+	(void)pp_plot_time(f->t1, o->local, b, sizeof(b));
 	/* About 8.5 px a character of the title (14 px bold), 6 of the rest:
 	 * what does not fit is shortened, never run off the picture. */
 	size_t room = (size_t)fmax(8, (f->w - LEFT - 8) / 8.5);
@@ -407,8 +398,8 @@ fmt_when(double t, double ref, bool local, char *buf, size_t size)
 	char a[32];
 	char b[32];
 
-	fmt_time(t, local, a, sizeof(a));
-	fmt_time(ref, local, b, sizeof(b));
+	(void)pp_plot_time(t, local, a, sizeof(a));
+	(void)pp_plot_time(ref, local, b, sizeof(b));
 	if (strlen(a) == 19 && strncmp(a, b, 11) == 0)
 		(void)snprintf(buf, size, "%s", a + 11);
 	else

@@ -425,17 +425,25 @@ pp_iso_format(double t, int decimals, unsigned flags, char *buf, size_t size)
 			frac = 0;
 		}
 	}
+	bool local = (flags & PP_ISO_LOCAL) != 0;
+	bool space = (flags & PP_ISO_SPACE) != 0;
 	struct tm tm;
 	char day[32];
-	if (gmtime_r(&whole, &tm) == NULL ||
-	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+	char zone[16] = "Z";
+	if ((local ? localtime_r(&whole, &tm) : gmtime_r(&whole, &tm)) ==
+	    NULL || strftime(day, sizeof(day), space ? "%Y-%m-%d %H:%M:%S" :
+	    "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	    (local && !space && strftime(zone, sizeof(zone), "%z", &tm) == 0)) {
 		(void)snprintf(buf, size, "%s", none);
 		return buf;
 	}
+	if (space)
+		zone[0] = '\0';
 	if (decimals > 0)
-		(void)snprintf(buf, size, "%s.%0*ldZ", day, decimals, frac);
+		(void)snprintf(buf, size, "%s.%0*ld%s", day, decimals, frac,
+		    zone);
 	else
-		(void)snprintf(buf, size, "%sZ", day);
+		(void)snprintf(buf, size, "%s%s", day, zone);
 	return buf;
 }
 

@@ -105,13 +105,17 @@ void pp_trange_clip(const struct pp_trange *r, double *start, double *end);
 #define PP_ISO_FLOOR	0x1	/* the second (or digit) t falls in, as a
 				 * clock reads, not the nearest */
 #define PP_ISO_DASH	0x2	/* "-" rather than "" when t is not a time */
+#define PP_ISO_LOCAL	0x4	/* local time (TZ), its offset as +hhmm */
+#define PP_ISO_SPACE	0x8	/* for reading: "2026-12-03 10:00:00", a
+				 * space for the T and no zone */
 
 /* Format an epoch time as ISO 8601 UTC with decimals (0 to 6) digits of
  * the second ("2026-12-03T10:00:00Z", "2026-12-03T10:00:00.250Z") into
  * buf (40 bytes or more), rounded to the digits shown unless flags has
- * PP_ISO_FLOOR; "" (or "-" with PP_ISO_DASH) when t is not finite or
- * beyond year 5000.  Returns buf.  The one time formatter of pp's text
- * outputs: tables, reports, CSV and messages. */
+ * PP_ISO_FLOOR, in UTC unless PP_ISO_LOCAL; "" (or "-" with PP_ISO_DASH)
+ * when t is not finite or beyond year 5000.  Returns buf.  The one time
+ * formatter of pp's text outputs: tables, reports, charts, CSV and
+ * messages. */
 char *pp_iso_format(double t, int decimals, unsigned flags, char *buf,
     size_t size);
 

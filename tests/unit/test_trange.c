@@ -97,6 +97,12 @@ test_trange(void)
 	    b.t == 1764000000, "local winter time: %.0f", b.t);
 	CHECK(pp_tbound_parse("2025-07-01T02:00", &b, NULL) == 0 &&
 	    b.t == 1751328000, "local summer time: %.0f", b.t);
+	char lbuf[40];
+	CHECK_STR(pp_iso_format(1764000000, 0, PP_ISO_LOCAL, lbuf,
+	    sizeof(lbuf)), "2025-11-24T17:00:00+0100", "iso local winter");
+	CHECK_STR(pp_iso_format(1751328000.7, 0, PP_ISO_LOCAL | PP_ISO_SPACE |
+	    PP_ISO_FLOOR, lbuf, sizeof(lbuf)), "2025-07-01 02:00:00",
+	    "iso local summer, for reading");
 	if (saved != NULL)
 		setenv("TZ", saved, 1);
 	else
@@ -201,6 +207,10 @@ test_trange(void)
 		{ -INFINITY, 0, PP_ISO_FLOOR, "" },
 		{ 1e12, 0, PP_ISO_DASH, "-" },
 		{ 1e300, 3, 0, "" },
+		{ 1764000000.6, 0, PP_ISO_FLOOR | PP_ISO_SPACE,
+		  "2025-11-24 16:00:00" },
+		{ 1764000000.25, 3, PP_ISO_SPACE, "2025-11-24 16:00:00.250" },
+		{ NAN, 0, PP_ISO_SPACE | PP_ISO_DASH, "-" },
 	};
 	for (size_t i = 0; i < sizeof(iso) / sizeof(iso[0]); i++) {
 		char what[32];
