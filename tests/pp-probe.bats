@@ -117,23 +117,32 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	# holds it up, adding to the RTT the lab gives (medians 20.30-20.32
 	# with it, 20.25-20.29 without, ping 20.2 at a quiet moment); the
 	# real-time send precision is tested apart (1 kHz, tests/bench).
-	# The delay line's own cost differs by family and machine (IPv6
-	# medians 20.38 here where IPv4's are 20.28), so each family is judged
-	# beside ping in the same run: never below the emulated 20 ms, never
-	# further from it than ping (whose user-space send stamp adds 0.1 to
-	# 0.3 ms here; at 10 ms and more it prints RTTs cut to 0.1 ms, so its
-	# median is p to p + 0.1).  Open question, left in the tests' slack
-	# and said in the closing note: in this lab pp-probe's median has
-	# been 0.05 to 0.15 ms above ping's (20.356 against 20.2 once), so
-	# the bound is p + 0.1 + 0.2, not + 0.02.
+	# The delay line's own cost differs by family, machine and moment
+	# (IPv6 medians 20.38 here where IPv4's are 20.28; in CI, run one
+	# after the other, ping's median was 20.3 and pp-probe's 20.69), so
+	# each family is judged beside ping running at the same time through
+	# the same delay line: never below the emulated 20 ms, never further
+	# from it than ping (whose user-space send stamp adds 0.1 to 0.3 ms
+	# here; at 10 ms and more it prints RTTs rounded to 0.1 ms, so its
+	# median is p +- 0.05) and 0.2 ms of slack for the delay line's
+	# wake-ups (side by side here the medians were within 0.1 of each
+	# other).  A comparison that fails is made once more: a bias of
+	# pp-probe's fails both, a moment of a busy machine one.
 	for fam in 4 6; do
 		if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
-		p=$(lab_exec c ping "-$fam" -n -c 300 -i 0.005 "$dst" 2>/dev/null | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | median)
-		q=$(lab_exec c env PP_REALTIME=0 pp-probe -c 300 -i 5ms "$dst" 2>/dev/null | tail -n +2 | jq -r '.rtt' | median)
-		awk -v p="$p" -v q="$q" 'BEGIN { exit !(p >= 20 && q >= 20 && q <= p + 0.1 + 0.2) }' || {
-			echo "median to $dst: ping $p ms (cut to 0.1), pp-probe $q ms" >&2
-			false
-		}
+		ok=0
+		for try in 1 2; do
+			lab_exec c ping "-$fam" -n -c 300 -i 0.005 "$dst" >"$BATS_TEST_TMPDIR/ping" 2>/dev/null &
+			q=$(lab_exec c env PP_REALTIME=0 pp-probe -c 300 -i 5ms "$dst" 2>/dev/null | tail -n +2 | jq -r '.rtt' | median)
+			wait $!
+			p=$(sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' "$BATS_TEST_TMPDIR/ping" | median)
+			echo "try $try, median to $dst: ping $p ms (rounded to 0.1), pp-probe $q ms" >&2
+			if awk -v p="$p" -v q="$q" 'BEGIN { exit !(p >= 20 && q >= 20 && q <= p + 0.05 + 0.2) }'; then
+				ok=1
+				break
+			fi
+		done
+		[ "$ok" = 1 ]
 	done
 }
 

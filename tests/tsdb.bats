@@ -390,7 +390,14 @@ s.serve_forever()
 	printf '%s\n' "$output" >"$T/sites.ndjson"
 	# Each host's output whole, after its own meta record; together the
 	# records of the three runs.
-	[ "$(grep -c '"type":"meta"' "$T/sites.ndjson")" -eq 3 ]
+	[ "$(grep -c '"type":"meta"' "$T/sites.ndjson")" -eq 3 ] || {
+		# Seen once in CI, not reproduced: say what came back.
+		echo "meta records: $(grep -c '"type":"meta"' "$T/sites.ndjson"), lines: $(wc -l <"$T/sites.ndjson")" >&2
+		grep -n '"type":"meta"' "$T/sites.ndjson" | cut -c1-200 >&2
+		jq -R -r 'fromjson? // "NOT JSON" | if type == "object" then .type else . end' "$T/sites.ndjson" | sort | uniq -c >&2
+		printf 'stderr: %s\n' "$stderr" >&2
+		false
+	}
 	jq -c 'select(.type != "meta")' "$T/sites.ndjson" | sort >"$T/got-sites"
 	cat "$T"/want-[abc] | sort | cmp - "$T/got-sites"
 	# pp-stats(1)'s recipe whole, where pp-stats has --merge: the
