@@ -560,7 +560,7 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 	pr.ttl = p->ttl;
 	pr.tos = p->tos;
 	pr.mark = p->mark;
-	pr.timeout = p->timeout > 0 ? p->timeout : 0;
+	pr.timeout = p->timeout > 0 ? p->timeout : PP_MTRPKT_TURN;
 	pr.pattern = p->fill;
 	if (p->has_src) {
 		pr.src = (const struct sockaddr *)&p->src;

@@ -40,6 +40,11 @@
 #define PP_MTRPKT_SEQ_MIN 33000	/* probe sequence numbers: */
 #define PP_MTRPKT_SEQ_MAX 65535	/* MIN, MIN+1, ... MAX, MIN, ... */
 #define PP_MTRPKT_REPLY_MAX 512	/* a formatted reply line, bytes */
+/* The wait of a probe with timeout 0 or less, seconds: mtr-packet takes
+ * what is in its socket when it next looks, after sending the rest of the
+ * requests it has read; on a busy host a loopback reply has taken 1 ms to
+ * get there.  This helper's loop turns every 10 ms at most. */
+#define PP_MTRPKT_TURN 0.01
 
 /* Reply words: every word mtr-packet 0.95 answers with. */
 enum pp_mtrpkt_word {
@@ -165,8 +170,8 @@ struct pp_mtrpkt_probe {
 	int size;		/* ICMP/UDP: the IP packet, bytes (IP
 				 * header included); TCP: 0 */
 	unsigned char fill;	/* payload byte (bit-pattern) */
-	int timeout;		/* seconds; 0 or less: what has arrived by
-				 * the next turn of the loop */
+	int timeout;		/* seconds; 0 or less: what arrives within
+				 * PP_MTRPKT_TURN */
 	unsigned seq;		/* the probe's sequence number,
 				 * PP_MTRPKT_SEQ_MIN..MAX */
 };

@@ -110,6 +110,29 @@ no_sctp() {
 	mp_answers "$(wc -l <"$REQ")"
 }
 
+@test "mtr-packet: timeout 0 and less take a loopback reply, as mtr-packet does, among many sends" {
+	mp_ns_up
+	# After a batch of other sends, a loopback reply reaches the socket
+	# up to 1 ms after its send on a busy host; mtr-packet reads its
+	# socket after sending the requests it has read, and takes it.  pp's
+	# helper timed such probes out at once (IPv4's, in 6 runs of 6;
+	# 1 run in 3 of the test above); it waits PP_MTRPKT_TURN (10 ms).
+	# The batch: the first 50 requests of the test above (sizes up to
+	# 9 KB, TCP, UDP, both families), then 20 with timeout 0 or -1.
+	# (Three such batches at once time mtr-packet's own probes out,
+	# default timeouts too: one batch, as mtr and its Python clients send.)
+	{
+		head -n 50 "$(fixture mtr-packet arguments.req)"
+		awk 'BEGIN {
+			for (i = 1; i <= 20; i++)
+				print 100 + i " send-probe " (i % 2 ? "ip-6 ::1" : "ip-4 127.0.0.1") " timeout " (i % 4 < 2 ? 0 : -1);
+		}'
+	} >"$REQ"
+	mp_compare "$REQ" ip netns exec "$MP_NS"
+	mp_answers "$(wc -l <"$REQ")"
+	[ "$(grep -c '^1[0-9][0-9] reply ' "$MP_OUT/pp")" -eq 20 ]
+}
+
 @test "mtr-packet: mixed options and protocols in any order, many probes in flight" {
 	mp_ns_up
 	# The sequences of issue 12 first: a default probe, then others.
