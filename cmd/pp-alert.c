@@ -299,6 +299,18 @@ text_head(double ts, const char *what)
 	printf("%s  %-6s ", pp_iso_time(ts, 0, t, sizeof(t)), what);
 }
 
+/* -f text: the vantage point, "[NAME] ", once the input has shown more
+ * than one (lib/judge: a reorder buffer per vantage point). */
+static void
+text_vantage(struct run *r, const char *vantage)
+{
+	if (r->j.nros < 2)
+		return;
+	putchar('[');
+	(void)pp_sanitize_term_fputs(vantage != NULL ? vantage : "?", stdout);
+	fputs("] ", stdout);
+}
+
 /* -f text: the rest of a line from the input's text, shown safely. */
 static void
 text_tail(struct run *r, const char *s)
@@ -322,6 +334,7 @@ on_alert(void *arg, const struct pp_alert_rec *a)
 		    strcmp(a->state, "raise") == 0 ? "RAISE" : "clear");
 		text_head(a->ts, what);
 		printf("%-11s ", a->kind != NULL ? a->kind : "?");
+		text_vantage(r, a->vantage);
 		text_tail(r, a->message != NULL ? a->message : a->target);
 	}
 	emit(r, a->kind, a->state, a->vantage, a->target, a->ttl, a->ts,
@@ -353,6 +366,7 @@ on_route(void *arg, const struct pp_route_rec *rr)
 		}
 		text_head(rr->ts, "path");
 		printf("%-11s ", rr->nprev >= 0 ? "change" : "first");
+		text_vantage(r, rr->vantage);
 		text_tail(r, line);
 	}
 	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->vantage,

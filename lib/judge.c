@@ -41,13 +41,12 @@ pp_judge_init(struct pp_judge *j, const struct pp_judge_opts *o,
 	j->sink = *sink;
 	pp_keytab_init(&j->tmap);
 	pp_keytab_init(&j->kmap);
+	pp_keytab_init(&j->vmap);
 	if (o->window < 1 || o->window > PP_WINDOW_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (pp_intern_init(&j->names, PP_JUDGE_MAX_NAMES) == -1 ||
-	    pp_reorder_init(&j->ro, sizeof(struct item), PP_JUDGE_REORDER,
-	    o->horizon) == -1) {
+	if (pp_intern_init(&j->names, PP_JUDGE_MAX_NAMES) == -1) {
 		pp_judge_release(j);
 		errno = ENOMEM;
 		return -1;
@@ -66,7 +65,10 @@ pp_judge_release(struct pp_judge *j)
 	free(j->targets);
 	pp_keytab_release(&j->tmap);
 	pp_keytab_release(&j->kmap);
-	pp_reorder_release(&j->ro);
+	for (uint32_t i = 0; i < j->nros; i++)
+		pp_reorder_release(&j->ros[i]);
+	free(j->ros);
+	pp_keytab_release(&j->vmap);
 	pp_intern_release(&j->names);
 	memset(j, 0, sizeof(*j));
 }
@@ -86,7 +88,8 @@ pp_judge_meta(struct pp_judge *j, const json_t *settings)
 		j->o.outcome.refused_down = true;
 	if (!j->horizon_set && isfinite(to) && to > 0 && to < 3600) {
 		j->o.horizon = to + 1;
-		j->ro.horizon = to + 1;
+		for (uint32_t i = 0; i < j->nros; i++)
+			j->ros[i].horizon = to + 1;
 		j->horizon_set = true;
 	}
 }
@@ -156,6 +159,40 @@ target_get(struct pp_judge *j, const char *v, const char *s)
 	return i;
 }
 
+/* The reorder buffer of vantage point id v (index), made when new;
+ * UINT32_MAX (j->oom) when it cannot be. */
+static uint32_t
+ro_of(struct pp_judge *j, uint32_t v)
+{
+	bool added;
+	uint32_t i = pp_keytab_add(&j->vmap, v, 0, 0, &added);
+
+	if (i == PP_KEYTAB_NONE) {
+		j->oom = true;
+		return UINT32_MAX;
+	}
+	if (!added)
+		return i;
+	if (j->nros == j->aros) {
+		uint32_t na = j->aros != 0 ? j->aros * 2 : 4;
+		struct pp_reorder *nr = realloc(j->ros, (size_t)na *
+		    sizeof(*nr));
+		if (nr == NULL) {
+			j->oom = true;
+			return UINT32_MAX;
+		}
+		j->ros = nr;
+		j->aros = na;
+	}
+	if (pp_reorder_init(&j->ros[i], sizeof(struct item),
+	    PP_JUDGE_REORDER, j->o.horizon) == -1) {
+		j->oom = true;
+		return UINT32_MAX;
+	}
+	j->nros++;
+	return i;
+}
+
 /* The target named s from v, made when new; UINT32_MAX when it cannot
  * be. */
 static uint32_t
@@ -174,6 +211,9 @@ target_find(struct pp_judge *j, const char *v, const char *s)
 	uint32_t i = pp_keytab_find(&j->tmap, vantage, name, 0);
 	if (i != PP_KEYTAB_NONE)
 		return i;
+	uint32_t ro = ro_of(j, vantage);
+	if (ro == UINT32_MAX)
+		return UINT32_MAX;
 	if (j->ntargets == j->atargets) {
 		uint32_t na = j->atargets != 0 ? j->atargets * 2 : 8;
 		struct pp_judge_target *nt = realloc(j->targets, (size_t)na *
@@ -192,6 +232,7 @@ target_find(struct pp_judge *j, const char *v, const char *s)
 	struct pp_judge_target *t = &j->targets[j->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->vantage = vantage;
+	t->ro = ro;
 	t->name = name;
 	t->round = -1;
 	t->last_ts = NAN;
@@ -695,7 +736,8 @@ pp_judge_probe(struct pp_judge *j, const struct pp_probe *p)
 	it.rtt = answered ? p->rtt : NAN;
 	it.from = (answered || why == PP_LOSS_UNREACHABLE) &&
 	    p->from != NULL ? intern(j, p->from) : PP_INTERN_NONE;
-	(void)pp_reorder_push(&j->ro, p->ts, &it, process, j);
+	(void)pp_reorder_push(&j->ros[j->targets[it.target].ro], p->ts, &it,
+	    process, j);
 	return j->oom ? -1 : 0;
 }
 
@@ -740,7 +782,8 @@ pp_judge_mos(struct pp_judge *j, const struct pp_mos_rec *m)
 void
 pp_judge_finish(struct pp_judge *j)
 {
-	pp_reorder_flush(&j->ro, process, j);
+	for (uint32_t i = 0; i < j->nros; i++)
+		pp_reorder_flush(&j->ros[i], process, j);
 	for (uint32_t i = 0; i < j->ntargets; i++) {
 		struct out_ctx c = { j, &j->targets[i] };
 		close_round(j, &j->targets[i]);

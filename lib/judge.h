@@ -36,8 +36,12 @@
  * detector (the probes of outage_min seconds, at most PP_OUTAGE_MAX of 16
  * bytes), plus per path a
  * window of 16 bytes a probe (--window); targets and paths are limited
- * only by memory (lib/keytab.h), the reorder buffer by PP_JUDGE_REORDER
- * outcomes of 32 bytes, names by PP_JUDGE_MAX_NAMES. */
+ * only by memory (lib/keytab.h); a reorder buffer per vantage point (its
+ * outcomes put in send order on their own, so that one vantage point's
+ * clock never holds back or releases another's), each at most
+ * PP_JUDGE_REORDER outcomes of 32 bytes (88 with its handle), allocated
+ * as needed: in practice the horizon's worth of its probes; names by
+ * PP_JUDGE_MAX_NAMES. */
 #ifndef PP_JUDGE_H
 #define PP_JUDGE_H
 
@@ -55,7 +59,8 @@
 
 #define PP_JUDGE_MAX_NAMES (UINT32_MAX - 1)	/* interned names: no cap
 						 * but memory */
-#define PP_JUDGE_REORDER 65536	/* outcomes held for send order */
+#define PP_JUDGE_REORDER 65536	/* outcomes held for send order, per
+				 * vantage point */
 #define PP_JUDGE_SOURCES 4	/* unreachable sources kept per target */
 #define PP_JUDGE_RISE_MIN 1.0	/* ms: a rise threshold is at least this
 				 * far above the baseline (sub-millisecond
@@ -126,6 +131,8 @@ struct pp_judge_target {
 	struct pp_outage od;	/* outages at the destination */
 	struct pp_ratelimit rl;	/* the destination's ICMP rate limit */
 	bool out_raised;	/* unreachable raised by an outage */
+	uint32_t ro;		/* its vantage point's reorder buffer (index
+				 * in pp_judge.ros) */
 };
 
 /* One judged path: a target's destination (ttl 0 or -1), or a hop. */
@@ -155,7 +162,11 @@ struct pp_judge {
 	uint32_t nkeys;		/* in use */
 	uint32_t akeys;		/* allocated */
 	struct pp_keytab kmap;	/* (target index, ttl) -> key index */
-	struct pp_reorder ro;	/* send order */
+	struct pp_reorder *ros;	/* send order, a buffer per vantage point
+				 * (owned) */
+	uint32_t nros;		/* in use */
+	uint32_t aros;		/* allocated */
+	struct pp_keytab vmap;	/* (vantage id, 0, 0) -> buffer index */
 	bool horizon_set;	/* a meta record gave the horizon */
 	uint64_t probes;	/* probe records judged */
 	uint64_t mos_records;	/* mos records judged */

@@ -234,3 +234,26 @@ stats_of() {
 	pp_run 0 pp-alert -f ndjson --hops --loss 100 "$T/many.ndjson"
 	[[ "$stderr" != *"not judged"* ]]
 }
+
+@test "fleet: pp-alert puts each vantage point's probes in order on their own (interleaved with a skew); text lines name the vantage point" {
+	gen vpa 10 1 new >"$T/a.ndjson"
+	# vpb's clock 30 s ahead of vpa's: a shared reorder buffer would let
+	# vpb's newer times release vpa's outcomes in arrival order.
+	gen vpb 50 2 new | jq -c 'if .type == "probe" then .ts += 30 else . end' >"$T/b.ndjson"
+	paste -d '\n' "$T/a.ndjson" "$T/b.ndjson" | grep -v '^$' >"$T/mix.ndjson"
+	for v in a b; do
+		pp-alert -f ndjson --loss 5 --window 20 "$T/$v.ndjson" | jq -c 'select(.type != "meta")' >"$T/$v.alerts"
+		[ "$(wc -l <"$T/$v.alerts")" -gt 4 ]
+	done
+	pp_run 0 pp-alert -f ndjson --loss 5 --window 20 "$T/mix.ndjson"
+	for v in a b; do
+		printf '%s\n' "$output" | jq -c --arg v "vp$v" 'select(.type != "meta" and .vantage == $v)' | cmp - "$T/$v.alerts"
+	done
+	# Text: the vantage point in brackets once there are two.
+	pp_run 0 pp-alert -f text --loss 5 --window 20 "$T/mix.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c ' \[vpa\] h loss ')" -eq "$(grep -c '"kind":"loss"' "$T/a.alerts")" ]
+	[ "$(printf '%s\n' "$output" | grep -c ' \[vpb\] h loss ')" -eq "$(grep -c '"kind":"loss"' "$T/b.alerts")" ]
+	pp_run 0 pp-alert -f text --loss 5 --window 20 "$T/a.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c ' h loss ')" -gt 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '\[')" -eq 0 ]
+}
