@@ -68,6 +68,7 @@ LIB_SRCS += lib/pkt.c
 LIB_SRCS += lib/net_linux.c
 LIB_SRCS += lib/evloop.c
 LIB_SRCS += lib/flowsock.c
+LIB_SRCS += lib/rxdrops.c
 LIB_SRCS += lib/engine.c
 LIB_SRCS += lib/tsched.c
 LIB_SRCS += lib/mtrpkt.c

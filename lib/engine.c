@@ -25,6 +25,7 @@
 #include "lib/engine.h"
 #include "lib/evloop.h"
 #include "lib/flowsock.h"
+#include "lib/rxdrops.h"
 #include "lib/util.h"
 
 /* Event tags: the shared sockets are 0 to 3 (icmp4, icmp6, tcp4, tcp6). */
@@ -66,14 +67,6 @@ struct slot {
 	struct pp_engine_result r;
 };
 
-/* What the kernel dropped for a receiving socket (its receive queue
- * full): the count last seen (SO_RXQ_OVFL with each datagram, SO_MEMINFO
- * on demand) and the time up to which it is known (monotonic ns). */
-struct rxdrops {
-	unsigned seen;
-	long long known;
-};
-
 /* Per flow socket: its probes in flight, and the last one sent; for UDP
  * built by us, what a NAT on the way adds to the identity its quotes
  * give (lib/pkt.h: csum_delta), once learnt from a quote of our payload. */
@@ -82,20 +75,7 @@ struct flowuse {
 	int last;		/* slot */
 	bool learnt;		/* delta is known */
 	uint16_t delta;
-	struct rxdrops drops;	/* of its socket */
-};
-
-/* Stretches of time in which the kernel dropped datagrams for a socket of
- * a family (monotonic ns, oldest first): a probe of that family that
- * waited across one and timed out may have lost its answer inside this
- * host (local_drop).  Close ones are merged; when full, the oldest two. */
-#define DROPWINS 32
-/* How much older than the datagram read before it a dropped one may be
- * stamped (the host's backlogs, under load), ns. */
-#define DROP_SLACK 100000000LL
-struct dropwins {
-	int n;
-	long long from[DROPWINS], to[DROPWINS];
+	struct pp_rxdrops drops;	/* of its socket */
 };
 
 /* An ICMP error quoting only the 8-byte header of a UDP probe of a flow
@@ -145,8 +125,8 @@ struct pp_engine {
 	/* The receive path: batches of the shared sockets, their drop
 	 * counts, and how far everything that arrived has been read. */
 	struct pp_net_batch rxb;
-	struct rxdrops rxd[4];	/* icmp4, icmp6, tcp4, tcp6 */
-	struct dropwins wins[2];	/* IPv4, IPv6 */
+	struct pp_rxdrops rxd[4];	/* icmp4, icmp6, tcp4, tcp6 */
+	struct pp_dropwins wins[2];	/* IPv4, IPv6: lib/rxdrops.h */
 	long long rt_off;	/* monotonic less realtime, ns (this pass) */
 	long long stop_mono;	/* the earliest last stamp read of a socket
 				 * left with more to read in this pass,
@@ -308,8 +288,7 @@ pp_engine_new(const struct pp_engine_opts *o, struct pp_net *n,
 	long long now = pp_mono_ns();
 	for (int i = 0; i < 4; i++) {
 		long long d = rfd[i] >= 0 ? pp_net_drops(rfd[i]) : -1;
-		e->rxd[i].seen = d > 0 ? (unsigned)d : 0;
-		e->rxd[i].known = now;
+		pp_rxdrops_init(&e->rxd[i], d > 0 ? (unsigned)d : 0, now);
 	}
 	e->horizon = now;
 	/* Room for one socket per probe in flight. */
@@ -818,65 +797,13 @@ rx_mono(const struct pp_engine *e, const struct timespec *rx)
 	return (long long)rx->tv_sec * 1000000000LL + rx->tv_nsec + e->rt_off;
 }
 
-/* The kernel dropped datagrams for a socket of family f (0 IPv4, 1 IPv6)
- * between from and to: remember the stretch. */
-static void
-add_window(struct pp_engine *e, int f, long long from, long long to)
-{
-	struct dropwins *w = &e->wins[f];
-
-	if (w->n > 0 && from <= w->to[w->n - 1] + 1000000) {
-		if (to > w->to[w->n - 1])
-			w->to[w->n - 1] = to;
-		if (from < w->from[w->n - 1])
-			w->from[w->n - 1] = from;
-		return;
-	}
-	if (w->n == DROPWINS) {
-		/* The two oldest become one (wider: more probes "may"). */
-		w->to[0] = w->to[1];
-		memmove(&w->from[1], &w->from[2], (DROPWINS - 2) *
-		    sizeof(w->from[0]));
-		memmove(&w->to[1], &w->to[2], (DROPWINS - 2) * sizeof(w->to[0]));
-		w->n--;
-	}
-	w->from[w->n] = from;
-	w->to[w->n] = to;
-	w->n++;
-}
-
-/* Did the kernel drop anything for family f between a and b? */
-static bool
-dropped_between(const struct pp_engine *e, int f, long long a, long long b)
-{
-	const struct dropwins *w = &e->wins[f];
-
-	for (int k = w->n - 1; k >= 0; k--)
-		if (w->from[k] <= b && w->to[k] >= a)
-			return true;
-	return false;
-}
-
 /* A socket of family f says the kernel had dropped `count` datagrams for
  * it (since it was opened) by `at` (monotonic). */
 static void
-drops_seen(struct pp_engine *e, int f, struct rxdrops *d, unsigned count,
+drops_seen(struct pp_engine *e, int f, struct pp_rxdrops *d, unsigned count,
     long long at)
 {
-	if ((int)(count - d->seen) > 0) {
-		/* Dropped when queued, after the datagram read before (its
-		 * stamp `known`) and before this one's: but a stamp is taken
-		 * as a packet enters the host, and on two CPUs one can wait
-		 * longer than another before its socket takes it, so the
-		 * dropped ones may carry stamps a little older; and this one
-		 * was read by now. */
-		e->kdrops += count - d->seen;
-		long long now = pp_mono_ns();
-		add_window(e, f, d->known - DROP_SLACK, at > now ? at : now);
-		d->seen = count;
-	}
-	if (at > d->known)
-		d->known = at;
+	e->kdrops += pp_rxdrops_seen(d, &e->wins[f], count, at, pp_mono_ns());
 }
 
 /* A socket left with more to read in this pass, read up to `at`. */
@@ -974,7 +901,7 @@ icmp_readable(struct pp_engine *e, int fam, uint32_t events)
 	bool v6 = fam == 1;
 	int fd = v6 ? e->net->icmp6 : e->net->icmp4;
 	bool raw = v6 ? e->net->raw6 : e->net->raw4;
-	struct rxdrops *d = &e->rxd[fam];
+	struct pp_rxdrops *d = &e->rxd[fam];
 
 	/* Only datagram sockets queue errors, and only then is the queue
 	 * read (a raw socket's errors are its own sends'). */
@@ -1165,7 +1092,7 @@ tcp_readable(struct pp_engine *e, int fam)
 {
 	bool v6 = fam == 1;
 	int fd = v6 ? e->net->tcp6 : e->net->tcp4;
-	struct rxdrops *d = &e->rxd[2 + fam];
+	struct pp_rxdrops *d = &e->rxd[2 + fam];
 
 	for (int round = 0; round < RX_ROUNDS; round++) {
 		int n = rx_batch(e, fd, false);
@@ -1673,7 +1600,7 @@ drops_known(struct pp_engine *e, const struct slot *s, long long end,
 	    (f ? e->net->tcp6 : e->net->tcp4) : -1 };
 
 	for (int k = 0; k < 2; k++) {
-		struct rxdrops *d = &e->rxd[2 * k + f];
+		struct pp_rxdrops *d = &e->rxd[2 * k + f];
 		if (fds[k] < 0 || d->known >= end)
 			continue;
 		long long c = pp_net_drops(fds[k]);
@@ -1695,8 +1622,8 @@ time_out(struct pp_engine *e, int i, long long now)
 
 	if (s->kind != K_UDP_SOCK && s->kind != K_TCP_CONN) {
 		drops_known(e, s, end, now);
-		if (dropped_between(e, s->family == AF_INET6, s->sent_mono,
-		    end)) {
+		if (pp_dropwins_hit(&e->wins[s->family == AF_INET6],
+		    s->sent_mono, end)) {
 			s->r.local_drop = true;
 			e->ldrops++;
 		}
