@@ -886,6 +886,30 @@ put_sec(struct pp_export *x, double ms)
 	putc_(x, '\n');
 }
 
+/* A figure of s in milliseconds, FIG_LAST to FIG_JINT. */
+static double
+ms_figure(const struct pp_stats_rec *s, enum fig fig)
+{
+	switch (fig) {
+	case FIG_LAST:
+		return s->last;
+	case FIG_MIN:
+		return s->min;
+	case FIG_AVG:
+		return s->avg;
+	case FIG_MAX:
+		return s->max;
+	case FIG_STDEV:
+		return s->stdev;
+	case FIG_JITTER:
+		return s->jitter;
+	case FIG_JMAX:
+		return s->jmax;
+	default:
+		return s->jint;
+	}
+}
+
 static void
 row_figure(struct pp_export *x, const struct family *fam,
     const struct pp_export_row *r)
@@ -894,13 +918,9 @@ row_figure(struct pp_export *x, const struct family *fam,
 
 	switch (fam->fig) {
 	case FIG_SENT:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_u64(x, r->sent);
-		putc_(x, '\n');
-		break;
 	case FIG_RECV:
 		series(x, fam->name, "", r, NULL, NULL);
-		put_u64(x, r->recv);
+		put_u64(x, fam->fig == FIG_SENT ? r->sent : r->recv);
 		putc_(x, '\n');
 		break;
 	case FIG_LOSS:
@@ -941,45 +961,20 @@ row_figure(struct pp_export *x, const struct family *fam,
 		putc_(x, '\n');
 		break;
 	case FIG_LAST:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->last);
-		break;
 	case FIG_MIN:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->min);
-		break;
 	case FIG_AVG:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->avg);
-		break;
 	case FIG_MAX:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->max);
-		break;
 	case FIG_STDEV:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->stdev);
-		break;
 	case FIG_JITTER:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->jitter);
-		break;
 	case FIG_JMAX:
-		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->jmax);
-		break;
 	case FIG_JINT:
 		series(x, fam->name, "", r, NULL, NULL);
-		put_sec(x, s->jint);
+		put_sec(x, ms_figure(s, fam->fig));
 		break;
 	case FIG_START:
-		series(x, fam->name, "", r, NULL, NULL);
-		pp_export_num(x, s->start, 6);
-		putc_(x, '\n');
-		break;
 	case FIG_END:
 		series(x, fam->name, "", r, NULL, NULL);
-		pp_export_num(x, s->end, 6);
+		pp_export_num(x, fam->fig == FIG_START ? s->start : s->end, 6);
 		putc_(x, '\n');
 		break;
 	case FIG_UNREACH:
