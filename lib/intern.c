@@ -5,16 +5,7 @@
 #include <string.h>
 
 #include "lib/intern.h"
-
-static uint32_t
-hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h ^ (h >> 15);
-}
+#include "lib/util.h"
 
 int
 pp_intern_init(struct pp_intern *t, uint32_t max)
@@ -46,31 +37,34 @@ pp_intern_name(const struct pp_intern *t, uint32_t id)
 	return id < t->n ? t->names[id] : "?";
 }
 
+/* The slot of s in the table h of size slots (a power of two) over
+ * t's names: where s is, or the empty slot where it would go. */
+static uint32_t
+slot_of(const struct pp_intern *t, const uint32_t *h, uint32_t size,
+    const char *s)
+{
+	uint32_t slot = (uint32_t)pp_hash_str(s) & (size - 1);
+
+	while (h[slot] != 0 && strcmp(t->names[h[slot] - 1], s) != 0)
+		slot = (slot + 1) & (size - 1);
+	return slot;
+}
+
 uint32_t
 pp_intern_find(const struct pp_intern *t, const char *s)
 {
-	uint32_t slot = hash_str(s) & (t->hsize - 1);
+	uint32_t slot = slot_of(t, t->hash, t->hsize, s);
 
-	while (t->hash[slot] != 0) {
-		uint32_t id = t->hash[slot] - 1;
-		if (strcmp(t->names[id], s) == 0)
-			return id;
-		slot = (slot + 1) & (t->hsize - 1);
-	}
-	return PP_INTERN_NONE;
+	return t->hash[slot] != 0 ? t->hash[slot] - 1 : PP_INTERN_NONE;
 }
 
 uint32_t
 pp_intern(struct pp_intern *t, const char *s)
 {
-	uint32_t slot = hash_str(s) & (t->hsize - 1);
+	uint32_t slot = slot_of(t, t->hash, t->hsize, s);
 
-	while (t->hash[slot] != 0) {
-		uint32_t id = t->hash[slot] - 1;
-		if (strcmp(t->names[id], s) == 0)
-			return id;
-		slot = (slot + 1) & (t->hsize - 1);
-	}
+	if (t->hash[slot] != 0)
+		return t->hash[slot] - 1;
 	if (t->n >= t->max)
 		return PP_INTERN_NONE;
 	if ((t->n + 1) * 2 > t->hsize) {
@@ -80,18 +74,13 @@ pp_intern(struct pp_intern *t, const char *s)
 			t->oom = true;
 			return PP_INTERN_NONE;
 		}
-		for (uint32_t i = 0; i < t->n; i++) {
-			uint32_t k = hash_str(t->names[i]) & (nsize - 1);
-			while (nh[k] != 0)
-				k = (k + 1) & (nsize - 1);
-			nh[k] = i + 1;
-		}
+		/* The names are distinct: each finds an empty slot. */
+		for (uint32_t i = 0; i < t->n; i++)
+			nh[slot_of(t, nh, nsize, t->names[i])] = i + 1;
 		free(t->hash);
 		t->hash = nh;
 		t->hsize = nsize;
-		slot = hash_str(s) & (nsize - 1);
-		while (t->hash[slot] != 0)
-			slot = (slot + 1) & (nsize - 1);
+		slot = slot_of(t, nh, nsize, s);
 	}
 	if (t->n == t->alloc) {
 		uint32_t na = t->alloc != 0 ? t->alloc * 2 : 64;

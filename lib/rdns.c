@@ -12,6 +12,7 @@
 #include <ares.h>
 
 #include "lib/rdns.h"
+#include "lib/util.h"
 
 struct entry {
 	char *addr;		/* key (owned), NULL: empty slot */
@@ -30,16 +31,6 @@ struct pp_rdns {
 	unsigned long answered;	/* lookups the server answered */
 	unsigned long unanswered;	/* timed out or refused */
 };
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
 
 struct pp_rdns *
 pp_rdns_new(const char *server, double timeout, int max, struct pp_error *err)
@@ -101,7 +92,7 @@ pp_rdns_free(struct pp_rdns *r)
 static struct entry *
 find(struct pp_rdns *r, const char *addr)
 {
-	size_t i = hash_str(addr) & (r->size - 1);
+	size_t i = pp_hash_str(addr) & (r->size - 1);
 
 	while (r->tab[i].addr != NULL && strcmp(r->tab[i].addr, addr) != 0)
 		i = (i + 1) & (r->size - 1);

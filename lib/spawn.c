@@ -25,16 +25,6 @@ say(struct pp_spawn *s, const char *msg)
 		s->report(s->arg, msg);
 }
 
-static uint64_t
-hash_key(const char *k)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *k != '\0'; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ull;
-	return h;
-}
-
 int
 pp_spawn_init(struct pp_spawn *s, char *const *argv, double timeout, int max)
 {
@@ -342,7 +332,7 @@ pp_spawn_event(struct pp_spawn *s, const char *key, const char *json,
 		s->dropped++;
 		return;
 	}
-	e->hash = hash_key(key);
+	e->hash = pp_hash_str(key);
 	memcpy(e->json, json, len);
 	e->json[len] = '\n';
 	e->len = len + 1;

@@ -338,3 +338,14 @@ pp_utf8_len(const unsigned char *p, size_t n)
 		return 0;
 	return len;
 }
+
+uint64_t
+pp_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0';
+	    p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}

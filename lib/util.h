@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parse a decimal integer in [min, max] (OpenBSD strtonum semantics).
  * Returns the value; on error returns 0 and sets *errstr to "invalid",
@@ -57,5 +58,10 @@ long long pp_mono_ns(void);
  * ASCII, 2 to 4, or 0 when it is invalid (overlong, surrogate, above
  * U+10FFFF, truncated) -- exactly what JSON (RFC 8259, jansson) accepts. */
 size_t pp_utf8_len(const unsigned char *p, size_t n);
+
+/* The hash of string s for hash tables (FNV-1a, 64 bits, the high bits
+ * folded into the low ones, so hash & (size - 1) uses them all); not for
+ * anything an attacker must not collide. */
+uint64_t pp_hash_str(const char *s);
 
 #endif /* PP_UTIL_H */
