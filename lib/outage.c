@@ -37,6 +37,19 @@ at(const struct pp_outage *o, uint32_t i)
 	return &o->q[(o->head + i) % o->cap];
 }
 
+/* How many of the held probes folded in (the first o->done) were
+ * lost. */
+static uint32_t
+done_lost(const struct pp_outage *o)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < o->done; i++)
+		if (at(o, i)->lost)
+			k++;
+	return k;
+}
+
 static void
 pop(struct pp_outage *o)
 {
@@ -201,13 +214,8 @@ fold_out(struct pp_outage *o, pp_outage_fn fn, void *arg)
 	}
 	if (!o->begun && (o->cand ? at(o, 0)->ts : e.ts) - o->start >=
 	    o->min) {
-		uint64_t sent = o->sent;
-		uint64_t recv = o->recv;
-		for (uint32_t i = 0; i < o->done; i++) {
-			sent++;
-			if (!at(o, i)->lost)
-				recv++;
-		}
+		uint64_t sent = o->sent + o->done;
+		uint64_t recv = o->recv + (o->done - done_lost(o));
 		report(o, PP_OUTAGE_BEGIN, NAN, e.ts, sent, recv, false, fn,
 		    arg);
 		o->begun = true;
@@ -274,10 +282,7 @@ pp_outage_finish(struct pp_outage *o, pp_outage_fn fn, void *arg)
 		/* A candidate whose recovery held as far as the input went
 		 * ends it; failing ones join it. */
 		while (o->cand) {
-			uint32_t k = 0;
-			for (uint32_t i = 0; i < o->done; i++)
-				if (at(o, i)->lost)
-					k++;
+			uint32_t k = done_lost(o);
 			if (!lossy(o, k, o->done))
 				break;
 			o->wn = o->done;
@@ -296,13 +301,8 @@ pp_outage_finish(struct pp_outage *o, pp_outage_fn fn, void *arg)
 			continue;
 		}
 		/* Ongoing: every probe since its start is in it. */
-		uint64_t sent = o->sent;
-		uint64_t recv = o->recv;
-		for (uint32_t i = 0; i < o->done; i++) {
-			sent++;
-			if (!at(o, i)->lost)
-				recv++;
-		}
+		uint64_t sent = o->sent + o->done;
+		uint64_t recv = o->recv + (o->done - done_lost(o));
 		close_out(o, o->last_ts, sent, recv, true, fn, arg);
 	}
 	o->head = o->n = o->done = o->nlost = 0;
