@@ -717,13 +717,15 @@ open_outages(const char *path)
 }
 
 /* Rename a replacement over its file when the run succeeded, else leave
- * the file as it was.  Returns the status, made 1 by a failed rename. */
+ * the file as it was (a device, FIFO or open file's name was written in
+ * place: it is closed, nothing to say).  Returns the status, made 1 by a
+ * failed rename. */
 static int
 commit_replacement(struct pp_atomic *a, const char *path, int status)
 {
 	if (path == NULL)
 		return status;
-	if (status != PP_EXIT_OK) {
+	if (status != PP_EXIT_OK && !a->direct) {
 		pp_atomic_abort(a);
 		pp_warnx("'%s' not replaced", path);
 	} else if (pp_atomic_commit(a) == -1) {

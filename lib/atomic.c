@@ -194,7 +194,7 @@ pp_atomic_open(struct pp_atomic *a, const char *path)
 		return a->fd;
 	case -1:
 		release(a);
-		errno = EINVAL;
+		errno = EOPNOTSUPP;	/* "Operation not supported" */
 		return -1;
 	default:
 		break;

@@ -22,7 +22,7 @@
  * /proc/self/fd/N: symlinks in /proc, or into /proc from a directory only
  * root can write) are opened for writing as a shell's `>` opens them
  * (a regular file behind such a name is truncated), and committing closes
- * them.  A block device is refused (EINVAL).
+ * them.  A block device is refused (EOPNOTSUPP).
  *
  * Also here: pp_output_open(), for files written as a stream (the
  * probers' -o archive), which refuses what the kernel's

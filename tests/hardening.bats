@@ -193,6 +193,13 @@ attacker() {
 	[ "$status" -ne 0 ]
 	[ -b "$d/blk" ]
 	assert_output --partial "$d/blk"
+	assert_output --partial "Operation not supported"
+	# Written in place on a failed run: the records are there, and no
+	# "not replaced" (it was not to be).
+	run pp-stats -o "$d/stdout" "$f" "$d/missing.ndjson"
+	[ "$status" -eq 1 ]
+	refute_output --partial "not replaced"
+	assert_output --partial '"type":"stats"'
 }
 
 @test "probers' -o: a symlink planted by another user in a shared directory is not followed" {
