@@ -1133,6 +1133,11 @@ merge_report(struct out *ot, const struct pp_merge *m)
 		pp_warnx("--merge: %llu stats records span two --every "
 		    "windows and were not merged (a window a whole number "
 		    "of theirs)", (unsigned long long)m->spans);
+	if (m->late > 0)
+		pp_warnx("--merge: %llu stats records came after their "
+		    "window was written (their vantage point's records had "
+		    "moved on by two windows) and were not merged",
+		    (unsigned long long)m->late);
 	if (ot->merge_bad > 0)
 		pp_warnx("--merge: %lu bad stats records not merged",
 		    ot->merge_bad);
@@ -1236,6 +1241,8 @@ main(int argc, char **argv)
 	struct pp_merge_opts mo = {
 		.every = o.every,
 		.vantage = o.as_vantage,
+		.row = on_merged,
+		.arg = &ot,
 	};
 	struct pp_merge m;
 	if (o.merge && pp_merge_init(&m, &mo) == -1)
@@ -1248,6 +1255,11 @@ main(int argc, char **argv)
 	if (pp_agg_init(&a, &ao, &sink) == -1 ||
 	    pp_stream_open(&st, ot.in, ot.nin, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	/* --merge reads nested lines, which workers decode with jansson and
+	 * the consumer frees: measured 2.7 times the CPU and 3 times the
+	 * time of one thread (200,000 rows: 24 s against 8.8 s), so one. */
+	if (o.merge)
+		st.nworkers = 0;
 	pp_stream_set_range(&st, &o.range);
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
 		if (o.merge) {
@@ -1274,7 +1286,7 @@ main(int argc, char **argv)
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	if (o.merge) {
-		pp_merge_finish(&m, on_merged, &ot);
+		pp_merge_finish(&m);
 		if (m.oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		merge_report(&ot, &m);

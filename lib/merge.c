@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* merge.c: pp-stats --merge (see merge.h). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,9 @@ pp_merge_init(struct pp_merge *m, const struct pp_merge_opts *o)
 {
 	memset(m, 0, sizeof(*m));
 	m->o = *o;
+	m->free = UINT32_MAX;
 	pp_keytab_init(&m->kmap);
-	pp_keytab_init(&m->rmap);
+	pp_keytab_init(&m->cmap);
 	if (pp_intern_init(&m->names, UINT32_MAX - 1) == -1) {
 		errno = ENOMEM;
 		return -1;
@@ -26,12 +28,17 @@ pp_merge_init(struct pp_merge *m, const struct pp_merge_opts *o)
 void
 pp_merge_release(struct pp_merge *m)
 {
-	for (uint32_t i = 0; i < m->nrows; i++)
-		pp_stats_release(&m->rows[i].st);
+	for (uint32_t c = 0; c < m->nclocks; c++) {
+		struct pp_merge_clock *k = &m->clocks[c];
+		for (uint32_t n = 0; n < k->nopen; n++)
+			pp_stats_release(&m->rows[k->open[n]].st);
+		free(k->open);
+	}
+	free(m->clocks);
 	free(m->rows);
 	free(m->keys);
 	pp_keytab_release(&m->kmap);
-	pp_keytab_release(&m->rmap);
+	pp_keytab_release(&m->cmap);
 	pp_intern_release(&m->names);
 	memset(m, 0, sizeof(*m));
 }
@@ -46,6 +53,39 @@ intern(void *arg, const char *s)
 	if (id == PP_INTERN_NONE)
 		m->oom = true;
 	return id;
+}
+
+/* The clock of vantage point id vantage (index), UINT32_MAX (m->oom)
+ * when memory ran short. */
+static uint32_t
+clock_of(struct pp_merge *m, uint32_t vantage)
+{
+	bool added;
+	uint32_t i = pp_keytab_add(&m->cmap, vantage, 0, 0, &added);
+
+	if (i == PP_KEYTAB_NONE) {
+		m->oom = true;
+		return UINT32_MAX;
+	}
+	if (!added)
+		return i;
+	if (m->nclocks == m->aclocks) {
+		uint32_t na = m->aclocks != 0 ? m->aclocks * 2 : 8;
+		struct pp_merge_clock *nc = realloc(m->clocks, (size_t)na *
+		    sizeof(*nc));
+		if (nc == NULL) {
+			m->oom = true;
+			return UINT32_MAX;
+		}
+		m->clocks = nc;
+		m->aclocks = na;
+	}
+	struct pp_merge_clock *c = &m->clocks[i];
+	memset(c, 0, sizeof(*c));
+	c->newest = LLONG_MIN;
+	c->written = LLONG_MIN;
+	m->nclocks++;
+	return i;
 }
 
 static uint32_t
@@ -74,33 +114,51 @@ key_of(struct pp_merge *m, uint32_t vantage, uint32_t target, int ttl)
 	m->keys[i].vantage = vantage;
 	m->keys[i].target = target;
 	m->keys[i].ttl = ttl;
+	m->keys[i].open = UINT32_MAX;
+	m->keys[i].clock = clock_of(m, vantage);
+	if (m->keys[i].clock == UINT32_MAX)
+		return UINT32_MAX;
 	m->nkeys++;
 	return i;
 }
 
+/* The open row of key and window win, made when there is none; NULL
+ * (m->oom) when memory ran short. */
 static struct pp_merge_row *
 row_of(struct pp_merge *m, uint32_t key, long long win)
 {
-	bool added;
-	uint32_t i = pp_keytab_add(&m->rmap, key, (uint32_t)win,
-	    (int32_t)(win >> 32), &added);
+	struct pp_merge_key *k = &m->keys[key];
 
-	if (i == PP_KEYTAB_NONE) {
-		m->oom = true;
-		return NULL;
-	}
-	if (!added)
-		return &m->rows[i];
-	if (m->nrows == m->arows) {
-		uint32_t na = m->arows != 0 ? m->arows * 2 : 64;
-		struct pp_merge_row *nr = realloc(m->rows, (size_t)na *
-		    sizeof(*nr));
-		if (nr == NULL) {
+	for (uint32_t i = k->open; i != UINT32_MAX; i = m->rows[i].knext)
+		if (m->rows[i].win == win)
+			return &m->rows[i];
+	struct pp_merge_clock *c = &m->clocks[k->clock];
+	if (c->nopen == c->aopen) {
+		uint32_t na = c->aopen != 0 ? c->aopen * 2 : 64;
+		uint32_t *no = realloc(c->open, (size_t)na * sizeof(*no));
+		if (no == NULL) {
 			m->oom = true;
 			return NULL;
 		}
-		m->rows = nr;
-		m->arows = na;
+		c->open = no;
+		c->aopen = na;
+	}
+	uint32_t i = m->free;
+	if (i != UINT32_MAX)
+		m->free = m->rows[i].knext;
+	else {
+		if (m->nrows == m->arows) {
+			uint32_t na = m->arows != 0 ? m->arows * 2 : 64;
+			struct pp_merge_row *nr = na > m->arows ?
+			    realloc(m->rows, (size_t)na * sizeof(*nr)) : NULL;
+			if (nr == NULL) {
+				m->oom = true;
+				return NULL;
+			}
+			m->rows = nr;
+			m->arows = na;
+		}
+		i = m->nrows++;
 	}
 	struct pp_merge_row *r = &m->rows[i];
 	memset(r, 0, sizeof(*r));
@@ -109,11 +167,104 @@ row_of(struct pp_merge *m, uint32_t key, long long win)
 	r->start = INFINITY;
 	r->end = -INFINITY;
 	r->vantage = UINT32_MAX;
+	r->seq = m->seq++;
 	r->fwd_sent = r->fwd_lost = -1;
 	r->rate_limit = NAN;
 	pp_stats_init(&r->st);
-	m->nrows++;
+	r->knext = k->open;
+	k->open = i;
+	c->open[c->nopen++] = i;
 	return r;
+}
+
+/* A row to write: its window, order of first appearance, slot. */
+struct place {
+	long long win;
+	uint64_t seq;
+	uint32_t i;
+};
+
+static int
+cmp_place(const void *x, const void *y)
+{
+	const struct place *a = x;
+	const struct place *b = y;
+
+	if (a->win != b->win)
+		return (a->win > b->win) - (a->win < b->win);
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Write row slot i, then free it. */
+static void
+write_row(struct pp_merge *m, uint32_t i)
+{
+	struct pp_merge_row *r = &m->rows[i];
+	struct pp_merge_key *k = &m->keys[r->key];
+	struct pp_stats_rec rec;
+
+	pp_agg_stats_row(&m->names, &r->st, k->ttl, &rec);
+	rec.vantage = k->vantage != UINT32_MAX ?
+	    pp_intern_name(&m->names, k->vantage) : NULL;
+	rec.target = pp_intern_name(&m->names, k->target);
+	rec.start = r->start;
+	rec.end = r->end;
+	if (m->o.every > 0) {
+		rec.start = (double)r->win * m->o.every;
+		rec.end = rec.start + m->o.every;
+	}
+	if (k->ttl > 0 && r->fwd_sent > 0) {
+		rec.fwd_sent = r->fwd_sent;
+		rec.fwd_lost = r->fwd_lost;
+		rec.fwd_loss = 100.0 * (double)r->fwd_lost /
+		    (double)r->fwd_sent;
+		pp_wilson((uint64_t)r->fwd_lost, (uint64_t)r->fwd_sent,
+		    PP_Z95, &rec.fwd_lo, &rec.fwd_hi);
+	}
+	if (r->rate_limited > 0) {
+		rec.rate_limited = r->rate_limited;
+		rec.rate_limit = r->rate_limit;
+	}
+	rec.parts = &r->st;
+	if (m->o.row != NULL)
+		m->o.row(m->o.arg, &rec, r->key);
+	/* Off the key's open rows, onto the free ones. */
+	uint32_t *p = &k->open;
+	while (*p != i)
+		p = &m->rows[*p].knext;
+	*p = r->knext;
+	pp_stats_release(&r->st);
+	r->knext = m->free;
+	m->free = i;
+}
+
+/* Write clock c's open rows of windows up to win (all: LLONG_MAX), in
+ * order of window, then of first appearance. */
+static void
+write_upto(struct pp_merge *m, struct pp_merge_clock *c, long long win)
+{
+	struct place *pl = malloc(((size_t)c->nopen + 1) * sizeof(*pl));
+	uint32_t n = 0;
+	uint32_t kept = 0;
+
+	if (pl == NULL) {
+		m->oom = true;
+		return;
+	}
+	for (uint32_t j = 0; j < c->nopen; j++) {
+		uint32_t i = c->open[j];
+		if (m->rows[i].win <= win) {
+			pl[n].win = m->rows[i].win;
+			pl[n].seq = m->rows[i].seq;
+			pl[n++].i = i;
+		} else
+			c->open[kept++] = i;
+	}
+	c->nopen = kept;
+	qsort(pl, n, sizeof(*pl), cmp_place);
+	for (uint32_t j = 0; j < n; j++)
+		write_row(m, pl[j].i);
+	free(pl);
 }
 
 int
@@ -162,6 +313,16 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	uint32_t target = intern(m, rec.target);
 	uint32_t key = m->oom ? UINT32_MAX : key_of(m, vantage, target,
 	    rec.ttl);
+	/* Windows are written as their vantage point's time passes them
+	 * when each vantage point is kept apart (see merge.h). */
+	bool stream = m->o.every > 0 && m->o.vantage == NULL;
+	struct pp_merge_clock *c = key != UINT32_MAX ?
+	    &m->clocks[m->keys[key].clock] : NULL;
+	if (c != NULL && stream && win <= c->written) {
+		m->late++;
+		pp_stats_release(&part);
+		return 0;
+	}
 	struct pp_merge_row *r = key != UINT32_MAX ? row_of(m, key, win) :
 	    NULL;
 	if (r == NULL) {
@@ -190,69 +351,42 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	if (rec.end > r->end)
 		r->end = rec.end;
 	m->merged++;
-	return 0;
-}
-
-/* A row's place: its window, then its index (first appearance). */
-struct place {
-	long long win;
-	uint32_t i;
-};
-
-static int
-cmp_place(const void *x, const void *y)
-{
-	const struct place *a = x;
-	const struct place *b = y;
-
-	if (a->win != b->win)
-		return (a->win > b->win) - (a->win < b->win);
-	return (a->i > b->i) - (a->i < b->i);
+	if (stream && win > c->newest) {
+		c->newest = win;
+		if (win - 2 > c->written) {
+			write_upto(m, c, win - 2);
+			c->written = win - 2;
+		}
+	}
+	return m->oom ? -1 : 0;
 }
 
 void
-pp_merge_finish(struct pp_merge *m, void (*fn)(void *arg,
-    const struct pp_stats_rec *r, uint32_t key), void *arg)
+pp_merge_finish(struct pp_merge *m)
 {
-	struct place *pl = malloc(((size_t)m->nrows + 1) * sizeof(*pl));
-
+	/* Every clock's open rows in one order (one clock's when there is
+	 * one). */
+	uint64_t n = 0;
+	for (uint32_t c = 0; c < m->nclocks; c++)
+		n += m->clocks[c].nopen;
+	struct place *pl = malloc(((size_t)n + 1) * sizeof(*pl));
 	if (pl == NULL) {
 		m->oom = true;
 		return;
 	}
-	for (uint32_t i = 0; i < m->nrows; i++) {
-		pl[i].win = m->rows[i].win;
-		pl[i].i = i;
+	n = 0;
+	for (uint32_t c = 0; c < m->nclocks; c++) {
+		struct pp_merge_clock *k = &m->clocks[c];
+		for (uint32_t j = 0; j < k->nopen; j++) {
+			uint32_t i = k->open[j];
+			pl[n].win = m->rows[i].win;
+			pl[n].seq = m->rows[i].seq;
+			pl[n++].i = i;
+		}
+		k->nopen = 0;
 	}
-	qsort(pl, m->nrows, sizeof(*pl), cmp_place);
-	for (uint32_t n = 0; n < m->nrows; n++) {
-		struct pp_merge_row *r = &m->rows[pl[n].i];
-		const struct pp_merge_key *k = &m->keys[r->key];
-		struct pp_stats_rec rec;
-		pp_agg_stats_row(&m->names, &r->st, k->ttl, &rec);
-		rec.vantage = k->vantage != UINT32_MAX ?
-		    pp_intern_name(&m->names, k->vantage) : NULL;
-		rec.target = pp_intern_name(&m->names, k->target);
-		rec.start = r->start;
-		rec.end = r->end;
-		if (m->o.every > 0) {
-			rec.start = (double)r->win * m->o.every;
-			rec.end = rec.start + m->o.every;
-		}
-		if (k->ttl > 0 && r->fwd_sent > 0) {
-			rec.fwd_sent = r->fwd_sent;
-			rec.fwd_lost = r->fwd_lost;
-			rec.fwd_loss = 100.0 * (double)r->fwd_lost /
-			    (double)r->fwd_sent;
-			pp_wilson((uint64_t)r->fwd_lost, (uint64_t)r->fwd_sent,
-			    PP_Z95, &rec.fwd_lo, &rec.fwd_hi);
-		}
-		if (r->rate_limited > 0) {
-			rec.rate_limited = r->rate_limited;
-			rec.rate_limit = r->rate_limit;
-		}
-		rec.parts = &r->st;
-		fn(arg, &rec, r->key);
-	}
+	qsort(pl, n, sizeof(*pl), cmp_place);
+	for (uint64_t j = 0; j < n; j++)
+		write_row(m, pl[j].i);
 	free(pl);
 }

@@ -18,9 +18,21 @@
  * fwd_sent and fwd_lost (each worked out over its own window), its
  * interval from the sums; rate_limited adds, rate_limit is the slowest.
  *
- * Memory: every row is held to the end of input (rows are written once,
- * in order of window, then first appearance): about 1 KiB a row plus 8
- * bytes a sketch bucket (at most 16 KiB), and the names; no other limit. */
+ * Rows are written once, as soon as they can no longer change: with
+ * windows (every > 0) and vantage points kept apart, a vantage point's
+ * rows of window w when a record of that vantage point starts in window
+ * w + 2 or later (one window of skew allowed between its files or
+ * records); the rest at pp_merge_finish().  Each batch is written in
+ * order of window, then first appearance: a vantage point's records in
+ * time order give the rows in the order one pass over them holds to the
+ * end.  A record of a window its vantage point has already written is
+ * counted apart (late), never merged into a row written before.
+ *
+ * Memory: the open rows, about 1.3 KiB each plus 8 bytes a sketch bucket
+ * (at most 16 KiB): with windows and vantage points kept apart, those of
+ * two windows per vantage point (the keys a window has, twice); else
+ * every row, to the end of input.  Plus 24 bytes a (vantage point,
+ * target, hop) and the names; no other limit. */
 #ifndef PP_MERGE_H
 #define PP_MERGE_H
 
@@ -36,11 +48,19 @@
 #include "lib/model.h"
 #include "lib/stats.h"
 
+struct pp_stats_rec;
+
 /* Settings. */
 struct pp_merge_opts {
 	double every;		/* window, s; 0: one window, the input */
 	const char *vantage;	/* every vantage point merged as this one
 				 * (borrowed), NULL: kept apart */
+	void (*row)(void *arg, const struct pp_stats_rec *r, uint32_t key);
+				/* a row written: its record (strings
+				 * borrowed from the merge, parts set), valid
+				 * during the call, and its key index (a
+				 * series identity) */
+	void *arg;		/* row's first argument */
 };
 
 /* A row: one (vantage point, target, hop) and window. */
@@ -50,6 +70,8 @@ struct pp_merge_row {
 	double start;		/* earliest start of its records, s */
 	double end;		/* latest end, s */
 	uint32_t vantage;	/* last record's vantage id, UINT32_MAX none */
+	uint64_t seq;		/* order of first appearance */
+	uint32_t knext;		/* the key's next open row, UINT32_MAX end */
 	long long fwd_sent;	/* forwarding loss: probes, -1 none given */
 	long long fwd_lost;	/* of which lost */
 	uint64_t rate_limited;	/* losses a rate limit explains */
@@ -62,6 +84,18 @@ struct pp_merge_key {
 	uint32_t vantage;	/* interned, UINT32_MAX unknown */
 	uint32_t target;	/* interned */
 	int ttl;		/* hop, 0 plain */
+	uint32_t open;		/* its first open row, UINT32_MAX none */
+	uint32_t clock;		/* its vantage point's clock (index) */
+};
+
+/* A vantage point's time (rows written as it passes). */
+struct pp_merge_clock {
+	long long newest;	/* window of its newest record */
+	long long written;	/* its windows up to this one are written */
+	uint32_t *open;		/* its open rows, first appearance first
+				 * (owned) */
+	uint32_t nopen;		/* in use */
+	uint32_t aopen;		/* allocated */
 };
 
 /* The merge.  Caller-provided storage. */
@@ -72,15 +106,23 @@ struct pp_merge {
 	uint32_t nkeys;		/* in use */
 	uint32_t akeys;		/* allocated */
 	struct pp_keytab kmap;	/* (vantage, target, ttl) -> key */
-	struct pp_merge_row *rows;	/* owned */
-	uint32_t nrows;		/* in use */
+	struct pp_merge_row *rows;	/* owned; open rows and free ones */
+	uint32_t nrows;		/* slots made */
 	uint32_t arows;		/* allocated */
-	struct pp_keytab rmap;	/* (key, window low, high) -> row */
+	uint32_t free;		/* first free slot (knext chains them),
+				 * UINT32_MAX none */
+	uint64_t seq;		/* rows made */
+	struct pp_merge_clock *clocks;	/* owned */
+	uint32_t nclocks;	/* in use */
+	uint32_t aclocks;	/* allocated */
+	struct pp_keytab cmap;	/* (vantage, 0, 0) -> clock */
 	uint64_t merged;	/* records merged */
 	uint64_t no_parts;	/* stats records without parts (skipped) */
 	uint64_t other_version;	/* with parts of another version */
 	int version_seen;	/* one such version */
 	uint64_t spans;		/* records spanning two windows (skipped) */
+	uint64_t late;		/* records of a window already written
+				 * (skipped) */
 	uint64_t seams;		/* records joined out of order or from
 				 * another vantage point */
 	bool oom;		/* memory ran short */
@@ -92,15 +134,14 @@ int pp_merge_init(struct pp_merge *m, const struct pp_merge_opts *o);
 /* Free m's memory (not m). */
 void pp_merge_release(struct pp_merge *m);
 
-/* Take stats record o (its object: lib/record.h pp_record_json).
+/* Take stats record o (its object: lib/record.h pp_record_json), and
+ * write (o->row) the rows it closes.
  * Returns 0 (merged, or counted apart as above), or -1: the record is
  * bad (err set; nothing merged) or memory ran short (m->oom). */
 int pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err);
 
-/* Every row, in order of window, then of first appearance: fn gets its
- * record (strings borrowed from m, parts set), valid during the call, and
- * the row's key index (for a series identity). */
-void pp_merge_finish(struct pp_merge *m, void (*fn)(void *arg,
-    const struct pp_stats_rec *r, uint32_t key), void *arg);
+/* Write (o->row) every row still open, in order of window, then of first
+ * appearance. */
+void pp_merge_finish(struct pp_merge *m);
 
 #endif /* PP_MERGE_H */

@@ -257,3 +257,47 @@ stats_of() {
 	[ "$(printf '%s\n' "$output" | grep -c ' h loss ')" -gt 0 ]
 	[ "$(printf '%s\n' "$output" | grep -c '\[')" -eq 0 ]
 }
+
+@test "fleet: --merge of a larger archive (200,000 probes, 240 hops, 20,000 parts) equals one pass; rows written as their windows close" {
+	gen="${BUILD:-$PP_TOP/build}/tests/bench/gen"
+	[ -x "$gen" ] || skip "tests/bench/gen not built"
+	"$gen" -t 20 -n 200000 >"$T/l.ndjson"
+	pp-stats --every 1m "$T/l.ndjson" 2>/dev/null | jq -c 'select(.type == "stats")' >"$T/one"
+	pp-stats --parts --every 10s "$T/l.ndjson" 2>/dev/null >"$T/l.10s"
+	pp_run 0 pp-stats --merge --every 1m "$T/l.10s"
+	printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' >"$T/merged"
+	[ "$(wc -l <"$T/one")" -eq 3360 ]
+	# Every row, in one pass's order: counts, loss, extremes, spread and
+	# percentiles exactly, means and jitter to the last printed digit
+	# (Chan's formula); forwarding loss is each part's, not compared.
+	jq -n -e --slurpfile a "$T/one" --slurpfile b "$T/merged" '
+		def near(x; y): (x == null and y == null) or ((x - y) | fabs) <= 0.0011;
+		($a | length) == ($b | length) and all(range(0; $a | length); . as $i | $a[$i] as $x | $b[$i] as $y |
+			([$x.vantage, $x.target, $x.ttl, $x.addr, $x.start, $x.end, $x.sent, $x.recv, $x.loss, $x.loss_ci, $x.last,
+			  $x.min, $x.max, $x.stdev, $x.p50, $x.p90, $x.p95, $x.p99, $x.jmax, $x.jint] ==
+			 [$y.vantage, $y.target, $y.ttl, $y.addr, $y.start, $y.end, $y.sent, $y.recv, $y.loss, $y.loss_ci, $y.last,
+			  $y.min, $y.max, $y.stdev, $y.p50, $y.p90, $y.p95, $y.p99, $y.jmax, $y.jint]) and
+			near($x.avg; $y.avg) and near($x.jitter; $y.jitter) and ($x.addrs | length) == ($y.addrs | length) and
+			all(range(0; $x.addrs | length); $x.addrs[.] as $p | $y.addrs[.] as $q |
+				$p.addr == $q.addr and $p.recv == $q.recv and $p.min == $q.min and $p.max == $q.max and near($p.avg; $q.avg)))' >/dev/null
+	# Streamed: with the input still open, the closed windows are out.
+	# (14 windows of 240 rows: all but the last two.)
+	mkfifo "$T/fifo"
+	pp-stats -u --merge --every 1m <"$T/fifo" >"$T/early" 3>&- &
+	exec 5>"$T/fifo"
+	cat "$T/l.10s" >&5
+	for _ in $(seq 100); do
+		[ "$(grep -c '"type":"stats"' "$T/early")" -lt 2880 ] || break
+		sleep 0.1
+	done
+	n=$(grep -c '"type":"stats"' "$T/early")
+	exec 5>&-
+	wait
+	[ "$n" -eq 2880 ]
+	[ "$(grep -c '"type":"stats"' "$T/early")" -eq 3360 ]
+	# A record of a window already written: not merged, said.
+	{ cat "$T/l.10s"; sed -n 2p "$T/l.10s"; } >"$T/late.10s"
+	pp_run 0 pp-stats --merge --every 1m "$T/late.10s"
+	assert_stderr --partial "--merge: 1 stats records came after their window was written"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' | cmp - "$T/merged" && echo same)" = same ]
+}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # make bench: many keys (issue 14.4).  pp-stats over 10^6 (target, hop)
 # pairs (83,334 traced targets x 12 hops, one round each): peak RSS, time
-# and bytes per pair; pp-alert over 10^5 traced targets (two rounds):
+# and bytes per pair; --merge of them, and a streamed --merge --every of
+# 200,000 rows; pp-alert over 10^5 traced targets (two rounds):
 # peak RSS, time, bytes per target.  Nothing is capped: every pair is a
 # row.  Usage: tests/bench/pairs.sh BIN-DIR BUILD-DIR
 #   PAIRS_TARGETS  targets for pp-stats (default 83334: 10^6 pairs)
@@ -44,6 +45,18 @@ run "  --merge of them" "$bin/pp-stats" --merge -f ndjson \
 echo "  $(grep -c '"type":"stats"' "$tmp/out") merged rows;" \
     "$(echo "$rss * 1024 / $rows" | bc) bytes of peak RSS per row"
 rm -f "$tmp/pairs.ndjson" "$tmp/parts.ndjson"
+
+# --merge --every streams: 1,000 traced targets' 10-second parts (about
+# 200,000 rows) merged into minutes; rows written as windows close, so
+# the peak RSS is that of two windows' rows, not of every row.
+"$gen" -t 1000 -n 2000000 | "$bin/pp-stats" --parts --every 10s \
+    2>/dev/null >"$tmp/parts.ndjson"
+rows=$(grep -c '"type":"stats"' "$tmp/parts.ndjson")
+run "pp-stats --merge --every 1m of $rows 10-second rows" "$bin/pp-stats" \
+    --merge --every 1m -f ndjson "$tmp/parts.ndjson"
+echo "  $(grep -c '"type":"stats"' "$tmp/out") merged rows;" \
+    "$(echo "$rows / ($user + $sys)" | bc) rows a second of CPU"
+rm -f "$tmp/parts.ndjson"
 
 "$gen" -t "$at" -n $((at * 24)) >"$tmp/alert.ndjson"
 echo "input: $((at * 24)) probe records, $at targets x 12 hops, 2 rounds"
