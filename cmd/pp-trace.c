@@ -326,15 +326,57 @@ send_probe(void *arg, const struct pp_tsched_probe *tp)
 	p.seq = (long long)r->seq;
 	p.target = t->name;
 	p.user = tp->id;
-	/* (A send error is delivered at once, through done.) */
-	if (pp_engine_send(r->e, &p) == -1)
+	/* The live screen counts it sent (Snt) before its outcome can come:
+	 * a send error is delivered at once, through done. */
+	if (r->live)
+		pp_screen_sent(r->screen, t->name, tp->ttl);
+	if (pp_engine_send(r->e, &p) == -1) {
+		if (r->live)
+			pp_screen_unsent(r->screen, t->name, tp->ttl);
 		return -1;	/* the engine is full */
+	}
 	r->seq++;
 	return 0;
 }
 
+/* The record of a probe of target t. */
+static void
+probe_of(const struct trace_run *r, const struct target *t,
+    const struct pp_engine_result *res, struct pp_probe *p)
+{
+	pp_engine_result_probe(res, p);
+	p->target = t->name;
+	p->dst = t->dst;
+	p->vantage = r->pc.vantage;
+}
+
+/* The scheduler's outcome hook: the live screen has each probe's outcome
+ * as soon as it is sure to be in its round's records (mtr's screen counts
+ * every answer as it comes); NULL: a probe that will not be. */
+static void
+screen_outcome(void *arg, int ti, long long n, int flow, int ttl,
+    const struct pp_engine_result *res)
+{
+	struct trace_run *r = arg;
+	const struct target *t = &r->t[r->sched[ti]];
+
+	(void)n;
+	(void)flow;
+	if (!r->live)
+		return;
+	if (res == NULL) {
+		pp_screen_unsent(r->screen, t->name, ttl);
+		return;
+	}
+	struct pp_probe p;
+	probe_of(r, t, res, &p);
+	pp_screen_probe(r->screen, &p);
+}
+
 /* The scheduler's round hook: a complete round, written in (flow, ttl)
- * order. */
+ * order; after q on the live screen, a round still in flight is written
+ * as it stands (its probes in flight left out, never written as lost),
+ * and counted in the summary only if its destination answered. */
 static void
 write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 {
@@ -351,13 +393,11 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			if (res == NULL)
 				continue;
 			struct pp_probe p;
-			pp_engine_result_probe(res, &p);
-			p.target = t->name;
-			p.dst = t->dst;
-			p.vantage = r->pc.vantage;
+			probe_of(r, t, res, &p);
 			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
-			if (r->screen != NULL)
+			/* (The live screen had it through screen_outcome.) */
+			if (r->screen != NULL && !r->live)
 				pp_screen_probe(r->screen, &p);
 			pp_runsum_probe(&r->runsum, &p);
 			enum pp_outcome o = pp_probe_outcome(&p, NULL);
@@ -369,6 +409,8 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			local = local || o == PP_LOCAL;
 		}
 	}
+	if (pp_tsched_partial(rd) && !reached)
+		return;
 	if (reached)
 		t->reached++;
 	else if (local)
@@ -855,7 +897,12 @@ main(int argc, char **argv)
 		.max_inflight = r.pc.eo.max_inflight > 0 ?
 		    r.pc.eo.max_inflight : 60000,
 	};
-	struct pp_tsched_hooks sh = { send_probe, write_round, &r };
+	struct pp_tsched_hooks sh = {
+		.send = send_probe,
+		.round = write_round,
+		.arg = &r,
+		.outcome = screen_outcome,
+	};
 	struct pp_error err;
 	r.ts = pp_tsched_new(&so, &sh, pp_mono_ns(), &err);
 	if (r.ts == NULL && errno == ENOMEM)
@@ -915,7 +962,11 @@ main(int argc, char **argv)
 	pp_overload_init(&r.ov, start);
 	for (;;) {
 		long long now = pp_mono_ns();
-		if (stopping)
+		/* q or ^C on the live screen quits at once, as mtr's: the
+		 * probes in flight are not waited for (see write_round). */
+		if (stopping && r.live)
+			pp_tsched_abandon(r.ts);
+		else if (stopping)
 			pp_tsched_stop(r.ts);
 		long long due = pp_tsched_run(r.ts, now);
 		if (pp_tsched_finished(r.ts))

@@ -92,6 +92,8 @@ struct pp_stats_rec {
 	/* Not in records (what a live screen shows, as mtr's j view): */
 	double jlast;		/* the last |dRTT|, ms */
 	double gmean;		/* geometric mean RTT, ms */
+	uint64_t inflight;	/* probes sent, outcome not known yet: in Snt
+				 * (as mtr's), not in sent, recv or loss */
 	int naddrs;		/* responders in addrs */
 	struct pp_stats_rec_addr addrs[PP_REC_ADDRS];	/* most answers
 							 * first */

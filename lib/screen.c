@@ -32,6 +32,7 @@ struct hist {
 	float rtt[PP_SCREEN_HIST];	/* ms, NAN lost */
 	uint16_t head;		/* next slot */
 	uint16_t n;		/* held */
+	uint32_t inflight;	/* probes sent, outcome not known */
 };
 
 struct pp_screen {
@@ -318,6 +319,28 @@ hist_of(struct pp_screen *s, const char *target, int ttl, bool add)
 }
 
 void
+pp_screen_sent(struct pp_screen *s, const char *target, int ttl)
+{
+	struct hist *h = hist_of(s, target, ttl, true);
+
+	if (h != NULL) {
+		h->inflight++;
+		s->dirty = true;
+	}
+}
+
+void
+pp_screen_unsent(struct pp_screen *s, const char *target, int ttl)
+{
+	struct hist *h = hist_of(s, target, ttl, false);
+
+	if (h != NULL && h->inflight > 0) {
+		h->inflight--;
+		s->dirty = true;
+	}
+}
+
+void
 pp_screen_probe(struct pp_screen *s, const struct pp_probe *p)
 {
 	if (!s->agg_ok)
@@ -325,6 +348,8 @@ pp_screen_probe(struct pp_screen *s, const struct pp_probe *p)
 	(void)pp_agg_probe(&s->agg, p);
 	struct hist *h = hist_of(s, p->target, pp_probe_hop(p), true);
 	if (h != NULL) {
+		if (h->inflight > 0)
+			h->inflight--;
 		enum pp_outcome oc = pp_probe_outcome(p, NULL);
 		bool ok = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
 		if (oc != PP_LOCAL) {
@@ -353,7 +378,12 @@ on_row(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 		s->rows = r;
 		s->arows = na;
 	}
-	pp_agg_row(a, k, start, end, &s->rows[s->nrows++]);
+	struct pp_stats_rec *r = &s->rows[s->nrows++];
+	pp_agg_row(a, k, start, end, r);
+	/* Snt counts the probes in flight (mtr's xmit), the rest only
+	 * outcomes (mtr's xmit - transit). */
+	const struct hist *h = hist_of(s, r->target, r->ttl, false);
+	r->inflight = h != NULL ? h->inflight : 0;
 }
 
 /* The rows as they stand. */

@@ -23,8 +23,10 @@
  * pp_screen_restore) puts everything back.  Escape sequences go only to
  * the terminal given; colour only when asked (opts.color).
  *
- * Memory: the aggregator's (see agg.h), the last PP_SCREEN_HIST answers of
- * at most PP_SCREEN_HIST_KEYS hops (4 bytes each), the reverse DNS cache
+ * Memory: the aggregator's (see agg.h), the last PP_SCREEN_HIST answers
+ * and the probes in flight of at most PP_SCREEN_HIST_KEYS hops (4 bytes
+ * an answer; a hop beyond them shows no history, and its Snt only the
+ * probes whose outcome is known), the reverse DNS cache
  * (rdns.h) and a frame. */
 #ifndef PP_SCREEN_H
 #define PP_SCREEN_H
@@ -92,7 +94,19 @@ void pp_screen_restore(const struct pp_screen *s);
  * safe): the next poll redraws the whole frame. */
 void pp_screen_resume(struct pp_screen *s);
 
-/* One probe record the prober wrote (its outcome known). */
+/* A probe of target at ttl (0: not traced) left: Snt counts it from
+ * now, as mtr's does, while Loss% and the times wait for its outcome (a
+ * probe in flight is neither lost nor answered).  Its outcome comes
+ * through pp_screen_probe, or pp_screen_unsent when it will not count.
+ * target is borrowed for the call. */
+void pp_screen_sent(struct pp_screen *s, const char *target, int ttl);
+
+/* A probe given to pp_screen_sent that will not count (not sent after
+ * all, beyond the destination, or abandoned in flight). */
+void pp_screen_unsent(struct pp_screen *s, const char *target, int ttl);
+
+/* One probe record (its outcome known): counted, and no longer in flight
+ * if pp_screen_sent had it. */
 void pp_screen_probe(struct pp_screen *s, const struct pp_probe *p);
 
 /* Keys, names that came in, and a frame when one is due.  now: monotonic

@@ -352,9 +352,10 @@ numbers(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		case C_SNT:
 		case C_DROP:
 		case C_RCV:
+			/* Snt with the probes in flight, as mtr's. */
 			(void)snprintf(b, sizeof(b), "%llu", (unsigned long long)
-			    (*c == C_SNT ? r->sent : *c == C_RCV ? r->recv :
-			    r->sent - r->recv));
+			    (*c == C_SNT ? r->sent + r->inflight : *c == C_RCV ?
+			    r->recv : r->sent - r->recv));
 			cell(t, f, w, b, NULL);
 			continue;
 		case C_LAST:

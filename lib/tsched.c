@@ -29,11 +29,16 @@ struct flowst {
 	int top;		/* highest TTL sent */
 	int known;		/* the destination's TTL when the round
 				 * began, 0 unknown */
+	int released;		/* outcomes handed to the outcome hook up
+				 * to this TTL (first_ttl - 1: none) */
 };
 
 /* The result index of a cell: 0 not sent, else index + 1 with DONE set
- * once its outcome is in. */
+ * once its outcome is in, and GIVEN once the outcome hook had it (or a
+ * NULL for it).  An index is below flows * TTLs <= 64 * 255 < 0x4000. */
 #define DONE 0x8000u
+#define GIVEN 0x4000u
+#define IDX(c) ((c) & ~(DONE | GIVEN))
 
 enum where { NOWHERE, IN_HEAP, IN_TTLQ };
 
@@ -45,6 +50,7 @@ struct pp_tsched_round {
 	long long qat;		/* in the heap: the entry's time */
 	bool busy;		/* inside the send hook */
 	bool complete;
+	bool abandoned;		/* handed over as it stood */
 	long long next_ns;	/* its next probe not before this */
 	long long last_sent;	/* the time its latest probe left */
 	int last_f, last_ttl;	/* that probe */
@@ -409,6 +415,37 @@ requeue(struct pp_tsched *s, struct pp_tsched_round *rd)
 	note_due(s, rd->next_ns);
 }
 
+/* Hand flow f's outcomes to the outcome hook: the TTLs above the last
+ * one given whose outcome, and every lower TTL's, is in, up to the TTL
+ * that ended the flow; the probes sent above that one as NULL. */
+static void
+release(struct pp_tsched *s, struct pp_tsched_round *rd, int f)
+{
+	struct flowst *fs = &rd->fl[f];
+
+	while (fs->released + 1 < fs->next && (fs->stop == 0 ||
+	    fs->released < fs->stop)) {
+		uint16_t *c = cell_at(s, rd, f, fs->released + 1);
+		if ((*c & DONE) == 0)
+			break;
+		fs->released++;
+		*c |= GIVEN;
+		if (s->h.outcome != NULL)
+			s->h.outcome(s->h.arg, rd->target, rd->n, f,
+			    fs->released, &rd->res[IDX(*c) - 1]);
+	}
+	if (fs->stop == 0)
+		return;
+	for (int ttl = fs->stop + 1; ttl < fs->next; ttl++) {
+		uint16_t *c = cell_at(s, rd, f, ttl);
+		if (*c == 0 || (*c & GIVEN) != 0)
+			continue;
+		*c |= GIVEN;
+		if (s->h.outcome != NULL)
+			s->h.outcome(s->h.arg, rd->target, rd->n, f, ttl, NULL);
+	}
+}
+
 /* Hand the complete rounds of target i over, in order. */
 static void
 drain(struct pp_tsched *s, int i)
@@ -508,6 +545,7 @@ start_round(struct pp_tsched *s, int i, long long now)
 	rd->where = NOWHERE;
 	rd->busy = false;
 	rd->complete = false;
+	rd->abandoned = false;
 	rd->next_ns = now;
 	rd->pending = 0;
 	rd->nres = 0;
@@ -520,6 +558,7 @@ start_round(struct pp_tsched *s, int i, long long now)
 		fs->next = s->o.first_ttl;
 		fs->stop = 0;
 		fs->top = 0;
+		fs->released = s->o.first_ttl - 1;
 		fs->known = dt[f];
 		/* Where the destination answered last time; else as far as
 		 * the hops seen so far and max-unknown silent ones reach.  A
@@ -858,10 +897,11 @@ pp_tsched_done(struct pp_tsched *s, void *id,
 	uint16_t *c = cell_at(s, rd, f, ttl);
 	if (*c == 0 || (*c & DONE) != 0)
 		return false;
-	rd->res[(*c & ~DONE) - 1] = *res;
+	rd->res[IDX(*c) - 1] = *res;
 	*c |= DONE;
 	rd->pending--;
 	struct flowst *fs = &rd->fl[f];
+
 	int *sn = seen(s, rd->target);
 	switch (res->status) {
 	case PP_ST_TTL_EXPIRED:
@@ -891,9 +931,46 @@ pp_tsched_done(struct pp_tsched *s, void *id,
 	    PP_ST_TTL_EXPIRED || res->status == PP_ST_REPLY || res->status ==
 	    PP_ST_UNREACHABLE) && rd->next_ns > rd->last_sent)
 		rd->next_ns = rd->last_sent;
+	release(s, rd, f);
 	requeue(s, rd);
 	check_complete(s, rd);
 	return s->wake;
+}
+
+void
+pp_tsched_abandon(struct pp_tsched *s)
+{
+	pp_tsched_stop(s);
+	for (int i = 0; i < s->o.ntargets; i++) {
+		struct target *t = &s->t[i];
+		for (long long k = 0; k < open_rounds(t); k++) {
+			struct pp_tsched_round *rd = t->ring[(t->head + k) %
+			    t->cap];
+			if (rd->complete)
+				continue;
+			for (int f = 0; f < s->o.flows; f++) {
+				struct flowst *fs = &rd->fl[f];
+				for (int ttl = fs->released + 1; ttl < fs->next;
+				    ttl++) {
+					uint16_t *c = cell_at(s, rd, f, ttl);
+					if (*c == 0 || (*c & GIVEN) != 0)
+						continue;
+					*c |= GIVEN;
+					if (s->h.outcome != NULL)
+						s->h.outcome(s->h.arg, i, rd->n,
+						    f, ttl, NULL);
+				}
+			}
+			rd->abandoned = rd->pending > 0 || rd->busy;
+			rd->complete = true;
+			rd->where = NOWHERE;
+		}
+		drain(s, i);
+	}
+	s->nheap = 0;
+	for (int k = 0; k < NTTL; k++)
+		s->q[k].n = 0;
+	memset(s->qmask, 0, sizeof(s->qmask));
 }
 
 void
@@ -922,9 +999,15 @@ pp_tsched_result(const struct pp_tsched *s, const struct pp_tsched_round *rd,
 	if (ttl > (fs->stop > 0 ? fs->stop : fs->top))
 		return NULL;
 	uint16_t c = *cell_at(s, rd, flow, ttl);
-	if ((c & DONE) == 0)
+	if ((c & DONE) == 0 || (rd->abandoned && ttl > fs->released))
 		return NULL;
-	return &rd->res[(c & ~DONE) - 1];
+	return &rd->res[IDX(c) - 1];
+}
+
+bool
+pp_tsched_partial(const struct pp_tsched_round *rd)
+{
+	return rd->abandoned;
 }
 
 void

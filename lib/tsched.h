@@ -16,7 +16,12 @@
  * target share it, the lowest TTL first over all of them and in turn
  * among equals (a queue per TTL), so every target's hop k leaves before
  * any target's hop k + 1.  A round is handed to the caller, whole and in
- * order per target, once every probe it sent has an outcome.
+ * order per target, once every probe it sent has an outcome.  Each
+ * probe's outcome is handed over sooner too (the outcome hook, for a live
+ * view): per flow in TTL order, as soon as it and every lower TTL of its
+ * flow have theirs, so that what it hands over is what the round will
+ * hold; a probe that turns out to lie beyond the TTL that ended its flow
+ * is handed over as NULL (it will not be in the round).
  *
  * Work per send or outcome: O(log rounds in flight) for the time heap,
  * O(flows) for the round's next probe; never a scan of the targets.
@@ -94,7 +99,15 @@ struct pp_tsched_hooks {
 	 * rd is valid during the call only. */
 	void (*round)(void *arg, int target, long long n,
 	    const struct pp_tsched_round *rd);
-	void *arg;		/* passed to both */
+	void *arg;		/* passed to the hooks */
+	/* Optional (NULL: none).  The outcome res of the probe of target's
+	 * round n at (flow, ttl): it will be in the round as handed to the
+	 * round hook; NULL: that probe was sent but will not be (it lies
+	 * beyond the TTL that ended its flow, or the schedule was
+	 * abandoned while it was in flight).  Once per probe sent, perhaps
+	 * from within the send hook; res is valid during the call only. */
+	void (*outcome)(void *arg, int target, long long n, int flow, int ttl,
+	    const struct pp_engine_result *res);
 };
 
 /* What happened to the schedule so far. */
@@ -153,14 +166,27 @@ bool pp_tsched_done(struct pp_tsched *s, void *id,
 /* Start no new round; the rounds in flight still send their probes. */
 void pp_tsched_stop(struct pp_tsched *s);
 
+/* Stop at once: start no new round, send nothing more, and hand every
+ * round in flight to the round hook as it stands, in order: each holds
+ * only the outcomes the outcome hook was given (pp_tsched_result is NULL
+ * for the others); the probes still without one are first given to the
+ * outcome hook as NULL.  Outcomes that come later are ignored.  Then
+ * pp_tsched_finished is true. */
+void pp_tsched_abandon(struct pp_tsched *s);
+
 /* Every round that will start has started and been handed over. */
 bool pp_tsched_finished(const struct pp_tsched *s);
 
 /* The outcome of the probe of rd at (flow, ttl), or NULL when it was not
  * sent or lies beyond the TTL that ended its flow (a probe the first
- * round sent past the destination).  Borrowed, valid while rd is. */
+ * round sent past the destination), or (an abandoned round) when it was
+ * still in flight or above one that was.  Borrowed, valid while rd is. */
 const struct pp_engine_result *pp_tsched_result(const struct pp_tsched *s,
     const struct pp_tsched_round *rd, int flow, int ttl);
+
+/* rd was handed over by pp_tsched_abandon with probes of it still in
+ * flight (not whole). */
+bool pp_tsched_partial(const struct pp_tsched_round *rd);
 
 /* The figures so far. */
 void pp_tsched_stats(const struct pp_tsched *s, struct pp_tsched_stats *st);

@@ -18,6 +18,15 @@ void test_tsched(void);
 #define MAXLOG 20000
 #define MAXANS 20000
 #define MAXW 4000
+#define GV 64
+
+/* What the outcome hook gave for one round. */
+struct gv {
+	long long n;		/* the round, -1 none */
+	int count;		/* outcomes (not NULL) */
+	int last[4];		/* the highest TTL given of flows 0-3 */
+	bool written;		/* the round hook had it */
+};
 
 /* A target's path. */
 struct path {
@@ -73,6 +82,14 @@ struct sim {
 	long long *next_n;	/* [ntargets]: the round expected next */
 	bool order_ok;
 	int asleep;		/* outcomes that needed no wake */
+	/* The outcome hook: per (target, round % GV), what it gave. */
+	struct gv *gv;		/* [ntargets * GV] */
+	long long given;	/* outcomes given */
+	long long dropped;	/* NULLs given */
+	bool given_ok;		/* in TTL order per flow, each round's
+				 * before it, exactly its records */
+	bool abandon;		/* at `until`, abandon rather than stop */
+	int partial;		/* rounds handed over partial */
 };
 
 static const struct path *
@@ -117,12 +134,53 @@ fake_send(void *arg, const struct pp_tsched_probe *p)
 	return 0;
 }
 
+static struct gv *
+gv_of(struct sim *m, int target, long long n)
+{
+	struct gv *g = &m->gv[(size_t)target * GV + (size_t)(n % GV)];
+
+	if (g->n != n) {
+		if (g->n >= 0 && !g->written)
+			return NULL;	/* more than GV rounds open: no check */
+		memset(g, 0, sizeof(*g));
+		g->n = n;
+	}
+	return g;
+}
+
+static void
+fake_outcome(void *arg, int target, long long n, int flow, int ttl,
+    const struct pp_engine_result *res)
+{
+	struct sim *m = arg;
+	struct gv *g = gv_of(m, target, n);
+
+	if (res == NULL) {
+		m->dropped++;
+		return;
+	}
+	m->given++;
+	if (res->ttl != ttl || res->flow != flow || res->round != n)
+		m->given_ok = false;
+	if (g == NULL)
+		return;
+	if (g->written)
+		m->given_ok = false;
+	g->count++;
+	if (flow < 4) {
+		if (ttl <= g->last[flow])
+			m->given_ok = false;
+		g->last[flow] = ttl;
+	}
+}
+
 static void
 fake_round(void *arg, int target, long long n,
     const struct pp_tsched_round *rd)
 {
 	struct sim *m = arg;
 	struct written w = { target, n, 0, 0, PP_ST_TIMEOUT };
+	struct gv *g = gv_of(m, target, n);
 
 	if (m->next_n[target] != n)
 		m->order_ok = false;
@@ -144,6 +202,12 @@ fake_round(void *arg, int target, long long n,
 	}
 	if (m->nw < MAXW)
 		m->w[m->nw++] = w;
+	m->partial += pp_tsched_partial(rd);
+	if (g != NULL) {
+		if (g->count != w.nprobes)
+			m->given_ok = false;
+		g->written = true;
+	}
 }
 
 /* Run the schedule until it is finished (or until `until`, then stop it
@@ -177,7 +241,10 @@ simulate(struct sim *m, long long until)
 		}
 		nw = m->nw > nw && !wake ? -1 : m->nw;
 		if (!stopped && until > 0 && m->now >= until) {
-			pp_tsched_stop(m->s);
+			if (m->abandon)
+				pp_tsched_abandon(m->s);
+			else
+				pp_tsched_stop(m->s);
 			stopped = true;
 		}
 		bool asleep = !wake && !stopped && last_due >= 0 &&
@@ -218,8 +285,17 @@ sim_init(struct sim *m, const struct pp_tsched_opts *o,
 	m->one_path = one_path;
 	m->cap = cap;
 	m->order_ok = true;
+	m->given_ok = true;
 	m->next_n = calloc((size_t)o->ntargets, sizeof(*m->next_n));
-	struct pp_tsched_hooks h = { fake_send, fake_round, m };
+	m->gv = calloc((size_t)o->ntargets * GV, sizeof(*m->gv));
+	for (size_t k = 0; m->gv != NULL && k < (size_t)o->ntargets * GV; k++)
+		m->gv[k].n = -1;
+	struct pp_tsched_hooks h = {
+		.send = fake_send,
+		.round = fake_round,
+		.arg = m,
+		.outcome = fake_outcome,
+	};
 	struct pp_error err;
 	m->s = pp_tsched_new(o, &h, 0, &err);
 	CHECK(m->s != NULL, "new: %s", m->s == NULL ? err.msg : "");
@@ -228,8 +304,15 @@ sim_init(struct sim *m, const struct pp_tsched_opts *o,
 static void
 sim_release(struct sim *m)
 {
+	/* Every probe sent had its outcome given once, or a NULL. */
+	if (m->nlog < MAXLOG && pp_tsched_finished(m->s))
+		CHECK(m->given + m->dropped == m->nlog && m->given_ok,
+		    "outcome hook: %lld given and %lld NULL for %d sent, in "
+		    "order and each round's exactly: %d", m->given, m->dropped,
+		    m->nlog, m->given_ok);
 	pp_tsched_free(m->s);
 	free(m->next_n);
+	free(m->gv);
 }
 
 static struct pp_tsched_opts
@@ -670,7 +753,10 @@ refusals(void)
 		    rows[k].iv, rows[k].timeout, 1 * MS);
 		o.flows = rows[k].flows;
 		o.rate = rows[k].rate;
-		struct pp_tsched_hooks h = { fake_send, fake_round, NULL };
+		struct pp_tsched_hooks h = {
+			.send = fake_send,
+			.round = fake_round,
+		};
 		struct pp_error err;
 		err.msg[0] = '\0';
 		struct pp_tsched *s = pp_tsched_new(&o, &h, 0, &err);
@@ -694,6 +780,41 @@ refusals(void)
 	    pp_tsched_round_bytes(&o));
 }
 
+/* q on the live screen: the rounds in flight handed over at once as they
+ * stand, the probes without an outcome given as NULL, nothing after. */
+static void
+abandon(void)
+{
+	struct pp_tsched_opts o = opts(1, 0, 100 * MS, 2 * S, 1 * MS);
+	/* 5 hops, 20 ms away; every probe sent in [300, 900) ms lost (each
+	 * waits 2 s for its timeout). */
+	struct path pa = { 5, 20 * MS, 0, 0, 300 * MS, 900 * MS, 0, 0 };
+	static struct sim m;
+
+	sim_init(&m, &o, &pa, true, 60000);
+	m.abandon = true;
+	simulate(&m, 1500 * MS);
+	CHECK(pp_tsched_finished(m.s), "abandon: finished at once");
+	CHECK(m.now == 1500 * MS, "abandon: at %lld, not after the timeouts",
+	    m.now);
+	/* Rounds 0-2 whole, 3-8 waiting for their lost probes, 9-14 whole
+	 * but behind them: all handed over, in order, 3-8 partial. */
+	CHECK(m.nw == 15 && m.order_ok, "abandon: %d rounds handed over, in "
+	    "order %d", m.nw, m.order_ok);
+	CHECK(m.partial == 6, "abandon: %d partial rounds, 6 expected",
+	    m.partial);
+	CHECK(m.dropped > 0 && m.given + m.dropped == m.nlog && m.given_ok,
+	    "abandon: %lld given, %lld NULL, %d sent (%d)", m.given,
+	    m.dropped, m.nlog, m.given_ok);
+	long long before = m.given + m.dropped;
+	/* An outcome coming later is ignored. */
+	for (int k = 0; k < m.nans; k++)
+		CHECK(!pp_tsched_done(m.s, m.ans[k].id, &m.ans[k].r) &&
+		    m.given + m.dropped == before, "abandon: a late outcome "
+		    "ignored");
+	sim_release(&m);
+}
+
 void
 test_tsched(void)
 {
@@ -705,4 +826,5 @@ test_tsched(void)
 	clocked();
 	targets_and_stop();
 	refusals();
+	abandon();
 }
