@@ -18,6 +18,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,7 @@ struct probe_run {
 	struct pp_runsum runsum;	/* duration and outages (summary) */
 	double run_s;		/* how long the run lasted, s */
 	bool lines;		/* stdout is a terminal: ping's lines */
+	bool ping_summary;	/* a terminal or -q: ping's summary lines */
 	unsigned long long seq;
 };
 
@@ -370,6 +372,23 @@ overload(struct probe_run *r, struct pp_engine *e, long long now)
 		pp_warnx("%s", line);
 }
 
+/* Append to buf (of size, len used) as snprintf; returns the length used
+ * (size - 1 when cut). */
+static size_t __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t size, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (len >= size - 1)
+		return len;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return len;
+	return (size_t)n >= size - len ? size - 1 : len + (size_t)n;
+}
+
 /* Each target's figures, as ping and fping end: the answers, the loss
  * (and why: the sources and codes of ICMP unreachables), the RTTs, TCP
  * connections open and refused.  Returns how many resolved targets fail
@@ -385,11 +404,10 @@ final_summary(struct probe_run *r)
 		const struct pp_stats *s = &r->t[i].st;
 		char name[512];
 		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
-		fprintf(stderr, "--- %s pp-probe statistics ---\n"
-		    "%llu probes sent, %llu answered, %.1f%% loss",
-		    name, (unsigned long long)s->sent,
-		    (unsigned long long)s->recv, s->sent ?
-		    pp_stats_loss(s) : 0.0);
+		/* Why probes were lost, and what else: after the loss, or
+		 * on a line of its own under ping's two. */
+		char why[2048] = "";
+		size_t wl = 0;
 		int order[PP_STATS_UNREACH];
 		int n = pp_stats_unreach_order(s, order);
 		for (int k = 0; k < n; k++) {
@@ -405,30 +423,66 @@ final_summary(struct probe_run *r)
 				code[0] = '\0';
 			if (from != NULL)
 				(void)pp_sanitize_term(fb, sizeof(fb), from);
-			fprintf(stderr, ", %llu unreachable (%s%s)%s%s",
+			wl = append(why, sizeof(why), wl, "%s%llu unreachable "
+			    "(%s%s)%s%s", wl > 0 ? ", " : "",
 			    (unsigned long long)u->n, pp_unreach_name(u->code,
 			    from != NULL && strchr(from, ':') != NULL), code,
 			    from != NULL ? " from " : "", from != NULL ? fb :
 			    "");
 		}
 		if (s->unreach_other > 0)
-			fprintf(stderr, ", %llu unreachable from others",
+			wl = append(why, sizeof(why), wl, "%s%llu unreachable "
+			    "from others", wl > 0 ? ", " : "",
 			    (unsigned long long)s->unreach_other);
-		if (s->recv > 0)
-			fprintf(stderr, ", rtt min/avg/max/stdev = "
-			    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean, s->max,
-			    s->recv > 1 ? pp_stats_stdev(s) : 0.0);
 		if (s->tcp)
-			fprintf(stderr, ", connections %llu open, %llu "
-			    "refused%s", (unsigned long long)s->open,
+			wl = append(why, sizeof(why), wl, "%sconnections %llu "
+			    "open, %llu refused%s", wl > 0 ? ", " : "",
+			    (unsigned long long)s->open,
 			    (unsigned long long)s->refused,
 			    r->outcome.refused_down && s->refused > 0 ?
 			    " (counted as down)" : "");
 		if (s->local_drop > 0)
-			fprintf(stderr, ", %llu timeouts maybe lost inside "
-			    "this host (not counted)",
-			    (unsigned long long)s->local_drop);
-		fputc('\n', stderr);
+			wl = append(why, sizeof(why), wl, "%s%llu timeouts maybe "
+			    "lost inside this host (not counted)", wl > 0 ?
+			    ", " : "", (unsigned long long)s->local_drop);
+		if (r->ping_summary) {
+			/* iputils ping's two lines (loss as its %g of a
+			 * float, mdev its population deviation), then
+			 * pp's reasons. */
+			unsigned long long errs = s->unreach_other;
+			for (int k = 0; k < s->nunreach; k++)
+				errs += s->unreach[k].n;
+			fprintf(stderr, "--- %s pp-probe statistics ---\n"
+			    "%llu packets transmitted, %llu received", name,
+			    (unsigned long long)s->sent,
+			    (unsigned long long)s->recv);
+			/* ping's errors: the ICMP errors that answered. */
+			if (errs > 0)
+				fprintf(stderr, ", +%llu errors", errs);
+			if (s->sent > 0)
+				fprintf(stderr, ", %g%% packet loss, time "
+				    "%lldms", (double)(float)pp_stats_loss(s),
+				    (long long)(r->run_s * 1000 + 0.5));
+			fputc('\n', stderr);
+			if (s->recv > 0)
+				fprintf(stderr, "rtt min/avg/max/mdev = "
+				    "%.3f/%.3f/%.3f/%.3f ms\n", s->min, s->mean,
+				    s->max, pp_stats_mdev(s));
+			if (wl > 0)
+				fprintf(stderr, "%s\n", why);
+		} else {
+			fprintf(stderr, "--- %s pp-probe statistics ---\n"
+			    "%llu probes sent, %llu answered, %.1f%% loss%s%s",
+			    name, (unsigned long long)s->sent,
+			    (unsigned long long)s->recv, s->sent ?
+			    pp_stats_loss(s) : 0.0, wl > 0 ? ", " : "", why);
+			if (s->recv > 0)
+				fprintf(stderr, ", rtt min/avg/max/stdev = "
+				    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean,
+				    s->max, s->recv > 1 ? pp_stats_stdev(s) :
+				    0.0);
+			fputc('\n', stderr);
+		}
 		/* How long, the outages and the longest (pp-stats' rule). */
 		if (r->t[i].alen > 0) {
 			char run[256];
@@ -903,6 +957,7 @@ main(int argc, char **argv)
 	/* On a terminal, ping's lines instead of the records (-o still gets
 	 * them); -q: neither, the summary only (as ping -q). */
 	r.lines = pp_isatty(1) && !r.pc.quiet;
+	r.ping_summary = pp_isatty(1) || r.pc.quiet;
 	if (pp_isatty(1))
 		r.pc.quiet = true;
 	if (pp_runsum_init(&r.runsum, r.pc.po.timeout + 1, &r.outcome) == -1)

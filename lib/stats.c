@@ -340,6 +340,15 @@ pp_stats_loss(const struct pp_stats *s)
 }
 
 double
+pp_stats_mdev(const struct pp_stats *s)
+{
+	if (s->recv < 1)
+		return NAN;
+	double v = s->m2 / (double)s->recv;
+	return v > 0 ? sqrt(v) : 0;
+}
+
+double
 pp_stats_stdev(const struct pp_stats *s)
 {
 	if (s->recv < 2)

@@ -157,6 +157,11 @@ double pp_stats_loss(const struct pp_stats *s);
 /* Sample standard deviation, NAN below two answers. */
 double pp_stats_stdev(const struct pp_stats *s);
 
+/* ping's mdev: the population standard deviation, sqrt(mean(x^2) -
+ * mean(x)^2) (iputils' formula, computed as sqrt(M2 / n), the same value
+ * without the cancellation), ms; 0 for one answer, NAN for none. */
+double pp_stats_mdev(const struct pp_stats *s);
+
 /* Mean jitter, NAN below two answers. */
 double pp_stats_jitter(const struct pp_stats *s);
 

@@ -511,3 +511,70 @@ wire_count() {
 	completions_cover pp-probe
 	grep -q "(ping -s; fping -b)" "$PP_TOP/completions/zsh/_pp-probe" "$PP_TOP/completions/fish/pp-probe.fish"
 }
+
+# pingsum FILE PROG: ping's summary lines in FILE checked against
+# iputils' format (the header names PROG); prints "SENT RECV LOSS" and
+# " +N" with ping's errors.
+pingsum() {
+	awk -v prog="$2" '
+		/^--- .* statistics ---$/ { if ($NF != "---" || $(NF - 1) != "statistics" || $(NF - 2) != prog) bad = 1; h = NR; next }
+		h && NR == h + 1 {
+			if ($0 !~ /^[0-9]+ packets transmitted, [0-9]+ received, (\+[0-9]+ errors, )?[0-9.]+% packet loss, time [0-9]+ms$/) bad = 1
+			s = $1; r = $4; l = $6; e = ""; if ($6 ~ /^\+/) { e = " " $6; l = $8 }; next }
+		h && NR == h + 2 && /^rtt/ {
+			if ($0 !~ /^rtt min\/avg\/max\/mdev = [0-9]+\.[0-9][0-9][0-9]\/[0-9]+\.[0-9][0-9][0-9]\/[0-9]+\.[0-9][0-9][0-9]\/[0-9]+\.[0-9][0-9][0-9] ms$/) bad = 1
+			split($4, v, "/"); if (!(v[1] <= v[2] && v[2] <= v[3])) bad = 1 }
+		END { if (bad || s == "") exit 1; print s, r, l e }' "$1"
+}
+
+@test "pp-probe's summary on a terminal and with -q: ping's two lines beside /usr/bin/ping's (loopback, and 100% loss in the lab), pp's reasons under them" {
+	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
+	[ -x /usr/bin/ping ] || skip "no ping"
+	T=$BATS_TEST_TMPDIR
+	/usr/bin/ping -q -c 5 -i 0.2 127.0.0.1 >"$T/ping" 2>&1 || true
+	pp-probe -q -c 5 -i 200ms 127.0.0.1 >"$T/pp.out" 2>"$T/pp"
+	[ ! -s "$T/pp.out" ]
+	p=$(pingsum "$T/ping" ping) || _pp_fail "ping's own summary not as expected" "$(cat "$T/ping")"
+	q=$(pingsum "$T/pp" pp-probe) || _pp_fail "not ping's format" "$(cat "$T/pp")"
+	[ "$p" = "5 5 0%" ] && [ "$q" = "$p" ] || _pp_fail "ping $p, pp-probe $q" "$(cat "$T/ping" "$T/pp")"
+	# mdev is the population deviation: 0 for one answer (the sample
+	# deviation would be undefined).
+	pp-probe -q -c 1 127.0.0.1 2>"$T/one"
+	grep -qE '^rtt min/avg/max/mdev = ([0-9.]+)/([0-9.]+)/([0-9.]+)/0\.000 ms$' "$T/one" || _pp_fail "one answer" "$(cat "$T/one")"
+	# On a terminal too (ping's lines above the summary).
+	python3 "$PP_TOP/tests/pty-run.py" --out "$T/tty" -- pp-probe -c 3 -i 100ms 127.0.0.1
+	tr -d '\r' <"$T/tty" >"$T/tty.txt"
+	[ "$(pingsum "$T/tty.txt" pp-probe)" = "3 3 0%" ] || _pp_fail "on a terminal" "$(cat "$T/tty.txt")"
+	# Piped: pp's one line, as before.
+	pp-probe -c 2 -i 100ms 127.0.0.1 2>"$T/piped" | cat >/dev/null
+	grep -q '^2 probes sent, 2 answered, 0.0% loss, rtt min/avg/max/stdev = ' "$T/piped" || _pp_fail "piped" "$(cat "$T/piped")"
+	# Every probe lost (the link to the destination drops all): the same
+	# counts and loss as ping's, no rtt line, and pp's reasons (an
+	# unreachable) on a line of their own when there are any.
+	lab_up --routers 1 --impair 2:loss=100%
+	lab_exec c /usr/bin/ping -q -c 4 -i 0.2 -W 1 "$LAB_DST4" >"$T/ping" 2>&1 || true
+	lab_exec c pp-probe -q -c 4 -i 200ms -W 1s "$LAB_DST4" 2>"$T/pp" || true
+	p=$(pingsum "$T/ping" ping) || _pp_fail "ping's own summary" "$(cat "$T/ping")"
+	q=$(pingsum "$T/pp" pp-probe) || _pp_fail "not ping's format" "$(cat "$T/pp")"
+	[ "$p" = "4 0 100%" ] && [ "$q" = "$p" ] || _pp_fail "ping $p, pp-probe $q" "$(cat "$T/ping" "$T/pp")"
+	! grep -q '^rtt' "$T/pp"
+	lab_down
+	# A router that answers host-unreachable for the destination: ping's
+	# "+N errors" in both, and pp's reason (the router, the code) on the
+	# line under them.
+	lab_up --routers 2
+	lab_exec r2 nft -f - <<-NFT
+	table inet ppdead {
+		chain dead {
+			type filter hook forward priority 0;
+			ip daddr $LAB_DST4 reject with icmp type host-unreachable
+		}
+	}
+	NFT
+	lab_exec c /usr/bin/ping -q -c 4 -i 0.2 -W 1 "$LAB_DST4" >"$T/ping" 2>&1 || true
+	lab_exec c pp-probe -q -c 4 -i 200ms -W 1s "$LAB_DST4" 2>"$T/pp" || true
+	p=$(pingsum "$T/ping" ping) || _pp_fail "ping's own summary" "$(cat "$T/ping")"
+	q=$(pingsum "$T/pp" pp-probe) || _pp_fail "not ping's format" "$(cat "$T/pp")"
+	[ "$p" = "4 0 100% +4" ] && [ "$q" = "$p" ] || _pp_fail "ping $p, pp-probe $q" "$(cat "$T/ping" "$T/pp")"
+	sed -n 3p "$T/pp" | grep -qx "4 unreachable (host-unreachable, code 1) from ${LAB_HOP4[1]}" || _pp_fail "no reason line" "$(cat "$T/pp")"
+}

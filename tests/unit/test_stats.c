@@ -21,6 +21,8 @@ test_stats(void)
 	CHECK_NEAR(s.jmax, 10, 1e-12, "J-01 ipdv max abs");
 	CHECK_NEAR(s.jint, 1.310272, 5e-7, "J-01 RFC 3550 J");
 	CHECK_NEAR(pp_stats_stdev(&s), 4.2190, 5e-5, "J-01 sample sd");
+	/* ping's mdev: sqrt(mean(x^2) - mean(x)^2) = sqrt(525 - 510.76). */
+	CHECK_NEAR(pp_stats_mdev(&s), 3.7736, 5e-5, "J-01 population sd");
 	CHECK_NEAR(s.mean, 22.6, 1e-12, "mean");
 	CHECK_NEAR(s.last, 20, 0, "last");
 	CHECK_NEAR(s.min, 20, 0, "min");
@@ -74,9 +76,10 @@ test_stats(void)
 
 	/* One answer: no jitter, no stdev; nothing: NaN everywhere. */
 	pp_stats_init(&s);
-	CHECK(isnan(pp_stats_loss(&s)) && isnan(pp_stats_pct(&s, 0.5)),
-	    "empty");
+	CHECK(isnan(pp_stats_loss(&s)) && isnan(pp_stats_pct(&s, 0.5)) &&
+	    isnan(pp_stats_mdev(&s)), "empty");
 	pp_stats_add(&s, 1, 7.5, 3);
+	CHECK(s.recv == 1 && pp_stats_mdev(&s) == 0, "one answer: mdev 0");
 	CHECK(isnan(pp_stats_jitter(&s)) && isnan(pp_stats_stdev(&s)) &&
 	    isnan(s.jlast), "single answer");
 	CHECK_NEAR(pp_stats_gmean(&s), 7.5, 1e-12, "single gmean");
