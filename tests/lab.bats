@@ -10,8 +10,6 @@ setup() {
 
 teardown() { lab_down; }
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 # ping_rtts NODE ARGS...: one RTT per line, ms
 ping_rtts() {
 	local node=$1

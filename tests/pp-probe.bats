@@ -11,8 +11,6 @@ setup() {
 
 teardown() { lab_down; }
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 @test "pp-probe -h prints the usage, equal to the man page SYNOPSIS" {
 	pp_run 0 pp-probe -h
 	assert_line --index 0 --partial "usage: pp-probe [-46hnqV]"
@@ -345,29 +343,6 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 	printf '%s\n' "$output" | jq -e -s '.[0].settings.mark == 42 and .[1].status == "reply"' >/dev/null
 }
 
-# wire NODE HOOK ANY GOOD: count in NODE's HOOK chain the packets that
-# match ANY, and those of them that match GOOD too (a new table each time).
-wire() {
-	lab_exec "$1" nft delete table inet ppwire 2>/dev/null || true
-	lab_exec "$1" nft -f - <<-NFT
-	table inet ppwire {
-		counter seen {}
-		counter good {}
-		chain c {
-			type filter hook $2 priority -10; policy accept;
-			$3 counter name seen
-			$3 $4 counter name good
-		}
-	}
-	NFT
-}
-
-# wire_count NODE: "GOOD SEEN" packets counted.
-wire_count() {
-	echo "$(lab_exec "$1" nft list counter inet ppwire good | awk '/packets/ { print $2 }')" \
-		"$(lab_exec "$1" nft list counter inet ppwire seen | awk '/packets/ { print $2 }')"
-}
-
 @test "pp-probe (lab): ping's letters beside ping and fping: the same packets on the wire, the same answers" {
 	command -v nft >/dev/null || skip "nft not installed"
 	lab_up --routers 3
@@ -376,28 +351,28 @@ wire_count() {
 	# answers time exceeded.  fping's letters for the same: -p -t -b -H -O.
 	any="ip protocol icmp icmp type echo-request"
 	good="ip length 128 ip dscp 0x04 ip ttl 2"
-	wire r1 prerouting "$any" "$good"
+	lab_wire r1 prerouting "$any" "$good"
 	run lab_exec c ping -n -c 3 -i 0.2 -W 1 -s 100 -t 2 -Q 0x10 "$LAB_DST4"
 	[ "$(printf '%s\n' "$output" | grep -c "From ${LAB_HOP4[1]} icmp_seq=[0-9]* Time to live exceeded")" -eq 3 ]
-	[ "$(wire_count r1)" = "3 3" ]
+	[ "$(lab_wire_count r1)" = "3 3" ]
 	if command -v fping >/dev/null; then
-		wire r1 prerouting "$any" "$good"
+		lab_wire r1 prerouting "$any" "$good"
 		run lab_exec c fping -c 3 -p 200 -t 1000 -b 100 -H 2 -O 0x10 "$LAB_DST4"
-		[ "$(wire_count r1)" = "3 3" ]
+		[ "$(lab_wire_count r1)" = "3 3" ]
 	fi
-	wire r1 prerouting "$any" "$good"
+	lab_wire r1 prerouting "$any" "$good"
 	lab_exec c "$PP_BIN/pp-probe" -c 3 -i 0.2 -W 1 -s 100 -t 2 -Q 0x10 "$LAB_DST4" >"$BATS_TEST_TMPDIR/o" 2>/dev/null || true
-	[ "$(wire_count r1)" = "3 3" ]
+	[ "$(lab_wire_count r1)" = "3 3" ]
 	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -s -e --arg h "${LAB_HOP4[1]}" '
 		length == 3 and all(.status == "ttl-expired" and .from == $h and .size == 128 and .ttl == 2)' >/dev/null
 	head -1 "$BATS_TEST_TMPDIR/o" | jq -e '.settings | .data == 100 and .size == 128 and .tos == 16 and .ttl == 2' >/dev/null
 	# IPv6: ping's -s 100 is a 148-byte packet (nft's length: the payload).
-	wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
+	lab_wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
 	lab_exec c ping -6 -n -c 2 -i 0.2 -W 1 -s 100 "$LAB_DST6" >/dev/null
-	[ "$(wire_count r1)" = "2 2" ]
-	wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
+	[ "$(lab_wire_count r1)" = "2 2" ]
+	lab_wire r1 prerouting "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 108"
 	lab_exec c "$PP_BIN/pp-probe" -c 2 -i 0.2 -W 1 -s 100 "$LAB_DST6" >/dev/null 2>&1
-	[ "$(wire_count r1)" = "2 2" ]
+	[ "$(lab_wire_count r1)" = "2 2" ]
 	# -I: an interface or a source address, as ping's; -m the mark.
 	for o in "-I v1a" "-I 198.18.1.1" "-m 42"; do
 		run lab_exec c ping -n -c 1 -W 1 $o "$LAB_DST4"
@@ -406,9 +381,9 @@ wire_count() {
 		[ "$status" -eq 0 ]
 		printf '%s\n' "$output" | tail -1 | jq -e '.status == "reply"' >/dev/null
 	done
-	wire c output "ip daddr $LAB_DST4" "meta mark 42"
+	lab_wire c output "ip daddr $LAB_DST4" "meta mark 42"
 	lab_exec c "$PP_BIN/pp-probe" -c 2 -i 0.1 -m 0x2a "$LAB_DST4" >/dev/null 2>&1
-	[ "$(wire_count c)" = "2 2" ]
+	[ "$(lab_wire_count c)" = "2 2" ]
 }
 
 @test "pp-probe (lab): -w DEADLINE as ping's: the run ends then; with -c, the count is of answers" {

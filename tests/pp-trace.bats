@@ -17,8 +17,6 @@ teardown() {
 	lab_down
 }
 
-median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
 # trace OUT ARGS...: pp-trace ARGS in the client, records to OUT, stderr to
 # OUT.err; its exit status in $rc.
 trace() {
@@ -481,34 +479,6 @@ for k in sorted(last):
 	[ "$pp" -le $((tr + slack)) ] || { cat "$BATS_TEST_TMPDIR/times" >&2; false; }
 }
 
-# wire NODE HOOK ANY GOOD: count in NODE's HOOK chain the packets that
-# match ANY, and those of them that match GOOD too (a new table each time).
-wire() {
-	lab_exec "$1" nft delete table inet ppwire 2>/dev/null || true
-	lab_exec "$1" nft -f - <<-NFT
-	table inet ppwire {
-		counter seen {}
-		counter good {}
-		chain c {
-			type filter hook $2 priority -10; policy accept;
-			$3 counter name seen
-			$3 $4 counter name good
-		}
-	}
-	NFT
-}
-
-# wire_ok NODE: some packets counted, every one of them good.
-wire_ok() {
-	local all good
-	all=$(lab_exec "$1" nft list counter inet ppwire seen | awk '/packets/ { print $2 }')
-	good=$(lab_exec "$1" nft list counter inet ppwire good | awk '/packets/ { print $2 }')
-	[ "$all" -gt 0 ] && [ "$good" = "$all" ] || {
-		echo "on the wire: $good of $all packets as expected" >&2
-		return 1
-	}
-}
-
 @test "pp-trace (lab): mtr's letters give mtr's hops; -s, -Q and -M put on the wire what mtr puts" {
 	command -v mtr >/dev/null || skip "mtr not installed"
 	command -v nft >/dev/null || skip "nft not installed"
@@ -538,27 +508,27 @@ wire_ok() {
 	# -s is the whole IP packet in both; -Q the TOS byte (mtr 0.95 takes
 	# it in decimal only, pp-trace in hex too).
 	icmp4="ip protocol icmp icmp type echo-request"
-	wire d input "$icmp4" "ip length 100 ip dscp ef"
+	lab_wire d input "$icmp4" "ip length 100 ip dscp ef"
 	lab_exec c mtr -n -r -c 2 -s 100 -Q 184 "$LAB_DST4" >/dev/null
-	wire_ok d
-	wire d input "$icmp4" "ip length 100 ip dscp ef"
+	lab_wire_ok d
+	lab_wire d input "$icmp4" "ip length 100 ip dscp ef"
 	lab_exec c "$PP_BIN/pp-trace" -c 2 -i 100ms -s 100 -Q 0xb8 "$LAB_DST4" >/dev/null 2>&1
-	wire_ok d
+	lab_wire_ok d
 	for t in "mtr -n -r -c 2 -u -s 120" "$PP_BIN/pp-trace -c 2 -i 100ms -u -s 120"; do
-		wire d input "ip protocol udp" "ip length 120"
+		lab_wire d input "ip protocol udp" "ip length 120"
 		lab_exec c $t "$LAB_DST4" >/dev/null 2>&1
-		wire_ok d
+		lab_wire_ok d
 	done
 	# IPv6: nft's "ip6 length" is the payload, 40 less.
 	for t in "mtr -n -r -c 2 -s 100" "$PP_BIN/pp-trace -c 2 -i 100ms -s 100"; do
-		wire d input "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 60"
+		lab_wire d input "meta l4proto icmpv6 icmpv6 type echo-request" "ip6 length 60"
 		lab_exec c $t "$LAB_DST6" >/dev/null 2>&1
-		wire_ok d
+		lab_wire_ok d
 	done
 	# -M: the mark, seen leaving the client.
 	for t in "mtr -n -r -c 2 -M 42" "$PP_BIN/pp-trace -c 2 -i 100ms -M 0x2a"; do
-		wire c output "ip daddr $LAB_DST4" "meta mark 42"
+		lab_wire c output "ip daddr $LAB_DST4" "meta mark 42"
 		lab_exec c $t "$LAB_DST4" >/dev/null 2>&1
-		wire_ok c
+		lab_wire_ok c
 	done
 }

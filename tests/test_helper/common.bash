@@ -12,6 +12,10 @@ pp_setup() {
 	export LC_ALL=C
 }
 
+# median: the median of the numbers on stdin, one a line (the lower of
+# the two middle ones for an even count).
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
 # fixture TOOL NAME: path of tests/fixtures/TOOL/NAME
 fixture() {
 	printf '%s\n' "$PP_TOP/tests/fixtures/$1/$2"

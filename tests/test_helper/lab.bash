@@ -228,3 +228,38 @@ lab_covers() {
 		return 1
 	fi
 }
+
+# lab_wire NODE HOOK ANY GOOD: count in NODE's HOOK chain the packets that
+# match ANY, and those of them that match GOOD too (a new nft table
+# each time; lab_down removes it with the namespace).
+lab_wire() {
+	lab_exec "$1" nft delete table inet ppwire 2>/dev/null || true
+	lab_exec "$1" nft -f - <<-NFT
+	table inet ppwire {
+		counter seen {}
+		counter good {}
+		chain c {
+			type filter hook $2 priority -10; policy accept;
+			$3 counter name seen
+			$3 $4 counter name good
+		}
+	}
+	NFT
+}
+
+# lab_wire_count NODE: "GOOD SEEN", the packets lab_wire counted.
+lab_wire_count() {
+	echo "$(lab_exec "$1" nft list counter inet ppwire good | awk '/packets/ { print $2 }')" \
+		"$(lab_exec "$1" nft list counter inet ppwire seen | awk '/packets/ { print $2 }')"
+}
+
+# lab_wire_ok NODE: lab_wire counted some packets, every one of them good
+# (else the counts on stderr).
+lab_wire_ok() {
+	local good all
+	read -r good all <<<"$(lab_wire_count "$1")"
+	[ "$all" -gt 0 ] && [ "$good" = "$all" ] || {
+		echo "on the wire: $good of $all packets as expected" >&2
+		return 1
+	}
+}
