@@ -31,6 +31,18 @@ setup() {
 	gzip -c "$d/b.ndjson" >"$d/b.ndjson.gz"
 }
 
+# peak_threads PID: the most threads PID had at once, sampled every
+# 10 ms until it ends.
+peak_threads() {
+	local most=1 n
+	while kill -0 "$1" 2>/dev/null; do
+		n=$(ls /proc/"$1"/task 2>/dev/null | wc -l)
+		[ "$n" -gt "$most" ] && most=$n
+		sleep 0.01
+	done
+	echo "$most"
+}
+
 # same CMD...: CMD's stdout, stderr and status with PP_THREADS=1 equal
 # them with 2 and 3 worker threads.
 same() {
@@ -82,23 +94,12 @@ same() {
 	# A worker and the reader run beside the main thread.
 	PP_THREADS=2 pp-stats -f ndjson "$d/big.ndjson" >/dev/null &
 	pid=$!
-	most=1
-	while kill -0 "$pid" 2>/dev/null; do
-		n=$(ls /proc/"$pid"/task 2>/dev/null | wc -l)
-		[ "$n" -gt "$most" ] && most=$n
-		sleep 0.01
-	done
+	most=$(peak_threads "$pid")
 	wait "$pid"
 	[ "$most" -ge 3 ]
 	# A pipe may block: read by the main thread alone.
 	cat "$d/big.ndjson" | PP_THREADS=2 pp-stats -f ndjson >/dev/null &
-	pid=$!	# bash: the pipeline's last command, pp-stats
-	most=1
-	while kill -0 "$pid" 2>/dev/null; do
-		n=$(ls /proc/"$pid"/task 2>/dev/null | wc -l)
-		[ "$n" -gt "$most" ] && most=$n
-		sleep 0.01
-	done
+	most=$(peak_threads $!)	# bash: $! is the pipeline's last command, pp-stats
 	wait
 	[ "$most" -eq 1 ]
 	# The same records either way.
