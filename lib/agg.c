@@ -127,6 +127,18 @@ pp_agg_name(const struct pp_agg *a, uint32_t id)
 	return pp_intern_name(&a->names, id);
 }
 
+/* Intern s, its pp_hash_str h (0: not worked out); UINT32_MAX when the
+ * table is full or memory short. */
+static uint32_t
+intern_hashed(struct pp_agg *a, const char *s, uint64_t h)
+{
+	uint32_t id = pp_intern_hashed(&a->names, s, h);
+
+	if (a->names.oom)
+		a->oom = true;
+	return id;
+}
+
 /* Intern s; UINT32_MAX when the table is full or memory short. */
 static uint32_t
 intern(struct pp_agg *a, const char *s)
@@ -234,6 +246,7 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 	memset(k, 0, sizeof(*k));
 	k->target = target;
 	k->ttl = ttl;
+	k->from = PP_INTERN_NONE;
 	pp_stats_init(&k->st);
 	pp_ratelimit_init(&k->rl);
 	return a->nkeys++;
@@ -627,7 +640,7 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 				return a->oom ? -1 : 0;
 			}
 		}
-		name = intern(a, p->target);
+		name = intern_hashed(a, p->target, p->target_hash);
 		if (name == UINT32_MAX) {
 			a->dropped_names++;
 			return a->oom ? -1 : 0;
@@ -672,9 +685,18 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 		    p->conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
 		    PP_CONN_OPEN;
 	if ((answered || why == PP_LOSS_UNREACHABLE) && p->from != NULL) {
-		it.addr = intern(a, p->from);
-		if (it.addr == UINT32_MAX)
-			a->dropped_names++;
+		/* The key's last responder first: one compare, no hash. */
+		struct pp_agg_key *k = &a->keys[key];
+		if (k->from != PP_INTERN_NONE &&
+		    strcmp(a->names.names[k->from], p->from) == 0) {
+			it.addr = k->from;
+		} else {
+			it.addr = intern_hashed(a, p->from, p->from_hash);
+			if (it.addr == UINT32_MAX)
+				a->dropped_names++;
+			else
+				k->from = it.addr;
+		}
 	}
 	it.mpls = UINT32_MAX;
 	if (answered && p->nmpls > 0 && it.addr != UINT32_MAX) {

@@ -65,6 +65,10 @@ struct pp_agg_key {
 	uint32_t target;	/* target index in agg->targets */
 	int ttl;		/* hop, 0 for plain probes */
 	uint64_t expired;	/* ttl-expired answers ever (hop is a router) */
+	uint32_t from;		/* the responder of its last answer
+				 * (interned), a cache: a hop's answers
+				 * mostly come from one address;
+				 * PP_INTERN_NONE none yet */
 	bool active;		/* probes in the current window */
 	struct pp_stats st;	/* the current window's figures */
 	struct pp_ratelimit rl;	/* its ICMP rate limit, if any */

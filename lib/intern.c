@@ -41,9 +41,9 @@ pp_intern_name(const struct pp_intern *t, uint32_t id)
  * t's names: where s is, or the empty slot where it would go. */
 static uint32_t
 slot_of(const struct pp_intern *t, const uint32_t *h, uint32_t size,
-    const char *s)
+    const char *s, uint64_t hash)
 {
-	uint32_t slot = (uint32_t)pp_hash_str(s) & (size - 1);
+	uint32_t slot = (uint32_t)hash & (size - 1);
 
 	while (h[slot] != 0 && strcmp(t->names[h[slot] - 1], s) != 0)
 		slot = (slot + 1) & (size - 1);
@@ -53,7 +53,7 @@ slot_of(const struct pp_intern *t, const uint32_t *h, uint32_t size,
 uint32_t
 pp_intern_find(const struct pp_intern *t, const char *s)
 {
-	uint32_t slot = slot_of(t, t->hash, t->hsize, s);
+	uint32_t slot = slot_of(t, t->hash, t->hsize, s, pp_hash_str(s));
 
 	return t->hash[slot] != 0 ? t->hash[slot] - 1 : PP_INTERN_NONE;
 }
@@ -61,7 +61,15 @@ pp_intern_find(const struct pp_intern *t, const char *s)
 uint32_t
 pp_intern(struct pp_intern *t, const char *s)
 {
-	uint32_t slot = slot_of(t, t->hash, t->hsize, s);
+	return pp_intern_hashed(t, s, pp_hash_str(s));
+}
+
+uint32_t
+pp_intern_hashed(struct pp_intern *t, const char *s, uint64_t h)
+{
+	if (h == 0)
+		h = pp_hash_str(s);
+	uint32_t slot = slot_of(t, t->hash, t->hsize, s, h);
 
 	if (t->hash[slot] != 0)
 		return t->hash[slot] - 1;
@@ -76,11 +84,12 @@ pp_intern(struct pp_intern *t, const char *s)
 		}
 		/* The names are distinct: each finds an empty slot. */
 		for (uint32_t i = 0; i < t->n; i++)
-			nh[slot_of(t, nh, nsize, t->names[i])] = i + 1;
+			nh[slot_of(t, nh, nsize, t->names[i],
+			    pp_hash_str(t->names[i]))] = i + 1;
 		free(t->hash);
 		t->hash = nh;
 		t->hsize = nsize;
-		slot = slot_of(t, nh, nsize, s);
+		slot = slot_of(t, nh, nsize, s, h);
 	}
 	if (t->n == t->alloc) {
 		uint32_t na = t->alloc != 0 ? t->alloc * 2 : 64;

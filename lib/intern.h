@@ -30,6 +30,10 @@ void pp_intern_release(struct pp_intern *t);
 /* The id of s, added when new; PP_INTERN_NONE when full (or t->oom). */
 uint32_t pp_intern(struct pp_intern *t, const char *s);
 
+/* As pp_intern, with h = pp_hash_str(s) (lib/util.h) already worked out
+ * (0: not; worked out here). */
+uint32_t pp_intern_hashed(struct pp_intern *t, const char *s, uint64_t h);
+
 /* The id of s, or PP_INTERN_NONE when it is not in the table. */
 uint32_t pp_intern_find(const struct pp_intern *t, const char *s);
 

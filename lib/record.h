@@ -67,6 +67,10 @@ struct pp_probe {
 	const char *proto;	/* "icmp", "udp", "tcp"; NULL when absent */
 	const char *from;	/* responder address, NULL when absent */
 	const char *err;	/* send error text, NULL when absent */
+	uint64_t target_hash;	/* pp_hash_str(target) (lib/util.h) when
+				 * worked out ahead (lib/stream.h's decoding
+				 * threads do), else 0 */
+	uint64_t from_hash;	/* the same of from */
 	const char *vantage;	/* vantage point ("vantage"), NULL when absent
 				 * (lib/stream.h fills it in from the input's
 				 * meta record) */

@@ -16,6 +16,7 @@
 #include "lib/exit.h"
 #include "lib/jscan.h"
 #include "lib/stream.h"
+#include "lib/util.h"
 
 /* ------------------------------------------------------------ batches */
 
@@ -206,6 +207,16 @@ batch_parse(struct batch *b, struct pp_record *rec)
 			x->prc = pp_record_parse_at(rec, b->text + x->off,
 			    x->len, b->dec + doff, &e);
 			doff += x->len + PP_JSCAN_PAD;
+			/* The consumer's name tables need these hashes
+			 * (lib/intern.h pp_intern_hashed): worked out
+			 * here, off its thread. */
+			if (x->prc == 0 && rec->type == PP_REC_PROBE) {
+				rec->probe.target_hash =
+				    pp_hash_str(rec->probe.target);
+				if (rec->probe.from != NULL)
+					rec->probe.from_hash =
+					    pp_hash_str(rec->probe.from);
+			}
 		}
 		b->rec[i] = *rec;
 		rec->json = NULL;	/* the batch's now */

@@ -41,10 +41,18 @@ test_intern(void)
 		(void)snprintf(name, sizeof(name), "198.18.%u.%u", i / 256,
 		    i % 256);
 		CHECK(pp_intern(&t, name) == i, "id of %s again", name);
+		/* With its hash worked out before (a decoding thread's), or
+		 * 0 (not worked out): the same id. */
+		CHECK(pp_intern_hashed(&t, name, pp_hash_str(name)) == i,
+		    "id of %s, hashed before", name);
+		CHECK(pp_intern_hashed(&t, name, 0) == i, "id of %s, hash 0",
+		    name);
 		CHECK(pp_intern_find(&t, name) == i, "find %s", name);
 		CHECK(strcmp(pp_intern_name(&t, i), name) == 0, "name %u", i);
 	}
 	CHECK(pp_intern(&t, "one more") == PP_INTERN_NONE, "full");
+	CHECK(pp_intern_hashed(&t, "one more", pp_hash_str("one more")) ==
+	    PP_INTERN_NONE, "full, hashed before");
 	CHECK(pp_intern_find(&t, "one more") == PP_INTERN_NONE, "not kept");
 	CHECK(strcmp(pp_intern_name(&t, 1000), "?") == 0, "unknown id");
 	CHECK(!t.oom, "no oom");
