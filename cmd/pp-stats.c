@@ -513,6 +513,24 @@ on_merged(void *arg, const struct pp_stats_rec *r, uint32_t key)
 	emit_row(arg, r, key);
 }
 
+/* --merge: an outage record (ndjson), as it came or joined. */
+static void
+on_merged_outage(void *arg, const struct pp_outage_rec *r, const char *line,
+    size_t len)
+{
+	struct out *ot = arg;
+
+	start_output(ot);
+	if (line == NULL) {
+		pp_outage_rec_write(&ot->w, r);
+		if (pp_jw_write(&ot->w, stdout) == -1)
+			ot->io_error = true;
+		return;
+	}
+	if (fwrite(line, 1, len, stdout) != len || putchar('\n') == EOF)
+		ot->io_error = true;
+}
+
 /* An outage row of the --outages file. */
 static void
 outage_csv(struct out *ot, const struct pp_outage_rec *o)
@@ -1077,6 +1095,12 @@ merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
 		o = pp_record_json(rec, NULL);
 		if (ot->source == NULL && o != NULL) {
 			json_t *set = json_object_get(o, "settings");
+			/* Outages across parts join over a pause of at most
+			 * 1.5 probe intervals of the input's probes. */
+			double iv = pp_json_num(json_object_get(set,
+			    "source"), "interval");
+			if (isfinite(iv) && iv > 0)
+				m->o.gap = 1.5 * iv;
 			json_t *src = json_object_get(set, "source");
 			if (json_is_object(src))
 				ot->source = json_incref(src);
@@ -1097,12 +1121,19 @@ merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
 		ot->merge_bad++;
 		return;
 	case PP_REC_OUTAGE:
-		if (ot->o->format == FMT_NDJSON) {
-			start_output(ot);
-			if (fwrite(rec->line, 1, rec->len, stdout) != rec->len ||
-			    putchar('\n') == EOF)
-				ot->io_error = true;
-		}
+		if (ot->o->format != FMT_NDJSON)
+			return;
+		pp_error_clear(&e);
+		o = pp_record_json(rec, &e);
+		if (o != NULL && pp_merge_outage(m, o, rec->line, rec->len,
+		    &e) == 0)
+			return;
+		if (m->oom)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		e.source = st->source;
+		e.line = st->lineno;
+		pp_warn_input(&e);
+		ot->merge_bad++;
 		return;
 	case PP_REC_PROBE:
 		ot->merge_probes++;
@@ -1242,6 +1273,7 @@ main(int argc, char **argv)
 		.every = o.every,
 		.vantage = o.as_vantage,
 		.row = on_merged,
+		.outage = on_merged_outage,
 		.arg = &ot,
 	};
 	struct pp_merge m;

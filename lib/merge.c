@@ -16,6 +16,7 @@ pp_merge_init(struct pp_merge *m, const struct pp_merge_opts *o)
 	memset(m, 0, sizeof(*m));
 	m->o = *o;
 	m->free = UINT32_MAX;
+	m->hfree = UINT32_MAX;
 	pp_keytab_init(&m->kmap);
 	pp_keytab_init(&m->cmap);
 	if (pp_intern_init(&m->names, UINT32_MAX - 1) == -1) {
@@ -35,6 +36,9 @@ pp_merge_release(struct pp_merge *m)
 		free(k->open);
 	}
 	free(m->clocks);
+	for (uint32_t i = 0; i < m->nheld; i++)
+		free(m->held[i].line);
+	free(m->held);
 	free(m->rows);
 	free(m->keys);
 	pp_keytab_release(&m->kmap);
@@ -115,6 +119,7 @@ key_of(struct pp_merge *m, uint32_t vantage, uint32_t target, int ttl)
 	m->keys[i].target = target;
 	m->keys[i].ttl = ttl;
 	m->keys[i].open = UINT32_MAX;
+	m->keys[i].held = UINT32_MAX;
 	m->keys[i].clock = clock_of(m, vantage);
 	if (m->keys[i].clock == UINT32_MAX)
 		return UINT32_MAX;
@@ -361,6 +366,108 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	return m->oom ? -1 : 0;
 }
 
+/* Write k's held outage and free its slot. */
+static void
+write_held(struct pp_merge *m, struct pp_merge_key *k)
+{
+	struct pp_merge_held *h = &m->held[k->held];
+
+	if (m->o.outage != NULL)
+		m->o.outage(m->o.arg, &h->rec, h->line, h->len);
+	free(h->line);
+	h->line = NULL;
+	h->len = m->hfree;
+	m->hfree = k->held;
+	k->held = UINT32_MAX;
+}
+
+/* A free held slot (index), UINT32_MAX (m->oom) when memory ran short. */
+static uint32_t
+held_slot(struct pp_merge *m)
+{
+	if (m->hfree != UINT32_MAX) {
+		uint32_t i = m->hfree;
+		m->hfree = (uint32_t)m->held[i].len;
+		return i;
+	}
+	if (m->nheld == m->aheld) {
+		uint32_t na = m->aheld != 0 ? m->aheld * 2 : 8;
+		struct pp_merge_held *nh = realloc(m->held, (size_t)na *
+		    sizeof(*nh));
+		if (nh == NULL) {
+			m->oom = true;
+			return UINT32_MAX;
+		}
+		m->held = nh;
+		m->aheld = na;
+	}
+	return m->nheld++;
+}
+
+int
+pp_merge_outage(struct pp_merge *m, json_t *o, const char *line,
+    size_t len, struct pp_error *err)
+{
+	struct pp_outage_rec r;
+
+	if (pp_outage_rec_read(&r, o, err) == -1)
+		return -1;
+	if (!(m->o.gap > 0)) {
+		if (m->o.outage != NULL)
+			m->o.outage(m->o.arg, &r, line, len);
+		return 0;
+	}
+	uint32_t vantage = r.vantage != NULL ? intern(m, r.vantage) :
+	    UINT32_MAX;
+	uint32_t target = intern(m, r.target);
+	uint32_t key = m->oom ? UINT32_MAX : key_of(m, vantage, target,
+	    r.ttl);
+	if (key == UINT32_MAX)
+		return -1;
+	struct pp_merge_key *k = &m->keys[key];
+	if (k->held != UINT32_MAX) {
+		struct pp_merge_held *h = &m->held[k->held];
+		if (r.start > h->rec.end && r.start <= h->rec.end +
+		    m->o.gap) {
+			/* One outage across the seam. */
+			h->rec.end = r.end;
+			h->rec.sent += r.sent;
+			h->rec.recv += r.recv;
+			h->rec.ongoing = r.ongoing;
+			free(h->line);
+			h->line = NULL;
+			m->joined++;
+			if (!r.ongoing)
+				write_held(m, k);
+			return 0;
+		}
+		write_held(m, k);
+	}
+	if (!r.ongoing) {
+		if (m->o.outage != NULL)
+			m->o.outage(m->o.arg, &r, line, len);
+		return 0;
+	}
+	char *copy = malloc(len + 1);
+	uint32_t i = copy != NULL ? held_slot(m) : UINT32_MAX;
+	if (i == UINT32_MAX) {
+		free(copy);
+		m->oom = true;
+		return -1;
+	}
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	struct pp_merge_held *h = &m->held[i];
+	h->rec = r;
+	h->rec.vantage = vantage != UINT32_MAX ? pp_intern_name(&m->names,
+	    vantage) : NULL;
+	h->rec.target = pp_intern_name(&m->names, target);
+	h->line = copy;
+	h->len = len;
+	k->held = i;
+	return 0;
+}
+
 void
 pp_merge_finish(struct pp_merge *m)
 {
@@ -389,4 +496,7 @@ pp_merge_finish(struct pp_merge *m)
 	for (uint64_t j = 0; j < n; j++)
 		write_row(m, pl[j].i);
 	free(pl);
+	for (uint32_t i = 0; i < m->nkeys; i++)
+		if (m->keys[i].held != UINT32_MAX)
+			write_held(m, &m->keys[i]);
 }

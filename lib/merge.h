@@ -48,6 +48,7 @@
 #include "lib/model.h"
 #include "lib/stats.h"
 
+struct pp_outage_rec;
 struct pp_stats_rec;
 
 /* Settings. */
@@ -61,6 +62,22 @@ struct pp_merge_opts {
 				 * during the call, and its key index (a
 				 * series identity) */
 	void *arg;		/* row's first argument */
+	double gap;		/* outages: the longest pause between two
+				 * parts' probes of one path, s (1.5 probe
+				 * intervals); 0: outages are not joined */
+	void (*outage)(void *arg, const struct pp_outage_rec *r,
+	    const char *line, size_t len);
+				/* an outage record to write: line (len
+				 * bytes) as it came when not NULL, else r
+				 * (joined; strings borrowed, valid during the
+				 * call) */
+};
+
+/* An outage held: its part ended inside it (see pp_merge_outage). */
+struct pp_merge_held {
+	struct pp_outage_rec rec;	/* its figures (strings interned) */
+	char *line;		/* its text as it came (owned), NULL: joined */
+	size_t len;		/* its length */
 };
 
 /* A row: one (vantage point, target, hop) and window. */
@@ -85,6 +102,7 @@ struct pp_merge_key {
 	uint32_t target;	/* interned */
 	int ttl;		/* hop, 0 plain */
 	uint32_t open;		/* its first open row, UINT32_MAX none */
+	uint32_t held;		/* its outage held, UINT32_MAX none */
 	uint32_t clock;		/* its vantage point's clock (index) */
 };
 
@@ -116,6 +134,12 @@ struct pp_merge {
 	uint32_t nclocks;	/* in use */
 	uint32_t aclocks;	/* allocated */
 	struct pp_keytab cmap;	/* (vantage, 0, 0) -> clock */
+	struct pp_merge_held *held;	/* outages held (owned) */
+	uint32_t nheld;		/* slots in use or freed */
+	uint32_t hfree;		/* first freed slot (their len chains
+				 * them), UINT32_MAX none */
+	uint32_t aheld;		/* allocated */
+	uint64_t joined;	/* outage records joined to an earlier one */
 	uint64_t merged;	/* records merged */
 	uint64_t no_parts;	/* stats records without parts (skipped) */
 	uint64_t other_version;	/* with parts of another version */
@@ -140,8 +164,22 @@ void pp_merge_release(struct pp_merge *m);
  * bad (err set; nothing merged) or memory ran short (m->oom). */
 int pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err);
 
+/* Take outage record o (its object), line[0..len-1] its text.  An
+ * outage that is "ongoing" (the input of the pp-stats that wrote it
+ * ended inside it) is held, per (vantage point, target, hop), until that
+ * path's next outage record: when it starts after the held one's end,
+ * within o->gap seconds (the next part began inside the outage), the
+ * two are one outage, as one pass over the parts' probes reports it
+ * (the first's start, the second's end and ongoing, sent and recv
+ * added; held again while ongoing); else the held one is written as it
+ * came.  Others are written (o->outage) at once.  Memory: one outage a
+ * path at most.  Returns 0, or -1 (bad record: err set, nothing held;
+ * or m->oom). */
+int pp_merge_outage(struct pp_merge *m, json_t *o, const char *line,
+    size_t len, struct pp_error *err);
+
 /* Write (o->row) every row still open, in order of window, then of first
- * appearance. */
+ * appearance; then (o->outage) every outage still held. */
 void pp_merge_finish(struct pp_merge *m);
 
 #endif /* PP_MERGE_H */

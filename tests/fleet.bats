@@ -301,3 +301,34 @@ stats_of() {
 	assert_stderr --partial "--merge: 1 stats records came after their window was written"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' | cmp - "$T/merged" && echo same)" = same ]
 }
+
+@test "fleet: --merge joins an outage that spans parts (ongoing at one part's end, from the next one's start) as one pass reports it" {
+	# 600 probes a second apart, 200 to 259 lost: cut into three parts
+	# inside the outage (at 220 and 240), each made into parts.
+	awk 'BEGIN {
+		printf "{\"type\":\"meta\",\"tool\":\"pp-probe\",\"version\":\"0.1.0\",\"schema\":1,\"ts\":1764000000.0,\"host\":\"vpa\",\"vantage\":\"vpa\",\"argv\":[\"pp-probe\",\"h\"],\"settings\":{\"proto\":\"icmp\",\"interval\":1.0,\"timeout\":2.0}}\n"
+		for (i = 0; i < 600; i++) {
+			ts = 1764000000 + i
+			if (i >= 200 && i < 260)
+				printf "{\"type\":\"probe\",\"ts\":%.6f,\"vantage\":\"vpa\",\"target\":\"h\",\"dst\":\"198.18.9.2\",\"proto\":\"icmp\",\"seq\":%d,\"status\":\"timeout\"}\n", ts, i
+			else
+				printf "{\"type\":\"probe\",\"ts\":%.6f,\"vantage\":\"vpa\",\"target\":\"h\",\"dst\":\"198.18.9.2\",\"proto\":\"icmp\",\"seq\":%d,\"status\":\"reply\",\"from\":\"198.18.9.2\",\"rtt\":%.3f}\n", ts, i, 10 + (i % 7) / 10
+		}
+	}' >"$T/o.ndjson"
+	head -221 "$T/o.ndjson" >"$T/o1.ndjson"
+	{ head -1 "$T/o.ndjson"; sed -n 222,241p "$T/o.ndjson"; } >"$T/o2.ndjson"
+	{ head -1 "$T/o.ndjson"; tail -n +242 "$T/o.ndjson"; } >"$T/o3.ndjson"
+	pp-stats --every 1m "$T/o.ndjson" | jq -c 'select(.type == "outage")' >"$T/one"
+	[ "$(wc -l <"$T/one")" = 1 ]
+	for i in 1 2 3; do
+		pp-stats --parts --every 1m "$T/o$i.ndjson" >"$T/o$i.p"
+	done
+	# The parts alone: three pieces, the first two ongoing.
+	[ "$(cat "$T"/o[123].p | jq -c 'select(.type == "outage") | .ongoing' | tr '\n' ' ')" = "true true null " ]
+	pp_run 0 pp-stats --merge --every 1m "$T/o1.p" "$T/o2.p" "$T/o3.p"
+	printf '%s\n' "$output" | jq -c 'select(.type == "outage")' | cmp - "$T/one"
+	cat "$T"/o[123].p | pp-stats --merge | jq -c 'select(.type == "outage")' | cmp - "$T/one"
+	# Given out of order they are not one outage: each as it came.
+	pp_run 0 pp-stats --merge "$T/o3.p" "$T/o1.p"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "outage") | .ongoing' | tr '\n' ' ')" = "null true " ]
+}

@@ -3,6 +3,7 @@
  * lib/merge.h): parts merged in time order give one pass's figures. */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,4 +257,107 @@ test_merge_parts(void)
 	pp_stats_release(&back);
 	pp_stats_release(&s);
 	pp_intern_release(&names);
+}
+
+/* pp_merge_outage's sink: the outages written, as text. */
+struct outs {
+	char text[4][200];
+	int n;
+};
+
+static void
+outage_cb(void *arg, const struct pp_outage_rec *r, const char *line,
+    size_t len)
+{
+	struct outs *o = arg;
+
+	if (o->n == 4)
+		return;
+	if (line != NULL)
+		(void)snprintf(o->text[o->n++], sizeof(o->text[0]), "as it came "
+		    "%.*s", (int)len, line);
+	else
+		(void)snprintf(o->text[o->n++], sizeof(o->text[0]), "joined "
+		    "%s %.0f-%.0f %llu/%llu%s", r->target, r->start, r->end,
+		    (unsigned long long)r->sent, (unsigned long long)r->recv,
+		    r->ongoing ? " ongoing" : "");
+}
+
+void test_merge_outage(void);
+
+void
+test_merge_outage(void)
+{
+	/* Each case: outage records in, what is written. */
+	static const struct {
+		const char *in[3];
+		const char *out[3];
+	} cases[] = {
+		/* Ongoing at a part's end, the next part starts in it. */
+		{ { "{\"type\":\"outage\",\"target\":\"h\",\"start\":100,"
+		    "\"end\":129,\"sent\":30,\"recv\":0,\"ongoing\":true}",
+		    "{\"type\":\"outage\",\"target\":\"h\",\"start\":130,"
+		    "\"end\":160,\"sent\":30,\"recv\":2}", NULL },
+		  { "joined h 100-160 60/2", NULL, NULL } },
+		/* Three parts: joined twice, the last still ongoing. */
+		{ { "{\"type\":\"outage\",\"target\":\"h\",\"start\":100,"
+		    "\"end\":129,\"sent\":30,\"recv\":0,\"ongoing\":true}",
+		    "{\"type\":\"outage\",\"target\":\"h\",\"start\":130,"
+		    "\"end\":149,\"sent\":20,\"recv\":0,\"ongoing\":true}",
+		    "{\"type\":\"outage\",\"target\":\"h\",\"start\":150,"
+		    "\"end\":155,\"sent\":6,\"recv\":0,\"ongoing\":true}" },
+		  { "joined h 100-155 56/0 ongoing", NULL, NULL } },
+		/* A pause longer than 1.5 intervals: two outages. */
+		{ { "{\"type\":\"outage\",\"target\":\"h\",\"start\":100,"
+		    "\"end\":129,\"sent\":30,\"recv\":0,\"ongoing\":true}",
+		    "{\"type\":\"outage\",\"target\":\"h\",\"start\":132,"
+		    "\"end\":160,\"sent\":28,\"recv\":0}", NULL },
+		  { "as it came {\"type\":\"outage\",\"target\":\"h\","
+		    "\"start\":100,\"end\":129,\"sent\":30,\"recv\":0,"
+		    "\"ongoing\":true}",
+		    "as it came {\"type\":\"outage\",\"target\":\"h\","
+		    "\"start\":132,\"end\":160,\"sent\":28,\"recv\":0}", NULL } },
+		/* Another target, or out of time order: not joined. */
+		{ { "{\"type\":\"outage\",\"target\":\"h\",\"start\":100,"
+		    "\"end\":129,\"sent\":30,\"recv\":0,\"ongoing\":true}",
+		    "{\"type\":\"outage\",\"target\":\"g\",\"start\":130,"
+		    "\"end\":160,\"sent\":30,\"recv\":0}",
+		    "{\"type\":\"outage\",\"target\":\"h\",\"start\":50,"
+		    "\"end\":60,\"sent\":10,\"recv\":0}" },
+		  { "as it came {\"type\":\"outage\",\"target\":\"g\","
+		    "\"start\":130,\"end\":160,\"sent\":30,\"recv\":0}",
+		    "as it came {\"type\":\"outage\",\"target\":\"h\","
+		    "\"start\":100,\"end\":129,\"sent\":30,\"recv\":0,"
+		    "\"ongoing\":true}",
+		    "as it came {\"type\":\"outage\",\"target\":\"h\","
+		    "\"start\":50,\"end\":60,\"sent\":10,\"recv\":0}" } },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct outs got = { .n = 0 };
+		struct pp_merge_opts mo = {
+			.gap = 1.5,
+			.outage = outage_cb,
+			.arg = &got,
+		};
+		struct pp_merge m;
+		CHECK(pp_merge_init(&m, &mo) == 0, "init");
+		for (int i = 0; i < 3 && cases[c].in[i] != NULL; i++) {
+			struct pp_error err;
+			pp_error_clear(&err);
+			json_t *o = json_loads(cases[c].in[i], 0, NULL);
+			CHECK(pp_merge_outage(&m, o, cases[c].in[i],
+			    strlen(cases[c].in[i]), &err) == 0, "case %zu: %s",
+			    c, err.msg);
+			json_decref(o);
+		}
+		pp_merge_finish(&m);
+		int want = 0;
+		while (want < 3 && cases[c].out[want] != NULL)
+			want++;
+		CHECK(got.n == want, "case %zu: %d written", c, got.n);
+		for (int i = 0; i < want && i < got.n; i++)
+			CHECK(strcmp(got.text[i], cases[c].out[i]) == 0,
+			    "case %zu: %s", c, got.text[i]);
+		pp_merge_release(&m);
+	}
 }
