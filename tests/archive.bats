@@ -135,7 +135,10 @@ tiny_tmpfs() {
 	mkdir -p "$T/d.ndjson.1/sub"
 	pp_run 1 pp-probe --udp -i 2ms -w 2s --rotate 8k --keep 1 -o "$T/d.ndjson" 127.0.0.1
 	[ "$(printf '%s\n' "$stderr" | grep -c "cannot rename '$T/d.ndjson' to '$T/d.ndjson.1': .*; probing goes on$")" -eq 1 ]
-	[ "$(printf '%s\n' "$stderr" | grep -c 'pp-probe: ')" -eq 1 ]
+	# Nothing else, but the overload report (see above): under ASan on a
+	# loaded machine a 2 ms send loop is held up 10 ms now and then.
+	[ "$(printf '%s\n' "$stderr" | grep 'pp-probe: ' | grep -v -e 'behind schedule' -e 'did not keep up' | wc -l)" -eq 1 ] ||
+		{ printf '%s\n' "$stderr" >&2; false; }
 	printf '%s\n' "$output" | cmp - "$T/d.ndjson"
 }
 
