@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* judge.c: pp-alert's judgement (see judge.h). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,9 @@ target_find(struct pp_judge *j, const char *v, const char *s)
 	t->ro = ro;
 	t->name = name;
 	t->round = -1;
+	t->judged = -1;
+	for (int k = 0; k < PP_JUDGE_ROUNDS_OPEN; k++)
+		t->open[k].round = -1;
 	t->last_ts = NAN;
 	pp_route_init(&t->route, j->o.route_rounds, ROUTE_MEMORY(&j->o));
 	pp_outage_init(&t->od, j->o.outage_loss, j->o.outage_min);
@@ -542,27 +546,33 @@ judge_window(struct pp_judge *j, struct pp_judge_key *k, int ttl, double ts)
 
 /* ----------------------------------------------------------- routes */
 
-/* A trace round is complete: judge the route. */
+/* Trace round r of t is complete: judge the route, free r. */
 static void
-close_round(struct pp_judge *j, struct pp_judge_target *t)
+close_round(struct pp_judge *j, struct pp_judge_target *t,
+    struct pp_judge_round *r)
 {
 	uint32_t prev[PP_ROUTE_HOPS];
 	int plen = 0;
 	struct pp_route_rec rr;
 
-	if (t->round < 0 || !j->o.routes)
+	if (r->round < 0)
 		return;
-	int len = t->round_dest > 0 ? t->round_dest : t->round_len;
-	enum pp_route_change c = pp_route_round(&t->route, t->hops, len, prev,
+	long long round = r->round;
+	r->round = -1;
+	t->judged = round;
+	if (!j->o.routes)
+		return;
+	int len = r->dest > 0 ? r->dest : r->len;
+	enum pp_route_change c = pp_route_round(&t->route, r->hops, len, prev,
 	    &plen);
 	if (c == PP_ROUTE_SAME)
 		return;
 	const char *name = pp_intern_name(&j->names, t->name);
 	pp_route_rec_init(&rr);
-	rr.ts = t->round_ts;
+	rr.ts = r->ts;
 	rr.vantage = vantage_of(j, t);
 	rr.target = name;
-	rr.round = t->round;
+	rr.round = round;
 	rr.nhops = t->route.len;
 	for (int i = 0; i < rr.nhops; i++)
 		rr.hops[i] = t->route.cur[i] != 0 ? pp_intern_name(&j->names,
@@ -600,7 +610,7 @@ close_round(struct pp_judge *j, struct pp_judge_target *t)
 	j->route_changes++;
 	struct pp_alert_rec a;
 	pp_alert_rec_init(&a);
-	a.ts = t->round_ts;
+	a.ts = r->ts;
 	a.vantage = vantage_of(j, t);
 	a.target = name;
 	a.ttl = first >= 0 && plen == t->route.len ? first + 1 : 0;
@@ -611,6 +621,57 @@ close_round(struct pp_judge *j, struct pp_judge_target *t)
 	a.window = j->o.route_rounds;
 	a.message = msg;
 	send_alert(j, &a);
+}
+
+/* Judge t's open rounds up to round `upto`, oldest first. */
+static void
+close_rounds(struct pp_judge *j, struct pp_judge_target *t, long long upto)
+{
+	for (;;) {
+		struct pp_judge_round *o = NULL;
+		for (int k = 0; k < PP_JUDGE_ROUNDS_OPEN; k++) {
+			struct pp_judge_round *r = &t->open[k];
+			if (r->round >= 0 && r->round <= upto &&
+			    (o == NULL || r->round < o->round))
+				o = r;
+		}
+		if (o == NULL)
+			return;
+		close_round(j, t, o);
+	}
+}
+
+/* The open round x of t, begun at ts when new (rounds PP_JUDGE_ROUNDS_OPEN
+ * before it judged first); NULL when x was judged already. */
+static struct pp_judge_round *
+round_of(struct pp_judge *j, struct pp_judge_target *t, long long x,
+    double ts)
+{
+	if (x > t->round) {
+		t->probes++;	/* rounds, for unreachable */
+		t->round = x;
+		close_rounds(j, t, x - PP_JUDGE_ROUNDS_OPEN);
+	} else {
+		for (int k = 0; k < PP_JUDGE_ROUNDS_OPEN; k++)
+			if (t->open[k].round == x)
+				return &t->open[k];
+		if (x <= t->judged || x <= t->round - PP_JUDGE_ROUNDS_OPEN)
+			return NULL;
+	}
+	/* Rounds in (t->round - OPEN, t->round] are open at most, x among
+	 * them and not open yet: a slot is free. */
+	for (int k = 0; k < PP_JUDGE_ROUNDS_OPEN; k++) {
+		struct pp_judge_round *r = &t->open[k];
+		if (r->round < 0) {
+			r->round = x;
+			r->ts = ts;
+			r->len = 0;
+			r->dest = 0;
+			memset(r->hops, 0, sizeof(r->hops));
+			return r;
+		}
+	}
+	return NULL;
 }
 
 /* ---------------------------------------------------------- outcomes */
@@ -656,24 +717,15 @@ process(void *arg, double ts, const void *itemp)
 	t->last_ts = ts;
 	/* Routes: assemble rounds of traces. */
 	if (it->ttl > 0 && it->round >= 0) {
-		if (it->round != t->round) {
-			close_round(j, t);
-			t->round = it->round;
-			t->round_ts = ts;
-			t->round_len = 0;
-			t->round_dest = 0;
-			memset(t->hops, 0, sizeof(t->hops));
-			t->probes++;	/* rounds, for unreachable */
-		}
-		if (it->ttl <= PP_ROUTE_HOPS) {
-			if (it->ttl > t->round_len)
-				t->round_len = it->ttl;
+		struct pp_judge_round *r = round_of(j, t, it->round, ts);
+		if (r != NULL && it->ttl <= PP_ROUTE_HOPS) {
+			if (it->ttl > r->len)
+				r->len = it->ttl;
 			if (it->from != PP_INTERN_NONE && answered &&
-			    (t->round_dest == 0 || it->ttl <= t->round_dest))
-				t->hops[it->ttl - 1] = it->from + 1;
-			if (it->dest && (t->round_dest == 0 ||
-			    it->ttl < t->round_dest))
-				t->round_dest = it->ttl;
+			    (r->dest == 0 || it->ttl <= r->dest))
+				r->hops[it->ttl - 1] = it->from + 1;
+			if (it->dest && (r->dest == 0 || it->ttl < r->dest))
+				r->dest = it->ttl;
 		}
 	} else {
 		t->probes++;
@@ -786,7 +838,7 @@ pp_judge_finish(struct pp_judge *j)
 		pp_reorder_flush(&j->ros[i], process, j);
 	for (uint32_t i = 0; i < j->ntargets; i++) {
 		struct out_ctx c = { j, &j->targets[i] };
-		close_round(j, &j->targets[i]);
+		close_rounds(j, &j->targets[i], LLONG_MAX);
 		pp_outage_finish(&j->targets[i].od, on_outage, &c);
 	}
 	for (uint32_t i = 0; i < j->ntargets; i++) {

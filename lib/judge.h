@@ -32,7 +32,8 @@
  * window) and reported to sink.partial, so that a short check is never
  * passed for want of probes.
  *
- * Memory: per target about 6 KiB (the route tracker) and its outage
+ * Memory: per target about 7 KiB (the route tracker and
+ * PP_JUDGE_ROUNDS_OPEN rounds of 280 bytes) and its outage
  * detector (the probes of outage_min seconds, at most PP_OUTAGE_MAX of 16
  * bytes), plus per path a
  * window of 16 bytes a probe (--window); targets and paths are limited
@@ -107,6 +108,23 @@ struct pp_judge_source {
 };
 
 /* One target. */
+/* Trace rounds assembled at once, per target.  In send order a round's
+ * probes may interleave with the next rounds' (a prober behind its
+ * schedule sends the next round's first TTLs before this one's last), so
+ * a round is judged once a probe of a round PP_JUDGE_ROUNDS_OPEN later is
+ * seen, or at the end of input; a probe of a round already judged no
+ * longer counts for the route. */
+#define PP_JUDGE_ROUNDS_OPEN 3
+
+/* One round being assembled. */
+struct pp_judge_round {
+	long long round;	/* -1: free */
+	double ts;		/* its first send time */
+	int len;		/* highest ttl seen in it */
+	int dest;		/* ttl that reached the destination, 0 */
+	uint32_t hops[PP_ROUTE_HOPS];	/* its responders (id + 1) */
+};
+
 struct pp_judge_target {
 	uint32_t vantage;	/* interned vantage point, PP_INTERN_NONE
 				 * unknown */
@@ -121,11 +139,10 @@ struct pp_judge_target {
 	struct pp_judge_source src[PP_JUDGE_SOURCES];	/* unreachables */
 	int nsrc;		/* in use */
 	struct pp_route route;	/* route tracker */
-	long long round;	/* round being assembled, -1 none */
-	double round_ts;	/* its first send time */
-	int round_len;		/* highest ttl seen in it */
-	int round_dest;		/* ttl that reached the destination, 0 */
-	uint32_t hops[PP_ROUTE_HOPS];	/* its responders (id + 1) */
+	long long round;	/* newest round seen, -1 none */
+	long long judged;	/* newest round judged, -1 none */
+	struct pp_judge_round open[PP_JUDGE_ROUNDS_OPEN];	/* rounds
+				 * being assembled */
 	bool has_mos;		/* mos level in use */
 	struct pp_level mos;	/* MOS hysteresis */
 	struct pp_outage od;	/* outages at the destination */

@@ -8,6 +8,7 @@
 
 void test_judge(void);
 void test_judge_rise(void);
+void test_judge_rounds(void);
 
 /* What the sink saw. */
 struct seen {
@@ -272,4 +273,83 @@ test_judge_rise(void)
 	/* Off (0), and a short input (no full window) never raises. */
 	run_rise(a, sizeof(a) / sizeof(a[0]), 0, "");
 	run_rise(a, 2, 100, "");
+}
+
+static void
+on_route(void *arg, const struct pp_route_rec *r)
+{
+	char buf[64];
+
+	(void)snprintf(buf, sizeof(buf), "route@%lld/%d%s", r->round,
+	    r->nhops, r->nprev > 0 ? "/changed" : "");
+	add(arg, buf);
+}
+
+/* A trace of 60 rounds 20 ms apart over 4 hops (the second router
+ * 198.18.2.2, or 198.18.22.2 from round `moved` on), rounds 40 to 50 sent
+ * behind schedule: their TTLs 3 and 4 after the next `late` rounds' TTLs
+ * 1 and 2.  (A route younger than 30 rounds needs 30 to change.) */
+static void
+run_rounds(int late, int moved, const char *want)
+{
+	struct pp_judge j;
+	struct seen s = { .used = 0 };
+	struct pp_judge_opts o = {
+		.loss = NAN, .latency = NAN, .mos = NAN, .clear = 80,
+		.pct = 0.5, .window = 20, .route_rounds = 3, .routes = true,
+		.horizon = 11, .outage_loss = 30, .outage_min = 3,
+	};
+	struct pp_judge_sink sink = {
+		.alert = on_alert, .route = on_route, .arg = &s,
+	};
+	static const char *const hop[] = { "198.18.1.2", "198.18.2.2",
+	    "198.18.3.2", "198.18.4.2" };
+
+	s.log[0] = '\0';
+	CHECK(pp_judge_init(&j, &o, &sink) == 0, "init rounds");
+	for (int r = 0; r < 60; r++) {
+		for (int ttl = 1; ttl <= 4; ttl++) {
+			struct pp_probe p;
+			memset(&p, 0, sizeof(p));
+			double at = r * 0.02 + ttl * 0.001;
+			if (ttl > 2 && r >= 40 && r <= 50)
+				at += late * 0.02 + 0.0025;
+			p.ts = 1764000000.0 + at;
+			p.target = "t";
+			p.dst = hop[3];
+			p.proto = "icmp";
+			p.seq = r * 4 + ttl;
+			p.round = r;
+			p.flow = -1;
+			p.ttl = ttl;
+			p.reply_ttl = p.code = p.port = p.size = -1;
+			p.status = ttl == 4 ? PP_ST_REPLY : PP_ST_TTL_EXPIRED;
+			p.from = ttl == 2 && r >= moved ? "198.18.22.2" :
+			    hop[ttl - 1];
+			p.rtt = 0.1 * ttl;
+			CHECK(pp_judge_probe(&j, &p) == 0, "probe");
+		}
+	}
+	pp_judge_finish(&j);
+	char what[64];
+	(void)snprintf(what, sizeof(what), "rounds late %d, moved %d", late,
+	    moved);
+	CHECK_STR(s.log, want, what);
+	pp_judge_release(&j);
+}
+
+void
+test_judge_rounds(void)
+{
+	/* In order: one route. */
+	run_rounds(0, 99, "route@0/4");
+	/* Rounds interleaved with the next one or two: still one route
+	 * (each round was judged at the next round's first probe: every
+	 * late round was a path of 2 hops, then of 4 again, each a change
+	 * with an alert). */
+	run_rounds(1, 99, "route@0/4");
+	run_rounds(2, 99, "route@0/4");
+	/* A change is still one change, interleaved or not. */
+	run_rounds(0, 45, "route@0/4 route@47/4/changed route/raise@1/3");
+	run_rounds(2, 45, "route@0/4 route@47/4/changed route/raise@1/3");
 }
