@@ -443,13 +443,18 @@ for k in sorted(last):
 	for k in $(seq 1 30); do path+=("198.18.$k.2"); done
 	# 30 probes 1 ms apart (--send-delay 0: at once), every hop a fraction
 	# of a millisecond away: the path is known after some 35 ms.
+	# A sanitizer build's start and end (shadow memory) cost 30 to 40 ms,
+	# more on a loaded machine (110 ms seen under ASan there): the speed
+	# is judged on the plain build, the sanitized one gets 150 ms.
+	limit=100
+	sanitized pp-trace && limit=150
 	for sd in 1ms 0; do
 		t0=$(date +%s%N)
 		trace "$BATS_TEST_TMPDIR/t" -c 1 --send-delay "$sd" "198.18.30.2"
 		ms=$((($(date +%s%N) - t0) / 1000000))
 		[ "$rc" -eq 0 ]
 		path_ok "$BATS_TEST_TMPDIR/t" 1 "${path[@]}"
-		[ "$ms" -lt 100 ] || { echo "--send-delay $sd: $ms ms to the complete path" >&2; false; }
+		[ "$ms" -lt "$limit" ] || { echo "--send-delay $sd: $ms ms to the complete path" >&2; false; }
 	done
 }
 
@@ -473,9 +478,10 @@ for k in sorted(last):
 	tr=$(awk '{ print $2 }' "$BATS_TEST_TMPDIR/times" | median)
 	echo "pp-trace $pp us, traceroute $tr us (medians of 9)" >&2
 	# A sanitizer build spends 30 to 40 ms more on starting and ending
-	# (shadow memory): 50 ms of slack there.
+	# (shadow memory), 64 ms seen on a loaded machine: 80 ms of slack
+	# there (the speed is judged on the plain build).
 	slack=10000
-	sanitized pp-trace && slack=50000
+	sanitized pp-trace && slack=80000
 	[ "$pp" -le $((tr + slack)) ] || { cat "$BATS_TEST_TMPDIR/times" >&2; false; }
 }
 
