@@ -15,6 +15,7 @@
 #include "lib/geo.h"
 #include "lib/intern.h"
 #include "lib/keytab.h"
+#include "lib/pingline.h"
 #include "lib/rdns.h"
 #include "lib/sanitize.h"
 #include "lib/screen.h"
@@ -67,7 +68,8 @@ struct pp_screen {
 	bool asn;		/* z */
 	bool wide;		/* w */
 	bool help;		/* h, ?: the key list */
-	int mode;		/* d: 0 the table, 1 the hops' last answers */
+	int mode;		/* d: 0 the table, 1 the hops' last answers,
+				 * 2 the same on mtr's scale */
 	int scroll;		/* first body line shown */
 	/* When. */
 	bool dirty;		/* something changed since the last frame */
@@ -454,7 +456,69 @@ strip(const struct hist *h, double best, char *buf, int width)
 	buf[n] = '\0';
 }
 
-/* Display mode 1: a line per hop, its last answers. */
+/* Display mode 2, mtr's scale: the answers shown of every hop span
+ * [low, high]; level i ends at low + (high - low) * ((i + 1) / 8)^2 (a
+ * square law: fine steps near the fastest), marked as mtr marks them. */
+#define NSCALE 8
+static const char scale_mark[NSCALE] = { '.', '1', '2', '3', 'a', 'b', 'c',
+	'>' };
+
+static void
+scale_of(struct pp_screen *s, int room, double *scale)
+{
+	double lo = INFINITY;
+	double hi = -INFINITY;
+
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct hist *h = hist_of(s, s->rows[i].target,
+		    s->rows[i].ttl, false);
+		int n = h == NULL ? 0 : h->n < room ? h->n : room;
+		for (int k = 0; k < n; k++) {
+			float v = h->rtt[(h->head - n + k + 2 * PP_SCREEN_HIST) %
+			    PP_SCREEN_HIST];
+			if (isnan(v))
+				continue;
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+	}
+	if (!isfinite(lo))
+		lo = hi = 0;
+	for (int i = 0; i < NSCALE; i++) {
+		double fct = (double)(i + 1) / NSCALE;
+		scale[i] = lo + (hi - lo) * fct * fct;
+	}
+}
+
+/* A hop's last answers on the scale (mode 2), newest last; colour from
+ * green to red when asked. */
+static void
+scaled(const struct pp_screen *s, const struct hist *h, const double *scale,
+    FILE *f, int width)
+{
+	static const char *const col[NSCALE] = { "32", "32", "32", "36",
+		"33", "33", "35", "31" };
+	int n = h != NULL && h->n < width ? h->n : h != NULL ? width : 0;
+
+	for (int i = 0; i < n; i++) {
+		double v = h->rtt[(h->head - n + i + 2 * PP_SCREEN_HIST) %
+		    PP_SCREEN_HIST];
+		int lv = NSCALE - 1;
+		char c = '?';
+		if (!isnan(v)) {
+			for (lv = 0; lv < NSCALE - 1 && v > scale[lv]; lv++)
+				;
+			c = scale_mark[lv];
+		}
+		if (s->o.color)
+			fprintf(f, "\033[%sm%c\033[0m", isnan(v) ? "31;1" :
+			    col[lv], c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* Display modes 1 and 2: a line per hop, its last answers. */
 static void
 history(struct pp_screen *s, FILE *f)
 {
@@ -462,13 +526,21 @@ history(struct pp_screen *s, FILE *f)
 	const char *last = NULL;
 	int hostw = 32;
 	int room = s->width - hostw;
+	double scale[NSCALE];
 
 	if (room < 10)
 		room = 10;
 	if (room > PP_SCREEN_HIST)
 		room = PP_SCREEN_HIST;
-	fprintf(f, "HOST: %-*s%s\n", hostw - 6, "", "last answers (newest "
-	    "right): . <1.5x best  o <3x  O <10x  # more  ? lost");
+	if (s->mode == 2) {
+		scale_of(s, room, scale);
+		fprintf(f, "HOST: %-*s%s\n", hostw - 6, "", "last answers "
+		    "(newest right) on the scale below, ? lost");
+	} else {
+		fprintf(f, "HOST: %-*s%s\n", hostw - 6, "", "last answers "
+		    "(newest right): . <1.5x best  o <3x  O <10x  # more  ? "
+		    "lost");
+	}
 	for (size_t i = 0; i < s->nrows; i++) {
 		const struct pp_stats_rec *r = &s->rows[i];
 		if (last == NULL || strcmp(last, r->target) != 0) {
@@ -488,11 +560,27 @@ history(struct pp_screen *s, FILE *f)
 			    text);
 		else
 			fprintf(f, "%s%s\n%*s", hop, text, hostw, "");
+		if (s->mode == 2) {
+			scaled(s, hist_of(s, r->target, r->ttl, false), scale,
+			    f, room);
+			fputc('\n', f);
+			continue;
+		}
 		char line[PP_SCREEN_HIST + 1];
 		strip(hist_of(s, r->target, r->ttl, false), r->min, line,
 		    room);
 		fprintf(f, "%s\n", line);
 	}
+	if (s->mode != 2)
+		return;
+	/* mtr's footer: each mark's upper bound. */
+	fprintf(f, "Scale:");
+	for (int i = 0; i < NSCALE - 1; i++) {
+		char t[32];
+		pp_ping_time(t, sizeof(t), scale[i]);
+		fprintf(f, "  %c:%s ms", scale_mark[i], t);
+	}
+	fprintf(f, "  %c\n", scale_mark[NSCALE - 1]);
 }
 
 static const char *const help_text[] = {
@@ -500,7 +588,8 @@ static const char *const help_text[] = {
 	"  q        quit (the table is printed once more)",
 	"  p        pause the display (probing and -o go on); SPACE resumes",
 	"  r        reset the figures",
-	"  d        display mode: the table, or each hop's last answers",
+	"  d        display mode: the table, each hop's last answers, the",
+	"           same on mtr's scale (a mark per step, the steps below)",
 	"  n        names (reverse DNS) on or off",
 	"  j        latency or jitter columns",
 	"  e        MPLS labels",
@@ -595,7 +684,7 @@ draw(struct pp_screen *s, long long now)
 	if (s->help) {
 		for (int i = 0; help_text[i] != NULL; i++)
 			fprintf(bf, "%s\n", help_text[i]);
-	} else if (s->mode == 1) {
+	} else if (s->mode != 0) {
 		history(s, bf);
 	} else {
 		for (size_t i = 0; i < s->nrows; i++)
@@ -638,7 +727,8 @@ draw(struct pp_screen *s, long long now)
 	    s->paused ? "PAUSED (p or SPACE resumes)  " : "",
 	    s->rdns != NULL && !s->names ? "names off  " : "",
 	    s->dns_silent ? "reverse DNS: no answer from the server  " : "",
-	    since, s->mode == 1 ? "  last answers" : s->jitter ?
+	    since, s->mode == 1 ? "  last answers" : s->mode == 2 ?
+	    "  last answers, mtr's scale" : s->jitter ?
 	    "  jitter columns" : "");
 	put_line(s, of, line, (size_t)(n < (int)sizeof(line) ? n :
 	    (int)sizeof(line) - 1));
@@ -712,7 +802,7 @@ key(struct pp_screen *s, int c)
 		reset(s);
 		break;
 	case 'd':
-		s->mode = (s->mode + 1) % 2;
+		s->mode = (s->mode + 1) % 3;
 		s->scroll = 0;
 		break;
 	case 'n':

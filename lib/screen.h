@@ -12,8 +12,8 @@
  * (lib/geo).  Text from the network is shown through lib/sanitize.
  *
  * Keys (as mtr's): q quit, p pause (the display; probing and -o go on)
- * and SPACE resume, r reset the figures, d display mode (the table, or
- * each hop's last answers), n names on and off, j latency or jitter
+ * and SPACE resume, r reset the figures, d display mode (the table, each
+ * hop's last answers, the same on mtr's scale), n names on and off, j latency or jitter
  * columns, e MPLS labels, z AS numbers, w wide, up/down/PgUp/PgDn
  * scroll, ^L redraw, h or ? help.
  *
@@ -38,7 +38,8 @@
 #include "lib/record.h"
 #include "lib/table.h"
 
-#define PP_SCREEN_HIST 200	/* answers kept per hop (display mode 1) */
+#define PP_SCREEN_HIST 200	/* answers kept per hop (display modes 1
+				 * and 2) */
 #define PP_SCREEN_HIST_KEYS 4096	/* hops with a history, at most */
 
 /* What the caller sets up. */

@@ -91,7 +91,7 @@ no_sgr() {
 @test "pp-trace on a terminal (lab): mtr's keys: p pauses, SPACE resumes, r resets, d and j switch views, ? helps, q quits" {
 	lab_up --routers 2
 	start=$(date +%s%N)
-	run tty --cols 90 --rows 24 --key "1.5:p" --key "2.5: " --key "3.2:r" --key "3.8:d" --key "4.4:d" \
+	run tty --cols 90 --rows 24 --key "1.5:p" --key "2.5: " --key "3.2:r" --key "3.8:d" --key "4.4:d" --key "4.6:d" \
 		--key "4.8:j" --key "5.4:?" --key "6.0:x" --key "6.5:q" -- pp-trace -n -i 100ms "$LAB_DST4"
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$status" -eq 0 ] || _pp_fail "status $status"
@@ -114,8 +114,8 @@ no_sgr() {
 	# Reset: the figures start again.
 	awk '$2 == "table" && $3 != "" { if (prev != "" && $3 < prev) r = 1; prev = $3 } END { exit !r }' "$T/kinds" ||
 		_pp_fail "no reset seen" "$(cat "$T/kinds")"
-	# d: each hop's last answers, and back; j: the jitter columns; ?: the
-	# keys; in that order.
+	# d: each hop's last answers (plain, then on mtr's scale), and back; j:
+	# the jitter columns; ?: the keys; in that order.
 	order=$(awk '{ print $2 }' "$T/kinds" | grep -E 'paused|history|jitter|help' | awk '!seen[$0]++' | paste -sd' ')
 	[ "$order" = "paused history jitter help" ] || _pp_fail "views: $order" "$(cat "$T/kinds")"
 	# The history line of hop 1: answers as dots.
@@ -441,4 +441,52 @@ lines() {
 	# The table printed at the end is the archive's figures.
 	$CHK after "$T/pp.cap" >"$T/after"
 	$CHK table normal "$T/after" "$T/rec.ndjson" || _pp_fail "table after q" "$(cat "$T/after")"
+}
+
+@test "pp-trace on a terminal beside mtr (lab): d cycles mtr's three views, the table, the last answers, the same on mtr's scale, and back" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	/usr/bin/python3 -c 'import pyte' 2>/dev/null || skip "no pyte (Debian python3-pyte: make deps)"
+	lab_up --routers 2 --impair 2:loss=20%
+	local keys=(--key "2.5:d" --key "3.5:d" --key "4.5:d" --key "5.5:q")
+	lab_exec c $PTY --cols 100 --rows 16 --out "$T/mtr.cap" --marks "$T/mtr.marks" "${keys[@]}" -- mtr -n -i 0.1 "$LAB_DST4"
+	lab_exec c $PTY --cols 100 --rows 16 --out "$T/pp.cap" --marks "$T/pp.marks" "${keys[@]}" -- pp-trace -n -i 100ms -Z 500ms "$LAB_DST4"
+	screens mtr
+	screens pp
+	# After two d: mtr's scaled map in both, a line of marks per hop (only
+	# mtr's marks, losses "?" beyond hop 1), and the "Scale:" line naming
+	# the same marks in the same order.  (Every screen drawn while in that
+	# view: mtr may be caught halfway through a redraw at any one moment;
+	# and one of mtr's rows may keep bits of the table drawn before: curses
+	# updates only what it thinks changed, which the emulator does not
+	# always follow.)
+	for who in mtr pp; do
+		need=3
+		[ "$who" = mtr ] && need=2
+		from=$(sed -n 2p "$T/$who.marks" | cut -d' ' -f1)
+		to=$(sed -n 3p "$T/$who.marks" | cut -d' ' -f1)
+		/usr/bin/python3 "$PP_TOP/tests/term-screen.py" 100 16 "$T/$who.cap" "$from" "$to" >"$T/$who.d2"
+		awk -v need="$need" 'BEGIN { RS = "\f\n" } {
+			n = 0; q = 0; sc = ""; k = split($0, l, "\n")
+			for (i = 1; i <= k; i++) {
+				if (l[i] ~ /^Scale:/) sc = l[i]
+				split(l[i], f, " ")
+				if (f[1] !~ /^[0-9]+\.(\|--)?$/)
+					continue
+				rest = substr(l[i], index(l[i], f[2]) + length(f[2])); gsub(/ /, "", rest)
+				if (rest !~ /^[.123abc>?]+$/ || length(rest) < 10)
+					continue
+				n++
+				if (f[1] !~ /^1\./ && rest ~ /\?/) q = 1
+			}
+			if (n >= need && q && sc != "") { ok = 1; scale = sc }
+		} END { if (!ok) exit 1; print scale }' "$T/$who.d2" >"$T/$who.sc" || _pp_fail "$who: scaled view" "$(cat "$T/$who.2")"
+		grep -oE '(^|  )[^ ]:' "$T/$who.sc" | tr -d ' :' | paste -sd' ' >"$T/$who.scale"
+	done
+	[ "$(cat "$T/pp.scale")" = ". 1 2 3 a b c" ] && diff "$T/mtr.scale" "$T/pp.scale" || _pp_fail "Scale lines" "$(cat "$T/mtr.sc" "$T/pp.sc")"
+	# Screen 1: the plain map (no Scale line in pp's); screen 3: the table
+	# again, with its titles, in both.
+	! grep -q '^Scale:' "$T/pp.1"
+	for who in mtr pp; do
+		titles "$who" 3 | grep -qx 'Loss%' || _pp_fail "$who: third d" "$(cat "$T/$who.3")"
+	done
 }
