@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/runsum.h"
+#include "lib/trange.h"
 
 static void
 on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
@@ -123,12 +123,9 @@ pp_runsum_text(const struct pp_runsum *rs, const char *target,
 	if (t == NULL || t->outages == 0)
 		return snprintf(buf, size, "run %s, no outage (loss >= %g%% "
 		    "for >= %g s)", run, PP_RUNSUM_LOSS, PP_RUNSUM_MIN);
-	char when[32];
-	time_t tt = (time_t)floor(t->longest_start);
-	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL || strftime(when, sizeof(when),
-	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(when, sizeof(when), "-");
+	char when[40];
+	(void)pp_iso_format(t->longest_start, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+	    when, sizeof(when));
 	return snprintf(buf, size, "run %s, %lu outage%s (loss >= %g%% for "
 	    ">= %g s), the longest %.3f s from %s%s", run, t->outages,
 	    t->outages == 1 ? "" : "s", PP_RUNSUM_LOSS, PP_RUNSUM_MIN,

@@ -19,6 +19,7 @@
 #include "lib/rdns.h"
 #include "lib/sanitize.h"
 #include "lib/screen.h"
+#include "lib/trange.h"
 #include "lib/util.h"
 
 #define HEAD_LINES 3		/* title, keys, status */
@@ -421,13 +422,8 @@ table_set(struct pp_screen *s, int width, bool color, bool report)
 static void
 fmt_clock(double t, char *buf, size_t size, bool local)
 {
-	time_t tt = (time_t)floor(t);
-	struct tm tm;
-
-	if ((local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm)) == NULL ||
-	    strftime(buf, size, local ? "%Y-%m-%dT%H:%M:%S%z" :
-	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		(void)snprintf(buf, size, "-");
+	(void)pp_iso_format(t, 0, PP_ISO_FLOOR | PP_ISO_DASH | (local ?
+	    PP_ISO_LOCAL : 0), buf, size);
 }
 
 /* A hop's last answers as characters, newest last, relative to its best:
