@@ -1097,36 +1097,26 @@ merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
 			json_t *set = json_object_get(o, "settings");
 			/* Outages across parts join over a pause of at most
 			 * 1.5 probe intervals of the input's probes. */
-			double iv = pp_json_num(json_object_get(set,
-			    "source"), "interval");
+			json_t *src = json_object_get(set, "source");
+			double iv = pp_json_num(src, "interval");
 			if (isfinite(iv) && iv > 0)
 				m->o.gap = 1.5 * iv;
-			json_t *src = json_object_get(set, "source");
 			if (json_is_object(src))
 				ot->source = json_incref(src);
 			else if (json_is_object(set))
 				ot->source = json_incref(set);
 		}
 		return;
-	case PP_REC_STATS:
-		pp_error_clear(&e);
-		o = pp_record_json(rec, &e);
-		if (o != NULL && pp_merge_add(m, o, &e) == 0)
-			return;
-		if (m->oom)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		e.source = st->source;
-		e.line = st->lineno;
-		pp_warn_input(&e);
-		ot->merge_bad++;
-		return;
 	case PP_REC_OUTAGE:
 		if (ot->o->format != FMT_NDJSON)
 			return;
+		/* FALLTHROUGH */
+	case PP_REC_STATS:
 		pp_error_clear(&e);
 		o = pp_record_json(rec, &e);
-		if (o != NULL && pp_merge_outage(m, o, rec->line, rec->len,
-		    &e) == 0)
+		if (o != NULL && (rec->type == PP_REC_STATS ?
+		    pp_merge_add(m, o, &e) : pp_merge_outage(m, o, rec->line,
+		    rec->len, &e)) == 0)
 			return;
 		if (m->oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
