@@ -381,6 +381,11 @@ s.serve_forever()
 	host=\$1; shift
 	[ "\$1" = -- ] && shift
 	echo "\$host" >>"$T/ssh.log"
+	# sshd sets SHELL to the login shell; parallel's remote wrapper
+	# runs the job with \$SHELL and, without it, runs nothing and
+	# exits 0 (CI's environment has no SHELL).
+	SHELL=\$(getent passwd "\$(id -un)" | cut -d: -f7)
+	export SHELL=\${SHELL:-/bin/sh}
 	cd "$T/hosts/\$host" && exec sh -c "\$*"
 	EOF
 	chmod +x "$T/ssh"
