@@ -68,8 +68,26 @@ mp_compare() {
 	local req=$1
 	shift
 	MP_OUT=${MP_OUT:-$BATS_TEST_TMPDIR}
+	local try
+	# Where the answers differ, both run once more and the second
+	# comparison decides: Debian's mtr-packet itself has answered an
+	# IPv6 probe with an IPv4 router's time-exceeded once in many runs
+	# (CI, both helpers probing the lab at once). A difference that
+	# comes back is pp's.
+	for try in 1 2; do
+		_mp_compare_once "$req" "$@" && return 0
+		[ -s "$MP_OUT/diff" ] || return 1
+		[ "$try" = 1 ] && echo "(comparing once more)" >&2
+	done
+	return 1
+}
+
+_mp_compare_once() {
+	local req=$1
+	shift
 	local ref=${MP_REF:-$MP_REF_BIN} pp=${MP_PP:-$(mp_pp)}
 	local rs=0 ps=0
+	rm -f "$MP_OUT/diff"
 	timeout 120 "$@" sh -c "$ref" <"$req" >"$MP_OUT/ref.raw" 2>"$MP_OUT/ref.err" &
 	local rp=$!
 	timeout 120 "$@" sh -c "$pp" <"$req" >"$MP_OUT/pp.raw" 2>"$MP_OUT/pp.err" &
