@@ -1162,6 +1162,11 @@ merge_report(struct out *ot, const struct pp_merge *m)
 	if (ot->merge_bad > 0)
 		pp_warnx("--merge: %lu bad stats records not merged",
 		    ot->merge_bad);
+	if (m->fwd_mixed > 0)
+		pp_warnx("--merge: %llu stats records written without "
+		    "forwarding loss: their parts' forwarding loss rested on "
+		    "different hops "
+		    "(fwd_ttl)", (unsigned long long)m->fwd_mixed);
 	if (m->seams > 0 && ot->o->as_vantage == NULL)
 		pp_warnx("--merge: %llu stats records came out of time order "
 		    "for their vantage point and target: their jitter and "

@@ -174,6 +174,7 @@ row_of(struct pp_merge *m, uint32_t key, long long win)
 	r->vantage = UINT32_MAX;
 	r->seq = m->seq++;
 	r->fwd_sent = r->fwd_lost = -1;
+	r->fwd_ttl = 0;
 	r->rate_limit = NAN;
 	pp_stats_init(&r->st);
 	r->knext = k->open;
@@ -218,7 +219,10 @@ write_row(struct pp_merge *m, uint32_t i)
 		rec.start = (double)r->win * m->o.every;
 		rec.end = rec.start + m->o.every;
 	}
-	if (k->ttl > 0 && r->fwd_sent > 0) {
+	if (k->ttl > 0 && r->fwd_sent > 0 && r->fwd_ttl < 0)
+		m->fwd_mixed++;
+	if (k->ttl > 0 && r->fwd_sent > 0 && r->fwd_ttl >= 0) {
+		rec.fwd_ttl = r->fwd_ttl;
 		rec.fwd_sent = r->fwd_sent;
 		rec.fwd_lost = r->fwd_lost;
 		rec.fwd_loss = 100.0 * (double)r->fwd_lost /
@@ -343,8 +347,12 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	pp_stats_release(&part);
 	r->vantage = own;
 	if (rec.fwd_sent >= 0 && rec.fwd_lost >= 0) {
-		if (r->fwd_sent < 0)
+		if (r->fwd_sent < 0) {
 			r->fwd_sent = r->fwd_lost = 0;
+			r->fwd_ttl = rec.fwd_ttl;
+		} else if (r->fwd_ttl != rec.fwd_ttl) {
+			r->fwd_ttl = -1;
+		}
 		r->fwd_sent += rec.fwd_sent;
 		r->fwd_lost += rec.fwd_lost;
 	}

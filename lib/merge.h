@@ -16,7 +16,10 @@
  * order, or of another vantage point (vantage set: all as one), adds its
  * own samples only (seams, counted).  Forwarding loss adds the records'
  * fwd_sent and fwd_lost (each worked out over its own window), its
- * interval from the sums; rate_limited adds, rate_limit is the slowest.
+ * interval from the sums, when they rest on the same hop (fwd_ttl: this
+ * one or the same later one); records resting on different hops give no
+ * forwarding loss (a sum of two hops' is neither's; counted, fwd_mixed).
+ * rate_limited adds, rate_limit is the slowest.
  *
  * Rows are written once, as soon as they can no longer change: with
  * windows (every > 0) and vantage points kept apart, a vantage point's
@@ -91,6 +94,8 @@ struct pp_merge_row {
 	uint32_t knext;		/* the key's next open row, UINT32_MAX end */
 	long long fwd_sent;	/* forwarding loss: probes, -1 none given */
 	long long fwd_lost;	/* of which lost */
+	int fwd_ttl;		/* the hop they rest on (0: this one), -1
+				 * records' hops differ */
 	uint64_t rate_limited;	/* losses a rate limit explains */
 	double rate_limit;	/* the slowest limit, s per answer, NAN */
 	struct pp_stats st;	/* the figures */
@@ -149,6 +154,8 @@ struct pp_merge {
 				 * (skipped) */
 	uint64_t seams;		/* records joined out of order or from
 				 * another vantage point */
+	uint64_t fwd_mixed;	/* rows written without forwarding loss:
+				 * their records rested on different hops */
 	bool oom;		/* memory ran short */
 };
 

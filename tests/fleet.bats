@@ -188,6 +188,31 @@ stats_of() {
 	assert_stderr --partial "--as-vantage: only with --merge"
 }
 
+@test "fleet: --merge keeps the hop forwarding loss rests on (fwd_ttl) as one pass does; parts on different hops give none, said" {
+	# Hop 1 answers 2 rounds of 12 and declines: its forwarding loss
+	# is hop 2's (fwd_ttl 2).  The same 12 rounds again 1000 s later,
+	# merged from two parts, are one pass over the 24.
+	local f=$PP_TOP/tests/fixtures/pp-stats/fwd.ndjson
+	jq -c 'if .type == "probe" then .ts += 1000 | .round += 12 | .seq += 100 else . end' "$f" >"$T/later.ndjson"
+	pp-stats --parts "$f" >"$T/a.p"
+	pp-stats --parts "$T/later.ndjson" >"$T/b.p"
+	local want='select(.type == "stats") | [.ttl, .fwd_loss, .fwd_loss_ci, .fwd_sent, .fwd_lost, .fwd_ttl]'
+	{ cat "$f"; grep '"probe"' "$T/later.ndjson"; } | pp-stats | jq -c "$want" >"$T/one"
+	grep -qx '\[1,0,\[0,13.798\],24,0,2\]' "$T/one"
+	pp_run 0 pp-stats --merge "$T/a.p" "$T/b.p"
+	printf '%s\n' "$output" | jq -c "$want" | cmp - "$T/one"
+	[ -z "$stderr" ]
+	# A part whose hop 1 rested on itself: the sum of hop 1's and hop
+	# 2's figures would be neither's, so hop 1 has none; the others
+	# merge as before.
+	jq -c 'if .ttl == 1 then del(.fwd_ttl) else . end' "$T/b.p" >"$T/c.p"
+	pp_run 0 pp-stats --merge "$T/a.p" "$T/c.p"
+	assert_stderr --partial "1 stats records written without forwarding loss: their parts' forwarding loss rested on different hops (fwd_ttl)"
+	printf '%s\n' "$output" | jq -e -s '[.[] | select(.type == "stats")] |
+		(.[0] | .ttl == 1 and .sent == 24 and .fwd_loss == null and (has("fwd_ttl") or has("fwd_sent") | not)) and
+		(.[2] | .ttl == 3 and .fwd_loss == 25 and .fwd_sent == 24)' >/dev/null
+}
+
 @test "fleet: one window, once: --every with late records and files out of time order" {
 	gen vpa 10 1 new >"$T/a.ndjson"
 	pp-stats --every 1m "$T/a.ndjson" | jq -c 'select(.type == "stats")' >"$T/one"
