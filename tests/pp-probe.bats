@@ -80,11 +80,19 @@ teardown() { lab_down; }
 @test "pp-probe: sends on time (median lag under 50 us); targets take their slots in turn" {
 	# One target every 2 ms: each send's lag behind its slot, less the
 	# smallest.  (Before lib/pace the median was about 100 us here.)
-	pp_run 0 pp-probe --udp -c 400 -i 2ms 127.0.0.1
-	printf '%s\n' "$output" | tail -n +2 | jq -r '[.seq, .ts] | @tsv' |
-		awk 'NR == 1 { t0 = $2 } { print ($2 - t0 - $1 * 0.002) * 1e6 }' |
-		sort -g | awk '{ d[NR] = $1 } END { m = d[int(NR / 2)] - d[1]
-			print "median lag " m " us"; exit !(NR == 400 && m < 50) }'
+	# Measured once more when over: a virtual machine held up for part
+	# of the 0.8 s (once in CI, a median of 1,992 us: half the sends
+	# late by a whole slot) is not pp-probe's lag.
+	local try
+	for try in 1 2; do
+		pp_run 0 pp-probe --udp -c 400 -i 2ms 127.0.0.1
+		printf '%s\n' "$output" | tail -n +2 | jq -r '[.seq, .ts] | @tsv' |
+			awk 'NR == 1 { t0 = $2 } { print ($2 - t0 - $1 * 0.002) * 1e6 }' |
+			sort -g | awk '{ d[NR] = $1 } END { m = d[int(NR / 2)] - d[1]
+				print "median lag " m " us"; exit !(NR == 400 && m < 50) }' >&2 &&
+			break
+		[ "$try" = 2 ] && false
+	done
 	# Three targets every 30 ms: one slot each 10 ms, in turn.
 	pp_run 0 pp-probe --udp -c 10 -i 30ms 127.0.0.1 ::1 127.0.0.2
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e '

@@ -391,10 +391,13 @@ lost(struct dir *d, double t)
 	return d->bad ? "loss" : NULL;
 }
 
-/* One line of the drop log for packet p. */
+/* One line of the drop log for packet p, which entered at t (monotonic,
+ * s): the log says when the packet entered, the time the decision was
+ * made on, not when the line was written (the two differ when this
+ * process is held up). */
 static void
 log_drop(const struct dir *d, const char *why, const unsigned char *p,
-    size_t len)
+    size_t len, double t)
 {
 	char src[INET6_ADDRSTRLEN] = "-", dst[INET6_ADDRSTRLEN] = "-";
 	char type[8] = "-";
@@ -418,8 +421,8 @@ log_drop(const struct dir *d, const char *why, const unsigned char *p,
 		if (proto == 58 && len > 40)
 			snprintf(type, sizeof(type), "%d", p[40]);
 	}
-	fprintf(droplog, "%.6f %s %s %s %s %d %d %s\n", clock_s(CLOCK_REALTIME),
-	    d->name, why, src, dst, proto, ttl, type);
+	fprintf(droplog, "%.6f %s %s %s %s %d %d %s\n",
+	    t + clock_s(CLOCK_REALTIME) - now(), d->name, why, src, dst, proto, ttl, type);
 }
 
 /* The offset of the ICMP header of an ICMP error the sending node made
@@ -556,7 +559,7 @@ push(struct dir *d, double due, const unsigned char *data, size_t len)
 {
 	if (d->n == QUEUE) {
 		d->full++;
-		log_drop(d, "full", data, len);
+		log_drop(d, "full", data, len, now());
 		return;
 	}
 	struct pkt p = { .due = due, .order = d->order++, .len = len };
@@ -606,7 +609,7 @@ arrive(struct dir *d, unsigned char *data, size_t len, double t)
 			d->cut++;
 		else
 			d->lost++;
-		log_drop(d, why, data, len);
+		log_drop(d, why, data, len, t);
 		return;
 	}
 	rewrite(d, data, &len);
