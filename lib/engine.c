@@ -635,19 +635,23 @@ icmp_error(struct pp_engine *e, int i, bool exceeded, int code,
 		answer(e, i, PP_ST_UNREACHABLE, from, rx, ttl, code, info);
 }
 
-/* An error-queue message about slot i. */
+/* An error-queue message about slot i, the quote in buf (its MPLS labels
+ * read from there). */
 static void
 errqueue_error(struct pp_engine *e, int i, const struct pp_net_msg *m,
-    const struct pp_pkt_info *info)
+    const unsigned char *buf)
 {
 	bool v6 = e->slots[i].family == AF_INET6;
 	bool exceeded = m->type == (v6 ? ICMP6_TIME_EXCEEDED :
 	    ICMP_TIME_EXCEEDED);
 	bool unreach = m->type == (v6 ? ICMP6_DST_UNREACH : ICMP_DEST_UNREACH);
+	struct pp_pkt_info info;
 
+	memset(&info, 0, sizeof(info));
+	(void)pp_pkt_errq_ext(buf, m->len, v6, m->ext_at, &info);
 	if (exceeded || unreach)
 		icmp_error(e, i, exceeded, m->code, (const struct sockaddr *)
-		    &m->offender, &m->rx, m->ttl, info);
+		    &m->offender, &m->rx, m->ttl, &info);
 }
 
 /* ---------------------------------------------------------- matching */
@@ -855,7 +859,8 @@ icmp_errqueue(struct pp_engine *e, int fd, bool v6)
 			    in.quoted_dst);
 			int i = match(e, &in, v6, false, -1, 0);
 			if (i >= 0)
-				errqueue_error(e, i, m, NULL);
+				errqueue_error(e, i, m,
+				    pp_net_batch_data(&e->rxb, k));
 		}
 		if (n < e->rxb.cap)
 			return;
@@ -986,7 +991,7 @@ sock_event(struct pp_engine *e, int i, uint32_t events)
 	if ((events & EPOLLERR) && pp_net_recv_err(s->fd, e->buf,
 	    sizeof(e->buf), &m) == 0 && m.err &&
 	    m.origin != SO_EE_ORIGIN_LOCAL) {
-		errqueue_error(e, i, &m, NULL);
+		errqueue_error(e, i, &m, e->buf);
 		return;
 	}
 	if (s->kind == K_TCP_CONN) {
@@ -1038,7 +1043,7 @@ flow_event(struct pp_engine *e, int k, uint32_t events)
 		if (i < 0 && m.len < PP_PKT_PAYLOAD && e->fuse[k].n == 1)
 			i = e->fuse[k].last;
 		if (i >= 0 && e->slots[i].used && e->slots[i].flow == k)
-			errqueue_error(e, i, &m, NULL);
+			errqueue_error(e, i, &m, e->buf);
 	}
 	long long at = 0;
 	int n = 0;

@@ -186,6 +186,13 @@ pp_net_recv_opts(int fd, int family, bool errq)
 	if (errq && setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 	    v6 ? IPV6_RECVERR : IP_RECVERR, &on, sizeof(on)) == -1)
 		return -1;
+	/* Where an error's RFC 4884 extension (MPLS labels) starts, from
+	 * its length field (Linux 5.9 on; older kernels: the 128-byte
+	 * default layout only). */
+	if (errq)
+		(void)setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		    v6 ? IPV6_RECVERR_RFC4884 : IP_RECVERR_RFC4884, &on,
+		    sizeof(on));
 	return setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 	    v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL, &on, sizeof(on));
 }
@@ -401,6 +408,8 @@ control(struct msghdr *mh, struct pp_net_msg *m)
 			m->origin = ee.ee_origin;
 			m->type = ee.ee_type;
 			m->code = ee.ee_code;
+			if (!(ee.ee_rfc4884.flags & SO_EE_RFC4884_FLAG_INVALID))
+				m->ext_at = ee.ee_rfc4884.len;
 			/* SO_EE_OFFENDER: the address after the struct. */
 			size_t have = c->cmsg_len - CMSG_LEN(sizeof(ee));
 			if (have > sizeof(m->offender))

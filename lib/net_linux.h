@@ -177,6 +177,9 @@ struct pp_net_msg {
 	int origin;		/* SO_EE_ORIGIN_ICMP, _ICMP6, _LOCAL ... */
 	int type, code;		/* ICMP type and code */
 	struct sockaddr_storage offender;	/* who sent the ICMP error */
+	size_t ext_at;		/* where its RFC 4884 extension starts in
+				 * the data (IP_RECVERR_RFC4884, from the
+				 * length field), 0 unknown */
 };
 
 /* Read one datagram of fd (never blocks) into buf (cap bytes), with its

@@ -177,19 +177,11 @@ pp_pkt_tcp_parse(const unsigned char *buf, size_t len, bool with_ip,
 	return 0;
 }
 
-/* RFC 4884 / 4950: an extension after the quoted datagram. */
+/* The extension structure at buf + ext: its MPLS label stack objects. */
 static void
-extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
-    bool v6, struct pp_pkt_info *info)
+ext_objects(const unsigned char *icmp, size_t len, size_t ext,
+    struct pp_pkt_info *info)
 {
-	/* RFC 4884: the length of the original datagram, at byte 5 of an
-	 * ICMPv4 header in 32-bit words, at byte 4 of an ICMPv6 header in
-	 * 64-bit words; without it (older routers) the extension starts at
-	 * 128 bytes. */
-	size_t words = v6 ? icmp[4] : icmp[5];
-	size_t ext = quoted_start + (words > 0 ? words * (v6 ? 8 : 4) : 128);
-	if (words == 0 && len < quoted_start + 128 + 8)
-		return;
 	if (ext + 4 > len)
 		return;
 	const unsigned char *e = icmp + ext;
@@ -215,6 +207,40 @@ extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
 		}
 		off += olen;
 	}
+}
+
+/* RFC 4884 / 4950: an extension after the quoted datagram. */
+static void
+extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
+    bool v6, struct pp_pkt_info *info)
+{
+	/* RFC 4884: the length of the original datagram, at byte 5 of an
+	 * ICMPv4 header in 32-bit words, at byte 4 of an ICMPv6 header in
+	 * 64-bit words; without it (older routers) the extension starts at
+	 * 128 bytes. */
+	size_t words = v6 ? icmp[4] : icmp[5];
+	size_t ext = quoted_start + (words > 0 ? words * (v6 ? 8 : 4) : 128);
+	if (words == 0 && len < quoted_start + 128 + 8)
+		return;
+	ext_objects(icmp, len, ext, info);
+}
+
+int
+pp_pkt_errq_ext(const unsigned char *buf, size_t len, bool v6, size_t at,
+    struct pp_pkt_info *info)
+{
+	info->nmpls = 0;
+	/* The error queue holds the quote from its transport header on: the
+	 * 128 bytes of RFC 4884 count from the quoted IP header, which is
+	 * ours (no options, no extension headers). */
+	if (at == 0) {
+		/* A guess: only an extension whose checksum is right. */
+		at = 128 - (v6 ? 40 : 20);
+		if (len < at + 8 || pp_pkt_cksum(buf + at, len - at) != 0)
+			return 0;
+	}
+	ext_objects(buf, len, at, info);
+	return info->nmpls;
 }
 
 int

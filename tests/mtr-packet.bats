@@ -225,6 +225,31 @@ lab_requests() {
 	[ "$(grep -c "reply ip-4 $LAB_DST4 " "$MP_OUT/pp")" -eq 12 ]
 }
 
+@test "mtr-packet in the lab: MPLS labels in every protocol's time-exceeded (TCP's too), with and without the RFC 4884 length, and a router quoting 8 bytes" {
+	# pp's TCP probes are the kernel's connects: their time-exceeded
+	# comes through the socket's error queue, which holds the quote
+	# from the TCP header on (labels lost there before).
+	mp_lab_up --routers 4 --mpls 2:24001 --mpls 3:100/1048575:nolen --quote8 4
+	local t=1 ttl fam dst p
+	for ttl in 1 2 3 4 5; do
+		for fam in 4 6; do
+			if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
+			for p in "protocol icmp" "protocol udp" "protocol tcp port 7" \
+				"protocol tcp port 9" "protocol udp local-port 40000" \
+				"protocol icmp size 300 bit-pattern 34" \
+				"protocol udp size 300 bit-pattern 34"; do
+				echo "$t send-probe ip-$fam $dst $p ttl $ttl timeout 2"
+				t=$((t + 1))
+			done
+		done
+	done >"$REQ"
+	PP_TIMEOUT=60 mp_compare "$REQ" ip netns exec "$LAB-c"
+	mp_answers 70
+	[ "$(grep -c "ttl-expired ip-4 ${LAB_HOP4[1]} round-trip-time RTT mpls 24001,0,1,1$" "$MP_OUT/pp")" -eq 7 ]
+	[ "$(grep -c "ttl-expired ip-6 ${LAB_HOP6[2]} round-trip-time RTT mpls 100,0,0,1,1048575,0,1,1$" "$MP_OUT/pp")" -eq 7 ]
+	[ "$(grep -c "ttl-expired ip-6 ${LAB_HOP6[3]} round-trip-time RTT$" "$MP_OUT/pp")" -eq 7 ]
+}
+
 @test "mtr-packet in the lab: a destination that rejects (ICMP admin prohibited) answers no-route, never reply" {
 	mp_lab_up --routers 2 --reject-dst admin-prohibited
 	lab_requests >"$REQ"
