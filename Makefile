@@ -79,6 +79,7 @@ LIB_SRCS += lib/archive.c
 LIB_SRCS += lib/plot.c
 LIB_SRCS += lib/plot_svg.c
 LIB_SRCS += lib/plot_html.c
+LIB_SRCS += lib/csv.c
 LIB_SRCS += lib/export.c
 LIB_SRCS += lib/http.c
 LIB_SRCS += lib/tsdb.c

@@ -25,8 +25,8 @@
 #include "lib/agg.h"
 #include "lib/atomic.h"
 #include "lib/cli.h"
-#include "lib/colq.h"
 #include "lib/compat/getopt.h"
+#include "lib/csv.h"
 #include "lib/exit.h"
 #include "lib/export.h"
 #include "lib/jsonw.h"
@@ -209,15 +209,6 @@ write_line(struct out *ot)
 		(void)fflush(stdout);
 }
 
-/* A CSV cell of text from the input (lib/sanitize: controls shown, quoted
- * when needed, a formula defused), then the separator. */
-static void
-csv_cell(const char *s, bool last)
-{
-	(void)pp_sanitize_csv_cell(s, stdout);
-	putchar(last ? '\n' : ',');
-}
-
 /* pp-stats' meta record into ot->w, ended: its options and, under
  * "source", the first input meta's settings. */
 static void
@@ -251,17 +242,6 @@ meta_record(struct out *ot)
 	pp_jw_end(&ot->w);
 }
 
-/* The CSV columns: a stats row, an outage row (--outages).  The names are
- * the records' fields (pp-records(5)), with an ISO 8601 UTC column beside
- * each epoch time (csv_time) and the vantage point's host. */
-#define CSV_STATS_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
-	"addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95," \
-	"p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open," \
-	"refused,local_drop,loss_lo,loss_hi,fwd_lo,fwd_hi,fwd_sent," \
-	"fwd_lost,fwd_ttl,rate_limited,rate_limit\n"
-#define CSV_OUTAGE_HEADER "start,start_utc,end,end_utc,host,target,ttl," \
-	"duration,sent,recv,loss,ongoing\n"
-
 /* The meta record (NDJSON) or header row (CSV), once, before the first
  * output. */
 static void
@@ -274,41 +254,8 @@ start_output(struct out *ot)
 		meta_record(ot);
 		write_line(ot);
 	} else if (ot->o->format == FMT_CSV) {
-		fputs(CSV_STATS_HEADER, stdout);
+		fputs(PP_CSV_STATS_HEADER, stdout);
 	}
-}
-
-/* ------------------------------------------------------------ csv */
-
-static void
-csv_num(FILE *f, double v, int dec)
-{
-	if (isfinite(v))
-		fprintf(f, "%.*f,", dec, v);
-	else
-		putc(',', f);
-}
-
-/* A quantile to the digits its sketch guarantees (lib/colq). */
-static void
-csv_quantile(double v)
-{
-	csv_num(stdout, v, pp_colq_decimals(v));
-}
-
-/* epoch,utc, for a CSV row: the ISO 8601 time in UTC to the millisecond,
- * without its Z, which LibreOffice (and Excel) would take for text: so
- * written, spreadsheets read a date, pandas and DuckDB a timestamp; the
- * column's name says UTC. */
-static void
-csv_time(FILE *f, double t)
-{
-	char iso[40];
-	size_t n = strlen(pp_iso_time(t, 3, iso, sizeof(iso)));
-
-	if (n > 0 && iso[n - 1] == 'Z')
-		iso[n - 1] = '\0';
-	fprintf(f, "%.6f,%s,", t, iso);
 }
 
 /* ------------------------------------------------------------ sinks */
@@ -328,75 +275,6 @@ row_host(const struct out *ot, const char *vantage)
 	if (vantage != NULL)
 		return vantage;
 	return ot->source_host != NULL ? ot->source_host : "";
-}
-
-static void
-stats_csv(const struct out *ot, const struct pp_stats_rec *r)
-{
-	char list[2048];
-	size_t used = 0;
-
-	csv_time(stdout, r->start);
-	csv_time(stdout, r->end);
-	csv_cell(row_host(ot, r->vantage), false);
-	csv_cell(r->target, false);
-	if (r->ttl > 0)
-		printf("%d,", r->ttl);
-	else
-		putchar(',');
-	csv_cell(r->addr != NULL ? r->addr : "", false);
-	printf("%llu,%llu,", (unsigned long long)r->sent,
-	    (unsigned long long)r->recv);
-	csv_num(stdout, r->loss, 3);
-	csv_num(stdout, r->fwd_loss, 3);
-	csv_num(stdout, r->last, 3);
-	csv_num(stdout, r->min, 3);
-	csv_num(stdout, r->avg, 3);
-	csv_num(stdout, r->max, 3);
-	csv_num(stdout, r->stdev, 3);
-	csv_quantile(r->p50);
-	csv_quantile(r->p90);
-	csv_quantile(r->p95);
-	csv_quantile(r->p99);
-	csv_num(stdout, r->jitter, 3);
-	csv_num(stdout, r->jmax, 3);
-	csv_num(stdout, r->jint, 3);
-	list[0] = '\0';
-	for (int i = 0; i < r->naddrs; i++) {
-		int m = snprintf(list + used, sizeof(list) - used, "%s%s %llu",
-		    used > 0 ? " " : "", r->addrs[i].addr,
-		    (unsigned long long)r->addrs[i].recv);
-		if (m < 0 || (size_t)m >= sizeof(list) - used)
-			break;
-		used += (size_t)m;
-	}
-	csv_cell(list, false);
-	printf("%llu,", (unsigned long long)r->unreachable);
-	(void)pp_stats_rec_unreach_text(r, list, sizeof(list));
-	csv_cell(list, false);
-	if (r->tcp)
-		printf("%llu,%llu,", (unsigned long long)r->open,
-		    (unsigned long long)r->refused);
-	else
-		printf(",,");
-	printf("%llu,", (unsigned long long)r->local_drop);
-	csv_num(stdout, r->loss_lo, 3);
-	csv_num(stdout, r->loss_hi, 3);
-	csv_num(stdout, r->fwd_lo, 3);
-	csv_num(stdout, r->fwd_hi, 3);
-	if (r->fwd_sent >= 0)
-		printf("%lld,%lld,", r->fwd_sent, r->fwd_lost);
-	else
-		printf(",,");
-	if (r->fwd_ttl > 0)
-		printf("%d,", r->fwd_ttl);
-	else
-		putchar(',');
-	if (r->rate_limit > 0)
-		printf("%llu,%.3f\n", (unsigned long long)r->rate_limited,
-		    r->rate_limit);
-	else
-		printf(",\n");
 }
 
 /* The table's name and AS number of an address: from the records. */
@@ -486,7 +364,7 @@ emit_row(struct out *ot, const struct pp_stats_rec *r, size_t series)
 		stats_ndjson(ot, r);
 		break;
 	case FMT_CSV:
-		stats_csv(ot, r);
+		pp_csv_stats_row(stdout, row_host(ot, r->vantage), r);
 		break;
 	case FMT_TABLE:
 		stats_table(ot, r);
@@ -531,27 +409,6 @@ on_merged_outage(void *arg, const struct pp_outage_rec *r, const char *line,
 		ot->io_error = true;
 }
 
-/* An outage row of the --outages file. */
-static void
-outage_csv(struct out *ot, const struct pp_outage_rec *o)
-{
-	FILE *f = ot->outf;
-	double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv) /
-	    (double)o->sent : 0;
-
-	csv_time(f, o->start);
-	csv_time(f, o->end);
-	(void)pp_sanitize_csv_cell(row_host(ot, o->vantage), f);
-	putc(',', f);
-	(void)pp_sanitize_csv_cell(o->target, f);
-	putc(',', f);
-	if (o->ttl > 0)
-		fprintf(f, "%d", o->ttl);
-	fprintf(f, ",%.3f,%llu,%llu,%.3f,%s\n", (o->end - o->start) * 1000.0,
-	    (unsigned long long)o->sent, (unsigned long long)o->recv, loss,
-	    o->ongoing ? "true" : "false");
-}
-
 static void
 on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 {
@@ -575,7 +432,8 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 	}
 	if (ot->o->format == FMT_CSV) {
 		if (ot->outf != NULL)
-			outage_csv(ot, &r);
+			pp_csv_outage_row(ot->outf, row_host(ot, r.vantage),
+			    &r);
 		else
 			ot->outages_unwritten++;
 		return;
@@ -730,7 +588,7 @@ open_outages(const char *path)
 		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
 		    "'%s': %s", path, strerror(saved));
 	}
-	fputs(CSV_OUTAGE_HEADER, f);
+	fputs(PP_CSV_OUTAGE_HEADER, f);
 	return f;
 }
 

@@ -30,6 +30,8 @@
  *   stats    one stream's figures: loss, RTT, jitter, responders, runs
  *   keytab   the (target, hop) table agg, judge and plot key by
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
+ *   csv      stats and outage records as CSV rows (pp-stats -f csv,
+ *            --outages)
  *   export   Prometheus text format and InfluxDB line protocol (escaping,
  *            numbers)
  *   http     one HTTP/1.1 POST to an http:// URL, with a deadline
