@@ -926,7 +926,9 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
 
 	pp_agg_meta(a, set);
-	ot->refused_down = a->o.outcome.refused_down;
+	/* The table's label: some refused were counted as down. */
+	ot->refused_down = ot->refused_down ||
+	    a->o.outcome.meta_refused_down;
 	if (ot->source != NULL || !json_is_object(set))
 		return;
 	ot->source = json_incref(set);

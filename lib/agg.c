@@ -83,8 +83,7 @@ pp_agg_set_horizon(struct pp_agg *a, double horizon)
 void
 pp_agg_meta(struct pp_agg *a, const json_t *settings)
 {
-	if (pp_outcome_meta_refused_down(settings))
-		a->o.outcome.refused_down = true;
+	pp_outcome_meta(&a->o.outcome, settings);
 }
 
 void

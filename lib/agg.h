@@ -188,7 +188,7 @@ void pp_agg_set_horizon(struct pp_agg *a, double horizon);
 
 /* Take what an input meta record says about outcomes (its settings, a
  * jansson object or NULL): "refused":"down" makes refused connections
- * lost from then on. */
+ * lost in the records of that prober's run (pp_outcome_meta). */
 void pp_agg_meta(struct pp_agg *a, const json_t *settings);
 
 /* Fold one probe in (its outcome by lib/outcome.h, under a->o.outcome;

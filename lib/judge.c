@@ -85,8 +85,7 @@ pp_judge_meta(struct pp_judge *j, const json_t *settings)
 {
 	double to = pp_json_num(settings, "timeout");
 
-	if (pp_outcome_meta_refused_down(settings))
-		j->o.outcome.refused_down = true;
+	pp_outcome_meta(&j->o.outcome, settings);
 	if (!j->horizon_set && isfinite(to) && to > 0 && to < 3600) {
 		j->o.horizon = to + 1;
 		for (uint32_t i = 0; i < j->nros; i++)

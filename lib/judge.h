@@ -204,7 +204,8 @@ void pp_judge_release(struct pp_judge *j);
 
 /* An input meta record's settings (jansson, may be NULL): the first
  * "timeout" sets the reorder horizon (timeout + 1 s), and "refused":
- * "down" makes refused connections lost from then on. */
+ * "down" makes refused connections lost in the records of that prober's
+ * run (pp_outcome_meta). */
 void pp_judge_meta(struct pp_judge *j, const json_t *settings);
 
 /* Judge one probe.  Returns 0, or -1 (ENOMEM). */

@@ -50,7 +50,7 @@ pp_probe_classify(const struct pp_probe *p, const struct pp_outcome_opts *o,
 	switch (p->status) {
 	case PP_ST_REPLY:
 		if (p->conn == PP_CONN_REFUSED && o != NULL &&
-		    o->refused_down) {
+		    (o->refused_down || o->meta_refused_down)) {
 			*why = PP_LOSS_REFUSED;
 			return PP_LOST;
 		}
@@ -154,4 +154,16 @@ pp_outcome_meta_refused_down(const json_t *settings)
 		return false;
 	v = json_object_get(settings, "refused");
 	return json_is_string(v) && strcmp(json_string_value(v), "down") == 0;
+}
+
+void
+pp_outcome_meta(struct pp_outcome_opts *o, const json_t *settings)
+{
+	bool down = pp_outcome_meta_refused_down(settings);
+
+	if (json_is_object(settings) &&
+	    json_is_string(json_object_get(settings, "proto")))
+		o->meta_refused_down = down;
+	else if (down)
+		o->meta_refused_down = true;
 }

@@ -56,8 +56,10 @@ enum pp_loss {
 /* Settings that change an outcome. */
 struct pp_outcome_opts {
 	bool refused_down;	/* a TCP RST is lost, not an answer
-				 * (--refused-down, or "refused":"down" in
-				 * the input's meta settings) */
+				 * (--refused-down) */
+	bool meta_refused_down;	/* the same, said by the meta record of
+				 * the prober whose probes are being read
+				 * ("refused":"down"; pp_outcome_meta) */
 };
 
 /* The outcome of p under o (o NULL: the defaults). */
@@ -104,5 +106,13 @@ bool pp_unreach_is_port(int code, bool v6);
 /* Whether a meta record's settings object (jansson, may be NULL) says
  * refused connections count as down ("refused":"down"). */
 bool pp_outcome_meta_refused_down(const json_t *settings);
+
+/* An input meta record's settings (jansson, may be NULL) into o.  A
+ * prober's meta (its settings name the "proto") starts the records of
+ * one run: refused counts as down in them as that meta says (and
+ * always with the option), whatever an earlier run of the same input
+ * said, so the order of the inputs changes nothing.  Another tool's meta
+ * can only say "refused":"down". */
+void pp_outcome_meta(struct pp_outcome_opts *o, const json_t *settings);
 
 #endif /* PP_OUTCOME_H */

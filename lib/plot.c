@@ -961,8 +961,7 @@ pp_plotdata_add(struct pp_plotdata *d, struct pp_record *r)
 		json_t *set = o != NULL ? json_object_get(o, "settings") :
 		    NULL;
 		meta_tool(d, pp_json_str(o, "tool"));
-		if (pp_outcome_meta_refused_down(set))
-			d->outcome.refused_down = true;
+		pp_outcome_meta(&d->outcome, set);
 		if (d->computing)
 			pp_report_meta(&d->rep, set);
 		/* The settings of the probes: the first prober's meta. */

@@ -69,7 +69,8 @@ void pp_report_release(struct pp_report *r);
 
 /* An input meta record's settings (jansson, may be NULL): the first probe
  * timeout sets the reorder horizons (timeout + 1 s), "refused":"down"
- * counts refused connections as lost from then on (as the commands do). */
+ * counts refused connections as lost in the records of that prober's run
+ * (pp_outcome_meta, as the commands do). */
 void pp_report_meta(struct pp_report *r, const json_t *settings);
 
 /* Fold one probe in.  Returns 0, or -1 (ENOMEM). */

@@ -176,3 +176,43 @@ dead_host() {
 	assert_stderr --partial "connections 4 open, 0 refused"
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'all(.conn == "open")' >/dev/null
 }
+
+@test "outcome: a run's \"refused\":\"down\" rules that run's records alone, in any order of the inputs, in every reader" {
+	# No lab: a service check (--refused-down, its meta says down) and a
+	# plain run of the same closed port, 3 RSTs each.  Read together,
+	# in either order, the check's 3 are lost and the plain run's 3 are
+	# answers (as each read alone); a reader's own --refused-down makes
+	# all 6 lost.
+	local F="$PP_TOP/tests/fixtures/pp-stats/tcp.ndjson" a b
+	for run in down up; do
+		if [ "$run" = down ]; then
+			sed -n '1s/"port":9}/"port":9,"refused":"down"}/p' "$F"
+		else
+			sed -n 1p "$F"
+		fi
+		for s in 0 1 2; do
+			echo '{"type":"probe","ts":'$((1764000100 + s))',"target":"svc","dst":"198.18.4.2","proto":"tcp","seq":'$s',"status":"reply","from":"198.18.4.2","rtt":0.4,"conn":"refused","port":9}'
+		done
+	done >"$T/all.ndjson"
+	head -4 "$T/all.ndjson" >"$T/down.ndjson"
+	tail -4 "$T/all.ndjson" >"$T/up.ndjson"
+	head -1 "$T/down.ndjson" | jq -e '.settings.refused == "down"' >/dev/null
+	head -1 "$T/up.ndjson" | jq -e '.settings.refused == null' >/dev/null
+	for order in "down up" "up down"; do
+		set -- $order
+		a="$T/$1.ndjson" b="$T/$2.ndjson"
+		pp_run 0 pp-stats -f ndjson "$a" "$b"
+		printf '%s\n' "$output" | sed -n 2p | jq -e '.sent == 6 and .recv == 3 and .refused == 6' >/dev/null
+		cat "$a" "$b" >"$T/cat.ndjson"
+		pp_run 0 pp-stats -f ndjson "$T/cat.ndjson"
+		printf '%s\n' "$output" | sed -n 2p | jq -e '.sent == 6 and .recv == 3' >/dev/null
+		pp_run 0 pp-stats -f ndjson --refused-down "$a" "$b"
+		printf '%s\n' "$output" | sed -n 2p | jq -e '.sent == 6 and .recv == 0' >/dev/null
+		pp_run 0 pp-mos -f ndjson "$a" "$b"
+		printf '%s\n' "$output" | sed -n 2p | jq -e '.sent == 6 and .recv == 3 and .loss == 50' >/dev/null
+		pp_run 1 pp-alert --window 6 --loss 40 --fail "$a" "$b"
+		assert_output --partial 'loss 50.000% >= 40.000% over the last 6 probes'
+		pp_run 0 pp-plot -c summary "$a" "$b"
+		assert_output --partial ">50.0%</text>"
+	done
+}

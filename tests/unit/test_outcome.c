@@ -188,4 +188,30 @@ test_outcome(void)
 	CHECK(!pp_outcome_meta_refused_down(set), "refused up in meta");
 	json_decref(set);
 	CHECK(!pp_outcome_meta_refused_down(NULL), "no settings");
+
+	/* Each prober's meta rules its own run's records: a later run
+	 * without the setting is read with the option alone, whatever the
+	 * order of the inputs; another tool's meta only adds "down". */
+	struct pp_probe rst = { .status = PP_ST_REPLY, .proto = "tcp",
+	    .dst = D4, .from = D4, .rtt = 0.4, .conn = PP_CONN_REFUSED,
+	    .code = -1 };
+	struct pp_outcome_opts oo = { 0 };
+	json_t *down = json_pack("{s:s,s:s}", "proto", "tcp", "refused",
+	    "down");
+	json_t *up = json_pack("{s:s}", "proto", "tcp");
+	json_t *other = json_pack("{s:f}", "loss", 20.0);
+	pp_outcome_meta(&oo, down);
+	CHECK(pp_probe_outcome(&rst, &oo) == PP_LOST, "run said down");
+	pp_outcome_meta(&oo, other);
+	CHECK(pp_probe_outcome(&rst, &oo) == PP_LOST, "other meta keeps it");
+	pp_outcome_meta(&oo, up);
+	CHECK(pp_probe_outcome(&rst, &oo) == PP_ANSWER_DEST,
+	    "a later run without the setting: refused is an answer");
+	oo.refused_down = true;
+	pp_outcome_meta(&oo, up);
+	CHECK(pp_probe_outcome(&rst, &oo) == PP_LOST,
+	    "the option: down in every run");
+	json_decref(down);
+	json_decref(up);
+	json_decref(other);
 }
