@@ -14,7 +14,6 @@
  * spooled; 2 usage error. */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +120,6 @@ struct out {
 	/* --influx-url: the line protocol goes to the spool and the server,
 	 * not to stdout. */
 	struct pp_tsdb *tsdb;	/* NULL: none */
-	bool spool_full_said;	/* the spool-full warning was given */
 };
 
 #define MAX_TABLE_OUTAGES 1000
@@ -613,60 +611,12 @@ commit_replacement(struct pp_atomic *a, const char *path, int status)
 
 /* ------------------------------------------------------------ sending */
 
-static double
-mono_s(void)
-{
-	return (double)pp_mono_ns() / 1e9;
-}
-
-/* Say what an attempt of the sender did (lib/tsdb): the first failure of
- * a run of them, the recovery, every rejected batch. */
+/* A message of a lib module (lib/tsdb, lib/merge), on stderr. */
 static void
-said(struct out *ot, enum pp_tsdb_event ev, double now, bool *was_failing)
+warn_line(void *arg, const char *msg)
 {
-	struct pp_tsdb *t = ot->tsdb;
-
-	switch (ev) {
-	case PP_TSDB_FAILED:
-		if (!*was_failing)
-			pp_warnx("cannot send to %s: %s; %zu batch%s kept in "
-			    "%s, retried", ot->o->influx_url, t->err, t->n,
-			    t->n == 1 ? "" : "es", ot->o->spool);
-		break;
-	case PP_TSDB_SENT:
-		if (*was_failing)
-			pp_warnx("sending to %s again after %.1f s (%llu "
-			    "attempts failed meanwhile)", ot->o->influx_url,
-			    now - t->fail_since, t->failures);
-		break;
-	case PP_TSDB_REJECTED:
-		pp_warnx("%s refused a batch (%s): kept aside in %s as "
-		    "*.rejected, not sent again", ot->o->influx_url, t->err,
-		    ot->o->spool);
-		break;
-	case PP_TSDB_IOERR:
-		pp_warnx("%s", t->err);
-		break;
-	case PP_TSDB_IDLE:
-		break;
-	}
-	*was_failing = t->failing;
-}
-
-/* Send what is due, oldest first, until an attempt fails. */
-static void
-pump(struct out *ot)
-{
-	static bool was_failing;
-	double now = mono_s();
-
-	while (pp_tsdb_due(ot->tsdb, now)) {
-		enum pp_tsdb_event ev = pp_tsdb_pump(ot->tsdb, now);
-		said(ot, ev, now, &was_failing);
-		if (ev == PP_TSDB_FAILED)
-			break;
-		now = mono_s();
-	}
+	(void)arg;
+	pp_warnx("%s", msg);
 }
 
 /* --influx-url: the lines made since the last call become a batch of the
@@ -674,64 +624,12 @@ pump(struct out *ot)
 static void
 ship(struct out *ot)
 {
-	struct pp_tsdb *t = ot->tsdb;
-
 	if (ot->x.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
-	if (ot->x.len > 0 && pp_tsdb_add(t, ot->x.buf, ot->x.len) == -1) {
-		if (errno != ENOSPC)
-			pp_errx(PP_EXIT_FAIL, "cannot write to the spool %s: %s",
-			    ot->o->spool, strerror(errno));
-		if (!ot->spool_full_said)
-			pp_warnx("the spool %s is full (%llu bytes, --spool-max "
-			    "%llu): newer windows are not kept until the server "
-			    "takes the older", ot->o->spool, t->bytes,
-			    ot->o->spool_max);
-		ot->spool_full_said = true;
-	} else if (ot->x.len > 0) {
-		ot->spool_full_said = false;
-	}
+	if (pp_tsdb_ship(ot->tsdb, ot->x.buf, ot->x.len) == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot write to the spool %s: %s",
+		    ot->o->spool, strerror(errno));
 	pp_export_reset(&ot->x);
-	pump(ot);
-}
-
-/* The end: retry for --send-wait at most; returns the status, 1 when
- * batches are left or were not kept. */
-static int
-drain(struct out *ot, int status)
-{
-	struct pp_tsdb *t = ot->tsdb;
-	double deadline = mono_s() + ot->o->send_wait;
-
-	ship(ot);
-	for (;;) {
-		double now = mono_s();
-		if (t->n == 0 || now >= deadline)
-			break;
-		if (!pp_tsdb_due(t, now)) {
-			double until = t->next_try < deadline ? t->next_try :
-			    deadline;
-			(void)poll(NULL, 0, (int)((until - now) * 1000) + 1);
-			continue;
-		}
-		pump(ot);
-	}
-	if (t->n > 0) {
-		pp_warnx("%zu batch%s (%llu bytes) not sent to %s (%s): kept "
-		    "in %s for the next run", t->n, t->n == 1 ? "" : "es",
-		    t->bytes, ot->o->influx_url, t->err, ot->o->spool);
-		status = PP_EXIT_FAIL;
-	}
-	if (t->refused > 0) {
-		pp_warnx("%llu batch%s (%llu bytes) lost: the spool %s was "
-		    "full (--spool-max %llu)", t->refused, t->refused == 1 ?
-		    "" : "es", t->refused_bytes, ot->o->spool,
-		    ot->o->spool_max);
-		status = PP_EXIT_FAIL;
-	}
-	if (t->rejected > 0)
-		status = PP_EXIT_FAIL;
-	return status;
 }
 
 /* ------------------------------------------------------------ main */
@@ -1104,6 +1002,7 @@ main(int argc, char **argv)
 			.timeout_ms = 5000,
 			.backoff_min = 0.5,
 			.backoff_max = 30,
+			.report = warn_line,
 		};
 		struct pp_error e;
 		pp_error_clear(&e);
@@ -1111,7 +1010,7 @@ main(int argc, char **argv)
 			pp_errx(PP_EXIT_FAIL, "--spool: %s", e.msg);
 		ot.tsdb = &tsdb;
 		/* What an earlier run left goes first. */
-		pump(&ot);
+		pp_tsdb_send(ot.tsdb);
 	}
 	if (o.format != FMT_NDJSON && !o.unbuffered)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -1164,7 +1063,7 @@ main(int argc, char **argv)
 		else if (rec->type == PP_REC_PROBE && o.format == FMT_TABLE)
 			note_names(&ot, rec);
 		if (ot.tsdb != NULL && (ot.x.len > 0 ||
-		    pp_tsdb_due(ot.tsdb, mono_s())))
+		    pp_tsdb_due(ot.tsdb, pp_tsdb_clock())))
 			ship(&ot);
 	}
 	if (pp_stream_close(&st) != 0)
@@ -1188,7 +1087,11 @@ main(int argc, char **argv)
 	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
 		ot.io_error = true;
 	if (ot.tsdb != NULL) {
-		status = drain(&ot, status);
+		/* The end: retry for --send-wait at most. */
+		double deadline = pp_tsdb_clock() + o.send_wait;
+		ship(&ot);
+		if (pp_tsdb_drain(ot.tsdb, deadline) == -1)
+			status = PP_EXIT_FAIL;
 		pp_tsdb_close(ot.tsdb);
 	}
 	if (a.late > 0)

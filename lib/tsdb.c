@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "lib/atomic.h"
 #include "lib/tsdb.h"
+#include "lib/util.h"
 
 #define SEQ_DIGITS 20
 
@@ -336,6 +339,139 @@ pp_tsdb_pump(struct pp_tsdb *t, double now)
 		return PP_TSDB_REJECTED;
 	}
 	return failed(t, now);
+}
+
+double
+pp_tsdb_clock(void)
+{
+	return (double)pp_mono_ns() / 1e9;
+}
+
+/* A message to o.report, whatever its length. */
+static void __attribute__((format(printf, 2, 3)))
+say(const struct pp_tsdb *t, const char *fmt, ...)
+{
+	char small[1024];
+	char *msg = small;
+	va_list ap;
+
+	if (t->o.report == NULL)
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		char *big = malloc((size_t)n + 1);
+		if (big != NULL) {
+			va_start(ap, fmt);
+			(void)vsnprintf(big, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			msg = big;
+		}
+	}
+	t->o.report(t->o.arg, msg);
+	if (msg != small)
+		free(msg);
+}
+
+/* Say what an attempt at now did. */
+static void
+said(struct pp_tsdb *t, enum pp_tsdb_event ev, double now)
+{
+	switch (ev) {
+	case PP_TSDB_FAILED:
+		if (!t->said_failing)
+			say(t, "cannot send to %s: %s; %zu batch%s kept in %s, "
+			    "retried", t->o.url, t->err, t->n, t->n == 1 ? "" :
+			    "es", t->o.spool);
+		break;
+	case PP_TSDB_SENT:
+		if (t->said_failing)
+			say(t, "sending to %s again after %.1f s (%llu "
+			    "attempts failed meanwhile)", t->o.url,
+			    now - t->fail_since, t->failures);
+		break;
+	case PP_TSDB_REJECTED:
+		say(t, "%s refused a batch (%s): kept aside in %s as "
+		    "*.rejected, not sent again", t->o.url, t->err,
+		    t->o.spool);
+		break;
+	case PP_TSDB_IOERR:
+		say(t, "%s", t->err);
+		break;
+	case PP_TSDB_IDLE:
+		break;
+	}
+	t->said_failing = t->failing;
+}
+
+void
+pp_tsdb_send(struct pp_tsdb *t)
+{
+	double now = pp_tsdb_clock();
+
+	while (pp_tsdb_due(t, now)) {
+		enum pp_tsdb_event ev = pp_tsdb_pump(t, now);
+		said(t, ev, now);
+		if (ev == PP_TSDB_FAILED)
+			break;
+		now = pp_tsdb_clock();
+	}
+}
+
+int
+pp_tsdb_ship(struct pp_tsdb *t, const void *buf, size_t len)
+{
+	if (len > 0 && pp_tsdb_add(t, buf, len) == -1) {
+		if (errno != ENOSPC)
+			return -1;
+		if (!t->said_full)
+			say(t, "the spool %s is full (%llu bytes, --spool-max "
+			    "%llu): newer windows are not kept until the server "
+			    "takes the older", t->o.spool, t->bytes,
+			    t->o.spool_max);
+		t->said_full = true;
+	} else if (len > 0) {
+		t->said_full = false;
+	}
+	pp_tsdb_send(t);
+	return 0;
+}
+
+int
+pp_tsdb_drain(struct pp_tsdb *t, double deadline)
+{
+	int status = 0;
+
+	for (;;) {
+		double now = pp_tsdb_clock();
+		if (t->n == 0 || now >= deadline)
+			break;
+		if (!pp_tsdb_due(t, now)) {
+			double until = t->next_try < deadline ? t->next_try :
+			    deadline;
+			(void)poll(NULL, 0, (int)((until - now) * 1000) + 1);
+			continue;
+		}
+		pp_tsdb_send(t);
+	}
+	if (t->n > 0) {
+		say(t, "%zu batch%s (%llu bytes) not sent to %s (%s): kept in "
+		    "%s for the next run", t->n, t->n == 1 ? "" : "es",
+		    t->bytes, t->o.url, t->err, t->o.spool);
+		status = -1;
+	}
+	if (t->refused > 0) {
+		say(t, "%llu batch%s (%llu bytes) lost: the spool %s was full "
+		    "(--spool-max %llu)", t->refused, t->refused == 1 ? "" :
+		    "es", t->refused_bytes, t->o.spool, t->o.spool_max);
+		status = -1;
+	}
+	if (t->rejected > 0)
+		status = -1;
+	return status;
 }
 
 void

@@ -25,6 +25,13 @@
  * earlier run is taken up and sent first.  One process at a time uses a
  * spool (an flock on DIR/.lock).
  *
+ * The sender (pp_tsdb_send, pp_tsdb_ship, pp_tsdb_drain) runs the spool
+ * on the monotonic clock and says what a command tells its user through
+ * o.report: the first failure of a run of them, the recovery, every
+ * rejected batch, a full spool (once until a batch is kept again), and
+ * at the end what was left or lost.  The messages name pp-stats' options
+ * (--spool-max).
+ *
  * Memory: 16 bytes per spooled batch plus one batch while it is sent. */
 #ifndef PP_TSDB_H
 #define PP_TSDB_H
@@ -45,6 +52,11 @@ struct pp_tsdb_opts {
 	int timeout_ms;		/* per request, ms */
 	double backoff_min;	/* first retry delay, s */
 	double backoff_max;	/* longest retry delay, s */
+	void (*report)(void *arg, const char *msg);
+				/* the sender's messages, one line each
+				 * without a newline (borrowed for the
+				 * call); NULL: none */
+	void *arg;		/* report's first argument */
 };
 
 /* What one pp_tsdb_pump did. */
@@ -86,6 +98,9 @@ struct pp_tsdb {
 	unsigned long long refused_bytes;	/* their bytes */
 	unsigned long long resumed;	/* batches found from an earlier run */
 	int last_status;	/* HTTP status of the last answer, 0 none */
+	bool said_failing;	/* failing, as of the last attempt said */
+	bool said_full;		/* the spool being full was said (since the
+				 * last batch kept) */
 	char err[300];		/* why the last attempt failed */
 };
 
@@ -106,6 +121,25 @@ bool pp_tsdb_due(const struct pp_tsdb *t, double now);
 /* Try the oldest batch once, if due at now (monotonic s).  Returns what
  * happened. */
 enum pp_tsdb_event pp_tsdb_pump(struct pp_tsdb *t, double now);
+
+/* The sender's clock: monotonic, s. */
+double pp_tsdb_clock(void);
+
+/* Send what is due, oldest first, until an attempt fails (the clock read
+ * before each); report as above. */
+void pp_tsdb_send(struct pp_tsdb *t);
+
+/* Spool buf[0..len-1] as the newest batch (nothing for len 0), then
+ * pp_tsdb_send.  A batch the full spool refuses is reported (once until
+ * one is kept again) and counted in refused.  Returns 0, or -1 with
+ * errno when the spool could not be written (nothing sent then). */
+int pp_tsdb_ship(struct pp_tsdb *t, const void *buf, size_t len);
+
+/* The end of a run: send until the spool is empty or the clock reaches
+ * deadline (pp_tsdb_clock's s), sleeping until each retry is due; report
+ * the batches left in the spool and those a full spool refused.  Returns
+ * 0, or -1 when batches are left, were refused or were rejected. */
+int pp_tsdb_drain(struct pp_tsdb *t, double deadline);
 
 /* Unlock and close the spool (the files stay); frees what t holds. */
 void pp_tsdb_close(struct pp_tsdb *t);

@@ -269,9 +269,112 @@ spool(void)
 	CHECK(system(p) == 0, "cleanup");
 }
 
+/* The sender's messages, each line ended. */
+static char said_buf[4096];
+
+static void
+collect(void *arg, const char *msg)
+{
+	size_t used = strlen(said_buf);
+
+	(void)arg;
+	(void)snprintf(said_buf + used, sizeof(said_buf) - used, "%s\n", msg);
+}
+
+static void
+sender(void)
+{
+	char dir[] = "/tmp/pp-tsdb-XXXXXX";
+	char sp[256];
+	char url[128];
+	char log[300];
+	char want[1024];
+	struct pp_tsdb t;
+	struct pp_error e;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	(void)snprintf(sp, sizeof(sp), "%s/spool", dir);
+	(void)snprintf(log, sizeof(log), "%s/log", dir);
+	/* A server answering 500, then 204: the failure said once, the
+	 * recovery said, the drain waits for the retry. */
+	int port = 0;
+	int st[] = { 500, 204, 204, 204 };
+	pid_t pid = server(st, 4, log, &port);
+	CHECK(pid > 0, "server");
+	(void)snprintf(url, sizeof(url), "http://127.0.0.1:%d/write", port);
+	struct pp_tsdb_opts o = {
+		.url = url, .spool = sp, .spool_max = 20, .timeout_ms = 2000,
+		.backoff_min = 0.05, .backoff_max = 0.1, .report = collect,
+	};
+	pp_error_clear(&e);
+	CHECK(pp_tsdb_open(&t, &o, &e) == 0, "open: %s", e.msg);
+	said_buf[0] = '\0';
+	CHECK(pp_tsdb_ship(&t, "a 1\n", 4) == 0 && t.n == 1, "ship a");
+	(void)snprintf(want, sizeof(want), "cannot send to %s: HTTP 500: "
+	    "bad x; 1 batch kept in %s, retried\n", url, sp);
+	CHECK_STR(said_buf, want, "failure said");
+	said_buf[0] = '\0';
+	CHECK(pp_tsdb_ship(&t, "b 2\n", 4) == 0 && t.n == 2,
+	    "ship b: not due yet");
+	CHECK_STR(said_buf, "", "nothing more said while failing");
+	CHECK(pp_tsdb_drain(&t, pp_tsdb_clock() + 5) == 0 && t.n == 0 &&
+	    t.sent == 2, "drained: %zu left", t.n);
+	(void)snprintf(want, sizeof(want), "sending to %s again after ", url);
+	CHECK(strncmp(said_buf, want, strlen(want)) == 0 &&
+	    strstr(said_buf, " s (1 attempts failed meanwhile)\n") != NULL &&
+	    strchr(said_buf, '\n')[1] == '\0', "recovery said: %s",
+	    said_buf);
+	/* Full: said once until a batch is kept again, counted, and the
+	 * drain says it and fails. */
+	said_buf[0] = '\0';
+	CHECK(pp_tsdb_ship(&t, "cccccccccccccccccccccc", 22) == 0 &&
+	    pp_tsdb_ship(&t, "dddddddddddddddddddddd", 22) == 0 &&
+	    t.refused == 2, "full: refused");
+	(void)snprintf(want, sizeof(want), "the spool %s is full (0 bytes, "
+	    "--spool-max 20): newer windows are not kept until the server "
+	    "takes the older\n", sp);
+	CHECK_STR(said_buf, want, "full said once");
+	CHECK(pp_tsdb_ship(&t, "e 5\n", 4) == 0 && t.n == 0 && !t.said_full,
+	    "kept and sent again: %zu", t.n);
+	said_buf[0] = '\0';
+	CHECK(pp_tsdb_drain(&t, pp_tsdb_clock()) == -1, "refused: fails");
+	(void)snprintf(want, sizeof(want), "2 batches (44 bytes) lost: the "
+	    "spool %s was full (--spool-max 20)\n", sp);
+	CHECK_STR(said_buf, want, "lost said");
+	int ws = -1;
+	CHECK(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) &&
+	    WEXITSTATUS(ws) == 0, "server done");
+	CHECK_STR(slurp(log), "a 1\n--\na 1\n--\nb 2\n--\ne 5\n--\n",
+	    "bodies");
+	pp_tsdb_close(&t);
+	/* Nothing listens: left in the spool at the deadline, said. */
+	(void)snprintf(url, sizeof(url), "http://127.0.0.1:%d/write",
+	    closed_port());
+	pp_error_clear(&e);
+	CHECK(pp_tsdb_open(&t, &o, &e) == 0, "reopen: %s", e.msg);
+	said_buf[0] = '\0';
+	CHECK(pp_tsdb_ship(&t, "f 6\n", 4) == 0, "ship f");
+	CHECK(pp_tsdb_drain(&t, pp_tsdb_clock() + 0.2) == -1 && t.n == 1,
+	    "left: fails");
+	(void)snprintf(want, sizeof(want), "cannot send to %s: connect "
+	    "127.0.0.1:%s: Connection refused; 1 batch kept in %s, retried\n"
+	    "1 batch (4 bytes) not sent to %s (connect 127.0.0.1:%s: "
+	    "Connection refused): kept in %s for the next run\n", url,
+	    t.url.port, sp, url, t.url.port, sp);
+	CHECK_STR(said_buf, want, "left said");
+	pp_tsdb_close(&t);
+	char p[400];
+	(void)snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK(system(p) == 0, "cleanup");
+}
+
 void
 test_tsdb(void)
 {
 	urls();
 	spool();
+	sender();
 }
