@@ -645,10 +645,15 @@ errqueue_error(struct pp_engine *e, int i, const struct pp_net_msg *m,
 	bool exceeded = m->type == (v6 ? ICMP6_TIME_EXCEEDED :
 	    ICMP_TIME_EXCEEDED);
 	bool unreach = m->type == (v6 ? ICMP6_DST_UNREACH : ICMP_DEST_UNREACH);
+	enum kind k = e->slots[i].kind;
+	bool udp = k == K_UDP_RAW || k == K_UDP_FLOW || k == K_UDP_SOCK;
 	struct pp_pkt_info info;
 
+	/* UDP sockets queue the quote from its payload on, the others from
+	 * the transport header. */
 	memset(&info, 0, sizeof(info));
-	(void)pp_pkt_errq_ext(buf, m->len, v6, m->ext_at, &info);
+	(void)pp_pkt_errq_ext(buf, m->len, (v6 ? 40 : 20) + (udp ? 8 : 0),
+	    m->ext_at, &info);
 	if (exceeded || unreach)
 		icmp_error(e, i, exceeded, m->code, (const struct sockaddr *)
 		    &m->offender, &m->rx, m->ttl, &info);

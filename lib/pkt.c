@@ -226,16 +226,17 @@ extensions(const unsigned char *icmp, size_t len, size_t quoted_start,
 }
 
 int
-pp_pkt_errq_ext(const unsigned char *buf, size_t len, bool v6, size_t at,
-    struct pp_pkt_info *info)
+pp_pkt_errq_ext(const unsigned char *buf, size_t len, size_t before,
+    size_t at, struct pp_pkt_info *info)
 {
 	info->nmpls = 0;
-	/* The error queue holds the quote from its transport header on: the
-	 * 128 bytes of RFC 4884 count from the quoted IP header, which is
-	 * ours (no options, no extension headers). */
+	/* The 128 bytes of RFC 4884 count from the quoted IP header, the
+	 * `before` bytes not in buf. */
 	if (at == 0) {
 		/* A guess: only an extension whose checksum is right. */
-		at = 128 - (v6 ? 40 : 20);
+		if (before >= 128)
+			return 0;
+		at = 128 - before;
 		if (len < at + 8 || pp_pkt_cksum(buf + at, len - at) != 0)
 			return 0;
 	}

@@ -117,15 +117,17 @@ int pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
     struct pp_pkt_info *info);
 
 /* MPLS labels of an error-queue message (IP_RECVERR): buf holds the quote
- * of one of our probes from its transport header on, as the kernel queues
- * it.  at: where the RFC 4884 extension starts in buf, as the kernel found
- * it from the length field (IP_RECVERR_RFC4884's ee_rfc4884.len), or 0
- * for the 128-byte default layout (RFC 4884 section 5; our quoted IP
- * header has no options or extension headers: 20 or 40 bytes), taken
- * only when the extension's checksum is right.  Fills
+ * of one of our probes as the kernel queues it, without its first
+ * `before` bytes (the quoted IP header, ours: 20 or 40 bytes, no options
+ * or extension headers; and the UDP header, for UDP sockets: the kernel
+ * queues TCP and ICMP quotes from their transport header, UDP quotes from
+ * their payload).  at: where the RFC 4884 extension starts in buf, as the
+ * kernel found it from the length field (IP_RECVERR_RFC4884's
+ * ee_rfc4884.len), or 0 for the 128-byte default layout (RFC 4884 section
+ * 5), taken only when the extension's checksum is right.  Fills
  * info->nmpls and info->mpls only; returns the label count. */
-int pp_pkt_errq_ext(const unsigned char *buf, size_t len, bool v6, size_t at,
-    struct pp_pkt_info *info);
+int pp_pkt_errq_ext(const unsigned char *buf, size_t len, size_t before,
+    size_t at, struct pp_pkt_info *info);
 
 /* ------------------------------------------------------ probe identity
  * Every probe carries a 16-bit identity (never 0 or 0xffff) in the first

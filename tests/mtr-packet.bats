@@ -468,6 +468,35 @@ as_nobody() { lab_exec c setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 	assert_line --regexp "^33 reply ip-6 $LAB_DST6 round-trip-time [0-9]+$"
 }
 
+@test "mtr-packet as an unprivileged user without capabilities: MPLS labels and 8-byte quotes read from the error queues, as mtr-packet reads them as root" {
+	# Unprivileged, every answer comes through an error queue: TCP's and
+	# ICMP's quotes from their transport header on, UDP's from its
+	# payload on.  The reference runs as root (mtr-packet 0.95 misreads
+	# its own error queues, see above).
+	mp_lab_up --routers 4 --mpls 2:24001 --mpls 3:100/1048575:nolen --quote8 4
+	lab_exec c sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	nobody_copy pp-probe "$PP_BIN/pp-probe"
+	local t=1 ttl fam dst p
+	for ttl in 1 2 3 4 5; do
+		for fam in 4 6; do
+			if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
+			for p in "protocol icmp" "protocol udp" "protocol udp port 53" \
+				"protocol tcp port 7" "protocol tcp port 9" \
+				"protocol icmp size 300 bit-pattern 34" \
+				"protocol udp size 300 bit-pattern 34"; do
+				echo "$t send-probe ip-$fam $dst $p ttl $ttl timeout 2"
+				t=$((t + 1))
+			done
+		done
+	done >"$REQ"
+	MP_PP="setpriv --reuid=65534 --regid=65534 --clear-groups $MP_TMP/bin/pp-probe --mtr-packet" \
+		PP_TIMEOUT=60 mp_compare "$REQ" ip netns exec "$LAB-c"
+	mp_answers 70
+	[ "$(grep -c "ttl-expired ip-4 ${LAB_HOP4[1]} round-trip-time RTT mpls 24001,0,1,1$" "$MP_OUT/pp")" -eq 7 ]
+	[ "$(grep -c "ttl-expired ip-6 ${LAB_HOP6[2]} round-trip-time RTT mpls 100,0,0,1,1048575,0,1,1$" "$MP_OUT/pp")" -eq 7 ]
+	[ "$(grep -c "ttl-expired ip-4 ${LAB_HOP4[3]} round-trip-time RTT$" "$MP_OUT/pp")" -eq 7 ]
+}
+
 @test "mtr-packet as an unprivileged user with neither: mtr-packet cannot start, pp still probes UDP and TCP" {
 	command -v mtr >/dev/null || skip "mtr not installed"
 	mp_lab_up --routers 2

@@ -253,20 +253,23 @@ test_pkt(void)
 	errq_ext();
 }
 
-/* MPLS labels of error-queue quotes (from the transport header on), as
- * the kernel queues a TCP SYN's time-exceeded (seen in the lab): the
- * extension at 128 - 20 (IPv4) or 128 - 40 (IPv6), or where the kernel
- * says (IP_RECVERR_RFC4884). */
+/* MPLS labels of error-queue quotes, as the kernel queues them (seen in
+ * the lab): a TCP SYN's or an echo's from the transport header on, a UDP
+ * datagram's from its payload on; the extension at 128 bytes from the
+ * quoted IP header (20 or 40 bytes), or where the kernel says
+ * (IP_RECVERR_RFC4884). */
 static void
 errq_ext(void)
 {
 	unsigned char q[300];
 	struct pp_pkt_info in;
 
-	for (int v6 = 0; v6 <= 1; v6++) {
-		size_t at = v6 ? 88 : 108;
+	for (int c = 0; c < 4; c++) {
+		bool v6 = c & 1, udp = c & 2;
+		size_t before = (v6 ? 40 : 20) + (udp ? 8 : 0);
+		size_t at = 128 - before;
 		memset(q, 0, sizeof(q));
-		memset(q, 0x5a, 40);		/* the quoted SYN */
+		memset(q, 0x5a, 40);		/* the quote */
 		q[at] = 0x20;			/* version 2 */
 		q[at + 5] = 12;			/* object: 4 + 2 entries */
 		q[at + 6] = 1;			/* class MPLS */
@@ -278,30 +281,34 @@ errq_ext(void)
 			q[at + 12 + k] = (unsigned char)(e2 >> (24 - 8 * k));
 		}
 		size_t len = at + 16;
-		uint16_t c = pp_pkt_cksum(q + at, len - at);
-		q[at + 2] = (unsigned char)(c >> 8);
-		q[at + 3] = (unsigned char)c;
-		CHECK(pp_pkt_errq_ext(q, len, v6, 0, &in) == 2 &&
+		uint16_t ck = pp_pkt_cksum(q + at, len - at);
+		q[at + 2] = (unsigned char)(ck >> 8);
+		q[at + 3] = (unsigned char)ck;
+		CHECK(pp_pkt_errq_ext(q, len, before, 0, &in) == 2 &&
 		    in.mpls[0].label == 100 && in.mpls[0].s == 0 &&
 		    in.mpls[0].ttl == 1 && in.mpls[1].label == 1048575 &&
 		    in.mpls[1].tc == 3 && in.mpls[1].s == 1 &&
-		    in.mpls[1].ttl == 7, "errq v%d: 128-byte layout: %d",
-		    v6 ? 6 : 4, in.nmpls);
+		    in.mpls[1].ttl == 7, "errq case %d: 128-byte layout: %d",
+		    c, in.nmpls);
+		/* The UDP header counted or not: 8 bytes off, nothing. */
+		CHECK(pp_pkt_errq_ext(q, len, udp ? before - 8 : before + 8,
+		    0, &in) == 0, "errq case %d: the wrong header", c);
 		/* Where the kernel says it starts. */
-		CHECK(pp_pkt_errq_ext(q, len, v6, at, &in) == 2,
-		    "errq v%d: at the kernel's offset", v6 ? 6 : 4);
-		CHECK(pp_pkt_errq_ext(q, len, v6, at + 4, &in) == 0,
-		    "errq v%d: a wrong offset reads nothing", v6 ? 6 : 4);
+		CHECK(pp_pkt_errq_ext(q, len, before, at, &in) == 2,
+		    "errq case %d: at the kernel's offset", c);
+		CHECK(pp_pkt_errq_ext(q, len, before, at + 4, &in) == 0,
+		    "errq case %d: a wrong offset reads nothing", c);
 		/* A guessed extension with a wrong checksum is no extension
 		 * (our payload could look like one). */
 		q[at + 2] ^= 1;
-		CHECK(pp_pkt_errq_ext(q, len, v6, 0, &in) == 0,
-		    "errq v%d: bad checksum", v6 ? 6 : 4);
+		CHECK(pp_pkt_errq_ext(q, len, before, 0, &in) == 0,
+		    "errq case %d: bad checksum", c);
 		/* Short quotes (8 bytes, a whole SYN without extension). */
-		CHECK(pp_pkt_errq_ext(q, 8, v6, 0, &in) == 0 &&
-		    pp_pkt_errq_ext(q, 40, v6, 0, &in) == 0 &&
-		    pp_pkt_errq_ext(q, at + 7, v6, 0, &in) == 0,
-		    "errq v%d: short", v6 ? 6 : 4);
+		CHECK(pp_pkt_errq_ext(q, 8, before, 0, &in) == 0 &&
+		    pp_pkt_errq_ext(q, 40, before, 0, &in) == 0 &&
+		    pp_pkt_errq_ext(q, at + 7, before, 0, &in) == 0 &&
+		    pp_pkt_errq_ext(q, len, 200, 0, &in) == 0,
+		    "errq case %d: short", c);
 	}
 }
 
