@@ -18,6 +18,11 @@ teardown() { lab_down; }
 	pp_run 0 pp-trace -h
 	assert_line --index 0 --partial "usage: pp-trace [-46behnrTtuVvw]"
 	usage_matches_man pp-trace
+	# The option table: the mtr column apart from the text (it was
+	# glued to two texts too long for theirs: "...records)-e").
+	assert_line --regexp '^  -e  +screen, -r: MPLS labels [^-]*[^ -] +-e$'
+	assert_line --regexp '^  -t  +the live screen [^-]*[^ -] +-t$'
+	! grep -E '^  -.*[^ ]-[A-Za-z]$' <<<"$output"
 	pp_run 0 pp-trace -V
 	assert_output --partial "0.1.0"
 }
