@@ -122,6 +122,7 @@ struct target {
 	long long inflight;	/* probes sent, outcome not known */
 	long long last_send;	/* monotonic ns of its latest probe */
 	struct pp_stats st;	/* for the summary */
+	char err[128];		/* the first send error's text, "" none */
 };
 
 struct probe_run {
@@ -289,6 +290,9 @@ done(void *arg, const struct pp_engine_result *res)
 	if (!answered)
 		pp_stats_lost_why(&t->st, why, p.from != NULL ?
 		    pp_intern(&r->addrs, p.from) : UINT32_MAX, p.code);
+	if (why == PP_LOSS_ERROR && t->err[0] == '\0')
+		(void)pp_sanitize_term(t->err, sizeof(t->err),
+		    p.err != NULL ? p.err : "error");
 	if (p.proto != NULL && strcmp(p.proto, "tcp") == 0)
 		pp_stats_conn(&t->st, p.status != PP_ST_REPLY ? PP_CONN_NONE :
 		    p.conn == PP_CONN_REFUSED ? PP_CONN_REFUSED :
@@ -434,6 +438,16 @@ final_summary(struct probe_run *r)
 			wl = append(why, sizeof(why), wl, "%s%llu unreachable "
 			    "from others", wl > 0 ? ", " : "",
 			    (unsigned long long)s->unreach_other);
+		/* The other reasons of a loss, as pp-alert names them. */
+		if (s->lost_by[PP_LOSS_TTL_EXPIRED] > 0)
+			wl = append(why, sizeof(why), wl, "%s%llu ttl-expired "
+			    "on the way", wl > 0 ? ", " : "",
+			    (unsigned long long)s->lost_by[PP_LOSS_TTL_EXPIRED]);
+		if (s->lost_by[PP_LOSS_ERROR] > 0)
+			wl = append(why, sizeof(why), wl, "%s%llu send errors "
+			    "(%s)", wl > 0 ? ", " : "",
+			    (unsigned long long)s->lost_by[PP_LOSS_ERROR],
+			    r->t[i].err);
 		if (s->tcp)
 			wl = append(why, sizeof(why), wl, "%sconnections %llu "
 			    "open, %llu refused%s", wl > 0 ? ", " : "",
@@ -449,7 +463,8 @@ final_summary(struct probe_run *r)
 			/* iputils ping's two lines (loss as its %g of a
 			 * float, mdev its population deviation), then
 			 * pp's reasons. */
-			unsigned long long errs = s->unreach_other;
+			unsigned long long errs = s->unreach_other +
+			    s->lost_by[PP_LOSS_TTL_EXPIRED];
 			for (int k = 0; k < s->nunreach; k++)
 				errs += s->unreach[k].n;
 			fprintf(stderr, "--- %s pp-probe statistics ---\n"
@@ -470,12 +485,19 @@ final_summary(struct probe_run *r)
 				    s->max, pp_stats_mdev(s));
 			if (wl > 0)
 				fprintf(stderr, "%s\n", why);
+		} else if (s->sent == 0) {
+			/* Nothing sent (a name that did not resolve): no
+			 * loss to state, 0.0 % would say all is well. */
+			fprintf(stderr, "--- %s pp-probe statistics ---\n"
+			    "0 probes sent%s%s%s\n", name, r->t[i].alen > 0 ?
+			    "" : " (the name did not resolve)", wl > 0 ?
+			    ", " : "", why);
 		} else {
 			fprintf(stderr, "--- %s pp-probe statistics ---\n"
 			    "%llu probes sent, %llu answered, %.1f%% loss%s%s",
 			    name, (unsigned long long)s->sent,
-			    (unsigned long long)s->recv, s->sent ?
-			    pp_stats_loss(s) : 0.0, wl > 0 ? ", " : "", why);
+			    (unsigned long long)s->recv, pp_stats_loss(s),
+			    wl > 0 ? ", " : "", why);
 			if (s->recv > 0)
 				fprintf(stderr, ", rtt min/avg/max/stdev = "
 				    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean,

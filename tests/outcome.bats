@@ -216,3 +216,27 @@ dead_host() {
 		assert_output --partial ">50.0%</text>"
 	done
 }
+
+@test "outcome (lab): pp-probe's summary says why probes that no one answered were lost: ttl-expired on the way, send errors, beside ping" {
+	lab_up --routers 2
+	# -t 1: the first router answers ttl-expired; ping counts them as
+	# errors (+3 errors), pp-probe names them.
+	run lab_exec c ping -q -t 1 -c 3 -i 0.05 -W 0.3 "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	assert_output --partial "+3 errors"
+	run --separate-stderr lab_exec c pp-probe -t 1 -c 3 -i 50ms -W 300ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "3 probes sent, 0 answered, 100.0% loss, 3 ttl-expired on the way"
+	run --separate-stderr lab_exec c pp-probe -q -t 1 -c 3 -i 50ms -W 300ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "3 packets transmitted, 0 received, +3 errors, 100% packet loss"
+	# No route (the lab has no default route): the kernel refuses every
+	# send; ping stops at its first, pp-probe keeps its schedule and says
+	# why nothing went out.
+	run lab_exec c ping -c 1 -W 0.3 198.18.99.9
+	assert_output --partial "Network is unreachable"
+	run --separate-stderr lab_exec c pp-probe -c 3 -i 50ms -W 300ms 198.18.99.9
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "3 probes sent, 0 answered, 100.0% loss, 3 send errors (Network is unreachable)"
+	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'length == 3 and all(.status == "error")' >/dev/null
+}

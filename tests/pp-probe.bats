@@ -35,6 +35,9 @@ teardown() { lab_down; }
 	pp_run 2 pp-probe --udp -c 1 -W 200ms no.such.host.invalid 127.0.0.1
 	assert_stderr --partial "cannot resolve 'no.such.host.invalid'"
 	[ "$(printf '%s\n' "$output" | grep -c '"target":"127.0.0.1"')" -eq 1 ]
+	# Its summary states no loss (0.0 % would read as all well).
+	printf '%s\n' "$stderr" | grep -qx '0 probes sent (the name did not resolve)'
+	! printf '%s\n' "$stderr" | grep -q '0 answered, 0.0% loss'
 }
 
 @test "pp-probe: ICMP, TCP and UDP on loopback; records valid and complete" {
