@@ -501,6 +501,12 @@ ex_paths() {
 	assert_output --partial '"kind":"loss","state":"raise"'
 	assert_stderr --partial "network check failed (pp-alert exit 1)"
 	pp_run 2 "$ci" a b
+	# A missing or empty archive: it says so (no pp-probe ran).
+	pp_run 1 "$ci" "$T/nope.ndjson"
+	assert_stderr --partial "network check failed: $T/nope.ndjson is missing or empty"
+	: >"$T/empty.ndjson"
+	pp_run 1 "$ci" "$T/empty.ndjson"
+	assert_stderr --partial "is missing or empty"
 	# Probing loopback for real, the archive kept.
 	if [ "$(id -u)" = 0 ]; then
 		PP_COUNT=10 PP_INTERVAL=20ms PP_ARCHIVE="$T/ci.ndjson.gz" pp_run 0 "$ci"

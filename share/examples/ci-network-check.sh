@@ -52,8 +52,12 @@ case $# in
 esac
 
 if [ ! -s "$archive" ]; then
-	echo "network check failed: no probe records in $archive" \
-	    "(pp-probe exit $probe_status)" >&2
+	if [ $# -eq 1 ]; then
+		echo "network check failed: $archive is missing or empty" >&2
+	else
+		echo "network check failed: no probe records in $archive" \
+		    "(pp-probe exit $probe_status)" >&2
+	fi
 	exit 1
 fi
 pp-stats -f table "$archive" || true
