@@ -96,8 +96,6 @@ struct out {
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
 	bool io_error;		/* a write failed */
-	unsigned long long merge_probes;	/* --merge: probes ignored */
-	unsigned long merge_bad;	/* --merge: bad stats records */
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
 				 * addresses (pp-geo --rdns, --asn-db) */
@@ -838,98 +836,23 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 		pp_agg_set_horizon(a, json_number_value(timeout) + 1.0);
 }
 
-/* --merge: a record of the input.  Stats records are merged; meta
- * records give the settings; outage records pass (ndjson); probes are
- * counted apart (the merge reads results, not probes). */
+/* --merge: a record of the input (lib/merge); a bad one said. */
 static void
 merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
     struct pp_record *rec)
 {
 	struct pp_error e;
-	json_t *o;
 
-	switch (rec->type) {
-	case PP_REC_META:
-		o = pp_record_json(rec, NULL);
-		if (ot->source == NULL && o != NULL) {
-			json_t *set = json_object_get(o, "settings");
-			/* Outages across parts join over a pause of at most
-			 * 1.5 probe intervals of the input's probes. */
-			json_t *src = json_object_get(set, "source");
-			double iv = pp_json_num(src, "interval");
-			if (isfinite(iv) && iv > 0)
-				m->o.gap = 1.5 * iv;
-			if (json_is_object(src))
-				ot->source = json_incref(src);
-			else if (json_is_object(set))
-				ot->source = json_incref(set);
-		}
-		return;
-	case PP_REC_OUTAGE:
-		if (ot->o->format != FMT_NDJSON)
-			return;
-		/* FALLTHROUGH */
-	case PP_REC_STATS:
-		pp_error_clear(&e);
-		o = pp_record_json(rec, &e);
-		if (o != NULL && (rec->type == PP_REC_STATS ?
-		    pp_merge_add(m, o, &e) : pp_merge_outage(m, o, rec->line,
-		    rec->len, &e)) == 0)
-			return;
-		if (m->oom)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		e.source = st->source;
-		e.line = st->lineno;
-		pp_warn_input(&e);
-		ot->merge_bad++;
-		return;
-	case PP_REC_PROBE:
-		ot->merge_probes++;
-		return;
-	default:
+	if (pp_merge_record(m, rec, ot->o->format == FMT_NDJSON, &e) == 0) {
+		if (ot->source == NULL && m->source != NULL)
+			ot->source = json_incref(m->source);
 		return;
 	}
-}
-
-/* --merge: what was not merged, said on stderr. */
-static void
-merge_report(struct out *ot, const struct pp_merge *m)
-{
-	if (ot->merge_probes > 0)
-		pp_warnx("--merge: %llu probe records ignored (merge the "
-		    "stats records pp-stats --parts makes of them)",
-		    (unsigned long long)ot->merge_probes);
-	if (m->no_parts > 0)
-		pp_warnx("--merge: %llu stats records without parts not "
-		    "merged (pp-stats --parts writes them)",
-		    (unsigned long long)m->no_parts);
-	if (m->other_version > 0)
-		pp_warnx("--merge: %llu stats records with parts of version "
-		    "%d not merged (this pp-stats reads version %d)",
-		    (unsigned long long)m->other_version, m->version_seen,
-		    PP_PARTS_VERSION);
-	if (m->spans > 0)
-		pp_warnx("--merge: %llu stats records span two --every "
-		    "windows and were not merged (a window a whole number "
-		    "of theirs)", (unsigned long long)m->spans);
-	if (m->late > 0)
-		pp_warnx("--merge: %llu stats records came after their "
-		    "window was written (their vantage point's records had "
-		    "moved on by two windows) and were not merged",
-		    (unsigned long long)m->late);
-	if (ot->merge_bad > 0)
-		pp_warnx("--merge: %lu bad stats records not merged",
-		    ot->merge_bad);
-	if (m->fwd_mixed > 0)
-		pp_warnx("--merge: %llu stats records written without "
-		    "forwarding loss: their parts' forwarding loss rested on "
-		    "different hops "
-		    "(fwd_ttl)", (unsigned long long)m->fwd_mixed);
-	if (m->seams > 0 && ot->o->as_vantage == NULL)
-		pp_warnx("--merge: %llu stats records came out of time order "
-		    "for their vantage point and target: their jitter and "
-		    "loss runs were joined without the seam",
-		    (unsigned long long)m->seams);
+	if (m->oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	e.source = st->source;
+	e.line = st->lineno;
+	pp_warn_input(&e);
 }
 
 /* A probe record's names and AS numbers (pp-geo --rdns, --asn-db), for
@@ -1029,6 +952,7 @@ main(int argc, char **argv)
 		.row = on_merged,
 		.outage = on_merged_outage,
 		.arg = &ot,
+		.report = warn_line,
 	};
 	struct pp_merge m;
 	if (o.merge && pp_merge_init(&m, &mo) == -1)
@@ -1075,7 +999,7 @@ main(int argc, char **argv)
 		pp_merge_finish(&m);
 		if (m.oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
-		merge_report(&ot, &m);
+		pp_merge_report(&m);
 		pp_merge_release(&m);
 	}
 	table_flush(&ot);

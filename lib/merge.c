@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,7 @@ pp_merge_release(struct pp_merge *m)
 	pp_keytab_release(&m->kmap);
 	pp_keytab_release(&m->cmap);
 	pp_intern_release(&m->names);
+	json_decref(m->source);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -507,4 +510,103 @@ pp_merge_finish(struct pp_merge *m)
 	for (uint32_t i = 0; i < m->nkeys; i++)
 		if (m->keys[i].held != UINT32_MAX)
 			write_held(m, &m->keys[i]);
+}
+
+int
+pp_merge_record(struct pp_merge *m, struct pp_record *rec, bool outages,
+    struct pp_error *err)
+{
+	json_t *o;
+
+	switch (rec->type) {
+	case PP_REC_META:
+		o = pp_record_json(rec, NULL);
+		if (m->source == NULL && o != NULL) {
+			json_t *set = json_object_get(o, "settings");
+			/* Outages across parts join over a pause of at most
+			 * 1.5 probe intervals of the input's probes. */
+			json_t *src = json_object_get(set, "source");
+			double iv = pp_json_num(src, "interval");
+			if (isfinite(iv) && iv > 0)
+				m->o.gap = 1.5 * iv;
+			if (json_is_object(src))
+				m->source = json_incref(src);
+			else if (json_is_object(set))
+				m->source = json_incref(set);
+		}
+		return 0;
+	case PP_REC_OUTAGE:
+		if (!outages)
+			return 0;
+		/* FALLTHROUGH */
+	case PP_REC_STATS:
+		pp_error_clear(err);
+		o = pp_record_json(rec, err);
+		if (o != NULL && (rec->type == PP_REC_STATS ?
+		    pp_merge_add(m, o, err) : pp_merge_outage(m, o, rec->line,
+		    rec->len, err)) == 0)
+			return 0;
+		if (!m->oom)
+			m->bad++;
+		return -1;
+	case PP_REC_PROBE:
+		m->probes++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* A message to o.report. */
+static void __attribute__((format(printf, 2, 3)))
+say(const struct pp_merge *m, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (m->o.report == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	m->o.report(m->o.arg, msg);
+}
+
+void
+pp_merge_report(const struct pp_merge *m)
+{
+	if (m->probes > 0)
+		say(m, "--merge: %llu probe records ignored (merge the stats "
+		    "records pp-stats --parts makes of them)",
+		    (unsigned long long)m->probes);
+	if (m->no_parts > 0)
+		say(m, "--merge: %llu stats records without parts not merged "
+		    "(pp-stats --parts writes them)",
+		    (unsigned long long)m->no_parts);
+	if (m->other_version > 0)
+		say(m, "--merge: %llu stats records with parts of version %d "
+		    "not merged (this pp-stats reads version %d)",
+		    (unsigned long long)m->other_version, m->version_seen,
+		    PP_PARTS_VERSION);
+	if (m->spans > 0)
+		say(m, "--merge: %llu stats records span two --every windows "
+		    "and were not merged (a window a whole number of theirs)",
+		    (unsigned long long)m->spans);
+	if (m->late > 0)
+		say(m, "--merge: %llu stats records came after their window "
+		    "was written (their vantage point's records had moved on "
+		    "by two windows) and were not merged",
+		    (unsigned long long)m->late);
+	if (m->bad > 0)
+		say(m, "--merge: %llu bad stats records not merged",
+		    (unsigned long long)m->bad);
+	if (m->fwd_mixed > 0)
+		say(m, "--merge: %llu stats records written without forwarding "
+		    "loss: their parts' forwarding loss rested on different "
+		    "hops (fwd_ttl)", (unsigned long long)m->fwd_mixed);
+	if (m->seams > 0 && m->o.vantage == NULL)
+		say(m, "--merge: %llu stats records came out of time order for "
+		    "their vantage point and target: their jitter and loss "
+		    "runs were joined without the seam",
+		    (unsigned long long)m->seams);
 }

@@ -31,6 +31,11 @@
  * end.  A record of a window its vantage point has already written is
  * counted apart (late), never merged into a row written before.
  *
+ * pp_merge_record takes every record of a --merge input: meta records
+ * give the input's source settings (and the outage join's pause), stats
+ * and outage records are merged, probe records counted apart;
+ * pp_merge_report says through o.report what was not merged.
+ *
  * Memory: the open rows, about 1.3 KiB each plus 8 bytes a sketch bucket
  * (at most 16 KiB): with windows and vantage points kept apart, those of
  * two windows per vantage point (the keys a window has, twice); else
@@ -49,6 +54,7 @@
 #include "lib/intern.h"
 #include "lib/keytab.h"
 #include "lib/model.h"
+#include "lib/record.h"
 #include "lib/stats.h"
 
 struct pp_outage_rec;
@@ -74,6 +80,10 @@ struct pp_merge_opts {
 				 * bytes) as it came when not NULL, else r
 				 * (joined; strings borrowed, valid during the
 				 * call) */
+	void (*report)(void *arg, const char *msg);
+				/* pp_merge_report's messages, one line each
+				 * without a newline (borrowed for the
+				 * call); NULL: none */
 };
 
 /* An outage held: its part ended inside it (see pp_merge_outage). */
@@ -156,6 +166,11 @@ struct pp_merge {
 				 * another vantage point */
 	uint64_t fwd_mixed;	/* rows written without forwarding loss:
 				 * their records rested on different hops */
+	uint64_t probes;	/* probe records given (not merged) */
+	uint64_t bad;		/* bad stats and outage records given */
+	json_t *source;		/* the source settings of the first input
+				 * meta record that had settings (owned),
+				 * NULL none */
 	bool oom;		/* memory ran short */
 };
 
@@ -184,6 +199,24 @@ int pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err);
  * or m->oom). */
 int pp_merge_outage(struct pp_merge *m, json_t *o, const char *line,
     size_t len, struct pp_error *err);
+
+/* Take rec, a record of the input: a meta record's settings (the first
+ * that has them: their "source" object when there is one, else
+ * themselves) become m->source, and its source's interval sets o.gap to
+ * 1.5 times it; a stats record goes to pp_merge_add, an outage record
+ * (only with outages, else ignored) to pp_merge_outage; a probe record is
+ * counted (probes); others are ignored.  Returns 0, or -1: a bad stats or
+ * outage record (err set, its line left to the caller; counted in bad),
+ * or memory ran short (m->oom). */
+int pp_merge_record(struct pp_merge *m, struct pp_record *rec,
+    bool outages, struct pp_error *err);
+
+/* Say (o.report) what was not merged: probe records, stats records
+ * without parts, of another parts version, spanning two windows, late,
+ * bad; rows written without forwarding loss; records joined out of time
+ * order (when vantage points are kept apart).  One message each, with
+ * its count, naming pp-stats' options; nothing when all was merged. */
+void pp_merge_report(const struct pp_merge *m);
 
 /* Write (o->row) every row still open, in order of window, then of first
  * appearance; then (o->outage) every outage still held. */

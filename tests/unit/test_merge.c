@@ -11,6 +11,7 @@
 #include "lib/jsonw.h"
 #include "lib/merge.h"
 #include "lib/model.h"
+#include "lib/record.h"
 #include "lib/stats.h"
 #include "tests/unit/check.h"
 
@@ -360,4 +361,100 @@ test_merge_outage(void)
 			    "case %zu: %s", c, got.text[i]);
 		pp_merge_release(&m);
 	}
+}
+
+/* pp_merge_report's messages, each line ended. */
+static char said_buf[2048];
+
+static void
+collect(void *arg, const char *msg)
+{
+	size_t used = strlen(said_buf);
+
+	(void)arg;
+	(void)snprintf(said_buf + used, sizeof(said_buf) - used, "%s\n", msg);
+}
+
+void test_merge_record(void);
+
+void
+test_merge_record(void)
+{
+	/* Each line of a --merge input: what pp_merge_record returns. */
+	static const struct {
+		const char *line;
+		bool outages;
+		int ret;
+	} in[] = {
+		{ "{\"type\":\"meta\",\"settings\":{\"every\":\"10s\","
+		    "\"source\":{\"proto\":\"icmp\",\"interval\":2}}}", true, 0 },
+		{ "{\"type\":\"meta\",\"settings\":{\"x\":1}}", true, 0 },
+		{ "{\"type\":\"probe\",\"ts\":1,\"target\":\"h\",\"dst\":\"h\","
+		    "\"proto\":\"icmp\",\"seq\":0,\"status\":\"reply\","
+		    "\"from\":\"h\",\"rtt\":1.5}", true, 0 },
+		{ "{\"type\":\"stats\",\"target\":\"h\",\"start\":0,\"end\":10,"
+		    "\"sent\":1,\"recv\":1}", true, 0 },
+		{ "{\"type\":\"stats\",\"target\":\"h\"}", true, -1 },
+		{ "{\"type\":\"outage\",\"target\":5}", false, 0 },
+		{ "{\"type\":\"outage\",\"target\":5}", true, -1 },
+		{ "{\"type\":\"alert\",\"target\":\"h\"}", true, 0 },
+	};
+	struct outs got = { .n = 0 };
+	struct pp_merge_opts mo = {
+		.outage = outage_cb,
+		.arg = &got,
+		.report = collect,
+	};
+	struct pp_merge m;
+	struct pp_record rec;
+
+	CHECK(pp_merge_init(&m, &mo) == 0, "init");
+	pp_record_init(&rec);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct pp_error err;
+		pp_error_clear(&err);
+		CHECK(pp_record_parse(&rec, in[i].line, strlen(in[i].line),
+		    &err) == 0, "parse %zu: %s", i, err.msg);
+		pp_error_clear(&err);
+		int r = pp_merge_record(&m, &rec, in[i].outages, &err);
+		CHECK(r == in[i].ret && (r == 0 || err.msg[0] != '\0'),
+		    "record %zu: %d (%s)", i, r, err.msg);
+	}
+	/* The first meta's source settings; 1.5 of its interval. */
+	char *src = m.source != NULL ? json_dumps(m.source, JSON_COMPACT) :
+	    NULL;
+	CHECK_STR(src, "{\"proto\":\"icmp\",\"interval\":2}", "source");
+	free(src);
+	CHECK_NEAR(m.o.gap, 3, 1e-12, "gap");
+	CHECK(m.probes == 1 && m.no_parts == 1 && m.bad == 2 && got.n == 0,
+	    "counts: %llu probes, %llu without parts, %llu bad, %d outages",
+	    (unsigned long long)m.probes, (unsigned long long)m.no_parts,
+	    (unsigned long long)m.bad, got.n);
+	said_buf[0] = '\0';
+	pp_merge_report(&m);
+	CHECK_STR(said_buf, "--merge: 1 probe records ignored (merge the stats "
+	    "records pp-stats --parts makes of them)\n"
+	    "--merge: 1 stats records without parts not merged (pp-stats "
+	    "--parts writes them)\n"
+	    "--merge: 2 bad stats records not merged\n", "report");
+	pp_merge_finish(&m);
+	pp_merge_release(&m);
+
+	/* Settings without a source: the settings themselves; nothing to
+	 * say. */
+	CHECK(pp_merge_init(&m, &mo) == 0, "init");
+	const char *meta = "{\"type\":\"meta\",\"settings\":{\"interval\":1}}";
+	struct pp_error err;
+	pp_error_clear(&err);
+	CHECK(pp_record_parse(&rec, meta, strlen(meta), &err) == 0 &&
+	    pp_merge_record(&m, &rec, true, &err) == 0, "meta: %s", err.msg);
+	src = m.source != NULL ? json_dumps(m.source, JSON_COMPACT) : NULL;
+	CHECK_STR(src, "{\"interval\":1}", "settings as source");
+	free(src);
+	CHECK(m.o.gap == 0, "no source interval: no gap");
+	said_buf[0] = '\0';
+	pp_merge_report(&m);
+	CHECK_STR(said_buf, "", "nothing said");
+	pp_merge_release(&m);
+	pp_record_release(&rec);
 }
