@@ -22,10 +22,10 @@
  *   report  an outage lasting at least S (end - start).  Its sent and
  *           recv count the probes from its start up to its end (the
  *           answer that ends it not included).
- *   rate    a probe of a destination that rate-limits its answers (ICMP
- *           errors: a UDP trace's port unreachables) is lost only when
- *           the limit (lib/fwdloss.h, recognised so far) does not
- *           explain it (pp_outage_dest_probe).
+ *   rate    a lost probe of a destination that rate-limits its answers
+ *           (ICMP errors: a UDP trace's port unreachables) is left out
+ *           when the limit (lib/fwdloss.h, recognised so far) explains
+ *           it (pp_outage_dest_probe): neither lost nor answered.
  *
  * With S = 0 and L = 100, outages are the runs of consecutive lost
  * probes.  A cut of a link from T0 to T1 probed every i seconds is an
@@ -77,6 +77,8 @@ typedef void (*pp_outage_fn)(void *arg, const struct pp_outage_event *e);
 struct pp_outage_probe {
 	double ts;		/* send time, s */
 	bool lost;		/* lost, not answered */
+	uint32_t extra;		/* lost probes left out after it (explained
+				 * by a rate limit): its outage's if it is */
 };
 
 /* A detector.  Caller-provided storage. */
@@ -115,8 +117,10 @@ void pp_outage_probe(struct pp_outage *o, double ts, bool lost,
     pp_outage_fn fn, void *arg);
 
 /* A probe of a destination: fed to its rate-limit recogniser rl too,
- * and lost for the rule unless answered or explained by the limit
- * recognised so far. */
+ * then to the rule as answered or lost, except a lost one the limit
+ * recognised so far explains (or leaves in doubt): that one is left out
+ * (neither lost nor answered in the rule; counted in the sent of the
+ * outage that holds the probe before it, and as its last probe). */
 void pp_outage_dest_probe(struct pp_outage *o, struct pp_ratelimit *rl,
     double ts, bool answered, pp_outage_fn fn, void *arg);
 

@@ -261,6 +261,36 @@ pp_body() {
 	assert_output --partial "and on"
 }
 
+@test "pp-stats, pp-alert, pp-plot: a cut soon after the start is an outage, not a rate limit's burst spent" {
+	# pp-probe -i 0.2 as it wrote a 4 s cut in the lab (beside ping's 20
+	# 'no answer yet'): 7 answers (a 1 s bucket's burst of 6 and one
+	# more), probes 7..26 lost, each timeout written 2 s after its send,
+	# then 20 answers.  The rate-limit recogniser takes the cut for a 1 s
+	# limit from probe 9; the losses it explained were taken for answers
+	# and there was no outage at all, in any of the three.
+	r=$BATS_TEST_TMPDIR/cut.ndjson
+	jq -n -c '{type: "meta", tool: "pp-probe", version: "0.1.0", schema: 1, ts: 1764000000, host: "vm",
+		settings: {proto: "icmp", timeout: 2, interval: 0.2}},
+		([range(47) | {type: "probe", ts: (1764000000 + . * 0.2), target: "198.18.3.2", dst: "198.18.3.2",
+			proto: "icmp", seq: ., size: 84} +
+			(if . >= 7 and . < 27 then {status: "timeout", w: (. * 0.2 + 2)}
+			 else {status: "reply", from: "198.18.3.2", rtt: 0.1, w: (. * 0.2)} end)] |
+			sort_by(.w)[] | del(.w))' >"$r"
+	pp_run 0 pp-stats "$r"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "outage")) | length == 1 and
+		(.[0].start - 1764000001.4 | fabs) < 1e-6 and (.[0].duration - 4000 | fabs) < 0.01 and
+		.[0].sent == 20 and .[0].recv == 0 and (.[0] | has("ongoing") | not)' >/dev/null || _pp_fail "$output"
+	# Input ending inside the cut: ongoing, to its last probe.
+	jq -c 'select(.type == "meta" or .seq < 27)' "$r" >"$BATS_TEST_TMPDIR/end.ndjson"
+	pp-stats "$BATS_TEST_TMPDIR/end.ndjson" | jq -e -s 'map(select(.type == "outage")) | length == 1 and
+		.[0].sent == 20 and .[0].ongoing == true and (.[0].duration - 3800 | fabs) < 0.01' >/dev/null
+	pp_run 0 pp-alert --no-route "$r"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.kind == "unreachable")) | map(.state) == ["raise", "clear"] and
+		(.[1].value - 4000 | fabs) < 0.01' >/dev/null || _pp_fail "$output"
+	pp-plot --html "$BATS_TEST_TMPDIR/r.html" "$r"
+	grep -qF '(4.0 s): 20 sent, 0 answered, 100.0% lost' "$BATS_TEST_TMPDIR/r.html"
+}
+
 @test "pp-stats -f csv: a header row first, ISO 8601 beside epoch, formulas defused, RFC 4180 quoting" {
 	pp_run 0 pp-stats -f csv "$F/inject.ndjson"
 	assert_line --index 0 "start,start_utc,end,end_utc,host,target,ttl,addr,sent,recv,loss,fwd_loss,last,min,avg,max,stdev,p50,p90,p95,p99,jitter,jmax,jint,addrs,unreachable,unreachable_from,open,refused,local_drop,loss_lo,loss_hi,fwd_lo,fwd_hi,fwd_sent,fwd_lost,fwd_ttl,rate_limited,rate_limit"

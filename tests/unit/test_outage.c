@@ -179,6 +179,37 @@ test_outage(void)
 	    "O-06 two inputs");
 	pp_outage_release(&o);
 
+	/* O-07: a cut read as a rate limit.  pp-probe every 0.2 s: 7
+	 * answers (a 1 s bucket's burst of 6 and one more), probes 7..26
+	 * lost (a 4 s cut), 20 answers.  From probe 9 the recogniser takes
+	 * the cut for a 1 s limit, explaining 4 losses in 5: they used to
+	 * be taken for answers and there was no outage at all (S 3 s, and
+	 * none even at S 1 s).  Left out, not answered: 4.0 s from probe 7
+	 * to the first answer, all 20 lost probes in its sent. */
+	for (int k = 0; k < 2; k++) {
+		struct pp_ratelimit rl;
+		int n = k == 0 ? 47 : 27;	/* ended; cut at the end */
+		pp_ratelimit_init(&rl);
+		pp_outage_init(&o, 30, 3);
+		memset(&l, 0, sizeof(l));
+		cut(pat, n, 7, 27);
+		for (int i = 0; pat[i] != '\0'; i++)
+			pp_outage_dest_probe(&o, &rl, 100 + 0.2 * i,
+			    pat[i] == 'A', note, &l);
+		pp_outage_finish(&o, note, &l);
+		e = end_ev(&l, 0);
+		CHECK(ends(&l) == 1 && e != NULL && !e->brief &&
+		    fabs(e->start - 101.4) < 1e-9 && e->sent == 20 &&
+		    e->recv == 0, "O-07 the cut is an outage (%d, %s): %d "
+		    "ends, sent %llu", k, k == 0 ? "ended" : "ongoing",
+		    ends(&l), e != NULL ? (unsigned long long)e->sent : 0ULL);
+		CHECK(e != NULL && (k == 0 ? !e->ongoing &&
+		    fabs(e->end - 105.4) < 1e-9 : e->ongoing &&
+		    fabs(e->end - 105.2) < 1e-9), "O-07 its end (%d): %.3f",
+		    k, e != NULL ? e->end : NAN);
+		pp_outage_release(&o);
+	}
+
 	/* Which probes are the path's. */
 	int d = 0;
 	CHECK(pp_outage_feed(&d, 0, false) == 1, "plain");
