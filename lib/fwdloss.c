@@ -69,6 +69,10 @@ pp_ratelimit_probe(struct pp_ratelimit *r, double ts, bool answered)
 		int bad = 0;
 		for (int i = 0; i < PP_RL_LANES; i++)
 			bad |= hi[i] < edge_lo[i];
+		for (int i = 0; i < PP_RL_PERIODS; i++)
+			if ((r->pend >> i & 1u) != 0 && hi[i] >= edge_lo[i])
+				r->paced |= (uint8_t)(1u << i);
+		r->pend = 0;
 		if (bad) {
 			for (int i = 0; i < PP_RL_PERIODS; i++) {
 				if (hi[i] < edge_lo[i]) {
@@ -98,6 +102,7 @@ pp_ratelimit_probe(struct pp_ratelimit *r, double ts, bool answered)
 		} else if (hi[i] < edge_lo[i]) {
 			r->explained[i]++;
 			r->all_explained[i]++;
+			r->pend |= (uint8_t)(1u << i);
 		} else if (hi[i] > 1.0f) {
 			/* In doubt; if it was the limit, the bucket held less
 			 * than a token. */
@@ -111,9 +116,10 @@ pp_ratelimit_probe(struct pp_ratelimit *r, double ts, bool answered)
 
 /* The candidate with the best score (what it explains less 4 per
  * violation; on ties the shorter period, later in the list) among those
- * that are a limit, or -1. */
+ * of mask (bit i) that are a limit, or -1. */
 static int
-choose(const uint32_t *e, const uint32_t *v, uint32_t answered)
+choose(const uint32_t *e, const uint32_t *v, uint32_t answered,
+    unsigned mask)
 {
 	int best = -1;
 	double top = 0;
@@ -121,7 +127,8 @@ choose(const uint32_t *e, const uint32_t *v, uint32_t answered)
 	if (answered < 2)
 		return -1;
 	for (int i = 0; i < PP_RL_PERIODS; i++) {
-		if (e[i] < 2 || 16.0 * (double)v[i] > (double)e[i])
+		if ((mask >> i & 1u) == 0 || e[i] < 2 ||
+		    16.0 * (double)v[i] > (double)e[i])
 			continue;
 		double score = (double)e[i] - 4.0 * (double)v[i];
 		if (best < 0 || score >= top) {
@@ -135,7 +142,7 @@ choose(const uint32_t *e, const uint32_t *v, uint32_t answered)
 void
 pp_ratelimit_verdict(const struct pp_ratelimit *r, struct pp_rl_verdict *v)
 {
-	int best = choose(r->explained, r->violations, r->answered);
+	int best = choose(r->explained, r->violations, r->answered, ~0u);
 
 	v->limited = best >= 0;
 	v->period = best >= 0 ? pp_rl_period[best] : NAN;
@@ -146,7 +153,8 @@ pp_ratelimit_verdict(const struct pp_ratelimit *r, struct pp_rl_verdict *v)
 int
 pp_ratelimit_now(const struct pp_ratelimit *r)
 {
-	return choose(r->all_explained, r->all_violations, r->all_answered);
+	return choose(r->all_explained, r->all_violations, r->all_answered,
+	    r->paced);
 }
 
 /* ------------------------------------------------------------ tests */

@@ -79,6 +79,10 @@ struct pp_ratelimit {
 	uint32_t all_explained[PP_RL_PERIODS];	/* lost while surely empty */
 	uint32_t all_violations[PP_RL_PERIODS];	/* answered while empty */
 	uint32_t all_answered;	/* answered probes */
+	uint8_t pend;		/* bit i: pp_rl_period[i] explained a loss
+				 * since the last answer */
+	uint8_t paced;		/* bit i: an answer came after such a loss,
+				 * not a violation (the bucket refilled) */
 };
 
 /* What the recogniser says of a window. */
@@ -105,8 +109,12 @@ void pp_ratelimit_verdict(const struct pp_ratelimit *r,
     struct pp_rl_verdict *v);
 
 /* The candidate a rate limit is recognised by over every probe so far
- * (the same rule as the verdict), or -1: for a probe as it comes, lost
- * and pp_ratelimit_probe's bit of it clear, the limit explains it. */
+ * (the same rule as the verdict, among the candidates that have been
+ * seen answering again after a loss they explained), or -1: for a probe
+ * as it comes, lost and pp_ratelimit_probe's bit of it clear, the limit
+ * explains it.  A limit never seen to refill is not one yet: the answers
+ * before a link cut look like a bucket's burst spent, and its losses like
+ * the limit's, until an answer comes. */
 int pp_ratelimit_now(const struct pp_ratelimit *r);
 
 /* A new window: counts back to zero, the bucket's bounds kept. */

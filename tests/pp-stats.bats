@@ -261,34 +261,49 @@ pp_body() {
 	assert_output --partial "and on"
 }
 
-@test "pp-stats, pp-alert, pp-plot: a cut soon after the start is an outage, not a rate limit's burst spent" {
-	# pp-probe -i 0.2 as it wrote a 4 s cut in the lab (beside ping's 20
-	# 'no answer yet'): 7 answers (a 1 s bucket's burst of 6 and one
-	# more), probes 7..26 lost, each timeout written 2 s after its send,
-	# then 20 answers.  The rate-limit recogniser takes the cut for a 1 s
-	# limit from probe 9; the losses it explained were taken for answers
-	# and there was no outage at all, in any of the three.
-	r=$BATS_TEST_TMPDIR/cut.ndjson
-	jq -n -c '{type: "meta", tool: "pp-probe", version: "0.1.0", schema: 1, ts: 1764000000, host: "vm",
-		settings: {proto: "icmp", timeout: 2, interval: 0.2}},
-		([range(47) | {type: "probe", ts: (1764000000 + . * 0.2), target: "198.18.3.2", dst: "198.18.3.2",
-			proto: "icmp", seq: ., size: 84} +
-			(if . >= 7 and . < 27 then {status: "timeout", w: (. * 0.2 + 2)}
+# cut_recs A N B: pp-probe -i 0.2's records of A answers, N timeouts (each
+# written 2 s after its send), B answers, from 1764000000.
+cut_recs() {
+	jq -n -c --argjson a "$1" --argjson n "$2" --argjson b "$3" '
+		{type: "meta", tool: "pp-probe", version: "0.1.0", schema: 1, ts: 1764000000, host: "vm",
+			settings: {proto: "icmp", timeout: 2, interval: 0.2}},
+		([range($a + $n + $b) | {type: "probe", ts: (1764000000 + . * 0.2), target: "198.18.3.2",
+			dst: "198.18.3.2", proto: "icmp", seq: ., size: 84} +
+			(if . >= $a and . < $a + $n then {status: "timeout", w: (. * 0.2 + 2)}
 			 else {status: "reply", from: "198.18.3.2", rtt: 0.1, w: (. * 0.2)} end)] |
-			sort_by(.w)[] | del(.w))' >"$r"
+			sort_by(.w)[] | del(.w))'
+}
+
+@test "pp-stats, pp-alert, pp-plot: a cut soon after the start is an outage, not a rate limit's burst spent" {
+	# pp-probe -i 0.2 through a 4 s cut in the lab (beside ping's 20 'no
+	# answer yet'): 7 answers (a 1 s bucket's burst of 6 and one more),
+	# probes 7..26 lost, then 20 answers.  The rate-limit recogniser took
+	# the cut for a 1 s limit from probe 9; the losses it explained were
+	# taken for answers and there was no outage at all, in any of the
+	# three.
+	r=$BATS_TEST_TMPDIR/cut.ndjson
+	cut_recs 7 20 20 >"$r"
 	pp_run 0 pp-stats "$r"
 	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "outage")) | length == 1 and
 		(.[0].start - 1764000001.4 | fabs) < 1e-6 and (.[0].duration - 4000 | fabs) < 0.01 and
 		.[0].sent == 20 and .[0].recv == 0 and (.[0] | has("ongoing") | not)' >/dev/null || _pp_fail "$output"
 	# Input ending inside the cut: ongoing, to its last probe.
-	jq -c 'select(.type == "meta" or .seq < 27)' "$r" >"$BATS_TEST_TMPDIR/end.ndjson"
-	pp-stats "$BATS_TEST_TMPDIR/end.ndjson" | jq -e -s 'map(select(.type == "outage")) | length == 1 and
+	cut_recs 7 20 0 | pp-stats | jq -e -s 'map(select(.type == "outage")) | length == 1 and
 		.[0].sent == 20 and .[0].ongoing == true and (.[0].duration - 3800 | fabs) < 0.01' >/dev/null
 	pp_run 0 pp-alert --no-route "$r"
 	printf '%s\n' "$output" | jq -e -s 'map(select(.kind == "unreachable")) | map(.state) == ["raise", "clear"] and
 		(.[1].value - 4000 | fabs) < 0.01' >/dev/null || _pp_fail "$output"
 	pp-plot --html "$BATS_TEST_TMPDIR/r.html" "$r"
 	grep -qF '(4.0 s): 20 sent, 0 answered, 100.0% lost' "$BATS_TEST_TMPDIR/r.html"
+	# After 6 answers (the burst alone) an 18-probe cut looked like a 2 s
+	# limit: no outage at 3 s, one starting 2 s late at 1 s.  A limit is
+	# not one until it answers again after the losses it explains.
+	cut_recs 6 18 11 >"$BATS_TEST_TMPDIR/six.ndjson"
+	for m in 3s 1s; do
+		pp-stats --outage-min "$m" "$BATS_TEST_TMPDIR/six.ndjson" | jq -e -s 'map(select(.type == "outage")) | length == 1 and
+			(.[0].start - 1764000001.2 | fabs) < 1e-6 and (.[0].duration - 3600 | fabs) < 0.01 and .[0].sent == 18' >/dev/null ||
+			_pp_fail "--outage-min $m: $(pp-stats --outage-min "$m" "$BATS_TEST_TMPDIR/six.ndjson")"
+	done
 }
 
 @test "pp-stats -f csv: a header row first, ISO 8601 beside epoch, formulas defused, RFC 4180 quoting" {

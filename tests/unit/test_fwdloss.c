@@ -190,6 +190,27 @@ test_fwdloss_ratelimit(void)
 	    r.hi[1] < 6, "window reset");
 	pp_ratelimit_verdict(&r, &v);
 	CHECK(!v.limited && v.loss == 0, "empty window");
+
+	/* B-05: pp_ratelimit_now waits for the limit to refill.  The
+	 * probes of B-01, then 15 more lost: a link cut after 7 answers.
+	 * T = 1 explains 4 losses in 5 and T = 2 more (the verdict, over
+	 * what it has, may take it for a limit), but no answer came after
+	 * them: not a limit yet (it was: T = 2, the cut's losses left out
+	 * of the outage rule and a 3.6 s cut no outage).  The answer at
+	 * 4.6 s finds T = 1's bucket refilled (hi >= 1): from then on, its
+	 * 1 s. */
+	pp_ratelimit_init(&r);
+	int now = -2;
+	for (int i = 0; i < 22; i++) {
+		pp_ratelimit_probe(&r, 100 + 0.2 * i, i < 7);
+		if (i >= 7 && pp_ratelimit_now(&r) != -1)
+			now = pp_ratelimit_now(&r);
+	}
+	CHECK(now == -2 && r.all_explained[1] >= 2, "B-05 a cut: no limit "
+	    "now (%d), %u explained", now, r.all_explained[1]);
+	pp_ratelimit_probe(&r, 100 + 0.2 * 23, true);
+	CHECK(pp_ratelimit_now(&r) == 1, "B-05 answered again: 1 s (%d)",
+	    pp_ratelimit_now(&r));
 }
 
 /* Vectors E-01..E-05: the estimate over a target's hops. */
