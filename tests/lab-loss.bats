@@ -227,6 +227,32 @@ cut_run() {
 		length == 1 and (.[0].duration - 3200 | fabs) <= 100 and (.[0] | has("ongoing") | not)' >/dev/null
 }
 
+@test "lab-loss: a 3.4 s cut 1.3 s after the start (-i 0.2) is one outage of ping's lost probes, though its first answers look like a rate limit's burst" {
+	lab_up --routers 2 --impair 3:
+	lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null
+	# 6 or 7 answers, then the cut: a 1 s or 2 s bucket's burst spent.
+	# pp-stats, pp-alert and the prober's summary said no outage.
+	at=$(awk -v t="$(date +%s.%N)" 'BEGIN { printf "%.6f", t + 1.3 }')
+	"$PP_TOP/tests/lab/lab.sh" cut "$LAB" 3 3.4s "$at" >"$BATS_TEST_TMPDIR/cut"
+	lab_exec c ping -n -O -c 35 -i 0.2 -W 2 "$LAB_DST4" >"$BATS_TEST_TMPDIR/ping" 2>&1 &
+	lab_exec c pp-probe -c 35 -i 0.2 -W 2 "$LAB_DST4" >"$BATS_TEST_TMPDIR/p" 2>"$BATS_TEST_TMPDIR/p.err"
+	wait
+	read -r _ _ from to <"$BATS_TEST_TMPDIR/cut"
+	lost=$(grep -c 'no answer yet' "$BATS_TEST_TMPDIR/ping" || true)
+	pp-stats "$BATS_TEST_TMPDIR/p" | jq -c 'select(.type == "outage")' >"$BATS_TEST_TMPDIR/o"
+	jq -s -e --argjson f "$from" --argjson t "$to" --argjson lost "$lost" 'length == 1 and
+		(.[0].duration - ($t - $f) * 1000 | fabs) <= 200 and (.[0].start - $f | fabs) <= 0.2 and
+		(.[0].sent - $lost | fabs) <= 1 and .[0].recv == 0 and (.[0] | has("ongoing") | not)' \
+		"$BATS_TEST_TMPDIR/o" >/dev/null || {
+		echo "cut: $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/cut"), ping lost $lost" >&2
+		cat "$BATS_TEST_TMPDIR/o" "$BATS_TEST_TMPDIR/p.err" >&2
+		jq -r 'select(.type == "probe") | [.seq, .ts, .status] | @tsv' "$BATS_TEST_TMPDIR/p" | sort -n >&2
+		false
+	}
+	grep -q ', 1 outage (loss >= 30% for >= 3 s)' "$BATS_TEST_TMPDIR/p.err"
+	[ "$(pp-alert --no-route "$BATS_TEST_TMPDIR/p" | jq -s -c 'map(select(.kind == "unreachable") | .state)')" = '["raise","clear"]' ]
+}
+
 @test "lab-loss: a 1.5 s cut in a trace is a 1.5 s outage of the destination, in pp-stats and pp-alert" {
 	lab_up --routers 2 --impair 3:
 	lab_exec c ping -c 1 -W 1 "$LAB_DST4" >/dev/null
