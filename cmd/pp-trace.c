@@ -119,6 +119,10 @@ struct target {
 				 * (local_drop): not counted as loss */
 	double last_rtt;	/* ms, of the destination */
 	int hops;		/* its TTL, last seen */
+	long long unreach;	/* rounds not reached with an ICMP unreachable
+				 * (counted as loss) */
+	char unreach_from[64];	/* the latest one's source ("" unknown) */
+	int unreach_code;	/* and code (-1 none) */
 };
 
 struct trace_run {
@@ -384,6 +388,7 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 	struct target *t = &r->t[r->sched[ti]];
 	bool reached = false;
 	bool local = false;
+	bool unreach = false;
 
 	(void)n;
 	for (int f = 0; f < r->flows; f++) {
@@ -400,7 +405,15 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			if (r->screen != NULL && !r->live)
 				pp_screen_probe(r->screen, &p);
 			pp_runsum_probe(&r->runsum, &p);
-			enum pp_outcome o = pp_probe_outcome(&p, NULL);
+			enum pp_loss why;
+			enum pp_outcome o = pp_probe_classify(&p, NULL, &why);
+			if (why == PP_LOSS_UNREACHABLE) {
+				unreach = true;
+				(void)pp_sanitize_term(t->unreach_from,
+				    sizeof(t->unreach_from), p.from != NULL ?
+				    p.from : "");
+				t->unreach_code = p.code;
+			}
 			if (o == PP_ANSWER_DEST) {
 				reached = true;
 				t->last_rtt = res->rtt;
@@ -415,6 +428,8 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 		t->reached++;
 	else if (local)
 		t->local++;
+	else if (unreach)
+		t->unreach++;
 	t->emitted++;
 }
 
@@ -494,6 +509,19 @@ final_summary(const struct trace_run *r)
 		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
 		    name, t->emitted, t->reached, counted > 0 ? 100.0 *
 		    (double)(counted - t->reached) / (double)counted : 0.0);
+		if (t->unreach > 0) {
+			/* Why, as pp-probe says it: an unreachable is a
+			 * loss, never the destination's answer. */
+			bool v6 = strchr(t->dst, ':') != NULL;
+			char code[32] = "";
+			if (t->unreach_code >= 0)
+				(void)snprintf(code, sizeof(code), ", code %d",
+				    t->unreach_code);
+			fprintf(f, ", %lld unreachable (%s%s)%s%s", t->unreach,
+			    pp_unreach_name(t->unreach_code, v6), code,
+			    t->unreach_from[0] != '\0' ? " from " : "",
+			    t->unreach_from);
+		}
 		if (t->local > 0)
 			fprintf(f, ", %lld rounds maybe lost inside this host "
 			    "(not counted)", t->local);

@@ -87,6 +87,13 @@ dead_host() {
 	run --separate-stderr lab_exec c pp-probe -c 5 -i 50ms -W 300ms "$LAB_DST6"
 	[ "$status" -eq 1 ]
 	assert_stderr --partial "5 probes sent, 0 answered, 100.0% loss, 5 unreachable (address-unreachable, code 3) from $ROUTER6"
+	# pp-trace's own summary says it as pp-probe's does.
+	run --separate-stderr lab_exec c pp-trace -c 2 -i 50ms -W 300ms -m 5 "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "2 rounds, destination answered in 0 (100.0% loss), 2 unreachable (host-unreachable, code 1) from $ROUTER4"
+	run --separate-stderr lab_exec c pp-trace -c 2 -i 50ms -W 300ms -m 5 "$LAB_DST6"
+	[ "$status" -eq 1 ]
+	assert_stderr --partial "2 rounds, destination answered in 0 (100.0% loss), 2 unreachable (address-unreachable, code 3) from $ROUTER6"
 }
 
 @test "outcome (lab): pp-probe's exit status beside fping's on the same dead and live targets" {
