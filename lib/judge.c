@@ -394,11 +394,11 @@ why_not(struct pp_judge *j, const struct pp_judge_target *t,
 	}
 }
 
-/* Raise or clear "unreachable" for t: a target that never answered
- * (o NULL), or an outage (o). */
+/* Raise or clear "unreachable" for t: a target that never answered in
+ * n probes or complete rounds (o NULL), or an outage (o). */
 static void
 unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
-    bool raise, bool at_end, const struct pp_outage_event *o)
+    bool raise, bool at_end, const struct pp_outage_event *o, uint64_t n)
 {
 	const char *name = pp_intern_name(&j->names, t->name);
 	char why[384];
@@ -419,7 +419,7 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 			    ": " : "", why);
 		} else {
 			(void)snprintf(msg, sizeof(msg), "%s never answered in "
-			    "%llu %s%s%s%s", name, (unsigned long long)t->probes,
+			    "%llu %s%s%s%s", name, (unsigned long long)n,
 			    t->round >= 0 ? "rounds" : "probes", at_end ?
 			    " (the input ended)" : "", why[0] != '\0' ? ": " :
 			    "", why);
@@ -438,7 +438,7 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 	a.kind = "unreachable";
 	a.state = raise ? "raise" : "clear";
 	a.window = o != NULL && (!raise || t->answered) ? (long long)o->sent :
-	    raise && (at_end || o != NULL) ? (long long)t->probes :
+	    raise && (at_end || o != NULL) ? (long long)n :
 	    (long long)j->o.window;
 	if (o != NULL && !raise)
 		a.value = (o->end - o->start) * 1000.0;
@@ -495,9 +495,11 @@ on_outage(void *arg, const struct pp_outage_event *e)
 
 	if (e->kind == PP_OUTAGE_BEGIN) {
 		if (!c->t->unreachable)
-			unreachable_alert(c->j, c->t, e->start, true, false, e);
+			unreachable_alert(c->j, c->t, e->start, true, false, e,
+			    c->t->probes);
 	} else if (c->t->unreachable && !e->ongoing) {
-		unreachable_alert(c->j, c->t, e->end, false, false, e);
+		unreachable_alert(c->j, c->t, e->end, false, false, e,
+		    c->t->probes);
 	}
 }
 
@@ -738,8 +740,13 @@ process(void *arg, double ts, const void *itemp)
 	    it->ttl >= t->dest_ttl)) {
 		note_loss(t, it);
 	}
-	if (!t->answered && !t->unreachable && t->probes >= j->o.window)
-		unreachable_alert(j, t, ts, true, false, NULL);
+	/* Never answered: in the window's probes, or its complete rounds
+	 * of a trace (those before the newest, which may still reach the
+	 * destination: probes come in send order). */
+	uint64_t done = t->round >= 0 && t->probes > 0 ? t->probes - 1 :
+	    t->probes;
+	if (!t->answered && !t->unreachable && done >= j->o.window)
+		unreachable_alert(j, t, ts, true, false, NULL, done);
 	if (feed != 0) {
 		struct out_ctx c = { j, t };
 		if (feed == 2)
@@ -846,7 +853,8 @@ pp_judge_finish(struct pp_judge *j)
 			continue;
 		j->never++;
 		if (!t->unreachable)
-			unreachable_alert(j, t, t->last_ts, true, true, NULL);
+			unreachable_alert(j, t, t->last_ts, true, true, NULL,
+			    t->probes);
 	}
 	/* Windows that never filled, as they stand. */
 	for (uint32_t i = 0; i < j->nkeys; i++) {

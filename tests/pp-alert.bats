@@ -87,6 +87,29 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	printf '%s\n' "$output" | jq -e -s 'length == 1 and .[0].kind == "unreachable" and .[0].state == "raise" and .[0].ts == 1764000009' >/dev/null
 }
 
+@test "pp-alert: a trace's round is judged never answered once complete, not at its first hop" {
+	# Round 0 ends in a host unreachable from the destination (lost),
+	# round 1 reaches it: over a window of 2 rounds the target answered.
+	# Before, the window was taken as spent at round 1's first hop and
+	# "never answered in 2 rounds: 1 host-unreachable" failed the check.
+	{
+		echo '{"type":"meta","tool":"pp-trace","schema":1,"ts":1,"host":"lab","settings":{"proto":"icmp","timeout":0.3}}'
+		echo '{"type":"probe","ts":100.1,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":1,"round":0,"status":"ttl-expired","from":"198.18.1.2","rtt":0.1}'
+		echo '{"type":"probe","ts":100.2,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":2,"round":0,"status":"ttl-expired","from":"198.18.2.2","rtt":0.1}'
+		echo '{"type":"probe","ts":100.3,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":3,"round":0,"status":"unreachable","from":"198.18.3.2","code":1,"rtt":0.1}'
+		echo '{"type":"probe","ts":101.1,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":1,"round":1,"status":"ttl-expired","from":"198.18.1.2","rtt":0.1}'
+		echo '{"type":"probe","ts":101.2,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":2,"round":1,"status":"ttl-expired","from":"198.18.2.2","rtt":0.1}'
+		echo '{"type":"probe","ts":101.3,"target":"d","dst":"198.18.3.2","proto":"icmp","ttl":3,"round":1,"status":"reply","from":"198.18.3.2","rtt":0.2}'
+	} >"$BATS_TEST_TMPDIR/t.ndjson"
+	pp_run 0 alerts --window 2 "$BATS_TEST_TMPDIR/t.ndjson"
+	refute_output --partial '"kind":"unreachable"'
+	# Both rounds unanswered: raised, with both unreachables counted.
+	sed '$s/"status":"reply","from":"198.18.3.2","rtt":0.2/"status":"unreachable","from":"198.18.3.2","code":1,"rtt":0.1/' \
+	    "$BATS_TEST_TMPDIR/t.ndjson" >"$BATS_TEST_TMPDIR/dead.ndjson"
+	pp_run 1 pp-alert --window 2 --fail "$BATS_TEST_TMPDIR/dead.ndjson"
+	assert_output --partial 'd never answered in 2 rounds (the input ended): 2 host-unreachable (code 1) from 198.18.3.2'
+}
+
 @test "pp-alert --fail: exit 1 when an alert was raised (a CI check)" {
 	pp_run 1 pp-alert --loss 20 --fail "$F/plain.ndjson"
 	# Its 10 s of total loss are an outage: unreachable, a failed check
