@@ -193,13 +193,25 @@ pp_flowtab_open(struct pp_flowtab *t, const struct pp_flowkey *k,
 		goto fail;
 	struct sockaddr_storage ss;
 	socklen_t sl = sockaddr_of(&ss, k->family, f.src, k->lport);
-	if (bind(f.fd, (struct sockaddr *)&ss, sl) == -1)
-		goto fail;
+	bool taken = false;
+	if (bind(f.fd, (struct sockaddr *)&ss, sl) == -1) {
+		/* The port asked for is another socket's: packets the engine
+		 * builds carry it all the same (as mtr-packet's raw sockets
+		 * do), this socket holding a port of its own. */
+		if (errno != EADDRINUSE || !o->route_src || k->lport == 0)
+			goto fail;
+		sl = sockaddr_of(&ss, k->family, f.src, 0);
+		if (bind(f.fd, (struct sockaddr *)&ss, sl) == -1)
+			goto fail;
+		taken = true;
+	}
 	sl = sizeof(ss);
 	if (getsockname(f.fd, (struct sockaddr *)&ss, &sl) == -1)
 		goto fail;
 	f.port = ntohs(k->family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->
 	    sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+	if (taken)
+		f.port = k->lport;
 	t->fs[t->n] = f;
 	*slot(t, k) = ++t->n;
 	*opened = true;

@@ -71,7 +71,11 @@ int pp_flowtab_find(const struct pp_flowtab *t, const struct pp_flowkey *k);
 
 /* The socket of key: the open one, or a new one (*opened set) bound to
  * the local address and port asked for (else any address, and a port of
- * the kernel's choosing), its mark set.  Returns
+ * the kernel's choosing), its mark set.  A port asked for that another
+ * socket holds, for packets the engine builds (o->route_src): the socket
+ * is bound to a port of the kernel's choosing, and its entry's port is
+ * the one asked for, which the packets carry (its answers go to the
+ * other socket; the ICMP errors come to the raw socket).  Returns
  * its index, or -1 with errno (the kernel's: EADDRNOTAVAIL for a local
  * address not on this host, EADDRINUSE, ENODEV for an interface that does
  * not exist, ENETUNREACH ...; ENOMEM). */

@@ -20,6 +20,7 @@ setup() {
 }
 
 teardown() {
+	[ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null || true
 	lab_down
 	mp_ns_down
 	[ -n "${MP_TMP:-}" ] && rm -rf "$MP_TMP" || true
@@ -348,6 +349,38 @@ mtr_both() {
 		mtr_both "$opts" "$LAB_DST6"
 	done
 	grep -q "4.|-- $LAB_DST6 *0.0%" "$BATS_TEST_TMPDIR/mtr.pp"
+}
+
+@test "mtr-packet and mtr -u -L in the lab: a local port another socket holds is probed from all the same, as mtr-packet does" {
+	# mtr-packet builds its UDP datagrams on a raw socket and binds
+	# nothing; pp's flow socket could not bind the port and answered
+	# address-in-use, on which mtr ends ("mtr: Address in use").
+	command -v mtr >/dev/null || skip "mtr not installed"
+	mp_lab_up --routers 2
+	lab_exec c python3 -c '
+import socket, sys, time
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("0.0.0.0", 40000))
+b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+b.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); b.bind(("::", 40000))
+print("held", flush=True); time.sleep(120)' >"$BATS_TEST_TMPDIR/held" &
+	HOLDER=$!
+	local n
+	for n in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/held" ] && break; sleep 0.1; done
+	[ -s "$BATS_TEST_TMPDIR/held" ]
+	local t
+	for t in 1 2 3; do
+		echo "$t send-probe ip-4 $LAB_DST4 protocol udp local-port 40000 ttl $t timeout 2"
+		echo "1$t send-probe ip-6 $LAB_DST6 protocol udp local-port 40000 ttl $t timeout 2"
+		echo "2$t send-probe ip-4 $LAB_DST4 protocol udp local-port 40000 port 53 ttl $t local-ip-4 198.18.1.1 timeout 2"
+	done >"$REQ"
+	mp_compare "$REQ" ip netns exec "$LAB-c"
+	mp_answers 9
+	grep -qx "3 reply ip-4 $LAB_DST4 round-trip-time RTT" "$MP_OUT/pp"
+	grep -qx "11 ttl-expired ip-6 ${LAB_HOP6[0]} round-trip-time RTT" "$MP_OUT/pp"
+	mtr_both "-u -L 40000" "$LAB_DST4"
+	mtr_both "-6 -u -L 40000" "$LAB_DST6"
+	grep -q "3.|-- $LAB_DST6 *0.0%" "$BATS_TEST_TMPDIR/mtr.pp"
+	kill "$HOLDER"
 }
 
 @test "mtr on pp's helper: a silent destination and a rejecting one, same loss" {
