@@ -102,16 +102,7 @@ struct out {
 	bool have_host;		/* a name was seen */
 	bool have_asn;		/* an AS number was seen */
 	bool refused_down;	/* refused connections count as down */
-	/* Table: outages are listed at the end. */
-	/* -w table: a window's rows, held until it is whole (the host column
-	 * fits its longest name); strings interned by the aggregator. */
-	struct pp_stats_rec *rows;
-	size_t nrows;
-	size_t arows;
-	struct pp_outage_rec *outages;	/* owned copies (target owned) */
-	size_t noutages;
-	size_t aoutages;
-	unsigned long outages_dropped;
+	struct pp_table_outages outages;	/* table: listed at the end */
 	/* CSV: outages go to --outages FILE, or are counted. */
 	FILE *outf;		/* the outages file's stream, NULL none */
 	unsigned long outages_unwritten;	/* CSV without --outages */
@@ -119,8 +110,6 @@ struct out {
 	 * not to stdout. */
 	struct pp_tsdb *tsdb;	/* NULL: none */
 };
-
-#define MAX_TABLE_OUTAGES 1000
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -298,36 +287,17 @@ table_opts(struct out *ot)
 	ot->table.o.refused_down = ot->refused_down;
 }
 
-/* -w: the held rows of a window, in a host column that fits them. */
-static void
-table_flush(struct out *ot)
-{
-	if (ot->nrows == 0)
-		return;
-	table_opts(ot);
-	pp_table_fit(&ot->table, ot->rows, (int)ot->nrows);
-	for (size_t i = 0; i < ot->nrows; i++)
-		pp_table_row(&ot->table, stdout, row_host(ot,
-		    ot->rows[i].vantage), &ot->rows[i], true);
-	ot->nrows = 0;
-}
-
+/* A row of the table; -w: held until its window is whole (the host
+ * column fits its longest name; strings interned by the aggregator). */
 static void
 stats_table(struct out *ot, const struct pp_stats_rec *r)
 {
-	if (!ot->o->wide) {
-		table_opts(ot);
+	table_opts(ot);
+	if (!ot->o->wide)
 		pp_table_row(&ot->table, stdout, row_host(ot, r->vantage), r,
 		    true);
-		return;
-	}
-	if (ot->nrows > 0 && ot->rows[0].start != r->start)
-		table_flush(ot);
-	if (ot->nrows == ot->arows) {
-		ot->arows = ot->arows != 0 ? ot->arows * 2 : 64;
-		ot->rows = pp_xrealloc(ot->rows, ot->arows * sizeof(*ot->rows));
-	}
-	ot->rows[ot->nrows++] = *r;
+	else if (pp_table_hold(&ot->table, stdout, ot->source_host, r) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 }
 
 static void
@@ -434,49 +404,8 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 			ot->outages_unwritten++;
 		return;
 	}
-	if (ot->noutages == MAX_TABLE_OUTAGES) {
-		ot->outages_dropped++;
-		return;
-	}
-	if (ot->noutages == ot->aoutages) {
-		ot->aoutages = ot->aoutages != 0 ? ot->aoutages * 2 : 16;
-		ot->outages = pp_xrealloc(ot->outages, ot->aoutages *
-		    sizeof(*ot->outages));
-	}
-	ot->outages[ot->noutages] = r;
-	ot->outages[ot->noutages].target = pp_xstrdup(o->target);
-	ot->noutages++;
-}
-
-static void
-list_outages(struct out *ot)
-{
-	char t0[32];
-	char t1[32];
-	char name[1024];
-
-	if (ot->noutages == 0)
-		return;
-	printf("\nOutages (loss >= %.1f%% for >= %.3f s at the destination):"
-	    "\n", ot->o->outage_loss, ot->o->outage_min);
-	for (size_t i = 0; i < ot->noutages; i++) {
-		const struct pp_outage_rec *o = &ot->outages[i];
-		double loss = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv)
-		    / (double)o->sent : 0;
-		(void)pp_iso_format(o->start, 0, PP_ISO_FLOOR | PP_ISO_DASH,
-		    t0, sizeof(t0));
-		(void)pp_iso_format(o->end, 0, PP_ISO_FLOOR | PP_ISO_DASH,
-		    t1, sizeof(t1));
-		/* Two lines, to fit 80 columns. */
-		(void)pp_sanitize_term(name, sizeof(name), o->target);
-		printf("  %s hop %d: %s to %s%s\n    %.3f s, %llu sent, %llu "
-		    "received, %.1f%% loss\n", name, o->ttl, t0, t1,
-		    o->ongoing ? " and on" : "", o->end - o->start,
-		    (unsigned long long)o->sent, (unsigned long long)o->recv,
-		    loss);
-	}
-	if (ot->outages_dropped > 0)
-		printf("  %lu more outages not listed\n", ot->outages_dropped);
+	if (pp_table_outages_add(&ot->outages, &r) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 }
 
 /* A mos record of the input (pp-mos): exported by -f prom and influx. */
@@ -1002,9 +931,11 @@ main(int argc, char **argv)
 		pp_merge_report(&m);
 		pp_merge_release(&m);
 	}
-	table_flush(&ot);
+	table_opts(&ot);
+	pp_table_flush(&ot.table, stdout, ot.source_host);
 	if (o.format == FMT_TABLE)
-		list_outages(&ot);
+		pp_table_outages_write(&ot.outages, stdout, o.outage_loss,
+		    o.outage_min);
 	if (ot.outages_unwritten > 0)
 		pp_warnx("%lu outages not written: --outages FILE writes them "
 		    "as CSV", ot.outages_unwritten);
@@ -1037,11 +968,8 @@ main(int argc, char **argv)
 		memcpy(meta, ot.w.buf, ot.w.len);
 		meta[ot.w.len] = '\n';
 	}
-	for (size_t i = 0; i < ot.noutages; i++)
-		free((char *)(size_t)ot.outages[i].target);
-	free(ot.outages);
+	pp_table_outages_release(&ot.outages);
 	pp_table_release(&ot.table);
-	free(ot.rows);
 	pp_names_release(&ot.names);
 	json_decref(ot.source);
 	free(ot.source_host);

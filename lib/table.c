@@ -63,6 +63,9 @@ pp_table_init(struct pp_table *t, const struct pp_table_opts *o)
 void
 pp_table_release(struct pp_table *t)
 {
+	free(t->held);
+	t->held = NULL;
+	t->nheld = t->aheld = 0;
 	free(t->last_target);
 	t->last_target = NULL;
 	free(t->last_host);
@@ -613,4 +616,102 @@ pp_color_parse(const char *arg, enum pp_color *when)
 	else
 		return -1;
 	return 0;
+}
+
+int
+pp_table_hold(struct pp_table *t, FILE *f, const char *host,
+    const struct pp_stats_rec *r)
+{
+	if (t->nheld > 0 && t->held[0].start != r->start)
+		pp_table_flush(t, f, host);
+	if (t->nheld == t->aheld) {
+		size_t n = t->aheld != 0 ? t->aheld * 2 : 64;
+		struct pp_stats_rec *p = realloc(t->held, n * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		t->held = p;
+		t->aheld = n;
+	}
+	t->held[t->nheld++] = *r;
+	return 0;
+}
+
+void
+pp_table_flush(struct pp_table *t, FILE *f, const char *host)
+{
+	if (t->nheld == 0)
+		return;
+	pp_table_fit(t, t->held, (int)t->nheld);
+	for (size_t i = 0; i < t->nheld; i++)
+		pp_table_row(t, f, t->held[i].vantage != NULL ?
+		    t->held[i].vantage : host != NULL ? host : "",
+		    &t->held[i], true);
+	t->nheld = 0;
+}
+
+int
+pp_table_outages_add(struct pp_table_outages *l,
+    const struct pp_outage_rec *r)
+{
+	if (l->n == PP_TABLE_OUTAGES) {
+		l->dropped++;
+		return 0;
+	}
+	if (l->n == l->alloc) {
+		size_t n = l->alloc != 0 ? l->alloc * 2 : 16;
+		struct pp_outage_rec *p = realloc(l->recs, n * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		l->recs = p;
+		l->alloc = n;
+	}
+	char *target = strdup(r->target);
+	if (target == NULL)
+		return -1;
+	l->recs[l->n] = *r;
+	l->recs[l->n].vantage = NULL;
+	l->recs[l->n].target = target;
+	l->n++;
+	return 0;
+}
+
+void
+pp_table_outages_write(const struct pp_table_outages *l, FILE *f,
+    double loss, double min)
+{
+	char t0[32];
+	char t1[32];
+	char name[HOST_MAX];
+
+	if (l->n == 0)
+		return;
+	fprintf(f, "\nOutages (loss >= %.1f%% for >= %.3f s at the "
+	    "destination):\n", loss, min);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pp_outage_rec *o = &l->recs[i];
+		double pct = o->sent > 0 ? 100.0 * (double)(o->sent - o->recv) /
+		    (double)o->sent : 0;
+		(void)pp_iso_format(o->start, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t0, sizeof(t0));
+		(void)pp_iso_format(o->end, 0, PP_ISO_FLOOR | PP_ISO_DASH,
+		    t1, sizeof(t1));
+		/* Two lines, to fit 80 columns. */
+		(void)pp_sanitize_term(name, sizeof(name), o->target);
+		fprintf(f, "  %s hop %d: %s to %s%s\n    %.3f s, %llu sent, "
+		    "%llu received, %.1f%% loss\n", name, o->ttl, t0, t1,
+		    o->ongoing ? " and on" : "", o->end - o->start,
+		    (unsigned long long)o->sent, (unsigned long long)o->recv,
+		    pct);
+	}
+	if (l->dropped > 0)
+		fprintf(f, "  %lu more outages not listed\n", l->dropped);
+}
+
+void
+pp_table_outages_release(struct pp_table_outages *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free((char *)(size_t)l->recs[i].target);
+	free(l->recs);
+	memset(l, 0, sizeof(*l));
 }

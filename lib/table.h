@@ -84,6 +84,10 @@ struct pp_table_opts {
 /* A table being drawn.  Caller-provided storage. */
 struct pp_table {
 	struct pp_table_opts o;	/* settings (change between blocks) */
+	struct pp_stats_rec *held;	/* rows held (pp_table_hold; owned
+					 * array, strings borrowed) */
+	size_t nheld;		/* rows in held */
+	size_t aheld;		/* allocated */
 	int hostw;		/* host column wanted by pp_table_fit, 0 */
 	double last_start;	/* window of the last row, NAN before any */
 	char *last_target;	/* target of the last row (owned) */
@@ -117,6 +121,45 @@ void pp_table_header(struct pp_table *t, FILE *f, const char *host);
  * another target than the last with the target's name. */
 void pp_table_row(struct pp_table *t, FILE *f, const char *host,
     const struct pp_stats_rec *r, bool with_window);
+
+/* Wide: hold a copy of r (its strings borrowed: they must stay valid
+ * until the next pp_table_flush), so that a window's rows are drawn as
+ * one block whose host column fits them all.  A row of another window
+ * than those held writes them first (pp_table_flush(t, f, host)).
+ * Returns 0, or -1 (ENOMEM: r not held). */
+int pp_table_hold(struct pp_table *t, FILE *f, const char *host,
+    const struct pp_stats_rec *r);
+
+/* Write the rows held to f, if any: pp_table_fit, then pp_table_row with
+ * the window line, each under its vantage point, or host when it has
+ * none (NULL: "").  Then none is held. */
+void pp_table_flush(struct pp_table *t, FILE *f, const char *host);
+
+/* Outages listed under a table (pp-stats -f table): at most
+ * PP_TABLE_OUTAGES, later ones counted.  Zeroed: empty. */
+#define PP_TABLE_OUTAGES 1000
+struct pp_table_outages {
+	struct pp_outage_rec *recs;	/* copies (owned; their targets
+					 * owned, vantage NULL) */
+	size_t n;		/* in recs */
+	size_t alloc;		/* allocated */
+	unsigned long dropped;	/* not kept: the list was full */
+};
+
+/* Keep a copy of r (its target copied).  Returns 0 (kept, or counted in
+ * dropped when full), or -1 (ENOMEM: r not kept). */
+int pp_table_outages_add(struct pp_table_outages *l,
+    const struct pp_outage_rec *r);
+
+/* Write the list to f, if not empty: a title naming the thresholds (loss,
+ * %, and min, s), two lines an outage (target made safe, hop, start and
+ * end to the second in UTC, "and on" when ongoing, duration in s, probes
+ * sent and received, loss), and how many were not listed. */
+void pp_table_outages_write(const struct pp_table_outages *l, FILE *f,
+    double loss, double min);
+
+/* Free what l holds (not l); l is empty again. */
+void pp_table_outages_release(struct pp_table_outages *l);
 
 /* The host text of addr as a row shows it (AS number, name, address;
  * "???" for NULL), made safe, into buf.  Returns buf. */

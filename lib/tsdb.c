@@ -428,10 +428,10 @@ pp_tsdb_ship(struct pp_tsdb *t, const void *buf, size_t len)
 		if (errno != ENOSPC)
 			return -1;
 		if (!t->said_full)
-			say(t, "the spool %s is full (%llu bytes, --spool-max "
-			    "%llu): newer windows are not kept until the server "
-			    "takes the older", t->o.spool, t->bytes,
-			    t->o.spool_max);
+			say(t, "the spool %s is full (%llu bytes, "
+			    "--spool-max %llu): newer windows are not kept "
+			    "until the server takes the older", t->o.spool,
+			    t->bytes, t->o.spool_max);
 		t->said_full = true;
 	} else if (len > 0) {
 		t->said_full = false;

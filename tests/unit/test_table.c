@@ -373,3 +373,120 @@ test_agg_peek(void)
 	CHECK_NEAR(live.loss[1], 20, 0, "hop 2 loss");
 	pp_agg_release(&a);
 }
+
+void test_table_hold(void);
+
+/* Wide rows held until their window is whole: a block per window whose
+ * host column fits its longest name, drawn as the rows would be. */
+void
+test_table_hold(void)
+{
+	struct pp_table_opts o = { .wide = true };
+	struct pp_table t;
+	struct pp_table t2;
+	struct pp_stats_rec rows[3];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		abort();
+	rec(&rows[0], 1, "198.18.1.2", 0);
+	rec(&rows[1], 2, "a-rather-long-responder-name.example.net", 0);
+	rec(&rows[2], 1, "198.18.1.2", 10);
+	rows[2].start += 10;
+	rows[2].end += 10;
+	rows[1].vantage = "vp";
+	pp_table_init(&t, &o);
+	for (int i = 0; i < 3; i++)
+		CHECK(pp_table_hold(&t, f, "here", &rows[i]) == 0, "hold %d",
+		    i);
+	CHECK(t.nheld == 1, "a new window wrote the last: %zu held", t.nheld);
+	pp_table_flush(&t, f, "here");
+	CHECK(t.nheld == 0, "flushed");
+	pp_table_flush(&t, f, "here");
+	fclose(f);
+	/* The same, drawn block by block. */
+	pp_table_init(&t2, &o);
+	char *a = NULL;
+	size_t alen = 0;
+	f = open_memstream(&a, &alen);
+	if (f == NULL)
+		abort();
+	pp_table_fit(&t2, rows, 2);
+	pp_table_row(&t2, f, "here", &rows[0], true);
+	pp_table_row(&t2, f, "vp", &rows[1], true);
+	pp_table_fit(&t2, rows + 2, 1);
+	pp_table_row(&t2, f, "here", &rows[2], true);
+	fclose(f);
+	CHECK(buf != NULL && a != NULL && strcmp(buf, a) == 0,
+	    "held rows drawn as blocks:\n%s\nwant:\n%s", buf, a);
+	CHECK(buf != NULL && strstr(buf, "HOST: vp") != NULL &&
+	    strstr(buf, "HOST: here") != NULL, "hosts: %s", buf);
+	free(buf);
+	free(a);
+	pp_table_release(&t);
+	pp_table_release(&t2);
+}
+
+void test_table_outages(void);
+
+/* The outages listed under a table: bounded, counted past the bound. */
+void
+test_table_outages(void)
+{
+	struct pp_table_outages l;
+	struct pp_outage_rec r;
+	char target[32];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&l, 0, sizeof(l));
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		abort();
+	pp_table_outages_write(&l, f, 30, 3);
+	fclose(f);
+	CHECK_STR(buf, "", "empty: nothing");
+	free(buf);
+	for (int i = 0; i < PP_TABLE_OUTAGES + 2; i++) {
+		memset(&r, 0, sizeof(r));
+		(void)snprintf(target, sizeof(target), i == 0 ? "a\x1b[2Jb" :
+		    "t%d", i);
+		r.vantage = "vp";
+		r.target = target;
+		r.ttl = i == 0 ? 0 : 7;
+		r.start = 1764000000.9 + i;
+		r.end = r.start + 4.5;
+		r.sent = 10;
+		r.recv = 3;
+		r.ongoing = i == 1;
+		CHECK(pp_table_outages_add(&l, &r) == 0, "add %d", i);
+	}
+	CHECK(l.n == PP_TABLE_OUTAGES && l.dropped == 2 &&
+	    strcmp(l.recs[1].target, "t1") == 0 && l.recs[1].target != target &&
+	    l.recs[1].vantage == NULL, "kept %zu, dropped %lu", l.n, l.dropped);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		abort();
+	pp_table_outages_write(&l, f, 12.5, 1.25);
+	fclose(f);
+	CHECK(buf != NULL && strncmp(buf, "\nOutages (loss >= 12.5% for >= "
+	    "1.250 s at the destination):\n"
+	    "  a\\x1b[2Jb hop 0: 2025-11-24T16:00:00Z to 2025-11-24T16:00:05Z\n"
+	    "    4.500 s, 10 sent, 3 received, 70.0% loss\n"
+	    "  t1 hop 7: 2025-11-24T16:00:01Z to 2025-11-24T16:00:06Z and on\n",
+	    strlen("\nOutages (loss >= 12.5% for >= 1.250 s at the "
+	    "destination):\n  a\\x1b[2Jb hop 0: 2025-11-24T16:00:00Z to "
+	    "2025-11-24T16:00:05Z\n    4.500 s, 10 sent, 3 received, 70.0% "
+	    "loss\n  t1 hop 7: 2025-11-24T16:00:01Z to 2025-11-24T16:00:06Z "
+	    "and on\n")) == 0, "list: %.300s", buf != NULL ? buf : "");
+	const char *more = "  2 more outages not listed\n";
+	CHECK(buf != NULL && len > strlen(more) &&
+	    strcmp(buf + len - strlen(more), more) == 0, "dropped said");
+	free(buf);
+	pp_table_outages_release(&l);
+	CHECK(l.n == 0 && l.recs == NULL, "released");
+}
