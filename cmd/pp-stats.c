@@ -99,8 +99,6 @@ struct out {
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
 				 * addresses (pp-geo --rdns, --asn-db) */
-	bool have_host;		/* a name was seen */
-	bool have_asn;		/* an AS number was seen */
 	bool refused_down;	/* refused connections count as down */
 	struct pp_table_outages outages;	/* table: listed at the end */
 	/* CSV: outages go to --outages FILE, or are counted. */
@@ -282,8 +280,8 @@ table_asn(void *arg, const char *addr)
 static void
 table_opts(struct out *ot)
 {
-	ot->table.o.name = ot->have_host ? table_name : NULL;
-	ot->table.o.asn = ot->have_asn;
+	ot->table.o.name = ot->names.have_host ? table_name : NULL;
+	ot->table.o.asn = ot->names.have_asn;
 	ot->table.o.refused_down = ot->refused_down;
 }
 
@@ -784,26 +782,6 @@ merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
 	pp_warn_input(&e);
 }
 
-/* A probe record's names and AS numbers (pp-geo --rdns, --asn-db), for
- * the table. */
-static void
-note_names(struct out *ot, struct pp_record *rec)
-{
-	/* (Lines are NUL-terminated, lib/input.h.) */
-	if (rec->probe.from == NULL || (strstr(rec->line, "_host\"") ==
-	    NULL && strstr(rec->line, "_geo\"") == NULL))
-		return;
-	json_t *o = pp_record_json(rec, NULL);
-	if (o == NULL)
-		return;
-	pp_names_note_json(&ot->names, o);
-	ot->have_host = ot->have_host || json_object_get(o, "from_host") !=
-	    NULL;
-	json_t *g = json_object_get(o, "from_geo");
-	ot->have_asn = ot->have_asn || (json_is_object(g) &&
-	    json_object_get(g, "asn") != NULL);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -914,7 +892,7 @@ main(int argc, char **argv)
 		    pp_agg_probe(&a, &rec->probe) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		else if (rec->type == PP_REC_PROBE && o.format == FMT_TABLE)
-			note_names(&ot, rec);
+			pp_names_note_probe(&ot.names, rec);
 		if (ot.tsdb != NULL && (ot.x.len > 0 ||
 		    pp_tsdb_due(ot.tsdb, pp_tsdb_clock())))
 			ship(&ot);

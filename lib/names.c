@@ -123,3 +123,20 @@ pp_names_asn(const struct pp_names *n, const char *addr)
 
 	return id != PP_INTERN_NONE && id < n->alloc ? n->asn[id] : 0;
 }
+
+void
+pp_names_note_probe(struct pp_names *n, struct pp_record *rec)
+{
+	if (rec->probe.from == NULL || (strstr(rec->line, "_host\"") ==
+	    NULL && strstr(rec->line, "_geo\"") == NULL))
+		return;
+	json_t *o = pp_record_json(rec, NULL);
+	if (o == NULL)
+		return;
+	pp_names_note_json(n, o);
+	n->have_host = n->have_host || json_object_get(o, "from_host") !=
+	    NULL;
+	json_t *g = json_object_get(o, "from_geo");
+	n->have_asn = n->have_asn || (json_is_object(g) &&
+	    json_object_get(g, "asn") != NULL);
+}

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "lib/intern.h"
+#include "lib/record.h"
 
 #define PP_NAMES_MAX 65536	/* addresses kept */
 
@@ -23,6 +24,9 @@ struct pp_names {
 	uint32_t *asn;		/* by id: its AS number, 0 none */
 	uint32_t alloc;		/* entries allocated in host and asn */
 	unsigned long dropped;	/* addresses not kept (full) */
+	bool have_host;		/* a probe record named its responder
+				 * (pp_names_note_probe) */
+	bool have_asn;		/* one gave its responder's AS number */
 	bool oom;		/* memory ran short */
 };
 
@@ -40,6 +44,14 @@ void pp_names_set(struct pp_names *n, const char *addr, const char *host,
  * "from", "dst" and "addr" that is a string, "F_host" (a string) and
  * "F_geo"'s "asn" (a number).  o: the record's object (borrowed). */
 void pp_names_note_json(struct pp_names *n, const json_t *o);
+
+/* Note what probe record rec says about its addresses (as
+ * pp_names_note_json), decoding its object only when it has a responder
+ * and its line (NUL-terminated: lib/input.h) holds a key ending in
+ * "_host" or "_geo".  Sets have_host when it names its responder
+ * ("from_host"), have_asn when it gives the responder's AS number
+ * ("from_geo"'s "asn"). */
+void pp_names_note_probe(struct pp_names *n, struct pp_record *rec);
 
 /* addr's name, or NULL (borrowed: valid until the next call on n). */
 const char *pp_names_host(const struct pp_names *n, const char *addr);

@@ -490,3 +490,52 @@ test_table_outages(void)
 	pp_table_outages_release(&l);
 	CHECK(l.n == 0 && l.recs == NULL, "released");
 }
+
+void test_names_probe(void);
+
+/* Probe records' names and AS numbers, and whether any were given. */
+void
+test_names_probe(void)
+{
+	static const struct {
+		const char *line;
+		bool host;	/* have_host after it */
+		bool asn;	/* have_asn after it */
+	} t[] = {
+		{ "{\"type\":\"probe\",\"ts\":1,\"target\":\"t\",\"dst\":\"t\","
+		    "\"proto\":\"icmp\",\"seq\":0,\"status\":\"timeout\"}",
+		    false, false },
+		{ "{\"type\":\"probe\",\"ts\":1,\"target\":\"t\",\"dst\":\"t\","
+		    "\"proto\":\"icmp\",\"seq\":0,\"status\":\"reply\","
+		    "\"from\":\"198.18.1.2\",\"rtt\":1,\"dst_host\":\"t.lan\"}",
+		    false, false },
+		{ "{\"type\":\"probe\",\"ts\":1,\"target\":\"t\",\"dst\":\"t\","
+		    "\"proto\":\"icmp\",\"seq\":1,\"status\":\"reply\","
+		    "\"from\":\"198.18.1.2\",\"rtt\":1,"
+		    "\"from_geo\":{\"asn\":64500}}", false, true },
+		{ "{\"type\":\"probe\",\"ts\":1,\"target\":\"t\",\"dst\":\"t\","
+		    "\"proto\":\"icmp\",\"seq\":2,\"status\":\"reply\","
+		    "\"from\":\"198.18.1.3\",\"rtt\":1,"
+		    "\"from_host\":\"gw.lan\"}", true, true },
+	};
+	struct pp_names n;
+	struct pp_record rec;
+
+	CHECK(pp_names_init(&n) == 0, "init");
+	pp_record_init(&rec);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct pp_error err;
+		pp_error_clear(&err);
+		CHECK(pp_record_parse(&rec, t[i].line, strlen(t[i].line),
+		    &err) == 0, "parse %zu: %s", i, err.msg);
+		pp_names_note_probe(&n, &rec);
+		CHECK(n.have_host == t[i].host && n.have_asn == t[i].asn,
+		    "line %zu: host %d asn %d", i, n.have_host, n.have_asn);
+	}
+	CHECK(pp_names_asn(&n, "198.18.1.2") == 64500 &&
+	    pp_names_host(&n, "198.18.1.2") == NULL, "198.18.1.2's AS");
+	CHECK_STR(pp_names_host(&n, "198.18.1.3"), "gw.lan", "gw's name");
+	CHECK_STR(pp_names_host(&n, "t"), "t.lan", "dst's name");
+	pp_record_release(&rec);
+	pp_names_release(&n);
+}
