@@ -29,6 +29,9 @@ pp_outage_release(struct pp_outage *o)
 	free(o->q);
 	o->q = NULL;
 	o->cap = o->n = o->head = o->done = 0;
+	free(o->pend);
+	o->pend = NULL;
+	o->npend = o->apend = 0;
 }
 
 static struct pp_outage_probe *
@@ -286,9 +289,13 @@ pp_outage_probe(struct pp_outage *o, double ts, bool lost, pp_outage_fn fn,
 	run(o, fn, arg);
 }
 
+static void resolve(struct pp_outage *o, bool lost, pp_outage_fn fn,
+    void *arg);
+
 void
 pp_outage_finish(struct pp_outage *o, pp_outage_fn fn, void *arg)
 {
+	resolve(o, true, fn, arg);	/* no answer came: lost */
 	run(o, fn, arg);
 	while (o->out) {
 		/* A candidate whose recovery held as far as the input went
@@ -320,33 +327,122 @@ pp_outage_finish(struct pp_outage *o, pp_outage_fn fn, void *arg)
 	o->head = o->n = o->done = o->nlost = 0;
 }
 
+/* A loss left out: counted with the probe before it (in an outage's
+ * sent if that one is, and its end when the input ends inside it). */
+static void
+left_out(struct pp_outage *o, double ts)
+{
+	struct pp_outage_probe *b = o->n > 0 ? at(o, o->n - 1) : NULL;
+
+	if (b != NULL && b->extra < UINT32_MAX)
+		b->extra++;
+	else if (b == NULL && o->out)
+		o->sent++;
+	o->last_ts = ts;
+}
+
+/* The waiting losses: the limit's (left out) or lost. */
+static void
+resolve(struct pp_outage *o, bool lost, pp_outage_fn fn, void *arg)
+{
+	uint32_t n = o->npend;
+
+	o->npend = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (lost)
+			pp_outage_probe(o, o->pend[i], true, fn, arg);
+		else
+			left_out(o, o->pend[i]);
+	}
+}
+
+static void
+hold(struct pp_outage *o, double ts, pp_outage_fn fn, void *arg)
+{
+	if (o->npend == o->apend) {
+		uint32_t na = o->apend != 0 ? o->apend * 2 : 16;
+		double *np = na <= PP_OUTAGE_MAX ?
+		    realloc(o->pend, na * sizeof(*np)) : NULL;
+		if (np == NULL) {
+			/* Full: what waits is lost. */
+			resolve(o, true, fn, arg);
+			pp_outage_probe(o, ts, true, fn, arg);
+			return;
+		}
+		o->pend = np;
+		o->apend = na;
+	}
+	o->pend[o->npend++] = ts;
+}
+
+/* The candidates that could still be the limit: violations at most 1 in
+ * 16 of what they explain (the verdict's bound). */
+static unsigned
+eligible(const struct pp_ratelimit *rl)
+{
+	unsigned m = 0;
+
+	for (int i = 0; i < PP_RL_PERIODS; i++)
+		if (16.0 * rl->all_violations[i] <= (double)rl->all_explained[i])
+			m |= 1u << i;
+	return m;
+}
+
 void
 pp_outage_dest_probe(struct pp_outage *o, struct pp_ratelimit *rl,
     double ts, bool answered, pp_outage_fn fn, void *arg)
 {
+	uint32_t viol[PP_RL_PERIODS];
+
+	memcpy(viol, rl->all_violations, sizeof(viol));
 	unsigned loss = pp_ratelimit_probe(rl, ts, answered);
 
+	if (answered) {
+		/* The waiting losses were a limit's if this answer is its
+		 * bucket refilled (no violation), else lost. */
+		if (o->npend > 0) {
+			unsigned live = o->pend_by & ~o->refuted, ok = 0;
+			for (int i = 0; i < PP_RL_PERIODS; i++)
+				if ((live >> i & 1u) != 0 &&
+				    rl->all_violations[i] == viol[i])
+					ok |= 1u << i;
+			resolve(o, ok == 0, fn, arg);
+		}
+		pp_outage_probe(o, ts, false, fn, arg);
+		return;
+	}
 	/* A loss the limit explains (or leaves in doubt) is left out, not
 	 * taken for an answer: counted answered, such probes would dilute
-	 * the loss share of a cut (a cut after about 7 answers looks like a
-	 * 1 s limit's burst spent, and was no outage at all). */
-	if (!answered) {
-		int lim = pp_ratelimit_now(rl);
-		if (lim >= 0 && (loss & (1u << lim)) == 0) {
-			/* Counted with the probe before it: in an outage's
-			 * sent if that one is (and its end, when the input
-			 * ends inside it). */
-			struct pp_outage_probe *b = o->n > 0 ?
-			    at(o, o->n - 1) : NULL;
-			if (b != NULL && b->extra < UINT32_MAX)
-				b->extra++;
-			else if (b == NULL && o->out)
-				o->sent++;
-			o->last_ts = ts;
+	 * the loss share of a cut. */
+	int lim = pp_ratelimit_now(rl);
+	if (lim >= 0) {
+		/* A limit seen refilling decides alone. */
+		resolve(o, false, fn, arg);
+		if ((loss & (1u << lim)) == 0)
+			left_out(o, ts);
+		else
+			pp_outage_probe(o, ts, true, fn, arg);
+		return;
+	}
+	/* Limits not yet seen refilling: the answers before a cut look like
+	 * a burst spent.  The losses they explain wait for an answer, or
+	 * until each has lost a probe it surely had a token for. */
+	unsigned by = rl->pend & ~loss & eligible(rl);
+	if (o->npend > 0) {
+		o->refuted |= loss;
+		o->pend_by |= by;
+		if ((o->pend_by & ~o->refuted & eligible(rl)) != 0) {
+			hold(o, ts, fn, arg);
 			return;
 		}
+		resolve(o, true, fn, arg);
+	} else if (by != 0) {
+		o->pend_by = by;
+		o->refuted = 0;
+		hold(o, ts, fn, arg);
+		return;
 	}
-	pp_outage_probe(o, ts, !answered, fn, arg);
+	pp_outage_probe(o, ts, true, fn, arg);
 }
 
 int

@@ -35,7 +35,9 @@
  * Memory: the probes of S seconds (those of the trailing window, or
  * during an outage those since the recovery being checked), 16 bytes
  * each, at most PP_OUTAGE_MAX (older ones are let go: the window is then
- * the last PP_OUTAGE_MAX probes). */
+ * the last PP_OUTAGE_MAX probes); with pp_outage_dest_probe, the losses
+ * of one limit period (2 s at most) waiting, 8 bytes each, at most
+ * PP_OUTAGE_MAX (then they are lost). */
 #ifndef PP_OUTAGE_H
 #define PP_OUTAGE_H
 
@@ -103,6 +105,15 @@ struct pp_outage {
 	uint32_t wn;		/* probes of the candidate's next S seconds */
 	uint32_t wl;		/* of which lost */
 	bool oom;		/* memory ran short (probes were let go) */
+	/* pp_outage_dest_probe: losses a rate limit not yet seen refilling
+	 * explains, held until it answers (the limit's: left out) or lets
+	 * a probe with a token go unanswered (lost). */
+	double *pend;		/* their send times (owned) */
+	uint32_t npend;		/* held */
+	uint32_t apend;		/* allocated */
+	unsigned pend_by;	/* candidates (bit i: pp_rl_period[i]) that
+				 * explain them */
+	unsigned refuted;	/* of which lost a probe with a token since */
 };
 
 /* Set up o for threshold loss (%, 0 < loss <= 100) and duration min (s,
@@ -120,7 +131,12 @@ void pp_outage_probe(struct pp_outage *o, double ts, bool lost,
  * then to the rule as answered or lost, except a lost one the limit
  * recognised so far explains (or leaves in doubt): that one is left out
  * (neither lost nor answered in the rule; counted in the sent of the
- * outage that holds the probe before it, and as its last probe). */
+ * outage that holds the probe before it, and as its last probe).  Losses
+ * that candidate limits not yet seen refilling explain (the answers before
+ * a cut look like a burst spent) wait: left out if the next answer is one
+ * of them refilling, lost (fed in order) if it breaks their buckets, if
+ * each lets a probe it surely had a token for go unanswered (within its
+ * period, 2 s at most), or at the end of input. */
 void pp_outage_dest_probe(struct pp_outage *o, struct pp_ratelimit *rl,
     double ts, bool answered, pp_outage_fn fn, void *arg);
 

@@ -304,6 +304,20 @@ cut_recs() {
 			(.[0].start - 1764000001.2 | fabs) < 1e-6 and (.[0].duration - 3600 | fabs) < 0.01 and .[0].sent == 18' >/dev/null ||
 			_pp_fail "--outage-min $m: $(pp-stats --outage-min "$m" "$BATS_TEST_TMPDIR/six.ndjson")"
 	done
+	# A destination that does limit (burst 6, one a second) on a
+	# lossless path: its losses are the limit's once it answers again,
+	# no outage even at 0.5 s.
+	jq -n -c --arg p 'AAAAAAA...A....A....A....A....A....A....A....A....' '
+		{type: "meta", tool: "pp-probe", version: "0.1.0", schema: 1, ts: 1764000000, host: "vm",
+			settings: {proto: "icmp", timeout: 2, interval: 0.2}},
+		([range($p | length) | {type: "probe", ts: (1764000000 + . * 0.2), target: "198.18.3.2",
+			dst: "198.18.3.2", proto: "icmp", seq: ., size: 84} +
+			(if $p[.:. + 1] == "." then {status: "timeout", w: (. * 0.2 + 2)}
+			 else {status: "reply", from: "198.18.3.2", rtt: 0.1, w: (. * 0.2)} end)] |
+			sort_by(.w)[] | del(.w))' >"$BATS_TEST_TMPDIR/limit.ndjson"
+	pp_run 0 pp-stats --outage-min 500ms "$BATS_TEST_TMPDIR/limit.ndjson"
+	refute_output --partial '"outage"'
+	assert_output --partial '"rate_limit":1'
 }
 
 @test "pp-stats -f csv: a header row first, ISO 8601 beside epoch, formulas defused, RFC 4180 quoting" {

@@ -210,6 +210,36 @@ test_outage(void)
 		pp_outage_release(&o);
 	}
 
+	/* O-08: a destination that does rate-limit (a UDP trace's port
+	 * unreachables: burst of 6, one a second) probed every 0.2 s for
+	 * 10 s, nothing lost on the way.  The losses after the burst wait
+	 * for the limit to be seen refilling (the answer at 1.2 s), and
+	 * are then left out: no outage even at S = 0.5 s (waiting for
+	 * nothing, the first second's losses made one of 0.6 s). */
+	{
+		struct pp_ratelimit rl;
+		double tokens = 6, last = 0;
+		int n_out = 0;
+		pp_ratelimit_init(&rl);
+		pp_outage_init(&o, 30, 0.5);
+		memset(&l, 0, sizeof(l));
+		for (int i = 0; i < 50; i++) {
+			double t = 0.2 * i;
+			tokens = fmin(6, tokens + (t - last));
+			last = t;
+			bool ans = tokens >= 1 - 1e-9;
+			if (ans)
+				tokens -= 1;
+			pp_outage_dest_probe(&o, &rl, 100 + t, ans, note, &l);
+		}
+		pp_outage_finish(&o, note, &l);
+		for (int i = 0; i < l.n && i < MAXEV; i++)
+			n_out += l.e[i].kind == PP_OUTAGE_END && !l.e[i].brief;
+		CHECK(n_out == 0, "O-08 a limit's losses are no outage: %d",
+		    n_out);
+		pp_outage_release(&o);
+	}
+
 	/* Which probes are the path's. */
 	int d = 0;
 	CHECK(pp_outage_feed(&d, 0, false) == 1, "plain");
