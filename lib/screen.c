@@ -389,6 +389,49 @@ on_row(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	r->inflight = h != NULL ? h->inflight : 0;
 }
 
+/* Whether two rows are of the same (vantage point, target). */
+static bool
+same_path(const struct pp_stats_rec *a, const struct pp_stats_rec *b)
+{
+	return strcmp(a->target, b->target) == 0 &&
+	    strcmp(a->vantage != NULL ? a->vantage : "",
+	    b->vantage != NULL ? b->vantage : "") == 0;
+}
+
+/* A row whose hop has told something: an answer or an unreachable. */
+static bool
+row_known(const struct pp_stats_rec *r)
+{
+	return r->recv > 0 || r->addr != NULL || r->unreachable > 0;
+}
+
+/* A path's rows past the first silent one after its last hop that told
+ * something are left out, as mtr shows them (net_max: the destination's
+ * row, else one row past the last known hop): a destination that never
+ * answers is one ??? row, not --max-unknown of them.  Silent hops before
+ * a known one stay.  (The rows come in order of path and hop.) */
+static void
+trim_silent_tails(struct pp_screen *s)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->nrows;) {
+		size_t j = i;
+		size_t keep = i + 1;	/* at least a path's first row */
+		while (j < s->nrows && same_path(&s->rows[i], &s->rows[j])) {
+			if (row_known(&s->rows[j]))
+				keep = j + 2;
+			j++;
+		}
+		if (keep > j)
+			keep = j;
+		for (size_t k = i; k < keep; k++)
+			s->rows[out++] = s->rows[k];
+		i = j;
+	}
+	s->nrows = out;
+}
+
 /* The rows as they stand. */
 static void
 collect(struct pp_screen *s)
@@ -398,6 +441,7 @@ collect(struct pp_screen *s)
 	s->nrows = 0;
 	if (s->agg_ok)
 		pp_agg_peek(&s->agg, &sink);
+	trim_silent_tails(s);
 }
 
 /* The table's settings for this frame (or the print). */

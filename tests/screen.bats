@@ -283,6 +283,19 @@ hops() {
 	[ "$status" -eq 0 ] || _pp_fail "$output" "$(cat "$T/pp")"
 }
 
+@test "pp-trace -r (lab): a destination that never answers is one ??? row after the last hop that did, as mtr -r shows it" {
+	command -v mtr >/dev/null || skip "mtr not installed"
+	lab_up --routers 2 --block-dst
+	lab_exec c mtr -n -r -c 3 -i 0.1 "$LAB_DST4" >"$T/mtr"
+	lab_exec c pp-trace -n -r -c 3 -i 100ms -o "$T/rec.ndjson" "$LAB_DST4" >"$T/pp" || true
+	hops "$T/mtr" >"$T/mtr.hops"
+	hops "$T/pp" >"$T/pp.hops"
+	diff "$T/mtr.hops" "$T/pp.hops" || _pp_fail "hops differ" "$(cat "$T/mtr" "$T/pp")"
+	[ "$(cat "$T/pp.hops")" = "$(printf '1 %s\n2 %s\n3 ???' "${LAB_HOP4[0]}" "${LAB_HOP4[1]}")" ]
+	# The records keep every hop probed (--max-unknown 10 of them).
+	[ "$(jq -s '[.[] | select(.type == "probe" and .status == "timeout") | .ttl] | unique | length' "$T/rec.ndjson")" -eq 10 ]
+}
+
 # dns NAME...: a dnsmasq answering the lab hops' PTR queries in the
 # client's namespace, which asks it (/etc/netns/LAB-c/resolv.conf).
 dns() {
