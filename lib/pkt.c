@@ -298,6 +298,14 @@ pp_pkt_parse(const unsigned char *buf, size_t len, bool v6, bool with_ip,
 		proto = q[6];
 		memcpy(info->quoted_src, q + 8, 16);
 		memcpy(info->quoted_dst, q + 24, 16);
+		/* A probe over the path MTU went out in fragments: the first
+		 * one's Fragment header, then the transport header (a later
+		 * fragment has none). */
+		if (proto == 44 && qlen >= 40 + 8 + 8 &&
+		    (get16(q + 42) & 0xfff8) == 0) {
+			proto = q[40];
+			qhl = 48;
+		}
 	}
 	info->kind = exceeded ? PP_PKT_TIME_EXCEEDED : PP_PKT_UNREACH;
 	info->quoted_proto = proto;

@@ -204,3 +204,32 @@ stateless_nat() {
 		grep -q "^2 no-reply" "$BATS_TEST_TMPDIR/theirs"
 	fi
 }
+
+@test "engine (lab): IPv6 probes over the path MTU (sent in fragments): every hop found, the Fragment header in the quotes; as traceroute, where mtr-packet finds none" {
+	lab_up --routers 3
+	local d=$LAB_DST6 p
+	for p in --icmp -u; do
+		lab_trace "$BATS_TEST_TMPDIR/t" $p -c 2 -i 100ms -W 1 -s 2000 "$d"
+		[ "$rc" -eq 0 ]
+		lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${LAB_HOP6[@]}"
+	done
+	# traceroute -6 finds them too.
+	lab_exec c traceroute -6 -I -n -q 1 -w 1 "$d" 2000 >"$BATS_TEST_TMPDIR/tr"
+	grep -qE "^ 3  ${LAB_HOP6[2]} " "$BATS_TEST_TMPDIR/tr"
+	# The mtr-packet mode: what the routers answered; mtr-packet 0.95
+	# reads no hop of an ICMP probe in fragments.
+	local t
+	for t in 1 2 3 4; do
+		echo "$t send-probe ip-6 $d protocol icmp size 2000 ttl $t timeout 1"
+	done >"$BATS_TEST_TMPDIR/req"
+	run --separate-stderr lab_exec c "$PP_BIN/pp-probe" --mtr-packet <"$BATS_TEST_TMPDIR/req"
+	[ "$status" -eq 0 ]
+	for t in 1 2 3; do
+		assert_line --regexp "^$t ttl-expired ip-6 ${LAB_HOP6[t - 1]} round-trip-time [0-9]+$"
+	done
+	assert_line --regexp "^4 reply ip-6 $d round-trip-time [0-9]+$"
+	if [ -x /usr/bin/mtr-packet ]; then
+		run lab_exec c /usr/bin/mtr-packet <"$BATS_TEST_TMPDIR/req"
+		assert_line '1 no-reply'
+	fi
+}

@@ -120,6 +120,37 @@ test_pkt(void)
 	CHECK(pp_pkt_parse(pkt, 8 + 48, true, false, &in) == 0 &&
 	    in.udp_sum == 0xbeef, "v6 quoted udp checksum");
 
+	/* ICMPv6: time exceeded quoting the first fragment of an echo
+	 * request over the path MTU: the Fragment header, then the echo's. */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 3;
+	pkt[8] = 0x60;
+	pkt[8 + 6] = 44;		/* next header: Fragment */
+	pkt[8 + 24] = 0xfd;
+	pkt[8 + 40] = 58;		/* then ICMPv6 */
+	pkt[8 + 43] = 1;		/* offset 0, more fragments */
+	pkt[8 + 48] = 128;		/* echo request */
+	pkt[8 + 52] = 0x12;
+	pkt[8 + 53] = 0x34;
+	pkt[8 + 54] = 0x00;
+	pkt[8 + 55] = 0x07;
+	CHECK(pp_pkt_parse(pkt, 8 + 56, true, false, &in) == 0 &&
+	    in.kind == PP_PKT_TIME_EXCEEDED && in.quoted_proto == 58 &&
+	    in.echo_id == 0x1234 && in.echo_seq == 7 &&
+	    in.quoted_dst[0] == 0xfd, "v6 first fragment quoted");
+	/* A later fragment has no transport header: nothing of it read. */
+	pkt[8 + 42] = 0x05;
+	pkt[8 + 43] = 0xa9;		/* offset 181 * 8, more fragments */
+	CHECK(pp_pkt_parse(pkt, 8 + 56, true, false, &in) == 0 &&
+	    in.quoted_proto == 44 && in.echo_id == 0 && in.echo_seq == 0,
+	    "v6 later fragment: no transport header");
+	/* Only the Fragment header quoted (8 bytes past the IPv6 header). */
+	pkt[8 + 42] = 0;
+	pkt[8 + 43] = 1;
+	CHECK(pp_pkt_parse(pkt, 8 + 48, true, false, &in) == 0 &&
+	    in.quoted_proto == 44 && in.echo_id == 0,
+	    "v6 fragment header alone");
+
 	/* ICMPv6 with an RFC 4884 extension: length at byte 4 in 64-bit
 	 * words (16 = 128 bytes), then an MPLS object of one entry. */
 	memset(pkt, 0, sizeof(pkt));
