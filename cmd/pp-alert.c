@@ -80,8 +80,22 @@ struct run {
 	const int *in_fd;	/* the input descriptor being read */
 	bool started;
 	bool io_error;
+	bool out_closed;	/* --fail: the reader went away (EPIPE); the
+				 * check goes on, its status is the point */
 	unsigned long partial_shown;	/* partial windows named */
 };
+
+/* A write to standard output failed: with --fail, a reader that went
+ * away (| head) ends the output, not the check; anything else is an
+ * output error. */
+static void
+out_error(struct run *r)
+{
+	if (errno == EPIPE && r->o->fail)
+		r->out_closed = true;
+	else
+		r->io_error = true;
+}
 
 static void __attribute__((noreturn))
 usage(int status)
@@ -187,7 +201,8 @@ input_idle(void *arg)
 {
 	struct run *r = arg;
 
-	pp_flush_stdout(NULL);
+	if (fflush(stdout) == EOF && errno == EPIPE && r->o->fail)
+		r->out_closed = true;
 	if (r->spawning && r->in_fd != NULL && *r->in_fd >= 0)
 		pp_spawn_wait(&r->spawn, *r->in_fd);
 }
@@ -236,7 +251,7 @@ start_output(struct run *r)
 		pp_jw_kstr(&r->w, "refused", "down");
 	pp_jw_end(&r->w);
 	if (pp_jw_write(&r->w, stdout) == -1)
-		r->io_error = true;
+		out_error(r);
 }
 
 /* Write the record in r->w and hand it to --exec with its variables
@@ -253,7 +268,7 @@ emit(struct run *r, const char *kind, const char *state, const char *vantage,
 	int nb = 0;
 
 	if (!r->o->text && pp_jw_write(&r->w, stdout) == -1)
-		r->io_error = true;
+		out_error(r);
 	if (!r->spawning)
 		return;
 	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_KIND=%s", kind);
@@ -317,7 +332,7 @@ text_tail(struct run *r, const char *s)
 {
 	(void)pp_sanitize_term_fputs(s, stdout);
 	if (putchar('\n') == EOF)
-		r->io_error = true;
+		out_error(r);
 }
 
 /* lib/judge's sink: an alert record. */
@@ -585,6 +600,15 @@ main(int argc, char **argv)
 	pp_cli_init(argv[0]);
 	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
+	if (o.fail) {
+		/* Not the quiet exit 0 of a closed pipe (lib/cli): the
+		 * check's status, whoever reads the alerts. */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_IGN;
+		sigemptyset(&sa.sa_mask);
+		(void)sigaction(SIGPIPE, &sa, NULL);
+	}
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.argc = argc;
@@ -627,7 +651,7 @@ main(int argc, char **argv)
 			start_output(&r);
 			if (fwrite(rec->line, 1, rec->len, stdout) != rec->len ||
 			    putchar('\n') == EOF)
-				r.io_error = true;
+				out_error(&r);
 		}
 		switch (rec->type) {
 		case PP_REC_PROBE:
@@ -703,5 +727,9 @@ main(int argc, char **argv)
 	}
 	pp_judge_release(&r.j);
 	pp_jw_release(&r.w);
+	if (o.fail && fflush(stdout) == EOF && errno == EPIPE)
+		r.out_closed = true;
+	if (r.out_closed)
+		return status;
 	return pp_close_stdout(status);
 }

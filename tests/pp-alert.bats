@@ -121,6 +121,23 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	assert_stderr --partial "check failed: 1 alerts raised (a target never answered)"
 }
 
+@test "pp-alert --fail: a reader that goes away (| head, | true) changes nothing: the check's status, not 0" {
+	# The input comes late, so the reader is surely gone when pp-alert
+	# writes; without --fail a closed pipe is still a quiet 0.
+	late() { { sleep 0.3; cat "$1"; } | pp-alert "${@:2}" 2>/dev/null | true; echo "status ${PIPESTATUS[1]}"; }
+	run late "$F/blocked.ndjson" --loss 5 --fail
+	assert_output "status 1"
+	head -21 "$F/plain.ndjson" >"$BATS_TEST_TMPDIR/clean.ndjson"
+	run late "$BATS_TEST_TMPDIR/clean.ndjson" --loss 5 --latency 100 --fail
+	assert_output "status 0"
+	run late "$F/blocked.ndjson" --loss 5
+	assert_output "status 0"
+	# --pass of a long input into head: the check goes on to the end.
+	for i in $(seq 50); do cat "$F/blocked.ndjson"; done >"$BATS_TEST_TMPDIR/long.ndjson"
+	run bash -c 'pp-alert --pass --loss 5 --fail "$1" 2>/dev/null | head -1 >/dev/null; echo "status ${PIPESTATUS[0]}"' _ "$BATS_TEST_TMPDIR/long.ndjson"
+	assert_output "status 1"
+}
+
 @test "pp-alert --fail: nothing to judge fails with a message: empty input, no valid line, no probe record" {
 	pp_run 1 pp-alert --loss 5 --fail </dev/null
 	assert_stderr --partial "check failed: no probe records in the input: nothing was checked"
