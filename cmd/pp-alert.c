@@ -646,7 +646,10 @@ main(int argc, char **argv)
 	r.in_fd = pp_stream_threaded(&st) ? NULL : &st.rd.fd;
 	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error) {
 		struct pp_mos_rec m;
+		struct pp_error me;
 		json_t *obj;
+
+		pp_error_clear(&me);
 		if (o.pass) {
 			start_output(&r);
 			if (fwrite(rec->line, 1, rec->len, stdout) != rec->len ||
@@ -660,8 +663,15 @@ main(int argc, char **argv)
 			break;
 		case PP_REC_MOS:
 			obj = pp_record_json(rec, NULL);
-			if (obj != NULL && pp_mos_rec_read(&m, obj, NULL) == 0 &&
-			    pp_judge_mos(&r.j, &m) == -1)
+			if (obj != NULL && pp_mos_rec_read(&m, obj, &me) == -1) {
+				/* Said, as a bad line (never judged). */
+				me.source = st.source;
+				me.line = st.lineno;
+				pp_warn_input(&me);
+				pp_error_clear(&me);
+				break;
+			}
+			if (obj != NULL && pp_judge_mos(&r.j, &m) == -1)
 				pp_errx(PP_EXIT_FAIL, "out of memory");
 			break;
 		case PP_REC_META:

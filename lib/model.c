@@ -768,6 +768,32 @@ pp_mos_rec_init(struct pp_mos_rec *r)
 	r->sent = r->recv = -1;
 }
 
+/* A score of a record: absent or null is NAN; another type, or a value
+ * outside lo..hi, is an error (a forged or damaged line, said). */
+static int
+jscore(const json_t *o, const char *type, const char *key, double lo,
+    double hi, double *out, struct pp_error *err)
+{
+	const json_t *v = json_object_get(o, key);
+
+	*out = NAN;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_number(v)) {
+		pp_error_set(err, "%s record: field \"%s\" must be a number",
+		    type, key);
+		return -1;
+	}
+	double x = json_number_value(v);
+	if (!isfinite(x) || x < lo || x > hi) {
+		pp_error_set(err, "%s record: field \"%s\" out of range (%g to "
+		    "%g): %g", type, key, lo, hi, x);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
 int
 pp_mos_rec_read(struct pp_mos_rec *r, json_t *o, struct pp_error *err)
 {
@@ -784,14 +810,17 @@ pp_mos_rec_read(struct pp_mos_rec *r, json_t *o, struct pp_error *err)
 	r->jitter_def = pp_json_str(o, "jitter_def");
 	r->jitter_buffer = pp_json_num(o, "jitter_buffer");
 	r->delay = pp_json_num(o, "delay");
-	r->loss = pp_json_num(o, "loss");
+	if (jscore(o, "mos", "loss", 0, 100, &r->loss, err) == -1)
+		return -1;
 	r->burst_r = pp_json_num(o, "burst_r");
 	r->burst_est = pp_json_str(o, "burst_est");
 	r->sent = jint(o, "sent", 0, INT64_MAX, -1);
 	r->recv = jint(o, "recv", 0, INT64_MAX, -1);
 	r->ie_eff = pp_json_num(o, "ie_eff");
 	r->r = pp_json_num(o, "r");
-	r->mos = pp_json_num(o, "mos");
+	/* The score an alert or an export acts on: 1 to 4.5 (ITU-T G.107). */
+	if (jscore(o, "mos", "mos", 1, 4.5, &r->mos, err) == -1)
+		return -1;
 	r->note = pp_json_str(o, "note");
 	return 0;
 }

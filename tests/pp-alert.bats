@@ -242,6 +242,20 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	pp_run 0 alerts --mos 3.5 "$BATS_TEST_TMPDIR/m"
 	# raise at 3.1; 3.6 is not yet back above 3.5 + 20 % of 1.0 = 3.7.
 	printf '%s\n' "$output" | jq -e -s 'length == 2 and .[0].state == "raise" and .[0].ts == 3 and .[1].state == "clear" and .[1].ts == 5' >/dev/null
+	# A damaged or forged score is a bad line, said, never judged (a
+	# MOS of 9 passed a check, -1 raised with value -1, "x" vanished).
+	{
+		echo '{"type":"mos","target":"v","start":1,"end":2,"codec":"g711","model":"emodel","r":90,"mos":9}'
+		echo '{"type":"mos","target":"v","start":2,"end":3,"codec":"g711","model":"emodel","r":60,"mos":-1}'
+		echo '{"type":"mos","target":"v","start":3,"end":4,"codec":"g711","model":"emodel","r":60,"mos":"x"}'
+		echo '{"type":"mos","target":"v","start":4,"end":5,"codec":"g711","model":"emodel","r":85,"mos":4.2,"loss":300}'
+	} >"$BATS_TEST_TMPDIR/bad"
+	pp_run 1 pp-alert --mos 3.5 --fail "$BATS_TEST_TMPDIR/bad"
+	assert_stderr --partial 'bad:1: mos record: field "mos" out of range (1 to 4.5): 9'
+	assert_stderr --partial 'bad:2: mos record: field "mos" out of range (1 to 4.5): -1'
+	assert_stderr --partial 'bad:3: mos record: field "mos" must be a number'
+	assert_stderr --partial 'bad:4: mos record: field "loss" out of range (0 to 100): 300'
+	refute_output --partial '"kind":"mos"'
 }
 
 @test "pp-alert --exec: a webhook with curl to a real HTTP server on loopback" {
