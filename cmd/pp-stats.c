@@ -406,15 +406,24 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 }
 
-/* A mos record of the input (pp-mos): exported by -f prom and influx. */
+/* A mos record of the input (pp-mos): exported by -f prom and influx;
+ * a bad one said, not exported. */
 static void
-note_mos(struct out *ot, struct pp_record *rec)
+note_mos(struct out *ot, const struct pp_stream *st, struct pp_record *rec)
 {
 	json_t *o = pp_record_json(rec, NULL);
 	struct pp_mos_rec m;
+	struct pp_error e;
 
-	if (o == NULL || pp_mos_rec_read(&m, o, NULL) == -1)
+	pp_error_clear(&e);
+	if (o == NULL)
 		return;
+	if (pp_mos_rec_read(&m, o, &e) == -1) {
+		e.source = st->source;
+		e.line = st->lineno;
+		pp_warn_input(&e);
+		return;
+	}
 	if (ot->o->format == FMT_INFLUX) {
 		pp_export_influx_mos(&ot->x, &m);
 		export_flush(ot);
@@ -887,7 +896,7 @@ main(int argc, char **argv)
 			note_meta(&ot, &a, rec);
 		else if (rec->type == PP_REC_MOS && (o.format == FMT_PROM ||
 		    o.format == FMT_INFLUX))
-			note_mos(&ot, rec);
+			note_mos(&ot, &st, rec);
 		else if (rec->type == PP_REC_PROBE &&
 		    pp_agg_probe(&a, &rec->probe) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");

@@ -564,3 +564,16 @@ ex_paths() {
 	assert_output --partial 'pp_mos{'
 	refute_output --partial "vantage=\"$(hostname)\""
 }
+
+@test "pp-stats -f prom and influx: a mos record with a score out of range is said and not exported" {
+	{
+		echo '{"type":"mos","target":"v","start":1,"end":2,"codec":"g711","model":"emodel","r":90,"mos":9}'
+		echo '{"type":"mos","target":"v","start":2,"end":3,"codec":"g711","model":"emodel","r":90,"mos":4.1}'
+	} >"$T/bm.ndjson"
+	for f in prom influx; do
+		pp_run 0 pp-stats -f "$f" "$T/bm.ndjson"
+		assert_stderr --partial 'bm.ndjson:1: mos record: field "mos" out of range (1 to 4.5): 9'
+		refute_output --partial '9.0'
+		assert_output --partial '4.1'
+	done
+}
