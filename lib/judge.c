@@ -755,6 +755,11 @@ process(void *arg, double ts, const void *itemp)
 		    PP_ANSWER_DEST || it->outcome == PP_ANSWER_HOP, on_outage,
 		    &c);
 	}
+	/* "Never answered" raised on losses the outage detector never saw
+	 * (a trace's rounds lost before any reply told the destination's
+	 * hop): no END of it will come, so the answer clears it. */
+	if (it->outcome == PP_ANSWER_DEST && t->unreachable && !t->od.out)
+		unreachable_alert(j, t, ts, false, false, NULL, t->probes);
 	/* Loss and latency: at the destination, or every hop. */
 	bool judged = it->ttl == 0 || (j->o.hops ? true :
 	    it->ttl == t->dest_ttl);

@@ -108,6 +108,11 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	    "$BATS_TEST_TMPDIR/t.ndjson" >"$BATS_TEST_TMPDIR/dead.ndjson"
 	pp_run 1 pp-alert --window 2 --fail "$BATS_TEST_TMPDIR/dead.ndjson"
 	assert_output --partial 'd never answered in 2 rounds (the input ended): 2 host-unreachable (code 1) from 198.18.3.2'
+	# Over a window of 1 round: round 0 raises, round 1's reply clears
+	# it (its losses came before the destination's hop was known, so the
+	# outage rule never saw them; before, the alert stayed raised).
+	pp_run 0 alerts --window 1 "$BATS_TEST_TMPDIR/t.ndjson"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "unreachable") | "\(.state) \(.ts)"' | paste -sd' ')" = "raise 101.1 clear 101.3" ]
 }
 
 @test "pp-alert --fail: exit 1 when an alert was raised (a CI check)" {
