@@ -420,7 +420,8 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 		} else {
 			(void)snprintf(msg, sizeof(msg), "%s never answered in "
 			    "%llu %s%s%s%s", name, (unsigned long long)n,
-			    t->round >= 0 ? "rounds" : "probes", at_end ?
+			    t->round >= 0 ? (n == 1 ? "round" : "rounds") :
+			    n == 1 ? "probe" : "probes", at_end ?
 			    " (the input ended)" : "", why[0] != '\0' ? ": " :
 			    "", why);
 		}

@@ -113,6 +113,7 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	# outage rule never saw them; before, the alert stayed raised).
 	pp_run 0 alerts --window 1 "$BATS_TEST_TMPDIR/t.ndjson"
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "unreachable") | "\(.state) \(.ts)"' | paste -sd' ')" = "raise 101.1 clear 101.3" ]
+	assert_output --partial '"message":"d never answered in 1 round: 1 host-unreachable (code 1) from 198.18.3.2"'
 }
 
 @test "pp-alert --fail: exit 1 when an alert was raised (a CI check)" {
