@@ -176,23 +176,6 @@ on_fatal_signal(int sig)
 	(void)raise(sig);
 }
 
-static void
-catch_fatal_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction sa;
-		struct sigaction old;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_fatal_signal;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)
-			(void)sigaction(sigs[i], &sa, NULL);
-	}
-}
-
 /* Before a read of the input that would block: flush the records, and
  * with --exec keep the programs going (their input written, timeouts
  * enforced, waiting events started) until the input has more. */
@@ -635,7 +618,7 @@ main(int argc, char **argv)
 		r.spawn.report = spawn_report;
 		r.spawning = true;
 		spawner = &r.spawn;
-		catch_fatal_signals();
+		pp_catch_fatal_signals(on_fatal_signal);
 	}
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)

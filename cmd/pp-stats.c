@@ -462,7 +462,6 @@ on_fatal_signal(int sig)
 static int
 open_replacement(struct pp_atomic *a, const char *path)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static bool caught;
 	int fd = pp_atomic_open(a, path);
 
@@ -476,16 +475,7 @@ open_replacement(struct pp_atomic *a, const char *path)
 		pp_atomic_abort(a);
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	}
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_fatal_signal;
-		sigemptyset(&sa.sa_mask);
-		struct sigaction old;
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)
-			(void)sigaction(sigs[i], &sa, NULL);
-	}
+	pp_catch_fatal_signals(on_fatal_signal);
 	return fd;
 }
 
@@ -522,25 +512,6 @@ open_outages(const char *path)
 	}
 	fputs(PP_CSV_OUTAGE_HEADER, f);
 	return f;
-}
-
-/* Rename a replacement over its file when the run succeeded, else leave
- * the file as it was (a device, FIFO or open file's name was written in
- * place: it is closed, nothing to say).  Returns the status, made 1 by a
- * failed rename. */
-static int
-commit_replacement(struct pp_atomic *a, const char *path, int status)
-{
-	if (path == NULL)
-		return status;
-	if (status != PP_EXIT_OK && !a->direct) {
-		pp_atomic_abort(a);
-		pp_warnx("'%s' not replaced", path);
-	} else if (pp_atomic_commit(a) == -1) {
-		pp_warnx("cannot replace '%s': %s", path, strerror(errno));
-		status = PP_EXIT_FAIL;
-	}
-	return status;
 }
 
 /* ------------------------------------------------------------ sending */
@@ -976,8 +947,8 @@ main(int argc, char **argv)
 		status = PP_EXIT_FAIL;
 	status = pp_close_stdout(status);
 	/* Replace the files only with complete outputs. */
-	status = commit_replacement(&out_file, o.output, status);
-	status = commit_replacement(&outages_file, o.outages, status);
+	status = pp_replace_commit(&out_file, o.output, status);
+	status = pp_replace_commit(&outages_file, o.outages, status);
 	if (o.meta != NULL && status == PP_EXIT_OK &&
 	    pp_atomic_write(o.meta, meta, meta_len) == -1) {
 		pp_warnx("cannot replace '%s': %s", o.meta, strerror(errno));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/atomic.h"
 #include "lib/cli.h"
 #include "lib/exit.h"
 #include "lib/util.h"
@@ -244,4 +245,36 @@ pp_tbound_optarg(const char *opt, const char *s, struct pp_tbound *b)
 	pp_error_clear(&e);
 	if (pp_tbound_parse(s, b, &e) == -1)
 		pp_errx(PP_EXIT_USAGE, "%s: %s", opt, e.msg);
+}
+
+void
+pp_catch_fatal_signals(void (*handler)(int))
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		struct sigaction old;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = handler;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+int
+pp_replace_commit(struct pp_atomic *a, const char *path, int status)
+{
+	if (path == NULL)
+		return status;
+	if (status != PP_EXIT_OK && !a->direct) {
+		pp_atomic_abort(a);
+		pp_warnx("'%s' not replaced", path);
+	} else if (pp_atomic_commit(a) == -1) {
+		pp_warnx("cannot replace '%s': %s", path, strerror(errno));
+		status = PP_EXIT_FAIL;
+	}
+	return status;
 }

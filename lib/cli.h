@@ -54,6 +54,21 @@ char *pp_xstrdup(const char *s);
  * (the reader went away: end quietly). */
 int pp_close_stdout(int status);
 
+/* Make handler the action of SIGINT, SIGTERM and SIGHUP, the signals
+ * that end a command from outside, except those ignored (a command run
+ * under nohup goes on ignoring SIGHUP).  The handler of a command that
+ * must clean up before such an end (a temporary file, children) does so,
+ * then restores the default action and raises the signal again. */
+void pp_catch_fatal_signals(void (*handler)(int));
+
+/* The end of a command's replacement of path (lib/atomic.h): when status
+ * is 0, rename it over path (a device, FIFO or open file's name was
+ * written in place: it is only closed), else remove the temporary and
+ * say "'path' not replaced" (in place: nothing to say).  Returns status,
+ * or 1 when the rename failed (said).  path NULL: nothing to do. */
+struct pp_atomic;
+int pp_replace_commit(struct pp_atomic *a, const char *path, int status);
+
 /* Print "prog VERSION" on stdout (for -V/--version). */
 void pp_print_version(void);
 
