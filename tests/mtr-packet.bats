@@ -200,15 +200,22 @@ no_sctp() {
 	mp_answers 2
 }
 
-# lab_requests: probes of every protocol and family at TTL 0 to 5 (the
-# destination is hop 4), TCP to an open, a closed and the default port.
+# lab_requests [--ttl "TTL..."] [PROBE...]: each PROBE (the protocol and
+# options of a send-probe; default every protocol) in both families at
+# each TTL (default 0 to 5), numbered from 1, timeout 2.
 lab_requests() {
+	local ttls="0 1 2 3 4 5"
+	if [ "${1:-}" = --ttl ]; then
+		ttls=$2
+		shift 2
+	fi
+	[ $# -gt 0 ] || set -- "protocol icmp" "protocol udp" "protocol udp port 53" \
+		"protocol tcp port 7" "protocol tcp port 9" "protocol tcp"
 	local t=1 ttl fam dst p
-	for ttl in 0 1 2 3 4 5; do
+	for ttl in $ttls; do
 		for fam in 4 6; do
 			if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
-			for p in "protocol icmp" "protocol udp" "protocol udp port 53" \
-				"protocol tcp port 7" "protocol tcp port 9" "protocol tcp"; do
+			for p in "$@"; do
 				echo "$t send-probe ip-$fam $dst $p ttl $ttl timeout 2"
 				t=$((t + 1))
 			done
@@ -231,19 +238,10 @@ lab_requests() {
 	# comes through the socket's error queue, which holds the quote
 	# from the TCP header on (labels lost there before).
 	mp_lab_up --routers 4 --mpls 2:24001 --mpls 3:100/1048575:nolen --quote8 4
-	local t=1 ttl fam dst p
-	for ttl in 1 2 3 4 5; do
-		for fam in 4 6; do
-			if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
-			for p in "protocol icmp" "protocol udp" "protocol tcp port 7" \
-				"protocol tcp port 9" "protocol udp local-port 40000" \
-				"protocol icmp size 300 bit-pattern 34" \
-				"protocol udp size 300 bit-pattern 34"; do
-				echo "$t send-probe ip-$fam $dst $p ttl $ttl timeout 2"
-				t=$((t + 1))
-			done
-		done
-	done >"$REQ"
+	lab_requests --ttl "1 2 3 4 5" "protocol icmp" "protocol udp" "protocol tcp port 7" \
+		"protocol tcp port 9" "protocol udp local-port 40000" \
+		"protocol icmp size 300 bit-pattern 34" \
+		"protocol udp size 300 bit-pattern 34" >"$REQ"
 	PP_TIMEOUT=60 mp_compare "$REQ" ip netns exec "$LAB-c"
 	mp_answers 70
 	[ "$(grep -c "ttl-expired ip-4 ${LAB_HOP4[1]} round-trip-time RTT mpls 24001,0,1,1$" "$MP_OUT/pp")" -eq 7 ]
@@ -509,19 +507,10 @@ as_nobody() { lab_exec c setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 	mp_lab_up --routers 4 --mpls 2:24001 --mpls 3:100/1048575:nolen --quote8 4
 	lab_exec c sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 	nobody_copy pp-probe "$PP_BIN/pp-probe"
-	local t=1 ttl fam dst p
-	for ttl in 1 2 3 4 5; do
-		for fam in 4 6; do
-			if [ "$fam" = 4 ]; then dst=$LAB_DST4; else dst=$LAB_DST6; fi
-			for p in "protocol icmp" "protocol udp" "protocol udp port 53" \
-				"protocol tcp port 7" "protocol tcp port 9" \
-				"protocol icmp size 300 bit-pattern 34" \
-				"protocol udp size 300 bit-pattern 34"; do
-				echo "$t send-probe ip-$fam $dst $p ttl $ttl timeout 2"
-				t=$((t + 1))
-			done
-		done
-	done >"$REQ"
+	lab_requests --ttl "1 2 3 4 5" "protocol icmp" "protocol udp" "protocol udp port 53" \
+		"protocol tcp port 7" "protocol tcp port 9" \
+		"protocol icmp size 300 bit-pattern 34" \
+		"protocol udp size 300 bit-pattern 34" >"$REQ"
 	MP_PP="setpriv --reuid=65534 --regid=65534 --clear-groups $MP_TMP/bin/pp-probe --mtr-packet" \
 		PP_TIMEOUT=60 mp_compare "$REQ" ip netns exec "$LAB-c"
 	mp_answers 70
