@@ -196,10 +196,14 @@ truth_matches() {
 	[ "$rc" -eq 0 ]
 	truth_matches "$BATS_TEST_TMPDIR/t" 3 1
 	# The jitter: RTTs behind the link spread over milliseconds around
-	# 10 (each way 5 +- 2 ms, held back where it would reorder).
-	jq -s -e 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) |
-		max - min > 2 and min >= 5.5 and max <= 15' "$BATS_TEST_TMPDIR/t" >/dev/null || {
-		jq -s -c 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) | [min, max]' "$BATS_TEST_TMPDIR/t" >&2
+	# 10 (each way 5 +- 2 ms, held back where it would reorder).  None
+	# under 6 ms (less than the delay line allows); nine in ten at most
+	# 14 ms plus a millisecond for the lab's own hops: a loaded machine
+	# adds scheduling delay to a few (16.2 ms seen in CI), not to most.
+	jq -s -e 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) | sort |
+		.[-1] - .[0] > 2 and .[0] >= 5.5 and .[(length * 0.9 | floor)] <= 15' "$BATS_TEST_TMPDIR/t" >/dev/null || {
+		jq -s -c 'map(select(.type == "probe" and .ttl == 5 and .rtt)) | map(.rtt) | sort |
+			[.[0], .[(length * 0.9 | floor)], .[-1]]' "$BATS_TEST_TMPDIR/t" >&2
 		false
 	}
 	lab_down
