@@ -90,6 +90,30 @@ pp_rtype_name(enum pp_rtype t)
 	return rtype_names[t];
 }
 
+int
+pp_meta_schema_check(const json_t *o, struct pp_error *err)
+{
+	const json_t *v = json_object_get(o, "schema");
+
+	if (v == NULL)
+		return 0;
+	double d = json_number_value(v);
+	if (!json_is_number(v) || !(d >= 1 && d <= 1e9) || d != floor(d)) {
+		pp_error_set(err, "\"schema\" must be a positive integer "
+		    "(this pp reads %d): the records of this input are skipped",
+		    PP_SCHEMA);
+		return -1;
+	}
+	if (d != PP_SCHEMA) {
+		/* d > PP_SCHEMA: schema 1 is the first. */
+		pp_error_set(err, "schema %.0f is newer than this pp reads "
+		    "(%d): the records of this input are skipped", d,
+		    PP_SCHEMA);
+		return -1;
+	}
+	return 0;
+}
+
 void
 pp_record_init(struct pp_record *r)
 {

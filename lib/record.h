@@ -138,6 +138,13 @@ json_t *pp_record_json(struct pp_record *r, struct pp_error *err);
 /* Free what r holds (not r). */
 void pp_record_release(struct pp_record *r);
 
+/* Whether the meta record object o is of a schema this code reads
+ * (pp-records(5)): its "schema" is PP_SCHEMA, or absent (a hand-made
+ * input).  Returns 0, or -1 with err->msg saying why not: a newer schema
+ * (the number goes up only on an incompatible change), or a "schema"
+ * that is not a positive integer.  Position fields are left alone. */
+int pp_meta_schema_check(const json_t *o, struct pp_error *err);
+
 /* The schema name of a status ("reply", "ttl-expired", ...). */
 const char *pp_status_name(enum pp_status st);
 

@@ -460,6 +460,8 @@ pp_stream_open(struct pp_stream *s, char *const *paths, int n, bool strict)
 	s->range = NULL;
 	s->vantage = NULL;
 	s->vantage_op = -1;
+	s->skip_op = -1;
+	s->warned_op = -1;
 	s->pipe = NULL;
 	s->started = false;
 	pp_record_init(&s->rec);
@@ -544,6 +546,34 @@ follow_vantage(struct pp_stream *s, struct pp_record *r)
 	    strdup(json_string_value(v)) : NULL;
 }
 
+/* Whether record rec of reader step x is read: an operand's records from
+ * a meta record of a schema we do not read (pp_meta_schema_check) to its
+ * next meta record of ours are not (pp_stream_next); said once per
+ * operand. */
+static bool
+schema_ok(struct pp_stream *s, const struct entry *x, struct pp_record *rec)
+{
+	if (rec->type != PP_REC_META)
+		return s->skip_op != x->operand;
+
+	struct pp_error e;
+	pp_error_clear(&e);
+	json_t *o = pp_record_json(rec, &e);
+	if (o == NULL || pp_meta_schema_check(o, &e) == 0) {
+		s->skip_op = -1;
+		return true;
+	}
+	s->skip_op = x->operand;
+	s->failed = true;
+	if (s->warned_op != x->operand) {
+		s->warned_op = x->operand;
+		e.source = x->source;
+		e.line = x->lineno;
+		pp_warn_input(&e);
+	}
+	return false;
+}
+
 /* Act on one reader step x (rec is its record when x->rd is PP_READ_OK
  * and x->prc is 0; e its message): 1 when rec is the next record, -1 at
  * the end of the stream (or the stop --strict asks for), 0 to read on.
@@ -555,6 +585,8 @@ take(struct pp_stream *s, const struct entry *x, struct pp_record *rec,
 	switch (x->rd) {
 	case PP_READ_OK:
 		if (x->prc == 0) {
+			if (!schema_ok(s, x, rec))
+				break;
 			if (s->range != NULL && !pp_trange_keep(s->range, rec))
 				break;
 			s->records++;

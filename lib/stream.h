@@ -69,6 +69,9 @@ struct pp_stream {
 	char *vantage;		/* the operand's vantage point from its last
 				 * meta record (owned), NULL unknown */
 	int vantage_op;		/* the operand it belongs to, -1 none */
+	int skip_op;		/* the operand whose records are skipped
+				 * (a meta record of another schema), -1 */
+	int warned_op;		/* the last operand said so, -1 none */
 };
 
 /* Open a stream over paths[0..n-1] (n 0: stdin).  The array is borrowed.
@@ -88,6 +91,11 @@ bool pp_stream_threaded(const struct pp_stream *s);
 
 /* The next good record (borrowed: valid until the next call), or NULL at
  * the end of the last operand, or after the first bad line with strict.
+ * A meta record of a schema this code does not read (pp_meta_schema_check:
+ * a newer one) and the records after it, to the operand's end or its next
+ * meta record of our schema, are skipped: said once per operand ("SOURCE:
+ * LINE: schema 2 is newer than this pp reads (1): ..."), and the stream
+ * has failed (pp_stream_close returns 1; with strict it ends there).
  * A probe record without "vantage" gets the vantage point of its
  * operand's last meta record (pp_stream_vantage), and so does the object
  * (pp_record_json) of a stats, outage, mos, alert or route record. */
@@ -102,8 +110,8 @@ const char *pp_stream_vantage(const struct pp_stream *s);
 
 /* Report the count of bad lines not shown (and, with a range that kept
  * no record, the span the input does cover), free the stream, and return
- * the exit status it implies: 1 when an operand could not be read or a
- * strict stream met a bad line, else 0. */
+ * the exit status it implies: 1 when an operand could not be read (or
+ * was of another schema) or a strict stream met a bad line, else 0. */
 int pp_stream_close(struct pp_stream *s);
 
 #endif /* PP_STREAM_H */

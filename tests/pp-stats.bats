@@ -463,3 +463,40 @@ cut_recs() {
 	pp_run 1 bash -c "pp-stats '$F/fwd.ndjson' >/dev/full"
 	assert_stderr --partial "write error"
 }
+
+@test "every reader refuses an input of a newer schema, once per input, and reads the others" {
+	# pp-records(5): the schema number goes up only on an incompatible
+	# change, so a reader of schema 1 must not read schema 2 as its own.
+	sed 's/"schema":1,/"schema":2,/' "$F/hand.ndjson" >"$BATS_TEST_TMPDIR/new.ndjson"
+	# Twice over in one input (a concatenation): still one message.
+	cat "$BATS_TEST_TMPDIR/new.ndjson" "$BATS_TEST_TMPDIR/new.ndjson" >"$BATS_TEST_TMPDIR/new2.ndjson"
+	sed 's/"schema":1,/"schema":"one",/' "$F/hand.ndjson" >"$BATS_TEST_TMPDIR/odd.ndjson"
+	CITY="$PP_TOP/tests/data/mmdb/GeoLite2-City-Test.mmdb"
+	for cmd in pp-stats pp-mos pp-alert "pp-geo --db $CITY" "pp-plot -o $BATS_TEST_TMPDIR/p.svg"; do
+		for via in file stdin; do
+			if [ $via = file ]; then
+				pp_run 1 $cmd "$BATS_TEST_TMPDIR/new2.ndjson"
+				src="new2.ndjson:1"
+			else
+				pp_run 1 bash -c "$cmd <'$BATS_TEST_TMPDIR/new2.ndjson'"
+				src="<stdin>:1"
+			fi
+			assert_stderr --partial "$src: schema 2 is newer than this pp reads (1): the records of this input are skipped"
+			[ "$(printf '%s\n' "$stderr" | grep -c schema)" -eq 1 ]
+			# Nothing of it read as ours.
+			! printf '%s\n' "$output" | grep -q '"target":"h"'
+		done
+		pp_run 1 $cmd "$BATS_TEST_TMPDIR/odd.ndjson"
+		assert_stderr --partial "odd.ndjson:1: \"schema\" must be a positive integer"
+		# The other inputs are read as ever (after and before it).
+		if [ "$cmd" = pp-stats ]; then
+			pp_body 1 "$BATS_TEST_TMPDIR/new.ndjson" "$F/hand.ndjson" "$BATS_TEST_TMPDIR/new.ndjson"
+			[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+		fi
+	done
+	# Schema 1 and a meta without "schema" (a hand-made input) are ours.
+	sed 's/"schema":1,//' "$F/hand.ndjson" >"$BATS_TEST_TMPDIR/none.ndjson"
+	pp_body 0 "$BATS_TEST_TMPDIR/none.ndjson"
+	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
+	[ -z "$stderr" ]
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/jsonw.h"
 #include "lib/record.h"
@@ -172,4 +173,48 @@ test_record(void)
 	CHECK(pp_status_parse("ttl-expired", &st) == 0 &&
 	    st == PP_ST_TTL_EXPIRED, "status parse");
 	CHECK_STR(pp_status_name(PP_ST_UNREACHABLE), "unreachable", "name");
+}
+
+void test_meta_schema(void);
+
+void
+test_meta_schema(void)
+{
+	static const struct {
+		const char *meta;
+		int rc;
+		const char *err;	/* part of the message */
+	} cases[] = {
+		{ "{\"type\":\"meta\",\"schema\":1}", 0, NULL },
+		{ "{\"type\":\"meta\",\"schema\":1.0}", 0, NULL },
+		{ "{\"type\":\"meta\"}", 0, NULL },
+		{ "{\"type\":\"meta\",\"schema\":2}", -1,
+		  "schema 2 is newer than this pp reads (1)" },
+		{ "{\"type\":\"meta\",\"schema\":17}", -1, "schema 17 is newer" },
+		{ "{\"type\":\"meta\",\"schema\":0}", -1, "positive integer" },
+		{ "{\"type\":\"meta\",\"schema\":1.5}", -1, "positive integer" },
+		{ "{\"type\":\"meta\",\"schema\":\"1\"}", -1, "positive integer" },
+		{ "{\"type\":\"meta\",\"schema\":null}", -1, "positive integer" },
+		{ "{\"type\":\"meta\",\"schema\":1e300}", -1, "positive integer" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pp_error e;
+		json_t *o = json_loads(cases[i].meta, 0, NULL);
+
+		CHECK(o != NULL, "%s: not JSON", cases[i].meta);
+		if (o == NULL)
+			continue;
+		pp_error_clear(&e);
+		int rc = pp_meta_schema_check(o, &e);
+		CHECK(rc == cases[i].rc, "%s: rc %d, want %d", cases[i].meta,
+		    rc, cases[i].rc);
+		if (cases[i].err != NULL)
+			CHECK(strstr(e.msg, cases[i].err) != NULL,
+			    "%s: message \"%s\"", cases[i].meta, e.msg);
+		else
+			CHECK(e.msg[0] == '\0', "%s: message \"%s\"",
+			    cases[i].meta, e.msg);
+		json_decref(o);
+	}
 }
