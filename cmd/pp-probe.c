@@ -826,41 +826,50 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	r.interval = 1;
 	int ttl = -1;
+	const char *file_opt = "-f";
+	int li = -1;
 	while ((ch = pp_getopt_long(argc, argv,
 	    "46AaBbCc:Ddef:F:gH:hI:i:Llm:MN:nO:o:P:p:Q:qRrS:s:T:t:UuVvW:w:Xx",
-	    longopts, NULL)) != -1) {
+	    longopts, &li)) != -1) {
+		/* The option as typed, for messages ("-c", "--count"). */
+		const char *opt = pp_cli_optname(ch, li >= 0 ?
+		    longopts[li].name : NULL);
+		li = -1;
 		pp_probecli_alien(aliens, ch);
-		if (pp_probecli_option(&r.pc, ch, pp_optarg))
+		if (pp_probecli_option(&r.pc, ch, opt, pp_optarg))
 			continue;
 		switch (ch) {
 		case 'c':
 			r.count = pp_strtonum(pp_optarg, 1, 1000000000000LL,
 			    &errstr);
 			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-c: count must be 1 to "
-				    "1000000000000: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: count must be 1 to "
+				    "1000000000000: %s", opt, pp_optarg);
 			break;
 		case 'f':
 			file = pp_optarg;
+			file_opt = opt;
 			break;
 		case 'h':
 			usage(0);
 		case 'I':
-			pp_probecli_iface(&r.pc, "-I", pp_optarg, true);
+			pp_probecli_iface(&r.pc, opt, pp_optarg, true);
 			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
 			    -1 || r.interval < 0.0000099 || r.interval > 86400)
-				pp_errx(PP_EXIT_USAGE, "-i: interval must be 10us "
-				    "to 1d (under 1ms root only): %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: interval must be 10us "
+				    "to 1d (under 1ms root only): %s", opt,
+				    pp_optarg);
 			/* Less than a millisecond to one host: root's, as
 			 * ping keeps its floods to root. */
 			if (r.interval < 0.00099 && getuid() != 0)
-				pp_errx(PP_EXIT_USAGE, "-i: an interval under 1ms "
-				    "needs root (as ping's flood): %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: an interval under 1ms "
+				    "needs root (as ping's flood): %s", opt,
+				    pp_optarg);
 			break;
 		case 'm':
-			pp_probecli_mark(&r.pc, "-m", pp_optarg);
+			pp_probecli_mark(&r.pc, opt, pp_optarg);
 			break;
 		case 'n':	/* no names: always numeric */
 			break;
@@ -870,21 +879,21 @@ main(int argc, char **argv)
 		case 'S':
 			/* ping's -S is the send buffer, a number of bytes. */
 			if (pp_optarg[strspn(pp_optarg, "0123456789")] == '\0')
-				pp_errx(PP_EXIT_USAGE, "-S: ping's socket send "
+				pp_errx(PP_EXIT_USAGE, "%s: ping's socket send "
 				    "buffer is not supported; -S is the source "
-				    "address, as in fping: %s", pp_optarg);
-			pp_probecli_source(&r.pc, "-S", pp_optarg);
+				    "address, as in fping: %s", opt, pp_optarg);
+			pp_probecli_source(&r.pc, opt, pp_optarg);
 			break;
 		case 's':
-			pp_probecli_size(&r.pc, "-s", pp_optarg, false);
+			pp_probecli_size(&r.pc, opt, pp_optarg, false);
 			break;
 		case 't':
 			ttl = (int)pp_strtonum(pp_optarg, 1, 255, &errstr);
 			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-t: ttl must be 1 to "
+				pp_errx(PP_EXIT_USAGE, "%s: ttl must be 1 to "
 				    "255: %s (fping's -t, a timeout in "
-				    "milliseconds, is -W %sms here)", pp_optarg,
-				    pp_optarg);
+				    "milliseconds, is -W %sms here)", opt,
+				    pp_optarg, pp_optarg);
 			break;
 		case 'V':
 			pp_print_version();
@@ -892,8 +901,8 @@ main(int argc, char **argv)
 		case 'w':
 			if (pp_parse_duration(pp_optarg, &r.deadline, &errstr)
 			    == -1 || r.deadline <= 0)
-				pp_errx(PP_EXIT_USAGE, "-w: invalid deadline: "
-				    "%s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: invalid deadline: "
+				    "%s", opt, pp_optarg);
 			break;
 		case OPT_MTR:
 			mtr = true;
@@ -904,8 +913,8 @@ main(int argc, char **argv)
 		case OPT_RESOLVE:
 			if (pp_parse_duration(pp_optarg, &r.resolve_every,
 			    &errstr) == -1 || r.resolve_every < 1)
-				pp_errx(PP_EXIT_USAGE, "--resolve-every: at least "
-				    "1s: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: at least "
+				    "1s: %s", opt, pp_optarg);
 			break;
 		default:
 			usage(PP_EXIT_USAGE);
@@ -922,7 +931,7 @@ main(int argc, char **argv)
 			close(*u);
 		*u = -1;
 	}
-	pp_probecli_targets(&r.pc, "-f", file, argc, argv, MAX_TARGETS);
+	pp_probecli_targets(&r.pc, file_opt, file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	r.nt = r.pc.nnames;

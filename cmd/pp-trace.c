@@ -729,27 +729,33 @@ main(int argc, char **argv)
 	r.max_unknown = 10;
 	r.flows = 1;
 	r.send_delay = 0.001;
+	const char *file_opt = "-F";
+	int li = -1;
 	while ((ch = pp_getopt_long(argc, argv,
 	    "46a:B:bCc:D:E:eF:f:G:ghI:i:jL:lM:m:no:P:pQ:rSs:TtU:uVvW:wxy:Z:z",
-	    longopts, NULL)) != -1) {
+	    longopts, &li)) != -1) {
+		/* The option as typed, for messages ("-Z", "--timeout"). */
+		const char *opt = pp_cli_optname(ch, li >= 0 ?
+		    longopts[li].name : NULL);
+		li = -1;
 		if (ch == 'o' && mtr_fields(pp_optarg))
 			ch = OPT_ORDER;
 		pp_probecli_alien(aliens, ch);
-		if (pp_probecli_option(&r.pc, ch, pp_optarg))
+		if (pp_probecli_option(&r.pc, ch, opt, pp_optarg))
 			continue;
 		switch (ch) {
 		case 'a':
-			pp_probecli_source(&r.pc, "-a", pp_optarg);
+			pp_probecli_source(&r.pc, opt, pp_optarg);
 			break;
 		case 'B':
-			pp_probecli_pattern(&r.pc, "-B", pp_optarg);
+			pp_probecli_pattern(&r.pc, opt, pp_optarg);
 			break;
 		case 'c':
 			r.rounds = pp_strtonum(pp_optarg, 1, 1000000000000LL,
 			    &errstr);
 			if (errstr != NULL)
-				pp_errx(PP_EXIT_USAGE, "-c: rounds must be 1 to "
-				    "1000000000000: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: rounds must be 1 to "
+				    "1000000000000: %s", opt, pp_optarg);
 			break;
 		case 'b':
 			show_ips = true;
@@ -762,27 +768,28 @@ main(int argc, char **argv)
 			break;
 		case 'F':
 			file = pp_optarg;
+			file_opt = opt;
 			break;
 		case 'f':
-			r.first_ttl = ttl_arg("-f", "first TTL", pp_optarg,
+			r.first_ttl = ttl_arg(opt, "first TTL", pp_optarg,
 			    "the targets file is -F now, as in mtr");
 			break;
 		case 'h':
 			usage(0);
 		case 'I':
-			pp_probecli_iface(&r.pc, "-I", pp_optarg, false);
+			pp_probecli_iface(&r.pc, opt, pp_optarg, false);
 			break;
 		case 'i':
 			if (pp_parse_duration(pp_optarg, &r.interval, &errstr) ==
 			    -1 || r.interval < 0.01 || r.interval > 86400)
-				pp_errx(PP_EXIT_USAGE, "-i: interval must be "
-				    "10ms to 1d: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: interval must be "
+				    "10ms to 1d: %s", opt, pp_optarg);
 			break;
 		case 'M':
-			pp_probecli_mark(&r.pc, "-M", pp_optarg);
+			pp_probecli_mark(&r.pc, opt, pp_optarg);
 			break;
 		case 'm':
-			r.max_ttl = ttl_arg("-m", "max TTL", pp_optarg,
+			r.max_ttl = ttl_arg(opt, "max TTL", pp_optarg,
 			    "the firewall mark is -M now, as in mtr");
 			break;
 		case 'r':
@@ -792,13 +799,13 @@ main(int argc, char **argv)
 			r.pc.po.proto = PP_TCP;
 			break;
 		case 's':
-			pp_probecli_size(&r.pc, "-s", pp_optarg, true);
+			pp_probecli_size(&r.pc, opt, pp_optarg, true);
 			break;
 		case 't':
 			curses = true;
 			break;
 		case 'U':
-			r.max_unknown = pp_probecli_int("-U", "count",
+			r.max_unknown = pp_probecli_int(opt, "count",
 			    pp_optarg, 1, 255);
 			break;
 		case 'u':
@@ -812,7 +819,7 @@ main(int argc, char **argv)
 			report = wide = true;
 			break;
 		case 'Z':
-			if (!pp_probecli_option(&r.pc, 'W', pp_optarg))
+			if (!pp_probecli_option(&r.pc, 'W', opt, pp_optarg))
 				usage(PP_EXIT_USAGE);
 			break;
 		case OPT_ASN_DB:
@@ -820,22 +827,22 @@ main(int argc, char **argv)
 			break;
 		case OPT_COLOR:
 			if (pp_color_parse(pp_optarg, &color) == -1)
-				pp_errx(PP_EXIT_USAGE, "--color: must be never, "
-				    "always or auto: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: must be never, "
+				    "always or auto: %s", opt, pp_optarg);
 			break;
 		case OPT_FLOWS:
-			r.flows = pp_probecli_int("--flows", "count", pp_optarg, 1,
+			r.flows = pp_probecli_int(opt, "count", pp_optarg, 1,
 			    MAX_FLOWS);
 			break;
 		case OPT_RATE:
-			r.rate = pp_probecli_int("--rate", "pps", pp_optarg, 1,
+			r.rate = pp_probecli_int(opt, "pps", pp_optarg, 1,
 			    1000000);
 			break;
 		case OPT_SEND_DELAY:
 			if (pp_parse_duration(pp_optarg, &r.send_delay,
 			    &errstr) == -1 || r.send_delay > 10)
-				pp_errx(PP_EXIT_USAGE, "--send-delay: must be 0 "
-				    "to 10s: %s", pp_optarg);
+				pp_errx(PP_EXIT_USAGE, "%s: must be 0 "
+				    "to 10s: %s", opt, pp_optarg);
 			break;
 		default:
 			usage(PP_EXIT_USAGE);
@@ -862,7 +869,7 @@ main(int argc, char **argv)
 		r.rounds = 10;	/* mtr's report cycles */
 	if (live || report)
 		r.pc.quiet = true;
-	pp_probecli_targets(&r.pc, "-F", file, argc, argv, MAX_TARGETS);
+	pp_probecli_targets(&r.pc, file_opt, file, argc, argv, MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);

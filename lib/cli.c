@@ -99,6 +99,35 @@ sayf(const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+pp_cli_optname(int ch, const char *longname)
+{
+	static char shorts[256][3];
+	static struct {
+		const char *name;
+		char *text;
+	} *longs;
+	static size_t nlongs;
+
+	if (longname == NULL) {
+		char *t = shorts[(unsigned char)ch];
+		t[0] = '-';
+		t[1] = (char)ch;
+		return t;
+	}
+	for (size_t i = 0; i < nlongs; i++)
+		if (longs[i].name == longname)
+			return longs[i].text;
+	longs = pp_xrealloc(longs, (nlongs + 1) * sizeof(*longs));
+	size_t n = strlen(longname);
+	char *t = pp_xmalloc(n + 3);
+	t[0] = t[1] = '-';
+	memcpy(t + 2, longname, n + 1);
+	longs[nlongs].name = longname;
+	longs[nlongs++].text = t;
+	return t;
+}
+
 void
 pp_warn_input(const struct pp_error *e)
 {

@@ -19,6 +19,13 @@ void pp_cli_init(const char *argv0);
 /* The program name set by pp_cli_init ("pp" before). Static storage. */
 const char *pp_progname(void);
 
+/* The option as the user typed it, for messages: "--NAME" when getopt
+ * matched the long option longname (longopts[longindex].name when
+ * pp_getopt_long set longindex, else NULL), else "-C" for ch.  So
+ * "-Z 0", "-W 0" and "--timeout 0" each say their own.  Static storage,
+ * valid for the life of the process (one string per option). */
+const char *pp_cli_optname(int ch, const char *longname);
+
 /* Print "prog: source:line: message" on stderr for a bad input line. */
 void pp_warn_input(const struct pp_error *e);
 

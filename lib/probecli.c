@@ -28,19 +28,19 @@ pp_probecli_init(struct pp_probecli *c)
 /* --vantage NAME: 1 to 255 bytes of UTF-8 text without control
  * characters (it is a label in tables, CSV and databases). */
 static void
-vantage_option(struct pp_probecli *c, const char *arg)
+vantage_option(struct pp_probecli *c, const char *opt, const char *arg)
 {
 	size_t n = strlen(arg);
 	const unsigned char *p = (const unsigned char *)arg;
 
 	if (n == 0 || n >= sizeof(c->vantage))
-		pp_errx(PP_EXIT_USAGE, "--vantage: name must be 1 to %zu "
-		    "bytes", sizeof(c->vantage) - 1);
+		pp_errx(PP_EXIT_USAGE, "%s: name must be 1 to %zu "
+		    "bytes", opt, sizeof(c->vantage) - 1);
 	for (size_t i = 0; i < n; ) {
 		size_t k = p[i] < 0x80 ? 1 : pp_utf8_len(p + i, n - i);
 		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f)
-			pp_errx(PP_EXIT_USAGE, "--vantage: name must be text "
-			    "without control characters");
+			pp_errx(PP_EXIT_USAGE, "%s: name must be text "
+			    "without control characters", opt);
 		i += k;
 	}
 	memcpy(c->vantage, arg, n + 1);
@@ -92,7 +92,8 @@ pp_probecli_num(const char *opt, const char *what, const char *arg,
 }
 
 bool
-pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
+pp_probecli_option(struct pp_probecli *c, int ch, const char *opt,
+    const char *arg)
 {
 	const char *errstr = NULL;
 
@@ -106,42 +107,43 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 	case 'o':
 		/* "-o -c 5": fping's -o (outage) takes no file. */
 		if (arg[0] == '-' && arg[1] != '\0')
-			pp_errx(PP_EXIT_USAGE, "-o: '%s' is not taken for a "
+			pp_errx(PP_EXIT_USAGE, "%s: '%s' is not taken for a "
 			    "file name: -o FILE writes the records to FILE "
 			    "(fping's -o, the outage time, is pp-stats' "
 			    "outage records); for a file of that name say "
-			    "./%s", arg, arg);
+			    "./%s", opt, arg, arg);
 		c->outfile = arg;
 		break;
 	case 'P':
-		c->po.port = pp_probecli_int("-P", "port", arg, 1, 65535);
+		c->po.port = pp_probecli_int(opt, "port", arg, 1, 65535);
 		c->port_set = true;
+		c->port_opt = opt;
 		break;
 	case 'Q':
-		c->po.tos = (int)pp_probecli_num("-Q", "tos", arg, 0, 255,
+		c->po.tos = (int)pp_probecli_num(opt, "tos", arg, 0, 255,
 		    true);
 		break;
 	case 'W':
 		if (pp_parse_duration(arg, &c->po.timeout, &errstr) == -1 ||
 		    c->po.timeout < 0.001 || c->po.timeout > 3600)
-			pp_errx(PP_EXIT_USAGE, "-W: timeout must be 1ms to 1h: "
-			    "%s", arg);
+			pp_errx(PP_EXIT_USAGE, "%s: timeout must be 1ms to 1h: "
+			    "%s", opt, arg);
 		break;
 	case PP_OPT_ICMP:
 		c->po.proto = PP_ICMP;
 		break;
 	case PP_OPT_KEEP:
-		c->ao.keep = pp_probecli_int("--keep", "count", arg, 0, 1000);
+		c->ao.keep = pp_probecli_int(opt, "count", arg, 0, 1000);
 		c->keep_set = true;
 		break;
 	case PP_OPT_ROTATE:
 		if (pp_parse_size(arg, &c->ao.rotate, &errstr) == -1 ||
 		    c->ao.rotate < 4096 || c->ao.rotate > (1ULL << 40))
-			pp_errx(PP_EXIT_USAGE, "--rotate: size must be 4k to "
-			    "1024G: %s", arg);
+			pp_errx(PP_EXIT_USAGE, "%s: size must be 4k to "
+			    "1024G: %s", opt, arg);
 		break;
 	case PP_OPT_PATTERN:
-		pp_probecli_pattern(c, "--pattern", arg);
+		pp_probecli_pattern(c, opt, arg);
 		break;
 	case PP_OPT_TCP:
 		c->po.proto = PP_TCP;
@@ -150,7 +152,7 @@ pp_probecli_option(struct pp_probecli *c, int ch, const char *arg)
 		c->po.proto = PP_UDP;
 		break;
 	case PP_OPT_VANTAGE:
-		vantage_option(c, arg);
+		vantage_option(c, opt, arg);
 		break;
 	default:
 		return false;
@@ -305,7 +307,8 @@ pp_probecli_finish(struct pp_probecli *c)
 	if (c->po.proto != PP_ICMP && !c->port_set)
 		c->po.port = c->po.proto == PP_TCP ? 80 : 33434;
 	if (c->po.proto == PP_ICMP && c->port_set)
-		pp_errx(PP_EXIT_USAGE, "-P: a port needs --udp or --tcp");
+		pp_errx(PP_EXIT_USAGE, "%s: a port needs --udp or --tcp",
+		    c->port_opt);
 	if (c->source != NULL) {
 		const char *why = NULL;
 		socklen_t len = 0;

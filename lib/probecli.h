@@ -34,6 +34,7 @@ struct pp_probecli {
 					 * resolved */
 	int family;		/* -4 / -6: 4 or 6, 0 either */
 	bool port_set;		/* -P given */
+	const char *port_opt;	/* the option that gave it */
 	bool fill_set;		/* a payload pattern given */
 	const char *source;	/* source address as given (borrowed argv),
 				 * or NULL */
@@ -88,11 +89,14 @@ long long pp_probecli_num(const char *opt, const char *what, const char *arg,
 void pp_probecli_init(struct pp_probecli *c);
 
 /* Handle one shared option (short letters of PP_PROBECLI_SHORT, or a
- * PP_OPT_ code).  Returns true when ch was one of them. */
-bool pp_probecli_option(struct pp_probecli *c, int ch, const char *arg);
+ * PP_OPT_ code); opt is the option as the user typed it, for messages
+ * (pp_cli_optname: "-W", "--timeout", pp-trace's "-Z").  Returns true
+ * when ch was one of them. */
+bool pp_probecli_option(struct pp_probecli *c, int ch, const char *opt,
+    const char *arg);
 
 /* The options whose letter differs between the probers; opt is the
- * letter used, for messages.  mark: decimal or 0x hex (SO_MARK). */
+ * option as typed (pp_cli_optname), for messages.  mark: decimal or 0x hex (SO_MARK). */
 void pp_probecli_mark(struct pp_probecli *c, const char *opt,
     const char *arg);
 /* The source address (a name or a numeric address). */

@@ -40,6 +40,46 @@ teardown() { lab_down; }
 	! printf '%s\n' "$stderr" | grep -q '0 answered, 0.0% loss'
 }
 
+@test "pp-probe: every value error names the option as typed (-c and --count each their own)" {
+	# OPTION VALUE WHAT: the error must be "pp-probe: OPTION: WHAT".
+	while read -r opt val what; do
+		[ -n "$opt" ] || continue
+		[ "$val" = "''" ] && val=
+		pp_run 2 pp-probe "$opt" "$val" 127.0.0.1
+		assert_stderr --partial "pp-probe: $opt: $what"
+		case $opt in --*)
+			pp_run 2 pp-probe "$opt=$val" 127.0.0.1
+			assert_stderr --partial "pp-probe: $opt: $what" ;;
+		esac
+	done <<-'T'
+	-c 0 count must be
+	--count 0 count must be
+	-f /nonexistent cannot open
+	--file /nonexistent cannot open
+	-I '' not an interface name
+	--iface '' not an interface name
+	-i 0 interval must be
+	-m x mark must be
+	-P 0 port must be
+	-Q 999 tos must be
+	--tos 999 tos must be
+	-S 12 ping's socket send buffer
+	--src 12 ping's socket send buffer
+	-s x size
+	--size x size
+	-t 0 ttl must be
+	--ttl 0 ttl must be
+	-W 0 timeout must be
+	-w 0 invalid deadline
+	-o -c '-c' is not taken
+	--keep -1 count must be
+	--pattern zz byte must be
+	--resolve-every 0 at least 1s
+	--rotate 1 size must be
+	--vantage '' name must be
+	T
+}
+
 @test "pp-probe: ICMP, TCP and UDP on loopback; records valid and complete" {
 	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
 	pp_run 0 pp-probe -c 3 -i 50ms 127.0.0.1 ::1

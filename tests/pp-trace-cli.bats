@@ -62,6 +62,61 @@ teardown() { lab_down; }
 	pp_run 2 pp-trace --udp -c 1 no.such.host.invalid
 }
 
+@test "pp-trace: every value error names the option as typed (-Z, -W, --timeout each their own)" {
+	# OPTION VALUE WHAT: the error must be "pp-trace: OPTION: WHAT".
+	while read -r opt val what; do
+		[ -n "$opt" ] || continue
+		[ "$val" = "''" ] && val=
+		pp_run 2 pp-trace "$opt" "$val" 127.0.0.1
+		assert_stderr --partial "pp-trace: $opt: $what"
+		# --long=VALUE the same.
+		case $opt in --*)
+			pp_run 2 pp-trace "$opt=$val" 127.0.0.1
+			assert_stderr --partial "pp-trace: $opt: $what" ;;
+		esac
+	done <<-'T'
+	-Z 0 timeout must be
+	-W 0 timeout must be
+	--timeout 0 timeout must be
+	-c 0 rounds must be
+	--report-cycles 0 rounds must be
+	-f 0 first TTL must be
+	--first-ttl 0 first TTL must be
+	-m 0 max TTL must be
+	--max-ttl 0 max TTL must be
+	-i 0 interval must be
+	--interval 0 interval must be
+	-P 0 port must be
+	--port 0 port must be
+	-Q 999 tos must be
+	--tos 999 tos must be
+	-M x mark must be
+	--mark x mark must be
+	-B zz byte must be
+	--bitpattern zz byte must be
+	--pattern zz byte must be
+	-s x size
+	--psize x size
+	-U 0 count must be
+	--max-unknown 0 count must be
+	-I '' not an interface name
+	--interface '' not an interface name
+	-F /nonexistent cannot open
+	--filename /nonexistent cannot open
+	-o -c '-c' is not taken
+	--color x must be never
+	--flows 0 count must be
+	--keep -1 count must be
+	--rate 0 pps must be
+	--rotate 1 size must be
+	--send-delay 99 must be 0
+	--vantage '' name must be
+	T
+	# A port and ICMP, said by the option that gave the port.
+	pp_run 2 pp-trace --port 80 127.0.0.1
+	assert_stderr --partial "pp-trace: --port: a port needs --udp or --tcp"
+}
+
 @test "pp-trace: ICMP, UDP and TCP on loopback, IPv4 and IPv6; records valid" {
 	[ "$(id -u)" = 0 ] || skip "ICMP needs root here"
 	$PY -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"

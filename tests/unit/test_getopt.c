@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
+#include <string.h>
 
+#include "lib/cli.h"
 #include "lib/compat/getopt.h"
 #include "tests/unit/check.h"
 
@@ -48,4 +50,23 @@ test_getopt(void)
 	CHECK(pp_compat_getopt_long(4, bv, "f:", lo, NULL) == '?', "no arg");
 	CHECK(pp_compat_getopt_long(4, bv, "f:", lo, NULL) == -1, "end");
 	pp_compat_getopt_reset();
+}
+
+void test_cli_optname(void);
+
+void
+test_cli_optname(void)
+{
+	static const char timeout[] = "timeout";
+	static const char tos[] = "tos";
+
+	CHECK_STR(pp_cli_optname('Z', NULL), "-Z", "short");
+	CHECK_STR(pp_cli_optname('W', NULL), "-W", "another short");
+	const char *a = pp_cli_optname('Z', timeout);
+	CHECK_STR(a, "--timeout", "long");
+	CHECK_STR(pp_cli_optname('Q', tos), "--tos", "another long");
+	/* Kept: the same string each time, and still "--timeout". */
+	CHECK(pp_cli_optname('Z', timeout) == a, "one string per option");
+	CHECK_STR(a, "--timeout", "long kept");
+	CHECK_STR(pp_cli_optname('Z', NULL), "-Z", "short again");
 }
