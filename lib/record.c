@@ -520,6 +520,168 @@ decode_probe(const struct src *o, struct pp_probe *p, struct pp_error *err)
 	return 0;
 }
 
+/* A string member equal to the literal lit (a decoded string holds no
+ * NUL, so length and bytes decide as strcmp would). */
+#define MEMBER_IS(m, lit) ((m)->slen == sizeof(lit) - 1 && \
+	memcmp((m)->str, (lit), sizeof(lit) - 1) == 0)
+
+/* A probe status from a scanned string member, as pp_status_parse. */
+static int
+status_of(const struct pp_jmember *m, enum pp_status *st)
+{
+	switch (m->slen) {
+	case 5:
+		if (MEMBER_IS(m, "reply")) {
+			*st = PP_ST_REPLY;
+			return 0;
+		}
+		if (MEMBER_IS(m, "error")) {
+			*st = PP_ST_ERROR;
+			return 0;
+		}
+		return -1;
+	case 7:
+		if (MEMBER_IS(m, "timeout")) {
+			*st = PP_ST_TIMEOUT;
+			return 0;
+		}
+		return -1;
+	case 11:
+		if (MEMBER_IS(m, "ttl-expired")) {
+			*st = PP_ST_TTL_EXPIRED;
+			return 0;
+		}
+		if (MEMBER_IS(m, "unreachable")) {
+			*st = PP_ST_UNREACHABLE;
+			return 0;
+		}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* decode_probe's common case in one pass over the scanned members: every
+ * field present of its kind and in range.  Returns 0 with p filled as
+ * decode_probe fills it, or -1 (nothing said) for anything else, which
+ * decode_probe then decodes and reports. */
+static int
+decode_scanned(const struct scanner *sc, struct pp_probe *p)
+{
+	bool have_ts = false, have_rtt = false;
+	const struct pp_jmember *status = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->seq = p->round = p->flow = -1;
+	p->ttl = p->reply_ttl = p->code = p->port = p->size = -1;
+	p->rtt = NAN;
+	for (int i = 0; i < sc->s.n; i++) {
+		const struct pp_jmember *m = &sc->s.m[i];
+		int f = sc->field[i];
+		if (f < 0)
+			continue;
+		enum pp_jkind k = m->kind;
+		switch ((enum field)f) {
+		case F_TS:
+		case F_RTT: {
+			if (k != PP_J_REAL && k != PP_J_INT)
+				return -1;
+			double x = m->d;
+			if (!(x >= 0 && x <= (f == F_TS ? 1e11 : RTT_MAX)))
+				return -1;
+			if (f == F_TS) {
+				p->ts = x;
+				have_ts = true;
+			} else {
+				p->rtt = x;
+				have_rtt = true;
+			}
+			break;
+		}
+		case F_TARGET:
+		case F_STATUS:
+		case F_DST:
+		case F_PROTO:
+		case F_FROM:
+		case F_ERR:
+		case F_VANTAGE:
+			if (k != PP_J_STRING)
+				return -1;
+			switch ((enum field)f) {
+			case F_TARGET: p->target = m->str; break;
+			case F_STATUS: status = m; break;
+			case F_DST: p->dst = m->str; break;
+			case F_PROTO: p->proto = m->str; break;
+			case F_FROM: p->from = m->str; break;
+			case F_ERR: p->err = m->str; break;
+			default: p->vantage = m->str; break;
+			}
+			break;
+		case F_CONN:
+			if (k != PP_J_STRING)
+				return -1;
+			if (MEMBER_IS(m, "open"))
+				p->conn = PP_CONN_OPEN;
+			else if (MEMBER_IS(m, "refused"))
+				p->conn = PP_CONN_REFUSED;
+			else
+				return -1;
+			break;
+		case F_LOCAL_DROP:
+			if (k != PP_J_TRUE && k != PP_J_FALSE)
+				return -1;
+			p->local_drop = k == PP_J_TRUE;
+			break;
+		case F_SEQ:
+		case F_ROUND:
+		case F_FLOW:
+			if (k != PP_J_INT || m->i < 0)
+				return -1;
+			if (f == F_SEQ)
+				p->seq = m->i;
+			else if (f == F_ROUND)
+				p->round = m->i;
+			else
+				p->flow = m->i;
+			break;
+		case F_TTL:
+			if (k != PP_J_INT || m->i < 1 || m->i > 255)
+				return -1;
+			p->ttl = (int)m->i;
+			break;
+		case F_REPLY_TTL:
+		case F_CODE:
+			if (k != PP_J_INT || m->i < 0 || m->i > 255)
+				return -1;
+			if (f == F_REPLY_TTL)
+				p->reply_ttl = (int)m->i;
+			else
+				p->code = (int)m->i;
+			break;
+		case F_PORT:
+		case F_SIZE:
+			if (k != PP_J_INT || m->i < 0 || m->i > 65535)
+				return -1;
+			if (f == F_PORT)
+				p->port = (int)m->i;
+			else
+				p->size = (int)m->i;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (!have_ts || p->target == NULL || status == NULL ||
+	    status_of(status, &p->status) == -1)
+		return -1;
+	if (!have_rtt && (p->status == PP_ST_REPLY ||
+	    p->status == PP_ST_TTL_EXPIRED))
+		return -1;
+	if (p->status == PP_ST_TIMEOUT || p->status == PP_ST_ERROR)
+		p->rtt = NAN;	/* no reply, whatever else it says */
+	return 0;
+}
+
 /* Set the record type from its "type" string. */
 static void
 set_type(struct pp_record *r, const char *name)
@@ -598,8 +760,15 @@ parse(struct pp_record *r, const char *line, size_t len, char *dst,
 			pp_error_set(err, "field \"type\" must be a string");
 			return -1;
 		}
-		set_type(r, t->str);
+		if (MEMBER_IS(t, "probe")) {
+			r->type = PP_REC_PROBE;
+			r->type_name = t->str;
+		} else {
+			set_type(r, t->str);
+		}
 		if (r->type == PP_REC_PROBE) {
+			if (decode_scanned(sc, &r->probe) == 0)
+				return 0;
 			struct src src;
 			index_fields(&src, sc);
 			return decode_probe(&src, &r->probe, err);

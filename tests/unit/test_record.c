@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +169,85 @@ test_record(void)
 	    r.probe.conn == PP_CONN_OPEN && !r.probe.local_drop,
 	    "nested conn: %s", ne.msg);
 	pp_record_release(&r);
+
+	/* A flat line (lib/record's one-pass decoding of scanned members)
+	 * gives what the same line with a nested member (decoded through
+	 * jansson and decode_probe) gives: the probe, or the message. */
+	static const char *const same[] = {
+		"\"ts\":1764000000.0005,\"target\":\"t0\",\"dst\":\"198.18.0."
+		"1\",\"proto\":\"icmp\",\"ttl\":1,\"round\":0,\"seq\":0,\"st"
+		"atus\":\"ttl-expired\",\"from\":\"198.18.1.2\",\"rtt\":0.428,"
+		"\"reply_ttl\":255",
+		"\"ts\":5,\"target\":\"h\",\"status\":\"reply\",\"rtt\":-0.0",
+		"\"ts\":0,\"target\":\"h\",\"status\":\"reply\",\"rtt\":3600000",
+		"\"ts\":1e11,\"target\":\"h\",\"status\":\"timeout\",\"rtt\":"
+		"7,\"err\":\"x\\n\",\"code\":255,\"port\":65535,\"size\":0,"
+		"\"flow\":9223372036854775807",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"error\",\"err\":\"e"
+		"\",\"vantage\":\"v\u00e9\",\"conn\":\"open\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"unreachable\",\"code"
+		"\":3,\"rtt\":2,\"conn\":\"refused\",\"local_drop\":false",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"local_dr"
+		"op\":true,\"reply_ttX\":1,\"other\":\"x\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"reply\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"ttl\":null",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"ttl\":256",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"ttl\":0",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"reply_ttl"
+		"\":-1",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"seq\":1.0",
+		"\"ts\":-1,\"target\":\"h\",\"status\":\"timeout\"",
+		"\"ts\":\"1\",\"target\":\"h\",\"status\":\"timeout\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"Reply\",\"rtt\":1",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"ttl-expire\",\"rtt\":1",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeouts\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"conn\":"
+		"\"opened\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"local_dr"
+		"op\":0",
+		"\"ts\":1.5,\"target\":null,\"status\":\"timeout\"",
+		"\"ts\":1.5,\"status\":\"timeout\",\"target\":\"h\",\"port\":"
+		"65536,\"ttl\":\"x\"",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"reply\",\"rtt\":1,"
+		"\"from\":3",
+	};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		char flat[512], nest[512];
+		struct pp_record rf, rn;
+		struct pp_error ef, en;
+		struct pp_jw wf, wn;
+		snprintf(flat, sizeof(flat), "{\"type\":\"probe\",%s}", same[i]);
+		snprintf(nest, sizeof(nest), "{\"type\":\"probe\",%s,\"zz\":[]}",
+		    same[i]);
+		pp_record_init(&rf);
+		pp_record_init(&rn);
+		pp_error_clear(&ef);
+		pp_error_clear(&en);
+		int cf = pp_record_parse(&rf, flat, strlen(flat), &ef);
+		int cn = pp_record_parse(&rn, nest, strlen(nest), &en);
+		CHECK(cf == cn && strcmp(ef.msg, en.msg) == 0, "same %zu: %d %s, "
+		    "%d %s", i, cf, ef.msg, cn, en.msg);
+		if (cf == 0 && cn == 0) {
+			const struct pp_probe *a = &rf.probe, *b = &rn.probe;
+			pp_jw_init(&wf);
+			pp_jw_init(&wn);
+			pp_probe_write(&wf, a);
+			pp_probe_write(&wn, b);
+			CHECK(wf.len == wn.len && memcmp(wf.buf, wn.buf, wf.len) ==
+			    0 && memcmp(&a->ts, &b->ts, sizeof(a->ts)) == 0 &&
+			    (isnan(a->rtt) ? isnan(b->rtt) : memcmp(&a->rtt,
+			    &b->rtt, sizeof(a->rtt)) == 0) && a->status ==
+			    b->status && a->conn == b->conn && a->local_drop ==
+			    b->local_drop && (a->vantage == NULL) == (b->vantage ==
+			    NULL) && (a->vantage == NULL || strcmp(a->vantage,
+			    b->vantage) == 0), "same %zu: %.*s", i, (int)wf.len,
+			    wf.buf);
+			pp_jw_release(&wf);
+			pp_jw_release(&wn);
+		}
+		pp_record_release(&rf);
+		pp_record_release(&rn);
+	}
 
 	enum pp_status st;
 	CHECK(pp_status_parse("ttl-expired", &st) == 0 &&
