@@ -41,10 +41,11 @@ pp_colq_release(struct pp_colq *q)
 	pp_colq_init_cap(q, cap);
 }
 
+/* The bin of a value v whose natural log is lnv. */
 static int
-index_of(double v)
+index_of(double lnv)
 {
-	double i = ceil(log(v) / LOG_GAMMA);
+	double i = ceil(lnv / LOG_GAMMA);
 	if (i < INT16_MIN)
 		i = INT16_MIN;
 	if (i > INT16_MAX)
@@ -116,6 +117,12 @@ bump(struct pp_colq *q, int idx, uint32_t n)
 void
 pp_colq_add(struct pp_colq *q, double v)
 {
+	pp_colq_add_ln(q, v, NAN);
+}
+
+void
+pp_colq_add_ln(struct pp_colq *q, double v, double lnv)
+{
 	if (!isfinite(v) || v < 0) {
 		pp_colq_lost(q);
 		return;
@@ -132,7 +139,7 @@ pp_colq_add(struct pp_colq *q, double v)
 	if (v < MIN_VALUE)
 		q->zeros++;
 	else
-		bump(q, index_of(v), 1);
+		bump(q, index_of(isnan(lnv) ? log(v) : lnv), 1);
 }
 
 void

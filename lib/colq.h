@@ -48,6 +48,10 @@ void pp_colq_release(struct pp_colq *q);
 /* Count a probe; with a finite value >= 0 (ms) it was answered. */
 void pp_colq_add(struct pp_colq *q, double v);
 
+/* pp_colq_add with log(v) worked out already: lnv, or NAN to have it
+ * worked out (a caller that needs the log too takes it once). */
+void pp_colq_add_ln(struct pp_colq *q, double v, double lnv);
+
 /* Count a probe that got no answer. */
 void pp_colq_lost(struct pp_colq *q);
 

@@ -102,8 +102,10 @@ pp_stats_add(struct pp_stats *s, double ts, double rtt, uint32_t addr_id)
 	}
 	s->prev = rtt;
 	/* An RTT below a nanosecond counts as one (no log of 0). */
-	s->lnsum += log(rtt > 1e-6 ? rtt : 1e-6);
-	pp_colq_add(&s->q, rtt);
+	double ln = log(rtt > 1e-6 ? rtt : 1e-6);
+	s->lnsum += ln;
+	/* The sketch takes the same log (its values start at 0.001). */
+	pp_colq_add_ln(&s->q, rtt, ln);
 	note_addr(s, addr_id, rtt);
 }
 

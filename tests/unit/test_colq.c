@@ -130,4 +130,34 @@ test_colq(void)
 		    1e-12, "round(%g) = %g", digits[i].v, r);
 	}
 	CHECK(isnan(pp_colq_round(NAN)), "NAN stays");
+
+	/* pp_colq_add_ln with the value's log (or NAN) fills the same bins
+	 * as pp_colq_add, at bin edges too (gamma^i, just below, above). */
+	struct pp_colq la, lb, lc;
+	pp_colq_init(&la);
+	pp_colq_init(&lb);
+	pp_colq_init(&lc);
+	double gamma = (1 + PP_COLQ_ALPHA) / (1 - PP_COLQ_ALPHA);
+	for (int i = -400; i <= 400; i += 7) {
+		double e = pow(gamma, i);
+		double vs[] = { e, nextafter(e, 0), nextafter(e, INFINITY),
+		    e * 1.5, 0.001, 0.000999, 0.0, -1.0, NAN, INFINITY };
+		for (size_t j = 0; j < sizeof(vs) / sizeof(vs[0]); j++) {
+			pp_colq_add(&la, vs[j]);
+			pp_colq_add_ln(&lb, vs[j], log(vs[j]));
+			pp_colq_add_ln(&lc, vs[j], NAN);
+		}
+	}
+	CHECK(la.nbins == lb.nbins && la.nbins == lc.nbins &&
+	    la.zeros == lb.zeros && la.zeros == lc.zeros &&
+	    la.sent == lb.sent && la.recv == lc.recv,
+	    "add_ln: same counts");
+	for (unsigned i = 0; i < la.nbins && i < lb.nbins && i < lc.nbins; i++)
+		CHECK(la.bins[i].idx == lb.bins[i].idx &&
+		    la.bins[i].n == lb.bins[i].n && la.bins[i].idx ==
+		    lc.bins[i].idx && la.bins[i].n == lc.bins[i].n,
+		    "add_ln: bin %u", i);
+	pp_colq_release(&la);
+	pp_colq_release(&lb);
+	pp_colq_release(&lc);
 }
