@@ -62,6 +62,14 @@ item_at(const struct pp_reorder *ro, size_t slot)
 	    sizeof(size_t)) + slot * ro->esize;
 }
 
+/* i mod alloc for i < 2 * alloc (ring indices: a head below alloc plus
+ * a count up to alloc), without a division. */
+static inline size_t
+wrap(const struct pp_reorder *ro, size_t i)
+{
+	return i >= ro->alloc ? i - ro->alloc : i;
+}
+
 static bool
 before(const struct handle *a, const struct handle *b)
 {
@@ -122,7 +130,7 @@ pop(struct pp_reorder *ro,
 	struct handle top = *oldest(ro);
 
 	if (ro->fn > 0 && ring(ro)[ro->fhead].order == top.order) {
-		ro->fhead = (ro->fhead + 1) % ro->alloc;
+		ro->fhead = wrap(ro, ro->fhead + 1);
 		ro->fn--;
 	} else {
 		struct handle *h = handles(ro);
@@ -219,9 +227,9 @@ pp_reorder_push(struct pp_reorder *ro, double ts, const void *item,
 	size_t slot = free_slots(ro)[ro->alloc - 1 - ro->n];
 	memcpy(item_at(ro, slot), item, ro->item_size);
 	struct handle x = { .ts = ts, .order = ro->order++, .slot = slot };
-	if (ro->fn == 0 || ts >= ring(ro)[(ro->fhead + ro->fn - 1) %
-	    ro->alloc].ts) {
-		ring(ro)[(ro->fhead + ro->fn) % ro->alloc] = x;
+	if (ro->fn == 0 || ts >= ring(ro)[wrap(ro, ro->fhead + ro->fn -
+	    1)].ts) {
+		ring(ro)[wrap(ro, ro->fhead + ro->fn)] = x;
 		ro->fn++;
 	} else {
 		struct handle *h = handles(ro);
