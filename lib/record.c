@@ -211,16 +211,25 @@ field_of(const struct pp_jmember *m)
 struct scanner {
 	struct pp_jscan s;	/* first: r->scan is &scanner.s */
 	signed char field[PP_JSCAN_MAX];	/* field of member i, or -1 */
+	signed char pos[F_N];	/* the member of field f, or -1 */
+	int pos_n;		/* members of the line pos[] is of, -1 none */
 };
 
 /* Note the field of every member of the line just scanned whole: the
  * leading ones whose keys the scanner found as expected (s->same) kept
- * theirs. */
+ * theirs; and each field's member, again only when a key changed. */
 static void
 learn_fields(struct scanner *sc)
 {
 	for (int i = sc->s.same; i < sc->s.n; i++)
 		sc->field[i] = (signed char)field_of(&sc->s.m[i]);
+	if (sc->s.same == sc->s.n && sc->pos_n == sc->s.n)
+		return;
+	memset(sc->pos, -1, sizeof(sc->pos));
+	for (int i = 0; i < sc->s.n; i++)
+		if (sc->field[i] >= 0)
+			sc->pos[sc->field[i]] = (signed char)i;
+	sc->pos_n = sc->s.n;
 }
 
 /* Index the scanner's members by field name, in one pass. */
@@ -561,10 +570,10 @@ status_of(const struct pp_jmember *m, enum pp_status *st)
 	}
 }
 
-/* decode_probe's common case in one pass over the scanned members: every
- * field present of its kind and in range.  Returns 0 with p filled as
- * decode_probe fills it, or -1 (nothing said) for anything else, which
- * decode_probe then decodes and reports. */
+/* decode_probe's common case, from the scanned members by the field
+ * index: every field present of its kind and in range.  Returns 0 with p
+ * filled as decode_probe fills it, or -1 (nothing said) for anything
+ * else, which decode_probe then decodes and reports. */
 static int
 decode_scanned(const struct scanner *sc, struct pp_probe *p)
 {
@@ -574,115 +583,85 @@ decode_scanned(const struct scanner *sc, struct pp_probe *p)
 		.seq = -1, .round = -1, .flow = -1, .ttl = -1, .reply_ttl = -1,
 		.code = -1, .port = -1, .size = -1, .rtt = NAN,
 	};
-	bool have_ts = false, have_rtt = false;
-	const struct pp_jmember *status = NULL;
+	const struct pp_jmember *m;
 
 	memcpy(p, &blank, sizeof(*p));
-	for (int i = 0; i < sc->s.n; i++) {
-		const struct pp_jmember *m = &sc->s.m[i];
-		int f = sc->field[i];
-		if (f < 0)
-			continue;
-		enum pp_jkind k = m->kind;
-		switch ((enum field)f) {
-		case F_TS:
-		case F_RTT: {
-			if (k != PP_J_REAL && k != PP_J_INT)
-				return -1;
-			double x = m->d;
-			if (!(x >= 0 && x <= (f == F_TS ? 1e11 : RTT_MAX)))
-				return -1;
-			if (f == F_TS) {
-				p->ts = x;
-				have_ts = true;
-			} else {
-				p->rtt = x;
-				have_rtt = true;
-			}
-			break;
-		}
-		case F_TARGET:
-		case F_STATUS:
-		case F_DST:
-		case F_PROTO:
-		case F_FROM:
-		case F_ERR:
-		case F_VANTAGE:
-			if (k != PP_J_STRING)
-				return -1;
-			switch ((enum field)f) {
-			case F_TARGET: p->target = m->str; break;
-			case F_STATUS: status = m; break;
-			case F_DST: p->dst = m->str; break;
-			case F_PROTO: p->proto = m->str; break;
-			case F_FROM: p->from = m->str; break;
-			case F_ERR: p->err = m->str; break;
-			default: p->vantage = m->str; break;
-			}
-			break;
-		case F_CONN:
-			if (k != PP_J_STRING)
-				return -1;
-			if (MEMBER_IS(m, "open"))
-				p->conn = PP_CONN_OPEN;
-			else if (MEMBER_IS(m, "refused"))
-				p->conn = PP_CONN_REFUSED;
-			else
-				return -1;
-			break;
-		case F_LOCAL_DROP:
-			if (k != PP_J_TRUE && k != PP_J_FALSE)
-				return -1;
-			p->local_drop = k == PP_J_TRUE;
-			break;
-		case F_SEQ:
-		case F_ROUND:
-		case F_FLOW:
-			if (k != PP_J_INT || m->i < 0)
-				return -1;
-			if (f == F_SEQ)
-				p->seq = m->i;
-			else if (f == F_ROUND)
-				p->round = m->i;
-			else
-				p->flow = m->i;
-			break;
-		case F_TTL:
-			if (k != PP_J_INT || m->i < 1 || m->i > 255)
-				return -1;
-			p->ttl = (int)m->i;
-			break;
-		case F_REPLY_TTL:
-		case F_CODE:
-			if (k != PP_J_INT || m->i < 0 || m->i > 255)
-				return -1;
-			if (f == F_REPLY_TTL)
-				p->reply_ttl = (int)m->i;
-			else
-				p->code = (int)m->i;
-			break;
-		case F_PORT:
-		case F_SIZE:
-			if (k != PP_J_INT || m->i < 0 || m->i > 65535)
-				return -1;
-			if (f == F_PORT)
-				p->port = (int)m->i;
-			else
-				p->size = (int)m->i;
-			break;
-		default:
+	/* Field f's member, or NULL (fields straight from the index, no
+	 * switch: a stream's lines have the same ones). */
+#define AT(f) (sc->pos[(f)] >= 0 ? &sc->s.m[sc->pos[(f)]] : NULL)
+	/* A number lo..hi, an integer lo..hi, a string. */
+#define NUM_OK(m, hi) (((m)->kind == PP_J_REAL || \
+	(m)->kind == PP_J_INT) && (m)->d >= 0 && (m)->d <= (hi))
+#define INT_OK(m, lo, hi) ((m)->kind == PP_J_INT && (m)->i >= (lo) && \
+	(m)->i <= (hi))
+#define STR(f, out) do { \
+	if ((m = AT(f)) != NULL) { \
+		if (m->kind != PP_J_STRING) \
+			return -1; \
+		(out) = m->str; \
+	} \
+} while (0)
+#define INT(f, lo, hi, out) do { \
+	if ((m = AT(f)) != NULL) { \
+		if (!INT_OK(m, lo, hi)) \
+			return -1; \
+		(out) = m->i; \
+	} \
+} while (0)
+
+	if ((m = AT(F_TS)) == NULL || !NUM_OK(m, 1e11))
+		return -1;
+	p->ts = m->d;
+	if ((m = AT(F_TARGET)) == NULL || m->kind != PP_J_STRING)
+		return -1;
+	p->target = m->str;
+	if ((m = AT(F_STATUS)) == NULL || m->kind != PP_J_STRING ||
+	    status_of(m, &p->status) == -1)
+		return -1;
+	STR(F_DST, p->dst);
+	STR(F_PROTO, p->proto);
+	STR(F_FROM, p->from);
+	STR(F_ERR, p->err);
+	STR(F_VANTAGE, p->vantage);
+	if ((m = AT(F_CONN)) != NULL) {
+		if (m->kind != PP_J_STRING)
 			return -1;
-		}
+		if (MEMBER_IS(m, "open"))
+			p->conn = PP_CONN_OPEN;
+		else if (MEMBER_IS(m, "refused"))
+			p->conn = PP_CONN_REFUSED;
+		else
+			return -1;
 	}
-	if (!have_ts || p->target == NULL || status == NULL ||
-	    status_of(status, &p->status) == -1)
+	if ((m = AT(F_LOCAL_DROP)) != NULL) {
+		if (m->kind != PP_J_TRUE && m->kind != PP_J_FALSE)
+			return -1;
+		p->local_drop = m->kind == PP_J_TRUE;
+	}
+	INT(F_SEQ, 0, INT64_MAX, p->seq);
+	INT(F_ROUND, 0, INT64_MAX, p->round);
+	INT(F_FLOW, 0, INT64_MAX, p->flow);
+	INT(F_TTL, 1, 255, p->ttl);
+	INT(F_REPLY_TTL, 0, 255, p->reply_ttl);
+	INT(F_CODE, 0, 255, p->code);
+	INT(F_PORT, 0, 65535, p->port);
+	INT(F_SIZE, 0, 65535, p->size);
+	if ((m = AT(F_RTT)) != NULL) {
+		if (!NUM_OK(m, RTT_MAX))
+			return -1;
+		p->rtt = m->d;
+	} else if (p->status == PP_ST_REPLY ||
+	    p->status == PP_ST_TTL_EXPIRED) {
 		return -1;
-	if (!have_rtt && (p->status == PP_ST_REPLY ||
-	    p->status == PP_ST_TTL_EXPIRED))
-		return -1;
+	}
 	if (p->status == PP_ST_TIMEOUT || p->status == PP_ST_ERROR)
 		p->rtt = NAN;	/* no reply, whatever else it says */
 	return 0;
+#undef AT
+#undef NUM_OK
+#undef INT_OK
+#undef STR
+#undef INT
 }
 
 /* Set the record type from its "type" string. */
@@ -740,6 +719,7 @@ parse(struct pp_record *r, const char *line, size_t len, char *dst,
 		struct scanner *sc = malloc(sizeof(*sc));
 		if (sc != NULL) {
 			pp_jscan_init(&sc->s);
+			sc->pos_n = -1;
 			r->scan = &sc->s;
 		}
 	}

@@ -210,6 +210,21 @@ test_record(void)
 		"65536,\"ttl\":\"x\"",
 		"\"ts\":1.5,\"target\":\"h\",\"status\":\"reply\",\"rtt\":1,"
 		"\"from\":3",
+		/* Keys that change from one line to the next, their count
+		 * not (one record for all lines, below). */
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"seq\":5",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"round\":5",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"flow\":5",
+		"\"ts\":1.5,\"target\":\"h\",\"status\":\"timeout\",\"flow\":6",
+		"\"ts\":1.5,\"status\":\"timeout\",\"target\":\"h\",\"flow\":6",
+		"\"ts\":1.5,\"status\":\"timeout\",\"target\":\"h\",\"flow\":6,"
+		"\"a_key_longer_than_15\":1",
+		"\"ts\":1.5,\"status\":\"timeout\",\"target\":\"h\",\"seq\":6,"
+		"\"a_key_longer_than_15\":1",
+		"\"ts\":1.5,\"status\":\"timeout\",\"target\":\"h\",\"seq\":6,"
+		"\"a_key_longer_than_16\":1",
+		"\"t\\u0073\":2.5,\"status\":\"timeout\",\"target\":\"h\",\"seq\":6",
+		"\"ts\":2.5,\"status\":\"timeout\",\"target\":\"h\",\"seq\":6",
 	};
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
 		char flat[512], nest[512];
@@ -245,9 +260,26 @@ test_record(void)
 			pp_jw_release(&wf);
 			pp_jw_release(&wn);
 		}
+		/* The same line after the ones before it, on one record: the
+		 * scanner's key prediction and the field index follow. */
+		pp_error_clear(&en);
+		int cs = pp_record_parse(&r, flat, strlen(flat), &en);
+		CHECK(cs == cf && strcmp(ef.msg, en.msg) == 0, "in turn %zu: "
+		    "%d %s, %d %s", i, cf, ef.msg, cs, en.msg);
+		if (cf == 0 && cs == 0) {
+			pp_jw_init(&wf);
+			pp_jw_init(&wn);
+			pp_probe_write(&wf, &rf.probe);
+			pp_probe_write(&wn, &r.probe);
+			CHECK(wf.len == wn.len && memcmp(wf.buf, wn.buf, wf.len) ==
+			    0, "in turn %zu: %.*s", i, (int)wn.len, wn.buf);
+			pp_jw_release(&wf);
+			pp_jw_release(&wn);
+		}
 		pp_record_release(&rf);
 		pp_record_release(&rn);
 	}
+	pp_record_release(&r);
 
 	enum pp_status st;
 	CHECK(pp_status_parse("ttl-expired", &st) == 0 &&
