@@ -52,7 +52,7 @@
 
 enum {
 	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER,
-	OPT_ASN_DB, OPT_COLOR
+	OPT_ASN_DB, OPT_COLOR, OPT_REFUSED_DOWN
 };
 
 /* mtr's letters and long options that pp-trace does not take: an error
@@ -123,6 +123,8 @@ struct target {
 				 * (counted as loss) */
 	char unreach_from[64];	/* the latest one's source ("" unknown) */
 	int unreach_code;	/* and code (-1 none) */
+	long long refused;	/* rounds not reached with the destination's
+				 * RST, lost by --refused-down */
 };
 
 struct trace_run {
@@ -148,6 +150,7 @@ struct trace_run {
 	unsigned long long seq;
 	bool paris;		/* every flow keeps to one path */
 	bool need4, need6;	/* IPv4 (IPv6) targets resolved */
+	struct pp_outcome_opts outcome;	/* --refused-down */
 	struct pp_tsched_stats told;	/* the schedule's troubles said */
 	long long next_tell;	/* monotonic ns: say them again then */
 };
@@ -209,9 +212,9 @@ usage(int status)
 	    "[--color when]\n"
 	    "                [--flows count] [--icmp] [--keep count] "
 	    "[--rate pps]\n"
-	    "                [--rotate size] [--send-delay duration] "
-	    "[--vantage name]\n"
-	    "                [target ...]\n");
+	    "                [--refused-down] [--rotate size] "
+	    "[--send-delay duration]\n"
+	    "                [--vantage name] [target ...]\n");
 	if (status == 0) {
 		/* pp-trace's options beside mtr's letters. */
 		static const char *const rows[][3] = {
@@ -259,6 +262,8 @@ usage(int status)
 			{ "--keep COUNT", "rotated -o files kept (default 5)",
 			    "" },
 			{ "--rate PPS", "probes a second, all targets, at most",
+			    "" },
+			{ "--refused-down", "a refused TCP connection is lost",
 			    "" },
 			{ "--rotate SIZE",
 			    "a new -o file at this size (FILE.1)", "" },
@@ -308,6 +313,8 @@ write_meta(struct trace_run *r, int argc, char **argv)
 	pp_jw_kbool(&r->w, "paris", r->paris);
 	if (r->rounds > 0)
 		pp_jw_kint(&r->w, "rounds", r->rounds);
+	if (r->outcome.refused_down)
+		pp_jw_kstr(&r->w, "refused", "down");
 	pp_jw_end(&r->w);
 	pp_probecli_emit(&r->pc, &r->w, true);
 }
@@ -389,6 +396,7 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 	bool reached = false;
 	bool local = false;
 	bool unreach = false;
+	bool refused = false;
 
 	(void)n;
 	for (int f = 0; f < r->flows; f++) {
@@ -406,7 +414,9 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 				pp_screen_probe(r->screen, &p);
 			pp_runsum_probe(&r->runsum, &p);
 			enum pp_loss why;
-			enum pp_outcome o = pp_probe_classify(&p, NULL, &why);
+			enum pp_outcome o = pp_probe_classify(&p, &r->outcome,
+			    &why);
+			refused = refused || why == PP_LOSS_REFUSED;
 			if (why == PP_LOSS_UNREACHABLE) {
 				unreach = true;
 				(void)pp_sanitize_term(t->unreach_from,
@@ -430,6 +440,8 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 		t->local++;
 	else if (unreach)
 		t->unreach++;
+	else if (refused)
+		t->refused++;
 	t->emitted++;
 }
 
@@ -522,6 +534,9 @@ final_summary(const struct trace_run *r)
 			    t->unreach_from[0] != '\0' ? " from " : "",
 			    t->unreach_from);
 		}
+		if (t->refused > 0)
+			fprintf(f, ", %lld refused (counted as down)",
+			    t->refused);
 		if (t->local > 0)
 			fprintf(f, ", %lld rounds maybe lost inside this host "
 			    "(not counted)", t->local);
@@ -678,6 +693,7 @@ main(int argc, char **argv)
 		{ "raw", PP_NO_ARG, NULL, 'l' },
 		{ "report", PP_NO_ARG, NULL, 'r' },
 		{ "report-cycles", PP_REQ_ARG, NULL, 'c' },
+		{ "refused-down", PP_NO_ARG, NULL, OPT_REFUSED_DOWN },
 		{ "report-wide", PP_NO_ARG, NULL, 'w' },
 		{ "rotate", PP_REQ_ARG, NULL, PP_OPT_ROTATE },
 		{ "sctp", PP_NO_ARG, NULL, 'S' },
@@ -834,6 +850,9 @@ main(int argc, char **argv)
 			r.flows = pp_probecli_int(opt, "count", pp_optarg, 1,
 			    MAX_FLOWS);
 			break;
+		case OPT_REFUSED_DOWN:
+			r.outcome.refused_down = true;
+			break;
 		case OPT_RATE:
 			r.rate = pp_probecli_int(opt, "pps", pp_optarg, 1,
 			    1000000);
@@ -974,8 +993,9 @@ main(int argc, char **argv)
 		    .wide = wide,
 		    .asn_db = asn_db,
 		    .ntargets = ok,
+		    .refused_down = r.outcome.refused_down,
 		});
-	if (pp_runsum_init(&r.runsum, r.pc.po.timeout + 1, NULL) == -1)
+	if (pp_runsum_init(&r.runsum, r.pc.po.timeout + 1, &r.outcome) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	/* Large writes (glibc ignores the size of a buffer it allocates
 	 * itself: 4 KB). */

@@ -126,6 +126,7 @@ agg_open(struct pp_screen *s)
 		.horizon = s->o.horizon,
 		.outage_loss = 30,
 		.outage_min = 3,
+		.outcome = { .refused_down = s->o.refused_down },
 	};
 	struct pp_agg_sink none = { 0 };
 
@@ -182,6 +183,7 @@ pp_screen_new(const struct pp_screen_opts *o, struct pp_error *err)
 		.asn_of = asn_of,
 		.arg = s,
 		.one_target = o->ntargets == 1,
+		.refused_down = o->refused_down,
 	};
 	pp_table_init(&s->table, &to);
 	s->dirty = true;
@@ -353,7 +355,10 @@ pp_screen_probe(struct pp_screen *s, const struct pp_probe *p)
 	if (h != NULL) {
 		if (h->inflight > 0)
 			h->inflight--;
-		enum pp_outcome oc = pp_probe_outcome(p, NULL);
+		struct pp_outcome_opts oo = {
+			.refused_down = s->o.refused_down,
+		};
+		enum pp_outcome oc = pp_probe_outcome(p, &oo);
 		bool ok = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
 		if (oc != PP_LOCAL) {
 			h->rtt[h->head] = ok ? (float)p->rtt : NAN;

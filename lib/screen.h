@@ -61,6 +61,8 @@ struct pp_screen_opts {
 	const char *asn_db;	/* a MaxMind DB of AS numbers, NULL none */
 	double horizon;		/* reorder horizon for the figures, s (0:
 				 * in arrival order) */
+	bool refused_down;	/* a refused TCP connection is lost, not an
+				 * answer (--refused-down; lib/outcome.h) */
 };
 
 /* What pp_screen_poll reports. */

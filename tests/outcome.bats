@@ -184,6 +184,41 @@ dead_host() {
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'all(.conn == "open")' >/dev/null
 }
 
+@test "outcome (lab): pp-trace --refused-down: a TCP trace to a closed port is down at the destination, as pp-probe's" {
+	lab_up --routers 1
+	# Port 9 of the destination (hop 2) answers RST.
+	run --separate-stderr lab_exec c pp-trace -T -P 9 -c 3 -i 100ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 0 ] || { printf '%s\n' "$stderr" >&2; false; }
+	assert_stderr --partial "3 rounds, destination answered in 3 (0.0% loss)"
+	printf '%s\n' "$output" >"$T/up.ndjson"
+	run --separate-stderr lab_exec c pp-trace -T -P 9 --refused-down -c 3 -i 100ms -W 500ms "$LAB_DST4"
+	# As pp-probe --refused-down: status 1, the destination never answered.
+	[ "$status" -eq 1 ] || { printf '%s\n' "$stderr" >&2; false; }
+	assert_stderr --partial "3 rounds, destination answered in 0 (100.0% loss), 3 refused (counted as down)"
+	assert_stderr --partial "no answer from the destination of $LAB_DST4"
+	printf '%s\n' "$output" >"$T/down.ndjson"
+	# The same setting as pp-probe's; the records themselves unchanged.
+	head -1 "$T/down.ndjson" | jq -e '.settings.refused == "down"' >/dev/null
+	! head -1 "$T/up.ndjson" | jq -e '.settings | has("refused")' >/dev/null
+	jq -s -e '[.[] | select(.type == "probe" and .ttl == 2)] | length == 3 and all(.status == "reply" and .conn == "refused")' "$T/down.ndjson" >/dev/null
+	run --separate-stderr lab_exec c pp-probe --tcp -P 9 --refused-down -c 3 -i 100ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	head -1 <<<"$output" | jq -e '.settings.refused == "down"' >/dev/null
+	# pp-stats reads the archive's setting: the destination's hop down
+	# (no option needed), the router up; the plain trace's is up.
+	pp_run 0 pp-stats -f ndjson "$T/down.ndjson"
+	printf '%s\n' "$output" | jq -s -e '[.[] | select(.type == "stats")] | (map(select(.ttl == 2)) | length == 1 and .[0].recv == 0 and .[0].loss == 100 and .[0].refused == 3) and (map(select(.ttl == 1)) | .[0].loss == 0)' >/dev/null
+	pp_run 0 pp-stats -f ndjson "$T/up.ndjson"
+	printf '%s\n' "$output" | jq -s -e '[.[] | select(.type == "stats" and .ttl == 2)] | length == 1 and .[0].recv == 3 and .[0].loss == 0' >/dev/null
+	pp_run 0 pp-stats -f table "$T/down.ndjson"
+	assert_output --partial "0 open, 3 refused (refused counted as down)"
+	# mtr's report beside it: -r counts the hop lost with the option.
+	run --separate-stderr lab_exec c pp-trace -T -P 9 --refused-down -r -c 3 -i 100ms -W 500ms "$LAB_DST4"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep -E '^  2\.\|-- .* 100\.0% ' >/dev/null
+	assert_output --partial "(refused counted as down)"
+}
+
 @test "outcome: a run's \"refused\":\"down\" rules that run's records alone, in any order of the inputs, in every reader" {
 	# No lab: a service check (--refused-down, its meta says down) and a
 	# plain run of the same closed port, 3 RSTs each.  Read together,
