@@ -99,7 +99,6 @@ struct out {
 	struct pp_table table;	/* -f table */
 	struct pp_names names;	/* -f table: what the records say about
 				 * addresses (pp-geo --rdns, --asn-db) */
-	bool refused_down;	/* refused connections count as down */
 	struct pp_table_outages outages;	/* table: listed at the end */
 	/* CSV: outages go to --outages FILE, or are counted. */
 	FILE *outf;		/* the outages file's stream, NULL none */
@@ -282,7 +281,6 @@ table_opts(struct out *ot)
 {
 	ot->table.o.name = ot->names.have_host ? table_name : NULL;
 	ot->table.o.asn = ot->names.have_asn;
-	ot->table.o.refused_down = ot->refused_down;
 }
 
 /* A row of the table; -w: held until its window is whole (the host
@@ -720,7 +718,8 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 }
 
 /* A meta record of the input: whether refused counts as down (every
- * one); settings, host and timeout (the first). */
+ * one, for the records of its run: the rows say theirs); settings, host
+ * and timeout (the first). */
 static void
 note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 {
@@ -729,9 +728,6 @@ note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
 	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
 
 	pp_agg_meta(a, set);
-	/* The table's label: some refused were counted as down. */
-	ot->refused_down = ot->refused_down ||
-	    a->o.outcome.meta_refused_down;
 	if (ot->source != NULL || !json_is_object(set))
 		return;
 	ot->source = json_incref(set);
@@ -785,7 +781,6 @@ main(int argc, char **argv)
 		open_output(o.output);
 	memset(&ot, 0, sizeof(ot));
 	ot.o = &o;
-	ot.refused_down = o.refused_down;
 	struct pp_table_opts to = {
 		.wide = o.wide,
 		.mpls = true,	/* label stacks, when rows carry them */

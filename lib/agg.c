@@ -815,5 +815,6 @@ pp_agg_stats_row(const struct pp_intern *names, const struct pp_stats *s,
 	r->tcp = s->tcp;
 	r->open = s->open;
 	r->refused = s->refused;
+	r->refused_down = s->lost_by[PP_LOSS_REFUSED];
 	r->local_drop = s->local_drop;
 }

@@ -270,6 +270,7 @@ pp_stats_rec_read(struct pp_stats_rec *r, json_t *o, struct pp_error *err)
 	    json_object_get(o, "refused") != NULL;
 	r->open = jcount(o, "open");
 	r->refused = jcount(o, "refused");
+	r->refused_down = jcount(o, "refused_down");
 	r->local_drop = jcount(o, "local_drop");
 	r->rate_limited = jcount(o, "rate_limited");
 	r->rate_limit = pp_json_num(o, "rate_limit");
@@ -695,6 +696,9 @@ pp_stats_rec_write(struct pp_jw *w, const struct pp_stats_rec *r)
 	if (r->tcp) {
 		pp_jw_kint(w, "open", (long long)r->open);
 		pp_jw_kint(w, "refused", (long long)r->refused);
+		if (r->refused_down > 0)
+			pp_jw_kint(w, "refused_down",
+			    (long long)r->refused_down);
 	}
 	if (r->local_drop > 0)
 		pp_jw_kint(w, "local_drop", (long long)r->local_drop);

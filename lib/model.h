@@ -106,6 +106,9 @@ struct pp_stats_rec {
 	bool tcp;		/* TCP probes: open and refused apply */
 	uint64_t open;		/* TCP: connections that succeeded */
 	uint64_t refused;	/* TCP: connections refused (RST) */
+	uint64_t refused_down;	/* of them, those counted as lost
+				 * (--refused-down, or the meta record of
+				 * the run they came from): 0 none */
 	uint64_t local_drop;	/* timeouts maybe lost inside this host,
 				 * counted in neither sent nor loss */
 	uint64_t rate_limited;	/* lost probes the responder's ICMP rate

@@ -183,7 +183,6 @@ pp_screen_new(const struct pp_screen_opts *o, struct pp_error *err)
 		.asn_of = asn_of,
 		.arg = s,
 		.one_target = o->ntargets == 1,
-		.refused_down = o->refused_down,
 	};
 	pp_table_init(&s->table, &to);
 	s->dirty = true;

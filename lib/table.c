@@ -515,11 +515,20 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 	/* Connections are the destination's: said for a plain probe's row
 	 * and for a traced hop that connected or refused, never for the
 	 * routers on the way. */
+	/* Whether its refused counted as down is the row's own: the
+	 * inputs (runs) it was read from may differ. */
 	if (r->tcp && (r->ttl == 0 || r->open + r->refused > 0)) {
+		char down[64] = "";
+		if (r->refused_down > 0 && r->refused_down >= r->refused)
+			(void)snprintf(down, sizeof(down), " (refused counted "
+			    "as down)");
+		else if (r->refused_down > 0)
+			(void)snprintf(down, sizeof(down), " (%llu of them "
+			    "counted as down)",
+			    (unsigned long long)r->refused_down);
 		(void)snprintf(line, sizeof(line), "(connections)  %llu open, "
 		    "%llu refused%s", (unsigned long long)r->open,
-		    (unsigned long long)r->refused, t->o.refused_down ?
-		    " (refused counted as down)" : "");
+		    (unsigned long long)r->refused, down);
 		put_under(t, f, line);
 	}
 	if (r->local_drop > 0) {

@@ -71,8 +71,6 @@ struct pp_table_opts {
 	bool mpls;		/* MPLS label stacks (when rows carry them) */
 	bool one_target;	/* rows of one target: no target line (as mtr
 				 * -r) */
-	bool refused_down;	/* refused TCP connections counted as down
-				 * (said under the row) */
 	/* A responder's name, NULL when none (or not wanted); borrowed
 	 * until the next call.  NULL: addresses only. */
 	const char *(*name)(void *arg, const char *addr);

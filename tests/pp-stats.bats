@@ -32,6 +32,35 @@ pp_body() {
 	pp_run 2 pp-stats --outage-loss 0
 }
 
+@test "pp-stats: whether refused counted as down is said per row, as each input's meta has it" {
+	# Two runs of the same closed-port check: one whose meta says
+	# "refused":"down" (a --refused-down run), one plain, at another
+	# vantage point; then the plain one again at the same vantage point
+	# and target, 100 s later.
+	sed '1s/"port":9}/"port":9,"refused":"down"}/' "$F/tcp.ndjson" >"$BATS_TEST_TMPDIR/down.ndjson"
+	sed 's/"host":"lab"/"host":"lab2"/' "$F/tcp.ndjson" >"$BATS_TEST_TMPDIR/up.ndjson"
+	sed 's/"ts":17640000\([0-9]\)/"ts":17640001\1/g' "$F/tcp.ndjson" >"$BATS_TEST_TMPDIR/later.ndjson"
+	for order in "down up" "up down"; do
+		set -- $order
+		pp_run 0 pp-stats -f table "$BATS_TEST_TMPDIR/$1.ndjson" "$BATS_TEST_TMPDIR/$2.ndjson"
+		# The down run's row says so; the plain run's does not.
+		printf '%s\n' "$output" | awk '/^HOST: lab /{h="down"} /^HOST: lab2 /{h="up"} /connections/{print h ": " $0}' >"$BATS_TEST_TMPDIR/c"
+		grep -qx 'down:         (connections)  4 open, 2 refused (refused counted as down)' "$BATS_TEST_TMPDIR/c"
+		grep -qx 'up:         (connections)  4 open, 2 refused' "$BATS_TEST_TMPDIR/c"
+		# And the records: refused_down on the down run's row only.
+		pp_body 0 "$BATS_TEST_TMPDIR/$1.ndjson" "$BATS_TEST_TMPDIR/$2.ndjson"
+		printf '%s\n' "$output" | jq -s -e 'map(select(.type == "stats")) | (map(select(.vantage == "lab")) | .[0].refused_down == 2 and .[0].recv == 4) and (map(select(.vantage == "lab2")) | (.[0] | has("refused_down") | not) and .[0].recv == 6)' >/dev/null
+	done
+	# One row made of both: how many of its refused were counted down.
+	pp_run 0 pp-stats -f table "$BATS_TEST_TMPDIR/down.ndjson" "$BATS_TEST_TMPDIR/later.ndjson"
+	assert_output --partial "(connections)  8 open, 4 refused (2 of them counted as down)"
+	pp_body 0 "$BATS_TEST_TMPDIR/down.ndjson" "$BATS_TEST_TMPDIR/later.ndjson"
+	printf '%s\n' "$output" | jq -s -e 'map(select(.type == "stats")) | length == 1 and .[0].refused == 4 and .[0].refused_down == 2' >/dev/null
+	# --refused-down: every row's refused are down.
+	pp_run 0 pp-stats -f table --refused-down "$BATS_TEST_TMPDIR/up.ndjson" "$BATS_TEST_TMPDIR/later.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c '2 refused (refused counted as down)')" -eq 2 ]
+}
+
 @test "pp-stats: golden output, exact (J-01 vector, an out-of-order timeout)" {
 	pp_run 0 pp-stats "$F/hand.ndjson"
 	assert_ndjson
