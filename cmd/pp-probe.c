@@ -538,13 +538,44 @@ final_summary(struct probe_run *r)
 struct mtr_probe {
 	int token;
 	int family;
+	struct pp_mtrpkt_probe p;	/* the request */
+	long long due_ns;	/* its timeout (pp_mono_ns) */
 };
 
 struct mtr_run {
 	struct pp_mtrpkt m;
 	struct pp_net *net;
 	struct pp_engine *e;
+	/* Probes the kernel would not send from a loopback source, to be
+	 * answered no-reply at their timeout as mtr-packet's are
+	 * (pp_mtrpkt_loopback_martian); at most every probe in flight. */
+	struct {
+		int token;
+		long long due_ns;
+	} late[PP_MTRPKT_PROBES_MAX];
+	int nlate;
 };
+
+static void mtr_write(const struct pp_mtrpkt_reply *r);
+
+/* Answer the late probes that are due at now (mono ns): no-reply. */
+static void
+mtr_late(struct mtr_run *run, long long now)
+{
+	for (int i = 0; i < run->nlate; ) {
+		if (run->late[i].due_ns > now) {
+			i++;
+			continue;
+		}
+		struct pp_mtrpkt_reply r;
+		memset(&r, 0, sizeof(r));
+		r.token = run->late[i].token;
+		r.word = PP_MTRPKT_NO_REPLY;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		run->late[i] = run->late[--run->nlate];
+	}
+}
 
 static void
 mtr_write(const struct pp_mtrpkt_reply *r)
@@ -568,6 +599,13 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 
 	memset(&r, 0, sizeof(r));
 	r.token = mp->token;
+	if (res->status == PP_ST_ERROR && pp_mtrpkt_loopback_martian(&mp->p,
+	    res->errnum) && run->nlate < PP_MTRPKT_PROBES_MAX) {
+		run->late[run->nlate].token = mp->token;
+		run->late[run->nlate++].due_ns = mp->due_ns;
+		free(mp);
+		return;
+	}
 	switch (res->status) {
 	case PP_ST_REPLY:
 		r.word = PP_MTRPKT_REPLY;
@@ -621,9 +659,20 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 		pp_mtrpkt_answered(&run->m);
 		return;
 	}
+	/* Then the source it would be sent from (mtr-packet binds it). */
+	if (pp_mtrpkt_mapped_source(p, p->has_src ? (const struct sockaddr *)
+	    &p->src : (const struct sockaddr *)&src)) {
+		r.word = PP_MTRPKT_ADDRESS_NOT_AVAILABLE;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		return;
+	}
 	struct mtr_probe *mp = pp_xmalloc(sizeof(*mp));
 	mp->token = p->token;
 	mp->family = p->family;
+	mp->p = *p;
+	mp->due_ns = pp_mono_ns() + (long long)((p->timeout > 0 ?
+	    (double)p->timeout : PP_MTRPKT_TURN) * 1e9);
 	struct pp_engine_probe pr;
 	pp_engine_probe_init(&pr);
 	pr.proto = p->proto == PP_MTRPKT_UDP ? PP_UDP : p->proto ==
@@ -704,6 +753,7 @@ mtr_packet(struct pp_net *net, const struct pp_engine_opts *eo)
 		if (pp_engine_run(run.e, pp_mono_ns()) == -1)
 			pp_errx(PP_EXIT_FAIL, "event loop failed: %s",
 			    strerror(errno));
+		mtr_late(&run, pp_mono_ns());
 		char *line;
 		enum pp_mtrpkt_in_event ev;
 		while ((ev = pp_mtrpkt_in_next(&run.m.in, &line)) !=

@@ -372,6 +372,38 @@ address(int fam, const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return inet_pton(AF_INET, s, &s4->sin_addr) == 1 ? 0 : -1;
 }
 
+bool
+pp_mtrpkt_mapped_source(const struct pp_mtrpkt_probe *p,
+    const struct sockaddr *src)
+{
+	if (p->family != AF_INET6 || src == NULL || src->sa_family !=
+	    AF_INET6 || (p->proto != PP_MTRPKT_ICMP && p->proto !=
+	    PP_MTRPKT_UDP))
+		return false;
+	const struct in6_addr *a = &((const struct sockaddr_in6 *)
+	    (const void *)src)->sin6_addr;
+	return IN6_IS_ADDR_V4MAPPED(a);
+}
+
+/* Whether the IPv4 address of ss is in 127.0.0.0/8. */
+static bool
+loopback4(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)
+	    (const void *)ss;
+
+	return ss->ss_family == AF_INET &&
+	    (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+}
+
+bool
+pp_mtrpkt_loopback_martian(const struct pp_mtrpkt_probe *p, int errnum)
+{
+	return errnum == EINVAL && p->family == AF_INET && p->has_src &&
+	    (p->proto == PP_MTRPKT_ICMP || p->proto == PP_MTRPKT_UDP) &&
+	    loopback4(&p->src) && !loopback4(&p->dst);
+}
+
 /* The values on the wire (see the header).  Returns 0, or -1 for
  * invalid-argument. */
 static int

@@ -78,6 +78,27 @@ const char *pp_mtrpkt_word_name(enum pp_mtrpkt_word w);
  * number). */
 enum pp_mtrpkt_word pp_mtrpkt_errno_word(int errnum);
 
+struct pp_mtrpkt_probe;
+
+/* Whether a probe p is refused before it is sent as mtr-packet refuses
+ * it, src its source (p->src when given, else the one the route to the
+ * destination has): an ICMP or UDP probe over IPv6 from an IPv4-mapped
+ * address (::ffff:a.b.c.d; also the route's source to a mapped
+ * destination), whose raw socket mtr-packet cannot bind to it:
+ * address-not-available, nothing sent.  TCP's socket can (dual stack). */
+bool pp_mtrpkt_mapped_source(const struct pp_mtrpkt_probe *p,
+    const struct sockaddr *src);
+
+/* Whether a send error errnum of probe p is the kernel refusing an IPv4
+ * ICMP or UDP probe from a loopback source (given, 127/8) to a destination
+ * outside 127/8 (EINVAL: the route of a loopback source leaves the host).
+ * mtr-packet builds the IP header itself and sends it anyway: no answer
+ * can come back to a loopback address, so it answers no-reply at the
+ * probe's timeout, and so does pp (mtr's -I lo asks this; an
+ * invalid-argument would end mtr). */
+bool pp_mtrpkt_loopback_martian(const struct pp_mtrpkt_probe *p,
+    int errnum);
+
 /* The one table, ICMP side: the word an ICMP message about a probe
  * answers, family AF_INET or AF_INET6: echo reply: reply; time exceeded
  * (any code): ttl-expired; destination unreachable, port code (3; ICMPv6

@@ -111,6 +111,56 @@ no_sctp() {
 	mp_answers "$(wc -l <"$REQ")"
 }
 
+@test "mtr-packet: IPv4-mapped IPv6 addresses and a loopback source to another host (mtr -I lo): the reference's words" {
+	mp_ns_up
+	# ::ffff:a.b.c.d: an ICMP or UDP probe from a mapped source (given,
+	# or the route's to a mapped destination) is address-not-available,
+	# nothing sent; TCP's dual-stack socket probes it.  A loopback source
+	# to another host (mtr -I lo asks for 127.0.0.1): ICMP and UDP are
+	# sent by mtr-packet and time out (no-reply), TCP is
+	# invalid-argument, to this host's own address a reply.
+	cat >"$REQ" <<-'R'
+	1 send-probe ip-6 ::ffff:127.0.0.1 protocol icmp timeout 1
+	2 send-probe ip-6 ::ffff:127.0.0.1 protocol udp timeout 1
+	3 send-probe ip-6 ::ffff:127.0.0.1 protocol udp local-port 40000 timeout 1
+	4 send-probe ip-6 ::ffff:127.0.0.1 protocol tcp port 9 timeout 1
+	5 send-probe ip-6 ::ffff:127.0.0.1 protocol icmp ttl 1 timeout 1
+	6 send-probe ip-6 ::1 local-ip-6 ::ffff:127.0.0.1 protocol icmp timeout 1
+	7 send-probe ip-6 ::1 local-ip-6 ::ffff:127.0.0.1 protocol udp timeout 1
+	8 send-probe ip-6 ::ffff:198.18.250.9 protocol icmp timeout 1
+	9 send-probe ip-4 198.18.250.9 local-ip-4 127.0.0.1 protocol icmp size 64 bit-pattern 0 tos 0 ttl 1 timeout 1
+	10 send-probe ip-4 198.18.250.9 local-ip-4 127.0.0.1 protocol udp ttl 2 timeout 1
+	11 send-probe ip-4 198.18.250.9 local-ip-4 127.0.0.2 protocol udp local-port 40000 timeout 1
+	12 send-probe ip-4 198.18.250.9 local-ip-4 127.0.0.1 protocol tcp port 80 timeout 1
+	13 send-probe ip-4 198.18.250.1 local-ip-4 127.0.0.1 protocol icmp timeout 1
+	14 send-probe ip-4 127.0.0.1 local-ip-4 127.0.0.1 protocol udp timeout 1
+	R
+	mp_compare "$REQ" ip netns exec "$MP_NS"
+	mp_answers 14
+	grep -qx '1 address-not-available' "$MP_OUT/pp"
+	grep -qx '4 reply ip-6 ::ffff:127.0.0.1 round-trip-time RTT' "$MP_OUT/pp"
+	grep -qx '9 no-reply' "$MP_OUT/pp"
+	# The loopback source's no-reply comes at the timeout, as a probe's.
+	local t0 t1
+	t0=$(date +%s%N)
+	printf '1 send-probe ip-4 198.18.250.9 local-ip-4 127.0.0.1 protocol icmp timeout 1\n' |
+		ip netns exec "$MP_NS" "$PP_BIN/pp-probe" --mtr-packet >"$MP_OUT/one"
+	t1=$(date +%s%N)
+	[ "$(cat "$MP_OUT/one")" = "1 no-reply" ]
+	[ $(( (t1 - t0) / 1000000 )) -ge 950 ]
+	# mtr -I lo itself runs on pp's helper as on its own (it ended with
+	# "mtr-packet reported invalid argument" before).
+	if command -v mtr >/dev/null; then
+		local f
+		ip netns exec "$MP_NS" mtr -r -n -c 1 -m 2 -G 0.5 -I lo 198.18.250.9 >"$MP_OUT/mtr.ref" 2>&1
+		ip netns exec "$MP_NS" env MTR_PACKET="$(mp_helper)" mtr -r -n -c 1 -m 2 -G 0.5 -I lo 198.18.250.9 >"$MP_OUT/mtr.pp" 2>&1
+		for f in ref pp; do
+			grep -v '^Start:' "$MP_OUT/mtr.$f" >"$MP_OUT/mtr.$f.body"
+		done
+		diff -u "$MP_OUT/mtr.ref.body" "$MP_OUT/mtr.pp.body"
+	fi
+}
+
 @test "mtr-packet: timeout 0 and less take a loopback reply, as mtr-packet does, among many sends" {
 	mp_ns_up
 	# After a batch of other sends, a loopback reply reaches the socket

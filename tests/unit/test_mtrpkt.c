@@ -587,3 +587,77 @@ test_mtrpkt(void)
 	words();
 	format();
 }
+
+void test_mtrpkt_sources(void);
+
+/* p for family fam, proto, destination dst and source src (NULL none). */
+static void
+mk(struct pp_mtrpkt_probe *p, int fam, enum pp_mtrpkt_proto proto,
+    const char *dst, const char *src)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = fam;
+	p->proto = proto;
+	p->dst.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET6)
+		(void)inet_pton(AF_INET6, dst,
+		    &((struct sockaddr_in6 *)&p->dst)->sin6_addr);
+	else
+		(void)inet_pton(AF_INET, dst,
+		    &((struct sockaddr_in *)&p->dst)->sin_addr);
+	if (src == NULL)
+		return;
+	p->has_src = true;
+	p->src.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET6)
+		(void)inet_pton(AF_INET6, src,
+		    &((struct sockaddr_in6 *)&p->src)->sin6_addr);
+	else
+		(void)inet_pton(AF_INET, src,
+		    &((struct sockaddr_in *)&p->src)->sin_addr);
+}
+
+void
+test_mtrpkt_sources(void)
+{
+	struct pp_mtrpkt_probe p;
+	struct sockaddr_in6 route;
+
+	/* A mapped source, given or the route's: ICMP and UDP only. */
+	memset(&route, 0, sizeof(route));
+	route.sin6_family = AF_INET6;
+	(void)inet_pton(AF_INET6, "::ffff:127.0.0.1", &route.sin6_addr);
+	mk(&p, AF_INET6, PP_MTRPKT_ICMP, "::ffff:127.0.0.1", NULL);
+	CHECK(pp_mtrpkt_mapped_source(&p, (struct sockaddr *)&route),
+	    "ICMP from the route's mapped source");
+	p.proto = PP_MTRPKT_UDP;
+	CHECK(pp_mtrpkt_mapped_source(&p, (struct sockaddr *)&route),
+	    "UDP from the route's mapped source");
+	p.proto = PP_MTRPKT_TCP;
+	CHECK(!pp_mtrpkt_mapped_source(&p, (struct sockaddr *)&route),
+	    "TCP: dual stack");
+	mk(&p, AF_INET6, PP_MTRPKT_ICMP, "::1", "::ffff:127.0.0.1");
+	CHECK(pp_mtrpkt_mapped_source(&p, (struct sockaddr *)&p.src),
+	    "a given mapped source");
+	mk(&p, AF_INET6, PP_MTRPKT_ICMP, "::ffff:127.0.0.1", "::1");
+	CHECK(!pp_mtrpkt_mapped_source(&p, (struct sockaddr *)&p.src),
+	    "a given ::1 to a mapped destination is sent");
+	mk(&p, AF_INET, PP_MTRPKT_ICMP, "127.0.0.1", NULL);
+	CHECK(!pp_mtrpkt_mapped_source(&p, NULL), "IPv4");
+
+	/* A loopback source to another host, refused by the kernel. */
+	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", "127.0.0.1");
+	CHECK(pp_mtrpkt_loopback_martian(&p, EINVAL), "ICMP 127.0.0.1");
+	CHECK(!pp_mtrpkt_loopback_martian(&p, ENETUNREACH), "another errno");
+	mk(&p, AF_INET, PP_MTRPKT_UDP, "198.18.250.9", "127.255.0.2");
+	CHECK(pp_mtrpkt_loopback_martian(&p, EINVAL), "UDP 127/8");
+	mk(&p, AF_INET, PP_MTRPKT_TCP, "198.18.250.9", "127.0.0.1");
+	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "TCP: as mtr-packet, "
+	    "invalid-argument");
+	mk(&p, AF_INET, PP_MTRPKT_ICMP, "127.0.0.2", "127.0.0.1");
+	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "to loopback");
+	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", "198.18.250.1");
+	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "not loopback");
+	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", NULL);
+	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "no source given");
+}
