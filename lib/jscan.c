@@ -369,17 +369,28 @@ scan_number(const char *a, char **pp, struct pp_jmember *m,
 		if (digit(p) <= 9)
 			return bad(err, a, p, "invalid number");
 	} else {
-		/* 19 digits always fit 64 bits. */
+		/* 19 digits always fit 64 bits.  The run is read whole
+		 * first (one test a digit); a longer one again, counting. */
+		char *q = p;
 		mant = d;
-		ndig = 1;
-		while ((d = digit(p)) <= 9 && ndig < 19) {
+		while ((d = digit(p)) <= 9) {
 			mant = mant * 10 + d;
-			ndig++;
 			p++;
 		}
-		while (digit(p) <= 9) {
-			dropped++;
-			p++;
+		ndig = 1 + (int)(p - q);
+		if (ndig > 19) {
+			p = q;
+			mant = (uint64_t)(q[-1] - '0');
+			ndig = 1;
+			while ((d = digit(p)) <= 9 && ndig < 19) {
+				mant = mant * 10 + d;
+				ndig++;
+				p++;
+			}
+			while (digit(p) <= 9) {
+				dropped++;
+				p++;
+			}
 		}
 	}
 	if (*p != '.' && *p != 'e' && *p != 'E') {
@@ -399,15 +410,29 @@ scan_number(const char *a, char **pp, struct pp_jmember *m,
 		p++;
 		if (digit(p) > 9)
 			return bad(err, a, p, "invalid number");
-		while ((d = digit(p)) <= 9 && ndig < 19) {
+		char *q = p;
+		uint64_t whole = mant;
+		while ((d = digit(p)) <= 9) {
 			mant = mant * 10 + d;
-			ndig++;
-			frac++;
 			p++;
 		}
-		while (digit(p) <= 9) {
-			frac_lost = true;
-			p++;
+		frac = (int)(p - q);
+		if (ndig + frac <= 19) {
+			ndig += frac;
+		} else {
+			p = q;
+			mant = whole;
+			frac = 0;
+			while ((d = digit(p)) <= 9 && ndig < 19) {
+				mant = mant * 10 + d;
+				ndig++;
+				frac++;
+				p++;
+			}
+			while (digit(p) <= 9) {
+				frac_lost = true;
+				p++;
+			}
 		}
 	}
 	int exp = 0;
@@ -508,8 +533,9 @@ utf8_ok(const char *p, const char *end)
 
 /* Expect the keys of the line just scanned whole (s->m[], scanned from
  * the arena a, a copy of buf) at the same places in the next: each key
- * not already expected, when it stood in the line as at most 15 bytes
- * without a backslash followed by a quote (its text is its value). */
+ * not already expected, when it stood in the line as at most 14 bytes
+ * without a backslash followed by a quote (its text is its value).  The
+ * colon is expected right after it, as records write "key":. */
 static void
 learn(struct pp_jscan *s, const char *buf, const char *a)
 {
@@ -520,13 +546,14 @@ learn(struct pp_jscan *s, const char *buf, const char *a)
 		struct pp_jpred *e = &s->pred[i];
 		const char *text = buf + (m->key - a);
 		e->klen = 0;
-		if (m->klen == 0 || m->klen > 15 || text[m->klen] != '"' ||
+		if (m->klen == 0 || m->klen > 14 || text[m->klen] != '"' ||
 		    memchr(text, '\\', m->klen) != NULL)
 			continue;
 		unsigned char b[16] = { 0 }, k[16] = { 0 };
 		memcpy(b, m->key, m->klen);
 		b[m->klen] = '"';
-		memset(k, 0xff, m->klen + 1);
+		b[m->klen + 1] = ':';
+		memset(k, 0xff, m->klen + 2);
 		memcpy(&e->w[0], b, 8);
 		memcpy(&e->w[1], b + 8, 8);
 		memcpy(&e->mask[0], k, 8);
@@ -629,10 +656,12 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 		goto tail;
 	}
 	for (;;) {
-		if (p >= end)
-			FAIL_UTF8("premature end of input");
-		if (*p != '"')
+		/* A quote is never at the end: the zeros follow the line. */
+		if (*p != '"') {
+			if (p >= end)
+				FAIL_UTF8("premature end of input");
 			FAIL_UTF8("string or '}' expected");
+		}
 		if (s->n == PP_JSCAN_MAX)
 			return PP_JSCAN_NESTED;
 		struct pp_jmember *m = &s->m[s->n];
@@ -649,9 +678,9 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 				m->klen = e->klen;
 				m->tag = e->tag;
 				seen |= e->bit;
-				p = k + e->klen + 1;
+				p = k + e->klen + 2;	/* past the colon */
 				same++;
-				goto value;
+				goto colon;
 			}
 		}
 		char *k;
@@ -680,11 +709,11 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 					    "duplicate object key");
 		}
 		seen |= bit;
-value:
 		SKIP_WS(p);
 		if (*p != ':')
 			FAIL_UTF8("':' expected");
 		p++;
+colon:
 		SKIP_WS(p);
 		if (p >= end)
 			return bad(err, a, p, "premature end of input");

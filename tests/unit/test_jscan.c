@@ -11,6 +11,7 @@
 
 void test_jscan(void);
 void test_jscan_reals(void);
+void test_jscan_numbers(void);
 
 /* Compare the scanner with jansson on one input.  Returns 1 when they
  * agree (or the scanner defers to jansson), 0 otherwise. */
@@ -178,6 +179,14 @@ test_jscan(void)
 		{ "{\"reply_ttl\":1}", "{\"reply_ttl\":1,\"reply_ttx\":2}" },
 		{ "{\"\xc3\xa9\":1}", "{\"\xc3\xa9\":1,\"\\u00e9\":2}" },
 		{ "{\"\xc3\xa9\":1}", "{\"\xc3\xa9\" :1 , \"x\":2}" },
+		{ "{\"ab\":1,\"c\":2}", "{\"ab\" :1,\"c\":2,\"ab\":3}" },
+		{ "{\"ab\":1,\"c\":2}", "{\"ab\": 1,\"c\" : 2,\"c\":3}" },
+		{ "{\"ab\" :1,\"c\":2}", "{\"ab\":1,\"c\":2,\"ab\":3}" },
+		{ "{\"ab\":1,\"c\":2}", "{\"ab\";1,\"c\":2}" },
+		{ "{\"abcdefghijklmn\":1,\"x\":2}",
+		    "{\"abcdefghijklmn\":1,\"x\":2,\"abcdefghijklmn\":3}" },
+		{ "{\"abcdefghijklmn\":1}", "{\"abcdefghijklmN\":1}" },
+		{ "{\"abcdefghijklmn\":1}", "{\"abcdefghijklmn\" :1}" },
 		{ "{\"a\":1,\"b\":{}}", "{\"a\":1,\"b\":2,\"b\":3}" },
 		{ "{\"a\":1,\"b\":2", "{\"a\":1,\"b\":2,\"b\":3}" },
 	};
@@ -254,6 +263,72 @@ test_jscan(void)
 	CHECK(disagreements == 0, "%d mutations disagree with jansson",
 	    disagreements);
 	pp_jscan_release(&s);
+}
+
+/* Numbers of every shape against jansson (strtoll, strtod): integer
+ * parts of 1 to 24 digits, fractions of 0 to 24, exponents, signs, the
+ * 19-digit edge of the fast path on either side of the point, and a
+ * member after the number (each line scanned twice: expected keys). */
+void
+test_jscan_numbers(void)
+{
+	struct pp_jscan sc;
+	unsigned long long seed = 0x9e3779b97f4a7c15ULL;
+	char why[256];
+	int bad = 0;
+
+	pp_jscan_init(&sc);
+	for (int i = 0; i < 60000; i++) {
+		char num[96];
+		char buf[160];
+		size_t k = 0;
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		unsigned long long r = seed;
+		int ni = 1 + (int)(r % 24);
+		r /= 24;
+		int nf = (int)(r % 25);
+		r /= 25;
+		int ex = (int)(r % 6);	/* 0-2: none; 3: e; 4: e+; 5: E- */
+		r /= 6;
+		if (r % 4 == 0)
+			num[k++] = '-';
+		r /= 4;
+		unsigned long long dg = seed * 2654435761ULL;
+		for (int d = 0; d < ni; d++) {
+			int v = (int)(dg % 10);
+			dg = dg / 10 ^ (dg << 31) ^ (unsigned long long)d;
+			num[k++] = (char)('0' + (d == 0 && ni > 1 && v == 0 ?
+			    9 : v));
+		}
+		if (nf > 0) {
+			num[k++] = '.';
+			for (int d = 0; d < nf; d++) {
+				num[k++] = (char)('0' + (int)(dg % 10));
+				dg = dg / 10 ^ (dg << 29) ^ (unsigned long long)d;
+			}
+		}
+		if (ex >= 3) {
+			num[k++] = ex == 5 ? 'E' : 'e';
+			if (ex == 4)
+				num[k++] = '+';
+			if (ex == 5)
+				num[k++] = '-';
+			k += (size_t)snprintf(num + k, sizeof(num) - k, "%d",
+			    (int)(r % 400));
+		}
+		num[k] = '\0';
+		int n = snprintf(buf, sizeof(buf), "{\"v\":%s,\"w\":%s}", num,
+		    i % 2 ? "1" : "\"x\"");
+		for (int t = 0; t < 2; t++) {
+			if (!agree(&sc, buf, (size_t)n, why, sizeof(why)) &&
+			    bad++ < 5)
+				CHECK(0, "%s: %s", buf, why);
+		}
+	}
+	CHECK(bad == 0, "%d numbers disagree with jansson", bad);
+	pp_jscan_release(&sc);
 }
 
 /* Reals of every length up to 20 digits, the decimal point anywhere (the
