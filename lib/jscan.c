@@ -634,6 +634,10 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 	enum pp_jscan_rc rc;
 	uint64_t seen = 0;	/* a filter of the keys' tags */
 	int same = 0;		/* leading keys as expected */
+	/* s->n and s->npred in registers: the byte stores into the line
+	 * (a char may alias anything) would have them read again. */
+	int n = 0;
+	const int npred = s->npred;
 
 	memcpy(a, buf, len);
 	memset(a + len, 0, PAD);
@@ -662,13 +666,13 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 				FAIL_UTF8("premature end of input");
 			FAIL_UTF8("string or '}' expected");
 		}
-		if (s->n == PP_JSCAN_MAX)
+		if (n == PP_JSCAN_MAX)
 			return PP_JSCAN_NESTED;
-		struct pp_jmember *m = &s->m[s->n];
+		struct pp_jmember *m = &s->m[n];
 		/* The key expected here, when every key before it was too:
 		 * the same bytes make the same key, decoded as it was, and
 		 * distinct from the ones before it. */
-		if (s->n == same && same < s->npred) {
+		if (n == same && same < npred) {
 			const struct pp_jpred *e = &s->pred[same];
 			if ((load8(p + 1) & e->mask[0]) == e->w[0] &&
 			    (load8(p + 9) & e->mask[1]) == e->w[1]) {
@@ -701,7 +705,7 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 		 * their tags says they may not be. */
 		uint64_t bit = 1ULL << ((m->tag * 0x9e3779b97f4a7c15ULL) >> 58);
 		if ((seen & bit) != 0) {
-			for (int i = 0; i < s->n; i++)
+			for (int i = 0; i < n; i++)
 				if (s->m[i].tag == m->tag &&
 				    s->m[i].klen == m->klen &&
 				    memcmp(s->m[i].key, m->key, m->klen) == 0)
@@ -715,8 +719,7 @@ scan(struct pp_jscan *s, const char *buf, size_t len, char *a,
 		p++;
 colon:
 		SKIP_WS(p);
-		if (p >= end)
-			return bad(err, a, p, "premature end of input");
+		/* At the end *p is a zero: the default case. */
 		switch (*p) {
 		case '"': {
 			char *v;
@@ -738,6 +741,8 @@ colon:
 				return rc;
 			break;
 		default:
+			if (p >= end)
+				return bad(err, a, p, "premature end of input");
 			if (*p == '-' || digit(p) <= 9) {
 				rc = scan_number(a, &p, m, err);
 				if (rc != PP_JSCAN_OK)
@@ -746,20 +751,23 @@ colon:
 			}
 			FAIL_UTF8("invalid token");
 		}
-		s->n++;
-		SKIP_WS(p);
-		if (*p == ',') {
-			p++;
+		s->n = ++n;
+		/* A comma, most often right there. */
+		if (*p != ',') {
 			SKIP_WS(p);
-			continue;
+			if (*p != ',') {
+				if (*p == '}' && p < end) {
+					p++;
+					break;
+				}
+				if (p >= end)
+					return bad(err, a, p,
+					    "premature end of input");
+				FAIL_UTF8("',' or '}' expected");
+			}
 		}
-		if (*p == '}' && p < end) {
-			p++;
-			break;
-		}
-		if (p >= end)
-			return bad(err, a, p, "premature end of input");
-		FAIL_UTF8("',' or '}' expected");
+		p++;
+		SKIP_WS(p);
 	}
 tail:
 	SKIP_WS(p);
