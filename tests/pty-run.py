@@ -3,7 +3,7 @@
 """Run a command on a pseudo-terminal, as a user at a terminal would.
 
 usage: pty-run.py [--cols N] [--rows N] [--key T:KEYS]... [--timeout S]
-                  [--out FILE] [--marks FILE] -- COMMAND [ARG...]
+                  [--out FILE] [--marks FILE] [--ended FILE] -- COMMAND [ARG...]
 
 The command gets a new pseudo-terminal of COLS x ROWS as its standard
 input, output and error (its controlling terminal, so ^C works as at a
@@ -11,7 +11,10 @@ shell).  --key T:KEYS types KEYS (Python escapes: \\x1b[A is the up arrow)
 T seconds after the start.  Everything the command writes to the terminal
 goes to --out (default: standard output), byte for byte.  --marks
 writes a line "OFFSET KEYS" as each KEYS is typed: how many bytes the
-command had written by then (what its screen showed just before).  After --timeout
+command had written by then (what its screen showed just before).  --ended
+writes the seconds from the last key typed to the command's end (its
+terminal closed): how long it took to quit, without the time that
+Python and the command took to start.  After --timeout
 seconds (default 30) the command gets SIGTERM, then SIGKILL.  The exit
 status is the command's (128 + N for a signal)."""
 import argparse
@@ -34,6 +37,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--out")
     ap.add_argument("--marks")
+    ap.add_argument("--ended")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -59,6 +63,7 @@ def main():
     start = time.monotonic()
     killed = 0
     status = None
+    last_key = None
     while True:
         now = time.monotonic() - start
         while keys and keys[0][0] <= now:
@@ -67,6 +72,7 @@ def main():
                 marks.write("%d %s\n" % (written, k.decode("latin-1").encode("unicode_escape").decode()))
                 marks.flush()
             os.write(fd, k)
+            last_key = time.monotonic()
         if now > a.timeout and killed == 0:
             os.kill(pid, signal.SIGTERM)
             killed = 1
@@ -95,6 +101,9 @@ def main():
                 status = st
     if status is None:
         _, status = os.waitpid(pid, 0)
+    if a.ended:
+        with open(a.ended, "w") as f:
+            f.write("%.3f\n" % (time.monotonic() - last_key if last_key is not None else -1))
     out.flush()
     if os.WIFSIGNALED(status):
         return 128 + os.WTERMSIG(status)
