@@ -41,17 +41,7 @@ teardown() { lab_down; }
 }
 
 @test "pp-probe: every value error names the option as typed (-c and --count each their own)" {
-	# OPTION VALUE WHAT: the error must be "pp-probe: OPTION: WHAT".
-	while read -r opt val what; do
-		[ -n "$opt" ] || continue
-		[ "$val" = "''" ] && val=
-		pp_run 2 pp-probe "$opt" "$val" 127.0.0.1
-		assert_stderr --partial "pp-probe: $opt: $what"
-		case $opt in --*)
-			pp_run 2 pp-probe "$opt=$val" 127.0.0.1
-			assert_stderr --partial "pp-probe: $opt: $what" ;;
-		esac
-	done <<-'T'
+	option_errors pp-probe <<-'T'
 	-c 0 count must be
 	--count 0 count must be
 	-f /nonexistent cannot open

@@ -63,18 +63,7 @@ teardown() { lab_down; }
 }
 
 @test "pp-trace: every value error names the option as typed (-Z, -W, --timeout each their own)" {
-	# OPTION VALUE WHAT: the error must be "pp-trace: OPTION: WHAT".
-	while read -r opt val what; do
-		[ -n "$opt" ] || continue
-		[ "$val" = "''" ] && val=
-		pp_run 2 pp-trace "$opt" "$val" 127.0.0.1
-		assert_stderr --partial "pp-trace: $opt: $what"
-		# --long=VALUE the same.
-		case $opt in --*)
-			pp_run 2 pp-trace "$opt=$val" 127.0.0.1
-			assert_stderr --partial "pp-trace: $opt: $what" ;;
-		esac
-	done <<-'T'
+	option_errors pp-trace <<-'T'
 	-Z 0 timeout must be
 	-W 0 timeout must be
 	--timeout 0 timeout must be

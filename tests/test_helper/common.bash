@@ -25,6 +25,23 @@ fixture() {
 # fail (showing command, stdout, stderr) unless the exit status is RC.
 # CMD may be a shell function of the test file (run without timeout(1),
 # which cannot run functions).
+# option_errors CMD: each line "OPTION VALUE WHAT" of standard input
+# ('' for an empty VALUE) must make CMD exit 2 saying "CMD: OPTION: WHAT",
+# the option named as typed; a long OPTION also as --long=VALUE.
+option_errors() {
+	local cmd=$1 opt val what
+	while read -r opt val what; do
+		[ -n "$opt" ] || continue
+		[ "$val" = "''" ] && val=
+		pp_run 2 "$cmd" "$opt" "$val" 127.0.0.1
+		assert_stderr --partial "$cmd: $opt: $what"
+		case $opt in --*)
+			pp_run 2 "$cmd" "$opt=$val" 127.0.0.1
+			assert_stderr --partial "$cmd: $opt: $what" ;;
+		esac
+	done
+}
+
 pp_run() {
 	local want=$1
 	shift
