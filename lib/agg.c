@@ -519,11 +519,16 @@ process(void *arg, double ts, const void *itemp)
 		c = &a->clocks[ci];
 		c->win = w;
 	}
+	/* From the first probe to the last in time: inputs given out of
+	 * time order (beyond the reorder wait) come here out of it. */
 	if (!c->win_open) {
 		c->win_open = true;
+		c->first_ts = c->last_ts = ts;
+	} else if (ts < c->first_ts) {
 		c->first_ts = ts;
+	} else if (ts > c->last_ts) {
+		c->last_ts = ts;
 	}
-	c->last_ts = ts;
 	bool answered = it->outcome == PP_ANSWER_DEST ||
 	    it->outcome == PP_ANSWER_HOP;
 	if (!k->active) {

@@ -477,6 +477,24 @@ sys.stdout.buffer.write(c.compress(open(sys.argv[1], "rb").read()) + c.flush(zli
 	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.type=="stats") | .sent] | add')" -eq 12 ]
 }
 
+@test "pp-stats: files of one vantage point given out of time order: each row runs from the first probe in time to the last" {
+	# fwd.ndjson (0.01 s to 11.04 s) then hand.ndjson (0 to 5 s), both vp1:
+	# the rows said 0.01 to 5, the first and last probe read.
+	want=$(cat "$F/fwd.ndjson" "$F/hand.ndjson" | jq -sc 'map(select(.type=="probe") | .ts) | [min, max]')
+	[ "$want" = "[1764000000,1764000011.04]" ]
+	for order in "fwd hand" "hand fwd"; do
+		set -- $order
+		pp_run 0 pp-stats "$F/$1.ndjson" "$F/$2.ndjson"
+		[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="stats") | [.start, .end]' | sort -u)" = "$want" ]
+		pp_run 0 pp-stats -f csv "$F/$1.ndjson" "$F/$2.ndjson"
+		[ "$(printf '%s\n' "$output" | tail -n +2 | cut -d, -f1,3 | sort -u)" = "1764000000.000000,1764000011.040000" ]
+		pp_run 0 pp-stats -f table "$F/$1.ndjson" "$F/$2.ndjson"
+		assert_output --partial "Start: 2025-11-24T16:00:00Z  End: 2025-11-24T16:00:11Z"
+		pp_run 0 pp-mos "$F/$1.ndjson" "$F/$2.ndjson"
+		[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="mos") | [.start, .end]' | sort -u)" = "$want" ]
+	done
+}
+
 @test "pp-stats: a missing file is reported, the others read, exit 1" {
 	pp_body 1 "$BATS_TEST_TMPDIR/nope" "$F/hand.ndjson"
 	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
