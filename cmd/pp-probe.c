@@ -546,9 +546,9 @@ struct mtr_run {
 	struct pp_mtrpkt m;
 	struct pp_net *net;
 	struct pp_engine *e;
-	/* Probes the kernel would not send from a loopback source, to be
+	/* Probes the kernel would not send from their given source, to be
 	 * answered no-reply at their timeout as mtr-packet's are
-	 * (pp_mtrpkt_loopback_martian); at most every probe in flight. */
+	 * (pp_mtrpkt_source_refused); at most every probe in flight. */
 	struct {
 		int token;
 		long long due_ns;
@@ -599,7 +599,7 @@ mtr_done(void *arg, const struct pp_engine_result *res)
 
 	memset(&r, 0, sizeof(r));
 	r.token = mp->token;
-	if (res->status == PP_ST_ERROR && pp_mtrpkt_loopback_martian(&mp->p,
+	if (res->status == PP_ST_ERROR && pp_mtrpkt_source_refused(&mp->p,
 	    res->errnum) && run->nlate < PP_MTRPKT_PROBES_MAX) {
 		run->late[run->nlate].token = mp->token;
 		run->late[run->nlate++].due_ns = mp->due_ns;
@@ -652,9 +652,18 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 
 	memset(&r, 0, sizeof(r));
 	r.token = p->token;
-	if (!p->has_src && pp_net_route_source((const struct sockaddr *)
-	    &p->dst, p->dlen, &src, &sl) == -1) {
+	bool routed = pp_net_route_source((const struct sockaddr *)&p->dst,
+	    p->dlen, &src, &sl) == 0;
+	if (!p->has_src && !routed) {
 		r.word = PP_MTRPKT_INVALID_ARGUMENT;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		return;
+	}
+	/* A probe with a header of its own goes by its destination's route
+	 * whatever its source: without one, sendto's ENETUNREACH. */
+	if (!routed && pp_mtrpkt_own_header(p)) {
+		r.word = PP_MTRPKT_NO_ROUTE;
 		mtr_write(&r);
 		pp_mtrpkt_answered(&run->m);
 		return;
@@ -663,6 +672,29 @@ mtr_send(struct mtr_run *run, const struct pp_mtrpkt_probe *p)
 	if (pp_mtrpkt_mapped_source(p, p->has_src ? (const struct sockaddr *)
 	    &p->src : (const struct sockaddr *)&src)) {
 		r.word = PP_MTRPKT_ADDRESS_NOT_AVAILABLE;
+		mtr_write(&r);
+		pp_mtrpkt_answered(&run->m);
+		return;
+	}
+	/* A given source bound as mtr-packet binds every socket but the
+	 * header-writing ones': one this host cannot bind is refused
+	 * (address-not-available), nothing sent.  A header-writing probe
+	 * from such a source is sent by mtr-packet, its answers going
+	 * elsewhere: no-reply at its timeout, nothing sent. */
+	int berr = p->has_src && pp_net_try(p->family, NULL, 0, -1,
+	    (const struct sockaddr *)&p->src, p->slen) == PP_NET_SOURCE ?
+	    errno : 0;
+	if (routed && pp_mtrpkt_source_refused(p, berr) &&
+	    run->nlate < PP_MTRPKT_PROBES_MAX) {
+		run->late[run->nlate].token = p->token;
+		run->late[run->nlate++].due_ns = pp_mono_ns() +
+		    (long long)((p->timeout > 0 ? (double)p->timeout :
+		    PP_MTRPKT_TURN) * 1e9);
+		return;
+	}
+	if (berr != 0 && !pp_mtrpkt_own_header(p)) {
+		r.word = pp_mtrpkt_errno_word(berr);
+		r.errnum = berr;
 		mtr_write(&r);
 		pp_mtrpkt_answered(&run->m);
 		return;

@@ -385,23 +385,23 @@ pp_mtrpkt_mapped_source(const struct pp_mtrpkt_probe *p,
 	return IN6_IS_ADDR_V4MAPPED(a);
 }
 
-/* Whether the IPv4 address of ss is in 127.0.0.0/8. */
-static bool
-loopback4(const struct sockaddr_storage *ss)
+bool
+pp_mtrpkt_own_header(const struct pp_mtrpkt_probe *p)
 {
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)
-	    (const void *)ss;
-
-	return ss->ss_family == AF_INET &&
-	    (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	return p->family == AF_INET && (p->proto == PP_MTRPKT_ICMP ||
+	    p->proto == PP_MTRPKT_UDP);
 }
 
 bool
-pp_mtrpkt_loopback_martian(const struct pp_mtrpkt_probe *p, int errnum)
+pp_mtrpkt_source_refused(const struct pp_mtrpkt_probe *p, int errnum)
 {
-	return errnum == EINVAL && p->family == AF_INET && p->has_src &&
-	    (p->proto == PP_MTRPKT_ICMP || p->proto == PP_MTRPKT_UDP) &&
-	    loopback4(&p->src) && !loopback4(&p->dst);
+	if (!pp_mtrpkt_own_header(p) || !p->has_src)
+		return false;
+	if (errnum == 0)
+		return IN_MULTICAST(ntohl(((const struct sockaddr_in *)
+		    (const void *)&p->src)->sin_addr.s_addr));
+	return errnum == EINVAL || errnum == EADDRNOTAVAIL ||
+	    errnum == ENETUNREACH;
 }
 
 /* The values on the wire (see the header).  Returns 0, or -1 for

@@ -89,15 +89,23 @@ struct pp_mtrpkt_probe;
 bool pp_mtrpkt_mapped_source(const struct pp_mtrpkt_probe *p,
     const struct sockaddr *src);
 
-/* Whether a send error errnum of probe p is the kernel refusing an IPv4
- * ICMP or UDP probe from a loopback source (given, 127/8) to a destination
- * outside 127/8 (EINVAL: the route of a loopback source leaves the host).
- * mtr-packet builds the IP header itself and sends it anyway: no answer
- * can come back to a loopback address, so it answers no-reply at the
- * probe's timeout, and so does pp (mtr's -I lo asks this; an
- * invalid-argument would end mtr). */
-bool pp_mtrpkt_loopback_martian(const struct pp_mtrpkt_probe *p,
-    int errnum);
+/* Whether mtr-packet writes probe p's IP header itself: an IPv4 ICMP or
+ * UDP probe.  Its given source (local-ip-4) is then put in the header
+ * whatever it is (mtr-packet binds no socket to it), and the probe is
+ * routed by its destination alone. */
+bool pp_mtrpkt_own_header(const struct pp_mtrpkt_probe *p);
+
+/* Whether probe p, whose destination has a route, is one whose given
+ * source the kernel will not send it from: an IPv4 ICMP or UDP probe
+ * (pp_mtrpkt_own_header) and errnum what binding the source gave (0: it
+ * bound, then a multicast source is refused: the kernel sends from the
+ * route's address) or what its send failed with: an address not this
+ * host's (EADDRNOTAVAIL; IP_PKTINFO: ENETUNREACH), a broadcast address or
+ * a loopback address to another host (EINVAL).  mtr-packet sends it
+ * anyway: no answer can come back to such a source, so it answers
+ * no-reply at the probe's timeout, and so does pp (mtr's -I lo and -a ask
+ * this; address-not-available or invalid-argument would end mtr). */
+bool pp_mtrpkt_source_refused(const struct pp_mtrpkt_probe *p, int errnum);
 
 /* The one table, ICMP side: the word an ICMP message about a probe
  * answers, family AF_INET or AF_INET6: echo reply: reply; time exceeded

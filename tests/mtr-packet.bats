@@ -336,6 +336,60 @@ lab_requests() {
 	grep -qx "8 reply ip-4 $LAB_DST4 round-trip-time RTT" "$MP_OUT/pp"
 }
 
+@test "mtr-packet in the lab: a given source this host does not have, broadcast or multicast, with and without a route (mtr -a): the reference's words" {
+	# mtr-packet writes the IP header of IPv4 ICMP and UDP probes itself
+	# and sends them from whatever local-ip-4 says, by the destination's
+	# route alone: no-route without one, else no-reply at the timeout
+	# (the answers go to that address).  Every other probe's socket is
+	# bound to the source: address-not-available, nothing sent.  pp
+	# answered IPv4 ICMP no-route, IPv4 UDP address-not-available and
+	# IPv6 ICMP invalid-argument, and mtr -u -a and mtr -6 -a ended on
+	# them where they run on mtr-packet.
+	mp_lab_up --routers 2
+	cat >"$REQ" <<-R
+	1 send-probe ip-4 $LAB_DST4 local-ip-4 198.18.9.9 timeout 1
+	2 send-probe ip-4 $LAB_DST4 local-ip-4 198.18.9.9 protocol udp timeout 1
+	3 send-probe ip-4 $LAB_DST4 local-ip-4 198.18.9.9 protocol udp local-port 40000 ttl 1 timeout 1
+	4 send-probe ip-4 $LAB_DST4 local-ip-4 198.18.9.9 protocol tcp port 7 timeout 1
+	5 send-probe ip-4 $LAB_DST4 local-ip-4 ${LAB_HOP4[1]} ttl 1 timeout 1
+	6 send-probe ip-4 $LAB_DST4 local-ip-4 255.255.255.255 timeout 1
+	7 send-probe ip-4 $LAB_DST4 local-ip-4 224.0.0.1 protocol udp timeout 1
+	8 send-probe ip-4 198.18.99.9 local-ip-4 198.18.9.9 timeout 1
+	9 send-probe ip-4 198.18.99.9 local-ip-4 198.18.9.9 protocol udp timeout 1
+	10 send-probe ip-4 198.18.99.9 local-ip-4 198.18.1.1 protocol udp timeout 1
+	11 send-probe ip-4 198.18.99.9 local-ip-4 198.18.9.9 protocol tcp timeout 1
+	12 send-probe ip-6 $LAB_DST6 local-ip-6 fd00:9::9 timeout 1
+	13 send-probe ip-6 $LAB_DST6 local-ip-6 fd00:9::9 protocol udp timeout 1
+	14 send-probe ip-6 $LAB_DST6 local-ip-6 fd00:9::9 protocol tcp port 7 timeout 1
+	15 send-probe ip-6 fd00:99::9 local-ip-6 fd00:9::9 timeout 1
+	16 send-probe ip-6 $LAB_DST6 local-ip-6 ff02::1 timeout 1
+	17 send-probe ip-6 $LAB_DST6 local-ip-6 :: timeout 1
+	18 send-probe ip-4 $LAB_DST4 local-ip-4 198.18.1.1 timeout 1
+	19 send-probe ip-6 $LAB_DST6 local-ip-6 fd00:0:0:1::1 protocol tcp port 9 timeout 1
+	R
+	mp_compare "$REQ" ip netns exec "$LAB-c"
+	mp_answers 19
+	grep -qx '1 no-reply' "$MP_OUT/pp"
+	grep -qx '2 no-reply' "$MP_OUT/pp"
+	grep -qx '8 no-route' "$MP_OUT/pp"
+	grep -qx '12 address-not-available' "$MP_OUT/pp"
+	grep -qx "18 reply ip-4 $LAB_DST4 round-trip-time RTT" "$MP_OUT/pp"
+	# mtr -a with such an address, on both helpers: the same report and
+	# exit status (mtr-packet's run shows no hop; IPv6 ends mtr).
+	if command -v mtr >/dev/null; then
+		local o=$BATS_TEST_TMPDIR/mtr opts s1 s2
+		for opts in "-a 198.18.9.9 $LAB_DST4" "-u -a 198.18.9.9 $LAB_DST4" \
+			"-6 -a fd00:9::9 $LAB_DST6"; do
+			s1=0 s2=0
+			lab_exec c mtr -r -n -c 1 -i 0.1 -G 0.5 $opts 2>&1 | grep -v '^Start:' >"$o.ref" || s1=${PIPESTATUS[0]}
+			lab_exec c env MTR_PACKET="$(mp_helper)" mtr -r -n -c 1 -i 0.1 -G 0.5 $opts 2>&1 |
+				grep -v '^Start:' >"$o.pp" || s2=${PIPESTATUS[0]}
+			diff -u "$o.ref" "$o.pp" || { echo "mtr -r $opts: reports differ (- mtr-packet, + pp)" >&2; return 1; }
+			[ "$s1" = "$s2" ] || { echo "mtr -r $opts: status $s1 on mtr-packet, $s2 on pp" >&2; return 1; }
+		done
+	fi
+}
+
 @test "mtr-packet in the lab: twisted-mtr's traces, TCP first then ICMP, IPv4 and IPv6" {
 	mp_lab_up --routers 3
 	MP_PREFIX="ip netns exec $LAB-c" mp_client trace 198.18.1.1 fd00:0:0:1::1 \

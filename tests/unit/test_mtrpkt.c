@@ -645,19 +645,33 @@ test_mtrpkt_sources(void)
 	mk(&p, AF_INET, PP_MTRPKT_ICMP, "127.0.0.1", NULL);
 	CHECK(!pp_mtrpkt_mapped_source(&p, NULL), "IPv4");
 
-	/* A loopback source to another host, refused by the kernel. */
+	/* A given source the kernel refuses to an IPv4 ICMP or UDP probe,
+	 * whose header mtr-packet writes itself: a loopback address to
+	 * another host, an address not this host's, broadcast, multicast. */
 	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", "127.0.0.1");
-	CHECK(pp_mtrpkt_loopback_martian(&p, EINVAL), "ICMP 127.0.0.1");
-	CHECK(!pp_mtrpkt_loopback_martian(&p, ENETUNREACH), "another errno");
+	CHECK(pp_mtrpkt_own_header(&p), "IPv4 ICMP: its own header");
+	CHECK(pp_mtrpkt_source_refused(&p, EINVAL), "ICMP 127.0.0.1");
+	CHECK(pp_mtrpkt_source_refused(&p, ENETUNREACH), "ICMP, not ours");
+	CHECK(!pp_mtrpkt_source_refused(&p, EPERM), "another errno");
+	CHECK(!pp_mtrpkt_source_refused(&p, EMSGSIZE), "another errno");
+	CHECK(!pp_mtrpkt_source_refused(&p, 0), "bound: sent");
+	mk(&p, AF_INET, PP_MTRPKT_UDP, "198.18.250.9", "224.0.0.1");
+	CHECK(pp_mtrpkt_source_refused(&p, 0), "bound, but multicast");
 	mk(&p, AF_INET, PP_MTRPKT_UDP, "198.18.250.9", "127.255.0.2");
-	CHECK(pp_mtrpkt_loopback_martian(&p, EINVAL), "UDP 127/8");
+	CHECK(pp_mtrpkt_source_refused(&p, EINVAL), "UDP 127/8");
+	CHECK(pp_mtrpkt_source_refused(&p, EADDRNOTAVAIL), "UDP, not ours");
 	mk(&p, AF_INET, PP_MTRPKT_TCP, "198.18.250.9", "127.0.0.1");
-	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "TCP: as mtr-packet, "
+	CHECK(!pp_mtrpkt_own_header(&p), "TCP: the kernel's header");
+	CHECK(!pp_mtrpkt_source_refused(&p, EINVAL), "TCP: as mtr-packet, "
 	    "invalid-argument");
-	mk(&p, AF_INET, PP_MTRPKT_ICMP, "127.0.0.2", "127.0.0.1");
-	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "to loopback");
-	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", "198.18.250.1");
-	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "not loopback");
+	CHECK(!pp_mtrpkt_source_refused(&p, EADDRNOTAVAIL), "TCP: as "
+	    "mtr-packet, address-not-available");
+	mk(&p, AF_INET6, PP_MTRPKT_ICMP, "fd00:250::9", "fd00:9::9");
+	CHECK(!pp_mtrpkt_own_header(&p), "IPv6: a bound raw socket");
+	CHECK(!pp_mtrpkt_source_refused(&p, EADDRNOTAVAIL), "IPv6: as "
+	    "mtr-packet, address-not-available");
 	mk(&p, AF_INET, PP_MTRPKT_ICMP, "198.18.250.9", NULL);
-	CHECK(!pp_mtrpkt_loopback_martian(&p, EINVAL), "no source given");
+	CHECK(!pp_mtrpkt_source_refused(&p, EINVAL), "no source given");
+	CHECK(!pp_mtrpkt_source_refused(&p, ENETUNREACH), "no source given: "
+	    "no-route");
 }
