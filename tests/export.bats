@@ -140,6 +140,41 @@ WEIRD=('"plain.example"' '"say \"hi\""' '"back\\slash\\"' '"new\nline"'
 	[ "$(jq length "$T/prom.json")" -eq $((12 * 18 + 12 * 6)) ]
 }
 
+@test "pp-stats -f prom: seconds and ratios are the records' figures divided, not rounded again" {
+	# Averages on a half microsecond (1.137 and 1.138 ms: 1.1375) and
+	# losses on a half thousandth of a percent (1 of 320: 0.3125%): the
+	# records say 1.137 and 0.312, the exposition said 0.001138 and
+	# 0.00313 for some of them.
+	awk 'BEGIN {
+		print "{\"type\":\"meta\",\"tool\":\"pp-probe\",\"version\":\"0.1.0\",\"schema\":1,\"ts\":1764000000.0,\"host\":\"vp\",\"argv\":[\"pp-probe\"],\"settings\":{\"proto\":\"icmp\",\"interval\":1.0,\"timeout\":1.0}}"
+		p = "{\"type\":\"probe\",\"ts\":%d.0,\"target\":\"%s\",\"dst\":\"198.18.0.9\",\"proto\":\"icmp\",\"seq\":%d,%s}\n"
+		for (i = 0; i < 30; i++) {
+			a = 1 + i * 0.137
+			for (j = 0; j < 2; j++)
+				printf p, 1764000000 + j, "a" i, j, sprintf("\"status\":\"reply\",\"from\":\"198.18.0.9\",\"rtt\":%.3f", a + j * 0.001)
+		}
+		split("64 128 160 320 640", ns, " ")
+		for (k = 1; k <= 5; k++)
+			for (j = 0; j < ns[k]; j++)
+				printf p, 1764000000 + j, "n" ns[k], j, j == 0 ? "\"status\":\"timeout\"" : "\"status\":\"reply\",\"from\":\"198.18.0.9\",\"rtt\":1.0"
+	}' >"$T/half.ndjson"
+	pp-stats "$T/half.ndjson" | jq -r 'select(.type == "stats") | "\(.target) \(.avg) \(.loss) \(.loss_ci[0]) \(.loss_ci[1])"' |
+	    awk '{ printf "%s %.6f %.5f %.5f %.5f\n", $1, $2 / 1000, $3 / 100, $4 / 100, $5 / 100 }' >"$T/want"
+	[ "$(wc -l <"$T/want")" -eq 35 ]
+	pp_run 0 pp-stats -f prom "$T/half.ndjson"
+	for f in pp_rtt_avg_seconds pp_loss_ratio pp_loss_ratio_lower pp_loss_ratio_upper; do
+		printf '%s\n' "$output" | awk -v f="$f" 'index($0, f "{") == 1 {
+			match($0, /target="[^"]*"/)
+			printf "%s %.6f\n", substr($0, RSTART + 8, RLENGTH - 9), $NF }' |
+		    LC_ALL=C sort >"$T/got.$f"
+	done
+	LC_ALL=C join "$T/got.pp_rtt_avg_seconds" "$T/got.pp_loss_ratio" |
+	    LC_ALL=C join - "$T/got.pp_loss_ratio_lower" |
+	    LC_ALL=C join - "$T/got.pp_loss_ratio_upper" | awk '{ printf "%s %.6f %.5f %.5f %.5f\n", $1, $2, $3, $4, $5 }' >"$T/got"
+	LC_ALL=C sort "$T/want" >"$T/want.s"
+	diff "$T/want.s" "$T/got"
+}
+
 @test "pp-stats -f prom --every: gauges of each series' latest window, counters and _sum/_count over all" {
 	need promtool prometheus
 	pp_run 0 pp-stats -f prom --every 5m "$SAMPLE"
