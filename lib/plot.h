@@ -304,9 +304,10 @@ int pp_plot_summary(struct pp_svg *s, const struct pp_plotdata *d,
 int pp_plot_html(struct pp_svg *out, const struct pp_plotdata *d,
     const struct pp_plot_opts *o, double refresh, struct pp_error *err);
 
-/* A chart's time, "2026-11-24 16:00:00": UTC, or local time when local,
- * the second it falls in; "-" when not a time (pp_iso_format's
- * PP_ISO_SPACE).  buf: 32 bytes or more.  Returns buf. */
+/* A chart's time, the second it falls in: UTC, "2026-11-24 16:00:00"
+ * (pp_iso_format's PP_ISO_SPACE), or when local the local time and its
+ * offset, "2026-11-24 17:00:00+0100"; "-" when not a time.  buf: 32 bytes
+ * or more.  Returns buf. */
 char *pp_plot_time(double t, bool local, char *buf, size_t size);
 
 /* SmokePing-style loss colour for a loss percentage, and its legend. */

@@ -81,8 +81,17 @@ loss_class(double loss)
 char *
 pp_plot_time(double t, bool local, char *buf, size_t size)
 {
-	return pp_iso_format(t, 0, PP_ISO_FLOOR | PP_ISO_DASH | PP_ISO_SPACE |
-	    (local ? PP_ISO_LOCAL : 0), buf, size);
+	if (!local)
+		return pp_iso_format(t, 0, PP_ISO_FLOOR | PP_ISO_DASH |
+		    PP_ISO_SPACE, buf, size);
+	/* Local time with its offset from UTC: the hour that repeats when
+	 * summer time ends reads as two ("02:30:00+0200" then
+	 * "02:30:00+0100"), not as one. */
+	(void)pp_iso_format(t, 0, PP_ISO_FLOOR | PP_ISO_DASH | PP_ISO_LOCAL,
+	    buf, size);
+	if (strlen(buf) > 10 && buf[10] == 'T')
+		buf[10] = ' ';
+	return buf;
 }
 
 const char *
@@ -400,7 +409,7 @@ fmt_when(double t, double ref, bool local, char *buf, size_t size)
 
 	(void)pp_plot_time(t, local, a, sizeof(a));
 	(void)pp_plot_time(ref, local, b, sizeof(b));
-	if (strlen(a) == 19 && strncmp(a, b, 11) == 0)
+	if (strlen(a) >= 19 && strncmp(a, b, 11) == 0)
 		(void)snprintf(buf, size, "%s", a + 11);
 	else
 		(void)snprintf(buf, size, "%s", a);

@@ -43,6 +43,24 @@ xml_ok() {
 	[ "$output" = "$(cat "$(fixture pp-plot small.latency.expected.svg)")" ]
 }
 
+@test "pp-plot --local: times carry their UTC offset, so the hour repeated when summer time ends reads as two" {
+	# An hour of probes from 00:30Z to 01:30Z on 2025-10-26, when Central
+	# Europe went from +0200 back to +0100 at 01:00Z: both ends are 02:30
+	# on the wall; the chart said '02:30:00 to 2025-10-26 02:30:00 local
+	# time', an hour as nothing.
+	awk 'BEGIN { for (i = 0; i < 360; i++)
+		printf "{\"type\":\"probe\",\"ts\":%d.0,\"target\":\"t\",\"dst\":\"198.18.0.9\",\"proto\":\"icmp\",\"seq\":%d,\"status\":\"reply\",\"from\":\"198.18.0.9\",\"rtt\":5.0}\n", 1761438600 + 10 * i, i }' >"$BATS_TEST_TMPDIR/fold.ndjson"
+	[ "$(jq -rs 'map(.ts) | [min, max] | map(todate) | join(" ")' "$BATS_TEST_TMPDIR/fold.ndjson")" = "2025-10-26T00:30:00Z 2025-10-26T01:29:50Z" ]
+	export TZ='CET-1CEST,M3.5.0,M10.5.0/3'
+	pp_run 0 pp-plot --local "$BATS_TEST_TMPDIR/fold.ndjson"
+	assert_output --partial ">2025-10-26 02:30:00+0200 to 2025-10-26 02:30:00+0100 local time; 360 sent"
+	pp_run 0 pp-plot --local --html "$BATS_TEST_TMPDIR/r.html" -o /dev/null "$BATS_TEST_TMPDIR/fold.ndjson"
+	grep -q '360 probes from 2025-10-26 02:30:00+0200 to 2025-10-26 02:29:50+0100 local time' "$BATS_TEST_TMPDIR/r.html"
+	# UTC, the default, as before: no offset.
+	pp_run 0 pp-plot "$BATS_TEST_TMPDIR/fold.ndjson"
+	assert_output --partial ">2025-10-26 00:30:00 to 2025-10-26 01:30:00 UTC; 360 sent"
+}
+
 @test "pp-plot: the same input always gives the same bytes; gzip equals plain" {
 	gzip -c "$TRACE" >"$BATS_TEST_TMPDIR/t.gz"
 	for c in latency heatmap timeline map summary; do
