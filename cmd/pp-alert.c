@@ -704,8 +704,9 @@ main(int argc, char **argv)
 			    " between --from and --to" : "");
 			status = PP_EXIT_FAIL;
 		} else if (r.j.raised > 0) {
-			pp_warnx("check failed: %llu alerts raised%s",
-			    (unsigned long long)r.j.raised, r.j.never > 0 ?
+			pp_warnx("check failed: %llu alert%s raised%s",
+			    (unsigned long long)r.j.raised,
+			    r.j.raised == 1 ? "" : "s", r.j.never > 0 ?
 			    " (a target never answered)" : "");
 			status = PP_EXIT_FAIL;
 		} else if (r.j.partial > 0) {

@@ -456,9 +456,10 @@ final_summary(struct probe_run *r)
 			    r->outcome.refused_down && s->refused > 0 ?
 			    " (counted as down)" : "");
 		if (s->local_drop > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu timeouts maybe "
+			wl = append(why, sizeof(why), wl, "%s%llu timeout%s maybe "
 			    "lost inside this host (not counted)", wl > 0 ?
-			    ", " : "", (unsigned long long)s->local_drop);
+			    ", " : "", (unsigned long long)s->local_drop,
+			    s->local_drop == 1 ? "" : "s");
 		if (r->ping_summary) {
 			/* iputils ping's two lines (loss as its %g of a
 			 * float, mdev its population deviation), then

@@ -538,8 +538,8 @@ final_summary(const struct trace_run *r)
 			fprintf(f, ", %lld refused (counted as down)",
 			    t->refused);
 		if (t->local > 0)
-			fprintf(f, ", %lld rounds maybe lost inside this host "
-			    "(not counted)", t->local);
+			fprintf(f, ", %lld round%s maybe lost inside this host "
+			    "(not counted)", t->local, t->local == 1 ? "" : "s");
 		if (t->reached > 0)
 			fprintf(f, ", %d hops, last rtt %.3f ms", t->hops,
 			    t->last_rtt);

@@ -330,11 +330,12 @@ static void
 why_not(struct pp_judge *j, const struct pp_judge_target *t,
     struct pp_alert_rec *a, char *buf, size_t size)
 {
-	static const char *const words[PP_LOSS_N] = {
-		[PP_LOSS_TIMEOUT] = "timeouts",
-		[PP_LOSS_ERROR] = "send errors",
-		[PP_LOSS_REFUSED] = "refused (RST)",
-		[PP_LOSS_TTL_EXPIRED] = "ttl-expired on the way",
+	static const char *const words[PP_LOSS_N][2] = {
+		[PP_LOSS_TIMEOUT] = { "timeout", "timeouts" },
+		[PP_LOSS_ERROR] = { "send error", "send errors" },
+		[PP_LOSS_REFUSED] = { "refused (RST)", "refused (RST)" },
+		[PP_LOSS_TTL_EXPIRED] = { "ttl-expired on the way",
+		    "ttl-expired on the way" },
 	};
 	size_t used = 0;
 	uint64_t most = 0;
@@ -377,11 +378,11 @@ why_not(struct pp_judge *j, const struct pp_judge_target *t,
 		}
 	}
 	for (int w = 0; w < PP_LOSS_N; w++) {
-		if (words[w] == NULL || t->lost_by[w] == 0)
+		if (words[w][0] == NULL || t->lost_by[w] == 0)
 			continue;
 		n = snprintf(buf + used, size - used, "%s%llu %s",
 		    used > 0 ? ", " : "", (unsigned long long)t->lost_by[w],
-		    words[w]);
+		    words[w][t->lost_by[w] != 1]);
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;

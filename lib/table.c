@@ -533,8 +533,9 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 	}
 	if (r->local_drop > 0) {
 		(void)snprintf(line, sizeof(line), "(local drops)  %llu "
-		    "timeouts maybe lost inside this host: not counted",
-		    (unsigned long long)r->local_drop);
+		    "timeout%s maybe lost inside this host: not counted",
+		    (unsigned long long)r->local_drop,
+		    r->local_drop == 1 ? "" : "s");
 		put_under(t, f, line);
 	}
 }

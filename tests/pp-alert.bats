@@ -121,10 +121,16 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	# Its 10 s of total loss are an outage: unreachable, a failed check
 	# whatever --loss; shorter than --outage-min it passes.
 	pp_run 1 pp-alert --loss 80 --fail "$F/plain.ndjson"
-	assert_stderr --partial "check failed: 1 alerts raised"
+	assert_stderr --partial "check failed: 1 alert raised"
 	pp_run 0 pp-alert --loss 80 --outage-min 11s --fail "$F/plain.ndjson"
 	pp_run 1 pp-alert --loss 5 --fail "$F/blocked.ndjson"
-	assert_stderr --partial "check failed: 1 alerts raised (a target never answered)"
+	assert_stderr --partial "check failed: 1 alert raised (a target never answered)"
+	# One probe, lost: its count and its cause in the singular.
+	{ head -1 "$F/plain.ndjson"; echo '{"type":"probe","ts":1764000000.0,"target":"t","dst":"198.18.0.9","proto":"icmp","seq":0,"status":"timeout"}'; } >"$BATS_TEST_TMPDIR/one.ndjson"
+	pp_run 1 pp-alert -f text --fail "$BATS_TEST_TMPDIR/one.ndjson"
+	assert_output --partial "t never answered in 1 probe (the input ended): 1 timeout"
+	refute_output --partial "1 timeouts"
+	assert_stderr --partial "check failed: 1 alert raised (a target never answered)"
 }
 
 @test "pp-alert --fail: a reader that goes away (| head, | true) changes nothing: the check's status, not 0" {

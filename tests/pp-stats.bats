@@ -184,7 +184,7 @@ pp_body() {
 	printf '%s\n' "$output" | head -1 | jq -e '.recv == 4' >/dev/null
 	pp_run 0 pp-stats -f table --refused-down "$F/tcp.ndjson"
 	assert_output --partial "        (connections)  4 open, 2 refused (refused counted as down)"
-	assert_output --partial "1 timeouts maybe lost inside this host: not counted"
+	assert_output --partial "1 timeout maybe lost inside this host: not counted"
 	# A TCP trace: the connections are the destination's, never said at
 	# the routers on the way.
 	{
