@@ -690,7 +690,10 @@ pp_reader_next(struct pp_reader *r, struct pp_error *err)
 		size_t avail = r->buf_end - r->buf_start;
 		char *nl = avail > 0 ? memchr(start, '\n', avail) : NULL;
 		/* A byte order mark (editors on Windows write one) would make
-		 * line 1, the meta record, invalid: skipped, and said. */
+		 * line 1, the meta record, invalid: skipped, and said.  At
+		 * the start of a later line it is a file joined with cat,
+		 * whose meta record (its vantage point) must not be lost
+		 * either. */
 		if (!r->bom_done && (avail >= 3 || nl != NULL)) {
 			r->bom_done = true;
 			if (avail >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
@@ -700,6 +703,13 @@ pp_reader_next(struct pp_reader *r, struct pp_error *err)
 				    "start skipped");
 				return PP_READ_NOTE;
 			}
+		} else if (avail >= 3 && (unsigned char)start[0] == 0xef &&
+		    !r->skipping && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+			r->buf_start += 3;
+			set_err(err, r->source, r->lineno + 1);
+			pp_error_set(err, "UTF-8 byte order mark at the start of "
+			    "the line skipped (a file joined with cat?)");
+			return PP_READ_NOTE;
 		}
 		if (nl != NULL) {
 			size_t n = (size_t)(nl - start);

@@ -551,6 +551,19 @@ nobody_dir() {
 	# pp-alert reads the meta record's timeout through it too.
 	pp_run 0 pp-alert --loss 20 "$d/bom.ndjson"
 	assert_stderr --partial "byte order mark"
+	# A file with one, joined to another with cat: its meta record, and
+	# with it its vantage point, is read (h's probes were vp1's, the
+	# first file's, with 'invalid JSON ... near '\ufeff'').
+	sed 's/"host":"vp1"/"host":"vp2"/' "$d/bom.ndjson" >"$d/bom2.ndjson"
+	cat "$(fixture pp-stats fwd.ndjson)" "$d/bom2.ndjson" >"$d/joined.ndjson"
+	pp_run 0 pp-stats --strict "$d/joined.ndjson"
+	assert_stderr "pp-stats: $d/joined.ndjson:51: UTF-8 byte order mark at the start of the line skipped (a file joined with cat?)"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | [.vantage, .target]' | sort -u | paste -sd' ')" = \
+	    '["vp1","d"] ["vp2","h"]' ]
+	for n in 1 3; do
+		PP_THREADS=$n pp_run 0 pp-alert --loss 10 -f text "$d/joined.ndjson"
+		assert_output --partial "[vp2] h "
+	done
 }
 
 @test "pp-geo: a corrupt or unreadable MaxMind DB is an error at the start (exit 2), never empty answers" {
