@@ -55,6 +55,7 @@ LIB_SRCS += lib/fwdloss.c
 LIB_SRCS += lib/outage.c
 LIB_SRCS += lib/agg.c
 LIB_SRCS += lib/merge.c
+LIB_SRCS += lib/winset.c
 LIB_SRCS += lib/intern.c
 LIB_SRCS += lib/emodel.c
 LIB_SRCS += lib/jscan.c

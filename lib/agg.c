@@ -65,7 +65,7 @@ pp_agg_release(struct pp_agg *a)
 	for (uint32_t i = 0; i < a->nclocks; i++) {
 		pp_reorder_release(&a->clocks[i].ro);
 		free(a->clocks[i].active);
-		free(a->clocks[i].done);
+		pp_winset_release(&a->clocks[i].done);
 	}
 	free(a->clocks);
 	pp_keytab_release(&a->cmap);
@@ -340,48 +340,6 @@ window_order(struct pp_agg *a, const struct pp_agg_clock *c, uint32_t *n)
 	return idx;
 }
 
-/* Whether clock c wrote window w already. */
-static bool
-window_done(const struct pp_agg_clock *c, long long w)
-{
-	size_t lo = 0;
-	size_t hi = c->ndone;
-
-	if (hi == 0 || w > c->done[hi - 1])
-		return false;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (c->done[mid] < w)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->ndone && c->done[lo] == w;
-}
-
-/* Note window w of clock c as written (kept in ascending order). */
-static void
-window_mark(struct pp_agg *a, struct pp_agg_clock *c, long long w)
-{
-	if (c->ndone == c->adone) {
-		size_t na = c->adone != 0 ? c->adone * 2 : 16;
-		long long *nd = realloc(c->done, na * sizeof(*nd));
-		if (nd == NULL) {
-			a->oom = true;
-			return;
-		}
-		c->done = nd;
-		c->adone = na;
-	}
-	size_t i = c->ndone;
-	while (i > 0 && c->done[i - 1] > w)
-		i--;
-	memmove(c->done + i + 1, c->done + i, (c->ndone - i) *
-	    sizeof(*c->done));
-	c->done[i] = w;
-	c->ndone++;
-}
-
 /* The forwarding loss of target keys k[0..n-1] (its hops in ascending
  * ttl, up to the destination), worked out together. */
 static void
@@ -467,8 +425,8 @@ close_window(struct pp_agg *a, uint32_t ci)
 	free(idx);
 	c->nactive = 0;
 	c->win_open = false;
-	if (a->o.every > 0)
-		window_mark(a, c, c->win);
+	if (a->o.every > 0 && pp_winset_add(&c->done, c->win) == -1)
+		a->oom = true;
 }
 
 void
@@ -509,7 +467,7 @@ process(void *arg, double ts, const void *itemp)
 	if (a->o.every > 0) {
 		long long w = (long long)floor(ts / a->o.every);
 		if (w != c->win || !c->win_open) {
-			if (window_done(c, w)) {
+			if (pp_winset_has(&c->done, w)) {
 				/* Written already: never twice. */
 				a->late_window++;
 				return;

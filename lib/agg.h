@@ -55,6 +55,7 @@
 #include "lib/record.h"
 #include "lib/reorder.h"
 #include "lib/stats.h"
+#include "lib/winset.h"
 
 #define PP_AGG_MAX_NAMES (UINT32_MAX - 1)	/* interned names: no cap but
 						 * memory */
@@ -103,9 +104,7 @@ struct pp_agg_clock {
 	uint32_t *active;	/* keys with probes in it (owned) */
 	uint32_t nactive;	/* in use */
 	uint32_t aactive;	/* allocated */
-	long long *done;	/* windows written, ascending (owned) */
-	size_t ndone;		/* in use */
-	size_t adone;		/* allocated */
+	struct pp_winset done;	/* windows written */
 };
 
 /* One target. */

@@ -36,6 +36,7 @@ pp_merge_release(struct pp_merge *m)
 		for (uint32_t n = 0; n < k->nopen; n++)
 			pp_stats_release(&m->rows[k->open[n]].st);
 		free(k->open);
+		pp_winset_release(&k->done);
 	}
 	free(m->clocks);
 	for (uint32_t i = 0; i < m->nheld; i++)
@@ -274,8 +275,11 @@ write_upto(struct pp_merge *m, struct pp_merge_clock *c, long long win)
 	}
 	c->nopen = kept;
 	qsort(pl, n, sizeof(*pl), cmp_place);
-	for (uint32_t j = 0; j < n; j++)
+	for (uint32_t j = 0; j < n; j++) {
 		write_row(m, pl[j].i);
+		if (pp_winset_add(&c->done, pl[j].win) == -1)
+			m->oom = true;
+	}
 	free(pl);
 }
 
@@ -330,7 +334,10 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	bool stream = m->o.every > 0 && m->o.vantage == NULL;
 	struct pp_merge_clock *c = key != UINT32_MAX ?
 	    &m->clocks[m->keys[key].clock] : NULL;
-	if (c != NULL && stream && win <= c->written) {
+	/* A window passed but never written (a file given before an
+	 * earlier one) is still filled; one written is never again. */
+	if (c != NULL && stream && win <= c->written &&
+	    pp_winset_has(&c->done, win)) {
 		m->late++;
 		pp_stats_release(&part);
 		return 0;
@@ -594,8 +601,8 @@ pp_merge_report(const struct pp_merge *m)
 		    (unsigned long long)m->spans);
 	if (m->late > 0)
 		say(m, "--merge: %llu stats records came after their window "
-		    "was written (their vantage point's records had moved on "
-		    "by two windows) and were not merged",
+		    "was written and were not merged (a window is written "
+		    "once: give a vantage point's files in time order)",
 		    (unsigned long long)m->late);
 	if (m->bad > 0)
 		say(m, "--merge: %llu bad stats records not merged",

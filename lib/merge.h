@@ -56,6 +56,7 @@
 #include "lib/model.h"
 #include "lib/record.h"
 #include "lib/stats.h"
+#include "lib/winset.h"
 
 struct pp_outage_rec;
 struct pp_stats_rec;
@@ -124,7 +125,9 @@ struct pp_merge_key {
 /* A vantage point's time (rows written as it passes). */
 struct pp_merge_clock {
 	long long newest;	/* window of its newest record */
-	long long written;	/* its windows up to this one are written */
+	long long written;	/* its windows up to this one are written,
+				 * those that had rows */
+	struct pp_winset done;	/* the windows it wrote rows of */
 	uint32_t *open;		/* its open rows, first appearance first
 				 * (owned) */
 	uint32_t nopen;		/* in use */

@@ -327,6 +327,34 @@ stats_of() {
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' | cmp - "$T/merged" && echo same)" = same ]
 }
 
+@test "fleet: --merge of a vantage point's files given out of time order fills the windows not written yet: one pass's rows" {
+	# Ten minutes of 10 s parts, in two files of five minutes, given the
+	# later one first: the earlier file's windows had never been
+	# written, yet were all dropped ('came after their window was
+	# written', 30 records: five minutes gone).
+	gen vpa 10 1 new | pp-stats --parts --every 10s >"$T/all.10s"
+	head -1 "$T/all.10s" >"$T/first.10s"
+	head -1 "$T/all.10s" >"$T/second.10s"
+	tail -n +2 "$T/all.10s" | jq -c 'select(.start < 1764000300)' >>"$T/first.10s"
+	tail -n +2 "$T/all.10s" | jq -c 'select(.start >= 1764000300)' >>"$T/second.10s"
+	[ "$(grep -c '"type":"stats"' "$T/first.10s")" -eq 30 ]
+	pp-stats --merge --every 1m "$T/first.10s" "$T/second.10s" | jq -c 'select(.type == "stats") | del(.parts)' |
+	    jq -sc 'sort_by(.start) | .[] | [.start, .sent, .recv, .loss, .min, .max, .p50, .p99]' >"$T/want"
+	[ "$(wc -l <"$T/want")" -eq 10 ]
+	pp_run 0 pp-stats --merge --every 1m "$T/second.10s" "$T/first.10s"
+	refute_stderr_has() { ! printf '%s\n' "$stderr" | grep -q "$1"; }
+	refute_stderr_has "were not merged"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats")' |
+	    jq -sc 'sort_by(.start) | .[] | [.start, .sent, .recv, .loss, .min, .max, .p50, .p99]')" = "$(cat "$T/want")" ]
+	# Each window once: no two rows of one start.
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.type == "stats") | .start' | sort | uniq -d)" = "" ]
+	# A window written already is still never written again.
+	{ cat "$T/second.10s" "$T/first.10s"; sed -n 2p "$T/second.10s"; } >"$T/again.10s"
+	pp_run 0 pp-stats --merge --every 1m "$T/again.10s"
+	assert_stderr --partial "--merge: 1 stats records came after their window was written and were not merged"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.type == "stats") | .start' | sort | uniq -d)" = "" ]
+}
+
 @test "fleet: --merge joins an outage that spans parts (ongoing at one part's end, from the next one's start) as one pass reports it" {
 	# 600 probes a second apart, 200 to 259 lost: cut into three parts
 	# inside the outage (at 220 and 240), each made into parts.
