@@ -132,8 +132,47 @@ parse_iso(const char *s, double *out, struct pp_error *err)
 		t = timegm(&tm);
 		t -= off;
 	} else {
-		tm.tm_isdst = -1;	/* local time, summer time as it was */
-		t = mktime(&tm);
+		/* Local time, summer time as it was: the wall clock time
+		 * read with each of its two offsets, kept when it reads back
+		 * as typed.  The hour summer time repeats has two, the hour
+		 * it skips none: either is said, never a guess. */
+		time_t at[2];
+		int n = 0;
+		for (int dst = 0; dst <= 1; dst++) {
+			struct tm x = tm;
+			struct tm back;
+			x.tm_isdst = dst;
+			time_t c = mktime(&x);
+			if (c == (time_t)-1 || localtime_r(&c, &back) == NULL ||
+			    back.tm_isdst != dst || back.tm_year != tm.tm_year ||
+			    back.tm_mon != tm.tm_mon ||
+			    back.tm_mday != tm.tm_mday ||
+			    back.tm_hour != tm.tm_hour ||
+			    back.tm_min != tm.tm_min || back.tm_sec != tm.tm_sec)
+				continue;
+			if (n == 0 || c != at[0])
+				at[n++] = c;
+		}
+		if (n == 0) {
+			pp_error_set(err, "no such local time (summer time "
+			    "begins, TZ): %s", s);
+			return -1;
+		}
+		if (n == 2) {
+			char a[16];
+			char b[16];
+			struct tm la;
+			struct tm lb;
+			(void)localtime_r(&at[0], &la);
+			(void)localtime_r(&at[1], &lb);
+			(void)strftime(a, sizeof(a), "%z", &la);
+			(void)strftime(b, sizeof(b), "%z", &lb);
+			pp_error_set(err, "local time twice over (summer time "
+			    "ends, TZ): %s; give its offset, %.3s:%s or "
+			    "%.3s:%s", s, b, b + 3, a, a + 3);
+			return -1;
+		}
+		t = at[0];
 	}
 	*out = (double)t + frac;
 	return 0;

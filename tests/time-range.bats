@@ -50,6 +50,23 @@ sent() {
 	printf '%s\n' "$output" | head -1 | jq -e '.settings.from == 1764000010 and .settings.to == 1764000020' >/dev/null
 }
 
+@test "time range: a local time summer time repeats or skips is a usage error, never a guess; its offsets are asked for" {
+	export TZ='CET-1CEST,M3.5.0,M10.5.0/3'
+	for t in pp-stats pp-mos pp-alert pp-plot pp-geo; do
+		# 02:30 on 2025-10-26 was 00:30Z and 01:30Z; taken as 01:30Z.
+		pp_run 2 "$t" --from 2025-10-26T02:30:00 "$W"
+		assert_stderr "$t: --from: local time twice over (summer time ends, TZ): 2025-10-26T02:30:00; give its offset, +02:00 or +01:00"
+		# 02:30 on 2025-03-30 never was.
+		pp_run 2 "$t" --to "2025-03-30 02:30" "$W"
+		assert_stderr "$t: --to: no such local time (summer time begins, TZ): 2025-03-30 02:30"
+	done
+	# Either offset, given, and the hours beside, as before.
+	[ "$(sent --from 2025-10-26T02:30:00+02:00)" -eq 25 ]
+	[ "$(sent --from 2025-10-26T02:30:00+01:00)" -eq 25 ]
+	[ "$(sent --to 2025-11-24T17:00:20)" -eq 15 ]
+	[ "$(sent --from 2025-10-26T01:59:59 --to 2025-10-26T03:00:00)" -eq 0 ]
+}
+
 @test "time range: --every windows cut at the range's edges count only the probes inside" {
 	pp_run 0 pp-stats --every 10s --from 1764000015 --to 1764000023 "$W"
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s '

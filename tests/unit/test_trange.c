@@ -97,6 +97,22 @@ test_trange(void)
 	    b.t == 1764000000, "local winter time: %.0f", b.t);
 	CHECK(pp_tbound_parse("2025-07-01T02:00", &b, NULL) == 0 &&
 	    b.t == 1751328000, "local summer time: %.0f", b.t);
+	/* The hour summer time repeats (two instants) and the one it skips
+	 * (none): errors, never a guess; the hours beside them as ever. */
+	struct pp_error te;
+	pp_error_clear(&te);
+	CHECK(pp_tbound_parse("2025-10-26T02:30:00", &b, &te) == -1 &&
+	    strstr(te.msg, "twice over") != NULL &&
+	    strstr(te.msg, "+02:00 or +01:00") != NULL, "fold: %s", te.msg);
+	pp_error_clear(&te);
+	CHECK(pp_tbound_parse("2025-03-30T02:00", &b, &te) == -1 &&
+	    strstr(te.msg, "no such local time") != NULL, "gap: %s", te.msg);
+	CHECK(pp_tbound_parse("2025-10-26T01:59:59", &b, NULL) == 0 &&
+	    b.t == 1761436799, "before the fold: %.0f", b.t);
+	CHECK(pp_tbound_parse("2025-10-26T03:00:00", &b, NULL) == 0 &&
+	    b.t == 1761444000, "after the fold: %.0f", b.t);
+	CHECK(pp_tbound_parse("2025-03-30T03:00", &b, NULL) == 0 &&
+	    b.t == 1743296400, "after the gap: %.0f", b.t);
 	char lbuf[40];
 	CHECK_STR(pp_iso_format(1764000000, 0, PP_ISO_LOCAL, lbuf,
 	    sizeof(lbuf)), "2025-11-24T17:00:00+0100", "iso local winter");
