@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* agg.c: pp-stats' aggregation (see agg.h). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,7 @@ key_of(struct pp_agg *a, uint32_t target, int ttl)
 	k->target = target;
 	k->ttl = ttl;
 	k->from = PP_INTERN_NONE;
+	k->last_win = LLONG_MIN;
 	pp_stats_init(&k->st);
 	pp_ratelimit_init(&k->rl);
 	return a->nkeys++;
@@ -421,6 +423,8 @@ close_window(struct pp_agg *a, uint32_t ci)
 		pp_stats_release(&k->st);
 		pp_ratelimit_window(&k->rl);
 		k->active = false;
+		if (a->o.every > 0 && c->win > k->last_win)
+			k->last_win = c->win;
 	}
 	free(idx);
 	c->nactive = 0;
@@ -467,8 +471,10 @@ process(void *arg, double ts, const void *itemp)
 	if (a->o.every > 0) {
 		long long w = (long long)floor(ts / a->o.every);
 		if (w != c->win || !c->win_open) {
-			if (pp_winset_has(&c->done, w)) {
-				/* Written already: never twice. */
+			/* Written already for this target and hop: never
+			 * twice.  (Another run of the vantage point, with
+			 * other targets over the same time, is not late.) */
+			if (w <= k->last_win && pp_winset_has(&c->done, w)) {
 				a->late_window++;
 				return;
 			}

@@ -71,6 +71,8 @@ struct pp_agg_key {
 				 * mostly come from one address;
 				 * PP_INTERN_NONE none yet */
 	bool active;		/* probes in the current window */
+	long long last_win;	/* the latest --every window it was written
+				 * in, LLONG_MIN none */
 	struct pp_stats st;	/* the current window's figures */
 	struct pp_ratelimit rl;	/* its ICMP rate limit, if any */
 	/* Worked out when the window closes (pp_agg_row reads them): */

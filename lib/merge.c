@@ -124,6 +124,7 @@ key_of(struct pp_merge *m, uint32_t vantage, uint32_t target, int ttl)
 	m->keys[i].ttl = ttl;
 	m->keys[i].open = UINT32_MAX;
 	m->keys[i].held = UINT32_MAX;
+	m->keys[i].last_win = LLONG_MIN;
 	m->keys[i].clock = clock_of(m, vantage);
 	if (m->keys[i].clock == UINT32_MAX)
 		return UINT32_MAX;
@@ -212,6 +213,9 @@ write_row(struct pp_merge *m, uint32_t i)
 	struct pp_merge_row *r = &m->rows[i];
 	struct pp_merge_key *k = &m->keys[r->key];
 	struct pp_stats_rec rec;
+
+	if (r->win > k->last_win)
+		k->last_win = r->win;
 
 	pp_agg_stats_row(&m->names, &r->st, k->ttl, &rec);
 	rec.vantage = k->vantage != UINT32_MAX ?
@@ -337,7 +341,7 @@ pp_merge_add(struct pp_merge *m, json_t *o, struct pp_error *err)
 	/* A window passed but never written (a file given before an
 	 * earlier one) is still filled; one written is never again. */
 	if (c != NULL && stream && win <= c->written &&
-	    pp_winset_has(&c->done, win)) {
+	    win <= m->keys[key].last_win && pp_winset_has(&c->done, win)) {
 		m->late++;
 		pp_stats_release(&part);
 		return 0;

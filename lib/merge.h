@@ -120,6 +120,8 @@ struct pp_merge_key {
 	uint32_t open;		/* its first open row, UINT32_MAX none */
 	uint32_t held;		/* its outage held, UINT32_MAX none */
 	uint32_t clock;		/* its vantage point's clock (index) */
+	long long last_win;	/* the latest window written of it,
+				 * LLONG_MIN none */
 };
 
 /* A vantage point's time (rows written as it passes). */

@@ -213,6 +213,35 @@ stats_of() {
 		(.[2] | .ttl == 3 and .fwd_loss == 25 and .fwd_sent == 24)' >/dev/null
 }
 
+@test "fleet: two runs of one vantage point over the same time (other targets), given in turn: every probe counted, each window once" {
+	# pp-probe to h and another pp-probe to g on the same host, the same
+	# ten minutes, archived apart: the second file's windows were taken
+	# as written already (the vantage point's), and all but its last
+	# dropped: 540 of its 600 probes 'came after their --every window'.
+	gen vpa 10 1 new >"$T/h.ndjson"
+	gen vpa 40 7 new | sed 's/"target":"h"/"target":"g"/' >"$T/g.ndjson"
+	cat "$T/h.ndjson" "$T/g.ndjson" | jq -sc '.[0], (map(select(.type == "probe")) | sort_by(.ts) | .[])' >"$T/both.ndjson"
+	pp-stats --every 1m "$T/both.ndjson" | jq -c 'select(.type == "stats")' | sort >"$T/want"
+	[ "$(wc -l <"$T/want")" -eq 20 ]
+	[ "$(jq -s 'map(.sent) | add' "$T/want")" -eq 1200 ]
+	pp_run 0 pp-stats --every 1m "$T/h.ndjson" "$T/g.ndjson"
+	if printf '%s\n' "$stderr" | grep -q "not counted"; then false; fi
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats")' | sort)" = "$(cat "$T/want")" ]
+	pp_run 0 pp-stats -f influx --every 1m "$T/h.ndjson" "$T/g.ndjson"
+	[ "$(printf '%s\n' "$output" | grep -c '^pp_stats,')" -eq 20 ]
+	[ "$(printf '%s\n' "$output" | awk '{print $1, $NF}' | sort | uniq -d | wc -l)" -eq 0 ]
+	# The same with --merge of each file's parts.
+	pp-stats --parts --every 10s "$T/h.ndjson" >"$T/h.10s"
+	pp-stats --parts --every 10s "$T/g.ndjson" >"$T/g.10s"
+	pp_run 0 pp-stats --merge --every 1m "$T/h.10s" "$T/g.10s"
+	if printf '%s\n' "$stderr" | grep -q "not merged"; then false; fi
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | [.target, .start, .sent, .recv, .min, .max, .p50]' | sort)" = \
+	    "$(jq -c '[.target, .start, .sent, .recv, .min, .max, .p50]' "$T/want" | sort)" ]
+	# A file given twice is still refused, said.
+	pp_run 0 pp-stats --every 1m "$T/h.ndjson" "$T/g.ndjson" "$T/h.ndjson"
+	assert_stderr --partial "540 probes came after their --every window had been written and were not counted"
+}
+
 @test "fleet: one window, once: --every with late records and files out of time order" {
 	gen vpa 10 1 new >"$T/a.ndjson"
 	pp-stats --every 1m "$T/a.ndjson" | jq -c 'select(.type == "stats")' >"$T/one"
