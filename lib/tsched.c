@@ -308,6 +308,18 @@ q_drop_head(struct pp_tsched *s, int ttl)
 
 /* ------------------------------------------------------------ rounds */
 
+/* How far past the last hop that answered a round goes: mtr's -U count
+ * (max_unknown) as mtr counts it.  mtr ends a round once more than count
+ * of the hops below the probe it has just sent are unknown, so behind
+ * the last answer it sends count + 1 silent TTLs and then the one past
+ * them: count + 2.  (mtr counts the unknown hops of the whole path, pp
+ * those in a row: past a gap, pp goes on where mtr stops.) */
+static int
+reach(const struct pp_tsched *s)
+{
+	return s->o.max_unknown + 2;
+}
+
 static int *
 dest_ttl(struct pp_tsched *s, int target)
 {
@@ -568,7 +580,7 @@ start_round(struct pp_tsched *s, int i, long long now)
 		} else {
 			int base = sn[f] > s->o.first_ttl - 1 ? sn[f] :
 			    s->o.first_ttl - 1;
-			fs->limit = base + s->o.max_unknown;
+			fs->limit = base + reach(s);
 		}
 		if (fs->limit < s->o.first_ttl)
 			fs->limit = s->o.first_ttl;
@@ -911,9 +923,8 @@ pp_tsched_done(struct pp_tsched *s, void *id,
 			/* Unknown length, or a path grown beyond it: go on
 			 * max-unknown hops past every hop that answers. */
 			if (fs->stop == 0 && (fs->known == 0 ||
-			    ttl >= fs->known) && ttl + s->o.max_unknown >
-			    fs->limit)
-				fs->limit = ttl + s->o.max_unknown;
+			    ttl >= fs->known) && ttl + reach(s) > fs->limit)
+				fs->limit = ttl + reach(s);
 		}
 		break;
 	case PP_ST_REPLY:

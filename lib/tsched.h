@@ -9,7 +9,9 @@
  * TTL of any flow first, its probes send_delay apart or, when the one
  * before has its answer sooner, at once (a near path is traced at the
  * pace its hops answer); the first round
- * goes max_unknown hops beyond every hop that answers (up to max_ttl),
+ * goes max_unknown + 2 hops beyond every hop that answers (up to
+ * max_ttl; mtr's -U as mtr counts it: more than max_unknown silent hops
+ * in a row, and the probe past them, end it),
  * later ones stop where the destination answered the last time (going on
  * beyond it when a router answers there instead); a reply or an
  * unreachable ends a flow at its TTL.  With a rate, the probes of every
@@ -65,8 +67,10 @@ struct pp_tsched_opts {
 				 * cap */
 	int first_ttl;		/* 1 to 255 */
 	int max_ttl;		/* first_ttl to 255 */
-	int max_unknown;	/* silent hops tried beyond the last hop
-				 * that answered, 1 to 255 */
+	int max_unknown;	/* mtr's -U: a round gives up past more
+				 * than this many silent hops in a row
+				 * (max_unknown + 2 TTLs tried beyond the
+				 * last hop that answered), 1 to 255 */
 	int flows;		/* flows a round, 1 to PP_TSCHED_FLOWS_MAX */
 	int max_inflight;	/* probes in flight at most (the engine's
 				 * max_inflight) */

@@ -103,6 +103,35 @@ covers() {
 	done
 }
 
+# same_hops_as_mtr OPTS DST: pp-trace -r and mtr -r with the same OPTS
+# (2 rounds, numeric) list the same hops, row for row.
+same_hops_as_mtr() {
+	local o=$BATS_TEST_TMPDIR/u
+	lab_exec c mtr -r -n -c 2 -i 0.1 $1 "$2" >"$o.mtr"
+	lab_exec c timeout 60 "$PP_BIN/pp-trace" -r -n -c 2 -i 100ms -W 500ms $1 "$2" >"$o.pp" 2>"$o.err" || true
+	awk '/\|--/ { print $1, $2 }' "$o.mtr" >"$o.mtr.hops"
+	awk '/\|--/ { print $1, $2 }' "$o.pp" >"$o.pp.hops"
+	grep -q " $2\$" "$o.mtr.hops" || { cat "$o.mtr" >&2; echo "mtr $1 did not reach $2" >&2; return 1; }
+	diff -u "$o.mtr.hops" "$o.pp.hops" >&2 || { cat "$o.pp" "$o.err" >&2; echo "mtr $1 (-), pp-trace $1 (+)" >&2; return 1; }
+}
+
+@test "pp-trace -U (lab): silent routers in a row: the same hops as mtr -U with the same count" {
+	# mtr gives up once more than COUNT hops are unknown, having sent
+	# the probe past them: -U 1 goes through one silent router, -U 2
+	# through two.  pp-trace gave up after COUNT silent TTLs (-U 1 and
+	# 2 ended there, 100% loss and status 1).
+	have mtr || skip "mtr not installed"
+	lab_up --routers 3 --silent 2
+	same_hops_as_mtr "-U 1" "$LAB_DST4"
+	same_hops_as_mtr "-U 1 -u" "$LAB_DST4"
+	same_hops_as_mtr "-U 1 -6" "$LAB_DST6"
+	lab_down
+	lab_up --routers 4 --silent 2 --silent 3
+	same_hops_as_mtr "-U 2" "$LAB_DST4"
+	same_hops_as_mtr "-U 2 -T -P 7" "$LAB_DST4"
+	same_hops_as_mtr "-U 2 -6 -u" "$LAB_DST6"
+}
+
 @test "pp-trace (lab): a web server that drops pings and UDP: --tcp -P 443 and 80 reach it, ICMP ends in silence; as mtr and scamper" {
 	lab_up --routers 2 --web-dst
 	for dst in "$LAB_DST4" "$LAB_DST6"; do
@@ -113,12 +142,13 @@ covers() {
 			lab_path_ok "$BATS_TEST_TMPDIR/t" 2 "${p}1$s" "${p}2$s" "$dst"
 			covers "$BATS_TEST_TMPDIR/t" tcp "$dst" "$port"
 		done
-		# ICMP and UDP: the routers, then nothing (--max-unknown 2).
+		# ICMP and UDP: the routers, then nothing (--max-unknown 1:
+		# three silent TTLs, as mtr -U 1 sends).
 		for proto in icmp udp; do
-			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 1 -W 300ms --max-unknown 2 "$dst"
+			lab_trace "$BATS_TEST_TMPDIR/t" --$proto -c 1 -W 300ms --max-unknown 1 "$dst"
 			[ "$rc" -eq 1 ]
 			[ "$(jq -r 'select(.type == "probe") | "\(.ttl):\(.from // "-")"' "$BATS_TEST_TMPDIR/t" | paste -sd' ')" = \
-				"1:${p}1$s 2:${p}2$s 3:- 4:-" ]
+				"1:${p}1$s 2:${p}2$s 3:- 4:- 5:-" ]
 		done
 	done
 }

@@ -364,20 +364,20 @@ table(void)
 		    { 5, MS / 2, 0, 0, -1, -1, 0, 0 }, 5, 5, 5, PP_ST_REPLY,
 		    -1 },
 		/* Answers slower than the sends: round 0 sends up to
-		 * max-unknown (10) TTLs, and one more past each router that
-		 * answers before the reply comes (4); the ones past the
+		 * max-unknown + 2 (12) TTLs, and one more past each router
+		 * that answers before the reply comes (4); the ones past the
 		 * reply are not written; later rounds send 5. */
 		{ "5 hops, 20 ms away", 4, 1 * S, 2 * S, 1 * MS, 30, 10, 60000,
-		    { 5, 20 * MS, 0, 0, -1, -1, 0, 0 }, 5, 5, 14, PP_ST_REPLY,
+		    { 5, 20 * MS, 0, 0, -1, -1, 0, 0 }, 5, 5, 16, PP_ST_REPLY,
 		    -1 },
-		/* --send-delay 0: round 0 at once, all 10. */
+		/* --send-delay 0: round 0 at once, all 12. */
 		{ "send-delay 0", 2, 1 * S, 2 * S, 0, 30, 10, 60000,
-		    { 5, MS / 2, 0, 0, -1, -1, 0, 0 }, 5, 5, 10, PP_ST_REPLY,
+		    { 5, MS / 2, 0, 0, -1, -1, 0, 0 }, 5, 5, 12, PP_ST_REPLY,
 		    -1 },
-		/* A silent destination: the routers (3) and max-unknown (2)
-		 * silent hops, every round. */
+		/* A silent destination: the routers (3) and max-unknown + 2
+		 * (4) silent hops, every round, as mtr -U 2 sends them. */
 		{ "silent destination", 3, 1 * S, 1 * S, 1 * MS, 30, 2, 60000,
-		    { 6, MS / 2, 4, 0, -1, -1, 0, 0 }, 5, 5, 5, PP_ST_TIMEOUT,
+		    { 6, MS / 2, 4, 0, -1, -1, 0, 0 }, 7, 7, 7, PP_ST_TIMEOUT,
 		    -1 },
 		/* A path longer than -m 4: TTLs 1-4, no reply. */
 		{ "max ttl", 2, 1 * S, 1 * S, 1 * MS, 4, 10, 60000,
