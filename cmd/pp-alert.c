@@ -623,6 +623,7 @@ main(int argc, char **argv)
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	(void)pp_stream_time_order(&st);
 	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = input_idle;
 	st.rd.opts.arg = &r;

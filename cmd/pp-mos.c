@@ -487,6 +487,7 @@ main(int argc, char **argv)
 	    pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
 	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	(void)pp_stream_time_order(&st);
 	pp_stream_set_range(&st, &o.range);
 	bool horizon_set = false;
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {

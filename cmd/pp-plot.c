@@ -578,6 +578,7 @@ main(int argc, char **argv)
 	struct plot_run run = { .o = &o, .d = d, .last_ns = pp_mono_ns() };
 	if (pp_stream_open(&st, argv, argc, o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
+	(void)pp_stream_time_order(&st);
 	pp_stream_set_range(&st, &o.range);
 	st.rd.opts.would_block = maybe_refresh;
 	st.rd.opts.arg = &run;

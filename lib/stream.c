@@ -462,6 +462,7 @@ pp_stream_open(struct pp_stream *s, char *const *paths, int n, bool strict)
 	s->vantage_op = -1;
 	s->skip_op = -1;
 	s->warned_op = -1;
+	s->order = NULL;
 	s->pipe = NULL;
 	s->started = false;
 	pp_record_init(&s->rec);
@@ -506,6 +507,23 @@ pp_stream_vantage(const struct pp_stream *s)
 	return s->vantage;
 }
 
+/* The vantage point a meta record names (its vantage, else a prober's
+ * host), owned, or NULL. */
+static char *
+meta_vantage(struct pp_record *r)
+{
+	struct pp_error e;
+	json_t *o = pp_record_json(r, &e);
+	json_t *v = o != NULL ? json_object_get(o, "vantage") : NULL;
+	const char *tool = o != NULL ? json_string_value(json_object_get(o,
+	    "tool")) : NULL;
+	if (!json_is_string(v) && tool != NULL && (strcmp(tool,
+	    "pp-trace") == 0 || strcmp(tool, "pp-probe") == 0))
+		v = json_object_get(o, "host");
+	return json_is_string(v) && json_string_length(v) > 0 ?
+	    strdup(json_string_value(v)) : NULL;
+}
+
 /* Follow the vantage point of the operand (pp_stream_vantage) through
  * record r (s->operand is its operand); a probe without one gets it.
  * Runs on the consumer's side, in input order. */
@@ -534,16 +552,8 @@ follow_vantage(struct pp_stream *s, struct pp_record *r)
 			    json_string(s->vantage));
 		return;
 	}
-	json_t *o = pp_record_json(r, &e);
-	json_t *v = o != NULL ? json_object_get(o, "vantage") : NULL;
-	const char *tool = o != NULL ? json_string_value(json_object_get(o,
-	    "tool")) : NULL;
-	if (!json_is_string(v) && tool != NULL && (strcmp(tool,
-	    "pp-trace") == 0 || strcmp(tool, "pp-probe") == 0))
-		v = json_object_get(o, "host");
 	free(s->vantage);
-	s->vantage = json_is_string(v) && json_string_length(v) > 0 ?
-	    strdup(json_string_value(v)) : NULL;
+	s->vantage = meta_vantage(r);
 }
 
 /* Whether record rec of reader step x is read: an operand's records from
@@ -681,6 +691,147 @@ pp_stream_next(struct pp_stream *s)
 	}
 }
 
+/* Operand paths[0]'s vantage point (owned, NULL unknown) and first record
+ * time (NAN none), from its first lines. */
+static void
+peek(char *const *paths, char **vantage, double *t0)
+{
+	struct pp_reader rd;
+	struct pp_record rec;
+	struct pp_error e;
+
+	*vantage = NULL;
+	*t0 = NAN;
+	if (pp_reader_init(&rd, paths, 1, NULL) == -1)
+		return;
+	pp_record_init(&rec);
+	for (int i = 0; i < 1000; i++) {
+		enum pp_read st = pp_reader_next(&rd, &e);
+		if (st == PP_READ_EOF || st == PP_READ_IOERR)
+			break;
+		double a, b;
+		if (st != PP_READ_OK ||
+		    pp_record_parse(&rec, rd.line, rd.len, &e) != 0)
+			continue;
+		if (rec.type == PP_REC_META) {
+			free(*vantage);
+			*vantage = meta_vantage(&rec);
+			continue;
+		}
+		if (pp_record_span(&rec, &a, &b) != 0 || !isfinite(a))
+			continue;
+		const char *own = NULL;
+		if (rec.type == PP_REC_PROBE) {
+			own = rec.probe.vantage;
+		} else {
+			json_t *o = pp_record_json(&rec, &e);
+			own = o != NULL ? json_string_value(json_object_get(o,
+			    "vantage")) : NULL;
+		}
+		if (own != NULL) {
+			free(*vantage);
+			*vantage = strdup(own);
+		}
+		*t0 = a;
+		break;
+	}
+	pp_record_release(&rec);
+	pp_reader_release(&rd);
+}
+
+int
+pp_stream_time_order(struct pp_stream *s)
+{
+	int n = s->rd.npaths;
+	char *const *paths = s->rd.paths;
+
+	if (n < 2 || s->order != NULL || s->started)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &st) == -1 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+	}
+	char **v = calloc((size_t)n, sizeof(*v));
+	double *t = calloc((size_t)n, sizeof(*t));
+	int *ord = calloc((size_t)n, sizeof(*ord));
+	int *grp = calloc((size_t)n, sizeof(*grp));
+	bool *done = calloc((size_t)n, sizeof(*done));
+	int moved = 0;
+	if (v == NULL || t == NULL || ord == NULL || grp == NULL ||
+	    done == NULL)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		peek(paths + i, &v[i], &t[i]);
+		ord[i] = i;
+	}
+	/* Each vantage point's operands with a time, sorted by it (then
+	 * as given) into the places they hold. */
+	for (int i = 0; i < n; i++) {
+		if (done[i] || !isfinite(t[i]))
+			continue;
+		int m = 0;
+		for (int j = i; j < n; j++)
+			if (!done[j] && isfinite(t[j]) && ((v[i] == NULL &&
+			    v[j] == NULL) || (v[i] != NULL && v[j] != NULL &&
+			    strcmp(v[i], v[j]) == 0))) {
+				done[j] = true;
+				grp[m++] = j;
+			}
+		/* The members in time order (an insertion sort, stable:
+		 * equal times as given), placed in the slots they hold (grp
+		 * is in slot order). */
+		int *sorted = malloc((size_t)m * sizeof(*sorted));
+		if (sorted == NULL)
+			goto out;
+		for (int a = 0; a < m; a++) {
+			int k = a;
+			while (k > 0 && t[sorted[k - 1]] > t[grp[a]]) {
+				sorted[k] = sorted[k - 1];
+				k--;
+			}
+			sorted[k] = grp[a];
+		}
+		for (int a = 0; a < m; a++)
+			ord[grp[a]] = sorted[a];
+		free(sorted);
+	}
+	int first = -1;
+	for (int i = 0; i < n; i++)
+		if (ord[i] != i) {
+			moved++;
+			if (first == -1)
+				first = i;
+		}
+	if (moved > 0) {
+		s->order = malloc((size_t)n * sizeof(*s->order));
+		if (s->order == NULL) {
+			moved = 0;
+			goto out;
+		}
+		for (int i = 0; i < n; i++)
+			s->order[i] = paths[ord[i]];
+		struct pp_reader_opts o = s->rd.opts;
+		pp_reader_release(&s->rd);
+		if (pp_reader_init(&s->rd, s->order, n, &o) == -1)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		pp_warnx("%s read before %s, its records being older (the "
+		    "inputs of a vantage point are read in time order)%s",
+		    s->order[first], paths[first], moved > 2 ?
+		    "; others reordered too" : "");
+	}
+out:
+	for (int i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+	free(t);
+	free(ord);
+	free(grp);
+	free(done);
+	return moved;
+}
+
 int
 pp_stream_close(struct pp_stream *s)
 {
@@ -708,5 +859,7 @@ pp_stream_close(struct pp_stream *s)
 	pp_record_release(&s->rec);
 	free(s->vantage);
 	s->vantage = NULL;
+	free(s->order);
+	s->order = NULL;
 	return s->failed ? 1 : 0;
 }

@@ -72,6 +72,9 @@ struct pp_stream {
 	int skip_op;		/* the operand whose records are skipped
 				 * (a meta record of another schema), -1 */
 	int warned_op;		/* the last operand said so, -1 none */
+	char **order;		/* the operands in the order read, when
+				 * pp_stream_time_order changed it (owned
+				 * array, borrowed strings), else NULL */
 };
 
 /* Open a stream over paths[0..n-1] (n 0: stdin).  The array is borrowed.
@@ -84,6 +87,17 @@ int pp_stream_open(struct pp_stream *s, char *const *paths, int n,
  * pp_stream_next then returns only records in it.  On a range that cannot
  * be resolved, prints "prog: --from/--to: why" and exits 2. */
 void pp_stream_set_range(struct pp_stream *s, struct pp_trange *r);
+
+/* Read the operands of each vantage point in the time order of their
+ * records, when they are all regular files: each one's first record time
+ * and vantage point are read from its first lines, and the operands of
+ * one vantage point trade places among themselves (those of others, and
+ * those without a record time, stay where they were), so that rotated
+ * archives given as a shell orders them (trace.1.gz trace.2.gz trace.gz)
+ * are read as one pass over the run; said on standard error when the
+ * order changed.  Call after pp_stream_open, before pp_stream_next.
+ * Returns the number of operands read in another place. */
+int pp_stream_time_order(struct pp_stream *s);
 
 /* True when s decodes its lines in threads (decided at pp_stream_open
  * from its operands and PP_THREADS; see struct pp_stream). */

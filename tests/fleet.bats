@@ -164,7 +164,8 @@ stats_of() {
 	{ head -1 "$T/a.ndjson"; tail -n +302 "$T/a.ndjson"; } >"$T/a2.ndjson"
 	pp-stats --parts "$T/a1.ndjson" >"$T/a1.p"
 	pp-stats --parts "$T/a2.ndjson" >"$T/a2.p"
-	pp_run 0 pp-stats --merge "$T/a2.p" "$T/a1.p"
+	cat "$T/a2.p" "$T/a1.p" >"$T/a21.p"
+	pp_run 0 pp-stats --merge "$T/a21.p"
 	assert_stderr --partial "came out of time order"
 	pp-stats "$T/a.ndjson" | jq -c 'select(.type == "stats") | {sent, recv, loss, min, max, avg, stdev, p50, p90, p95, p99}' >"$T/whole"
 	printf '%s\n' "$output" | jq -c 'select(.type == "stats") | {sent, recv, loss, min, max, avg, stdev, p50, p90, p95, p99}' | cmp - "$T/whole"
@@ -240,6 +241,32 @@ stats_of() {
 	# A file given twice is still refused, said.
 	pp_run 0 pp-stats --every 1m "$T/h.ndjson" "$T/g.ndjson" "$T/h.ndjson"
 	assert_stderr --partial "540 probes came after their --every window had been written and were not counted"
+}
+
+@test "fleet: rotated archives as the shell lists them (trace.1.gz trace.2.gz trace.gz) are read in time order: one pass's windows" {
+	# pp-probe --rotate's names; the glob puts the newer .1 before the
+	# older .2, and the windows split by a rotation lost their older part
+	# (200 of the 600 probes 'came after their --every window').
+	gen vpa 10 1 new >"$T/all.ndjson"
+	mkdir "$T/r"
+	{ head -1 "$T/all.ndjson"; sed -n '2,201p' "$T/all.ndjson"; } | gzip >"$T/r/trace.2.gz"
+	{ head -1 "$T/all.ndjson"; sed -n '202,431p' "$T/all.ndjson"; } | gzip >"$T/r/trace.1.gz"
+	{ head -1 "$T/all.ndjson"; tail -n +432 "$T/all.ndjson"; } | gzip >"$T/r/trace.gz"
+	pp-stats --every 1m "$T/all.ndjson" | jq -c 'select(.type == "stats")' >"$T/want"
+	set -- "$T"/r/trace*.gz
+	[ "$*" = "$T/r/trace.1.gz $T/r/trace.2.gz $T/r/trace.gz" ]
+	pp_run 0 pp-stats --every 1m "$@"
+	assert_stderr "pp-stats: $T/r/trace.2.gz read before $T/r/trace.1.gz, its records being older (the inputs of a vantage point are read in time order)"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats")')" = "$(cat "$T/want")" ]
+	pp_run 0 pp-mos --every 1m "$@"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "mos") | del(.vantage)')" = \
+	    "$(pp-mos --every 1m "$T/all.ndjson" | jq -c 'select(.type == "mos") | del(.vantage)')" ]
+	# Other vantage points' files keep their places; in order, nothing
+	# is said.
+	gen vpb 50 2 new >"$T/b.ndjson"
+	pp_run 0 pp-stats --every 1m "$T/b.ndjson" "$T/r/trace.2.gz" "$T/r/trace.1.gz" "$T/r/trace.gz"
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats" and .vantage == "vpa")')" = "$(cat "$T/want")" ]
 }
 
 @test "fleet: one window, once: --every with late records and files out of time order" {
@@ -410,7 +437,9 @@ stats_of() {
 	pp_run 0 pp-stats --merge --every 1m "$T/o1.p" "$T/o2.p" "$T/o3.p"
 	printf '%s\n' "$output" | jq -c 'select(.type == "outage")' | cmp - "$T/one"
 	cat "$T"/o[123].p | pp-stats --merge | jq -c 'select(.type == "outage")' | cmp - "$T/one"
-	# Given out of order they are not one outage: each as it came.
-	pp_run 0 pp-stats --merge "$T/o3.p" "$T/o1.p"
+	# Out of order (in one file: files are read in time order) they are
+	# not one outage: each as it came.
+	cat "$T/o3.p" "$T/o1.p" >"$T/o31.p"
+	pp_run 0 pp-stats --merge "$T/o31.p"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "outage") | .ongoing' | tr '\n' ' ')" = "null true " ]
 }

@@ -482,15 +482,18 @@ sys.stdout.buffer.write(c.compress(open(sys.argv[1], "rb").read()) + c.flush(zli
 	# the rows said 0.01 to 5, the first and last probe read.
 	want=$(cat "$F/fwd.ndjson" "$F/hand.ndjson" | jq -sc 'map(select(.type=="probe") | .ts) | [min, max]')
 	[ "$want" = "[1764000000,1764000011.04]" ]
+	# Joined in one file (files given apart are read in time order).
 	for order in "fwd hand" "hand fwd"; do
 		set -- $order
-		pp_run 0 pp-stats "$F/$1.ndjson" "$F/$2.ndjson"
+		cat "$F/$1.ndjson" "$F/$2.ndjson" >"$BATS_TEST_TMPDIR/j.ndjson"
+		set -- "$BATS_TEST_TMPDIR/j.ndjson"
+		pp_run 0 pp-stats "$1"
 		[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="stats") | [.start, .end]' | sort -u)" = "$want" ]
-		pp_run 0 pp-stats -f csv "$F/$1.ndjson" "$F/$2.ndjson"
+		pp_run 0 pp-stats -f csv "$1"
 		[ "$(printf '%s\n' "$output" | tail -n +2 | cut -d, -f1,3 | sort -u)" = "1764000000.000000,1764000011.040000" ]
-		pp_run 0 pp-stats -f table "$F/$1.ndjson" "$F/$2.ndjson"
+		pp_run 0 pp-stats -f table "$1"
 		assert_output --partial "Start: 2025-11-24T16:00:00Z  End: 2025-11-24T16:00:11Z"
-		pp_run 0 pp-mos "$F/$1.ndjson" "$F/$2.ndjson"
+		pp_run 0 pp-mos "$1"
 		[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="mos") | [.start, .end]' | sort -u)" = "$want" ]
 	done
 }
