@@ -125,6 +125,9 @@ struct target {
 	int unreach_code;	/* and code (-1 none) */
 	long long refused;	/* rounds not reached with the destination's
 				 * RST, lost by --refused-down */
+	long long errors;	/* rounds not reached with a probe that
+				 * could not be sent (counted as loss) */
+	char err[128];		/* the first send error's text, "" none */
 };
 
 struct trace_run {
@@ -397,6 +400,7 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 	bool local = false;
 	bool unreach = false;
 	bool refused = false;
+	bool error = false;
 
 	(void)n;
 	for (int f = 0; f < r->flows; f++) {
@@ -417,6 +421,13 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			enum pp_outcome o = pp_probe_classify(&p, &r->outcome,
 			    &why);
 			refused = refused || why == PP_LOSS_REFUSED;
+			if (why == PP_LOSS_ERROR) {
+				error = true;
+				if (t->err[0] == '\0')
+					(void)pp_sanitize_term(t->err,
+					    sizeof(t->err), p.err != NULL ?
+					    p.err : "error");
+			}
 			if (why == PP_LOSS_UNREACHABLE) {
 				unreach = true;
 				(void)pp_sanitize_term(t->unreach_from,
@@ -442,6 +453,8 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 		t->unreach++;
 	else if (refused)
 		t->refused++;
+	else if (error)
+		t->errors++;
 	t->emitted++;
 }
 
@@ -537,6 +550,9 @@ final_summary(const struct trace_run *r)
 		if (t->refused > 0)
 			fprintf(f, ", %lld refused (counted as down)",
 			    t->refused);
+		if (t->errors > 0)
+			fprintf(f, ", %lld with send errors (%s)", t->errors,
+			    t->err);
 		if (t->local > 0)
 			fprintf(f, ", %lld round%s maybe lost inside this host "
 			    "(not counted)", t->local, t->local == 1 ? "" : "s");

@@ -259,7 +259,7 @@ dead_host() {
 	done
 }
 
-@test "outcome (lab): pp-probe's summary says why probes that no one answered were lost: ttl-expired on the way, send errors, beside ping" {
+@test "outcome (lab): pp-probe's and pp-trace's summaries say why probes that no one answered were lost: ttl-expired on the way, send errors, beside ping and mtr" {
 	lab_up --routers 2
 	# -t 1: the first router answers ttl-expired; ping counts them as
 	# errors (+3 errors), pp-probe names them.
@@ -281,4 +281,21 @@ dead_host() {
 	[ "$status" -eq 1 ]
 	assert_stderr --partial "3 probes sent, 0 answered, 100.0% loss, 3 send errors (Network is unreachable)"
 	printf '%s\n' "$output" | tail -n +2 | jq -s -e 'length == 3 and all(.status == "error")' >/dev/null
+	# pp-trace says it too (it said 100% loss and nothing of why), as
+	# mtr does ("udp socket connect failed: Network is unreachable"),
+	# IPv4 and IPv6.
+	if command -v mtr >/dev/null; then
+		run lab_exec c mtr -r -n -c 1 198.18.99.9
+		assert_output --partial "Network is unreachable"
+	fi
+	for dst in 198.18.99.9 fd00:99::9; do
+		run --separate-stderr lab_exec c pp-trace -c 2 -i 50ms -W 300ms "$dst"
+		[ "$status" -eq 1 ]
+		assert_stderr --partial "2 rounds, destination answered in 0 (100.0% loss), 2 with send errors (Network is unreachable)"
+		printf '%s\n' "$output" | jq -s -e 'map(select(.type == "probe")) | length > 0 and all(.status == "error")' >/dev/null
+	done
+	# A round with an answer is no such round: to the live destination.
+	run --separate-stderr lab_exec c pp-trace -c 2 -i 50ms -W 300ms "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	[[ $stderr != *"send errors"* ]]
 }
