@@ -691,6 +691,16 @@ pp_stream_next(struct pp_stream *s)
 	}
 }
 
+/* Whether operand i is a file an earlier operand named too. */
+static bool
+is_dup(const struct stat *sb, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (sb[j].st_dev == sb[i].st_dev && sb[j].st_ino == sb[i].st_ino)
+			return true;
+	return false;
+}
+
 /* Operand paths[0]'s vantage point (owned, NULL unknown) and first record
  * time (NAN none), from its first lines. */
 static void
@@ -747,11 +757,15 @@ pp_stream_time_order(struct pp_stream *s)
 
 	if (n < 2 || s->order != NULL || s->started)
 		return 0;
+	struct stat *sb = calloc((size_t)n, sizeof(*sb));
+	if (sb == NULL)
+		return 0;
 	for (int i = 0; i < n; i++) {
-		struct stat st;
-		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &st) == -1 ||
-		    !S_ISREG(st.st_mode))
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb[i]) == -1 ||
+		    !S_ISREG(sb[i].st_mode)) {
+			free(sb);
 			return 0;
+		}
 	}
 	char **v = calloc((size_t)n, sizeof(*v));
 	double *t = calloc((size_t)n, sizeof(*t));
@@ -762,9 +776,19 @@ pp_stream_time_order(struct pp_stream *s)
 	if (v == NULL || t == NULL || ord == NULL || grp == NULL ||
 	    done == NULL)
 		goto out;
+	/* A file given twice (trace*.gz trace.gz) is read once: its
+	 * records are not the network's twice. */
+	int ndup = 0;
 	for (int i = 0; i < n; i++) {
-		peek(paths + i, &v[i], &t[i]);
 		ord[i] = i;
+		if (is_dup(sb, i)) {
+			done[i] = true;
+			t[i] = NAN;
+			ndup++;
+			pp_warnx("%s given twice: read once", paths[i]);
+		} else {
+			peek(paths + i, &v[i], &t[i]);
+		}
 	}
 	/* Each vantage point's operands with a time, sorted by it (then
 	 * as given) into the places they hold. */
@@ -804,22 +828,29 @@ pp_stream_time_order(struct pp_stream *s)
 			if (first == -1)
 				first = i;
 		}
-	if (moved > 0) {
+	if (moved > 0 || ndup > 0) {
 		s->order = malloc((size_t)n * sizeof(*s->order));
 		if (s->order == NULL) {
 			moved = 0;
 			goto out;
 		}
-		for (int i = 0; i < n; i++)
-			s->order[i] = paths[ord[i]];
+		int k = 0;
+		for (int i = 0; i < n; i++) {
+			/* A repeat (never grouped: its slot is its own). */
+			if (is_dup(sb, ord[i]))
+				continue;
+			s->order[k++] = paths[ord[i]];
+		}
 		struct pp_reader_opts o = s->rd.opts;
 		pp_reader_release(&s->rd);
-		if (pp_reader_init(&s->rd, s->order, n, &o) == -1)
+		if (pp_reader_init(&s->rd, s->order, k, &o) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
-		pp_warnx("%s read before %s, its records being older (the "
-		    "inputs of a vantage point are read in time order)%s",
-		    s->order[first], paths[first], moved > 2 ?
-		    "; others reordered too" : "");
+		if (moved > 0)
+			pp_warnx("%s read before %s, its records being older "
+			    "(the inputs of a vantage point are read in time "
+			    "order)%s", paths[ord[first]], paths[first],
+			    moved > 2 ? "; others reordered too" : "");
+		moved += ndup;
 	}
 out:
 	for (int i = 0; v != NULL && i < n; i++)
@@ -829,6 +860,7 @@ out:
 	free(ord);
 	free(grp);
 	free(done);
+	free(sb);
 	return moved;
 }
 

@@ -238,8 +238,10 @@ stats_of() {
 	if printf '%s\n' "$stderr" | grep -q "not merged"; then false; fi
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | [.target, .start, .sent, .recv, .min, .max, .p50]' | sort)" = \
 	    "$(jq -c '[.target, .start, .sent, .recv, .min, .max, .p50]' "$T/want" | sort)" ]
-	# A file given twice is still refused, said.
-	pp_run 0 pp-stats --every 1m "$T/h.ndjson" "$T/g.ndjson" "$T/h.ndjson"
+	# A copy of a file given too is still refused, said (the same file
+	# named twice is read once).
+	cp "$T/h.ndjson" "$T/h-copy.ndjson"
+	pp_run 0 pp-stats --every 1m "$T/h.ndjson" "$T/g.ndjson" "$T/h-copy.ndjson"
 	assert_stderr --partial "540 probes came after their --every window had been written and were not counted"
 }
 
@@ -258,6 +260,11 @@ stats_of() {
 	pp_run 0 pp-stats --every 1m "$@"
 	assert_stderr "pp-stats: $T/r/trace.2.gz read before $T/r/trace.1.gz, its records being older (the inputs of a vantage point are read in time order)"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats")')" = "$(cat "$T/want")" ]
+	# A file named twice (trace*.gz trace.gz) is read once: its probes
+	# were counted twice without --every.
+	pp_run 0 pp-stats "$@" "$T/r/trace.gz"
+	assert_stderr --partial "pp-stats: $T/r/trace.gz given twice: read once"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | .sent')" -eq 600 ]
 	pp_run 0 pp-mos --every 1m "$@"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "mos") | del(.vantage)')" = \
 	    "$(pp-mos --every 1m "$T/all.ndjson" | jq -c 'select(.type == "mos") | del(.vantage)')" ]
