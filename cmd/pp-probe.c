@@ -1014,7 +1014,8 @@ main(int argc, char **argv)
 			close(*u);
 		*u = -1;
 	}
-	pp_probecli_targets(&r.pc, file_opt, file, argc, argv, MAX_TARGETS);
+	pp_probecli_targets(&r.pc, file_opt, file, true, argc, argv,
+	    MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	r.nt = r.pc.nnames;

@@ -904,7 +904,8 @@ main(int argc, char **argv)
 		r.rounds = 10;	/* mtr's report cycles */
 	if (live || report)
 		r.pc.quiet = true;
-	pp_probecli_targets(&r.pc, file_opt, file, argc, argv, MAX_TARGETS);
+	pp_probecli_targets(&r.pc, file_opt, file, false, argc, argv,
+	    MAX_TARGETS);
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);

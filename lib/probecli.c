@@ -240,7 +240,7 @@ add_name(struct pp_probecli *c, const char *name, int max)
 
 void
 pp_probecli_targets(struct pp_probecli *c, const char *opt, const char *file,
-    int argc, char **argv, int max)
+    bool first_word, int argc, char **argv, int max)
 {
 	if (file != NULL) {
 		FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
@@ -251,7 +251,8 @@ pp_probecli_targets(struct pp_probecli *c, const char *opt, const char *file,
 			    file, strerror(errno));
 		while (getline(&line, &cap, f) != -1) {
 			char *p = line + strspn(line, " \t");
-			p[strcspn(p, "#\r\n")] = '\0';
+			p[strcspn(p, first_word ? "# \t\r\n" : "#\r\n")] =
+			    '\0';
 			char *end = p + strlen(p);
 			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 				*--end = '\0';

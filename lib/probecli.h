@@ -121,10 +121,12 @@ void pp_probecli_alien(const struct pp_probecli_alien *t, int ch);
 
 /* Add target names: those of file ("-" stdin; one a line, '#' comments,
  * blank lines skipped; given with option opt) when file is not NULL, then
- * the operands argv[0..argc-1].  More than max targets, or an unreadable
- * file, is a usage error. */
+ * the operands argv[0..argc-1].  With first_word, a line's name is its
+ * first word, the rest ignored, as fping reads -f (a note may follow the
+ * host); else the whole line, as mtr reads -F.  More than max targets, or
+ * an unreadable file, is a usage error. */
 void pp_probecli_targets(struct pp_probecli *c, const char *opt,
-    const char *file, int argc, char **argv, int max);
+    const char *file, bool first_word, int argc, char **argv, int max);
 
 /* After the options: the default port of --tcp (80) or --udp (33434)
  * when -P was not given, the source resolved into po.src (and the

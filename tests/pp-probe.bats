@@ -335,6 +335,17 @@ teardown() { lab_down; }
 	[ -z "$output" ]
 	assert_stderr --partial "--- ::1 pp-probe statistics ---"
 	[ "$(grep -c '"type":"probe"' "$BATS_TEST_TMPDIR/q.ndjson")" -eq 4 ]
+	# A line's first word is its target, as fping reads -f: a note may
+	# follow (pp-probe tried to resolve the whole line, and exited 2).
+	printf '127.0.0.1 the router
+  127.0.0.2\t# the other\n\n# none\n' >"$BATS_TEST_TMPDIR/n"
+	if command -v fping >/dev/null; then
+		run fping -c 1 -q -f "$BATS_TEST_TMPDIR/n"
+		[ "$status" -eq 0 ]
+		assert_output --partial "127.0.0.1 : xmt/rcv/%loss = 1/1/0%"
+	fi
+	pp_run 0 pp-probe -c 1 -f "$BATS_TEST_TMPDIR/n"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.type == "probe") | .dst' | paste -sd' ')" = "127.0.0.1 127.0.0.2" ]
 	# fping's long names where they mean the same.
 	pp_run 0 pp-probe --count 1 --size 64 --tos 8 --ttl 3 --src 127.0.0.1 --quiet --ipv4 127.0.0.1
 	[ -z "$output" ]
