@@ -200,17 +200,22 @@ score(struct out *ot, const struct pp_voice_path *m)
 		    "-", rec.mos);
 		(void)snprintf(rtt, sizeof(rtt), isfinite(rec.rtt) ? "%.3f" :
 		    "-", rec.rtt);
-		(void)snprintf(jit, sizeof(jit), isfinite(rec.jitter) ?
-		    "%.3f" : "-", rec.jitter);
+		/* One answer measures no jitter (scored as 0: the note). */
+		(void)snprintf(jit, sizeof(jit), isfinite(rec.jitter) &&
+		    rec.recv != 1 ? "%.3f" : "-", rec.jitter);
 		(void)snprintf(dl, sizeof(dl), isfinite(rec.delay) ? "%.1f" :
 		    "-", rec.delay);
 		/* Target and note come from the input: shown safely. */
 		char name[128];
 		char why[256];
 		(void)pp_sanitize_term(name, sizeof(name), m->target);
+		char rated[64];
+		(void)snprintf(rated, sizeof(rated), "%s%s",
+		    pp_emodel_rating(rec.r), rec.recv == 1 && isfinite(rec.r) ?
+		    " (one answer)" : "");
 		(void)pp_sanitize_term(why, sizeof(why), rec.recv == 0 &&
 		    rec.sent > 0 ? "no answers: 100% loss" : rec.note != NULL &&
-		    !isfinite(rec.r) ? rec.note : pp_emodel_rating(rec.r));
+		    !isfinite(rec.r) ? rec.note : rated);
 		if (ot->windows) {
 			char t0[40];
 			printf("%-20s ", pp_iso_time(m->start, 0, t0,

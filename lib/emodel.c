@@ -322,6 +322,10 @@ pp_emodel_score(const struct pp_voice_path *m, const struct pp_voice_opts *o,
 			r = t.R;
 		}
 	}
+	/* One answer has no jitter to measure: scored as 0, and said (the
+	 * stats record says null). */
+	if (note == NULL && isfinite(r) && m->recv == 1)
+		note = "one answer: no jitter measured, scored as 0";
 	if (isfinite(r) && !dead)
 		mos = c->wideband && !o->simplified ?
 		    pp_emodel_mos(r / 1.29) : pp_emodel_mos(r);

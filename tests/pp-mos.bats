@@ -144,3 +144,20 @@ mos() { pp-mos "$@" | grep '"type":"mos"'; }
 	pp_run 0 pp-mos -f ndjson "$BATS_TEST_TMPDIR/s"
 	printf '%s\n' "$output" | tail -n +2 | jq -e '.mos == 1 and .r == 0' >/dev/null
 }
+
+@test "pp-mos: one answer measures no jitter: scored as 0 and said, in the record and the table" {
+	# Its jitter was written 0.0 and shown 0.000 beside 'very satisfied',
+	# where pp-stats says null: no pair of answers, no jitter.
+	head -2 "$PP_TOP/tests/fixtures/pp-stats/hand.ndjson" >"$BATS_TEST_TMPDIR/one.ndjson"
+	[ "$(jq -s 'map(select(.type == "probe" and .status == "reply")) | length' "$BATS_TEST_TMPDIR/one.ndjson")" -eq 1 ]
+	pp-stats "$BATS_TEST_TMPDIR/one.ndjson" | jq -e 'select(.type == "stats") | .jitter == null' >/dev/null
+	pp_run 0 pp-mos -f ndjson "$BATS_TEST_TMPDIR/one.ndjson"
+	printf '%s\n' "$output" | tail -1 | jq -e '.recv == 1 and .jitter == 0 and
+		.note == "one answer: no jitter measured, scored as 0"' >/dev/null
+	pp_run 0 pp-mos -f table "$BATS_TEST_TMPDIR/one.ndjson"
+	assert_output --regexp 'g711-plc +20\.000 +- +0\.00 .* \(one answer\)$'
+	# Two answers: a jitter, no note.
+	head -3 "$PP_TOP/tests/fixtures/pp-stats/hand.ndjson" >"$BATS_TEST_TMPDIR/two.ndjson"
+	pp_run 0 pp-mos -f ndjson "$BATS_TEST_TMPDIR/two.ndjson"
+	printf '%s\n' "$output" | tail -1 | jq -e '.recv == 2 and .jitter == 2 and .note == null' >/dev/null
+}
