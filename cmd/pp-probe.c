@@ -506,9 +506,14 @@ final_summary(struct probe_run *r)
 				    0.0);
 			fputc('\n', stderr);
 		}
-		/* How long, the outages and the longest (pp-stats' rule). */
+		/* Loss a rate limit explains (UDP's port unreachables), as
+		 * pp-stats says it; how long, the outages and the longest
+		 * (pp-stats' rule). */
 		if (r->t[i].alen > 0) {
 			char run[256];
+			if (pp_runsum_limit_text(&r->runsum, r->t[i].name, run,
+			    sizeof(run)) > 0)
+				fprintf(stderr, "%s\n", run);
 			(void)pp_runsum_text(&r->runsum, r->t[i].name, r->run_s,
 			    run, sizeof(run));
 			fprintf(stderr, "%s\n", run);

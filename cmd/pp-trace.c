@@ -562,9 +562,15 @@ final_summary(const struct trace_run *r)
 		/* How long, the outages at the destination and the longest
 		 * (pp-stats' rule). */
 		char run[256];
+		fputc('\n', f);
+		/* The destination's loss a rate limit explains, as
+		 * pp-stats says it under its row. */
+		if (pp_runsum_limit_text(&r->runsum, t->name, run,
+		    sizeof(run)) > 0)
+			fprintf(f, "%s\n", run);
 		(void)pp_runsum_text(&r->runsum, t->name, r->run_s, run,
 		    sizeof(run));
-		fprintf(f, "\n%s\n", run);
+		fprintf(f, "%s\n", run);
 		never += t->reached == 0;
 	}
 	int shown = 0;

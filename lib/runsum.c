@@ -7,18 +7,18 @@
 #include <string.h>
 
 #include "lib/runsum.h"
+#include "lib/table.h"
 #include "lib/trange.h"
 
-static void
-on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
+/* The entry of target name, made when new; NULL when memory ran short. */
+static struct pp_runsum_target *
+entry(struct pp_runsum *rs, const char *name)
 {
-	struct pp_runsum *rs = arg;
-	uint32_t i = pp_intern(&rs->names, o->target);
+	uint32_t i = pp_intern(&rs->names, name);
 
-	(void)a;
 	if (i == PP_INTERN_NONE) {
 		rs->oom = true;
-		return;
+		return NULL;
 	}
 	if (i >= rs->alloc) {
 		uint32_t na = rs->alloc != 0 ? rs->alloc * 2 : 16;
@@ -27,13 +27,24 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 		struct pp_runsum_target *t = realloc(rs->t, na * sizeof(*t));
 		if (t == NULL) {
 			rs->oom = true;
-			return;
+			return NULL;
 		}
 		memset(t + rs->alloc, 0, (na - rs->alloc) * sizeof(*t));
 		rs->t = t;
 		rs->alloc = na;
 	}
-	struct pp_runsum_target *t = &rs->t[i];
+	return &rs->t[i];
+}
+
+static void
+on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
+{
+	struct pp_runsum *rs = arg;
+	struct pp_runsum_target *t = entry(rs, o->target);
+
+	(void)a;
+	if (t == NULL)
+		return;
 	double d = o->end - o->start;
 	t->outages++;
 	if (d > t->longest) {
@@ -41,6 +52,28 @@ on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
 		t->longest_start = o->start;
 		t->longest_ongoing = o->ongoing;
 	}
+}
+
+/* A row of the run's one window: the destination's (a plain probe's
+ * key, or a trace's hop where the destination answers) keeps its rate
+ * limit. */
+static void
+on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
+    double start, double end)
+{
+	struct pp_runsum *rs = arg;
+	const struct pp_agg_target *tg = &a->targets[k->target];
+
+	(void)start;
+	(void)end;
+	if (!k->lim.limited || (k->ttl != 0 && k->ttl != tg->dest_ttl))
+		return;
+	struct pp_runsum_target *t = entry(rs, pp_agg_name(a, tg->name));
+	if (t == NULL)
+		return;
+	t->limited += k->lim.explained;
+	t->unanswered += k->st.sent - k->st.recv;
+	t->period = k->lim.period;
 }
 
 int
@@ -52,7 +85,8 @@ pp_runsum_init(struct pp_runsum *rs, double horizon,
 		.outage_loss = PP_RUNSUM_LOSS,
 		.outage_min = PP_RUNSUM_MIN,
 	};
-	struct pp_agg_sink sink = { .outage = on_outage, .arg = rs };
+	struct pp_agg_sink sink = { .stats = on_stats, .outage = on_outage,
+	    .arg = rs };
 
 	memset(rs, 0, sizeof(*rs));
 	if (o != NULL)
@@ -131,4 +165,20 @@ pp_runsum_text(const struct pp_runsum *rs, const char *target,
 	    t->outages == 1 ? "" : "s", PP_RUNSUM_LOSS, PP_RUNSUM_MIN,
 	    t->longest, when, t->longest_ongoing ? " (still on at the end)" :
 	    "");
+}
+
+int
+pp_runsum_limit_text(const struct pp_runsum *rs, const char *target,
+    char *buf, size_t size)
+{
+	uint32_t i = pp_intern_find(&rs->names, target);
+	const struct pp_runsum_target *t = i != PP_INTERN_NONE &&
+	    i < rs->alloc ? &rs->t[i] : NULL;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (t == NULL || t->limited == 0)
+		return 0;
+	return pp_table_limit_text(buf, size, t->limited, t->unanswered,
+	    t->period);
 }

@@ -29,6 +29,11 @@ struct pp_runsum_target {
 	double longest;		/* the longest, s (0: none) */
 	double longest_start;	/* when it began, epoch s */
 	bool longest_ongoing;	/* it was still on when the run ended */
+	/* The destination's ICMP rate limit, as pp-stats finds it in the
+	 * run's records (lib/agg): */
+	uint64_t limited;	/* unanswered probes it explains (0: none) */
+	uint64_t unanswered;	/* the destination's unanswered probes */
+	double period;		/* s per answer */
 };
 
 /* The summary being gathered.  Caller-provided storage. */
@@ -62,5 +67,13 @@ void pp_runsum_finish(struct pp_runsum *rs);
  * target's name is not written. */
 int pp_runsum_text(const struct pp_runsum *rs, const char *target,
     double seconds, char *buf, size_t size);
+
+/* When the target's destination rate-limits its ICMP answers (UDP's port
+ * unreachable, a trace's), the line pp-stats' table has under its row,
+ * "(rate limit)  13 of 13 unanswered: ICMP limit 1 per 2 s, not loss",
+ * into buf (after pp_runsum_finish); returns its length, or 0 (buf
+ * empty) when no limit explains its loss. */
+int pp_runsum_limit_text(const struct pp_runsum *rs, const char *target,
+    char *buf, size_t size);
 
 #endif /* PP_RUNSUM_H */

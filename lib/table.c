@@ -439,6 +439,15 @@ mpls_lines(const struct pp_table *t, FILE *f,
 	}
 }
 
+int
+pp_table_limit_text(char *buf, size_t size, uint64_t limited,
+    uint64_t unanswered, double period)
+{
+	return snprintf(buf, size, "(rate limit)  %llu of %llu unanswered: "
+	    "ICMP limit 1 per %g s, not loss", (unsigned long long)limited,
+	    (unsigned long long)unanswered, period);
+}
+
 /* The lines under a row: its responder's MPLS labels; the intervals (when
  * they have no columns and there was loss); why loss is not the path's
  * (a rate limit, a hop that declines); other responders (and their
@@ -463,10 +472,9 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		put_under(t, f, line);
 	}
 	if (r->rate_limit > 0) {
-		(void)snprintf(line, sizeof(line), "(rate limit)  %llu of %llu "
-		    "unanswered: ICMP limit 1 per %g s, not loss",
-		    (unsigned long long)r->rate_limited,
-		    (unsigned long long)(r->sent - r->recv), r->rate_limit);
+		(void)pp_table_limit_text(line, sizeof(line),
+		    (uint64_t)r->rate_limited, (uint64_t)(r->sent - r->recv),
+		    r->rate_limit);
 		put_under(t, f, line);
 	}
 	if (r->fwd_ttl > 0) {

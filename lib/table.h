@@ -164,6 +164,12 @@ void pp_table_outages_release(struct pp_table_outages *l);
 const char *pp_table_host_text(const struct pp_table *t, const char *addr,
     char *buf, size_t size);
 
+/* Why a row's unanswered probes are not loss, as the line under it says:
+ * "(rate limit)  LIMITED of UNANSWERED unanswered: ICMP limit 1 per
+ * PERIOD s, not loss", into buf.  Returns what snprintf returns. */
+int pp_table_limit_text(char *buf, size_t size, uint64_t limited,
+    uint64_t unanswered, double period);
+
 /* A time in ms as the narrow columns show it: as many decimals as fit in
  * width characters (3 at most, 0 at least), "-" when not finite. */
 void pp_table_ms(char *buf, size_t size, double v, int width);

@@ -131,6 +131,39 @@ limited() {
 	pp-stats "$BATS_TEST_TMPDIR/i" | jq -e -s 'map(select(.type == "stats")) | all(.fwd_loss == 0)' >/dev/null
 }
 
+# limit_line RECORDS [TTL]: the line pp-stats' table has under the row of
+# RECORDS' destination (a plain probe's row, or hop TTL's) when a rate
+# limit explains its silences, from its stats record; empty when none.
+limit_line() {
+	pp-stats "$1" | jq -r --argjson ttl "${2:-0}" 'select(.type == "stats" and (.ttl // 0) == $ttl and
+		(.rate_limited // 0) > 0) |
+		"(rate limit)  \(.rate_limited) of \(.sent - .recv) unanswered: ICMP limit 1 per \(.rate_limit) s, not loss"'
+}
+
+@test "lab-loss: pp-probe's and pp-trace's summaries say a rate-limited destination's silences are its limit, as pp-stats does, not only loss" {
+	# UDP to a closed port: the destination's port unreachables come as
+	# a burst of 6, then one a second.  pp-stats' table says so under
+	# the destination's row; the probers' own summaries said only
+	# "65.0% loss" ("60.0% loss" for the trace's destination).
+	lab_up --routers 2 --ratelimit
+	run --separate-stderr lab_exec c pp-probe --udp -c 20 -i 0.1 -o "$BATS_TEST_TMPDIR/p.ndjson" "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	want=$(limit_line "$BATS_TEST_TMPDIR/p.ndjson")
+	[ -n "$want" ] || { pp-stats -f table "$BATS_TEST_TMPDIR/p.ndjson" >&2; false; }
+	grep -qxF "$want" <<<"$stderr" || _pp_fail "pp-probe's summary lacks: $want" "$stderr"
+	pp-stats -f table "$BATS_TEST_TMPDIR/p.ndjson" | grep -qF "$want"
+	sleep 6	# the buckets refill
+	run --separate-stderr lab_exec c pp-trace --udp -c 10 -i 0.2 -o "$BATS_TEST_TMPDIR/t.ndjson" "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	want=$(limit_line "$BATS_TEST_TMPDIR/t.ndjson" 3)
+	[ -n "$want" ] || { pp-stats -f table "$BATS_TEST_TMPDIR/t.ndjson" >&2; false; }
+	grep -qxF "$want" <<<"$stderr" || _pp_fail "pp-trace's summary lacks: $want" "$stderr"
+	# ICMP echo replies are not limited: no such line.
+	run --separate-stderr lab_exec c pp-probe -c 20 -i 0.1 "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	[[ $stderr != *"(rate limit)"* ]]
+}
+
 @test "lab-loss: UDP over 3 % loss both ways with rate-limited routers and destination: the real loss, within its interval" {
 	lab_up --routers 4 --ratelimit --impair 3:loss=3%
 	lab_truth_reset 3
