@@ -26,8 +26,7 @@
 #define BUF_INIT (256 * 1024)
 
 enum { MODE_NONE, MODE_PLAIN, MODE_GZIP };
-enum { PEND_NONE, PEND_CORRUPT, PEND_TRUNCATED, PEND_READ, PEND_GARBAGE,
-    PEND_RESYNC };
+enum { PEND_NONE, PEND_CORRUPT, PEND_TRUNCATED, PEND_READ, PEND_GARBAGE };
 
 int
 pp_reader_init(struct pp_reader *r, char *const *paths, int npaths,
@@ -183,8 +182,6 @@ close_operand(struct pp_reader *r)
 	r->mode = MODE_NONE;
 	r->eof = false;
 	r->raw_len = r->raw_pos = 0;
-	r->raw_base = r->member_at = r->cand_at = 0;
-	r->out_total = r->cand_out = r->magic_base = 0;
 	r->buf_start = r->buf_end = 0;
 	r->skipping = false;
 	r->bom_done = false;
@@ -312,94 +309,9 @@ fill_raw(struct pp_reader *r)
 			r->eof = true;
 		return got;
 	}
-	r->raw_base += r->raw_len;
 	r->raw_pos = 0;
 	r->raw_len = (size_t)got;
 	return got;
-}
-
-/* The index in raw of the first possible gzip member start (its magic
- * bytes, method deflate, no reserved flag) at or after raw[from], or
- * raw_len; remembered for the calls that follow.  (One split between two
- * reads is not seen: the search after a corrupt member then starts where
- * it failed.) */
-static size_t
-next_magic(struct pp_reader *r, size_t from)
-{
-	if (r->magic_base == r->raw_base + 1 && r->magic_len == r->raw_len &&
-	    r->magic_from <= from && from <= r->magic_at)
-		return r->magic_at;
-	size_t i = from;
-	while (i + 4 <= r->raw_len) {
-		const unsigned char *p = memchr(r->raw + i, 0x1f,
-		    r->raw_len - 3 - i);
-		if (p == NULL)
-			break;
-		if (p[1] == 0x8b && p[2] == 8 && (p[3] & 0xe0) == 0) {
-			i = (size_t)(p - r->raw);
-			goto found;
-		}
-		i = (size_t)(p - r->raw) + 1;
-	}
-	i = r->raw_len;
-found:
-	r->magic_base = r->raw_base + 1;
-	r->magic_len = r->raw_len;
-	r->magic_from = from;
-	r->magic_at = i;
-	return i;
-}
-
-/* Pass over raw[raw_pos..to-1], noting whether it held more than
- * zeros. */
-static void
-skip(struct pp_reader *r, size_t to)
-{
-	for (size_t i = r->raw_pos; i < to && !r->resync_nonzero; i++)
-		r->resync_nonzero = r->raw[i] != 0;
-	r->raw_pos = to;
-}
-
-/* Find the next gzip member in the operand from raw[from] on (its magic
- * bytes, method deflate and no reserved flag), reading on as needed:
- * archives are concatenated with cat, and one cut by a crash (pp-probe -o
- * flushes whole records, so it ends inside a member) must not take the
- * following ones with it.  Returns 1 with raw_pos at the member (the bytes
- * passed over looked at by skip()), 0 when the operand has none
- * (everything consumed), -1 on a read error. */
-static int
-gz_resync(struct pp_reader *r, size_t from)
-{
-	for (;;) {
-		size_t i = from;
-		for (; i + 4 <= r->raw_len; i++) {
-			const unsigned char *p = r->raw + i;
-			if (p[0] == 0x1f && p[1] == 0x8b && p[2] == 8 &&
-			    (p[3] & 0xe0) == 0) {
-				skip(r, i);
-				return 1;
-			}
-		}
-		/* Keep the last three bytes: a magic may straddle reads. */
-		if (r->eof) {
-			skip(r, r->raw_len);
-			return 0;
-		}
-		if (i > r->raw_pos)
-			skip(r, i);
-		size_t keep = r->raw_len - r->raw_pos;
-		memmove(r->raw, r->raw + r->raw_pos, keep);
-		r->raw_base += r->raw_pos;
-		r->raw_pos = 0;
-		r->raw_len = keep;
-		ssize_t got = read_some(r, r->raw + keep, RAW_SIZE - keep);
-		if (got < 0)
-			return -1;
-		if (got == 0)
-			r->eof = true;
-		r->raw_len += (size_t)got;
-		from = 0;
-	}
 }
 
 /* Decode more bytes into buf.  Returns >0 when bytes were added, 0 at the
@@ -485,7 +397,6 @@ decode_more(struct pp_reader *r)
 					size_t left = r->raw_len - r->raw_pos;
 					memmove(r->raw, r->raw + r->raw_pos,
 					    left);
-					r->raw_base += r->raw_pos;
 					r->raw_pos = 0;
 					r->raw_len = left;
 					ssize_t got = read_some(r,
@@ -505,86 +416,30 @@ decode_more(struct pp_reader *r)
 					bool zeros = true;
 					for (size_t i = 0; i < left; i++)
 						zeros = zeros && p[i] == 0;
-					if (zeros && r->eof) {
-						r->raw_pos = r->raw_len;
-						return 0;
-					}
-					/* Garbage: said, and a member after
-					 * it read. */
-					r->resync_nonzero = false;
-					int f = gz_resync(r, r->raw_pos);
-					if (f == -1) {
-						r->pending = PEND_READ;
-						return -1;
-					}
-					if (f == 0) {
-						if (r->resync_nonzero)
-							r->pending =
-							    PEND_GARBAGE;
-						r->eof = true;
-						return 0;
-					}
-					r->gz_msg = NULL;
-					r->pending = PEND_RESYNC;
+					if (!zeros)
+						r->pending = PEND_GARBAGE;
+					r->raw_pos = r->raw_len;
+					r->eof = true;
 					return 0;
 				}
 			}
-			r->member_at = r->raw_base + r->raw_pos;
 			if (gz_begin(r) == -1) {
 				r->pending = PEND_READ;
 				return -1;
 			}
 			r->gz_active = true;
 		}
-		/* The inflate stops at what could be the next member's
-		 * start (a member cut short leaves one there): should the
-		 * data turn out corrupt later, what it decoded past here
-		 * was that member's bytes taken for this one's, and is
-		 * dropped (see below). */
-		size_t used, made, at = r->raw_pos;
-		size_t lim = next_magic(r, at + 1) - at;
-		int g = gz_run(r, r->raw + at, lim, r->buf + r->buf_end,
-		    space > 0x40000000 ? 0x40000000 : space, &used, &made);
+		size_t used, made;
+		int g = gz_run(r, r->raw + r->raw_pos, r->raw_len - r->raw_pos,
+		    r->buf + r->buf_end, space > 0x40000000 ? 0x40000000 :
+		    space, &used, &made);
 		r->raw_pos += used;
 		r->buf_end += made;
-		r->out_total += made;
-		if (g == GZ_MORE && r->raw_pos == at + lim &&
-		    r->raw_pos < r->raw_len) {
-			r->cand_at = r->raw_base + r->raw_pos;
-			r->cand_out = r->out_total;
-		}
 		if (g == GZ_END) {
 			r->gz_active = false;
 			r->gz_any = true;
 		} else if (g == GZ_ERR) {
-			/* A member cut short (a crashed run's archive with
-			 * another after it), or corrupt: read on from the
-			 * next member.  When the inflate passed what could
-			 * be one's start in this member, it is that one,
-			 * and what was decoded from it (the start of the
-			 * next archive read as this one's data, copies of
-			 * earlier lines among it) is dropped unless some
-			 * was already taken as lines; else the next one
-			 * after the failing point. */
-			r->gz_active = false;
-			r->resync_nonzero = false;
-			if (r->cand_at > r->member_at &&
-			    r->cand_at >= r->raw_base) {
-				r->raw_pos = (size_t)(r->cand_at -
-				    r->raw_base);
-				size_t extra = (size_t)(r->out_total -
-				    r->cand_out);
-				if (extra > r->buf_end - r->buf_start)
-					extra = r->buf_end - r->buf_start;
-				r->buf_end -= extra;
-				made = made > extra ? made - extra : 0;
-			}
-			int f = gz_resync(r, r->raw_pos);
-			if (f == -1) {
-				r->pending = PEND_READ;
-				return -1;
-			}
-			r->pending = f == 1 ? PEND_RESYNC : PEND_CORRUPT;
+			r->pending = PEND_CORRUPT;
 			return made > 0 ? 1 : 0;
 		} else if (used == 0 && made == 0 && r->raw_pos < r->raw_len) {
 			/* No progress with input and room: never expected. */
@@ -639,37 +494,6 @@ report_pending(struct pp_reader *r, int saved_errno, struct pp_error *err)
 		r->failed++;
 	close_operand(r);
 	return res;
-}
-
-/* The message for data passed over to the next gzip member of the
- * operand, which is read on; a line cut there is dropped with it.  Corrupt
- * data lost records (an error, status 1); garbage between members did not
- * (a warning). */
-static enum pp_read
-report_resync(struct pp_reader *r, struct pp_error *err)
-{
-	bool garbage = r->gz_msg == NULL;
-
-	r->buf_start = r->buf_end;
-	r->skipping = false;
-	r->pending = PEND_NONE;
-	set_err(err, r->source, 0);
-	if (garbage)
-		pp_error_set(err, "garbage after gzip data (after line %lu) "
-		    "skipped: read on from the gzip member at byte %llu",
-		    r->lineno, r->raw_base + r->raw_pos);
-	else
-		pp_error_set(err, "corrupt gzip data after line %lu (%s): "
-		    "read on from the next gzip member, at byte %llu (a "
-		    "cut archive followed by another?)", r->lineno,
-		    r->gz_msg, r->raw_base + r->raw_pos);
-	r->gz_msg = NULL;
-	if (garbage) {
-		r->warned++;
-		return PP_READ_WARN;
-	}
-	r->failed++;
-	return PP_READ_IOERR;
 }
 
 enum pp_read
@@ -755,7 +579,7 @@ pp_reader_next(struct pp_reader *r, struct pp_error *err)
 		 * newline is returned first (not after a gzip cut). */
 		avail = r->buf_end - r->buf_start;
 		if (avail > 0 && !r->skipping && r->pending != PEND_TRUNCATED &&
-		    r->pending != PEND_CORRUPT && r->pending != PEND_RESYNC) {
+		    r->pending != PEND_CORRUPT) {
 			start = r->buf + r->buf_start;
 			r->buf[r->buf_end] = '\0';
 			r->buf_start = r->buf_end;
@@ -769,8 +593,6 @@ pp_reader_next(struct pp_reader *r, struct pp_error *err)
 			r->len = n;
 			return PP_READ_OK;
 		}
-		if (r->pending == PEND_RESYNC)
-			return report_resync(r, err);
 		if (r->pending != PEND_NONE)
 			return report_pending(r, saved, err);
 		close_operand(r);

@@ -74,15 +74,6 @@ struct pp_reader {
 	unsigned long failed;	/* operands that could not be read */
 	unsigned long warned;	/* operands that ended early */
 	int pending;		/* an error to report before reading on */
-	unsigned long long raw_base;	/* operand offset of raw[0] */
-	unsigned long long member_at;	/* of the gzip member being read */
-	unsigned long long cand_at;	/* a possible member start passed
-					 * in the member being read */
-	unsigned long long out_total;	/* bytes decoded from the operand */
-	unsigned long long cand_out;	/* of them, before cand_at */
-	unsigned long long magic_base;	/* next_magic's memo: raw_base + 1 */
-	size_t magic_len, magic_from, magic_at;
-	bool resync_nonzero;	/* and some of them were not zeros */
 };
 
 /* Set up r over paths[0..npaths-1] (npaths 0: stdin).  The array and

@@ -437,46 +437,6 @@ cut_recs() {
 	assert_output --partial '"target":"h"'
 }
 
-@test "pp-stats: an archive cut by a crash with another after it (cat a.gz b.gz): the second is read, the cut said" {
-	d=$BATS_TEST_TMPDIR
-	# What pp-probe -o leaves after kill -9: a member that ends at a sync
-	# flush, without its end; then the next run's archive, by cat.
-	python3 -c 'import sys, zlib
-c = zlib.compressobj(6, zlib.DEFLATED, 31)
-sys.stdout.buffer.write(c.compress(open(sys.argv[1], "rb").read()) + c.flush(zlib.Z_SYNC_FLUSH))' \
-	    "$F/fwd.ndjson" >"$d/crashed.gz"
-	gzip -c "$F/hand.ndjson" >"$d/next.gz"
-	cat "$d/crashed.gz" "$d/next.gz" >"$d/both.gz"
-	cat "$F/fwd.ndjson" "$F/hand.ndjson" | "$PP_BIN/pp-stats" | tail -n +2 >"$d/want"
-	pp_run 1 pp-stats "$d/both.gz"
-	assert_stderr --partial "both.gz: corrupt gzip data after line 50 ("
-	assert_stderr --partial "read on from the next gzip member, at byte $(stat -c %s "$d/crashed.gz")"
-	[ "$(printf '%s\n' "$output" | tail -n +2)" = "$(cat "$d/want")" ]
-	# Both files' rows: d's four hops and h.
-	[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="stats") | [.target, .ttl, .sent]' | paste -sd' ')" = \
-	    '["d",1,12] ["d",2,12] ["d",3,12] ["d",4,12] ["h",null,6]' ]
-	# Cut anywhere (a disk that lost its tail): the complete lines before
-	# the cut, then every record of the next archive.
-	for i in $(seq 100); do cat "$F/windows.ndjson"; done | gzip -c >"$d/big.gz"
-	size=$(stat -c %s "$d/big.gz")
-	head -c $((size / 2)) "$d/big.gz" >"$d/cut.gz"
-	n=$(zcat "$d/cut.gz" 2>/dev/null | tr -cd '\n' | wc -c)
-	cat "$d/cut.gz" "$d/next.gz" >"$d/cutnext.gz"
-	pp_run 1 pp-stats "$d/cutnext.gz"
-	assert_stderr --partial "cutnext.gz: corrupt gzip data after line"
-	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.type=="stats" and .target=="w") | .sent) | add')" -eq "$n" ]
-	[ "$(printf '%s\n' "$output" | jq -c 'select(.type=="stats" and .target=="h")')" = \
-	    "$("$PP_BIN/pp-stats" "$F/hand.ndjson" | jq -c 'select(.type=="stats")')" ]
-	# No line is made of the next archive's bytes read as the cut one's
-	# (copies of earlier lines among them): no bad line, no extra probe.
-	if printf "%s\n" "$stderr" | grep -q "invalid JSON"; then false; fi
-	# Garbage between two archives is passed over, and said.
-	{ cat "$d/next.gz"; echo junk; cat "$d/next.gz"; } >"$d/junk.gz"
-	pp_run 0 pp-stats "$d/junk.gz"
-	assert_stderr --partial "junk.gz: garbage after gzip data (after line 7) skipped: read on from the gzip member at byte $(($(stat -c %s "$d/next.gz") + 5))"
-	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.type=="stats") | .sent] | add')" -eq 12 ]
-}
-
 @test "pp-stats: files of one vantage point given out of time order: each row runs from the first probe in time to the last" {
 	# fwd.ndjson (0.01 s to 11.04 s) then hand.ndjson (0 to 5 s), both vp1:
 	# the rows said 0.01 to 5, the first and last probe read.

@@ -205,8 +205,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	bool is_gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-	/* A byte order mark is skipped with a note (once per operand). */
+	/* A byte order mark at the start of a line (of the operand, or of a
+	 * file joined after another with cat) is skipped with a note. */
 	bool bom = size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0;
+	for (size_t i = 0; !bom && i + 3 < size; i++)
+		bom = data[i] == '\n' &&
+		    memcmp(data + i + 1, "\xef\xbb\xbf", 3) == 0;
 
 	struct results plain = { 0 }, gz = { 0 };
 	struct pp_record rec;

@@ -50,6 +50,8 @@ put("reader", "trace-cap-64", bytes([15]) + trace)      # 61-byte line cap
 put("reader", "trace-cap-253", bytes([63]) + trace)
 put("reader", "bom", b"\x80" + b"\xef\xbb\xbf" + trace)
 put("reader", "bom-two-operands", b"\xc0" + b"\xef\xbb\xbf" + trace)
+# Two files joined with cat, the second saved with a byte order mark.
+put("reader", "bom-joined", b"\x80" + trace + b"\xef\xbb\xbf" + trace)
 put("reader", "no-final-newline", b"\x80" + trace.rstrip(b"\n"))
 put("reader", "nul-bytes", b"\x80" + b'{"type":"x","a":[1\x00]}\n'
     b'{"type":"probe","ts":1,"target":"h","status":"timeout"\x00}\n')
