@@ -380,9 +380,9 @@ on_partial(void *arg, const char *target, int ttl, uint32_t n,
 
 	if (r->partial_shown++ >= PARTIAL_SHOWN)
 		return;
-	pp_warnx("%s%s%.0d: the input ended after %u probes, before a window "
-	    "of %u: judged on those", target, ttl > 0 ? " hop " : "", ttl,
-	    n, window);
+	pp_warnx("%s%s%.0d: the input ended after %u probe%s, before a "
+	    "window of %u: judged on %s", target, ttl > 0 ? " hop " : "", ttl,
+	    n, pp_plural(n, "", "s"), window, pp_plural(n, "that", "those"));
 }
 
 static double
@@ -676,19 +676,23 @@ main(int argc, char **argv)
 	if (r.j.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	if (r.partial_shown > PARTIAL_SHOWN)
-		pp_warnx("%lu more windows judged before they filled",
-		    r.partial_shown - PARTIAL_SHOWN);
+		pp_warnx("%lu more window%s judged before %s filled",
+		    r.partial_shown - PARTIAL_SHOWN,
+		    pp_plural(r.partial_shown - PARTIAL_SHOWN, "", "s"),
+		    pp_plural(r.partial_shown - PARTIAL_SHOWN, "it", "they"));
 	if (r.j.dropped_names > 0)
-		pp_warnx("more than %llu targets and responders: %llu probes "
+		pp_warnx("more than %llu targets and responders: %llu probe%s "
 		    "not judged", (unsigned long long)PP_JUDGE_MAX_NAMES,
-		    (unsigned long long)r.j.dropped_names);
+		    (unsigned long long)r.j.dropped_names,
+		    pp_plural(r.j.dropped_names, "", "s"));
 	(void)fflush(stdout);
 	if (r.spawning) {
 		pp_spawn_finish(&r.spawn);
 		spawner = NULL;
 		if (r.spawn.dropped > 0)
-			pp_warnx("%lu events not run: more than %d waiting",
-			    r.spawn.dropped, PP_SPAWN_QUEUE);
+			pp_warnx("%lu event%s not run: more than %d waiting",
+			    r.spawn.dropped, pp_plural(r.spawn.dropped, "",
+			    "s"), PP_SPAWN_QUEUE);
 		pp_spawn_release(&r.spawn);
 	}
 	if (r.io_error)
@@ -707,7 +711,7 @@ main(int argc, char **argv)
 		} else if (r.j.raised > 0) {
 			pp_warnx("check failed: %llu alert%s raised%s",
 			    (unsigned long long)r.j.raised,
-			    r.j.raised == 1 ? "" : "s", r.j.never > 0 ?
+			    pp_plural(r.j.raised, "", "s"), r.j.never > 0 ?
 			    " (a target never answered)" : "");
 			status = PP_EXIT_FAIL;
 		} else if (r.j.partial > 0) {
@@ -716,7 +720,7 @@ main(int argc, char **argv)
 			    "no alert, but the check is incomplete (a shorter "
 			    "--window judges shorter runs)",
 			    (unsigned long long)r.j.partial,
-			    r.j.partial == 1 ? "" : "s");
+			    pp_plural(r.j.partial, "", "s"));
 			status = PP_EXIT_FAIL;
 		}
 	}

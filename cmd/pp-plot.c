@@ -598,8 +598,9 @@ main(int argc, char **argv)
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
 	if (d->ignored > 0)
-		pp_warnx("more than %d target and hop pairs: %lu probe records "
-		    "not drawn", PP_PLOT_MAX_SERIES, d->ignored);
+		pp_warnx("more than %d target and hop pairs: %lu probe "
+		    "record%s not drawn", PP_PLOT_MAX_SERIES, d->ignored,
+		    pp_plural(d->ignored, "", "s"));
 	unsigned long figs = 0;
 	for (int src = 0; src < PP_SRC_N; src++)
 		figs += d->rows[src].dropped + d->mos[src].dropped;
@@ -607,8 +608,9 @@ main(int argc, char **argv)
 		pp_warnx("more than %d target names: %lu hop table rows and "
 		    "MOS figures not shown", PP_PLOT_MAX_SERIES, figs);
 	if (d->grid.dropped > 0)
-		pp_warnx("%lu probe records older than the --step window not "
-		    "drawn", d->grid.dropped);
+		pp_warnx("%lu probe record%s older than the --step window not "
+		    "drawn", d->grid.dropped, pp_plural(d->grid.dropped, "",
+		    "s"));
 	pp_plotdata_finish(d);
 	if (d->oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");

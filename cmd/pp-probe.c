@@ -444,9 +444,10 @@ final_summary(struct probe_run *r)
 			    "on the way", wl > 0 ? ", " : "",
 			    (unsigned long long)s->lost_by[PP_LOSS_TTL_EXPIRED]);
 		if (s->lost_by[PP_LOSS_ERROR] > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu send errors "
+			wl = append(why, sizeof(why), wl, "%s%llu send error%s "
 			    "(%s)", wl > 0 ? ", " : "",
 			    (unsigned long long)s->lost_by[PP_LOSS_ERROR],
+			    pp_plural(s->lost_by[PP_LOSS_ERROR], "", "s"),
 			    r->t[i].err);
 		if (s->tcp)
 			wl = append(why, sizeof(why), wl, "%sconnections %llu "
@@ -459,7 +460,7 @@ final_summary(struct probe_run *r)
 			wl = append(why, sizeof(why), wl, "%s%llu timeout%s maybe "
 			    "lost inside this host (not counted)", wl > 0 ?
 			    ", " : "", (unsigned long long)s->local_drop,
-			    s->local_drop == 1 ? "" : "s");
+			    pp_plural(s->local_drop, "", "s"));
 		if (r->ping_summary) {
 			/* iputils ping's two lines (loss as its %g of a
 			 * float, mdev its population deviation), then
@@ -529,7 +530,8 @@ final_summary(struct probe_run *r)
 	if (short_count > 0) {
 		char what[96];
 		(void)snprintf(what, sizeof(what), "fewer than %lld answer%s "
-		    "by the deadline from", r->count, r->count == 1 ? "" : "s");
+		    "by the deadline from", r->count,
+		    pp_plural(r->count, "", "s"));
 		name_failed(r, what, true);
 	}
 	return never + short_count;
@@ -1061,7 +1063,7 @@ main(int argc, char **argv)
 	if (ok * waiting > PP_ENGINE_INFLIGHT_MAX)
 		pp_errx(PP_EXIT_USAGE, "-i, -W: %d target%s every %g ms with "
 		    "a %g ms timeout keep %.0f probes in flight; %d at most: "
-		    "a longer -i or a shorter -W", ok, ok == 1 ? "" : "s",
+		    "a longer -i or a shorter -W", ok, pp_plural(ok, "", "s"),
 		    r.interval * 1000, r.pc.po.timeout * 1000, ok * waiting,
 		    PP_ENGINE_INFLIGHT_MAX);
 	if (r.pc.po.proto == PP_ICMP)

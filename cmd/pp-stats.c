@@ -891,8 +891,9 @@ main(int argc, char **argv)
 		pp_table_outages_write(&ot.outages, stdout, o.outage_loss,
 		    o.outage_min);
 	if (ot.outages_unwritten > 0)
-		pp_warnx("%lu outages not written: --outages FILE writes them "
-		    "as CSV", ot.outages_unwritten);
+		pp_warnx("%lu outage%s not written: --outages FILE writes "
+		    "them as CSV", ot.outages_unwritten,
+		    pp_plural(ot.outages_unwritten, "", "s"));
 	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
 		ot.io_error = true;
 	if (ot.tsdb != NULL) {
@@ -904,13 +905,17 @@ main(int argc, char **argv)
 		pp_tsdb_close(ot.tsdb);
 	}
 	if (a.late > 0)
-		pp_warnx("%llu probes arrived more than %.1f s after newer "
-		    "ones and were counted out of order",
-		    (unsigned long long)a.late, a.o.horizon);
+		pp_warnx("%llu probe%s arrived more than %.1f s after newer "
+		    "ones and %s counted out of order",
+		    (unsigned long long)a.late, pp_plural(a.late, "", "s"),
+		    a.o.horizon, pp_plural(a.late, "was", "were"));
 	if (a.late_window > 0)
-		pp_warnx("%llu probes came after their --every window had "
-		    "been written and were not counted (a window is written "
-		    "once)", (unsigned long long)a.late_window);
+		pp_warnx("%llu probe%s came after %s --every window had "
+		    "been written and %s not counted (a window is written "
+		    "once)", (unsigned long long)a.late_window,
+		    pp_plural(a.late_window, "", "s"),
+		    pp_plural(a.late_window, "its", "their"),
+		    pp_plural(a.late_window, "was", "were"));
 	pp_agg_release(&a);
 	/* --meta: the settings beside a CSV, table or export. */
 	char *meta = NULL;

@@ -484,12 +484,12 @@ tell_schedule(struct trace_run *r, long long now, bool end)
 	if (st.late > r->told.late)
 		pp_warnx("%llu round%s started late so far (the latest %.3f s "
 		    "after its time): the rounds a target may have in flight "
-		    "(-W / -i) were all in flight", st.late, st.late == 1 ? "" :
-		    "s", (double)st.late_max / 1e9);
+		    "(-W / -i) were all in flight", st.late,
+		    pp_plural(st.late, "", "s"), (double)st.late_max / 1e9);
 	if (st.deferred > r->told.deferred)
 		pp_warnx("%llu probe%s waited for room in flight so far (at "
 		    "most %d probes in flight): sent late", st.deferred,
-		    st.deferred == 1 ? "" : "s", r->pc.eo.max_inflight);
+		    pp_plural(st.deferred, "", "s"), r->pc.eo.max_inflight);
 	r->told = st;
 	r->next_tell = now + 1000000000LL;
 }
@@ -531,8 +531,9 @@ final_summary(const struct trace_run *r)
 		(void)pp_sanitize_term(name, sizeof(name), t->name);
 		long long counted = t->emitted - t->local;
 		fprintf(f, "--- %s pp-trace statistics ---\n"
-		    "%lld rounds, destination answered in %lld (%.1f%% loss)",
-		    name, t->emitted, t->reached, counted > 0 ? 100.0 *
+		    "%lld round%s, destination answered in %lld (%.1f%% loss)",
+		    name, t->emitted, pp_plural((unsigned long long)t->emitted,
+		    "", "s"), t->reached, counted > 0 ? 100.0 *
 		    (double)(counted - t->reached) / (double)counted : 0.0);
 		if (t->unreach > 0) {
 			/* Why, as pp-probe says it: an unreachable is a
@@ -555,9 +556,11 @@ final_summary(const struct trace_run *r)
 			    t->err);
 		if (t->local > 0)
 			fprintf(f, ", %lld round%s maybe lost inside this host "
-			    "(not counted)", t->local, t->local == 1 ? "" : "s");
+			    "(not counted)", t->local,
+			    pp_plural((unsigned long long)t->local, "", "s"));
 		if (t->reached > 0)
-			fprintf(f, ", %d hops, last rtt %.3f ms", t->hops,
+			fprintf(f, ", %d hop%s, last rtt %.3f ms", t->hops,
+			    pp_plural((unsigned long long)t->hops, "", "s"),
 			    t->last_rtt);
 		/* How long, the outages at the destination and the longest
 		 * (pp-stats' rule). */

@@ -9,6 +9,7 @@
 
 #include "lib/judge.h"
 #include "lib/trange.h"
+#include "lib/util.h"
 
 /* Rounds a responder stays part of a route: long enough for load
  * balancing to come back to it. */
@@ -307,8 +308,9 @@ level_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
 	struct pp_alert_rec a;
 
 	(void)snprintf(msg, sizeof(msg), "%s%s%.0d %s %.3f%s %s %.3f%s over "
-	    "the last %u probes", name, ttl > 0 ? " hop " : "", ttl, kind,
-	    value, unit, raise ? ">=" : "back below", threshold, unit, window);
+	    "the last %u probe%s", name, ttl > 0 ? " hop " : "", ttl, kind,
+	    value, unit, raise ? ">=" : "back below", threshold, unit, window,
+	    pp_plural(window, "", "s"));
 	pp_alert_rec_init(&a);
 	a.ts = ts;
 	a.vantage = vantage_of(j, t);
@@ -382,7 +384,7 @@ why_not(struct pp_judge *j, const struct pp_judge_target *t,
 			continue;
 		n = snprintf(buf + used, size - used, "%s%llu %s",
 		    used > 0 ? ", " : "", (unsigned long long)t->lost_by[w],
-		    words[w][t->lost_by[w] != 1]);
+		    pp_plural(t->lost_by[w], words[w][0], words[w][1]));
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;
@@ -421,8 +423,8 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 		} else {
 			(void)snprintf(msg, sizeof(msg), "%s never answered in "
 			    "%llu %s%s%s%s", name, (unsigned long long)n,
-			    t->round >= 0 ? (n == 1 ? "round" : "rounds") :
-			    n == 1 ? "probe" : "probes", at_end ?
+			    t->round >= 0 ? pp_plural(n, "round", "rounds") :
+			    pp_plural(n, "probe", "probes"), at_end ?
 			    " (the input ended)" : "", why[0] != '\0' ? ": " :
 			    "", why);
 		}
@@ -462,14 +464,15 @@ rise_alert(struct pp_judge *j, const struct pp_judge_target *t, int ttl,
 	if (raise)
 		(void)snprintf(msg, sizeof(msg), "%s%s%.0d latency p%.0f "
 		    "%.3f ms >= %.3f ms, %.0f%% above its lowest %.3f ms, over "
-		    "the last %u probes", name, ttl > 0 ? " hop " : "", ttl,
+		    "the last %u probe%s", name, ttl > 0 ? " hop " : "", ttl,
 		    j->o.pct * 100, v, threshold, j->o.rise, k->base,
-		    k->w.len);
+		    k->w.len, pp_plural(k->w.len, "", "s"));
 	else
 		(void)snprintf(msg, sizeof(msg), "%s%s%.0d latency p%.0f "
 		    "%.3f ms back below %.3f ms (its lowest %.3f ms) over the "
-		    "last %u probes", name, ttl > 0 ? " hop " : "", ttl,
-		    j->o.pct * 100, v, threshold, k->base, k->w.len);
+		    "last %u probe%s", name, ttl > 0 ? " hop " : "", ttl,
+		    j->o.pct * 100, v, threshold, k->base, k->w.len,
+		    pp_plural(k->w.len, "", "s"));
 	pp_alert_rec_init(&a);
 	a.ts = ts;
 	a.vantage = vantage_of(j, t);

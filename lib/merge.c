@@ -11,6 +11,7 @@
 #include "lib/agg.h"
 #include "lib/fwdloss.h"
 #include "lib/merge.h"
+#include "lib/util.h"
 
 int
 pp_merge_init(struct pp_merge *m, const struct pp_merge_opts *o)
@@ -587,37 +588,48 @@ void
 pp_merge_report(const struct pp_merge *m)
 {
 	if (m->probes > 0)
-		say(m, "--merge: %llu probe records ignored (merge the stats "
+		say(m, "--merge: %llu probe record%s ignored (merge the stats "
 		    "records pp-stats --parts makes of them)",
-		    (unsigned long long)m->probes);
+		    (unsigned long long)m->probes, pp_plural(m->probes, "",
+		    "s"));
 	if (m->no_parts > 0)
-		say(m, "--merge: %llu stats records without parts not merged "
+		say(m, "--merge: %llu stats record%s without parts not merged "
 		    "(pp-stats --parts writes them)",
-		    (unsigned long long)m->no_parts);
+		    (unsigned long long)m->no_parts, pp_plural(m->no_parts, "",
+		    "s"));
 	if (m->other_version > 0)
-		say(m, "--merge: %llu stats records with parts of version %d "
+		say(m, "--merge: %llu stats record%s with parts of version %d "
 		    "not merged (this pp-stats reads version %d)",
-		    (unsigned long long)m->other_version, m->version_seen,
+		    (unsigned long long)m->other_version,
+		    pp_plural(m->other_version, "", "s"), m->version_seen,
 		    PP_PARTS_VERSION);
 	if (m->spans > 0)
-		say(m, "--merge: %llu stats records span two --every windows "
-		    "and were not merged (a window a whole number of theirs)",
-		    (unsigned long long)m->spans);
+		say(m, "--merge: %llu stats record%s two --every windows "
+		    "and %s not merged (a window a whole number of theirs)",
+		    (unsigned long long)m->spans, pp_plural(m->spans,
+		    " spans", "s span"), pp_plural(m->spans, "was", "were"));
 	if (m->late > 0)
-		say(m, "--merge: %llu stats records came after their window "
-		    "was written and were not merged (a window is written "
+		say(m, "--merge: %llu stats record%s came after %s window "
+		    "was written and %s not merged (a window is written "
 		    "once: give a vantage point's files in time order)",
-		    (unsigned long long)m->late);
+		    (unsigned long long)m->late, pp_plural(m->late, "", "s"),
+		    pp_plural(m->late, "its", "their"), pp_plural(m->late,
+		    "was", "were"));
 	if (m->bad > 0)
-		say(m, "--merge: %llu bad stats records not merged",
-		    (unsigned long long)m->bad);
+		say(m, "--merge: %llu bad stats record%s not merged",
+		    (unsigned long long)m->bad, pp_plural(m->bad, "", "s"));
 	if (m->fwd_mixed > 0)
-		say(m, "--merge: %llu stats records written without forwarding "
-		    "loss: their parts' forwarding loss rested on different "
-		    "hops (fwd_ttl)", (unsigned long long)m->fwd_mixed);
+		say(m, "--merge: %llu stats record%s written without "
+		    "forwarding loss: %s parts' forwarding loss rested on "
+		    "different hops (fwd_ttl)",
+		    (unsigned long long)m->fwd_mixed,
+		    pp_plural(m->fwd_mixed, "", "s"), pp_plural(m->fwd_mixed,
+		    "its", "their"));
 	if (m->seams > 0 && m->o.vantage == NULL)
-		say(m, "--merge: %llu stats records came out of time order for "
-		    "their vantage point and target: their jitter and loss "
+		say(m, "--merge: %llu stats record%s came out of time order "
+		    "for %s vantage point and target: %s jitter and loss "
 		    "runs were joined without the seam",
-		    (unsigned long long)m->seams);
+		    (unsigned long long)m->seams, pp_plural(m->seams, "", "s"),
+		    pp_plural(m->seams, "its", "their"), pp_plural(m->seams,
+		    "its", "their"));
 }

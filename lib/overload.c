@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/overload.h"
+#include "lib/util.h"
 
 void
 pp_overload_init(struct pp_overload *o, long long now)
@@ -76,18 +77,18 @@ line(char *buf, size_t size, long long lag, unsigned long long behind,
 	if (behind > 0) {
 		dur(d, sizeof(d), lag);
 		add(buf, size, &len, "sending behind schedule by %s (%llu "
-		    "probe%s %lld ms late or more)", d, behind, behind == 1 ?
-		    "" : "s", PP_OVERLOAD_LAG / 1000000);
+		    "probe%s %lld ms late or more)", d, behind,
+		    pp_plural(behind, "", "s"), PP_OVERLOAD_LAG / 1000000);
 		sep = "; ";
 	}
 	if (kd > 0) {
 		add(buf, size, &len, "%s%llu repl%s dropped by the kernel "
-		    "(receive queue full)", sep, kd, kd == 1 ? "y" : "ies");
+		    "(receive queue full)", sep, kd, pp_plural(kd, "y", "ies"));
 		sep = ", ";
 	}
 	if (ld > 0) {
 		add(buf, size, &len, "%s%llu probe%s marked local_drop (not "
-		    "counted as loss)", sep, ld, ld == 1 ? "" : "s");
+		    "counted as loss)", sep, ld, pp_plural(ld, "", "s"));
 		sep = "; ";
 	}
 	if (kd > 0)

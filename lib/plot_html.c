@@ -9,6 +9,7 @@
 #include "lib/emodel.h"
 #include "lib/plot.h"
 #include "lib/table.h"
+#include "lib/util.h"
 
 /* A hop row's colour, as PingerPlot colours its hop table, with the
  * thresholds of pp-stats -f table's colours (lib/table.h): amber when the
@@ -255,21 +256,24 @@ hop_table(struct pp_svg *h, const struct pp_plotdata *d, const char *target,
 				continue;
 			pp_svg_raw(h, "<br><span class=\"alt\">also ");
 			host_text(h, info(d, r, o->addr), o->addr);
-			(void)snprintf(buf, sizeof(buf), ": %llu replies, avg "
-			    "%.2f ms", (unsigned long long)o->recv, o->avg);
+			(void)snprintf(buf, sizeof(buf), ": %llu %s, avg "
+			    "%.2f ms", (unsigned long long)o->recv,
+			    pp_plural(o->recv, "reply", "replies"), o->avg);
 			text(h, buf);
 			pp_svg_raw(h, "</span>");
 		}
 		if (r->addrs_other_recv > 0) {
 			(void)snprintf(buf, sizeof(buf), "<br><span class=\"alt"
-			    "\">and %llu replies from others</span>",
-			    (unsigned long long)r->addrs_other_recv);
+			    "\">and %llu %s from others</span>",
+			    (unsigned long long)r->addrs_other_recv,
+			    pp_plural(r->addrs_other_recv, "reply", "replies"));
 			pp_svg_raw(h, buf);
 		}
 		if (r->unreachable > 0) {
-			(void)snprintf(buf, sizeof(buf), "%llu probes answered "
-			    "by an ICMP unreachable", (unsigned long long)
-			    r->unreachable);
+			(void)snprintf(buf, sizeof(buf), "%llu probe%s "
+			    "answered by an ICMP unreachable",
+			    (unsigned long long)r->unreachable,
+			    pp_plural(r->unreachable, "", "s"));
 			tag(h, "<br><span class=\"alt\">", buf, "</span>");
 		}
 		pp_svg_raw(h, "</td>");
@@ -494,17 +498,18 @@ cards(struct pp_svg *h, const struct pp_plotdata *d, const char *target,
 		char span[32];
 		fmt_span(out_s, span, sizeof(span));
 		(void)snprintf(small, sizeof(small), "outage%s, %s in all",
-		    outages == 1 ? "" : "s", span);
+		    pp_plural(outages, "", "s"), span);
 	} else {
 		(void)snprintf(small, sizeof(small), "outages");
 	}
 	card(h, outages > 0 ? "bad" : NULL, big, small);
 	(void)snprintf(big, sizeof(big), "%d", routes);
-	card(h, routes > 0 ? "warn" : NULL, big, routes == 1 ?
-	    "route change" : "route changes");
+	card(h, routes > 0 ? "warn" : NULL, big,
+	    pp_plural((unsigned long long)routes, "route change",
+	    "route changes"));
 	(void)snprintf(big, sizeof(big), "%d", alerts);
-	card(h, alerts > 0 ? "warn" : NULL, big, alerts == 1 ? "alert" :
-	    "alerts");
+	card(h, alerts > 0 ? "warn" : NULL, big,
+	    pp_plural((unsigned long long)alerts, "alert", "alerts"));
 	pp_svg_raw(h, "</div>\n");
 }
 
@@ -538,8 +543,8 @@ provenance(struct pp_svg *h, const struct pp_plotdata *d)
 	tag(h, "<li>", buf, "</li>\n");
 	if (pp_plotdata_src(d, PP_EV_ALERT) == PP_SRC_COMPUTED) {
 		n = snprintf(buf, sizeof(buf), "Alerts and route changes: "
-		    "pp-alert's judgement over the last %u probes at each "
-		    "destination: ", j->window);
+		    "pp-alert's judgement over the last %u probe%s at each "
+		    "destination: ", j->window, pp_plural(j->window, "", "s"));
 		used = n > 0 ? (size_t)n : 0;
 		if (!isnan(j->loss)) {
 			n = snprintf(buf + used, sizeof(buf) - used, "loss "
@@ -619,7 +624,7 @@ pp_plot_html(struct pp_svg *h, const struct pp_plotdata *d,
 	if (d->probes > 0)
 		(void)snprintf(buf, sizeof(buf), "%lu probes from %s to %s %s, "
 		    "%zu target%s.", d->probes, t0, t1, o->local ? "local time" :
-		    "UTC", nt, nt == 1 ? "" : "s");
+		    "UTC", nt, pp_plural(nt, "", "s"));
 	else
 		(void)snprintf(buf, sizeof(buf), "No probe records yet.");
 	tag(h, "<p>", buf, "</p>\n");

@@ -524,8 +524,9 @@ pp_probecli_close_output(struct pp_probecli *c)
 			pp_warnx("%s", c->ar.err.msg);
 		c->ar_failed = c->ar_failed || c->ar.err.msg[0] != '\0';
 		if (c->ar.lost > 0)
-			pp_warnx("the archive '%s' lacks %llu records",
-			    c->outfile, c->ar.lost);
+			pp_warnx("the archive '%s' lacks %llu record%s",
+			    c->outfile, c->ar.lost, pp_plural(c->ar.lost, "",
+			    "s"));
 		c->ar_open = false;
 	}
 	if (c->io_error)

@@ -9,6 +9,7 @@
 #include "lib/runsum.h"
 #include "lib/table.h"
 #include "lib/trange.h"
+#include "lib/util.h"
 
 /* The entry of target name, made when new; NULL when memory ran short. */
 static struct pp_runsum_target *
@@ -162,7 +163,7 @@ pp_runsum_text(const struct pp_runsum *rs, const char *target,
 	    when, sizeof(when));
 	return snprintf(buf, size, "run %s, %lu outage%s (loss >= %g%% for "
 	    ">= %g s), the longest %.3f s from %s%s", run, t->outages,
-	    t->outages == 1 ? "" : "s", PP_RUNSUM_LOSS, PP_RUNSUM_MIN,
+	    pp_plural(t->outages, "", "s"), PP_RUNSUM_LOSS, PP_RUNSUM_MIN,
 	    t->longest, when, t->longest_ongoing ? " (still on at the end)" :
 	    "");
 }

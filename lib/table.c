@@ -11,6 +11,7 @@
 #include "lib/sanitize.h"
 #include "lib/table.h"
 #include "lib/trange.h"
+#include "lib/util.h"
 
 #define PREFIX 8		/* "%3d.|-- " */
 #define INDENT 8		/* lines under a row */
@@ -490,7 +491,7 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		(void)snprintf(line, sizeof(line), "%s  %llu %s, avg %s, "
 		    "best %s, wrst %s ms", pp_table_host_text(t, ad->addr,
 		    host, sizeof(host)), (unsigned long long)ad->recv,
-		    ad->recv == 1 ? "reply" : "replies", a, b, c);
+		    pp_plural(ad->recv, "reply", "replies"), a, b, c);
 		put_under(t, f, line);
 		mpls_lines(t, f, ad);
 	}
@@ -543,7 +544,7 @@ under(const struct pp_table *t, FILE *f, const struct pp_stats_rec *r)
 		(void)snprintf(line, sizeof(line), "(local drops)  %llu "
 		    "timeout%s maybe lost inside this host: not counted",
 		    (unsigned long long)r->local_drop,
-		    r->local_drop == 1 ? "" : "s");
+		    pp_plural(r->local_drop, "", "s"));
 		put_under(t, f, line);
 	}
 }
@@ -722,7 +723,8 @@ pp_table_outages_write(const struct pp_table_outages *l, FILE *f,
 		    pct);
 	}
 	if (l->dropped > 0)
-		fprintf(f, "  %lu more outages not listed\n", l->dropped);
+		fprintf(f, "  %lu more outage%s not listed\n", l->dropped,
+		    pp_plural(l->dropped, "", "s"));
 }
 
 void

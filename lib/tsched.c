@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/tsched.h"
+#include "lib/util.h"
 
 #define NTTL 256
 #define RETRY_NS 1000000LL	/* a send that found no room: again then */
@@ -698,10 +699,10 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 		pp_error_set(err, "%.0f round%s in flight (timeout %gs / "
 		    "interval %gs) x %d target%s x %d flow%s: %.0f probes in "
 		    "flight when nothing answers, %d at most", within,
-		    within == 1 ? "" : "s", (double)o->timeout / 1e9,
+		    pp_plural(within, "", "s"), (double)o->timeout / 1e9,
 		    (double)o->interval / 1e9, o->ntargets,
-		    o->ntargets == 1 ? "" : "s", o->flows,
-		    o->flows == 1 ? "" : "s", need, o->max_inflight);
+		    pp_plural(o->ntargets, "", "s"), o->flows,
+		    pp_plural(o->flows, "", "s"), need, o->max_inflight);
 		errno = ENOSPC;
 		return NULL;
 	}
@@ -712,7 +713,7 @@ pp_tsched_new(const struct pp_tsched_opts *o, const struct pp_tsched_hooks *h,
 			pp_error_set(err, "a rate of %.0f probes a second "
 			    "cannot send one probe per flow of %d target%s "
 			    "every %gs (%.0f a second)", o->rate,
-			    o->ntargets, o->ntargets == 1 ? "" : "s",
+			    o->ntargets, pp_plural(o->ntargets, "", "s"),
 			    (double)o->interval / 1e9, ceil(least));
 			errno = EINVAL;
 			return NULL;

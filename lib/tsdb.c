@@ -384,8 +384,8 @@ said(struct pp_tsdb *t, enum pp_tsdb_event ev, double now)
 	case PP_TSDB_FAILED:
 		if (!t->said_failing)
 			say(t, "cannot send to %s: %s; %zu batch%s kept in %s, "
-			    "retried", t->o.url, t->err, t->n, t->n == 1 ? "" :
-			    "es", t->o.spool);
+			    "retried", t->o.url, t->err, t->n,
+			    pp_plural(t->n, "", "es"), t->o.spool);
 		break;
 	case PP_TSDB_SENT:
 		if (t->said_failing)
@@ -459,14 +459,14 @@ pp_tsdb_drain(struct pp_tsdb *t, double deadline)
 	}
 	if (t->n > 0) {
 		say(t, "%zu batch%s (%llu bytes) not sent to %s (%s): kept in "
-		    "%s for the next run", t->n, t->n == 1 ? "" : "es",
+		    "%s for the next run", t->n, pp_plural(t->n, "", "es"),
 		    t->bytes, t->o.url, t->err, t->o.spool);
 		status = -1;
 	}
 	if (t->refused > 0) {
 		say(t, "%llu batch%s (%llu bytes) lost: the spool %s was full "
-		    "(--spool-max %llu)", t->refused, t->refused == 1 ? "" :
-		    "es", t->refused_bytes, t->o.spool, t->o.spool_max);
+		    "(--spool-max %llu)", t->refused, pp_plural(t->refused, "",
+		    "es"), t->refused_bytes, t->o.spool, t->o.spool_max);
 		status = -1;
 	}
 	if (t->rejected > 0)

@@ -244,6 +244,12 @@ pp_format_num(double v, int decimals, char *buf, size_t size)
 	return n;
 }
 
+const char *
+pp_plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 char *
 pp_format_duration(double secs, char *buf, size_t size)
 {

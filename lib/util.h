@@ -34,6 +34,12 @@ int pp_parse_size(const char *s, unsigned long long *bytes,
  * "10m", "250ms", "1.5s") into buf; returns buf. */
 char *pp_format_duration(double secs, char *buf, size_t size);
 
+/* The word for a count: one when n is 1, else many ("1 probe", "0 probes",
+ * "2 batches"); pp_plural(n, "", "s") gives a suffix.  Every count a
+ * message gives in words goes through it. */
+const char *pp_plural(unsigned long long n, const char *one,
+    const char *many);
+
 /* Format a finite number with decimals (clamped to 1..9) decimals and
  * its trailing zeros dropped ("7.9", "12.0", never "-0.0"), or in the
  * %.17g exponent form when too large for that; the text of the records and

@@ -208,7 +208,7 @@ stats_of() {
 	# merge as before.
 	jq -c 'if .ttl == 1 then del(.fwd_ttl) else . end' "$T/b.p" >"$T/c.p"
 	pp_run 0 pp-stats --merge "$T/a.p" "$T/c.p"
-	assert_stderr --partial "1 stats records written without forwarding loss: their parts' forwarding loss rested on different hops (fwd_ttl)"
+	assert_stderr --partial "1 stats record written without forwarding loss: its parts' forwarding loss rested on different hops (fwd_ttl)"
 	printf '%s\n' "$output" | jq -e -s '[.[] | select(.type == "stats")] |
 		(.[0] | .ttl == 1 and .sent == 24 and .fwd_loss == null and (has("fwd_ttl") or has("fwd_sent") | not)) and
 		(.[2] | .ttl == 3 and .fwd_loss == 25 and .fwd_sent == 24)' >/dev/null
@@ -291,7 +291,7 @@ stats_of() {
 	# apart and said, its window not written again.
 	{ cat "$T/a.ndjson"; printf '{"type":"probe","ts":1764000030.5,"vantage":"vpa","target":"h","seq":9999,"status":"reply","from":"198.18.9.2","rtt":900.0}\n'; } >"$T/late.ndjson"
 	pp_run 0 pp-stats --every 1m "$T/late.ndjson"
-	assert_stderr --partial "1 probes came after their --every window had been written and were not counted (a window is written once)"
+	assert_stderr --partial "1 probe came after its --every window had been written and was not counted (a window is written once)"
 	printf '%s\n' "$output" | jq -c 'select(.type == "stats")' | cmp - "$T/one"
 	# InfluxDB: one point per series and time, whatever the order.
 	pp_run 0 pp-stats -f influx --every 1m "$T/a2.ndjson" "$T/a1.ndjson" "$T/late.ndjson"
@@ -386,7 +386,7 @@ stats_of() {
 	# A record of a window already written: not merged, said.
 	{ cat "$T/l.10s"; sed -n 2p "$T/l.10s"; } >"$T/late.10s"
 	pp_run 0 pp-stats --merge --every 1m "$T/late.10s"
-	assert_stderr --partial "--merge: 1 stats records came after their window was written"
+	assert_stderr --partial "--merge: 1 stats record came after its window was written"
 	[ "$(printf '%s\n' "$output" | jq -c 'select(.type == "stats") | del(.parts)' | cmp - "$T/merged" && echo same)" = same ]
 }
 
@@ -414,7 +414,7 @@ stats_of() {
 	# A window written already is still never written again.
 	{ cat "$T/second.10s" "$T/first.10s"; sed -n 2p "$T/second.10s"; } >"$T/again.10s"
 	pp_run 0 pp-stats --merge --every 1m "$T/again.10s"
-	assert_stderr --partial "--merge: 1 stats records came after their window was written and were not merged"
+	assert_stderr --partial "--merge: 1 stats record came after its window was written and was not merged"
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.type == "stats") | .start' | sort | uniq -d)" = "" ]
 }
 

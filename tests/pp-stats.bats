@@ -550,3 +550,14 @@ cut_recs() {
 	[ "$output" = "$(cat "$F/hand.expected.ndjson")" ]
 	[ -z "$stderr" ]
 }
+
+@test "pp-stats: a count of one is said in the singular (one late probe, one after its window)" {
+	{ cat "$F/hand.ndjson"
+	  echo '{"type":"probe","ts":1764000020.000000,"target":"h","dst":"198.18.9.2","proto":"icmp","seq":20,"status":"reply","from":"198.18.9.2","rtt":22.0}'
+	  echo '{"type":"probe","ts":1764000002.500000,"target":"h","dst":"198.18.9.2","proto":"icmp","seq":21,"status":"reply","from":"198.18.9.2","rtt":22.0}'
+	} >"$BATS_TEST_TMPDIR/late"
+	pp_body 0 "$BATS_TEST_TMPDIR/late"
+	assert_stderr "pp-stats: 1 probe arrived more than 3.0 s after newer ones and was counted out of order"
+	pp_body 0 --every 5s "$BATS_TEST_TMPDIR/late"
+	assert_stderr --partial "pp-stats: 1 probe came after its --every window had been written and was not counted (a window is written once)"
+}

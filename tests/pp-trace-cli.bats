@@ -126,7 +126,7 @@ teardown() { lab_down; }
 			([.[1:][] | select(.target == "::1") | .from] | unique == ["::1"]) and
 			(.[1:] | map(.seq) | sort | unique | length == 6)' >/dev/null
 		assert_stderr --partial "--- 127.0.0.1 pp-trace statistics ---"
-		assert_stderr --partial "3 rounds, destination answered in 3 (0.0% loss), 1 hops"
+		assert_stderr --partial "3 rounds, destination answered in 3 (0.0% loss), 1 hop,"
 	done
 	pp_run 0 $PY "$PP_TOP/tests/schema_check.py" "$PP_TOP/share/schema" "$BATS_TEST_TMPDIR/all.ndjson"
 	assert_output --partial " 0 invalid"

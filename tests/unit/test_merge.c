@@ -432,9 +432,9 @@ test_merge_record(void)
 	    (unsigned long long)m.bad, got.n);
 	said_buf[0] = '\0';
 	pp_merge_report(&m);
-	CHECK_STR(said_buf, "--merge: 1 probe records ignored (merge the stats "
+	CHECK_STR(said_buf, "--merge: 1 probe record ignored (merge the stats "
 	    "records pp-stats --parts makes of them)\n"
-	    "--merge: 1 stats records without parts not merged (pp-stats "
+	    "--merge: 1 stats record without parts not merged (pp-stats "
 	    "--parts writes them)\n"
 	    "--merge: 2 bad stats records not merged\n", "report");
 	pp_merge_finish(&m);

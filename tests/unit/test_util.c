@@ -115,6 +115,9 @@ test_util(void)
 		}
 	}
 	CHECK(bad == 0, "format_num like printf: %d differ", bad);
+	CHECK_STR(pp_plural(1, "probe", "probes"), "probe", "plural 1");
+	CHECK_STR(pp_plural(0, "probe", "probes"), "probes", "plural 0");
+	CHECK_STR(pp_plural(2, "", "s"), "s", "plural 2");
 	CHECK_STR(pp_format_duration(60, buf, sizeof(buf)), "1m", "fmt 60");
 	CHECK_STR(pp_format_duration(1, buf, sizeof(buf)), "1s", "fmt 1");
 	CHECK_STR(pp_format_duration(0.25, buf, sizeof(buf)), "250ms",
