@@ -118,7 +118,11 @@ struct target {
 				 * have lost its answer inside this host
 				 * (local_drop): not counted as loss */
 	double last_rtt;	/* ms, of the destination */
-	int hops;		/* its TTL, last seen */
+	int hops;		/* the lowest TTL it answered at in the
+				 * run (0 none): the path's length as mtr's
+				 * report shows it, not one round's TTL,
+				 * which is higher when the answer at its
+				 * own TTL was lost */
 	long long unreach;	/* rounds not reached with an ICMP unreachable
 				 * (counted as loss) */
 	char unreach_from[64];	/* the latest one's source ("" unknown) */
@@ -438,7 +442,8 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			if (o == PP_ANSWER_DEST) {
 				reached = true;
 				t->last_rtt = res->rtt;
-				t->hops = ttl;
+				if (t->hops == 0 || ttl < t->hops)
+					t->hops = ttl;
 			}
 			local = local || o == PP_LOCAL;
 		}

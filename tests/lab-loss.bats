@@ -342,3 +342,27 @@ cut_run() {
 		false
 	}
 }
+
+@test "lab-loss: pp-trace's summary counts the hops to the lowest TTL the destination answered at, when a later round's answer at that TTL was lost and the next TTL answered" {
+	command -v nft >/dev/null || skip "nft not installed"
+	# 200 ms round trip: rounds 1 to 4 start before round 0 has told the
+	# path's length, so they go on past TTL 3.  The destination answers
+	# its first probe that arrives with TTL 1 (sent with TTL 3) and drops
+	# the rest, as a lost (rate-limited) answer: rounds 1 to 4 answer at
+	# TTL 4.  The path is 3 hops (round 0); the summary said "4 hops".
+	lab_up --routers 2 --impair 3:delay=100ms
+	lab_exec d nft -f - <<-'EOF'
+	table inet qafix {
+		chain input {
+			type filter hook input priority 0;
+			ip ttl 1 icmp type echo-request quota over 100 bytes drop
+		}
+	}
+	EOF
+	run --separate-stderr lab_exec c pp-trace -c 5 -i 0.02 -o "$BATS_TEST_TMPDIR/t.ndjson" "$LAB_DST4"
+	[ "$status" -eq 0 ]
+	# The records hold the case: TTL 3 answered once, then TTL 4.
+	[ "$(jq -c 'select(.type == "probe" and .status == "reply") | .ttl' "$BATS_TEST_TMPDIR/t.ndjson" | sort | uniq -c | awk '{print $2 ":" $1}' | paste -sd' ')" = "3:1 4:4" ] ||
+		_pp_fail "not the case wanted" "$(jq -c 'select(.type == "probe") | [.round, .ttl, .status]' "$BATS_TEST_TMPDIR/t.ndjson")"
+	assert_stderr --partial "5 rounds, destination answered in 5 (0.0% loss), 3 hops, last rtt "
+}
