@@ -1018,6 +1018,18 @@ totals_from_columns(struct pp_plotdata *d)
 }
 
 void
+pp_plotdata_span(const struct pp_plotdata *d, double *lo, double *hi)
+{
+	if (d->grid.any) {
+		*lo = d->grid.lo;
+		*hi = d->grid.hi;
+	} else {
+		*lo = pp_tgrid_col_start(&d->grid, 0);
+		*hi = pp_tgrid_col_start(&d->grid, d->grid.n);
+	}
+}
+
+void
 pp_plotdata_settle(struct pp_plotdata *d)
 {
 	double interval = d->interval;

@@ -186,6 +186,13 @@ void pp_plotdata_finish(struct pp_plotdata *d);
  * so that sparse probes do not draw as slivers between gaps. */
 void pp_plotdata_settle(struct pp_plotdata *d);
 
+/* The span of the data drawn, what the charts' subtitles and the HTML
+ * report say: the first probe drawn (or the start of the sliding --step
+ * window that dropped older ones) to the last, not the ends of the
+ * columns, which round it out to whole columns.  The columns' ends when
+ * no probe was placed. */
+void pp_plotdata_span(const struct pp_plotdata *d, double *lo, double *hi);
+
 /* Targets in order of first appearance: returns the number and fills out
  * (up to max) with borrowed strings. */
 size_t pp_plotdata_targets(const struct pp_plotdata *d, const char **out,

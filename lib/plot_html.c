@@ -618,9 +618,11 @@ pp_plot_html(struct pp_svg *h, const struct pp_plotdata *d,
 	pp_svg_raw(h, html_css);
 	pp_svg_raw(h, "</style>\n</head>\n<body>\n<main>\n<h1>Network path "
 	    "report</h1>\n");
-	(void)pp_plot_time(d->grid.lo, o->local, t0, sizeof(t0));
-	(void)pp_plot_time(d->grid.hi, o->local, t1, sizeof(t1));
-	fmt_span(d->grid.hi - d->grid.lo, span, sizeof(span));
+	double lo, hi;
+	pp_plotdata_span(d, &lo, &hi);
+	(void)pp_plot_time(lo, o->local, t0, sizeof(t0));
+	(void)pp_plot_time(hi, o->local, t1, sizeof(t1));
+	fmt_span(hi - lo, span, sizeof(span));
 	if (d->probes > 0)
 		(void)snprintf(buf, sizeof(buf), "%lu probes from %s to %s %s, "
 		    "%zu target%s.", d->probes, t0, t1, o->local ? "local time" :

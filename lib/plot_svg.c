@@ -137,6 +137,7 @@ struct frame {
 	double x0, y0;		/* plot area top left */
 	double pw, ph;		/* plot area size */
 	double t0, t1;		/* time span of the columns */
+	double d0, d1;		/* of the data (pp_plotdata_span) */
 	size_t n;		/* columns */
 	double cw;		/* column width, px */
 	double ymax;		/* value at the top, ms */
@@ -171,6 +172,7 @@ frame_init(struct frame *f, const struct pp_plotdata *d, double w, double h,
 	f->n = d->grid.n;
 	f->t0 = pp_tgrid_col_start(&d->grid, 0);
 	f->t1 = pp_tgrid_col_start(&d->grid, d->grid.n);
+	pp_plotdata_span(d, &f->d0, &f->d1);
 	f->cw = f->pw / (double)(f->n > 0 ? f->n : 1);
 	f->ymax = 1;
 }
@@ -218,8 +220,8 @@ title(struct pp_svg *s, const struct frame *f, const char *what,
 	const struct pp_plot_addr *ad = ser != NULL ?
 	    pp_plot_series_addr(ser) : NULL;
 
-	(void)pp_plot_time(f->t0, o->local, a, sizeof(a));
-	(void)pp_plot_time(f->t1, o->local, b, sizeof(b));
+	(void)pp_plot_time(f->d0, o->local, a, sizeof(a));
+	(void)pp_plot_time(f->d1, o->local, b, sizeof(b));
 	/* About 8.5 px a character of the title (14 px bold), 6 of the rest:
 	 * what does not fit is shortened, never run off the picture. */
 	size_t room = (size_t)fmax(8, (f->w - LEFT - 8) / 8.5);

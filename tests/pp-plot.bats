@@ -47,18 +47,19 @@ xml_ok() {
 	# An hour of probes from 00:30Z to 01:30Z on 2025-10-26, when Central
 	# Europe went from +0200 back to +0100 at 01:00Z: both ends are 02:30
 	# on the wall; the chart said '02:30:00 to 2025-10-26 02:30:00 local
-	# time', an hour as nothing.
+	# time', an hour as nothing.  (The subtitle ends at the last probe,
+	# 01:29:50Z, as the report does.)
 	awk 'BEGIN { for (i = 0; i < 360; i++)
 		printf "{\"type\":\"probe\",\"ts\":%d.0,\"target\":\"t\",\"dst\":\"198.18.0.9\",\"proto\":\"icmp\",\"seq\":%d,\"status\":\"reply\",\"from\":\"198.18.0.9\",\"rtt\":5.0}\n", 1761438600 + 10 * i, i }' >"$BATS_TEST_TMPDIR/fold.ndjson"
 	[ "$(jq -rs 'map(.ts) | [min, max] | map(todate) | join(" ")' "$BATS_TEST_TMPDIR/fold.ndjson")" = "2025-10-26T00:30:00Z 2025-10-26T01:29:50Z" ]
 	export TZ='CET-1CEST,M3.5.0,M10.5.0/3'
 	pp_run 0 pp-plot --local "$BATS_TEST_TMPDIR/fold.ndjson"
-	assert_output --partial ">2025-10-26 02:30:00+0200 to 2025-10-26 02:30:00+0100 local time; 360 sent"
+	assert_output --partial ">2025-10-26 02:30:00+0200 to 2025-10-26 02:29:50+0100 local time; 360 sent"
 	pp_run 0 pp-plot --local --html "$BATS_TEST_TMPDIR/r.html" -o /dev/null "$BATS_TEST_TMPDIR/fold.ndjson"
 	grep -q '360 probes from 2025-10-26 02:30:00+0200 to 2025-10-26 02:29:50+0100 local time' "$BATS_TEST_TMPDIR/r.html"
 	# UTC, the default, as before: no offset.
 	pp_run 0 pp-plot "$BATS_TEST_TMPDIR/fold.ndjson"
-	assert_output --partial ">2025-10-26 00:30:00 to 2025-10-26 01:30:00 UTC; 360 sent"
+	assert_output --partial ">2025-10-26 00:30:00 to 2025-10-26 01:29:50 UTC; 360 sent"
 }
 
 @test "pp-plot: the same input always gives the same bytes; gzip equals plain" {
@@ -291,4 +292,23 @@ PY
 	[ -w /dev/full ] || skip "no /dev/full"
 	pp_run 1 bash -c "pp-plot '$SMALL' >/dev/full"
 	assert_stderr --partial "No space left on device"
+}
+
+@test "pp-plot: one run, one span: the charts' subtitles and the HTML report both end at the last probe drawn, not at the last column's end" {
+	# small.ndjson: probes from 16:00:00.5 to 16:00:21; the subtitles
+	# said "to 16:00:30" (the end of the last 10 s column) where the
+	# report said "to 16:00:21".
+	pp_run 0 pp-plot -W 480 -H 240 "$SMALL"
+	assert_output --partial 'class="sub">2025-11-24 16:00:00 to 2025-11-24 16:00:21 UTC<'
+	pp_run 0 pp-plot --html "$BATS_TEST_TMPDIR/r.html" "$SMALL"
+	local html="$BATS_TEST_TMPDIR/r.html"
+	grep -qF '6 probes from 2025-11-24 16:00:00 to 2025-11-24 16:00:21 UTC' "$html"
+	# Every chart the report draws says the same span.
+	n=$(grep -o 'class="sub">20[0-9][0-9]-[^<]*' "$html" | wc -l)
+	[ "$n" -ge 2 ]
+	run bash -c "grep -o 'class=\"sub\">20[0-9][0-9]-[^<]*' '$html' | grep -vc '>2025-11-24 16:00:00 to 2025-11-24 16:00:21 UTC'"
+	[ "$output" = 0 ] || _pp_fail "a chart says another span" "$(grep -o 'class="sub">20[0-9][0-9]-[^<]*' "$html")"
+	# With --step the span starts at the first column shown.
+	pp_run 0 pp-plot --step 10s -W 480 -H 240 "$SMALL"
+	assert_output --partial 'class="sub">2025-11-24 16:00:00 to 2025-11-24 16:00:21 UTC<'
 }
