@@ -398,7 +398,10 @@ why_not(struct pp_judge *j, const struct pp_judge_target *t,
 }
 
 /* Raise or clear "unreachable" for t: a target that never answered in
- * n probes or complete rounds (o NULL), or an outage (o). */
+ * n probes or complete rounds (o NULL), or an outage (o).  The kind stays
+ * "unreachable" (pp-records(5)); the message says "unreachable" and
+ * "down" only while none of the outage's probes answered, and "outage"
+ * when some did (40% answered is an outage by the rule, not silence). */
 static void
 unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
     bool raise, bool at_end, const struct pp_outage_event *o, uint64_t n)
@@ -415,8 +418,9 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 		why_not(j, t, &a, why, sizeof(why));
 		if (o != NULL && t->answered) {
 			(void)pp_iso_time(o->start, 3, when, sizeof(when));
-			(void)snprintf(msg, sizeof(msg), "%s unreachable since "
-			    "%s: %llu of %llu probes lost%s%s", name, when,
+			(void)snprintf(msg, sizeof(msg), "%s %s since "
+			    "%s: %llu of %llu probes lost%s%s", name,
+			    o->recv > 0 ? "in an outage" : "unreachable", when,
 			    (unsigned long long)(o->sent - o->recv),
 			    (unsigned long long)o->sent, why[0] != '\0' ?
 			    ": " : "", why);
@@ -429,8 +433,9 @@ unreachable_alert(struct pp_judge *j, struct pp_judge_target *t, double ts,
 			    "", why);
 		}
 	} else if (o != NULL && !o->brief) {
-		(void)snprintf(msg, sizeof(msg), "%s answered again: down %.3f s, "
-		    "%llu of %llu probes lost", name, o->end - o->start,
+		(void)snprintf(msg, sizeof(msg), "%s %s %.3f s, %llu of %llu "
+		    "probes lost", name, o->recv > 0 ? "outage ended:" :
+		    "answered again: down", o->end - o->start,
 		    (unsigned long long)(o->sent - o->recv),
 		    (unsigned long long)o->sent);
 	} else {

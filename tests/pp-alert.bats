@@ -372,3 +372,22 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	printf '%s' "$output" | LC_ALL=C grep -q $'\x1b' && _pp_fail "a raw escape on the terminal"
 	jq -e -s '.[0].type == "alert"' "$BATS_TEST_TMPDIR/got" >/dev/null
 }
+
+@test "pp-alert: an outage in which some probes answered is said as an outage, not as unreachable or down; the kind stays unreachable" {
+	# 1 probe a second: 20 answered, then 20 in which 8 answer (lost,
+	# answered, lost, lost, answered, ...: 60 % loss), then 20 answered.
+	# pp-stats' rule makes it one outage; the alert said 'h unreachable
+	# since ...: 3 of 5 probes lost' and 'h answered again: down
+	# 19.000 s, 12 of 19 probes lost' though 2 and 7 of them answered.
+	jq -c -n '{type: "meta", tool: "pp-probe", version: "0.1.0", schema: 1, ts: 1764000000.0, host: "vp1", argv: ["pp-probe", "h"], settings: {proto: "icmp", interval: 1.0, timeout: 1.0}},
+		([range(20) | 1] + [0, 1, 0, 0, 1, 0, 1, 0, 0, 1] + [0, 1, 0, 0, 1, 0, 1, 0, 0, 1] + [range(20) | 1] | to_entries[] |
+		 {type: "probe", ts: (1764000000 + .key), target: "h", dst: "198.18.9.2", proto: "icmp", seq: .key} +
+		 (if .value == 1 then {status: "reply", from: "198.18.9.2", rtt: 20.0} else {status: "timeout"} end))' >"$BATS_TEST_TMPDIR/part.ndjson"
+	[ "$(jq -c 'select(.type == "probe") | .status' "$BATS_TEST_TMPDIR/part.ndjson" | sort | uniq -c | awk '{print $1}' | paste -sd' ')" = "48 12" ]
+	pp_run 0 pp-alert "$BATS_TEST_TMPDIR/part.ndjson"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "alert")) |
+		length == 2 and all(.kind == "unreachable") and
+		(.[0] | .state == "raise" and .message == "h in an outage since 2025-11-24T16:00:20.000Z: 3 of 5 probes lost") and
+		(.[1] | .state == "clear" and .value == 19000 and .message == "h outage ended: 19.000 s, 12 of 19 probes lost")' >/dev/null ||
+		_pp_fail "alerts" "$output"
+}
