@@ -659,7 +659,7 @@ pp_agg_probe(struct pp_agg *a, const struct pp_probe *p)
 		    strcmp(a->names.names[k->from], p->from) == 0) {
 			it.addr = k->from;
 		} else {
-			it.addr = intern_hashed(a, p->from, p->from_hash);
+			it.addr = intern(a, p->from);
 			if (it.addr == UINT32_MAX)
 				a->dropped_names++;
 			else

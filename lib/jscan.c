@@ -617,15 +617,6 @@ pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
 	return scan(s, buf, len, s->arena, err);
 }
 
-enum pp_jscan_rc
-pp_jscan_at(struct pp_jscan *s, const char *buf, size_t len, char *dst,
-    struct pp_error *err)
-{
-	s->n = 0;
-	s->same = 0;
-	return scan(s, buf, len, dst, err);
-}
-
 /* The scan of buf[0..len-1], copied to a (room for len + PAD bytes). */
 static enum pp_jscan_rc
 scan(struct pp_jscan *s, const char *buf, size_t len, char *a,

@@ -107,15 +107,9 @@ void pp_jscan_release(struct pp_jscan *s);
 enum pp_jscan_rc pp_jscan(struct pp_jscan *s, const char *buf, size_t len,
     struct pp_error *err);
 
-/* Bytes a copy of a line needs beyond its length (pp_jscan_at). */
+/* Bytes the arena holds beyond a line's length: the line's copy, where
+ * its strings are decoded, takes len + PP_JSCAN_PAD bytes (used). */
 #define PP_JSCAN_PAD 16
-
-/* As pp_jscan, but with the line's copy, where its strings are decoded,
- * at dst (room for len + PP_JSCAN_PAD bytes, the caller's): the members'
- * keys and strings stay valid as long as dst, not only until the next
- * scan (a batch of lines decoded at once keeps them all). */
-enum pp_jscan_rc pp_jscan_at(struct pp_jscan *s, const char *buf,
-    size_t len, char *dst, struct pp_error *err);
 
 /* The member named key, or NULL. */
 const struct pp_jmember *pp_jscan_get(const struct pp_jscan *s,

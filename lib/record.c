@@ -684,26 +684,49 @@ set_type(struct pp_record *r, const char *name)
 }
 
 static int parse(struct pp_record *r, const char *line, size_t len,
-    char *dst, struct pp_error *err);
+    struct pp_error *err);
 
 int
 pp_record_parse(struct pp_record *r, const char *line, size_t len,
     struct pp_error *err)
 {
-	return parse(r, line, len, NULL, err);
+	return parse(r, line, len, err);
 }
 
-int
-pp_record_parse_at(struct pp_record *r, const char *line, size_t len,
-    char *dst, struct pp_error *err)
+/* p moved from the arena a[0..n-1] to dst when it points there. */
+static const char *
+moved(const char *p, const char *a, size_t n, char *dst)
 {
-	return parse(r, line, len, dst, err);
+	if (p != NULL && p >= a && p < a + n)
+		return dst + (p - a);
+	return p;
 }
 
-/* The line decoded through the scanner's arena, or at dst when not NULL
- * (pp_jscan_at). */
+void
+pp_record_keep(struct pp_record *r, char *dst)
+{
+	if (r->scan == NULL || r->scan->used == 0)
+		return;
+	const char *a = r->scan->arena;
+	size_t n = r->scan->used;
+	if (r->len + PP_JSCAN_PAD < n)
+		n = r->len + PP_JSCAN_PAD;
+	memcpy(dst, a, n);
+	r->type_name = moved(r->type_name, a, n, dst);
+	if (r->type == PP_REC_PROBE) {
+		struct pp_probe *p = &r->probe;
+		p->target = moved(p->target, a, n, dst);
+		p->dst = moved(p->dst, a, n, dst);
+		p->proto = moved(p->proto, a, n, dst);
+		p->from = moved(p->from, a, n, dst);
+		p->err = moved(p->err, a, n, dst);
+		p->vantage = moved(p->vantage, a, n, dst);
+	}
+}
+
+/* The line decoded through the scanner's arena. */
 static int
-parse(struct pp_record *r, const char *line, size_t len, char *dst,
+parse(struct pp_record *r, const char *line, size_t len,
     struct pp_error *err)
 {
 	json_error_t jerr;
@@ -723,9 +746,8 @@ parse(struct pp_record *r, const char *line, size_t len, char *dst,
 			r->scan = &sc->s;
 		}
 	}
-	enum pp_jscan_rc rc = r->scan == NULL ? PP_JSCAN_NESTED : dst != NULL ?
-	    pp_jscan_at(r->scan, line, len, dst, err) : pp_jscan(r->scan, line,
-	    len, err);
+	enum pp_jscan_rc rc = r->scan == NULL ? PP_JSCAN_NESTED :
+	    pp_jscan(r->scan, line, len, err);
 	if (rc == PP_JSCAN_BAD)
 		return -1;
 	if (rc == PP_JSCAN_OK) {

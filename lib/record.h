@@ -70,7 +70,6 @@ struct pp_probe {
 	uint64_t target_hash;	/* pp_hash_str(target) (lib/util.h) when
 				 * worked out ahead (lib/stream.h's decoding
 				 * threads do), else 0 */
-	uint64_t from_hash;	/* the same of from */
 	const char *vantage;	/* vantage point ("vantage"), NULL when absent
 				 * (lib/stream.h fills it in from the input's
 				 * meta record) */
@@ -123,13 +122,17 @@ void pp_record_init(struct pp_record *r);
 int pp_record_parse(struct pp_record *r, const char *line, size_t len,
     struct pp_error *err);
 
-/* As pp_record_parse, with the copy of the line where the fast path
- * decodes its strings at dst (room for len + PP_JSCAN_PAD bytes, lib/
- * jscan.h; the caller's): the probe's strings stay valid as long as dst
- * and r->json (which the caller may take: set r->json to NULL before the
- * next parse on r, and json_decref it when done). */
-int pp_record_parse_at(struct pp_record *r, const char *line, size_t len,
-    char *dst, struct pp_error *err);
+/* Copy the strings r's last successful parse decoded (in the scanner's
+ * arena, valid until the next parse) to dst, room for r->len +
+ * PP_JSCAN_PAD bytes (lib/jscan.h; the caller's), and point r's strings
+ * there: they then stay valid as long as dst and r->json (which the caller
+ * may take: set r->json to NULL before the next parse on r, and
+ * json_decref it when done).  Decoding in the arena, hot in the CPU's
+ * cache, and copying out beats decoding straight into memory not touched
+ * lately: each load of a byte just copied there stalled (lib/stream.c's
+ * batches, where the scanner took twice its time); so does reading dst
+ * right after this call. */
+void pp_record_keep(struct pp_record *r, char *dst);
 
 /* The whole object, parsed on demand with jansson.  Borrowed: valid until
  * the next parse or release on r.  NULL with err set on failure. */

@@ -29,11 +29,11 @@ struct entry {
 	size_t off;		/* PP_READ_OK: the line at text + off */
 	size_t len;		/* its length */
 	size_t doff;		/* its decoded copy at dec + doff */
-	int prc;		/* PP_READ_OK: pp_record_parse_at's result */
+	int prc;		/* PP_READ_OK: pp_record_parse's result */
 	struct pp_error *err;	/* the message, when there is one (owned) */
 };
 
-enum { B_FREE, B_READ, B_PARSING, B_PARSED };
+enum { B_FREE, B_FILLING, B_PARSED };
 
 struct batch {
 	int state;		/* B_* */
@@ -52,17 +52,19 @@ struct batch {
 struct pp_pipe {
 	pthread_mutex_t mu;	/* guards the states, seqs and stop */
 	pthread_cond_t cv;	/* any change of those */
+	pthread_mutex_t rmu;	/* held while a thread fills a batch: the
+				 * reader is read by one thread at a time,
+				 * batches filled in sequence order */
 	int nb;			/* batches in the ring */
 	struct batch *b;	/* the ring: batch k at b[k % nb] */
-	unsigned long rseq;	/* the next batch the reader fills */
-	unsigned long wseq;	/* the next batch a worker takes */
+	unsigned long rseq;	/* the next batch to fill */
 	unsigned long cseq;	/* the batch the consumer is in */
 	bool stop;		/* close: every thread ends */
-	bool read_done;		/* the reader made its last batch */
+	bool read_done;		/* the reader's last batch was filled */
+	bool rd_eof;		/* the same, under rmu */
 	int nworkers;		/* worker threads */
-	pthread_t reader;	/* the reader thread */
 	pthread_t *workers;	/* the workers */
-	struct pp_stream *s;	/* the stream (the reader uses s->rd) */
+	struct pp_stream *s;	/* the stream (its s->rd read under rmu) */
 	size_t ci;		/* the consumer's next entry in its batch */
 	bool in_batch;		/* the consumer holds batch cseq */
 };
@@ -148,41 +150,15 @@ oom:
 	b->eof = true;
 }
 
-static void *
-reader_main(void *arg)
-{
-	struct pp_pipe *pp = arg;
-
-	for (;;) {
-		pthread_mutex_lock(&pp->mu);
-		struct batch *b = &pp->b[pp->rseq % (unsigned long)pp->nb];
-		while (!pp->stop && b->state != B_FREE)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		if (pp->stop) {
-			pthread_mutex_unlock(&pp->mu);
-			break;
-		}
-		pthread_mutex_unlock(&pp->mu);
-		batch_fill(pp, b);
-		pthread_mutex_lock(&pp->mu);
-		b->state = B_READ;
-		pp->rseq++;
-		if (b->eof)
-			pp->read_done = true;
-		pthread_cond_broadcast(&pp->cv);
-		pthread_mutex_unlock(&pp->mu);
-		if (b->eof)
-			break;
-	}
-	return NULL;
-}
-
 /* Decode every line of b with rec (the worker's). */
 static void
 batch_parse(struct batch *b, struct pp_record *rec)
 {
 	struct pp_error e;
 	size_t need = 0;
+	char last[64];		/* the last target hashed, */
+	size_t last_len = SIZE_MAX;	/* its length (SIZE_MAX: none) */
+	uint64_t last_hash = 0;	/* and its hash */
 
 	for (size_t i = 0; i < b->n; i++)
 		if (b->e[i].rd == PP_READ_OK)
@@ -204,19 +180,32 @@ batch_parse(struct batch *b, struct pp_record *rec)
 			x->prc = -1;
 			pp_error_set(&e, "out of memory decoding the line");
 		} else {
-			x->prc = pp_record_parse_at(rec, b->text + x->off,
-			    x->len, b->dec + doff, &e);
-			doff += x->len + PP_JSCAN_PAD;
-			/* The consumer's name tables need these hashes
-			 * (lib/intern.h pp_intern_hashed): worked out
-			 * here, off its thread. */
+			x->prc = pp_record_parse(rec, b->text + x->off, x->len,
+			    &e);
+			/* The consumer's name table needs the target's
+			 * hash when the target changes (lib/intern.h
+			 * pp_intern_hashed): worked out here, off its
+			 * thread, once for a run of lines of one target
+			 * (compared with a copy of the last, in this CPU's
+			 * cache); the responder's it looks up itself,
+			 * rarely (its key's last responder is compared
+			 * first). */
 			if (x->prc == 0 && rec->type == PP_REC_PROBE) {
-				rec->probe.target_hash =
-				    pp_hash_str(rec->probe.target);
-				if (rec->probe.from != NULL)
-					rec->probe.from_hash =
-					    pp_hash_str(rec->probe.from);
+				const char *t = rec->probe.target;
+				size_t tl = strlen(t);
+				if (tl != last_len ||
+				    memcmp(t, last, tl) != 0) {
+					last_hash = pp_hash_str(t);
+					last_len = tl < sizeof(last) ? tl :
+					    SIZE_MAX;
+					if (last_len == tl)
+						memcpy(last, t, tl);
+				}
+				rec->probe.target_hash = last_hash;
 			}
+			if (x->prc == 0)
+				pp_record_keep(rec, b->dec + doff);
+			doff += x->len + PP_JSCAN_PAD;
 		}
 		b->rec[i] = *rec;
 		rec->json = NULL;	/* the batch's now */
@@ -228,6 +217,50 @@ batch_parse(struct batch *b, struct pp_record *rec)
 	}
 }
 
+/* Take the next batch to fill, fill it from the reader and decode it
+ * with rec, all on the calling thread (the lines are decoded where they
+ * were just copied, in that CPU's cache).  Called with pp->mu held and
+ * the batch pp->rseq free; returns with pp->mu held.  The reader is read
+ * by one thread at a time, in sequence order: rmu is taken before mu is
+ * let go, so batches are filled in the order they were taken. */
+static void
+fill_and_parse(struct pp_pipe *pp, struct pp_record *rec)
+{
+	struct batch *b = &pp->b[pp->rseq % (unsigned long)pp->nb];
+
+	b->state = B_FILLING;
+	pp->rseq++;
+	pthread_mutex_lock(&pp->rmu);
+	pthread_mutex_unlock(&pp->mu);
+	if (pp->rd_eof) {
+		/* Taken as the reader ended: an empty last batch, never
+		 * reached (the consumer ends at the first). */
+		b->n = 0;
+		b->eof = true;
+	} else {
+		batch_fill(pp, b);
+		pp->rd_eof = b->eof;
+	}
+	pthread_mutex_unlock(&pp->rmu);
+	batch_parse(b, rec);
+	pthread_mutex_lock(&pp->mu);
+	if (b->eof)
+		pp->read_done = true;
+	b->state = B_PARSED;
+	pthread_cond_broadcast(&pp->cv);
+}
+
+/* Whether the next batch may be taken for filling now (pp->mu held): it
+ * is free, the reader has more, and no other thread is reading (that
+ * thread's batch comes first; waiting on rmu instead would hold mu). */
+static bool
+can_fill(struct pp_pipe *pp)
+{
+	struct batch *b = &pp->b[pp->rseq % (unsigned long)pp->nb];
+
+	return !pp->stop && !pp->read_done && b->state == B_FREE;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -235,30 +268,15 @@ worker_main(void *arg)
 	struct pp_record rec;
 
 	pp_record_init(&rec);
+	pthread_mutex_lock(&pp->mu);
 	for (;;) {
-		pthread_mutex_lock(&pp->mu);
-		struct batch *b;
-		for (;;) {
-			b = &pp->b[pp->wseq % (unsigned long)pp->nb];
-			if (pp->stop || (b->state == B_READ))
-				break;
-			if (pp->read_done && pp->wseq >= pp->rseq)
-				break;
+		while (!pp->stop && !pp->read_done && !can_fill(pp))
 			pthread_cond_wait(&pp->cv, &pp->mu);
-		}
-		if (pp->stop || b->state != B_READ) {
-			pthread_mutex_unlock(&pp->mu);
+		if (pp->stop || pp->read_done)
 			break;
-		}
-		b->state = B_PARSING;
-		pp->wseq++;
-		pthread_mutex_unlock(&pp->mu);
-		batch_parse(b, &rec);
-		pthread_mutex_lock(&pp->mu);
-		b->state = B_PARSED;
-		pthread_cond_broadcast(&pp->cv);
-		pthread_mutex_unlock(&pp->mu);
+		fill_and_parse(pp, &rec);
 	}
+	pthread_mutex_unlock(&pp->mu);
 	pp_record_release(&rec);
 	return NULL;
 }
@@ -336,31 +354,25 @@ pipe_start(struct pp_stream *s, int nworkers)
 		return;
 	}
 	pthread_mutex_init(&pp->mu, NULL);
+	pthread_mutex_init(&pp->rmu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
 	/* Regular files never block: nothing to flush or poll for while
-	 * waiting, and the caller's callback is not run on the reader's
-	 * thread (set before it starts; put back if it does not). */
+	 * waiting, and the caller's callback is not run on a worker's
+	 * thread (set before they start; put back if none does). */
 	void (*would_block)(void *) = s->rd.opts.would_block;
 	s->rd.opts.would_block = NULL;
-	/* Workers first: without one (or without the reader) the stream
-	 * reads without threads, nothing read yet. */
+	/* Without a worker the stream reads without threads, nothing read
+	 * yet. */
 	for (int i = 0; i < nworkers; i++) {
 		if (pthread_create(&pp->workers[i], NULL, worker_main, pp) != 0)
 			break;
 		pp->nworkers++;
 	}
-	if (pp->nworkers == 0 ||
-	    pthread_create(&pp->reader, NULL, reader_main, pp) != 0) {
-		pp->read_done = true;	/* the workers end */
-		pthread_mutex_lock(&pp->mu);
-		pp->stop = true;
-		pthread_cond_broadcast(&pp->cv);
-		pthread_mutex_unlock(&pp->mu);
-		for (int i = 0; i < pp->nworkers; i++)
-			pthread_join(pp->workers[i], NULL);
+	if (pp->nworkers == 0) {
 		s->rd.opts.would_block = would_block;
 		s->nworkers = 0;
 		pthread_cond_destroy(&pp->cv);
+		pthread_mutex_destroy(&pp->rmu);
 		pthread_mutex_destroy(&pp->mu);
 		free(pp->b);
 		free(pp->workers);
@@ -378,7 +390,6 @@ pipe_free(struct pp_pipe *pp)
 	pp->stop = true;
 	pthread_cond_broadcast(&pp->cv);
 	pthread_mutex_unlock(&pp->mu);
-	pthread_join(pp->reader, NULL);
 	for (int i = 0; i < pp->nworkers; i++)
 		pthread_join(pp->workers[i], NULL);
 	for (int i = 0; i < pp->nb; i++) {
@@ -388,6 +399,7 @@ pipe_free(struct pp_pipe *pp)
 		free(b->dec);
 	}
 	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->rmu);
 	pthread_mutex_destroy(&pp->mu);
 	free(pp->b);
 	free(pp->workers);
@@ -395,8 +407,8 @@ pipe_free(struct pp_pipe *pp)
 }
 
 /* The next entry in input order (its record decoded), or NULL after the
- * last.  While the batch it is in is not decoded yet, the consumer
- * decodes the next batch no worker took (with own, its record). */
+ * last.  While the batch it is in is not decoded yet, the consumer fills
+ * and decodes the next batch no worker took (with own, its record). */
 static struct entry *
 pipe_next(struct pp_pipe *pp, struct pp_record *own, struct pp_record **rec)
 {
@@ -405,16 +417,8 @@ pipe_next(struct pp_pipe *pp, struct pp_record *own, struct pp_record **rec)
 		if (!pp->in_batch) {
 			pthread_mutex_lock(&pp->mu);
 			while (b->state != B_PARSED) {
-				struct batch *w = &pp->b[pp->wseq %
-				    (unsigned long)pp->nb];
-				if (w->state == B_READ) {
-					w->state = B_PARSING;
-					pp->wseq++;
-					pthread_mutex_unlock(&pp->mu);
-					batch_parse(w, own);
-					pthread_mutex_lock(&pp->mu);
-					w->state = B_PARSED;
-					pthread_cond_broadcast(&pp->cv);
+				if (can_fill(pp)) {
+					fill_and_parse(pp, own);
 					continue;
 				}
 				pthread_cond_wait(&pp->cv, &pp->mu);

@@ -32,24 +32,27 @@ struct pp_pipe;
 /* An input stream of records.  Caller-provided storage.
  *
  * When every operand is a regular file and more than one CPU is there,
- * lines are decoded ahead by threads: one reads the operands into
- * batches of lines (pp_reader_next, exactly as without threads), workers
- * decode whole batches (pp_record_parse_at), and pp_stream_next hands
- * the records back one by one IN INPUT ORDER, the diagnostics among them
- * where they stand: what a caller sees, on stdout and stderr, is what one
- * thread gives.  Workers: one less than the CPUs of the process's
- * affinity mask, or than PP_THREADS=N (1: no threads), at most
- * PP_STREAM_WORKERS.  Memory: at most 2 x workers + 2 batches of at most
- * PP_BATCH_LINES lines and about PP_BATCH_BYTES bytes (plus a longer
- * line's bytes), each with its decoded copy and records: about 0.85 MB a
- * batch, so 1.7 MB per thread (3.4 MB on two CPUs, 27 MB at most).  Inputs that can block (pipes, terminals,
- * sockets) are read without threads, so rd.opts.would_block is called as
- * ever; with threads (pp_stream_threaded) rd belongs to the reader thread
- * from the first pp_stream_next to pp_stream_close: a caller must not
- * look at it (its fd) then. */
+ * lines are decoded ahead by threads: each worker, and the caller's thread
+ * when its next batch is not ready, takes the next batch, fills it with
+ * lines from the reader (pp_reader_next, exactly as without threads; one
+ * thread reads at a time, batches filled in input order) and decodes it
+ * there, in that CPU's cache (pp_record_parse, pp_record_keep); and
+ * pp_stream_next hands the records back one by one IN INPUT ORDER, the
+ * diagnostics among them where they stand: what a caller sees, on stdout
+ * and stderr, is what one thread gives.  Workers: one less than the CPUs
+ * of the process's affinity mask, or than PP_THREADS=N (1: no threads),
+ * at most PP_STREAM_WORKERS.  Memory: at most 2 x workers + 2 batches of
+ * at most PP_BATCH_LINES lines and about PP_BATCH_BYTES bytes (plus a
+ * longer line's bytes), each with its decoded copy and records: about
+ * 0.85 MB a batch, so 1.7 MB per thread (3.4 MB on two CPUs, 27 MB at
+ * most).  Inputs that can block (pipes, terminals, sockets) are read
+ * without threads, so rd.opts.would_block is called as ever; with threads
+ * (pp_stream_threaded) rd belongs to the threads from the first
+ * pp_stream_next to pp_stream_close: a caller must not look at it (its
+ * fd) then. */
 struct pp_stream {
-	struct pp_reader rd;	/* the line reader (the reader thread's
-				 * while threads run) */
+	struct pp_reader rd;	/* the line reader (the threads' while
+				 * they run) */
 	struct pp_record rec;	/* the current record (no threads) */
 	struct pp_pipe *pipe;	/* the threads, NULL when none */
 	int nworkers;		/* worker threads to use (0: none) */
