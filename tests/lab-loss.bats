@@ -50,6 +50,29 @@ within() {
 	}
 }
 
+# traced_within RECORDS LINKS TRACE-ARG...: the links' drop logs emptied,
+# pp-trace run with TRACE-ARGs into RECORDS, and within RECORDS LINKS
+# checked; when a hop's interval missed its truth, all of it once more, the
+# second deciding.  Each hop's interval is a 95 % one, so with four or five
+# hops a test's check misses now and then on a correct estimate (a hop
+# behind 4 % forward loss with 1.0 % dropped, its 1-in-15 sample's
+# interval from 1.6 %); a biased estimate misses both times.
+traced_within() {
+	local recs=$1 links=$2 try l
+	shift 2
+	for try in 1 2; do
+		for l in $links; do
+			lab_truth_reset "$l"
+		done
+		lab_trace "$recs" "$@"
+		[ "$rc" -eq 0 ] || return 1
+		# shellcheck disable=SC2086
+		within "$recs" $links && return 0
+		[ "$try" = 1 ] && echo "(tracing once more)" >&2
+	done
+	return 1
+}
+
 # limited RECORDS TTL...: exactly these hops were recognised as rate
 # limiting (a 1 s bucket); the others not.
 limited() {
@@ -66,10 +89,7 @@ limited() {
 
 @test "lab-loss: issue 17, 5 % forward loss on link 2 (lab link 3): fwd_loss per hop holds the truth, no hop limited or declining" {
 	lab_up --routers 4 --impair 3:fwd.loss=5%
-	lab_truth_reset 3
-	lab_trace "$BATS_TEST_TMPDIR/t" -c 150 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST4"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 3
+	traced_within "$BATS_TEST_TMPDIR/t" "3" -c 150 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST4"
 	limited "$BATS_TEST_TMPDIR/t"
 	! grep -q '"fwd_ttl"' <(pp-stats "$BATS_TEST_TMPDIR/t")
 	# The truth has loss behind the link only, and pp-stats sees it there.
@@ -79,25 +99,19 @@ limited() {
 
 @test "lab-loss: issue 17, ±2 ms jitter and 5 % loss both ways (IPv6): fwd_loss per hop holds the truth" {
 	lab_up --routers 4 --impair 3:delay=5ms,jitter=2ms,loss=5%
-	lab_truth_reset 3
-	lab_trace "$BATS_TEST_TMPDIR/t" -c 150 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST6"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 3
+	traced_within "$BATS_TEST_TMPDIR/t" "3" -c 150 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST6"
 	limited "$BATS_TEST_TMPDIR/t"
 }
 
 @test "lab-loss: issue 17, 3 % loss both ways behind routers with the kernel's rate limits: limits recognised, fwd_loss holds the truth" {
 	lab_up --routers 4 --ratelimit --impair 3:loss=3%
 	[ "$(lab_exec r1 sysctl -n net.ipv4.icmp_ratelimit)" = 1000 ]
-	lab_truth_reset 3
 	# 10 s: in 5 s (-c 100) a router behind the lossy link answered 9
 	# where the others answered 10, and a bucket of 1 per 2 s (6 + 2.5
 	# tokens) explained all 9 with no answer it could not have given:
 	# one in about 30 runs named that period.  Twice the time gives the
 	# true period about 5 answers more than a 2 s bucket can hold.
-	lab_trace "$BATS_TEST_TMPDIR/t" -c 200 -i 50ms -W 300ms "$LAB_DST4"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 3
+	traced_within "$BATS_TEST_TMPDIR/t" "3" -c 200 -i 50ms -W 300ms "$LAB_DST4"
 	# Every router is limited (about 1 answer a second), the
 	# destination's echo replies are not.
 	limited "$BATS_TEST_TMPDIR/t" 1 2 3 4
@@ -171,12 +185,9 @@ limit_line() {
 
 @test "lab-loss: UDP over 3 % loss both ways with rate-limited routers and destination: the real loss, within its interval" {
 	lab_up --routers 4 --ratelimit --impair 3:loss=3%
-	lab_truth_reset 3
 	# 10 s, as above: in 5 s a hop behind the lossy link was once
 	# limited by 1 per 2 s ([3,91,91,2] in ci-local).
-	lab_trace "$BATS_TEST_TMPDIR/t" --udp -c 200 -i 50ms -W 300ms "$LAB_DST4"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 3
+	traced_within "$BATS_TEST_TMPDIR/t" "3" --udp -c 200 -i 50ms -W 300ms "$LAB_DST4"
 	limited "$BATS_TEST_TMPDIR/t" 1 2 3 4 5
 }
 
@@ -184,20 +195,13 @@ limit_line() {
 	# Both ways on link 1 (every hop behind it), TCP (the destination
 	# answers with RST).
 	lab_up --routers 3 --impair 1:loss=4%
-	lab_truth_reset 1
-	lab_trace "$BATS_TEST_TMPDIR/t" --tcp -c 120 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST4"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 1
+	traced_within "$BATS_TEST_TMPDIR/t" "1" --tcp -c 120 -i 20ms -W 150ms --max-unknown 1 "$LAB_DST4"
 	limited "$BATS_TEST_TMPDIR/t"
 	lab_down
 	# Answers lost on the way back on the last link (the destination's
 	# only), and forward loss on link 2, rate-limited routers, ICMP.
 	lab_up --routers 3 --ratelimit --impair 2:fwd.loss=4% --impair 4:rev.loss=8%
-	lab_truth_reset 2
-	lab_truth_reset 4
-	lab_trace "$BATS_TEST_TMPDIR/t" -c 100 -i 50ms -W 300ms "$LAB_DST4"
-	[ "$rc" -eq 0 ]
-	within "$BATS_TEST_TMPDIR/t" 2 4
+	traced_within "$BATS_TEST_TMPDIR/t" "2 4" -c 100 -i 50ms -W 300ms "$LAB_DST4"
 	limited "$BATS_TEST_TMPDIR/t" 1 2 3
 	lab_down
 	# A router that never answers: it declines, its fwd_loss is the next
