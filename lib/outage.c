@@ -226,12 +226,14 @@ fold_out(struct pp_outage *o, pp_outage_fn fn, void *arg)
 		}
 		next_candidate(o);
 	}
+	/* BEGIN counts the probes sure to be in it: those before the
+	 * candidate (none is held without one), as its END would if the
+	 * candidate's recovery holds; the candidate and the probes after it
+	 * belong to the outage only if that recovery fails. */
 	if (!o->begun && (o->cand ? at(o, 0)->ts : e.ts) - o->start >=
 	    o->min) {
-		uint64_t sent = o->sent + o->done + done_extra(o);
-		uint64_t recv = o->recv + (o->done - done_lost(o));
-		report(o, PP_OUTAGE_BEGIN, NAN, e.ts, sent, recv, false, fn,
-		    arg);
+		report(o, PP_OUTAGE_BEGIN, NAN, e.ts, o->sent, o->recv, false,
+		    fn, arg);
 		o->begun = true;
 	}
 }

@@ -21,7 +21,10 @@
  *           recovery that holds: it ends at the last probe;
  *   report  an outage lasting at least S (end - start).  Its sent and
  *           recv count the probes from its start up to its end (the
- *           answer that ends it not included).
+ *           answer that ends it not included); its BEGIN counts those
+ *           so far by the same rule (up to the answer whose recovery is
+ *           being checked, not included), so a BEGIN never counts a
+ *           probe its END leaves out.
  *   rate    a lost probe of a destination that rate-limits its answers
  *           (ICMP errors: a UDP trace's port unreachables) is left out
  *           when the limit (lib/fwdloss.h, recognised so far) explains
@@ -64,7 +67,8 @@ struct pp_outage_event {
 				 * probe when ongoing; BEGIN: NAN */
 	double now;		/* send time of the probe that told, s */
 	uint64_t sent;		/* probes from start to end (END), or so far
-				 * (BEGIN) */
+				 * (BEGIN: up to the answer that may end it,
+				 * not included, as END counts) */
 	uint64_t recv;		/* of which answered */
 	bool ongoing;		/* END: the input ended inside it */
 	bool brief;		/* END: shorter than S, no outage (told only

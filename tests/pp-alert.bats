@@ -387,7 +387,30 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	pp_run 0 pp-alert "$BATS_TEST_TMPDIR/part.ndjson"
 	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "alert")) |
 		length == 2 and all(.kind == "unreachable") and
-		(.[0] | .state == "raise" and .message == "h in an outage since 2025-11-24T16:00:20.000Z: 3 of 5 probes lost") and
+		(.[0] | .state == "raise" and .window == 4 and .message == "h in an outage since 2025-11-24T16:00:20.000Z: 3 of 4 probes lost") and
 		(.[1] | .state == "clear" and .value == 19000 and .message == "h outage ended: 19.000 s, 12 of 19 probes lost")' >/dev/null ||
 		_pp_fail "alerts" "$output"
+}
+
+@test "pp-alert: an outage's raise counts its probes so far as its clear counts them, not the answer that may end it" {
+	# Every 10 s: answered, lost, answered.  The outage runs from the
+	# lost probe to the answer 10 s later, 1 probe lost of 1.  The raise
+	# (at that answer, once the outage is sure to last 3 s) counted the
+	# answer too: 'in an outage since ...: 1 of 2 probes lost', then the
+	# clear 'answered again: down 10.000 s, 1 of 1 probes lost'.
+	printf '%s\n' \
+		'{"type":"probe","ts":1764000000,"target":"h","dst":"198.18.9.2","proto":"icmp","seq":0,"status":"reply","from":"198.18.9.2","rtt":20}' \
+		'{"type":"probe","ts":1764000010,"target":"h","dst":"198.18.9.2","proto":"icmp","seq":1,"status":"timeout"}' \
+		'{"type":"probe","ts":1764000020,"target":"h","dst":"198.18.9.2","proto":"icmp","seq":2,"status":"reply","from":"198.18.9.2","rtt":20}' \
+		>"$BATS_TEST_TMPDIR/gap.ndjson"
+	pp_run 0 pp-alert --no-route "$BATS_TEST_TMPDIR/gap.ndjson"
+	printf '%s\n' "$output" | jq -e -s 'map(select(.type == "alert")) |
+		length == 2 and
+		(.[0] | .state == "raise" and .ts == 1764000010 and .window == 1 and
+		 .message == "h unreachable since 2025-11-24T16:00:10.000Z: 1 of 1 probes lost") and
+		(.[1] | .state == "clear" and .ts == 1764000020 and .window == 1 and
+		 .message == "h answered again: down 10.000 s, 1 of 1 probes lost")' >/dev/null ||
+		_pp_fail "alerts" "$output"
+	# pp-stats' outage record counts the same probe.
+	[ "$(pp-stats "$BATS_TEST_TMPDIR/gap.ndjson" | jq -c 'select(.type == "outage") | [.start, .end, .sent, .recv]')" = "[1764000010,1764000020,1,0]" ]
 }

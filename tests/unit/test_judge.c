@@ -269,7 +269,7 @@ test_judge_rise(void)
 	 * to the answer at 6. */
 	static const double c[] = { 10, 10, 10, NAN, NAN, NAN, 30, 30, 30 };
 	run_rise(c, sizeof(c) / sizeof(c[0]), 50,
-	    "unreachable/raise@3/4 rise/raise@6/3 unreachable/clear@6/3");
+	    "unreachable/raise@3/3 rise/raise@6/3 unreachable/clear@6/3");
 	/* Off (0), and a short input (no full window) never raises. */
 	run_rise(a, sizeof(a) / sizeof(a[0]), 0, "");
 	run_rise(a, 2, 100, "");

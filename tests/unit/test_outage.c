@@ -240,6 +240,45 @@ test_outage(void)
 		pp_outage_release(&o);
 	}
 
+	/* O-09: BEGIN counts the outage's probes so far as its END counts
+	 * them, up to the answer whose recovery is being checked (not
+	 * included): it used to count that answer and the probes after it,
+	 * so a raise said more probes than its clear (pp-plot's small
+	 * fixture: '1 of 2 probes lost', then '1 of 1').  (a) every 10 s,
+	 * L 30 %, S 3 s: A.A, the answer at 20 s is sure only to end it;
+	 * (b) O-05's run: BEGIN at the answer at 4 s, with the 4 losses
+	 * before it (it counted 5, 1 answered). */
+	{
+		static const struct {
+			double step, loss, min;
+			const char *pat;
+			uint64_t sent, recv;	/* BEGIN's */
+		} c[] = {
+			{ 10, 30, 3, "A.A", 1, 0 },
+			{ 1, 50, 4, "....A.A..AAAAAAA", 4, 0 },
+		};
+		for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+			const struct pp_outage_event *b = NULL;
+			pp_outage_init(&o, c[k].loss, c[k].min);
+			memset(&l, 0, sizeof(l));
+			feed(&o, &l, 0, c[k].step, c[k].pat, true);
+			for (int i = 0; i < l.n && i < MAXEV; i++)
+				if (l.e[i].kind == PP_OUTAGE_BEGIN && b == NULL)
+					b = &l.e[i];
+			e = end_ev(&l, 0);
+			CHECK(b != NULL && e != NULL && b->sent == c[k].sent &&
+			    b->recv == c[k].recv && b->sent <= e->sent &&
+			    b->recv <= e->recv && b->sent - b->recv <=
+			    e->sent - e->recv, "O-09 BEGIN's counts (%zu): "
+			    "%llu sent %llu answered, END's %llu %llu", k,
+			    b != NULL ? (unsigned long long)b->sent : 0ULL,
+			    b != NULL ? (unsigned long long)b->recv : 0ULL,
+			    e != NULL ? (unsigned long long)e->sent : 0ULL,
+			    e != NULL ? (unsigned long long)e->recv : 0ULL);
+			pp_outage_release(&o);
+		}
+	}
+
 	/* Which probes are the path's. */
 	int d = 0;
 	CHECK(pp_outage_feed(&d, 0, false) == 1, "plain");
