@@ -414,3 +414,37 @@ alerts() { pp-alert "$@" | grep -v '"type":"meta"'; }
 	# pp-stats' outage record counts the same probe.
 	[ "$(pp-stats "$BATS_TEST_TMPDIR/gap.ndjson" | jq -c 'select(.type == "outage") | [.start, .end, .sent, .recv]')" = "[1764000010,1764000020,1,0]" ]
 }
+
+@test "pp-alert: --loss, --latency, --rise and --mos are off unless given, as --help and the man page say; every default --help states, the man page states" {
+	# The 60 % loss run of the test above: without --loss no loss alert
+	# (only the outage's), with --loss 30 one raised and cleared.
+	jq -c -n '[range(20) | 1] + [0, 1, 0, 0, 1, 0, 1, 0, 0, 1] + [0, 1, 0, 0, 1, 0, 1, 0, 0, 1] + [range(20) | 1] | to_entries[] |
+		{type: "probe", ts: (1764000000 + .key), target: "h", dst: "198.18.9.2", proto: "icmp", seq: .key} +
+		(if .value == 1 then {status: "reply", from: "198.18.9.2", rtt: 20.0} else {status: "timeout"} end)' >"$BATS_TEST_TMPDIR/part.ndjson"
+	[ "$(pp-alert "$BATS_TEST_TMPDIR/part.ndjson" | jq -s -c 'map(select(.type == "alert") | [.kind, .state])')" = '[["unreachable","raise"],["unreachable","clear"]]' ]
+	[ "$(pp-alert --loss 30 "$BATS_TEST_TMPDIR/part.ndjson" | jq -s -c 'map(select(.kind == "loss") | [.state, .ts - 1764000000])')" = '[["raise",28],["clear",52]]' ]
+	# --help's option lines (continuations joined), each with the
+	# default it states; the man page's OPTIONS entry of that option says
+	# it too.  The man page said no default for --loss, --latency, --mos,
+	# --route-rounds, --exec-max and --exec-timeout.
+	pp_run 0 pp-alert --help
+	printf '%s\n' "$output" | awk '/^  -/ { if (c != "") print c; c = $0; next }
+		/^                        / { c = c " " $0; next } { if (c != "") print c; c = "" }
+		END { if (c != "") print c }' >"$BATS_TEST_TMPDIR/help"
+	MANWIDTH=200 mandoc -T utf8 -O width=200 "$PP_TOP/man/pp-alert.1" | col -b |
+		awk '/^OPTIONS/ { f = 1; next } /^[A-Z]/ { f = 0 } f' >"$BATS_TEST_TMPDIR/man"
+	local n=0 opt want entry
+	for opt in --loss --latency --rise --mos; do
+		grep -qE -- "^  $opt .*\\(off by default\\)" "$BATS_TEST_TMPDIR/help" || _pp_fail "--help: $opt not said off by default" "$output"
+	done
+	while IFS= read -r line; do
+		want=$(printf '%s\n' "$line" | grep -oE '\((default [^)]*|off by default)\)' | tr -d '()')
+		[ -n "$want" ] || continue
+		opt=$(printf '%s\n' "$line" | grep -oE -- '--[a-z-]+' | head -1)
+		entry=$(awk -v RS= -v o="$opt" '{ l = $0; sub(/\n.*/, "", l); n = split(l, w, /[ ,]+/)
+			for (i = 1; i <= n; i++) if (w[i] == o) { gsub(/[ \t\n]+/, " "); print; exit } }' "$BATS_TEST_TMPDIR/man")
+		[ -n "$entry" ] || _pp_fail "no man entry for $opt"
+		case $entry in *"$want"*) n=$((n + 1)) ;; *) _pp_fail "man: $opt does not say '$want'" "$entry" ;; esac
+	done <"$BATS_TEST_TMPDIR/help"
+	[ "$n" -ge 12 ] || _pp_fail "only $n defaults checked" "$(cat "$BATS_TEST_TMPDIR/help")"
+}
