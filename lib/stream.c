@@ -251,8 +251,9 @@ fill_and_parse(struct pp_pipe *pp, struct pp_record *rec)
 }
 
 /* Whether the next batch may be taken for filling now (pp->mu held): it
- * is free, the reader has more, and no other thread is reading (that
- * thread's batch comes first; waiting on rmu instead would hold mu). */
+ * is free and the reader has more.  A thread still reading the batch
+ * before it is waited for on rmu (a batch's copy; that thread takes mu
+ * again only after letting rmu go). */
 static bool
 can_fill(struct pp_pipe *pp)
 {
