@@ -693,12 +693,15 @@ pp_record_parse(struct pp_record *r, const char *line, size_t len,
 	return parse(r, line, len, err);
 }
 
-/* p moved from the arena a[0..n-1] to dst when it points there. */
+/* p moved from the arena a[0..n-1] to dst when it points there (the
+ * addresses compared as integers: p may point into another object). */
 static const char *
 moved(const char *p, const char *a, size_t n, char *dst)
 {
-	if (p != NULL && p >= a && p < a + n)
-		return dst + (p - a);
+	uintptr_t at = (uintptr_t)p, lo = (uintptr_t)a;
+
+	if (p != NULL && at >= lo && at - lo < n)
+		return dst + (at - lo);
 	return p;
 }
 
