@@ -78,7 +78,9 @@
  *   svg      escaped, deterministic SVG writer
  *   axis     nice ticks for value and time axes
  *   tgrid    bounded time columns that coarsen or slide
- *   plot     pp-plot's data model (plot.c), charts (plot_svg.c), report
+ *   plot     pp-plot's data model (plot.c), charts (plot_svg.c: frame,
+ *            latency, heatmap, timeline; plot_marks.c: event marks;
+ *            plot_map.c; plot_summary.c; shared in plot_svg.h), report
  *            (plot_html.c)
  *   compat/getopt  bundled getopt_long (used where the libc has none)
  */
