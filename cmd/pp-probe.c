@@ -36,7 +36,6 @@
 #include "lib/net_linux.h"
 #include "lib/outcome.h"
 #include "lib/overload.h"
-#include "lib/pace.h"
 #include "lib/pingline.h"
 #include "lib/probecli.h"
 #include "lib/runsum.h"
@@ -45,6 +44,9 @@
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
+/* getopt's letters (the start reads them too: pp_probecli_start). */
+#define SHORTOPTS \
+	"46AaBbCc:Ddef:F:gH:hI:i:Llm:MN:nO:o:P:p:Q:qRrS:s:T:t:UuVvW:w:Xx"
 /* Targets that never answered named on stderr, at most. */
 #define NEVER_SHOWN 10
 
@@ -882,34 +884,17 @@ main(int argc, char **argv)
 	int ch;
 
 	pp_cli_init(argv[0]);
-	/* A signal from the start on is a clean stop (a shell starts
-	 * background jobs with SIGINT ignored until this). */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	/* Sockets first, then no privilege at all, then the options. */
-	bool want_mark = false;
 	/* A mark needs CAP_NET_ADMIN on sockets opened later: kept for -m,
 	 * and for --mtr-packet (its requests may carry marks), where the
-	 * run has it. */
-	for (int i = 1; i < argc; i++)
-		want_mark = want_mark || strncmp(argv[i], "-m", 2) == 0 ||
-		    strncmp(argv[i], "--mtr", 5) == 0;
-	pp_net_open_privileged(&net, 0);
-	/* Raw UDP (send only) for --mtr-packet's UDP probes with a local
-	 * port: their identity in the checksum. */
-	pp_net_open_raw_udp(&net);
-	/* Real-time scheduling where it is allowed (root, 'chrt -f 1' or
-	 * 'ulimit -r 1'; not with PP_REALTIME=0), so that busy neighbours
-	 * never delay a send; else the normal scheduler, silently.  The one
-	 * thing besides the sockets done with privilege: the policy stays
-	 * when the privileges go. */
-	const char *rt = getenv("PP_REALTIME");
-	if (rt == NULL || strcmp(rt, "0") != 0)
-		(void)pp_pace_realtime();
-	if (pp_net_drop_privileges(want_mark) == -1)
-		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
-		    strerror(errno));
+	 * run has it.  Raw UDP (send only) for --mtr-packet's UDP probes with
+	 * a local port: their identity in the checksum.  Real-time
+	 * scheduling, so that busy neighbours never delay a send. */
+	static const struct pp_probecli_start boot = {
+		.on_signal = on_signal, .shortopts = SHORTOPTS, .mark = 'm',
+		.mark_long = "--mtr-packet",
+		.flags = PP_PROBECLI_RAW_UDP | PP_PROBECLI_REALTIME,
+	};
+	pp_probecli_start(&boot, &net, argc, argv);
 
 	pp_probecli_init(&r.pc);
 	if (pp_intern_init(&r.addrs, 100000) == -1)
@@ -918,9 +903,8 @@ main(int argc, char **argv)
 	int ttl = -1;
 	const char *file_opt = "-f";
 	int li = -1;
-	while ((ch = pp_getopt_long(argc, argv,
-	    "46AaBbCc:Ddef:F:gH:hI:i:Llm:MN:nO:o:P:p:Q:qRrS:s:T:t:UuVvW:w:Xx",
-	    longopts, &li)) != -1) {
+	while ((ch = pp_getopt_long(argc, argv, SHORTOPTS, longopts,
+	    &li)) != -1) {
 		/* The option as typed, for messages ("-c", "--count"). */
 		const char *opt = pp_cli_optname(ch, li >= 0 ?
 		    longopts[li].name : NULL);

@@ -46,6 +46,9 @@
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
+/* getopt's letters (the start reads them too: pp_probecli_start). */
+#define SHORTOPTS \
+	"46a:B:bCc:D:E:eF:f:G:ghI:i:jL:lM:m:no:P:pQ:rSs:TtU:uVvW:wxy:Z:z"
 #define MAX_FLOWS PP_TSCHED_FLOWS_MAX
 /* Targets whose destination never answered named on stderr, at most. */
 #define NEVER_SHOWN 10
@@ -750,22 +753,14 @@ main(int argc, char **argv)
 	int ch;
 
 	pp_cli_init(argv[0]);
-	/* A signal from the start on is a clean stop (a shell starts
-	 * background jobs with SIGINT ignored until this). */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	/* Sockets first, then no privilege at all, then the options. */
-	bool want_mark = false;
-	for (int i = 1; i < argc; i++)
-		want_mark = want_mark || strncmp(argv[i], "-M", 2) == 0 ||
-		    strncmp(argv[i], "--mark", 6) == 0;
-	pp_net_open_privileged(&net, 0);
-	pp_net_open_raw_tcp(&net);
-	pp_net_open_raw_udp(&net);
-	if (pp_net_drop_privileges(want_mark) == -1)
-		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
-		    strerror(errno));
+	/* Raw TCP for flow-stable TCP probes, raw UDP for UDP ones; -M's
+	 * mark needs CAP_NET_ADMIN on sockets opened later. */
+	static const struct pp_probecli_start boot = {
+		.on_signal = on_signal, .shortopts = SHORTOPTS, .mark = 'M',
+		.mark_long = "--mark",
+		.flags = PP_PROBECLI_RAW_TCP | PP_PROBECLI_RAW_UDP,
+	};
+	pp_probecli_start(&boot, &net, argc, argv);
 
 	pp_probecli_init(&r.pc);
 	r.pc.eo.lax = true;	/* rounds, not microsecond schedules */
@@ -777,9 +772,8 @@ main(int argc, char **argv)
 	r.send_delay = 0.001;
 	const char *file_opt = "-F";
 	int li = -1;
-	while ((ch = pp_getopt_long(argc, argv,
-	    "46a:B:bCc:D:E:eF:f:G:ghI:i:jL:lM:m:no:P:pQ:rSs:TtU:uVvW:wxy:Z:z",
-	    longopts, &li)) != -1) {
+	while ((ch = pp_getopt_long(argc, argv, SHORTOPTS, longopts,
+	    &li)) != -1) {
 		/* The option as typed, for messages ("-Z", "--timeout"). */
 		const char *opt = pp_cli_optname(ch, li >= 0 ?
 		    longopts[li].name : NULL);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "lib/exit.h"
 #include "lib/jsonw.h"
 #include "lib/net_linux.h"
+#include "lib/pace.h"
 #include "lib/probecli.h"
 #include "lib/util.h"
 
@@ -536,6 +538,67 @@ pp_probecli_close_output(struct pp_probecli *c)
 	if (c->reader_gone && !c->io_error)
 		clearerr(stdout);
 	return !c->io_error && !c->ar_failed;
+}
+
+bool
+pp_probecli_wants_mark(const struct pp_probecli_start *s, int argc,
+    char *const *argv)
+{
+	size_t nl = s->mark_long != NULL ? strlen(s->mark_long) : 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		if (w[0] != '-' || w[1] == '\0')
+			continue;
+		if (w[1] == '-') {
+			/* getopt_long takes a long option's unique
+			 * prefix; an ambiguous one is refused later. */
+			size_t n = strcspn(w, "=");
+			if (n > 2 && n <= nl && strncmp(w, s->mark_long, n) ==
+			    0)
+				return true;
+			continue;
+		}
+		/* A group of short options: up to the mark's letter, or to
+		 * one that takes an argument (the rest of the word is it). */
+		for (const char *c = w + 1; *c != '\0'; c++) {
+			if (*c == s->mark)
+				return true;
+			const char *o = *c != ':' ? strchr(s->shortopts, *c) :
+			    NULL;
+			if (o == NULL || o[1] == ':')
+				break;
+		}
+	}
+	return false;
+}
+
+void
+pp_probecli_start(const struct pp_probecli_start *s, struct pp_net *n,
+    int argc, char *const *argv)
+{
+	signal(SIGINT, s->on_signal);
+	signal(SIGTERM, s->on_signal);
+	signal(SIGHUP, s->on_signal);
+	/* Sockets first, then no privilege at all, then the options. */
+	bool want_mark = pp_probecli_wants_mark(s, argc, argv);
+	pp_net_open_privileged(n, 0);
+	if ((s->flags & PP_PROBECLI_RAW_TCP) != 0)
+		pp_net_open_raw_tcp(n);
+	if ((s->flags & PP_PROBECLI_RAW_UDP) != 0)
+		pp_net_open_raw_udp(n);
+	/* Real-time scheduling where it is allowed (root, 'chrt -f 1' or
+	 * 'ulimit -r 1'; not with PP_REALTIME=0), so that busy neighbours
+	 * never delay a send; else the normal scheduler, silently.  The one
+	 * thing besides the sockets done with privilege: the policy stays
+	 * when the privileges go. */
+	const char *rt = getenv("PP_REALTIME");
+	if ((s->flags & PP_PROBECLI_REALTIME) != 0 && (rt == NULL ||
+	    strcmp(rt, "0") != 0))
+		(void)pp_pace_realtime();
+	if (pp_net_drop_privileges(want_mark) == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot drop privileges: %s",
+		    strerror(errno));
 }
 
 void

@@ -84,6 +84,49 @@ int pp_probecli_int(const char *opt, const char *what, const char *arg,
 long long pp_probecli_num(const char *opt, const char *what, const char *arg,
     long long lo, long long hi, bool hex);
 
+/* What pp_probecli_start does besides the ICMP sockets. */
+enum {
+	PP_PROBECLI_RAW_TCP = 1 << 0,	/* raw TCP sockets too
+					 * (pp_net_open_raw_tcp) */
+	PP_PROBECLI_RAW_UDP = 1 << 1,	/* raw UDP sockets too
+					 * (pp_net_open_raw_udp) */
+	PP_PROBECLI_REALTIME = 1 << 2	/* real-time scheduling where it is
+					 * allowed, unless PP_REALTIME=0
+					 * (lib/pace.h pp_pace_realtime) */
+};
+
+/* How a prober starts, before its options are read. */
+struct pp_probecli_start {
+	void (*on_signal)(int);	/* SIGINT, SIGTERM and SIGHUP's handler */
+	const char *shortopts;	/* the command's getopt option string */
+	int mark;		/* the letter of the option that needs
+				 * CAP_NET_ADMIN (a mark), or 0 */
+	const char *mark_long;	/* its long option, "--" included (or an
+				 * option whose run may set marks), or
+				 * NULL */
+	unsigned flags;		/* PP_PROBECLI_RAW_TCP, ... */
+};
+
+/* Whether the words argv[1..argc-1] may give s's mark option: a word
+ * that begins with "-" and the letter ("-M", "-M5"), a group of short
+ * options with the letter in it before a letter that takes an argument
+ * ("-nM", "-nM5"; not "-cM", -c's argument), or the long option or a
+ * prefix of it ("--mark", "--mar", "--mark=5").  Any word counts,
+ * operands and option arguments too: too many keep a capability that is
+ * not used, too few refuse the mark. */
+bool pp_probecli_wants_mark(const struct pp_probecli_start *s, int argc,
+    char *const *argv);
+
+/* The probers' start, in this order: s->on_signal for SIGINT, SIGTERM
+ * and SIGHUP (a signal from the start on is a clean stop: a shell starts
+ * background jobs with SIGINT ignored until this); the sockets that need
+ * privilege into n (pp_net_open_privileged, and what s->flags ask); the
+ * real-time policy when asked (it stays when the privileges go); then
+ * every privilege dropped, CAP_NET_ADMIN kept when
+ * pp_probecli_wants_mark.  Exits 1 when the drop fails. */
+void pp_probecli_start(const struct pp_probecli_start *s, struct pp_net *n,
+    int argc, char *const *argv);
+
 /* Defaults: ICMP, timeout 2 s, TOS unset, no targets, the vantage point
  * this host's name (lib/jsonw.h pp_jw_host). */
 void pp_probecli_init(struct pp_probecli *c);

@@ -393,6 +393,10 @@ teardown() { lab_down; }
 	[ -z "$output" ]
 	pp_run 0 pp-probe --udp -c 1 -m 0x2a 127.0.0.1
 	printf '%s\n' "$output" | jq -e -s '.[0].settings.mark == 42 and .[1].status == "reply"' >/dev/null
+	# -m in a group of letters keeps the mark's capability too (it was
+	# dropped: "cannot set this mark").
+	pp_run 0 pp-probe --udp -c 1 -nm 0x2a 127.0.0.1
+	printf '%s\n' "$output" | jq -e -s '.[0].settings.mark == 42 and .[1].status == "reply"' >/dev/null
 }
 
 @test "pp-probe (lab): ping's letters beside ping and fping: the same packets on the wire, the same answers" {

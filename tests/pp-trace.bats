@@ -563,7 +563,8 @@ for k in sorted(last):
 		lab_wire_ok d
 	done
 	# -M: the mark, seen leaving the client.
-	for t in "mtr -n -r -c 2 -M 42" "$PP_BIN/pp-trace -c 2 -i 100ms -M 0x2a"; do
+	# (-M in a group of letters too: its capability kept.)
+	for t in "mtr -n -r -c 2 -M 42" "$PP_BIN/pp-trace -c 2 -i 100ms -M 0x2a" "$PP_BIN/pp-trace -c 2 -i 100ms -nM 0x2a"; do
 		lab_wire c output "ip daddr $LAB_DST4" "meta mark 42"
 		lab_exec c $t "$LAB_DST4" >/dev/null 2>&1
 		lab_wire_ok c
