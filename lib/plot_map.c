@@ -83,7 +83,7 @@ pp_plot_map(struct pp_svg *s, const struct pp_plotdata *d,
     const char *target, const struct pp_plot_opts *o, struct pp_error *err)
 {
 	struct pp_plot_series *hops[256];
-	struct pp_plot_series *dest = plot_pick(d, target, 0, err);
+	struct pp_plot_series *dest = pp_plot_pick(d, target, 0, err);
 	struct view v;
 
 	if (dest == NULL)
@@ -127,11 +127,11 @@ pp_plot_map(struct pp_svg *s, const struct pp_plotdata *d,
 	double listh = TOP + 20 + 16.0 * (double)nh + 20;
 	if (listh > h)
 		h = listh;
-	struct plot_frame f;
-	plot_frame_init(&f, d, o->width, h, LEFT);
-	pp_svg_begin(s, o->width, h, "pp-plot map", plot_css(o));
+	struct pp_plot_frame f;
+	pp_plot_frame_init(&f, d, o->width, h, LEFT);
+	pp_svg_begin(s, o->width, h, "pp-plot map", pp_plot_css(o));
 	pp_svg_rect(s, 0, 0, o->width, h, "bg", NULL);
-	plot_title(s, &f, "path map", dest->target, NULL, o, NULL);
+	pp_plot_title(s, &f, "path map", dest->target, NULL, o, NULL);
 	pp_svg_raw(s, "<clipPath id=\"mapclip\">");
 	pp_svg_rect(s, v.x0, v.y0, v.w, v.h, NULL, NULL);
 	pp_svg_raw(s, "</clipPath>\n<g clip-path=\"url(#mapclip)\">\n");

@@ -117,8 +117,8 @@ pp_plot_mark_text(const struct pp_plot_mark *m, bool local, char *buf,
 }
 
 void
-plot_marks_load(struct plot_marks *mk, const struct pp_plotdata *d,
-    const char *target, const struct plot_frame *f)
+pp_plot_marks_load(struct pp_plot_marks *mk, const struct pp_plotdata *d,
+    const char *target, const struct pp_plot_frame *f)
 {
 	struct pp_plot_mark *all = NULL;
 	long n = pp_plotdata_marks(d, target, &all);
@@ -152,21 +152,21 @@ plot_marks_load(struct plot_marks *mk, const struct pp_plotdata *d,
 }
 
 void
-plot_marks_free(struct plot_marks *mk)
+pp_plot_marks_free(struct pp_plot_marks *mk)
 {
 	free(mk->m);
 	free(mk->row);
 	memset(mk, 0, sizeof(*mk));
 }
 
-static double clampt(const struct plot_frame *f, double t);
+static double clampt(const struct pp_plot_frame *f, double t);
 
 /* Give each mark a row of the lane, the first where it overlaps nothing
  * (its disc and bar), so that every number shows; once LANE_ROWS are
  * taken, the row whose last mark ends first.  The frame's x scale must be
  * final. */
 void
-plot_marks_pack(struct plot_marks *mk, const struct plot_frame *f,
+pp_plot_marks_pack(struct pp_plot_marks *mk, const struct pp_plot_frame *f,
     double data_end)
 {
 	double end[LANE_ROWS];
@@ -182,8 +182,8 @@ plot_marks_pack(struct plot_marks *mk, const struct plot_frame *f,
 	for (long i = 0; i < mk->n; i++) {
 		const struct pp_plot_mark *m = &mk->m[i];
 		double t1 = isnan(m->t1) ? data_end : m->t1;
-		double a = plot_xof(f, clampt(f, m->t0)) - 8;
-		double b = fmax(plot_xof(f, clampt(f, t1)), a + 16) + 3;
+		double a = pp_plot_xof(f, clampt(f, m->t0)) - 8;
+		double b = fmax(pp_plot_xof(f, clampt(f, t1)), a + 16) + 3;
 		int r;
 		for (r = 0; r < mk->nrows; r++)
 			if (end[r] <= a)
@@ -203,15 +203,15 @@ plot_marks_pack(struct plot_marks *mk, const struct plot_frame *f,
 
 /* The lane's height. */
 double
-plot_lane_h(const struct plot_marks *mk)
+pp_plot_lane_h(const struct pp_plot_marks *mk)
 {
 	return mk->nrows > 0 ? 4 + LANE_ROW * mk->nrows : 0;
 }
 
 /* The marks' legend group. */
 void
-plot_marks_legend(struct pp_svg *s, struct plot_legend *lg,
-    const struct plot_marks *mk)
+pp_plot_marks_legend(struct pp_svg *s, struct pp_plot_legend *lg,
+    const struct pp_plot_marks *mk)
 {
 	static const char *const cls[] = { "ev-outage", "ev-route", "ev-loss",
 	    "ev-latency", "ev-mos", "ev-unreachable" };
@@ -224,16 +224,16 @@ plot_marks_legend(struct pp_svg *s, struct plot_legend *lg,
 		return;
 	for (int i = 0; i < 6; i++)
 		if (mk->has[i])
-			w += plot_item_w(label[i]);
-	plot_legend_head(s, lg, "events:", w);
+			w += pp_plot_item_w(label[i]);
+	pp_plot_legend_head(s, lg, "events:", w);
 	for (int i = 0; i < 6; i++)
 		if (mk->has[i])
-			plot_legend_item(s, lg, cls[i], NULL, label[i]);
-	plot_legend_gap(lg);
+			pp_plot_legend_item(s, lg, cls[i], NULL, label[i]);
+	pp_plot_legend_gap(lg);
 }
 
 static double
-clampt(const struct plot_frame *f, double t)
+clampt(const struct pp_plot_frame *f, double t)
 {
 	return t < f->t0 ? f->t0 : t > f->t1 ? f->t1 : t;
 }
@@ -246,8 +246,8 @@ clampt(const struct plot_frame *f, double t)
  * ry1.  row_y (may be NULL): the middle of hop ttl's row (timeline), where
  * a route change puts a dot at the hop that changed. */
 void
-plot_draw_marks(struct pp_svg *s, const struct plot_frame *f,
-    const struct plot_marks *mk, double lane_y, double oy0, double oy1,
+pp_plot_draw_marks(struct pp_svg *s, const struct pp_plot_frame *f,
+    const struct pp_plot_marks *mk, double lane_y, double oy0, double oy1,
     double ry1, double (*row_y)(const void *arg, int ttl),
     const void *row_arg, double data_end, const struct pp_plot_opts *o)
 {
@@ -261,8 +261,8 @@ plot_draw_marks(struct pp_svg *s, const struct plot_frame *f,
 		const struct pp_plot_mark *m = &mk->m[i];
 		const char *cls = pp_plot_mark_class(m);
 		double t1 = isnan(m->t1) ? data_end : m->t1;
-		double x1 = plot_xof(f, clampt(f, m->t0));
-		double x2 = plot_xof(f, clampt(f, t1));
+		double x1 = pp_plot_xof(f, clampt(f, m->t0));
+		double x2 = pp_plot_xof(f, clampt(f, t1));
 		double cy = lane_y + 2 + LANE_ROW * (mk->row != NULL ?
 		    mk->row[i] : 0) + LANE_ROW / 2;
 		if (o->anchor != NULL) {

@@ -61,7 +61,7 @@ pp_plot_summary(struct pp_svg *s, const struct pp_plotdata *d,
 		nt = 256;
 	for (size_t t = 0; t < nt; t++) {
 		struct pp_plot_series *dest = pp_plotdata_dest(d, targets[t]);
-		const struct pp_stats_rec *r = plot_row_of(d, dest);
+		const struct pp_stats_rec *r = pp_plot_row_of(d, dest);
 		const struct pp_mos_rec *m = pp_plotdata_mos(d, targets[t]);
 		struct row *w = &rows[t];
 		/* pp-stats' figures of the destination (its row), or with
@@ -101,8 +101,8 @@ pp_plot_summary(struct pp_svg *s, const struct pp_plotdata *d,
 	double block = 40 + rowh * (double)nt + 12;	/* a stacked panel */
 	double top = TOP + 40;	/* the first row (side by side) */
 	double h = stacked ? TOP + 3 * block + 4 : top + rowh * (double)nt + 16;
-	struct plot_frame f;
-	plot_frame_init(&f, d, o->width, h, left);
+	struct pp_plot_frame f;
+	pp_plot_frame_init(&f, d, o->width, h, left);
 	/* True scales from zero (MOS from its floor, 1): loss at least to
 	 * 5 %, so that a little loss looks little. */
 	struct pp_axis ax[3];
@@ -120,10 +120,10 @@ pp_plot_summary(struct pp_svg *s, const struct pp_plotdata *d,
 		    1 + i);
 	}
 	ax[2].nticks = 4;
-	pp_svg_begin(s, o->width, h, "pp-plot summary", plot_css(o));
+	pp_svg_begin(s, o->width, h, "pp-plot summary", pp_plot_css(o));
 	pp_svg_rect(s, 0, 0, o->width, h, "bg", NULL);
-	plot_title(s, &f, "summary", "every target at its destination", NULL, o,
-	    NULL);
+	pp_plot_title(s, &f, "summary", "every target at its destination", NULL,
+	    o, NULL);
 	double px0[3];
 	double py0[3];
 	for (int k = 0; k < 3; k++) {

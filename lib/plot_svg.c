@@ -97,14 +97,14 @@ pp_plot_loss_colour(double loss)
 }
 
 const char *
-plot_css(const struct pp_plot_opts *o)
+pp_plot_css(const struct pp_plot_opts *o)
 {
 	return o->dark ? css_dark : css_light;
 }
 
 /* Pick the series: target (NULL = first) at hop (0 = destination). */
 struct pp_plot_series *
-plot_pick(const struct pp_plotdata *d, const char *target, int hop,
+pp_plot_pick(const struct pp_plotdata *d, const char *target, int hop,
     struct pp_error *err)
 {
 	const char *first = NULL;
@@ -129,13 +129,13 @@ plot_pick(const struct pp_plotdata *d, const char *target, int hop,
 }
 
 double
-plot_xof(const struct plot_frame *f, double t)
+pp_plot_xof(const struct pp_plot_frame *f, double t)
 {
 	return f->x0 + (t - f->t0) / (f->t1 - f->t0) * f->pw;
 }
 
 static double
-yof(const struct plot_frame *f, double v)
+yof(const struct pp_plot_frame *f, double v)
 {
 	if (v > f->ymax)
 		v = f->ymax;
@@ -145,8 +145,8 @@ yof(const struct plot_frame *f, double v)
 }
 
 void
-plot_frame_init(struct plot_frame *f, const struct pp_plotdata *d, double w,
-    double h, double left)
+pp_plot_frame_init(struct pp_plot_frame *f, const struct pp_plotdata *d,
+    double w, double h, double left)
 {
 	f->w = w;
 	f->h = h;
@@ -163,7 +163,7 @@ plot_frame_init(struct plot_frame *f, const struct pp_plotdata *d, double w,
 }
 
 static void
-time_axis(struct pp_svg *s, const struct plot_frame *f, double y,
+time_axis(struct pp_svg *s, const struct pp_plot_frame *f, double y,
     const struct pp_plot_opts *o)
 {
 	struct pp_axis a;
@@ -171,7 +171,7 @@ time_axis(struct pp_svg *s, const struct plot_frame *f, double y,
 	pp_axis_time(&a, f->t0, f->t1, (int)(f->pw / 90) + 1, o->local);
 	pp_svg_line(s, f->x0, y, f->x0 + f->pw, y, "axis");
 	for (int i = 0; i < a.nticks; i++) {
-		double x = plot_xof(f, a.tick[i]);
+		double x = pp_plot_xof(f, a.tick[i]);
 		pp_svg_line(s, x, y, x, y + 4, "axis");
 		pp_svg_text(s, x, y + 15, "middle", NULL, a.label[i]);
 	}
@@ -179,7 +179,7 @@ time_axis(struct pp_svg *s, const struct plot_frame *f, double y,
 
 /* Value axis with grid lines; returns the top value. */
 static double
-value_axis(struct pp_svg *s, struct plot_frame *f, double vmax)
+value_axis(struct pp_svg *s, struct pp_plot_frame *f, double vmax)
 {
 	struct pp_axis a;
 
@@ -195,7 +195,7 @@ value_axis(struct pp_svg *s, struct plot_frame *f, double vmax)
 }
 
 void
-plot_title(struct pp_svg *s, const struct plot_frame *f, const char *what,
+pp_plot_title(struct pp_svg *s, const struct pp_plot_frame *f, const char *what,
     const char *target, const struct pp_plot_series *ser,
     const struct pp_plot_opts *o, const char *sub)
 {
@@ -250,7 +250,7 @@ text_w(const char *t)
 }
 
 static void
-legend_init(struct plot_legend *lg, double x0, double y, double xmax)
+legend_init(struct pp_plot_legend *lg, double x0, double y, double xmax)
 {
 	lg->x0 = lg->x = x0;
 	lg->y = y;
@@ -259,7 +259,7 @@ legend_init(struct plot_legend *lg, double x0, double y, double xmax)
 
 /* Room for w more pixels on this line, else a new line. */
 static void
-legend_room(struct plot_legend *lg, double w)
+legend_room(struct pp_plot_legend *lg, double w)
 {
 	if (lg->x > lg->x0 && lg->x + w > lg->xmax) {
 		lg->x = lg->x0;
@@ -271,8 +271,8 @@ legend_room(struct plot_legend *lg, double w)
 /* A heading ("loss:") that starts a group of items w pixels wide: the
  * group starts a new line when it does not fit on this one. */
 void
-plot_legend_head(struct pp_svg *s, struct plot_legend *lg, const char *text,
-    double w)
+pp_plot_legend_head(struct pp_svg *s, struct pp_plot_legend *lg,
+    const char *text, double w)
 {
 	legend_room(lg, text_w(text) + 6 + w);
 	if (s != NULL)
@@ -282,17 +282,17 @@ plot_legend_head(struct pp_svg *s, struct plot_legend *lg, const char *text,
 
 /* The width of an item. */
 double
-plot_item_w(const char *label)
+pp_plot_item_w(const char *label)
 {
 	return 13 + text_w(label) + 14;
 }
 
 /* A swatch (a rect of class cls or colour fill) and its label. */
 void
-plot_legend_item(struct pp_svg *s, struct plot_legend *lg, const char *cls,
-    const char *fill, const char *label)
+pp_plot_legend_item(struct pp_svg *s, struct pp_plot_legend *lg,
+    const char *cls, const char *fill, const char *label)
 {
-	double w = plot_item_w(label);
+	double w = pp_plot_item_w(label);
 
 	legend_room(lg, w);
 	if (s != NULL) {
@@ -304,24 +304,24 @@ plot_legend_item(struct pp_svg *s, struct plot_legend *lg, const char *cls,
 
 /* The end of a group: some space. */
 void
-plot_legend_gap(struct plot_legend *lg)
+pp_plot_legend_gap(struct pp_plot_legend *lg)
 {
 	lg->x += 12;
 }
 
 /* The loss colours (s NULL: only lay out). */
 static void
-loss_legend(struct pp_svg *s, struct plot_legend *lg)
+loss_legend(struct pp_svg *s, struct pp_plot_legend *lg)
 {
 	double w = 0;
 
 	for (size_t i = 0; i < NLOSS; i++)
-		w += plot_item_w(loss_scale[i].label);
-	plot_legend_head(s, lg, "loss:", w);
+		w += pp_plot_item_w(loss_scale[i].label);
+	pp_plot_legend_head(s, lg, "loss:", w);
 	for (size_t i = 0; i < NLOSS; i++)
-		plot_legend_item(s, lg, NULL, loss_scale[i].colour,
+		pp_plot_legend_item(s, lg, NULL, loss_scale[i].colour,
 		    loss_scale[i].label);
-	plot_legend_gap(lg);
+	pp_plot_legend_gap(lg);
 }
 
 static const struct pp_colq *
@@ -334,7 +334,7 @@ col_at(const struct pp_plotdata *d, const struct pp_plot_series *ser,
 /* The figures of a series over the whole input as pp-stats gives them
  * (its row), when the chart shows the whole input; else NULL. */
 const struct pp_stats_rec *
-plot_row_of(const struct pp_plotdata *d, const struct pp_plot_series *ser)
+pp_plot_row_of(const struct pp_plotdata *d, const struct pp_plot_series *ser)
 {
 	const struct pp_stats_rec *rows[256];
 
@@ -351,21 +351,21 @@ plot_row_of(const struct pp_plotdata *d, const struct pp_plot_series *ser)
  * (s NULL: only lay out).  Returns the lines it takes. */
 static int
 latency_legend(struct pp_svg *s, double x0, double y, double xmax,
-    const struct plot_marks *mk)
+    const struct pp_plot_marks *mk)
 {
 	static const char *const cls[] = { "b0", "b1", "b2", "b3" };
 	static const char *const label[] = { "min-max", "p5-p95", "p10-p90",
 	    "p25-p75" };
-	struct plot_legend lg;
-	double w = plot_item_w("median");
+	struct pp_plot_legend lg;
+	double w = pp_plot_item_w("median");
 
 	legend_init(&lg, x0, y, xmax);
 	for (int b = 0; b < 4; b++)
-		w += plot_item_w(label[b]);
-	plot_legend_head(s, &lg, "RTT:", w);
+		w += pp_plot_item_w(label[b]);
+	pp_plot_legend_head(s, &lg, "RTT:", w);
 	for (int b = 0; b < 4; b++)
-		plot_legend_item(s, &lg, cls[b], NULL, label[b]);
-	legend_room(&lg, plot_item_w("median"));
+		pp_plot_legend_item(s, &lg, cls[b], NULL, label[b]);
+	legend_room(&lg, pp_plot_item_w("median"));
 	if (s != NULL) {
 		pp_svg_path_begin(s, "med", NULL, loss_scale[0].colour);
 		pp_svg_path_point(s, lg.x, lg.y + 5);
@@ -373,10 +373,10 @@ latency_legend(struct pp_svg *s, double x0, double y, double xmax,
 		pp_svg_path_end(s);
 		pp_svg_text(s, lg.x + 13, lg.y + 9, NULL, NULL, "median");
 	}
-	lg.x += plot_item_w("median");
-	plot_legend_gap(&lg);
+	lg.x += pp_plot_item_w("median");
+	pp_plot_legend_gap(&lg);
 	loss_legend(s, &lg);
-	plot_marks_legend(s, &lg, mk);
+	pp_plot_marks_legend(s, &lg, mk);
 	return (int)((lg.y - y) / 16) + 1;
 }
 
@@ -394,19 +394,19 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 		{ 0.10, 0.90, "b2" },
 		{ 0.25, 0.75, "b3" },
 	};
-	struct pp_plot_series *ser = plot_pick(d, target, hop, err);
-	struct plot_frame f;
-	struct plot_marks mk;
+	struct pp_plot_series *ser = pp_plot_pick(d, target, hop, err);
+	struct pp_plot_frame f;
+	struct pp_plot_marks mk;
 	char sub[256];
 
 	if (ser == NULL)
 		return -1;
-	plot_frame_init(&f, d, o->width, o->height, LEFT);
-	plot_marks_load(&mk, d, ser->target, &f);
+	pp_plot_frame_init(&f, d, o->width, o->height, LEFT);
+	pp_plot_marks_load(&mk, d, ser->target, &f);
 	/* Below the plot: the loss strip, the time axis, the legend. */
 	int lines = latency_legend(NULL, LEFT, 0, f.w - RIGHT, &mk);
-	plot_marks_pack(&mk, &f, d->grid.hi);
-	double lane = plot_lane_h(&mk);
+	pp_plot_marks_pack(&mk, &f, d->grid.hi);
+	double lane = pp_plot_lane_h(&mk);
 	f.y0 = TOP + lane;
 	f.ph = f.h - f.y0 - (36 + 16.0 * lines + 4);
 	if (f.ph < 40)
@@ -423,7 +423,7 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 	/* The figures of the whole input: pp-stats' (its row), or with a
 	 * sliding window (--step) the columns shown.  Quantiles to the
 	 * digits the sketch guarantees (lib/colq). */
-	const struct pp_stats_rec *row = plot_row_of(d, ser);
+	const struct pp_stats_rec *row = pp_plot_row_of(d, ser);
 	unsigned long long sent = row != NULL ? row->sent : ser->total.sent;
 	double loss = row != NULL ? row->loss : ser->total.sent ?
 	    pp_colq_loss(&ser->total) : 0.0;
@@ -434,9 +434,9 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 	(void)snprintf(sub, sizeof(sub), "%llu sent, %.1f%% lost, median "
 	    "%.*f ms, p95 %.*f ms", sent, isfinite(loss) ? loss : 0.0,
 	    pp_colq_decimals(p50), p50, pp_colq_decimals(p95), p95);
-	pp_svg_begin(s, f.w, f.h, "pp-plot latency", plot_css(o));
+	pp_svg_begin(s, f.w, f.h, "pp-plot latency", pp_plot_css(o));
 	pp_svg_rect(s, 0, 0, f.w, f.h, "bg", NULL);
-	plot_title(s, &f, "latency", ser->target, ser, o, sub);
+	pp_plot_title(s, &f, "latency", ser->target, ser, o, sub);
 	value_axis(s, &f, vmax);
 	/* The smoke: nested quantile bands, one path each. */
 	for (size_t b = 0; b < sizeof(bands) / sizeof(bands[0]); b++) {
@@ -492,10 +492,10 @@ pp_plot_latency(struct pp_svg *s, const struct pp_plotdata *d,
 	}
 	pp_svg_group_end(s);
 	time_axis(s, &f, ly + 8, o);
-	plot_draw_marks(s, &f, &mk, TOP, f.y0, f.y0 + f.ph, f.y0 + f.ph, NULL,
-	    NULL, d->grid.hi, o);
+	pp_plot_draw_marks(s, &f, &mk, TOP, f.y0, f.y0 + f.ph, f.y0 + f.ph,
+	    NULL, NULL, d->grid.hi, o);
 	(void)latency_legend(s, LEFT, f.y0 + f.ph + 36, f.w - RIGHT, &mk);
-	plot_marks_free(&mk);
+	pp_plot_marks_free(&mk);
 	pp_svg_end(s);
 	return 0;
 }
@@ -515,24 +515,24 @@ pp_plot_heatmap(struct pp_svg *s, const struct pp_plotdata *d,
     const char *target, int hop, const struct pp_plot_opts *o,
     struct pp_error *err)
 {
-	struct pp_plot_series *ser = plot_pick(d, target, hop, err);
+	struct pp_plot_series *ser = pp_plot_pick(d, target, hop, err);
 	const char *const *pal = o->dark ? heat_dark : heat_light;
-	struct plot_frame f;
-	struct plot_marks mk;
-	struct plot_legend lg;
+	struct pp_plot_frame f;
+	struct pp_plot_marks mk;
+	struct pp_plot_legend lg;
 
 	if (ser == NULL)
 		return -1;
-	plot_frame_init(&f, d, o->width, o->height, LEFT);
-	plot_marks_load(&mk, d, ser->target, &f);
+	pp_plot_frame_init(&f, d, o->width, o->height, LEFT);
+	pp_plot_marks_load(&mk, d, ser->target, &f);
 	/* Lines of legend: the share scale has one of its own at the right
 	 * of the first. */
 	legend_init(&lg, LEFT, 0, f.w - RIGHT - 9 * 12 - 120);
 	loss_legend(NULL, &lg);
-	plot_marks_legend(NULL, &lg, &mk);
+	pp_plot_marks_legend(NULL, &lg, &mk);
 	int lines = (int)(lg.y / 16) + 1;
-	plot_marks_pack(&mk, &f, d->grid.hi);
-	double lane = plot_lane_h(&mk);
+	pp_plot_marks_pack(&mk, &f, d->grid.hi);
+	double lane = pp_plot_lane_h(&mk);
 	double ltop = TOP + lane;	/* the loss strip */
 	f.y0 = ltop + 10;
 	f.ph = f.h - f.y0 - (36 + 16.0 * lines + 4);
@@ -546,9 +546,9 @@ pp_plot_heatmap(struct pp_svg *s, const struct pp_plotdata *d,
 			vmax = p99;
 	}
 	vmax = o->ymax > 0 ? o->ymax : vmax > 0 ? vmax * 1.1 : 1;
-	pp_svg_begin(s, f.w, f.h, "pp-plot heatmap", plot_css(o));
+	pp_svg_begin(s, f.w, f.h, "pp-plot heatmap", pp_plot_css(o));
 	pp_svg_rect(s, 0, 0, f.w, f.h, "bg", NULL);
-	plot_title(s, &f, "RTT distribution", ser->target, ser, o,
+	pp_plot_title(s, &f, "RTT distribution", ser->target, ser, o,
 	    "share of replies per column");
 	value_axis(s, &f, vmax);
 	int nrows = (int)(f.ph / 4);
@@ -557,7 +557,7 @@ pp_plot_heatmap(struct pp_svg *s, const struct pp_plotdata *d,
 	double rh = f.ph / nrows;
 	double *rows = calloc((size_t)nrows, sizeof(*rows));
 	if (rows == NULL) {
-		plot_marks_free(&mk);
+		pp_plot_marks_free(&mk);
 		pp_error_set(err, "out of memory");
 		return -1;
 	}
@@ -614,19 +614,19 @@ pp_plot_heatmap(struct pp_svg *s, const struct pp_plotdata *d,
 	}
 	pp_svg_group_end(s);
 	time_axis(s, &f, f.y0 + f.ph, o);
-	plot_draw_marks(s, &f, &mk, TOP, f.y0, f.y0 + f.ph, f.y0 + f.ph, NULL,
-	    NULL, d->grid.hi, o);
+	pp_plot_draw_marks(s, &f, &mk, TOP, f.y0, f.y0 + f.ph, f.y0 + f.ph,
+	    NULL, NULL, d->grid.hi, o);
 	double ly = f.y0 + f.ph + 36;
 	legend_init(&lg, LEFT, ly, f.w - RIGHT - 9 * 12 - 120);
 	loss_legend(s, &lg);
-	plot_marks_legend(s, &lg, &mk);
+	pp_plot_marks_legend(s, &lg, &mk);
 	double lx = f.x0 + f.pw - 8 * 12;
 	pp_svg_text(s, lx - 6, ly + 9, "end", NULL, "share of replies:");
 	for (int k = 1; k <= 8; k++)
 		pp_svg_rect(s, lx + (k - 1) * 12, ly, 12, 10, NULL, pal[k]);
 	pp_svg_text(s, lx, ly + 22, NULL, "dim", "0");
 	pp_svg_text(s, lx + 8 * 12, ly + 22, "end", "dim", "100%");
-	plot_marks_free(&mk);
+	pp_plot_marks_free(&mk);
 	pp_svg_end(s);
 	return 0;
 }
@@ -655,10 +655,10 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
     const char *target, const struct pp_plot_opts *o, struct pp_error *err)
 {
 	struct pp_plot_series *hops[256];
-	struct pp_plot_series *dest = plot_pick(d, target, 0, err);
-	struct plot_frame f;
-	struct plot_marks mk;
-	struct plot_legend lg;
+	struct pp_plot_series *dest = pp_plot_pick(d, target, 0, err);
+	struct pp_plot_frame f;
+	struct pp_plot_marks mk;
+	struct pp_plot_legend lg;
 
 	if (dest == NULL)
 		return -1;
@@ -667,16 +667,16 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 	 * each hop's figures. */
 	double left = fmin(200, fmax(110, o->width * 0.24));
 	double figw = 112;
-	plot_frame_init(&f, d, o->width, o->height, left);
-	plot_marks_load(&mk, d, dest->target, &f);
+	pp_plot_frame_init(&f, d, o->width, o->height, left);
+	pp_plot_marks_load(&mk, d, dest->target, &f);
 	legend_init(&lg, 16, 0, o->width - RIGHT);
 	loss_legend(NULL, &lg);
-	plot_marks_legend(NULL, &lg, &mk);
+	pp_plot_marks_legend(NULL, &lg, &mk);
 	int lines = (int)(lg.y / 16) + 1;
 	f.pw = o->width - left - RIGHT - figw;
 	f.cw = f.pw / (double)(f.n > 0 ? f.n : 1);
-	plot_marks_pack(&mk, &f, d->grid.hi);
-	double lane = plot_lane_h(&mk);
+	pp_plot_marks_pack(&mk, &f, d->grid.hi);
+	double lane = pp_plot_lane_h(&mk);
 	double below = 36 + 16.0 * lines + 4;
 	double rowh = 26;
 	f.y0 = TOP + lane;
@@ -699,9 +699,9 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 	char sub[128];
 	(void)snprintf(sub, sizeof(sub), "bar height = median RTT, full row = "
 	    "%s; colour = loss", ax.label[ax.nticks - 1]);
-	pp_svg_begin(s, f.w, f.h, "pp-plot timeline", plot_css(o));
+	pp_svg_begin(s, f.w, f.h, "pp-plot timeline", pp_plot_css(o));
 	pp_svg_rect(s, 0, 0, f.w, f.h, "bg", NULL);
-	plot_title(s, &f, "path timeline", dest->target, NULL, o, sub);
+	pp_plot_title(s, &f, "path timeline", dest->target, NULL, o, sub);
 	size_t maxc = (size_t)((left - 24) / 6.5);
 	if (maxc > 60)
 		maxc = 60;
@@ -746,7 +746,7 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 		/* The hop's figures over the whole input: pp-stats' row
 		 * (the columns shown with --step). */
 		char fig[64];
-		const struct pp_stats_rec *row = plot_row_of(d, ser);
+		const struct pp_stats_rec *row = pp_plot_row_of(d, ser);
 		double loss = row != NULL ? row->loss :
 		    pp_colq_loss(&ser->total);
 		double med = row != NULL ? row->p50 :
@@ -770,12 +770,12 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 	double dy = timeline_row_y(&rr, dest->ttl);
 	double oy0 = isfinite(dy) ? dy - rowh / 2 : f.y0;
 	double oy1 = isfinite(dy) ? dy + rowh / 2 : f.y0 + f.ph;
-	plot_draw_marks(s, &f, &mk, TOP, oy0, oy1, f.y0 + f.ph, timeline_row_y,
-	    &rr, d->grid.hi, o);
+	pp_plot_draw_marks(s, &f, &mk, TOP, oy0, oy1, f.y0 + f.ph,
+	    timeline_row_y, &rr, d->grid.hi, o);
 	legend_init(&lg, 16, f.y0 + f.ph + 36, o->width - RIGHT);
 	loss_legend(s, &lg);
-	plot_marks_legend(s, &lg, &mk);
-	plot_marks_free(&mk);
+	pp_plot_marks_legend(s, &lg, &mk);
+	pp_plot_marks_free(&mk);
 	pp_svg_end(s);
 	return 0;
 }
