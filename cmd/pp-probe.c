@@ -18,7 +18,6 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,14 +40,13 @@
 #include "lib/runsum.h"
 #include "lib/sanitize.h"
 #include "lib/stats.h"
+#include "lib/summary.h"
 #include "lib/util.h"
 
 #define MAX_TARGETS 100000
 /* getopt's letters (the start reads them too: pp_probecli_start). */
 #define SHORTOPTS \
 	"46AaBbCc:Ddef:F:gH:hI:i:Llm:MN:nO:o:P:p:Q:qRrS:s:T:t:UuVvW:w:Xx"
-/* Targets that never answered named on stderr, at most. */
-#define NEVER_SHOWN 10
 
 enum {
 	OPT_MTR = 256, OPT_REFUSED_DOWN, OPT_RESOLVE
@@ -335,36 +333,6 @@ linger_end(const struct probe_run *r, long long now)
 	return end;
 }
 
-/* Name on stderr, after what, the resolved targets that fail: never
- * answered (short false) or, with -c and -w, answered fewer than -c times
- * by the deadline (short true). */
-static void
-name_failed(const struct probe_run *r, const char *what, bool short_count)
-{
-	int n = 0;
-	int shown = 0;
-
-	for (int i = 0; i < r->nt; i++) {
-		const struct target *t = &r->t[i];
-		bool fails = short_count ? t->st.recv > 0 && t->answered <
-		    r->count : t->st.recv == 0;
-		if (t->alen == 0 || !fails)
-			continue;
-		if (n++ == 0)
-			fprintf(stderr, "%s: %s", pp_progname(), what);
-		if (shown == NEVER_SHOWN)
-			continue;
-		char name[512];
-		(void)pp_sanitize_term(name, sizeof(name), t->name);
-		fprintf(stderr, "%s %s", shown > 0 ? "," : "", name);
-		shown++;
-	}
-	if (n > shown)
-		fprintf(stderr, " and %d more", n - shown);
-	if (n > 0)
-		fputc('\n', stderr);
-}
-
 /* Say what the host did not keep up with since the last time (sends
  * behind schedule, answers the kernel dropped, reading behind). */
 static void
@@ -378,165 +346,36 @@ overload(struct probe_run *r, struct pp_engine *e, long long now)
 		pp_warnx("%s", line);
 }
 
-/* Append to buf (of size, len used) as snprintf; returns the length used
- * (size - 1 when cut). */
-static size_t __attribute__((format(printf, 4, 5)))
-append(char *buf, size_t size, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (len >= size - 1)
-		return len;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return len;
-	return (size_t)n >= size - len ? size - 1 : len + (size_t)n;
-}
-
-/* Each target's figures, as ping and fping end: the answers, the loss
- * (and why: the sources and codes of ICMP unreachables), the RTTs, TCP
- * connections open and refused.  Returns how many resolved targets fail
- * (never answered; with -c and -w, fewer than -c answers by the deadline,
- * as ping's exit status has it), and names them. */
+/* Each target's figures on stderr, as ping and fping end (lib/summary).
+ * Returns how many resolved targets fail (never answered; with -c and
+ * -w, fewer than -c answers by the deadline, as ping's exit status has
+ * it). */
 static int
-final_summary(struct probe_run *r)
+final_summary(const struct probe_run *r)
 {
-	int never = 0;
-	int short_count = 0;
+	struct pp_summary_probe *t = pp_xcalloc((size_t)r->nt + 1,
+	    sizeof(*t));
+	struct pp_summary_probe_opts o = {
+		.prog = pp_progname(),
+		.addrs = &r->addrs,
+		.rs = &r->runsum,
+		.run_s = r->run_s,
+		.count = r->count,
+		.deadline = r->deadline > 0,
+		.ping = r->ping_summary,
+		.refused_down = r->outcome.refused_down,
+	};
 
 	for (int i = 0; i < r->nt; i++) {
-		const struct pp_stats *s = &r->t[i].st;
-		char name[512];
-		(void)pp_sanitize_term(name, sizeof(name), r->t[i].name);
-		/* Why probes were lost, and what else: after the loss, or
-		 * on a line of its own under ping's two. */
-		char why[2048] = "";
-		size_t wl = 0;
-		int order[PP_STATS_UNREACH];
-		int n = pp_stats_unreach_order(s, order);
-		for (int k = 0; k < n; k++) {
-			const struct pp_stats_unreach *u = &s->unreach[order[k]];
-			const char *from = u->id != UINT32_MAX ?
-			    pp_intern_name(&r->addrs, u->id) : NULL;
-			char code[32];
-			char fb[128];
-			if (u->code >= 0)
-				(void)snprintf(code, sizeof(code), ", code %d",
-				    u->code);
-			else
-				code[0] = '\0';
-			if (from != NULL)
-				(void)pp_sanitize_term(fb, sizeof(fb), from);
-			wl = append(why, sizeof(why), wl, "%s%llu unreachable "
-			    "(%s%s)%s%s", wl > 0 ? ", " : "",
-			    (unsigned long long)u->n, pp_unreach_name(u->code,
-			    from != NULL && strchr(from, ':') != NULL), code,
-			    from != NULL ? " from " : "", from != NULL ? fb :
-			    "");
-		}
-		if (s->unreach_other > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu unreachable "
-			    "from others", wl > 0 ? ", " : "",
-			    (unsigned long long)s->unreach_other);
-		/* The other reasons of a loss, as pp-alert names them. */
-		if (s->lost_by[PP_LOSS_TTL_EXPIRED] > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu ttl-expired "
-			    "on the way", wl > 0 ? ", " : "",
-			    (unsigned long long)s->lost_by[PP_LOSS_TTL_EXPIRED]);
-		if (s->lost_by[PP_LOSS_ERROR] > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu send error%s "
-			    "(%s)", wl > 0 ? ", " : "",
-			    (unsigned long long)s->lost_by[PP_LOSS_ERROR],
-			    pp_plural(s->lost_by[PP_LOSS_ERROR], "", "s"),
-			    r->t[i].err);
-		if (s->tcp)
-			wl = append(why, sizeof(why), wl, "%sconnections %llu "
-			    "open, %llu refused%s", wl > 0 ? ", " : "",
-			    (unsigned long long)s->open,
-			    (unsigned long long)s->refused,
-			    r->outcome.refused_down && s->refused > 0 ?
-			    " (counted as down)" : "");
-		if (s->local_drop > 0)
-			wl = append(why, sizeof(why), wl, "%s%llu timeout%s maybe "
-			    "lost inside this host (not counted)", wl > 0 ?
-			    ", " : "", (unsigned long long)s->local_drop,
-			    pp_plural(s->local_drop, "", "s"));
-		if (r->ping_summary) {
-			/* iputils ping's two lines (loss as its %g of a
-			 * float, mdev its population deviation), then
-			 * pp's reasons. */
-			unsigned long long errs = s->unreach_other +
-			    s->lost_by[PP_LOSS_TTL_EXPIRED];
-			for (int k = 0; k < s->nunreach; k++)
-				errs += s->unreach[k].n;
-			fprintf(stderr, "--- %s pp-probe statistics ---\n"
-			    "%llu packets transmitted, %llu received", name,
-			    (unsigned long long)s->sent,
-			    (unsigned long long)s->recv);
-			/* ping's errors: the ICMP errors that answered. */
-			if (errs > 0)
-				fprintf(stderr, ", +%llu errors", errs);
-			if (s->sent > 0)
-				fprintf(stderr, ", %g%% packet loss, time "
-				    "%lldms", (double)(float)pp_stats_loss(s),
-				    (long long)(r->run_s * 1000 + 0.5));
-			fputc('\n', stderr);
-			if (s->recv > 0)
-				fprintf(stderr, "rtt min/avg/max/mdev = "
-				    "%.3f/%.3f/%.3f/%.3f ms\n", s->min, s->mean,
-				    s->max, pp_stats_mdev(s));
-			if (wl > 0)
-				fprintf(stderr, "%s\n", why);
-		} else if (s->sent == 0) {
-			/* Nothing sent (a name that did not resolve): no
-			 * loss to state, 0.0 % would say all is well. */
-			fprintf(stderr, "--- %s pp-probe statistics ---\n"
-			    "0 probes sent%s%s%s\n", name, r->t[i].alen > 0 ?
-			    "" : " (the name did not resolve)", wl > 0 ?
-			    ", " : "", why);
-		} else {
-			fprintf(stderr, "--- %s pp-probe statistics ---\n"
-			    "%llu probes sent, %llu answered, %.1f%% loss%s%s",
-			    name, (unsigned long long)s->sent,
-			    (unsigned long long)s->recv, pp_stats_loss(s),
-			    wl > 0 ? ", " : "", why);
-			if (s->recv > 0)
-				fprintf(stderr, ", rtt min/avg/max/stdev = "
-				    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean,
-				    s->max, s->recv > 1 ? pp_stats_stdev(s) :
-				    0.0);
-			fputc('\n', stderr);
-		}
-		/* Loss a rate limit explains (UDP's port unreachables), as
-		 * pp-stats says it; how long, the outages and the longest
-		 * (pp-stats' rule). */
-		if (r->t[i].alen > 0) {
-			char run[256];
-			if (pp_runsum_limit_text(&r->runsum, r->t[i].name, run,
-			    sizeof(run)) > 0)
-				fprintf(stderr, "%s\n", run);
-			(void)pp_runsum_text(&r->runsum, r->t[i].name, r->run_s,
-			    run, sizeof(run));
-			fprintf(stderr, "%s\n", run);
-		}
-		if (r->t[i].alen > 0 && s->recv == 0)
-			never++;
-		else if (r->t[i].alen > 0 && r->deadline > 0 && r->count > 0 &&
-		    r->t[i].answered < r->count)
-			short_count++;
+		t[i].name = r->t[i].name;
+		t[i].resolved = r->t[i].alen > 0;
+		t[i].st = &r->t[i].st;
+		t[i].answered = r->t[i].answered;
+		t[i].err = r->t[i].err;
 	}
-	/* As fping's "is unreachable": which targets failed. */
-	name_failed(r, "no answer from", false);
-	if (short_count > 0) {
-		char what[96];
-		(void)snprintf(what, sizeof(what), "fewer than %lld answer%s "
-		    "by the deadline from", r->count,
-		    pp_plural(r->count, "", "s"));
-		name_failed(r, what, true);
-	}
-	return never + short_count;
+	int fail = pp_summary_probe(stderr, t, r->nt, &o);
+	free(t);
+	return fail;
 }
 
 /* ---------------------------------------------------- mtr-packet */

@@ -41,6 +41,7 @@
 #include "lib/runsum.h"
 #include "lib/sanitize.h"
 #include "lib/screen.h"
+#include "lib/summary.h"
 #include "lib/table.h"
 #include "lib/tsched.h"
 #include "lib/util.h"
@@ -50,8 +51,6 @@
 #define SHORTOPTS \
 	"46a:B:bCc:D:E:eF:f:G:ghI:i:jL:lM:m:no:P:pQ:rSs:TtU:uVvW:wxy:Z:z"
 #define MAX_FLOWS PP_TSCHED_FLOWS_MAX
-/* Targets whose destination never answered named on stderr, at most. */
-#define NEVER_SHOWN 10
 
 enum {
 	OPT_FLOWS = 256, OPT_RATE, OPT_SEND_DELAY, OPT_DISPLAYMODE, OPT_ORDER,
@@ -517,97 +516,50 @@ overload(struct trace_run *r, long long now)
 		pp_warnx("%s", line);
 }
 
-/* Each target's figures, gathered and written at once (stderr is not
- * buffered: three writes a target, 3,000 for 1,000 targets, otherwise).
- * Returns how many resolved targets' destinations never answered, and
- * names them (as pp-probe and fping do). */
+/* Each target's figures (lib/summary), gathered and written at once
+ * (stderr is not buffered: three writes a target, 3,000 for 1,000
+ * targets, otherwise).  Returns how many resolved targets' destinations
+ * never answered (as pp-probe and fping name them). */
 static int
 final_summary(const struct trace_run *r)
 {
-	int never = 0;
+	struct pp_summary_trace *t = pp_xcalloc((size_t)r->nt + 1,
+	    sizeof(*t));
+	struct pp_summary_trace_opts o = {
+		.prog = pp_progname(),
+		.rs = &r->runsum,
+		.run_s = r->run_s,
+	};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (f == NULL)
-		f = stderr;
 	for (int i = 0; i < r->nt; i++) {
-		const struct target *t = &r->t[i];
-		if (t->alen == 0)
-			continue;
-		char name[512];
-		(void)pp_sanitize_term(name, sizeof(name), t->name);
-		long long counted = t->emitted - t->local;
-		fprintf(f, "--- %s pp-trace statistics ---\n"
-		    "%lld round%s, destination answered in %lld (%.1f%% loss)",
-		    name, t->emitted, pp_plural((unsigned long long)t->emitted,
-		    "", "s"), t->reached, counted > 0 ? 100.0 *
-		    (double)(counted - t->reached) / (double)counted : 0.0);
-		if (t->unreach > 0) {
-			/* Why, as pp-probe says it: an unreachable is a
-			 * loss, never the destination's answer. */
-			bool v6 = strchr(t->dst, ':') != NULL;
-			char code[32] = "";
-			if (t->unreach_code >= 0)
-				(void)snprintf(code, sizeof(code), ", code %d",
-				    t->unreach_code);
-			fprintf(f, ", %lld unreachable (%s%s)%s%s", t->unreach,
-			    pp_unreach_name(t->unreach_code, v6), code,
-			    t->unreach_from[0] != '\0' ? " from " : "",
-			    t->unreach_from);
-		}
-		if (t->refused > 0)
-			fprintf(f, ", %lld refused (counted as down)",
-			    t->refused);
-		if (t->errors > 0)
-			fprintf(f, ", %lld with send errors (%s)", t->errors,
-			    t->err);
-		if (t->local > 0)
-			fprintf(f, ", %lld round%s maybe lost inside this host "
-			    "(not counted)", t->local,
-			    pp_plural((unsigned long long)t->local, "", "s"));
-		if (t->reached > 0)
-			fprintf(f, ", %d hop%s, last rtt %.3f ms", t->hops,
-			    pp_plural((unsigned long long)t->hops, "", "s"),
-			    t->last_rtt);
-		/* How long, the outages at the destination and the longest
-		 * (pp-stats' rule). */
-		char run[256];
-		fputc('\n', f);
-		/* The destination's loss a rate limit explains, as
-		 * pp-stats says it under its row. */
-		if (pp_runsum_limit_text(&r->runsum, t->name, run,
-		    sizeof(run)) > 0)
-			fprintf(f, "%s\n", run);
-		(void)pp_runsum_text(&r->runsum, t->name, r->run_s, run,
-		    sizeof(run));
-		fprintf(f, "%s\n", run);
-		never += t->reached == 0;
+		const struct target *s = &r->t[i];
+		t[i] = (struct pp_summary_trace){
+			.name = s->name,
+			.resolved = s->alen > 0,
+			.dst = s->dst,
+			.rounds = s->emitted,
+			.reached = s->reached,
+			.local = s->local,
+			.last_rtt = s->last_rtt,
+			.hops = s->hops,
+			.unreach = s->unreach,
+			.unreach_code = s->unreach_code,
+			.unreach_from = s->unreach_from,
+			.refused = s->refused,
+			.errors = s->errors,
+			.err = s->err,
+		};
 	}
-	int shown = 0;
-	for (int i = 0; i < r->nt && never > 0; i++) {
-		const struct target *t = &r->t[i];
-		if (t->alen == 0 || t->reached > 0)
-			continue;
-		if (shown == 0)
-			fprintf(f, "%s: no answer from the destination of",
-			    pp_progname());
-		if (shown == NEVER_SHOWN)
-			break;
-		char name[512];
-		(void)pp_sanitize_term(name, sizeof(name), t->name);
-		fprintf(f, "%s %s", shown > 0 ? "," : "", name);
-		shown++;
-	}
-	if (never > shown)
-		fprintf(f, " and %d more", never - shown);
-	if (never > 0)
-		fputc('\n', f);
-	if (f != stderr) {
+	int never = pp_summary_trace(f != NULL ? f : stderr, t, r->nt, &o);
+	if (f != NULL) {
 		if (fclose(f) == 0 && buf != NULL)
 			(void)fwrite(buf, 1, len, stderr);
 		free(buf);
 	}
+	free(t);
 	return never;
 }
 

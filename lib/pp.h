@@ -46,6 +46,8 @@
  *            keys, names by reverse DNS, AS numbers) and -r's report
  *   pingline probe records as ping's lines (pp-probe on a terminal)
  *   runsum   a prober's run summary: duration, outages, the longest
+ *   summary  the probers' end-of-run text on stderr: each target's
+ *            figures (ping's or pp's), the targets that failed
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
  *   judge    pp-alert's judgement: paths, targets, rounds, routes, the

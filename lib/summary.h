@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* summary.h: what a prober writes on stderr when its run ends, as ping
+ * and fping end: a block per target, then the targets that failed.
+ *
+ *   --- host pp-probe statistics ---
+ *   3 probes sent, 2 answered, 33.3% loss, 1 unreachable (...) from
+ *   198.18.2.2, rtt min/avg/max/stdev = 0.041/0.043/0.045/0.003 ms
+ *   run 3.0 s, no outage (loss >= 30% for >= 3 s)
+ *   pp-probe: no answer from host2
+ *
+ *   --- host pp-trace statistics ---
+ *   2 rounds, destination answered in 2 (0.0% loss), 3 hops, last rtt
+ *   0.045 ms
+ *   run 2.0 s, no outage (loss >= 30% for >= 3 s)
+ *
+ * (each on one line).  pp-probe's block is iputils ping's two lines
+ * instead with ping (a terminal, or -q).  The run line is lib/runsum's;
+ * the loss, RTT and reasons are lib/stats' and lib/outcome's; target
+ * names and unreachable sources are written through lib/sanitize.
+ * The command gathers these plain figures; nothing here keeps state. */
+#ifndef PP_SUMMARY_H
+#define PP_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/intern.h"
+#include "lib/runsum.h"
+#include "lib/stats.h"
+
+/* Failing targets named in the closing line; the rest are counted
+ * ("and 3 more"). */
+#define PP_SUMMARY_NAMED 10
+
+/* One pp-probe target's figures. */
+struct pp_summary_probe {
+	const char *name;	/* the target as given (borrowed) */
+	bool resolved;		/* its name resolved: probes could be sent */
+	const struct pp_stats *st;	/* its probes (borrowed) */
+	long long answered;	/* probes answered (for -c with -w) */
+	const char *err;	/* its first send error's text ("" none),
+				 * written as given (terminal-safe) */
+};
+
+/* What pp-probe's summary says beside each target's figures. */
+struct pp_summary_probe_opts {
+	const char *prog;	/* the program name of the closing lines */
+	const struct pp_intern *addrs;	/* the st's unreachable source ids'
+					 * text (borrowed) */
+	const struct pp_runsum *rs;	/* outages and rate limits, after
+					 * pp_runsum_finish (borrowed; NULL:
+					 * no run line) */
+	double run_s;		/* how long the run lasted, s */
+	long long count;	/* -c: probes per target (0: until stopped) */
+	bool deadline;		/* -w given: fewer than count answers fail */
+	bool ping;		/* iputils ping's two lines a target */
+	bool refused_down;	/* a refused connection counts as down */
+};
+
+/* pp-probe's summary of nt targets t into f: each target's block, then
+ * the resolved targets never answered ("no answer from a, b") and, with
+ * count and deadline, those answered fewer than count times.  Returns
+ * how many resolved targets fail (the exit status' 1). */
+int pp_summary_probe(FILE *f, const struct pp_summary_probe *t, int nt,
+    const struct pp_summary_probe_opts *o);
+
+/* One pp-trace target's figures, over its rounds. */
+struct pp_summary_trace {
+	const char *name;	/* the target as given (borrowed) */
+	bool resolved;		/* its name resolved (unresolved: no block) */
+	const char *dst;	/* its address text (IPv6 when it has a ':') */
+	long long rounds;	/* rounds written */
+	long long reached;	/* rounds in which the destination answered */
+	long long local;	/* rounds maybe lost inside this host (not
+				 * counted) */
+	double last_rtt;	/* the destination's last RTT, ms */
+	int hops;		/* the lowest TTL it answered at (0 none) */
+	long long unreach;	/* rounds an ICMP unreachable ended */
+	int unreach_code;	/* the latest one's code (-1 none) */
+	const char *unreach_from;	/* and source ("" unknown), as
+					 * given (terminal-safe) */
+	long long refused;	/* rounds the destination refused (down) */
+	long long errors;	/* rounds with a probe not sent */
+	const char *err;	/* the first send error's text ("" none),
+				 * as given (terminal-safe) */
+};
+
+/* What pp-trace's summary says beside each target's figures. */
+struct pp_summary_trace_opts {
+	const char *prog;	/* the program name of the closing line */
+	const struct pp_runsum *rs;	/* as pp_summary_probe_opts' */
+	double run_s;		/* how long the run lasted, s */
+};
+
+/* pp-trace's summary of nt targets t into f: a block per resolved
+ * target, then those whose destination never answered.  Returns how
+ * many resolved targets' destinations never answered. */
+int pp_summary_trace(FILE *f, const struct pp_summary_trace *t, int nt,
+    const struct pp_summary_trace_opts *o);
+
+#endif /* PP_SUMMARY_H */
