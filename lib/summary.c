@@ -193,10 +193,11 @@ probe_block(FILE *f, const struct pp_summary_probe *t,
 		    "%s%s%s\n", name, t->resolved ? "" :
 		    " (the name did not resolve)", wl > 0 ? ", " : "", why);
 	} else {
-		fprintf(f, "--- %s pp-probe statistics ---\n%llu probes "
+		fprintf(f, "--- %s pp-probe statistics ---\n%llu probe%s "
 		    "sent, %llu answered, %.1f%% loss%s%s", name,
-		    (unsigned long long)s->sent, (unsigned long long)s->recv,
-		    pp_stats_loss(s), wl > 0 ? ", " : "", why);
+		    (unsigned long long)s->sent, pp_plural(s->sent, "", "s"),
+		    (unsigned long long)s->recv, pp_stats_loss(s), wl > 0 ?
+		    ", " : "", why);
 		if (s->recv > 0)
 			fprintf(f, ", rtt min/avg/max/stdev = "
 			    "%.3f/%.3f/%.3f/%.3f ms", s->min, s->mean, s->max,

@@ -80,6 +80,10 @@ teardown() { lab_down; }
 		(.[1:] | map(.seq) | sort == [0,1,2,3,4,5])' >/dev/null
 	assert_stderr --partial "--- 127.0.0.1 pp-probe statistics ---"
 	assert_stderr --partial "3 probes sent, 3 answered, 0.0% loss"
+	# A count of one in the singular, as every count pp says in words.
+	pp_run 0 pp-probe -c 1 127.0.0.1
+	printf '%s\n' "$stderr" | grep -qx '1 probe sent, 1 answered, 0\.0% loss, rtt min/avg/max/stdev = [0-9.]*/[0-9.]*/[0-9.]*/0\.000 ms' ||
+		{ echo "want '1 probe sent, 1 answered, ...', got: $stderr" >&2; false; }
 	# A closed TCP port answers with RST: a reply.  UDP: port unreachable.
 	pp_run 0 pp-probe --tcp -P 9 -c 2 -i 50ms 127.0.0.1
 	printf '%s\n' "$output" | tail -n +2 | jq -e -s 'length == 2 and all(.status == "reply" and .proto == "tcp" and .port == 9)' >/dev/null

@@ -83,7 +83,7 @@ summary_probe(void)
 {
 	struct pp_intern addrs;
 	struct pp_runsum rs;
-	struct pp_stats all, some, lost, one, two, none, tcp;
+	struct pp_stats all, some, lost, one, two, none, tcp, single;
 	const double ok3[] = { 1.0, 2.0, 3.0 };
 	const double some3[] = { 1.0, NAN, 3.0 };
 	const double lost2[] = { NAN, NAN };
@@ -113,6 +113,8 @@ summary_probe(void)
 	pp_stats_lost_why(&two, PP_LOSS_ERROR, UINT32_MAX, -1);
 	two.lost_by[PP_LOSS_ERROR] = 2;
 	two.local_drop = 2;
+	pp_stats_init(&single);
+	pp_stats_add(&single, 1000.0, 0.5, 0);
 	/* TCP: two connections refused. */
 	feed(&tcp, lost2, 2, PP_LOSS_REFUSED, UINT32_MAX, -1);
 	pp_stats_conn(&tcp, PP_CONN_REFUSED);
@@ -128,7 +130,8 @@ summary_probe(void)
 		/* 6 */
 		{ "two.example", true, &two, 1, "No route to host" },
 		{ "bad\033[2Jname", true, &lost, 0, "" },
-		/* 8: eleven failing, the last two counted */
+		{ "single.example", true, &single, 1, "" },
+		/* 9: eleven failing, the last two counted */
 		{ "t0", true, &lost, 0, "" }, { "t1", true, &lost, 0, "" },
 		{ "t2", true, &lost, 0, "" }, { "t3", true, &lost, 0, "" },
 		{ "t4", true, &lost, 0, "" }, { "t5", true, &lost, 0, "" },
@@ -163,6 +166,9 @@ summary_probe(void)
 		    "timeout maybe lost inside this host (not counted), rtt "
 		    "min/avg/max/stdev = 0.500/0.500/0.500/0.000 ms\n" RUN3,
 		    0 },
+		{ 8, 1, 0, PROBE_HEAD("single.example") "1 probe sent, 1 "
+		    "answered, 0.0% loss, rtt min/avg/max/stdev = "
+		    "0.500/0.500/0.500/0.000 ms\n" RUN3, 0 },
 		{ 6, 1, 0, PROBE_HEAD("two.example") "2 probes sent, 1 "
 		    "answered, 50.0% loss, 2 send errors (No route to host), 2 "
 		    "timeouts maybe lost inside this host (not counted), rtt "
@@ -206,9 +212,9 @@ summary_probe(void)
 		    "0 answered, 100.0% loss\npp-probe: no answer from "
 		    "bad\\x1b[2Jname\n", 1 },
 		/* The eleventh failing target on is counted, not named. */
-		{ 8, 11, NORUN | TAIL, "pp-probe: no answer from t0, t1, t2, "
+		{ 9, 11, NORUN | TAIL, "pp-probe: no answer from t0, t1, t2, "
 		    "t3, t4, t5, t6, t7, t8, t9 and 1 more\n", 11 },
-		{ 7, 12, NORUN | TAIL, "pp-probe: no answer from "
+		{ 7, 13, NORUN | TAIL, "pp-probe: no answer from "
 		    "bad\\x1b[2Jname, t0, t1, t2, t3, t4, t5, t6, t7, t8 and 2 "
 		    "more\n", 12 },
 	};
@@ -235,6 +241,7 @@ summary_probe(void)
 	pp_stats_release(&two);
 	pp_stats_release(&none);
 	pp_stats_release(&tcp);
+	pp_stats_release(&single);
 	pp_runsum_release(&rs);
 	pp_intern_release(&addrs);
 }
