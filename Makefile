@@ -74,6 +74,7 @@ LIB_SRCS += lib/rxdrops.c
 LIB_SRCS += lib/engine.c
 LIB_SRCS += lib/tsched.c
 LIB_SRCS += lib/mtrpkt.c
+LIB_SRCS += lib/mtrpkt_run.c
 LIB_SRCS += lib/pace.c
 LIB_SRCS += lib/overload.c
 LIB_SRCS += lib/probecli.c

@@ -71,9 +71,13 @@
  *            no clock, no sockets (a send hook)
  *   mtrpkt   mtr-packet's protocol as mtr-packet 0.95 speaks it: lines,
  *            requests, the reply-word table (errno, ICMP), reply lines
- *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin
- *   probecli the probers' shared options, target lists, name resolution
+ *   mtrpkt_run pp-probe --mtr-packet's helper loop: stdin's requests
+ *            through mtrpkt, probes through engine, replies to stdout
  *            (command support: prints)
+ *   pace     exact wake-ups: learnt wake-up lateness, a budgeted spin
+ *   probecli the probers' shared options, target lists, name resolution,
+ *            their start (sockets, privilege drop) (command support:
+ *            prints)
  *   archive  the probers' -o FILE[.gz]: flushed whole records, readable
  *            after kill -9, rotation (--rotate, --keep), full disk
  * Pictures:
