@@ -125,10 +125,13 @@ no_sgr() {
 	# the jitter columns; ?: the keys; in that order.
 	order=$(awk '{ print $2 }' "$T/kinds" | grep -E 'paused|history|jitter|help' | awk '!seen[$0]++' | paste -sd' ')
 	[ "$order" = "paused history jitter help" ] || _pp_fail "views: $order" "$(cat "$T/kinds")"
-	# The history line of hop 1: answers as dots (10 rounds of 100 ms from
-	# r to d; CI under load drew fewer than 5 at 0.6 s).
-	for i in $(seq 0 $((n - 1))); do $CHK frame "$T/tty" "$i"; done | grep -qE '^  1\.\|-- 198\.18\.1\.2 +\.{5,}$' ||
-		_pp_fail "no history line"
+	# The history line of hop 1: answers, none lost (10 rounds of 100 ms
+	# from r to d; CI under load drew fewer than 5 at 0.6 s).  An answer is
+	# '.' under 1.5 times the hop's best, 'o', 'O' or '#' slower (a
+	# sanitizer build's answer at 0.28 ms against a best of 0.05 was an
+	# 'O'); a lost one '?'.
+	for i in $(seq 0 $((n - 1))); do $CHK frame "$T/tty" "$i"; done | grep -qE '^  1\.\|-- 198\.18\.1\.2 +[.oO#]{5,}$' ||
+		_pp_fail "no history line" "$(cat "$T/kinds"; for i in $(seq 0 $((n - 1))); do $CHK frame "$T/tty" "$i"; done | grep -E '^  1\.\|-- ' | sort | uniq -c)"
 	# The table printed at the end, screen left.
 	$CHK after "$T/tty" | grep -qE '^  3\.\|-- '
 	tail -c 200 "$T/tty" | grep -q "pp-trace statistics"
