@@ -46,7 +46,7 @@ shared_dir() {
 # attacker NAME: as nobody, until killed: plant symlinks to the victim at
 # the target, at every name the old writers used for the next 300 process
 # ids, and over every temporary file seen in the directory; counts each
-# attempt in $PP_SHARED/attempts.
+# attempt in $PP_SHARED/attempts (replaced whole, never read half written).
 attacker() {
 	local name=$1
 	cat >"$PP_SHARED/attack.py" <<-'EOF'
@@ -71,8 +71,12 @@ attacker() {
 	        if ".tmp" in f:
 	            plant(os.path.join(d, f), True)
 	    n += 1
-	    with open(os.path.join(d, "attempts"), "w") as f:
+	    # Replaced whole: a count read between a truncation and its
+	    # write (or cut by the kill) was empty.
+	    with open(os.path.join(d, "attempts.next"), "w") as f:
 	        f.write("%d\n" % n)
+	    os.replace(os.path.join(d, "attempts.next"),
+	               os.path.join(d, "attempts"))
 	EOF
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		/usr/bin/python3 "$PP_SHARED/attack.py" "$PP_SHARED" "$name" "$VICTIM" &
