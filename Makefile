@@ -66,6 +66,7 @@ LIB_SRCS += lib/report.c
 LIB_SRCS += lib/spawn.c
 LIB_SRCS += lib/geo.c
 LIB_SRCS += lib/rdns.c
+LIB_SRCS += lib/enrich.c
 LIB_SRCS += lib/pkt.c
 LIB_SRCS += lib/net_linux.c
 LIB_SRCS += lib/evloop.c

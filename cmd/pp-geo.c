@@ -14,31 +14,17 @@
 #include <string.h>
 
 #include "lib/cli.h"
+#include "lib/enrich.h"
 #include "lib/compat/getopt.h"
 #include "lib/exit.h"
 #include "lib/geo.h"
-#include "lib/jsonw.h"
 #include "lib/rdns.h"
 #include "lib/stream.h"
 #include "lib/util.h"
 
-#define FIFO 4096		/* records waiting for reverse DNS */
-#define NFIELDS 3
-
 enum { OPT_ASN_DB = 256, OPT_DB, OPT_DNS_MAX, OPT_DNS_SERVER,
 	OPT_DNS_TIMEOUT, OPT_FROM, OPT_RANGE_FORMAT, OPT_RANGES, OPT_RDNS,
 	OPT_STRICT, OPT_TO };
-
-static const char *const field_names[NFIELDS] = { "from", "dst", "addr" };
-
-/* A record on its way out. */
-struct pending {
-	char *line;		/* the record, without its final '}' (owned) */
-	size_t len;
-	char *geo[NFIELDS];	/* rendered objects, NULL: none (owned) */
-	char *addr[NFIELDS];	/* addresses to name (owned), NULL: none */
-	bool passthrough;	/* written as it came */
-};
 
 struct geo_run {
 	struct pp_geo g;
@@ -46,11 +32,7 @@ struct geo_run {
 	const char *server;	/* --dns-server, NULL the system's */
 	double timeout;		/* --dns-timeout, s */
 	bool warned;		/* "no answer" said */
-	struct pending q[FIFO];
-	int head;
-	int len;
-	struct pp_jw w;
-	bool io_error;
+	struct pp_enricher en;	/* the records on their way out */
 	const int *fd;		/* the input descriptor being read */
 };
 
@@ -89,82 +71,6 @@ usage(int status)
 	exit(status);
 }
 
-/* Whether every name of the head record is known. */
-static bool
-ready(struct geo_run *r, struct pending *p)
-{
-	if (r->rdns == NULL || p->passthrough)
-		return true;
-	for (int i = 0; i < NFIELDS; i++) {
-		const char *name;
-		if (p->addr[i] != NULL && pp_rdns_lookup(r->rdns, p->addr[i],
-		    &name) != PP_RDNS_DONE)
-			return false;
-	}
-	return true;
-}
-
-static void
-put(struct geo_run *r, const char *s, size_t n)
-{
-	if (n > 0 && fwrite(s, 1, n, stdout) != n)
-		r->io_error = true;
-}
-
-static void
-write_out(struct geo_run *r, struct pending *p)
-{
-	put(r, p->line, p->len);
-	if (p->passthrough) {
-		put(r, "\n", 1);
-		return;
-	}
-	for (int i = 0; i < NFIELDS; i++) {
-		if (p->geo[i] == NULL)
-			continue;
-		char key[16];
-		int n = snprintf(key, sizeof(key), ",\"%s_geo\":",
-		    field_names[i]);
-		put(r, key, (size_t)n);
-		put(r, p->geo[i], strlen(p->geo[i]));
-		const char *name = NULL;
-		if (r->rdns != NULL && p->addr[i] != NULL &&
-		    pp_rdns_lookup(r->rdns, p->addr[i], &name) ==
-		    PP_RDNS_DONE && name != NULL) {
-			pp_jw_reset(&r->w);
-			pp_jw_str(&r->w, name);
-			n = snprintf(key, sizeof(key), ",\"%s_host\":",
-			    field_names[i]);
-			put(r, key, (size_t)n);
-			put(r, r->w.buf, r->w.len);
-		}
-	}
-	put(r, "}\n", 2);
-}
-
-static void
-pending_free(struct pending *p)
-{
-	free(p->line);
-	for (int i = 0; i < NFIELDS; i++) {
-		free(p->geo[i]);
-		free(p->addr[i]);
-	}
-	memset(p, 0, sizeof(*p));
-}
-
-/* Write every record at the head whose names are known. */
-static void
-drain(struct geo_run *r)
-{
-	while (r->len > 0 && ready(r, &r->q[r->head])) {
-		write_out(r, &r->q[r->head]);
-		pending_free(&r->q[r->head]);
-		r->head = (r->head + 1) % FIFO;
-		r->len--;
-	}
-}
-
 /* The resolver answered nothing yet, and lookups timed out: say so, once
  * (the records go on without names). */
 static void
@@ -184,15 +90,15 @@ check_silent(struct geo_run *r)
 static void
 wait_dns(struct geo_run *r, int fd)
 {
-	while (r->len > 0) {
-		drain(r);
+	while (pp_enricher_waiting(&r->en) > 0) {
+		pp_enricher_drain(&r->en);
 		(void)fflush(stdout);
-		if (r->len == 0)
+		if (pp_enricher_waiting(&r->en) == 0)
 			break;
 		bool input = false;
 		pp_rdns_wait(r->rdns, 1000, fd, &input);
 		check_silent(r);
-		drain(r);
+		pp_enricher_drain(&r->en);
 		if (input)
 			break;
 	}
@@ -204,132 +110,9 @@ would_block(void *arg)
 {
 	struct geo_run *r = arg;
 
-	if (r->rdns != NULL && r->len > 0)
+	if (r->rdns != NULL && pp_enricher_waiting(&r->en) > 0)
 		wait_dns(r, r->fd != NULL ? *r->fd : -1);
 	(void)fflush(stdout);
-}
-
-/* An address field's text, or NULL. */
-static const char *
-field(struct pp_record *rec, int i)
-{
-	if (rec->type == PP_REC_PROBE) {
-		if (i == 0)
-			return rec->probe.from;
-		if (i == 1)
-			return rec->probe.dst;
-	}
-	char key[16];
-	(void)snprintf(key, sizeof(key), "\"%s\"", field_names[i]);
-	if (rec->type == PP_REC_PROBE || strstr(rec->line, key) == NULL)
-		return NULL;
-	json_t *o = pp_record_json(rec, NULL);
-	json_t *v = o != NULL ? json_object_get(o, field_names[i]) : NULL;
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* Without --rdns nothing waits: enrich and write at once, no copies. */
-static void
-add_direct(struct geo_run *r, struct pp_record *rec)
-{
-	const char *geo[NFIELDS] = { NULL, NULL, NULL };
-	char copy[NFIELDS][1024];
-	size_t n = rec->len;
-	bool any = false;
-
-	while (n > 0 && (rec->line[n - 1] == ' ' || rec->line[n - 1] == '\t'))
-		n--;
-	bool enriched = memchr(rec->line, '_', rec->len) != NULL &&
-	    strstr(rec->line, "_geo\"") != NULL;
-	if (n > 0 && rec->line[n - 1] == '}') {
-		for (int i = 0; i < NFIELDS; i++) {
-			const char *a = field(rec, i);
-			if (a == NULL)
-				continue;
-			if (enriched) {
-				char already[24];
-				(void)snprintf(already, sizeof(already),
-				    "\"%s_geo\"", field_names[i]);
-				if (strstr(rec->line, already) != NULL)
-					continue;
-			}
-			/* Borrowed until the next lookup, which may sweep
-			 * the cache: keep a copy. */
-			const char *g = pp_geo_lookup(&r->g, a);
-			if (g == NULL)
-				continue;
-			size_t gl = strlen(g);
-			if (gl >= sizeof(copy[i]))
-				continue;	/* cannot happen: bounded */
-			memcpy(copy[i], g, gl + 1);
-			geo[i] = copy[i];
-			any = true;
-		}
-	}
-	if (!any) {
-		put(r, rec->line, rec->len);
-		put(r, "\n", 1);
-		return;
-	}
-	put(r, rec->line, n - 1);
-	for (int i = 0; i < NFIELDS; i++) {
-		if (geo[i] == NULL)
-			continue;
-		char key[16];
-		int k = snprintf(key, sizeof(key), ",\"%s_geo\":",
-		    field_names[i]);
-		put(r, key, (size_t)k);
-		put(r, geo[i], strlen(geo[i]));
-	}
-	put(r, "}\n", 2);
-}
-
-static void
-add(struct geo_run *r, struct pp_record *rec)
-{
-	if (r->rdns == NULL) {
-		add_direct(r, rec);
-		return;
-	}
-	if (r->len == FIFO)
-		wait_dns(r, -1);
-	struct pending *p = &r->q[(r->head + r->len) % FIFO];
-	memset(p, 0, sizeof(*p));
-	/* The line without its final '}' (and trailing blanks). */
-	size_t n = rec->len;
-	while (n > 0 && (rec->line[n - 1] == ' ' || rec->line[n - 1] == '\t'))
-		n--;
-	bool any = false;
-	if (n > 0 && rec->line[n - 1] == '}') {
-		for (int i = 0; i < NFIELDS; i++) {
-			const char *a = field(rec, i);
-			char already[24];
-			(void)snprintf(already, sizeof(already), "\"%s_geo\"",
-			    field_names[i]);
-			if (a == NULL || strstr(rec->line, already) != NULL)
-				continue;
-			const char *geo = pp_geo_lookup(&r->g, a);
-			if (geo == NULL)
-				continue;	/* not an address */
-			p->geo[i] = pp_xstrdup(geo);
-			/* Private and shared (CGNAT) addresses too: LAN and
-			 * ISP-internal names. */
-			struct pp_addr pa;
-			if (r->rdns != NULL && pp_addr_parse(&pa, a) == 0 &&
-			    pp_addr_named(&pa)) {
-				const char *name;
-				p->addr[i] = pp_xstrdup(a);
-				(void)pp_rdns_lookup(r->rdns, a, &name);
-			}
-			any = true;
-		}
-	}
-	p->passthrough = !any;
-	p->len = any ? n - 1 : rec->len;
-	p->line = pp_xmalloc(p->len + 1);
-	memcpy(p->line, rec->line, p->len);
-	r->len++;
-	drain(r);
 }
 
 int
@@ -450,7 +233,7 @@ main(int argc, char **argv)
 		if (r.rdns == NULL)
 			pp_errx(PP_EXIT_FAIL, "%s", err.msg);
 	}
-	pp_jw_init(&r.w);
+	pp_enricher_init(&r.en, &r.g, r.rdns, stdout);
 	if (pp_stream_open(&st, argv + pp_optind, argc - pp_optind, strict) ==
 	    -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
@@ -458,8 +241,11 @@ main(int argc, char **argv)
 	st.rd.opts.would_block = would_block;
 	st.rd.opts.arg = &r;
 	r.fd = pp_stream_threaded(&st) ? NULL : &st.rd.fd;
-	while ((rec = pp_stream_next(&st)) != NULL && !r.io_error)
-		add(&r, rec);
+	while ((rec = pp_stream_next(&st)) != NULL && !r.en.io_error) {
+		if (r.rdns != NULL && pp_enricher_full(&r.en))
+			wait_dns(&r, -1);
+		pp_enricher_add(&r.en, rec);
+	}
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
 	r.fd = NULL;
@@ -473,11 +259,11 @@ main(int argc, char **argv)
 			    "the server " : "the system's resolver",
 			    r.server != NULL ? r.server : "");
 	}
-	drain(&r);
+	pp_enricher_drain(&r.en);
+	pp_enricher_release(&r.en);
 	pp_rdns_free(r.rdns);
 	pp_geo_release(&r.g);
-	pp_jw_release(&r.w);
-	if (r.io_error)
+	if (r.en.io_error)
 		status = PP_EXIT_FAIL;
 	return pp_close_stdout(status);
 }

@@ -56,6 +56,7 @@
  *   intern   string table (targets, responders)
  *   geo      address classes, MaxMind DB and range lookups, cache
  *   rdns     asynchronous cached reverse DNS (c-ares)
+ *   enrich   pp-geo's change to a record, the queue waiting for names
  * Probing (Linux):
  *   pkt      probe packets built and parsed: ICMP/ICMPv6, UDP, TCP, the
  *            quoted packet of an ICMP error, MPLS extensions
