@@ -59,6 +59,7 @@ LIB_SRCS += lib/merge.c
 LIB_SRCS += lib/winset.c
 LIB_SRCS += lib/intern.c
 LIB_SRCS += lib/emodel.c
+LIB_SRCS += lib/voice.c
 LIB_SRCS += lib/jscan.c
 LIB_SRCS += lib/alert.c
 LIB_SRCS += lib/judge.c

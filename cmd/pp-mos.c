@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/agg.h"
 #include "lib/cli.h"
@@ -20,10 +19,10 @@
 #include "lib/emodel.h"
 #include "lib/exit.h"
 #include "lib/jsonw.h"
-#include "lib/sanitize.h"
 #include "lib/stream.h"
 #include "lib/trange.h"
 #include "lib/util.h"
+#include "lib/voice.h"
 
 enum { OPT_EVERY = 256, OPT_FROM, OPT_JB, OPT_JDEF, OPT_LIST, OPT_PACKET,
 	OPT_RANDOM, OPT_REFUSED_DOWN, OPT_STRICT, OPT_TO };
@@ -54,7 +53,7 @@ struct out {
 	bool warned_bpl;
 	bool windows;		/* table: rows are windows (--every, or stats
 				 * records): a Start column */
-	json_t *pending;	/* stats input: deepest hop so far (owned) */
+	struct pp_voice_pick pick;	/* stats input: the deepest hops */
 };
 
 static void __attribute__((noreturn))
@@ -135,11 +134,7 @@ start_output(struct out *ot)
 		return;
 	ot->started = true;
 	if (ot->o->table) {
-		if (ot->windows)
-			printf("%-20s ", "Start (UTC)");
-		printf("%-24s %-12s %9s %8s %7s %6s %8s %7s %5s  %s\n",
-		    "Target", "Codec", "RTT ms", "Jttr ms", "Loss%", "BurstR",
-		    "Delay ms", "R", "MOS", "rating");
+		pp_voice_table_head(stdout, ot->windows);
 		return;
 	}
 	pp_jw_meta(&ot->w, "pp-mos", ot->argc, ot->argv);
@@ -189,42 +184,8 @@ score(struct out *ot, const struct pp_voice_path *m)
 	}
 	start_output(ot);
 	if (o->table) {
-		char rb[16];
-		char mb[16];
-		char rtt[16];
-		char jit[16];
-		char dl[16];
-		(void)snprintf(rb, sizeof(rb), isfinite(rec.r) ? "%.2f" : "-",
-		    rec.r);
-		(void)snprintf(mb, sizeof(mb), isfinite(rec.mos) ? "%.2f" :
-		    "-", rec.mos);
-		(void)snprintf(rtt, sizeof(rtt), isfinite(rec.rtt) ? "%.3f" :
-		    "-", rec.rtt);
-		/* One answer measures no jitter (scored as 0: the note). */
-		(void)snprintf(jit, sizeof(jit), isfinite(rec.jitter) &&
-		    rec.recv != 1 ? "%.3f" : "-", rec.jitter);
-		(void)snprintf(dl, sizeof(dl), isfinite(rec.delay) ? "%.1f" :
-		    "-", rec.delay);
-		/* Target and note come from the input: shown safely. */
-		char name[128];
-		char why[256];
-		(void)pp_sanitize_term(name, sizeof(name), m->target);
-		char rated[64];
-		(void)snprintf(rated, sizeof(rated), "%s%s",
-		    pp_emodel_rating(rec.r), rec.recv == 1 && isfinite(rec.r) ?
-		    " (one answer)" : "");
-		(void)pp_sanitize_term(why, sizeof(why), rec.recv == 0 &&
-		    rec.sent > 0 ? "no answers: 100% loss" : rec.note != NULL &&
-		    !isfinite(rec.r) ? rec.note : rated);
-		if (ot->windows) {
-			char t0[40];
-			printf("%-20s ", pp_iso_time(m->start, 0, t0,
-			    sizeof(t0)));
-		}
-		printf("%-24.24s %-12.12s %9s %8s %7.2f %6.2f %8s %7s "
-		    "%5s  %s\n", name, o->simplified ? "simplified" :
-		    o->codec->name, rtt, jit, rec.loss, rec.burst_r, dl, rb, mb,
-		    why);
+		pp_voice_table_row(stdout, m, &rec, o->simplified ?
+		    "simplified" : o->codec->name, ot->windows);
 		return;
 	}
 	pp_mos_rec_write(&ot->w, &rec);
@@ -249,91 +210,14 @@ on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	score(ot, &m);
 }
 
-/* Responder ids do not matter to a voice path. */
-static uint32_t
-no_intern(void *arg, const char *addr)
-{
-	(void)arg;
-	(void)addr;
-	return UINT32_MAX;
-}
-
-/* Stats input: score the deepest hop of each target and window; a record
- * with its parts (pp-stats --parts, --merge) as its probes would score
- * (BurstR from its loss runs). */
+/* A stats record's path (lib/voice): each record its own window. */
 static void
-flush_pending(struct out *ot)
+on_stats_path(void *arg, const struct pp_voice_path *m)
 {
-	struct pp_stats_rec r;
-	struct pp_voice_path m;
-	struct pp_stats parts;
-	int version;
+	struct out *ot = arg;
 
-	if (ot->pending == NULL)
-		return;
-	pp_stats_init(&parts);
-	if (pp_stats_rec_read(&r, ot->pending, NULL) == 0 &&
-	    pp_stats_parts_read(&parts, ot->pending, &r, no_intern, NULL,
-	    &version, NULL) == 1) {
-		/* The figures from the parts at full precision, as the
-		 * probes give them (not the record's printed digits). */
-		struct pp_intern none;
-		struct pp_stats_rec full;
-		ot->windows = true;
-		if (pp_intern_init(&none, 1) == -1)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		pp_agg_stats_row(&none, &parts, r.ttl, &full);
-		full.vantage = r.vantage;
-		full.target = r.target;
-		full.start = r.start;
-		full.end = r.end;
-		pp_voice_path_of(&full, &parts, ot->o->jdef_stdev, &m);
-		score(ot, &m);
-		pp_intern_release(&none);
-	} else if (pp_stats_rec_read(&r, ot->pending, NULL) == 0) {
-		ot->windows = true;	/* each record its own window */
-		memset(&m, 0, sizeof(m));
-		m.vantage = r.vantage;
-		m.target = r.target;
-		m.start = r.start;
-		m.end = r.end;
-		m.rtt = r.avg;
-		m.jitter = ot->o->jdef_stdev ? r.stdev : r.jitter;
-		if (!isfinite(m.jitter))
-			m.jitter = 0;
-		m.loss = isfinite(r.loss) ? r.loss : 0;
-		m.burst = NAN;
-		m.sent = r.sent;
-		m.recv = r.recv;
-		score(ot, &m);
-	}
-	pp_stats_release(&parts);
-	json_decref(ot->pending);
-	ot->pending = NULL;
-}
-
-static void
-add_stats_record(struct out *ot, struct pp_record *rec)
-{
-	json_t *o = pp_record_json(rec, NULL);
-	struct pp_stats_rec r;
-	struct pp_stats_rec p;
-
-	if (o == NULL || pp_stats_rec_read(&r, o, NULL) == -1)
-		return;
-	if (ot->pending != NULL &&
-	    pp_stats_rec_read(&p, ot->pending, NULL) == 0) {
-		bool same = strcmp(p.target, r.target) == 0 &&
-		    p.start == r.start && (p.vantage == NULL ? r.vantage ==
-		    NULL : r.vantage != NULL && strcmp(p.vantage,
-		    r.vantage) == 0);
-		if (same && r.ttl < p.ttl)
-			return;
-		if (!same)
-			flush_pending(ot);
-	}
-	json_decref(ot->pending);
-	ot->pending = json_incref(o);
+	ot->windows = true;
+	score(ot, m);
 }
 
 static double
@@ -479,6 +363,7 @@ main(int argc, char **argv)
 	ot.argv = argv;
 	ot.windows = o.every > 0;
 	pp_jw_init(&ot.w);
+	pp_voice_pick_init(&ot.pick, o.jdef_stdev, on_stats_path, &ot);
 
 	struct pp_agg_opts ao = {
 		.every = o.every,
@@ -500,7 +385,7 @@ main(int argc, char **argv)
 			if (pp_agg_probe(&a, &rec->probe) == -1)
 				pp_errx(PP_EXIT_FAIL, "out of memory");
 		} else if (rec->type == PP_REC_STATS) {
-			add_stats_record(&ot, rec);
+			pp_voice_pick_add(&ot.pick, pp_record_json(rec, NULL));
 		} else if (rec->type == PP_REC_META) {
 			json_t *m = pp_record_json(rec, NULL);
 			json_t *set = m != NULL ? json_object_get(m,
@@ -518,12 +403,12 @@ main(int argc, char **argv)
 	}
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
-	flush_pending(&ot);
+	pp_voice_pick_flush(&ot.pick);
 	pp_agg_finish(&a);
 	if (a.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	pp_agg_release(&a);
-	json_decref(ot.pending);
+	pp_voice_pick_release(&ot.pick);
 	pp_jw_release(&ot.w);
 	if (ot.io_error)
 		status = PP_EXIT_FAIL;

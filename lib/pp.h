@@ -38,6 +38,7 @@
  *   tsdb     line protocol to a database through a bounded spool
  *            directory: atomic batch files, sent in order, retried
  *   emodel   ITU-T G.107 / G.107.1 E-model, simplified model, codecs
+ *   voice    pp-mos's paths from stats records (deepest hop), its table
  * Terminal output:
  *   table    the hop table (pp-stats -f table, pp-trace's screen and -r):
  *            80 columns or wide, names, AS numbers, colour
