@@ -379,7 +379,6 @@ main(int argc, char **argv)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	(void)pp_stream_time_order(&st);
 	pp_stream_set_range(&st, &o.range);
-	bool horizon_set = false;
 	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
 		if (rec->type == PP_REC_PROBE) {
 			if (pp_agg_probe(&a, &rec->probe) == -1)
@@ -388,17 +387,8 @@ main(int argc, char **argv)
 			pp_voice_pick_add(&ot.pick, pp_record_json(rec, NULL));
 		} else if (rec->type == PP_REC_META) {
 			json_t *m = pp_record_json(rec, NULL);
-			json_t *set = m != NULL ? json_object_get(m,
-			    "settings") : NULL;
-			json_t *tv = json_object_get(set, "timeout");
-			double to = json_is_number(tv) ? json_number_value(tv) :
-			    NAN;
-			pp_agg_meta(&a, set);
-			if (!horizon_set && isfinite(to) && to > 0 &&
-			    to < 3600) {
-				pp_agg_set_horizon(&a, to + 1);
-				horizon_set = true;
-			}
+			pp_agg_meta(&a, m != NULL ? json_object_get(m,
+			    "settings") : NULL);
 		}
 	}
 	if (pp_stream_close(&st) != 0)

@@ -79,12 +79,17 @@ pp_agg_set_horizon(struct pp_agg *a, double horizon)
 	a->o.horizon = horizon;
 	for (uint32_t i = 0; i < a->nclocks; i++)
 		a->clocks[i].ro.horizon = horizon;
+	a->horizon_set = true;
 }
 
 void
 pp_agg_meta(struct pp_agg *a, const json_t *settings)
 {
+	double h = pp_meta_horizon(settings);
+
 	pp_outcome_meta(&a->o.outcome, settings);
+	if (!a->horizon_set && isfinite(h))
+		pp_agg_set_horizon(a, h);
 }
 
 void

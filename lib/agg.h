@@ -173,6 +173,8 @@ struct pp_agg {
 	uint64_t late_window;	/* probes whose window had been written
 				 * already: counted apart, not folded in */
 	bool vantages;		/* targets of more than one vantage point */
+	bool horizon_set;	/* a meta record (or the caller) gave the
+				 * horizon */
 	bool oom;		/* an allocation failed */
 };
 
@@ -187,9 +189,11 @@ void pp_agg_release(struct pp_agg *a);
  * first probe. */
 void pp_agg_set_horizon(struct pp_agg *a, double horizon);
 
-/* Take what an input meta record says about outcomes (its settings, a
- * jansson object or NULL): "refused":"down" makes refused connections
- * lost in the records of that prober's run (pp_outcome_meta). */
+/* Take what an input meta record says (its settings, a jansson object or
+ * NULL): "refused":"down" makes refused connections lost in the records
+ * of that prober's run (pp_outcome_meta); the first meta record with a
+ * probe timeout sets the reorder horizon (pp_meta_horizon), unless
+ * pp_agg_set_horizon did. */
 void pp_agg_meta(struct pp_agg *a, const json_t *settings);
 
 /* Fold one probe in (its outcome by lib/outcome.h, under a->o.outcome;

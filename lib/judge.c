@@ -84,13 +84,13 @@ pp_judge_name(const struct pp_judge *j, uint32_t id)
 void
 pp_judge_meta(struct pp_judge *j, const json_t *settings)
 {
-	double to = pp_json_num(settings, "timeout");
+	double h = pp_meta_horizon(settings);
 
 	pp_outcome_meta(&j->o.outcome, settings);
-	if (!j->horizon_set && isfinite(to) && to > 0 && to < 3600) {
-		j->o.horizon = to + 1;
+	if (!j->horizon_set && isfinite(h)) {
+		j->o.horizon = h;
 		for (uint32_t i = 0; i < j->nros; i++)
-			j->ros[i].horizon = to + 1;
+			j->ros[i].horizon = h;
 		j->horizon_set = true;
 	}
 }

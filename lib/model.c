@@ -29,6 +29,14 @@ pp_json_num(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+double
+pp_meta_horizon(const json_t *settings)
+{
+	double to = pp_json_num(settings, "timeout");
+
+	return isfinite(to) && to > 0 && to < 3600 ? to + 1.0 : NAN;
+}
+
 /* v in the fewest significant digits (15 to 17) that read back to v. */
 static void
 emit_real(struct pp_jw *w, double v)

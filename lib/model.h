@@ -236,6 +236,12 @@ const char *pp_stats_rec_unreach_name(const struct pp_stats_rec_unreach *u);
 double pp_json_num(const json_t *o, const char *key);
 const char *pp_json_str(const json_t *o, const char *key);
 
+/* The reorder horizon a prober's meta record gives (its settings, or
+ * NULL): the probe timeout + 1 s, when the timeout is a number above 0
+ * and under an hour; NAN otherwise.  Readers take it from the first meta
+ * record that gives one (lib/agg.h, lib/judge.h). */
+double pp_meta_horizon(const json_t *settings);
+
 /* Write the decoded value v into w as JSON: objects' keys in their order
  * (sorted when sort_keys), reals in the fewest digits that read back to
  * the same double ("0.3", not jansson's "0.29999999999999999"), always

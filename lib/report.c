@@ -120,16 +120,9 @@ pp_report_release(struct pp_report *r)
 void
 pp_report_meta(struct pp_report *r, const json_t *settings)
 {
-	double to = pp_json_num(settings, "timeout");
-
+	/* Each the first meta's timeout as its horizon. */
 	pp_agg_meta(&r->agg, settings);
 	pp_judge_meta(&r->judge, settings);
-	/* As pp-stats: the first meta's timeout (pp_judge_meta does so for
-	 * its own). */
-	if (!r->horizon_set && isfinite(to) && to > 0 && to < 3600) {
-		pp_agg_set_horizon(&r->agg, to + 1.0);
-		r->horizon_set = true;
-	}
 }
 
 int

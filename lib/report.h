@@ -55,7 +55,6 @@ struct pp_report {
 	struct pp_report_sink sink;	/* where figures go */
 	struct pp_agg agg;	/* pp-stats' */
 	struct pp_judge judge;	/* pp-alert's */
-	bool horizon_set;	/* a meta record gave the probe timeout */
 	bool warned_bpl;	/* the codec had no Bpl for a lossy path */
 	bool finished;		/* pp_report_finish was called */
 };
