@@ -63,6 +63,7 @@ LIB_SRCS += lib/voice.c
 LIB_SRCS += lib/jscan.c
 LIB_SRCS += lib/alert.c
 LIB_SRCS += lib/judge.c
+LIB_SRCS += lib/notify.c
 LIB_SRCS += lib/report.c
 LIB_SRCS += lib/spawn.c
 LIB_SRCS += lib/geo.c

@@ -26,7 +26,7 @@
 #include "lib/exit.h"
 #include "lib/judge.h"
 #include "lib/jsonw.h"
-#include "lib/sanitize.h"
+#include "lib/notify.h"
 #include "lib/spawn.h"
 #include "lib/stream.h"
 #include "lib/trange.h"
@@ -248,77 +248,15 @@ static void
 emit(struct run *r, const char *kind, const char *state, const char *vantage,
     const char *target, int ttl, double ts, double value)
 {
-	char *env[8];
-	char ebuf[5][64];
-	int ne = 0;
-	int nb = 0;
+	struct pp_notify_env env;
 
 	if (!r->o->text && pp_jw_write(&r->w, stdout) == -1)
 		out_error(r);
 	if (!r->spawning)
 		return;
-	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_KIND=%s", kind);
-	env[ne++] = ebuf[nb++];
-	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_STATE=%s", state);
-	env[ne++] = ebuf[nb++];
-	size_t tl = strlen(target);
-	char *tv = pp_xmalloc(tl + sizeof("PP_TARGET="));
-	memcpy(tv, "PP_TARGET=", sizeof("PP_TARGET=") - 1);
-	memcpy(tv + sizeof("PP_TARGET=") - 1, target, tl + 1);
-	env[ne++] = tv;
-	char *vv = NULL;
-	if (vantage != NULL) {
-		size_t vl = strlen(vantage);
-		vv = pp_xmalloc(vl + sizeof("PP_VANTAGE="));
-		memcpy(vv, "PP_VANTAGE=", sizeof("PP_VANTAGE=") - 1);
-		memcpy(vv + sizeof("PP_VANTAGE=") - 1, vantage, vl + 1);
-		env[ne++] = vv;
-	}
-	(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_TS=%.6f", ts);
-	env[ne++] = ebuf[nb++];
-	if (ttl > 0) {
-		(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_TTL=%d", ttl);
-		env[ne++] = ebuf[nb++];
-	}
-	if (isfinite(value)) {
-		(void)snprintf(ebuf[nb], sizeof(ebuf[nb]), "PP_VALUE=%.3f",
-		    value);
-		env[ne++] = ebuf[nb++];
-	}
-	env[ne] = NULL;
-	pp_spawn_event(&r->spawn, target, r->w.buf, r->w.len, env);
-	free(tv);
-	free(vv);
-}
-
-/* -f text: the start of an event's line, "TIME  WHAT   ", time in UTC. */
-static void
-text_head(double ts, const char *what)
-{
-	char t[40];
-
-	printf("%s  %-6s ", pp_iso_time(ts, 0, t, sizeof(t)), what);
-}
-
-/* -f text: the vantage point, "[NAME] ", once the input has shown more
- * than one (lib/judge: a reorder buffer per vantage point). */
-static void
-text_vantage(struct run *r, const char *vantage)
-{
-	if (r->j.nros < 2)
-		return;
-	putchar('[');
-	(void)pp_sanitize_term_fputs(vantage != NULL ? vantage : "?", stdout);
-	fputs("] ", stdout);
-}
-
-/* -f text: the rest of a line from the input's text, shown safely. */
-static void
-text_tail(struct run *r, const char *s)
-{
-	(void)pp_sanitize_term_fputs(s, stdout);
-	if (putchar('\n') == EOF)
-		out_error(r);
+	pp_notify_env_make(&env, kind, state, vantage, target, ttl, ts, value);
+	pp_spawn_event(&r->spawn, target, r->w.buf, r->w.len, env.v);
+	pp_notify_env_free(&env);
 }
 
 /* lib/judge's sink: an alert record. */
@@ -329,15 +267,9 @@ on_alert(void *arg, const struct pp_alert_rec *a)
 
 	start_output(r);
 	pp_alert_rec_write(&r->w, a);
-	if (r->o->text) {
-		char what[32];
-		(void)snprintf(what, sizeof(what), "%s", a->state != NULL &&
-		    strcmp(a->state, "raise") == 0 ? "RAISE" : "clear");
-		text_head(a->ts, what);
-		printf("%-11s ", a->kind != NULL ? a->kind : "?");
-		text_vantage(r, a->vantage);
-		text_tail(r, a->message != NULL ? a->message : a->target);
-	}
+	if (r->o->text && pp_notify_alert_text(stdout, a, r->j.nros > 1) ==
+	    -1)
+		out_error(r);
 	emit(r, a->kind, a->state, a->vantage, a->target, a->ttl, a->ts,
 	    a->value);
 }
@@ -350,26 +282,9 @@ on_route(void *arg, const struct pp_route_rec *rr)
 
 	start_output(r);
 	pp_route_rec_write(&r->w, rr);
-	if (r->o->text) {
-		char line[2048];
-		size_t len = 0;
-		int n = snprintf(line, sizeof(line), "%s:", rr->target);
-		if (n > 0)
-			len = (size_t)n < sizeof(line) ? (size_t)n :
-			    sizeof(line) - 1;
-		for (int i = 0; i < rr->nhops && len < sizeof(line) - 1; i++) {
-			n = snprintf(line + len, sizeof(line) - len, " %s",
-			    rr->hops[i] != NULL ? rr->hops[i] : "*");
-			if (n < 0)
-				break;
-			len += (size_t)n < sizeof(line) - len ? (size_t)n :
-			    sizeof(line) - len - 1;
-		}
-		text_head(rr->ts, "path");
-		printf("%-11s ", rr->nprev >= 0 ? "change" : "first");
-		text_vantage(r, rr->vantage);
-		text_tail(r, line);
-	}
+	if (r->o->text && pp_notify_route_text(stdout, rr, r->j.nros > 1) ==
+	    -1)
+		out_error(r);
 	emit(r, "route", rr->nprev >= 0 ? "change" : "first", rr->vantage,
 	    rr->target, 0, rr->ts, NAN);
 }

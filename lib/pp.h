@@ -53,6 +53,7 @@
  *   alert    windows, hysteresis levels, route tracking
  *   judge    pp-alert's judgement: paths, targets, rounds, routes, the
  *            end of input, through a sink
+ *   notify   pp-alert's lines for people and --exec's variables
  *   spawn    a program per event: no shell, timeout, bounded concurrency
  *   intern   string table (targets, responders)
  *   geo      address classes, MaxMind DB and range lookups, cache
