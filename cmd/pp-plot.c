@@ -28,22 +28,6 @@
 #include "lib/stream.h"
 #include "lib/util.h"
 
-#ifndef PP_DATADIR
-#define PP_DATADIR "/usr/local/share/pp"
-#endif
-
-enum chart {
-	CHART_LATENCY,
-	CHART_HEATMAP,
-	CHART_TIMELINE,
-	CHART_MAP,
-	CHART_SUMMARY
-};
-
-static const char *const chart_names[] = {
-	"latency", "heatmap", "timeline", "map", "summary",
-};
-
 enum {
 	OPT_CLEAR = 256,
 	OPT_COLUMNS,
@@ -71,7 +55,7 @@ enum {
 };
 
 struct plot_opts {
-	enum chart chart;	/* which chart */
+	enum pp_plot_chart chart;	/* which chart */
 	bool chart_set;		/* -c given */
 	const char *out;	/* -o file, NULL = stdout */
 	const char *html;	/* --html file */
@@ -170,77 +154,6 @@ usage(int status)
 	exit(status);
 }
 
-/* The directory holding map/land-110m.rings.txt. */
-static const char *
-find_datadir(void)
-{
-	static char buf[PATH_MAX + 16];
-	static const char *const rel[] = { "/../share/pp", "/../share" };
-	const char *env = getenv("PP_DATADIR");
-	char exe[PATH_MAX];
-	char probe[PATH_MAX + 64];
-
-	if (env != NULL && *env != '\0')
-		return env;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			int len = snprintf(probe, sizeof(probe),
-			    "%s%s/map/land-110m.rings.txt", exe, rel[i]);
-			if (len < 0 || (size_t)len >= sizeof(probe))
-				continue;
-			if (access(probe, R_OK) == 0) {
-				(void)snprintf(buf, sizeof(buf), "%s%s", exe,
-				    rel[i]);
-				return buf;
-			}
-		}
-	}
-	return PP_DATADIR;
-}
-
-/* A chart saying there is nothing to draw (empty input). */
-static void
-empty_chart(struct pp_svg *s, const struct pp_plot_opts *d)
-{
-	pp_svg_begin(s, d->width, d->height, "pp-plot", NULL);
-	pp_svg_rect(s, 0, 0, d->width, d->height, NULL,
-	    d->dark ? "#15181c" : "#ffffff");
-	pp_svg_raw(s, d->dark ? "<g fill=\"#dddddd\" font-family=\"sans-serif\""
-	    ">\n" : "<g fill=\"#222222\" font-family=\"sans-serif\">\n");
-	pp_svg_text(s, d->width / 2.0, d->height / 2.0, "middle", NULL,
-	    "no probe records to plot");
-	pp_svg_raw(s, "</g>\n");
-	pp_svg_end(s);
-}
-
-static int
-draw_chart(struct pp_svg *s, const struct plot_opts *o,
-    const struct pp_plotdata *d, struct pp_error *err)
-{
-	if (d->nseries == 0 && o->target == NULL) {
-		empty_chart(s, &o->draw);
-		return 0;
-	}
-	switch (o->chart) {
-	case CHART_LATENCY:
-		return pp_plot_latency(s, d, o->target, o->hop, &o->draw, err);
-	case CHART_HEATMAP:
-		return pp_plot_heatmap(s, d, o->target, o->hop, &o->draw, err);
-	case CHART_TIMELINE:
-		return pp_plot_timeline(s, d, o->target, &o->draw, err);
-	case CHART_MAP:
-		return pp_plot_map(s, d, o->target, &o->draw, err);
-	case CHART_SUMMARY:
-		return pp_plot_summary(s, d, &o->draw, err);
-	}
-	return -1;
-}
-
 /* Draw every output.  Returns 0, or -1 after reporting (once, when
  * quiet_repeat). */
 static int
@@ -262,7 +175,8 @@ render(struct plot_run *run, bool final)
 	if (o->out != NULL || o->html == NULL) {
 		struct pp_svg s;
 		pp_svg_init(&s);
-		if (draw_chart(&s, o, run->d, &err) == -1) {
+		if (pp_plot_chart(&s, o->chart, run->d, o->target, o->hop,
+		    &o->draw, &err) == -1) {
 			rc = -1;
 		} else if (o->out != NULL) {
 			if (pp_svg_write_atomic(&s, o->out) == -1) {
@@ -385,16 +299,12 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': {
-			size_t i;
-			for (i = 0; i < sizeof(chart_names) /
-			    sizeof(chart_names[0]); i++)
-				if (strcmp(pp_optarg, chart_names[i]) == 0)
-					break;
-			if (i == sizeof(chart_names) / sizeof(chart_names[0]))
+			int i = pp_plot_chart_find(pp_optarg);
+			if (i == -1)
 				pp_errx(PP_EXIT_USAGE, "-c: unknown chart '%s' "
 				    "(latency, heatmap, timeline, map, "
 				    "summary)", pp_optarg);
-			o->chart = (enum chart)i;
+			o->chart = (enum pp_plot_chart)i;
 			o->chart_set = true;
 			break;
 		}
@@ -538,11 +448,12 @@ parse_args(int argc, char **argv, struct plot_opts *o)
 int
 main(int argc, char **argv)
 {
+	static char datadir[PATH_MAX + 16];
 	/* The report's events: pp-stats' outage rule, pp-alert's judgement
 	 * with PingerPlot's thresholds (loss 20 %, latency 250 ms over 20
 	 * probes) and a latency rise of 100 %, so a step is marked. */
 	struct plot_opts o = {
-		.chart = CHART_LATENCY,
+		.chart = PP_PLOT_LATENCY,
 		.draw = { .width = 1000, .height = 420 },
 		.rep = {
 			.outage_loss = 30, .outage_min = 3,
@@ -563,7 +474,7 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	argc -= pp_optind;
 	argv += pp_optind;
-	o.draw.datadir = find_datadir();
+	o.draw.datadir = pp_plot_datadir(datadir, sizeof(datadir));
 	if (o.columns == 0) {
 		int plotw = o.draw.width - 88;
 		o.columns = (size_t)(plotw / 2 > 2 ? plotw / 2 : 2);

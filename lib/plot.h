@@ -289,6 +289,31 @@ const char *pp_plot_mark_class(const struct pp_plot_mark *m);
  * "latency alert", "latency rise", "MOS alert", "unreachable". */
 const char *pp_plot_mark_name(const struct pp_plot_mark *m);
 
+/* The charts pp-plot draws (-c). */
+enum pp_plot_chart {
+	PP_PLOT_LATENCY,	/* "latency" */
+	PP_PLOT_HEATMAP,	/* "heatmap" */
+	PP_PLOT_TIMELINE,	/* "timeline" */
+	PP_PLOT_MAP,		/* "map" */
+	PP_PLOT_SUMMARY		/* "summary" */
+};
+
+/* The chart named name, or -1. */
+int pp_plot_chart_find(const char *name);
+
+/* Chart kind of d into s, as the functions below draw it; with no series
+ * and no target asked for, a chart saying there is nothing to plot.
+ * Returns 0, or -1 with a message in err. */
+int pp_plot_chart(struct pp_svg *s, enum pp_plot_chart kind,
+    const struct pp_plotdata *d, const char *target, int hop,
+    const struct pp_plot_opts *o, struct pp_error *err);
+
+/* The directory holding map/land-110m.rings.txt: $PP_DATADIR when set;
+ * else share/pp or share beside the directory of this program, when the
+ * map file is there (a build tree, a relocated install), into buf (PATH_MAX
+ * + 16 bytes or more); else the install's PP_DATADIR. */
+const char *pp_plot_datadir(char *buf, size_t size);
+
 /* Charts: each builds a standalone SVG document into s.  target NULL
  * means the first target; hop 0 means the destination.  Return 0, or -1
  * with a message in err (no data for the target, map file missing). */

@@ -3,10 +3,12 @@
  * path on an equirectangular map of the land outlines, every hop listed
  * aside. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/plot.h"
 #include "lib/plot_svg.h"
@@ -204,4 +206,34 @@ pp_plot_map(struct pp_svg *s, const struct pp_plotdata *d,
 	    "Land outlines: Natural Earth (public domain)");
 	pp_svg_end(s);
 	return 0;
+}
+
+const char *
+pp_plot_datadir(char *buf, size_t size)
+{
+	static const char *const rel[] = { "/../share/pp", "/../share" };
+	const char *env = getenv("PP_DATADIR");
+	char exe[PATH_MAX];
+	char probe[PATH_MAX + 64];
+
+	if (env != NULL && *env != '\0')
+		return env;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			int len = snprintf(probe, sizeof(probe),
+			    "%s%s/map/land-110m.rings.txt", exe, rel[i]);
+			if (len < 0 || (size_t)len >= sizeof(probe))
+				continue;
+			if (access(probe, R_OK) == 0) {
+				(void)snprintf(buf, size, "%s%s", exe, rel[i]);
+				return buf;
+			}
+		}
+	}
+	return PP_DATADIR;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/axis.h"
+#include "lib/error.h"
 #include "lib/plot.h"
 #include "lib/plot_svg.h"
 #include "lib/trange.h"
@@ -778,4 +779,57 @@ pp_plot_timeline(struct pp_svg *s, const struct pp_plotdata *d,
 	pp_plot_marks_free(&mk);
 	pp_svg_end(s);
 	return 0;
+}
+
+static const char *const chart_names[] = {
+	"latency", "heatmap", "timeline", "map", "summary",
+};
+
+int
+pp_plot_chart_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(chart_names) / sizeof(chart_names[0]);
+	    i++)
+		if (strcmp(name, chart_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A chart saying there is nothing to draw (empty input). */
+static void
+empty_chart(struct pp_svg *s, const struct pp_plot_opts *d)
+{
+	pp_svg_begin(s, d->width, d->height, "pp-plot", NULL);
+	pp_svg_rect(s, 0, 0, d->width, d->height, NULL,
+	    d->dark ? "#15181c" : "#ffffff");
+	pp_svg_raw(s, d->dark ? "<g fill=\"#dddddd\" font-family=\"sans-serif\""
+	    ">\n" : "<g fill=\"#222222\" font-family=\"sans-serif\">\n");
+	pp_svg_text(s, d->width / 2.0, d->height / 2.0, "middle", NULL,
+	    "no probe records to plot");
+	pp_svg_raw(s, "</g>\n");
+	pp_svg_end(s);
+}
+
+int
+pp_plot_chart(struct pp_svg *s, enum pp_plot_chart kind,
+    const struct pp_plotdata *d, const char *target, int hop,
+    const struct pp_plot_opts *o, struct pp_error *err)
+{
+	if (d->nseries == 0 && target == NULL) {
+		empty_chart(s, o);
+		return 0;
+	}
+	switch (kind) {
+	case PP_PLOT_LATENCY:
+		return pp_plot_latency(s, d, target, hop, o, err);
+	case PP_PLOT_HEATMAP:
+		return pp_plot_heatmap(s, d, target, hop, o, err);
+	case PP_PLOT_TIMELINE:
+		return pp_plot_timeline(s, d, target, o, err);
+	case PP_PLOT_MAP:
+		return pp_plot_map(s, d, target, o, err);
+	case PP_PLOT_SUMMARY:
+		return pp_plot_summary(s, d, o, err);
+	}
+	return -1;
 }

@@ -81,3 +81,75 @@ test_plot(void)
 	pp_svg_release(&s);
 	pp_plotdata_release(&d);
 }
+
+void test_plot_charts(void);
+
+/* An SVG document as text (owned). */
+static char *
+svg_text(const struct pp_svg *s)
+{
+	char *t = malloc(s->len + 1);
+
+	if (t != NULL) {
+		memcpy(t, s->buf, s->len);
+		t[s->len] = '\0';
+	}
+	return t;
+}
+
+void
+test_plot_charts(void)
+{
+	static const char *const names[] = {
+		"latency", "heatmap", "timeline", "map", "summary",
+	};
+	for (int i = 0; i < 5; i++)
+		CHECK(pp_plot_chart_find(names[i]) == i, "chart %s", names[i]);
+	CHECK(pp_plot_chart_find("Latency") == -1 &&
+	    pp_plot_chart_find("") == -1 && pp_plot_chart_find("lat") == -1,
+	    "unknown charts");
+
+	/* No data, no target asked for: a chart saying so, in the theme's
+	 * colours; a target asked for: the chart's own message. */
+	struct pp_plotdata d;
+	struct pp_plot_opts o = { .width = 300, .height = 200, .dark = true };
+	struct pp_error e;
+	struct pp_svg s;
+	CHECK(pp_plotdata_init(&d, 64, 0) == 0, "plotdata init");
+	pp_plotdata_settle(&d);
+	for (int k = PP_PLOT_LATENCY; k <= PP_PLOT_SUMMARY; k++) {
+		pp_svg_init(&s);
+		pp_error_clear(&e);
+		CHECK(pp_plot_chart(&s, (enum pp_plot_chart)k, &d, NULL, 0, &o,
+		    &e) == 0, "empty chart %d", k);
+		char *t = svg_text(&s);
+		CHECK(t != NULL && strstr(t, ">no probe records to plot<") !=
+		    NULL && strstr(t, "#15181c") != NULL &&
+		    strstr(t, "width=\"300\"") != NULL, "empty chart %d: %.80s",
+		    k, t != NULL ? t : "");
+		free(t);
+		pp_svg_release(&s);
+	}
+	pp_svg_init(&s);
+	pp_error_clear(&e);
+	CHECK(pp_plot_chart(&s, PP_PLOT_LATENCY, &d, "nosuch", 0, &o, &e) ==
+	    -1 && strstr(e.msg, "nosuch") != NULL, "a target not there: %s",
+	    e.msg);
+	pp_svg_release(&s);
+	pp_plotdata_release(&d);
+
+	/* The data directory: $PP_DATADIR first. */
+	char buf[4200];
+	const char *old = getenv("PP_DATADIR");
+	char *keep = old != NULL ? strdup(old) : NULL;
+	setenv("PP_DATADIR", "/some/where", 1);
+	CHECK_STR(pp_plot_datadir(buf, sizeof(buf)), "/some/where", "env");
+	unsetenv("PP_DATADIR");
+	const char *dd = pp_plot_datadir(buf, sizeof(buf));
+	CHECK(dd != NULL && (strcmp(dd, PP_DATADIR) == 0 || dd == buf),
+	    "beside the program or the install's: %s", dd);
+	if (keep != NULL) {
+		setenv("PP_DATADIR", keep, 1);
+		free(keep);
+	}
+}
