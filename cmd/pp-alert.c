@@ -520,7 +520,7 @@ main(int argc, char **argv)
 		.mos = o.mos, .clear = o.clear, .pct = o.pct, .window = o.window,
 		.route_rounds = o.route_rounds, .routes = o.routes,
 		.outage_loss = o.outage_loss, .outage_min = o.outage_min,
-		.hops = o.hops, .horizon = 11.0,	/* 10 s timeout + 1 s */
+		.hops = o.hops, .horizon = PP_HORIZON_DEFAULT,
 		.outcome = { .refused_down = o.refused_down },
 	};
 	struct pp_judge_sink sink = {

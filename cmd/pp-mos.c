@@ -367,7 +367,7 @@ main(int argc, char **argv)
 
 	struct pp_agg_opts ao = {
 		.every = o.every,
-		.horizon = 11.0,
+		.horizon = PP_HORIZON_DEFAULT,
 		.outage_loss = 100,
 		.outage_min = INFINITY,
 		.outcome = { .refused_down = o.refused_down },

@@ -236,6 +236,10 @@ const char *pp_stats_rec_unreach_name(const struct pp_stats_rec_unreach *u);
 double pp_json_num(const json_t *o, const char *key);
 const char *pp_json_str(const json_t *o, const char *key);
 
+/* The reorder horizon before a meta record gives one: the probers'
+ * default timeout (10 s) + 1 s. */
+#define PP_HORIZON_DEFAULT 11.0
+
 /* The reorder horizon a prober's meta record gives (its settings, or
  * NULL): the probe timeout + 1 s, when the timeout is a number above 0
  * and under an hour; NAN otherwise.  Readers take it from the first meta

@@ -6,10 +6,6 @@
 
 #include "lib/report.h"
 
-/* The reorder horizon before a meta record says the probe timeout: the
- * commands' default (10 s timeout + 1 s). */
-#define HORIZON_DEFAULT 11.0
-
 /* lib/agg's sinks. */
 
 static void
@@ -82,7 +78,7 @@ pp_report_init(struct pp_report *r, const struct pp_report_opts *o,
 	r->sink = *sink;
 	struct pp_agg_opts ao = {
 		.every = 0,
-		.horizon = HORIZON_DEFAULT,
+		.horizon = PP_HORIZON_DEFAULT,
 		.outage_loss = o->outage_loss,
 		.outage_min = o->outage_min,
 		.outcome = o->outcome,
@@ -91,7 +87,7 @@ pp_report_init(struct pp_report *r, const struct pp_report_opts *o,
 		.stats = agg_stats, .outage = agg_outage, .arg = r,
 	};
 	struct pp_judge_opts jo = o->judge;
-	jo.horizon = HORIZON_DEFAULT;
+	jo.horizon = PP_HORIZON_DEFAULT;
 	jo.outcome = o->outcome;
 	jo.outage_loss = o->outage_loss;	/* unreachable: the same rule */
 	jo.outage_min = o->outage_min;
