@@ -248,9 +248,8 @@ usage(int status)
 static bool
 wants(const struct probe_run *r, const struct target *t)
 {
-	if (t->alen == 0 || r->count == 0)
-		return t->alen > 0;
-	return r->deadline > 0 ? t->answered < r->count : t->sent < r->count;
+	return pp_ping_wants(t->alen > 0, r->count, r->deadline > 0, t->sent,
+	    t->answered);
 }
 
 static void
@@ -310,7 +309,6 @@ static long long
 linger_end(const struct probe_run *r, long long now)
 {
 	long long end = now;
-	long long timeout = (long long)(r->pc.po.timeout * 1e9);
 
 	if (r->deadline > 0 && !stopping)
 		return now;
@@ -318,16 +316,10 @@ linger_end(const struct probe_run *r, long long now)
 		const struct target *t = &r->t[i];
 		if (t->inflight <= 0)
 			continue;
-		long long wait = timeout;
-		if (t->st.recv > 0) {
-			wait = (long long)(2 * t->st.max * 1e6);
-			if (wait < (long long)(r->interval * 1e9))
-				wait = (long long)(r->interval * 1e9);
-			if (wait > timeout)
-				wait = timeout;
-		}
-		if (t->last_send + wait > end)
-			end = t->last_send + wait;
+		long long e = pp_ping_linger(t->last_send, t->st.recv > 0 ?
+		    t->st.max : NAN, r->interval, r->pc.po.timeout);
+		if (e > end)
+			end = e;
 	}
 	return end;
 }

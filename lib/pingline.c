@@ -154,3 +154,29 @@ pp_ping_line(char *buf, size_t size, const struct pp_probe *p,
 		return snprintf(buf, size, "no answer yet for %s%s", seq, tgt);
 	}
 }
+
+bool
+pp_ping_wants(bool resolved, long long count, bool deadline, long long sent,
+    long long answered)
+{
+	if (!resolved || count == 0)
+		return resolved;
+	return deadline ? answered < count : sent < count;
+}
+
+long long
+pp_ping_linger(long long last_send, double max_ms, double interval,
+    double timeout)
+{
+	long long to = (long long)(timeout * 1e9);
+	long long wait = to;
+
+	if (!isnan(max_ms)) {
+		wait = (long long)(2 * max_ms * 1e6);
+		if (wait < (long long)(interval * 1e9))
+			wait = (long long)(interval * 1e9);
+		if (wait > to)
+			wait = to;
+	}
+	return last_send + wait;
+}

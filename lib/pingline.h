@@ -43,4 +43,20 @@ int pp_ping_header(char *buf, size_t size, const char *name,
 int pp_ping_line(char *buf, size_t size, const struct pp_probe *p,
     const struct pp_outcome_opts *o, bool with_target);
 
+/* ping's run rules, for pp-probe.
+ *
+ * Whether a target has probes to send: resolved, and with a
+ * count not reached: with a deadline (-w) the count is of answers, as
+ * ping's; without, of probes sent.  count 0: no end. */
+bool pp_ping_wants(bool resolved, long long count, bool deadline,
+    long long sent, long long answered);
+
+/* When sending is over, how long a target's last probe (sent at
+ * last_send, monotonic ns) is waited for, as ping lingers: twice the
+ * largest RTT it answered with (max_ms; NAN: it never answered: the
+ * timeout), at least one interval, at most the timeout (seconds both).
+ * Returns the moment, monotonic ns. */
+long long pp_ping_linger(long long last_send, double max_ms, double interval,
+    double timeout);
+
 #endif /* PP_PINGLINE_H */

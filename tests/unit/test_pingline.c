@@ -156,3 +156,33 @@ test_runsum(void)
 	CHECK_STR(b, "run 5m 23s, no outage (loss >= 30% for >= 3 s)", "min");
 	pp_runsum_release(&rs);
 }
+
+void test_ping_rules(void);
+
+void
+test_ping_rules(void)
+{
+	/* Unresolved: nothing; no count: no end. */
+	CHECK(!pp_ping_wants(false, 0, false, 0, 0), "unresolved");
+	CHECK(!pp_ping_wants(false, 3, true, 0, 0), "unresolved, -c -w");
+	CHECK(pp_ping_wants(true, 0, false, 1000000, 0), "no count");
+	/* -c: probes sent. */
+	CHECK(pp_ping_wants(true, 3, false, 2, 0), "-c 3, 2 sent");
+	CHECK(!pp_ping_wants(true, 3, false, 3, 0), "-c 3, 3 sent");
+	/* -c with -w: answers (ping sends until 3 came or the deadline). */
+	CHECK(pp_ping_wants(true, 3, true, 10, 2), "-c 3 -w, 2 answers");
+	CHECK(!pp_ping_wants(true, 3, true, 3, 3), "-c 3 -w, 3 answers");
+
+	long long s = 5000000000LL;	/* the last send, ns */
+	/* Never answered: the timeout. */
+	CHECK(pp_ping_linger(s, NAN, 1, 2) == s + 2000000000LL, "timeout");
+	/* Twice the largest RTT... */
+	CHECK(pp_ping_linger(s, 400, 0.2, 2) == s + 800000000LL, "2 x max");
+	/* ...at least an interval... */
+	CHECK(pp_ping_linger(s, 10, 0.5, 2) == s + 500000000LL, "interval");
+	/* ...at most the timeout. */
+	CHECK(pp_ping_linger(s, 1500, 0.2, 2) == s + 2000000000LL,
+	    "at most the timeout");
+	CHECK(pp_ping_linger(s, 0.0, 0.001, 1) == s + 1000000LL,
+	    "an answer in no time: the interval");
+}
