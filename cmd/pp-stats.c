@@ -28,6 +28,8 @@
 #include "lib/csv.h"
 #include "lib/exit.h"
 #include "lib/export.h"
+#include "lib/export_influx.h"
+#include "lib/export_prom.h"
 #include "lib/jsonw.h"
 #include "lib/merge.h"
 #include "lib/names.h"
@@ -91,7 +93,8 @@ struct out {
 	int nin;		/* input operands */
 	char **in;
 	struct pp_jw w;		/* record buffer */
-	struct pp_export x;	/* -f prom, influx */
+	struct pp_export x;	/* -f influx, --influx-url: lines */
+	struct pp_export_prom prom;	/* -f prom: the series */
 	bool started;		/* meta record / header written */
 	json_t *source;		/* first input meta's settings (owned) */
 	char *source_host;	/* its host (owned) */
@@ -315,7 +318,7 @@ emit_row(struct out *ot, const struct pp_stats_rec *r, size_t series)
 	start_output(ot);
 	switch (ot->o->format) {
 	case FMT_PROM:
-		if (pp_export_prom_stats(&ot->x, series, r) == -1)
+		if (pp_export_prom_stats(&ot->prom, series, r) == -1)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		break;
 	case FMT_INFLUX:
@@ -425,7 +428,7 @@ note_mos(struct out *ot, const struct pp_stream *st, struct pp_record *rec)
 	if (ot->o->format == FMT_INFLUX) {
 		pp_export_influx_mos(&ot->x, &m);
 		export_flush(ot);
-	} else if (pp_export_prom_mos(&ot->x, &m) == -1) {
+	} else if (pp_export_prom_mos(&ot->prom, &m) == -1) {
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	}
 }
@@ -797,6 +800,7 @@ main(int argc, char **argv)
 	ot.in = argv + pp_optind;
 	pp_jw_init(&ot.w);
 	pp_export_init(&ot.x);
+	pp_export_prom_init(&ot.prom);
 	if (o.outages != NULL)
 		ot.outf = open_outages(o.outages);
 	if (o.influx_url != NULL) {
@@ -894,7 +898,7 @@ main(int argc, char **argv)
 		pp_warnx("%lu outage%s not written: --outages FILE writes "
 		    "them as CSV", ot.outages_unwritten,
 		    pp_plural(ot.outages_unwritten, "", "s"));
-	if (o.format == FMT_PROM && pp_export_prom_write(&ot.x, stdout) == -1)
+	if (o.format == FMT_PROM && pp_export_prom_write(&ot.prom, stdout) == -1)
 		ot.io_error = true;
 	if (ot.tsdb != NULL) {
 		/* The end: retry for --send-wait at most. */
@@ -934,6 +938,7 @@ main(int argc, char **argv)
 	free(ot.source_host);
 	pp_jw_release(&ot.w);
 	pp_export_release(&ot.x);
+	pp_export_prom_release(&ot.prom);
 	if (ot.outf != NULL) {
 		bool bad = ferror(ot.outf) != 0;
 		if (fclose(ot.outf) != 0)

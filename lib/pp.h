@@ -32,8 +32,11 @@
  *   agg      pp-stats' grouping: keys, windows, forwarding loss, outages
  *   csv      stats and outage records as CSV rows (pp-stats -f csv,
  *            --outages)
- *   export   Prometheus text format and InfluxDB line protocol (escaping,
- *            numbers)
+ *   export   the text buffer of the two exports: numbers, escaping
+ *   export_prom Prometheus text format: series noted, written at the
+ *            end (pp-stats -f prom)
+ *   export_influx InfluxDB line protocol, a line a record (pp-stats -f
+ *            influx, --influx-url through tsdb)
  *   http     one HTTP/1.1 POST to an http:// URL, with a deadline
  *   tsdb     line protocol to a database through a bounded spool
  *            directory: atomic batch files, sent in order, retried

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_export.c: pp-stats' exports of record text to monitoring engines
- * (lib/export.c): the Prometheus text format and the InfluxDB line
- * protocol.  The input is up to five strings separated by NUL bytes:
+ * (lib/export_prom.c, lib/export_influx.c): the Prometheus text format
+ * and the InfluxDB line protocol.  The input is up to five strings separated by NUL bytes:
  * target, responder address, codec, model, note (missing ones empty; an
  * empty address means none).  One stats window, one outage and one mos
  * record are written in both formats.
@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "lib/export.h"
+#include "lib/export_influx.h"
+#include "lib/export_prom.h"
 #include "lib/model.h"
 #include "lib/util.h"
 #include "tests/fuzz/fuzz.h"
@@ -252,15 +254,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(lines == 3 && x.len > 0 && x.buf[x.len - 1] == '\n',
 	    "influx: %d lines", lines);
-	pp_export_reset(&x);
+	pp_export_release(&x);
 
-	FUZZ_CHECK(pp_export_prom_stats(&x, 7, &st) == 0, "prom stats");
-	FUZZ_CHECK(pp_export_prom_mos(&x, &mo) == 0, "prom mos");
+	struct pp_export_prom p;
+
+	pp_export_prom_init(&p);
+	FUZZ_CHECK(pp_export_prom_stats(&p, 7, &st) == 0, "prom stats");
+	FUZZ_CHECK(pp_export_prom_mos(&p, &mo) == 0, "prom mos");
 	char *out = NULL;
 	size_t olen = 0;
 	FILE *f = open_memstream(&out, &olen);
 	FUZZ_CHECK(f != NULL, "open_memstream");
-	FUZZ_CHECK(pp_export_prom_write(&x, f) == 0, "prom write");
+	FUZZ_CHECK(pp_export_prom_write(&p, f) == 0, "prom write");
 	FUZZ_CHECK(fclose(f) == 0, "fclose");
 	char *want = repaired(str[0]);
 	int samples = 0;
@@ -279,7 +284,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(samples > 10, "prom: %d samples", samples);
 	free(want);
 	free(out);
-	pp_export_release(&x);
+	pp_export_prom_release(&p);
 	free(buf);
 	return 0;
 }
