@@ -43,6 +43,7 @@ LIB_SRCS += lib/stream.c
 LIB_SRCS += lib/sanitize.c
 LIB_SRCS += lib/table.c
 LIB_SRCS += lib/screen.c
+LIB_SRCS += lib/hophist.c
 LIB_SRCS += lib/runsum.c
 LIB_SRCS += lib/summary.c
 LIB_SRCS += lib/pingline.c

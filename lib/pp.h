@@ -48,6 +48,7 @@
  *   names    what records say about an address (pp-geo's names, ASNs)
  *   screen   a prober's live view (mtr's hop table redrawn in place,
  *            keys, names by reverse DNS, AS numbers) and -r's report
+ *   hophist  each hop's last answers as mtr's display modes show them
  *   pingline probe records as ping's lines (pp-probe on a terminal)
  *   runsum   a prober's run summary: duration, outages, the longest
  *   summary  the probers' end-of-run text on stderr: each target's

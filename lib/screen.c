@@ -13,8 +13,7 @@
 
 #include "lib/agg.h"
 #include "lib/geo.h"
-#include "lib/intern.h"
-#include "lib/keytab.h"
+#include "lib/hophist.h"
 #include "lib/pingline.h"
 #include "lib/rdns.h"
 #include "lib/sanitize.h"
@@ -30,13 +29,6 @@
 #define LEAVE "\033[?25h\033[?1049l"
 
 /* The last answers of one hop (display mode 1), a ring. */
-struct hist {
-	float rtt[PP_SCREEN_HIST];	/* ms, NAN lost */
-	uint16_t head;		/* next slot */
-	uint16_t n;		/* held */
-	uint32_t inflight;	/* probes sent, outcome not known */
-};
-
 struct pp_screen {
 	struct pp_screen_opts o;	/* as given (strings borrowed) */
 	struct pp_agg agg;	/* the figures */
@@ -46,10 +38,7 @@ struct pp_screen {
 	bool geo_ok;		/* geo set up */
 	bool have_asn;		/* an AS database is open */
 	struct pp_table table;	/* the renderer */
-	struct pp_intern tnames;	/* targets, for the histories */
-	struct pp_keytab hmap;	/* (target, ttl) -> hist */
-	struct hist *hist;	/* by index (owned) */
-	uint32_t ahist;		/* allocated */
+	struct pp_hophists hh;	/* each hop's last answers */
 	struct pp_stats_rec *rows;	/* the frame's rows (strings: agg's) */
 	size_t nrows;
 	size_t arows;
@@ -150,8 +139,7 @@ pp_screen_new(const struct pp_screen_opts *o, struct pp_error *err)
 	s->wide = o->wide;
 	s->start = pp_wall();
 	agg_open(s);
-	pp_keytab_init(&s->hmap);
-	if (!s->agg_ok || pp_intern_init(&s->tnames, 1000000) == -1) {
+	if (pp_hophists_init(&s->hh) == -1 || !s->agg_ok) {
 		pp_error_set(err, "out of memory");
 		pp_screen_free(s);
 		return NULL;
@@ -201,9 +189,7 @@ pp_screen_free(struct pp_screen *s)
 	if (s->geo_ok)
 		pp_geo_release(&s->geo);
 	pp_table_release(&s->table);
-	pp_intern_release(&s->tnames);
-	pp_keytab_release(&s->hmap);
-	free(s->hist);
+	pp_hophists_release(&s->hh);
 	free(s->rows);
 	free(s);
 }
@@ -294,38 +280,10 @@ pp_screen_stop(struct pp_screen *s)
 
 /* ------------------------------------------------------------ probes */
 
-static struct hist *
-hist_of(struct pp_screen *s, const char *target, int ttl, bool add)
-{
-	uint32_t t = add ? pp_intern(&s->tnames, target) :
-	    pp_intern_find(&s->tnames, target);
-
-	if (t == PP_INTERN_NONE)
-		return NULL;
-	uint32_t i = pp_keytab_find(&s->hmap, 0, t, ttl);
-	if (i != PP_KEYTAB_NONE || !add)
-		return i != PP_KEYTAB_NONE ? &s->hist[i] : NULL;
-	if (s->hmap.n >= PP_SCREEN_HIST_KEYS)
-		return NULL;
-	if (s->hmap.n == s->ahist) {
-		uint32_t na = s->ahist != 0 ? s->ahist * 2 : 64;
-		struct hist *h = realloc(s->hist, na * sizeof(*h));
-		if (h == NULL)
-			return NULL;
-		s->hist = h;
-		s->ahist = na;
-	}
-	i = pp_keytab_add(&s->hmap, 0, t, ttl, NULL);
-	if (i == PP_KEYTAB_NONE)
-		return NULL;
-	memset(&s->hist[i], 0, sizeof(s->hist[i]));
-	return &s->hist[i];
-}
-
 void
 pp_screen_sent(struct pp_screen *s, const char *target, int ttl)
 {
-	struct hist *h = hist_of(s, target, ttl, true);
+	struct pp_hophist *h = pp_hophists_get(&s->hh, target, ttl, true);
 
 	if (h != NULL) {
 		h->inflight++;
@@ -336,7 +294,7 @@ pp_screen_sent(struct pp_screen *s, const char *target, int ttl)
 void
 pp_screen_unsent(struct pp_screen *s, const char *target, int ttl)
 {
-	struct hist *h = hist_of(s, target, ttl, false);
+	struct pp_hophist *h = pp_hophists_get(&s->hh, target, ttl, false);
 
 	if (h != NULL && h->inflight > 0) {
 		h->inflight--;
@@ -350,7 +308,8 @@ pp_screen_probe(struct pp_screen *s, const struct pp_probe *p)
 	if (!s->agg_ok)
 		return;
 	(void)pp_agg_probe(&s->agg, p);
-	struct hist *h = hist_of(s, p->target, pp_probe_hop(p), true);
+	struct pp_hophist *h = pp_hophists_get(&s->hh, p->target,
+	    pp_probe_hop(p), true);
 	if (h != NULL) {
 		if (h->inflight > 0)
 			h->inflight--;
@@ -359,12 +318,8 @@ pp_screen_probe(struct pp_screen *s, const struct pp_probe *p)
 		};
 		enum pp_outcome oc = pp_probe_outcome(p, &oo);
 		bool ok = oc == PP_ANSWER_DEST || oc == PP_ANSWER_HOP;
-		if (oc != PP_LOCAL) {
-			h->rtt[h->head] = ok ? (float)p->rtt : NAN;
-			h->head = (uint16_t)((h->head + 1) % PP_SCREEN_HIST);
-			if (h->n < PP_SCREEN_HIST)
-				h->n++;
-		}
+		if (oc != PP_LOCAL)
+			pp_hophist_add(h, ok ? p->rtt : NAN);
 	}
 	s->dirty = true;
 }
@@ -389,7 +344,8 @@ on_row(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
 	pp_agg_row(a, k, start, end, r);
 	/* Snt counts the probes in flight (mtr's xmit), the rest only
 	 * outcomes (mtr's xmit - transit). */
-	const struct hist *h = hist_of(s, r->target, r->ttl, false);
+	const struct pp_hophist *h = pp_hophists_get(&s->hh, r->target,
+	    r->ttl, false);
 	r->inflight = h != NULL ? h->inflight : 0;
 }
 
@@ -474,94 +430,6 @@ fmt_clock(double t, char *buf, size_t size, bool local)
 	    PP_ISO_LOCAL : 0), buf, size);
 }
 
-/* A hop's last answers as characters, newest last, relative to its best:
- * '.' under 1.5 times, 'o' under 3, 'O' under 10, '#' beyond, '?' lost. */
-static void
-strip(const struct hist *h, double best, char *buf, int width)
-{
-	int n = h != NULL && h->n < width ? h->n : h != NULL ? width : 0;
-
-	for (int i = 0; i < n; i++) {
-		int k = (h->head - n + i + 2 * PP_SCREEN_HIST) % PP_SCREEN_HIST;
-		double v = h->rtt[k];
-		char c;
-		if (isnan(v))
-			c = '?';
-		else if (!isfinite(best) || v < 1.5 * best + 0.05)
-			c = '.';
-		else if (v < 3 * best)
-			c = 'o';
-		else if (v < 10 * best)
-			c = 'O';
-		else
-			c = '#';
-		buf[i] = c;
-	}
-	buf[n] = '\0';
-}
-
-/* Display mode 2, mtr's scale: the answers shown of every hop span
- * [low, high]; level i ends at low + (high - low) * ((i + 1) / 8)^2 (a
- * square law: fine steps near the fastest), marked as mtr marks them. */
-#define NSCALE 8
-static const char scale_mark[NSCALE] = { '.', '1', '2', '3', 'a', 'b', 'c',
-	'>' };
-
-static void
-scale_of(struct pp_screen *s, int room, double *scale)
-{
-	double lo = INFINITY;
-	double hi = -INFINITY;
-
-	for (size_t i = 0; i < s->nrows; i++) {
-		const struct hist *h = hist_of(s, s->rows[i].target,
-		    s->rows[i].ttl, false);
-		int n = h == NULL ? 0 : h->n < room ? h->n : room;
-		for (int k = 0; k < n; k++) {
-			float v = h->rtt[(h->head - n + k + 2 * PP_SCREEN_HIST) %
-			    PP_SCREEN_HIST];
-			if (isnan(v))
-				continue;
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-	}
-	if (!isfinite(lo))
-		lo = hi = 0;
-	for (int i = 0; i < NSCALE; i++) {
-		double fct = (double)(i + 1) / NSCALE;
-		scale[i] = lo + (hi - lo) * fct * fct;
-	}
-}
-
-/* A hop's last answers on the scale (mode 2), newest last; colour from
- * green to red when asked. */
-static void
-scaled(const struct pp_screen *s, const struct hist *h, const double *scale,
-    FILE *f, int width)
-{
-	static const char *const col[NSCALE] = { "32", "32", "32", "36",
-		"33", "33", "35", "31" };
-	int n = h != NULL && h->n < width ? h->n : h != NULL ? width : 0;
-
-	for (int i = 0; i < n; i++) {
-		double v = h->rtt[(h->head - n + i + 2 * PP_SCREEN_HIST) %
-		    PP_SCREEN_HIST];
-		int lv = NSCALE - 1;
-		char c = '?';
-		if (!isnan(v)) {
-			for (lv = 0; lv < NSCALE - 1 && v > scale[lv]; lv++)
-				;
-			c = scale_mark[lv];
-		}
-		if (s->o.color)
-			fprintf(f, "\033[%sm%c\033[0m", isnan(v) ? "31;1" :
-			    col[lv], c);
-		else
-			fputc(c, f);
-	}
-}
-
 /* Display modes 1 and 2: a line per hop, its last answers. */
 static void
 history(struct pp_screen *s, FILE *f)
@@ -570,14 +438,19 @@ history(struct pp_screen *s, FILE *f)
 	const char *last = NULL;
 	int hostw = 32;
 	int room = s->width - hostw;
-	double scale[NSCALE];
+	double scale[PP_HOPHIST_LEVELS];
 
 	if (room < 10)
 		room = 10;
-	if (room > PP_SCREEN_HIST)
-		room = PP_SCREEN_HIST;
+	if (room > PP_HOPHIST_N)
+		room = PP_HOPHIST_N;
 	if (s->mode == 2) {
-		scale_of(s, room, scale);
+		struct pp_hophist_span sp;
+		pp_hophist_span_init(&sp);
+		for (size_t i = 0; i < s->nrows; i++)
+			pp_hophist_span_add(&sp, pp_hophists_get(&s->hh,
+			    s->rows[i].target, s->rows[i].ttl, false), room);
+		pp_hophist_scale(&sp, scale);
 		fprintf(f, "HOST: %-*s%s\n", hostw - 6, "", "last answers "
 		    "(newest right) on the scale below, ? lost");
 	} else {
@@ -604,27 +477,27 @@ history(struct pp_screen *s, FILE *f)
 			    text);
 		else
 			fprintf(f, "%s%s\n%*s", hop, text, hostw, "");
+		const struct pp_hophist *h = pp_hophists_get(&s->hh,
+		    r->target, r->ttl, false);
 		if (s->mode == 2) {
-			scaled(s, hist_of(s, r->target, r->ttl, false), scale,
-			    f, room);
+			pp_hophist_scaled(f, h, scale, room, s->o.color);
 			fputc('\n', f);
 			continue;
 		}
-		char line[PP_SCREEN_HIST + 1];
-		strip(hist_of(s, r->target, r->ttl, false), r->min, line,
-		    room);
+		char line[PP_HOPHIST_N + 1];
+		pp_hophist_strip(h, r->min, line, room);
 		fprintf(f, "%s\n", line);
 	}
 	if (s->mode != 2)
 		return;
 	/* mtr's footer: each mark's upper bound. */
 	fprintf(f, "Scale:");
-	for (int i = 0; i < NSCALE - 1; i++) {
+	for (int i = 0; i < PP_HOPHIST_LEVELS - 1; i++) {
 		char t[32];
 		pp_ping_time(t, sizeof(t), scale[i]);
-		fprintf(f, "  %c:%s ms", scale_mark[i], t);
+		fprintf(f, "  %c:%s ms", pp_hophist_mark(i), t);
 	}
-	fprintf(f, "  %c\n", scale_mark[NSCALE - 1]);
+	fprintf(f, "  %c\n", pp_hophist_mark(PP_HOPHIST_LEVELS - 1));
 }
 
 static const char *const help_text[] = {
@@ -821,7 +694,7 @@ reset(struct pp_screen *s)
 	if (s->agg_ok)
 		pp_agg_release(&s->agg);
 	agg_open(s);
-	pp_keytab_release(&s->hmap);
+	pp_hophists_clear(&s->hh);
 	s->start = pp_wall();
 }
 

@@ -23,10 +23,10 @@
  * pp_screen_restore) puts everything back.  Escape sequences go only to
  * the terminal given; colour only when asked (opts.color).
  *
- * Memory: the aggregator's (see agg.h), the last PP_SCREEN_HIST answers
- * and the probes in flight of at most PP_SCREEN_HIST_KEYS hops (4 bytes
- * an answer; a hop beyond them shows no history, and its Snt only the
- * probes whose outcome is known), the reverse DNS cache
+ * Memory: the aggregator's (see agg.h), each hop's last answers and
+ * probes in flight (lib/hophist.h: at most PP_HOPHIST_KEYS hops; a hop
+ * beyond them shows no history, and its Snt only the probes whose
+ * outcome is known), the reverse DNS cache
  * (rdns.h) and a frame. */
 #ifndef PP_SCREEN_H
 #define PP_SCREEN_H
@@ -38,9 +38,6 @@
 #include "lib/record.h"
 #include "lib/table.h"
 
-#define PP_SCREEN_HIST 200	/* answers kept per hop (display modes 1
-				 * and 2) */
-#define PP_SCREEN_HIST_KEYS 4096	/* hops with a history, at most */
 
 /* What the caller sets up. */
 struct pp_screen_opts {
