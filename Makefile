@@ -93,6 +93,7 @@ LIB_SRCS += lib/csv.c
 LIB_SRCS += lib/export.c
 LIB_SRCS += lib/export_influx.c
 LIB_SRCS += lib/export_prom.c
+LIB_SRCS += lib/statsout.c
 LIB_SRCS += lib/http.c
 LIB_SRCS += lib/tsdb.c
 LIB_SRCS += lib/util.c

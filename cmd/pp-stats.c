@@ -13,12 +13,10 @@
  * --strict, output failed, or batches were left unsent, refused or not
  * spooled; 2 usage error. */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/agg.h"
@@ -28,19 +26,14 @@
 #include "lib/csv.h"
 #include "lib/exit.h"
 #include "lib/export.h"
-#include "lib/export_influx.h"
-#include "lib/export_prom.h"
-#include "lib/jsonw.h"
 #include "lib/merge.h"
 #include "lib/names.h"
 #include "lib/pp.h"
-#include "lib/sanitize.h"
+#include "lib/statsout.h"
 #include "lib/stream.h"
 #include "lib/table.h"
 #include "lib/tsdb.h"
 #include "lib/util.h"
-
-enum format { FMT_NDJSON, FMT_TABLE, FMT_CSV, FMT_PROM, FMT_INFLUX };
 
 enum {
 	OPT_AS_VANTAGE = 256,
@@ -63,7 +56,7 @@ enum {
 };
 
 struct stats_opts {
-	enum format format;	/* -f */
+	enum pp_statsout_format format;	/* -f */
 	const char *output;	/* -o, NULL: stdout */
 	const char *outages;	/* --outages (CSV), NULL: none */
 	const char *meta;	/* --meta, NULL: none */
@@ -83,32 +76,6 @@ struct stats_opts {
 	bool merge;		/* --merge: stats records in, merged */
 	bool parts;		/* --parts: stats records carry their parts */
 	const char *as_vantage;	/* --as-vantage NAME, NULL: none */
-};
-
-/* What the output side needs. */
-struct out {
-	const struct stats_opts *o;
-	int argc;		/* our own argv, for the meta record */
-	char **argv;
-	int nin;		/* input operands */
-	char **in;
-	struct pp_jw w;		/* record buffer */
-	struct pp_export x;	/* -f influx, --influx-url: lines */
-	struct pp_export_prom prom;	/* -f prom: the series */
-	bool started;		/* meta record / header written */
-	json_t *source;		/* first input meta's settings (owned) */
-	char *source_host;	/* its host (owned) */
-	bool io_error;		/* a write failed */
-	struct pp_table table;	/* -f table */
-	struct pp_names names;	/* -f table: what the records say about
-				 * addresses (pp-geo --rdns, --asn-db) */
-	struct pp_table_outages outages;	/* table: listed at the end */
-	/* CSV: outages go to --outages FILE, or are counted. */
-	FILE *outf;		/* the outages file's stream, NULL none */
-	unsigned long outages_unwritten;	/* CSV without --outages */
-	/* --influx-url: the line protocol goes to the spool and the server,
-	 * not to stdout. */
-	struct pp_tsdb *tsdb;	/* NULL: none */
 };
 
 static void __attribute__((noreturn))
@@ -183,254 +150,6 @@ usage(int status)
 		    "      --strict            stop at the first bad line\n"
 		    "      --to TIME           only records before TIME\n");
 	exit(status);
-}
-
-static void
-write_line(struct out *ot)
-{
-	if (pp_jw_write(&ot->w, stdout) == -1)
-		ot->io_error = true;
-	if (ot->o->unbuffered)
-		(void)fflush(stdout);
-}
-
-/* pp-stats' meta record into ot->w, ended: its options and, under
- * "source", the first input meta's settings. */
-static void
-meta_record(struct out *ot)
-{
-	char dur[32];
-
-	pp_jw_meta(&ot->w, "pp-stats", ot->argc, ot->argv);
-	pp_jw_key(&ot->w, "settings");
-	pp_jw_obj_begin(&ot->w);
-	if (ot->o->every > 0)
-		pp_jw_kstr(&ot->w, "every", pp_format_duration(ot->o->every,
-		    dur, sizeof(dur)));
-	if (ot->o->merge)
-		pp_jw_kbool(&ot->w, "merge", true);
-	if (ot->o->as_vantage != NULL)
-		pp_jw_kstr(&ot->w, "as_vantage", ot->o->as_vantage);
-	if (ot->o->parts || ot->o->merge)
-		pp_jw_kint(&ot->w, "parts", PP_PARTS_VERSION);
-	if (isfinite(ot->o->range.lo))
-		pp_jw_knum(&ot->w, "from", ot->o->range.lo, PP_DEC_TS);
-	if (isfinite(ot->o->range.hi))
-		pp_jw_knum(&ot->w, "to", ot->o->range.hi, PP_DEC_TS);
-	pp_jw_knum(&ot->w, "outage_loss", ot->o->outage_loss, PP_DEC_PCT);
-	pp_jw_knum(&ot->w, "outage_min", ot->o->outage_min, PP_DEC_TS);
-	if (ot->source != NULL) {
-		pp_jw_key(&ot->w, "source");
-		pp_json_emit(&ot->w, ot->source, false);
-	}
-	pp_jw_obj_end(&ot->w);
-	pp_jw_end(&ot->w);
-}
-
-/* The meta record (NDJSON) or header row (CSV), once, before the first
- * output. */
-static void
-start_output(struct out *ot)
-{
-	if (ot->started)
-		return;
-	ot->started = true;
-	if (ot->o->format == FMT_NDJSON) {
-		meta_record(ot);
-		write_line(ot);
-	} else if (ot->o->format == FMT_CSV) {
-		fputs(PP_CSV_STATS_HEADER, stdout);
-	}
-}
-
-/* ------------------------------------------------------------ sinks */
-
-static void
-stats_ndjson(struct out *ot, const struct pp_stats_rec *r)
-{
-	pp_stats_rec_write(&ot->w, r);
-	write_line(ot);
-}
-
-/* The host (vantage point) of a row: its own, else the first input meta
- * record's host, else "". */
-static const char *
-row_host(const struct out *ot, const char *vantage)
-{
-	if (vantage != NULL)
-		return vantage;
-	return ot->source_host != NULL ? ot->source_host : "";
-}
-
-/* The table's name and AS number of an address: from the records. */
-static const char *
-table_name(void *arg, const char *addr)
-{
-	struct out *ot = arg;
-
-	return pp_names_host(&ot->names, addr);
-}
-
-static uint32_t
-table_asn(void *arg, const char *addr)
-{
-	struct out *ot = arg;
-
-	return pp_names_asn(&ot->names, addr);
-}
-
-static void
-table_opts(struct out *ot)
-{
-	ot->table.o.name = ot->names.have_host ? table_name : NULL;
-	ot->table.o.asn = ot->names.have_asn;
-}
-
-/* A row of the table; -w: held until its window is whole (the host
- * column fits its longest name; strings interned by the aggregator). */
-static void
-stats_table(struct out *ot, const struct pp_stats_rec *r)
-{
-	table_opts(ot);
-	if (!ot->o->wide)
-		pp_table_row(&ot->table, stdout, row_host(ot, r->vantage), r,
-		    true);
-	else if (pp_table_hold(&ot->table, stdout, ot->source_host, r) == -1)
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-}
-
-static void
-export_flush(struct out *ot)
-{
-	if (ot->tsdb != NULL)
-		return;		/* spooled by ship() */
-	if (pp_export_flush(&ot->x, stdout) == -1)
-		ot->io_error = true;
-	if (ot->o->unbuffered)
-		(void)fflush(stdout);
-}
-
-/* A stats row, in the output's format; series: the row's key index (a
- * Prometheus series identity). */
-static void
-emit_row(struct out *ot, const struct pp_stats_rec *r, size_t series)
-{
-	start_output(ot);
-	switch (ot->o->format) {
-	case FMT_PROM:
-		if (pp_export_prom_stats(&ot->prom, series, r) == -1)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		break;
-	case FMT_INFLUX:
-		pp_export_influx_stats(&ot->x, r);
-		export_flush(ot);
-		break;
-	case FMT_NDJSON:
-		stats_ndjson(ot, r);
-		break;
-	case FMT_CSV:
-		pp_csv_stats_row(stdout, row_host(ot, r->vantage), r);
-		break;
-	case FMT_TABLE:
-		stats_table(ot, r);
-		break;
-	}
-}
-
-static void
-on_stats(void *arg, const struct pp_agg *a, const struct pp_agg_key *k,
-    double start, double end)
-{
-	struct out *ot = arg;
-	struct pp_stats_rec r;
-
-	pp_trange_clip(&ot->o->range, &start, &end);
-	pp_agg_row(a, k, start, end, &r);
-	emit_row(ot, &r, (size_t)(k - a->keys));
-}
-
-/* --merge: a merged row. */
-static void
-on_merged(void *arg, const struct pp_stats_rec *r, uint32_t key)
-{
-	emit_row(arg, r, key);
-}
-
-/* --merge: an outage record (ndjson), as it came or joined. */
-static void
-on_merged_outage(void *arg, const struct pp_outage_rec *r, const char *line,
-    size_t len)
-{
-	struct out *ot = arg;
-
-	start_output(ot);
-	if (line == NULL) {
-		pp_outage_rec_write(&ot->w, r);
-		if (pp_jw_write(&ot->w, stdout) == -1)
-			ot->io_error = true;
-		return;
-	}
-	if (fwrite(line, 1, len, stdout) != len || putchar('\n') == EOF)
-		ot->io_error = true;
-}
-
-static void
-on_outage(void *arg, const struct pp_agg *a, const struct pp_agg_outage *o)
-{
-	struct out *ot = arg;
-	struct pp_outage_rec r;
-
-	(void)a;
-	pp_agg_outage_rec(o, &r);
-	if (ot->o->format == FMT_PROM)
-		return;
-	if (ot->o->format == FMT_INFLUX) {
-		pp_export_influx_outage(&ot->x, &r);
-		export_flush(ot);
-		return;
-	}
-	if (ot->o->format == FMT_NDJSON) {
-		start_output(ot);
-		pp_outage_rec_write(&ot->w, &r);
-		write_line(ot);
-		return;
-	}
-	if (ot->o->format == FMT_CSV) {
-		if (ot->outf != NULL)
-			pp_csv_outage_row(ot->outf, row_host(ot, r.vantage),
-			    &r);
-		else
-			ot->outages_unwritten++;
-		return;
-	}
-	if (pp_table_outages_add(&ot->outages, &r) == -1)
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-}
-
-/* A mos record of the input (pp-mos): exported by -f prom and influx;
- * a bad one said, not exported. */
-static void
-note_mos(struct out *ot, const struct pp_stream *st, struct pp_record *rec)
-{
-	json_t *o = pp_record_json(rec, NULL);
-	struct pp_mos_rec m;
-	struct pp_error e;
-
-	pp_error_clear(&e);
-	if (o == NULL)
-		return;
-	if (pp_mos_rec_read(&m, o, &e) == -1) {
-		e.source = st->source;
-		e.line = st->lineno;
-		pp_warn_input(&e);
-		return;
-	}
-	if (ot->o->format == FMT_INFLUX) {
-		pp_export_influx_mos(&ot->x, &m);
-		export_flush(ot);
-	} else if (pp_export_prom_mos(&ot->prom, &m) == -1) {
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	}
 }
 
 /* -o and --outages: the replacements in progress; their temporary files
@@ -528,14 +247,14 @@ warn_line(void *arg, const char *msg)
 /* --influx-url: the lines made since the last call become a batch of the
  * spool; then what is due is sent. */
 static void
-ship(struct out *ot)
+ship(struct pp_statsout *so, struct pp_tsdb *tsdb, const char *spool)
 {
-	if (ot->x.oom)
+	if (so->x.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
-	if (pp_tsdb_ship(ot->tsdb, ot->x.buf, ot->x.len) == -1)
+	if (pp_tsdb_ship(tsdb, so->x.buf, so->x.len) == -1)
 		pp_errx(PP_EXIT_FAIL, "cannot write to the spool %s: %s",
-		    ot->o->spool, strerror(errno));
-	pp_export_reset(&ot->x);
+		    spool, strerror(errno));
+	pp_export_reset(&so->x);
 }
 
 /* ------------------------------------------------------------ main */
@@ -577,17 +296,8 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 	    -1) {
 		switch (ch) {
 		case 'f':
-			if (strcmp(pp_optarg, "ndjson") == 0)
-				o->format = FMT_NDJSON;
-			else if (strcmp(pp_optarg, "table") == 0)
-				o->format = FMT_TABLE;
-			else if (strcmp(pp_optarg, "csv") == 0)
-				o->format = FMT_CSV;
-			else if (strcmp(pp_optarg, "prom") == 0)
-				o->format = FMT_PROM;
-			else if (strcmp(pp_optarg, "influx") == 0)
-				o->format = FMT_INFLUX;
-			else
+			if (pp_statsout_format_parse(pp_optarg, &o->format) ==
+			    -1)
 				pp_errx(PP_EXIT_USAGE, "-f: format must be "
 				    "ndjson, table, csv, prom or influx: %s",
 				    pp_optarg);
@@ -693,7 +403,7 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		}
 	}
 	if (o->influx_url != NULL) {
-		if (format_set && o->format != FMT_INFLUX)
+		if (format_set && o->format != PP_STATSOUT_INFLUX)
 			pp_errx(PP_EXIT_USAGE, "--influx-url: sends line "
 			    "protocol (-f influx), not another format");
 		if (o->output != NULL)
@@ -702,15 +412,15 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		if (o->spool == NULL)
 			pp_errx(PP_EXIT_USAGE, "--influx-url: needs --spool DIR, "
 			    "where batches wait until the server took them");
-		o->format = FMT_INFLUX;
+		o->format = PP_STATSOUT_INFLUX;
 		format_set = true;
 	} else if (o->spool != NULL) {
 		pp_errx(PP_EXIT_USAGE, "--spool: only with --influx-url");
 	}
 	if (!format_set)
-		o->format = pp_isatty(1) && o->output == NULL ? FMT_TABLE :
-		    FMT_NDJSON;
-	if (o->outages != NULL && o->format != FMT_CSV)
+		o->format = pp_isatty(1) && o->output == NULL ? PP_STATSOUT_TABLE :
+		    PP_STATSOUT_NDJSON;
+	if (o->outages != NULL && o->format != PP_STATSOUT_CSV)
 		pp_errx(PP_EXIT_USAGE, "--outages: only with -f csv (outages "
 		    "are records in ndjson and listed in the table)");
 	if (o->as_vantage != NULL && !o->merge)
@@ -720,42 +430,49 @@ parse_args(int argc, char **argv, struct stats_opts *o)
 		    "stats records were counted when they were made)");
 }
 
-/* A meta record of the input: whether refused counts as down (every
- * one, for the records of its run: the rows say theirs); settings, host
- * and timeout (the first). */
+/* A record of the input (not --merge): the aggregator's, or said about
+ * by the output; a bad mos record said. */
 static void
-note_meta(struct out *ot, struct pp_agg *a, struct pp_record *rec)
-{
-	json_t *o = pp_record_json(rec, NULL);
-	json_t *set = o != NULL ? json_object_get(o, "settings") : NULL;
-	json_t *host = o != NULL ? json_object_get(o, "host") : NULL;
-
-	pp_agg_meta(a, set);
-	if (ot->source != NULL || !json_is_object(set))
-		return;
-	ot->source = json_incref(set);
-	if (json_is_string(host))
-		ot->source_host = pp_xstrdup(json_string_value(host));
-	json_t *timeout = json_object_get(set, "timeout");
-	if (json_is_number(timeout) && json_number_value(timeout) > 0 &&
-	    json_number_value(timeout) < 3600)
-		pp_agg_set_horizon(a, json_number_value(timeout) + 1.0);
-}
-
-/* --merge: a record of the input (lib/merge); a bad one said. */
-static void
-merge_record(struct out *ot, struct pp_merge *m, struct pp_stream *st,
+read_record(struct pp_statsout *so, struct pp_agg *a, struct pp_stream *st,
     struct pp_record *rec)
 {
 	struct pp_error e;
 
-	if (pp_merge_record(m, rec, ot->o->format == FMT_NDJSON, &e) == 0) {
-		if (ot->source == NULL && m->source != NULL)
-			ot->source = json_incref(m->source);
+	pp_error_clear(&e);
+	if (rec->type == PP_REC_META) {
+		(void)pp_statsout_input_meta(so, a, rec);
+	} else if (rec->type == PP_REC_MOS &&
+	    pp_statsout_mos(so, rec, &e) == -1) {
+		e.source = st->source;
+		e.line = st->lineno;
+		pp_warn_input(&e);
+	} else if (rec->type == PP_REC_PROBE &&
+	    pp_agg_probe(a, &rec->probe) == -1) {
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	} else if (rec->type == PP_REC_PROBE &&
+	    so->o.format == PP_STATSOUT_TABLE) {
+		pp_names_note_probe(&so->names, rec);
+	}
+	if (so->oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+}
+
+/* --merge: a record of the input (lib/merge); a bad one said. */
+static void
+merge_record(struct pp_statsout *so, struct pp_merge *m, struct pp_stream *st,
+    struct pp_record *rec)
+{
+	struct pp_error e;
+
+	int rc = pp_merge_record(m, rec, so->o.format == PP_STATSOUT_NDJSON,
+	    &e);
+	if (m->oom || so->oom)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
+	if (rc == 0) {
+		if (so->source == NULL && m->source != NULL)
+			so->source = json_incref(m->source);
 		return;
 	}
-	if (m->oom)
-		pp_errx(PP_EXIT_FAIL, "out of memory");
 	e.source = st->source;
 	e.line = st->lineno;
 	pp_warn_input(&e);
@@ -771,10 +488,12 @@ main(int argc, char **argv)
 		.send_wait = 10,
 	};
 	struct pp_tsdb tsdb;
-	struct out ot;
+	struct pp_tsdb *ts = NULL;	/* --influx-url: &tsdb */
+	struct pp_statsout so;
 	struct pp_agg a;
 	struct pp_stream st;
 	struct pp_record *rec;
+	FILE *outf = NULL;		/* --outages */
 	int status = PP_EXIT_OK;
 
 	pp_cli_init(argv[0]);
@@ -782,29 +501,30 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	if (o.output != NULL)
 		open_output(o.output);
-	memset(&ot, 0, sizeof(ot));
-	ot.o = &o;
-	struct pp_table_opts to = {
-		.wide = o.wide,
-		.mpls = true,	/* label stacks, when rows carry them */
-		.color = pp_color_wanted(o.color, 1),
-		.arg = &ot,
-		.asn_of = table_asn,
-	};
-	pp_table_init(&ot.table, &to);
-	if (pp_names_init(&ot.names) == -1)
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	ot.argc = argc;
-	ot.argv = argv;
-	ot.nin = argc - pp_optind;
-	ot.in = argv + pp_optind;
-	pp_jw_init(&ot.w);
-	pp_export_init(&ot.x);
-	pp_export_prom_init(&ot.prom);
 	if (o.outages != NULL)
-		ot.outf = open_outages(o.outages);
+		outf = open_outages(o.outages);
+	struct pp_statsout_opts soo = {
+		.format = o.format,
+		.out = stdout,
+		.outages = outf,
+		.unbuffered = o.unbuffered,
+		.spool = o.influx_url != NULL,
+		.argc = argc,
+		.argv = argv,
+		.every = o.every,
+		.merge = o.merge,
+		.as_vantage = o.as_vantage,
+		.parts = o.parts,
+		.range = &o.range,
+		.outage_loss = o.outage_loss,
+		.outage_min = o.outage_min,
+		.wide = o.wide,
+		.color = pp_color_wanted(o.color, 1),
+	};
+	if (pp_statsout_init(&so, &soo) == -1)
+		pp_errx(PP_EXIT_FAIL, "out of memory");
 	if (o.influx_url != NULL) {
-		struct pp_tsdb_opts so = {
+		struct pp_tsdb_opts to = {
 			.url = o.influx_url,
 			.spool = o.spool,
 			.spool_max = o.spool_max,
@@ -815,18 +535,18 @@ main(int argc, char **argv)
 		};
 		struct pp_error e;
 		pp_error_clear(&e);
-		if (pp_tsdb_open(&tsdb, &so, &e) == -1)
+		if (pp_tsdb_open(&tsdb, &to, &e) == -1)
 			pp_errx(PP_EXIT_FAIL, "--spool: %s", e.msg);
-		ot.tsdb = &tsdb;
+		ts = &tsdb;
 		/* What an earlier run left goes first. */
-		pp_tsdb_send(ot.tsdb);
+		pp_tsdb_send(ts);
 	}
-	if (o.format != FMT_NDJSON && !o.unbuffered)
+	if (o.format != PP_STATSOUT_NDJSON && !o.unbuffered)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	struct pp_agg_opts ao = {
 		.every = o.every,
-		.horizon = 11.0,	/* default 10 s timeout + 1 s */
+		.horizon = PP_HORIZON_DEFAULT,
 		.outage_loss = o.outage_loss,
 		.outage_min = o.outage_min,
 		.outcome = { .refused_down = o.refused_down },
@@ -835,21 +555,22 @@ main(int argc, char **argv)
 	struct pp_merge_opts mo = {
 		.every = o.every,
 		.vantage = o.as_vantage,
-		.row = on_merged,
-		.outage = on_merged_outage,
-		.arg = &ot,
+		.row = pp_statsout_merge_row,
+		.outage = pp_statsout_merge_outage,
+		.arg = &so,
 		.report = warn_line,
 	};
 	struct pp_merge m;
 	if (o.merge && pp_merge_init(&m, &mo) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	struct pp_agg_sink sink = {
-		.stats = on_stats,
-		.outage = on_outage,
-		.arg = &ot,
+		.stats = pp_statsout_agg_stats,
+		.outage = pp_statsout_agg_outage,
+		.arg = &so,
 	};
 	if (pp_agg_init(&a, &ao, &sink) == -1 ||
-	    pp_stream_open(&st, ot.in, ot.nin, o.strict) == -1)
+	    pp_stream_open(&st, argv + pp_optind, argc - pp_optind,
+	    o.strict) == -1)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	/* --merge reads nested lines, which workers decode with jansson and
 	 * the consumer frees: measured 2.7 times the CPU and 3 times the
@@ -858,55 +579,40 @@ main(int argc, char **argv)
 		st.nworkers = 0;
 	(void)pp_stream_time_order(&st);
 	pp_stream_set_range(&st, &o.range);
-	while ((rec = pp_stream_next(&st)) != NULL && !ot.io_error) {
+	while ((rec = pp_stream_next(&st)) != NULL && !so.io_error) {
 		if (o.merge) {
-			merge_record(&ot, &m, &st, rec);
+			merge_record(&so, &m, &st, rec);
 			continue;
 		}
-		if (rec->type == PP_REC_META)
-			note_meta(&ot, &a, rec);
-		else if (rec->type == PP_REC_MOS && (o.format == FMT_PROM ||
-		    o.format == FMT_INFLUX))
-			note_mos(&ot, &st, rec);
-		else if (rec->type == PP_REC_PROBE &&
-		    pp_agg_probe(&a, &rec->probe) == -1)
-			pp_errx(PP_EXIT_FAIL, "out of memory");
-		else if (rec->type == PP_REC_PROBE && o.format == FMT_TABLE)
-			pp_names_note_probe(&ot.names, rec);
-		if (ot.tsdb != NULL && (ot.x.len > 0 ||
-		    pp_tsdb_due(ot.tsdb, pp_tsdb_clock())))
-			ship(&ot);
+		read_record(&so, &a, &st, rec);
+		if (ts != NULL && (so.x.len > 0 ||
+		    pp_tsdb_due(ts, pp_tsdb_clock())))
+			ship(&so, ts, o.spool);
 	}
 	if (pp_stream_close(&st) != 0)
 		status = PP_EXIT_FAIL;
 	pp_agg_finish(&a);
-	if (a.oom)
+	if (a.oom || so.oom)
 		pp_errx(PP_EXIT_FAIL, "out of memory");
 	if (o.merge) {
 		pp_merge_finish(&m);
-		if (m.oom)
+		if (m.oom || so.oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		pp_merge_report(&m);
 		pp_merge_release(&m);
 	}
-	table_opts(&ot);
-	pp_table_flush(&ot.table, stdout, ot.source_host);
-	if (o.format == FMT_TABLE)
-		pp_table_outages_write(&ot.outages, stdout, o.outage_loss,
-		    o.outage_min);
-	if (ot.outages_unwritten > 0)
+	(void)pp_statsout_finish(&so);
+	if (so.outages_unwritten > 0)
 		pp_warnx("%lu outage%s not written: --outages FILE writes "
-		    "them as CSV", ot.outages_unwritten,
-		    pp_plural(ot.outages_unwritten, "", "s"));
-	if (o.format == FMT_PROM && pp_export_prom_write(&ot.prom, stdout) == -1)
-		ot.io_error = true;
-	if (ot.tsdb != NULL) {
+		    "them as CSV", so.outages_unwritten,
+		    pp_plural(so.outages_unwritten, "", "s"));
+	if (ts != NULL) {
 		/* The end: retry for --send-wait at most. */
 		double deadline = pp_tsdb_clock() + o.send_wait;
-		ship(&ot);
-		if (pp_tsdb_drain(ot.tsdb, deadline) == -1)
+		ship(&so, ts, o.spool);
+		if (pp_tsdb_drain(ts, deadline) == -1)
 			status = PP_EXIT_FAIL;
-		pp_tsdb_close(ot.tsdb);
+		pp_tsdb_close(ts);
 	}
 	if (a.late > 0)
 		pp_warnx("%llu probe%s arrived more than %.1f s after newer "
@@ -921,45 +627,28 @@ main(int argc, char **argv)
 		    pp_plural(a.late_window, "its", "their"),
 		    pp_plural(a.late_window, "was", "were"));
 	pp_agg_release(&a);
-	/* --meta: the settings beside a CSV, table or export. */
-	char *meta = NULL;
-	size_t meta_len = 0;
-	if (o.meta != NULL) {
-		meta_record(&ot);
-		meta_len = ot.w.len + 1;
-		meta = pp_xmalloc(meta_len);
-		memcpy(meta, ot.w.buf, ot.w.len);
-		meta[ot.w.len] = '\n';
-	}
-	pp_table_outages_release(&ot.outages);
-	pp_table_release(&ot.table);
-	pp_names_release(&ot.names);
-	json_decref(ot.source);
-	free(ot.source_host);
-	pp_jw_release(&ot.w);
-	pp_export_release(&ot.x);
-	pp_export_prom_release(&ot.prom);
-	if (ot.outf != NULL) {
-		bool bad = ferror(ot.outf) != 0;
-		if (fclose(ot.outf) != 0)
+	if (outf != NULL) {
+		bool bad = ferror(outf) != 0;
+		if (fclose(outf) != 0)
 			bad = true;
 		if (bad) {
 			pp_warnx("cannot write '%s': %s", o.outages,
 			    strerror(errno));
-			ot.io_error = true;
+			so.io_error = true;
 		}
 	}
-	if (ot.io_error)
+	if (so.io_error)
 		status = PP_EXIT_FAIL;
 	status = pp_close_stdout(status);
 	/* Replace the files only with complete outputs. */
 	status = pp_replace_commit(&out_file, o.output, status);
 	status = pp_replace_commit(&outages_file, o.outages, status);
+	/* --meta: the settings beside a CSV, table or export. */
 	if (o.meta != NULL && status == PP_EXIT_OK &&
-	    pp_atomic_write(o.meta, meta, meta_len) == -1) {
+	    pp_statsout_meta_write(&so, o.meta) == -1) {
 		pp_warnx("cannot replace '%s': %s", o.meta, strerror(errno));
 		status = PP_EXIT_FAIL;
 	}
-	free(meta);
+	pp_statsout_release(&so);
 	return status;
 }

@@ -37,6 +37,8 @@
  *            end (pp-stats -f prom)
  *   export_influx InfluxDB line protocol, a line a record (pp-stats -f
  *            influx, --influx-url through tsdb)
+ *   statsout where a pp-stats row goes: NDJSON, CSV (and the outages'
+ *            CSV), the table, Prometheus, InfluxDB; its meta record
  *   http     one HTTP/1.1 POST to an http:// URL, with a deadline
  *   tsdb     line protocol to a database through a bounded spool
  *            directory: atomic batch files, sent in order, retried
