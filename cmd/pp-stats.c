@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/agg.h"
 #include "lib/atomic.h"
@@ -171,67 +170,9 @@ remove_tmps(void)
 static void
 on_fatal_signal(int sig)
 {
-	pp_atomic_discard(&out_file);
-	pp_atomic_discard(&outages_file);
+	remove_tmps();
 	(void)signal(sig, SIG_DFL);
 	(void)raise(sig);
-}
-
-/* A temporary file beside path, to be renamed over it when everything
- * was written: returns its descriptor (owned by a). */
-static int
-open_replacement(struct pp_atomic *a, const char *path)
-{
-	static bool caught;
-	int fd = pp_atomic_open(a, path);
-
-	if (fd == -1)
-		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
-		    "'%s': %s", path, strerror(errno));
-	if (caught)
-		return fd;
-	caught = true;
-	if (atexit(remove_tmps) != 0) {
-		pp_atomic_abort(a);
-		pp_errx(PP_EXIT_FAIL, "out of memory");
-	}
-	pp_catch_fatal_signals(on_fatal_signal);
-	return fd;
-}
-
-/* -o: the output goes to a temporary file beside the named one (on fd 1),
- * renamed over it when everything was written. */
-static void
-open_output(const char *path)
-{
-	int fd = open_replacement(&out_file, path);
-
-	if (dup2(fd, 1) == -1) {
-		int saved = errno;
-		pp_atomic_abort(&out_file);
-		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
-		    "'%s': %s", path, strerror(saved));
-	}
-}
-
-/* --outages: the same, as a stream of its own, header row first. */
-static FILE *
-open_outages(const char *path)
-{
-	int fd = open_replacement(&outages_file, path);
-	int fd2 = dup(fd);
-	FILE *f = fd2 != -1 ? fdopen(fd2, "w") : NULL;
-
-	if (f == NULL) {
-		int saved = errno;
-		if (fd2 != -1)
-			(void)close(fd2);
-		pp_atomic_abort(&outages_file);
-		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
-		    "'%s': %s", path, strerror(saved));
-	}
-	fputs(PP_CSV_OUTAGE_HEADER, f);
-	return f;
 }
 
 /* ------------------------------------------------------------ sending */
@@ -499,10 +440,17 @@ main(int argc, char **argv)
 	pp_cli_init(argv[0]);
 	pp_trange_init(&o.range);
 	parse_args(argc, argv, &o);
+	if (o.output != NULL || o.outages != NULL) {
+		if (atexit(remove_tmps) != 0)
+			pp_errx(PP_EXIT_FAIL, "out of memory");
+		pp_catch_fatal_signals(on_fatal_signal);
+	}
 	if (o.output != NULL)
-		open_output(o.output);
-	if (o.outages != NULL)
-		outf = open_outages(o.outages);
+		pp_replace_stdout(&out_file, o.output);
+	if (o.outages != NULL) {
+		outf = pp_replace_fopen(&outages_file, o.outages);
+		fputs(PP_CSV_OUTAGE_HEADER, outf);
+	}
 	struct pp_statsout_opts soo = {
 		.format = o.format,
 		.out = stdout,
@@ -627,16 +575,8 @@ main(int argc, char **argv)
 		    pp_plural(a.late_window, "its", "their"),
 		    pp_plural(a.late_window, "was", "were"));
 	pp_agg_release(&a);
-	if (outf != NULL) {
-		bool bad = ferror(outf) != 0;
-		if (fclose(outf) != 0)
-			bad = true;
-		if (bad) {
-			pp_warnx("cannot write '%s': %s", o.outages,
-			    strerror(errno));
-			so.io_error = true;
-		}
-	}
+	if (outf != NULL && pp_replace_fclose(outf, o.outages) == -1)
+		so.io_error = true;
 	if (so.io_error)
 		status = PP_EXIT_FAIL;
 	status = pp_close_stdout(status);

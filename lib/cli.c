@@ -293,6 +293,62 @@ pp_catch_fatal_signals(void (*handler)(int))
 	}
 }
 
+/* A temporary file beside path: its descriptor (owned by a). */
+static int
+replace_open(struct pp_atomic *a, const char *path)
+{
+	int fd = pp_atomic_open(a, path);
+
+	if (fd == -1)
+		pp_errx(PP_EXIT_FAIL, "cannot create a temporary file for "
+		    "'%s': %s", path, strerror(errno));
+	return fd;
+}
+
+void
+pp_replace_stdout(struct pp_atomic *a, const char *path)
+{
+	int fd = replace_open(a, path);
+
+	if (dup2(fd, 1) == -1) {
+		int saved = errno;
+		pp_atomic_abort(a);
+		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
+		    "'%s': %s", path, strerror(saved));
+	}
+}
+
+FILE *
+pp_replace_fopen(struct pp_atomic *a, const char *path)
+{
+	int fd = replace_open(a, path);
+	int fd2 = dup(fd);
+	FILE *f = fd2 != -1 ? fdopen(fd2, "w") : NULL;
+
+	if (f == NULL) {
+		int saved = errno;
+		if (fd2 != -1)
+			(void)close(fd2);
+		pp_atomic_abort(a);
+		pp_errx(PP_EXIT_FAIL, "cannot write to a temporary file for "
+		    "'%s': %s", path, strerror(saved));
+	}
+	return f;
+}
+
+int
+pp_replace_fclose(FILE *f, const char *path)
+{
+	bool bad = ferror(f) != 0;
+
+	if (fclose(f) != 0)
+		bad = true;
+	if (!bad)
+		return 0;
+	pp_warnx("cannot write '%s': %s", path, strerror(errno));
+	return -1;
+}
+
 int
 pp_replace_commit(struct pp_atomic *a, const char *path, int status)
 {

@@ -76,6 +76,22 @@ void pp_catch_fatal_signals(void (*handler)(int));
 struct pp_atomic;
 int pp_replace_commit(struct pp_atomic *a, const char *path, int status);
 
+/* The start of a command's replacement of path (-o FILE): a temporary
+ * file beside it (pp_atomic_open, owned by a) becomes standard output
+ * (descriptor 1; close it with pp_close_stdout before pp_replace_commit),
+ * or, pp_replace_fopen, a stream of its own (the caller's to fclose
+ * first).  On failure says "cannot create a temporary file for 'path':
+ * reason" (or "cannot write to a temporary file"), removes what it
+ * made and exits 1.  A command that must not leave the temporary behind
+ * when a signal or pp_errx ends it removes it with pp_atomic_discard
+ * from its atexit and fatal-signal handlers (pp_catch_fatal_signals). */
+void pp_replace_stdout(struct pp_atomic *a, const char *path);
+FILE *pp_replace_fopen(struct pp_atomic *a, const char *path);
+
+/* Close f, a stream of pp_replace_fopen for path; when a write failed,
+ * say "cannot write 'path': reason".  Returns 0, or -1 (said). */
+int pp_replace_fclose(FILE *f, const char *path);
+
 /* Print "prog VERSION" on stdout (for -V/--version). */
 void pp_print_version(void);
 
