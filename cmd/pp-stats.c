@@ -547,9 +547,12 @@ main(int argc, char **argv)
 		if (m.oom || so.oom)
 			pp_errx(PP_EXIT_FAIL, "out of memory");
 		pp_merge_report(&m);
-		pp_merge_release(&m);
 	}
+	/* The wide table's last rows borrow the merge's strings: they are
+	 * written before it is released. */
 	(void)pp_statsout_finish(&so);
+	if (o.merge)
+		pp_merge_release(&m);
 	if (so.outages_unwritten > 0)
 		pp_warnx("%lu outage%s not written: --outages FILE writes "
 		    "them as CSV", so.outages_unwritten,

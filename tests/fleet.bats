@@ -144,6 +144,21 @@ stats_of() {
 	[ "$(jq -s '[.[] | select(.type == "probe" and .status == "reply")] | length' "$T/a.ndjson")" = "$(jq -r 'select(.type == "stats") | .recv' "$T/a.one")" ]
 }
 
+@test "fleet: --merge -w: the wide table of merged parts is one pass's wide table, its last block too" {
+	# The last block was written after the merge (its strings) had been
+	# freed: vantage point and responders came out as stray bytes.
+	for f in hand fwd windows; do
+		pp-stats --parts --every 10s "$(fixture pp-stats "$f.ndjson")" >"$T/$f.parts"
+		pp-stats -f table -w --every 10s "$(fixture pp-stats "$f.ndjson")" >"$T/$f.want"
+		pp_run 0 pp-stats --merge --every 10s -f table -w "$T/$f.parts"
+		[ "$output" = "$(cat "$T/$f.want")" ] || {
+			printf '%s: got\n%s\nwant\n' "$f" "$output"
+			cat "$T/$f.want"
+			false
+		}
+	done
+}
+
 @test "fleet: --merge --as-vantage: all sites as one; out of order, spans and records without parts are said" {
 	for v in a b c; do
 		gen "vp$v" 20 "$(printf %d "'$v")" new >"$T/$v.ndjson"
