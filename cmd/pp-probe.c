@@ -337,10 +337,10 @@ overload(struct probe_run *r, struct pp_engine *e, long long now)
 		pp_warnx("%s", line);
 }
 
-/* Each target's figures on stderr, as ping and fping end (lib/summary).
- * Returns how many resolved targets fail (never answered; with -c and
- * -w, fewer than -c answers by the deadline, as ping's exit status has
- * it). */
+/* Each target's figures on stderr, as ping and fping end (lib/summary,
+ * in one write).  Returns how many resolved targets fail (never
+ * answered; with -c and -w, fewer than -c answers by the deadline, as
+ * ping's exit status has it). */
 static int
 final_summary(const struct probe_run *r)
 {

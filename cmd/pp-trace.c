@@ -516,10 +516,9 @@ overload(struct trace_run *r, long long now)
 		pp_warnx("%s", line);
 }
 
-/* Each target's figures (lib/summary), gathered and written at once
- * (stderr is not buffered: three writes a target, 3,000 for 1,000
- * targets, otherwise).  Returns how many resolved targets' destinations
- * never answered (as pp-probe and fping name them). */
+/* Each target's figures, written by lib/summary (in one write).  Returns
+ * how many resolved targets' destinations never answered (as pp-probe
+ * and fping name them). */
 static int
 final_summary(const struct trace_run *r)
 {
@@ -530,9 +529,6 @@ final_summary(const struct trace_run *r)
 		.rs = &r->runsum,
 		.run_s = r->run_s,
 	};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 
 	for (int i = 0; i < r->nt; i++) {
 		const struct target *s = &r->t[i];
@@ -553,12 +549,7 @@ final_summary(const struct trace_run *r)
 			.err = s->err,
 		};
 	}
-	int never = pp_summary_trace(f != NULL ? f : stderr, t, r->nt, &o);
-	if (f != NULL) {
-		if (fclose(f) == 0 && buf != NULL)
-			(void)fwrite(buf, 1, len, stderr);
-		free(buf);
-	}
+	int never = pp_summary_trace(stderr, t, r->nt, &o);
 	free(t);
 	return never;
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/outcome.h"
@@ -69,6 +70,39 @@ run_lines(FILE *f, const struct pp_runsum *rs, const char *target,
 		fprintf(f, "%s\n", run);
 	(void)pp_runsum_text(rs, target, run_s, run, sizeof(run));
 	fprintf(f, "%s\n", run);
+}
+
+/* A summary gathered in memory and written to its stream at once: stderr
+ * is not buffered, and a block is many writes (3,000 for 1,000 targets
+ * otherwise), which a reader of the stream sees cut among others'. */
+struct once {
+	FILE *to;		/* where the text goes */
+	FILE *mem;		/* where it is gathered (NULL: to, directly,
+				 * when no memory stream could be opened) */
+	char *buf;		/* mem's text */
+	size_t len;		/* its length, bytes */
+};
+
+/* Starts gathering for to; returns the stream to write the text to. */
+static FILE *
+once_begin(struct once *o, FILE *to)
+{
+	o->to = to;
+	o->buf = NULL;
+	o->len = 0;
+	o->mem = open_memstream(&o->buf, &o->len);
+	return o->mem != NULL ? o->mem : to;
+}
+
+/* Writes what was gathered to its stream in one write, and frees it. */
+static void
+once_end(struct once *o)
+{
+	if (o->mem == NULL)
+		return;
+	if (fclose(o->mem) == 0 && o->buf != NULL)
+		(void)fwrite(o->buf, 1, o->len, o->to);
+	free(o->buf);
 }
 
 /* ------------------------------------------------------------ pp-probe */
@@ -208,8 +242,9 @@ probe_block(FILE *f, const struct pp_summary_probe *t,
 		run_lines(f, o->rs, t->name, o->run_s);
 }
 
-int
-pp_summary_probe(FILE *f, const struct pp_summary_probe *t, int nt,
+/* pp_summary_probe's text, written to f as it comes. */
+static int
+probe_text(FILE *f, const struct pp_summary_probe *t, int nt,
     const struct pp_summary_probe_opts *o)
 {
 	int never = 0;
@@ -285,8 +320,9 @@ trace_block(FILE *f, const struct pp_summary_trace *t,
 	run_lines(f, o->rs, t->name, o->run_s);
 }
 
-int
-pp_summary_trace(FILE *f, const struct pp_summary_trace *t, int nt,
+/* pp_summary_trace's text, written to f as it comes. */
+static int
+trace_text(FILE *f, const struct pp_summary_trace *t, int nt,
     const struct pp_summary_trace_opts *o)
 {
 	struct failed l = { f, o->prog, "no answer from the destination of",
@@ -300,4 +336,26 @@ pp_summary_trace(FILE *f, const struct pp_summary_trace *t, int nt,
 			failed_add(&l, t[i].name);
 	failed_end(&l);
 	return l.n;
+}
+
+int
+pp_summary_probe(FILE *f, const struct pp_summary_probe *t, int nt,
+    const struct pp_summary_probe_opts *o)
+{
+	struct once w;
+	int fail = probe_text(once_begin(&w, f), t, nt, o);
+
+	once_end(&w);
+	return fail;
+}
+
+int
+pp_summary_trace(FILE *f, const struct pp_summary_trace *t, int nt,
+    const struct pp_summary_trace_opts *o)
+{
+	struct once w;
+	int never = trace_text(once_begin(&w, f), t, nt, o);
+
+	once_end(&w);
+	return never;
 }

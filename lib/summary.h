@@ -17,7 +17,10 @@
  * instead with ping (a terminal, or -q).  The run line is lib/runsum's;
  * the loss, RTT and reasons are lib/stats' and lib/outcome's; target
  * names and unreachable sources are written through lib/sanitize.
- * The command gathers these plain figures; nothing here keeps state. */
+ * The command gathers these plain figures; nothing here keeps state.
+ * Each summary reaches its stream in one write (gathered in memory
+ * first), so that an unbuffered stderr does not get it cut into a write
+ * a line among other writers' text. */
 #ifndef PP_SUMMARY_H
 #define PP_SUMMARY_H
 
@@ -57,10 +60,11 @@ struct pp_summary_probe_opts {
 	bool refused_down;	/* a refused connection counts as down */
 };
 
-/* pp-probe's summary of nt targets t into f: each target's block, then
- * the resolved targets never answered ("no answer from a, b") and, with
- * count and deadline, those answered fewer than count times.  Returns
- * how many resolved targets fail (the exit status' 1). */
+/* pp-probe's summary of nt targets t into f, in one write: each target's
+ * block, then the resolved targets never answered ("no answer from a,
+ * b") and, with count and deadline, those answered fewer than count
+ * times.  Returns how many resolved targets fail (the exit status' 1).
+ * Without memory for the text, it is written to f piece by piece. */
 int pp_summary_probe(FILE *f, const struct pp_summary_probe *t, int nt,
     const struct pp_summary_probe_opts *o);
 
@@ -92,9 +96,10 @@ struct pp_summary_trace_opts {
 	double run_s;		/* how long the run lasted, s */
 };
 
-/* pp-trace's summary of nt targets t into f: a block per resolved
- * target, then those whose destination never answered.  Returns how
- * many resolved targets' destinations never answered. */
+/* pp-trace's summary of nt targets t into f, in one write (as
+ * pp_summary_probe): a block per resolved target, then those whose
+ * destination never answered.  Returns how many resolved targets'
+ * destinations never answered. */
 int pp_summary_trace(FILE *f, const struct pp_summary_trace *t, int nt,
     const struct pp_summary_trace_opts *o);
 

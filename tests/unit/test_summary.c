@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/intern.h"
 #include "lib/runsum.h"
@@ -53,8 +55,51 @@ text_is(const char *out, const char *want, unsigned flags)
 	    out[ol - wl - 1] == '\n');
 }
 
+/* The text pp_summary_probe (pt and po) or pp_summary_trace (tt and to)
+ * writes of n targets to an unbuffered stream reaches its reader in one
+ * write: a message of a SOCK_SEQPACKET pair is one write, so the first
+ * is all of text (of len bytes), and no other follows. */
+static void
+one_write(const char *what, size_t i, const struct pp_summary_probe *pt,
+    const struct pp_summary_probe_opts *po, const struct pp_summary_trace *tt,
+    const struct pp_summary_trace_opts *to, int n, const char *text,
+    size_t len)
+{
+	int sv[2];
+	static char got[1 << 16];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1) {
+		CHECK_ERRNO(false, "socketpair");
+		return;
+	}
+	FILE *f = fdopen(sv[0], "w");
+	CHECK_ERRNO(f != NULL, "fdopen");
+	if (f == NULL) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return;
+	}
+	(void)setvbuf(f, NULL, _IONBF, 0);
+	(void)(pt != NULL ? pp_summary_probe(f, pt, n, po) :
+	    pp_summary_trace(f, tt, n, to));
+	(void)fclose(f);
+	ssize_t first = recv(sv[1], got, sizeof(got), MSG_DONTWAIT);
+	ssize_t next = recv(sv[1], got + (first > 0 ? first : 0),
+	    sizeof(got) - (first > 0 ? (size_t)first : 0), MSG_DONTWAIT);
+	(void)close(sv[1]);
+	if (len == 0) {
+		CHECK(first == 0, "%s case %zu: a write of nothing: %zd",
+		    what, i, first);
+		return;
+	}
+	CHECK(first == (ssize_t)len && memcmp(got, text, len) == 0 &&
+	    next == 0, "%s case %zu: %zu bytes in writes of %zd, then %zd, "
+	    "want one write", what, i, len, first, next);
+}
+
 /* One case: the text pp_summary_probe (pt and po) or pp_summary_trace
- * (tt and to) writes of n targets is want, and it returns want_ret. */
+ * (tt and to) writes of n targets is want, and it returns want_ret;
+ * and it reaches an unbuffered stream in one write. */
 static void
 run_case(const char *what, size_t i, const struct pp_summary_probe *pt,
     const struct pp_summary_probe_opts *po, const struct pp_summary_trace *tt,
@@ -75,6 +120,8 @@ run_case(const char *what, size_t i, const struct pp_summary_probe *pt,
 	    "\"%s\"", what, i, out != NULL ? out : "(null)", want);
 	CHECK(ret == want_ret, "%s case %zu: %d failing, want %d", what, i,
 	    ret, want_ret);
+	if (out != NULL)
+		one_write(what, i, pt, po, tt, to, n, out, len);
 	free(out);
 }
 
