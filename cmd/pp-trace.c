@@ -39,7 +39,6 @@
 #include "lib/overload.h"
 #include "lib/probecli.h"
 #include "lib/runsum.h"
-#include "lib/sanitize.h"
 #include "lib/screen.h"
 #include "lib/summary.h"
 #include "lib/table.h"
@@ -114,32 +113,13 @@ struct target {
 	struct sockaddr_storage addr;
 	socklen_t alen;		/* 0: did not resolve */
 	char dst[64];		/* address text */
-	long long emitted;	/* rounds written */
-	long long reached;	/* rounds in which the destination answered */
-	long long local;	/* rounds not reached with a probe that may
-				 * have lost its answer inside this host
-				 * (local_drop): not counted as loss */
-	double last_rtt;	/* ms, of the destination */
-	int hops;		/* the lowest TTL it answered at in the
-				 * run (0 none): the path's length as mtr's
-				 * report shows it, not one round's TTL,
-				 * which is higher when the answer at its
-				 * own TTL was lost */
-	long long unreach;	/* rounds not reached with an ICMP unreachable
-				 * (counted as loss) */
-	char unreach_from[64];	/* the latest one's source ("" unknown) */
-	int unreach_code;	/* and code (-1 none) */
-	long long refused;	/* rounds not reached with the destination's
-				 * RST, lost by --refused-down */
-	long long errors;	/* rounds not reached with a probe that
-				 * could not be sent (counted as loss) */
-	char err[128];		/* the first send error's text, "" none */
 };
 
 struct trace_run {
 	struct pp_probecli pc;
 	struct pp_overload ov;	/* a host that does not keep up */
 	struct target *t;
+	struct pp_summary_trace *sum;	/* [nt]: each target's figures */
 	int nt;
 	int *sched;		/* [resolved]: the target of each scheduled
 				 * index */
@@ -160,8 +140,7 @@ struct trace_run {
 	bool paris;		/* every flow keeps to one path */
 	bool need4, need6;	/* IPv4 (IPv6) targets resolved */
 	struct pp_outcome_opts outcome;	/* --refused-down */
-	struct pp_tsched_stats told;	/* the schedule's troubles said */
-	long long next_tell;	/* monotonic ns: say them again then */
+	struct pp_tsched_told told;	/* the schedule's troubles said */
 };
 
 static volatile sig_atomic_t stopping;
@@ -401,12 +380,8 @@ static void
 write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 {
 	struct trace_run *r = arg;
-	struct target *t = &r->t[r->sched[ti]];
-	bool reached = false;
-	bool local = false;
-	bool unreach = false;
-	bool refused = false;
-	bool error = false;
+	int i = r->sched[ti];
+	struct pp_summary_round tally = { 0 };
 
 	(void)n;
 	for (int f = 0; f < r->flows; f++) {
@@ -416,53 +391,18 @@ write_round(void *arg, int ti, long long n, const struct pp_tsched_round *rd)
 			if (res == NULL)
 				continue;
 			struct pp_probe p;
-			probe_of(r, t, res, &p);
+			probe_of(r, &r->t[i], res, &p);
 			pp_probe_write(&r->w, &p);
 			pp_probecli_emit(&r->pc, &r->w, false);
 			/* (The live screen had it through screen_outcome.) */
 			if (r->screen != NULL && !r->live)
 				pp_screen_probe(r->screen, &p);
 			pp_runsum_probe(&r->runsum, &p);
-			enum pp_loss why;
-			enum pp_outcome o = pp_probe_classify(&p, &r->outcome,
-			    &why);
-			refused = refused || why == PP_LOSS_REFUSED;
-			if (why == PP_LOSS_ERROR) {
-				error = true;
-				if (t->err[0] == '\0')
-					(void)pp_sanitize_term(t->err,
-					    sizeof(t->err), p.err != NULL ?
-					    p.err : "error");
-			}
-			if (why == PP_LOSS_UNREACHABLE) {
-				unreach = true;
-				(void)pp_sanitize_term(t->unreach_from,
-				    sizeof(t->unreach_from), p.from != NULL ?
-				    p.from : "");
-				t->unreach_code = p.code;
-			}
-			if (o == PP_ANSWER_DEST) {
-				reached = true;
-				t->last_rtt = res->rtt;
-				if (t->hops == 0 || ttl < t->hops)
-					t->hops = ttl;
-			}
-			local = local || o == PP_LOCAL;
+			pp_summary_trace_probe(&r->sum[i], &tally, &p,
+			    &r->outcome);
 		}
 	}
-	if (pp_tsched_partial(rd) && !reached)
-		return;
-	if (reached)
-		t->reached++;
-	else if (local)
-		t->local++;
-	else if (unreach)
-		t->unreach++;
-	else if (refused)
-		t->refused++;
-	else if (error)
-		t->errors++;
-	t->emitted++;
+	pp_summary_trace_round(&r->sum[i], &tally, pp_tsched_partial(rd));
 }
 
 static void
@@ -476,29 +416,23 @@ done(void *arg, const struct pp_engine_result *res)
 		pp_engine_yield(r->e);
 }
 
-/* The schedule's troubles, said while they happen (at most once a
- * second) and at the end: rounds that started late, probes that waited
- * for room in the engine. */
+/* The schedule's troubles (lib/tsched), said while they happen (at most
+ * once a second) and at the end. */
 static void
 tell_schedule(struct trace_run *r, long long now, bool end)
 {
 	struct pp_tsched_stats st;
+	char late[256];
+	char deferred[256];
 
 	pp_tsched_stats(r->ts, &st);
-	if ((!end && now < r->next_tell) || (st.late == r->told.late &&
-	    st.deferred == r->told.deferred))
+	if (pp_tsched_tell(&r->told, &st, r->pc.eo.max_inflight, now, end,
+	    late, deferred, sizeof(late)) == 0)
 		return;
-	if (st.late > r->told.late)
-		pp_warnx("%llu round%s started late so far (the latest %.3f s "
-		    "after its time): the rounds a target may have in flight "
-		    "(-W / -i) were all in flight", st.late,
-		    pp_plural(st.late, "", "s"), (double)st.late_max / 1e9);
-	if (st.deferred > r->told.deferred)
-		pp_warnx("%llu probe%s waited for room in flight so far (at "
-		    "most %d probes in flight): sent late", st.deferred,
-		    pp_plural(st.deferred, "", "s"), r->pc.eo.max_inflight);
-	r->told = st;
-	r->next_tell = now + 1000000000LL;
+	if (late[0] != '\0')
+		pp_warnx("%s", late);
+	if (deferred[0] != '\0')
+		pp_warnx("%s", deferred);
 }
 
 /* ------------------------------------------------------------ summary */
@@ -522,36 +456,13 @@ overload(struct trace_run *r, long long now)
 static int
 final_summary(const struct trace_run *r)
 {
-	struct pp_summary_trace *t = pp_xcalloc((size_t)r->nt + 1,
-	    sizeof(*t));
 	struct pp_summary_trace_opts o = {
 		.prog = pp_progname(),
 		.rs = &r->runsum,
 		.run_s = r->run_s,
 	};
 
-	for (int i = 0; i < r->nt; i++) {
-		const struct target *s = &r->t[i];
-		t[i] = (struct pp_summary_trace){
-			.name = s->name,
-			.resolved = s->alen > 0,
-			.dst = s->dst,
-			.rounds = s->emitted,
-			.reached = s->reached,
-			.local = s->local,
-			.last_rtt = s->last_rtt,
-			.hops = s->hops,
-			.unreach = s->unreach,
-			.unreach_code = s->unreach_code,
-			.unreach_from = s->unreach_from,
-			.refused = s->refused,
-			.errors = s->errors,
-			.err = s->err,
-		};
-	}
-	int never = pp_summary_trace(stderr, t, r->nt, &o);
-	free(t);
-	return never;
+	return pp_summary_trace(stderr, r->sum, r->nt, &o);
 }
 
 /* ------------------------------------------------------------ screen */
@@ -564,31 +475,18 @@ open_screen(struct trace_run *r, bool live, bool report,
 {
 	static char host[256];
 	static char title[1024];
+	struct pp_screen_target *shown = pp_xcalloc((size_t)o->ntargets,
+	    sizeof(*shown));
 	struct pp_error err;
-	size_t used = 0;
-	int shown = 0;
 
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		(void)snprintf(host, sizeof(host), "-");
-	used = (size_t)snprintf(title, sizeof(title), "%s -> ", host);
-	for (int i = 0; i < r->nt; i++) {
-		const struct target *t = &r->t[i];
-		if (t->alen == 0)
-			continue;
-		if (shown == 3) {
-			(void)snprintf(title + used, sizeof(title) - used,
-			    " and %d more", o->ntargets - shown);
-			break;
-		}
-		bool same = strcmp(t->name, t->dst) == 0;
-		int n = snprintf(title + used, sizeof(title) - used,
-		    "%s%s%s%s%s", shown > 0 ? ", " : "", t->name, same ? "" :
-		    " (", same ? "" : t->dst, same ? "" : ")");
-		if (n < 0 || (size_t)n >= sizeof(title) - used)
-			break;
-		used += (size_t)n;
-		shown++;
-	}
+	for (int i = 0, k = 0; i < r->nt; i++)
+		if (r->t[i].alen > 0)
+			shown[k++] = (struct pp_screen_target){ r->t[i].name,
+			    r->t[i].dst };
+	pp_screen_title(title, sizeof(title), host, shown, o->ntargets);
+	free(shown);
 	o->tool = "pp-trace";
 	o->host = host;
 	o->title = title;
@@ -880,10 +778,13 @@ main(int argc, char **argv)
 	bool need4 = false, need6 = false;
 	r.nt = r.pc.nnames;
 	r.t = pp_xcalloc((size_t)r.nt, sizeof(*r.t));
+	r.sum = pp_xcalloc((size_t)r.nt, sizeof(*r.sum));
 	for (int i = 0; i < r.nt; i++) {
 		struct target *t = &r.t[i];
 		const char *why = NULL;
 		t->name = r.pc.names[i];
+		r.sum[i].name = t->name;
+		r.sum[i].dst = t->dst;
 		if (pp_probecli_resolve(t->name, r.pc.family, &t->addr,
 		    &t->alen, &why) == -1) {
 			pp_warnx("cannot resolve '%s': %s", t->name, why);
@@ -891,6 +792,7 @@ main(int argc, char **argv)
 			t->alen = 0;
 			continue;
 		}
+		r.sum[i].resolved = true;
 		pp_probecli_addr_text((struct sockaddr *)&t->addr, t->dst,
 		    sizeof(t->dst));
 		need4 = need4 || t->addr.ss_family == AF_INET;
@@ -1055,6 +957,7 @@ main(int argc, char **argv)
 	pp_runsum_release(&r.runsum);
 	pp_tsched_free(r.ts);
 	free(r.sched);
+	free(r.sum);
 	free(r.t);
 	pp_probecli_release(&r.pc);
 	pp_jw_release(&r.w);

@@ -49,12 +49,14 @@
  *            80 columns or wide, names, AS numbers, colour
  *   names    what records say about an address (pp-geo's names, ASNs)
  *   screen   a prober's live view (mtr's hop table redrawn in place,
- *            keys, names by reverse DNS, AS numbers) and -r's report
+ *            keys, names by reverse DNS, AS numbers, its title) and -r's
+ *            report
  *   hophist  each hop's last answers as mtr's display modes show them
  *   pingline probe records as ping's lines (pp-probe on a terminal)
  *   runsum   a prober's run summary: duration, outages, the longest
- *   summary  the probers' end-of-run text on stderr: each target's
- *            figures (ping's or pp's), the targets that failed
+ *   summary  the probers' end-of-run text on stderr, in one write: each
+ *            target's figures (ping's or pp's; pp-trace's tallied round
+ *            by round here), the targets that failed
  * Alerts and enrichment:
  *   alert    windows, hysteresis levels, route tracking
  *   judge    pp-alert's judgement: paths, targets, rounds, routes, the
@@ -77,7 +79,7 @@
  *            timeouts
  *   tsched   pp-trace's round scheduler: rounds on time, flows, TTL
  *            limits learnt, --rate turns (a time heap, queues by TTL);
- *            no clock, no sockets (a send hook)
+ *            no clock, no sockets (a send hook); its troubles in words
  *   mtrpkt   mtr-packet's protocol as mtr-packet 0.95 speaks it: lines,
  *            requests, the reply-word table (errno, ICMP), reply lines
  *   mtrpkt_run pp-probe --mtr-packet's helper loop: stdin's requests

@@ -834,6 +834,32 @@ pp_screen_due(const struct pp_screen *s, long long now)
 	return now + KEY_NS;
 }
 
+/* ------------------------------------------------------------ title */
+
+void
+pp_screen_title(char *buf, size_t size, const char *host,
+    const struct pp_screen_target *t, int n)
+{
+	int used = snprintf(buf, size, "%s -> ", host);
+
+	if (used < 0 || (size_t)used >= size)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (i == 3) {
+			(void)snprintf(buf + used, size - (size_t)used,
+			    " and %d more", n - i);
+			break;
+		}
+		bool same = strcmp(t[i].name, t[i].addr) == 0;
+		int k = snprintf(buf + used, size - (size_t)used,
+		    "%s%s%s%s%s", i > 0 ? ", " : "", t[i].name, same ? "" :
+		    " (", same ? "" : t[i].addr, same ? "" : ")");
+		if (k < 0 || (size_t)k >= size - (size_t)used)
+			break;
+		used += k;
+	}
+}
+
 /* ------------------------------------------------------------ print */
 
 void

@@ -62,6 +62,20 @@ struct pp_screen_opts {
 				 * answer (--refused-down; lib/outcome.h) */
 };
 
+/* A target a title names. */
+struct pp_screen_target {
+	const char *name;	/* as given (borrowed) */
+	const char *addr;	/* its address text (borrowed) */
+};
+
+/* The text of opts.title for n targets t, seen from host: "host -> a, b
+ * (198.18.2.2), c and 2 more": the first three, each with its address
+ * when that is not its name, the others counted.  Into buf (size bytes,
+ * NUL-terminated): a target that does not fit whole is cut where buf
+ * ends and the others left out. */
+void pp_screen_title(char *buf, size_t size, const char *host,
+    const struct pp_screen_target *t, int n);
+
 /* What pp_screen_poll reports. */
 enum pp_screen_event {
 	PP_SCREEN_NONE,		/* nothing for the caller */

@@ -320,6 +320,55 @@ trace_block(FILE *f, const struct pp_summary_trace *t,
 	run_lines(f, o->rs, t->name, o->run_s);
 }
 
+void
+pp_summary_trace_probe(struct pp_summary_trace *t,
+    struct pp_summary_round *rd, const struct pp_probe *p,
+    const struct pp_outcome_opts *o)
+{
+	enum pp_loss why;
+	enum pp_outcome oc = pp_probe_classify(p, o, &why);
+
+	rd->refused = rd->refused || why == PP_LOSS_REFUSED;
+	if (why == PP_LOSS_ERROR) {
+		rd->error = true;
+		if (t->err[0] == '\0')
+			(void)pp_sanitize_term(t->err, sizeof(t->err),
+			    p->err != NULL ? p->err : "error");
+	}
+	if (why == PP_LOSS_UNREACHABLE) {
+		rd->unreach = true;
+		(void)pp_sanitize_term(t->unreach_from,
+		    sizeof(t->unreach_from), p->from != NULL ? p->from : "");
+		t->unreach_code = p->code;
+	}
+	if (oc == PP_ANSWER_DEST) {
+		rd->reached = true;
+		t->last_rtt = p->rtt;
+		if (t->hops == 0 || p->ttl < t->hops)
+			t->hops = p->ttl;
+	}
+	rd->local = rd->local || oc == PP_LOCAL;
+}
+
+void
+pp_summary_trace_round(struct pp_summary_trace *t,
+    const struct pp_summary_round *rd, bool partial)
+{
+	if (partial && !rd->reached)
+		return;
+	if (rd->reached)
+		t->reached++;
+	else if (rd->local)
+		t->local++;
+	else if (rd->unreach)
+		t->unreach++;
+	else if (rd->refused)
+		t->refused++;
+	else if (rd->error)
+		t->errors++;
+	t->rounds++;
+}
+
 /* pp_summary_trace's text, written to f as it comes. */
 static int
 trace_text(FILE *f, const struct pp_summary_trace *t, int nt,

@@ -28,6 +28,8 @@
 #include <stdio.h>
 
 #include "lib/intern.h"
+#include "lib/outcome.h"
+#include "lib/record.h"
 #include "lib/runsum.h"
 #include "lib/stats.h"
 
@@ -81,13 +83,39 @@ struct pp_summary_trace {
 	int hops;		/* the lowest TTL it answered at (0 none) */
 	long long unreach;	/* rounds an ICMP unreachable ended */
 	int unreach_code;	/* the latest one's code (-1 none) */
-	const char *unreach_from;	/* and source ("" unknown), as
-					 * given (terminal-safe) */
+	char unreach_from[64];	/* and source ("" unknown), written as
+				 * it is (terminal-safe) */
 	long long refused;	/* rounds the destination refused (down) */
 	long long errors;	/* rounds with a probe not sent */
-	const char *err;	/* the first send error's text ("" none),
-				 * as given (terminal-safe) */
+	char err[128];		/* the first send error's text ("" none),
+				 * written as it is (terminal-safe) */
 };
+
+/* What the probes of one pp-trace round showed, while they are tallied
+ * (pp_summary_trace_probe); zeroed before its first. */
+struct pp_summary_round {
+	bool reached;		/* the destination answered */
+	bool local;		/* a probe maybe lost inside this host */
+	bool unreach;		/* an ICMP unreachable */
+	bool refused;		/* the destination refused (--refused-down) */
+	bool error;		/* a probe could not be sent */
+};
+
+/* One probe record p of target t's round rd, its outcome as o says
+ * (lib/outcome): marks rd, and keeps in t the destination's last RTT and
+ * lowest TTL (hops), the first send error's text and the latest
+ * unreachable's source and code (both through lib/sanitize). */
+void pp_summary_trace_probe(struct pp_summary_trace *t,
+    struct pp_summary_round *rd, const struct pp_probe *p,
+    const struct pp_outcome_opts *o);
+
+/* Target t's round rd is over: one more round, counted by the first of
+ * reached, maybe lost inside this host (local), unreachable, refused and
+ * send errors that it showed (else a timeout: only in rounds).  A partial
+ * round (abandoned with probes in flight) counts only when it reached the
+ * destination. */
+void pp_summary_trace_round(struct pp_summary_trace *t,
+    const struct pp_summary_round *rd, bool partial);
 
 /* What pp-trace's summary says beside each target's figures. */
 struct pp_summary_trace_opts {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1026,4 +1027,36 @@ void
 pp_tsched_stats(const struct pp_tsched *s, struct pp_tsched_stats *st)
 {
 	*st = s->st;
+}
+
+int
+pp_tsched_tell(struct pp_tsched_told *t, const struct pp_tsched_stats *st,
+    int max_inflight, long long now, bool end, char *late, char *deferred,
+    size_t size)
+{
+	int n = 0;
+
+	late[0] = '\0';
+	deferred[0] = '\0';
+	if ((!end && now < t->next) || (st->late == t->st.late &&
+	    st->deferred == t->st.deferred))
+		return 0;
+	if (st->late > t->st.late) {
+		(void)snprintf(late, size, "%llu round%s started late so far "
+		    "(the latest %.3f s after its time): the rounds a target "
+		    "may have in flight (-W / -i) were all in flight",
+		    st->late, pp_plural(st->late, "", "s"),
+		    (double)st->late_max / 1e9);
+		n++;
+	}
+	if (st->deferred > t->st.deferred) {
+		(void)snprintf(deferred, size, "%llu probe%s waited for room "
+		    "in flight so far (at most %d probes in flight): sent late",
+		    st->deferred, pp_plural(st->deferred, "", "s"),
+		    max_inflight);
+		n++;
+	}
+	t->st = *st;
+	t->next = now + 1000000000LL;
+	return n;
 }

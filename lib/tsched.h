@@ -195,4 +195,22 @@ bool pp_tsched_partial(const struct pp_tsched_round *rd);
 /* The figures so far. */
 void pp_tsched_stats(const struct pp_tsched *s, struct pp_tsched_stats *st);
 
+/* What the schedule's troubles told so far (pp_tsched_tell).  Caller
+ * storage, zeroed before the first call. */
+struct pp_tsched_told {
+	struct pp_tsched_stats st;	/* the figures last told */
+	long long next;		/* monotonic ns: not told again before */
+};
+
+/* The schedule's troubles in st that t has not told yet, said while they
+ * happen: at most once a second at monotonic now (with end, at any
+ * time).  Into late (size bytes) a line on the rounds started late, into
+ * deferred one on the probes that waited for room in flight
+ * (max_inflight: the most in flight), each "" when it has nothing new:
+ * text without the program name or a newline.  Returns how many lines
+ * (0 to 2); t then holds st. */
+int pp_tsched_tell(struct pp_tsched_told *t, const struct pp_tsched_stats *st,
+    int max_inflight, long long now, bool end, char *late, char *deferred,
+    size_t size);
+
 #endif /* PP_TSCHED_H */

@@ -369,9 +369,142 @@ summary_trace(void)
 	pp_runsum_release(&rs);
 }
 
+/* A probe of a trace round by its letter, at ttl, rtt ms: H a hop's
+ * answer, D the destination's, R its refusal (TCP RST), U an unreachable
+ * from 198.18.2.1 code 1 (u: IPv6's from fd00::1 code 3), T a timeout,
+ * L one maybe lost inside this host, E a send error (e: without text). */
+static void
+probe_kind(struct pp_probe *p, char k, int ttl, double rtt)
+{
+	*p = (struct pp_probe){
+		.target = "t", .dst = "198.18.4.2", .proto = "tcp",
+		.round = 0, .ttl = ttl, .code = -1, .rtt = NAN,
+		.status = PP_ST_TIMEOUT,
+	};
+	switch (k) {
+	case 'H':
+		p->status = PP_ST_TTL_EXPIRED;
+		p->from = "198.18.1.2";
+		p->rtt = rtt;
+		break;
+	case 'D':
+	case 'R':
+		p->status = PP_ST_REPLY;
+		p->from = p->dst;
+		p->rtt = rtt;
+		p->conn = k == 'R' ? PP_CONN_REFUSED : PP_CONN_OPEN;
+		break;
+	case 'U':
+	case 'u':
+		p->status = PP_ST_UNREACHABLE;
+		p->from = k == 'U' ? "198.18.2.1" : "fd00::1";
+		p->code = k == 'U' ? 1 : 3;
+		p->rtt = rtt;
+		break;
+	case 'L':
+		p->local_drop = true;
+		break;
+	case 'E':
+	case 'e':
+		p->status = PP_ST_ERROR;
+		p->err = k == 'E' ? "No route to host" : NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+/* pp_summary_trace_probe and _round: rounds of probes (a round a word,
+ * its probes at TTL 1 on; '*': abandoned with probes in flight), tallied
+ * into a target's figures. */
+static void
+summary_tally(void)
+{
+	static const struct {
+		const char *rounds;	/* words, space-separated */
+		bool down;		/* --refused-down */
+		/* rounds, reached, local, unreach, refused, errors, hops,
+		 * last rtt (of the last probe's rtt: 1 + its TTL), the
+		 * unreachable's source and code, the send error */
+		long long n, reached, local, unreach, refused, errors;
+		int hops;
+		double last;
+		const char *from;
+		int code;
+		const char *err;
+	} cases[] = {
+		/* Reached: hops from the lowest TTL it answered at. */
+		{ "HHD", false, 1, 1, 0, 0, 0, 0, 3, 4.0, "", 0, "" },
+		{ "HHD HD HHHD", false, 3, 3, 0, 0, 0, 0, 2, 5.0, "", 0, "" },
+		/* Lost: the first reason of reached, local, unreachable,
+		 * refused, errors; a timeout only a round. */
+		{ "HHT", false, 1, 0, 0, 0, 0, 0, 0, 0.0, "", 0, "" },
+		{ "HLU", false, 1, 0, 1, 0, 0, 0, 0, 0.0, "198.18.2.1", 1,
+		    "" },
+		{ "HUE", false, 1, 0, 0, 1, 0, 0, 0, 0.0, "198.18.2.1", 1,
+		    "No route to host" },
+		{ "HER", true, 1, 0, 0, 0, 1, 0, 0, 0.0, "", 0,
+		    "No route to host" },
+		{ "HTE", false, 1, 0, 0, 0, 0, 1, 0, 0.0, "", 0,
+		    "No route to host" },
+		{ "LD", false, 1, 1, 0, 0, 0, 0, 2, 3.0, "", 0, "" },
+		/* A refusal is the destination's answer unless down. */
+		{ "HR", false, 1, 1, 0, 0, 0, 0, 2, 3.0, "", 0, "" },
+		{ "HR HR", true, 2, 0, 0, 0, 2, 0, 0, 0.0, "", 0, "" },
+		/* The first send error's text kept, "error" without one;
+		 * the latest unreachable's source and code. */
+		{ "e E", false, 2, 0, 0, 0, 0, 2, 0, 0.0, "", 0, "error" },
+		{ "U u", false, 2, 0, 0, 2, 0, 0, 0, 0.0, "fd00::1", 3, "" },
+		/* Abandoned: counted only when the destination answered. */
+		{ "HD HT*", false, 1, 1, 0, 0, 0, 0, 2, 3.0, "", 0, "" },
+		{ "HD* HT", false, 2, 1, 0, 0, 0, 0, 2, 3.0, "", 0, "" },
+		{ "HU*", false, 0, 0, 0, 0, 0, 0, 0, 0.0, "198.18.2.1", 1,
+		    "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pp_summary_trace t = { .name = "t" };
+		struct pp_outcome_opts o = { .refused_down = cases[i].down };
+		const char *c = cases[i].rounds;
+		while (*c != '\0') {
+			struct pp_summary_round rd = { 0 };
+			int ttl = 1;
+			for (; *c != '\0' && *c != ' ' && *c != '*'; c++) {
+				struct pp_probe p;
+				probe_kind(&p, *c, ttl, 1.0 + ttl);
+				pp_summary_trace_probe(&t, &rd, &p, &o);
+				ttl++;
+			}
+			pp_summary_trace_round(&t, &rd, *c == '*');
+			if (*c == '*')
+				c++;
+			if (*c == ' ')
+				c++;
+		}
+		CHECK(t.rounds == cases[i].n && t.reached == cases[i].reached &&
+		    t.local == cases[i].local &&
+		    t.unreach == cases[i].unreach &&
+		    t.refused == cases[i].refused &&
+		    t.errors == cases[i].errors,
+		    "tally case %zu (%s): rounds %lld reached %lld local %lld "
+		    "unreach %lld refused %lld errors %lld", i,
+		    cases[i].rounds, t.rounds, t.reached, t.local, t.unreach,
+		    t.refused, t.errors);
+		CHECK(t.hops == cases[i].hops && t.last_rtt == cases[i].last,
+		    "tally case %zu (%s): hops %d, last rtt %g", i,
+		    cases[i].rounds, t.hops, t.last_rtt);
+		CHECK(strcmp(t.unreach_from, cases[i].from) == 0 &&
+		    t.unreach_code == cases[i].code &&
+		    strcmp(t.err, cases[i].err) == 0,
+		    "tally case %zu (%s): from \"%s\" code %d err \"%s\"", i,
+		    cases[i].rounds, t.unreach_from, t.unreach_code, t.err);
+	}
+}
+
 void
 test_summary(void)
 {
 	summary_probe();
 	summary_trace();
+	summary_tally();
 }

@@ -815,6 +815,73 @@ abandon(void)
 	sim_release(&m);
 }
 
+/* pp_tsched_tell: a line for what is new, at most once a second (at the
+ * end, at once), each kind only when it grew. */
+static void
+tell(void)
+{
+	static const struct {
+		unsigned long long late;	/* the stats so far */
+		long long late_max;
+		unsigned long long deferred;
+		long long now;
+		bool end;
+		int n;			/* lines */
+		const char *late_want;	/* "" none */
+		const char *deferred_want;
+	} steps[] = {
+		/* Nothing yet: nothing said. */
+		{ 0, 0, 0, 0, false, 0, "", "" },
+		{ 1, 250 * MS, 0, 100 * MS, false, 1, "1 round started late "
+		    "so far (the latest 0.250 s after its time): the rounds a "
+		    "target may have in flight (-W / -i) were all in flight",
+		    "" },
+		/* Within the second: kept for later. */
+		{ 3, 1500 * MS, 2, 600 * MS, false, 0, "", "" },
+		{ 3, 1500 * MS, 2, 1100 * MS, false, 2, "3 rounds started "
+		    "late so far (the latest 1.500 s after its time): the "
+		    "rounds a target may have in flight (-W / -i) were all in "
+		    "flight", "2 probes waited for room in flight so far (at "
+		    "most 7 probes in flight): sent late" },
+		/* Only what grew. */
+		{ 3, 1500 * MS, 3, 2200 * MS, false, 1, "", "3 probes waited "
+		    "for room in flight so far (at most 7 probes in flight): "
+		    "sent late" },
+		/* Nothing new, the second over: nothing. */
+		{ 3, 1500 * MS, 3, 4000 * MS, false, 0, "", "" },
+		{ 4, 1500 * MS, 3, 4050 * MS, false, 1, "4 rounds started late "
+		    "so far (the latest 1.500 s after its time): the rounds a "
+		    "target may have in flight (-W / -i) were all in flight",
+		    "" },
+		/* The end: at once, within the second. */
+		{ 5, 1500 * MS, 3, 4100 * MS, false, 0, "", "" },
+		{ 5, 1500 * MS, 3, 4200 * MS, true, 1, "5 rounds started late "
+		    "so far (the latest 1.500 s after its time): the rounds a "
+		    "target may have in flight (-W / -i) were all in flight",
+		    "" },
+		{ 5, 1500 * MS, 3, 4300 * MS, true, 0, "", "" },
+	};
+	struct pp_tsched_told t;
+	char late[256];
+	char deferred[256];
+
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct pp_tsched_stats st = {
+			.late = steps[i].late,
+			.late_max = steps[i].late_max,
+			.deferred = steps[i].deferred,
+		};
+		int n = pp_tsched_tell(&t, &st, 7, steps[i].now, steps[i].end,
+		    late, deferred, sizeof(late));
+		CHECK(n == steps[i].n && strcmp(late, steps[i].late_want) == 0 &&
+		    strcmp(deferred, steps[i].deferred_want) == 0,
+		    "tell step %zu: %d lines \"%s\" \"%s\", want %d \"%s\" "
+		    "\"%s\"", i, n, late, deferred, steps[i].n,
+		    steps[i].late_want, steps[i].deferred_want);
+	}
+}
+
 void
 test_tsched(void)
 {
@@ -827,4 +894,5 @@ test_tsched(void)
 	targets_and_stop();
 	refusals();
 	abandon();
+	tell();
 }
