@@ -526,12 +526,7 @@ main(int argc, char **argv)
 		pp_mtrpkt_run(&net, &r.pc.eo, &stopping);
 		return pp_close_stdout(PP_EXIT_OK);
 	}
-	for (int i = 0; i < 2; i++) {
-		int *u = i == 0 ? &net.udp4 : &net.udp6;
-		if (*u >= 0)
-			close(*u);
-		*u = -1;
-	}
+	pp_net_close_raw(&net, false, false);
 	pp_probecli_targets(&r.pc, file_opt, file, true, argc, argv,
 	    MAX_TARGETS);
 	if (r.pc.nnames == 0)

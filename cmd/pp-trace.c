@@ -758,19 +758,9 @@ main(int argc, char **argv)
 	if (r.pc.nnames == 0)
 		usage(PP_EXIT_USAGE);
 	pp_probecli_finish(&r.pc);
-	/* Raw TCP sockets see every TCP segment of the host: only --tcp
-	 * keeps them; raw UDP ones only --udp. */
-	int *unused[2][2] = { { &net.tcp4, &net.tcp6 }, { &net.udp4,
-	    &net.udp6 } };
-	for (int k = 0; k < 2; k++) {
-		if (r.pc.po.proto == (k == 0 ? PP_TCP : PP_UDP))
-			continue;
-		for (int i = 0; i < 2; i++) {
-			if (*unused[k][i] >= 0)
-				close(*unused[k][i]);
-			*unused[k][i] = -1;
-		}
-	}
+	/* Raw TCP sockets only for --tcp, raw UDP ones only for --udp. */
+	pp_net_close_raw(&net, r.pc.po.proto == PP_TCP,
+	    r.pc.po.proto == PP_UDP);
 
 	/* Names are resolved once, here. */
 	int status = PP_EXIT_OK;

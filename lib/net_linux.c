@@ -112,6 +112,20 @@ pp_net_close(struct pp_net *n)
 	}
 }
 
+void
+pp_net_close_raw(struct pp_net *n, bool tcp, bool udp)
+{
+	int *fd[4] = { &n->tcp4, &n->tcp6, &n->udp4, &n->udp6 };
+
+	for (int i = 0; i < 4; i++) {
+		if (i < 2 ? tcp : udp)
+			continue;
+		if (*fd[i] >= 0)
+			close(*fd[i]);
+		*fd[i] = -1;
+	}
+}
+
 int
 pp_net_drop_privileges(bool keep_net_admin)
 {

@@ -67,6 +67,11 @@ void pp_net_open_raw_udp(struct pp_net *n);
 /* Close every socket of n (each -1 afterwards). */
 void pp_net_close(struct pp_net *n);
 
+/* Close the raw sockets a run does not use (each -1 afterwards): the raw
+ * TCP ones (tcp4, tcp6) unless tcp, which see every TCP segment of the
+ * host, and the raw UDP ones (udp4, udp6) unless udp. */
+void pp_net_close_raw(struct pp_net *n, bool tcp, bool udp);
+
 /* Drop every privilege: a set-user-ID run goes back to the real user; a
  * run as root clears all capabilities (bounding set included); then
  * PR_SET_NO_NEW_PRIVS.  keep_net_admin keeps CAP_NET_ADMIN (for --mark on

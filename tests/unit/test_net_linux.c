@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -226,10 +227,44 @@ batches(void)
 	close(tx);
 }
 
+/* pp_net_close_raw: the raw sockets not kept closed and -1, the others
+ * (and the ICMP ones) left open. */
+static void
+close_raw(void)
+{
+	static const struct {
+		bool tcp, udp;
+	} cases[] = { { false, false }, { true, false }, { false, true },
+	    { true, true } };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pp_net n = { .icmp4 = -1, .icmp6 = -1 };
+		int *fd[5] = { &n.tcp4, &n.tcp6, &n.udp4, &n.udp6, &n.icmp4 };
+		int was[5];
+		for (int k = 0; k < 5; k++) {
+			*fd[k] = open("/dev/null", O_RDONLY);
+			was[k] = *fd[k];
+		}
+		n.icmp6 = -1;
+		pp_net_close_raw(&n, cases[i].tcp, cases[i].udp);
+		for (int k = 0; k < 5; k++) {
+			bool keep = k < 2 ? cases[i].tcp : k < 4 ?
+			    cases[i].udp : true;
+			bool open_now = fcntl(was[k], F_GETFD) != -1;
+			CHECK(open_now == keep && *fd[k] == (keep ? was[k] : -1),
+			    "close_raw case %zu fd %d: open %d, %d, want %s", i,
+			    k, open_now, *fd[k], keep ? "kept" : "closed");
+			if (open_now)
+				close(was[k]);
+		}
+	}
+}
+
 void
 test_net_linux(void)
 {
 	try_settings();
 	recv_paths();
 	batches();
+	close_raw();
 }
